@@ -1,0 +1,52 @@
+"""Loading and reading the reference catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from krypton_app.db import UnitOfWork
+from krypton_app.domain import catalog_data
+from krypton_app.models import Asset, Country, CountryPaymentMethod, FiatCurrency, PaymentMethod
+
+
+def load_catalog(uow: UnitOfWork) -> None:
+    """Upsert the shipped catalog; running it again changes nothing (it runs on every `make run`)."""
+    with uow.transaction() as s:
+        for code, name, decimals in catalog_data.ASSETS:
+            _upsert(s, Asset, code, name=name, decimals=decimals)
+        for code, en, ru in catalog_data.FIAT_CURRENCIES:
+            _upsert(s, FiatCurrency, code, name_en=en, name_ru=ru)
+        for code, en, ru in catalog_data.PAYMENT_METHODS:
+            _upsert(s, PaymentMethod, code, name_en=en, name_ru=ru)
+        s.flush()
+        for code, en, ru, fiat, methods in catalog_data.COUNTRIES:
+            _upsert(s, Country, code, name_en=en, name_ru=ru, fiat_code=fiat)
+        s.flush()
+        for code, *_rest, methods in catalog_data.COUNTRIES:
+            for method in methods:
+                if s.get(CountryPaymentMethod, (code, method)) is None:
+                    s.add(CountryPaymentMethod(country_code=code, method_code=method))
+
+
+def _upsert(s: Session, model, key, **values) -> None:
+    row = s.get(model, key)
+    if row is None:
+        pk = model.__table__.primary_key.columns.keys()[0]
+        s.add(model(**{pk: key}, **values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+@dataclass(frozen=True)
+class AssetView:
+    code: str
+    name: str
+    decimals: int
+
+
+def list_assets(uow: UnitOfWork) -> list[AssetView]:
+    with uow.read() as s:
+        return [AssetView(a.code, a.name, a.decimals) for a in s.exec(select(Asset).order_by(Asset.code))]

@@ -1,0 +1,85 @@
+"""Database fixtures shared by service and API tests.
+
+`uow` runs each test on SQLite and, when KRYPTON_TEST_DATABASE_URL is set, again on PostgreSQL in a
+fresh database created for this run and dropped afterwards. Tables are emptied between tests.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from krypton_app.cli import migrate
+from krypton_app.db import UnitOfWork, make_engine
+from krypton_app.services.catalog import load_catalog
+
+PG_URL = os.environ.get("KRYPTON_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
+
+
+def pytest_report_header(config):
+    if PG_URL:
+        return f"service tests: SQLite and PostgreSQL ({make_url(PG_URL).render_as_string(hide_password=True)})"
+    return "service tests: SQLite only (set KRYPTON_TEST_DATABASE_URL to also run them on PostgreSQL)"
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    path: Path = tmp_path_factory.mktemp("db") / "krypton-test.db"
+    url = f"sqlite:///{path}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured: KRYPTON_TEST_DATABASE_URL is unset")
+    server = make_url(PG_URL)
+    name = f"krypton_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(server.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    migrate(url)
+    yield url
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_tables(uow: UnitOfWork) -> None:
+    tables = [t.name for t in SQLModel.metadata.sorted_tables]
+    with uow.engine.begin() as c:
+        if uow.is_postgres:
+            c.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for name in reversed(tables):
+                c.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture(params=BACKENDS)
+def uow(request) -> UnitOfWork:
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    unit = UnitOfWork(make_engine(url))
+    _empty_tables(unit)
+    load_catalog(unit)
+    yield unit
+    unit.engine.dispose()
+
+
+@pytest.fixture
+def pg_uow(request) -> UnitOfWork:
+    """PostgreSQL only, for races that SQLite's single writer cannot show."""
+    url = request.getfixturevalue("postgres_url")
+    unit = UnitOfWork(make_engine(url, pool_size=60, max_overflow=10))
+    _empty_tables(unit)
+    load_catalog(unit)
+    yield unit
+    unit.engine.dispose()
