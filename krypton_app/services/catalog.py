@@ -21,7 +21,7 @@ def load_catalog(uow: UnitOfWork) -> None:
         for code, en, ru in catalog_data.PAYMENT_METHODS:
             _upsert(s, PaymentMethod, code, name_en=en, name_ru=ru)
         s.flush()
-        for code, en, ru, fiat, methods in catalog_data.COUNTRIES:
+        for code, en, ru, fiat, _methods in catalog_data.COUNTRIES:
             _upsert(s, Country, code, name_en=en, name_ru=ru, fiat_code=fiat)
         s.flush()
         for code, *_rest, methods in catalog_data.COUNTRIES:
