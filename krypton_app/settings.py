@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,9 +23,9 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(None, validation_alias="REDIS_URL")
     secret_key: str = Field(DEV_SECRET_KEY, validation_alias="KRYPTON_SECRET_KEY")
     app_url: str = Field("http://localhost:3000", validation_alias="KRYPTON_APP_URL")
-    # Domains a TON Connect proof may name; the app's own host is always allowed.
+    # Domains a TON Connect proof may name; the host of app_url is always added.
     allowed_proof_domains: list[str] = Field(
-        default_factory=lambda: ["localhost:3000", "localhost"], validation_alias="KRYPTON_PROOF_DOMAINS"
+        default_factory=lambda: ["localhost:3000", "127.0.0.1:3000"], validation_alias="KRYPTON_PROOF_DOMAINS"
     )
     # TON Connect chain ids: -239 mainnet, -3 testnet.
     ton_network: str = Field("-239", validation_alias="KRYPTON_TON_NETWORK")
@@ -32,6 +33,13 @@ class Settings(BaseSettings):
     session_max_age_s: int = Field(30 * 24 * 3600, validation_alias="KRYPTON_SESSION_MAX_AGE")
     # Wallet addresses (raw or friendly) that get the operator role on login.
     operator_addresses: list[str] = Field(default_factory=list, validation_alias="KRYPTON_OPERATORS")
+
+    @model_validator(mode="after")
+    def _allow_own_host(self) -> Settings:
+        host = urlsplit(self.app_url).netloc
+        if host and host not in self.allowed_proof_domains:
+            self.allowed_proof_domains.append(host)
+        return self
 
     @property
     def is_production(self) -> bool:
