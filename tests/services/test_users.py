@@ -1,0 +1,196 @@
+"""Profile service on SQLite and PostgreSQL: normalisation, validation, uniqueness, lookup."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from krypton_app.domain.errors import KryptonError, ProfileError
+from krypton_app.models import User
+from krypton_app.services import users
+from krypton_app.services.users import find_user_by_contact, get_user, update_profile
+
+PROFILE = {"display_name": "", "username": None, "phone": None, "email": None, "language": "en"}
+
+
+def new_user(uow, **fields) -> int:
+    with uow.transaction() as s:
+        user = User(wallet_address=f"0:{secrets.token_hex(32)}", **fields)
+        s.add(user)
+        s.flush()
+        return user.id
+
+
+def edit(uow, user_id, **changes):
+    return update_profile(uow, user_id, **{**PROFILE, **changes})
+
+
+def row(uow, user_id) -> User:
+    with uow.read() as s:
+        return s.get(User, user_id)
+
+
+def test_get_user_returns_a_view_with_friendly_and_short_address(uow):
+    user_id = new_user(uow)
+    view = get_user(uow, user_id)
+    assert view.wallet_address == row(uow, user_id).wallet_address
+    assert view.friendly_address.startswith("UQ") and len(view.friendly_address) == 48
+    assert view.short_address == f"{view.friendly_address[:4]}…{view.friendly_address[-4:]}"
+    assert (view.language, view.is_operator, view.username) == ("en", False, None)
+
+
+def test_get_user_unknown_is_none(uow):
+    assert get_user(uow, 999_999) is None
+
+
+def test_update_profile_normalises_every_field(uow):
+    user_id = new_user(uow)
+    view = update_profile(
+        uow,
+        user_id,
+        display_name="  Alice Smith ",
+        username=" @Alice_01 ",
+        phone=" +7 (900) 123-45-67 ",
+        email="  Alice@Example.COM ",
+        language=" RU ",
+    )
+    assert (view.display_name, view.username, view.phone, view.email, view.language) == (
+        "Alice Smith",
+        "alice_01",
+        "+79001234567",
+        "alice@example.com",
+        "ru",
+    )
+    stored = row(uow, user_id)
+    assert (stored.username, stored.phone, stored.email) == ("alice_01", "+79001234567", "alice@example.com")
+
+
+def test_empty_optional_fields_become_none(uow):
+    user_id = new_user(uow, username="bob", phone="+12025550100", email="bob@example.com")
+    view = edit(uow, user_id, username="  ", phone="", email=" ")
+    assert (view.username, view.phone, view.email) == (None, None, None)
+
+
+def test_keeping_your_own_contacts_is_not_taken(uow):
+    user_id = new_user(uow)
+    edit(uow, user_id, username="carol", phone="+12025550101", email="carol@example.com")
+    view = edit(uow, user_id, username="@Carol", phone="+1 202 555 0101", email="CAROL@example.com")
+    assert view.username == "carol"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("username", "ab", "username_invalid"),
+        ("username", "a" * 33, "username_invalid"),
+        ("username", "1abc", "username_invalid"),
+        ("username", "_abc", "username_invalid"),
+        ("username", "ab-cd", "username_invalid"),
+        ("username", "ab cd", "username_invalid"),
+        ("username", "@@abc", "username_invalid"),
+        ("phone", "79001234567", "phone_invalid"),
+        ("phone", "+123456", "phone_invalid"),
+        ("phone", "+1234567890123456", "phone_invalid"),
+        ("phone", "+7 900 abc", "phone_invalid"),
+        ("email", "bob", "email_invalid"),
+        ("email", "bob@example", "email_invalid"),
+        ("email", "bob@@example.com", "email_invalid"),
+        ("email", "bo b@example.com", "email_invalid"),
+        ("email", "b" * 250 + "@example.com", "email_invalid"),
+        ("language", "de", "language_invalid"),
+        ("language", "", "language_invalid"),
+        ("display_name", "x" * 65, "display_name_too_long"),
+    ],
+)
+def test_invalid_input_names_the_rule_and_field_and_changes_nothing(uow, field, value, code):
+    user_id = new_user(uow, display_name="Dan", username="dan", language="ru")
+    with pytest.raises(ProfileError) as exc:
+        edit(uow, user_id, **{"display_name": "Daniel", "username": "daniel", field: value})
+    assert (exc.value.code, exc.value.field) == (code, field)
+    stored = row(uow, user_id)
+    assert (stored.display_name, stored.username, stored.language) == ("Dan", "dan", "ru")
+
+
+def test_limits_that_are_allowed(uow):
+    user_id = new_user(uow)
+    view = edit(
+        uow,
+        user_id,
+        display_name="x" * 64,
+        username="a" + "b" * 31,
+        phone="+" + "1" * 15,
+        email="a@b.co",
+    )
+    assert (len(view.display_name), len(view.username), len(view.phone)) == (64, 32, 16)
+    assert edit(uow, user_id, username="abc", phone="+1234567").username == "abc"
+
+
+@pytest.mark.parametrize(
+    ("field", "theirs", "mine", "code"),
+    [
+        ("username", "erin", "@ERIN", "username_taken"),
+        ("phone", "+12025550102", "+1 (202) 555-01-02", "phone_taken"),
+        ("email", "erin@example.com", "Erin@Example.com", "email_taken"),
+    ],
+)
+def test_taken_contacts_are_refused_and_nothing_changes(uow, field, theirs, mine, code):
+    new_user(uow, **{field: theirs})
+    user_id = new_user(uow, display_name="Frank")
+    with pytest.raises(ProfileError) as exc:
+        edit(uow, user_id, display_name="Changed", **{field: mine})
+    assert (exc.value.code, exc.value.field) == (code, field)
+    assert row(uow, user_id).display_name == "Frank"
+    assert getattr(row(uow, user_id), field) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("username", "grace", "username_taken"),
+        ("phone", "+12025550103", "phone_taken"),
+        ("email", "grace@example.com", "email_taken"),
+    ],
+)
+def test_unique_constraint_backs_the_check(uow, monkeypatch, field, value, code):
+    # As if a concurrent edit took the value between the check and the write: the first check
+    # sees nothing, the constraint fires, and the error still names the field.
+    new_user(uow, **{field: value})
+    user_id = new_user(uow, display_name="Heidi")
+    real = users._first_taken
+    calls = []
+
+    def blind_first(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(users, "_first_taken", blind_first)
+    with pytest.raises(ProfileError) as exc:
+        edit(uow, user_id, display_name="Changed", **{field: value})
+    assert (exc.value.code, exc.value.field) == (code, field)
+    assert row(uow, user_id).display_name == "Heidi"
+
+
+def test_update_profile_of_unknown_user(uow):
+    with pytest.raises(KryptonError) as exc:
+        edit(uow, 999_999)
+    assert exc.value.code == "user_not_found"
+
+
+@pytest.mark.parametrize(
+    "contact",
+    ["@ivan", "ivan", " IVAN ", "+7 900 123-45-67", "79001234567", "+79001234567", "Ivan@Example.com"],
+)
+def test_find_user_by_contact(uow, contact):
+    user_id = new_user(uow)
+    new_user(uow, username="someone")
+    edit(uow, user_id, username="ivan", phone="+79001234567", email="ivan@example.com")
+    assert find_user_by_contact(uow, contact).id == user_id
+
+
+@pytest.mark.parametrize(
+    "contact", ["", "   ", "@", "@nobody", "+1", "x@y", "nobody@example.com", "+79990000000"]
+)
+def test_find_user_by_contact_unknown_or_malformed_is_none(uow, contact):
+    new_user(uow, username="judy", phone="+79001234567", email="judy@example.com")
+    assert find_user_by_contact(uow, contact) is None
