@@ -1,0 +1,396 @@
+"""The double-entry ledger: accounts, postings, holds, balances and the invariant check.
+
+Two layers. `user_account`, `system_account` and `post` take an open `Session`, so a use case (a
+deposit, an invoice payment, a deal) moves money in its own transaction, atomically with its own state
+change. `transfer`, `hold`, `release` and `capture_held` are use cases of their own: one transaction each.
+
+Every posting locks the accounts it changes (`SELECT … FOR UPDATE`, ascending id) before it reads
+balances or the idempotency key, so concurrent spends queue up instead of overdrawing or deadlocking,
+and a concurrent retry finds the transaction its twin committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Insert, Table, bindparam, func, insert, not_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from krypton_app.db import UnitOfWork
+from krypton_app.domain import catalog_data
+from krypton_app.domain.errors import IdempotencyConflict, InsufficientFunds, UnbalancedTransaction
+from krypton_app.domain.ledger import (
+    AVAILABLE,
+    CAPTURE,
+    HELD,
+    HOLD,
+    MAY_GO_NEGATIVE,
+    RELEASE,
+    TRANSFER,
+    AccountRef,
+    Leg,
+    postings_for,
+    request_hash,
+    system_account_key,
+    user_account_key,
+)
+from krypton_app.domain.money import format_amount
+from krypton_app.models.common import utcnow
+from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
+
+# Core tables: the ledger reads and writes rows, never ORM objects that could go stale under a lock.
+_accounts: Table = Account.__table__
+_transactions: Table = LedgerTransaction.__table__
+_postings: Table = Posting.__table__
+
+
+@dataclass(frozen=True)
+class PostingView:
+    account_id: int
+    account_key: str
+    asset: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class LedgerTransactionView:
+    id: int
+    idempotency_key: str
+    kind: str
+    memo: str
+    created_at: datetime
+    # One signed posting per account, ascending account id.
+    postings: tuple[PostingView, ...]
+
+
+@dataclass(frozen=True)
+class BalanceView:
+    asset: str
+    decimals: int
+    available: int
+    held: int
+
+
+@dataclass(frozen=True)
+class InvariantReport:
+    ok: bool
+    violations: list[str]
+    transactions: int
+    postings: int
+    accounts: int
+
+
+# --- inside the caller's transaction -------------------------------------------------------------
+
+
+def user_account(session: Session, user_id: int, asset: str, kind: str = AVAILABLE) -> AccountRef:
+    """The user's `available` or `held` account in `asset`, created on first use."""
+    key = user_account_key(user_id, asset, kind)
+    return _account(session, key, user_id=user_id, asset=asset, kind=kind, may_go_negative=False)
+
+
+def system_account(session: Session, kind: str, asset: str) -> AccountRef:
+    """The platform's `hot_wallet`, `fees`, `promise_backing` or `external` account in `asset`."""
+    key = system_account_key(kind, asset)
+    return _account(
+        session, key, user_id=None, asset=asset, kind=kind, may_go_negative=kind in MAY_GO_NEGATIVE
+    )
+
+
+def post(
+    session: Session, *, idempotency_key: str, kind: str, legs: Sequence[Leg], memo: str = ""
+) -> LedgerTransactionView:
+    """Write one balanced ledger transaction and update the balances, in the caller's transaction.
+
+    A second call with the same key and the same request returns the first transaction; with the same
+    key and another request it raises IdempotencyConflict.
+    """
+    lines = postings_for(legs)
+    fingerprint = request_hash(kind, memo, legs)
+    ids = [line.account.id for line in lines]
+    locked = {
+        row.id: row
+        for row in session.execute(
+            select(_accounts.c.id, _accounts.c.asset, _accounts.c.balance, _accounts.c.may_go_negative)
+            .where(_accounts.c.id.in_(ids))
+            .order_by(_accounts.c.id)
+            .with_for_update()
+        )
+    }
+    # After the locks: a retry racing its twin waits above, then sees the twin's committed transaction.
+    existing = _find_transaction(session, idempotency_key)
+    if existing is not None:
+        return _replay(session, existing, fingerprint)
+
+    for line in lines:
+        row = locked.get(line.account.id)
+        if row is None:
+            raise LookupError(f"no ledger account {line.account.key} with id {line.account.id}")
+        if row.asset != line.account.asset:
+            raise UnbalancedTransaction(f"account {line.account.key} is not a {line.account.asset} account")
+        if row.balance + line.amount < 0 and not row.may_go_negative:
+            raise InsufficientFunds(
+                f"{line.account.key} holds {row.balance}, needs {-line.amount}",
+                account=line.account.key,
+                asset=row.asset,
+                balance=row.balance,
+                required=-line.amount,
+            )
+
+    created_at = utcnow()
+    transaction_id = session.execute(
+        _insert_unless_exists(session, _transactions, "idempotency_key")
+        .values(
+            idempotency_key=idempotency_key,
+            kind=kind,
+            memo=memo,
+            request_hash=fingerprint,
+            created_at=created_at,
+        )
+        .returning(_transactions.c.id)
+    ).scalar_one_or_none()
+    if transaction_id is None:
+        # Same key on other accounts shares no lock with its twin: the unique key caught the race.
+        return _replay(session, _find_transaction(session, idempotency_key), fingerprint)
+
+    session.execute(
+        insert(_postings),
+        [
+            {
+                "transaction_id": transaction_id,
+                "account_id": line.account.id,
+                "asset": line.account.asset,
+                "amount": line.amount,
+            }
+            for line in lines
+        ],
+    )
+    session.execute(
+        update(_accounts)
+        .where(_accounts.c.id == bindparam("account"))
+        .values(balance=_accounts.c.balance + bindparam("delta")),
+        [{"account": line.account.id, "delta": line.amount} for line in lines],
+    )
+    return LedgerTransactionView(
+        id=transaction_id,
+        idempotency_key=idempotency_key,
+        kind=kind,
+        memo=memo,
+        created_at=created_at,
+        postings=tuple(
+            PostingView(line.account.id, line.account.key, line.account.asset, line.amount) for line in lines
+        ),
+    )
+
+
+# --- use cases: one transaction each -------------------------------------------------------------
+
+
+def transfer(
+    uow: UnitOfWork,
+    from_user_id: int,
+    to_user_id: int,
+    asset: str,
+    amount: int,
+    idempotency_key: str,
+    *,
+    memo: str = "",
+) -> LedgerTransactionView:
+    """Move `amount` from one user's available balance to another's."""
+    with uow.transaction() as s:
+        leg = Leg(user_account(s, from_user_id, asset), user_account(s, to_user_id, asset), amount)
+        return post(s, idempotency_key=idempotency_key, kind=TRANSFER, legs=[leg], memo=memo)
+
+
+def hold(
+    uow: UnitOfWork, user_id: int, asset: str, amount: int, idempotency_key: str, *, memo: str = ""
+) -> LedgerTransactionView:
+    """Freeze `amount` of the user's available balance (escrow, pending withdrawal)."""
+    with uow.transaction() as s:
+        leg = Leg(user_account(s, user_id, asset, AVAILABLE), user_account(s, user_id, asset, HELD), amount)
+        return post(s, idempotency_key=idempotency_key, kind=HOLD, legs=[leg], memo=memo)
+
+
+def release(
+    uow: UnitOfWork, user_id: int, asset: str, amount: int, idempotency_key: str, *, memo: str = ""
+) -> LedgerTransactionView:
+    """Give held funds back to the same user's available balance."""
+    with uow.transaction() as s:
+        leg = Leg(user_account(s, user_id, asset, HELD), user_account(s, user_id, asset, AVAILABLE), amount)
+        return post(s, idempotency_key=idempotency_key, kind=RELEASE, legs=[leg], memo=memo)
+
+
+def capture_held(
+    uow: UnitOfWork,
+    user_id: int,
+    asset: str,
+    amount: int,
+    idempotency_key: str,
+    *,
+    to_user_id: int | None = None,
+    to_system: str | None = None,
+    memo: str = "",
+) -> LedgerTransactionView:
+    """Pay held funds out to another user's available balance or to a system account, exactly one."""
+    if (to_user_id is None) == (to_system is None):
+        raise ValueError("capture_held needs exactly one of to_user_id and to_system")
+    with uow.transaction() as s:
+        if to_user_id is not None:
+            destination = user_account(s, to_user_id, asset)
+        else:
+            destination = system_account(s, to_system, asset)
+        leg = Leg(user_account(s, user_id, asset, HELD), destination, amount)
+        return post(s, idempotency_key=idempotency_key, kind=CAPTURE, legs=[leg], memo=memo)
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+def list_balances(uow: UnitOfWork, user_id: int) -> list[BalanceView]:
+    """One row per catalog asset, in catalog order, zeros where the user has no account yet."""
+    with uow.read() as s:
+        assets = s.execute(select(Asset.code, Asset.decimals)).all()
+        rows = s.execute(
+            select(_accounts.c.asset, _accounts.c.kind, _accounts.c.balance).where(
+                _accounts.c.user_id == user_id
+            )
+        ).all()
+    amounts = {(row.asset, row.kind): row.balance for row in rows}
+    order = [code for code, _name, _decimals in catalog_data.ASSETS]
+    assets.sort(key=lambda a: (order.index(a.code) if a.code in order else len(order), a.code))
+    return [
+        BalanceView(a.code, a.decimals, amounts.get((a.code, AVAILABLE), 0), amounts.get((a.code, HELD), 0))
+        for a in assets
+    ]
+
+
+def check_invariants(uow: UnitOfWork) -> InvariantReport:
+    """Postings sum to zero per transaction and asset; each balance equals the sum of its postings and
+    is not below zero unless the account may go negative; postings match their account's asset.
+
+    Each check is one statement, so it sees one consistent snapshot even while money moves.
+    """
+    with uow.read() as s:
+        decimals = dict(s.execute(select(Asset.code, Asset.decimals)).all())
+
+        def amount(minor: int, asset: str) -> str:
+            return f"{format_amount(minor, decimals.get(asset, 0))} {asset}"
+
+        violations: list[str] = []
+        total = func.sum(_postings.c.amount)
+        for tx_id, key, asset, off in s.execute(
+            select(_postings.c.transaction_id, _transactions.c.idempotency_key, _postings.c.asset, total)
+            .join(_transactions, _transactions.c.id == _postings.c.transaction_id)
+            .group_by(_postings.c.transaction_id, _transactions.c.idempotency_key, _postings.c.asset)
+            .having(total != 0)
+            .order_by(_postings.c.transaction_id)
+        ):
+            violations.append(
+                f"transaction {tx_id} ({key}): {asset} postings sum to {amount(off, asset)}, not 0"
+            )
+
+        derived = func.coalesce(func.sum(_postings.c.amount), 0)
+        may_not_go_negative = not_(_accounts.c.may_go_negative)
+        for key, asset, balance, may_go_negative, posted in s.execute(
+            select(
+                _accounts.c.key, _accounts.c.asset, _accounts.c.balance, _accounts.c.may_go_negative, derived
+            )
+            .outerjoin(_postings, _postings.c.account_id == _accounts.c.id)
+            .group_by(
+                _accounts.c.id,
+                _accounts.c.key,
+                _accounts.c.asset,
+                _accounts.c.balance,
+                _accounts.c.may_go_negative,
+            )
+            .having(
+                or_(
+                    _accounts.c.balance != derived,
+                    may_not_go_negative & ((_accounts.c.balance < 0) | (derived < 0)),
+                )
+            )
+            .order_by(_accounts.c.id)
+        ):
+            if balance != posted:
+                violations.append(
+                    f"account {key}: balance {amount(balance, asset)}, postings sum {amount(posted, asset)}"
+                )
+            if not may_go_negative and min(balance, posted) < 0:
+                violations.append(f"account {key}: below zero ({amount(min(balance, posted), asset)})")
+
+        for posting_id, tx_id, posted_asset, key, account_asset in s.execute(
+            select(
+                _postings.c.id,
+                _postings.c.transaction_id,
+                _postings.c.asset,
+                _accounts.c.key,
+                _accounts.c.asset,
+            )
+            .join(_accounts, _accounts.c.id == _postings.c.account_id)
+            .where(_postings.c.asset != _accounts.c.asset)
+            .order_by(_postings.c.id)
+        ):
+            violations.append(
+                f"posting {posting_id} (transaction {tx_id}): {posted_asset} on {account_asset} account {key}"
+            )
+
+        counts = [
+            s.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (_transactions, _postings, _accounts)
+        ]
+    return InvariantReport(not violations, violations, *counts)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _account(session: Session, key: str, **values) -> AccountRef:
+    found = session.execute(select(_accounts.c.id).where(_accounts.c.key == key)).scalar_one_or_none()
+    if found is None:
+        # Two first payments to one user race here; the unique key lets one insert win, the other
+        # waits for it and inserts nothing, and both read the same row below.
+        session.execute(_insert_unless_exists(session, _accounts, "key").values(key=key, balance=0, **values))
+        found = session.execute(select(_accounts.c.id).where(_accounts.c.key == key)).scalar_one()
+    return AccountRef(found, key, values["asset"])
+
+
+def _insert_unless_exists(session: Session, table: Table, unique_column: str) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING: a lost race on a unique column without an aborted transaction."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=[unique_column])
+
+
+def _find_transaction(session: Session, idempotency_key: str):
+    return session.execute(
+        select(_transactions).where(_transactions.c.idempotency_key == idempotency_key)
+    ).one_or_none()
+
+
+def _replay(session: Session, existing, fingerprint: str) -> LedgerTransactionView:
+    if existing.request_hash != fingerprint:
+        raise IdempotencyConflict(
+            f"idempotency key {existing.idempotency_key!r} was used for another request",
+            idempotency_key=existing.idempotency_key,
+        )
+    postings = session.execute(
+        select(_postings.c.account_id, _accounts.c.key, _postings.c.asset, _postings.c.amount)
+        .join(_accounts, _accounts.c.id == _postings.c.account_id)
+        .where(_postings.c.transaction_id == existing.id)
+        .order_by(_postings.c.account_id)
+    )
+    return LedgerTransactionView(
+        id=existing.id,
+        idempotency_key=existing.idempotency_key,
+        kind=existing.kind,
+        memo=existing.memo,
+        created_at=_as_utc(existing.created_at),
+        postings=tuple(PostingView(*row) for row in postings),
+    )
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without a zone; they were written in UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
