@@ -13,6 +13,18 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import KryptonError, ProfileError
 from krypton_app.models import User
 
+# Every code update_profile can fail with (ProfileError.field names the input); the UI maps each.
+PROFILE_ERROR_CODES = (
+    "display_name_too_long",
+    "username_invalid",
+    "username_taken",
+    "phone_invalid",
+    "phone_taken",
+    "email_invalid",
+    "email_taken",
+    "language_invalid",
+)
+
 LANGUAGES = ("en", "ru")
 DISPLAY_NAME_MAX = 64
 

@@ -104,6 +104,7 @@ def test_keeping_your_own_contacts_is_not_taken(uow):
     ],
 )
 def test_invalid_input_names_the_rule_and_field_and_changes_nothing(uow, field, value, code):
+    assert code in users.PROFILE_ERROR_CODES
     user_id = new_user(uow, display_name="Dan", username="dan", language="ru")
     with pytest.raises(ProfileError) as exc:
         edit(uow, user_id, **{"display_name": "Daniel", "username": "daniel", field: value})
@@ -135,6 +136,7 @@ def test_limits_that_are_allowed(uow):
     ],
 )
 def test_taken_contacts_are_refused_and_nothing_changes(uow, field, theirs, mine, code):
+    assert code in users.PROFILE_ERROR_CODES
     new_user(uow, **{field: theirs})
     user_id = new_user(uow, display_name="Frank")
     with pytest.raises(ProfileError) as exc:
