@@ -243,9 +243,9 @@ def _wallet_public_key(state_init: StateInit, workchain: int, network: str) -> b
     code = state_init.code
     if code is None or state_init.data is None:
         raise TonProofError(code="unsupported_wallet")
-    # Wallets may deploy with a library cell that names the code by its hash.
-    if code.type_ == CellTypes.library_ref:
-        code_hash = code.begin_parse().skip_bits(8).load_bytes(32)
+    # Wallets may deploy with a library cell (type byte + 256-bit hash) that names the code.
+    if code.type_ == CellTypes.library_ref and len(code.bits) == 8 + 256:
+        code_hash = code.bits[8:].tobytes()
     else:
         code_hash = code.hash
     data_scheme = _WALLET_DATA.get(code_hash)

@@ -16,7 +16,7 @@ WORKCHAIN = 0
 
 
 def new_demo_seed() -> bytes:
-    """A fresh ed25519 seed; the browser session keeps it, the server never stores it."""
+    """A fresh ed25519 seed for one browser session; it is never written to the database."""
     return secrets.token_bytes(32)
 
 

@@ -283,6 +283,13 @@ def test_rejects_a_wallet_with_unknown_code():
     rejects("unsupported_wallet", *make_proof(key, code=WALLET_V3_R1_CODE, data=data))
 
 
+def test_rejects_a_library_cell_naming_unknown_code():
+    key = SigningKey.generate()
+    library = Builder(type_=CellTypes.library_ref).store_uint(2, 8).store_bytes(WALLET_V3_R1_CODE.hash)
+    data = WalletV3R1.create_data_cell(bytes(key.verify_key))
+    rejects("unsupported_wallet", *make_proof(key, code=library.end_cell(), data=data))
+
+
 def test_rejects_a_state_init_without_code():
     key = SigningKey.generate()
     rejects("unsupported_wallet", *make_proof(key, code=None, data=_data("v4r2", bytes(key.verify_key))))
