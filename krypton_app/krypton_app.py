@@ -1,11 +1,10 @@
-"""Builds the Reflex app: pages, API routes, lifespan tasks. Nothing else."""
+"""Builds the Reflex app: theme and pages. Nothing else."""
 
 import reflex as rx
 
+from krypton_app import pages  # noqa: F401  (registers every page through @template)
 
-def index() -> rx.Component:
-    return rx.center(rx.heading("Krypton"), height="100vh")
-
-
-app = rx.App()
-app.add_page(index, route="/", title="Krypton")
+app = rx.App(
+    theme=rx.theme(accent_color="blue", gray_color="slate", radius="large", scaling="100%"),
+    style={"font_family": "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+)

@@ -1,0 +1,130 @@
+"""The sign-in card of the landing page: TON Connect and, on local runs, the demo wallet."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.components.ui import card
+from krypton_app.state.auth import AuthState
+from krypton_app.state.i18n import I18n
+
+
+def tonconnect_login() -> rx.Component:
+    """TON CONNECT SLOT: replace the body of this function with the wrapper from
+    `krypton_app/components/tonconnect.py`, wired as:
+      - payload:       `AuthState.proof_payload` (fresh on every landing load; `AuthState.prepare_login`
+                       issues another one, e.g. when the wallet modal reopens after 15 minutes)
+      - on proof:      `AuthState.login_with_wallet(account: dict, proof: dict)` (TON Connect shapes)
+      - on logout:     `AuthState.logout` is where the wallet is to be disconnected
+    and wrap the shell in the provider in `components/layout.py::shell` (marked there)."""
+    return rx.vstack(
+        rx.button(
+            rx.icon("wallet", size=18),
+            I18n.t["login.tonconnect"],
+            size="3",
+            width="100%",
+            radius="large",
+            disabled=True,
+            data_testid="tonconnect-login",
+        ),
+        rx.text(I18n.t["login.tonconnect_pending"], size="1", color_scheme="gray"),
+        spacing="2",
+        width="100%",
+    )
+
+
+def demo_login() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.separator(size="4"),
+            rx.text(I18n.t["login.or"], size="1", color_scheme="gray", white_space="nowrap"),
+            rx.separator(size="4"),
+            align="center",
+            width="100%",
+        ),
+        rx.button(
+            rx.icon("flask-conical", size=18),
+            I18n.t["login.demo"],
+            rx.badge(I18n.t["login.demo_badge"], color_scheme="amber", variant="solid", radius="full"),
+            on_click=AuthState.login_with_demo_wallet,
+            loading=AuthState.login_busy,
+            size="3",
+            width="100%",
+            radius="large",
+            variant="outline",
+            data_testid="demo-login",
+        ),
+        rx.text(I18n.t["login.demo_hint"], size="1", color_scheme="gray"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def signed_in_card() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.center(
+                rx.icon("circle-check", size=22),
+                width="44px",
+                height="44px",
+                border_radius="14px",
+                background=rx.color("green", 3),
+                color=rx.color("green", 11),
+            ),
+            rx.vstack(
+                rx.text(I18n.t["login.signed_in_title"], weight="bold", size="4"),
+                rx.text(
+                    I18n.t["login.signed_in_as"],
+                    " ",
+                    rx.code(AuthState.short_address, variant="ghost"),
+                    size="2",
+                    color_scheme="gray",
+                ),
+                spacing="0",
+            ),
+            spacing="3",
+            align="center",
+        ),
+        rx.link(
+            rx.button(I18n.t["login.open_wallet"], rx.icon("arrow-right", size=16), size="3", width="100%"),
+            href=routes.WALLET,
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def login_card() -> rx.Component:
+    return card(
+        rx.cond(
+            AuthState.signed_in,
+            signed_in_card(),
+            rx.vstack(
+                rx.vstack(
+                    rx.heading(I18n.t["login.title"], size="6", weight="bold"),
+                    rx.text(I18n.t["login.subtitle"], size="2", color_scheme="gray"),
+                    spacing="1",
+                ),
+                tonconnect_login(),
+                rx.cond(AuthState.demo_enabled, demo_login(), rx.fragment()),
+                rx.cond(
+                    AuthState.error_key != "",
+                    rx.callout(
+                        I18n.t[AuthState.error_key],
+                        icon="triangle-alert",
+                        color_scheme="red",
+                        size="1",
+                        width="100%",
+                        data_testid="login-error",
+                    ),
+                    rx.fragment(),
+                ),
+                spacing="5",
+                width="100%",
+            ),
+        ),
+        padding=["20px", "24px", "28px"],
+        data_testid="login-card",
+    )

@@ -1,0 +1,10 @@
+"""Route constants: pages link to each other through these names, never through string literals."""
+
+LANDING = "/"
+WALLET = "/wallet"
+PAY = "/pay"
+BUY = "/buy"
+MARKET = "/market"
+INVOICES = "/invoices"
+DEALS = "/deals"
+PROFILE = "/profile"

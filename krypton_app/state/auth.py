@@ -1,0 +1,204 @@
+"""Login, session and the signed-in user's public card. Page states that need a user subclass
+`AuthState` and get the user id only from `_verified_user_id()`, which checks the signed cookie."""
+
+from __future__ import annotations
+
+import time
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.db import default_uow
+from krypton_app.domain.errors import ProfileError, TonProofError
+from krypton_app.i18n import error_key, normalize_language, translate
+from krypton_app.services.auth import issue_proof_payload, login_with_ton_proof, read_session, sign_session
+from krypton_app.services.demo_wallet import demo_wallet_proof, new_demo_seed
+from krypton_app.services.users import UserView, get_user, update_profile
+from krypton_app.settings import get_settings
+from krypton_app.state.i18n import I18n
+
+SETTINGS = get_settings()
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+class AuthState(rx.State):
+    # The signed session token. It is readable by the page on purpose (Reflex client storage);
+    # what makes it safe is the signature and max age checked on every use.
+    session_token: str = rx.Cookie(
+        "", name="krypton_session", max_age=SETTINGS.session_max_age_s, same_site="lax"
+    )
+
+    # The signed-in user's own card, copied from UserView; no ids and no secrets.
+    signed_in: bool = False
+    short_address: str = ""
+    friendly_address: str = ""
+    display_name: str = ""
+    is_operator: bool = False
+
+    # ton_proof payload for TON Connect: public by design (the wallet signs it).
+    proof_payload: str = ""
+    demo_enabled: bool = SETTINGS.demo_wallet_enabled
+    login_busy: bool = False
+    # Catalog keys, so messages follow a language switch.
+    notice_key: str = ""
+    error_key: str = ""
+
+    # The demo wallet's private key lives only on the server, for this browser tab's session.
+    _demo_seed: bytes = b""
+    # Where to go after login when a protected page sent the user to the landing page.
+    _next_route: str = ""
+
+    # -- helpers for this state and page substates --------------------------------------------
+
+    def _verified_user_id(self) -> int | None:
+        """The user id from the signed cookie; never from anything else the client sends."""
+        if not self.session_token:
+            return None
+        return read_session(SETTINGS.secret_key, self.session_token, max_age_s=SETTINGS.session_max_age_s)
+
+    def _show_user(self, user: UserView) -> None:
+        self.signed_in = True
+        self.short_address = user.short_address
+        self.friendly_address = user.friendly_address
+        self.display_name = user.display_name
+        self.is_operator = user.is_operator
+
+    def _forget_user(self) -> None:
+        self.signed_in = False
+        self.short_address = ""
+        self.friendly_address = ""
+        self.display_name = ""
+        self.is_operator = False
+
+    def _load_user(self) -> bool:
+        """Refresh the card from the verified session; drop a token that no longer verifies."""
+        user_id = self._verified_user_id()
+        user = get_user(default_uow(), user_id) if user_id is not None else None
+        if user is None:
+            if self.session_token:
+                self.session_token = ""
+            self._forget_user()
+            return False
+        self._show_user(user)
+        return True
+
+    async def _complete_login(self, user: UserView):
+        self.session_token = sign_session(SETTINGS.secret_key, user.id)
+        self._show_user(user)
+        self.notice_key = ""
+        self.error_key = ""
+        i18n = await self.get_state(I18n)
+        i18n._apply(user.language)
+        target = self._next_route or routes.WALLET
+        self._next_route = ""
+        return rx.redirect(target)
+
+    # -- page load ----------------------------------------------------------------------------
+
+    @rx.event
+    def restore_session(self):
+        """on_load of every page: a reload or a new tab finds the user again from the cookie."""
+        self._load_user()
+
+    @rx.event
+    def require_login(self):
+        """on_load of pages that need a user: back to the landing page with a message."""
+        if self._load_user():
+            return None
+        self.notice_key = "auth.login_required"
+        self._next_route = self.router.url.path
+        return rx.redirect(routes.LANDING)
+
+    @rx.event
+    def prepare_login(self):
+        """on_load of the landing page: a fresh single-use payload for the wallet to sign."""
+        self.error_key = ""
+        self.proof_payload = issue_proof_payload(SETTINGS.secret_key, now=_now())
+
+    # -- login / logout -----------------------------------------------------------------------
+
+    @rx.event
+    async def login_with_wallet(self, account: dict, proof: dict):
+        """TON Connect callback: a wallet connected with ton_proof. The full verifier decides."""
+        self.error_key = ""
+        try:
+            user = login_with_ton_proof(default_uow(), account, proof, settings=SETTINGS, now=_now())
+        except TonProofError as error:
+            self.error_key = error_key(error.code)
+            self.proof_payload = issue_proof_payload(SETTINGS.secret_key, now=_now())
+            return None
+        return await self._complete_login(user)
+
+    @rx.event
+    async def login_with_demo_wallet(self):
+        """The demo wallet signs a real ton_proof on the server, so the same verifier runs."""
+        if not SETTINGS.demo_wallet_enabled:
+            self.error_key = "error.demo_disabled"
+            return
+        self.error_key = ""
+        self.login_busy = True
+        yield
+        try:
+            if not self._demo_seed:
+                self._demo_seed = new_demo_seed()
+            now = _now()
+            payload = issue_proof_payload(SETTINGS.secret_key, now=now)
+            # The proof names the host the browser is on, exactly as a real wallet would.
+            account, proof = demo_wallet_proof(
+                self._demo_seed,
+                payload=payload,
+                domain=self.router.url.netloc,
+                now=now,
+                network=SETTINGS.ton_network,
+            )
+            try:
+                user = login_with_ton_proof(default_uow(), account, proof, settings=SETTINGS, now=now)
+            except TonProofError as error:
+                self.error_key = error_key(error.code)
+                return
+            yield await self._complete_login(user)
+        finally:
+            self.login_busy = False
+
+    @rx.event
+    def logout(self):
+        self.session_token = ""
+        self._forget_user()
+        self.notice_key = "auth.logged_out"
+        self.error_key = ""
+        self._next_route = ""
+        # TON CONNECT: also disconnect the wallet here once components/tonconnect.py exposes it,
+        # e.g. `return [rx.redirect(routes.LANDING), tonconnect_disconnect()]`.
+        return rx.redirect(routes.LANDING)
+
+    # -- language -----------------------------------------------------------------------------
+
+    @rx.event
+    async def choose_language(self, lang: str | list[str]):
+        """Header switch: applies at once; a signed-in user's profile keeps it for the next login."""
+        lang = normalize_language(lang if isinstance(lang, str) else "".join(lang[:1]))
+        i18n = await self.get_state(I18n)
+        i18n._apply(lang)
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return
+        uow = default_uow()
+        user = get_user(uow, user_id)
+        if user is None or user.language == lang:
+            return
+        try:
+            update_profile(
+                uow,
+                user_id,
+                display_name=user.display_name,
+                username=user.username,
+                phone=user.phone,
+                email=user.email,
+                language=lang,
+            )
+        except ProfileError as error:
+            # The header shows no form; say why the choice was not kept in the profile.
+            return rx.toast.error(translate(lang, error_key(error.code)))

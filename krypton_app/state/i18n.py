@@ -1,0 +1,29 @@
+"""The UI language. Components read `I18n.t["key"]`; the catalog follows `lang` reactively."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app.i18n import DEFAULT_LANGUAGE, catalog, normalize_language
+
+# A year: the choice of language outlives the login session on purpose.
+LANGUAGE_COOKIE_MAX_AGE_S = 365 * 24 * 3600
+
+
+class I18n(rx.State):
+    # A cookie so the choice survives reloads and logouts; the profile language overrides it at login.
+    lang: str = rx.Cookie(
+        DEFAULT_LANGUAGE, name="krypton_lang", max_age=LANGUAGE_COOKIE_MAX_AGE_S, same_site="lax"
+    )
+
+    @rx.var
+    def t(self) -> dict[str, str]:
+        return catalog(self.lang)
+
+    @rx.var
+    def is_ru(self) -> bool:
+        return normalize_language(self.lang) == "ru"
+
+    def _apply(self, lang: str | None) -> None:
+        """Called by other states (login, profile save); the value may come from the client."""
+        self.lang = normalize_language(lang)

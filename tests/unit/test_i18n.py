@@ -1,0 +1,100 @@
+"""The ru and en catalogs stay in step, and every error a service can raise has a message."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from krypton_app.i18n import CATALOGS, LANGUAGES, error_key, translate
+from krypton_app.services.auth import TON_PROOF_ERROR_CODES
+
+PACKAGE = Path(__file__).resolve().parents[2] / "krypton_app"
+
+# The codes the UI promises a message for (the services' public contract).
+PROFILE_ERROR_CODES = (
+    "username_invalid",
+    "username_taken",
+    "phone_invalid",
+    "phone_taken",
+    "email_invalid",
+    "email_taken",
+    "language_invalid",
+    "display_name_too_long",
+)
+LEDGER_ERROR_CODES = ("insufficient_funds", "invalid_amount")
+
+
+def _codes_in_source() -> set[str]:
+    """Error codes written literally in domain/ and services/: `code = "…"` on an error class,
+    `code="…"` in a raise, a `ProfileError("…", field)`, and `*_CODES` tuples."""
+    codes: set[str] = set()
+    for path in [*(PACKAGE / "domain").rglob("*.py"), *(PACKAGE / "services").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                for stmt in node.body:
+                    if (
+                        isinstance(stmt, ast.Assign)
+                        and [getattr(t, "id", None) for t in stmt.targets] == ["code"]
+                        and isinstance(stmt.value, ast.Constant)
+                    ):
+                        codes.add(stmt.value.value)
+            elif isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    if kw.arg == "code" and isinstance(kw.value, ast.Constant):
+                        codes.add(kw.value.value)
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name == "ProfileError" and node.args and isinstance(node.args[0], ast.Constant):
+                    codes.add(node.args[0].value)
+            elif (
+                isinstance(node, ast.Assign)
+                and any(getattr(t, "id", "").endswith("_CODES") for t in node.targets)
+                and isinstance(node.value, ast.Tuple | ast.List | ast.Set)
+            ):
+                codes.update(e.value for e in node.value.elts if isinstance(e, ast.Constant))
+    return {c for c in codes if isinstance(c, str)}
+
+
+def test_catalogs_have_the_same_keys():
+    en, ru = CATALOGS["en"], CATALOGS["ru"]
+    assert sorted(set(en) - set(ru)) == []
+    assert sorted(set(ru) - set(en)) == []
+    assert set(LANGUAGES) == {"en", "ru"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_no_empty_messages(lang):
+    assert [key for key, text in CATALOGS[lang].items() if not text.strip()] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_placeholders_match_between_languages(lang):
+    import string
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    other = CATALOGS["ru" if lang == "en" else "en"]
+    assert [k for k, v in CATALOGS[lang].items() if fields(v) != fields(other[k])] == []
+
+
+def test_every_error_code_has_a_message():
+    codes = (
+        set(TON_PROOF_ERROR_CODES) | set(PROFILE_ERROR_CODES) | set(LEDGER_ERROR_CODES) | _codes_in_source()
+    )
+    # The scan must see the services, or this test would pass on nothing.
+    assert {"bad_signature", "email_invalid", "insufficient_funds"} <= codes
+    for lang in LANGUAGES:
+        missing = sorted(c for c in codes if f"error.{c}" not in CATALOGS[lang])
+        assert missing == [], f"{lang}: no message for {missing}"
+
+
+def test_russian_is_really_russian():
+    assert translate("ru", "nav.wallet") == "Кошелёк"
+    assert translate("en", "nav.wallet") == "Wallet"
+
+
+def test_unknown_language_and_key_fall_back():
+    assert translate("de", "nav.wallet") == "Wallet"
+    assert translate("en", "no.such.key") == "no.such.key"
+    assert error_key("bad_signature") == "error.bad_signature"
+    assert error_key("never_heard_of_it") == "error.unexpected"
