@@ -32,6 +32,7 @@ from krypton_app.domain.ledger import (
     TRANSFER,
     AccountRef,
     Leg,
+    PostingLine,
     postings_for,
     request_hash,
     system_account_key,
@@ -120,27 +121,18 @@ def post(
             .with_for_update()
         )
     }
-    # After the locks: a retry racing its twin waits above, then sees the twin's committed transaction.
-    existing = _find_transaction(session, idempotency_key)
-    if existing is not None:
-        return _replay(session, existing, fingerprint)
-
-    for line in lines:
-        row = locked.get(line.account.id)
-        if row is None:
-            raise LookupError(f"no ledger account {line.account.key} with id {line.account.id}")
-        if row.asset != line.account.asset:
-            raise UnbalancedTransaction(f"account {line.account.key} is not a {line.account.asset} account")
-        if row.balance + line.amount < 0 and not row.may_go_negative:
-            raise InsufficientFunds(
-                f"{line.account.key} holds {row.balance}, needs {-line.amount}",
-                account=line.account.key,
-                asset=row.asset,
-                balance=row.balance,
-                required=-line.amount,
-            )
+    shortfall = _shortfall(lines, locked)
+    if shortfall is not None:
+        # A retry of a spend that went through may find the balance already spent: it gets the first
+        # result, not an error. (Under the locks, so a twin that raced it has committed by now.)
+        existing = _find_transaction(session, idempotency_key)
+        if existing is not None:
+            return _replay(session, existing, fingerprint)
+        raise shortfall
 
     created_at = utcnow()
+    # The key is claimed under the locks, so a retry racing its twin waits for the twin's commit and
+    # then inserts nothing; so does the same key for other accounts, which shares no lock with it.
     transaction_id = session.execute(
         _insert_unless_exists(session, _transactions, "idempotency_key")
         .values(
@@ -153,7 +145,6 @@ def post(
         .returning(_transactions.c.id)
     ).scalar_one_or_none()
     if transaction_id is None:
-        # Same key on other accounts shares no lock with its twin: the unique key caught the race.
         return _replay(session, _find_transaction(session, idempotency_key), fingerprint)
 
     session.execute(
@@ -337,10 +328,10 @@ def check_invariants(uow: UnitOfWork) -> InvariantReport:
                 f"posting {posting_id} (transaction {tx_id}): {posted_asset} on {account_asset} account {key}"
             )
 
-        counts = [
-            s.execute(select(func.count()).select_from(t)).scalar_one()
-            for t in (_transactions, _postings, _accounts)
-        ]
+        counted = (_transactions, _postings, _accounts)
+        counts = s.execute(
+            select(*(select(func.count()).select_from(t).scalar_subquery() for t in counted))
+        ).one()
     return InvariantReport(not violations, violations, *counts)
 
 
@@ -355,6 +346,25 @@ def _account(session: Session, key: str, **values) -> AccountRef:
         session.execute(_insert_unless_exists(session, _accounts, "key").values(key=key, balance=0, **values))
         found = session.execute(select(_accounts.c.id).where(_accounts.c.key == key)).scalar_one()
     return AccountRef(found, key, values["asset"])
+
+
+def _shortfall(lines: Sequence[PostingLine], locked: dict) -> InsufficientFunds | None:
+    """The error for the first account the postings would take below zero; raise on a wrong account."""
+    for line in lines:
+        row = locked.get(line.account.id)
+        if row is None:
+            raise LookupError(f"no ledger account {line.account.key} with id {line.account.id}")
+        if row.asset != line.account.asset:
+            raise UnbalancedTransaction(f"account {line.account.key} is not a {line.account.asset} account")
+        if row.balance + line.amount < 0 and not row.may_go_negative:
+            return InsufficientFunds(
+                f"{line.account.key} holds {row.balance}, needs {-line.amount}",
+                account=line.account.key,
+                asset=row.asset,
+                balance=row.balance,
+                required=-line.amount,
+            )
+    return None
 
 
 def _insert_unless_exists(session: Session, table: Table, unique_column: str) -> Insert:

@@ -158,6 +158,7 @@ def test_the_same_key_for_another_request_is_a_conflict(uow, alice_bob):
     ledger.transfer(uow, alice, bob, "TON", 1 * TON, "pay-2")
     for other in [
         lambda: ledger.transfer(uow, alice, bob, "TON", 2 * TON, "pay-2"),
+        lambda: ledger.transfer(uow, alice, bob, "TON", 100 * TON, "pay-2"),  # more than she has
         lambda: ledger.transfer(uow, alice, bob, "TON", 1 * TON, "pay-2", memo="changed"),
         lambda: ledger.hold(uow, alice, "TON", 1 * TON, "pay-2"),
     ]:
