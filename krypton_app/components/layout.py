@@ -1,12 +1,14 @@
 """The app shell: header (logo, navigation, language, theme, account), content column, footer.
 
 `template` is the page decorator, as in reflex-dev's dashboard template: each page module writes
-`@template(route=..., title=..., on_load=...)` over a function returning the page content.
+`@template(route=..., title=..., on_load=...)` over a function returning the page content, and
+krypton_app.py adds the resulting `Page`s to the app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import reflex as rx
 
@@ -287,24 +289,37 @@ def shell(content: rx.Component, *, active: str = "") -> rx.Component:
     )
 
 
+@dataclass(frozen=True)
+class Page:
+    """A page in the shell, ready for `app.add_page` (krypton_app.py lists them all)."""
+
+    component: Callable[[], rx.Component]
+    route: str
+    title: str
+    on_load: list
+
+
 def template(
     *,
     route: str,
     title: str,
     on_load: Sequence[rx.event.EventType] | None = None,
     protected: bool = True,
-) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
-    """Register a page inside the shell. A protected page first checks the session and sends
-    a visitor without one to the landing page; every page restores the session on load."""
+) -> Callable[[Callable[[], rx.Component]], Page]:
+    """Put a page inside the shell. A protected page first checks the session and sends a
+    visitor without one to the landing page; every page restores the session on load."""
     guard = AuthState.require_login if protected else AuthState.restore_session
-    events = [guard, *(on_load or [])]
 
-    def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        @rx.page(route=route, title=f"{title} · Krypton" if title else "Krypton", on_load=events)
+    def decorator(content: Callable[[], rx.Component]) -> Page:
         def page() -> rx.Component:
             return shell(content(), active=route)
 
         page.__name__ = content.__name__
-        return page
+        return Page(
+            component=page,
+            route=route,
+            title=f"{title} · Krypton" if title else "Krypton",
+            on_load=[guard, *(on_load or [])],
+        )
 
     return decorator

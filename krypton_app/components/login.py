@@ -46,7 +46,6 @@ def demo_login() -> rx.Component:
         rx.button(
             rx.icon("flask-conical", size=18),
             I18n.t["login.demo"],
-            rx.badge(I18n.t["login.demo_badge"], color_scheme="amber", variant="solid", radius="full"),
             on_click=AuthState.login_with_demo_wallet,
             loading=AuthState.login_busy,
             size="3",
@@ -55,7 +54,12 @@ def demo_login() -> rx.Component:
             variant="outline",
             data_testid="demo-login",
         ),
-        rx.text(I18n.t["login.demo_hint"], size="1", color_scheme="gray"),
+        rx.hstack(
+            rx.badge(I18n.t["login.demo_badge"], color_scheme="amber", variant="soft", radius="full"),
+            rx.text(I18n.t["login.demo_hint"], size="1", color_scheme="gray"),
+            spacing="2",
+            align="start",
+        ),
         spacing="3",
         width="100%",
     )
@@ -125,6 +129,6 @@ def login_card() -> rx.Component:
                 width="100%",
             ),
         ),
-        padding=["20px", "24px", "28px"],
+        padding=["18px", "24px", "28px"],
         data_testid="login-card",
     )

@@ -1,5 +1,15 @@
-"""One module per page. Importing this package registers every page (`@template` wraps `rx.page`)."""
+"""One module per page; `ALL` is what krypton_app.py adds to the app, in menu order."""
 
+from krypton_app.components.layout import Page
 from krypton_app.pages import buy, deals, invoices, landing, market, pay, profile, wallet
 
-__all__ = ["buy", "deals", "invoices", "landing", "market", "pay", "profile", "wallet"]
+ALL: tuple[Page, ...] = (
+    landing.landing,
+    wallet.wallet,
+    pay.pay,
+    buy.buy,
+    market.market,
+    invoices.invoices,
+    deals.deals,
+    profile.profile,
+)

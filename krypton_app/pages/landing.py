@@ -40,7 +40,7 @@ def hero() -> rx.Component:
     return rx.grid(
         rx.vstack(
             rx.badge(
-                rx.icon("gem", size=14),
+                rx.icon("sparkles", size=14),
                 I18n.t["landing.badge"],
                 size="2",
                 radius="full",
@@ -60,7 +60,7 @@ def hero() -> rx.Component:
             rx.hstack(
                 *(
                     rx.hstack(rx.icon(icon, size=16), rx.text(label, size="2", weight="medium"), spacing="1")
-                    for icon, label in (("zap", "TON"), ("dollar-sign", "USDT"), ("bolt", "Lightning"))
+                    for icon, label in (("gem", "TON"), ("dollar-sign", "USDT"), ("zap", "Lightning"))
                 ),
                 spacing="4",
                 color=rx.color("accent", 11),
@@ -74,7 +74,7 @@ def hero() -> rx.Component:
         spacing=rx.breakpoints(initial="6", md="8"),
         align_items="center",
         width="100%",
-        padding=rx.breakpoints(initial="20px", sm="32px", md="48px"),
+        padding=rx.breakpoints(initial="14px", sm="32px", md="48px"),
         border_radius="28px",
         background=(
             f"radial-gradient(120% 120% at 0% 0%, {rx.color('accent', 4)} 0%, transparent 55%),"

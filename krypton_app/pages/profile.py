@@ -164,6 +164,8 @@ def profile_form() -> rx.Component:
         ),
         on_submit=ProfileState.save,
         reset_on_submit=False,
+        # The server's rules and messages (in the user's language) decide, not the browser's.
+        no_validate=True,
         width="100%",
     )
 

@@ -46,7 +46,7 @@ def balance_card(row: rx.Var) -> rx.Component:
     return card(
         rx.hstack(
             rx.center(
-                rx.text(row["asset"], size="2", weight="bold", color="white"),
+                rx.text(row["asset"], size="1", weight="bold", color="white", letter_spacing="0.02em"),
                 width="48px",
                 height="48px",
                 min_width="48px",

@@ -1,0 +1,190 @@
+"""A visitor's first minutes: demo login, wallet, language, reload, logout, profile, phone layout."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+LANDING_URL = re.compile(r"^http://localhost:\d+/$")
+
+
+def url_of(route: str) -> re.Pattern:
+    # Reflex navigates client-side: no load event, so tests wait on the URL itself.
+    return re.compile(rf"^http://localhost:\d+{route}/?$")
+
+
+def demo_login(page: Page) -> None:
+    page.goto("/")
+    expect(page.get_by_test_id("login-card")).to_be_visible()
+    page.get_by_test_id("demo-login").click()
+    expect(page).to_have_url(url_of("/wallet"))
+    expect(page.get_by_test_id("balance-TON")).to_be_visible()
+
+
+def session_cookie(context: BrowserContext) -> dict | None:
+    return next((c for c in context.cookies() if c["name"] == "krypton_session"), None)
+
+
+def assert_fits_width(page: Page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} overflows horizontally by {overflow}px"
+
+
+def shoot(page: Page, folder: Path, name: str) -> None:
+    page.wait_for_timeout(300)  # let transitions settle so the picture shows the final state
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def test_demo_login_language_reload_logout(page: Page, screenshots: Path):
+    page.set_viewport_size(DESKTOP)
+
+    # A visitor without a session is sent from the wallet to the landing page.
+    page.goto("/wallet")
+    expect(page).to_have_url(LANDING_URL)
+    expect(page.get_by_test_id("notice")).to_have_text("Please sign in to open that page.")
+    expect(page.get_by_role("heading", name="Get paid in crypto. Live in fiat.")).to_be_visible()
+    expect(page.get_by_text("Invoices paid in parts")).to_be_visible()
+    shoot(page, screenshots, "desktop-landing")
+
+    # Demo login runs the real ton_proof verifier and lands on a wallet with zero balances.
+    page.get_by_test_id("demo-login").click()
+    expect(page).to_have_url(url_of("/wallet"))
+    for asset in ("TON", "USDT"):
+        card = page.get_by_test_id(f"balance-{asset}")
+        expect(card.get_by_test_id("balance-available")).to_have_text("0")
+        expect(card.get_by_test_id("balance-held")).to_have_text(f"0 {asset}")
+    expect(page.get_by_text("Deposits and withdrawals arrive with a later release.")).to_be_visible()
+    address = page.get_by_test_id("account-address").inner_text()
+    assert "…" in address
+    cookie = session_cookie(page.context)
+    assert cookie and cookie["value"] and cookie["sameSite"] == "Lax"
+    shoot(page, screenshots, "desktop-wallet")
+
+    # Russian, at once.
+    page.get_by_test_id("language-switch").get_by_role("radio", name="RU").click()
+    expect(page.get_by_role("heading", name="Кошелёк")).to_be_visible()
+    expect(page.get_by_text("Доступно").first).to_be_visible()
+    expect(page.get_by_role("link", name="Сделки")).to_be_visible()
+    shoot(page, screenshots, "desktop-wallet-ru")
+
+    # A reload keeps the session and the language.
+    page.reload()
+    expect(page.get_by_role("heading", name="Кошелёк")).to_be_visible()
+    expect(page.get_by_test_id("account-address")).to_have_text(address)
+    expect(page).to_have_url(url_of("/wallet"))
+
+    # A new tab has no server-side state of its own: the signed cookie alone restores the user.
+    tab = page.context.new_page()
+    tab.goto("/wallet")
+    expect(tab.get_by_role("heading", name="Кошелёк")).to_be_visible()
+    expect(tab.get_by_test_id("account-address")).to_have_text(address)
+    tab.close()
+
+    # Dark theme, for the record.
+    page.get_by_role("button", name="Светлая / тёмная тема").click()
+    shoot(page, screenshots, "desktop-wallet-ru-dark")
+    page.get_by_role("button", name="Светлая / тёмная тема").click()
+
+    # Logout: back on the landing page; the wallet needs a login again.
+    page.get_by_test_id("logout").click()
+    expect(page).to_have_url(LANDING_URL)
+    expect(page.get_by_test_id("notice")).to_have_text("Вы вышли из аккаунта.")
+    expect(page.get_by_test_id("demo-login")).to_be_visible()
+    assert not (session_cookie(page.context) or {}).get("value")
+    page.goto("/wallet")
+    expect(page).to_have_url(LANDING_URL)
+    expect(page.get_by_test_id("notice")).to_have_text("Войдите, чтобы открыть эту страницу.")
+
+
+def test_profile_edit(page: Page, screenshots: Path):
+    page.set_viewport_size(DESKTOP)
+    demo_login(page)
+    page.get_by_role("link", name="Profile").click()
+    expect(page).to_have_url(url_of("/profile"))
+    email = page.locator("#email")
+    expect(email).to_be_visible()
+
+    # One invalid field: its message from the catalog, nothing saved.
+    page.locator("#display_name").fill("Alice")
+    email.fill("not-an-email")
+    page.get_by_test_id("profile-save").click()
+    expect(page.get_by_test_id("field-email")).to_contain_text("Enter a valid email address.")
+    shoot(page, screenshots, "desktop-profile-error")
+
+    # Fixed: saved, the error is gone.
+    email.fill("alice@example.com")
+    page.locator("#username").fill("alice_k")
+    page.get_by_test_id("profile-save").click()
+    expect(page.get_by_text("Profile saved")).to_be_visible()
+    expect(page.get_by_test_id("field-email")).not_to_contain_text("Enter a valid email address.")
+
+    # The profile language drives the UI.
+    page.get_by_test_id("profile-language").click()
+    page.get_by_role("option", name="Русский").click()
+    page.get_by_test_id("profile-save").click()
+    expect(page.get_by_text("Профиль сохранён")).to_be_visible()
+    expect(page.get_by_role("heading", name="Профиль")).to_be_visible()
+    shoot(page, screenshots, "desktop-profile-ru")
+
+    page.reload()
+    expect(page.locator("#email")).to_have_value("alice@example.com")
+    expect(page.locator("#username")).to_have_value("alice_k")
+    expect(page.locator("#display_name")).to_have_value("Alice")
+    expect(page.get_by_role("heading", name="Профиль")).to_be_visible()
+
+    # A feature that is not built says so, within the shell.
+    page.get_by_role("link", name="Рынок").click()
+    expect(page).to_have_url(url_of("/market"))
+    expect(page.get_by_test_id("not-built-badge")).to_have_text("Ещё не готово")
+    shoot(page, screenshots, "desktop-market-ru")
+
+
+def test_forged_session_is_refused(new_context, base_url: str):
+    context = new_context()
+    context.add_cookies([{"name": "krypton_session", "value": "1.forged.signature", "url": base_url}])
+    page = context.new_page()
+    page.goto("/wallet")
+    expect(page).to_have_url(LANDING_URL)
+    expect(page.get_by_test_id("notice")).to_have_text("Please sign in to open that page.")
+    expect(page.get_by_test_id("account-address")).to_have_count(0)
+
+
+def test_phone_layout(new_context, screenshots: Path):
+    page = new_context(viewport=PHONE).new_page()
+    page.goto("/")
+    expect(page.get_by_test_id("menu-button")).to_be_visible()
+    expect(page.get_by_test_id("desktop-nav")).to_be_hidden()
+    assert_fits_width(page)
+    shoot(page, screenshots, "phone-landing")
+
+    page.get_by_test_id("demo-login").click()
+    expect(page).to_have_url(url_of("/wallet"))
+    expect(page.get_by_test_id("balance-USDT")).to_be_visible()
+    assert_fits_width(page)
+    shoot(page, screenshots, "phone-wallet")
+
+    page.get_by_test_id("menu-button").click()
+    menu = page.get_by_role("menu")
+    expect(menu.get_by_role("menuitem", name="Profile")).to_be_visible()
+    page.screenshot(path=str(screenshots / "phone-menu.png"))
+    menu.get_by_role("menuitem", name="Profile").click()
+    expect(page).to_have_url(url_of("/profile"))
+    expect(page.locator("#email")).to_be_visible()
+    assert_fits_width(page)
+    shoot(page, screenshots, "phone-profile")
+
+    for route in ("/pay", "/buy", "/market", "/invoices", "/deals"):
+        page.goto(route)
+        expect(page.get_by_test_id("not-built-badge")).to_be_visible()
+        assert_fits_width(page)
+    shoot(page, screenshots, "phone-deals")
+
+    # Logout lives in the menu on a phone.
+    page.get_by_test_id("menu-button").click()
+    page.get_by_test_id("menu-logout").click()
+    expect(page).to_have_url(LANDING_URL)
+    expect(page.get_by_test_id("notice")).to_have_text("You have signed out.")
