@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
 from krypton_app.models.common import money_column, timestamp_column, utcnow
@@ -18,6 +18,10 @@ class Account(SQLModel, table=True):
     """A ledger account. `balance` is a cache of the sum of its postings, kept in the same transaction."""
 
     __tablename__ = "ledger_accounts"
+    # Mirrors migration 0002: a bug or a hand-written UPDATE fails instead of corrupting money.
+    __table_args__ = (
+        CheckConstraint("may_go_negative OR balance >= 0", name="ck_ledger_accounts_balance_not_negative"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # Stable natural key, e.g. `user:7:TON:available` or `system:fees:USDT`.
@@ -44,7 +48,10 @@ class LedgerTransaction(SQLModel, table=True):
 
 class Posting(SQLModel, table=True):
     __tablename__ = "ledger_postings"
-    __table_args__ = (Index("ix_ledger_postings_account_tx", "account_id", "transaction_id"),)
+    __table_args__ = (
+        Index("ix_ledger_postings_account_tx", "account_id", "transaction_id"),
+        CheckConstraint("amount <> 0", name="ck_ledger_postings_amount_not_zero"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     transaction_id: int = Field(foreign_key="ledger_transactions.id", index=True)
