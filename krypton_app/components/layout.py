@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.components.tonconnect import ton_proof_bridge, tonconnect_provider
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 
@@ -270,22 +271,27 @@ def footer() -> rx.Component:
 
 
 def shell(content: rx.Component, *, active: str = "") -> rx.Component:
-    return rx.flex(
-        header(active),
-        rx.box(
-            content,
-            flex="1",
+    # TON Connect wraps every page: logout anywhere can disconnect the wallet, and the bridge
+    # hands a wallet's ton_proof to the server whichever page the user connects from.
+    return tonconnect_provider(
+        ton_proof_bridge(AuthState.proof_payload, AuthState.login_with_wallet),
+        rx.flex(
+            header(active),
+            rx.box(
+                content,
+                flex="1",
+                width="100%",
+                max_width=CONTENT_MAX_WIDTH,
+                margin_x="auto",
+                padding_x=PAGE_PADDING_X,
+                padding_y=["20px", "24px", "36px"],
+            ),
+            footer(),
+            direction="column",
+            min_height="100vh",
             width="100%",
-            max_width=CONTENT_MAX_WIDTH,
-            margin_x="auto",
-            padding_x=PAGE_PADDING_X,
-            padding_y=["20px", "24px", "36px"],
+            background=rx.color("gray", 2),
         ),
-        footer(),
-        direction="column",
-        min_height="100vh",
-        width="100%",
-        background=rx.color("gray", 2),
     )
 
 

@@ -5,30 +5,18 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.components.tonconnect import tonconnect_button
 from krypton_app.components.ui import card
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 
 
 def tonconnect_login() -> rx.Component:
-    """TON CONNECT SLOT: replace the body of this function with the wrapper from
-    `krypton_app/components/tonconnect.py`, wired as:
-      - payload:       `AuthState.proof_payload` (fresh on every landing load; `AuthState.prepare_login`
-                       issues another one, e.g. when the wallet modal reopens after 15 minutes)
-      - on proof:      `AuthState.login_with_wallet(account: dict, proof: dict)` (TON Connect shapes)
-      - on logout:     `AuthState.logout` is where the wallet is to be disconnected
-    and wrap the shell in the provider in `components/layout.py::shell` (marked there)."""
+    """TON Connect's own button opens the wallet list; the proof comes back through the bridge
+    mounted in the shell (`components/layout.py`), which calls `AuthState.login_with_wallet`."""
     return rx.vstack(
-        rx.button(
-            rx.icon("wallet", size=18),
-            I18n.t["login.tonconnect"],
-            size="3",
-            width="100%",
-            radius="large",
-            disabled=True,
-            data_testid="tonconnect-login",
-        ),
-        rx.text(I18n.t["login.tonconnect_pending"], size="1", color_scheme="gray"),
+        rx.box(tonconnect_button(), data_testid="tonconnect-login"),
+        rx.text(I18n.t["login.tonconnect_hint"], size="1", color_scheme="gray"),
         spacing="2",
         width="100%",
     )
@@ -48,6 +36,8 @@ def demo_login() -> rx.Component:
             I18n.t["login.demo"],
             on_click=AuthState.login_with_demo_wallet,
             loading=AuthState.login_busy,
+            # The page is prerendered: a click before the app connects would be lost.
+            disabled=~rx.State.is_hydrated,
             size="3",
             width="100%",
             radius="large",

@@ -64,7 +64,6 @@ CATALOG: dict[str, str] = {
     "login.subtitle": "Your TON wallet is your account. No password, no email needed.",
     "login.tonconnect": "Connect TON wallet",
     "login.tonconnect_hint": "Tonkeeper, MyTonWallet, Telegram Wallet and other TON Connect wallets.",
-    "login.tonconnect_pending": "TON Connect is being set up and will appear here shortly.",
     "login.or": "or",
     "login.demo": "Try the demo wallet",
     "login.demo_badge": "Demo",

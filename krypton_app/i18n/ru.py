@@ -66,7 +66,6 @@ CATALOG: dict[str, str] = {
     "login.subtitle": "Ваш TON-кошелёк — это ваш аккаунт. Без пароля и почты.",
     "login.tonconnect": "Подключить TON-кошелёк",
     "login.tonconnect_hint": "Tonkeeper, MyTonWallet, Кошелёк в Telegram и другие кошельки с TON Connect.",
-    "login.tonconnect_pending": "TON Connect настраивается и скоро появится здесь.",
     "login.or": "или",
     "login.demo": "Попробовать демо-кошелёк",
     "login.demo_badge": "Демо",

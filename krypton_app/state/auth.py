@@ -8,6 +8,7 @@ import time
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.components.tonconnect import disconnect_wallet
 from krypton_app.db import default_uow
 from krypton_app.domain.errors import ProfileError, TonProofError
 from krypton_app.i18n import error_key, normalize_language, translate
@@ -170,9 +171,8 @@ class AuthState(rx.State):
         self.notice_key = "auth.logged_out"
         self.error_key = ""
         self._next_route = ""
-        # TON CONNECT: also disconnect the wallet here once components/tonconnect.py exposes it,
-        # e.g. `return [rx.redirect(routes.LANDING), tonconnect_disconnect()]`.
-        return rx.redirect(routes.LANDING)
+        # The wallet forgets the connection too, so the next login asks for a fresh proof.
+        return [disconnect_wallet(), rx.redirect(routes.LANDING)]
 
     # -- language -----------------------------------------------------------------------------
 

@@ -50,6 +50,12 @@ def test_demo_login_language_reload_logout(page: Page, screenshots: Path):
     expect(page.get_by_text("Invoices paid in parts")).to_be_visible()
     shoot(page, screenshots, "desktop-landing")
 
+    # TON Connect's own modal opens with our payload (offline it falls back to its built-in wallet list).
+    page.get_by_test_id("tonconnect-login").get_by_role("button").click()
+    expect(page.get_by_text("Connect your TON wallet")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_text("Connect your TON wallet")).to_be_hidden()
+
     # Demo login runs the real ton_proof verifier and lands on a wallet with zero balances.
     page.get_by_test_id("demo-login").click()
     expect(page).to_have_url(url_of("/wallet"))
