@@ -20,10 +20,6 @@ class I18n(rx.State):
     def t(self) -> dict[str, str]:
         return catalog(self.lang)
 
-    @rx.var
-    def is_ru(self) -> bool:
-        return normalize_language(self.lang) == "ru"
-
     def _apply(self, lang: str | None) -> None:
         """Called by other states (login, profile save); the value may come from the client."""
         self.lang = normalize_language(lang)
