@@ -10,6 +10,10 @@ config = rx.Config(
     redis_url=settings.redis_url,
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="blue", gray_color="slate", radius="large", scaling="100%")
+        )
+    ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

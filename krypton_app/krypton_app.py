@@ -1,11 +1,10 @@
-"""Builds the Reflex app: theme and pages. Nothing else."""
+"""Builds the Reflex app: pages and style (the theme is in rxconfig). Nothing else."""
 
 import reflex as rx
 
 from krypton_app import pages
 
 app = rx.App(
-    theme=rx.theme(accent_color="blue", gray_color="slate", radius="large", scaling="100%"),
     style={"font_family": "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
 )
 for page in pages.ALL:
