@@ -3,8 +3,10 @@
 import reflex as rx
 
 from krypton_app import pages
+from krypton_app.api.app import build_api
 
 app = rx.App(
+    api_transformer=build_api(),
     style={"font_family": "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
 )
 for page in pages.ALL:

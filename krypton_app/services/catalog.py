@@ -49,4 +49,51 @@ class AssetView:
 
 def list_assets(uow: UnitOfWork) -> list[AssetView]:
     with uow.read() as s:
-        return [AssetView(a.code, a.name, a.decimals) for a in s.exec(select(Asset).order_by(Asset.code))]
+        return list_assets_in(s)
+
+
+def list_assets_in(s: Session) -> list[AssetView]:
+    return [AssetView(a.code, a.name, a.decimals) for a in s.exec(select(Asset).order_by(Asset.code))]
+
+
+@dataclass(frozen=True)
+class NamedView:
+    code: str
+    name_en: str
+    name_ru: str
+
+
+@dataclass(frozen=True)
+class CountryView:
+    code: str
+    name_en: str
+    name_ru: str
+    fiat: str
+    methods: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CatalogView:
+    assets: tuple[AssetView, ...]
+    fiat_currencies: tuple[NamedView, ...]
+    payment_methods: tuple[NamedView, ...]
+    countries: tuple[CountryView, ...]
+
+
+def get_catalog(uow: UnitOfWork) -> CatalogView:
+    with uow.read() as s:
+        methods: dict[str, list[str]] = {}
+        for link in s.exec(select(CountryPaymentMethod).order_by(CountryPaymentMethod.method_code)):
+            methods.setdefault(link.country_code, []).append(link.method_code)
+        fiats = s.exec(select(FiatCurrency).order_by(FiatCurrency.code))
+        payment_methods = s.exec(select(PaymentMethod).order_by(PaymentMethod.code))
+        countries = s.exec(select(Country).order_by(Country.code))
+        return CatalogView(
+            assets=tuple(list_assets_in(s)),
+            fiat_currencies=tuple(NamedView(f.code, f.name_en, f.name_ru) for f in fiats),
+            payment_methods=tuple(NamedView(m.code, m.name_en, m.name_ru) for m in payment_methods),
+            countries=tuple(
+                CountryView(c.code, c.name_en, c.name_ru, c.fiat_code, tuple(methods.get(c.code, ())))
+                for c in countries
+            ),
+        )

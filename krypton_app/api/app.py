@@ -1,0 +1,39 @@
+"""Starlette routes served beside the Reflex app on the same port (mounted through api_transformer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from krypton_app.db import UnitOfWork, default_uow
+from krypton_app.services.catalog import get_catalog
+from krypton_app.settings import get_settings
+
+
+async def tonconnect_manifest(_request: Request) -> JSONResponse:
+    # Wallets put the manifest's url into ton_proof's domain, so it must be the configured public URL
+    # (whose host the verifier allows), not whatever host the request came in on.
+    app_url = get_settings().app_url.rstrip("/")
+    return JSONResponse({"url": app_url, "name": "Krypton", "iconUrl": f"{app_url}/krypton-icon.png"})
+
+
+async def catalog(request: Request) -> JSONResponse:
+    view = get_catalog(request.app.state.uow())
+    return JSONResponse(asdict(view), headers={"Cache-Control": "public, max-age=300"})
+
+
+def build_api(uow: Callable[[], UnitOfWork] = default_uow) -> Starlette:
+    """`uow` is a factory so that importing the app opens no database; tests pass their own."""
+    api = Starlette(
+        routes=[
+            Route("/tonconnect-manifest.json", tonconnect_manifest),
+            Route("/api/v1/catalog", catalog),
+        ]
+    )
+    api.state.uow = uow
+    return api
