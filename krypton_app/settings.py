@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
@@ -34,6 +35,51 @@ class Settings(BaseSettings):
     # Wallet addresses (raw or friendly) that get the operator role on login.
     operator_addresses: list[str] = Field(default_factory=list, validation_alias="KRYPTON_OPERATORS")
 
+    # --- TON chain (issue: wallet and chain) ---
+    chain: Literal["fake", "toncenter", "liteserver"] = Field("fake", validation_alias="KRYPTON_CHAIN")
+    toncenter_url: str = Field("https://toncenter.com", validation_alias="KRYPTON_TONCENTER_URL")
+    toncenter_api_key: str | None = Field(None, validation_alias="KRYPTON_TONCENTER_API_KEY")
+    toncenter_rps: float = Field(1.0, validation_alias="KRYPTON_TONCENTER_RPS")
+    # The TON global config shipped in the repo: no download at start-up.
+    liteserver_config: Path = Field(
+        ROOT / "krypton_app" / "chain" / "global-config.json", validation_alias="KRYPTON_LITESERVER_CONFIG"
+    )
+    # 32-byte ed25519 seed as hex; outside production a key derived from secret_key is used.
+    hot_wallet_seed: str | None = Field(None, validation_alias="KRYPTON_HOT_WALLET_SEED", repr=False)
+    usdt_master: str = Field(
+        "0:b113a994b5024a16719f69139328eb759596c38a25f59028b146fecdc3621dfe", validation_alias="KRYPTON_USDT_MASTER"
+    )
+    confirmations: int = Field(1, validation_alias="KRYPTON_CONFIRMATIONS")  # masterchain blocks on top
+    monitor_poll_s: float = Field(2.0, validation_alias="KRYPTON_MONITOR_POLL_S")
+    withdrawal_ttl_s: int = Field(60, validation_alias="KRYPTON_WITHDRAWAL_TTL_S")  # external message valid_until
+    # Flat withdrawal fees in minor units, per asset.
+    withdrawal_fees: dict[str, int] = Field(
+        default_factory=lambda: {"TON": 50_000_000, "USDT": 300_000}, validation_alias="KRYPTON_WITHDRAWAL_FEES"
+    )
+    demo_faucet: bool | None = Field(None, validation_alias="KRYPTON_DEMO_FAUCET")
+    # --- Bitcoin / Lightning payouts and rates ---
+    bitcoin_network: Literal["mainnet", "testnet", "regtest"] = Field("mainnet", validation_alias="KRYPTON_BTC_NETWORK")
+    # Static rate table: price of one whole unit of the key's first asset in the second, e.g. "TON/BTC".
+    rates: dict[str, str] = Field(
+        default_factory=lambda: {
+            "TON/BTC": "0.0000520",
+            "USDT/BTC": "0.0000105",
+            "TON/USD": "5.20",
+            "USDT/USD": "1.00",
+            "TON/RUB": "420",
+            "USDT/RUB": "81",
+            "TON/EUR": "4.80",
+            "USDT/EUR": "0.92",
+        },
+        validation_alias="KRYPTON_RATES",
+    )
+    rates_url: str | None = Field(None, validation_alias="KRYPTON_RATES_URL")  # httpx provider when set
+    payout_fees: dict[str, int] = Field(
+        default_factory=lambda: {"TON": 100_000_000, "USDT": 1_000_000}, validation_alias="KRYPTON_PAYOUT_FEES"
+    )
+    # Demo-wallet users get the operator console too (local runs and browser tests only).
+    demo_operators: bool = Field(False, validation_alias="KRYPTON_DEMO_OPERATORS")
+
     @model_validator(mode="after")
     def _allow_own_host(self) -> Settings:
         host = urlsplit(self.app_url).netloc
@@ -52,12 +98,20 @@ class Settings(BaseSettings):
         return True if self.demo_wallet is None else self.demo_wallet
 
     @property
+    def demo_faucet_enabled(self) -> bool:
+        if self.is_production or self.chain != "fake":
+            return False
+        return True if self.demo_faucet is None else self.demo_faucet
+
+    @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith("postgresql")
 
     def check(self) -> None:
         if self.is_production and self.secret_key == DEV_SECRET_KEY:
             raise RuntimeError("KRYPTON_SECRET_KEY must be set in production")
+        if self.is_production and (self.chain == "fake" or not self.hot_wallet_seed):
+            raise RuntimeError("production needs a real chain (KRYPTON_CHAIN) and KRYPTON_HOT_WALLET_SEED")
 
 
 @lru_cache

@@ -2,11 +2,19 @@
 
 from krypton_app.models.auth import UsedProofPayload
 from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurrency, PaymentMethod
+from krypton_app.models.chain import AppliedChainTransaction, ChainCursor, DepositMemo, UnmatchedDeposit
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
 from krypton_app.models.users import User
+from krypton_app.models.withdrawals import Payout, Withdrawal
 
 __all__ = [
     "Account",
+    "AppliedChainTransaction",
+    "ChainCursor",
+    "DepositMemo",
+    "Payout",
+    "UnmatchedDeposit",
+    "Withdrawal",
     "Asset",
     "Country",
     "CountryPaymentMethod",

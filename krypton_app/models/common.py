@@ -12,5 +12,5 @@ def money_column(**kwargs) -> Column:
     return Column(BigInteger, nullable=False, **kwargs)
 
 
-def timestamp_column(**kwargs) -> Column:
-    return Column(DateTime(timezone=True), nullable=False, **kwargs)
+def timestamp_column(*, nullable: bool = False, **kwargs) -> Column:
+    return Column(DateTime(timezone=True), nullable=nullable, **kwargs)
