@@ -45,3 +45,32 @@ class ProfileError(KryptonError):
     def __init__(self, code: str, field: str):
         super().__init__(code=code, field=field)
         self.field = field
+
+
+# Wallet and chain
+class InvalidDestination(KryptonError):
+    """A withdrawal or payout target that cannot be paid. Codes: address_invalid, address_checksum,
+    address_testnet, address_workchain, bitcoin_address_invalid, bitcoin_address_network,
+    invoice_invalid, invoice_expired, invoice_network, invoice_no_amount."""
+
+    code = "destination_invalid"
+
+
+class NotFound(KryptonError):
+    code = "not_found"
+
+
+class Forbidden(KryptonError):
+    """The user may not see or change this (not theirs, or not an operator)."""
+
+    code = "forbidden"
+
+
+class InvalidState(KryptonError):
+    """The object is not in a state that allows this action (e.g. a payout already paid)."""
+
+    code = "invalid_state"
+
+
+class ChainUnavailable(KryptonError):
+    code = "chain_unavailable"
