@@ -66,9 +66,7 @@ _WALLET_DATA = {
 }
 
 
-def ton_proof_signing_hash(
-    workchain: int, address_hash: bytes, domain: str, timestamp: int, payload: str
-) -> bytes:
+def ton_proof_signing_hash(workchain: int, address_hash: bytes, domain: str, timestamp: int, payload: str) -> bytes:
     """The 32 bytes a wallet signs for a ton_proof."""
     domain_bytes = domain.encode()
     message = b"".join(
@@ -143,9 +141,12 @@ def check_proof_payload(secret_key: str, payload: object, *, now: int) -> str:
 
 
 def login_with_ton_proof(
-    uow: UnitOfWork, account: dict, proof: dict, *, settings: Settings, now: int
+    uow: UnitOfWork, account: dict, proof: dict, *, settings: Settings, now: int, demo: bool = False
 ) -> UserView:
-    """Verify the proof, spend its payload and return the wallet's user, created on first login."""
+    """Verify the proof, spend its payload and return the wallet's user, created on first login.
+
+    `demo` marks a login by the built-in demo wallet: with settings.demo_operators (local runs and
+    browser tests, never production) such users also get the operator console."""
     if not isinstance(proof, dict):
         raise TonProofError(code="malformed_proof")
     nonce = check_proof_payload(settings.secret_key, proof.get("payload"), now=now)
@@ -165,7 +166,7 @@ def login_with_ton_proof(
             raise TonProofError(code="payload_used") from None
         user = _get_or_create_user(s, address)
         # The settings list is the source of the operator role: removing an address revokes it.
-        user.is_operator = address in operators
+        user.is_operator = address in operators or (demo and settings.demo_operators and settings.demo_wallet_enabled)
     return UserView.from_user(user)
 
 
@@ -279,9 +280,7 @@ def _payload_signer(secret_key: str, now: int) -> _FixedClockSigner:
 
 
 def _session_serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(
-        secret_key, salt=_SESSION_SALT, signer_kwargs={"digest_method": hashlib.sha256}
-    )
+    return URLSafeTimedSerializer(secret_key, salt=_SESSION_SALT, signer_kwargs={"digest_method": hashlib.sha256})
 
 
 def _raw_address(address: str) -> str:

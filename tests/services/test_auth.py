@@ -30,9 +30,7 @@ def settings(**changes) -> Settings:
     return base.model_copy(update=changes)
 
 
-def demo_login(
-    uow, seed: bytes, *, config: Settings | None = None, now: int = NOW, payload: str | None = None
-):
+def demo_login(uow, seed: bytes, *, config: Settings | None = None, now: int = NOW, payload: str | None = None):
     config = config or settings()
     payload = payload or issue_proof_payload(config.secret_key, now=now)
     account, proof = demo_wallet_proof(seed, payload=payload, domain=DOMAIN, now=now)
@@ -119,9 +117,7 @@ def test_login_rejects_a_tampered_proof(uow):
 
 
 def test_malformed_proof_is_rejected(uow):
-    assert error_code(lambda: login_with_ton_proof(uow, {}, None, settings=settings(), now=NOW)) == (
-        "malformed_proof"
-    )
+    assert error_code(lambda: login_with_ton_proof(uow, {}, None, settings=settings(), now=NOW)) == ("malformed_proof")
 
 
 def test_operator_role_follows_the_settings_list(uow):
@@ -165,3 +161,17 @@ def test_racing_first_logins_of_one_wallet_make_one_user(pg_uow):
         ids = list(pool.map(lambda _: demo_login(pg_uow, seed).id, range(8)))
     assert len(set(ids)) == 1
     assert count(pg_uow, User) == 1
+
+
+def test_demo_login_grants_operator_only_when_demo_operators_is_on(uow):
+    from krypton_app.services.auth import issue_proof_payload, login_with_ton_proof
+    from krypton_app.services.demo_wallet import demo_wallet_proof, new_demo_seed
+    from krypton_app.settings import Settings
+
+    now = 1_800_000_000
+    for demo_operators, expected in ((False, False), (True, True)):
+        settings = Settings(KRYPTON_DEMO_OPERATORS=demo_operators)
+        payload = issue_proof_payload(settings.secret_key, now=now)
+        account, proof = demo_wallet_proof(new_demo_seed(), payload=payload, domain="localhost:3000", now=now)
+        user = login_with_ton_proof(uow, account, proof, settings=settings, now=now, demo=True)
+        assert user.is_operator is expected
