@@ -1,0 +1,160 @@
+"""Operator console use cases: the role check, and the review queue of deposits that matched no user.
+
+The payout queue's operator actions live with the payouts (services/payouts.py) and use the same check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pytoniq_core import Address
+from pytoniq_core.boc.address import AddressError
+from sqlalchemy import Table, select, update
+from sqlmodel import Session
+
+from krypton_app.db import UnitOfWork
+from krypton_app.domain.errors import Forbidden, InvalidState, NotFound
+from krypton_app.domain.ledger import EXTERNAL, Leg
+from krypton_app.models import Asset, UnmatchedDeposit, User
+from krypton_app.models.common import utcnow
+from krypton_app.services.ledger import _as_utc, post, system_account, user_account
+from krypton_app.services.users import find_user_by_contact
+
+DEPOSIT_REVIEW_CREDIT = "deposit_review_credit"
+PENDING, CREDITED, RETURNED = "pending", "credited", "returned"
+UNMATCHED_STATUSES = (PENDING, CREDITED, RETURNED)
+
+_deposits: Table = UnmatchedDeposit.__table__
+
+
+@dataclass(frozen=True)
+class UnmatchedDepositView:
+    id: int
+    chain_tx_hash: str
+    asset: str
+    decimals: int
+    amount: int
+    sender: str | None
+    comment: str | None
+    status: str
+    created_at: datetime
+
+
+def require_operator(session: Session, user_id: int) -> None:
+    """Raise Forbidden unless `user_id` is an operator (read in the caller's transaction)."""
+    is_operator = session.execute(select(User.is_operator).where(User.id == user_id)).scalar_one_or_none()
+    if not is_operator:
+        raise Forbidden("operator only", user_id=user_id)
+
+
+def list_unmatched_deposits(
+    uow: UnitOfWork, operator_id: int, *, status: str = PENDING, limit: int = 100
+) -> list[UnmatchedDepositView]:
+    """The review queue, oldest first (the order they should be worked through)."""
+    if status not in UNMATCHED_STATUSES:
+        raise ValueError(f"unknown unmatched deposit status {status!r}")
+    with uow.read() as s:
+        require_operator(s, operator_id)
+        rows = s.execute(
+            _select_views().where(_deposits.c.status == status).order_by(_deposits.c.id).limit(limit)
+        ).all()
+    return [_to_view(row) for row in rows]
+
+
+def credit_unmatched_deposit(
+    uow: UnitOfWork, operator_id: int, deposit_id: int, *, user_contact: str
+) -> UnmatchedDepositView:
+    """Credit a deposit whose memo matched nobody to the user the operator identified.
+
+    `user_contact` is a @username, phone, email or the user's TON wallet address. The ledger key derives
+    from the deposit, so a double click (or two operators at once) credits it once; a repeat for the same
+    user returns the same result.
+    """
+    user_id = _find_user(uow, user_contact)
+    with uow.transaction() as s:
+        require_operator(s, operator_id)
+        # The status check is in the UPDATE itself, so credit and return cannot both win.
+        moved = s.execute(
+            update(_deposits)
+            .where(_deposits.c.id == deposit_id, _deposits.c.status == PENDING)
+            .values(status=CREDITED, resolved_user_id=user_id, resolved_by=operator_id, resolved_at=utcnow())
+        ).rowcount
+        deposit = s.execute(select(_deposits).where(_deposits.c.id == deposit_id)).one_or_none()
+        if deposit is None:
+            raise NotFound(f"unmatched deposit {deposit_id}")
+        if not moved:
+            if deposit.status == CREDITED and deposit.resolved_user_id == user_id:
+                return _view(s, deposit_id)
+            raise InvalidState(f"deposit {deposit_id} is {deposit.status}", status=deposit.status)
+        leg = Leg(system_account(s, EXTERNAL, deposit.asset), user_account(s, user_id, deposit.asset), deposit.amount)
+        post(
+            s,
+            idempotency_key=f"deposit_review_credit:{deposit_id}",
+            kind=DEPOSIT_REVIEW_CREDIT,
+            legs=[leg],
+            memo=f"deposit {deposit.chain_tx_hash} credited after review",
+        )
+        return _view(s, deposit_id)
+
+
+def mark_unmatched_returned(uow: UnitOfWork, operator_id: int, deposit_id: int) -> UnmatchedDepositView:
+    """Record that the operator sent the deposit back to its sender.
+
+    The transfer back is made by hand from the hot wallet for now; this only closes the review item
+    (pending -> returned) so it can never be credited as well. No ledger movement: the deposit was never
+    credited to anyone.
+    """
+    with uow.transaction() as s:
+        require_operator(s, operator_id)
+        moved = s.execute(
+            update(_deposits)
+            .where(_deposits.c.id == deposit_id, _deposits.c.status == PENDING)
+            .values(status=RETURNED, resolved_by=operator_id, resolved_at=utcnow())
+        ).rowcount
+        status = s.execute(select(_deposits.c.status).where(_deposits.c.id == deposit_id)).scalar_one_or_none()
+        if status is None:
+            raise NotFound(f"unmatched deposit {deposit_id}")
+        if not moved and status != RETURNED:
+            raise InvalidState(f"deposit {deposit_id} is {status}", status=status)
+        return _view(s, deposit_id)
+
+
+def _find_user(uow: UnitOfWork, contact: str) -> int:
+    text = (contact or "").strip()
+    try:
+        raw = Address(text).to_str(is_user_friendly=False)
+    except (AddressError, IndexError):
+        raw = None  # not a wallet address: a username, phone or email
+    if raw is not None:
+        with uow.read() as s:
+            found = s.execute(select(User.id).where(User.wallet_address == raw)).scalar_one_or_none()
+    else:
+        user = find_user_by_contact(uow, text)
+        found = user.id if user else None
+    if found is None:
+        raise NotFound(f"no user with contact {text!r}", code="user_not_found")
+    return found
+
+
+def _select_views():
+    return select(
+        _deposits.c.id,
+        _deposits.c.chain_tx_hash,
+        _deposits.c.asset,
+        Asset.decimals,
+        _deposits.c.amount,
+        _deposits.c.sender,
+        _deposits.c.comment,
+        _deposits.c.status,
+        _deposits.c.created_at,
+    ).join(Asset, Asset.code == _deposits.c.asset)
+
+
+def _to_view(row) -> UnmatchedDepositView:
+    *values, created_at = row
+    return UnmatchedDepositView(*values, _as_utc(created_at))
+
+
+def _view(session: Session, deposit_id: int) -> UnmatchedDepositView:
+    return _to_view(session.execute(_select_views().where(_deposits.c.id == deposit_id)).one())
