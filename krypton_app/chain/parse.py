@@ -6,8 +6,14 @@ toncenter and liteserver data.
 
 from __future__ import annotations
 
-from pytoniq_core import Builder, Cell
-from pytoniq_core.tlb.transaction import ExternalMsgInfo, MessageAny
+from pytoniq_core import Address, Builder, Cell, Slice
+from pytoniq_core.boc.address import ExternalAddress
+from pytoniq_core.tlb.transaction import ExternalMsgInfo, MessageAny, Transaction
+
+from krypton_app.chain.types import ChainTx, OutMessage
+
+COMMENT = 0x00000000
+TRANSFER_NOTIFICATION = 0x7362D09C
 
 
 def normalized_message_hash(message: MessageAny) -> str:
@@ -30,3 +36,111 @@ def normalized_message_hash(message: MessageAny) -> str:
 def external_message_hash(boc: bytes) -> str:
     """Normalised hash (hex) of an external-in message given as a BOC."""
     return normalized_message_hash(MessageAny.deserialize(Cell.one_from_boc(boc).begin_parse()))
+
+
+def parse_transaction(boc: bytes, *, jetton_wallet: str | None = None) -> ChainTx:
+    """One transaction (a BOC as the chain serves it) as plain data.
+
+    `jetton_wallet` is the raw address of the account's own USDT jetton wallet: only a
+    transfer_notification from it proves that jettons arrived (anyone can send the same op code)."""
+    cell = Cell.one_from_boc(boc)
+    tx = Transaction.deserialize(cell.begin_parse())
+    message = tx.in_msg
+    out_messages = tuple(_out_message(m) for m in tx.out_msgs)
+    description = tx.description
+    bounce_phase = getattr(description, "bounce", None)
+    source = destination = in_msg_hash = None
+    amount = 0
+    is_bounce = False
+    if message is not None:
+        destination = _raw(message.info.dest)
+        if message.is_internal:
+            source = _raw(message.info.src)
+            amount = message.info.value.grams
+            is_bounce = bool(message.info.bounced)
+        elif message.is_external:
+            in_msg_hash = normalized_message_hash(message)
+    comment = jetton_amount = jetton_sender = None
+    if message is not None and message.is_internal and not is_bounce:
+        body = message.body.begin_parse()
+        op = body.load_uint(32) if body.remaining_bits >= 32 else None
+        if op == COMMENT:
+            comment = _text(body)
+        elif op == TRANSFER_NOTIFICATION and jetton_wallet is not None and source == _normal(jetton_wallet):
+            jetton_amount, jetton_sender, comment = _notification(body)
+    return ChainTx(
+        hash=cell.hash.hex(),
+        lt=tx.lt,
+        prev_lt=tx.prev_trans_lt,
+        prev_hash=tx.prev_trans_hash.hex(),
+        utime=tx.now,
+        account=f"{_workchain(tx)}:{tx.account_addr_hex}",
+        source=source,
+        destination=destination,
+        amount=amount,
+        comment=comment,
+        is_bounce=is_bounce,
+        # The value went back only if a bounce message left; an aborted compute phase alone keeps it here
+        # (a non-bounceable message is credited to the account even when its code fails).
+        bounced_back=(bounce_phase is not None and bounce_phase.type_ == "ok") or any(m.bounce for m in out_messages),
+        aborted=bool(getattr(description, "aborted", False)),
+        in_msg_hash=in_msg_hash,
+        out_messages=out_messages,
+        jetton_amount=jetton_amount,
+        jetton_sender=jetton_sender,
+        boc=boc,
+    )
+
+
+def _out_message(message: MessageAny) -> OutMessage:
+    if message.is_internal:
+        return OutMessage(_raw(message.info.dest), message.info.value.grams, bool(message.info.bounced))
+    return OutMessage(None, 0, False)
+
+
+def _notification(body: Slice) -> tuple[int | None, str | None, str | None]:
+    """transfer_notification#7362d09c query_id:uint64 amount:(VarUInteger 16) sender:MsgAddress
+    forward_payload:(Either Cell ^Cell)."""
+    try:
+        body.skip_bits(64)
+        amount = body.load_coins()
+        sender = _raw(body.load_address())
+        payload = body.load_ref().begin_parse() if body.load_bit() else body
+    except (IndexError, ValueError, TypeError):
+        return None, None, None  # malformed: not a jetton deposit
+    comment = None
+    if payload.remaining_bits >= 32 and payload.load_uint(32) == COMMENT:
+        comment = _text(payload)
+    return amount, sender, comment
+
+
+def _text(body: Slice) -> str | None:
+    """Snake-encoded UTF-8 after an op-0 prefix; None when the cells do not hold whole bytes."""
+    data = b""
+    while True:
+        if body.remaining_bits % 8 or body.remaining_refs > 1:
+            return None
+        data += body.load_bytes(body.remaining_bits // 8)
+        if not body.remaining_refs:
+            return data.decode("utf-8", errors="replace")
+        body = body.load_ref().begin_parse()
+
+
+def _raw(address: Address | ExternalAddress | None) -> str | None:
+    if isinstance(address, Address):
+        return address.to_str(is_user_friendly=False)
+    return None
+
+
+def _normal(address: str) -> str:
+    return Address(address).to_str(is_user_friendly=False)
+
+
+def _workchain(tx: Transaction) -> int:
+    # A transaction stores only the account id; its messages carry the workchain.
+    if tx.in_msg is not None and isinstance(tx.in_msg.info.dest, Address):
+        return tx.in_msg.info.dest.wc
+    for message in tx.out_msgs:
+        if isinstance(message.info.src, Address):
+            return message.info.src.wc
+    return 0
