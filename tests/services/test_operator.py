@@ -1,0 +1,176 @@
+"""The operator's review queue of deposits that matched no user, on SQLite and PostgreSQL."""
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from pytoniq_core import Address
+from sqlalchemy import select
+
+from krypton_app.domain.errors import Forbidden, InvalidState, NotFound
+from krypton_app.models import AppliedChainTransaction, LedgerTransaction, UnmatchedDeposit, User
+from krypton_app.services import ledger
+from krypton_app.services.operator import (
+    credit_unmatched_deposit,
+    list_unmatched_deposits,
+    mark_unmatched_returned,
+)
+
+TON = 10**9
+USDT = 10**6
+
+
+def make_user(uow, *, operator=False, **contacts):
+    with uow.transaction() as s:
+        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator, **contacts)
+        s.add(user)
+        s.flush()
+        return user.id
+
+
+def unmatched(uow, asset="TON", amount=3 * TON, comment="wrong memo"):
+    tx_hash = uuid.uuid4().hex + uuid.uuid4().hex
+    with uow.transaction() as s:
+        s.add(
+            AppliedChainTransaction(hash=tx_hash, lt=1, stream="test", outcome="unmatched", asset=asset, amount=amount)
+        )
+        s.flush()
+        row = UnmatchedDeposit(
+            chain_tx_hash=tx_hash, asset=asset, amount=amount, sender="0:" + "ab" * 32, comment=comment
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def available(uow, user_id, asset="TON"):
+    return next(b for b in ledger.list_balances(uow, user_id) if b.asset == asset).available
+
+
+@pytest.fixture
+def desk(uow):
+    operator = make_user(uow, operator=True)
+    alice = make_user(uow, username="alice", phone="+79991234567", email="alice@example.com")
+    return operator, alice
+
+
+def test_only_operators_see_and_resolve_the_queue(uow, desk):
+    operator, alice = desk
+    deposit_id = unmatched(uow)
+    for call in (
+        lambda: list_unmatched_deposits(uow, alice),
+        lambda: credit_unmatched_deposit(uow, alice, deposit_id, user_contact="@alice"),
+        lambda: mark_unmatched_returned(uow, alice, deposit_id),
+    ):
+        with pytest.raises(Forbidden):
+            call()
+    assert available(uow, alice) == 0
+    assert [d.status for d in list_unmatched_deposits(uow, operator)] == ["pending"]
+
+
+def test_queue_lists_oldest_first_with_asset_decimals(uow, desk):
+    operator, _ = desk
+    first, second = unmatched(uow), unmatched(uow, asset="USDT", amount=5 * USDT, comment=None)
+    views = list_unmatched_deposits(uow, operator)
+    assert [v.id for v in views] == [first, second]
+    assert (views[1].asset, views[1].decimals, views[1].amount, views[1].comment) == ("USDT", 6, 5 * USDT, None)
+    assert views[0].created_at.tzinfo is not None
+    mark_unmatched_returned(uow, operator, first)
+    assert [v.id for v in list_unmatched_deposits(uow, operator)] == [second]
+    assert [v.id for v in list_unmatched_deposits(uow, operator, status="returned")] == [first]
+
+
+@pytest.mark.parametrize(
+    "contact", ["@alice", "alice", "+7 999 123-45-67", "Alice@Example.com", "wallet-raw", "wallet-friendly"]
+)
+def test_credit_finds_the_user_by_any_contact(uow, desk, contact):
+    operator, alice = desk
+    with uow.read() as s:
+        raw = s.get(User, alice).wallet_address
+    contact = {
+        "wallet-raw": raw,
+        "wallet-friendly": Address(raw).to_str(is_user_friendly=True, is_bounceable=False),
+    }.get(contact, contact)
+    view = credit_unmatched_deposit(uow, operator, unmatched(uow), user_contact=contact)
+    assert view.status == "credited"
+    assert available(uow, alice) == 3 * TON
+
+
+def test_credit_once_even_on_a_double_click(uow, desk):
+    operator, alice = desk
+    bob = make_user(uow, username="bobby")
+    deposit_id = unmatched(uow)
+    first = credit_unmatched_deposit(uow, operator, deposit_id, user_contact="@alice")
+    assert credit_unmatched_deposit(uow, operator, deposit_id, user_contact="@alice") == first
+    assert available(uow, alice) == 3 * TON
+    with pytest.raises(InvalidState):
+        credit_unmatched_deposit(uow, operator, deposit_id, user_contact="@bobby")
+    with pytest.raises(InvalidState):
+        mark_unmatched_returned(uow, operator, deposit_id)
+    assert available(uow, bob) == 0
+    with uow.read() as s:
+        row = s.get(UnmatchedDeposit, deposit_id)
+        assert (row.resolved_user_id, row.resolved_by) == (alice, operator)
+        kinds = s.execute(select(LedgerTransaction.kind, LedgerTransaction.idempotency_key)).all()
+    assert kinds == [("deposit_review_credit", f"deposit_review_credit:{deposit_id}")]
+    report = ledger.check_invariants(uow)
+    assert report.ok, report.violations
+
+
+def test_unknown_contact_or_deposit(uow, desk):
+    operator, _ = desk
+    deposit_id = unmatched(uow)
+    for contact in ("@nobody", "", "nobody@example.com", "0:" + "cd" * 32):
+        with pytest.raises(NotFound) as caught:
+            credit_unmatched_deposit(uow, operator, deposit_id, user_contact=contact)
+        assert caught.value.code == "user_not_found"
+    with pytest.raises(NotFound):
+        credit_unmatched_deposit(uow, operator, 999_999, user_contact="@alice")
+    with pytest.raises(NotFound):
+        mark_unmatched_returned(uow, operator, 999_999)
+
+
+def test_returned_is_final_and_moves_no_money(uow, desk):
+    operator, alice = desk
+    deposit_id = unmatched(uow)
+    returned = mark_unmatched_returned(uow, operator, deposit_id)
+    assert returned.status == "returned"
+    assert mark_unmatched_returned(uow, operator, deposit_id) == returned
+    with pytest.raises(InvalidState):
+        credit_unmatched_deposit(uow, operator, deposit_id, user_contact="@alice")
+    assert available(uow, alice) == 0
+    with uow.read() as s:
+        assert s.execute(select(LedgerTransaction.id)).first() is None
+
+
+def race(*calls):
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait()
+        try:
+            return call()
+        except Exception as error:
+            return error
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_credit_and_return_race_one_wins(pg_uow):
+    uow = pg_uow
+    operator = make_user(uow, operator=True)
+    alice = make_user(uow, username="alice")
+    deposits = [unmatched(uow) for _ in range(20)]
+    for deposit_id in deposits:
+        results = race(
+            lambda d=deposit_id: credit_unmatched_deposit(uow, operator, d, user_contact="@alice"),
+            lambda d=deposit_id: mark_unmatched_returned(uow, operator, d),
+        )
+        assert [isinstance(r, InvalidState) for r in results].count(True) == 1, results
+    credited = len(list_unmatched_deposits(uow, operator, status="credited"))
+    assert credited + len(list_unmatched_deposits(uow, operator, status="returned")) == 20
+    assert available(uow, alice) == credited * 3 * TON
+    report = ledger.check_invariants(uow)
+    assert report.ok, report.violations
