@@ -30,6 +30,7 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 from pytoniq.contract.wallets.wallet import WALLET_V4_R2_CODE
 from pytoniq_core import Address, Builder, Cell, HashMap, Slice
+from pytoniq_core.boc.tvm_bitarray import TvmBitarrayException
 from pytoniq_core.tlb.block import CurrencyCollection
 from pytoniq_core.tlb.custom.wallet import WalletV4Data
 from pytoniq_core.tlb.transaction import ExternalMsgInfo, InternalMsgInfo, MessageAny
@@ -326,10 +327,10 @@ class FakeChain:
             signature = body.load_bytes(64)
             signed = body.to_cell()
             VerifyKey(public_key).verify(signed.hash, signature)
-        except (BadSignatureError, ValueError, IndexError):
+            fields = signed.begin_parse()
+            got_wallet_id, valid_until, got_seqno, op = (fields.load_uint(n) for n in (32, 32, 32, 8))
+        except (BadSignatureError, TvmBitarrayException):
             raise ChainError(f"external message not accepted: exit code {_BAD_SIGNATURE}") from None
-        fields = signed.begin_parse()
-        got_wallet_id, valid_until, got_seqno, op = (fields.load_uint(n) for n in (32, 32, 32, 8))
         if got_wallet_id != wallet_id:
             raise ChainError(f"external message not accepted: exit code {_WALLET_ID_MISMATCH}")
         if valid_until <= self.now:

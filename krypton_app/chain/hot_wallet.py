@@ -17,13 +17,12 @@ from pytoniq_core.tlb.block import CurrencyCollection
 from pytoniq_core.tlb.custom.wallet import WalletMessage
 from pytoniq_core.tlb.transaction import ExternalMsgInfo, InternalMsgInfo, MessageAny
 
-from krypton_app.chain.parse import normalized_message_hash
+from krypton_app.chain.parse import COMMENT, normalized_message_hash
 
 # Pay transfer fees from the wallet balance (+1) and skip a failing action instead of failing all (+2),
 # as wallets do for ordinary transfers.
 SEND_MODE = 3
 JETTON_TRANSFER = 0x0F8A7EA5
-COMMENT = 0x00000000
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pytoniq_core import Address, Builder, Cell, Slice
 from pytoniq_core.boc.address import ExternalAddress
+from pytoniq_core.boc.slice import SliceError
+from pytoniq_core.boc.tvm_bitarray import TvmBitarrayException
 from pytoniq_core.tlb.transaction import ExternalMsgInfo, MessageAny, Transaction
 
 from krypton_app.chain.types import ChainTx, OutMessage
@@ -106,7 +108,7 @@ def _notification(body: Slice) -> tuple[int | None, str | None, str | None]:
         amount = body.load_coins()
         sender = _raw(body.load_address())
         payload = body.load_ref().begin_parse() if body.load_bit() else body
-    except (IndexError, ValueError, TypeError):
+    except (TvmBitarrayException, SliceError, IndexError):
         return None, None, None  # malformed: not a jetton deposit
     comment = None
     if payload.remaining_bits >= 32 and payload.load_uint(32) == COMMENT:
@@ -143,4 +145,5 @@ def _workchain(tx: Transaction) -> int:
     for message in tx.out_msgs:
         if isinstance(message.info.src, Address):
             return message.info.src.wc
-    return 0
+    # Without messages: tick-tock transactions run only on masterchain special accounts.
+    return -1 if getattr(tx.description, "type_", None) == "tick_tock" else 0
