@@ -79,6 +79,7 @@ class PayoutQuote:
     amount_sat: int
     rate: str  # price of one whole `asset` in BTC, e.g. "0.0000520"
     expires_at: datetime | None  # the Lightning invoice's expiry
+    description: str | None = None  # the Lightning invoice's description, for the payer to confirm
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,7 @@ def _lightning_quote(
         -(-decoded.amount_msat // 1000),
         _text(rate),
         datetime.fromtimestamp(decoded.expires_at, UTC),
+        decoded.description,
     )
 
 
@@ -348,7 +350,7 @@ def _request(
             )
             if quote.network == LIGHTNING:
                 # After the hold, which locks the user's balance: a concurrent twin has committed by now.
-                _refuse_paid_twice(s, payout_id, quote.destination)
+                _refuse_invoice_twice(s, payout_id, quote.destination)
             provider.submit(s, payout_id)
             return _view(s, payout_id)
     except IntegrityError:
@@ -371,7 +373,7 @@ def _replay(uow: UnitOfWork, key: str, fingerprint: tuple) -> PayoutView | None:
         return _view(s, row.id)
 
 
-def _refuse_paid_twice(session: Session, payout_id: int, invoice: str) -> None:
+def _refuse_invoice_twice(session: Session, payout_id: int, invoice: str) -> None:
     twin = session.execute(
         select(_payouts.c.id).where(
             _payouts.c.network == LIGHTNING,

@@ -189,7 +189,7 @@ def test_bitcoin_quote(uow, people):
     assert (quote.network, quote.destination, quote.asset, quote.decimals) == ("bitcoin", TAPROOT, "TON", 9)
     assert (quote.amount, quote.fee, quote.total, quote.amount_sat) == (TON, TON // 10, TON + TON // 10, 5200)
     assert quote.rate == "0.0000520"
-    assert quote.expires_at is None
+    assert quote.expires_at is None and quote.description is None
     assert balance(uow, alice) == (10 * TON, 0)  # a quote moves nothing
 
 
@@ -265,6 +265,7 @@ def test_lightning_quote_and_request(uow, people):
     assert (quote.network, quote.amount, quote.fee, quote.total) == ("lightning", 1_429_048, USDT, 2_429_048)
     assert quote.amount_sat == 1501  # 1,500,500 msat shown as whole satoshi
     assert quote.expires_at == datetime.fromtimestamp(NOW + 600, UTC)
+    assert quote.description == "coffee"
 
     payout = ln(uow, alice, invoice.upper(), key="ln-1")
     assert (payout.destination, payout.amount, payout.status) == (invoice, 1_429_048, "queued")
