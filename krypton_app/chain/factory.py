@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.gateway import ChainGateway
+from krypton_app.chain.toncenter import ToncenterGateway
 from krypton_app.settings import ROOT
 
 FAKE_CHAIN_FILE = "krypton.fakechain.json"
@@ -22,6 +23,13 @@ _fake_lock = threading.Lock()
 def build_gateway(settings) -> ChainGateway:
     if settings.chain == "fake":
         return fake_chain(settings)
+    if settings.chain == "toncenter":
+        return ToncenterGateway(
+            settings.toncenter_url,
+            settings.toncenter_api_key,
+            rps=settings.toncenter_rps,
+            jetton_master=settings.usdt_master,
+        )
     raise ValueError(f"unknown chain: {settings.chain!r}")
 
 
