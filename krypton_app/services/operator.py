@@ -133,7 +133,7 @@ def _find_user(uow: UnitOfWork, contact: str) -> int:
         user = find_user_by_contact(uow, text)
         found = user.id if user else None
     if found is None:
-        raise NotFound(f"no user with contact {text!r}", code="user_not_found")
+        raise NotFound(f"no user with contact {text!r}", code="contact_not_found")
     return found
 
 

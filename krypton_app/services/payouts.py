@@ -421,7 +421,7 @@ def _get(session: Session, payout_id: int):
 def _decimals(session: Session, asset: str) -> int:
     decimals = session.execute(select(Asset.decimals).where(Asset.code == asset)).scalar_one_or_none()
     if decimals is None:
-        raise NotFound(f"asset {asset!r}", code="asset_not_found")
+        raise NotFound(f"asset {asset!r}", asset=asset)
     return decimals
 
 

@@ -124,7 +124,7 @@ def test_unknown_contact_or_deposit(uow, desk):
     for contact in ("@nobody", "", "nobody@example.com", "0:" + "cd" * 32):
         with pytest.raises(NotFound) as caught:
             credit_unmatched_deposit(uow, operator, deposit_id, user_contact=contact)
-        assert caught.value.code == "user_not_found"
+        assert caught.value.code == "contact_not_found"
     with pytest.raises(NotFound):
         credit_unmatched_deposit(uow, operator, 999_999, user_contact="@alice")
     with pytest.raises(NotFound):

@@ -209,7 +209,7 @@ def test_bitcoin_quote_refusals(uow, people):
     assert code(amount="-1") == (InvalidAmount, "invalid_amount")
     assert code(address="bc1qnope") == (InvalidDestination, "bitcoin_address_invalid")
     assert code(address=TESTNET_ADDRESS) == (InvalidDestination, "bitcoin_address_network")
-    assert code(asset="DOGE") == (NotFound, "asset_not_found")
+    assert code(asset="DOGE") == (NotFound, "not_found")
     assert code(rates=StaticRateProvider({})) == (RateUnavailable, "rate_unavailable")
     no_fee = Settings(KRYPTON_PAYOUT_FEES={"USDT": USDT})
     assert code(settings=no_fee) == (KryptonError, "payout_asset_unsupported")
