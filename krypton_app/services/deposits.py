@@ -1,0 +1,149 @@
+"""Deposits: each user's personal memo, what the wallet page shows to pay in, how the monitor credits.
+
+Money comes in to the one hot wallet; the comment of the transfer (or of the jetton forward payload)
+says whose it is. `credit_deposit` and `record_unmatched` run inside the chain monitor's transaction,
+together with the applied-transaction row and the cursor (see chain/monitor.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import secrets
+from dataclasses import dataclass
+
+import segno
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from krypton_app.chain.fake import FakeChain
+from krypton_app.chain.gateway import ChainGateway
+from krypton_app.chain.hot_wallet import hot_wallet_from_settings
+from krypton_app.db import UnitOfWork
+from krypton_app.domain import catalog_data
+from krypton_app.domain.errors import Forbidden, InvalidAmount
+from krypton_app.domain.ledger import EXTERNAL, Leg
+from krypton_app.domain.ton_address import parse_ton_address
+from krypton_app.models.chain import DepositMemo, UnmatchedDeposit
+from krypton_app.services.ledger import post, system_account, user_account
+from krypton_app.settings import Settings
+
+# No 0/O and 1/I: a memo read aloud or typed from a screenshot cannot be mistaken. 32 symbols, 8 of
+# them: 2^40 memos, so a random pick collides with an existing one about never.
+MEMO_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+MEMO_LENGTH = 8
+# The assets that live on TON (the catalog's): minor-unit decimals of each.
+ASSET_DECIMALS = {code: decimals for code, _name, decimals in catalog_data.ASSETS}
+# The demo faucet hands out play money, but not unbounded amounts (whole units of either asset).
+FAUCET_MAX_UNITS = 1000
+
+
+@dataclass(frozen=True)
+class DepositInfo:
+    address: str  # the hot wallet, user-friendly
+    memo: str
+    ton_link: str
+    usdt_link: str
+    ton_qr_svg: str  # data:image/svg+xml;base64,…
+    usdt_qr_svg: str
+
+
+def deposit_info(uow: UnitOfWork, user_id: int, *, settings: Settings) -> DepositInfo:
+    """Where and with which comment the user pays in TON or USDT; creates the memo on first call."""
+    memo = ensure_memo(uow, user_id)
+    address = hot_wallet_from_settings(settings).friendly
+    master = parse_ton_address(settings.usdt_master, testnet=settings.ton_network == "-3").friendly
+    ton_link = f"ton://transfer/{address}?text={memo}"
+    usdt_link = f"ton://transfer/{address}?jetton={master}&text={memo}"
+    return DepositInfo(
+        address=address,
+        memo=memo,
+        ton_link=ton_link,
+        usdt_link=usdt_link,
+        ton_qr_svg=_qr_data_uri(ton_link),
+        usdt_qr_svg=_qr_data_uri(usdt_link),
+    )
+
+
+def ensure_memo(uow: UnitOfWork, user_id: int) -> str:
+    """The user's memo, created on first use. Two first calls racing get the same one."""
+    while True:
+        with uow.transaction() as s:
+            found = s.execute(select(DepositMemo.memo).where(DepositMemo.user_id == user_id)).scalar_one_or_none()
+            if found is not None:
+                return found
+            # Conflict on either the user (a twin call won) or the memo (a collision): read and retry.
+            dialect = postgresql if uow.is_postgres else sqlite
+            s.execute(dialect.insert(DepositMemo).values(user_id=user_id, memo=new_memo()).on_conflict_do_nothing())
+
+
+def new_memo() -> str:
+    return "".join(secrets.choice(MEMO_ALPHABET) for _ in range(MEMO_LENGTH))
+
+
+def normalise_memo(comment: str | None) -> str | None:
+    """What a sender typed, the way memos are stored: trimmed, upper case."""
+    if comment is None:
+        return None
+    text = comment.strip().upper()
+    return text or None
+
+
+async def demo_faucet(
+    uow: UnitOfWork, gateway: ChainGateway, user_id: int, *, asset: str, amount: int, settings: Settings
+) -> str:
+    """Send `amount` (minor units) to the hot wallet on the fake chain with the user's memo; return the
+    chain tx hash. The monitor then credits it like any deposit: the whole path runs for real."""
+    if not settings.demo_faucet_enabled or not isinstance(gateway, FakeChain):
+        raise Forbidden("the demo faucet is off")
+    if asset not in ASSET_DECIMALS:
+        raise InvalidAmount(f"the faucet has no {asset}", asset=asset)
+    if isinstance(amount, bool) or not 0 < amount <= FAUCET_MAX_UNITS * 10 ** ASSET_DECIMALS[asset]:
+        raise InvalidAmount(f"faucet amount out of range: {amount}", amount=amount)
+    memo = ensure_memo(uow, user_id)
+    hot_wallet = hot_wallet_from_settings(settings)
+    if asset == "TON":
+        tx = gateway.deposit(hot_wallet.address, amount, comment=memo)
+    else:
+        tx = gateway.jetton_deposit(hot_wallet.address, amount, comment=memo)
+    return tx.hash
+
+
+# --- inside the chain monitor's transaction ------------------------------------------------------
+
+
+def memo_owner(session: Session, comment: str | None) -> int | None:
+    """The user whose memo the comment is, if any."""
+    memo = normalise_memo(comment)
+    if memo is None or len(memo) != MEMO_LENGTH:
+        return None
+    return session.execute(select(DepositMemo.user_id).where(DepositMemo.memo == memo)).scalar_one_or_none()
+
+
+def credit_deposit(session: Session, *, tx_hash: str, user_id: int, asset: str, amount: int) -> None:
+    """Money arrived from outside: external -> the user's available balance, once per chain tx."""
+    leg = Leg(system_account(session, EXTERNAL, asset), user_account(session, user_id, asset), amount)
+    post(session, idempotency_key=f"deposit:{tx_hash}", kind="deposit", legs=[leg], memo=f"chain tx {tx_hash}")
+
+
+def record_unmatched(
+    session: Session, *, tx_hash: str, asset: str, amount: int, sender: str | None, comment: str | None
+) -> None:
+    """A deposit whose memo matched nobody: into the operator's review queue, not onto any balance."""
+    session.add(
+        UnmatchedDeposit(
+            chain_tx_hash=tx_hash,
+            asset=asset,
+            amount=amount,
+            sender=sender,
+            comment=comment[:500] if comment is not None else None,
+        )
+    )
+    session.flush()
+
+
+def _qr_data_uri(link: str) -> str:
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -1,0 +1,451 @@
+"""TON and USDT withdrawals from the hot wallet: quote, request (hold), sign and send, settle.
+
+  requested --signed, recorded, then sent--> sent --the monitor sees the message execute--> confirmed
+  sent --valid_until passed and the wallet's seqno never moved past it--> requested (re-send)
+                                                                            | refunded (after MAX_SEND_ATTEMPTS)
+  sent --the message executed but sent nothing (aborted, action phase failed)--> refunded
+  confirmed --the value bounced back from the destination--> refunded
+
+Every transition is one conditional UPDATE (`WHERE id = :id AND status = :from`) with its ledger
+posting in the same transaction, so two racing workers (or a worker and the monitor) cannot both win,
+and a withdrawal is never both re-sent and refunded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Row, Table, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from krypton_app.chain.gateway import ChainGateway
+from krypton_app.chain.hot_wallet import HotWallet, SignedMessage
+from krypton_app.db import UnitOfWork
+from krypton_app.domain.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, NotFound
+from krypton_app.domain.ledger import AVAILABLE, EXTERNAL, FEES, HELD, Leg
+from krypton_app.domain.money import format_amount, to_minor
+from krypton_app.domain.ton_address import parse_ton_address
+from krypton_app.models.common import utcnow
+from krypton_app.models.withdrawals import Withdrawal
+from krypton_app.services.deposits import ASSET_DECIMALS
+from krypton_app.services.ledger import list_balances, post, system_account, user_account
+from krypton_app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_withdrawals: Table = Withdrawal.__table__
+
+# A message that did not execute is signed afresh at most this many times, then refunded.
+MAX_SEND_ATTEMPTS = 3
+# How far past valid_until our clock must be before we trust that the chain's clock is past it too
+# (clock skew, a node that answers from a block some seconds old).
+EXPIRY_MARGIN_S = 60
+# Transaction-scoped advisory lock (PostgreSQL) that serialises "read the in-flight seqno, sign": two
+# senders never sign two different messages for one seqno. SQLite's BEGIN IMMEDIATE does the same.
+SEQNO_LOCK_KEY = 0x6B72_7970_7365_716E  # "krypseqn"
+
+
+@dataclass(frozen=True)
+class WithdrawalQuote:
+    asset: str
+    decimals: int
+    destination: str  # raw `wc:hex`
+    destination_friendly: str
+    amount: int
+    fee: int
+    total: int  # taken from the balance: amount + fee
+
+
+@dataclass(frozen=True)
+class WithdrawalView:
+    id: int
+    asset: str
+    decimals: int
+    destination_friendly: str
+    amount: int
+    fee: int
+    status: str
+    attempts: int
+    chain_tx_hash: str | None
+    created_at: datetime
+
+
+def quote_ton_withdrawal(
+    uow: UnitOfWork, user_id: int, *, asset: str, address: str, amount: str, settings: Settings
+) -> WithdrawalQuote:
+    """Validate destination and amount, price the fee, check the balance covers both."""
+    quote = _quote(asset, address, amount, settings)
+    balance = next(b for b in list_balances(uow, user_id) if b.asset == asset)
+    if balance.available < quote.total:
+        raise InsufficientFunds(
+            f"{asset} available {balance.available}, needs {quote.total}",
+            asset=asset,
+            balance=balance.available,
+            required=quote.total,
+        )
+    return quote
+
+
+def request_ton_withdrawal(
+    uow: UnitOfWork,
+    user_id: int,
+    *,
+    asset: str,
+    address: str,
+    amount: str,
+    idempotency_key: str,
+    settings: Settings,
+) -> WithdrawalView:
+    """Create the withdrawal and hold amount + fee, in one transaction. A retry with the same key
+    returns the first withdrawal; the same key for another withdrawal is an IdempotencyConflict."""
+    quote = _quote(asset, address, amount, settings)
+    # Keys are the client's: scoped per user so one user's key never collides with another's.
+    key = f"user:{user_id}:{idempotency_key}"
+    now = utcnow()
+    with uow.transaction() as s:
+        dialect = postgresql if uow.is_postgres else sqlite
+        withdrawal_id = s.execute(
+            dialect.insert(_withdrawals)
+            .values(
+                user_id=user_id,
+                asset=quote.asset,
+                destination=quote.destination,
+                destination_friendly=quote.destination_friendly,
+                amount=quote.amount,
+                fee=quote.fee,
+                status="requested",
+                idempotency_key=key,
+                attempts=0,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(_withdrawals.c.id)
+        ).scalar_one_or_none()
+        if withdrawal_id is None:
+            existing = s.execute(select(_withdrawals).where(_withdrawals.c.idempotency_key == key)).one()
+            first = (existing.user_id, existing.asset, existing.destination, existing.amount)
+            if first != (user_id, quote.asset, quote.destination, quote.amount):
+                raise IdempotencyConflict(
+                    f"idempotency key {idempotency_key!r} was used for another withdrawal",
+                    idempotency_key=idempotency_key,
+                )
+            return _view(existing)
+        held = Leg(user_account(s, user_id, asset, AVAILABLE), user_account(s, user_id, asset, HELD), quote.total)
+        post(
+            s,
+            idempotency_key=f"withdrawal:{withdrawal_id}:hold",
+            kind="withdrawal_hold",
+            legs=[held],
+            memo=f"withdrawal {withdrawal_id} to {quote.destination_friendly}",
+        )
+        return _view(s.execute(select(_withdrawals).where(_withdrawals.c.id == withdrawal_id)).one())
+
+
+def list_withdrawals(uow: UnitOfWork, user_id: int, *, limit: int = 20) -> list[WithdrawalView]:
+    """The user's withdrawals, newest first."""
+    with uow.read() as s:
+        rows = s.execute(
+            select(_withdrawals)
+            .where(_withdrawals.c.user_id == user_id)
+            .order_by(_withdrawals.c.id.desc())
+            .limit(limit)
+        ).all()
+    return [_view(row) for row in rows]
+
+
+# --- the sender (a background worker) ------------------------------------------------------------
+
+
+async def process_withdrawals(
+    uow: UnitOfWork, gateway: ChainGateway, hot_wallet: HotWallet, *, settings: Settings, now: int
+) -> int:
+    """One round of the sender: settle sent messages that can no longer execute, then sign and send
+    the next requested withdrawal if no message is in flight. Returns the number of messages sent.
+
+    The hot wallet executes one message per seqno, so at most one of ours is in flight at a time.
+    """
+    if not await asyncio.to_thread(_has_work, uow, now):
+        return 0
+    seqno = await gateway.get_seqno(hot_wallet.address)
+    await asyncio.to_thread(_settle_expired, uow, chain_seqno=seqno, now=now)
+    jetton_wallet = await our_jetton_wallet(gateway, settings, hot_wallet.address)
+    signed = await asyncio.to_thread(
+        _sign_next, uow, hot_wallet, chain_seqno=seqno, now=now, settings=settings, jetton_wallet=jetton_wallet
+    )
+    if signed is None:
+        return 0
+    withdrawal_id, message = signed
+    # Recorded as sent before this call: if we die here, expiry finds it and nothing is lost or doubled.
+    sent_hash = await gateway.send_boc(message.boc)
+    if sent_hash != message.message_hash:
+        log.error(
+            "withdrawal %s: node reports message hash %s, we recorded %s",
+            withdrawal_id,
+            sent_hash,
+            message.message_hash,
+        )
+    log.info("withdrawal %s sent with seqno %s", withdrawal_id, seqno)
+    return 1
+
+
+_jetton_wallets: dict[tuple[str, str], str] = {}
+
+
+async def our_jetton_wallet(gateway: ChainGateway, settings: Settings, owner: str) -> str:
+    """The hot wallet's USDT jetton wallet (raw): asked of the chain once per process, it never changes."""
+    key = (settings.usdt_master, owner)
+    if key not in _jetton_wallets:
+        _jetton_wallets[key] = await gateway.jetton_wallet_address(settings.usdt_master, owner)
+    return _jetton_wallets[key]
+
+
+def _has_work(uow: UnitOfWork, now: int) -> bool:
+    w = _withdrawals.c
+    with uow.read() as s:
+        return (
+            s.execute(
+                select(w.id)
+                .where((w.status == "requested") | ((w.status == "sent") & (w.valid_until < now - EXPIRY_MARGIN_S)))
+                .limit(1)
+            ).first()
+            is not None
+        )
+
+
+def _settle_expired(uow: UnitOfWork, *, chain_seqno: int, now: int) -> None:
+    """Sent messages past valid_until whose seqno the wallet never passed: they can never execute
+    now, so signing a new one cannot pay twice. Re-queue, or refund after MAX_SEND_ATTEMPTS."""
+    w = _withdrawals.c
+    with uow.transaction() as s:
+        expired = s.execute(
+            select(w.id, w.attempts, w.seqno, w.message_hash)
+            .where(w.status == "sent", w.valid_until < now - EXPIRY_MARGIN_S, w.seqno >= chain_seqno)
+            .order_by(w.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for row in expired:
+            failure = f"message {row.message_hash} (seqno {row.seqno}) expired unexecuted"
+            if row.attempts >= MAX_SEND_ATTEMPTS:
+                refund_held(s, row.id, from_status="sent", failure=failure)
+            elif _transition(s, row.id, "sent", "requested", message_hash=None, failure=failure) is not None:
+                log.warning("withdrawal %s: %s; signing it again", row.id, failure)
+
+
+def _sign_next(
+    uow: UnitOfWork,
+    hot_wallet: HotWallet,
+    *,
+    chain_seqno: int,
+    now: int,
+    settings: Settings,
+    jetton_wallet: str,
+) -> tuple[int, SignedMessage] | None:
+    w = _withdrawals.c
+    with uow.transaction() as s:
+        if uow.is_postgres:
+            s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEQNO_LOCK_KEY})
+        in_flight = s.execute(
+            select(w.id)
+            .where(w.status == "sent", w.seqno >= chain_seqno, w.valid_until >= now - EXPIRY_MARGIN_S)
+            .limit(1)
+        ).first()
+        if in_flight is not None:
+            return None
+        row = s.execute(
+            select(_withdrawals)
+            .where(w.status == "requested")
+            .order_by(w.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).one_or_none()
+        if row is None:
+            return None
+        valid_until = now + settings.withdrawal_ttl_s
+        message = _sign(
+            hot_wallet, row, seqno=chain_seqno, valid_until=valid_until, settings=settings, jetton_wallet=jetton_wallet
+        )
+        won = _transition(
+            s,
+            row.id,
+            "requested",
+            "sent",
+            seqno=chain_seqno,
+            valid_until=valid_until,
+            message_hash=message.message_hash,
+            attempts=w.attempts + 1,
+        )
+        return None if won is None else (row.id, message)
+
+
+def _sign(
+    hot_wallet: HotWallet, row: Row, *, seqno: int, valid_until: int, settings: Settings, jetton_wallet: str
+) -> SignedMessage:
+    if row.asset == "USDT":
+        return hot_wallet.jetton_transfer(
+            seqno=seqno,
+            valid_until=valid_until,
+            jetton_wallet=jetton_wallet,
+            destination=row.destination,
+            jetton_amount=row.amount,
+        )
+    # Respect the flag the user's address carries: an uninitialised wallet given as non-bounceable
+    # keeps the money; a bounceable one sends it back (see settle_bounce).
+    address = parse_ton_address(row.destination_friendly, testnet=settings.ton_network == "-3")
+    return hot_wallet.transfer(
+        seqno=seqno,
+        valid_until=valid_until,
+        destination=row.destination,
+        amount=row.amount,
+        bounce=address.bounceable,
+    )
+
+
+# --- settlement, inside the chain monitor's transaction ------------------------------------------
+
+
+def find_by_message(session: Session, message_hash: str) -> Row | None:
+    """The withdrawal whose signed message has this normalised hash."""
+    return session.execute(select(_withdrawals).where(_withdrawals.c.message_hash == message_hash)).one_or_none()
+
+
+def confirm(session: Session, withdrawal_id: int, *, chain_tx_hash: str) -> Row | None:
+    """The message executed and sent the money: held -> external (amount) and held -> fees (fee)."""
+    row = _transition(session, withdrawal_id, "sent", "confirmed", chain_tx_hash=chain_tx_hash, failure=None)
+    if row is None:
+        return None
+    held = user_account(session, row.user_id, row.asset, HELD)
+    legs = [Leg(held, system_account(session, EXTERNAL, row.asset), row.amount)]
+    if row.fee:
+        legs.append(Leg(held, system_account(session, FEES, row.asset), row.fee))
+    post(
+        session,
+        idempotency_key=f"withdrawal:{withdrawal_id}:confirm",
+        kind="withdrawal",
+        legs=legs,
+        memo=f"withdrawal {withdrawal_id} to {row.destination_friendly}",
+    )
+    return row
+
+
+def refund_held(session: Session, withdrawal_id: int, *, from_status: str, failure: str) -> Row | None:
+    """Money that never left: held -> available (amount + fee)."""
+    row = _transition(session, withdrawal_id, from_status, "refunded", failure=failure)
+    if row is None:
+        return None
+    leg = Leg(
+        user_account(session, row.user_id, row.asset, HELD),
+        user_account(session, row.user_id, row.asset, AVAILABLE),
+        row.amount + row.fee,
+    )
+    post(
+        session,
+        idempotency_key=f"withdrawal:{withdrawal_id}:refund",
+        kind="withdrawal_refund",
+        legs=[leg],
+        memo=f"withdrawal {withdrawal_id} refunded: {failure}",
+    )
+    log.warning("withdrawal %s refunded: %s", withdrawal_id, failure)
+    return row
+
+
+def find_bounced(session: Session, *, asset: str, destination: str | None, bounced_value: int | None) -> Row | None:
+    """The confirmed withdrawal a bounce most likely belongs to: the newest one to the bouncing
+    account that could have carried the bounced value (a bounce returns the value less fees).
+
+    A bounce carries no id of ours, and messages between two accounts arrive in order, so the newest
+    confirmed one is the one still in flight. USDT bounces come from our own jetton wallet (it refused
+    the transfer), so any destination and value.
+    """
+    w = _withdrawals.c
+    query = select(_withdrawals).where(w.status == "confirmed", w.asset == asset)
+    if destination is not None:
+        query = query.where(w.destination == destination)
+    if bounced_value is not None:
+        query = query.where(w.amount >= bounced_value)
+    return session.execute(query.order_by(w.id.desc()).limit(1)).one_or_none()
+
+
+def refund_bounced(session: Session, withdrawal_id: int, *, bounce_tx_hash: str) -> Row | None:
+    """The destination refused the money and it came back: external -> available (amount). The
+    held funds were captured at confirmation; the fee stays, it paid for the round trip."""
+    failure = f"bounced back in chain tx {bounce_tx_hash}"
+    row = _transition(session, withdrawal_id, "confirmed", "refunded", failure=failure)
+    if row is None:
+        return None
+    leg = Leg(
+        system_account(session, EXTERNAL, row.asset),
+        user_account(session, row.user_id, row.asset, AVAILABLE),
+        row.amount,
+    )
+    post(
+        session,
+        idempotency_key=f"withdrawal:{withdrawal_id}:refund",
+        kind="withdrawal_refund",
+        legs=[leg],
+        memo=f"withdrawal {withdrawal_id} refunded: {failure}",
+    )
+    log.warning("withdrawal %s refunded: %s", withdrawal_id, failure)
+    return row
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _quote(asset: str, address: str, amount: str, settings: Settings) -> WithdrawalQuote:
+    if asset not in ASSET_DECIMALS:
+        raise NotFound(f"no asset {asset!r} on TON", asset=asset)
+    decimals = ASSET_DECIMALS[asset]
+    destination = parse_ton_address(address, testnet=settings.ton_network == "-3")
+    minor = to_minor(amount, decimals)
+    fee = settings.withdrawal_fees[asset]
+    # Below the fee, most of what leaves the balance would be fee; it also keeps dust withdrawals
+    # (each costs the hot wallet gas and one seqno slot) from clogging the queue.
+    minimum = max(fee, 1)
+    if minor < minimum:
+        raise InvalidAmount(
+            f"the smallest {asset} withdrawal is {format_amount(minimum, decimals)}",
+            amount=minor,
+            minimum=minimum,
+        )
+    return WithdrawalQuote(
+        asset=asset,
+        decimals=decimals,
+        destination=destination.raw,
+        destination_friendly=destination.friendly,
+        amount=minor,
+        fee=fee,
+        total=minor + fee,
+    )
+
+
+def _transition(session: Session, withdrawal_id: int, from_status: str, to_status: str, **values) -> Row | None:
+    """Move one withdrawal between states if it is still in `from_status`; the row, or None if another
+    worker got there first."""
+    w = _withdrawals.c
+    return session.execute(
+        update(_withdrawals)
+        .where(w.id == withdrawal_id, w.status == from_status)
+        .values(status=to_status, updated_at=utcnow(), **values)
+        .returning(_withdrawals)
+    ).one_or_none()
+
+
+def _view(row: Row) -> WithdrawalView:
+    return WithdrawalView(
+        id=row.id,
+        asset=row.asset,
+        decimals=ASSET_DECIMALS[row.asset],
+        destination_friendly=row.destination_friendly,
+        amount=row.amount,
+        fee=row.fee,
+        status=row.status,
+        attempts=row.attempts,
+        chain_tx_hash=row.chain_tx_hash,
+        # SQLite hands timestamps back without a zone; they were written in UTC.
+        created_at=row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC),
+    )
