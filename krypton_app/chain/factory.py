@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.gateway import ChainGateway
+from krypton_app.chain.liteserver import PytoniqGateway
 from krypton_app.chain.toncenter import ToncenterGateway
 from krypton_app.settings import ROOT
 
@@ -30,6 +31,8 @@ def build_gateway(settings) -> ChainGateway:
             rps=settings.toncenter_rps,
             jetton_master=settings.usdt_master,
         )
+    if settings.chain == "liteserver":
+        return PytoniqGateway(settings.liteserver_config, jetton_master=settings.usdt_master)
     raise ValueError(f"unknown chain: {settings.chain!r}")
 
 
