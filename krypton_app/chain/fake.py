@@ -33,7 +33,7 @@ from pytoniq_core import Address, Builder, Cell, HashMap, Slice
 from pytoniq_core.boc.tvm_bitarray import TvmBitarrayException
 from pytoniq_core.tlb.block import CurrencyCollection
 from pytoniq_core.tlb.custom.wallet import WalletV4Data
-from pytoniq_core.tlb.transaction import ExternalMsgInfo, InternalMsgInfo, MessageAny
+from pytoniq_core.tlb.transaction import InternalMsgInfo, MessageAny
 from pytoniq_core.tlb.utils import HashUpdate
 
 from krypton_app.chain.gateway import ChainError
@@ -492,10 +492,6 @@ def internal_message(
         created_at=now,
     )
     return MessageAny(info=info, init=None, body=body)
-
-
-def external_in_message(*, dest: str, body: Cell) -> MessageAny:
-    return MessageAny(info=ExternalMsgInfo(None, Address(dest), 0), init=None, body=body)
 
 
 def _bounce_of(message: MessageAny, *, created_lt: int, now: int) -> MessageAny:
