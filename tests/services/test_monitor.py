@@ -1,0 +1,409 @@
+"""Chain monitor on FakeChain: each chain transaction applied once, whatever the node or the process does.
+
+Runs on SQLite and, with KRYPTON_TEST_DATABASE_URL, on PostgreSQL (`uow`); the leader and
+concurrent-monitor tests need PostgreSQL (`pg_uow`).
+"""
+
+import asyncio
+import time
+import uuid
+
+import pytest
+from sqlalchemy import select, text
+
+from krypton_app.chain import monitor as monitor_module
+from krypton_app.chain.fake import FakeChain
+from krypton_app.chain.gateway import ChainError
+from krypton_app.chain.hot_wallet import hot_wallet_from_settings
+from krypton_app.chain.monitor import ChainMonitor
+from krypton_app.db import UnitOfWork, make_engine
+from krypton_app.models import AppliedChainTransaction, ChainCursor, LedgerTransaction, UnmatchedDeposit, User
+from krypton_app.services import deposits, ledger
+from krypton_app.settings import get_settings
+from krypton_app.workers import CHAIN_WORKER_LOCK_KEY, run_chain_worker
+
+NOW = 1_800_000_000
+TON = 10**9
+USDT = 10**6
+
+
+class Boom(Exception):
+    """The process dies here."""
+
+
+@pytest.fixture
+def settings():
+    return get_settings().model_copy(update={"confirmations": 1, "monitor_poll_s": 0.02})
+
+
+@pytest.fixture
+def hot_wallet(settings):
+    return hot_wallet_from_settings(settings)
+
+
+@pytest.fixture
+def chain():
+    return FakeChain(now=NOW)
+
+
+@pytest.fixture
+def monitor(uow, chain, settings, hot_wallet):
+    return ChainMonitor(uow, chain, settings=settings, hot_wallet=hot_wallet)
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def make_user(uow) -> tuple[int, str]:
+    with uow.transaction() as s:
+        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}")
+        s.add(user)
+        s.flush()
+        user_id = user.id
+    return user_id, deposits.ensure_memo(uow, user_id)
+
+
+def balance(uow, user_id, asset="TON") -> int:
+    return next(b.available for b in ledger.list_balances(uow, user_id) if b.asset == asset)
+
+
+def outcomes(uow) -> dict[str, str]:
+    with uow.read() as s:
+        return dict(s.execute(select(AppliedChainTransaction.hash, AppliedChainTransaction.outcome)).all())
+
+
+def ledger_kinds(uow) -> list[str]:
+    with uow.read() as s:
+        return list(s.execute(select(LedgerTransaction.kind).order_by(LedgerTransaction.id)).scalars())
+
+
+def cursor_lt(uow) -> int | None:
+    with uow.read() as s:
+        return s.execute(select(ChainCursor.lt)).scalar_one_or_none()
+
+
+def test_a_deposit_with_the_memo_is_credited_once_when_confirmed(uow, chain, monitor, hot_wallet):
+    user, memo = make_user(uow)
+    tx = chain.deposit(hot_wallet.address, 3 * TON, comment=memo)
+    assert run(monitor.run_once()) == 0  # in the newest block: no confirmation on top yet
+    assert balance(uow, user) == 0
+    chain.advance(1)
+    assert run(monitor.run_once()) == 1
+    assert run(monitor.run_once()) == 0
+    assert balance(uow, user) == 3 * TON
+    assert outcomes(uow) == {tx.hash: "deposit"}
+    assert ledger_kinds(uow) == ["deposit"]
+    assert cursor_lt(uow) == tx.lt
+
+
+def test_confirmations_are_counted_in_masterchain_blocks(uow, chain, settings, hot_wallet):
+    monitor = ChainMonitor(uow, chain, settings=settings.model_copy(update={"confirmations": 3}), hot_wallet=hot_wallet)
+    user, memo = make_user(uow)
+    chain.deposit(hot_wallet.address, TON, comment=memo)
+    chain.advance(2)
+    assert run(monitor.run_once()) == 0
+    chain.advance(1)
+    assert run(monitor.run_once()) == 1
+    assert balance(uow, user) == TON
+
+
+def test_the_memo_matches_whatever_the_case_and_surrounding_spaces(uow, chain, monitor, hot_wallet):
+    user, memo = make_user(uow)
+    chain.deposit(hot_wallet.address, TON, comment=f"  {memo.lower()} \n")
+    chain.advance(1)
+    run(monitor.run_once())
+    assert balance(uow, user) == TON
+
+
+def test_a_deposit_that_matches_no_memo_waits_for_the_operator(uow, chain, monitor, hot_wallet):
+    user, _memo = make_user(uow)
+    sender = "0:" + "5" * 64
+    unknown = chain.deposit(hot_wallet.address, 2 * TON, comment="ZZZZZZZZ", sender=sender)
+    bare = chain.deposit(hot_wallet.address, TON)
+    chain.advance(1)
+    assert run(monitor.run_once()) == 2
+    assert outcomes(uow) == {unknown.hash: "unmatched", bare.hash: "unmatched"}
+    assert ledger_kinds(uow) == []
+    assert balance(uow, user) == 0
+    with uow.read() as s:
+        queue = {d.chain_tx_hash: d for d in s.execute(select(UnmatchedDeposit)).scalars()}
+    assert queue[unknown.hash].status == "pending"
+    assert (queue[unknown.hash].asset, queue[unknown.hash].amount) == ("TON", 2 * TON)
+    assert (queue[unknown.hash].sender, queue[unknown.hash].comment) == (sender, "ZZZZZZZZ")
+    assert queue[bare.hash].comment is None
+
+
+def test_bounces_and_bounced_back_value_are_never_credited(uow, chain, monitor, hot_wallet):
+    user, memo = make_user(uow)
+    # The hot wallet refused it and the value went back to the sender.
+    refused = chain.bounced_deposit(hot_wallet.address, TON, comment=memo)
+    # A message the hot wallet never sent comes back to it as a bounce.
+    stranger = "0:" + "7" * 64
+    chain.bounced_deposit(stranger, TON, comment=memo, sender=hot_wallet.address)
+    bounce = run(chain.transactions_after(hot_wallet.address, refused.id))[-1]
+    assert refused.bounced_back and bounce.is_bounce
+    # Non-bounceable and refused: the compute phase aborted, but the value stayed with us.
+    kept = chain.bounced_deposit(hot_wallet.address, 2 * TON, comment=memo, bounceable=False)
+    assert kept.aborted and not kept.bounced_back
+    chain.advance(1)
+    run(monitor.run_once())
+    assert outcomes(uow) == {refused.hash: "bounce_ignored", bounce.hash: "bounce_ignored", kept.hash: "deposit"}
+    assert balance(uow, user) == 2 * TON
+
+
+def test_usdt_is_credited_only_from_our_own_jetton_wallet(uow, chain, monitor, hot_wallet):
+    user, memo = make_user(uow)
+    real = chain.jetton_deposit(hot_wallet.address, 25 * USDT, comment=memo)
+    forged = chain.jetton_deposit(hot_wallet.address, 1000 * USDT, comment=memo, notifier="0:" + "6" * 64)
+    chain.advance(1)
+    run(monitor.run_once())
+    assert balance(uow, user, "USDT") == 25 * USDT
+    assert outcomes(uow)[real.hash] == "deposit"
+    # The forged notification is just a message with 1 nanoton and no comment we can read.
+    assert outcomes(uow)[forged.hash] == "unmatched"
+    assert balance(uow, user, "TON") == 0
+
+
+@pytest.mark.parametrize("fault", ["duplicate_pages", "overlap_pages"])
+def test_duplicate_and_overlapping_pages_apply_each_transaction_once(uow, chain, settings, hot_wallet, fault):
+    setattr(chain, fault, True)
+    monitor = ChainMonitor(uow, chain, settings=settings, hot_wallet=hot_wallet)
+    user, memo = make_user(uow)
+    for _ in range(3):
+        chain.deposit(hot_wallet.address, TON, comment=memo)
+    chain.advance(1)
+    run(monitor.run_once())
+    for _ in range(2):
+        chain.deposit(hot_wallet.address, TON, comment=memo)
+    chain.advance(1)
+    run(monitor.run_once())
+    run(monitor.run_once())
+    assert balance(uow, user) == 5 * TON
+    assert ledger_kinds(uow) == ["deposit"] * 5
+
+
+def test_a_gap_stops_the_monitor_until_the_missing_transaction_appears(uow, chain, monitor, hot_wallet):
+    user, memo = make_user(uow)
+    first = chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
+    missing = chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
+    chain.deposit(hot_wallet.address, 4 * TON, comment=memo)
+    chain.advance(1)
+    chain.hide(missing.hash)
+    assert run(monitor.run_once()) == 1
+    assert run(monitor.run_once()) == 0
+    assert balance(uow, user) == 1 * TON
+    assert cursor_lt(uow) == first.lt
+    chain.reveal()
+    assert run(monitor.run_once()) == 2
+    assert balance(uow, user) == 7 * TON
+
+
+def test_the_first_transaction_of_the_account_is_not_skipped_either(uow, chain, monitor, hot_wallet):
+    user, memo = make_user(uow)
+    first = chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
+    chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
+    chain.advance(1)
+    chain.hide(first.hash)
+    assert run(monitor.run_once()) == 0
+    chain.reveal()
+    assert run(monitor.run_once()) == 2
+    assert balance(uow, user) == 3 * TON
+
+
+def test_a_node_error_changes_nothing_and_the_next_round_catches_up(uow, chain, monitor, hot_wallet):
+    user, memo = make_user(uow)
+    chain.deposit(hot_wallet.address, TON, comment=memo)
+    chain.advance(1)
+    chain.fail_next(1)
+    with pytest.raises(ChainError):
+        run(monitor.run_once())
+    assert run(monitor.run_once()) == 1
+    assert balance(uow, user) == TON
+
+
+def _raise_after(original):
+    def wrapper(*args, **kwargs):
+        original(*args, **kwargs)
+        raise Boom()
+
+    return wrapper
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        (monitor_module, "_record_applied"),  # after the applied-transaction row
+        (deposits, "post"),  # after the ledger credit
+        (deposits, "record_unmatched"),  # after the review-queue row
+        (monitor_module, "_save_cursor"),  # after the cursor update, before commit
+    ],
+    ids=["after_applied_row", "after_ledger_post", "after_unmatched_row", "before_commit"],
+)
+def test_a_monitor_killed_mid_transaction_and_restarted_credits_once(
+    uow, chain, settings, hot_wallet, monkeypatch, target
+):
+    user, memo = make_user(uow)
+    credited = chain.deposit(hot_wallet.address, 3 * TON, comment=memo)
+    unknown = chain.deposit(hot_wallet.address, TON, comment="NOBODY42")
+    chain.advance(1)
+    module, name = target
+    with monkeypatch.context() as patch:
+        patch.setattr(module, name, _raise_after(getattr(module, name)))
+        with pytest.raises(Boom):
+            run(ChainMonitor(uow, chain, settings=settings, hot_wallet=hot_wallet).run_once())
+    # Whatever the point, the transaction it was in rolled back whole (the first one may have committed).
+    restarted = ChainMonitor(uow, chain, settings=settings, hot_wallet=hot_wallet)
+    run(restarted.run_once())
+    assert run(restarted.run_once()) == 0
+    assert balance(uow, user) == 3 * TON
+    assert outcomes(uow) == {credited.hash: "deposit", unknown.hash: "unmatched"}
+    assert ledger_kinds(uow) == ["deposit"]
+    with uow.read() as s:
+        assert s.execute(select(UnmatchedDeposit.chain_tx_hash)).scalars().all() == [unknown.hash]
+    assert cursor_lt(uow) == unknown.lt
+    assert ledger.check_invariants(uow).ok
+
+
+def test_a_restarted_monitor_resumes_from_the_saved_cursor(uow, chain, settings, hot_wallet):
+    user, memo = make_user(uow)
+    chain.deposit(hot_wallet.address, TON, comment=memo)
+    chain.advance(1)
+    run(ChainMonitor(uow, chain, settings=settings, hot_wallet=hot_wallet).run_once())
+    chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
+    chain.advance(1)
+    assert run(ChainMonitor(uow, chain, settings=settings, hot_wallet=hot_wallet).run_once()) == 1
+    assert balance(uow, user) == 3 * TON
+
+
+def test_run_polls_until_stopped(uow, chain, monitor, hot_wallet):
+    user, memo = make_user(uow)
+
+    async def scenario():
+        stop = asyncio.Event()
+        task = asyncio.create_task(monitor.run(stop))
+        chain.deposit(hot_wallet.address, TON, comment=memo)
+        chain.advance(1)
+        await eventually(lambda: balance(uow, user) == TON)
+        stop.set()
+        await asyncio.wait_for(task, 2)
+
+    run(scenario())
+
+
+async def eventually(check, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.01)
+
+
+# --- PostgreSQL: several processes ---------------------------------------------------------------
+
+
+def _second_uow(pg_uow) -> UnitOfWork:
+    """Another process's connection pool on the same database."""
+    return UnitOfWork(make_engine(pg_uow.engine.url.render_as_string(hide_password=False)))
+
+
+def _leaders(uow) -> int:
+    """Sessions holding the chain worker's advisory lock (a bigint key shows as classid:objid)."""
+    with uow.read() as s:
+        return s.execute(
+            text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 "
+                "AND classid::bigint = :high AND objid::bigint = :low"
+            ),
+            {"high": CHAIN_WORKER_LOCK_KEY >> 32, "low": CHAIN_WORKER_LOCK_KEY & 0xFFFFFFFF},
+        ).scalar_one()
+
+
+def test_a_second_worker_waits_while_the_first_leads_and_takes_over_when_it_stops(pg_uow, chain, settings, hot_wallet):
+    other = _second_uow(pg_uow)
+    user, memo = make_user(pg_uow)
+
+    def start(unit, stop):
+        return asyncio.create_task(
+            run_chain_worker(unit, chain, hot_wallet, settings=settings, stop=stop, clock=lambda: chain.now)
+        )
+
+    async def scenario():
+        first_stop, second_stop = asyncio.Event(), asyncio.Event()
+        first = start(pg_uow, first_stop)
+        chain.deposit(hot_wallet.address, TON, comment=memo)
+        chain.advance(1)
+        await eventually(lambda: balance(pg_uow, user) == TON)
+        second = start(other, second_stop)
+        chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
+        chain.advance(1)
+        await eventually(lambda: balance(pg_uow, user) == 3 * TON)
+        await asyncio.sleep(0.1)  # several rounds of both
+        assert _leaders(pg_uow) == 1
+        first_stop.set()
+        first_rounds = await asyncio.wait_for(first, 5)
+        # Only the second worker is left: it takes the lock at its next round.
+        chain.deposit(hot_wallet.address, 4 * TON, comment=memo)
+        chain.advance(1)
+        await eventually(lambda: balance(pg_uow, user) == 7 * TON)
+        assert _leaders(pg_uow) == 1
+        second_stop.set()
+        return first_rounds, await asyncio.wait_for(second, 5)
+
+    try:
+        first_rounds, second_rounds = run(scenario())
+    finally:
+        other.engine.dispose()
+    assert first_rounds > 0 and second_rounds > 0
+    assert ledger_kinds(pg_uow) == ["deposit"] * 3
+    assert _leaders(pg_uow) == 0  # released on the way out
+
+
+def test_two_workers_started_at_once_only_one_runs_rounds(pg_uow, chain, settings, hot_wallet):
+    other = _second_uow(pg_uow)
+    user, memo = make_user(pg_uow)
+
+    async def scenario():
+        stop = asyncio.Event()
+        workers = [
+            asyncio.create_task(
+                run_chain_worker(unit, chain, hot_wallet, settings=settings, stop=stop, clock=lambda: chain.now)
+            )
+            for unit in (pg_uow, other)
+        ]
+        chain.deposit(hot_wallet.address, TON, comment=memo)
+        chain.advance(1)
+        await eventually(lambda: balance(pg_uow, user) == TON)
+        await asyncio.sleep(0.1)
+        stop.set()
+        return await asyncio.gather(*workers)
+
+    try:
+        rounds = run(scenario())
+    finally:
+        other.engine.dispose()
+    assert min(rounds) == 0 and max(rounds) > 0
+
+
+def test_two_monitors_without_the_leader_lock_still_apply_each_transaction_once(pg_uow, chain, settings, hot_wallet):
+    """If leadership ever overlaps (a dropped leader connection), the cursor lock still serialises."""
+    other = _second_uow(pg_uow)
+    users = [make_user(pg_uow) for _ in range(5)]
+    for _ in range(8):
+        for _user, memo in users:
+            chain.deposit(hot_wallet.address, TON, comment=memo)
+    chain.advance(1)
+    monitors = [ChainMonitor(unit, chain, settings=settings, hot_wallet=hot_wallet) for unit in (pg_uow, other)]
+
+    async def scenario():
+        results = await asyncio.gather(*(m.run_once() for m in monitors))
+        results += await asyncio.gather(*(m.run_once() for m in monitors))
+        return results
+
+    try:
+        applied = run(scenario())
+    finally:
+        other.engine.dispose()
+    assert sum(applied) == 40
+    assert [balance(pg_uow, user) for user, _memo in users] == [8 * TON] * 5
+    assert ledger_kinds(pg_uow) == ["deposit"] * 40
+    assert ledger.check_invariants(pg_uow).ok
