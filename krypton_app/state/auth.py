@@ -28,9 +28,7 @@ def _now() -> int:
 class AuthState(rx.State):
     # The signed session token. It is readable by the page on purpose (Reflex client storage);
     # what makes it safe is the signature and max age checked on every use.
-    session_token: str = rx.Cookie(
-        "", name="krypton_session", max_age=SETTINGS.session_max_age_s, same_site="lax"
-    )
+    session_token: str = rx.Cookie("", name="krypton_session", max_age=SETTINGS.session_max_age_s, same_site="lax")
 
     # The signed-in user's own card, copied from UserView; no ids and no secrets.
     signed_in: bool = False
@@ -156,7 +154,7 @@ class AuthState(rx.State):
                 network=SETTINGS.ton_network,
             )
             try:
-                user = login_with_ton_proof(default_uow(), account, proof, settings=SETTINGS, now=now)
+                user = login_with_ton_proof(default_uow(), account, proof, settings=SETTINGS, now=now, demo=True)
             except TonProofError as error:
                 self.error_key = error_key(error.code)
                 return
