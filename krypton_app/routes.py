@@ -2,9 +2,11 @@
 
 LANDING = "/"
 WALLET = "/wallet"
+HISTORY = "/history"
 PAY = "/pay"
 BUY = "/buy"
 MARKET = "/market"
 INVOICES = "/invoices"
 DEALS = "/deals"
 PROFILE = "/profile"
+OPERATOR = "/operator"

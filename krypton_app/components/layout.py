@@ -27,6 +27,10 @@ NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
     (routes.DEALS, "nav.deals", "handshake"),
     (routes.PROFILE, "nav.profile", "circle-user"),
 )
+# Shown only to operators (the page itself refuses everyone else).
+OPERATOR_ITEM = (routes.OPERATOR, "nav.operator", "shield-check")
+# Pages reached through another page's tabs light up that page in the navigation.
+NAV_PARENT = {routes.HISTORY: routes.WALLET}
 
 CONTENT_MAX_WIDTH = "1120px"
 PAGE_PADDING_X = ["16px", "20px", "24px"]
@@ -65,7 +69,8 @@ def nav_link(route: str, key: str, icon: str, *, active: bool) -> rx.Component:
         rx.hstack(rx.icon(icon, size=16), rx.text(I18n.t[key], size="2", weight="medium"), spacing="2"),
         href=route,
         underline="none",
-        padding_x="12px",
+        # Tight enough that the Russian labels, the longest, fit a 1280 px window in one row.
+        padding_x="10px",
         padding_y="8px",
         border_radius="999px",
         white_space="nowrap",
@@ -83,6 +88,31 @@ def desktop_nav(active: str) -> rx.Component:
         display=WIDE,
         align="center",
         data_testid="desktop-nav",
+    )
+
+
+def operator_link(active: str) -> rx.Component:
+    """An icon beside the account: the full navigation has no room for a ninth label."""
+    route, key, icon = OPERATOR_ITEM
+    current = route == active
+    return rx.cond(
+        AuthState.is_operator,
+        rx.tooltip(
+            rx.link(
+                rx.center(rx.icon(icon, size=18), width="32px", height="32px"),
+                href=route,
+                border_radius="999px",
+                color=rx.color("accent", 11) if current else rx.color("gray", 11),
+                background=rx.color("accent", 3) if current else "transparent",
+                _hover={"background": rx.color("accent", 3) if current else rx.color("gray", 3)},
+                aria_label=I18n.t[key],
+                aria_current="page" if current else None,
+                display=WIDE,
+                data_testid="nav-operator",
+            ),
+            content=I18n.t[key],
+        ),
+        rx.fragment(),
     )
 
 
@@ -129,6 +159,7 @@ def account_chip() -> rx.Component:
                         size="2",
                         weight="medium",
                         font_family="var(--code-font-family)",
+                        white_space="nowrap",
                         data_testid="account-address",
                     ),
                     spacing="2",
@@ -167,13 +198,16 @@ def account_chip() -> rx.Component:
 
 
 def mobile_menu(active: str) -> rx.Component:
-    items = [
-        rx.menu.item(
+    def item(route: str, key: str, icon: str) -> rx.Component:
+        return rx.menu.item(
             rx.hstack(rx.icon(icon, size=16), rx.text(I18n.t[key]), spacing="3", align="center"),
             on_click=rx.redirect(route),
             color=rx.color("accent", 11) if route == active else None,
         )
-        for route, key, icon in NAV_ITEMS
+
+    items = [
+        *(item(*nav_item) for nav_item in NAV_ITEMS),
+        rx.cond(AuthState.is_operator, item(*OPERATOR_ITEM), rx.fragment()),
     ]
     account = rx.cond(
         AuthState.signed_in,
@@ -229,6 +263,7 @@ def header(active: str) -> rx.Component:
             desktop_nav(active),
             rx.spacer(),
             rx.hstack(
+                operator_link(active),
                 language_switch(),
                 theme_toggle(),
                 account_chip(),
@@ -318,7 +353,7 @@ def template(
 
     def decorator(content: Callable[[], rx.Component]) -> Page:
         def page() -> rx.Component:
-            return shell(content(), active=route)
+            return shell(content(), active=NAV_PARENT.get(route, route))
 
         page.__name__ = content.__name__
         return Page(

@@ -32,12 +32,11 @@ def icon_badge(icon: str, *, color: str = "accent", size: str = "44px") -> rx.Co
 
 
 def page_heading(title: rx.Var | str, subtitle: rx.Var | str | None = None, **props) -> rx.Component:
-    children = [
-        rx.heading(title, size=rx.breakpoints(initial="7", sm="8"), weight="bold", letter_spacing="-0.02em")
-    ]
+    children = [rx.heading(title, size=rx.breakpoints(initial="7", sm="8"), weight="bold", letter_spacing="-0.02em")]
     if subtitle is not None:
         children.append(rx.text(subtitle, size="3", color_scheme="gray"))
-    return rx.vstack(*children, spacing="1", margin_bottom=["16px", "20px", "28px"], **props)
+    props.setdefault("margin_bottom", ["16px", "20px", "28px"])
+    return rx.vstack(*children, spacing="1", **props)
 
 
 def field_error(message: rx.Var) -> rx.Component:
@@ -48,3 +47,87 @@ def field_error(message: rx.Var) -> rx.Component:
         align="center",
         color=rx.color("red", 11),
     )
+
+
+def card_title(icon: str, title: rx.Var | str, *extra: rx.Component, color: str = "accent") -> rx.Component:
+    """The header row of a section card: icon, title, and optional badges or actions at the end."""
+    return rx.hstack(
+        rx.center(
+            rx.icon(icon, size=18),
+            width="34px",
+            height="34px",
+            min_width="34px",
+            border_radius="11px",
+            background=rx.color(color, 3),
+            color=rx.color(color, 11),
+        ),
+        rx.heading(title, size="4", weight="bold"),
+        rx.spacer(),
+        *extra,
+        spacing="3",
+        align="center",
+        width="100%",
+        wrap="wrap",
+        margin_bottom="16px",
+    )
+
+
+def status_chip(label: rx.Var, color: rx.Var, **props) -> rx.Component:
+    return rx.badge(label, color_scheme=color, variant="soft", radius="full", size="1", **props)
+
+
+def copy_value(label: rx.Var | str, value: rx.Var, *, copied: rx.Var, copy_label: rx.Var, test_id: str) -> rx.Component:
+    """A labelled value in monospace that wraps instead of overflowing, with a copy button."""
+    return rx.vstack(
+        rx.text(label, size="2", weight="medium", color_scheme="gray"),
+        rx.hstack(
+            rx.code(
+                value,
+                size="2",
+                variant="ghost",
+                style={"word_break": "break-all"},
+                flex="1",
+                min_width="0",
+                data_testid=test_id,
+            ),
+            rx.tooltip(
+                rx.icon_button(
+                    rx.icon("copy", size=15),
+                    on_click=[rx.set_clipboard(value), rx.toast(copied, duration=1500)],
+                    variant="soft",
+                    size="1",
+                    aria_label=copy_label,
+                    data_testid=f"{test_id}-copy",
+                ),
+                content=copy_label,
+            ),
+            spacing="2",
+            align="start",
+            width="100%",
+            padding="10px 12px",
+            border_radius="12px",
+            background=rx.color("gray", 2),
+            border=f"1px solid {rx.color('gray', 4)}",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def form_error(message: rx.Var, **props) -> rx.Component:
+    return rx.callout(message, icon="triangle-alert", color_scheme="red", size="1", width="100%", **props)
+
+
+def empty_note(message: rx.Var, icon: str = "inbox") -> rx.Component:
+    return rx.hstack(
+        rx.icon(icon, size=16),
+        rx.text(message, size="2"),
+        spacing="2",
+        align="center",
+        color=rx.color("gray", 10),
+        padding_y="12px",
+    )
+
+
+def loading_note(message: rx.Var) -> rx.Component:
+    return rx.hstack(rx.spinner(), rx.text(message, color_scheme="gray"), spacing="2")

@@ -10,6 +10,7 @@ CATALOG: dict[str, str] = {
     "nav.market": "Рынок",
     "nav.invoices": "Счета",
     "nav.deals": "Сделки",
+    "nav.operator": "Оператор",
     "nav.profile": "Профиль",
     "nav.menu": "Меню",
     "header.language": "Язык",
@@ -29,13 +30,10 @@ CATALOG: dict[str, str] = {
     ),
     "landing.features_title": "Что можно делать в Krypton",
     "landing.features_subtitle": (
-        "Одно приложение для тех, кому платят в криптовалюте, и для "
-        "продавцов, которым может заплатить кто угодно."
+        "Одно приложение для тех, кому платят в криптовалюте, и для продавцов, которым может заплатить кто угодно."
     ),
     "feature.wallet.title": "Кошелёк",
-    "feature.wallet.body": (
-        "Храните TON и USDT на TON. Сразу видно, что доступно, а что заморожено под сделки."
-    ),
+    "feature.wallet.body": ("Храните TON и USDT на TON. Сразу видно, что доступно, а что заморожено под сделки."),
     "feature.invoices.title": "Счета с оплатой частями",
     "feature.invoices.body": (
         "Запросите деньги по короткому номеру счёта. Плательщик делит сумму на части и оплачивает "
@@ -48,8 +46,7 @@ CATALOG: dict[str, str] = {
     ),
     "feature.receipts.title": "Подписанные чеки",
     "feature.receipts.body": (
-        "Каждая оплата публичного счёта заканчивается подписанным "
-        "чеком, который любой может проверить на сайте."
+        "Каждая оплата публичного счёта заканчивается подписанным чеком, который любой может проверить на сайте."
     ),
     "feature.promises.title": "Ваучеры",
     "feature.promises.body": (
@@ -90,13 +87,155 @@ CATALOG: dict[str, str] = {
     "wallet.held_hint": "Заморожено: средства в текущих сделках и ожидающих выводах.",
     "wallet.asset.TON": "Toncoin",
     "wallet.asset.USDT": "Tether USD на TON",
-    "wallet.coming_soon_title": "Пополнение и вывод",
-    "wallet.coming_soon": (
-        "Пополнение и вывод появятся в следующем выпуске. До тех пор баланс остаётся нулевым."
-    ),
-    "wallet.deposit": "Пополнить",
-    "wallet.withdraw": "Вывести",
     "wallet.loading": "Загружаем балансы…",
+    "wallet.tab.balances": "Балансы",
+    "wallet.tab.history": "История",
+    "common.copy": "Скопировать",
+    "common.copied": "Скопировано",
+    "live.received": "Пополнение получено: +{amount} {asset}",
+    # Пополнение
+    "deposit.title": "Пополнить",
+    "deposit.intro": (
+        "Отправьте TON или USDT в сети TON с любого кошелька на этот адрес, указав ваш мемо в комментарии."
+    ),
+    "deposit.address": "Адрес для пополнения",
+    "deposit.memo": "Ваш мемо (комментарий)",
+    "deposit.memo_warning.TON": (
+        "Всегда указывайте этот мемо в комментарии к переводу. Пополнение без него нельзя зачислить "
+        "автоматически: оно ждёт, пока оператор выяснит, чьё оно."
+    ),
+    "deposit.memo_warning.USDT": (
+        "Отправляйте USDT в сети TON (жетон) и указывайте этот мемо в комментарии. Пополнение без него нельзя "
+        "зачислить автоматически: оно ждёт, пока оператор выяснит, чьё оно."
+    ),
+    "deposit.open_wallet": "Открыть в кошельке",
+    "deposit.qr_alt": "QR-код ссылки на перевод",
+    # Демо-кран
+    "faucet.title": "Демо-кран",
+    "faucet.badge": "Тестовые деньги",
+    "faucet.body": (
+        "Этот сервер работает на имитации сети TON. Кран отправляет через неё пополнение с вашим мемо; "
+        "баланс вырастет, когда монитор сети его зачислит, как настоящее пополнение."
+    ),
+    "faucet.sent": "{amount} {asset} отправлено через демо-сеть. Зачисление — через мгновение.",
+    # Вывод
+    "withdraw.title": "Вывести",
+    "withdraw.method.ton": "Адрес TON",
+    "withdraw.method.bitcoin": "Bitcoin",
+    "withdraw.method.lightning": "Lightning",
+    "withdraw.intro.ton": "Отправьте TON или USDT с баланса на любой кошелёк TON.",
+    "withdraw.intro.bitcoin": (
+        "Выплата с баланса на адрес Bitcoin. Сумма пересчитывается по текущему курсу, платит оператор."
+    ),
+    "withdraw.intro.lightning": (
+        "Вставьте Lightning-счёт (BOLT11) с суммой. Он будет оплачен с баланса по текущему курсу."
+    ),
+    "withdraw.field.asset.ton": "Актив",
+    "withdraw.field.asset.bitcoin": "Списать в",
+    "withdraw.field.asset.lightning": "Списать в",
+    "withdraw.field.address": "Адрес получателя",
+    "withdraw.field.amount": "Сумма",
+    "withdraw.field.invoice": "Lightning-счёт",
+    "withdraw.review": "Проверить",
+    "withdraw.review_title": "Проверьте перед подтверждением",
+    "withdraw.to": "Куда",
+    "withdraw.amount": "Сумма",
+    "withdraw.fee": "Комиссия",
+    "withdraw.network_fee": "Комиссия сети",
+    "withdraw.total": "Итого с баланса",
+    "withdraw.rate": "Курс",
+    "withdraw.recipient_gets": "Получатель получит",
+    "withdraw.invoice_amount": "Сумма счёта",
+    "withdraw.invoice_description": "Описание",
+    "withdraw.invoice_expires": "Действует до",
+    "withdraw.edit": "Изменить",
+    "withdraw.confirm": "Подтвердить",
+    "withdraw.requested.ton": "Вывод запрошен. Сумма заморожена, пока перевод не подтвердится.",
+    "withdraw.requested.bitcoin": "Выплата в Bitcoin запрошена. Сумма заморожена, пока оператор её не оплатит.",
+    "withdraw.requested.lightning": "Выплата в Lightning запрошена. Сумма заморожена, пока оператор её не оплатит.",
+    "recent.title": "Последние выводы",
+    "recent.empty": "Выводов пока нет.",
+    "recent.reference": "Транзакция",
+    "recent.reject_reason": "Причина отказа",
+    # Статусы выводов, выплат и пополнений на проверке
+    "status.requested": "Запрошен",
+    "status.expired": "Повтор",
+    "status.sent": "Отправлен",
+    "status.confirmed": "Подтверждён",
+    "status.refunded": "Возвращён",
+    "status.queued": "В очереди",
+    "status.paid": "Оплачен",
+    "status.rejected": "Отклонён",
+    "status.pending": "Ждёт",
+    "status.credited": "Зачислен",
+    "status.returned": "Возвращён",
+    # История
+    "history.title": "История",
+    "history.subtitle": "Все движения ваших денег, сначала новые.",
+    "history.all_assets": "Все активы",
+    "history.all_kinds": "Все виды",
+    "history.download_csv": "Скачать CSV",
+    "history.col.date": "Дата",
+    "history.col.kind": "Вид",
+    "history.col.asset": "Актив",
+    "history.col.available": "Доступно",
+    "history.col.held": "Заморожено",
+    "history.col.memo": "Примечание",
+    "history.total": "Движений",
+    "history.previous": "Предыдущая страница",
+    "history.next": "Следующая страница",
+    "history.empty": "Здесь пока пусто.",
+    "history.loading": "Загружаем историю…",
+    "history.kind.deposit": "Пополнение",
+    "history.kind.deposit_review_credit": "Пополнение (зачислил оператор)",
+    "history.kind.withdrawal_hold": "Запрос на вывод",
+    "history.kind.withdrawal": "Вывод отправлен",
+    "history.kind.withdrawal_refund": "Возврат вывода",
+    "history.kind.payout_hold": "Запрос на выплату",
+    "history.kind.payout": "Выплата оплачена",
+    "history.kind.payout_refund": "Возврат выплаты",
+    "history.kind.transfer": "Перевод",
+    "history.kind.hold": "Заморозка",
+    "history.kind.release": "Разморозка",
+    "history.kind.capture": "Списание из заморозки",
+    # Консоль оператора
+    "operator.title": "Консоль оператора",
+    "operator.subtitle": "Ручные выплаты, пополнения без получателя и состояние учёта.",
+    "operator.loading": "Загружаем консоль…",
+    "operator.refused_title": "Только для операторов",
+    "operator.refused": "Эта страница для операторов Krypton. У вашего аккаунта нет такой роли.",
+    "operator.tab.payouts": "Очередь выплат",
+    "operator.tab.deposits": "Пополнения без получателя",
+    "operator.tab.invariants": "Инварианты учёта",
+    "operator.no_payouts": "Выплат в очереди нет.",
+    "operator.no_deposits": "Пополнений на проверке нет.",
+    "operator.destination": "Куда платить",
+    "operator.charged": "Заморожено у пользователя",
+    "operator.reference_placeholder": "Id транзакции или прообраз",
+    "operator.mark_paid": "Оплачено",
+    "operator.reason_placeholder": "Причина для пользователя",
+    "operator.reject": "Отклонить и вернуть",
+    "operator.sender": "Отправитель",
+    "operator.comment": "Комментарий",
+    "operator.tx": "Транзакция",
+    "operator.contact_placeholder": "@имя, телефон, почта или адрес кошелька",
+    "operator.credit": "Зачислить пользователю",
+    "operator.mark_returned": "Отмечено как возвращённое",
+    "operator.count.transactions": "Проводок",
+    "operator.count.postings": "Записей",
+    "operator.count.accounts": "Счетов",
+    "operator.invariants_ok": "Учёт в порядке",
+    "operator.invariants_broken": "Инварианты нарушены",
+    "operator.invariants_hint": (
+        "Записи каждой проводки в сумме дают ноль, каждый баланс равен сумме своих записей, "
+        "и ни один баланс пользователя не ниже нуля."
+    ),
+    "operator.checked_at": "Проверено",
+    "operator.refresh": "Проверить снова",
+    "operator.payout_paid": "Выплата отмечена как оплаченная.",
+    "operator.payout_rejected": "Выплата отклонена, деньги вернулись пользователю.",
+    "operator.deposit_credited": "Пополнение зачислено пользователю.",
+    "operator.deposit_returned": "Пополнение отмечено как возвращённое.",
     # Profile
     "profile.title": "Профиль",
     "profile.subtitle": "Как вас находят другие люди и на каком языке с вами говорит Krypton.",
@@ -104,9 +243,7 @@ CATALOG: dict[str, str] = {
     "profile.display_name": "Имя",
     "profile.display_name_hint": "Его видят те, с кем вы торгуете.",
     "profile.username": "Имя пользователя",
-    "profile.username_hint": (
-        "Латинские буквы, цифры и подчёркивания. По нему вам можно выставить личный счёт."
-    ),
+    "profile.username_hint": ("Латинские буквы, цифры и подчёркивания. По нему вам можно выставить личный счёт."),
     "profile.phone": "Телефон",
     "profile.phone_hint": "Необязательно. В международном формате, например +7 912 345-67-89.",
     "profile.email": "Почта",
@@ -177,4 +314,29 @@ CATALOG: dict[str, str] = {
     "error.invalid_amount": "Неверная сумма.",
     "error.idempotency_conflict": "Этот запрос уже был сделан с другими данными.",
     "error.unbalanced_transaction": "Учёт отклонил несбалансированную проводку.",
+    "error.not_found": "Не найдено. Возможно, это уже удалено.",
+    "error.forbidden": "У вас нет прав на это действие.",
+    "error.invalid_state": "Это действие больше недоступно: статус изменился. Обновите страницу.",
+    "error.chain_unavailable": "Сеть TON сейчас недоступна. Попробуйте через минуту.",
+    "error.rate_unavailable": "Курс сейчас недоступен. Попробуйте позже.",
+    "error.destination_invalid": "На этот адрес нельзя выплатить.",
+    "error.address_invalid": "Это не адрес TON.",
+    "error.address_checksum": "В адресе TON опечатка: контрольная сумма не сходится.",
+    "error.address_testnet": "Это адрес тестовой сети. Укажите адрес основной сети.",
+    "error.address_workchain": "Поддерживаются только адреса основного воркчейна (0).",
+    "error.bitcoin_address_invalid": "Это не адрес Bitcoin.",
+    "error.bitcoin_address_network": "Этот адрес Bitcoin из другой сети.",
+    "error.invoice_invalid": "Это не Lightning-счёт.",
+    "error.invoice_expired": "Срок Lightning-счёта истёк. Попросите новый.",
+    "error.invoice_network": "Этот Lightning-счёт для другой сети.",
+    "error.invoice_no_amount": "В Lightning-счёте нет суммы. Попросите счёт с суммой.",
+    "error.payout_reference_invalid": (
+        "Укажите id транзакции Bitcoin или прообраз Lightning (64 шестнадцатеричных символа)."
+    ),
+    "error.payout_preimage_mismatch": "Этот прообраз не подходит к счёту.",
+    "error.contact_not_found": "Нет пользователя с таким именем, телефоном, почтой или адресом кошелька.",
+    "error.invoice_already_used": "Этот Lightning-счёт уже оплачивается.",
+    "error.payout_asset_unsupported": "С этого актива выплаты недоступны.",
+    "error.payout_too_small": "Сумма слишком мала для выплаты после комиссии.",
+    "error.reject_reason_invalid": "Напишите причину для пользователя (до 500 символов).",
 }

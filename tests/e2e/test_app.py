@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, Page, expect
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-LANDING_URL = re.compile(r"^http://localhost:\d+/$")
-
-
-def url_of(route: str) -> re.Pattern:
-    # Reflex navigates client-side: no load event, so tests wait on the URL itself.
-    return re.compile(rf"^http://localhost:\d+{route}/?$")
-
-
-def demo_login(page: Page) -> None:
-    page.goto("/")
-    expect(page.get_by_test_id("login-card")).to_be_visible()
-    page.get_by_test_id("demo-login").click()
-    expect(page).to_have_url(url_of("/wallet"))
-    expect(page.get_by_test_id("balance-TON")).to_be_visible()
-
-
-def session_cookie(context: BrowserContext) -> dict | None:
-    return next((c for c in context.cookies() if c["name"] == "krypton_session"), None)
-
-
-def assert_fits_width(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} overflows horizontally by {overflow}px"
-
-
-def shoot(page: Page, folder: Path, name: str) -> None:
-    page.wait_for_timeout(300)  # let transitions settle so the picture shows the final state
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+from helpers import (
+    DESKTOP,
+    LANDING_URL,
+    PHONE,
+    assert_fits_width,
+    demo_login,
+    session_cookie,
+    shoot,
+    url_of,
+)
+from playwright.sync_api import Page, expect
 
 
 def test_demo_login_language_reload_logout(page: Page, screenshots: Path):
@@ -63,7 +41,7 @@ def test_demo_login_language_reload_logout(page: Page, screenshots: Path):
         card = page.get_by_test_id(f"balance-{asset}")
         expect(card.get_by_test_id("balance-available")).to_have_text("0")
         expect(card.get_by_test_id("balance-held")).to_have_text(f"0 {asset}")
-    expect(page.get_by_text("Deposits and withdrawals arrive with a later release.")).to_be_visible()
+    expect(page.get_by_test_id("deposit-card")).to_be_visible()
     address = page.get_by_test_id("account-address").inner_text()
     assert "…" in address
     cookie = session_cookie(page.context)
@@ -75,6 +53,7 @@ def test_demo_login_language_reload_logout(page: Page, screenshots: Path):
     expect(page.get_by_role("heading", name="Кошелёк")).to_be_visible()
     expect(page.get_by_text("Доступно").first).to_be_visible()
     expect(page.get_by_role("link", name="Сделки")).to_be_visible()
+    assert_fits_width(page)  # the longest labels, and the operator's extra link
     shoot(page, screenshots, "desktop-wallet-ru")
 
     # A reload keeps the session and the language.
@@ -170,6 +149,7 @@ def test_phone_layout(new_context, screenshots: Path):
     page.get_by_test_id("demo-login").click()
     expect(page).to_have_url(url_of("/wallet"))
     expect(page.get_by_test_id("balance-USDT")).to_be_visible()
+    expect(page.get_by_test_id("deposit-card")).to_be_visible()
     assert_fits_width(page)
     shoot(page, screenshots, "phone-wallet")
 

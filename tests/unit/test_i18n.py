@@ -78,9 +78,7 @@ def test_placeholders_match_between_languages(lang):
 
 
 def test_every_error_code_has_a_message():
-    codes = (
-        set(TON_PROOF_ERROR_CODES) | set(PROFILE_ERROR_CODES) | set(LEDGER_ERROR_CODES) | _codes_in_source()
-    )
+    codes = set(TON_PROOF_ERROR_CODES) | set(PROFILE_ERROR_CODES) | set(LEDGER_ERROR_CODES) | _codes_in_source()
     # The scan must see the services, or this test would pass on nothing.
     assert {"bad_signature", "email_invalid", "insufficient_funds"} <= codes
     for lang in LANGUAGES:
@@ -98,3 +96,12 @@ def test_unknown_language_and_key_fall_back():
     assert translate("en", "no.such.key") == "no.such.key"
     assert error_key("bad_signature") == "error.bad_signature"
     assert error_key("never_heard_of_it") == "error.unexpected"
+
+
+def test_every_history_kind_and_status_has_a_label():
+    from krypton_app.services.history import MOVEMENT_KINDS
+    from krypton_app.state.views import STATUS_COLORS
+
+    keys = [f"history.kind.{kind}" for kind in MOVEMENT_KINDS] + [f"status.{s}" for s in STATUS_COLORS]
+    for lang in LANGUAGES:
+        assert [k for k in keys if k not in CATALOGS[lang]] == [], lang

@@ -1,0 +1,170 @@
+"""Balances that follow the ledger in the open tab: a deposit shows up without a reload.
+
+Pages whose content moves with the user's money (wallet, history) subclass `LiveState` and start
+`start_live` on load. One background task per tab polls a cheap fingerprint (balances and the
+statuses of recent withdrawals) and, only when it changed, refreshes the balances and asks each
+subclass to reload through `_ledger_changed`. It stops when the tab closes, the user logs out or
+the tab leaves the live pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.db import default_uow
+from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.money import format_amount
+from krypton_app.i18n import translate
+from krypton_app.services.ledger import BalanceView, list_balances
+from krypton_app.services.rates import rate_provider_from_settings
+from krypton_app.services.withdrawals import list_withdrawals
+from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.i18n import I18n
+
+# Brand colours of the assets, so a balance is recognised before it is read.
+ASSET_COLORS = {"TON": "#0098EA", "USDT": "#26A17B"}
+FIAT = "USD"
+POLL_S = 1.5
+LIVE_ROUTES = (routes.WALLET, routes.HISTORY)
+
+_rates = rate_provider_from_settings(SETTINGS)
+
+
+def _fiat_text(minor: int, decimals: int, asset: str) -> str:
+    """`≈ 52.00 USD` for a balance, or "" when the rate is unknown (the card then shows none)."""
+    try:
+        rate = _rates.rate(asset, FIAT)
+    except KryptonError:
+        return ""
+    value = (Decimal(minor).scaleb(-decimals) * rate).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return f"≈ {value:,.2f} {FIAT}"
+
+
+def _balance_row(b: BalanceView) -> dict[str, str]:
+    # Formatted on the server: minor units can exceed what a JavaScript number holds exactly.
+    return {
+        "asset": b.asset,
+        "name_key": f"wallet.asset.{b.asset}",
+        "available": format_amount(b.available, b.decimals),
+        "held": format_amount(b.held, b.decimals),
+        "fiat": _fiat_text(b.available + b.held, b.decimals, b.asset),
+        "color": ASSET_COLORS.get(b.asset, "var(--accent-9)"),
+    }
+
+
+@dataclass(frozen=True)
+class _LedgerSnapshot:
+    rows: list[dict[str, str]]
+    # asset -> (available + held, decimals): tells money that arrived from money that moved
+    totals: dict[str, tuple[int, int]]
+    # everything a live page shows that can change by itself (the monitor, the worker, an operator)
+    fingerprint: str
+
+
+def _read_ledger(user_id: int) -> _LedgerSnapshot:
+    """Blocking (database, maybe an HTTP rate source): the watcher runs it in a thread."""
+    uow = default_uow()
+    balances = list_balances(uow, user_id)
+    statuses = [(w.id, w.status) for w in list_withdrawals(uow, user_id, limit=10)]
+    return _LedgerSnapshot(
+        rows=[_balance_row(b) for b in balances],
+        totals={b.asset: (b.available + b.held, b.decimals) for b in balances},
+        fingerprint=repr(([(b.asset, b.available, b.held) for b in balances], statuses)),
+    )
+
+
+def _tab_connected(token: str) -> bool:
+    # Imported here: the app module imports the pages, which import this state.
+    from reflex.utils.prerequisites import get_app
+
+    namespace = get_app().app.event_namespace
+    return namespace is not None and token in namespace.token_to_sid
+
+
+class LiveState(AuthState):
+    balances: list[dict[str, str]] = []
+    balances_loaded: bool = False
+
+    _fingerprint: str = ""
+    # asset -> available + held, to tell money that arrived from money that moved between the two
+    _totals: dict[str, int] = {}
+    _watching: bool = False
+
+    def _apply_ledger(self, snapshot: _LedgerSnapshot) -> list[tuple[str, str]]:
+        """Show a snapshot; return (asset, amount) for each asset whose total grew since the last."""
+        grown = [
+            (asset, format_amount(total - self._totals[asset], decimals))
+            for asset, (total, decimals) in snapshot.totals.items()
+            if asset in self._totals and total > self._totals[asset]
+        ]
+        self.balances = snapshot.rows
+        self.balances_loaded = True
+        self._totals = {asset: total for asset, (total, _decimals) in snapshot.totals.items()}
+        self._fingerprint = snapshot.fingerprint
+        return grown
+
+    def _refresh_ledger(self, user_id: int) -> None:
+        self._apply_ledger(_read_ledger(user_id))
+
+    def _ledger_changed(self, user_id: int) -> None:
+        """Subclasses reload what they show from the ledger; called with the state locked."""
+
+    async def _reload_pages(self, user_id: int) -> None:
+        for cls in LiveState.get_substates():
+            page = await self.get_state(cls)
+            page._ledger_changed(user_id)
+
+    async def _after_own_change(self, user_id: int) -> None:
+        """After the user's own action (a withdrawal): show it at once on every live page, and move
+        the fingerprint along so the watcher neither reloads again nor toasts it."""
+        self._refresh_ledger(user_id)
+        await self._reload_pages(user_id)
+
+    async def _text(self, key: str, **params) -> str:
+        """A message in the tab's language, for toasts sent from handlers."""
+        i18n = await self.get_state(I18n)
+        return translate(i18n.lang, key, **params)
+
+    @rx.event
+    def start_live(self):
+        """on_load of the live pages: show the balances now, and start the tab's watcher once."""
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return None
+        self._refresh_ledger(user_id)
+        if self._watching:
+            return None
+        self._watching = True
+        return LiveState.watch_ledger
+
+    def _watch_target(self) -> int | None:
+        """The user to watch for, or None when this tab no longer needs the watcher."""
+        path = self.router.url.path.rstrip("/") or "/"
+        if path not in LIVE_ROUTES or not _tab_connected(self.router.session.client_token):
+            return None
+        return self._verified_user_id()
+
+    @rx.event(background=True)
+    async def watch_ledger(self):
+        while True:
+            async with self:
+                user_id = self._watch_target()
+                if user_id is None:
+                    self._watching = False
+                    return
+            # The database is read outside the lock, so the tab's own events are not held up.
+            snapshot = await asyncio.to_thread(_read_ledger, user_id)
+            toasts = []
+            async with self:
+                if snapshot.fingerprint != self._fingerprint and self._verified_user_id() == user_id:
+                    for asset, amount in self._apply_ledger(snapshot):
+                        toasts.append(await self._text("live.received", amount=amount, asset=asset))
+                    await self._reload_pages(user_id)
+            for message in toasts:
+                yield rx.toast.success(message)
+            await asyncio.sleep(POLL_S)

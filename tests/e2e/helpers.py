@@ -1,0 +1,41 @@
+"""What the browser tests share: viewports, login, URL matching, layout checks, screenshots."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+LANDING_URL = re.compile(r"^http://localhost:\d+/$")
+
+
+def url_of(route: str) -> re.Pattern:
+    # Reflex navigates client-side: no load event, so tests wait on the URL itself.
+    return re.compile(rf"^http://localhost:\d+{route}/?$")
+
+
+def demo_login(page: Page) -> None:
+    page.goto("/")
+    expect(page.get_by_test_id("login-card")).to_be_visible()
+    page.get_by_test_id("demo-login").click()
+    expect(page).to_have_url(url_of("/wallet"))
+    expect(page.get_by_test_id("balance-TON")).to_be_visible()
+
+
+def session_cookie(context: BrowserContext) -> dict | None:
+    return next((c for c in context.cookies() if c["name"] == "krypton_session"), None)
+
+
+def assert_fits_width(page: Page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} overflows horizontally by {overflow}px"
+
+
+def shoot(page: Page, folder: Path, name: str) -> None:
+    # From the top, or the sticky header is drawn wherever the test last scrolled to.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)  # let transitions settle so the picture shows the final state
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
