@@ -77,6 +77,11 @@ def app_server(tmp_path_factory) -> str:
         "KRYPTON_APP_URL": url,
         "KRYPTON_ENV": "development",
         "KRYPTON_DEMO_WALLET": "true",
+        # The whole money path runs in-process: FakeChain, its faucet, the monitor and the sender.
+        "KRYPTON_CHAIN": "fake",
+        "KRYPTON_MONITOR_POLL_S": "0.5",
+        # Demo logins get the operator console, so one test can pay a payout from the queue.
+        "KRYPTON_DEMO_OPERATORS": "1",
         "PATH": os.pathsep.join([str(BUN_BIN), str(BIN), os.environ["PATH"]]),
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_CHECK_LATEST_VERSION": "0",
