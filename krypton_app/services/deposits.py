@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import segno
@@ -113,12 +114,12 @@ async def demo_faucet(
 # --- inside the chain monitor's transaction ------------------------------------------------------
 
 
-def memo_owner(session: Session, comment: str | None) -> int | None:
-    """The user whose memo the comment is, if any."""
-    memo = normalise_memo(comment)
-    if memo is None or len(memo) != MEMO_LENGTH:
-        return None
-    return session.execute(select(DepositMemo.user_id).where(DepositMemo.memo == memo)).scalar_one_or_none()
+def memo_owners(session: Session, comments: Iterable[str | None]) -> dict[str, int]:
+    """The users whose memos these comments are, keyed by the normalised memo."""
+    memos = {memo for c in comments if (memo := normalise_memo(c)) is not None and len(memo) == MEMO_LENGTH}
+    if not memos:
+        return {}
+    return dict(session.execute(select(DepositMemo.memo, DepositMemo.user_id).where(DepositMemo.memo.in_(memos))).all())
 
 
 def credit_deposit(session: Session, *, tx_hash: str, user_id: int, asset: str, amount: int) -> None:

@@ -219,16 +219,21 @@ def _has_work(uow: UnitOfWork, now: int) -> bool:
 
 def _settle_expired(uow: UnitOfWork, *, chain_seqno: int, now: int) -> None:
     """Sent messages past valid_until whose seqno the wallet never passed: they can never execute
-    now, so signing a new one cannot pay twice. Re-queue, or refund after MAX_SEND_ATTEMPTS."""
+    now, so signing a new one cannot pay twice. Re-queue, or refund after MAX_SEND_ATTEMPTS.
+    One transaction each: a refund posts for its own user only (the ledger's lock order)."""
     w = _withdrawals.c
-    with uow.transaction() as s:
-        expired = s.execute(
-            select(w.id, w.attempts, w.seqno, w.message_hash)
-            .where(w.status == "sent", w.valid_until < now - EXPIRY_MARGIN_S, w.seqno >= chain_seqno)
-            .order_by(w.id)
-            .with_for_update(skip_locked=True)
-        ).all()
-        for row in expired:
+    expired = (w.status == "sent") & (w.valid_until < now - EXPIRY_MARGIN_S) & (w.seqno >= chain_seqno)
+    with uow.read() as s:
+        ids = s.execute(select(w.id).where(expired).order_by(w.id)).scalars().all()
+    for withdrawal_id in ids:
+        with uow.transaction() as s:
+            row = s.execute(
+                select(w.id, w.attempts, w.seqno, w.message_hash)
+                .where(w.id == withdrawal_id, expired)
+                .with_for_update(skip_locked=True)
+            ).one_or_none()
+            if row is None:
+                continue  # another sender has it, or it changed since
             failure = f"message {row.message_hash} (seqno {row.seqno}) expired unexecuted"
             if row.attempts >= MAX_SEND_ATTEMPTS:
                 refund_held(s, row.id, from_status="sent", failure=failure)

@@ -407,3 +407,37 @@ def test_two_monitors_without_the_leader_lock_still_apply_each_transaction_once(
     assert [balance(pg_uow, user) for user, _memo in users] == [8 * TON] * 5
     assert ledger_kinds(pg_uow) == ["deposit"] * 40
     assert ledger.check_invariants(pg_uow).ok
+
+
+def test_a_run_of_deposits_never_deadlocks_with_transfers_between_the_same_users(pg_uow, chain, settings, hot_wallet):
+    """Many postings in one database transaction take their account locks up front, in ascending id,
+    as every single transfer does; otherwise a transfer could hold one while the run waits for it."""
+    low, low_memo = make_user(pg_uow)
+    high, high_memo = make_user(pg_uow)
+    for user in (low, high):  # the lower user id gets the lower account id
+        with pg_uow.transaction() as s:
+            leg = ledger.Leg(ledger.system_account(s, "external", "TON"), ledger.user_account(s, user, "TON"), TON)
+            ledger.post(s, idempotency_key=f"funding-{user}", kind="deposit", legs=[leg])
+    for _ in range(60):  # the higher account first, so a run would lock high, then low
+        chain.deposit(hot_wallet.address, TON, comment=high_memo)
+        chain.deposit(hot_wallet.address, TON, comment=low_memo)
+    chain.advance(1)
+    monitor = ChainMonitor(pg_uow, chain, settings=settings, hot_wallet=hot_wallet)
+    failures = []
+
+    def transfers(n):
+        for i in range(40):
+            sender, receiver = (low, high) if (n + i) % 2 else (high, low)
+            try:
+                ledger.transfer(pg_uow, sender, receiver, "TON", 1, f"ping-{n}-{i}")
+            except Exception as error:
+                failures.append(error)
+
+    async def scenario():
+        threads = [asyncio.to_thread(transfers, n) for n in range(6)]
+        return (await asyncio.gather(monitor.run_once(), *threads))[0]
+
+    assert run(scenario()) == 120
+    assert failures == []
+    assert balance(pg_uow, low) + balance(pg_uow, high) == 122 * TON
+    assert ledger.check_invariants(pg_uow).ok
