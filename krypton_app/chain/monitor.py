@@ -33,7 +33,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from krypton_app.chain.gateway import ChainGateway
+from krypton_app.chain.gateway import ChainError, ChainGateway
 from krypton_app.chain.hot_wallet import HotWallet
 from krypton_app.chain.types import ChainTx, TxId
 from krypton_app.db import UnitOfWork
@@ -71,9 +71,13 @@ class ChainMonitor:
         self.stream = f"ton:{hot_wallet.address}"
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Apply new transactions every `monitor_poll_s` until `stop` is set."""
+        """Apply new transactions every `monitor_poll_s` until `stop` is set (without a leader lock:
+        the app runs it through workers.chain_worker)."""
         while not stop.is_set():
-            await self.run_once()
+            try:
+                await self.run_once()
+            except ChainError as error:
+                log.warning("chain monitor %s: node unavailable, retrying next round: %s", self.stream, error)
             with suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.settings.monitor_poll_s)
 

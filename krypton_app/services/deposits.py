@@ -138,7 +138,9 @@ def record_unmatched(
             asset=asset,
             amount=amount,
             sender=sender,
-            comment=comment[:500] if comment is not None else None,
+            # Anyone can write anything in a comment; PostgreSQL text cannot hold NUL, and a comment
+            # the database refuses would stop the monitor on this transaction for good.
+            comment=comment.replace("\x00", "")[:500] if comment is not None else None,
         )
     )
     session.flush()

@@ -291,6 +291,36 @@ def test_run_polls_until_stopped(uow, chain, monitor, hot_wallet):
     run(scenario())
 
 
+def test_run_rides_out_node_errors(uow, chain, monitor, hot_wallet):
+    user, memo = make_user(uow)
+
+    async def scenario():
+        stop = asyncio.Event()
+        chain.fail_next(3)
+        task = asyncio.create_task(monitor.run(stop))
+        chain.deposit(hot_wallet.address, TON, comment=memo)
+        chain.advance(1)
+        await eventually(lambda: balance(uow, user) == TON)
+        stop.set()
+        await asyncio.wait_for(task, 2)
+
+    run(scenario())
+
+
+def test_a_comment_the_database_cannot_store_does_not_stop_the_monitor(uow, chain, monitor, hot_wallet):
+    user, memo = make_user(uow)
+    odd = chain.deposit(hot_wallet.address, TON, comment="\x00" + "x" * 2000)
+    chain.deposit(hot_wallet.address, TON, comment=memo)
+    chain.advance(1)
+    assert run(monitor.run_once()) == 2
+    with uow.read() as s:
+        stored = s.execute(
+            select(UnmatchedDeposit.comment).where(UnmatchedDeposit.chain_tx_hash == odd.hash)
+        ).scalar_one()
+    assert stored == "x" * 500
+    assert balance(uow, user) == TON
+
+
 async def eventually(check, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():
