@@ -2,18 +2,19 @@
 
 - One stream per watched account (`ton:<raw address>`), with a persistent cursor (ChainCursor): the
   last applied (lt, hash). Before anything is applied the cursor is (0, ""), the account's start.
-- A run of consecutive transactions (at most a page) is applied in one database transaction, which
-  also records each one (AppliedChainTransaction, primary key = tx hash) and moves the cursor past
-  them, under a lock on the cursor row. A crash at any point leaves all of it or none of it; a second
-  monitor that raced us finds the cursor moved and stops. (One database transaction per page rather
-  than per chain transaction: a commit and two cursor statements less per deposit.)
+- A run of consecutive deposits (at most a page; a withdrawal's own transaction or a bounce on its
+  own) is applied in one database transaction, which also records each one (AppliedChainTransaction,
+  primary key = tx hash) and moves the cursor past them, under a lock on the cursor row. A crash at any
+  point leaves all of it or none of it; a second monitor that raced us finds the cursor moved and
+  stops. Grouping saves a commit and the cursor statements per deposit; the accounts a run credits
+  are locked up front in ascending id, the ledger's lock order, so it cannot deadlock with transfers.
 - Gaps: a transaction is applied only if its (prev_lt, prev_hash) is the cursor, so a node that
   leaves one out cannot make us skip it for good: the round stops and the next one asks again.
 - Duplicate or overlapping pages are harmless: transactions at or below the cursor are skipped.
-- Finality: a transaction waits until `mc_seqno + confirmations <= masterchain_seqno()`. A gateway
-  that cannot tell the masterchain block (mc_seqno None) only returns transactions a masterchain block
-  already committed (liteservers read committed state); we still wait `confirmations` block intervals
-  after its utime, so the setting means the same on every gateway.
+- Finality: a transaction waits until `mc_seqno + confirmations <= masterchain_seqno()`. When a
+  gateway cannot tell the masterchain block (mc_seqno None; toncenter and the liteserver gateway do
+  tell), it waits `confirmations` block intervals (MASTERCHAIN_BLOCK_S) after the transaction's utime
+  instead, so the setting means about the same on every gateway.
 
 The monitor starts at the account's first transaction; to start a new deployment from a later point,
 insert the chain_cursors row by hand. One runner at a time is the worker's job (workers.py), but the
