@@ -5,6 +5,7 @@ concurrent-monitor tests need PostgreSQL (`pg_uow`).
 """
 
 import asyncio
+import dataclasses
 import time
 import uuid
 
@@ -104,6 +105,39 @@ def test_confirmations_are_counted_in_masterchain_blocks(uow, chain, settings, h
     chain.advance(2)
     assert run(monitor.run_once()) == 0
     chain.advance(1)
+    assert run(monitor.run_once()) == 1
+    assert balance(uow, user) == TON
+
+
+class WithoutMasterchainSeqno:
+    """A gateway that cannot say which masterchain block holds a transaction."""
+
+    def __init__(self, chain):
+        self.chain = chain
+
+    def __getattr__(self, name):
+        return getattr(self.chain, name)
+
+    async def transactions_after(self, address, after, *, limit=50):
+        page = await self.chain.transactions_after(address, after, limit=limit)
+        return [dataclasses.replace(tx, mc_seqno=None) for tx in page]
+
+
+def test_without_a_masterchain_seqno_confirmations_are_waited_out_in_block_intervals(
+    uow, chain, settings, hot_wallet, monkeypatch
+):
+    monitor = ChainMonitor(
+        uow,
+        WithoutMasterchainSeqno(chain),
+        settings=settings.model_copy(update={"confirmations": 2}),
+        hot_wallet=hot_wallet,
+    )
+    user, memo = make_user(uow)
+    chain.deposit(hot_wallet.address, TON, comment=memo)  # utime NOW
+    wait = 2 * monitor_module.MASTERCHAIN_BLOCK_S
+    monkeypatch.setattr(monitor_module.time, "time", lambda: NOW + wait - 1)
+    assert run(monitor.run_once()) == 0
+    monkeypatch.setattr(monitor_module.time, "time", lambda: NOW + wait)
     assert run(monitor.run_once()) == 1
     assert balance(uow, user) == TON
 
