@@ -105,7 +105,10 @@ async def run_chain_worker(
     led = 0
     try:
         while not stop.is_set():
-            if await asyncio.to_thread(leader.hold):
+            leading = False
+            with _logged("leader lock"):  # the database may be away for a moment
+                leading = await asyncio.to_thread(leader.hold)
+            if leading:
                 led += 1
                 # Each step fails alone and is retried next round; its state is in the database.
                 with _logged("chain monitor"):

@@ -21,7 +21,7 @@ from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.models import AppliedChainTransaction, ChainCursor, LedgerTransaction, UnmatchedDeposit, User
 from krypton_app.services import deposits, ledger
 from krypton_app.settings import get_settings
-from krypton_app.workers import CHAIN_WORKER_LOCK_KEY, run_chain_worker
+from krypton_app.workers import CHAIN_WORKER_LOCK_KEY, LeaderLock, run_chain_worker
 
 NOW = 1_800_000_000
 TON = 10**9
@@ -505,3 +505,48 @@ def test_a_run_of_deposits_never_deadlocks_with_transfers_between_the_same_users
     assert failures == []
     assert balance(pg_uow, low) + balance(pg_uow, high) == 122 * TON
     assert ledger.check_invariants(pg_uow).ok
+
+
+def test_a_leader_whose_connection_dies_loses_the_lock_to_another(pg_uow):
+    first, second = LeaderLock(pg_uow.engine, CHAIN_WORKER_LOCK_KEY), LeaderLock(pg_uow.engine, CHAIN_WORKER_LOCK_KEY)
+    try:
+        assert first.hold() and not second.hold()
+        with pg_uow.engine.connect() as c:
+            # The server ends the leader's session, as a network cut or a restart would.
+            c.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "AND classid::bigint = :high AND objid::bigint = :low"
+                ),
+                {"high": CHAIN_WORKER_LOCK_KEY >> 32, "low": CHAIN_WORKER_LOCK_KEY & 0xFFFFFFFF},
+            )
+        deadline = time.monotonic() + 5
+        while not second.hold():  # the ended session lets go of the lock as its backend exits
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert not first.hold()  # it notices, and the lock is someone else's now
+        second.release()
+        assert first.hold()
+    finally:
+        first.release()
+        second.release()
+    assert _leaders(pg_uow) == 0
+
+
+def test_the_worker_keeps_going_while_the_database_is_away(chain, settings, hot_wallet):
+    unreachable = UnitOfWork(
+        make_engine("postgresql+psycopg://postgres@127.0.0.1:9/none", connect_args={"connect_timeout": 1})
+    )
+
+    async def scenario():
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_chain_worker(unreachable, chain, hot_wallet, settings=settings, stop=stop))
+        await asyncio.sleep(0.2)  # several failed rounds
+        assert not worker.done()
+        stop.set()
+        return await asyncio.wait_for(worker, 5)
+
+    try:
+        assert run(scenario()) == 0
+    finally:
+        unreachable.engine.dispose()
