@@ -55,6 +55,7 @@ test: bootstrap browser
 
 bench: bootstrap
 	$(PY) bench/ledger.py
+	$(PY) bench/monitor.py
 
 clean:
 	rm -rf $(VENV) $(BUN_DIR) .web .states
