@@ -77,6 +77,14 @@ class Settings(BaseSettings):
     payout_fees: dict[str, int] = Field(
         default_factory=lambda: {"TON": 100_000_000, "USDT": 1_000_000}, validation_alias="KRYPTON_PAYOUT_FEES"
     )
+    # --- Invoices, receipts, merchant integrations ---
+    # 32-byte ed25519 seed as hex for signing receipts; outside production derived from secret_key.
+    receipt_seed: str | None = Field(None, validation_alias="KRYPTON_RECEIPT_SEED", repr=False)
+    telegram_bot: str | None = Field(None, validation_alias="KRYPTON_TELEGRAM_BOT")  # bot username, no @
+    # Webhooks to private / loopback addresses: refused in production unless explicitly allowed.
+    webhook_allow_private: bool | None = Field(None, validation_alias="KRYPTON_WEBHOOK_ALLOW_PRIVATE")
+    webhook_timeout_s: float = Field(10.0, validation_alias="KRYPTON_WEBHOOK_TIMEOUT_S")
+
     # Demo-wallet users get the operator console too (local runs and browser tests only).
     demo_operators: bool = Field(False, validation_alias="KRYPTON_DEMO_OPERATORS")
 
@@ -102,6 +110,12 @@ class Settings(BaseSettings):
         if self.is_production or self.chain != "fake":
             return False
         return True if self.demo_faucet is None else self.demo_faucet
+
+    @property
+    def webhooks_may_reach_private(self) -> bool:
+        if self.webhook_allow_private is not None:
+            return self.webhook_allow_private
+        return not self.is_production
 
     @property
     def is_postgres(self) -> bool:

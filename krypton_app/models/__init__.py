@@ -3,11 +3,21 @@
 from krypton_app.models.auth import UsedProofPayload
 from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurrency, PaymentMethod
 from krypton_app.models.chain import AppliedChainTransaction, ChainCursor, DepositMemo, UnmatchedDeposit
+from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
+from krypton_app.models.merchant import ApiIdempotencyRecord, ApiKey, WebhookDelivery, WebhookEvent, WebhookSecret
 from krypton_app.models.users import User
 from krypton_app.models.withdrawals import Payout, Withdrawal
 
 __all__ = [
+    "ApiIdempotencyRecord",
+    "ApiKey",
+    "Invoice",
+    "InvoicePayment",
+    "PaymentPart",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSecret",
     "Account",
     "AppliedChainTransaction",
     "ChainCursor",

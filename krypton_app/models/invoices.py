@@ -1,0 +1,87 @@
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from krypton_app.models.common import money_column, timestamp_column, utcnow
+
+
+class Invoice(SQLModel, table=True):
+    """A merchant's request for money (SPEC F3). Counters change only with the payment that moves them."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "order_id", name="uq_invoices_merchant_order"),
+        Index("ix_invoices_merchant_created", "merchant_id", "created_at"),
+        Index("ix_invoices_status_expires", "status", "expires_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=16)  # short, typeable, unambiguous alphabet
+    merchant_id: int = Field(foreign_key="users.id")
+    kind: str = Field(max_length=16)  # fixed | floating | private
+    title: str = Field(max_length=120)
+    description: str = Field(default="", max_length=2000)
+    asset: str = Field(foreign_key="assets.code", max_length=8)
+    amount: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # fixed / private
+    # Optional fiat denomination: the asset amount is computed at payment time.
+    fiat_currency: str | None = Field(default=None, foreign_key="fiat_currencies.code", max_length=3)
+    fiat_amount: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # fiat minor units
+    min_payment: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # floating
+    max_payments: int | None = Field(default=None)  # limit on the number of completed payments
+    max_total: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # floating
+    max_parts: int = Field(default=1)
+    payer_contact: str | None = Field(default=None, max_length=254)  # private: as the merchant typed it
+    payer_user_id: int | None = Field(default=None, foreign_key="users.id")  # private: who alone may pay
+    order_id: str | None = Field(default=None, max_length=100)
+    webhook_url: str | None = Field(default=None, max_length=2000)
+    redirect_url: str | None = Field(default=None, max_length=2000)
+    # Origins that may frame the widget, space-separated; empty: not frameable.
+    allowed_origins: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    is_test: bool = Field(default=False)
+    status: str = Field(default="open", max_length=16)  # open | closed | expired
+    close_reason: str | None = Field(default=None, max_length=32)  # limit_reached | merchant | expired
+    payments_count: int = Field(default=0)
+    collected: int = Field(default=0, sa_column=money_column(server_default="0"))
+    expires_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    closed_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class InvoicePayment(SQLModel, table=True):
+    """One payer's payment of an invoice, made of 1..max_parts parts."""
+
+    __tablename__ = "invoice_payments"
+    __table_args__ = (Index("ix_invoice_payments_invoice_status", "invoice_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoices.id")
+    payer_id: int | None = Field(default=None, foreign_key="users.id", index=True)  # None: test-mode simulation
+    asset: str = Field(foreign_key="assets.code", max_length=8)
+    amount: int = Field(sa_column=money_column())
+    fiat_rate: str | None = Field(default=None, max_length=40)  # Decimal text, when fiat-denominated
+    parts_count: int
+    status: str = Field(default="pending", max_length=16)  # pending | completed | cancelled | refunded
+    idempotency_key: str = Field(unique=True, max_length=200)
+    receipt: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # signed token
+    secrets_encrypted: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    secrets_delivered_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    completed_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+
+
+class PaymentPart(SQLModel, table=True):
+    """One funding of a payment. `method` names the funding source; each source is one more kind."""
+
+    __tablename__ = "payment_parts"
+    __table_args__ = (UniqueConstraint("payment_id", "position", name="uq_payment_parts_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="invoice_payments.id", index=True)
+    position: int  # 1..parts_count
+    amount: int = Field(sa_column=money_column())
+    method: str | None = Field(default=None, max_length=16)  # balance | test (later: lightning, fiat_deal, promise)
+    status: str = Field(default="pending", max_length=16)  # pending | funded | captured | returned
+    funded_by: int | None = Field(default=None, foreign_key="users.id")
+    funding_ref: str | None = Field(default=None, max_length=200)  # e.g. ledger idempotency key of the hold
+    funded_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
