@@ -74,3 +74,29 @@ class InvalidState(KryptonError):
 
 class ChainUnavailable(KryptonError):
     code = "chain_unavailable"
+
+
+# Invoices, receipts, merchant API
+class InvoiceUnavailable(KryptonError):
+    """The invoice cannot take this payment. Codes: invoice_closed, invoice_expired, invoice_limit_reached,
+    payment_amount_invalid, parts_invalid, invoice_is_test."""
+
+    code = "invoice_closed"
+
+
+class ReceiptInvalid(KryptonError):
+    """Codes: receipt_malformed, receipt_signature, receipt_wrong_invoice."""
+
+    code = "receipt_malformed"
+
+
+class WebhookUrlRefused(KryptonError):
+    """Codes: webhook_url_invalid, webhook_url_private."""
+
+    code = "webhook_url_invalid"
+
+
+class ApiAuthError(KryptonError):
+    """Codes: api_key_missing, api_key_invalid, api_scope_missing."""
+
+    code = "api_key_invalid"
