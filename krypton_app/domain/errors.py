@@ -51,7 +51,7 @@ class ProfileError(KryptonError):
 class InvalidDestination(KryptonError):
     """A withdrawal or payout target that cannot be paid. Codes: address_invalid, address_checksum,
     address_testnet, address_workchain, bitcoin_address_invalid, bitcoin_address_network,
-    invoice_invalid, invoice_expired, invoice_network, invoice_no_amount."""
+    lightning_invoice_invalid, lightning_invoice_expired, lightning_invoice_network, lightning_invoice_no_amount."""
 
     code = "destination_invalid"
 
@@ -78,7 +78,7 @@ class ChainUnavailable(KryptonError):
 
 # Invoices, receipts, merchant API
 class InvoiceUnavailable(KryptonError):
-    """The invoice cannot take this payment. Codes: invoice_closed, invoice_expired, invoice_limit_reached,
+    """The invoice cannot take this payment. Codes: invoice_closed, lightning_invoice_expired, invoice_limit_reached,
     payment_amount_invalid, parts_invalid, invoice_is_test."""
 
     code = "invoice_closed"

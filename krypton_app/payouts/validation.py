@@ -81,17 +81,18 @@ def parse_bitcoin_address(text: str, *, network: str) -> str:
 def decode_lightning_invoice(text: str, *, network: str, now: int) -> LightningInvoice:
     """Decode and check a BOLT11 invoice we could pay now on `network`.
 
-    Raises InvalidDestination: invoice_invalid, invoice_network, invoice_no_amount, invoice_expired.
+    Raises InvalidDestination: lightning_invoice_invalid, lightning_invoice_network,
+    lightning_invoice_no_amount, lightning_invoice_expired.
     """
     invoice = _decode_bolt11(text)
     if invoice.currency != _INVOICE_CURRENCY[network]:
-        raise InvalidDestination("invoice for another network", code="invoice_network")
+        raise InvalidDestination("invoice for another network", code="lightning_invoice_network")
     if not invoice.amount_msat:
         # We convert a fixed amount at a quoted rate; an open amount has nothing to quote.
-        raise InvalidDestination("invoice has no amount", code="invoice_no_amount")
+        raise InvalidDestination("invoice has no amount", code="lightning_invoice_no_amount")
     expires_at = invoice.date + invoice.expiry
     if now >= expires_at:
-        raise InvalidDestination("invoice expired", code="invoice_expired")
+        raise InvalidDestination("invoice expired", code="lightning_invoice_expired")
     return LightningInvoice(
         amount_msat=int(invoice.amount_msat),
         expires_at=expires_at,
@@ -129,7 +130,7 @@ def _decode_bolt11(text: str) -> bolt11.Bolt11:
         # UnicodeDecodeError or a secp256k1 error; to a payer every one of them means "not an invoice".
         return bolt11.decode(normalize_invoice(text))
     except Exception as error:
-        raise InvalidDestination(f"not a BOLT11 invoice: {error}", code="invoice_invalid") from error
+        raise InvalidDestination(f"not a BOLT11 invoice: {error}", code="lightning_invoice_invalid") from error
 
 
 def _check_network(found: str, expected: str) -> None:

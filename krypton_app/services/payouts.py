@@ -383,7 +383,7 @@ def _refuse_invoice_twice(session: Session, payout_id: int, invoice: str) -> Non
         )
     ).first()
     if twin is not None:
-        raise InvalidDestination("this invoice is already being paid", code="invoice_already_used")
+        raise InvalidDestination("this invoice is already being paid", code="lightning_invoice_already_used")
 
 
 def _require_balance(uow: UnitOfWork, user_id: int, quote: PayoutQuote) -> None:

@@ -285,9 +285,9 @@ def test_lightning_refusals(uow, people):
             ln(uow, alice, invoice, now=now)
         return caught.value.code
 
-    assert code("lnbcrt1garbage") == "invoice_invalid"
-    assert code(make_invoice(), now=NOW + 600) == "invoice_expired"
-    assert code(make_invoice(currency="bc")) == "invoice_network"
+    assert code("lnbcrt1garbage") == "lightning_invoice_invalid"
+    assert code(make_invoice(), now=NOW + 600) == "lightning_invoice_expired"
+    assert code(make_invoice(currency="bc")) == "lightning_invoice_network"
     assert code(make_invoice(msat=100 * 10**11)) == "insufficient_funds"  # 100 BTC
     assert balance(uow, alice, "USDT") == (10 * USDT, 0)
 
@@ -298,7 +298,7 @@ def test_an_invoice_is_queued_only_once_until_rejected(uow, people):
     first = ln(uow, alice, invoice)
     with pytest.raises(InvalidDestination) as caught:
         ln(uow, alice, invoice)
-    assert caught.value.code == "invoice_already_used"
+    assert caught.value.code == "lightning_invoice_already_used"
     assert balance(uow, alice, "USDT")[1] == first.amount + first.fee  # the refused one held nothing
     reject_payout(uow, operator, first.id, reason="node offline")
     assert ln(uow, alice, invoice).status == "queued"
@@ -444,5 +444,5 @@ def test_concurrent_requests_for_one_invoice_queue_it_once(pg_uow):
     invoice = make_invoice()
     results = race(*[lambda: ln(uow, alice, invoice) for _ in range(8)])
     assert len([r for r in results if not isinstance(r, Exception)]) == 1, results
-    assert all(r.code == "invoice_already_used" for r in results if isinstance(r, Exception))
+    assert all(r.code == "lightning_invoice_already_used" for r in results if isinstance(r, Exception))
     assert invariants_ok(uow)

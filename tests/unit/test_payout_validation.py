@@ -217,18 +217,18 @@ def test_spec_testnet_invoice_with_description_hash():
     invoice = decode_lightning_invoice(TESTNET_HASHED, network="testnet", now=SPEC_TIME)
     assert invoice.amount_msat == 2_000_000_000
     assert invoice.description is None
-    assert invoice_code(TESTNET_HASHED, network="mainnet") == "invoice_network"
-    assert invoice_code(COFFEE, network="testnet") == "invoice_network"
-    assert invoice_code(COFFEE, network="regtest") == "invoice_network"
+    assert invoice_code(TESTNET_HASHED, network="mainnet") == "lightning_invoice_network"
+    assert invoice_code(COFFEE, network="testnet") == "lightning_invoice_network"
+    assert invoice_code(COFFEE, network="regtest") == "lightning_invoice_network"
 
 
 def test_an_invoice_without_amount_cannot_be_quoted():
-    assert invoice_code(DONATION) == "invoice_no_amount"
+    assert invoice_code(DONATION) == "lightning_invoice_no_amount"
 
 
 def test_expiry_is_checked_against_the_given_time():
     assert decode_lightning_invoice(COFFEE, network="mainnet", now=SPEC_TIME + 59)
-    assert invoice_code(COFFEE, now=SPEC_TIME + 60) == "invoice_expired"
+    assert invoice_code(COFFEE, now=SPEC_TIME + 60) == "lightning_invoice_expired"
 
 
 def test_uri_prefix_and_whitespace_are_tolerated():
@@ -249,7 +249,7 @@ def test_uri_prefix_and_whitespace_are_tolerated():
     ],
 )
 def test_garbage_is_not_an_invoice(text):
-    assert invoice_code(text) == "invoice_invalid"
+    assert invoice_code(text) == "lightning_invoice_invalid"
 
 
 def test_self_signed_regtest_and_signet_invoices():
@@ -258,7 +258,7 @@ def test_self_signed_regtest_and_signet_invoices():
     assert invoice.payment_hash == hashlib.sha256(bytes(32)).hexdigest()
     assert invoice.expires_at == 1_700_000_600
     signet = make_invoice(currency="tbs")
-    assert invoice_code(signet, network="testnet", now=1_700_000_000) == "invoice_network"
+    assert invoice_code(signet, network="testnet", now=1_700_000_000) == "lightning_invoice_network"
 
 
 # --- operator's proof of payment -----------------------------------------------------------------
