@@ -1,12 +1,29 @@
+import asyncio
 import json
-from datetime import UTC, datetime
+import socket
+from datetime import UTC, datetime, timedelta
 
+import httpx
+import pytest
 from sqlmodel import select
 
-from krypton_app.models.invoices import Invoice
-from krypton_app.models.merchant import WebhookEvent
+from krypton_app.domain.errors import Forbidden, InvalidState, NotFound
+from krypton_app.models.invoices import Invoice, InvoicePayment
+from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSecret
 from krypton_app.models.users import User
-from krypton_app.services.webhooks import enqueue_event
+from krypton_app.services.crypto import unseal
+from krypton_app.services.webhooks import (
+    deliver_due,
+    enqueue_event,
+    list_deliveries,
+    redeliver,
+    retry_delay,
+    rotate_webhook_secret,
+    send_test_event,
+    verify_signature,
+    webhook_secret,
+)
+from krypton_app.settings import Settings
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -97,3 +114,277 @@ def test_enqueue_without_url_writes_nothing_and_a_rollback_drops_the_event(uow):
         pass
     with uow.read() as s:
         assert s.exec(select(WebhookEvent)).all() == []
+
+
+# --- delivery -----------------------------------------------------------------------------------
+
+SETTINGS = Settings(KRYPTON_WEBHOOK_ALLOW_PRIVATE=True)
+
+
+class Receiver:
+    """A merchant endpoint behind httpx.MockTransport: records requests, answers from a script."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        status, body = answer
+        return httpx.Response(status, json=body) if body is not None else httpx.Response(status)
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.MockTransport(self))
+
+
+def make_payment(uow, invoice_id: int) -> int:
+    with uow.transaction() as s:
+        payment = InvoicePayment(
+            invoice_id=invoice_id,
+            asset="TON",
+            amount=1_500_000_000,
+            parts_count=1,
+            status="completed",
+            idempotency_key=f"pay-{invoice_id}",
+        )
+        s.add(payment)
+        s.flush()
+        return payment.id
+
+
+def queue(uow, merchant_id, invoice_id, *, payment_id=None, type="invoice.payment_completed", now=NOW) -> str:
+    with uow.transaction() as s:
+        return enqueue_event(
+            s,
+            merchant_id=merchant_id,
+            invoice_id=invoice_id,
+            payment_id=payment_id,
+            type=type,
+            data={"invoice": {"number": "INV2345"}},
+            url="https://shop.example/hook",
+            is_test=False,
+            now=now,
+        )
+
+
+def deliver(uow, receiver, now):
+    async def run():
+        async with receiver.client() as client:
+            return await deliver_due(uow, settings=SETTINGS, client=client, now=now)
+
+    return asyncio.run(run())
+
+
+def event_row(uow) -> WebhookEvent:
+    with uow.read() as s:
+        return s.exec(select(WebhookEvent)).one()
+
+
+def test_delivery_posts_the_stored_bytes_signed_with_the_merchants_secret(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    event_id = queue(uow, merchant_id, invoice_id)
+    receiver = Receiver((200, {"ok": True}))
+    assert deliver(uow, receiver, NOW) == 1
+    [request] = receiver.requests
+    row = event_row(uow)
+    assert request.content == row.body.encode()
+    assert request.headers["Krypton-Event-Id"] == event_id
+    assert request.headers["Content-Type"] == "application/json"
+    secret = webhook_secret(uow, merchant_id, settings=SETTINGS)
+    assert verify_signature(secret, request.headers["Krypton-Signature"], request.content, now=NOW.timestamp())
+    assert (row.status, row.attempts) == ("delivered", 1)
+    [log] = list_deliveries(uow, merchant_id, "INV2345")
+    assert (log.event_id, log.status, log.attempts) == (event_id, "delivered", 1)
+    assert [(a.attempt, a.status_code) for a in log.attempts_log] == [(1, 200)]
+    assert "Krypton-Signature" in json.loads(_delivery_headers(uow)[0])  # the log keeps the request headers as sent
+
+
+def _delivery_headers(uow) -> list[str]:
+    with uow.read() as s:
+        return [d.request_headers for d in s.exec(select(WebhookDelivery)).all()]
+
+
+def test_failures_back_off_doubling_with_the_same_event_id_then_give_up_after_24_hours(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    event_id = queue(uow, merchant_id, invoice_id)
+    receiver = Receiver((500, None), (503, None), httpx.ConnectError("refused"), (200, None))
+    assert deliver(uow, receiver, NOW) == 0
+    assert event_row(uow).next_attempt_at.replace(tzinfo=UTC) == NOW + timedelta(seconds=30)
+    assert deliver(uow, receiver, NOW + timedelta(seconds=29)) == 0 and len(receiver.requests) == 1  # not due
+    assert deliver(uow, receiver, NOW + timedelta(seconds=30)) == 0
+    assert event_row(uow).next_attempt_at.replace(tzinfo=UTC) == NOW + timedelta(seconds=90)  # +60
+    assert deliver(uow, receiver, NOW + timedelta(seconds=90)) == 0  # connection refused
+    assert event_row(uow).next_attempt_at.replace(tzinfo=UTC) == NOW + timedelta(seconds=210)  # +120
+    assert {r.headers["Krypton-Event-Id"] for r in receiver.requests} == {event_id}
+    [log] = list_deliveries(uow, merchant_id, "INV2345")
+    assert [(a.status_code, bool(a.error)) for a in log.attempts_log] == [(500, False), (503, False), (None, True)]
+    assert log.status == "pending" and log.attempts == 3
+
+    late = NOW + timedelta(hours=24)
+    assert deliver(uow, Receiver((500, None)), late) == 0
+    assert (event_row(uow).status, event_row(uow).attempts) == ("failed", 4)
+    assert deliver(uow, Receiver((200, None)), late + timedelta(hours=2)) == 0  # failed: no more attempts
+
+
+def test_backoff_is_capped_at_an_hour():
+    assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 7, 8, 20)] == [30, 60, 120, 1920, 3600, 3600]
+
+
+def test_redeliver_is_one_more_attempt_of_the_same_event_and_only_for_its_merchant(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    other_id, _ = make_merchant_invoice(uow, name="other", number="OTHER234")
+    event_id = queue(uow, merchant_id, invoice_id)
+    deliver(uow, Receiver((200, None)), NOW)
+    row_id = event_row(uow).id
+    with pytest.raises(Forbidden):
+        redeliver(uow, other_id, row_id, now=NOW)
+    with pytest.raises(NotFound):
+        redeliver(uow, merchant_id, row_id + 100, now=NOW)
+    with pytest.raises(NotFound):
+        list_deliveries(uow, other_id, "INV2345")
+    assert redeliver(uow, merchant_id, row_id, now=NOW + timedelta(minutes=5)) == event_id
+    receiver = Receiver((200, None))
+    assert deliver(uow, receiver, NOW + timedelta(minutes=5)) == 1
+    assert receiver.requests[0].headers["Krypton-Event-Id"] == event_id
+    assert receiver.requests[0].content == event_row(uow).body.encode()
+    assert [a.attempt for a in list_deliveries(uow, merchant_id, "INV2345")[0].attempts_log] == [1, 2]
+
+
+def test_secrets_in_the_response_are_sealed_on_the_payment_and_never_replaced(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    payment_id = make_payment(uow, invoice_id)
+    queue(uow, merchant_id, invoice_id, payment_id=payment_id)
+    deliver(uow, Receiver((200, {"secrets": ["VPN-KEY-1", "instructions: ..."]})), NOW)
+    with uow.read() as s:
+        payment = s.get(InvoicePayment, payment_id)
+    assert "VPN-KEY-1" not in payment.secrets_encrypted  # sealed at rest
+    assert unseal(SETTINGS, payment.secrets_encrypted) == ["VPN-KEY-1", "instructions: ..."]
+
+    redeliver(uow, merchant_id, event_row(uow).id, now=NOW)
+    deliver(uow, Receiver((200, {"secrets": ["ANOTHER-KEY"]})), NOW)
+    with uow.read() as s:
+        assert unseal(SETTINGS, s.get(InvoicePayment, payment_id).secrets_encrypted) == [
+            "VPN-KEY-1",
+            "instructions: ...",
+        ]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"secrets": ["x" * 1001]},
+        {"secrets": [str(n) for n in range(11)]},
+        {"secrets": ["é" * 1000] * 5},  # 10 KB of UTF-8
+        {"secrets": "not a list"},
+        {"secrets": [1, 2]},
+        {"secrets": []},
+    ],
+)
+def test_secrets_out_of_bounds_are_refused_but_the_event_counts_as_delivered(uow, answer):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    payment_id = make_payment(uow, invoice_id)
+    queue(uow, merchant_id, invoice_id, payment_id=payment_id)
+    assert deliver(uow, Receiver((200, answer)), NOW) == 1
+    with uow.read() as s:
+        assert s.get(InvoicePayment, payment_id).secrets_encrypted is None
+    [log] = list_deliveries(uow, merchant_id, "INV2345")
+    assert log.attempts_log[0].error.startswith("secrets_refused")
+
+
+def test_secrets_of_a_non_2xx_answer_are_ignored(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    payment_id = make_payment(uow, invoice_id)
+    queue(uow, merchant_id, invoice_id, payment_id=payment_id)
+    deliver(uow, Receiver((500, {"secrets": ["K"]})), NOW)
+    with uow.read() as s:
+        assert s.get(InvoicePayment, payment_id).secrets_encrypted is None
+
+
+def test_private_address_is_refused_again_at_delivery(uow, monkeypatch):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    queue(uow, merchant_id, invoice_id)
+    # The name resolved to a public address when the invoice was made; now it points inside.
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *_a, **_k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", 0))]
+    )
+    receiver = Receiver((200, None))
+
+    async def run():
+        async with receiver.client() as client:
+            strict = Settings(KRYPTON_WEBHOOK_ALLOW_PRIVATE=False)
+            return await deliver_due(uow, settings=strict, client=client, now=NOW)
+
+    assert asyncio.run(run()) == 0
+    assert receiver.requests == []
+    [log] = list_deliveries(uow, merchant_id, "INV2345")
+    assert log.attempts_log[0].error == "webhook_url_private" and log.status == "pending"
+
+
+def test_public_address_is_called_by_the_checked_ip_with_the_original_host(uow, monkeypatch):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    queue(uow, merchant_id, invoice_id)
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *_a, **_k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 0))]
+    )
+    receiver = Receiver((200, None))
+
+    async def run():
+        async with receiver.client() as client:
+            strict = Settings(KRYPTON_WEBHOOK_ALLOW_PRIVATE=False)
+            return await deliver_due(uow, settings=strict, client=client, now=NOW)
+
+    assert asyncio.run(run()) == 1
+    [request] = receiver.requests
+    assert str(request.url) == "https://93.184.216.34/hook"
+    assert request.headers["Host"] == "shop.example"
+    assert request.extensions["sni_hostname"] == "shop.example"
+
+
+def test_send_test_event_needs_a_webhook_url_and_the_merchants_invoice(uow):
+    merchant_id, _ = make_merchant_invoice(uow)
+    _, _ = make_merchant_invoice(uow, name="nohook", number="NOHOOK23", webhook_url=None)
+    with pytest.raises(NotFound):
+        send_test_event(uow, merchant_id, "NOHOOK23", settings=SETTINGS, now=NOW)
+    event_id = send_test_event(uow, merchant_id, "inv2345", settings=SETTINGS, now=NOW)
+    receiver = Receiver((204, None))
+    assert deliver(uow, receiver, NOW) == 1
+    body = json.loads(receiver.requests[0].content)
+    assert (body["id"], body["type"], body["test"]) == (event_id, "webhook.test", True)
+
+
+def test_send_test_event_without_url_is_refused(uow):
+    merchant_id, _ = make_merchant_invoice(uow, webhook_url=None)
+    with pytest.raises(InvalidState) as error:
+        send_test_event(uow, merchant_id, "INV2345", settings=SETTINGS, now=NOW)
+    assert error.value.code == "webhook_url_missing"
+
+
+def test_webhook_secret_is_stable_sealed_and_rotates(uow):
+    merchant_id, _ = make_merchant_invoice(uow)
+    first = webhook_secret(uow, merchant_id, settings=SETTINGS)
+    assert first.startswith("whsec_") and webhook_secret(uow, merchant_id, settings=SETTINGS) == first
+    with uow.read() as s:
+        assert first not in s.get(WebhookSecret, merchant_id).secret_encrypted
+    rotated = rotate_webhook_secret(uow, merchant_id, settings=SETTINGS)
+    assert rotated != first and webhook_secret(uow, merchant_id, settings=SETTINGS) == rotated
+
+
+def test_two_workers_racing_never_deliver_one_event_twice_in_a_round(pg_uow):
+    merchant_id, invoice_id = make_merchant_invoice(pg_uow)
+    events = {queue(pg_uow, merchant_id, invoice_id) for _ in range(40)}
+    receiver = Receiver((200, None))
+
+    async def run():
+        async with receiver.client() as client:
+            return await asyncio.gather(
+                *(deliver_due(pg_uow, settings=SETTINGS, client=client, now=NOW) for _ in range(4))
+            )
+
+    delivered = asyncio.run(run())
+    seen = [r.headers["Krypton-Event-Id"] for r in receiver.requests]
+    assert sorted(seen) == sorted(events) and sum(delivered) == 40
+    with pg_uow.read() as s:
+        assert {e.attempts for e in s.exec(select(WebhookEvent)).all()} == {1}
