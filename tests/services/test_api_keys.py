@@ -1,0 +1,143 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from krypton_app.domain.errors import ApiAuthError, IdempotencyConflict, KryptonError, NotFound
+from krypton_app.models.merchant import ApiKey
+from krypton_app.models.users import User
+from krypton_app.services.api_keys import (
+    StoredResponse,
+    abandon_idempotent,
+    authenticate,
+    begin_idempotent,
+    create_api_key,
+    finish_idempotent,
+    list_api_keys,
+    revoke_api_key,
+)
+
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def make_user(uow, name="merchant") -> int:
+    with uow.transaction() as s:
+        user = User(wallet_address=f"0:{name.encode().hex():0<64}", display_name=name)
+        s.add(user)
+        s.flush()
+        return user.id
+
+
+def test_secret_is_shown_once_and_only_a_keyed_hash_is_stored(uow):
+    user_id = make_user(uow)
+    view, token = create_api_key(uow, user_id, name="shop", scopes=["invoices:write", "invoices:read"])
+    assert token.startswith(view.prefix + "_") and view.prefix.startswith("kr_live_")
+    assert view.scopes == ("invoices:read", "invoices:write")
+    with uow.read() as s:
+        row = s.exec(select(ApiKey)).one()
+    assert token not in row.key_hash and token.rpartition("_")[2] not in str(row.model_dump())
+    principal = authenticate(uow, f"Bearer {token}", scope="invoices:read", now=NOW)
+    assert (principal.user_id, principal.key_id, principal.is_test) == (user_id, view.id, False)
+    assert list_api_keys(uow, user_id)[0].last_used_at == NOW
+
+
+def test_test_keys_are_marked(uow):
+    view, token = create_api_key(uow, make_user(uow), name="sandbox", scopes=["invoices:read"], is_test=True)
+    assert token.startswith("kr_test_") and view.is_test
+    assert authenticate(uow, f"bearer {token}", scope="invoices:read").is_test
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [
+        (None, "api_key_missing"),
+        ("", "api_key_missing"),
+        ("Basic abc", "api_key_invalid"),
+        ("Bearer ", "api_key_invalid"),
+        ("Bearer kr_live_000000000000_nope", "api_key_invalid"),
+        ("Bearer something-else", "api_key_invalid"),
+    ],
+)
+def test_missing_or_unknown_keys_are_refused(uow, header, code):
+    create_api_key(uow, make_user(uow), name="shop", scopes=["invoices:read"])
+    with pytest.raises(ApiAuthError) as error:
+        authenticate(uow, header, scope="invoices:read")
+    assert error.value.code == code
+
+
+def test_a_right_prefix_with_a_wrong_secret_is_refused(uow):
+    _, token = create_api_key(uow, make_user(uow), name="shop", scopes=["invoices:read"])
+    with pytest.raises(ApiAuthError) as error:
+        authenticate(uow, f"Bearer {token[:-2]}xx", scope="invoices:read")
+    assert error.value.code == "api_key_invalid"
+
+
+def test_scope_and_revocation(uow):
+    user_id = make_user(uow)
+    other_id = make_user(uow, "other")
+    view, token = create_api_key(uow, user_id, name="reader", scopes=["invoices:read"])
+    with pytest.raises(ApiAuthError) as error:
+        authenticate(uow, f"Bearer {token}", scope="invoices:write")
+    assert error.value.code == "api_scope_missing"
+    with pytest.raises(NotFound):
+        revoke_api_key(uow, other_id, view.id)
+    revoked = revoke_api_key(uow, user_id, view.id, now=NOW)
+    assert revoked.revoked_at == NOW and revoke_api_key(uow, user_id, view.id).revoked_at == NOW
+    with pytest.raises(ApiAuthError) as error:
+        authenticate(uow, f"Bearer {token}", scope="invoices:read")
+    assert error.value.code == "api_key_invalid"
+
+
+@pytest.mark.parametrize(("name", "scopes"), [("shop", []), ("shop", ["invoices:delete"]), ("  ", ["invoices:read"])])
+def test_keys_need_a_name_and_known_scopes(uow, name, scopes):
+    with pytest.raises(KryptonError) as error:
+        create_api_key(uow, make_user(uow), name=name, scopes=scopes)
+    assert error.value.code in ("api_scopes_invalid", "api_key_name_invalid")
+
+
+def test_last_used_is_written_at_most_once_a_minute(uow):
+    user_id = make_user(uow)
+    _, token = create_api_key(uow, user_id, name="shop", scopes=["invoices:read"])
+    authenticate(uow, f"Bearer {token}", scope="invoices:read", now=NOW)
+    authenticate(uow, f"Bearer {token}", scope="invoices:read", now=NOW + timedelta(seconds=30))
+    assert list_api_keys(uow, user_id)[0].last_used_at == NOW
+    authenticate(uow, f"Bearer {token}", scope="invoices:read", now=NOW + timedelta(minutes=2))
+    assert list_api_keys(uow, user_id)[0].last_used_at == NOW + timedelta(minutes=2)
+
+
+def test_idempotency_reserves_replays_and_conflicts_per_merchant(uow):
+    user_id, other_id = make_user(uow), make_user(uow, "other")
+    assert begin_idempotent(uow, user_id, "k1", "hash-a") is None
+    with pytest.raises(IdempotencyConflict) as error:
+        begin_idempotent(uow, user_id, "k1", "hash-a")  # the first one has not finished
+    assert error.value.code == "idempotency_in_progress"
+    finish_idempotent(uow, user_id, "k1", StoredResponse(201, '{"number":"X"}'))
+    assert begin_idempotent(uow, user_id, "k1", "hash-a") == StoredResponse(201, '{"number":"X"}')
+    with pytest.raises(IdempotencyConflict) as error:
+        begin_idempotent(uow, user_id, "k1", "hash-b")
+    assert error.value.code == "idempotency_conflict"
+    assert begin_idempotent(uow, other_id, "k1", "hash-b") is None  # keys belong to one merchant
+
+
+def test_an_abandoned_key_can_be_used_again(uow):
+    user_id = make_user(uow)
+    assert begin_idempotent(uow, user_id, "k1", "hash-a") is None
+    abandon_idempotent(uow, user_id, "k1")
+    assert begin_idempotent(uow, user_id, "k1", "hash-a") is None
+
+
+def test_racing_requests_with_one_key_reserve_it_once(pg_uow):
+    from concurrent.futures import ThreadPoolExecutor
+
+    user_id = make_user(pg_uow)
+
+    def attempt(_):
+        try:
+            return begin_idempotent(pg_uow, user_id, "race", "hash-a")
+        except IdempotencyConflict as error:
+            return error.code
+
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(attempt, range(16)))
+    assert results.count(None) == 1
+    assert set(results) - {None} <= {"idempotency_in_progress"}
