@@ -346,4 +346,9 @@ CATALOG: dict[str, str] = {
     "error.api_key_missing": "Send your API key in the Authorization header.",
     "error.api_key_invalid": "This API key is unknown or revoked.",
     "error.api_scope_missing": "This API key lacks the scope this call needs.",
+    "error.webhook_url_missing": "This invoice has no webhook URL to send the event to.",
+    "error.api_scopes_invalid": "Choose at least one scope: invoices:read, invoices:write, webhooks:write.",
+    "error.api_key_name_invalid": "Name the key (up to 64 characters).",
+    "error.idempotency_in_progress": "A request with this Idempotency-Key is still running. Retry in a moment.",
+    "error.invalid_request": "The request is not valid: check the field named in the error.",
 }

@@ -354,4 +354,9 @@ CATALOG: dict[str, str] = {
     "error.api_key_missing": "Передайте API-ключ в заголовке Authorization.",
     "error.api_key_invalid": "Этот API-ключ неизвестен или отозван.",
     "error.api_scope_missing": "У этого API-ключа нет нужного для вызова права.",
+    "error.webhook_url_missing": "У этого счёта нет адреса вебхука, куда отправить событие.",
+    "error.api_scopes_invalid": "Выберите хотя бы одно право: invoices:read, invoices:write, webhooks:write.",
+    "error.api_key_name_invalid": "Назовите ключ (до 64 символов).",
+    "error.idempotency_in_progress": "Запрос с этим Idempotency-Key ещё выполняется. Повторите чуть позже.",
+    "error.invalid_request": "Запрос неверен: проверьте поле, указанное в ошибке.",
 }
