@@ -1,0 +1,96 @@
+"""Invoice rules without a database: numbers people can type, kinds and states, parts, fiat conversion.
+
+invoice:  open --limit reached by a payment--> closed (limit_reached)
+          open --merchant--> closed (merchant)
+          open --expires_at passed--> expired
+payment:  pending --last part funded and the invoice took it--> completed
+          pending --payer cancels--> cancelled
+          pending --invoice closed / expired / limit taken by another payer--> refunded
+part:     pending --funded--> funded --payment completed--> captured
+                                     --payment cancelled / refunded--> returned
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import ROUND_CEILING, Context, Decimal
+
+from krypton_app.domain.errors import InvoiceUnavailable, KryptonError
+
+# No 0/O, 1/I/L: a number read aloud or copied from paper cannot be mistyped into another one.
+INVOICE_NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+INVOICE_NUMBER_LENGTH = 8
+
+FIXED, FLOATING, PRIVATE = "fixed", "floating", "private"
+INVOICE_KINDS = (FIXED, FLOATING, PRIVATE)
+
+OPEN, CLOSED, EXPIRED = "open", "closed", "expired"
+INVOICE_STATUSES = (OPEN, CLOSED, EXPIRED)
+LIMIT_REACHED, BY_MERCHANT = "limit_reached", "merchant"
+
+PENDING, COMPLETED, CANCELLED, REFUNDED = "pending", "completed", "cancelled", "refunded"
+PAYMENT_STATUSES = (PENDING, COMPLETED, CANCELLED, REFUNDED)
+FUNDED, CAPTURED, RETURNED = "funded", "captured", "returned"
+PART_STATUSES = (PENDING, FUNDED, CAPTURED, RETURNED)
+
+MAX_PARTS_LIMIT = 10
+TITLE_MAX, DESCRIPTION_MAX, ORDER_ID_MAX, CONTACT_MAX = 120, 2000, 100, 254
+MAX_EXPIRY_S = 366 * 24 * 3600
+
+# Every code create_invoice can fail with (InvoiceInvalid.field names the input); the UI maps each.
+INVOICE_ERROR_CODES = (
+    "invoice_kind_invalid",
+    "invoice_title_required",
+    "invoice_text_too_long",
+    "invoice_asset_invalid",
+    "invoice_amount_required",
+    "invoice_fiat_invalid",
+    "invoice_limits_invalid",
+    "invoice_expiry_invalid",
+    "invoice_payer_required",
+    "invoice_payer_unknown",
+    "invoice_origin_invalid",
+    "invoice_redirect_invalid",
+)
+
+
+class InvoiceInvalid(KryptonError):
+    """A draft that cannot become an invoice: `code` names the rule, `field` the input."""
+
+    code = "invoice_invalid"
+
+    def __init__(self, code: str, field: str):
+        super().__init__(code=code, field=field)
+        self.field = field
+
+
+def new_invoice_number() -> str:
+    return "".join(secrets.choice(INVOICE_NUMBER_ALPHABET) for _ in range(INVOICE_NUMBER_LENGTH))
+
+
+def normalise_number(text: str | None) -> str:
+    """As a payer types it: any case, with spaces or dashes between groups."""
+    return "".join(ch for ch in (text or "").upper() if ch not in " -\t\n")
+
+
+def check_parts(amounts: list[int], max_parts: int) -> None:
+    """1..max_parts parts, each a positive amount."""
+    if not 1 <= len(amounts) <= max_parts or any(a <= 0 for a in amounts):
+        raise InvoiceUnavailable(
+            f"{len(amounts)} parts, the invoice allows 1..{max_parts}", code="parts_invalid", max_parts=max_parts
+        )
+
+
+def asset_for_fiat(fiat_minor: int, fiat_decimals: int, asset_decimals: int, rate: Decimal) -> int:
+    """Minor units of the asset that cover `fiat_minor` at `rate` (fiat per whole asset unit), rounded
+    up: the merchant gets at least the fiat amount, the payer pays less than one minor unit more."""
+    if not rate.is_finite() or rate <= 0:
+        raise ValueError(f"rate must be positive, not {rate}")
+    # Every step rounds up, so the result is never below the exact quotient.
+    exact = Context(prec=60, rounding=ROUND_CEILING)
+    quotient = exact.divide(Decimal(fiat_minor).scaleb(asset_decimals - fiat_decimals, context=exact), rate)
+    return int(quotient.to_integral_value(rounding=ROUND_CEILING))
+
+
+def rate_text(rate: Decimal) -> str:
+    return format(rate.normalize(), "f")

@@ -1,0 +1,116 @@
+"""Signed receipts (SPEC F4): `kr1.<base64url(JSON)>.<base64url(Ed25519 signature over the JSON bytes)>`.
+
+The JSON is canonical (sorted keys, no spaces), and the signature covers its exact bytes, so anyone
+with the published public key can check a receipt offline:
+
+    from nacl.signing import VerifyKey
+    prefix, body, sig = token.split(".")
+    VerifyKey(bytes.fromhex(PUBLIC_KEY_HEX)).verify(b64url_decode(body), b64url_decode(sig))
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import nacl.exceptions
+import nacl.signing
+
+from krypton_app.domain.errors import ReceiptInvalid
+from krypton_app.domain.invoices import normalise_number
+from krypton_app.services.crypto import receipt_signing_key
+from krypton_app.settings import Settings
+
+PREFIX = "kr1"
+VERSION = 1
+SIGNATURE_BYTES = 64
+_FIELDS = ("v", "invoice", "payment", "payer", "amount", "asset", "parts", "time", "merchant", "test")
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    invoice: str
+    payment: int
+    payer: str | None  # raw address; None for a test-mode simulation
+    amount: str  # decimal text in asset units
+    asset: str
+    parts: int
+    time: datetime
+    merchant: str  # raw address
+    test: bool
+
+
+def issue_receipt(settings: Settings, payload: dict) -> str:
+    body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    signature = receipt_signing_key(settings).sign(body).signature
+    return f"{PREFIX}.{_b64(body)}.{_b64(signature)}"
+
+
+def verify_receipt(token: str, *, public_key: bytes, invoice_number: str | None = None) -> ReceiptView:
+    """Check the signature first, then (when given) that the receipt is for `invoice_number`."""
+    pieces = (token or "").strip().split(".")
+    if len(pieces) != 3 or pieces[0] != PREFIX:
+        raise ReceiptInvalid(code="receipt_malformed")
+    try:
+        body, signature = _unb64(pieces[1]), _unb64(pieces[2])
+    except (binascii.Error, ValueError) as error:
+        raise ReceiptInvalid(code="receipt_malformed") from error
+    if len(signature) != SIGNATURE_BYTES:
+        raise ReceiptInvalid(code="receipt_malformed")
+    try:
+        nacl.signing.VerifyKey(public_key).verify(body, signature)
+    except (nacl.exceptions.CryptoError, ValueError) as error:
+        raise ReceiptInvalid(code="receipt_signature") from error
+    view = _parse(body)
+    if invoice_number is not None and normalise_number(invoice_number) != view.invoice:
+        raise ReceiptInvalid(code="receipt_wrong_invoice", invoice=view.invoice)
+    return view
+
+
+def receipt_public_key(settings: Settings) -> bytes:
+    return bytes(receipt_signing_key(settings).verify_key)
+
+
+def public_key_document(settings: Settings) -> dict:
+    key = receipt_public_key(settings)
+    return {
+        "alg": "Ed25519",
+        "public_key_hex": key.hex(),
+        "public_key_b64": base64.b64encode(key).decode(),
+        "format": PREFIX,
+    }
+
+
+def _parse(body: bytes) -> ReceiptView:
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict) or set(data) != set(_FIELDS) or data["v"] != VERSION:
+            raise ValueError("not a version 1 receipt")
+        return ReceiptView(
+            invoice=str(data["invoice"]),
+            payment=int(data["payment"]),
+            payer=data["payer"],
+            amount=str(data["amount"]),
+            asset=str(data["asset"]),
+            parts=int(data["parts"]),
+            time=datetime.fromtimestamp(int(data["time"]), UTC),
+            merchant=str(data["merchant"]),
+            test=bool(data["test"]),
+        )
+    except (ValueError, TypeError, OverflowError) as error:
+        # Signed by us but unreadable: only a key shared with another format could do this.
+        raise ReceiptInvalid(code="receipt_malformed") from error
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    if not text:
+        raise ValueError("empty")
+    # Strict: a character outside the URL-safe alphabet is a copy error, not something to skip.
+    return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)

@@ -1,0 +1,68 @@
+"""Invoice numbers, parts and fiat conversion: rules without a database."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from krypton_app.domain.errors import InvoiceUnavailable
+from krypton_app.domain.invoices import (
+    INVOICE_NUMBER_ALPHABET,
+    INVOICE_NUMBER_LENGTH,
+    asset_for_fiat,
+    check_parts,
+    new_invoice_number,
+    normalise_number,
+    rate_text,
+)
+
+
+def test_the_alphabet_has_no_characters_people_confuse():
+    assert not set("0O1IL") & set(INVOICE_NUMBER_ALPHABET)
+    assert len(set(INVOICE_NUMBER_ALPHABET)) == len(INVOICE_NUMBER_ALPHABET)
+
+
+def test_numbers_are_eight_characters_of_the_alphabet_and_differ():
+    numbers = {new_invoice_number() for _ in range(200)}
+    assert len(numbers) == 200
+    assert all(len(n) == INVOICE_NUMBER_LENGTH and set(n) <= set(INVOICE_NUMBER_ALPHABET) for n in numbers)
+
+
+@pytest.mark.parametrize("typed", ["abcd-efgh", " ABCD EFGH ", "abCD\tefGH", "ABCDEFGH"])
+def test_a_typed_number_is_normalised(typed):
+    assert normalise_number(typed) == "ABCDEFGH"
+
+
+def test_parts_must_be_one_to_max_and_positive():
+    check_parts([1], 1)
+    check_parts([1, 2, 3], 3)
+    for amounts, limit in (([], 3), ([1, 2], 1), ([1, 0], 2)):
+        with pytest.raises(InvoiceUnavailable) as error:
+            check_parts(amounts, limit)
+        assert error.value.code == "parts_invalid"
+
+
+def test_fiat_conversion_rounds_up_to_the_next_minor_unit():
+    # 1000.00 RUB at 420 RUB per TON = 2.380952380952… TON
+    assert asset_for_fiat(100_000, 2, 9, Decimal("420")) == 2_380_952_381
+    # exact conversions are not rounded at all
+    assert asset_for_fiat(1_040, 2, 9, Decimal("5.20")) == 2_000_000_000
+    assert asset_for_fiat(100, 2, 6, Decimal("1.00")) == 1_000_000
+
+
+@given(
+    fiat=st.integers(min_value=1, max_value=10**12),
+    rate=st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("100000"), places=4),
+    decimals=st.sampled_from([6, 9]),
+)
+def test_fiat_conversion_is_never_short_and_at_most_one_unit_over(fiat, rate, decimals):
+    minor = asset_for_fiat(fiat, 2, decimals, rate)
+    # minor units paid, valued back in fiat cents, cover the fiat amount; one unit less does not
+    assert Decimal(minor) * rate * 100 >= Decimal(fiat) * 10**decimals
+    assert Decimal(minor - 1) * rate * 100 < Decimal(fiat) * 10**decimals
+
+
+def test_rate_text_is_plain_decimal():
+    assert rate_text(Decimal("4.20E+2")) == "420"
+    assert rate_text(Decimal("0.0000520")) == "0.000052"
