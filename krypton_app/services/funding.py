@@ -1,0 +1,202 @@
+"""Funding sources of a payment part (SPEC F5): each way to pay a part is one more source here.
+
+A source funds a part when the payer pays it (the money is then set aside, not yet the merchant's),
+captures it to the merchant when the whole payment completes, or refunds it to where it came from
+when the payment is cancelled or the invoice cannot take it. Capture and refund of one part share one
+ledger key, so even past the status checks the ledger refuses to do both.
+
+Later sources (Lightning, fiat through a deal, promise) implement the same four methods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import Table, select, update
+from sqlmodel import Session
+
+from krypton_app.domain.invoices import CAPTURED, FUNDED, RETURNED
+from krypton_app.domain.ledger import AVAILABLE, HELD, AccountRef, Leg
+from krypton_app.models.invoices import InvoicePayment, PaymentPart
+from krypton_app.models.ledger import Account
+from krypton_app.services.ledger import post, user_account
+
+INVOICE_HOLD = "invoice_hold"
+INVOICE_PAYMENT = "invoice_payment"
+INVOICE_REFUND = "invoice_refund"
+
+
+@dataclass(frozen=True)
+class PartFunding:
+    """What a source needs to know about a part."""
+
+    part_id: int
+    payment_id: int
+    asset: str
+    amount: int
+    funded_by: int | None
+
+
+class FundingSource(Protocol):
+    method: str
+
+    def accounts(self, session: Session, part: PartFunding, merchant_id: int | None) -> list[AccountRef]:
+        """The ledger accounts fund/capture (merchant_id given) or refund (None) touch, so the caller
+        can lock them all up front."""
+        ...
+
+    def fund(self, session: Session, part: PartFunding, payer_id: int | None) -> str:
+        """Set the part's money aside; returns a reference to what was done (e.g. the ledger key)."""
+        ...
+
+    def capture(self, session: Session, part: PartFunding, merchant_id: int) -> None: ...
+
+    def refund(self, session: Session, part: PartFunding) -> None: ...
+
+
+class BalanceSource:
+    """The payer's own balance: held on fund, held -> merchant available on capture, held ->
+    available on refund."""
+
+    method = "balance"
+
+    def accounts(self, session: Session, part: PartFunding, merchant_id: int | None) -> list[AccountRef]:
+        payer = _payer(part)
+        accounts = [user_account(session, payer, part.asset, AVAILABLE), user_account(session, payer, part.asset, HELD)]
+        if merchant_id is not None:
+            accounts.append(user_account(session, merchant_id, part.asset, AVAILABLE))
+        return accounts
+
+    def fund(self, session: Session, part: PartFunding, payer_id: int | None) -> str:
+        if payer_id is None:
+            raise ValueError("a balance part needs a payer")
+        key = f"invoice_part:{part.part_id}:hold"
+        leg = Leg(
+            user_account(session, payer_id, part.asset, AVAILABLE),
+            user_account(session, payer_id, part.asset, HELD),
+            part.amount,
+        )
+        post(session, idempotency_key=key, kind=INVOICE_HOLD, legs=[leg], memo=_memo(part))
+        return key
+
+    def capture(self, session: Session, part: PartFunding, merchant_id: int) -> None:
+        leg = Leg(
+            user_account(session, _payer(part), part.asset, HELD),
+            user_account(session, merchant_id, part.asset, AVAILABLE),
+            part.amount,
+        )
+        post(session, idempotency_key=_settle_key(part), kind=INVOICE_PAYMENT, legs=[leg], memo=_memo(part))
+
+    def refund(self, session: Session, part: PartFunding) -> None:
+        payer = _payer(part)
+        leg = Leg(
+            user_account(session, payer, part.asset, HELD),
+            user_account(session, payer, part.asset, AVAILABLE),
+            part.amount,
+        )
+        post(session, idempotency_key=_settle_key(part), kind=INVOICE_REFUND, legs=[leg], memo=_memo(part))
+
+
+class SandboxSource:
+    """Sandbox funds for test-mode invoices: nothing moves in the ledger, ever."""
+
+    method = "test"
+
+    def accounts(self, session: Session, part: PartFunding, merchant_id: int | None) -> list[AccountRef]:
+        return []
+
+    def fund(self, session: Session, part: PartFunding, payer_id: int | None) -> str:
+        return f"test:{part.part_id}"
+
+    def capture(self, session: Session, part: PartFunding, merchant_id: int) -> None:
+        return None
+
+    def refund(self, session: Session, part: PartFunding) -> None:
+        return None
+
+
+BALANCE = BalanceSource()
+TEST = SandboxSource()
+SOURCES: dict[str, FundingSource] = {source.method: source for source in (BALANCE, TEST)}
+
+
+def source_for(method: str | None) -> FundingSource:
+    if method not in SOURCES:
+        raise LookupError(f"no funding source {method!r}")
+    return SOURCES[method]
+
+
+_payments: Table = InvoicePayment.__table__
+_parts: Table = PaymentPart.__table__
+
+
+def funded_parts(session: Session, payment_ids: list[int]) -> list[tuple[FundingSource, PartFunding]]:
+    """The funded (not yet captured or returned) parts of these payments, with their sources."""
+    if not payment_ids:
+        return []
+    rows = session.execute(
+        select(
+            _parts.c.id, _parts.c.payment_id, _payments.c.asset, _parts.c.amount, _parts.c.funded_by, _parts.c.method
+        )
+        .join(_payments, _payments.c.id == _parts.c.payment_id)
+        .where(_parts.c.payment_id.in_(payment_ids), _parts.c.status == FUNDED)
+        .order_by(_parts.c.id)
+    ).all()
+    return [(source_for(row.method), PartFunding(*row[:5])) for row in rows]
+
+
+def accounts_of(
+    session: Session, parts: list[tuple[FundingSource, PartFunding]], merchant_id: int | None
+) -> list[AccountRef]:
+    return [account for source, part in parts for account in source.accounts(session, part, merchant_id)]
+
+
+def capture_funded_parts(session: Session, payment_id: int, merchant_id: int) -> int:
+    """Every funded part of the payment goes to the merchant; returns how many."""
+    parts = funded_parts(session, [payment_id])
+    lock_accounts(session, accounts_of(session, parts, merchant_id))
+    for source, part in parts:
+        if _move(session, part.part_id, CAPTURED):
+            source.capture(session, part, merchant_id)
+    return len(parts)
+
+
+def return_funded_parts(session: Session, payment_ids: list[int]) -> int:
+    """Every funded part of these payments goes back to where it came from, once; returns how many."""
+    parts = funded_parts(session, payment_ids)
+    lock_accounts(session, accounts_of(session, parts, None))
+    for source, part in parts:
+        if _move(session, part.part_id, RETURNED):
+            source.refund(session, part)
+    return len(parts)
+
+
+def lock_accounts(session: Session, accounts: list[AccountRef]) -> None:
+    """Lock accounts in ascending id, the ledger's order: a completion that posts several times
+    (hold, then captures to the merchant) cannot deadlock with another posting the other way round."""
+    ids = sorted({account.id for account in accounts})
+    if ids:
+        session.execute(select(Account.id).where(Account.id.in_(ids)).order_by(Account.id).with_for_update()).all()
+
+
+def _move(session: Session, part_id: int, status: str) -> bool:
+    """funded -> `status`, checked in the UPDATE: a part is captured or returned, once."""
+    moved = session.execute(
+        update(_parts).where(_parts.c.id == part_id, _parts.c.status == FUNDED).values(status=status)
+    ).rowcount
+    return moved == 1
+
+
+def _payer(part: PartFunding) -> int:
+    if part.funded_by is None:
+        raise ValueError(f"part {part.part_id} has no payer")
+    return part.funded_by
+
+
+def _settle_key(part: PartFunding) -> str:
+    return f"invoice_part:{part.part_id}:settle"
+
+
+def _memo(part: PartFunding) -> str:
+    return f"invoice payment {part.payment_id} part {part.part_id}"
