@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import Forbidden, InvalidState, NotFound, WebhookUrlRefused
+from krypton_app.domain.invoices import normalise_number
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSecret
 from krypton_app.services.crypto import seal, unseal
@@ -422,7 +423,7 @@ async def run_webhook_worker(
 
 
 def _merchant_invoice(session: Session, merchant_id: int, number: str) -> Invoice:
-    invoice = session.exec(select(Invoice).where(Invoice.number == number.strip().upper())).first()
+    invoice = session.exec(select(Invoice).where(Invoice.number == normalise_number(number))).first()
     if invoice is None or invoice.merchant_id != merchant_id:
         raise NotFound()
     return invoice
