@@ -280,8 +280,10 @@ def invoice_by_id(session: Session, invoice_id: int) -> Row:
 
 
 def lock_invoice(session: Session, invoice_id: int) -> Row:
-    """The invoice row, locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers)."""
-    session.execute(select(_invoices.c.id).where(_invoices.c.id == invoice_id).with_for_update()).one()
+    """The invoice row, locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
+    FOR NO KEY UPDATE: rows that merely reference the invoice (a new payment, an outbox event) need
+    not wait for it."""
+    session.execute(select(_invoices.c.id).where(_invoices.c.id == invoice_id).with_for_update(key_share=True)).one()
     return invoice_by_id(session, invoice_id)
 
 

@@ -218,8 +218,10 @@ def cancel_payment(uow: UnitOfWork, payer_id: int, payment_id: int, *, now: date
         ).rowcount
         if moved == 1:
             return_funded_parts(s, [payment_id])
-        elif _status(s, payment_id) != CANCELLED:
-            raise InvalidState(f"payment {payment_id} is {_status(s, payment_id)}", status=_status(s, payment_id))
+        else:
+            status = _status(s, payment_id)
+            if status != CANCELLED:
+                raise InvalidState(f"payment {payment_id} is {status}", status=status)
         return _view(s, payment_id, None)
 
 
@@ -318,7 +320,7 @@ def _fund(
     with uow.transaction() as s:
         payment = _payment_of(s, payer_id, payment_id)
         invoice = lock_invoice(s, payment.invoice_id)
-        payment = s.execute(select(_payments).where(_payments.c.id == payment_id).with_for_update()).one()
+        payment = s.execute(select(_payments).where(_payments.c.id == payment_id).with_for_update(key_share=True)).one()
         part = s.execute(select(_parts).where(_parts.c.id == part_id, _parts.c.payment_id == payment_id)).one_or_none()
         if part is None:
             raise NotFound(f"part {part_id} of payment {payment_id}")
