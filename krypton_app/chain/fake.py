@@ -38,12 +38,17 @@ from pytoniq_core.tlb.utils import HashUpdate
 
 from krypton_app.chain.gateway import ChainError
 from krypton_app.chain.hot_wallet import comment_cell
-from krypton_app.chain.parse import TRANSFER_NOTIFICATION, normalized_message_hash, parse_transaction
+from krypton_app.chain.parse import (
+    BOUNCE,
+    BOUNCED_BODY_BITS,
+    TRANSFER_NOTIFICATION,
+    normalized_message_hash,
+    parse_transaction,
+)
 from krypton_app.chain.types import ChainTx, TxId
 
 # USDT (Tether) jetton master on mainnet, the default of settings.usdt_master.
 USDT_MASTER = "0:b113a994b5024a16719f69139328eb759596c38a25f59028b146fecdc3621dfe"
-BOUNCE_PREFIX = 0xFFFFFFFF
 # wallet v4 exit codes for a refused external message
 _SEQNO_MISMATCH, _WALLET_ID_MISMATCH, _BAD_SIGNATURE, _EXPIRED = 33, 34, 35, 36
 _REJECTED_BY_CODE = 0xFFFF  # what a contract throws for a message it does not handle
@@ -93,6 +98,10 @@ class FakeChain:
         self.bounce_destinations: set[str] = set()
         self.duplicate_pages = False  # every transaction of a page is listed twice
         self.overlap_pages = False  # a page starts again with the cursor's own transaction
+        # Bounces wait until release_bounces(), as a bounce from another shard can arrive after our next
+        # messages executed. Not persisted: for tests.
+        self.delay_bounces = False
+        self._delayed: deque[MessageAny] = deque()
         self._lock = threading.RLock()
         self._pinned_now = now
         self._block_interval_s = block_interval_s
@@ -135,6 +144,14 @@ class FakeChain:
         with self._lock:
             self._drop += n
 
+    def release_bounces(self) -> None:
+        """Deliver the bounces held back by `delay_bounces`, in the order they were made."""
+        with self._lock:
+            queue, self._delayed = deque((m, False) for m in self._delayed), deque()
+            if queue:
+                self._run(queue)
+                self._save()
+
     def hide(self, tx_hash: str) -> None:
         """Leave this transaction out of pages until `reveal()`: a gap, as a lagging indexer shows."""
         with self._lock:
@@ -147,18 +164,35 @@ class FakeChain:
     # --- making things happen -------------------------------------------------------------------
 
     def deposit(
-        self, to: str, amount: int, *, comment: str | None = None, sender: str | None = None, bounceable: bool = True
+        self,
+        to: str,
+        amount: int,
+        *,
+        comment: str | None = None,
+        body: Cell | None = None,
+        sender: str | None = None,
+        bounceable: bool = True,
     ) -> ChainTx:
-        """Someone sends `amount` nanotons to `to` with an optional text comment; returns `to`'s transaction."""
-        body = comment_cell(comment) if comment is not None else Cell.empty()
+        """Someone sends `amount` nanotons to `to` with an optional text comment, or with `body` as another
+        contract would (excesses, other operations); returns `to`'s transaction."""
+        if body is None:
+            body = comment_cell(comment) if comment is not None else Cell.empty()
         return self._deliver_from_outside(to, amount, body, sender=sender, bounce=bounceable)
 
     def bounced_deposit(
-        self, to: str, amount: int, *, comment: str | None = None, sender: str | None = None, bounceable: bool = True
+        self,
+        to: str,
+        amount: int,
+        *,
+        comment: str | None = None,
+        body: Cell | None = None,
+        sender: str | None = None,
+        bounceable: bool = True,
     ) -> ChainTx:
-        """A deposit that `to`'s code refuses. Bounceable: the value goes back (a later transaction of the
-        sender). Not bounceable: the compute phase aborts but the value stays with `to`."""
-        body = comment_cell(comment) if comment is not None else Cell.empty()
+        """A deposit (comment or `body`) that `to`'s code refuses. Bounceable: the value goes back (a later
+        transaction of the sender). Not bounceable: the compute phase aborts but the value stays with `to`."""
+        if body is None:
+            body = comment_cell(comment) if comment is not None else Cell.empty()
         return self._deliver_from_outside(to, amount, body, sender=sender, bounce=bounceable, reject=True)
 
     def jetton_deposit(
@@ -284,7 +318,10 @@ class FakeChain:
             tx, sent = self._receive(message, reject=reject)
             first = first or tx
             for out in sent:
-                queue.append((out, _raw(out.info.dest) in self._bounce_set()))
+                if out.info.bounced and self.delay_bounces:
+                    self._delayed.append(out)
+                else:
+                    queue.append((out, _raw(out.info.dest) in self._bounce_set()))
         return first
 
     def _receive(self, message: MessageAny, *, reject: bool) -> tuple[ChainTx, list[MessageAny]]:
@@ -497,8 +534,8 @@ def internal_message(
 def _bounce_of(message: MessageAny, *, created_lt: int, now: int) -> MessageAny:
     # The bounce body: 0xffffffff and the first 256 bits of the original body.
     original = message.body.begin_parse()
-    head = original.load_bits(min(256, original.remaining_bits))
-    body = Builder().store_uint(BOUNCE_PREFIX, 32).store_bits(head).end_cell()
+    head = original.load_bits(min(BOUNCED_BODY_BITS, original.remaining_bits))
+    body = Builder().store_uint(BOUNCE, 32).store_bits(head).end_cell()
     return internal_message(
         src=_raw(message.info.dest),
         dest=_raw(message.info.src),

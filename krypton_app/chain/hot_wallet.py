@@ -17,12 +17,11 @@ from pytoniq_core.tlb.block import CurrencyCollection
 from pytoniq_core.tlb.custom.wallet import WalletMessage
 from pytoniq_core.tlb.transaction import ExternalMsgInfo, InternalMsgInfo, MessageAny
 
-from krypton_app.chain.parse import COMMENT, normalized_message_hash
+from krypton_app.chain.parse import COMMENT, JETTON_TRANSFER, normalized_message_hash
 
 # Pay transfer fees from the wallet balance (+1) and skip a failing action instead of failing all (+2),
 # as wallets do for ordinary transfers.
 SEND_MODE = 3
-JETTON_TRANSFER = 0x0F8A7EA5
 
 
 @dataclass(frozen=True)
@@ -71,18 +70,20 @@ class HotWallet:
         jetton_wallet: str,
         destination: str,
         jetton_amount: int,
+        query_id: int,
         forward_ton: int = 1,
         comment: str | None = None,
         ton_amount: int = 50_000_000,
     ) -> SignedMessage:
         """Send jettons (TEP-74 `transfer`) through our own jetton wallet to `destination`'s owner address.
-        `ton_amount` pays the jetton wallets' fees (the excess comes back here); `forward_ton` makes the
-        recipient's wallet notify its owner, carrying the comment."""
+        The jetton wallets' answers (a bounce, excesses) carry `query_id` back. `ton_amount` pays the
+        jetton wallets' fees (the excess comes back here); `forward_ton` makes the recipient's wallet
+        notify its owner, carrying the comment."""
         forward = comment_cell(comment) if comment is not None else None
         body = (
             Builder()
             .store_uint(JETTON_TRANSFER, 32)
-            .store_uint(_query_id(seqno, valid_until), 64)
+            .store_uint(query_id, 64)
             .store_coins(jetton_amount)
             .store_address(Address(destination))
             .store_address(self._address)  # response_destination: the excess TON returns to us
@@ -144,8 +145,3 @@ def _internal(destination: str, amount: int, body: Cell, *, bounce: bool) -> Mes
         created_at=0,
     )
     return MessageAny(info=info, init=None, body=body)
-
-
-def _query_id(seqno: int, valid_until: int) -> int:
-    # Unique per signed message, so the jetton wallet's answers can be told apart.
-    return (valid_until << 32) | seqno

@@ -36,6 +36,7 @@ from sqlmodel import Session
 
 from krypton_app.chain.gateway import ChainError, ChainGateway
 from krypton_app.chain.hot_wallet import HotWallet
+from krypton_app.chain.parse import COMMENT, TRANSFER_NOTIFICATION
 from krypton_app.chain.types import ChainTx, TxId
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.ledger import EXTERNAL
@@ -219,14 +220,16 @@ class ChainMonitor:
         withdrawals.confirm(s, found.id, chain_tx_hash=tx.hash)
 
     def _settle_bounce(self, s: Session, tx: ChainTx, jetton_wallet: str) -> None:
-        """A message of ours came back: never a deposit; it refunds the withdrawal it belongs to."""
-        if tx.source == jetton_wallet:
-            # Our jetton wallet refused a transfer (e.g. not enough USDT): the jettons never left.
-            found = withdrawals.find_bounced(s, asset="USDT", destination=None, bounced_value=None)
-        else:
-            found = withdrawals.find_bounced(s, asset="TON", destination=tx.source, bounced_value=tx.amount)
+        """A message of ours came back: never a deposit. It refunds the one withdrawal it names; a bounce
+        that names none goes to the operator's review queue, since refunding a guess could pay twice."""
+        found = withdrawals.find_bounced(
+            s, source=tx.source, bounced_body=tx.bounced_body, query_id=tx.query_id, jetton_wallet=jetton_wallet
+        )
         if found is None:
-            _record_applied(s, tx, self.stream, "bounce_ignored")
+            _record_applied(s, tx, self.stream, "unmatched", asset="TON", amount=tx.amount)
+            deposits.record_unmatched(
+                s, tx_hash=tx.hash, asset="TON", amount=tx.amount, sender=tx.source, comment=_bounce_note(tx)
+            )
             return
         _record_applied(
             s, tx, self.stream, "withdrawal_bounced", user_id=found.user_id, asset=found.asset, amount=found.amount
@@ -245,17 +248,26 @@ class Incoming:
 
 def _deposit_of(tx: ChainTx, jetton_wallet: str) -> Incoming | None:
     """The deposit a transaction makes, if it is one (not ours, not a bounce, value that stayed)."""
-    if tx.in_msg_hash is not None or tx.is_bounce or tx.bounced_back:
+    if tx.in_msg_hash is not None or tx.is_bounce or tx.bounced_back or tx.source is None:
         return None
-    if tx.jetton_amount is not None:
+    if tx.op == TRANSFER_NOTIFICATION:
         # Anyone can send a transfer_notification; only our own jetton wallet's proves USDT arrived.
-        if tx.source != jetton_wallet:
+        if tx.source != jetton_wallet or tx.jetton_amount is None:
             return None
         return Incoming("USDT", tx.jetton_amount, tx.jetton_sender or tx.source)
-    if tx.source is None or tx.source == jetton_wallet or tx.amount <= 0:
-        # An external message that is not ours, gas our jetton wallet returned, or an empty message.
+    if tx.op not in (None, COMMENT) or tx.amount <= 0:
+        # Jetton excesses and other contracts' operations are no payment to us; only a plain transfer
+        # or a text comment is, and with value.
         return None
     return Incoming("TON", tx.amount, tx.source)
+
+
+def _bounce_note(tx: ChainTx) -> str:
+    """What the operator sees of a bounce nobody's withdrawal matched: the start of the message that bounced."""
+    body = tx.bounced_body or b""
+    if body[:4] == bytes(4):
+        return "bounce of: " + body[4:].decode("utf-8", errors="replace")
+    return f"bounce of op 0x{body[:4].hex()}" if len(body) >= 4 else "bounce"
 
 
 def _groups(batch: list[ChainTx]) -> Iterator[list[ChainTx]]:

@@ -15,7 +15,11 @@ from pytoniq_core.tlb.transaction import ExternalMsgInfo, MessageAny, Transactio
 from krypton_app.chain.types import ChainTx, OutMessage
 
 COMMENT = 0x00000000
+BOUNCE = 0xFFFFFFFF
+JETTON_TRANSFER = 0x0F8A7EA5
 TRANSFER_NOTIFICATION = 0x7362D09C
+EXCESSES = 0xD53276DB
+BOUNCED_BODY_BITS = 256  # how much of a refused message's body its bounce carries back
 
 
 def normalized_message_hash(message: MessageAny) -> str:
@@ -62,14 +66,21 @@ def parse_transaction(boc: bytes, *, jetton_wallet: str | None = None) -> ChainT
             is_bounce = bool(message.info.bounced)
         elif message.is_external:
             in_msg_hash = normalized_message_hash(message)
-    comment = jetton_amount = jetton_sender = None
-    if message is not None and message.is_internal and not is_bounce:
+    comment = jetton_amount = jetton_sender = op = query_id = bounced_body = None
+    if message is not None and message.is_internal:
         body = message.body.begin_parse()
         op = body.load_uint(32) if body.remaining_bits >= 32 else None
-        if op == COMMENT:
+        if is_bounce:
+            if op == BOUNCE:
+                bounced_body = body.load_bytes(body.remaining_bits // 8)
+                if bounced_body[:4] == JETTON_TRANSFER.to_bytes(4, "big") and len(bounced_body) >= 12:
+                    query_id = int.from_bytes(bounced_body[4:12], "big")
+        elif op == COMMENT:
             comment = _text(body)
-        elif op == TRANSFER_NOTIFICATION and jetton_wallet is not None and source == _normal(jetton_wallet):
-            jetton_amount, jetton_sender, comment = _notification(body)
+        elif op in (TRANSFER_NOTIFICATION, EXCESSES) and body.remaining_bits >= 64:
+            query_id = body.load_uint(64)
+            if op == TRANSFER_NOTIFICATION and jetton_wallet is not None and source == _normal(jetton_wallet):
+                jetton_amount, jetton_sender, comment = _notification(body)
     return ChainTx(
         hash=cell.hash.hex(),
         lt=tx.lt,
@@ -90,8 +101,17 @@ def parse_transaction(boc: bytes, *, jetton_wallet: str | None = None) -> ChainT
         out_messages=out_messages,
         jetton_amount=jetton_amount,
         jetton_sender=jetton_sender,
+        op=op,
+        query_id=query_id,
+        bounced_body=bounced_body,
         boc=boc,
     )
+
+
+def bounce_prefix(body: Cell) -> bytes:
+    """What a bounce of a message with this body carries back after 0xFFFFFFFF, as `bounced_body` holds it."""
+    head = body.begin_parse()
+    return head.load_bytes(min(BOUNCED_BODY_BITS, head.remaining_bits) // 8)
 
 
 def _out_message(message: MessageAny) -> OutMessage:
@@ -102,9 +122,8 @@ def _out_message(message: MessageAny) -> OutMessage:
 
 def _notification(body: Slice) -> tuple[int | None, str | None, str | None]:
     """transfer_notification#7362d09c query_id:uint64 amount:(VarUInteger 16) sender:MsgAddress
-    forward_payload:(Either Cell ^Cell)."""
+    forward_payload:(Either Cell ^Cell), after the query_id."""
     try:
-        body.skip_bits(64)
         amount = body.load_coins()
         sender = _raw(body.load_address())
         payload = body.load_ref().begin_parse() if body.load_bit() else body

@@ -39,6 +39,12 @@ class ChainTx:
     aborted: bool
     in_msg_hash: str | None  # normalised hash of an external-in message: how withdrawals are confirmed
     out_messages: tuple[OutMessage, ...] = ()
+    op: int | None = None  # first 32 bits of the incoming internal message's body; None if shorter
+    # query_id of a jetton message coming in (transfer_notification, excesses), or of our own jetton
+    # transfer that came back as a bounce: how the jetton wallet's answers name our withdrawal.
+    query_id: int | None = None
+    # A bounce carries 0xFFFFFFFF and the first 256 bits of the body that bounced: those bits, whole bytes.
+    bounced_body: bytes | None = None
     jetton_amount: int | None = None  # transfer_notification (0x7362d09c) from our own jetton wallet only
     jetton_sender: str | None = None
     mc_seqno: int | None = None  # masterchain block that made it final, when the gateway knows it

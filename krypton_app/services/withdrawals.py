@@ -5,6 +5,7 @@
                                                                             | refunded (after MAX_SEND_ATTEMPTS)
   sent --the message executed but sent nothing (aborted, action phase failed)--> refunded
   confirmed --the value bounced back from the destination--> refunded
+             (matched exactly: the TON comment names the withdrawal, a USDT transfer's query_id is its id)
 
 Every transition is one conditional UPDATE (`WHERE id = :id AND status = :from`) with its ledger
 posting in the same transaction, so two racing workers (or a worker and the monitor) cannot both win,
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -23,7 +25,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from krypton_app.chain.gateway import ChainGateway
-from krypton_app.chain.hot_wallet import HotWallet, SignedMessage
+from krypton_app.chain.hot_wallet import HotWallet, SignedMessage, comment_cell
+from krypton_app.chain.parse import bounce_prefix
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, NotFound
 from krypton_app.domain.ledger import AVAILABLE, EXTERNAL, FEES, HELD, Leg
@@ -44,6 +47,8 @@ MAX_SEND_ATTEMPTS = 3
 # How far past valid_until our clock must be before we trust that the chain's clock is past it too
 # (clock skew, a node that answers from a block some seconds old).
 EXPIRY_MARGIN_S = 60
+# The start of a bounced withdrawal comment (op 0, then text): the id, ended by the space after it.
+_BOUNCED_COMMENT = re.compile(rb"\x00{4}Withdrawal #([1-9][0-9]{0,14}) ")
 # Transaction-scoped advisory lock (PostgreSQL) that serialises "read the in-flight seqno, sign": two
 # senders never sign two different messages for one seqno. SQLite's BEGIN IMMEDIATE does the same.
 SEQNO_LOCK_KEY = 0x6B72_7970_7365_716E  # "krypseqn"
@@ -297,17 +302,25 @@ def _sign(
             jetton_wallet=jetton_wallet,
             destination=row.destination,
             jetton_amount=row.amount,
+            query_id=row.id,  # our jetton wallet's bounce carries it back: see find_bounced
         )
     # Respect the flag the user's address carries: an uninitialised wallet given as non-bounceable
-    # keeps the money; a bounceable one sends it back (see settle_bounce).
+    # keeps the money; a bounceable one sends it back (see find_bounced).
     address = parse_ton_address(row.destination_friendly, testnet=settings.ton_network == "-3")
     return hot_wallet.transfer(
         seqno=seqno,
         valid_until=valid_until,
         destination=row.destination,
         amount=row.amount,
+        comment=withdrawal_comment(row.id),
         bounce=address.bounceable,
     )
+
+
+def withdrawal_comment(withdrawal_id: int) -> str:
+    """The text a TON withdrawal carries: the recipient sees where it came from, and a bounce, which
+    brings back only op 0 and the first 28 bytes of text, still holds the whole id followed by a space."""
+    return f"Withdrawal #{withdrawal_id} from Krypton"
 
 
 # --- settlement, inside the chain monitor's transaction ------------------------------------------
@@ -358,21 +371,30 @@ def refund_held(session: Session, withdrawal_id: int, *, from_status: str, failu
     return row
 
 
-def find_bounced(session: Session, *, asset: str, destination: str | None, bounced_value: int | None) -> Row | None:
-    """The confirmed withdrawal a bounce most likely belongs to: the newest one to the bouncing
-    account that could have carried the bounced value (a bounce returns the value less fees).
+def find_bounced(
+    session: Session, *, source: str, bounced_body: bytes | None, query_id: int | None, jetton_wallet: str
+) -> Row | None:
+    """The one confirmed withdrawal a bounce belongs to, or None: the bounce names it exactly or not at all.
 
-    A bounce carries no id of ours, and messages between two accounts arrive in order, so the newest
-    confirmed one is the one still in flight. USDT bounces come from our own jetton wallet (it refused
-    the transfer), so any destination and value.
-    """
+    USDT: our own jetton wallet refused the transfer, and its bounce carries the transfer's query_id,
+    which is the withdrawal id. TON: the bounce carries the start of our comment, whose id must name a
+    withdrawal to the bouncing account whose own comment starts with exactly those bytes."""
     w = _withdrawals.c
-    query = select(_withdrawals).where(w.status == "confirmed", w.asset == asset)
-    if destination is not None:
-        query = query.where(w.destination == destination)
-    if bounced_value is not None:
-        query = query.where(w.amount >= bounced_value)
-    return session.execute(query.order_by(w.id.desc()).limit(1)).one_or_none()
+    if source == jetton_wallet:
+        withdrawal_id, asset = query_id, "USDT"
+    else:
+        found = _BOUNCED_COMMENT.match(bounced_body or b"")
+        withdrawal_id, asset = (int(found[1]) if found else None), "TON"
+    if withdrawal_id is None:
+        return None
+    row = session.execute(
+        select(_withdrawals).where(w.id == withdrawal_id, w.asset == asset, w.status == "confirmed")
+    ).one_or_none()
+    if row is None or asset == "USDT":
+        return row
+    if row.destination != source or bounce_prefix(comment_cell(withdrawal_comment(row.id))) != bounced_body:
+        return None
+    return row
 
 
 def refund_bounced(session: Session, withdrawal_id: int, *, bounce_tx_hash: str) -> Row | None:

@@ -10,6 +10,7 @@ import time
 import uuid
 
 import pytest
+from pytoniq_core import Builder
 from sqlalchemy import select, text
 
 from krypton_app.chain import monitor as monitor_module
@@ -17,6 +18,7 @@ from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.gateway import ChainError
 from krypton_app.chain.hot_wallet import hot_wallet_from_settings
 from krypton_app.chain.monitor import ChainMonitor
+from krypton_app.chain.parse import EXCESSES
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.models import AppliedChainTransaction, ChainCursor, LedgerTransaction, UnmatchedDeposit, User
 from krypton_app.services import deposits, ledger
@@ -72,6 +74,11 @@ def balance(uow, user_id, asset="TON") -> int:
 def outcomes(uow) -> dict[str, str]:
     with uow.read() as s:
         return dict(s.execute(select(AppliedChainTransaction.hash, AppliedChainTransaction.outcome)).all())
+
+
+def review_queue(uow) -> list[UnmatchedDeposit]:
+    with uow.read() as s:
+        return list(s.execute(select(UnmatchedDeposit).order_by(UnmatchedDeposit.id)).scalars())
 
 
 def ledger_kinds(uow) -> list[str]:
@@ -182,7 +189,11 @@ def test_bounces_and_bounced_back_value_are_never_credited(uow, chain, monitor, 
     assert kept.aborted and not kept.bounced_back
     chain.advance(1)
     run(monitor.run_once())
-    assert outcomes(uow) == {refused.hash: "bounce_ignored", bounce.hash: "bounce_ignored", kept.hash: "deposit"}
+    # The value that came back is real money but names no withdrawal: the operator decides.
+    assert outcomes(uow) == {refused.hash: "bounce_ignored", bounce.hash: "unmatched", kept.hash: "deposit"}
+    assert [(d.chain_tx_hash, d.amount, d.comment) for d in review_queue(uow)] == [
+        (bounce.hash, TON, f"bounce of: {memo}")
+    ]
     assert balance(uow, user) == 2 * TON
 
 
@@ -194,9 +205,28 @@ def test_usdt_is_credited_only_from_our_own_jetton_wallet(uow, chain, monitor, h
     run(monitor.run_once())
     assert balance(uow, user, "USDT") == 25 * USDT
     assert outcomes(uow)[real.hash] == "deposit"
-    # The forged notification is just a message with 1 nanoton and no comment we can read.
-    assert outcomes(uow)[forged.hash] == "unmatched"
+    # The forged notification proves nothing arrived: ignored, and no noise in the review queue.
+    assert outcomes(uow)[forged.hash] == "ignored"
+    assert review_queue(uow) == []
     assert balance(uow, user, "TON") == 0
+
+
+def test_only_plain_transfers_and_comments_are_deposits(uow, chain, monitor, hot_wallet):
+    """Messages with an operation we do not take deposits by (jetton excesses, other contracts' calls)
+    are ignored; a plain transfer that names nobody is real money and waits for the operator."""
+    user, memo = make_user(uow)
+    excesses = Builder().store_uint(EXCESSES, 32).store_uint(7, 64).end_cell()
+    excess = chain.deposit(hot_wallet.address, 30_000_000, body=excesses, bounceable=False)
+    call = chain.deposit(
+        hot_wallet.address, TON, body=Builder().store_uint(0x12345678, 32).store_uint(1, 64).end_cell()
+    )
+    bare = chain.deposit(hot_wallet.address, TON)
+    paid = chain.deposit(hot_wallet.address, TON, comment=memo)
+    chain.advance(1)
+    assert run(monitor.run_once()) == 4
+    assert outcomes(uow) == {excess.hash: "ignored", call.hash: "ignored", bare.hash: "unmatched", paid.hash: "deposit"}
+    assert [d.chain_tx_hash for d in review_queue(uow)] == [bare.hash]
+    assert balance(uow, user) == TON
 
 
 @pytest.mark.parametrize("fault", ["duplicate_pages", "overlap_pages"])

@@ -6,16 +6,17 @@ import asyncio
 import uuid
 
 import pytest
-from pytoniq_core import Address
+from pytoniq_core import Address, Builder
 from sqlalchemy import select
 
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.gateway import ChainError
 from krypton_app.chain.hot_wallet import hot_wallet_from_settings
 from krypton_app.chain.monitor import ChainMonitor
+from krypton_app.chain.parse import EXCESSES
 from krypton_app.domain.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, InvalidDestination
 from krypton_app.domain.ledger import EXTERNAL, FEES
-from krypton_app.models import AppliedChainTransaction, LedgerTransaction, User, Withdrawal
+from krypton_app.models import AppliedChainTransaction, LedgerTransaction, UnmatchedDeposit, User, Withdrawal
 from krypton_app.services import deposits, ledger, withdrawals
 from krypton_app.services.withdrawals import EXPIRY_MARGIN_S, MAX_SEND_ATTEMPTS, WithdrawalQuote
 from krypton_app.settings import get_settings
@@ -239,6 +240,8 @@ def test_a_ton_withdrawal_is_sent_seen_and_confirmed(uow, chain, monitor, hot_wa
     assert system_balance(uow, EXTERNAL) == -10 * TON + 1_500_000_000
     assert ledger_kinds(uow) == ["deposit", "withdrawal_hold", "withdrawal"]
     assert run(chain.get_seqno(hot_wallet.address)) == 1
+    (arrived,) = run(chain.transactions_after(DESTINATION, None))
+    assert arrived.comment == f"Withdrawal #{view.id} from Krypton"  # names it, for the recipient and a bounce
     report = ledger.check_invariants(uow)
     assert report.ok, report.violations
 
@@ -358,6 +361,121 @@ def test_a_bounced_withdrawal_is_refunded_once(uow, chain, monitor, hot_wallet, 
         outcomes = sorted(s.execute(select(AppliedChainTransaction.outcome)).scalars())
     assert outcomes == ["deposit", "withdrawal_bounced", "withdrawal_confirmed"]
     assert ledger.check_invariants(uow).ok
+
+
+def outcome_of(uow, tx_hash) -> str:
+    with uow.read() as s:
+        return s.get(AppliedChainTransaction, tx_hash).outcome
+
+
+def review_queue(uow) -> dict[str, UnmatchedDeposit]:
+    with uow.read() as s:
+        return {d.chain_tx_hash: d for d in s.execute(select(UnmatchedDeposit)).scalars()}
+
+
+def bounces(chain, hot_wallet) -> list:
+    return [tx for tx in run(chain.transactions_after(hot_wallet.address, None, limit=1000)) if tx.is_bounce]
+
+
+def test_bounces_of_two_withdrawals_to_one_address_refund_each_its_own(uow, chain, monitor, hot_wallet, settings):
+    """The bounce of the first arrives after the second was confirmed (another shard is slower): the
+    newest withdrawal to that address is not the one that came back."""
+    user = funded_user(uow, chain, monitor, hot_wallet)
+    chain.bounce_destinations.add(DESTINATION)
+    chain.delay_bounces = True
+    first = request(uow, user, settings, "1")
+    send(uow, chain, hot_wallet, settings)
+    settle(chain, monitor)
+    second = request(uow, user, settings, "2")
+    send(uow, chain, hot_wallet, settings)
+    settle(chain, monitor)
+    assert [row(uow, w.id).status for w in (first, second)] == ["confirmed", "confirmed"]
+    chain.release_bounces()
+    first_bounce, second_bounce = bounces(chain, hot_wallet)
+    assert settle(chain, monitor) == 2
+    assert row(uow, first.id).failure == f"bounced back in chain tx {first_bounce.hash}"
+    assert row(uow, second.id).failure == f"bounced back in chain tx {second_bounce.hash}"
+    assert [row(uow, w.id).status for w in (first, second)] == ["refunded", "refunded"]
+    assert balance(uow, user) == (10 * TON - 2 * FEE["TON"], 0)
+    assert review_queue(uow) == {}
+    assert ledger.check_invariants(uow).ok
+
+
+def test_a_bounce_that_names_no_withdrawal_exactly_refunds_nothing(uow, chain, monitor, hot_wallet, settings):
+    """A bounce that names no withdrawal of ours exactly goes to the operator, even when a confirmed
+    withdrawal to that address could have carried its value."""
+    user = funded_user(uow, chain, monitor, hot_wallet)
+    view = request(uow, user, settings, "2")
+    send(uow, chain, hot_wallet, settings)
+    settle(chain, monitor)
+    # Bounced messages from the withdrawal's address: no comment, another text, a comment naming the
+    # withdrawal but cut differently, and the exact comment of a withdrawal to another address.
+    other = request(uow, user, settings, "1", address="0:" + "ef" * 32)
+    send(uow, chain, hot_wallet, settings)
+    settle(chain, monitor)
+    came_back = []
+    names = [None, "refund please", f"Withdrawal #{view.id} from Kryptonite", f"Withdrawal #{other.id} from Krypton"]
+    for comment in names:
+        chain.bounced_deposit(DESTINATION, TON, comment=comment, sender=hot_wallet.address)
+        came_back.append(bounces(chain, hot_wallet)[-1])
+    assert settle(chain, monitor) == 4
+    assert [row(uow, w.id).status for w in (view, other)] == ["confirmed", "confirmed"]
+    queue = review_queue(uow)
+    assert set(queue) == {tx.hash for tx in came_back}
+    assert all(outcome_of(uow, tx.hash) == "unmatched" for tx in came_back)
+    assert [(queue[tx.hash].asset, queue[tx.hash].amount, queue[tx.hash].sender) for tx in came_back] == [
+        ("TON", TON, DESTINATION)
+    ] * 4
+    assert queue[came_back[1].hash].comment == "bounce of: refund please"
+    assert balance(uow, user) == (10 * TON - 3 * TON - 2 * FEE["TON"], 0)  # nobody refunded
+    assert ledger_kinds(uow).count("withdrawal_refund") == 0
+
+
+def test_usdt_bounces_from_our_jetton_wallet_refund_by_query_id(uow, chain, monitor, hot_wallet, settings):
+    user = funded_user(uow, chain, monitor, hot_wallet, ton=TON, usdt=50 * USDT)
+    jetton_wallet = run(chain.jetton_wallet_address(settings.usdt_master, hot_wallet.address))
+    chain.bounce_destinations.add(jetton_wallet)  # it refuses, e.g. holding fewer USDT than asked
+    chain.delay_bounces = True
+    first = request(uow, user, settings, "10", asset="USDT")
+    send(uow, chain, hot_wallet, settings)
+    settle(chain, monitor)
+    second = request(uow, user, settings, "20", asset="USDT")
+    send(uow, chain, hot_wallet, settings)
+    settle(chain, monitor)
+    chain.release_bounces()
+    first_bounce, second_bounce = bounces(chain, hot_wallet)
+    assert (first_bounce.query_id, second_bounce.query_id) == (first.id, second.id)
+    assert settle(chain, monitor) == 2
+    assert row(uow, first.id).failure == f"bounced back in chain tx {first_bounce.hash}"
+    assert row(uow, second.id).failure == f"bounced back in chain tx {second_bounce.hash}"
+    assert balance(uow, user, "USDT") == (50 * USDT - 2 * FEE["USDT"], 0)
+    # A bounce from our jetton wallet with a query_id that is no confirmed withdrawal: the operator's.
+    unknown = Builder().store_uint(0x0F8A7EA5, 32).store_uint(first.id, 64).store_coins(USDT).end_cell()
+    chain.delay_bounces = False
+    chain.bounced_deposit(jetton_wallet, 50_000_000, sender=hot_wallet.address, body=unknown)
+    stray = bounces(chain, hot_wallet)[-1]
+    assert settle(chain, monitor) == 1
+    assert outcome_of(uow, stray.hash) == "unmatched"
+    assert review_queue(uow)[stray.hash].comment == "bounce of op 0x0f8a7ea5"
+    assert ledger_kinds(uow).count("withdrawal_refund") == 2
+    assert ledger.check_invariants(uow).ok
+
+
+def test_jetton_excesses_are_ignored(uow, chain, monitor, hot_wallet, settings):
+    """The TON left over from a USDT withdrawal's fees comes back as excesses: no deposit, no review."""
+    user = funded_user(uow, chain, monitor, hot_wallet, ton=TON, usdt=50 * USDT)
+    view = request(uow, user, settings, "20", asset="USDT")
+    send(uow, chain, hot_wallet, settings)
+    settle(chain, monitor)
+    their_jetton_wallet = run(chain.jetton_wallet_address(settings.usdt_master, DESTINATION))
+    excesses = Builder().store_uint(EXCESSES, 32).store_uint(view.id, 64).end_cell()
+    tx = chain.deposit(hot_wallet.address, 30_000_000, body=excesses, sender=their_jetton_wallet, bounceable=False)
+    assert tx.query_id == view.id
+    assert settle(chain, monitor) == 1
+    assert outcome_of(uow, tx.hash) == "ignored"
+    assert row(uow, view.id).status == "confirmed"
+    assert review_queue(uow) == {}
+    assert ledger_kinds(uow) == ["deposit", "deposit", "withdrawal_hold", "withdrawal"]
 
 
 def test_a_non_bounceable_address_is_sent_without_bounce(uow, chain, monitor, hot_wallet, settings):

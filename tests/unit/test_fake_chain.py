@@ -5,7 +5,7 @@ import threading
 from types import SimpleNamespace
 
 import pytest
-from pytoniq_core import Cell
+from pytoniq_core import Builder, Cell
 from pytoniq_core.tlb.transaction import Transaction
 
 from krypton_app.chain import factory
@@ -167,6 +167,29 @@ def test_withdrawal_to_a_bouncing_destination_comes_back(chain, wallet):
     stayed = _all(chain, SHOP)[-1]
     assert stayed.aborted and not stayed.bounced_back
     assert not _all(chain, wallet.address)[-1].is_bounce
+
+
+def test_delayed_bounces_arrive_when_released_in_order(chain, wallet):
+    chain.deposit(wallet.address, 5 * 10**9)
+    chain.bounce_destinations.add(SHOP)
+    chain.delay_bounces = True
+    _send(chain, wallet, to=SHOP, amount=10**9, comment="first")
+    _send(chain, wallet, to=SHOP, amount=2 * 10**9, comment="second")
+    assert not any(t.is_bounce for t in _all(chain, wallet.address))
+    chain.release_bounces()
+    back = [t for t in _all(chain, wallet.address) if t.is_bounce]
+    assert [(t.amount, t.bounced_body) for t in back] == [
+        (10**9, bytes(4) + b"first"),
+        (2 * 10**9, bytes(4) + b"second"),
+    ]
+    chain.release_bounces()  # nothing left
+    assert len(_all(chain, wallet.address)) == 5
+
+
+def test_a_message_with_any_body(chain, wallet):
+    body = Builder().store_uint(0xD53276DB, 32).store_uint(9, 64).end_cell()
+    tx = chain.deposit(wallet.address, 10**7, body=body, sender=SHOP, bounceable=False)
+    assert (tx.op, tx.query_id, tx.comment, tx.source) == (0xD53276DB, 9, None, SHOP)
 
 
 def test_bounced_deposit(chain, wallet):

@@ -123,7 +123,13 @@ def test_normalised_hash_only_for_external_messages():
 def test_jetton_transfer_body():
     wallet = HotWallet(SEED)
     signed = wallet.jetton_transfer(
-        seqno=4, valid_until=200, jetton_wallet=JETTON_WALLET, destination=DEST, jetton_amount=2_500_000, comment="id-1"
+        seqno=4,
+        valid_until=200,
+        jetton_wallet=JETTON_WALLET,
+        destination=DEST,
+        jetton_amount=2_500_000,
+        query_id=42,
+        comment="id-1",
     )
     body = _message(signed.boc).body.begin_parse()
     body.skip_bits(512 + 32 * 3 + 8 + 8)
@@ -133,7 +139,7 @@ def test_jetton_transfer_body():
     assert inner.info.bounce is True
     transfer = inner.body.begin_parse()
     assert transfer.load_uint(32) == 0x0F8A7EA5
-    assert transfer.load_uint(64) == (200 << 32) | 4
+    assert transfer.load_uint(64) == 42  # the query_id our jetton wallet's answers carry back
     assert transfer.load_coins() == 2_500_000
     assert transfer.load_address().to_str(is_user_friendly=False) == DEST
     assert transfer.load_address().to_str(is_user_friendly=False) == wallet.address
@@ -148,7 +154,7 @@ def test_jetton_transfer_body():
 def test_jetton_transfer_without_comment_has_an_empty_inline_payload():
     wallet = HotWallet(SEED)
     signed = wallet.jetton_transfer(
-        seqno=4, valid_until=200, jetton_wallet=JETTON_WALLET, destination=DEST, jetton_amount=1
+        seqno=4, valid_until=200, jetton_wallet=JETTON_WALLET, destination=DEST, jetton_amount=1, query_id=7
     )
     body = _message(signed.boc).body.begin_parse()
     body.skip_bits(512 + 32 * 3 + 8 + 8)

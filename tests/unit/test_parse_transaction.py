@@ -8,7 +8,7 @@ from pytoniq_core.tlb.transaction import ExternalMsgInfo, ExternalOutMsgInfo, Me
 
 from krypton_app.chain.fake import internal_message, ordinary_description, transaction_cell
 from krypton_app.chain.hot_wallet import HotWallet, comment_cell
-from krypton_app.chain.parse import external_message_hash, parse_transaction
+from krypton_app.chain.parse import bounce_prefix, external_message_hash, parse_transaction
 
 # Mainnet transactions as liteservers serve them; hashes as the explorer shows them.
 # Wallet EQCD39VS…xqB2N, lt 22901965000001: an external message that sends 10 000 TON.
@@ -107,6 +107,7 @@ def test_deposit_with_comment():
     assert tx.comment == "memo-42"
     assert not (tx.is_bounce or tx.bounced_back or tx.aborted)
     assert tx.in_msg_hash is None and tx.jetton_amount is None
+    assert (tx.op, tx.query_id, tx.bounced_body) == (0, None, None)
     assert tx.boc == cell.to_boc()
 
 
@@ -117,18 +118,19 @@ def test_snake_comment_across_cells_with_multibyte_characters():
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "op"),
     [
-        Cell.empty(),  # a plain transfer
-        Builder().store_uint(0x1234, 16).end_cell(),  # shorter than an op code
-        Builder().store_uint(0x12345678, 32).store_uint(1, 64).end_cell(),  # some other operation
-        Builder().store_uint(0, 32).store_uint(1, 5).end_cell(),  # op 0 but not whole bytes
-        Builder().store_uint(0, 32).store_ref(Cell.empty()).store_ref(Cell.empty()).end_cell(),  # not a snake
+        (Cell.empty(), None),  # a plain transfer
+        (Builder().store_uint(0x1234, 16).end_cell(), None),  # shorter than an op code
+        (Builder().store_uint(0x12345678, 32).store_uint(1, 64).end_cell(), 0x12345678),  # some other operation
+        (Builder().store_uint(0, 32).store_uint(1, 5).end_cell(), 0),  # op 0 but not whole bytes
+        (Builder().store_uint(0, 32).store_ref(Cell.empty()).store_ref(Cell.empty()).end_cell(), 0),  # not a snake
     ],
 )
-def test_no_comment(body):
+def test_no_comment(body, op):
     tx, _ = _tx(_incoming(body))
     assert tx.comment is None
+    assert tx.op == op and tx.query_id is None
     assert tx.amount == 10**9
 
 
@@ -143,6 +145,40 @@ def test_incoming_bounce():
     assert tx.is_bounce
     assert tx.comment is None  # the text after the bounce prefix is not a comment to us
     assert not tx.bounced_back
+    assert tx.op == 0xFFFFFFFF
+    assert tx.bounced_body == bytes(4) + b"memo" and tx.query_id is None
+
+
+def test_bounce_carries_the_first_256_bits_of_the_body_that_bounced():
+    original = comment_cell("Withdrawal #7 from Krypton, and more text than a bounce carries back")
+    assert bounce_prefix(original) == bytes(4) + b"Withdrawal #7 from Krypton, "
+    body = Builder().store_uint(0xFFFFFFFF, 32).store_bytes(bounce_prefix(original)).end_cell()
+    tx, _ = _tx(_incoming(body, bounce=False, bounced=True))
+    assert tx.bounced_body == bounce_prefix(original)
+    assert bounce_prefix(Builder().store_uint(0, 32).store_uint(1, 5).end_cell()) == bytes(4)  # whole bytes only
+
+
+def test_bounced_jetton_transfer_gives_back_its_query_id():
+    transfer = (
+        Builder()
+        .store_uint(0x0F8A7EA5, 32)
+        .store_uint(42, 64)  # query_id: our withdrawal id
+        .store_coins(2_500_000)
+        .store_address(Address(PAYER))
+        .store_address(Address(ME))
+        .end_cell()
+    )
+    body = Builder().store_uint(0xFFFFFFFF, 32).store_bytes(bounce_prefix(transfer)).end_cell()
+    tx, _ = _tx(_incoming(body, bounce=False, bounced=True, src=JETTON_WALLET), jetton_wallet=JETTON_WALLET)
+    assert tx.is_bounce and tx.query_id == 42
+    assert tx.bounced_body == bounce_prefix(transfer) and len(tx.bounced_body) == 32
+
+
+def test_jetton_excesses_give_their_query_id():
+    body = Builder().store_uint(0xD53276DB, 32).store_uint(42, 64).end_cell()
+    tx, _ = _tx(_incoming(body, value=30_000_000, bounce=False, src=JETTON_WALLET), jetton_wallet=JETTON_WALLET)
+    assert (tx.op, tx.query_id, tx.comment, tx.jetton_amount) == (0xD53276DB, 42, None, None)
+    assert tx.amount == 30_000_000
 
 
 def test_bounced_back():
@@ -223,6 +259,7 @@ def test_jetton_notification_from_our_jetton_wallet():
     tx, _ = _tx(_incoming(body, value=1, bounce=False, src=JETTON_WALLET), jetton_wallet=JETTON_WALLET)
     assert (tx.jetton_amount, tx.jetton_sender, tx.comment) == (2_500_000, PAYER, "memo-7")
     assert (tx.source, tx.amount) == (JETTON_WALLET, 1)
+    assert (tx.op, tx.query_id) == (0x7362D09C, 77)
 
 
 def test_jetton_notification_with_inline_payload_and_friendly_wallet_address():
@@ -242,6 +279,7 @@ def test_jetton_notification_from_another_wallet_is_not_a_jetton_deposit():
     tx, _ = _tx(_incoming(body, value=1, src=PAYER), jetton_wallet=JETTON_WALLET)
     assert tx.jetton_amount is None and tx.jetton_sender is None
     assert tx.comment is None  # nor is its payload a comment of this message
+    assert tx.op == 0x7362D09C  # what the monitor needs to ignore it rather than queue it
     unknown, _ = _tx(_incoming(body, value=1, src=JETTON_WALLET))  # our jetton wallet not given
     assert unknown.jetton_amount is None
 
