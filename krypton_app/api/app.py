@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from krypton_app.api import merchant
 from krypton_app.db import UnitOfWork, default_uow
 from krypton_app.services.catalog import get_catalog
 from krypton_app.settings import get_settings
@@ -33,6 +34,8 @@ def build_api(uow: Callable[[], UnitOfWork] = default_uow) -> Starlette:
         routes=[
             Route("/tonconnect-manifest.json", tonconnect_manifest),
             Route("/api/v1/catalog", catalog),
+            # Merchant REST API, its OpenAPI document and the receipt key; last: JSON 404 for /api/v1.
+            *merchant.routes(),
         ]
     )
     api.state.uow = uow

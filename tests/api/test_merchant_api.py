@@ -1,0 +1,344 @@
+"""The merchant REST API through Starlette's TestClient: auth, scopes, idempotency, every endpoint."""
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from krypton_app.api.app import build_api
+from krypton_app.models.users import User
+from krypton_app.services.api_keys import create_api_key, revoke_api_key
+from krypton_app.services.payments import simulate_test_payment
+from krypton_app.services.receipts import verify_receipt
+from krypton_app.services.webhooks import deliver_due, verify_signature, webhook_secret
+from krypton_app.settings import get_settings
+
+ALL = ["invoices:read", "invoices:write", "webhooks:write"]
+INVOICE = {"kind": "fixed", "title": "VPN key, 1 month", "asset": "TON", "amount": "1.5", "order_id": "order-1"}
+
+
+def make_user(uow, name: str, **contacts) -> int:
+    with uow.transaction() as s:
+        user = User(wallet_address=f"0:{name.encode().hex():0<64}", display_name=name, **contacts)
+        s.add(user)
+        s.flush()
+        return user.id
+
+
+class Merchant:
+    def __init__(self, uow, name="shop", scopes=ALL, is_test=False):
+        self.uow = uow
+        self.id = make_user(uow, name)
+        self.key_view, self.key = create_api_key(uow, self.id, name="server", scopes=scopes, is_test=is_test)
+        self.client = TestClient(build_api(lambda: uow))
+        self._keys = 0
+
+    def headers(self, key=None, **extra):
+        return {"Authorization": f"Bearer {key or self.key}", **extra}
+
+    def post(self, path, body=None, *, idempotency_key=None, key=None):
+        self._keys += 1
+        headers = self.headers(key, **{"Idempotency-Key": idempotency_key or f"k-{self._keys}"})
+        return self.client.post(f"/api/v1{path}", json=body, headers=headers)
+
+    def get(self, path, key=None, **params):
+        return self.client.get(f"/api/v1{path}", headers=self.headers(key), params=params)
+
+
+@pytest.fixture
+def shop(uow):
+    return Merchant(uow)
+
+
+def error_of(response):
+    return response.json()["error"]["code"]
+
+
+def test_create_invoice_returns_its_json_with_amounts_links_and_counters(shop):
+    response = shop.post("/invoices", INVOICE)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["status"] == "open" and body["kind"] == "fixed" and body["test"] is False
+    assert (body["amount"], body["amount_minor"], body["decimals"]) == ("1.5", 1_500_000_000, 9)
+    assert body["counters"] == {"payments_count": 0, "collected": "0", "collected_minor": 0}
+    number = body["number"]
+    app_url = get_settings().app_url.rstrip("/")
+    assert body["links"]["direct_url"] == f"{app_url}/i/{number}"
+    assert body["links"]["helper_url"] == f"{app_url}/pay/{number}"
+    assert shop.get(f"/invoices/{number}").json() == body
+    assert shop.get(f"/invoices/{number.lower()}").json()["number"] == number  # typed in any case
+
+
+def test_repeated_order_id_returns_the_existing_invoice(shop):
+    first = shop.post("/invoices", INVOICE).json()
+    again = shop.post("/invoices", {**INVOICE, "amount": "99"})
+    assert again.status_code == 200 and again.json()["number"] == first["number"]
+    assert again.json()["amount"] == "1.5"
+
+
+def test_idempotency_key_replays_the_first_response_and_conflicts_on_another_body(shop):
+    body = {**INVOICE, "order_id": None}
+    first = shop.post("/invoices", body, idempotency_key="create-1")
+    replay = shop.post("/invoices", dict(reversed(body.items())), idempotency_key="create-1")  # key order ignored
+    assert replay.status_code == first.status_code == 201
+    assert replay.json() == first.json() and replay.headers["Idempotent-Replayed"] == "true"
+    assert shop.get("/invoices").json()["total"] == 1  # created once
+    conflict = shop.post("/invoices", {**body, "amount": "2"}, idempotency_key="create-1")
+    assert conflict.status_code == 409 and error_of(conflict) == "idempotency_conflict"
+    # The same key on another endpoint is another request too.
+    other = shop.post(f"/invoices/{first.json()['number']}/close", None, idempotency_key="create-1")
+    assert other.status_code == 409
+
+
+def test_idempotency_keys_belong_to_one_merchant(uow, shop):
+    other = Merchant(uow, name="other")
+    mine = shop.post("/invoices", INVOICE, idempotency_key="same")
+    theirs = other.post("/invoices", INVOICE, idempotency_key="same")
+    assert mine.status_code == theirs.status_code == 201
+    assert mine.json()["number"] != theirs.json()["number"]
+
+
+def test_domain_errors_are_replayed_too(shop):
+    first = shop.post("/invoices", {**INVOICE, "amount": None}, idempotency_key="no-amount")
+    assert first.status_code == 422
+    assert shop.post("/invoices", {**INVOICE, "amount": None}, idempotency_key="no-amount").json() == first.json()
+
+
+@pytest.mark.parametrize("key", [None, "", "has space", "x" * 201, "ключ"])
+def test_every_post_needs_a_valid_idempotency_key(shop, key):
+    headers = shop.headers() if key is None else shop.headers(**{"Idempotency-Key": key.encode()})
+    response = shop.client.post("/api/v1/invoices", json=INVOICE, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["error"] | {"message": ""} == {
+        "code": "invalid_request",
+        "field": "Idempotency-Key",
+        "message": "",
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**INVOICE, "amount": 1.5}, "amount"),  # a float: money is decimal text
+        ({**INVOICE, "amount": "1,5"}, "amount"),
+        ({**INVOICE, "kind": "weird"}, "kind"),
+        ({**INVOICE, "max_parts": "2"}, "max_parts"),
+        ({**INVOICE, "surprise": 1}, "surprise"),
+        ({k: v for k, v in INVOICE.items() if k != "title"}, "title"),
+        ({**INVOICE, "title": "a\x00b"}, "title"),
+        ([1, 2], "body"),
+    ],
+)
+def test_invalid_bodies_are_400_naming_the_field_and_are_not_remembered(shop, body, field):
+    response = shop.post("/invoices", body, idempotency_key="v")
+    assert response.status_code == 400
+    assert (error_of(response), response.json()["error"]["field"]) == ("invalid_request", field)
+    assert response.json()["error"]["message"]
+    assert shop.post("/invoices", INVOICE, idempotency_key="v").status_code == 201  # the key is still free
+
+
+def test_malformed_json_is_400(shop):
+    response = shop.client.post(
+        "/api/v1/invoices", content=b"{not json", headers=shop.headers(**{"Idempotency-Key": "j"})
+    )
+    assert response.status_code == 400 and response.json()["error"]["field"] == "body"
+
+
+def test_business_rules_are_422_with_their_code(shop):
+    response = shop.post("/invoices", {**INVOICE, "kind": "fixed", "amount": None})
+    assert response.status_code == 422 and error_of(response) == "invoice_amount_required"
+    private = shop.post("/invoices", {**INVOICE, "kind": "private", "order_id": "p", "payer_contact": "@nobody"})
+    assert private.status_code == 422 and error_of(private) == "invoice_payer_unknown"
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "code"),
+    [
+        ({}, 401, "api_key_missing"),
+        ({"Authorization": "Bearer kr_live_000000000000_nope"}, 401, "api_key_invalid"),
+        ({"Authorization": "Basic dXNlcjpwYXNz"}, 401, "api_key_invalid"),
+    ],
+)
+def test_missing_and_unknown_keys_are_401(shop, headers, status, code):
+    response = shop.client.get("/api/v1/invoices", headers=headers)
+    assert (response.status_code, error_of(response)) == (status, code)
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_revoked_key_is_401_and_auth_comes_before_body_validation(shop):
+    revoke_api_key(shop.uow, shop.id, shop.key_view.id)
+    response = shop.post("/invoices", ["not", "an", "invoice"])
+    assert (response.status_code, error_of(response)) == (401, "api_key_invalid")
+
+
+def test_scopes_are_enforced_per_operation(uow):
+    reader = Merchant(uow, scopes=["invoices:read"])
+    assert reader.get("/invoices").status_code == 200
+    for response in (
+        reader.post("/invoices", INVOICE),
+        reader.post("/invoices/ABCDEFG/close"),
+        reader.post("/webhooks/test", {"invoice": "ABCDEFG"}),
+    ):
+        assert (response.status_code, error_of(response)) == (403, "api_scope_missing")
+    writer = Merchant(uow, name="writer", scopes=["invoices:write"])
+    assert writer.post("/invoices", INVOICE).status_code == 201
+    assert error_of(writer.get("/invoices")) == "api_scope_missing"
+
+
+def test_other_merchants_invoices_are_404(uow, shop):
+    other = Merchant(uow, name="other")
+    payer = make_user(uow, "payer", username="payer")
+    number = shop.post("/invoices", {**INVOICE, "kind": "private", "payer_contact": "@payer"}).json()["number"]
+    assert payer
+    for response in (
+        other.get(f"/invoices/{number}"),
+        other.get(f"/invoices/{number}/payments"),
+        other.get(f"/invoices/{number}/webhook-deliveries"),
+        other.post(f"/invoices/{number}/close"),
+        other.get("/invoices/NOSUCH23"),
+    ):
+        assert (response.status_code, error_of(response)) == (404, "not_found")
+    assert other.get("/invoices").json()["total"] == 0
+    assert shop.get(f"/invoices/{number}").status_code == 200
+
+
+def test_list_is_paginated_newest_first_and_filters_by_status(shop):
+    numbers = [shop.post("/invoices", {**INVOICE, "order_id": f"o-{n}"}).json()["number"] for n in range(5)]
+    shop.post(f"/invoices/{numbers[0]}/close")
+    page = shop.get("/invoices", page=1, page_size=2).json()
+    assert (page["total"], page["pages"], page["page"], page["page_size"]) == (5, 3, 1, 2)
+    assert [i["number"] for i in page["items"]] == numbers[::-1][:2]
+    assert [i["number"] for i in shop.get("/invoices", page=3, page_size=2).json()["items"]] == [numbers[0]]
+    closed = shop.get("/invoices", status="closed").json()
+    assert [i["number"] for i in closed["items"]] == [numbers[0]]
+    for params in ({"status": "paid"}, {"page": "0"}, {"page_size": "500"}, {"page": "x"}):
+        response = shop.get("/invoices", **params)
+        assert response.status_code == 400 and response.json()["error"]["field"] == next(iter(params))
+
+
+def test_close_invoice(shop):
+    number = shop.post("/invoices", INVOICE).json()["number"]
+    closed = shop.post(f"/invoices/{number}/close")
+    assert closed.status_code == 200
+    assert (closed.json()["status"], closed.json()["close_reason"]) == ("closed", "merchant")
+    assert closed.json()["closed_at"] is not None
+    assert shop.post(f"/invoices/{number}/close").json()["status"] == "closed"  # twice: no change
+
+
+def test_payments_of_a_test_invoice_with_receipt(uow):
+    shop = Merchant(uow, is_test=True)  # a sandbox key makes sandbox invoices
+    invoice = shop.post("/invoices", INVOICE).json()
+    assert invoice["test"] is True
+    simulate_test_payment(uow, shop.id, invoice["number"], amount=None, settings=get_settings(), now=datetime.now(UTC))
+    payments = shop.get(f"/invoices/{invoice['number']}/payments").json()["items"]
+    assert len(payments) == 1
+    payment = payments[0]
+    assert (payment["status"], payment["amount"], payment["amount_minor"], payment["test"]) == (
+        "completed",
+        "1.5",
+        1_500_000_000,
+        True,
+    )
+    assert [(p["position"], p["amount"]) for p in payment["parts"]] == [(1, "1.5")]
+    assert payment["secrets_delivered"] is False
+    counters = shop.get(f"/invoices/{invoice['number']}").json()["counters"]
+    assert counters == {"payments_count": 1, "collected": "1.5", "collected_minor": 1_500_000_000}
+    # A public invoice's payment has a receipt, checked offline with the published key.
+    key = shop.client.get("/.well-known/krypton-receipt-key").json()
+    receipt = verify_receipt(payment["receipt"], public_key=bytes.fromhex(key["public_key_hex"]))
+    assert receipt.invoice == invoice["number"]
+
+
+def test_receipt_key_is_public(shop):
+    document = shop.client.get("/.well-known/krypton-receipt-key").json()
+    assert document["alg"] == "Ed25519" and len(bytes.fromhex(document["public_key_hex"])) == 32
+
+
+def test_test_webhook_is_signed_and_shows_in_the_delivery_log(shop):
+    invoice = shop.post("/invoices", {**INVOICE, "webhook_url": "https://shop.example/hook"}).json()
+    queued = shop.post("/webhooks/test", {"invoice": invoice["number"]})
+    assert queued.status_code == 202
+    event_id = queued.json()["event_id"]
+    received = []
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        received.append(request)
+        return httpx.Response(200)
+
+    async def run():
+        async with httpx.AsyncClient(transport=httpx.MockTransport(receiver)) as client:
+            await deliver_due(shop.uow, settings=get_settings(), client=client, now=datetime.now(UTC))
+
+    asyncio.run(run())
+    [request] = received
+    secret = webhook_secret(shop.uow, shop.id, settings=get_settings())
+    now = datetime.now(UTC).timestamp()
+    assert verify_signature(secret, request.headers["Krypton-Signature"], request.content, now=now)
+    assert json.loads(request.content)["type"] == "webhook.test"
+    [delivery] = shop.get(f"/invoices/{invoice['number']}/webhook-deliveries").json()["items"]
+    assert (delivery["event_id"], delivery["status"], delivery["log"][0]["status_code"]) == (event_id, "delivered", 200)
+
+    again = shop.post(f"/webhook-deliveries/{delivery['id']}/redeliver")
+    assert again.status_code == 202 and again.json()["event_id"] == event_id
+    assert shop.get(f"/invoices/{invoice['number']}/webhook-deliveries").json()["items"][0]["status"] == "pending"
+
+
+def test_test_webhook_errors(uow, shop):
+    number = shop.post("/invoices", INVOICE).json()["number"]  # no webhook_url
+    response = shop.post("/webhooks/test", {"invoice": number})
+    assert (response.status_code, error_of(response)) == (422, "webhook_url_missing")
+    assert error_of(shop.post("/webhooks/test", {"invoice": "NOSUCH23"})) == "not_found"
+    assert error_of(shop.post("/webhooks/test", {})) == "invalid_request"
+    other = Merchant(uow, name="other")
+    hooked = shop.post("/invoices", {**INVOICE, "order_id": "h", "webhook_url": "https://shop.example/h"}).json()
+    shop.post("/webhooks/test", {"invoice": hooked["number"]})
+    [delivery] = shop.get(f"/invoices/{hooked['number']}/webhook-deliveries").json()["items"]
+    for path in (
+        f"/webhook-deliveries/{delivery['id']}/redeliver",
+        "/webhook-deliveries/999999/redeliver",
+        "/webhook-deliveries/abc/redeliver",
+        f"/webhook-deliveries/{2**31}/redeliver",
+    ):
+        assert other.post(path).status_code == 404
+
+
+def test_unknown_api_paths_are_json_404(shop):
+    response = shop.client.get("/api/v1/nothing/here")
+    assert response.status_code == 404 and error_of(response) == "not_found"
+
+
+def test_error_messages_follow_accept_language(shop):
+    response = shop.client.get("/api/v1/invoices", headers={"Accept-Language": "ru-RU,ru;q=0.9"})
+    assert response.json()["error"]["message"] == "Передайте API-ключ в заголовке Authorization."
+
+
+def test_openapi_document_lists_exactly_the_served_operations(shop):
+    document = shop.client.get("/api/v1/openapi.json").json()
+    assert document["openapi"] == "3.1.0"
+    assert document["components"]["securitySchemes"]["bearer"] == {
+        **document["components"]["securitySchemes"]["bearer"],
+        "type": "http",
+        "scheme": "bearer",
+    }
+    served = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+    assert served == {
+        ("POST", "/api/v1/invoices"),
+        ("GET", "/api/v1/invoices"),
+        ("GET", "/api/v1/invoices/{number}"),
+        ("POST", "/api/v1/invoices/{number}/close"),
+        ("GET", "/api/v1/invoices/{number}/payments"),
+        ("GET", "/api/v1/invoices/{number}/webhook-deliveries"),
+        ("POST", "/api/v1/webhooks/test"),
+        ("POST", "/api/v1/webhook-deliveries/{delivery_id}/redeliver"),
+        ("GET", "/.well-known/krypton-receipt-key"),
+    }
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method == "post":
+                header = next(p for p in operation["parameters"] if p["in"] == "header")
+                assert header["name"] == "Idempotency-Key" and header["required"]
+            if path.startswith("/api/v1"):
+                assert {"401", "403"} <= set(operation["responses"])
