@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from krypton_app.domain.errors import Forbidden, InvalidState, NotFound
+from krypton_app.integration_workers import run_invoice_expiry
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSecret
 from krypton_app.models.users import User
@@ -19,6 +20,7 @@ from krypton_app.services.webhooks import (
     redeliver,
     retry_delay,
     rotate_webhook_secret,
+    run_webhook_worker,
     send_test_event,
     verify_signature,
     webhook_secret,
@@ -388,3 +390,52 @@ def test_two_workers_racing_never_deliver_one_event_twice_in_a_round(pg_uow):
     assert sorted(seen) == sorted(events) and sum(delivered) == 40
     with pg_uow.read() as s:
         assert {e.attempts for e in s.exec(select(WebhookEvent)).all()} == {1}
+
+
+# --- lifespan loops -------------------------------------------------------------------------------
+
+
+def test_webhook_worker_delivers_queued_events_until_stopped(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    queue(uow, merchant_id, invoice_id, now=datetime.now(UTC))
+    receiver = Receiver((200, None))
+
+    async def run():
+        stop = asyncio.Event()
+        async with receiver.client() as client:
+            worker = asyncio.create_task(
+                run_webhook_worker(uow, settings=SETTINGS, stop=stop, poll_s=0.01, client=client)
+            )
+            for _ in range(500):
+                if event_row(uow).status == "delivered":
+                    break
+                await asyncio.sleep(0.01)
+            stop.set()
+            await asyncio.wait_for(worker, 5)
+
+    asyncio.run(run())
+    assert event_row(uow).status == "delivered" and len(receiver.requests) == 1
+
+
+def test_expiry_loop_expires_overdue_invoices_and_queues_the_event(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    with uow.transaction() as s:
+        s.get(Invoice, invoice_id).expires_at = NOW
+
+    async def run():
+        stop = asyncio.Event()
+        loop = asyncio.create_task(
+            run_invoice_expiry(uow, stop=stop, poll_s=0.01, clock=lambda: NOW + timedelta(seconds=1))
+        )
+        for _ in range(500):
+            with uow.read() as s:
+                if s.get(Invoice, invoice_id).status == "expired":
+                    break
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.wait_for(loop, 5)
+
+    asyncio.run(run())
+    with uow.read() as s:
+        assert s.get(Invoice, invoice_id).status == "expired"
+    assert [e.type for e in list_deliveries(uow, merchant_id, "INV2345")] == ["invoice.expired"]
