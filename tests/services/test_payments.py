@@ -454,3 +454,27 @@ def test_double_clicks_on_one_part_hold_once(pg_uow):
     assert payments.get_payment(pg_uow, payer, payment.id, settings=SETTINGS).status == "completed"
     assert balance(pg_uow, payer) == (3 * TON, 0) and balance(pg_uow, merchant) == (2 * TON, 0)
     assert_ledger_ok(pg_uow)
+
+
+def test_a_close_racing_payers_leaves_each_payment_either_paid_or_returned(pg_uow):
+    merchant = make_user(pg_uow)
+    payers = [make_user(pg_uow, 5 * TON) for _ in range(10)]
+    inv = invoice(pg_uow, merchant, max_parts=2)
+    started = [fund(pg_uow, p, start(pg_uow, p, inv.number, ["1", "1"]), 1) for p in payers]
+
+    def work(i):
+        if i == len(payers):
+            return invoices.close_invoice(pg_uow, merchant, inv.number, now=NOW, settings=SETTINGS)
+        return fund(pg_uow, payers[i], started[i], 2)
+
+    results = race(len(payers) + 1, work)
+    completed = [r for r in results[:-1] if not isinstance(r, Exception)]
+    refused = [r for r in results[:-1] if isinstance(r, Exception)]
+    assert all(isinstance(r, InvoiceUnavailable) and r.code == "invoice_closed" for r in refused), refused
+    view = invoices.get_invoice(pg_uow, None, inv.number, settings=SETTINGS)
+    assert view.status == "closed" and view.payments_count == len(completed)
+    assert balance(pg_uow, merchant) == (2 * TON * len(completed), 0)
+    assert sorted(balance(pg_uow, p) for p in payers) == sorted(
+        [(3 * TON, 0)] * len(completed) + [(5 * TON, 0)] * (len(payers) - len(completed))
+    )
+    assert_ledger_ok(pg_uow)
