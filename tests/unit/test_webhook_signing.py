@@ -1,10 +1,14 @@
 import hashlib
 import hmac
 import socket
+import time
+from pathlib import Path
 
+import nacl.exceptions
 import pytest
 
 from krypton_app.domain.errors import WebhookUrlRefused
+from krypton_app.services.receipts import issue_receipt, public_key_document
 from krypton_app.services.webhooks import check_webhook_url, sign, verify_signature
 from krypton_app.settings import Settings
 
@@ -100,3 +104,51 @@ def test_public_host_is_accepted_and_empty_means_none(monkeypatch):
     assert check_webhook_url("  https://shop.example/hook?x=1 ", settings=STRICT) == "https://shop.example/hook?x=1"
     assert check_webhook_url("", settings=STRICT) is None
     assert check_webhook_url(None, settings=STRICT) is None
+
+
+# --- the README's snippets are what merchants copy: they must work --------------------------------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_snippet(marker: str) -> dict:
+    text = README.read_text()
+    block = text.split(f"<!-- {marker} -->", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(block, f"README:{marker}", "exec"), namespace)  # noqa: S102 - our own documentation
+    return namespace
+
+
+def test_readme_webhook_snippet_verifies_our_signatures():
+    verify = readme_snippet("webhook-verify")["verify_krypton_signature"]
+    now = int(time.time())
+    header = sign("whsec_abc", now, BODY)
+    assert verify("whsec_abc", header, BODY)
+    assert not verify("whsec_abc", header, BODY + b" ")
+    assert not verify("whsec_other", header, BODY)
+    assert not verify("whsec_abc", sign("whsec_abc", now - 301, BODY), BODY)
+    assert not verify("whsec_abc", "", BODY)
+
+
+def test_readme_receipt_snippet_reads_our_receipts():
+    read = readme_snippet("receipt-verify")["read_krypton_receipt"]
+    settings = Settings()
+    payload = {
+        "v": 1,
+        "invoice": "K7M4Q9TX",
+        "payment": 7,
+        "payer": None,
+        "amount": "1.5",
+        "asset": "TON",
+        "parts": 2,
+        "time": 1_763_913_600,
+        "merchant": "0:" + "ab" * 32,
+        "test": False,
+    }
+    token = issue_receipt(settings, payload)
+    key = public_key_document(settings)["public_key_hex"]
+    assert read(token, key) == payload
+    body = token.split(".")[1]
+    forged = token.replace(body, body[:-2] + ("AA" if body[-2:] != "AA" else "BB"))
+    with pytest.raises(nacl.exceptions.BadSignatureError):
+        read(forged, key)
