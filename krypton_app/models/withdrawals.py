@@ -19,6 +19,8 @@ class Withdrawal(SQLModel, table=True):
     destination_friendly: str = Field(max_length=64)  # as the user gave it, normalised
     amount: int = Field(sa_column=money_column())
     fee: int = Field(sa_column=money_column())
+    # The user's memo (an exchange's deposit comment), sent instead of our "Withdrawal #id" text.
+    comment: str | None = Field(default=None, max_length=120)
     # requested -> sent -> confirmed | (expired -> requested again) | refunded
     status: str = Field(default="requested", max_length=16, index=True)
     idempotency_key: str = Field(unique=True, max_length=200)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Row, Table, select, text, update
+from sqlalchemy import Row, Table, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -28,7 +28,13 @@ from krypton_app.chain.gateway import ChainGateway
 from krypton_app.chain.hot_wallet import HotWallet, SignedMessage, comment_cell
 from krypton_app.chain.parse import bounce_prefix
 from krypton_app.db import UnitOfWork
-from krypton_app.domain.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, NotFound
+from krypton_app.domain.errors import (
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidAmount,
+    InvalidDestination,
+    NotFound,
+)
 from krypton_app.domain.ledger import AVAILABLE, EXTERNAL, FEES, HELD, Leg
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.domain.ton_address import parse_ton_address
@@ -47,6 +53,7 @@ MAX_SEND_ATTEMPTS = 3
 # How far past valid_until our clock must be before we trust that the chain's clock is past it too
 # (clock skew, a node that answers from a block some seconds old).
 EXPIRY_MARGIN_S = 60
+MAX_COMMENT_CHARS = 120  # room for any exchange's memo; the column holds this much
 # The start of a bounced withdrawal comment (op 0, then text): the id, ended by the space after it.
 _BOUNCED_COMMENT = re.compile(rb"\x00{4}Withdrawal #([1-9][0-9]{0,14}) ")
 # Transaction-scoped advisory lock (PostgreSQL) that serialises "read the in-flight seqno, sign": two
@@ -63,6 +70,7 @@ class WithdrawalQuote:
     amount: int
     fee: int
     total: int  # taken from the balance: amount + fee
+    comment: str | None = None  # the user's memo, sent as the transfer's text comment
 
 
 @dataclass(frozen=True)
@@ -77,13 +85,22 @@ class WithdrawalView:
     attempts: int
     chain_tx_hash: str | None
     created_at: datetime
+    comment: str | None = None
 
 
 def quote_ton_withdrawal(
-    uow: UnitOfWork, user_id: int, *, asset: str, address: str, amount: str, settings: Settings
+    uow: UnitOfWork,
+    user_id: int,
+    *,
+    asset: str,
+    address: str,
+    amount: str,
+    settings: Settings,
+    comment: str | None = None,
 ) -> WithdrawalQuote:
-    """Validate destination and amount, price the fee, check the balance covers both."""
-    quote = _quote(asset, address, amount, settings)
+    """Validate destination, amount and the optional comment (the memo an exchange asks for), price the
+    fee, check the balance covers both."""
+    quote = _quote(asset, address, amount, settings, comment)
     balance = next(b for b in list_balances(uow, user_id) if b.asset == asset)
     if balance.available < quote.total:
         raise InsufficientFunds(
@@ -104,10 +121,11 @@ def request_ton_withdrawal(
     amount: str,
     idempotency_key: str,
     settings: Settings,
+    comment: str | None = None,
 ) -> WithdrawalView:
     """Create the withdrawal and hold amount + fee, in one transaction. A retry with the same key
     returns the first withdrawal; the same key for another withdrawal is an IdempotencyConflict."""
-    quote = _quote(asset, address, amount, settings)
+    quote = _quote(asset, address, amount, settings, comment)
     # Keys are the client's: scoped per user so one user's key never collides with another's.
     key = f"user:{user_id}:{idempotency_key}"
     now = utcnow()
@@ -122,6 +140,7 @@ def request_ton_withdrawal(
                 destination_friendly=quote.destination_friendly,
                 amount=quote.amount,
                 fee=quote.fee,
+                comment=quote.comment,
                 status="requested",
                 idempotency_key=key,
                 attempts=0,
@@ -133,8 +152,8 @@ def request_ton_withdrawal(
         ).scalar_one_or_none()
         if withdrawal_id is None:
             existing = s.execute(select(_withdrawals).where(_withdrawals.c.idempotency_key == key)).one()
-            first = (existing.user_id, existing.asset, existing.destination, existing.amount)
-            if first != (user_id, quote.asset, quote.destination, quote.amount):
+            first = (existing.user_id, existing.asset, existing.destination, existing.amount, existing.comment)
+            if first != (user_id, quote.asset, quote.destination, quote.amount, quote.comment):
                 raise IdempotencyConflict(
                     f"idempotency key {idempotency_key!r} was used for another withdrawal",
                     idempotency_key=idempotency_key,
@@ -303,6 +322,7 @@ def _sign(
             destination=row.destination,
             jetton_amount=row.amount,
             query_id=row.id,  # our jetton wallet's bounce carries it back: see find_bounced
+            comment=row.comment,  # the forward payload: what the recipient's wallet reads as the memo
         )
     # Respect the flag the user's address carries: an uninitialised wallet given as non-bounceable
     # keeps the money; a bounceable one sends it back (see find_bounced).
@@ -312,9 +332,14 @@ def _sign(
         valid_until=valid_until,
         destination=row.destination,
         amount=row.amount,
-        comment=withdrawal_comment(row.id),
+        comment=_ton_comment(row),
         bounce=address.bounceable,
     )
+
+
+def _ton_comment(row: Row) -> str:
+    # The user's memo wins: an exchange credits by it. Ours otherwise, so a bounce names the withdrawal.
+    return row.comment if row.comment is not None else withdrawal_comment(row.id)
 
 
 def withdrawal_comment(withdrawal_id: int) -> str:
@@ -377,24 +402,29 @@ def find_bounced(
     """The one confirmed withdrawal a bounce belongs to, or None: the bounce names it exactly or not at all.
 
     USDT: our own jetton wallet refused the transfer, and its bounce carries the transfer's query_id,
-    which is the withdrawal id. TON: the bounce carries the start of our comment, whose id must name a
-    withdrawal to the bouncing account whose own comment starts with exactly those bytes."""
+    which is the withdrawal id. TON: the bounce carries op 0 and the first 28 bytes of the comment we
+    sent. Ours ("Withdrawal #id …") names the withdrawal; a user's memo is looked up by its start. Either
+    way it must be a withdrawal to the bouncing account whose comment starts with exactly those bytes, and
+    only one: the same memo sent twice to one address cannot say which of the two came back."""
     w = _withdrawals.c
     if source == jetton_wallet:
-        withdrawal_id, asset = query_id, "USDT"
-    else:
-        found = _BOUNCED_COMMENT.match(bounced_body or b"")
-        withdrawal_id, asset = (int(found[1]) if found else None), "TON"
-    if withdrawal_id is None:
-        return None
-    row = session.execute(
-        select(_withdrawals).where(w.id == withdrawal_id, w.asset == asset, w.status == "confirmed")
-    ).one_or_none()
-    if row is None or asset == "USDT":
-        return row
-    if row.destination != source or bounce_prefix(comment_cell(withdrawal_comment(row.id))) != bounced_body:
-        return None
-    return row
+        if query_id is None:
+            return None
+        return session.execute(
+            select(_withdrawals).where(w.id == query_id, w.asset == "USDT", w.status == "confirmed")
+        ).one_or_none()
+    body = bounced_body or b""
+    if body[:4] != bytes(4):
+        return None  # we send TON with a text comment only
+    # A cut multi-byte character at the end is dropped: the rest is a prefix of the comment we sent.
+    named = [w.comment.startswith(body[4:].decode("utf-8", errors="ignore"), autoescape=True)]
+    if tagged := _BOUNCED_COMMENT.match(body):
+        named.append(w.id == int(tagged[1]))
+    rows = session.execute(
+        select(_withdrawals).where(w.asset == "TON", w.status == "confirmed", w.destination == source, or_(*named))
+    ).all()
+    matching = [row for row in rows if bounce_prefix(comment_cell(_ton_comment(row))) == body]
+    return matching[0] if len(matching) == 1 else None
 
 
 def refund_bounced(session: Session, withdrawal_id: int, *, bounce_tx_hash: str) -> Row | None:
@@ -423,9 +453,10 @@ def refund_bounced(session: Session, withdrawal_id: int, *, bounce_tx_hash: str)
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _quote(asset: str, address: str, amount: str, settings: Settings) -> WithdrawalQuote:
+def _quote(asset: str, address: str, amount: str, settings: Settings, comment: str | None) -> WithdrawalQuote:
     if asset not in ASSET_DECIMALS:
         raise NotFound(f"no asset {asset!r} on TON", asset=asset)
+    comment = _user_comment(comment)
     decimals = ASSET_DECIMALS[asset]
     destination = parse_ton_address(address, testnet=settings.ton_network == "-3")
     minor = to_minor(amount, decimals)
@@ -447,7 +478,20 @@ def _quote(asset: str, address: str, amount: str, settings: Settings) -> Withdra
         amount=minor,
         fee=fee,
         total=minor + fee,
+        comment=comment,
     )
+
+
+def _user_comment(comment: str | None) -> str | None:
+    """The memo as it will be sent: trimmed, at most MAX_COMMENT_CHARS printable characters; blank is none."""
+    if comment is None or not comment.strip():
+        return None
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT_CHARS or not comment.isprintable():
+        raise InvalidDestination(
+            f"a withdrawal comment is at most {MAX_COMMENT_CHARS} printable characters", field="comment"
+        )
+    return comment
 
 
 def _transition(session: Session, withdrawal_id: int, from_status: str, to_status: str, **values) -> Row | None:
@@ -473,6 +517,7 @@ def _view(row: Row) -> WithdrawalView:
         status=row.status,
         attempts=row.attempts,
         chain_tx_hash=row.chain_tx_hash,
+        comment=row.comment,
         # SQLite hands timestamps back without a zone; they were written in UTC.
         created_at=row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC),
     )

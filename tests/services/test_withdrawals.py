@@ -6,7 +6,8 @@ import asyncio
 import uuid
 
 import pytest
-from pytoniq_core import Address, Builder
+from pytoniq_core import Address, Builder, Cell
+from pytoniq_core.tlb.transaction import Transaction
 from sqlalchemy import select
 
 from krypton_app.chain.fake import FakeChain
@@ -110,7 +111,7 @@ def ledger_kinds(uow) -> list[str]:
         return list(s.execute(select(LedgerTransaction.kind).order_by(LedgerTransaction.id)).scalars())
 
 
-def request(uow, user, settings, amount="1.5", *, asset="TON", address=DESTINATION, key=None):
+def request(uow, user, settings, amount="1.5", *, asset="TON", address=DESTINATION, key=None, **extra):
     return withdrawals.request_ton_withdrawal(
         uow,
         user,
@@ -119,6 +120,7 @@ def request(uow, user, settings, amount="1.5", *, asset="TON", address=DESTINATI
         amount=amount,
         idempotency_key=key or str(uuid.uuid4()),
         settings=settings,
+        **extra,
     )
 
 
@@ -476,6 +478,76 @@ def test_jetton_excesses_are_ignored(uow, chain, monitor, hot_wallet, settings):
     assert row(uow, view.id).status == "confirmed"
     assert review_queue(uow) == {}
     assert ledger_kinds(uow) == ["deposit", "deposit", "withdrawal_hold", "withdrawal"]
+
+
+# --- the user's comment (an exchange's memo) ------------------------------------------------------
+
+
+def test_a_comment_is_trimmed_limited_and_part_of_the_idempotent_request(uow, chain, monitor, hot_wallet, settings):
+    user = funded_user(uow, chain, monitor, hot_wallet)
+    quote = withdrawals.quote_ton_withdrawal(
+        uow, user, asset="TON", address=DESTINATION, amount="1", settings=settings, comment="  104857 "
+    )
+    assert quote.comment == "104857"
+    for blank in ("", "   "):
+        assert request(uow, user, settings, "1", comment=blank).comment is None
+    for bad in ("x" * 121, "line\nbreak", "nul\x00"):
+        with pytest.raises(InvalidDestination) as refused:
+            request(uow, user, settings, "1", comment=bad)
+        assert refused.value.details == {"field": "comment"}
+    view = request(uow, user, settings, "1", key="memo-1", comment="Ж" * 120)
+    assert view.comment == "Ж" * 120
+    assert request(uow, user, settings, "1", key="memo-1", comment="Ж" * 120) == view
+    with pytest.raises(IdempotencyConflict):
+        request(uow, user, settings, "1", key="memo-1", comment="another memo")
+
+
+def test_a_ton_withdrawal_carries_the_users_comment_instead_of_ours(uow, chain, monitor, hot_wallet, settings):
+    user = funded_user(uow, chain, monitor, hot_wallet)
+    request(uow, user, settings, "1", comment="104857")
+    send(uow, chain, hot_wallet, settings)
+    settle(chain, monitor)
+    (arrived,) = run(chain.transactions_after(DESTINATION, None))
+    assert arrived.comment == "104857"
+
+
+def test_a_usdt_withdrawal_carries_the_comment_as_its_forward_payload(uow, chain, monitor, hot_wallet, settings):
+    user = funded_user(uow, chain, monitor, hot_wallet, ton=TON, usdt=50 * USDT)
+    view = request(uow, user, settings, "20", asset="USDT", comment="104857")
+    send(uow, chain, hot_wallet, settings)
+    settle(chain, monitor)
+    jetton_wallet = run(chain.jetton_wallet_address(settings.usdt_master, hot_wallet.address))
+    (transfer,) = run(chain.transactions_after(jetton_wallet, None))
+    body = Transaction.deserialize(Cell.one_from_boc(transfer.boc).begin_parse()).in_msg.body.begin_parse()
+    assert (body.load_uint(32), body.load_uint(64), body.load_coins()) == (0x0F8A7EA5, view.id, 20 * USDT)
+    body.load_address()  # destination
+    body.load_address()  # response destination
+    assert (body.load_bit(), body.load_coins()) == (0, 1)  # no custom payload, 1 nanoton forwarded
+    payload = body.load_ref().begin_parse() if body.load_bit() else body
+    assert (payload.load_uint(32), payload.load_snake_string()) == (0, "104857")
+
+
+def test_bounces_of_withdrawals_with_comments_refund_their_own_or_wait_for_the_operator(
+    uow, chain, monitor, hot_wallet, settings
+):
+    """A memo is matched by the start the bounce carries back; the same memo twice to one address cannot
+    say which one came back, so that bounce is the operator's."""
+    user = funded_user(uow, chain, monitor, hot_wallet)
+    chain.bounce_destinations.add(DESTINATION)
+    chain.delay_bounces = True
+    long_memo = "x" + "Ж" * 20  # longer than the 28 bytes a bounce carries back, which end inside a letter
+    sent = []
+    for amount, memo in [("1", long_memo), ("2", "104857"), ("3", "104857")]:
+        sent.append(request(uow, user, settings, amount, comment=memo))
+        send(uow, chain, hot_wallet, settings)
+        settle(chain, monitor)
+    chain.release_bounces()
+    back = bounces(chain, hot_wallet)
+    assert settle(chain, monitor) == 3
+    assert row(uow, sent[0].id).failure == f"bounced back in chain tx {back[0].hash}"
+    assert [row(uow, w.id).status for w in sent] == ["refunded", "confirmed", "confirmed"]
+    assert sorted(review_queue(uow)) == sorted(tx.hash for tx in back[1:])
+    assert review_queue(uow)[back[1].hash].comment == "bounce of: 104857"
 
 
 def test_a_non_bounceable_address_is_sent_without_bounce(uow, chain, monitor, hot_wallet, settings):
