@@ -78,7 +78,7 @@ class ChainUnavailable(KryptonError):
 
 # Invoices, receipts, merchant API
 class InvoiceUnavailable(KryptonError):
-    """The invoice cannot take this payment. Codes: invoice_closed, lightning_invoice_expired, invoice_limit_reached,
+    """The invoice cannot take this payment. Codes: invoice_closed, invoice_expired, invoice_limit_reached,
     payment_amount_invalid, parts_invalid, invoice_is_test."""
 
     code = "invoice_closed"
