@@ -27,6 +27,7 @@ SCOPES = ("invoices:read", "invoices:write", "webhooks:write")
 # last_used_at is a hint for the merchant, not an audit log: write it at most once a minute per key.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 IN_PROGRESS = 0  # status_code of an idempotency record whose first request has not finished
+IDEMPOTENCY_KEEP = timedelta(hours=24)  # how long a key replays its first response (as Stripe's)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,9 @@ class StoredResponse:
     body: str
 
 
-def begin_idempotent(uow: UnitOfWork, user_id: int, key: str, request_hash: str) -> StoredResponse | None:
+def begin_idempotent(
+    uow: UnitOfWork, user_id: int, key: str, request_hash: str, *, now: datetime | None = None
+) -> StoredResponse | None:
     """Reserve `key` for this request (None: go ahead, then `finish_idempotent`), or the stored
     response of the first request with the same key and body. The unique (user, key) constraint
     decides between racing requests: exactly one reserves, the other replays or is told to wait."""
@@ -169,7 +172,12 @@ def begin_idempotent(uow: UnitOfWork, user_id: int, key: str, request_hash: str)
         with uow.transaction() as session:
             session.add(
                 ApiIdempotencyRecord(
-                    user_id=user_id, key=key, request_hash=request_hash, status_code=IN_PROGRESS, response_body=""
+                    user_id=user_id,
+                    key=key,
+                    request_hash=request_hash,
+                    status_code=IN_PROGRESS,
+                    response_body="",
+                    created_at=now or datetime.now(UTC),
                 )
             )
         return None
@@ -205,3 +213,12 @@ def abandon_idempotent(uow: UnitOfWork, user_id: int, key: str) -> None:
                 col(ApiIdempotencyRecord.status_code) == IN_PROGRESS,
             )
         )
+
+
+def prune_idempotency_records(uow: UnitOfWork, *, now: datetime) -> int:
+    """Forget keys older than IDEMPOTENCY_KEEP (a crashed request's reservation included)."""
+    with uow.transaction() as session:
+        result = session.execute(
+            delete(ApiIdempotencyRecord).where(col(ApiIdempotencyRecord.created_at) < now - IDEMPOTENCY_KEEP)
+        )
+        return result.rowcount or 0

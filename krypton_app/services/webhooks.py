@@ -126,6 +126,8 @@ def enqueue_event(
 ) -> str | None:
     """Write the outbox row in the caller's transaction, so the event exists iff the change does.
     Returns the event id (Krypton-Event-Id), or None when the invoice has no webhook URL."""
+    if type not in EVENT_TYPES:  # merchants dispatch on it: no event type they were not told about
+        raise ValueError(f"unknown webhook event type {type!r}")
     if not url:
         return None
     now = now or datetime.now(UTC)

@@ -14,6 +14,7 @@ from krypton_app.services.api_keys import (
     create_api_key,
     finish_idempotent,
     list_api_keys,
+    prune_idempotency_records,
     revoke_api_key,
 )
 
@@ -117,6 +118,18 @@ def test_idempotency_reserves_replays_and_conflicts_per_merchant(uow):
         begin_idempotent(uow, user_id, "k1", "hash-b")
     assert error.value.code == "idempotency_conflict"
     assert begin_idempotent(uow, other_id, "k1", "hash-b") is None  # keys belong to one merchant
+
+
+def test_keys_are_forgotten_after_24_hours(uow):
+    user_id = make_user(uow)
+    begin_idempotent(uow, user_id, "old", "hash-a", now=NOW)
+    finish_idempotent(uow, user_id, "old", StoredResponse(201, "{}"))
+    begin_idempotent(uow, user_id, "stuck", "hash-a", now=NOW)  # its request never finished
+    begin_idempotent(uow, user_id, "recent", "hash-a", now=NOW + timedelta(hours=20))
+    assert prune_idempotency_records(uow, now=NOW + timedelta(hours=24, seconds=1)) == 2
+    assert begin_idempotent(uow, user_id, "old", "hash-b") is None  # free again
+    with pytest.raises(IdempotencyConflict):
+        begin_idempotent(uow, user_id, "recent", "hash-a")
 
 
 def test_an_abandoned_key_can_be_used_again(uow):

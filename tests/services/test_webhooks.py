@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from krypton_app.domain.errors import Forbidden, InvalidState, NotFound
-from krypton_app.integration_workers import run_invoice_expiry
+from krypton_app.integration_workers import run_housekeeping
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSecret
 from krypton_app.models.users import User
@@ -81,6 +81,21 @@ def test_enqueue_writes_the_outbox_row_in_the_callers_transaction(uow):
         "test": True,
         "data": {"invoice": {"number": "INV2345"}},
     }
+
+
+def test_enqueue_refuses_an_event_type_merchants_were_not_told_about(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    with pytest.raises(ValueError), uow.transaction() as s:
+        enqueue_event(
+            s,
+            merchant_id=merchant_id,
+            invoice_id=invoice_id,
+            payment_id=None,
+            type="invoice.paid",
+            data={},
+            url="https://shop.example/hook",
+            is_test=False,
+        )
 
 
 def test_enqueue_without_url_writes_nothing_and_a_rollback_drops_the_event(uow):
@@ -425,7 +440,7 @@ def test_expiry_loop_expires_overdue_invoices_and_queues_the_event(uow):
     async def run():
         stop = asyncio.Event()
         loop = asyncio.create_task(
-            run_invoice_expiry(uow, stop=stop, poll_s=0.01, clock=lambda: NOW + timedelta(seconds=1))
+            run_housekeeping(uow, stop=stop, poll_s=0.01, clock=lambda: NOW + timedelta(seconds=1))
         )
         for _ in range(500):
             with uow.read() as s:
