@@ -4,13 +4,19 @@ import reflex as rx
 
 from krypton_app import pages
 from krypton_app.api.app import build_api
+from krypton_app.api.widget import widget_csp
+from krypton_app.integration_workers import webhook_worker
 from krypton_app.workers import chain_worker
 
 app = rx.App(
-    api_transformer=build_api(),
+    # Reflex applies these in order: the API is mounted around the app, then the CSP wrapper goes
+    # outside everything, so it also sees the compiled widget page served by Reflex's static mount.
+    api_transformer=[build_api(), widget_csp],
     style={"font_family": "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
 )
 for page in pages.ALL:
     app.add_page(page.component, route=page.route, title=page.title, on_load=page.on_load)
 # The chain monitor and the withdrawal sender: one leader across the app's workers.
 app.register_lifespan_task(chain_worker)
+# Webhook delivery and invoice expiry: claimed rows, safe in every worker process.
+app.register_lifespan_task(webhook_worker)

@@ -10,3 +10,29 @@ INVOICES = "/invoices"
 DEALS = "/deals"
 PROFILE = "/profile"
 OPERATOR = "/operator"
+PAY_INVOICE = "/pay/[number]"  # the step-by-step wizard (the invoice's helper link)
+DIRECT = "/i/[number]"  # the compact one-screen page (the invoice's direct link)
+PAYMENT = "/payment/[payment_id]"  # a payment's result: receipt, secrets, redirect
+INVOICE_DETAIL = "/invoices/[number]"
+VERIFY = "/verify"
+WIDGET_INVOICE = "/widget/invoice/[number]"  # iframe card: no login, no app shell
+TELEGRAM = "/tg"
+WIDGET_PREFIX = "/widget/invoice/"
+RECEIPT_KEY = "/.well-known/krypton-receipt-key"
+
+
+def pay_invoice(number: str) -> str:
+    return f"/pay/{number}"
+
+
+def invoice_detail(number: str) -> str:
+    return f"/invoices/{number}"
+
+
+def payment(payment_id: int | str) -> str:
+    return f"/payment/{payment_id}"
+
+
+def last_segment(path: str) -> str:
+    """`/pay/K7QX2M` -> `K7QX2M`: the dynamic part of a page route, read from the URL path."""
+    return path.rstrip("/").rsplit("/", 1)[-1]

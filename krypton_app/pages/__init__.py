@@ -1,7 +1,24 @@
-"""One module per page; `ALL` is what krypton_app.py adds to the app, in menu order."""
+"""One module per page; `ALL` is what krypton_app.py adds to the app, menu pages first."""
 
 from krypton_app.components.layout import Page
-from krypton_app.pages import buy, deals, history, invoices, landing, market, operator, pay, profile, wallet
+from krypton_app.pages import (
+    buy,
+    deals,
+    direct,
+    history,
+    invoice_detail,
+    invoices,
+    landing,
+    market,
+    operator,
+    pay,
+    payment,
+    profile,
+    telegram,
+    verify,
+    wallet,
+    widget,
+)
 
 ALL: tuple[Page, ...] = (
     landing.landing,
@@ -14,4 +31,12 @@ ALL: tuple[Page, ...] = (
     deals.deals,
     profile.profile,
     operator.operator,
+    # Reached by links, not by the menu.
+    pay.pay_invoice,
+    direct.direct,
+    payment.payment,
+    invoice_detail.invoice_detail,
+    verify.verify,
+    telegram.telegram,
+    widget.widget,
 )

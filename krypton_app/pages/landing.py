@@ -54,9 +54,7 @@ def hero() -> rx.Component:
                 letter_spacing="-0.03em",
                 line_height="1.05",
             ),
-            rx.text(
-                I18n.t["landing.subtitle"], size=rx.breakpoints(initial="3", md="4"), color_scheme="gray"
-            ),
+            rx.text(I18n.t["landing.subtitle"], size=rx.breakpoints(initial="3", md="4"), color_scheme="gray"),
             rx.hstack(
                 *(
                     rx.hstack(rx.icon(icon, size=16), rx.text(label, size="2", weight="medium"), spacing="1")

@@ -82,6 +82,9 @@ def app_server(tmp_path_factory) -> str:
         "KRYPTON_MONITOR_POLL_S": "0.5",
         # Demo logins get the operator console, so one test can pay a payout from the queue.
         "KRYPTON_DEMO_OPERATORS": "1",
+        # The invoice test's webhook receiver listens on 127.0.0.1; Telegram links need a bot name.
+        "KRYPTON_WEBHOOK_ALLOW_PRIVATE": "1",
+        "KRYPTON_TELEGRAM_BOT": "krypton_e2e_bot",
         "PATH": os.pathsep.join([str(BUN_BIN), str(BIN), os.environ["PATH"]]),
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_CHECK_LATEST_VERSION": "0",

@@ -163,7 +163,7 @@ def test_phone_layout(new_context, screenshots: Path):
     assert_fits_width(page)
     shoot(page, screenshots, "phone-profile")
 
-    for route in ("/pay", "/buy", "/market", "/invoices", "/deals"):
+    for route in ("/buy", "/market", "/deals"):
         page.goto(route)
         expect(page.get_by_test_id("not-built-badge")).to_be_visible()
         assert_fits_width(page)

@@ -1,0 +1,295 @@
+"""The "Developers" section of /invoices: REST API keys (the secret is shown once) and the webhook
+signing secret (revealed on request, rotated on request)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app.components.ui import card, card_title, copy_value, empty_note, status_chip
+from krypton_app.db import default_uow
+from krypton_app.domain.errors import KryptonError
+from krypton_app.i18n import error_key
+from krypton_app.services.api_keys import create_api_key, list_api_keys, revoke_api_key
+from krypton_app.services.webhooks import rotate_webhook_secret, webhook_secret
+from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.i18n import I18n
+from krypton_app.state.views import when
+
+SCOPES = ("invoices:read", "invoices:write", "webhooks:write")
+
+
+def _key_row(k) -> dict[str, str]:
+    scopes = k.scopes if isinstance(k.scopes, str) else " ".join(k.scopes)
+    return {
+        "id": str(k.id),
+        "name": k.name or "—",
+        "prefix": k.prefix,
+        "scopes": scopes,
+        "test": "1" if k.is_test else "",
+        "created": when(k.created_at),
+        "revoked": "1" if k.revoked_at else "",
+    }
+
+
+class DevelopersState(AuthState):
+    keys: list[dict[str, str]] = []
+    scopes: list[str] = list(SCOPES)
+    key_test: bool = False
+    key_error: str = ""
+    # The new key's secret while its dialog is open: it is never stored, so it cannot be shown again.
+    new_secret: str = ""
+    # The webhook signing secret while the merchant has it revealed.
+    revealed_secret: str = ""
+
+    def _load_keys(self, user_id: int) -> None:
+        self.keys = [_key_row(k) for k in list_api_keys(default_uow(), user_id)]
+
+    @rx.event
+    def load(self):
+        user_id = self._verified_user_id()
+        self.new_secret = ""
+        self.revealed_secret = ""
+        if user_id is not None:
+            self._load_keys(user_id)
+
+    @rx.event
+    def toggle_scope(self, scope: str, checked: bool):
+        if scope not in SCOPES:
+            return
+        chosen = [s for s in self.scopes if s != scope]
+        self.scopes = [s for s in SCOPES if s in chosen or (checked and s == scope)]
+
+    @rx.event
+    def set_key_test(self, value: bool):
+        self.key_test = bool(value)
+
+    @rx.event
+    def create_key(self, form_data: dict):
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return
+        try:
+            _view, secret = create_api_key(
+                default_uow(),
+                user_id,
+                name=str(form_data.get("key_name") or "").strip(),
+                scopes=list(self.scopes),
+                is_test=self.key_test,
+            )
+        except KryptonError as error:
+            self.key_error = error_key(error.code)
+            return
+        self.key_error = ""
+        self.new_secret = secret
+        self._load_keys(user_id)
+
+    @rx.event
+    def close_secret(self):
+        self.new_secret = ""
+
+    @rx.event
+    def revoke(self, key_id: str):
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return
+        try:
+            revoke_api_key(default_uow(), user_id, int(key_id))
+        except (KryptonError, ValueError) as error:
+            self.key_error = error_key(getattr(error, "code", "unexpected"))
+            return
+        self._load_keys(user_id)
+
+    @rx.event
+    def reveal_secret(self):
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return
+        self.revealed_secret = "" if self.revealed_secret else webhook_secret(default_uow(), user_id, settings=SETTINGS)
+
+    @rx.event
+    async def rotate_secret(self):
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return
+        self.revealed_secret = rotate_webhook_secret(default_uow(), user_id, settings=SETTINGS)
+        i18n = await self.get_state(I18n)
+        return rx.toast.success(i18n.t["dev.secret_rotated"])
+
+
+def key_item(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.hstack(
+                rx.text(row["name"], size="2", weight="bold"),
+                rx.code(row["prefix"], size="1", variant="soft"),
+                rx.cond(row["test"] != "", rx.badge("TEST", color_scheme="amber", size="1")),
+                rx.cond(row["revoked"] != "", status_chip(I18n.t["dev.revoked"], "gray")),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+            ),
+            rx.text(row["scopes"], size="1", color_scheme="gray"),
+            rx.text(row["created"], size="1", color_scheme="gray"),
+            spacing="1",
+            min_width="0",
+        ),
+        rx.spacer(),
+        rx.cond(
+            row["revoked"] == "",
+            rx.button(
+                I18n.t["dev.revoke"],
+                on_click=DevelopersState.revoke(row["id"]),
+                color_scheme="red",
+                variant="soft",
+                size="1",
+                data_testid="api-key-revoke",
+            ),
+        ),
+        width="100%",
+        wrap="wrap",
+        padding_y="10px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        data_testid="api-key-row",
+    )
+
+
+def secret_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(I18n.t["dev.new_key_title"]),
+            rx.dialog.description(I18n.t["dev.new_key_once"], size="2", color_scheme="gray"),
+            rx.box(
+                copy_value(
+                    I18n.t["dev.secret"],
+                    DevelopersState.new_secret,
+                    copied=I18n.t["common.copied"],
+                    copy_label=I18n.t["common.copy"],
+                    test_id="api-key-secret",
+                ),
+                margin_y="16px",
+            ),
+            rx.hstack(
+                rx.button(I18n.t["dev.done"], on_click=DevelopersState.close_secret, data_testid="api-key-done"),
+                justify="end",
+            ),
+        ),
+        open=DevelopersState.new_secret != "",
+    )
+
+
+def api_keys_panel() -> rx.Component:
+    return rx.vstack(
+        rx.text(I18n.t["dev.keys_intro"], size="2", color_scheme="gray"),
+        rx.form(
+            rx.vstack(
+                rx.input(id="key_name", name="key_name", placeholder=I18n.t["dev.key_name"], size="3", width="100%"),
+                rx.hstack(
+                    *(
+                        rx.checkbox(
+                            scope,
+                            checked=DevelopersState.scopes.contains(scope),
+                            on_change=lambda checked, s=scope: DevelopersState.toggle_scope(s, checked),
+                        )
+                        for scope in SCOPES
+                    ),
+                    rx.checkbox(
+                        I18n.t["dev.test_key"], checked=DevelopersState.key_test, on_change=DevelopersState.set_key_test
+                    ),
+                    spacing="4",
+                    wrap="wrap",
+                ),
+                rx.button(
+                    rx.icon("key-round", size=15), I18n.t["dev.create_key"], type="submit", data_testid="api-key-create"
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=DevelopersState.create_key,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        rx.cond(
+            DevelopersState.key_error != "", rx.text(I18n.t[DevelopersState.key_error], color_scheme="red", size="2")
+        ),
+        rx.cond(
+            DevelopersState.keys.length() > 0,
+            rx.vstack(rx.foreach(DevelopersState.keys, key_item), spacing="0", width="100%"),
+            empty_note(I18n.t["dev.no_keys"], "key-round"),
+        ),
+        secret_dialog(),
+        spacing="3",
+        width="100%",
+    )
+
+
+def webhook_secret_panel() -> rx.Component:
+    return rx.vstack(
+        rx.text(I18n.t["dev.webhook_intro"], size="2", color_scheme="gray"),
+        rx.cond(
+            DevelopersState.revealed_secret != "",
+            copy_value(
+                I18n.t["dev.webhook_secret"],
+                DevelopersState.revealed_secret,
+                copied=I18n.t["common.copied"],
+                copy_label=I18n.t["common.copy"],
+                test_id="webhook-secret",
+            ),
+        ),
+        rx.hstack(
+            rx.button(
+                rx.cond(DevelopersState.revealed_secret != "", I18n.t["dev.hide"], I18n.t["dev.reveal"]),
+                on_click=DevelopersState.reveal_secret,
+                variant="soft",
+                data_testid="webhook-secret-reveal",
+            ),
+            rx.alert_dialog.root(
+                rx.alert_dialog.trigger(
+                    rx.button(
+                        I18n.t["dev.rotate"], variant="soft", color_scheme="red", data_testid="webhook-secret-rotate"
+                    )
+                ),
+                rx.alert_dialog.content(
+                    rx.alert_dialog.title(I18n.t["dev.rotate"]),
+                    rx.alert_dialog.description(I18n.t["dev.rotate_warning"]),
+                    rx.hstack(
+                        rx.alert_dialog.cancel(rx.button(I18n.t["common.cancel"], variant="soft", color_scheme="gray")),
+                        rx.alert_dialog.action(
+                            rx.button(I18n.t["dev.rotate"], color_scheme="red", on_click=DevelopersState.rotate_secret)
+                        ),
+                        spacing="3",
+                        justify="end",
+                        margin_top="16px",
+                    ),
+                ),
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def developers_card() -> rx.Component:
+    return card(
+        card_title("code-xml", I18n.t["dev.title"], color="cyan"),
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger(I18n.t["dev.tab.keys"], value="keys"),
+                rx.tabs.trigger(I18n.t["dev.tab.webhooks"], value="webhooks", data_testid="dev-tab-webhooks"),
+            ),
+            rx.tabs.content(rx.box(api_keys_panel(), padding_top="14px"), value="keys"),
+            rx.tabs.content(rx.box(webhook_secret_panel(), padding_top="14px"), value="webhooks"),
+            default_value="keys",
+            width="100%",
+        ),
+        rx.text(
+            I18n.t["dev.docs"],
+            " ",
+            rx.link("/api/v1/openapi.json", href="/api/v1/openapi.json", is_external=True),
+            size="2",
+            color_scheme="gray",
+            margin_top="12px",
+        ),
+        data_testid="developers",
+    )

@@ -1,0 +1,59 @@
+"""/i/[number]: the invoice's direct link. One screen: what is asked, and one button that pays it from
+the balance in a single part. The wizard (/pay/[number]) is the helper link for anything more."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.components.layout import template
+from krypton_app.components.ui import card, loading_note
+from krypton_app.pages.pay import PayState, amount_input, invoice_card, refusal
+from krypton_app.state.i18n import I18n
+
+
+def direct_content() -> rx.Component:
+    return rx.vstack(
+        invoice_card(),
+        rx.cond(
+            PayState.unavailable != "",
+            refusal(),
+            card(
+                rx.vstack(
+                    rx.cond(PayState.floating, amount_input()),
+                    rx.cond(
+                        ~PayState.floating & PayState.field_errors.contains("amount"),
+                        rx.text(I18n.t[PayState.field_errors["amount"]], color_scheme="red", size="2"),
+                    ),
+                    rx.button(
+                        rx.icon("wallet", size=16),
+                        I18n.t["direct.pay"],
+                        on_click=PayState.pay_now,
+                        size="3",
+                        width="100%",
+                        data_testid="direct-pay",
+                    ),
+                    rx.link(
+                        I18n.t["direct.more_options"],
+                        href=routes.pay_invoice("") + PayState.invoice["number"],
+                        size="2",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+            ),
+        ),
+        spacing="4",
+        width="100%",
+        max_width="520px",
+        margin_x="auto",
+    )
+
+
+@template(route=routes.DIRECT, title="Pay", on_load=[PayState.load])
+def direct() -> rx.Component:
+    return rx.cond(
+        PayState.error != "",
+        rx.box(refusal(), max_width="520px", margin_x="auto", width="100%"),
+        rx.cond(PayState.invoice.length() > 0, direct_content(), loading_note(I18n.t["pay.loading"])),
+    )

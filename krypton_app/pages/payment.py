@@ -1,0 +1,288 @@
+"""/payment/[payment_id]: a payment's result for its payer (or its merchant): the parts, the signed
+receipt with a link to /verify, the secrets the merchant's webhook answered with, the redirect back to
+the shop, and cancel while it is incomplete.
+
+Until the merchant's secrets arrive the page says "waiting for the seller" and a background task (one
+per tab, as in state/live.py) reloads the payment until they do, the tab leaves, or it gives up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.components.layout import template
+from krypton_app.components.ui import card, card_title, copy_value, form_error, loading_note, page_heading, status_chip
+from krypton_app.db import default_uow
+from krypton_app.domain.errors import KryptonError
+from krypton_app.i18n import error_key
+from krypton_app.services.payments import PaymentView, cancel_payment, get_payment, request_receipt
+from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.i18n import I18n
+from krypton_app.state.invoice_views import part_row, payment_row
+from krypton_app.state.live import _tab_connected
+
+POLL_S = 1.5
+# A merchant that has not answered in ten minutes is retried by the webhook worker for hours; the page
+# stops polling and says to come back later instead of polling for that long.
+POLL_FOR_S = 600
+
+
+def _read(viewer_id: int, payment_id: int) -> PaymentView:
+    return get_payment(default_uow(), viewer_id, payment_id, settings=SETTINGS)
+
+
+class PaymentState(AuthState):
+    payment: dict[str, str] = {}
+    parts: list[dict[str, str]] = []
+    # Delivered by the merchant for this payer: shown to them, as the goods they paid for.
+    secrets: list[str] = []
+    waiting: bool = False
+    verify_url: str = ""
+    error: str = ""
+    action_error: str = ""
+
+    _payment_id: int = 0
+    _polling: bool = False
+
+    def _show(self, view: PaymentView) -> None:
+        self._payment_id = view.id
+        self.payment = payment_row(view)
+        self.parts = [part_row(p, view.decimals, view.asset) for p in view.parts]
+        self.secrets = list(view.secrets or ())
+        self.waiting = bool(view.waiting_for_secrets)
+        self.verify_url = (
+            f"{routes.VERIFY}?{urlencode({'token': view.receipt, 'invoice': view.invoice_number})}"
+            if view.receipt
+            else ""
+        )
+
+    @rx.event
+    def load(self):
+        self.error = ""
+        self.action_error = ""
+        self.payment = {}
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return None
+        try:
+            payment_id = int(routes.last_segment(self.router.url.path))
+            view = _read(user_id, payment_id)
+        except (KryptonError, ValueError) as error:
+            self.error = error_key(getattr(error, "code", "not_found"))
+            return None
+        self._show(view)
+        if self.waiting and not self._polling:
+            self._polling = True
+            return PaymentState.wait_for_secrets
+        return None
+
+    def _still_watching(self, payment_id: int) -> int | None:
+        path = self.router.url.path.rstrip("/")
+        if path != routes.payment(payment_id) or not _tab_connected(self.router.session.client_token):
+            return None
+        return self._verified_user_id()
+
+    @rx.event(background=True)
+    async def wait_for_secrets(self):
+        started = time.monotonic()
+        async with self:
+            payment_id = self._payment_id
+        while time.monotonic() - started < POLL_FOR_S:
+            await asyncio.sleep(POLL_S)
+            async with self:
+                user_id = self._still_watching(payment_id)
+                if user_id is None or not self.waiting:
+                    self._polling = False
+                    return
+            view = await asyncio.to_thread(_read, user_id, payment_id)
+            async with self:
+                self._show(view)
+                if not self.waiting:
+                    self._polling = False
+                    return
+        async with self:
+            self._polling = False
+
+    @rx.event
+    def cancel(self):
+        user_id = self._verified_user_id()
+        if user_id is None or not self._payment_id:
+            return
+        try:
+            view = cancel_payment(default_uow(), user_id, self._payment_id, now=datetime.now(UTC))
+        except KryptonError as error:
+            self.action_error = error_key(error.code)
+            return
+        self.action_error = ""
+        self._show(view)
+
+    @rx.event
+    def ask_receipt(self):
+        """Private invoices: the payer asks for a receipt (public ones always get one)."""
+        user_id = self._verified_user_id()
+        if user_id is None or not self._payment_id:
+            return
+        try:
+            view = request_receipt(default_uow(), user_id, self._payment_id, settings=SETTINGS)
+        except KryptonError as error:
+            self.action_error = error_key(error.code)
+            return
+        self._show(view)
+
+
+def secrets_card() -> rx.Component:
+    return card(
+        card_title("key-round", I18n.t["result.secrets"], color="green"),
+        rx.cond(
+            PaymentState.secrets.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    PaymentState.secrets,
+                    lambda secret: copy_value(
+                        "",
+                        secret,
+                        copied=I18n.t["common.copied"],
+                        copy_label=I18n.t["common.copy"],
+                        test_id="result-secret",
+                    ),
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.spinner(),
+                rx.text(I18n.t["result.waiting"], size="2", color_scheme="gray"),
+                spacing="2",
+                align="center",
+                data_testid="result-waiting",
+            ),
+        ),
+        data_testid="result-secrets",
+    )
+
+
+def receipt_card() -> rx.Component:
+    return card(
+        card_title("receipt-text", I18n.t["result.receipt"]),
+        rx.cond(
+            PaymentState.payment["receipt"] != "",
+            rx.vstack(
+                copy_value(
+                    I18n.t["result.receipt_token"],
+                    PaymentState.payment["receipt"],
+                    copied=I18n.t["common.copied"],
+                    copy_label=I18n.t["common.copy"],
+                    test_id="result-receipt",
+                ),
+                rx.link(
+                    rx.button(rx.icon("shield-check", size=15), I18n.t["result.verify"], variant="soft"),
+                    href=PaymentState.verify_url,
+                    data_testid="result-verify",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            rx.vstack(
+                rx.text(I18n.t["result.no_receipt"], size="2", color_scheme="gray"),
+                rx.button(I18n.t["result.ask_receipt"], on_click=PaymentState.ask_receipt, variant="soft"),
+                spacing="2",
+            ),
+        ),
+        data_testid="result-receipt-card",
+    )
+
+
+def part_line(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(I18n.t["pay.part"], " ", row["position"], size="2", weight="medium"),
+        rx.text(row["amount"], size="2"),
+        rx.spacer(),
+        status_chip(I18n.t[row["status_key"]], row["status_color"], data_testid="part-status"),
+        width="100%",
+        padding_y="6px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def result() -> rx.Component:
+    p = PaymentState.payment
+    completed = p["status"] == "completed"
+    return rx.vstack(
+        card(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon(
+                        rx.cond(completed, "circle-check", "circle-dashed"),
+                        size=28,
+                        color=rx.cond(completed, rx.color("green", 10), rx.color("amber", 10)),
+                    ),
+                    rx.heading(
+                        rx.cond(completed, I18n.t["result.paid"], I18n.t[p["status_key"]]),
+                        size="6",
+                        data_testid="result-status",
+                    ),
+                    rx.spacer(),
+                    rx.cond(
+                        p["test"] != "",
+                        rx.badge("TEST", color_scheme="amber", variant="solid", data_testid="test-mark"),
+                    ),
+                    align="center",
+                    width="100%",
+                ),
+                rx.text(p["invoice_title"], " · ", p["merchant"], size="3", color_scheme="gray"),
+                rx.text(p["amount"], size="8", weight="bold", data_testid="result-amount"),
+                rx.cond(p["fiat_rate"] != "", rx.text(p["fiat_rate"], size="1", color_scheme="gray")),
+                rx.vstack(rx.foreach(PaymentState.parts, part_line), spacing="0", width="100%"),
+                rx.hstack(
+                    rx.cond(
+                        p["redirect_url"] != "",
+                        rx.link(
+                            rx.button(I18n.t["result.back_to_shop"], rx.icon("external-link", size=15)),
+                            href=p["redirect_url"],
+                            data_testid="result-redirect",
+                        ),
+                    ),
+                    rx.cond(
+                        p["cancellable"] != "",
+                        rx.button(
+                            I18n.t["pay.cancel"],
+                            on_click=PaymentState.cancel,
+                            color_scheme="red",
+                            variant="soft",
+                            data_testid="result-cancel",
+                        ),
+                    ),
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            data_testid="result-card",
+        ),
+        rx.cond(PaymentState.action_error != "", form_error(I18n.t[PaymentState.action_error])),
+        rx.cond(completed & (PaymentState.waiting | (PaymentState.secrets.length() > 0)), secrets_card()),
+        rx.cond(completed, receipt_card()),
+        spacing="4",
+        width="100%",
+        max_width="720px",
+    )
+
+
+@template(route=routes.PAYMENT, title="Payment", on_load=[PaymentState.load])
+def payment() -> rx.Component:
+    return rx.vstack(
+        page_heading(I18n.t["result.title"]),
+        rx.cond(
+            PaymentState.error != "",
+            form_error(I18n.t[PaymentState.error], data_testid="result-error"),
+            rx.cond(PaymentState.payment.length() > 0, result(), loading_note(I18n.t["pay.loading"])),
+        ),
+        width="100%",
+    )

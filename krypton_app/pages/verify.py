@@ -1,0 +1,131 @@
+"""/verify: anyone checks a receipt token (its Ed25519 signature, and optionally its invoice) and reads it."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.components.layout import template
+from krypton_app.components.ui import card, card_title, form_error, page_heading
+from krypton_app.domain.errors import KryptonError
+from krypton_app.i18n import error_key
+from krypton_app.services.receipts import receipt_public_key, verify_receipt
+from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.i18n import I18n
+from krypton_app.state.invoice_views import receipt_lines
+
+_PUBLIC_KEY = receipt_public_key(SETTINGS)
+
+
+class VerifyState(AuthState):
+    token: str = ""
+    invoice_number: str = ""
+    lines: list[dict[str, str]] = []
+    error: str = ""
+
+    def _check(self) -> None:
+        self.lines = []
+        self.error = ""
+        if not self.token.strip():
+            return
+        try:
+            receipt = verify_receipt(
+                self.token.strip(), public_key=_PUBLIC_KEY, invoice_number=self.invoice_number.strip() or None
+            )
+        except KryptonError as error:
+            self.error = error_key(error.code)
+            return
+        self.lines = receipt_lines(receipt)
+
+    @rx.event
+    def load(self):
+        """`/verify?token=…&invoice=…`: the result page links here with the token filled in."""
+        params = self.router.url.query_parameters
+        self.token = params.get("token", "")
+        self.invoice_number = params.get("invoice", "")
+        self._check()
+
+    @rx.event
+    def verify(self, form_data: dict):
+        self.token = str(form_data.get("token") or "")
+        self.invoice_number = str(form_data.get("invoice") or "")
+        self._check()
+
+
+def result_line(line: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(I18n.t[line["label_key"]], size="2", color_scheme="gray", white_space="nowrap"),
+        rx.text(line["value"], size="2", weight="medium", text_align="right", style={"word_break": "break-all"}),
+        justify="between",
+        spacing="4",
+        width="100%",
+        padding_y="6px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+@template(route=routes.VERIFY, title="Verify a receipt", protected=False, on_load=[VerifyState.load])
+def verify() -> rx.Component:
+    return rx.vstack(
+        page_heading(I18n.t["verify.title"], I18n.t["verify.subtitle"]),
+        card(
+            rx.form(
+                rx.vstack(
+                    rx.text(I18n.t["verify.token"], size="2", weight="medium"),
+                    rx.text_area(
+                        name="token",
+                        id="receipt_token",
+                        default_value=VerifyState.token,
+                        placeholder="kr1.…",
+                        rows="4",
+                        width="100%",
+                        style={"font_family": "var(--code-font-family)", "word_break": "break-all"},
+                    ),
+                    rx.text(I18n.t["verify.invoice"], size="2", weight="medium"),
+                    rx.input(
+                        name="invoice",
+                        id="receipt_invoice",
+                        default_value=VerifyState.invoice_number,
+                        placeholder=I18n.t["verify.invoice_placeholder"],
+                        size="3",
+                        width="100%",
+                    ),
+                    rx.button(
+                        rx.icon("shield-check", size=16),
+                        I18n.t["verify.check"],
+                        type="submit",
+                        size="3",
+                        data_testid="verify-submit",
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+                on_submit=VerifyState.verify,
+                reset_on_submit=False,
+                width="100%",
+            ),
+            max_width="760px",
+        ),
+        rx.cond(
+            VerifyState.error != "",
+            form_error(I18n.t[VerifyState.error], data_testid="verify-error", max_width="760px"),
+        ),
+        rx.cond(
+            VerifyState.lines.length() > 0,
+            card(
+                card_title("badge-check", I18n.t["verify.valid"], color="green"),
+                rx.vstack(rx.foreach(VerifyState.lines, result_line), spacing="0", width="100%"),
+                max_width="760px",
+                data_testid="verify-result",
+            ),
+        ),
+        rx.text(
+            I18n.t["verify.offline"],
+            " ",
+            rx.link(routes.RECEIPT_KEY, href=routes.RECEIPT_KEY, is_external=True, data_testid="receipt-key-link"),
+            size="2",
+            color_scheme="gray",
+        ),
+        spacing="4",
+        width="100%",
+    )

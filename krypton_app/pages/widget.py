@@ -1,0 +1,238 @@
+"""/widget/invoice/[number]?parts=&currency=&amount= : the invoice card a shop puts in an iframe.
+
+No login and no app shell. Every value the payer changes (and the first ones, on load) goes to the
+parent page as `{type: "krypton:invoice", number, parts, currency, amount}` with postMessage; "Go to
+payment" opens the wizard in a new tab, out of the frame. Who may frame it is decided by the
+Content-Security-Policy that krypton_app/api/widget.py puts on this page's response.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_UP, Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.components.layout import Page
+from krypton_app.components.ui import card
+from krypton_app.db import default_uow
+from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.money import format_amount
+from krypton_app.i18n import error_key
+from krypton_app.services.invoices import get_invoice
+from krypton_app.services.rates import rate_provider_from_settings
+from krypton_app.settings import get_settings
+from krypton_app.state.i18n import I18n
+from krypton_app.state.invoice_views import invoice_row
+
+SETTINGS = get_settings()
+# What a payer may see the price in, beside the invoice's own asset.
+DISPLAY_FIAT = ("USD", "EUR", "RUB")
+
+_rates = rate_provider_from_settings(SETTINGS)
+
+
+def _int(text: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        return default
+    return min(max(value, low), high)
+
+
+def _amount(text: str) -> str:
+    """A payer-typed amount kept as text; "" when it is not a plain positive number."""
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, AttributeError):
+        return ""
+    return text.strip() if value.is_finite() and value > 0 else ""
+
+
+class WidgetState(rx.State):
+    invoice: dict[str, str] = {}
+    error: str = ""
+    parts: int = 1
+    max_parts: int = 1
+    currency: str = ""
+    currencies: list[str] = []
+    amount: str = ""
+    floating: bool = False
+    converted: str = ""
+
+    _asset_amount: str = ""
+
+    def _convert(self) -> None:
+        """`≈ 52.00 USD`: the price in the chosen currency, for information (the payment is in the asset)."""
+        self.converted = ""
+        asset = self.invoice.get("asset", "")
+        base_amount = self.amount if self.floating else self._asset_amount
+        if not base_amount or self.currency in ("", asset):
+            return
+        try:
+            value = Decimal(base_amount) * _rates.rate(asset, self.currency)
+        except (KryptonError, InvalidOperation):
+            return
+        self.converted = f"≈ {value.quantize(Decimal('0.01'), rounding=ROUND_UP):,} {self.currency}"
+
+    def _message(self):
+        """The values out to the shop's page; the message carries nothing private, hence target "*"."""
+        message = {
+            "type": "krypton:invoice",
+            "number": self.invoice.get("number", ""),
+            "parts": self.parts,
+            "currency": self.currency,
+            "amount": self.amount if self.floating else self._asset_amount,
+        }
+        return rx.call_script(f"window.parent && window.parent.postMessage({json.dumps(message)}, '*')")
+
+    @rx.event
+    def load(self):
+        number = routes.last_segment(self.router.url.path)
+        self.error = ""
+        try:
+            view = get_invoice(default_uow(), None, number)
+        except KryptonError as error:
+            self.invoice = {}
+            self.error = error_key(error.code)
+            return None
+        params = self.router.url.query_parameters
+        self.invoice = invoice_row(view)
+        self.max_parts = view.max_parts
+        self.parts = _int(params.get("parts", "1"), 1, 1, view.max_parts)
+        self.currencies = [view.asset, *(c for c in DISPLAY_FIAT if c != view.asset)]
+        currency = params.get("currency", "").upper()
+        self.currency = currency if currency in self.currencies else view.asset
+        self.floating = view.kind == "floating"
+        self.amount = _amount(params.get("amount", "")) if self.floating else ""
+        self._asset_amount = format_amount(view.amount, view.decimals) if view.amount is not None else ""
+        self._convert()
+        return self._message()
+
+    @rx.event
+    def set_parts(self, value: str):
+        self.parts = _int(value, self.parts, 1, self.max_parts)
+        return self._message()
+
+    @rx.event
+    def set_currency(self, value: str):
+        if value in self.currencies:
+            self.currency = value
+        self._convert()
+        return self._message()
+
+    @rx.event
+    def set_amount(self, value: str):
+        self.amount = _amount(value)
+        self._convert()
+        return self._message()
+
+    @rx.var
+    def payment_url(self) -> str:
+        """The wizard with the payer's choices, opened outside the frame."""
+        if not self.invoice:
+            return ""
+        query = {"parts": self.parts}
+        if self.floating and self.amount:
+            query["amount"] = self.amount
+        return f"{self.invoice['helper_url']}?{urlencode(query)}"
+
+
+def _label(key: str) -> rx.Component:
+    return rx.text(I18n.t[key], size="1", weight="medium", color_scheme="gray")
+
+
+def widget_card() -> rx.Component:
+    inv = WidgetState.invoice
+    return card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(inv["merchant"], size="2", color_scheme="gray"),
+                rx.spacer(),
+                rx.cond(
+                    inv["test"] != "", rx.badge("TEST", color_scheme="amber", variant="solid", data_testid="test-mark")
+                ),
+                rx.code(inv["number"], size="1", variant="soft"),
+                width="100%",
+                align="center",
+            ),
+            rx.heading(inv["title"], size="5", weight="bold"),
+            rx.cond(
+                WidgetState.floating,
+                rx.vstack(
+                    _label("widget.amount"),
+                    rx.input(
+                        default_value=WidgetState.amount,
+                        on_blur=WidgetState.set_amount,
+                        placeholder="0.00",
+                        input_mode="decimal",
+                        width="100%",
+                        data_testid="widget-amount",
+                    ),
+                    spacing="1",
+                    width="100%",
+                ),
+                rx.text(inv["amount"], size="7", weight="bold", data_testid="widget-price"),
+            ),
+            rx.cond(WidgetState.converted != "", rx.text(WidgetState.converted, size="2", color_scheme="gray")),
+            rx.grid(
+                rx.vstack(
+                    _label("widget.parts"),
+                    rx.input(
+                        type="number",
+                        min=1,
+                        max=WidgetState.max_parts,
+                        value=WidgetState.parts.to_string(),
+                        on_change=WidgetState.set_parts,
+                        width="100%",
+                        data_testid="widget-parts",
+                    ),
+                    spacing="1",
+                ),
+                rx.vstack(
+                    _label("widget.currency"),
+                    rx.select(
+                        WidgetState.currencies,
+                        value=WidgetState.currency,
+                        on_change=WidgetState.set_currency,
+                        width="100%",
+                        data_testid="widget-currency",
+                    ),
+                    spacing="1",
+                ),
+                columns="2",
+                spacing="3",
+                width="100%",
+            ),
+            rx.link(
+                rx.button(I18n.t["widget.go"], rx.icon("external-link", size=15), size="3", width="100%"),
+                href=WidgetState.payment_url,
+                is_external=True,
+                width="100%",
+                data_testid="widget-go",
+            ),
+            rx.text(I18n.t["widget.powered"], size="1", color_scheme="gray", align="center", width="100%"),
+            spacing="3",
+            width="100%",
+        ),
+        padding="16px",
+    )
+
+
+def widget_page() -> rx.Component:
+    return rx.box(
+        rx.cond(
+            WidgetState.error != "",
+            card(rx.text(I18n.t[WidgetState.error], data_testid="widget-error"), padding="16px"),
+            rx.cond(WidgetState.invoice.length() > 0, widget_card(), rx.center(rx.spinner(), padding="24px")),
+        ),
+        padding="8px",
+        max_width="420px",
+        margin_x="auto",
+        data_testid="widget",
+    )
+
+
+widget = Page(component=widget_page, route=routes.WIDGET_INVOICE, title="Krypton", on_load=[WidgetState.load])
