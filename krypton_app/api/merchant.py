@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ from krypton_app.settings import Settings, get_settings
 PREFIX = "/api/v1"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,200}$"  # visible ASCII: what fits the column and any header
+MAX_BODY_BYTES = 64 * 1024
 MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: a larger one would be a database error, not a 404
 AMOUNT_PATTERN = r"^[0-9]{1,30}(\.[0-9]{1,18})?$"  # decimal text: money never travels as a float
 
@@ -195,7 +197,7 @@ class PaymentList(BaseModel):
     items: list[Payment]
 
 
-class TestEvent(BaseModel):
+class QueuedEvent(BaseModel):
     event_id: str
 
 
@@ -417,19 +419,19 @@ def _list_deliveries(call: Call) -> tuple[int, BaseModel]:
 def _send_test_event(call: Call) -> tuple[int, BaseModel]:
     number = call.body.invoice
     event_id = webhooks.send_test_event(call.uow, call.principal.user_id, number, settings=call.settings, now=call.now)
-    return 202, TestEvent(event_id=event_id)
+    return 202, QueuedEvent(event_id=event_id)
 
 
 def _redeliver(call: Call) -> tuple[int, BaseModel]:
     text = call.path["delivery_id"]
-    if not text.isdigit() or not 0 < int(text) <= MAX_ROW_ID:  # anything else cannot be a row id
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ROW_ID:  # anything else cannot be a row id
         raise NotFound()
     event_row_id = int(text)
     try:
         event_id = webhooks.redeliver(call.uow, call.principal.user_id, event_row_id, now=call.now)
     except Forbidden:
         raise NotFound() from None  # another merchant's event does not exist for this one
-    return 202, TestEvent(event_id=event_id)
+    return 202, QueuedEvent(event_id=event_id)
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -497,7 +499,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "Queue a webhook.test event to an invoice's webhook_url",
         "webhooks:write",
         _send_test_event,
-        {202: ("Queued", TestEvent)},
+        {202: ("Queued", QueuedEvent)},
         body=TestEventCreate,
     ),
     Operation(
@@ -507,7 +509,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "Deliver an event once more, with the same event id and body",
         "webhooks:write",
         _redeliver,
-        {202: ("Queued", TestEvent)},
+        {202: ("Queued", QueuedEvent)},
     ),
 )
 
@@ -551,6 +553,16 @@ def _parse(model: type[BaseModel], data: Any) -> BaseModel:
         raise RequestInvalid(field=_field_of(error)) from None
 
 
+async def _read_body(request: Request) -> bytes:
+    # Read at most MAX_BODY_BYTES: an invoice is a few KB, and memory is not the client's to spend.
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise RequestInvalid(field="body")
+    return body
+
+
 def _json_body(raw: bytes) -> Any:
     try:
         return json.loads(raw) if raw else {}
@@ -576,13 +588,13 @@ def endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
             raw_body: Any = None
             body = None
             if operation.method == "POST":
-                raw_body = _json_body(await request.body())
+                raw_body = _json_body(await _read_body(request))
                 if operation.body is not None:
                     if not isinstance(raw_body, dict):
                         raise RequestInvalid(field="body")
                     body = _parse(operation.body, raw_body)
                 key = request.headers.get(IDEMPOTENCY_HEADER, "")
-                if not key or len(key) > 200 or not key.isascii() or not key.isprintable() or " " in key:
+                if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
                     raise RequestInvalid(field=IDEMPOTENCY_HEADER)
         except KryptonError as error:
             headers = {"WWW-Authenticate": "Bearer"} if _status_of(error) == 401 else {}

@@ -147,6 +147,12 @@ def test_malformed_json_is_400(shop):
     assert response.status_code == 400 and response.json()["error"]["field"] == "body"
 
 
+def test_oversized_bodies_are_refused(shop):
+    huge = {**INVOICE, "description": "x" * 70_000}
+    response = shop.post("/invoices", huge)
+    assert response.status_code == 400 and response.json()["error"]["field"] == "body"
+
+
 def test_business_rules_are_422_with_their_code(shop):
     response = shop.post("/invoices", {**INVOICE, "kind": "fixed", "amount": None})
     assert response.status_code == 422 and error_of(response) == "invoice_amount_required"
@@ -300,6 +306,7 @@ def test_test_webhook_errors(uow, shop):
         f"/webhook-deliveries/{delivery['id']}/redeliver",
         "/webhook-deliveries/999999/redeliver",
         "/webhook-deliveries/abc/redeliver",
+        "/webhook-deliveries/%C2%B2/redeliver",  # "²" is a digit to str.isdigit, not to int()
         f"/webhook-deliveries/{2**31}/redeliver",
     ):
         assert other.post(path).status_code == 404
