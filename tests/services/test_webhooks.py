@@ -1,7 +1,9 @@
 import asyncio
 import json
 import socket
+import threading
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -13,6 +15,8 @@ from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSecret
 from krypton_app.models.users import User
 from krypton_app.services.crypto import unseal
+from krypton_app.services.invoices import InvoiceDraft, create_invoice
+from krypton_app.services.payments import get_payment, simulate_test_payment
 from krypton_app.services.webhooks import (
     deliver_due,
     enqueue_event,
@@ -454,3 +458,76 @@ def test_expiry_loop_expires_overdue_invoices_and_queues_the_event(uow):
     with uow.read() as s:
         assert s.get(Invoice, invoice_id).status == "expired"
     assert [e.type for e in list_deliveries(uow, merchant_id, "INV2345")] == ["invoice.expired"]
+
+
+# --- with the real payment flow and a real HTTP receiver -------------------------------------------
+
+
+def test_a_completed_payment_reaches_the_merchant_and_its_secrets_reach_the_payer_view(uow):
+    merchant_id, _ = make_merchant_invoice(uow, webhook_url=None)
+    draft = InvoiceDraft(
+        kind="fixed", title="VPN", asset="TON", amount="2", webhook_url="https://shop.example/hook", is_test=True
+    )
+    invoice, _ = create_invoice(uow, merchant_id, draft, settings=SETTINGS, now=NOW)
+    payment = simulate_test_payment(uow, merchant_id, invoice.number, amount=None, settings=SETTINGS, now=NOW)
+    assert payment.waiting_for_secrets and payment.secrets is None
+
+    receiver = Receiver((200, {"secrets": ["VPN-KEY-42"]}))
+    assert deliver(uow, receiver, NOW) == 1
+    body = json.loads(receiver.requests[0].content)
+    assert (body["type"], body["test"], body["data"]["invoice"], body["data"]["amount"]) == (
+        "invoice.payment_completed",
+        True,
+        invoice.number,
+        "2",
+    )
+    shown = get_payment(uow, merchant_id, payment.id, settings=SETTINGS)
+    assert shown.secrets == ("VPN-KEY-42",) and not shown.waiting_for_secrets
+
+
+def test_delivery_over_real_http_to_a_local_receiver(uow):
+    seen = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's naming
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append((dict(self.headers), body))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"ok": true}')
+
+        def log_message(self, *_args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        merchant_id, invoice_id = make_merchant_invoice(uow)
+        with uow.transaction() as s:
+            event_id = enqueue_event(
+                s,
+                merchant_id=merchant_id,
+                invoice_id=invoice_id,
+                payment_id=None,
+                type="invoice.closed",
+                data={"invoice": "INV2345"},
+                url=f"http://127.0.0.1:{server.server_port}/hook",
+                is_test=False,
+                now=NOW,
+            )
+
+        async def run():
+            async with httpx.AsyncClient() as client:
+                return await deliver_due(uow, settings=SETTINGS, client=client, now=NOW)
+
+        assert asyncio.run(run()) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    [(headers, body)] = seen
+    assert headers["Krypton-Event-Id"] == event_id
+    secret = webhook_secret(uow, merchant_id, settings=SETTINGS)
+    assert verify_signature(secret, headers["Krypton-Signature"], body, now=NOW.timestamp())
+    [log] = list_deliveries(uow, merchant_id, "INV2345")
+    assert log.attempts_log[0].status_code == 200 and log.attempts_log[0].response_excerpt == '{"ok": true}'
