@@ -203,9 +203,10 @@ class QueuedEvent(BaseModel):
 
 class DeliveryAttempt(BaseModel):
     attempt: int
-    status_code: int | None
+    status_code: int | None = Field(description="your endpoint's answer; null when no answer came")
     response_ms: int | None
-    error: str | None
+    response_excerpt: str | None = Field(description="the start of your answer")
+    error: str | None = Field(description="network error, refused address or refused secrets")
     created_at: datetime
 
 
@@ -327,6 +328,7 @@ def delivery_json(view: webhooks.DeliveryView) -> WebhookDelivery:
                 attempt=a.attempt,
                 status_code=a.status_code,
                 response_ms=a.response_ms,
+                response_excerpt=a.response_excerpt,
                 error=a.error,
                 created_at=a.created_at,
             )
