@@ -159,14 +159,14 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 def verify_signature(secret: str, header: str | None, body: bytes, *, now: float, tolerance_s: int = 300) -> bool:
     """Whether `header` signs `body` with `secret` within `tolerance_s` of `now` (replay window).
-    Several v1 values are accepted so that a secret rotation can sign with both keys."""
+    Any of several v1 values may match (room for signing with two secrets during a rotation)."""
     if not header:
         return False
     timestamp: int | None = None
     candidates: list[str] = []
     for item in header.split(","):
         key, _, value = item.strip().partition("=")
-        if key == "t" and value.isdigit():
+        if key == "t" and value.isascii() and value.isdigit():  # "²" is a digit to isdigit, not to int
             timestamp = int(value)
         elif key == "v1":
             candidates.append(value)

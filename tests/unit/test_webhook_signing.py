@@ -38,6 +38,7 @@ def test_verify_accepts_the_signature_within_tolerance_only():
         lambda h, b: ("", b),
         lambda h, b: ("v1=" + h.rpartition("v1=")[2], b),  # no timestamp
         lambda h, b: (h.rpartition(",")[0], b),  # no digest
+        lambda h, b: (h.replace("t=1700000000", "t=²"), b),  # a digit to str.isdigit, not to int()
     ],
 )
 def test_verify_rejects_any_change(mutate):
@@ -128,6 +129,7 @@ def test_readme_webhook_snippet_verifies_our_signatures():
     assert not verify("whsec_other", header, BODY)
     assert not verify("whsec_abc", sign("whsec_abc", now - 301, BODY), BODY)
     assert not verify("whsec_abc", "", BODY)
+    assert not verify("whsec_abc", header.replace(f"t={now}", "t=²"), BODY)
 
 
 def test_readme_receipt_snippet_reads_our_receipts():
