@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import httpx
@@ -349,3 +350,20 @@ def test_openapi_document_lists_exactly_the_served_operations(shop):
                 assert header["name"] == "Idempotency-Key" and header["required"]
             if path.startswith("/api/v1"):
                 assert {"401", "403"} <= set(operation["responses"])
+
+
+def test_racing_posts_with_one_key_create_one_invoice(pg_uow):
+    shop = Merchant(pg_uow)
+    body = {**INVOICE, "order_id": None}
+
+    def post(_):
+        client = TestClient(build_api(lambda: pg_uow))
+        headers = shop.headers(**{"Idempotency-Key": "race"})
+        return client.post("/api/v1/invoices", json=body, headers=headers)
+
+    with ThreadPoolExecutor(8) as pool:
+        responses = list(pool.map(post, range(8)))
+    created = [r for r in responses if r.status_code == 201]
+    assert created and all(r.json() == created[0].json() for r in created)
+    assert {error_of(r) for r in responses if r.status_code != 201} <= {"idempotency_in_progress"}
+    assert shop.get("/invoices").json()["total"] == 1
