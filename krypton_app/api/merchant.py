@@ -394,12 +394,19 @@ def _list_invoices(call: Call) -> tuple[int, BaseModel]:
     return 200, InvoiceList(items=items, page=page.page, page_size=page.page_size, total=page.total, pages=page.pages)
 
 
+def _own_invoice(call: Call, number: str) -> InvoiceView:
+    view = invoices.get_merchant_invoice(call.uow, call.principal.user_id, number, settings=call.settings)
+    if call.principal.is_test and not view.is_test:
+        raise NotFound()  # a sandbox key (say, leaked from a dev box) cannot read or change live invoices
+    return view
+
+
 def _get_invoice(call: Call) -> tuple[int, BaseModel]:
-    view = invoices.get_merchant_invoice(call.uow, call.principal.user_id, call.path["number"], settings=call.settings)
-    return 200, invoice_json(view)
+    return 200, invoice_json(_own_invoice(call, call.path["number"]))
 
 
 def _close_invoice(call: Call) -> tuple[int, BaseModel]:
+    _own_invoice(call, call.path["number"])
     view = invoices.close_invoice(
         call.uow, call.principal.user_id, call.path["number"], now=call.now, settings=call.settings
     )
@@ -407,6 +414,7 @@ def _close_invoice(call: Call) -> tuple[int, BaseModel]:
 
 
 def _list_payments(call: Call) -> tuple[int, BaseModel]:
+    _own_invoice(call, call.path["number"])
     views = payments.list_invoice_payments(
         call.uow, call.principal.user_id, call.path["number"], settings=call.settings
     )
@@ -414,12 +422,13 @@ def _list_payments(call: Call) -> tuple[int, BaseModel]:
 
 
 def _list_deliveries(call: Call) -> tuple[int, BaseModel]:
+    _own_invoice(call, call.path["number"])
     views = webhooks.list_deliveries(call.uow, call.principal.user_id, call.path["number"])
     return 200, WebhookDeliveryList(items=[delivery_json(view) for view in views])
 
 
 def _send_test_event(call: Call) -> tuple[int, BaseModel]:
-    number = call.body.invoice
+    number = _own_invoice(call, call.body.invoice).number
     event_id = webhooks.send_test_event(call.uow, call.principal.user_id, number, settings=call.settings, now=call.now)
     return 202, QueuedEvent(event_id=event_id)
 

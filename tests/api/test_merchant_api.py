@@ -259,6 +259,24 @@ def test_payments_of_a_test_invoice_with_receipt(uow):
     assert receipt.invoice == invoice["number"]
 
 
+def test_a_sandbox_key_cannot_touch_live_invoices(uow, shop):
+    live = shop.post("/invoices", {**INVOICE, "webhook_url": "https://shop.example/h"}).json()["number"]
+    _, sandbox_key = create_api_key(uow, shop.id, name="dev box", scopes=ALL, is_test=True)
+    sandbox = shop.post("/invoices", {**INVOICE, "order_id": "t-1"}, key=sandbox_key).json()
+    assert sandbox["test"] is True
+    for response in (
+        shop.get(f"/invoices/{live}", key=sandbox_key),
+        shop.get(f"/invoices/{live}/payments", key=sandbox_key),
+        shop.get(f"/invoices/{live}/webhook-deliveries", key=sandbox_key),
+        shop.post(f"/invoices/{live}/close", key=sandbox_key),
+        shop.post("/webhooks/test", {"invoice": live}, key=sandbox_key),
+    ):
+        assert (response.status_code, error_of(response)) == (404, "not_found")
+    assert shop.get(f"/invoices/{live}").json()["status"] == "open"
+    assert shop.get(f"/invoices/{sandbox['number']}", key=sandbox_key).status_code == 200
+    assert shop.get(f"/invoices/{sandbox['number']}").status_code == 200  # a live key sees both
+
+
 def test_receipt_key_is_public(shop):
     document = shop.client.get("/.well-known/krypton-receipt-key").json()
     assert document["alg"] == "Ed25519" and len(bytes.fromhex(document["public_key_hex"])) == 32
