@@ -8,7 +8,7 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, loading_note
-from krypton_app.pages.pay import PayState, amount_input, invoice_card, refusal
+from krypton_app.pages.pay import PayState, amount_input, invoice_card, refusal, shows_route
 from krypton_app.state.i18n import I18n
 
 
@@ -55,5 +55,5 @@ def direct() -> rx.Component:
     return rx.cond(
         PayState.error != "",
         rx.box(refusal(), max_width="520px", margin_x="auto", width="100%"),
-        rx.cond(PayState.invoice.length() > 0, direct_content(), loading_note(I18n.t["pay.loading"])),
+        rx.cond(shows_route(), direct_content(), loading_note(I18n.t["pay.loading"])),
     )

@@ -564,5 +564,10 @@ def invoice_detail() -> rx.Component:
             form_error(I18n.t[InvoiceDetailState.error], data_testid="detail-error"),
             width="100%",
         ),
-        rx.cond(InvoiceDetailState.invoice.length() > 0, detail(), loading_note(I18n.t["invoices.loading"])),
+        # The previous invoice stays in the tab's state until on_load has run: show only the URL's.
+        rx.cond(
+            InvoiceDetailState.invoice["number"] == rx.State.number.upper(),
+            detail(),
+            loading_note(I18n.t["invoices.loading"]),
+        ),
     )

@@ -273,6 +273,12 @@ class PayState(AuthState):
         return rx.redirect(routes.payment(view.id))
 
 
+def shows_route() -> rx.Var:
+    """True once the tab's state holds the invoice in the URL. Until on_load has run after a
+    navigation, the state still holds the previous invoice: it must not be shown, or paid."""
+    return (PayState.invoice.length() > 0) & (PayState.invoice["number"] == rx.State.number.upper())
+
+
 # -- components shared with the direct page ---------------------------------------------------------
 
 
@@ -342,8 +348,9 @@ def amount_input() -> rx.Component:
         rx.hstack(
             rx.input(
                 id="pay_amount",
-                value=PayState.amount,
-                on_change=PayState.set_amount.debounce(300),
+                # Sent on blur, so a click on Next (which blurs it first) always sees the typed amount.
+                default_value=PayState.amount,
+                on_blur=PayState.set_amount,
                 placeholder="0.00",
                 input_mode="decimal",
                 size="3",
@@ -389,11 +396,17 @@ def parts_step() -> rx.Component:
         rx.vstack(
             rx.cond(PayState.floating, amount_input()),
             rx.text(I18n.t["pay.parts_hint"], size="2", color_scheme="gray"),
-            rx.segmented_control.root(
-                rx.foreach(PayState.part_choices, lambda n: rx.segmented_control.item(n, value=n)),
+            # Cards in rows of five: up to ten parts still fit a phone's width.
+            rx.radio_cards.root(
+                rx.foreach(
+                    PayState.part_choices,
+                    lambda n: rx.radio_cards.item(rx.text(n, size="3", weight="bold"), value=n),
+                ),
                 value=PayState.parts.to_string(),
-                on_change=PayState.set_parts,
-                size="3",
+                on_value_change=PayState.set_parts,
+                columns="5",
+                size="1",
+                width="100%",
                 data_testid="pay-parts",
             ),
             rx.button(
@@ -567,7 +580,7 @@ def pay_invoice() -> rx.Component:
         rx.cond(
             PayState.error != "",
             rx.vstack(refusal(), rx.link(I18n.t["pay.try_another"], href=routes.PAY), spacing="3", max_width="640px"),
-            rx.cond(PayState.invoice.length() > 0, wizard(), loading_note(I18n.t["pay.loading"])),
+            rx.cond(shows_route(), wizard(), loading_note(I18n.t["pay.loading"])),
         ),
         width="100%",
     )

@@ -282,7 +282,12 @@ def payment() -> rx.Component:
         rx.cond(
             PaymentState.error != "",
             form_error(I18n.t[PaymentState.error], data_testid="result-error"),
-            rx.cond(PaymentState.payment.length() > 0, result(), loading_note(I18n.t["pay.loading"])),
+            rx.cond(
+                # The previous payment stays in the tab's state until on_load has run.
+                PaymentState.payment["id"] == rx.State.payment_id,
+                result(),
+                loading_note(I18n.t["pay.loading"]),
+            ),
         ),
         width="100%",
     )
