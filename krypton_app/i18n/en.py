@@ -284,6 +284,7 @@ CATALOG: dict[str, str] = {
     "invoices.list_title": "Your invoices",
     "invoices.total": "Total",
     "invoices.empty": "No invoices yet. Create one to get paid.",
+    "invoices.existing_order": "An invoice with this order id already exists: here it is.",
     "invoices.loading": "Loading invoices…",
     "invoices.section.amount": "Amount and limits",
     "invoices.section.integration": "Integration",

@@ -290,6 +290,7 @@ CATALOG: dict[str, str] = {
     "invoices.list_title": "Ваши счета",
     "invoices.total": "Всего",
     "invoices.empty": "Счетов пока нет. Создайте первый, чтобы получить оплату.",
+    "invoices.existing_order": "Счёт с этим номером заказа уже есть: вот он.",
     "invoices.loading": "Загружаем счета…",
     "invoices.section.amount": "Сумма и лимиты",
     "invoices.section.integration": "Интеграция",

@@ -149,7 +149,7 @@ class InvoicesState(AuthState):
         self.creating = True
         yield
         try:
-            view, _created = create_invoice(default_uow(), user_id, draft, settings=SETTINGS, now=datetime.now(UTC))
+            view, created = create_invoice(default_uow(), user_id, draft, settings=SETTINGS, now=datetime.now(UTC))
         except KryptonError as error:
             field = getattr(error, "field", "")
             if error.code.startswith("webhook_url"):
@@ -166,6 +166,10 @@ class InvoicesState(AuthState):
         self.field_errors = {}
         self.show_form = False
         yield rx.redirect(routes.invoice_detail(view.number))
+        if not created:
+            # The order id was used before: the merchant lands on that invoice, and is told why.
+            i18n = await self.get_state(I18n)
+            yield rx.toast.info(i18n.t["invoices.existing_order"])
 
 
 # -- the list -------------------------------------------------------------------------------------

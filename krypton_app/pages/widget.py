@@ -21,6 +21,7 @@ from krypton_app.db import default_uow
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
+from krypton_app.pages.pay import unavailable_key
 from krypton_app.services.invoices import get_invoice
 from krypton_app.services.rates import rate_provider_from_settings
 from krypton_app.settings import get_settings
@@ -61,6 +62,8 @@ class WidgetState(rx.State):
     amount: str = ""
     floating: bool = False
     converted: str = ""
+    # catalog key when the invoice takes no payment now (closed, expired)
+    unavailable: str = ""
 
     _asset_amount: str = ""
 
@@ -100,6 +103,7 @@ class WidgetState(rx.State):
             return None
         params = self.router.url.query_parameters
         self.invoice = invoice_row(view)
+        self.unavailable = unavailable_key(view)
         self.max_parts = view.max_parts
         self.parts = _int(params.get("parts", "1"), 1, 1, view.max_parts)
         self.currencies = [view.asset, *(c for c in DISPLAY_FIAT if c != view.asset)]
@@ -206,12 +210,16 @@ def widget_card() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            rx.link(
-                rx.button(I18n.t["widget.go"], rx.icon("external-link", size=15), size="3", width="100%"),
-                href=WidgetState.payment_url,
-                is_external=True,
-                width="100%",
-                data_testid="widget-go",
+            rx.cond(
+                WidgetState.unavailable != "",
+                rx.callout(I18n.t[WidgetState.unavailable], icon="info", size="1", data_testid="widget-unavailable"),
+                rx.link(
+                    rx.button(I18n.t["widget.go"], rx.icon("external-link", size=15), size="3", width="100%"),
+                    href=WidgetState.payment_url,
+                    is_external=True,
+                    width="100%",
+                    data_testid="widget-go",
+                ),
             ),
             rx.text(I18n.t["widget.powered"], size="1", color_scheme="gray", align="center", width="100%"),
             spacing="3",

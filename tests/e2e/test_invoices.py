@@ -245,6 +245,9 @@ def test_invoice_paid_in_parts_webhook_secrets_receipt_and_limit(new_context, ba
     expect(c.get_by_test_id("pay-unavailable")).to_contain_text("takes no more payments")
     expect(c.get_by_test_id("pay-next")).to_have_count(0)
     shoot(c, screenshots, "phone-pay-closed")
+    c.goto(f"/widget/invoice/{number}")
+    expect(c.get_by_test_id("widget-unavailable")).to_contain_text("takes no more payments")
+    expect(c.get_by_test_id("widget-go")).to_have_count(0)
 
     # A private invoice for payer A: payer C gets the same "not found" as for a wrong number.
     a.goto("/profile")
