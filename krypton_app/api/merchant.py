@@ -686,6 +686,12 @@ def _dispatch(methods: dict[str, Operation]) -> Callable[[Request], Awaitable[Re
 # --- OpenAPI ------------------------------------------------------------------------------------
 
 
+REPLAYED_HEADER_DOC = {
+    "description": "present (true) when this is the stored response of an earlier request with the same key",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+
+
 def _error_response(description: str) -> dict:
     return {
         "description": description,
@@ -721,6 +727,8 @@ def openapi_document(settings: Settings) -> dict:
                 "description": description,
                 "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}},
             }
+            if operation.method == "POST":
+                responses[str(status)]["headers"] = {"Idempotent-Replayed": REPLAYED_HEADER_DOC}
         responses["401"] = _error_response("API key missing, unknown or revoked (api_key_missing, api_key_invalid)")
         responses["403"] = _error_response("The key lacks the scope (api_scope_missing)")
         if operation.query is not None or operation.method == "POST":
