@@ -1,9 +1,15 @@
 """/invoices/[number]: one invoice for its merchant: links with QR, counters, a chart of payments over
 time, the payments, the webhook deliveries (redeliver, send a test event), close, simulate (test mode)
-and the widget's embed snippet."""
+and the widget's embed snippet.
+
+The page follows the invoice while it is open in a tab: a background task (one per tab, as in
+state/live.py) reads a cheap fingerprint of the invoice and its webhook log and reloads on a change,
+so payments and deliveries show up without a reload.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -33,10 +39,21 @@ from krypton_app.services.webhooks import list_deliveries, redeliver, send_test_
 from krypton_app.state.auth import SETTINGS, AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import delivery_row, invoice_row, payment_row
+from krypton_app.state.live import _tab_connected
+
+POLL_S = 2.0
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _read_fingerprint(user_id: int, number: str) -> str:
+    """What changes by itself while the merchant looks: counters, status, deliveries (blocking)."""
+    uow = default_uow()
+    view = get_merchant_invoice(uow, user_id, number)
+    deliveries = [(d.id, d.status, d.attempts) for d in list_deliveries(uow, user_id, number)]
+    return repr((view.status, view.payments_count, view.collected, deliveries))
 
 
 def embed_snippet(app_url: str, number: str, origins: str) -> str:
@@ -68,6 +85,8 @@ class InvoiceDetailState(AuthState):
 
     # What "simulate payment" pays on a floating invoice: its minimum, or one whole unit.
     _simulate_amount: str = ""
+    _fingerprint: str = ""
+    _watching: bool = False
 
     def _number(self) -> str:
         return routes.last_segment(self.router.url.path)
@@ -92,14 +111,48 @@ class InvoiceDetailState(AuthState):
             {"day": day, "payments": count, "sum": float(Decimal(total).scaleb(-view.decimals))}
             for day, count, total in payments_over_time(uow, user_id, view.number)
         ]
-        self.deliveries = [delivery_row(d) for d in list_deliveries(uow, user_id, view.number)]
+        deliveries = list_deliveries(uow, user_id, view.number)
+        self.deliveries = [delivery_row(d) for d in deliveries]
+        self._fingerprint = repr(
+            (view.status, view.payments_count, view.collected, [(d.id, d.status, d.attempts) for d in deliveries])
+        )
 
     @rx.event
     def load(self):
         self.action_error = ""
         user_id = self._verified_user_id()
-        if user_id is not None:
-            self._load(user_id)
+        if user_id is None:
+            return None
+        self._load(user_id)
+        if self.error or self._watching:
+            return None
+        self._watching = True
+        return InvoiceDetailState.watch
+
+    def _watch_target(self) -> tuple[int, str] | None:
+        """(user, number) while this tab still shows an invoice page, else None."""
+        path = self.router.url.path.rstrip("/")
+        if not path.startswith("/invoices/") or not _tab_connected(self.router.session.client_token):
+            return None
+        user_id = self._verified_user_id()
+        return (user_id, self._number()) if user_id is not None and self.invoice else None
+
+    @rx.event(background=True)
+    async def watch(self):
+        while True:
+            await asyncio.sleep(POLL_S)
+            async with self:
+                target = self._watch_target()
+                if target is None:
+                    self._watching = False
+                    return
+            try:
+                fingerprint = await asyncio.to_thread(_read_fingerprint, *target)
+            except KryptonError:
+                continue
+            async with self:
+                if fingerprint != self._fingerprint and self._watch_target() == target:
+                    self._load(target[0])
 
     async def _act(self, name: str, action, success_key: str):
         user_id = self._verified_user_id()
