@@ -252,10 +252,6 @@ CATALOG: dict[str, str] = {
     "soon.intro": "This part of Krypton is not built yet. Here is what it will do:",
     "soon.back": "Back to wallet",
     "pay.title": "Pay an invoice",
-    "pay.body": (
-        "Enter an invoice number, split the payment into parts and pay each part from your balance, "
-        "from a Lightning wallet, with cash through a trader, or with a voucher."
-    ),
     "buy.title": "Buy crypto",
     "buy.body": (
         "Choose your country, currency and payment method, pick the best offer from a trader, and get "
@@ -267,10 +263,6 @@ CATALOG: dict[str, str] = {
         "method, and publish your own ads."
     ),
     "invoices.title": "Invoices",
-    "invoices.body": (
-        "Create public or private invoices with a fixed or payer-chosen amount, share them as links, "
-        "Telegram links or widgets, and follow payments and receipts."
-    ),
     "deals.title": "Deals",
     "deals.body": (
         "Follow your trades step by step: escrow, payment, release, with a chat for both sides, timers, "
@@ -317,7 +309,7 @@ CATALOG: dict[str, str] = {
     "invoice.hint.max_total": "Empty: no limit. The invoice closes when it is reached.",
     "invoice.hint.payer_contact": "Their username, phone or email on Krypton.",
     "invoice.hint.max_parts": "1 to 10. Each part can be paid separately.",
-    "invoice.hint.webhook_url": "We POST signed events here; answer {\"secrets\": [...]} to deliver keys to the payer.",
+    "invoice.hint.webhook_url": 'We POST signed events here; answer {"secrets": [...]} to deliver keys to the payer.',
     "invoice.hint.allowed_origins": "Origins separated by spaces, e.g. https://shop.example. Empty: nobody.",
     "invoice.hint.is_test": "Sandbox: paid with the simulate button and test funds, never real balances.",
     "invoice.placeholder.title": "VPN for one month",
@@ -396,7 +388,9 @@ CATALOG: dict[str, str] = {
     "dev.new_key_once": "Copy it now: it is not shown again.",
     "dev.secret": "Secret key",
     "dev.done": "I have copied it",
-    "dev.webhook_intro": "Every webhook carries Krypton-Signature: an HMAC-SHA-256 of the timestamp and body with this secret.",
+    "dev.webhook_intro": (
+        "Every webhook carries Krypton-Signature: an HMAC-SHA-256 of the timestamp and body with this secret."
+    ),
     "dev.webhook_secret": "Signing secret",
     "dev.reveal": "Reveal",
     "dev.hide": "Hide",

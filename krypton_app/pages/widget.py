@@ -23,6 +23,7 @@ from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
 from krypton_app.pages.pay import unavailable_key
 from krypton_app.services.invoices import get_invoice
+from krypton_app.services.payments import amount_due
 from krypton_app.services.rates import rate_provider_from_settings
 from krypton_app.settings import get_settings
 from krypton_app.state.i18n import I18n
@@ -106,12 +107,18 @@ class WidgetState(rx.State):
         self.unavailable = unavailable_key(view)
         self.max_parts = view.max_parts
         self.parts = _int(params.get("parts", "1"), 1, 1, view.max_parts)
-        self.currencies = [view.asset, *(c for c in DISPLAY_FIAT if c != view.asset)]
+        # The invoice's own fiat first when it is priced in one, then the usual ones.
+        fiat = [view.fiat_currency] if view.fiat_currency else []
+        self.currencies = [view.asset, *fiat, *(c for c in DISPLAY_FIAT if c not in fiat)]
         currency = params.get("currency", "").upper()
         self.currency = currency if currency in self.currencies else view.asset
         self.floating = view.kind == "floating"
         self.amount = _amount(params.get("amount", "")) if self.floating else ""
-        self._asset_amount = format_amount(view.amount, view.decimals) if view.amount is not None else ""
+        try:
+            total, _rate = amount_due(view, settings=SETTINGS)
+        except KryptonError:
+            total = None  # no rate now: the card shows the fiat price alone
+        self._asset_amount = format_amount(total, view.decimals) if total is not None else ""
         self._convert()
         return self._message()
 
