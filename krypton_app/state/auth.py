@@ -108,7 +108,9 @@ class AuthState(rx.State):
         if self._load_user():
             return None
         self.notice_key = "auth.login_required"
-        self._next_route = self.router.url.path
+        # With the query: a widget's "go to payment" link carries the payer's choices (parts, amount).
+        url = self.router.url
+        self._next_route = f"{url.path}?{url.query}" if url.query else url.path
         return rx.redirect(routes.LANDING)
 
     @rx.event

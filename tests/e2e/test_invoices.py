@@ -270,7 +270,12 @@ def test_invoice_paid_in_parts_webhook_secrets_receipt_and_limit(new_context, ba
 
 def test_merchant_pages_on_a_phone_and_test_mode(new_context, screenshots: Path):
     page = new_context(viewport=PHONE).new_page()
-    demo_login(page)
+    # A payment link opened before signing in comes back after the login, with its query.
+    page.goto("/pay/NOSUCH22?parts=2")
+    expect(page.get_by_test_id("notice")).to_have_text("Please sign in to open that page.")
+    page.get_by_test_id("demo-login").click()
+    expect(page).to_have_url(re.compile(r"/pay/NOSUCH22\?parts=2$"))
+    expect(page.get_by_test_id("pay-error")).to_have_text("Not found. It may have been removed.")
     page.goto("/invoices")
     expect(page.get_by_test_id("invoices-list")).to_be_visible()
     page.get_by_test_id("invoice-new").click()
