@@ -27,6 +27,7 @@ from krypton_app.services.payments import (
     amount_due,
     cancel_payment,
     fund_part_from_balance,
+    get_payment,
     start_payment,
 )
 from krypton_app.state.auth import SETTINGS, AuthState
@@ -93,6 +94,7 @@ class PayState(AuthState):
 
     @rx.event
     def load(self):
+        unfinished = self._payment_id
         self._reset()
         number = normalise_number(routes.last_segment(self.router.url.path))
         try:
@@ -122,6 +124,22 @@ class PayState(AuthState):
                 return
             self.amount = format_amount(total or 0, view.decimals)
             self.invoice["asset_amount"] = f"{self.amount} {view.asset}"
+        if unfinished:
+            self._resume(unfinished, view.number)
+
+    def _resume(self, payment_id: int, number: str) -> None:
+        """A reload in the middle of funding finds this tab's unfinished payment of the same invoice
+        and goes on with it, instead of starting a second payment beside it."""
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return
+        try:
+            view = get_payment(default_uow(), user_id, payment_id, settings=SETTINGS)
+        except KryptonError:
+            return
+        if view.invoice_number == number and view.status == "pending":
+            self._show_payment(view)
+            self.step = "fund"
 
     # -- step 1: parts (and the amount of a floating invoice) ---------------------------------------
 

@@ -187,6 +187,9 @@ def test_invoice_paid_in_parts_webhook_secrets_receipt_and_limit(new_context, ba
     shoot(a, screenshots, "desktop-pay-fund")
     a.get_by_test_id("pay-fund").first.click()
     expect(a.get_by_test_id("part-status").first).to_have_text("Funded")
+    # A reload in the middle goes on with the same payment.
+    a.reload()
+    expect(a.get_by_test_id("part-status")).to_have_text(["Funded", "Not funded"])
     a.get_by_test_id("pay-fund").click()
     expect(a).to_have_url(re.compile(r"/payment/\d+$"))
     expect(a.get_by_test_id("result-status")).to_have_text("Paid")
@@ -266,6 +269,11 @@ def test_invoice_paid_in_parts_webhook_secrets_receipt_and_limit(new_context, ba
     rows = merchant.get_by_test_id("invoice-row")
     expect(rows).to_have_count(2)
     shoot(merchant, screenshots, "desktop-invoices")
+    rows.last.click()
+    expect(merchant.get_by_test_id("detail-status")).to_have_text("Closed")
+    merchant.get_by_role("button", name="Switch light / dark theme").click()
+    shoot(merchant, screenshots, "desktop-invoice-dark")
+    merchant.get_by_role("button", name="Switch light / dark theme").click()
 
 
 def test_merchant_pages_on_a_phone_and_test_mode(new_context, screenshots: Path):
