@@ -239,6 +239,14 @@ def test_invoice_paid_in_parts_webhook_secrets_receipt_and_limit(new_context, ba
     expect(merchant.locator(".recharts-surface")).to_be_visible()
     expect(merchant.get_by_test_id("delivery-status").first).to_be_visible()
     expect(merchant.get_by_test_id("delivery-status")).to_have_text(["Delivered"] * 3, timeout=WEBHOOK_TIMEOUT_MS)
+    # A test event, then a redelivery of it: the log shows both attempts, the receiver got it twice.
+    merchant.get_by_test_id("send-test-event").click()
+    expect(merchant.get_by_test_id("delivery-row")).to_have_count(4)
+    expect(merchant.get_by_test_id("delivery-status").first).to_have_text("Delivered", timeout=WEBHOOK_TIMEOUT_MS)
+    merchant.get_by_test_id("delivery-redeliver").first.click()
+    expect(merchant.get_by_test_id("delivery-row").first).to_contain_text("Attempts: 2", timeout=WEBHOOK_TIMEOUT_MS)
+    assert receiver.types().count("webhook.test") == 2
+    assert receiver.bad_signatures == 0
     shoot(merchant, screenshots, "desktop-invoice-closed")
 
     # Payer C comes too late.
@@ -334,6 +342,9 @@ def test_merchant_pages_on_a_phone_and_test_mode(new_context, screenshots: Path)
     page.get_by_test_id("api-key-done").click()
     expect(page.get_by_test_id("api-key-row")).to_have_count(1)
     expect(page.get_by_test_id("api-key-secret")).to_have_count(0)
+    page.get_by_test_id("api-key-revoke").click()
+    expect(page.get_by_test_id("api-key-row")).to_contain_text("Revoked")
+    expect(page.get_by_test_id("api-key-revoke")).to_have_count(0)
     assert_fits_width(page)
     shoot(page, screenshots, "phone-invoices")
 
