@@ -264,13 +264,26 @@ def test_invoice_paid_in_parts_webhook_secrets_receipt_and_limit(new_context, ba
     a.locator("#username").fill("payer_a")
     a.get_by_test_id("profile-save").click()
     expect(a.get_by_text("Profile saved")).to_be_visible()
-    private = create_invoice(merchant, kind="private", title="Consulting", amount="2", payer_contact="@payer_a")
+    private = create_invoice(
+        merchant, kind="private", title="Consulting", amount="2", max_parts="2", payer_contact="@payer_a"
+    )
     c.goto(f"/pay/{private}")
     expect(c.get_by_test_id("pay-error")).to_have_text("Not found. It may have been removed.")
     c.goto("/pay/NOSUCH22")
     expect(c.get_by_test_id("pay-error")).to_have_text("Not found. It may have been removed.")
     a.goto(f"/pay/{private}")
     expect(a.get_by_test_id("pay-title")).to_have_text("Consulting")
+
+    # Payer A starts it in two parts, funds one, and cancels: the funded part goes back.
+    a.get_by_test_id("pay-parts").get_by_role("radio", name="2").click()
+    a.get_by_test_id("pay-next").click()
+    a.get_by_test_id("pay-start").click()
+    a.get_by_test_id("pay-fund").first.click()
+    expect(a.get_by_test_id("part-status").first).to_have_text("Funded")
+    a.get_by_test_id("pay-cancel").click()
+    expect(a).to_have_url(re.compile(r"/payment/\d+$"))
+    expect(a.get_by_test_id("result-status")).to_have_text("Cancelled")
+    expect(a.get_by_test_id("part-status")).to_have_text(["Returned", "Not funded"])
 
     # The merchant's list: both invoices with their status and counters.
     merchant.goto("/invoices")
@@ -364,3 +377,11 @@ def test_merchant_pages_on_a_phone_and_test_mode(new_context, screenshots: Path)
     page.goto("/verify")
     assert_fits_width(page)
     shoot(page, screenshots, "phone-verify")
+
+    # The merchant closes the test invoice.
+    page.goto(f"/invoices/{number}")
+    page.get_by_test_id("invoice-close").click()
+    page.get_by_test_id("invoice-close-confirm").click()
+    expect(page.get_by_test_id("detail-status")).to_have_text("Closed")
+    expect(page.get_by_test_id("close-reason")).to_have_text("Closed by you.")
+    expect(page.get_by_test_id("simulate-payment")).to_have_count(0)
