@@ -30,7 +30,14 @@ NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
 # Shown only to operators (the page itself refuses everyone else).
 OPERATOR_ITEM = (routes.OPERATOR, "nav.operator", "shield-check")
 # Pages reached through another page's tabs light up that page in the navigation.
-NAV_PARENT = {routes.HISTORY: routes.WALLET}
+NAV_PARENT = {
+    routes.HISTORY: routes.WALLET,
+    routes.PAY_INVOICE: routes.PAY,
+    routes.DIRECT: routes.PAY,
+    routes.PAYMENT: routes.PAY,
+    routes.VERIFY: routes.PAY,
+    routes.INVOICE_DETAIL: routes.INVOICES,
+}
 
 CONTENT_MAX_WIDTH = "1120px"
 PAGE_PADDING_X = ["16px", "20px", "24px"]
