@@ -9,7 +9,7 @@ from krypton_app.components.ui import card, card_title, copy_value, empty_note, 
 from krypton_app.db import default_uow
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
-from krypton_app.services.api_keys import create_api_key, list_api_keys, revoke_api_key
+from krypton_app.services.api_keys import ApiKeyView, create_api_key, list_api_keys, revoke_api_key
 from krypton_app.services.webhooks import rotate_webhook_secret, webhook_secret
 from krypton_app.state.auth import SETTINGS, AuthState
 from krypton_app.state.i18n import I18n
@@ -18,13 +18,12 @@ from krypton_app.state.views import when
 SCOPES = ("invoices:read", "invoices:write", "webhooks:write")
 
 
-def _key_row(k) -> dict[str, str]:
-    scopes = k.scopes if isinstance(k.scopes, str) else " ".join(k.scopes)
+def _key_row(k: ApiKeyView) -> dict[str, str]:
     return {
         "id": str(k.id),
         "name": k.name or "—",
         "prefix": k.prefix,
-        "scopes": scopes,
+        "scopes": " ".join(k.scopes),
         "test": "1" if k.is_test else "",
         "created": when(k.created_at),
         "revoked": "1" if k.revoked_at else "",

@@ -1,12 +1,13 @@
-"""Invoice, payment and webhook views copied into plain var rows: text formatted on the server, labels as
-catalog keys. The views come from services/invoices.py, payments.py, receipts.py, webhooks.py and
-api_keys.py; only their public fields are read here, never ORM rows."""
+"""Invoice, payment, receipt and webhook views copied into plain var rows: text formatted on the server
+(minor units can exceed what a JavaScript number holds exactly), labels as catalog keys, never ORM rows."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from krypton_app.domain.money import format_amount
+from krypton_app.services.invoices import InvoiceView
+from krypton_app.services.payments import PartView, PaymentView
+from krypton_app.services.receipts import ReceiptView
+from krypton_app.services.webhooks import DeliveryView
 from krypton_app.state.views import amount_text, short, when
 
 # Invoice statuses get their own labels: "expired" means "retrying" for a withdrawal, not for an invoice.
@@ -27,7 +28,7 @@ def _status(prefix: str, colors: dict[str, str], status: str) -> dict[str, str]:
     }
 
 
-def invoice_amount_text(v: Any) -> str:
+def invoice_amount_text(v: InvoiceView) -> str:
     """What the payer is asked for: `5 TON`, `10 USD in TON`, or `any amount` (a key, see below)."""
     if v.fiat_currency and v.fiat_amount is not None:
         return f"{format_amount(v.fiat_amount, v.fiat_decimals or FIAT_DECIMALS)} {v.fiat_currency}"
@@ -36,7 +37,7 @@ def invoice_amount_text(v: Any) -> str:
     return ""
 
 
-def invoice_row(v: Any) -> dict[str, str]:
+def invoice_row(v: InvoiceView) -> dict[str, str]:
     return {
         "number": v.number,
         "title": v.title,
@@ -72,7 +73,7 @@ def invoice_row(v: Any) -> dict[str, str]:
     }
 
 
-def part_row(p: Any, decimals: int, asset: str) -> dict[str, str]:
+def part_row(p: PartView, decimals: int, asset: str) -> dict[str, str]:
     return {
         "id": str(p.id),
         "position": str(p.position),
@@ -84,7 +85,7 @@ def part_row(p: Any, decimals: int, asset: str) -> dict[str, str]:
     }
 
 
-def payment_row(p: Any) -> dict[str, str]:
+def payment_row(p: PaymentView) -> dict[str, str]:
     funded = sum(1 for part in p.parts if part.status != "pending")
     return {
         "id": str(p.id),
@@ -105,17 +106,16 @@ def payment_row(p: Any) -> dict[str, str]:
     }
 
 
-def delivery_row(d: Any) -> dict[str, str]:
+def delivery_row(d: DeliveryView) -> dict[str, str]:
     """One webhook event with its attempts, newest attempt last."""
-    attempts = list(getattr(d, "attempts_log", None) or getattr(d, "deliveries", None) or ())
-    last = attempts[-1] if attempts else None
+    last = d.attempts_log[-1] if d.attempts_log else None
     return {
         "id": str(d.id),
         "event_id": d.event_id,
         "event_short": short(d.event_id, 6),
         "type": d.type,
         "attempts": str(d.attempts),
-        "test": "1" if getattr(d, "is_test", False) else "",
+        "test": "1" if d.is_test else "",
         "last_code": str(last.status_code) if last is not None and last.status_code is not None else "—",
         "last_ms": f"{last.response_ms} ms" if last is not None and last.response_ms is not None else "",
         "last_error": (last.error or "") if last is not None else "",
@@ -124,7 +124,7 @@ def delivery_row(d: Any) -> dict[str, str]:
     }
 
 
-def receipt_lines(r: Any) -> list[dict[str, str]]:
+def receipt_lines(r: ReceiptView) -> list[dict[str, str]]:
     """The decoded content of a verified receipt, as label key / value lines."""
     lines = [
         ("verify.field.invoice", r.invoice),
