@@ -12,9 +12,7 @@ LANGUAGE_COOKIE_MAX_AGE_S = 365 * 24 * 3600
 
 class I18n(rx.State):
     # A cookie so the choice survives reloads and logouts; the profile language overrides it at login.
-    lang: str = rx.Cookie(
-        DEFAULT_LANGUAGE, name="krypton_lang", max_age=LANGUAGE_COOKIE_MAX_AGE_S, same_site="lax"
-    )
+    lang: str = rx.Cookie(DEFAULT_LANGUAGE, name="krypton_lang", max_age=LANGUAGE_COOKIE_MAX_AGE_S, same_site="lax")
 
     @rx.var
     def t(self) -> dict[str, str]:
