@@ -103,9 +103,7 @@ def plain_worker(conninfo: str) -> Callable[[random.Random, float], int]:
 def setup_plain(conninfo: str) -> None:
     with psycopg.connect(conninfo) as conn:
         conn.execute("CREATE TABLE bench_balances (id integer PRIMARY KEY, balance bigint NOT NULL)")
-        conn.execute(
-            "INSERT INTO bench_balances SELECT n, %s FROM generate_series(1, %s) AS n", (FUNDING, USERS)
-        )
+        conn.execute("INSERT INTO bench_balances SELECT n, %s FROM generate_series(1, %s) AS n", (FUNDING, USERS))
 
 
 def main() -> None:
@@ -132,9 +130,7 @@ def main() -> None:
         admin.dispose()
 
     ledger_rate, plain_rate = transfers / ledger_time, plain / plain_time
-    print(
-        f"{WORKERS} threads, {USERS} users, random pairs, {SECONDS:.0f} s each, {server.host}:{server.port}"
-    )
+    print(f"{WORKERS} threads, {USERS} users, random pairs, {SECONDS:.0f} s each, {server.host}:{server.port}")
     print(f"ledger transfers      {ledger_rate:8.0f} /s  ({transfers} transfers)")
     print(f"plain two-row updates {plain_rate:8.0f} /s  ({plain} transactions)")
     print(f"ratio ledger / plain  {ledger_rate / plain_rate:8.2f}")

@@ -25,9 +25,7 @@ BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
 
 def pytest_report_header(config):
     if PG_URL:
-        return (
-            f"service tests: SQLite and PostgreSQL ({make_url(PG_URL).render_as_string(hide_password=True)})"
-        )
+        return f"service tests: SQLite and PostgreSQL ({make_url(PG_URL).render_as_string(hide_password=True)})"
     return "service tests: SQLite only (set KRYPTON_TEST_DATABASE_URL to also run them on PostgreSQL)"
 
 

@@ -95,9 +95,7 @@ class TonProofBridge(rx.Component):
         return [_BRIDGE_CODE]
 
 
-def tonconnect_provider(
-    *children: rx.Component, manifest_url: str | rx.Var[str] | None = None
-) -> rx.Component:
+def tonconnect_provider(*children: rx.Component, manifest_url: str | rx.Var[str] | None = None) -> rx.Component:
     """Wrap `children` (button, bridge, the page) in TON Connect's context."""
     return TonConnectUIProvider.create(
         *children,
@@ -123,6 +121,5 @@ def ton_proof_bridge(payload: rx.Var[str], on_proof: rx.EventHandler) -> rx.Comp
 def disconnect_wallet() -> EventSpec:
     """An event for logout: forget the wallet connection in the browser, if there is one."""
     return rx.call_script(
-        f"window.{INSTANCE_GLOBAL} && window.{INSTANCE_GLOBAL}.connected && "
-        f"window.{INSTANCE_GLOBAL}.disconnect()"
+        f"window.{INSTANCE_GLOBAL} && window.{INSTANCE_GLOBAL}.connected && window.{INSTANCE_GLOBAL}.disconnect()"
     )

@@ -303,7 +303,14 @@ def chart_card() -> rx.Component:
                 rx.recharts.x_axis(data_key="day"),
                 rx.recharts.y_axis(allow_decimals=False, width=32),
                 rx.recharts.graphing_tooltip(),
-                rx.recharts.bar(data_key="payments", fill="var(--accent-9)", radius=[6, 6, 0, 0], name="#"),
+                # No grow-in animation: the bar is there the moment the page (or a screenshot) shows it.
+                rx.recharts.bar(
+                    data_key="payments",
+                    fill="var(--accent-9)",
+                    radius=[6, 6, 0, 0],
+                    name="#",
+                    is_animation_active=False,
+                ),
                 data=InvoiceDetailState.chart,
                 width="100%",
                 height=220,

@@ -20,9 +20,7 @@ def new_demo_seed() -> bytes:
     return secrets.token_bytes(32)
 
 
-def demo_wallet_proof(
-    seed: bytes, *, payload: str, domain: str, now: int, network: str = "-239"
-) -> tuple[dict, dict]:
+def demo_wallet_proof(seed: bytes, *, payload: str, domain: str, now: int, network: str = "-239") -> tuple[dict, dict]:
     """(account, proof) in TON Connect's shapes, as a wallet would send them after connecting."""
     key = SigningKey(seed)
     public_key = bytes(key.verify_key)

@@ -96,9 +96,7 @@ def user_account(session: Session, user_id: int, asset: str, kind: str = AVAILAB
 def system_account(session: Session, kind: str, asset: str) -> AccountRef:
     """The platform's `hot_wallet`, `fees`, `promise_backing` or `external` account in `asset`."""
     key = system_account_key(kind, asset)
-    return _account(
-        session, key, user_id=None, asset=asset, kind=kind, may_go_negative=kind in MAY_GO_NEGATIVE
-    )
+    return _account(session, key, user_id=None, asset=asset, kind=kind, may_go_negative=kind in MAY_GO_NEGATIVE)
 
 
 def post(
@@ -245,9 +243,7 @@ def list_balances(uow: UnitOfWork, user_id: int) -> list[BalanceView]:
     with uow.read() as s:
         assets = s.execute(select(Asset.code, Asset.decimals)).all()
         rows = s.execute(
-            select(_accounts.c.asset, _accounts.c.kind, _accounts.c.balance).where(
-                _accounts.c.user_id == user_id
-            )
+            select(_accounts.c.asset, _accounts.c.kind, _accounts.c.balance).where(_accounts.c.user_id == user_id)
         ).all()
     amounts = {(row.asset, row.kind): row.balance for row in rows}
     order = [code for code, _name, _decimals in catalog_data.ASSETS]
@@ -279,16 +275,12 @@ def check_invariants(uow: UnitOfWork) -> InvariantReport:
             .having(total != 0)
             .order_by(_postings.c.transaction_id)
         ):
-            violations.append(
-                f"transaction {tx_id} ({key}): {asset} postings sum to {amount(off, asset)}, not 0"
-            )
+            violations.append(f"transaction {tx_id} ({key}): {asset} postings sum to {amount(off, asset)}, not 0")
 
         derived = func.coalesce(func.sum(_postings.c.amount), 0)
         may_not_go_negative = not_(_accounts.c.may_go_negative)
         for key, asset, balance, may_go_negative, posted in s.execute(
-            select(
-                _accounts.c.key, _accounts.c.asset, _accounts.c.balance, _accounts.c.may_go_negative, derived
-            )
+            select(_accounts.c.key, _accounts.c.asset, _accounts.c.balance, _accounts.c.may_go_negative, derived)
             .outerjoin(_postings, _postings.c.account_id == _accounts.c.id)
             .group_by(
                 _accounts.c.id,
@@ -329,9 +321,7 @@ def check_invariants(uow: UnitOfWork) -> InvariantReport:
             )
 
         counted = (_transactions, _postings, _accounts)
-        counts = s.execute(
-            select(*(select(func.count()).select_from(t).scalar_subquery() for t in counted))
-        ).one()
+        counts = s.execute(select(*(select(func.count()).select_from(t).scalar_subquery() for t in counted))).one()
     return InvariantReport(not violations, violations, *counts)
 
 

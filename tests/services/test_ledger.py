@@ -54,9 +54,7 @@ def test_deposit_from_the_external_account(uow, alice_bob):
     alice, _ = alice_bob
     assert balance(uow, alice) == (10 * TON, 0)
     with uow.read() as s:
-        external = s.execute(
-            text("SELECT balance, may_go_negative FROM ledger_accounts WHERE kind = 'external'")
-        )
+        external = s.execute(text("SELECT balance, may_go_negative FROM ledger_accounts WHERE kind = 'external'"))
         assert external.one() == (-10 * TON, True)
     assert ledger.check_invariants(uow).ok
 
@@ -84,9 +82,7 @@ def test_hold_release_and_capture_move_between_available_and_held(uow, alice_bob
     assert balance(uow, alice) == (7 * TON, 0)
     assert balance(uow, bob) == (2 * TON, 0)
     with uow.read() as s:
-        fees = s.execute(
-            text("SELECT balance FROM ledger_accounts WHERE key = 'system:fees:TON'")
-        ).scalar_one()
+        fees = s.execute(text("SELECT balance FROM ledger_accounts WHERE key = 'system:fees:TON'")).scalar_one()
     assert fees == 1 * TON
     assert ledger.check_invariants(uow).ok
 
@@ -118,10 +114,7 @@ def test_nothing_spends_more_than_the_balance(uow, alice_bob, operation):
     assert balance(uow, alice) == (10 * TON, 0)
     assert balance(uow, bob) == (0, 0)
     with uow.read() as s:
-        assert (
-            s.execute(text("SELECT count(*) FROM ledger_transactions WHERE idempotency_key = 'x'")).scalar()
-            == 0
-        )
+        assert s.execute(text("SELECT count(*) FROM ledger_transactions WHERE idempotency_key = 'x'")).scalar() == 0
     assert ledger.check_invariants(uow).ok
 
 
@@ -209,14 +202,10 @@ def test_the_checker_finds_a_corrupted_balance(uow, alice_bob):
     assert report.ok and report.violations == []
     assert (report.transactions, report.postings, report.accounts) == (1, 2, 2)
     with uow.transaction() as s:
-        s.execute(
-            text(f"UPDATE ledger_accounts SET balance = balance + 7 WHERE key = 'user:{alice}:TON:available'")
-        )
+        s.execute(text(f"UPDATE ledger_accounts SET balance = balance + 7 WHERE key = 'user:{alice}:TON:available'"))
     report = ledger.check_invariants(uow)
     assert not report.ok
-    assert report.violations == [
-        f"account user:{alice}:TON:available: balance 10.000000007 TON, postings sum 10 TON"
-    ]
+    assert report.violations == [f"account user:{alice}:TON:available: balance 10.000000007 TON, postings sum 10 TON"]
 
 
 def test_the_checker_finds_unbalanced_postings_and_overdrawn_accounts(uow, alice_bob):

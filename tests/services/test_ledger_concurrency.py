@@ -76,9 +76,7 @@ def test_fifty_retries_of_one_key_make_one_transaction(pg_uow):
     assert len({r.id for r in results}) == 1
     assert len(set(results)) == 1
     with pg_uow.read() as s:
-        count = s.execute(
-            text("SELECT count(*) FROM ledger_transactions WHERE idempotency_key = 'checkout-42'")
-        )
+        count = s.execute(text("SELECT count(*) FROM ledger_transactions WHERE idempotency_key = 'checkout-42'"))
         assert count.scalar_one() == 1
     assert available(pg_uow, alice) == 9 * PRICE
     assert ledger.check_invariants(pg_uow).ok

@@ -150,6 +150,4 @@ def test_the_ledger_follows_its_model(uow):
             report = ledger.check_invariants(uow)
             assert report.ok, report.violations
 
-    run_state_machine_as_test(
-        LedgerMachine, settings=settings(max_examples=25, stateful_step_count=30, deadline=None)
-    )
+    run_state_machine_as_test(LedgerMachine, settings=settings(max_examples=25, stateful_step_count=30, deadline=None))

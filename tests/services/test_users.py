@@ -190,9 +190,7 @@ def test_find_user_by_contact(uow, contact):
     assert find_user_by_contact(uow, contact).id == user_id
 
 
-@pytest.mark.parametrize(
-    "contact", ["", "   ", "@", "@nobody", "+1", "x@y", "nobody@example.com", "+79990000000"]
-)
+@pytest.mark.parametrize("contact", ["", "   ", "@", "@nobody", "+1", "x@y", "nobody@example.com", "+79990000000"])
 def test_find_user_by_contact_unknown_or_malformed_is_none(uow, contact):
     new_user(uow, username="judy", phone="+79001234567", email="judy@example.com")
     assert find_user_by_contact(uow, contact) is None

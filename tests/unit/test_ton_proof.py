@@ -165,9 +165,7 @@ def test_demo_wallet_proof_passes_the_verifier():
     assert verify(account, proof) == account["address"]
     assert account["address"].startswith("0:")
     assert (
-        StateInit.deserialize(
-            Cell.one_from_boc(base64.b64decode(account["walletStateInit"])).begin_parse()
-        ).code.hash
+        StateInit.deserialize(Cell.one_from_boc(base64.b64decode(account["walletStateInit"])).begin_parse()).code.hash
         == _code("v4r2").hash
     )
 

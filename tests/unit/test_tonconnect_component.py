@@ -84,8 +84,7 @@ def test_bridge_code_is_valid_javascript(tmp_path):
 def test_disconnect_wallet_runs_only_when_connected():
     (code, callback) = (str(value) for _, value in tonconnect.disconnect_wallet().args)
     assert json.loads(code) == (
-        "window.kryptonTonConnect && window.kryptonTonConnect.connected && "
-        "window.kryptonTonConnect.disconnect()"
+        "window.kryptonTonConnect && window.kryptonTonConnect.connected && window.kryptonTonConnect.disconnect()"
     )
     assert callback == "null"
 
