@@ -389,6 +389,7 @@ def _list_invoices(call: Call) -> tuple[int, BaseModel]:
         page=query.page,
         page_size=query.page_size,
         settings=call.settings,
+        only_test=call.principal.is_test,  # a sandbox key sees no live invoice, not even in the list
     )
     items = [invoice_json(view) for view in page.items]
     return 200, InvoiceList(items=items, page=page.page, page_size=page.page_size, total=page.total, pages=page.pages)

@@ -196,14 +196,17 @@ def list_invoices(
     page: int = 1,
     page_size: int = 20,
     settings: Settings | None = None,
+    only_test: bool = False,
 ) -> InvoicePage:
-    """The merchant's invoices, newest first."""
+    """The merchant's invoices, newest first; `only_test` keeps sandbox invoices (what a sandbox key may see)."""
     page, page_size = max(1, page), min(max(1, page_size), 100)
     where = [_invoices.c.merchant_id == merchant_id]
     if status is not None:
         if status not in rules.INVOICE_STATUSES:
             raise ValueError(f"unknown invoice status {status!r}")
         where.append(_invoices.c.status == status)
+    if only_test:
+        where.append(_invoices.c.is_test.is_(True))
     with uow.read() as s:
         total = s.execute(select(func.count()).select_from(_invoices).where(*where)).scalar_one()
         rows = s.execute(

@@ -275,6 +275,8 @@ def test_a_sandbox_key_cannot_touch_live_invoices(uow, shop):
     assert shop.get(f"/invoices/{live}").json()["status"] == "open"
     assert shop.get(f"/invoices/{sandbox['number']}", key=sandbox_key).status_code == 200
     assert shop.get(f"/invoices/{sandbox['number']}").status_code == 200  # a live key sees both
+    assert [i["number"] for i in shop.get("/invoices", key=sandbox_key).json()["items"]] == [sandbox["number"]]
+    assert {i["number"] for i in shop.get("/invoices").json()["items"]} == {live, sandbox["number"]}
 
 
 def test_receipt_key_is_public(shop):
