@@ -100,3 +100,16 @@ class ApiAuthError(KryptonError):
     """Codes: api_key_missing, api_key_invalid, api_scope_missing."""
 
     code = "api_key_invalid"
+
+
+# P2P market
+class DealTransitionRefused(KryptonError):
+    """The deal is not in a state that allows this action (or someone else acted first). Code: deal_state."""
+
+    code = "deal_state"
+
+
+class AdUnavailable(KryptonError):
+    """Codes: ad_inactive, ad_amount_out_of_range, ad_volume_exhausted, ad_requirements_unmet, ad_own."""
+
+    code = "ad_inactive"

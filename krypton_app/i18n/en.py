@@ -553,4 +553,10 @@ CATALOG: dict[str, str] = {
     "error.api_key_name_invalid": "Name the key (up to 64 characters).",
     "error.idempotency_in_progress": "A request with this Idempotency-Key is still running. Retry in a moment.",
     "error.invalid_request": "The request is not valid: check the field named in the error.",
+    "error.deal_state": "This deal has moved on: refresh the page to see its current state.",
+    "error.ad_inactive": "This ad is not active.",
+    "error.ad_amount_out_of_range": "The amount is outside this ad's limits.",
+    "error.ad_volume_exhausted": "This ad has not enough volume left for that amount.",
+    "error.ad_requirements_unmet": "You do not meet this trader's requirements yet.",
+    "error.ad_own": "You cannot take your own ad.",
 }

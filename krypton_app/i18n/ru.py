@@ -563,4 +563,10 @@ CATALOG: dict[str, str] = {
     "error.api_key_name_invalid": "Назовите ключ (до 64 символов).",
     "error.idempotency_in_progress": "Запрос с этим Idempotency-Key ещё выполняется. Повторите чуть позже.",
     "error.invalid_request": "Запрос неверен: проверьте поле, указанное в ошибке.",
+    "error.deal_state": "Сделка уже изменилась: обновите страницу, чтобы увидеть её состояние.",
+    "error.ad_inactive": "Это объявление неактивно.",
+    "error.ad_amount_out_of_range": "Сумма вне лимитов объявления.",
+    "error.ad_volume_exhausted": "В объявлении не осталось объёма на эту сумму.",
+    "error.ad_requirements_unmet": "Вы пока не подходите под требования этого трейдера.",
+    "error.ad_own": "Нельзя откликнуться на своё объявление.",
 }

@@ -1,0 +1,144 @@
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from krypton_app.models.common import money_column, timestamp_column, utcnow
+
+
+class Ad(SQLModel, table=True):
+    """A P2P offer (SPEC F8). A sell ad's unreserved volume is held from the owner's balance."""
+
+    __tablename__ = "ads"
+    __table_args__ = (
+        # The marketplace filter: side, asset, fiat, country among active ads, cheapest first.
+        Index("ix_ads_market", "status", "side", "asset", "fiat", "country", "price"),
+        Index("ix_ads_owner", "owner_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="users.id")
+    side: str = Field(max_length=4)  # sell | buy (crypto, from the owner's point of view)
+    asset: str = Field(foreign_key="assets.code", max_length=8)
+    fiat: str = Field(foreign_key="fiat_currencies.code", max_length=3)
+    country: str = Field(foreign_key="countries.code", max_length=2)
+    methods: str = Field(max_length=500)  # space-separated payment method codes
+    price_kind: str = Field(max_length=8)  # fixed | floating
+    # Fiat minor units per one whole unit of the asset; for floating ads the last computed price.
+    price: int = Field(sa_column=money_column())
+    margin_bp: int | None = Field(default=None)  # floating: basis points over the reference rate
+    min_amount: int = Field(sa_column=money_column())  # asset minor units per deal
+    max_amount: int = Field(sa_column=money_column())
+    total_volume: int = Field(sa_column=money_column())
+    remaining: int = Field(sa_column=money_column())  # not yet taken by deals
+    payment_window_min: int = Field(default=15)
+    terms: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    min_completed_deals: int = Field(default=0)  # taker requirement
+    status: str = Field(default="active", max_length=8)  # active | paused | closed
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class Deal(SQLModel, table=True):
+    """One trade against an ad (SPEC F9). `status` moves only along the allowed transitions."""
+
+    __tablename__ = "deals"
+    __table_args__ = (
+        Index("ix_deals_status_deadline", "status", "deadline_at"),
+        Index("ix_deals_seller", "seller_id", "status"),
+        Index("ix_deals_buyer", "buyer_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ad_id: int = Field(foreign_key="ads.id", index=True)
+    seller_id: int = Field(foreign_key="users.id")  # gives crypto, receives fiat
+    buyer_id: int = Field(foreign_key="users.id")  # pays fiat, receives crypto
+    taker_id: int = Field(foreign_key="users.id")
+    asset: str = Field(foreign_key="assets.code", max_length=8)
+    amount: int = Field(sa_column=money_column())  # asset minor units in escrow
+    fiat: str = Field(max_length=3)
+    fiat_amount: int = Field(sa_column=money_column())
+    price: int = Field(sa_column=money_column())
+    method: str = Field(max_length=32)
+    # requested | escrow_locked | fiat_sent | released | cancelled | expired | disputed | resolved
+    status: str = Field(default="requested", max_length=16)
+    # Where released crypto goes: the buyer's balance here; an invoice part in three-party deals.
+    release_to: str = Field(default="buyer", max_length=32)
+    release_ref: str | None = Field(default=None, max_length=64)
+    idempotency_key: str = Field(unique=True, max_length=200)
+    deadline_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))  # current timer
+    cancel_requested_by: int | None = Field(default=None, foreign_key="users.id")
+    fiat_sent_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    released_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class DealEvent(SQLModel, table=True):
+    """Every transition of a deal: who, when, from, to."""
+
+    __tablename__ = "deal_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")  # None: a timer
+    from_status: str = Field(max_length=16)
+    to_status: str = Field(max_length=16)
+    note: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class ChatMessage(SQLModel, table=True):
+    __tablename__ = "chat_messages"
+    __table_args__ = (Index("ix_chat_messages_deal", "deal_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id")
+    author_id: int | None = Field(default=None, foreign_key="users.id")  # None: a system message
+    kind: str = Field(default="text", max_length=8)  # text | system | image
+    body: str = Field(sa_column=Column(Text, nullable=False))  # plain text, escaped when shown
+    attachment_path: str | None = Field(default=None, max_length=300)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class Dispute(SQLModel, table=True):
+    __tablename__ = "disputes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", unique=True)
+    opened_by: int | None = Field(default=None, foreign_key="users.id")  # None: the release timer
+    seller_statement: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    buyer_statement: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # open | released_to_buyer | refunded_to_seller | split
+    outcome: str = Field(default="open", max_length=20)
+    buyer_share: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # split
+    resolved_by: int | None = Field(default=None, foreign_key="users.id")
+    resolved_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class Review(SQLModel, table=True):
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("deal_id", "author_id", name="uq_reviews_deal_author"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id")
+    author_id: int = Field(foreign_key="users.id")
+    subject_id: int = Field(foreign_key="users.id", index=True)
+    positive: bool
+    comment: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class Notification(SQLModel, table=True):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    kind: str = Field(max_length=32)  # deal_requested | deal_status | chat_message | timer_soon
+    deal_id: int | None = Field(default=None, foreign_key="deals.id")
+    text_key: str = Field(max_length=64)  # i18n catalog key; params below
+    params: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    read_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
