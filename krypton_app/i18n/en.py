@@ -559,4 +559,8 @@ CATALOG: dict[str, str] = {
     "error.ad_volume_exhausted": "This ad has not enough volume left for that amount.",
     "error.ad_requirements_unmet": "You do not meet this trader's requirements yet.",
     "error.ad_own": "You cannot take your own ad.",
+    "error.dispute_outcome_invalid": "Choose how to settle the dispute: release, refund or split.",
+    "error.dispute_share_invalid": "The buyer's share is a fraction between 0 and 1, for example 0.5.",
+    "error.deal_amount_invalid": "Enter an amount for the deal.",
+    "error.deal_method_invalid": "Choose one of this ad's payment methods.",
 }

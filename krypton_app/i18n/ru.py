@@ -569,4 +569,8 @@ CATALOG: dict[str, str] = {
     "error.ad_volume_exhausted": "В объявлении не осталось объёма на эту сумму.",
     "error.ad_requirements_unmet": "Вы пока не подходите под требования этого трейдера.",
     "error.ad_own": "Нельзя откликнуться на своё объявление.",
+    "error.dispute_outcome_invalid": "Выберите решение спора: выплатить, вернуть или разделить.",
+    "error.dispute_share_invalid": "Доля покупателя — число от 0 до 1, например 0.5.",
+    "error.deal_amount_invalid": "Укажите сумму сделки.",
+    "error.deal_method_invalid": "Выберите один из способов оплаты этого объявления.",
 }

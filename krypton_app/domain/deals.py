@@ -1,0 +1,140 @@
+"""The P2P deal state machine (SPEC F9), as data.
+
+A deal moves only along TRANSITIONS. The services turn each entry into one conditional
+UPDATE ... WHERE id = :id AND status IN (:from_statuses), so of two racing actions only the
+first one to commit changes the row; the other sees no row updated and is refused.
+
+`requested` is kept in the table but never rests in the database: opening a deal locks the
+escrow in the same transaction (requested -> escrow_locked), because the ad's owner agreed
+to trade by publishing the ad. An acceptance step can be added later by splitting that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from krypton_app.domain.errors import DealTransitionRefused, Forbidden, InvalidAmount
+
+REQUESTED = "requested"
+ESCROW_LOCKED = "escrow_locked"
+FIAT_SENT = "fiat_sent"
+RELEASED = "released"
+CANCELLED = "cancelled"
+EXPIRED = "expired"
+DISPUTED = "disputed"
+RESOLVED = "resolved"
+
+STATUSES = (REQUESTED, ESCROW_LOCKED, FIAT_SENT, RELEASED, CANCELLED, EXPIRED, DISPUTED, RESOLVED)
+TERMINAL = frozenset({RELEASED, CANCELLED, EXPIRED, RESOLVED})
+# States in which the seller's crypto sits in escrow (held, owed to the deal).
+ESCROWED = frozenset({ESCROW_LOCKED, FIAT_SENT, DISPUTED})
+
+# Who may act. A timer and the opening service have no user behind them.
+BUYER = "buyer"
+SELLER = "seller"
+OPERATOR = "operator"
+TIMER = "timer"
+SYSTEM = "system"
+
+DEFAULT_RELEASE_WINDOW = timedelta(minutes=60)
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    from_statuses: frozenset[str]
+    to: str
+    actors: frozenset[str]
+
+
+def _t(action: str, sources: tuple[str, ...], to: str, actors: tuple[str, ...]) -> Transition:
+    return Transition(action, frozenset(sources), to, frozenset(actors))
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        _t("lock_escrow", (REQUESTED,), ESCROW_LOCKED, (SYSTEM,)),
+        _t("mark_fiat_sent", (ESCROW_LOCKED,), FIAT_SENT, (BUYER,)),
+        # The buyer pressed "paid" by mistake: back to waiting, and the payment timer restarts.
+        _t("undo_fiat_sent", (FIAT_SENT,), ESCROW_LOCKED, (BUYER,)),
+        # The seller may release as soon as the fiat shows up, even if the buyer never pressed "paid".
+        _t("release", (ESCROW_LOCKED, FIAT_SENT), RELEASED, (SELLER,)),
+        # Before "fiat sent" the buyer has paid nothing, so the buyer alone may walk away.
+        _t("buyer_cancel", (REQUESTED, ESCROW_LOCKED), CANCELLED, (BUYER,)),
+        # Otherwise both sides must ask; the second request performs this transition.
+        _t("mutual_cancel", (ESCROW_LOCKED, FIAT_SENT), CANCELLED, (BUYER, SELLER)),
+        _t("expire", (REQUESTED, ESCROW_LOCKED), EXPIRED, (TIMER,)),
+        # Never an automatic release: an unanswered "fiat sent" goes to an operator.
+        _t("open_dispute", (FIAT_SENT,), DISPUTED, (BUYER, SELLER, TIMER)),
+        _t("resolve", (DISPUTED,), RESOLVED, (OPERATOR,)),
+    )
+}
+
+# A cancel request (not a transition: the status stays) is recorded in these states.
+CANCEL_REQUESTABLE = frozenset({ESCROW_LOCKED, FIAT_SENT})
+
+
+def transition(action: str, status: str, role: str) -> Transition:
+    """The transition `role` may take from `status`; Forbidden for the wrong actor,
+    DealTransitionRefused when the deal is not in a state that allows it."""
+    t = TRANSITIONS[action]
+    if role not in t.actors:
+        raise Forbidden(f"{role} may not {action}")
+    if status not in t.from_statuses:
+        raise DealTransitionRefused(f"{action} not allowed from {status}", status=status, action=action)
+    return t
+
+
+def allowed_actions(status: str, role: str) -> tuple[str, ...]:
+    return tuple(a for a, t in TRANSITIONS.items() if status in t.from_statuses and role in t.actors)
+
+
+def cancel_step(status: str, role: str, *, requested_by_other: bool) -> str:
+    """What a cancel call by `role` does: "buyer_cancel" or "mutual_cancel" (a transition), or
+    "request" (record the wish and wait for the other side)."""
+    if role == BUYER and status in TRANSITIONS["buyer_cancel"].from_statuses:
+        return "buyer_cancel"
+    if role not in (BUYER, SELLER):
+        raise Forbidden("only the deal's sides may cancel")
+    if status not in CANCEL_REQUESTABLE:
+        raise DealTransitionRefused(f"cancel not allowed from {status}", status=status, action="cancel")
+    return "mutual_cancel" if requested_by_other else "request"
+
+
+def payment_deadline(now: datetime, payment_window_min: int) -> datetime:
+    return now + timedelta(minutes=payment_window_min)
+
+
+def release_deadline(now: datetime, release_window: timedelta = DEFAULT_RELEASE_WINDOW) -> datetime:
+    return now + release_window
+
+
+def timer_action(status: str) -> str | None:
+    """What the timer does to a deal whose deadline passed in `status`."""
+    return {ESCROW_LOCKED: "expire", REQUESTED: "expire", FIAT_SENT: "open_dispute"}.get(status)
+
+
+OUTCOMES = ("release", "refund", "split")
+
+
+def split_amounts(amount: int, outcome: str, buyer_share: str | None = None) -> tuple[int, int]:
+    """(to buyer, back to seller) in minor units for an operator's decision. `buyer_share` is a
+    decimal fraction of the escrow in [0, 1] as text ("0.5"); the buyer's part rounds down so the
+    two parts always add up to the escrow."""
+    if outcome == "release":
+        return amount, 0
+    if outcome == "refund":
+        return 0, amount
+    if outcome != "split":
+        raise InvalidAmount(f"unknown outcome {outcome!r}", code="dispute_outcome_invalid")
+    try:
+        share = Decimal(buyer_share or "")
+    except InvalidOperation:
+        raise InvalidAmount("buyer_share is not a number", code="dispute_share_invalid") from None
+    if not share.is_finite() or share < 0 or share > 1:
+        raise InvalidAmount("buyer_share must be between 0 and 1", code="dispute_share_invalid")
+    to_buyer = int((Decimal(amount) * share).to_integral_value(rounding="ROUND_FLOOR"))
+    return to_buyer, amount - to_buyer

@@ -1,0 +1,122 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from krypton_app.domain import deals as d
+from krypton_app.domain.errors import DealTransitionRefused, Forbidden, InvalidAmount
+
+ROLES = (d.BUYER, d.SELLER, d.OPERATOR, d.TIMER, d.SYSTEM)
+
+# The whole machine spelled out once more, independently of the table: (action, from) -> to.
+ALLOWED = {
+    ("lock_escrow", d.REQUESTED): d.ESCROW_LOCKED,
+    ("mark_fiat_sent", d.ESCROW_LOCKED): d.FIAT_SENT,
+    ("undo_fiat_sent", d.FIAT_SENT): d.ESCROW_LOCKED,
+    ("release", d.ESCROW_LOCKED): d.RELEASED,
+    ("release", d.FIAT_SENT): d.RELEASED,
+    ("buyer_cancel", d.REQUESTED): d.CANCELLED,
+    ("buyer_cancel", d.ESCROW_LOCKED): d.CANCELLED,
+    ("mutual_cancel", d.ESCROW_LOCKED): d.CANCELLED,
+    ("mutual_cancel", d.FIAT_SENT): d.CANCELLED,
+    ("expire", d.REQUESTED): d.EXPIRED,
+    ("expire", d.ESCROW_LOCKED): d.EXPIRED,
+    ("open_dispute", d.FIAT_SENT): d.DISPUTED,
+    ("resolve", d.DISPUTED): d.RESOLVED,
+}
+ACTORS = {
+    "lock_escrow": {d.SYSTEM},
+    "mark_fiat_sent": {d.BUYER},
+    "undo_fiat_sent": {d.BUYER},
+    "release": {d.SELLER},
+    "buyer_cancel": {d.BUYER},
+    "mutual_cancel": {d.BUYER, d.SELLER},
+    "expire": {d.TIMER},
+    "open_dispute": {d.BUYER, d.SELLER, d.TIMER},
+    "resolve": {d.OPERATOR},
+}
+
+
+def test_table_matches_the_spelled_out_machine():
+    table = {(a, s): t.to for a, t in d.TRANSITIONS.items() for s in t.from_statuses}
+    assert table == ALLOWED
+    assert {a: set(t.actors) for a, t in d.TRANSITIONS.items()} == ACTORS
+
+
+@pytest.mark.parametrize("action", sorted(d.TRANSITIONS))
+@pytest.mark.parametrize("status", d.STATUSES)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_transition_allowed_or_refused(action, status, role):
+    if role not in ACTORS[action]:
+        with pytest.raises(Forbidden):
+            d.transition(action, status, role)
+    elif (action, status) in ALLOWED:
+        assert d.transition(action, status, role).to == ALLOWED[(action, status)]
+    else:
+        with pytest.raises(DealTransitionRefused) as err:
+            d.transition(action, status, role)
+        assert err.value.code == "deal_state"
+
+
+def test_terminal_states_have_no_way_out_and_release_is_never_automatic():
+    for status in d.TERMINAL:
+        for role in ROLES:
+            assert d.allowed_actions(status, role) == ()
+    # No timer or system action ever ends in `released`.
+    assert all(t.to != d.RELEASED for t in d.TRANSITIONS.values() if {d.TIMER, d.SYSTEM} & t.actors)
+    assert d.timer_action(d.FIAT_SENT) == "open_dispute"
+    assert d.timer_action(d.ESCROW_LOCKED) == "expire"
+    assert d.timer_action(d.DISPUTED) is None
+
+
+def test_allowed_actions_per_role():
+    assert set(d.allowed_actions(d.ESCROW_LOCKED, d.BUYER)) == {"mark_fiat_sent", "buyer_cancel", "mutual_cancel"}
+    assert set(d.allowed_actions(d.FIAT_SENT, d.SELLER)) == {"release", "mutual_cancel", "open_dispute"}
+    assert d.allowed_actions(d.DISPUTED, d.OPERATOR) == ("resolve",)
+
+
+def test_cancel_steps():
+    assert d.cancel_step(d.ESCROW_LOCKED, d.BUYER, requested_by_other=False) == "buyer_cancel"
+    assert d.cancel_step(d.ESCROW_LOCKED, d.SELLER, requested_by_other=False) == "request"
+    assert d.cancel_step(d.ESCROW_LOCKED, d.SELLER, requested_by_other=True) == "mutual_cancel"
+    # After "fiat sent" the buyer too needs the other side.
+    assert d.cancel_step(d.FIAT_SENT, d.BUYER, requested_by_other=False) == "request"
+    assert d.cancel_step(d.FIAT_SENT, d.BUYER, requested_by_other=True) == "mutual_cancel"
+    for status in (d.DISPUTED, d.RELEASED, d.CANCELLED, d.EXPIRED, d.RESOLVED):
+        with pytest.raises(DealTransitionRefused):
+            d.cancel_step(status, d.SELLER, requested_by_other=True)
+    with pytest.raises(Forbidden):
+        d.cancel_step(d.FIAT_SENT, d.OPERATOR, requested_by_other=True)
+
+
+def test_deadlines():
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert d.payment_deadline(now, 15) == now + timedelta(minutes=15)
+    assert d.release_deadline(now) == now + timedelta(minutes=60)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "share", "parts"),
+    [
+        ("release", None, (1000, 0)),
+        ("refund", None, (0, 1000)),
+        ("split", "0.5", (500, 500)),
+        ("split", "0", (0, 1000)),
+        ("split", "1", (1000, 0)),
+        ("split", "0.3333", (333, 667)),
+    ],
+)
+def test_split_amounts_add_up(outcome, share, parts):
+    assert d.split_amounts(1000, outcome, share) == parts
+
+
+@pytest.mark.parametrize("share", [None, "", "abc", "-0.1", "1.01", "NaN", "Infinity"])
+def test_split_refuses_bad_shares(share):
+    with pytest.raises(InvalidAmount) as err:
+        d.split_amounts(1000, "split", share)
+    assert err.value.code == "dispute_share_invalid"
+
+
+def test_unknown_outcome():
+    with pytest.raises(InvalidAmount) as err:
+        d.split_amounts(1000, "keep", None)
+    assert err.value.code == "dispute_outcome_invalid"
