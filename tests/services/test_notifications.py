@@ -1,0 +1,116 @@
+"""Notifications: written inside the caller's transaction; each user lists, counts and marks only their own."""
+
+import uuid
+
+import pytest
+
+from krypton_app.domain.errors import KryptonError
+from krypton_app.models import Ad, Deal, User
+from krypton_app.services.notifications import (
+    CHAT_MESSAGE,
+    DEAL_STATUS,
+    list_notifications,
+    mark_read,
+    notify,
+    unread_count,
+)
+
+
+def make_user(uow, *, operator=False) -> int:
+    with uow.transaction() as s:
+        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator)
+        s.add(user)
+        s.flush()
+        return user.id
+
+
+def make_deal(uow, seller_id, buyer_id) -> int:
+    # Minimal rows written directly: the deal services are not needed to test notifications.
+    with uow.transaction() as s:
+        ad = Ad(owner_id=seller_id, side="sell", asset="TON", fiat="RUB", country="RU", methods="sbp",
+                price_kind="fixed", price=50_000, min_amount=1, max_amount=10**9, total_volume=10**9,
+                remaining=10**9)  # fmt: skip
+        s.add(ad)
+        s.flush()
+        deal = Deal(ad_id=ad.id, seller_id=seller_id, buyer_id=buyer_id, taker_id=buyer_id, asset="TON",
+                    amount=10**9, fiat="RUB", fiat_amount=50_000, price=50_000, method="sbp",
+                    status="escrow_locked", idempotency_key=str(uuid.uuid4()))  # fmt: skip
+        s.add(deal)
+        s.flush()
+        return deal.id
+
+
+@pytest.fixture
+def pair(uow):
+    seller, buyer = make_user(uow), make_user(uow)
+    return seller, buyer, make_deal(uow, seller, buyer)
+
+
+def test_notify_stores_key_and_params_in_the_callers_transaction(uow, pair):
+    seller, buyer, deal_id = pair
+    with uow.transaction() as s:
+        notify(s, buyer, kind=DEAL_STATUS, deal_id=deal_id, text_key="deal.system.released", params={"amount": "1"})
+    (n,) = list_notifications(uow, buyer)
+    assert (n.kind, n.deal_id, n.text_key, n.params, n.read) == (
+        DEAL_STATUS,
+        deal_id,
+        "deal.system.released",
+        {"amount": "1"},
+        False,
+    )
+    assert list_notifications(uow, seller) == []
+
+
+def test_notify_rolls_back_with_the_caller(uow, pair):
+    _, buyer, deal_id = pair
+    with pytest.raises(RuntimeError), uow.transaction() as s:
+        notify(s, buyer, kind=DEAL_STATUS, deal_id=deal_id, text_key="k", params={})
+        raise RuntimeError("the deal transition failed")
+    assert unread_count(uow, buyer) == 0
+
+
+def test_unknown_kind_is_refused(uow, pair):
+    _, buyer, deal_id = pair
+    with pytest.raises(KryptonError) as err, uow.transaction() as s:
+        notify(s, buyer, kind="typo", deal_id=deal_id, text_key="k", params={})
+    assert err.value.code == "notification_kind"
+
+
+def test_list_newest_first_unread_only_and_limit(uow, pair):
+    _, buyer, deal_id = pair
+    with uow.transaction() as s:
+        for i in range(3):
+            notify(s, buyer, kind=CHAT_MESSAGE, deal_id=deal_id, text_key="k", params={"i": i})
+    items = list_notifications(uow, buyer)
+    assert [n.params["i"] for n in items] == [2, 1, 0]
+    assert [n.params["i"] for n in list_notifications(uow, buyer, limit=2)] == [2, 1]
+    assert mark_read(uow, buyer, [items[0].id]) == 1
+    assert [n.params["i"] for n in list_notifications(uow, buyer, unread_only=True)] == [1, 0]
+    assert unread_count(uow, buyer) == 2
+
+
+def test_mark_read_touches_only_own_notifications(uow, pair):
+    seller, buyer, deal_id = pair
+    stranger = make_user(uow)
+    with uow.transaction() as s:
+        notify(s, buyer, kind=DEAL_STATUS, deal_id=deal_id, text_key="k", params={})
+        notify(s, seller, kind=DEAL_STATUS, deal_id=deal_id, text_key="k", params={})
+    buyer_id = list_notifications(uow, buyer)[0].id
+    # A stranger (or the other participant) naming someone else's id changes nothing.
+    assert mark_read(uow, stranger, [buyer_id]) == 0
+    assert mark_read(uow, seller, [buyer_id]) == 0
+    assert unread_count(uow, buyer) == 1
+    assert mark_read(uow, stranger) == 0
+    assert unread_count(uow, buyer) == 1 and unread_count(uow, seller) == 1
+    # Marking all reads only the caller's own; marking again changes nothing.
+    assert mark_read(uow, buyer) == 1
+    assert mark_read(uow, buyer) == 0
+    assert (unread_count(uow, buyer), unread_count(uow, seller)) == (0, 1)
+    assert mark_read(uow, seller, []) == 0
+
+
+def test_notification_without_deal(uow):
+    user = make_user(uow)
+    with uow.transaction() as s:
+        notify(s, user, kind=DEAL_STATUS, deal_id=None, text_key="k")
+    assert list_notifications(uow, user)[0].deal_id is None
