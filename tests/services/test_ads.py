@@ -1,0 +1,268 @@
+"""Ads: the sell reserve follows create / edit / pause / resume / close, and deals take volume, on
+SQLite and PostgreSQL; the race for the last volume on PostgreSQL."""
+
+import threading
+import uuid
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from krypton_app.domain.ads import AdInvalid
+from krypton_app.domain.errors import AdUnavailable, Forbidden, InsufficientFunds, InvalidState
+from krypton_app.domain.ledger import EXTERNAL, HELD, Leg
+from krypton_app.models import Account, User
+from krypton_app.services import ledger
+from krypton_app.services.ads import (
+    AdDraft,
+    close_ad,
+    create_ad,
+    get_ad,
+    list_my_ads,
+    pause_ad,
+    resume_ad,
+    return_ad_volume,
+    take_ad_volume,
+    update_ad,
+)
+from krypton_app.settings import Settings
+
+TON = 10**9
+SETTINGS = Settings()
+SELL = AdDraft(
+    side="sell",
+    asset="TON",
+    fiat="RUB",
+    country="RU",
+    methods=("sbp", "card"),
+    price_kind="fixed",
+    price="420.50",
+    margin_percent=None,
+    min_amount="1",
+    max_amount="5",
+    total_volume="10",
+)
+
+
+def make_users(uow, count):
+    with uow.transaction() as s:
+        rows = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(count)]
+        s.add_all(rows)
+        s.flush()
+        return [u.id for u in rows]
+
+
+def deposit(uow, user_id, amount, asset="TON"):
+    with uow.transaction() as s:
+        leg = Leg(ledger.system_account(s, EXTERNAL, asset), ledger.user_account(s, user_id, asset), amount)
+        ledger.post(s, idempotency_key=f"test-deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
+
+
+def balances(uow, user_id, asset="TON"):
+    with uow.read() as s:
+        rows = dict(s.execute(select(Account.kind, Account.balance).where(Account.user_id == user_id)).all())
+    return rows.get("available", 0), rows.get(HELD, 0)
+
+
+def create(uow, owner, draft=SELL, key=None):
+    return create_ad(uow, owner, draft, settings=SETTINGS, idempotency_key=key or uuid.uuid4().hex)
+
+
+def take(uow, ad_id, amount, taker):
+    with uow.transaction() as s:
+        return take_ad_volume(s, ad_id, amount, taker)
+
+
+def assert_invariants(uow):
+    report = ledger.check_invariants(uow)
+    assert report.ok, report.violations
+
+
+def test_sell_ad_reserves_its_volume_and_close_returns_the_rest(uow):
+    owner, taker = make_users(uow, 2)
+    deposit(uow, owner, 12 * TON)
+    ad = create(uow, owner)
+    assert (ad.price, ad.remaining, ad.total_volume, ad.status) == (42050, 10 * TON, 10 * TON, "active")
+    assert ad.methods == ("sbp", "card") and ad.decimals == 9 and ad.fiat_decimals == 2
+    assert balances(uow, owner) == (2 * TON, 10 * TON)
+
+    row = take(uow, ad.id, 3 * TON, taker)
+    assert row.remaining == 7 * TON
+    closed = close_ad(uow, owner, ad.id)
+    assert (closed.status, closed.remaining) == ("closed", 0)
+    # The 3 TON taken by the deal stay held for it.
+    assert balances(uow, owner) == (9 * TON, 3 * TON)
+    assert close_ad(uow, owner, ad.id).status == "closed"  # a repeated click
+    with uow.transaction() as s:
+        assert return_ad_volume(s, ad.id, 3 * TON) is False
+    assert_invariants(uow)
+
+
+def test_create_is_idempotent_and_needs_the_balance(uow):
+    owner, other = make_users(uow, 2)
+    deposit(uow, owner, 12 * TON)
+    first = create(uow, owner, key="k1")
+    assert create(uow, owner, key="k1") == first
+    assert len(list_my_ads(uow, owner)) == 1
+    with pytest.raises(InsufficientFunds):
+        create(uow, owner, key="k2")
+    with pytest.raises(InsufficientFunds):
+        create(uow, other, key="k1")
+    assert balances(uow, owner) == (2 * TON, 10 * TON)
+
+
+def test_buy_ad_holds_nothing(uow):
+    (owner,) = make_users(uow, 1)
+    ad = create(uow, owner, replace(SELL, side="buy"))
+    assert ad.side == "buy" and ad.remaining == 10 * TON
+    assert balances(uow, owner) == (0, 0)
+    close_ad(uow, owner, ad.id)
+    assert balances(uow, owner) == (0, 0)
+
+
+def test_pause_returns_the_remaining_and_resume_holds_it_again(uow):
+    owner, taker = make_users(uow, 2)
+    deposit(uow, owner, 10 * TON)
+    ad = create(uow, owner)
+    take(uow, ad.id, 2 * TON, taker)
+    paused = pause_ad(uow, owner, ad.id)
+    assert (paused.status, paused.remaining) == ("paused", 8 * TON)
+    assert balances(uow, owner) == (8 * TON, 2 * TON)
+    with pytest.raises(AdUnavailable) as err:
+        take(uow, ad.id, 1 * TON, taker)
+    assert err.value.code == "ad_inactive"
+    with uow.transaction() as s:
+        assert return_ad_volume(s, ad.id, 2 * TON) is False  # the deal side releases it itself
+    resumed = resume_ad(uow, owner, ad.id)
+    assert resumed.status == "active" and balances(uow, owner) == (0, 10 * TON)
+    with uow.transaction() as s:
+        assert return_ad_volume(s, ad.id, 2 * TON) is True
+    assert get_ad(uow, ad.id).remaining == 10 * TON
+    with pytest.raises(InvalidState):
+        resume_ad(uow, owner, close_ad(uow, owner, ad.id).id)
+    assert balances(uow, owner) == (10 * TON, 0)
+    assert_invariants(uow)
+
+
+def test_resume_needs_the_balance_back(uow):
+    (owner,) = make_users(uow, 1)
+    deposit(uow, owner, 10 * TON)
+    ad = create(uow, owner)
+    pause_ad(uow, owner, ad.id)
+    ledger.hold(uow, owner, "TON", 5 * TON, "spent-elsewhere")
+    with pytest.raises(InsufficientFunds):
+        resume_ad(uow, owner, ad.id)
+    assert get_ad(uow, ad.id).status == "paused"
+
+
+def test_update_moves_the_reserve_by_the_volume_change(uow):
+    owner, taker = make_users(uow, 2)
+    deposit(uow, owner, 20 * TON)
+    ad = create(uow, owner)
+    take(uow, ad.id, 4 * TON, taker)
+    grown = update_ad(uow, owner, ad.id, replace(SELL, total_volume="15", price="400"), settings=SETTINGS)
+    assert (grown.total_volume, grown.remaining, grown.price) == (15 * TON, 11 * TON, 40000)
+    assert balances(uow, owner) == (5 * TON, 15 * TON)
+    shrunk = update_ad(uow, owner, ad.id, replace(SELL, total_volume="6"), settings=SETTINGS)
+    assert shrunk.remaining == 2 * TON and balances(uow, owner) == (14 * TON, 6 * TON)
+    with pytest.raises(AdInvalid) as err:  # below what the deal already took
+        update_ad(uow, owner, ad.id, replace(SELL, total_volume="3", max_amount="3"), settings=SETTINGS)
+    assert err.value.code == "ad_limits_invalid"
+    with pytest.raises(AdInvalid):
+        update_ad(uow, owner, ad.id, replace(SELL, side="buy"), settings=SETTINGS)
+    with pytest.raises(Forbidden):
+        update_ad(uow, taker, ad.id, SELL, settings=SETTINGS)
+    with pytest.raises(Forbidden):
+        pause_ad(uow, taker, ad.id)
+    assert_invariants(uow)
+
+
+def test_take_checks_the_ad_and_the_taker(uow):
+    owner, taker = make_users(uow, 2)
+    deposit(uow, owner, 10 * TON)
+    ad = create(uow, owner, replace(SELL, min_completed_deals=1))
+    cases = [
+        (owner, 2 * TON, "ad_own"),
+        (taker, TON // 2, "ad_amount_out_of_range"),
+        (taker, 6 * TON, "ad_amount_out_of_range"),
+    ]
+    cases.append((taker, 2 * TON, "ad_requirements_unmet"))
+    for who, amount, code in cases:
+        with pytest.raises(AdUnavailable) as err:
+            take(uow, ad.id, amount, who)
+        assert err.value.code == code
+    plain = create(uow, create_owner(uow), replace(SELL, total_volume="5"))
+    take(uow, plain.id, 4 * TON, taker)
+    with pytest.raises(AdUnavailable) as err:
+        take(uow, plain.id, 2 * TON, taker)
+    assert err.value.code == "ad_volume_exhausted"
+
+
+def create_owner(uow):
+    (owner,) = make_users(uow, 1)
+    deposit(uow, owner, 10 * TON)
+    return owner
+
+
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        (dict(side="swap"), "ad_side_invalid"),
+        (dict(asset="BTC"), "ad_market_invalid"),
+        (dict(country="KZ"), "ad_market_invalid"),
+        (dict(methods=("kaspi",)), "ad_methods_invalid"),
+        (dict(methods=()), "ad_methods_invalid"),
+        (dict(price="0"), "ad_price_invalid"),
+        (dict(price="1.234"), "ad_price_invalid"),
+        (dict(price_kind="floating", margin_percent="60"), "ad_price_invalid"),
+        (dict(price_kind="floating", margin_percent="1.255"), "ad_price_invalid"),
+        (dict(min_amount="6"), "ad_limits_invalid"),
+        (dict(max_amount="11"), "ad_limits_invalid"),
+        (dict(min_amount="0"), "ad_limits_invalid"),
+        (dict(min_amount="0.0000000001"), "ad_limits_invalid"),
+        (dict(payment_window_min=1), "ad_window_invalid"),
+        (dict(terms="x" * 2001), "ad_terms_invalid"),
+        (dict(min_completed_deals=-1), "ad_requirements_invalid"),
+    ],
+)
+def test_invalid_drafts_are_refused_with_a_code(uow, change, code):
+    (owner,) = make_users(uow, 1)
+    deposit(uow, owner, 10 * TON)
+    with pytest.raises(AdInvalid) as err:
+        create(uow, owner, replace(SELL, **change))
+    assert err.value.code == code
+    assert balances(uow, owner) == (10 * TON, 0)
+
+
+def test_floating_price_follows_the_reference_rate(uow):
+    (owner,) = make_users(uow, 1)
+    ad = create(uow, owner, replace(SELL, side="buy", price_kind="floating", price=None, margin_percent="-1.5"))
+    # TON/RUB 420 in the default rate table: 420 x 0.985 = 413.70
+    assert (ad.price, ad.margin_bp) == (41370, -150)
+
+
+def test_two_takers_race_for_the_last_volume(pg_uow):
+    uow = pg_uow
+    owner, a, b = make_users(uow, 3)
+    deposit(uow, owner, 10 * TON)
+    ad = create(uow, owner, replace(SELL, total_volume="5"))
+    take(uow, ad.id, 2 * TON, a)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def taker(user):
+        with uow.transaction() as s:
+            barrier.wait()
+            try:
+                take_ad_volume(s, ad.id, 2 * TON, user)
+                results.append("won")
+            except AdUnavailable as exc:
+                results.append(exc.code)
+
+    threads = [threading.Thread(target=taker, args=(u,)) for u in (a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ad_volume_exhausted", "won"]
+    assert get_ad(uow, ad.id).remaining == 1 * TON
