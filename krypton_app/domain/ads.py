@@ -70,7 +70,7 @@ def margin_bp(text: str | None) -> int:
     raw = (text or "").strip()
     sign = -1 if raw.startswith("-") else 1
     try:
-        bp = sign * to_minor(raw.lstrip("+-"), 2)
+        bp = sign * to_minor(raw[1:] if raw[:1] in "+-" else raw, 2)
     except InvalidAmount:
         raise AdInvalid("ad_price_invalid", "margin_percent") from None
     if abs(bp) > MAX_MARGIN_BP:
