@@ -1,0 +1,138 @@
+"""Deal disputes (SPEC F9): either side opens one from "fiat sent" (or the release timer does),
+both write a statement, an operator decides: release to the buyer, refund the seller, or split.
+The decision is one ledger transaction, a DealEvent and a chat message, with the deal's
+conditional UPDATE, in one database transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from krypton_app.db import UnitOfWork
+from krypton_app.domain import deals as machine
+from krypton_app.domain.errors import DealTransitionRefused, Forbidden, KryptonError, NotFound
+from krypton_app.models import Deal, Dispute, User
+from krypton_app.services.deals import DealView, _announce, _move, _participant_deal, _pay_out, _role, _view
+
+STATEMENT_MAX = 5000
+DEAL_RESOLVE = "deal_resolve"  # ledger kind of an operator's decision (release, refund or both at once)
+_OUTCOME_NAMES = {"release": "released_to_buyer", "refund": "refunded_to_seller", "split": "split"}
+_disputes = Dispute.__table__
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    deal: DealView
+    opened_by: int | None  # None: the release timer
+    seller_statement: str | None
+    buyer_statement: str | None
+    outcome: str  # open | released_to_buyer | refunded_to_seller | split
+    buyer_share: int | None  # minor units released to the buyer by a split
+    resolved_by: int | None
+    resolved_at: datetime | None
+    created_at: datetime
+
+
+def open_dispute(uow: UnitOfWork, user_id: int, deal_id: int, *, now: datetime) -> DisputeView:
+    with uow.transaction() as s:
+        deal = _participant_deal(s, user_id, deal_id)
+        t = machine.transition("open_dispute", deal.status, _role(deal, user_id))
+        # No timer runs while disputed: only an operator ends it.
+        _move(s, deal, t, user_id, now, deadline_at=None)
+        s.add(Dispute(deal_id=deal.id, opened_by=user_id, created_at=now))
+        s.flush()
+        other = deal.seller_id if user_id == deal.buyer_id else deal.buyer_id
+        _announce(s, deal, "deal.sys.disputed", [other])
+        return _dispute_view(s, deal, user_id)
+
+
+def submit_statement(uow: UnitOfWork, user_id: int, deal_id: int, text: str) -> DisputeView:
+    """Each side's account of what happened; may be rewritten until the operator decides."""
+    text = (text or "").strip()
+    if not text or len(text) > STATEMENT_MAX:
+        raise KryptonError("a statement is 1 to 5000 characters", code="dispute_statement_invalid")
+    with uow.transaction() as s:
+        deal = _participant_deal(s, user_id, deal_id)
+        column = "seller_statement" if _role(deal, user_id) == machine.SELLER else "buyer_statement"
+        done = s.execute(
+            update(_disputes)
+            .where(_disputes.c.deal_id == deal.id, _disputes.c.outcome == "open")
+            .values(**{column: text})
+        ).rowcount
+        if done != 1:
+            raise DealTransitionRefused("no open dispute on this deal", status=deal.status, action="statement")
+        return _dispute_view(s, deal, user_id)
+
+
+def resolve_dispute(
+    uow: UnitOfWork, operator_id: int, deal_id: int, *, outcome: str, buyer_share: str | None = None, now: datetime
+) -> DisputeView:
+    """release: all to the buyer; refund: all back to the seller; split: `buyer_share` (a fraction
+    of the escrow as decimal text, "0.5") to the buyer and the rest back to the seller."""
+    with uow.transaction() as s:
+        _require_operator(s, operator_id)
+        deal = s.get(Deal, deal_id)
+        if deal is None:
+            raise NotFound("no such deal")
+        to_buyer, to_seller = machine.split_amounts(deal.amount, outcome, buyer_share)
+        t = machine.transition("resolve", deal.status, machine.OPERATOR)
+        _move(s, deal, t, operator_id, now, deadline_at=None, released_at=now if to_buyer else None)
+        done = s.execute(
+            update(_disputes)
+            .where(_disputes.c.deal_id == deal.id, _disputes.c.outcome == "open")
+            .values(outcome=_OUTCOME_NAMES[outcome], buyer_share=to_buyer, resolved_by=operator_id, resolved_at=now)
+        ).rowcount
+        if done != 1:
+            raise DealTransitionRefused("the dispute is already decided", status=deal.status, action="resolve")
+        _pay_out(s, deal, to_buyer, to_seller, f"deal:{deal.id}:resolve", DEAL_RESOLVE)
+        _announce(s, deal, f"deal.sys.resolved_{outcome}", [deal.seller_id, deal.buyer_id])
+        return _dispute_view(s, deal, operator_id)
+
+
+def get_dispute(uow: UnitOfWork, viewer_id: int, deal_id: int) -> DisputeView:
+    """For the two sides and operators; NotFound for anyone else or when there is no dispute."""
+    with uow.read() as s:
+        deal = s.get(Deal, deal_id)
+        if deal is None:
+            raise NotFound("no such deal")
+        if viewer_id not in (deal.seller_id, deal.buyer_id):
+            user = s.get(User, viewer_id)
+            if not (user and user.is_operator):
+                raise NotFound("no such deal")
+        return _dispute_view(s, deal, viewer_id)
+
+
+def list_open_disputes(uow: UnitOfWork, operator_id: int) -> list[DisputeView]:
+    with uow.read() as s:
+        _require_operator(s, operator_id)
+        deals = s.exec(
+            select(Deal).join(Dispute, Dispute.deal_id == Deal.id).where(Dispute.outcome == "open").order_by(Dispute.id)
+        ).scalars()
+        return [_dispute_view(s, d, operator_id) for d in deals]
+
+
+def _require_operator(s: Session, user_id: int) -> None:
+    user = s.get(User, user_id)
+    if not (user and user.is_operator):
+        raise Forbidden("operators only")
+
+
+def _dispute_view(s: Session, deal: Deal, viewer_id: int) -> DisputeView:
+    row = s.exec(select(Dispute).where(Dispute.deal_id == deal.id)).scalars().first()
+    if row is None:
+        raise NotFound("no dispute on this deal")
+    s.refresh(row)
+    return DisputeView(
+        deal=_view(s, deal, viewer_id),
+        opened_by=row.opened_by,
+        seller_statement=row.seller_statement,
+        buyer_statement=row.buyer_statement,
+        outcome=row.outcome,
+        buyer_share=row.buyer_share,
+        resolved_by=row.resolved_by,
+        resolved_at=row.resolved_at,
+        created_at=row.created_at,
+    )

@@ -1,0 +1,55 @@
+"""Deal timers with an injected clock: an unpaid deal expires with the escrow back to the seller;
+"fiat sent" without a release goes to dispute, never to the buyer."""
+
+from datetime import timedelta
+
+from test_deals import NOW, TON, assert_invariants, balances, buy_ad, open_, remaining, sell_ad
+
+from krypton_app.services import deals, disputes
+
+
+def test_nothing_happens_before_the_deadline(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_(uow, taker, ad_id)
+    assert deals.run_timers(uow, now=NOW + timedelta(minutes=14, seconds=59)) == 0
+    assert deals.get_deal(uow, taker, deal.id).status == "escrow_locked"
+
+
+def test_unpaid_deal_expires_escrow_back_to_the_seller(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_(uow, taker, ad_id)
+    b_owner, b_taker, b_ad = buy_ad(uow)
+    b_deal = open_(uow, b_taker, b_ad, amount="3")
+    assert deals.run_timers(uow, now=NOW + timedelta(minutes=15)) == 2
+    view = deals.get_deal(uow, taker, deal.id)
+    assert view.status == "expired" and view.events[-1].actor_id is None
+    assert remaining(uow, ad_id) == 10 * TON
+    assert deals.get_deal(uow, b_owner, b_deal.id).status == "expired"
+    assert balances(uow, b_taker) == (10 * TON, 0)
+    assert deals.run_timers(uow, now=NOW + timedelta(hours=1)) == 0  # once only
+    assert_invariants(uow)
+
+
+def test_fiat_sent_without_release_goes_to_dispute(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_(uow, taker, ad_id)
+    paid_at = NOW + timedelta(minutes=10)
+    deals.mark_fiat_sent(uow, taker, deal.id, now=paid_at)
+    # The payment window has passed, but the buyer paid: no expiry.
+    assert deals.run_timers(uow, now=NOW + timedelta(minutes=30)) == 0
+    assert deals.run_timers(uow, now=paid_at + timedelta(minutes=60)) == 1
+    view = deals.get_deal(uow, owner, deal.id)
+    assert view.status == "disputed" and view.released_at is None
+    assert balances(uow, taker) == (0, 0)  # never released by a timer
+    assert disputes.get_dispute(uow, owner, deal.id).opened_by is None
+    assert_invariants(uow)
+
+
+def test_undo_restarts_the_payment_timer(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_(uow, taker, ad_id)
+    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=1))
+    deals.undo_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=10))
+    assert deals.run_timers(uow, now=NOW + timedelta(minutes=20)) == 0
+    assert deals.run_timers(uow, now=NOW + timedelta(minutes=25)) == 1
+    assert deals.get_deal(uow, taker, deal.id).status == "expired"

@@ -1,0 +1,110 @@
+"""Disputes on SQLite and PostgreSQL: opened by either side from fiat sent, statements, the
+operator's release / refund / split as one ledger transaction; nobody else decides or reads."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from test_deals import NOW, TON, assert_invariants, balances, make_users, open_, remaining, sell_ad
+
+from krypton_app.domain.errors import DealTransitionRefused, Forbidden, InvalidAmount, KryptonError, NotFound
+from krypton_app.models import ChatMessage, LedgerTransaction
+from krypton_app.services import deals, disputes
+
+
+def disputed_deal(uow, opener="buyer"):
+    owner, taker, ad_id = sell_ad(uow)
+    (operator,) = make_users(uow, 1, operator=True)
+    deal = open_(uow, taker, ad_id, amount="4")
+    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
+    dispute = disputes.open_dispute(uow, taker if opener == "buyer" else owner, deal.id, now=NOW)
+    return owner, taker, operator, ad_id, dispute
+
+
+@pytest.mark.parametrize("opener", ["buyer", "seller"])
+def test_either_side_opens_from_fiat_sent_only(uow, opener):
+    owner, taker, operator, ad_id, dispute = disputed_deal(uow, opener)
+    assert dispute.deal.status == "disputed" and dispute.outcome == "open"
+    assert dispute.opened_by == (taker if opener == "buyer" else owner)
+    assert dispute.deal.deadline_at is None
+    with pytest.raises(DealTransitionRefused):
+        disputes.open_dispute(uow, owner, dispute.deal.id, now=NOW)
+    for call in (deals.release, deals.cancel, deals.undo_fiat_sent):
+        with pytest.raises((DealTransitionRefused, Forbidden)):
+            call(uow, owner if call is deals.release else taker, dispute.deal.id, now=NOW)
+    # Now the operator may read the deal.
+    assert deals.get_deal(uow, operator, dispute.deal.id).my_role == "operator"
+
+
+def test_no_dispute_before_fiat_sent(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_(uow, taker, ad_id)
+    with pytest.raises(DealTransitionRefused):
+        disputes.open_dispute(uow, owner, deal.id, now=NOW)
+    (stranger,) = make_users(uow, 1)
+    with pytest.raises(NotFound):
+        disputes.open_dispute(uow, stranger, deal.id, now=NOW)
+
+
+def test_statements_from_both_sides(uow):
+    owner, taker, operator, ad_id, dispute = disputed_deal(uow)
+    disputes.submit_statement(uow, taker, dispute.deal.id, "I paid by SBP at 12:01")
+    view = disputes.submit_statement(uow, owner, dispute.deal.id, "Nothing arrived")
+    assert (view.buyer_statement, view.seller_statement) == ("I paid by SBP at 12:01", "Nothing arrived")
+    with pytest.raises(KryptonError) as err:
+        disputes.submit_statement(uow, owner, dispute.deal.id, "   ")
+    assert err.value.code == "dispute_statement_invalid"
+    with pytest.raises(NotFound):
+        disputes.submit_statement(uow, operator, dispute.deal.id, "I am not a side")
+    listed = disputes.list_open_disputes(uow, operator)
+    assert [d.deal.id for d in listed] == [dispute.deal.id]
+    assert listed[0].buyer_statement == "I paid by SBP at 12:01"
+    with pytest.raises(Forbidden):
+        disputes.list_open_disputes(uow, owner)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "share", "buyer_gets", "back_to_ad"),
+    [("release", None, 4 * TON, 6 * TON), ("refund", None, 0, 10 * TON), ("split", "0.25", TON, 9 * TON)],
+)
+def test_operator_decides(uow, outcome, share, buyer_gets, back_to_ad):
+    owner, taker, operator, ad_id, dispute = disputed_deal(uow)
+    deal_id = dispute.deal.id
+    with pytest.raises(Forbidden):
+        disputes.resolve_dispute(uow, owner, deal_id, outcome="release", now=NOW)
+    later = NOW + timedelta(hours=1)
+    done = disputes.resolve_dispute(uow, operator, deal_id, outcome=outcome, buyer_share=share, now=later)
+    assert done.deal.status == "resolved" and done.resolved_by == operator and done.buyer_share == buyer_gets
+    assert done.outcome == {"release": "released_to_buyer", "refund": "refunded_to_seller", "split": "split"}[outcome]
+    assert balances(uow, taker) == (buyer_gets, 0)
+    assert remaining(uow, ad_id) == back_to_ad  # the refunded part goes back to the active ad
+    assert done.deal.events[-1].to_status == "resolved" and done.deal.events[-1].actor_id == operator
+    with uow.read() as s:
+        kinds = s.execute(select(LedgerTransaction.kind).where(LedgerTransaction.kind == "deal_resolve")).all()
+        last_message = s.execute(select(ChatMessage.body).order_by(ChatMessage.id.desc())).scalars().first()
+    assert len(kinds) == (1 if buyer_gets else 0)  # one transaction; a refund into the ad moves no money
+    assert f"resolved_{outcome}" in last_message
+    with pytest.raises(DealTransitionRefused):
+        disputes.resolve_dispute(uow, operator, deal_id, outcome="release", now=later)
+    assert_invariants(uow)
+
+
+def test_split_into_a_closed_ads_owner_balance_is_one_transaction(uow):
+    owner, taker, operator, ad_id, dispute = disputed_deal(uow)
+    from krypton_app.services.ads import close_ad
+
+    close_ad(uow, owner, ad_id)  # 6 TON back to the owner; the deal's 4 stay in escrow
+    assert balances(uow, owner) == (6 * TON, 4 * TON)
+    disputes.resolve_dispute(uow, operator, dispute.deal.id, outcome="split", buyer_share="0.5", now=NOW)
+    assert balances(uow, owner) == (8 * TON, 0)
+    assert balances(uow, taker) == (2 * TON, 0)
+    with uow.read() as s:
+        assert len(s.execute(select(LedgerTransaction.id).where(LedgerTransaction.kind == "deal_resolve")).all()) == 1
+    assert_invariants(uow)
+
+
+def test_bad_share_changes_nothing(uow):
+    owner, taker, operator, ad_id, dispute = disputed_deal(uow)
+    with pytest.raises(InvalidAmount):
+        disputes.resolve_dispute(uow, operator, dispute.deal.id, outcome="split", buyer_share="1.5", now=NOW)
+    assert disputes.get_dispute(uow, operator, dispute.deal.id).deal.status == "disputed"
