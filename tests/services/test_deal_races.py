@@ -1,0 +1,107 @@
+"""Racing deal actions on PostgreSQL (SQLite's single writer cannot show a race): of two actions
+from the same state exactly one wins, and the ledger stays whole."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from test_deals import NOW, TON, assert_invariants, balances, make_users, open_, remaining, sell_ad
+
+from krypton_app.domain.errors import AdUnavailable, DealTransitionRefused
+from krypton_app.services import deals
+
+ROUNDS = 5
+
+
+def race(*calls):
+    """Run the calls at the same moment; a list of results or raised errors, in call order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        try:
+            results[i] = call()
+        except Exception as error:  # the loser's refusal is the point
+            results[i] = error
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_release_vs_cancel(pg_uow):
+    uow = pg_uow
+    owner, taker, ad_id = sell_ad(uow)
+    for _ in range(ROUNDS):
+        deal = open_(uow, taker, ad_id, amount="1")
+        released, cancelled = race(
+            lambda d=deal: deals.release(uow, owner, d.id, now=NOW),
+            lambda d=deal: deals.cancel(uow, taker, d.id, now=NOW),
+        )
+        outcomes = [r for r in (released, cancelled) if not isinstance(r, Exception)]
+        assert len(outcomes) == 1, (released, cancelled)
+        loser = cancelled if outcomes[0] is released else released
+        assert isinstance(loser, DealTransitionRefused)
+        final = deals.get_deal(uow, taker, deal.id)
+        assert final.status == outcomes[0].status
+        assert len(final.events) == 2
+    got, _ = balances(uow, taker)
+    assert got + remaining(uow, ad_id) == 10 * TON  # every TON either released or back in the ad
+    assert_invariants(uow)
+
+
+def test_mark_fiat_sent_vs_timer(pg_uow):
+    uow = pg_uow
+    owner, taker, ad_id = sell_ad(uow)
+    due = NOW + timedelta(minutes=15)
+    for _ in range(ROUNDS):
+        deal = open_(uow, taker, ad_id, amount="1")
+        paid, moved = race(
+            lambda d=deal: deals.mark_fiat_sent(uow, taker, d.id, now=due),
+            lambda: deals.run_timers(uow, now=due),
+        )
+        final = deals.get_deal(uow, taker, deal.id).status
+        if isinstance(paid, Exception):
+            assert isinstance(paid, DealTransitionRefused) and moved == 1 and final == "expired"
+        else:
+            assert moved == 0 and final == "fiat_sent"
+    assert_invariants(uow)
+
+
+def test_two_takers_on_the_last_volume(pg_uow):
+    uow = pg_uow
+    for _ in range(ROUNDS):
+        owner, first, ad_id = sell_ad(uow)
+        (second,) = make_users(uow, 1)
+        open_(uow, first, ad_id, amount="5")
+        open_(uow, first, ad_id, amount="4")
+        a, b = race(*[lambda u=u, ad=ad_id: open_(uow, u, ad, amount="1") for u in (first, second)])
+        wins = [r for r in (a, b) if not isinstance(r, Exception)]
+        losses = [r for r in (a, b) if isinstance(r, Exception)]
+        assert len(wins) == 1 and len(losses) == 1
+        assert isinstance(losses[0], AdUnavailable) and losses[0].code == "ad_volume_exhausted"
+        assert remaining(uow, ad_id) == 0
+        assert balances(uow, owner) == (0, 10 * TON)
+    assert_invariants(uow)
+
+
+@pytest.mark.parametrize("workers", [3])
+def test_several_timer_workers_move_each_deal_once(pg_uow, workers):
+    uow = pg_uow
+    owner, taker, ad_id = sell_ad(uow)
+    opened = [open_(uow, taker, ad_id, amount="1") for _ in range(8)]
+    for d in opened[:4]:
+        deals.mark_fiat_sent(uow, taker, d.id, now=NOW)
+    late = NOW + timedelta(hours=2)
+    moved = race(*[lambda: deals.run_timers(uow, now=late) for _ in range(workers)])
+    assert sum(moved) == 8
+    statuses = sorted(deals.get_deal(uow, taker, d.id).status for d in opened)
+    assert statuses == ["disputed"] * 4 + ["expired"] * 4
+    for d in opened:
+        assert len(deals.get_deal(uow, taker, d.id).events) == (3 if d in opened[:4] else 2)
+    assert remaining(uow, ad_id) == 6 * TON
+    assert_invariants(uow)
