@@ -1,19 +1,77 @@
 """Deal chat (SPEC F9, issue 5 item 4): the two participants, and the operator once the deal is disputed.
 
-Text is stored as plain text and escaped by the UI. System messages store a catalog key and params
-(JSON in `body`, kind "system") so each reader sees them in their own language.
+Authorisation: anyone else gets NotFound, through every function, so a stranger cannot even learn that
+a deal id exists. Text is stored as plain text (control characters stripped) and escaped by the UI.
+System messages store a catalog key and params (JSON in `body`, kind "system") so each reader sees
+them in their own language. Image attachments are checked by their magic bytes, never by the name or
+type the browser claims, and stored under a random file name.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlmodel import Session
 
-from krypton_app.models import ChatMessage
+from krypton_app.db import UnitOfWork
+from krypton_app.domain.errors import KryptonError, NotFound
+from krypton_app.models import ChatMessage, Deal, Dispute, User
+from krypton_app.models.common import utcnow
+from krypton_app.services.ledger import _as_utc
+from krypton_app.services.notifications import CHAT_MESSAGE, notify
+from krypton_app.settings import ROOT
 
 TEXT, SYSTEM, IMAGE = "text", "system", "image"
+TEXT_MAX = 2000
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
+DEFAULT_UPLOAD_DIR = ROOT / "uploaded_files" / "chat"  # gitignored
+DISPUTED_STATUSES = ("disputed", "resolved")
+SELLER, BUYER, OPERATOR = "seller", "buyer", "operator"
+NOTIFY_KEY = "notify.chat_message"
+LIST_LIMIT = 500
+
+# C0/C1 controls except newline and tab, plus bidi overrides that can make text read backwards (spoofing
+# an amount or a card number). Zero-width joiners stay: emoji need them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+
+
+@dataclass(frozen=True)
+class ChatMessageView:
+    id: int
+    deal_id: int
+    author_id: int | None  # None: a system message
+    author_role: str | None  # seller | buyer | operator; None for system messages
+    mine: bool  # written by the viewer
+    kind: str  # text | image | system
+    text: str  # plain text (a caption for images); "" for system messages
+    text_key: str | None  # system messages: the catalog key ...
+    params: dict[str, Any]  # ... and its params
+    attachment: str | None  # stored file name of an image, served through `attachment_file`
+    created_at: datetime
+
+
+def clean_text(raw: str) -> str:
+    """Plain text as stored: newlines normalised, control characters dropped, outer whitespace trimmed."""
+    return _CONTROL.sub("", (raw or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def image_kind(data: bytes) -> str | None:
+    """png | jpeg | webp from the file's magic bytes; None for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
 
 
 def post_system_message(session: Session, deal_id: int, text_key: str, params: dict[str, Any] | None = None) -> None:
@@ -21,3 +79,141 @@ def post_system_message(session: Session, deal_id: int, text_key: str, params: d
     body = json.dumps({"key": text_key, "params": params or {}}, ensure_ascii=False, sort_keys=True, default=str)
     session.add(ChatMessage(deal_id=deal_id, author_id=None, kind=SYSTEM, body=body))
     session.flush()
+
+
+def _role(session: Session, viewer_id: int, deal: Deal | None) -> str:
+    """The viewer's role in the deal's chat, or NotFound: strangers must not learn the deal exists."""
+    if deal is None:
+        raise NotFound("deal")
+    if viewer_id == deal.seller_id:
+        return SELLER
+    if viewer_id == deal.buyer_id:
+        return BUYER
+    is_operator = session.execute(select(User.is_operator).where(User.id == viewer_id)).scalar_one_or_none()
+    if is_operator:
+        # The operator reads a chat only as evidence in a dispute: once one exists (open or decided).
+        disputed = deal.status in DISPUTED_STATUSES or (
+            session.execute(select(Dispute.id).where(Dispute.deal_id == deal.id)).first() is not None
+        )
+        if disputed:
+            return OPERATOR
+    raise NotFound("deal", deal_id=deal.id)
+
+
+def _view(row: ChatMessage, deal: Deal, viewer_id: int) -> ChatMessageView:
+    text_key, params, text = None, {}, row.body
+    if row.kind == SYSTEM:
+        payload = json.loads(row.body)
+        text_key, params, text = payload["key"], payload.get("params", {}), ""
+    if row.author_id is None:
+        role = None
+    elif row.author_id == deal.seller_id:
+        role = SELLER
+    elif row.author_id == deal.buyer_id:
+        role = BUYER
+    else:
+        role = OPERATOR
+    return ChatMessageView(
+        id=row.id,
+        deal_id=row.deal_id,
+        author_id=row.author_id,
+        author_role=role,
+        mine=row.author_id is not None and row.author_id == viewer_id,
+        kind=row.kind,
+        text=text,
+        text_key=text_key,
+        params=params,
+        attachment=row.attachment_path,
+        created_at=_as_utc(row.created_at),  # SQLite drops the zone
+    )
+
+
+def _check_image(image: bytes, image_type: str | None) -> str:
+    if len(image) > IMAGE_MAX_BYTES:
+        raise KryptonError(code="chat_image_too_large", size=len(image))
+    kind = image_kind(image)
+    # The declared type must agree with the bytes; the bytes decide what is stored.
+    if kind is None or (image_type is not None and image_type.lower() != _IMAGE_TYPES[kind]):
+        raise KryptonError(code="chat_image_type", declared=image_type)
+    return kind
+
+
+def post_message(
+    uow: UnitOfWork,
+    author_id: int,
+    deal_id: int,
+    *,
+    text: str,
+    image: bytes | None = None,
+    image_type: str | None = None,
+    now: datetime | None = None,
+    upload_dir: Path | None = None,
+) -> ChatMessageView:
+    """A participant's (or, in a dispute, the operator's) message; notifies the other side(s)."""
+    body = clean_text(text)
+    if len(body) > TEXT_MAX:
+        raise KryptonError(code="chat_text_too_long", limit=TEXT_MAX)
+    if not body and not image:
+        raise KryptonError(code="chat_text_empty")
+    kind = _check_image(image, image_type) if image else None
+    with uow.transaction() as s:
+        deal = s.get(Deal, deal_id)
+        role = _role(s, author_id, deal)
+        stored: Path | None = None
+        if kind is not None:
+            # Written after the authorisation check, so strangers cannot fill the disk; removed again
+            # below if the transaction fails, so no file outlives its message.
+            folder = Path(upload_dir or DEFAULT_UPLOAD_DIR)
+            folder.mkdir(parents=True, exist_ok=True)
+            stored = folder / f"{secrets.token_hex(16)}.{kind}"
+            stored.write_bytes(image)
+        try:
+            row = ChatMessage(
+                deal_id=deal.id,
+                author_id=author_id,
+                kind=IMAGE if stored else TEXT,
+                body=body,
+                attachment_path=stored.name if stored else None,
+                created_at=now or utcnow(),
+            )
+            s.add(row)
+            s.flush()
+            recipients = {SELLER: (deal.buyer_id,), BUYER: (deal.seller_id,)}.get(role, (deal.seller_id, deal.buyer_id))
+            for user_id in recipients:
+                notify(s, user_id, kind=CHAT_MESSAGE, deal_id=deal.id, text_key=NOTIFY_KEY, params={"deal_id": deal.id})
+            view = _view(row, deal, author_id)
+        except BaseException:
+            if stored is not None:
+                stored.unlink(missing_ok=True)
+            raise
+    return view
+
+
+def list_messages(
+    uow: UnitOfWork, viewer_id: int, deal_id: int, *, after_id: int = 0, limit: int = LIST_LIMIT
+) -> list[ChatMessageView]:
+    """Messages with id > after_id, oldest first (a live chat polls with the last id it has)."""
+    with uow.read() as s:
+        deal = s.get(Deal, deal_id)
+        _role(s, viewer_id, deal)
+        query = (
+            select(ChatMessage)
+            .where(ChatMessage.deal_id == deal_id, ChatMessage.id > after_id)
+            .order_by(ChatMessage.id)
+            .limit(max(1, min(int(limit), LIST_LIMIT)))
+        )
+        return [_view(row, deal, viewer_id) for row in s.execute(query).scalars()]
+
+
+def attachment_file(
+    uow: UnitOfWork, viewer_id: int, message_id: int, *, upload_dir: Path | None = None
+) -> tuple[Path, str]:
+    """(path, content type) of an image attachment, for whoever may read its deal's chat; else NotFound."""
+    with uow.read() as s:
+        row = s.get(ChatMessage, message_id)
+        if row is None or row.attachment_path is None:
+            raise NotFound("attachment", message_id=message_id)
+        _role(s, viewer_id, s.get(Deal, row.deal_id))
+        name = row.attachment_path
+    path = Path(upload_dir or DEFAULT_UPLOAD_DIR) / name
+    return path, _IMAGE_TYPES[name.rsplit(".", 1)[-1]]

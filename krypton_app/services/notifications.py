@@ -20,6 +20,7 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import KryptonError
 from krypton_app.models import Notification
 from krypton_app.models.common import utcnow
+from krypton_app.services.ledger import _as_utc
 
 DEAL_REQUESTED = "deal_requested"
 DEAL_STATUS = "deal_status"
@@ -80,7 +81,7 @@ def _view(row: Notification) -> NotificationView:
         text_key=row.text_key,
         params=json.loads(row.params or "{}"),
         read=row.read_at is not None,
-        created_at=row.created_at,
+        created_at=_as_utc(row.created_at),  # SQLite drops the zone
     )
 
 
