@@ -53,3 +53,24 @@ def test_undo_restarts_the_payment_timer(uow):
     assert deals.run_timers(uow, now=NOW + timedelta(minutes=20)) == 0
     assert deals.run_timers(uow, now=NOW + timedelta(minutes=25)) == 1
     assert deals.get_deal(uow, taker, deal.id).status == "expired"
+
+
+def test_lifespan_worker_runs_rounds_until_stopped(uow):
+    import asyncio
+
+    from krypton_app.market_workers import run_deal_timer_worker
+
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_(uow, taker, ad_id)
+
+    async def main():
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            run_deal_timer_worker(uow, stop=stop, poll_s=0.01, clock=lambda: NOW + timedelta(hours=1))
+        )
+        await asyncio.sleep(0.1)
+        stop.set()
+        return await task
+
+    assert asyncio.run(main()) == 1
+    assert deals.get_deal(uow, taker, deal.id).status == "expired"
