@@ -91,13 +91,16 @@ def test_list_newest_first_unread_only_and_limit(uow, pair):
 
 def test_mark_read_touches_only_own_notifications(uow, pair):
     seller, buyer, deal_id = pair
-    stranger = make_user(uow)
+    stranger, operator = make_user(uow), make_user(uow, operator=True)
     with uow.transaction() as s:
         notify(s, buyer, kind=DEAL_STATUS, deal_id=deal_id, text_key="k", params={})
         notify(s, seller, kind=DEAL_STATUS, deal_id=deal_id, text_key="k", params={})
     buyer_id = list_notifications(uow, buyer)[0].id
     # A stranger (or the other participant) naming someone else's id changes nothing.
     assert mark_read(uow, stranger, [buyer_id]) == 0
+    assert mark_read(uow, operator, [buyer_id]) == 0  # operators have no say over users' notifications
+    assert list_notifications(uow, stranger) == list_notifications(uow, operator) == []
+    assert unread_count(uow, stranger) == unread_count(uow, operator) == 0
     assert mark_read(uow, seller, [buyer_id]) == 0
     assert unread_count(uow, buyer) == 1
     assert mark_read(uow, stranger) == 0
