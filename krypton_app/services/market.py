@@ -23,7 +23,7 @@ from krypton_app.models import Ad, Asset, FiatCurrency
 from krypton_app.models.common import utcnow
 from krypton_app.services.ads import AdView, ad_view, select_ads
 from krypton_app.services.rates import RateProvider
-from krypton_app.services.reputation import TraderCard, completed_deals_expr, trader_card_in
+from krypton_app.services.reputation import TraderCard, completed_deals_expr, trader_cards_in
 
 MAX_PAGE_SIZE = 100
 
@@ -78,11 +78,7 @@ def browse(
             .limit(page_size)
             .offset((page - 1) * page_size)
         ).all()
-        cards: dict[int, TraderCard] = {}
-        at = now or utcnow()
-        for row in rows:
-            if row.owner_id not in cards:
-                cards[row.owner_id] = trader_card_in(s, row.owner_id, now=at)
+        cards = trader_cards_in(s, [row.owner_id for row in rows], now=now or utcnow())
         items = [AdListing(ad=ad_view(row, rates), trader=cards[row.owner_id]) for row in rows]
     return MarketPage(items=items, page=page, page_size=page_size, total=total, pages=math.ceil(total / page_size))
 

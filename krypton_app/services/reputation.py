@@ -65,41 +65,68 @@ def trader_card(uow: UnitOfWork, user_id: int, *, now: datetime) -> TraderCard:
 
 
 def trader_card_in(s: Session, user_id: int, *, now: datetime) -> TraderCard:
-    user = s.execute(select(_users.c.display_name, _users.c.username).where(_users.c.id == user_id)).one_or_none()
-    if user is None:
+    card = trader_cards_in(s, [user_id], now=now).get(user_id)
+    if card is None:
         raise NotFound(f"user {user_id} not found")
-    mine = or_(_deals.c.seller_id == user_id, _deals.c.buyer_id == user_id)
-    recent = dict(
-        s.execute(
-            select(_deals.c.status, func.count())
-            .where(mine, _deals.c.status.in_(ENDED), _deals.c.created_at >= now - RATE_WINDOW)
-            .group_by(_deals.c.status)
-        ).all()
-    )
-    ended = sum(recent.values())
-    # Durations in Python: date arithmetic differs between SQLite and PostgreSQL.
-    releases = s.execute(
-        select(_deals.c.fiat_sent_at, _deals.c.released_at).where(
-            _deals.c.seller_id == user_id,
+    return card
+
+
+def trader_cards_in(s: Session, user_ids: list[int], *, now: datetime) -> dict[int, TraderCard]:
+    """Cards for many users in five grouped queries (a market page shows up to 100 traders)."""
+    ids = list(dict.fromkeys(user_ids))
+    names = {
+        row.id: row.display_name or row.username or f"#{row.id}"
+        for row in s.execute(select(_users.c.id, _users.c.display_name, _users.c.username).where(_users.c.id.in_(ids)))
+    }
+    completed = _per_side(s, ids, _deals.c.status == RELEASED)
+    released_30d = _per_side(s, ids, _deals.c.status == RELEASED, _deals.c.created_at >= now - RATE_WINDOW)
+    ended_30d = _per_side(s, ids, _deals.c.status.in_(ENDED), _deals.c.created_at >= now - RATE_WINDOW)
+    release_time = s.execute(
+        select(_deals.c.seller_id, func.avg(_seconds(s, _deals.c.fiat_sent_at, _deals.c.released_at)))
+        .where(
+            _deals.c.seller_id.in_(ids),
             _deals.c.status == RELEASED,
             _deals.c.fiat_sent_at.is_not(None),
             _deals.c.released_at.is_not(None),
         )
+        .group_by(_deals.c.seller_id)
     ).all()
-    seconds = [(released - sent).total_seconds() for sent, released in releases]
-    votes = dict(
-        s.execute(
-            select(_reviews.c.positive, func.count())
-            .where(_reviews.c.subject_id == user_id)
-            .group_by(_reviews.c.positive)
-        ).all()
-    )
-    return TraderCard(
-        user_id=user_id,
-        name=user.display_name or user.username or f"#{user_id}",
-        completed_deals=completed_deals(s, user_id),
-        completion_rate_30d=recent.get(RELEASED, 0) / ended if ended else None,
-        avg_release_s=round(sum(seconds) / len(seconds)) if seconds else None,
-        positive=votes.get(True, 0),
-        negative=votes.get(False, 0),
-    )
+    avg_release = {user: round(float(avg)) for user, avg in release_time if avg is not None}
+    votes: dict[tuple[int, bool], int] = {
+        (row.subject_id, bool(row.positive)): row.n
+        for row in s.execute(
+            select(_reviews.c.subject_id, _reviews.c.positive, func.count().label("n"))
+            .where(_reviews.c.subject_id.in_(ids))
+            .group_by(_reviews.c.subject_id, _reviews.c.positive)
+        )
+    }
+    return {
+        user: TraderCard(
+            user_id=user,
+            name=name,
+            completed_deals=completed.get(user, 0),
+            completion_rate_30d=released_30d.get(user, 0) / ended_30d[user] if ended_30d.get(user) else None,
+            avg_release_s=avg_release.get(user),
+            positive=votes.get((user, True), 0),
+            negative=votes.get((user, False), 0),
+        )
+        for user, name in names.items()
+    }
+
+
+def _per_side(s: Session, ids: list[int], *conditions) -> dict[int, int]:
+    """Deals matching `conditions` per user, as seller plus as buyer (nobody trades with themselves)."""
+    counts: dict[int, int] = {}
+    for column in (_deals.c.seller_id, _deals.c.buyer_id):
+        for user, n in s.execute(
+            select(column, func.count()).where(column.in_(ids), *conditions).group_by(column)
+        ).all():
+            counts[user] = counts.get(user, 0) + n
+    return counts
+
+
+def _seconds(s: Session, start, end):
+    # Interval arithmetic differs: PostgreSQL subtracts timestamps, SQLite stores ISO text.
+    if s.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400
