@@ -173,10 +173,14 @@ def list_my_ads(uow: UnitOfWork, owner_id: int, *, rates: RateProvider | None = 
 # --- inside a deal's transaction (services/deals.py) ---------------------------------------------
 
 
-def take_ad_volume(session: Session, ad_id: int, amount: int, taker_id: int) -> AdRow:
+def take_ad_volume(
+    session: Session, ad_id: int, amount: int, taker_id: int, *, rates: RateProvider | None = None
+) -> AdRow:
     """Take `amount` out of the ad's remaining volume for a new deal, or raise AdUnavailable.
 
     The decrement is one conditional UPDATE, so two takers racing for the last volume cannot both win.
+    With `rates`, a floating ad's price is recomputed at the current reference rate in the same UPDATE,
+    so the returned row's `price` is the one the deal must use (with domain.ads.fiat_for).
     """
     from krypton_app.services.reputation import completed_deals  # reputation reads deals; no cycle at load
 
@@ -191,10 +195,14 @@ def take_ad_volume(session: Session, ad_id: int, amount: int, taker_id: int) -> 
         raise AdUnavailable(code="ad_amount_out_of_range", min_amount=ad.min_amount, max_amount=ad.max_amount)
     if ad.min_completed_deals and completed_deals(session, taker_id) < ad.min_completed_deals:
         raise AdUnavailable(code="ad_requirements_unmet", min_completed_deals=ad.min_completed_deals)
+    price = ad.price
+    if rates is not None and ad.price_kind == FLOATING:
+        fiat_decimals = session.execute(select(_fiats.c.decimals).where(_fiats.c.code == ad.fiat)).scalar_one()
+        price = rules.floating_price(rates.rate(ad.asset, ad.fiat), ad.margin_bp, fiat_decimals)
     taken = session.execute(
         update(_ads)
         .where(_ads.c.id == ad_id, _ads.c.status == ACTIVE, _ads.c.remaining >= amount)
-        .values(remaining=_ads.c.remaining - amount, updated_at=utcnow())
+        .values(remaining=_ads.c.remaining - amount, price=price, updated_at=utcnow())
         .returning(*_ads.c)
     ).one_or_none()
     if taken is None:

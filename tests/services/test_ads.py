@@ -25,6 +25,7 @@ from krypton_app.services.ads import (
     take_ad_volume,
     update_ad,
 )
+from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import Settings
 
 TON = 10**9
@@ -239,6 +240,18 @@ def test_floating_price_follows_the_reference_rate(uow):
     ad = create(uow, owner, replace(SELL, side="buy", price_kind="floating", price=None, margin_percent="-1.5"))
     # TON/RUB 420 in the default rate table: 420 x 0.985 = 413.70
     assert (ad.price, ad.margin_bp) == (41370, -150)
+
+
+def test_take_prices_a_floating_ad_at_the_current_rate(uow):
+    owner, taker = make_users(uow, 2)
+    deposit(uow, owner, 10 * TON)
+    ad = create(uow, owner, replace(SELL, price_kind="floating", price=None, margin_percent="2"))
+    assert ad.price == 42840  # 420 x 1.02
+    with uow.transaction() as s:
+        row = take_ad_volume(s, ad.id, TON, taker, rates=StaticRateProvider({"TON/RUB": "400.10"}))
+    assert row.price == 40810  # 408.102 -> 408.10
+    with uow.transaction() as s:
+        assert take_ad_volume(s, ad.id, TON, taker).price == 40810  # no rates: the last computed price
 
 
 def test_two_takers_race_for_the_last_volume(pg_uow):
