@@ -582,4 +582,24 @@ CATALOG: dict[str, str] = {
     "error.review_duplicate": "You have already reviewed this deal.",
     "error.review_comment_too_long": "A review comment may be at most 1000 characters.",
     "notify.chat_message": "New message in deal #{deal_id}",
+    "notify.deal_opened": "New deal #{deal_id} on your ad: {amount} {asset}",
+    "deal.sys.opened": "Deal #{deal_id} opened: {amount} {asset} are in escrow. Buyer, pay within the payment window.",
+    "deal.sys.fiat_sent": "Deal #{deal_id}: the buyer says the payment is sent. Seller, check it and release.",
+    "deal.sys.fiat_sent_undone": (
+        "Deal #{deal_id}: the buyer took back “payment sent”; the payment window starts again."
+    ),
+    "deal.sys.released": "Deal #{deal_id}: the seller released the crypto. The deal is complete.",
+    "deal.sys.cancel_requested": (
+        "Deal #{deal_id}: one side asks to cancel. If the other side cancels too, the deal ends."
+    ),
+    "deal.sys.cancelled": "Deal #{deal_id} is cancelled; the escrow is back with the seller.",
+    "deal.sys.expired": "Deal #{deal_id} expired unpaid; the escrow is back with the seller.",
+    "deal.sys.disputed": "Deal #{deal_id} is in dispute. Both sides, write a statement; an operator will decide.",
+    "deal.sys.disputed_by_timer": (
+        "Deal #{deal_id}: no release in time after the payment, so an operator will decide. Both sides, "
+        "write a statement."
+    ),
+    "deal.sys.resolved_release": "Deal #{deal_id}: the operator released the escrow to the buyer.",
+    "deal.sys.resolved_refund": "Deal #{deal_id}: the operator returned the escrow to the seller.",
+    "deal.sys.resolved_split": "Deal #{deal_id}: the operator split the escrow between buyer and seller.",
 }

@@ -20,15 +20,16 @@ from sqlmodel import Session
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.domain.ads import fiat_for
-from krypton_app.domain.errors import DealTransitionRefused, KryptonError, NotFound
+from krypton_app.domain.errors import DealTransitionRefused, IdempotencyConflict, KryptonError, NotFound
 from krypton_app.domain.ledger import AVAILABLE, HELD, Leg
-from krypton_app.domain.money import to_minor
+from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.models import Ad, Deal, DealEvent, Dispute
 from krypton_app.models.ledger import Asset
 from krypton_app.models.users import User
 from krypton_app.services import chat, notifications
 from krypton_app.services.ads import return_ad_volume, take_ad_volume
 from krypton_app.services.ledger import post, user_account
+from krypton_app.services.rates import rate_provider_from_settings
 
 _deals = Deal.__table__
 
@@ -96,7 +97,7 @@ def open_deal(
         with uow.transaction() as s:
             existing = s.exec(select(Deal).where(Deal.idempotency_key == key)).scalars().first()
             if existing is not None:
-                return _view(s, existing, taker_id)
+                return _replay(s, existing, taker_id, ad_id, method)
             ad = s.get(Ad, ad_id)
             if ad is None:
                 raise NotFound("no such ad")
@@ -107,7 +108,9 @@ def open_deal(
             if minor <= 0:
                 raise KryptonError("amount must be positive", code="deal_amount_invalid")
             # Conditional UPDATE of the ad's remaining volume: two takers on the last volume cannot both win.
-            ad = take_ad_volume(s, ad_id, minor, taker_id)
+            # With the rates, a floating ad is priced at the current reference rate in that same UPDATE.
+            rates = rate_provider_from_settings(settings) if settings is not None else None
+            ad = take_ad_volume(s, ad_id, minor, taker_id, rates=rates)
             seller_id, buyer_id = (ad.owner_id, taker_id) if ad.side == "sell" else (taker_id, ad.owner_id)
             deal = Deal(
                 ad_id=ad.id,
@@ -135,7 +138,7 @@ def open_deal(
                 leg = Leg(user_account(s, seller_id, ad.asset, AVAILABLE), held, minor)
                 post(s, idempotency_key=f"deal:{deal.id}:escrow", kind=DEAL_ESCROW, legs=[leg], memo=f"deal {deal.id}")
             _record(s, deal, machine.REQUESTED, machine.ESCROW_LOCKED, taker_id, now, "opened")
-            params = {"deal_id": deal.id, "amount": minor, "asset": ad.asset}
+            params = {"deal_id": deal.id, "amount": format_amount(minor, decimals), "asset": ad.asset}
             chat.post_system_message(s, deal.id, "deal.sys.opened", params)
             notifications.notify(
                 s,
@@ -152,7 +155,7 @@ def open_deal(
             existing = s.exec(select(Deal).where(Deal.idempotency_key == key)).scalars().first()
             if existing is None:
                 raise
-            return _view(s, existing, taker_id)
+            return _replay(s, existing, taker_id, ad_id, method)
 
 
 # --- the two sides' actions ------------------------------------------------------------------------
@@ -337,12 +340,20 @@ def _record(s: Session, deal: Deal, from_status: str, to_status: str, actor_id, 
 
 
 def _announce(s: Session, deal: Deal, text_key: str, user_ids) -> None:
+    """The system chat message and the other side's notifications share one catalog text."""
     params = {"deal_id": deal.id, "status": deal.status}
     chat.post_system_message(s, deal.id, text_key, params)
     for user_id in user_ids:
         notifications.notify(
-            s, user_id, kind=notifications.DEAL_STATUS, deal_id=deal.id, text_key="notify.deal_status", params=params
+            s, user_id, kind=notifications.DEAL_STATUS, deal_id=deal.id, text_key=text_key, params=params
         )
+
+
+def _replay(s: Session, deal: Deal, taker_id: int, ad_id: int, method: str) -> DealView:
+    # The same key for another ad or method is a different request, not a retry.
+    if (deal.ad_id, deal.method) != (ad_id, method):
+        raise IdempotencyConflict("idempotency key already used for another deal")
+    return _view(s, deal, taker_id)
 
 
 def _pay_out(s: Session, deal: Deal, to_buyer: int, to_seller: int, key: str, kind: str) -> None:

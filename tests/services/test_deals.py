@@ -3,14 +3,24 @@ every transition writes an event, a system chat message and notifications; the l
 
 The helpers here are shared by the other deal test modules (`from test_deals import ...`)."""
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from krypton_app.domain.errors import AdUnavailable, DealTransitionRefused, Forbidden, KryptonError, NotFound
+from krypton_app.domain.errors import (
+    AdUnavailable,
+    DealTransitionRefused,
+    Forbidden,
+    IdempotencyConflict,
+    KryptonError,
+    NotFound,
+)
 from krypton_app.domain.ledger import EXTERNAL, HELD, Leg
+from krypton_app.i18n.en import CATALOG as EN
+from krypton_app.i18n.ru import CATALOG as RU
 from krypton_app.models import Account, Ad, ChatMessage, Notification, User
 from krypton_app.services import deals, ledger
 from krypton_app.services.ads import AdDraft, create_ad, pause_ad
@@ -158,6 +168,46 @@ def test_open_is_idempotent_per_taker(uow):
     assert open_(uow, taker, ad_id, key="k1").id == first.id
     assert open_(uow, other, ad_id, key="k1").id != first.id  # the key is per user
     assert remaining(uow, ad_id) == 6 * TON
+    with pytest.raises(IdempotencyConflict):  # the same key for another request is not a retry
+        deals.open_deal(uow, taker, ad_id, amount="1", method="card", idempotency_key="k1", settings=SETTINGS, now=NOW)
+
+
+def test_floating_ad_is_priced_at_the_current_rate(uow):
+    owner, taker = make_users(uow, 2)
+    deposit(uow, owner, 10 * TON)
+    draft = AdDraft(**{**SELL.__dict__, "price_kind": "floating", "price": None, "margin_percent": "1"})
+    ad = create_ad(uow, owner, draft, settings=SETTINGS, idempotency_key=uuid.uuid4().hex)
+    rates = {**SETTINGS.rates, "TON/RUB": "500"}
+    deal = deals.open_deal(
+        uow,
+        taker,
+        ad.id,
+        amount="2",
+        method="sbp",
+        idempotency_key="f",
+        settings=SETTINGS.model_copy(update={"rates": rates}),
+        now=NOW,
+    )
+    assert deal.price == 505_00 and deal.fiat_amount == 1010_00  # 500 RUB + 1 %, for 2 TON
+
+
+def test_every_transition_announces_itself_in_the_chat_and_to_the_other_side(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_(uow, taker, ad_id)
+    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
+    deals.release(uow, owner, deal.id, now=NOW)
+    with uow.read() as s:
+        bodies = s.execute(select(ChatMessage.body).where(ChatMessage.deal_id == deal.id).order_by(ChatMessage.id))
+        keys = [json.loads(b)["key"] for b in bodies.scalars()]
+        notes = s.execute(
+            select(Notification.user_id, Notification.text_key).where(Notification.deal_id == deal.id)
+        ).all()
+    assert keys == ["deal.sys.opened", "deal.sys.fiat_sent", "deal.sys.released"]
+    assert sorted(notes) == sorted(
+        [(owner, "notify.deal_opened"), (owner, "deal.sys.fiat_sent"), (taker, "deal.sys.released")]
+    )
+    for key in keys + ["notify.deal_opened"]:
+        assert key in EN and key in RU
 
 
 def test_open_refusals(uow):
