@@ -99,6 +99,18 @@ def create_ad(uow: UnitOfWork, owner_id: int, draft: AdDraft, *, settings: Setti
     with uow.read() as s:
         values = _validate(s, draft, rates)
     reserve_key = f"{AD_RESERVE}:{owner_id}:{idempotency_key}"
+    try:
+        return _create(uow, owner_id, draft, values, reserve_key, rates)
+    except IdempotencyConflict:
+        # A twin request with the same key committed its reserve first (ours rolled back): its ad is the answer.
+        with uow.read() as s:
+            existing = _ad_of_reserve(s, owner_id, reserve_key)
+        if existing is None:
+            raise
+        return existing
+
+
+def _create(uow: UnitOfWork, owner_id: int, draft: AdDraft, values: dict, reserve_key: str, rates) -> AdView:
     with uow.transaction() as s:
         if draft.side == SELL:
             existing = _ad_of_reserve(s, owner_id, reserve_key)

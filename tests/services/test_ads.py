@@ -279,3 +279,24 @@ def test_two_takers_race_for_the_last_volume(pg_uow):
         t.join()
     assert sorted(results) == ["ad_volume_exhausted", "won"]
     assert get_ad(uow, ad.id).remaining == 1 * TON
+
+
+def test_twin_creates_with_one_key_make_one_ad(pg_uow):
+    uow = pg_uow
+    (owner,) = make_users(uow, 1)
+    deposit(uow, owner, 15 * TON)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def twin():
+        barrier.wait()
+        results.append(create(uow, owner, key="twin").id)
+
+    threads = [threading.Thread(target=twin) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 2 and results[0] == results[1]
+    assert len(list_my_ads(uow, owner)) == 1
+    assert balances(uow, owner) == (5 * TON, 10 * TON)
