@@ -6,6 +6,8 @@ import uuid
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from krypton_app.domain.ads import AdInvalid
@@ -300,3 +302,59 @@ def test_twin_creates_with_one_key_make_one_ad(pg_uow):
     assert len(results) == 2 and results[0] == results[1]
     assert len(list_my_ads(uow, owner)) == 1
     assert balances(uow, owner) == (5 * TON, 10 * TON)
+
+
+def test_paused_ad_edit_moves_no_money(uow):
+    (owner,) = make_users(uow, 1)
+    deposit(uow, owner, 10 * TON)
+    ad = create(uow, owner)
+    pause_ad(uow, owner, ad.id)
+    edited = update_ad(uow, owner, ad.id, replace(SELL, total_volume="8"), settings=SETTINGS)
+    assert edited.remaining == 8 * TON and balances(uow, owner) == (10 * TON, 0)
+    resume_ad(uow, owner, ad.id)
+    assert balances(uow, owner) == (2 * TON, 8 * TON)
+    with pytest.raises(InvalidState):
+        update_ad(uow, owner, close_ad(uow, owner, ad.id).id, SELL, settings=SETTINGS)
+
+
+OPS = st.lists(
+    st.tuples(st.sampled_from(["take", "give_back", "pause", "resume", "close", "grow", "shrink"]), st.integers(1, 3)),
+    max_size=12,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(OPS)
+def test_the_owner_holds_exactly_the_active_remaining_plus_open_deals(uow, ops):
+    """Random ad lifecycles: held = remaining of the ad while active + what deals still hold."""
+    owner, taker = make_users(uow, 2)
+    deposit(uow, owner, 30 * TON)
+    ad = create(uow, owner)
+    in_deals: list[int] = []  # amounts taken and not yet given back, as P2's deals would keep them
+    for op, n in ops:
+        try:
+            if op == "take":
+                take(uow, ad.id, n * TON, taker)
+                in_deals.append(n * TON)
+            elif op == "give_back" and in_deals:
+                amount = in_deals.pop()
+                with uow.transaction() as s:
+                    if not return_ad_volume(s, ad.id, amount):  # the deal's side releases it itself
+                        leg = Leg(
+                            ledger.user_account(s, owner, "TON", HELD), ledger.user_account(s, owner, "TON"), amount
+                        )
+                        ledger.post(s, idempotency_key=uuid.uuid4().hex, kind="deal_refund", legs=[leg])
+            elif op in ("pause", "resume", "close"):
+                {"pause": pause_ad, "resume": resume_ad, "close": close_ad}[op](uow, owner, ad.id)
+            elif op in ("grow", "shrink"):
+                current = get_ad(uow, ad.id)
+                volume = current.total_volume + (n if op == "grow" else -n) * TON
+                draft = replace(SELL, total_volume=str(volume // TON), max_amount=str(min(5, volume // TON)))
+                update_ad(uow, owner, ad.id, draft, settings=SETTINGS)
+        except (AdUnavailable, InvalidState, AdInvalid, InsufficientFunds):
+            pass  # refused as a whole: nothing moved
+        current = get_ad(uow, ad.id)
+        reserved = current.remaining if current.status == "active" else 0
+        assert balances(uow, owner)[1] == reserved + sum(in_deals)
+        assert sum(balances(uow, owner)) == 30 * TON
+    assert_invariants(uow)
