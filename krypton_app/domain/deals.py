@@ -39,6 +39,8 @@ TIMER = "timer"
 SYSTEM = "system"
 
 DEFAULT_RELEASE_WINDOW = timedelta(minutes=60)
+# The side who must act is warned this long before its deadline.
+DEADLINE_WARNING = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)

@@ -602,4 +602,6 @@ CATALOG: dict[str, str] = {
     "deal.sys.resolved_release": "Deal #{deal_id}: the operator released the escrow to the buyer.",
     "deal.sys.resolved_refund": "Deal #{deal_id}: the operator returned the escrow to the seller.",
     "deal.sys.resolved_split": "Deal #{deal_id}: the operator split the escrow between buyer and seller.",
+    "deal.sys.pay_soon": "Deal #{deal_id}: {minutes} min left to pay and press “payment sent”.",
+    "deal.sys.release_soon": "Deal #{deal_id}: {minutes} min left to release before the deal goes to an operator.",
 }

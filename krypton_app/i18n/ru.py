@@ -614,4 +614,8 @@ CATALOG: dict[str, str] = {
     "deal.sys.resolved_release": "Сделка №{deal_id}: оператор передал эскроу покупателю.",
     "deal.sys.resolved_refund": "Сделка №{deal_id}: оператор вернул эскроу продавцу.",
     "deal.sys.resolved_split": "Сделка №{deal_id}: оператор разделил эскроу между покупателем и продавцом.",
+    "deal.sys.pay_soon": "Сделка №{deal_id}: осталось {minutes} мин., чтобы оплатить и нажать «оплачено».",
+    "deal.sys.release_soon": (
+        "Сделка №{deal_id}: осталось {minutes} мин., чтобы отпустить криптовалюту, иначе решение примет оператор."
+    ),
 }

@@ -10,6 +10,7 @@ finds no row to update and is refused with `deal_state`.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -32,6 +33,7 @@ from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import rate_provider_from_settings
 
 _deals = Deal.__table__
+log = logging.getLogger(__name__)
 
 # Ledger transaction kinds (contract): escrow from a taker selling to a buy ad, release, refund.
 DEAL_ESCROW = "deal_escrow"
@@ -260,31 +262,81 @@ def run_timers(uow: UnitOfWork, *, now: datetime) -> int:
         )
     moved = 0
     for deal_id in due:
-        with uow.transaction() as s:
-            claim = select(Deal).where(
-                Deal.id == deal_id,
-                Deal.status.in_((machine.ESCROW_LOCKED, machine.FIAT_SENT)),
-                Deal.deadline_at <= now,
-            )
-            if uow.is_postgres:
-                claim = claim.with_for_update(skip_locked=True)
-            deal = s.exec(claim).scalars().first()
-            if deal is None:
-                continue  # another worker or a user got there first
-            action = machine.timer_action(deal.status)
-            t = machine.transition(action, deal.status, machine.TIMER)
-            try:
-                _move(s, deal, t, None, now, where=[_deals.c.deadline_at <= now], deadline_at=None)
-            except DealTransitionRefused:
-                continue
-            if action == "expire":
-                _refund(s, deal, deal.amount, f"deal:{deal.id}:refund")
-                _announce(s, deal, "deal.sys.expired", [deal.seller_id, deal.buyer_id])
-            else:
-                s.add(Dispute(deal_id=deal.id, opened_by=None, created_at=now))
-                _announce(s, deal, "deal.sys.disputed_by_timer", [deal.seller_id, deal.buyer_id])
-            moved += 1
+        try:
+            moved += _fire(uow, deal_id, now)
+        except Exception:
+            # One deal that cannot move (a broken row) must not stall every deal due after it.
+            log.exception("deal %s: timer failed, retrying next round", deal_id)
+    _warn_soon(uow, now)
     return moved
+
+
+def _fire(uow: UnitOfWork, deal_id: int, now: datetime) -> int:
+    with uow.transaction() as s:
+        deal = _claim(uow, s, deal_id, Deal.deadline_at <= now)
+        if deal is None:
+            return 0  # another worker or a user got there first
+        action = machine.timer_action(deal.status)
+        t = machine.transition(action, deal.status, machine.TIMER)
+        try:
+            _move(s, deal, t, None, now, where=[_deals.c.deadline_at <= now], deadline_at=None)
+        except DealTransitionRefused:
+            return 0
+        if action == "expire":
+            _refund(s, deal, deal.amount, f"deal:{deal.id}:refund")
+            _announce(s, deal, "deal.sys.expired", [deal.seller_id, deal.buyer_id])
+        else:
+            s.add(Dispute(deal_id=deal.id, opened_by=None, created_at=now))
+            _announce(s, deal, "deal.sys.disputed_by_timer", [deal.seller_id, deal.buyer_id])
+        return 1
+
+
+def _claim(uow: UnitOfWork, s: Session, deal_id: int, *conditions) -> Deal | None:
+    """The deal's row if it is still timed, locked for this worker (PostgreSQL: skipped if another has it)."""
+    q = select(Deal).where(Deal.id == deal_id, Deal.status.in_((machine.ESCROW_LOCKED, machine.FIAT_SENT)), *conditions)
+    if uow.is_postgres:
+        q = q.with_for_update(skip_locked=True)
+    return s.exec(q).scalars().first()
+
+
+def _warn_soon(uow: UnitOfWork, now: datetime) -> None:
+    """Tell the side who must act that its deadline is near: the buyer to pay, the seller to release.
+    Once per deadline: the warning is an event row newer than the deal's last change."""
+    soon = now + machine.DEADLINE_WARNING
+    timed = (machine.ESCROW_LOCKED, machine.FIAT_SENT)
+    with uow.read() as s:
+        ids = list(
+            s.execute(
+                select(_deals.c.id)
+                .where(_deals.c.status.in_(timed), _deals.c.deadline_at > now, _deals.c.deadline_at <= soon)
+                .order_by(_deals.c.deadline_at)
+                .limit(TIMER_BATCH)
+            ).scalars()
+        )
+    for deal_id in ids:
+        with uow.transaction() as s:
+            deal = _claim(uow, s, deal_id, Deal.deadline_at > now, Deal.deadline_at <= soon)
+            if deal is None:
+                continue
+            warned = s.execute(
+                select(DealEvent.id).where(
+                    DealEvent.deal_id == deal.id,
+                    DealEvent.note == "deadline_soon",
+                    DealEvent.created_at >= deal.updated_at,
+                )
+            ).first()
+            if warned is not None:
+                continue
+            _record(s, deal, deal.status, deal.status, None, now, "deadline_soon")
+            who, key = (
+                (deal.buyer_id, "deal.sys.pay_soon")
+                if deal.status == machine.ESCROW_LOCKED
+                else (deal.seller_id, "deal.sys.release_soon")
+            )
+            minutes = max(1, int((_utc(deal.deadline_at) - now).total_seconds() // 60))
+            params = {"deal_id": deal.id, "minutes": minutes}
+            chat.post_system_message(s, deal.id, key, params)
+            notifications.notify(s, who, kind=notifications.TIMER_SOON, deal_id=deal.id, text_key=key, params=params)
 
 
 # --- inside a transaction (shared with services/disputes.py) --------------------------------------

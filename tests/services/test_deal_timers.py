@@ -74,3 +74,33 @@ def test_lifespan_worker_runs_rounds_until_stopped(uow):
 
     assert asyncio.run(main()) == 1
     assert deals.get_deal(uow, taker, deal.id).status == "expired"
+
+
+def test_the_side_who_must_act_is_warned_once_per_deadline(uow):
+    import json
+
+    from sqlalchemy import select
+
+    from krypton_app.models import Notification
+
+    def warnings():
+        with uow.read() as s:
+            rows = s.execute(
+                select(Notification.user_id, Notification.text_key, Notification.params).where(
+                    Notification.kind == "timer_soon"
+                )
+            ).all()
+        return [(u, k, json.loads(p)["minutes"]) for u, k, p in rows]
+
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_(uow, taker, ad_id)
+    assert deals.run_timers(uow, now=NOW + timedelta(minutes=9)) == 0
+    assert warnings() == []
+    deals.run_timers(uow, now=NOW + timedelta(minutes=11))
+    deals.run_timers(uow, now=NOW + timedelta(minutes=12))  # not twice for the same deadline
+    assert warnings() == [(taker, "deal.sys.pay_soon", 4)]
+    paid_at = NOW + timedelta(minutes=13)
+    deals.mark_fiat_sent(uow, taker, deal.id, now=paid_at)
+    deals.run_timers(uow, now=paid_at + timedelta(minutes=57))
+    assert warnings()[1:] == [(owner, "deal.sys.release_soon", 3)]
+    assert deals.get_deal(uow, owner, deal.id).status == "fiat_sent"
