@@ -358,3 +358,39 @@ def test_the_owner_holds_exactly_the_active_remaining_plus_open_deals(uow, ops):
         assert balances(uow, owner)[1] == reserved + sum(in_deals)
         assert sum(balances(uow, owner)) == 30 * TON
     assert_invariants(uow)
+
+
+def test_pause_racing_a_taker_keeps_the_reserve_exact(pg_uow):
+    for _ in range(5):
+        pause_against_a_taker(pg_uow)
+    assert_invariants(pg_uow)
+
+
+def pause_against_a_taker(uow):
+    owner, taker = make_users(uow, 2)
+    deposit(uow, owner, 10 * TON)
+    ad = create(uow, owner)
+    barrier = threading.Barrier(2)
+    outcome = []
+
+    def taker_side():
+        barrier.wait()
+        try:
+            take(uow, ad.id, 3 * TON, taker)
+            outcome.append("took")
+        except AdUnavailable as exc:
+            outcome.append(exc.code)
+
+    def owner_side():
+        barrier.wait()
+        pause_ad(uow, owner, ad.id)
+
+    threads = [threading.Thread(target=taker_side), threading.Thread(target=owner_side)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcome in (["took"], ["ad_inactive"])
+    in_deal = 3 * TON if outcome == ["took"] else 0
+    assert get_ad(uow, ad.id).status == "paused"
+    assert balances(uow, owner) == (10 * TON - in_deal, in_deal)
