@@ -110,7 +110,9 @@ def create_ad(uow: UnitOfWork, owner_id: int, draft: AdDraft, *, settings: Setti
         return existing
 
 
-def _create(uow: UnitOfWork, owner_id: int, draft: AdDraft, values: dict, reserve_key: str, rates) -> AdView:
+def _create(
+    uow: UnitOfWork, owner_id: int, draft: AdDraft, values: dict, reserve_key: str, rates: RateProvider
+) -> AdView:
     with uow.transaction() as s:
         if draft.side == SELL:
             existing = _ad_of_reserve(s, owner_id, reserve_key)
