@@ -56,6 +56,7 @@ test: bootstrap browser
 bench: bootstrap
 	$(PY) bench/ledger.py
 	$(PY) bench/monitor.py
+	$(PY) bench/market.py
 
 clean:
 	rm -rf $(VENV) $(BUN_DIR) .web .states
