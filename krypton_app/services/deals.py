@@ -99,7 +99,7 @@ def open_deal(
         with uow.transaction() as s:
             existing = s.exec(select(Deal).where(Deal.idempotency_key == key)).scalars().first()
             if existing is not None:
-                return _replay(s, existing, taker_id, ad_id, method)
+                return _replay(s, existing, taker_id, ad_id, method, amount)
             ad = s.get(Ad, ad_id)
             if ad is None:
                 raise NotFound("no such ad")
@@ -157,7 +157,7 @@ def open_deal(
             existing = s.exec(select(Deal).where(Deal.idempotency_key == key)).scalars().first()
             if existing is None:
                 raise
-            return _replay(s, existing, taker_id, ad_id, method)
+            return _replay(s, existing, taker_id, ad_id, method, amount)
 
 
 # --- the two sides' actions ------------------------------------------------------------------------
@@ -401,9 +401,13 @@ def _announce(s: Session, deal: Deal, text_key: str, user_ids) -> None:
         )
 
 
-def _replay(s: Session, deal: Deal, taker_id: int, ad_id: int, method: str) -> DealView:
-    # The same key for another ad or method is a different request, not a retry.
-    if (deal.ad_id, deal.method) != (ad_id, method):
+def _replay(s: Session, deal: Deal, taker_id: int, ad_id: int, method: str, amount: str) -> DealView:
+    # The same key for another ad, method or amount is a different request, not a retry.
+    try:
+        same_amount = to_minor(amount, s.get(Asset, deal.asset).decimals) == deal.amount
+    except KryptonError:
+        same_amount = False
+    if (deal.ad_id, deal.method) != (ad_id, method) or not same_amount:
         raise IdempotencyConflict("idempotency key already used for another deal")
     return _view(s, deal, taker_id)
 

@@ -105,3 +105,15 @@ def test_several_timer_workers_move_each_deal_once(pg_uow, workers):
         assert len(deals.get_deal(uow, taker, d.id).events) == (3 if d in opened[:4] else 2)
     assert remaining(uow, ad_id) == 6 * TON
     assert_invariants(uow)
+
+
+def test_racing_opens_with_one_key_open_one_deal(pg_uow):
+    uow = pg_uow
+    owner, taker, ad_id = sell_ad(uow)
+    for round_ in range(ROUNDS):
+        key = f"same-{round_}"
+        a, b = race(*[lambda k=key: open_(uow, taker, ad_id, amount="1", key=k) for _ in range(2)])
+        assert not isinstance(a, Exception) and not isinstance(b, Exception), (a, b)
+        assert a.id == b.id
+    assert remaining(uow, ad_id) == (10 - ROUNDS) * TON
+    assert_invariants(uow)

@@ -168,8 +168,12 @@ def test_open_is_idempotent_per_taker(uow):
     assert open_(uow, taker, ad_id, key="k1").id == first.id
     assert open_(uow, other, ad_id, key="k1").id != first.id  # the key is per user
     assert remaining(uow, ad_id) == 6 * TON
-    with pytest.raises(IdempotencyConflict):  # the same key for another request is not a retry
-        deals.open_deal(uow, taker, ad_id, amount="1", method="card", idempotency_key="k1", settings=SETTINGS, now=NOW)
+    for amount, method in (("2", "card"), ("1", "sbp")):  # the same key for another request is not a retry
+        with pytest.raises(IdempotencyConflict):
+            deals.open_deal(
+                uow, taker, ad_id, amount=amount, method=method, idempotency_key="k1", settings=SETTINGS, now=NOW
+            )
+    assert open_(uow, taker, ad_id, amount="2.000", key="k1").id == first.id  # the same amount, written otherwise
 
 
 def test_floating_ad_is_priced_at_the_current_rate(uow):
