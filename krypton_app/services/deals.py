@@ -31,6 +31,7 @@ from krypton_app.services import chat, notifications
 from krypton_app.services.ads import return_ad_volume, take_ad_volume
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import rate_provider_from_settings
+from krypton_app.settings import Settings
 
 _deals = Deal.__table__
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def open_deal(
     amount: str,
     method: str,
     idempotency_key: str,
-    settings=None,
+    settings: Settings | None = None,
     now: datetime,
 ) -> DealView:
     """Take `amount` (asset units, decimal text) of an ad and lock the seller's crypto in escrow.
