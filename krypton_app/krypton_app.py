@@ -6,6 +6,7 @@ from krypton_app import pages
 from krypton_app.api.app import build_api
 from krypton_app.api.widget import widget_csp
 from krypton_app.integration_workers import webhook_worker
+from krypton_app.market_workers import deal_timer_worker
 from krypton_app.workers import chain_worker
 
 app = rx.App(
@@ -20,3 +21,5 @@ for page in pages.ALL:
 app.register_lifespan_task(chain_worker)
 # Webhook delivery and invoice expiry: claimed rows, safe in every worker process.
 app.register_lifespan_task(webhook_worker)
+# Deal timers (payment window, release window → dispute): claimed deals, safe in every worker process.
+app.register_lifespan_task(deal_timer_worker)
