@@ -14,6 +14,8 @@ PAY_INVOICE = "/pay/[number]"  # the step-by-step wizard (the invoice's helper l
 DIRECT = "/i/[number]"  # the compact one-screen page (the invoice's direct link)
 PAYMENT = "/payment/[payment_id]"  # a payment's result: receipt, secrets, redirect
 INVOICE_DETAIL = "/invoices/[number]"
+MARKET_NEW = "/market/new"
+DEAL_DETAIL = "/deals/[deal_id]"
 VERIFY = "/verify"
 WIDGET_INVOICE = "/widget/invoice/[number]"  # iframe card: no login, no app shell
 TELEGRAM = "/tg"
@@ -27,6 +29,10 @@ def pay_invoice(number: str) -> str:
 
 def invoice_detail(number: str) -> str:
     return f"/invoices/{number}"
+
+
+def deal_detail(deal_id: int | str) -> str:
+    return f"/deals/{deal_id}"
 
 
 def payment(payment_id: int | str) -> str:

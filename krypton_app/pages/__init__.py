@@ -36,6 +36,8 @@ ALL: tuple[Page, ...] = (
     direct.direct,
     payment.payment,
     invoice_detail.invoice_detail,
+    market.market_new,
+    deals.deal_detail,
     verify.verify,
     telegram.telegram,
     widget.widget,

@@ -1,14 +1,462 @@
-"""P2P market: not built yet; the page says so and what it will do."""
+"""/market: browse P2P ads with filters and open a deal on one; /market/new: post an ad.
+
+Side is the taker's view: "buy" lists sell ads (the taker buys crypto), "sell" lists buy ads.
+Amounts are formatted on the server; every refusal shows its catalog message `error.<code>`.
+"""
 
 from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
 
 import reflex as rx
 
 from krypton_app import routes
-from krypton_app.components.coming_soon import coming_soon
 from krypton_app.components.layout import template
+from krypton_app.components.ui import card, card_title, empty_note, field_error, page_heading
+from krypton_app.db import default_uow
+from krypton_app.domain.catalog_data import ASSETS, COUNTRIES, FIAT_CURRENCIES, PAYMENT_METHODS
+from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.money import format_amount
+from krypton_app.i18n import error_key
+from krypton_app.services.ads import AdDraft, create_ad
+from krypton_app.services.deals import open_deal
+from krypton_app.services.market import browse
+from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.i18n import I18n
+
+ASSET_CODES = [code for code, _name, _decimals in ASSETS]
+FIAT_CODES = [code for code, _en, _ru in FIAT_CURRENCIES]
+COUNTRY_CODES = [c[0] for c in COUNTRIES]
+METHOD_CODES = [m[0] for m in PAYMENT_METHODS]
+ANY = "any"
+PAGE_SIZE = 10
+# taker's side -> the ads' side
+AD_SIDE = {"buy": "sell", "sell": "buy"}
 
 
-@template(route=routes.MARKET, title="Market", protected=False)
+def _text(form_data: dict, name: str) -> str:
+    return str(form_data.get(name) or "").strip()
+
+
+def _fiat_text(minor: int, decimals: int, fiat: str) -> str:
+    return f"{format_amount(minor, decimals, trim=False)} {fiat}"
+
+
+def listing_row(item) -> dict:
+    ad, trader = item.ad, item.trader
+    rate = trader.completion_rate_30d
+    return {
+        "id": str(ad.id),
+        "owner": ad.owner_name,
+        "price": _fiat_text(ad.price, ad.fiat_decimals, ad.fiat),
+        "limits": f"{format_amount(ad.min_amount, ad.decimals)} – {format_amount(ad.max_amount, ad.decimals)}"
+        f" {ad.asset}",
+        "remaining": f"{format_amount(ad.remaining, ad.decimals)} {ad.asset}",
+        "methods": ", ".join(ad.methods),
+        "first_method": ad.methods[0] if ad.methods else "",
+        "completed": str(trader.completed_deals),
+        "rate": "—" if rate is None else f"{rate * 100:.0f}%",
+        "positive": str(trader.positive),
+        "negative": str(trader.negative),
+        "terms": ad.terms,
+    }
+
+
+class MarketState(AuthState):
+    side: str = "buy"
+    asset: str = ASSET_CODES[0]
+    fiat: str = "RUB"
+    country: str = ANY
+    method: str = ANY
+    amount: str = ""
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    rows: list[dict[str, str]] = []
+    filter_error: str = ""
+    # ad id -> catalog key of the refusal of "Open deal"
+    deal_errors: dict[str, str] = {}
+    loaded: bool = False
+
+    def _load(self) -> None:
+        try:
+            result = browse(
+                default_uow(),
+                side=AD_SIDE[self.side],
+                asset=self.asset,
+                fiat=self.fiat,
+                country=None if self.country == ANY else self.country,
+                method=None if self.method == ANY else self.method,
+                amount=self.amount or None,
+                page=self.page,
+                page_size=PAGE_SIZE,
+            )
+        except KryptonError as error:
+            self.filter_error = error_key(error.code)
+            self.rows, self.total, self.pages = [], 0, 1
+            return
+        self.filter_error = ""
+        self.rows = [listing_row(item) for item in result.items]
+        self.total = result.total
+        self.pages = max(result.pages, 1)
+        self.loaded = True
+
+    @rx.event
+    def load(self):
+        self.deal_errors = {}
+        self._load()
+
+    @rx.event
+    def apply_filters(self, form_data: dict):
+        side = _text(form_data, "side")
+        self.side = side if side in AD_SIDE else "buy"
+        self.asset = _text(form_data, "asset") or self.asset
+        self.fiat = _text(form_data, "fiat") or self.fiat
+        self.country = _text(form_data, "country") or ANY
+        self.method = _text(form_data, "method") or ANY
+        self.amount = _text(form_data, "amount")
+        self.page = 1
+        self.deal_errors = {}
+        self._load()
+
+    @rx.event
+    def go_page(self, delta: int):
+        self.page = min(max(self.page + delta, 1), self.pages)
+        self._load()
+
+    @rx.event
+    def take(self, form_data: dict):
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return AuthState.require_login
+        ad_id = _text(form_data, "ad_id")
+        if not ad_id.isdigit():
+            return None
+        try:
+            view = open_deal(
+                default_uow(),
+                user_id,
+                int(ad_id),
+                amount=_text(form_data, "amount"),
+                method=_text(form_data, "method"),
+                idempotency_key=secrets.token_hex(12),
+                settings=SETTINGS,
+                now=datetime.now(UTC),
+            )
+        except KryptonError as error:
+            self.deal_errors = {ad_id: error_key(error.code)}
+            return None
+        self.deal_errors = {}
+        return rx.redirect(routes.deal_detail(view.id))
+
+
+class NewAdState(AuthState):
+    field_errors: dict[str, str] = {}
+    creating: bool = False
+    _key: str = ""
+
+    @rx.event
+    def load(self):
+        self.field_errors = {}
+        self._key = secrets.token_hex(12)
+
+    @rx.event
+    def create(self, form_data: dict):
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return AuthState.require_login
+        window = _text(form_data, "payment_window_min") or "15"
+        min_deals = _text(form_data, "min_completed_deals") or "0"
+        if not window.isdigit():
+            self.field_errors = {"payment_window_min": "error.ad_window_invalid"}
+            return None
+        if not min_deals.isdigit():
+            self.field_errors = {"min_completed_deals": "error.ad_requirements_invalid"}
+            return None
+        price_kind = _text(form_data, "price_kind") or "fixed"
+        method = _text(form_data, "method")
+        draft = AdDraft(
+            side=_text(form_data, "side") or "sell",
+            asset=_text(form_data, "asset") or ASSET_CODES[0],
+            fiat=_text(form_data, "fiat") or "RUB",
+            country=_text(form_data, "country") or "RU",
+            methods=tuple(m for m in (method,) if m),
+            price_kind=price_kind,
+            price=_text(form_data, "price") if price_kind == "fixed" else None,
+            margin_percent=_text(form_data, "price") if price_kind == "floating" else None,
+            min_amount=_text(form_data, "min_amount"),
+            max_amount=_text(form_data, "max_amount"),
+            total_volume=_text(form_data, "total_volume"),
+            payment_window_min=int(window),
+            terms=_text(form_data, "terms"),
+            min_completed_deals=int(min_deals),
+        )
+        try:
+            create_ad(default_uow(), user_id, draft, settings=SETTINGS, idempotency_key=self._key)
+        except KryptonError as error:
+            field = str(error.details.get("field") or "")
+            if field in ("margin_percent",):
+                field = "price"
+            if field == "methods":
+                field = "method"
+            self.field_errors = {field: error_key(error.code)}
+            return None
+        self.field_errors = {}
+        self._key = secrets.token_hex(12)
+        return rx.redirect(routes.MARKET)
+
+
+# -- components -----------------------------------------------------------------------------------
+
+
+def _select(name: str, options: list[tuple[str, rx.Var | str]], value, label_key: str, **props) -> rx.Component:
+    return rx.vstack(
+        rx.text(I18n.t[label_key], size="2", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(width="100%", data_testid=f"market-{name}"),
+            rx.select.content(*(rx.select.item(label, value=v) for v, label in options)),
+            name=name,
+            default_value=value,
+            size="2",
+            **props,
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def filters() -> rx.Component:
+    return card(
+        rx.form(
+            rx.grid(
+                _select(
+                    "side",
+                    [("buy", I18n.t["market.side.buy"]), ("sell", I18n.t["market.side.sell"])],
+                    "buy",
+                    "market.filter.side",
+                ),
+                _select("asset", [(c, c) for c in ASSET_CODES], ASSET_CODES[0], "market.filter.asset"),
+                _select("fiat", [(c, c) for c in FIAT_CODES], "RUB", "market.filter.fiat"),
+                _select(
+                    "country",
+                    [(ANY, I18n.t["market.any"]), *((c, c) for c in COUNTRY_CODES)],
+                    ANY,
+                    "market.filter.country",
+                ),
+                _select(
+                    "method",
+                    [(ANY, I18n.t["market.any"]), *((m, m) for m in METHOD_CODES)],
+                    ANY,
+                    "market.filter.method",
+                ),
+                rx.vstack(
+                    rx.text(I18n.t["market.filter.amount"], size="2", weight="medium"),
+                    rx.input(name="amount", placeholder="0.0", input_mode="decimal", size="2", width="100%"),
+                    spacing="1",
+                    width="100%",
+                ),
+                columns=rx.breakpoints(initial="2", md="6"),
+                spacing="3",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.button(
+                    rx.icon("search", size=15), I18n.t["market.search"], type="submit", data_testid="market-search"
+                ),
+                rx.cond(MarketState.filter_error != "", field_error(I18n.t[MarketState.filter_error])),
+                margin_top="12px",
+                align="center",
+                wrap="wrap",
+            ),
+            on_submit=MarketState.apply_filters,
+        ),
+    )
+
+
+def _stat(label_key: str, value: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.text(I18n.t[label_key], size="1", color_scheme="gray"),
+        rx.text(value, size="2", weight="medium"),
+        spacing="0",
+    )
+
+
+def ad_card(row: rx.Var) -> rx.Component:
+    return card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text(row["owner"], size="3", weight="bold", data_testid="ad-owner"),
+                    rx.text(
+                        row["completed"],
+                        " ",
+                        I18n.t["market.trader.deals"],
+                        " · ",
+                        row["rate"],
+                        " · ",
+                        rx.text.span("+", row["positive"], color=rx.color("green", 11)),
+                        " / ",
+                        rx.text.span("−", row["negative"], color=rx.color("red", 11)),
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    spacing="0",
+                ),
+                rx.spacer(),
+                rx.text(row["price"], size="5", weight="bold", data_testid="ad-price"),
+                width="100%",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.grid(
+                _stat("market.limits", row["limits"]),
+                _stat("market.remaining", row["remaining"]),
+                _stat("market.methods", row["methods"]),
+                columns=rx.breakpoints(initial="1", sm="3"),
+                spacing="3",
+                width="100%",
+            ),
+            rx.cond(row["terms"] != "", rx.text(row["terms"], size="1", color_scheme="gray")),
+            rx.form(
+                rx.hstack(
+                    rx.el.input(type="hidden", name="ad_id", value=row["id"]),
+                    rx.el.input(type="hidden", name="method", value=row["first_method"]),
+                    rx.input(
+                        name="amount",
+                        placeholder=I18n.t["market.deal_amount"],
+                        input_mode="decimal",
+                        size="2",
+                        data_testid="deal-amount",
+                    ),
+                    rx.button(I18n.t["market.open_deal"], type="submit", data_testid="open-deal"),
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                on_submit=MarketState.take,
+                reset_on_submit=False,
+            ),
+            rx.cond(
+                MarketState.deal_errors.contains(row["id"]),
+                field_error(I18n.t[MarketState.deal_errors[row["id"]]]),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        data_testid="ad-card",
+    )
+
+
+@template(route=routes.MARKET, title="Market", protected=False, on_load=[MarketState.load])
 def market() -> rx.Component:
-    return coming_soon("market", "store")
+    return rx.vstack(
+        rx.hstack(
+            page_heading(I18n.t["market.title"], I18n.t["market.subtitle"]),
+            rx.spacer(),
+            rx.link(
+                rx.button(rx.icon("plus", size=15), I18n.t["market.new_ad"], data_testid="new-ad"),
+                href=routes.MARKET_NEW,
+            ),
+            width="100%",
+            align="start",
+            wrap="wrap",
+        ),
+        filters(),
+        rx.text(I18n.t["market.found"], ": ", MarketState.total, size="2", color_scheme="gray"),
+        rx.cond(
+            MarketState.rows.length() > 0,
+            rx.vstack(rx.foreach(MarketState.rows, ad_card), spacing="3", width="100%"),
+            card(empty_note(I18n.t["market.empty"])),
+        ),
+        rx.cond(
+            MarketState.pages > 1,
+            rx.hstack(
+                rx.button(
+                    I18n.t["history.previous"],
+                    on_click=MarketState.go_page(-1),
+                    disabled=MarketState.page <= 1,
+                    variant="soft",
+                ),
+                rx.text(MarketState.page, " / ", MarketState.pages, size="2"),
+                rx.button(
+                    I18n.t["history.next"],
+                    on_click=MarketState.go_page(1),
+                    disabled=MarketState.page >= MarketState.pages,
+                    variant="soft",
+                ),
+                justify="center",
+                align="center",
+                width="100%",
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _field(name: str, *, placeholder: str = "", input_mode: str = "decimal") -> rx.Component:
+    has_error = NewAdState.field_errors.contains(name)
+    return rx.vstack(
+        rx.text(I18n.t[f"ad.field.{name}"], size="2", weight="medium"),
+        rx.input(
+            name=name,
+            placeholder=placeholder,
+            input_mode=input_mode,
+            size="3",
+            width="100%",
+            color_scheme=rx.cond(has_error, "red", "blue"),
+            data_testid=f"ad-{name}",
+        ),
+        rx.cond(has_error, field_error(I18n.t[NewAdState.field_errors[name]])),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _ad_select(name: str, options, default: str) -> rx.Component:
+    return rx.vstack(
+        _select(name, options, default, f"ad.field.{name}"),
+        rx.cond(NewAdState.field_errors.contains(name), field_error(I18n.t[NewAdState.field_errors[name]])),
+        spacing="1",
+        width="100%",
+    )
+
+
+@template(route=routes.MARKET_NEW, title="New ad", on_load=[NewAdState.load])
+def market_new() -> rx.Component:
+    return rx.vstack(
+        page_heading(I18n.t["market.new_ad"]),
+        card(
+            card_title("megaphone", I18n.t["market.new_ad"]),
+            rx.form(
+                rx.grid(
+                    _ad_select("side", [("sell", I18n.t["ad.side.sell"]), ("buy", I18n.t["ad.side.buy"])], "sell"),
+                    _ad_select("asset", [(c, c) for c in ASSET_CODES], ASSET_CODES[0]),
+                    _ad_select("fiat", [(c, c) for c in FIAT_CODES], "RUB"),
+                    _ad_select("country", [(c, c) for c in COUNTRY_CODES], "RU"),
+                    _ad_select("method", [(m, m) for m in METHOD_CODES], "sbp"),
+                    _ad_select(
+                        "price_kind",
+                        [("fixed", I18n.t["ad.price.fixed"]), ("floating", I18n.t["ad.price.floating"])],
+                        "fixed",
+                    ),
+                    _field("price", placeholder="250.00"),
+                    _field("total_volume", placeholder="5"),
+                    _field("min_amount", placeholder="1"),
+                    _field("max_amount", placeholder="5"),
+                    _field("payment_window_min", placeholder="15", input_mode="numeric"),
+                    _field("min_completed_deals", placeholder="0", input_mode="numeric"),
+                    columns=rx.breakpoints(initial="1", sm="2"),
+                    spacing="4",
+                    width="100%",
+                ),
+                _field("terms", input_mode="text"),
+                rx.cond(NewAdState.field_errors.contains(""), field_error(I18n.t[NewAdState.field_errors[""]])),
+                rx.button(I18n.t["ad.publish"], type="submit", size="3", margin_top="16px", data_testid="ad-publish"),
+                on_submit=NewAdState.create,
+                reset_on_submit=False,
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )

@@ -1,0 +1,92 @@
+"""The P2P market in two browsers: the seller (demo login, faucet 10 TON) posts a sell ad; the buyer
+opens a deal on it from /market; they chat and each message appears in the other browser without a
+reload; the buyer marks the payment sent; the seller releases; the buyer's wallet shows the TON.
+Desktop and phone screenshots."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, shoot, url_of
+from playwright.sync_api import expect
+
+CHAIN_TIMEOUT_MS = 30_000
+LIVE_TIMEOUT_MS = 10_000
+DEAL_URL = re.compile(r"^http://localhost:\d+/deals/(\d+)/?$")
+
+
+def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
+    seller = new_context(viewport=DESKTOP).new_page()
+    demo_login(seller)
+    seller.get_by_test_id("faucet-TON").click()
+    expect(seller.get_by_test_id("balance-TON").get_by_test_id("balance-available")).to_have_text(
+        "10", timeout=CHAIN_TIMEOUT_MS
+    )
+
+    # A refused field says why, under that field.
+    seller.goto("/market/new")
+    expect(seller.get_by_test_id("ad-publish")).to_be_visible()
+    seller.get_by_test_id("ad-price").fill("250")
+    seller.get_by_test_id("ad-total_volume").fill("50")
+    seller.get_by_test_id("ad-min_amount").fill("1")
+    seller.get_by_test_id("ad-max_amount").fill("5")
+    seller.get_by_test_id("ad-publish").click()
+    expect(seller.get_by_text("Not enough funds on the balance.")).to_be_visible()
+    seller.get_by_test_id("ad-total_volume").fill("5")
+    seller.get_by_test_id("ad-terms").fill("SBP only, name must match.")
+    seller.get_by_test_id("ad-publish").click()
+    expect(seller).to_have_url(url_of("/market"))
+
+    buyer = new_context(viewport=DESKTOP).new_page()
+    demo_login(buyer)
+    buyer.goto("/market")
+    ad = buyer.get_by_test_id("ad-card").filter(has_text="SBP only, name must match.")
+    expect(ad).to_be_visible()
+    expect(ad.get_by_test_id("ad-price")).to_have_text("250.00 RUB")
+    shoot(buyer, screenshots, "desktop-market")
+    ad.get_by_test_id("deal-amount").fill("2")
+    ad.get_by_test_id("open-deal").click()
+    expect(buyer).to_have_url(DEAL_URL)
+    deal_id = DEAL_URL.match(buyer.url).group(1)
+    expect(buyer.get_by_test_id("deal-role")).to_have_text("Buyer")
+    expect(buyer.get_by_test_id("deal-time-left")).to_be_visible()
+
+    seller.goto("/deals")
+    seller.get_by_test_id("deal-row").filter(has_text=f"#{deal_id}").click()
+    expect(seller).to_have_url(url_of(f"/deals/{deal_id}"))
+    expect(seller.get_by_test_id("deal-role")).to_have_text("Seller")
+
+    # Chat, live both ways; markup is shown as text.
+    buyer.get_by_test_id("chat-input").fill("Hi! Paying now <b>via SBP</b>")
+    buyer.get_by_test_id("chat-send").click()
+    expect(seller.get_by_test_id("chat-message").filter(has_text="Paying now <b>via SBP</b>")).to_be_visible(
+        timeout=LIVE_TIMEOUT_MS
+    )
+    seller.get_by_test_id("chat-input").fill("OK, waiting")
+    seller.get_by_test_id("chat-send").click()
+    expect(buyer.get_by_test_id("chat-message").filter(has_text="OK, waiting")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+
+    buyer.get_by_test_id("deal-mark-paid").click()
+    expect(buyer.get_by_test_id("deal-status")).to_have_text("Payment sent")
+    expect(seller.get_by_test_id("deal-status")).to_have_text("Payment sent", timeout=LIVE_TIMEOUT_MS)
+    shoot(seller, screenshots, "desktop-deal")
+    seller.get_by_test_id("deal-release").click()
+    expect(seller.get_by_test_id("deal-status")).to_have_text("Completed")
+    expect(buyer.get_by_test_id("deal-status")).to_have_text("Completed", timeout=LIVE_TIMEOUT_MS)
+
+    buyer.goto("/wallet")
+    expect(buyer.get_by_test_id("balance-TON").get_by_test_id("balance-available")).to_have_text("2")
+
+    phone = new_context(viewport=PHONE).new_page()
+    demo_login(phone)
+    phone.goto("/market")
+    expect(phone.get_by_test_id("market-search")).to_be_visible()
+    assert_fits_width(phone)
+    shoot(phone, screenshots, "phone-market")
+    phone_deal = buyer.context.new_page()
+    phone_deal.set_viewport_size(PHONE)
+    phone_deal.goto(f"/deals/{deal_id}")
+    expect(phone_deal.get_by_test_id("deal-status")).to_have_text("Completed")
+    assert_fits_width(phone_deal)
+    shoot(phone_deal, screenshots, "phone-deal")
