@@ -37,6 +37,8 @@ NAV_PARENT = {
     routes.PAYMENT: routes.PAY,
     routes.VERIFY: routes.PAY,
     routes.INVOICE_DETAIL: routes.INVOICES,
+    routes.MARKET_NEW: routes.MARKET,
+    routes.DEAL_DETAIL: routes.DEALS,
 }
 
 CONTENT_MAX_WIDTH = "1120px"

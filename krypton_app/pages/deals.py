@@ -19,6 +19,7 @@ from krypton_app.db import default_uow
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key, translate
+from krypton_app.pages.market import method_names
 from krypton_app.services import deals as deal_service
 from krypton_app.services.chat import list_messages, post_message
 from krypton_app.services.disputes import open_dispute
@@ -43,7 +44,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def deal_row(v: deal_service.DealView) -> dict[str, str]:
+def deal_row(v: deal_service.DealView, lang: str = "en") -> dict[str, str]:
     return {
         "id": str(v.id),
         "role_key": f"deal.role.{v.my_role}",
@@ -52,7 +53,7 @@ def deal_row(v: deal_service.DealView) -> dict[str, str]:
         "amount": f"{format_amount(v.amount, v.decimals)} {v.asset}",
         "fiat_amount": f"{format_amount(v.fiat_amount, 2, trim=False)} {v.fiat}",
         "price": f"{format_amount(v.price, 2, trim=False)} {v.fiat}",
-        "method": v.method,
+        "method": method_names((v.method,), lang),
         "created": v.created_at.strftime("%Y-%m-%d %H:%M"),
     }
 
@@ -62,11 +63,12 @@ class DealsState(AuthState):
     loaded: bool = False
 
     @rx.event
-    def load(self):
+    async def load(self):
         user_id = self._verified_user_id()
         if user_id is None:
             return
-        self.rows = [deal_row(v) for v in deal_service.list_my_deals(default_uow(), user_id)]
+        lang = (await self.get_state(I18n)).lang
+        self.rows = [deal_row(v, lang) for v in deal_service.list_my_deals(default_uow(), user_id)]
         self.loaded = True
 
 
@@ -99,7 +101,7 @@ class DealState(AuthState):
         return (await self.get_state(I18n)).lang
 
     def _show(self, view: deal_service.DealView, msgs, user_id: int, lang: str) -> None:
-        self.deal = deal_row(view)
+        self.deal = deal_row(view, lang)
         self.role = view.my_role or ""
         self.status = view.status
         self.cancel_requested = (

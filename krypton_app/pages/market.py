@@ -13,13 +13,13 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
-from krypton_app.components.ui import card, card_title, empty_note, field_error, page_heading
+from krypton_app.components.ui import card, card_title, empty_note, field_error, page_heading, status_chip
 from krypton_app.db import default_uow
 from krypton_app.domain.catalog_data import ASSETS, COUNTRIES, FIAT_CURRENCIES, PAYMENT_METHODS
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
-from krypton_app.services.ads import AdDraft, create_ad
+from krypton_app.services.ads import AdDraft, close_ad, create_ad, list_my_ads, pause_ad, resume_ad
 from krypton_app.services.deals import open_deal
 from krypton_app.services.market import browse
 from krypton_app.state.auth import SETTINGS, AuthState
@@ -29,6 +29,19 @@ ASSET_CODES = [code for code, _name, _decimals in ASSETS]
 FIAT_CODES = [code for code, _en, _ru in FIAT_CURRENCIES]
 COUNTRY_CODES = [c[0] for c in COUNTRIES]
 METHOD_CODES = [m[0] for m in PAYMENT_METHODS]
+# code -> {language: name}: the catalog's own names, not codes, on every label the user reads
+METHOD_NAMES = {code: {"en": en, "ru": ru} for code, en, ru in PAYMENT_METHODS}
+COUNTRY_NAMES = {c[0]: {"en": c[1], "ru": c[2]} for c in COUNTRIES}
+
+
+def method_names(codes, lang: str) -> str:
+    return ", ".join(METHOD_NAMES.get(c, {}).get(lang) or c for c in codes)
+
+
+def _named(names: dict[str, dict[str, str]], code: str) -> rx.Var:
+    return rx.cond(I18n.lang == "ru", names[code]["ru"], names[code]["en"])
+
+
 ANY = "any"
 PAGE_SIZE = 10
 # taker's side -> the ads' side
@@ -43,7 +56,7 @@ def _fiat_text(minor: int, decimals: int, fiat: str) -> str:
     return f"{format_amount(minor, decimals, trim=False)} {fiat}"
 
 
-def listing_row(item) -> dict:
+def listing_row(item, lang: str = "en") -> dict:
     ad, trader = item.ad, item.trader
     rate = trader.completion_rate_30d
     return {
@@ -53,8 +66,10 @@ def listing_row(item) -> dict:
         "limits": f"{format_amount(ad.min_amount, ad.decimals)} – {format_amount(ad.max_amount, ad.decimals)}"
         f" {ad.asset}",
         "remaining": f"{format_amount(ad.remaining, ad.decimals)} {ad.asset}",
-        "methods": ", ".join(ad.methods),
-        "first_method": ad.methods[0] if ad.methods else "",
+        "methods": method_names(ad.methods, lang),
+        # "|"-joined, split in the browser for the method choice of "Open deal"
+        "method_codes": "|".join(ad.methods),
+        "method_labels": "|".join(METHOD_NAMES.get(m, {}).get(lang) or m for m in ad.methods),
         "completed": str(trader.completed_deals),
         "rate": "—" if rate is None else f"{rate * 100:.0f}%",
         "positive": str(trader.positive),
@@ -79,7 +94,7 @@ class MarketState(AuthState):
     deal_errors: dict[str, str] = {}
     loaded: bool = False
 
-    def _load(self) -> None:
+    def _load(self, lang: str = "en") -> None:
         try:
             result = browse(
                 default_uow(),
@@ -97,18 +112,21 @@ class MarketState(AuthState):
             self.rows, self.total, self.pages = [], 0, 1
             return
         self.filter_error = ""
-        self.rows = [listing_row(item) for item in result.items]
+        self.rows = [listing_row(item, lang) for item in result.items]
         self.total = result.total
         self.pages = max(result.pages, 1)
         self.loaded = True
 
-    @rx.event
-    def load(self):
-        self.deal_errors = {}
-        self._load()
+    async def _lang(self) -> str:
+        return (await self.get_state(I18n)).lang
 
     @rx.event
-    def apply_filters(self, form_data: dict):
+    async def load(self):
+        self.deal_errors = {}
+        self._load(await self._lang())
+
+    @rx.event
+    async def apply_filters(self, form_data: dict):
         side = _text(form_data, "side")
         self.side = side if side in AD_SIDE else "buy"
         self.asset = _text(form_data, "asset") or self.asset
@@ -118,12 +136,12 @@ class MarketState(AuthState):
         self.amount = _text(form_data, "amount")
         self.page = 1
         self.deal_errors = {}
-        self._load()
+        self._load(await self._lang())
 
     @rx.event
-    def go_page(self, delta: int):
+    async def go_page(self, delta: int):
         self.page = min(max(self.page + delta, 1), self.pages)
-        self._load()
+        self._load(await self._lang())
 
     @rx.event
     def take(self, form_data: dict):
@@ -151,15 +169,61 @@ class MarketState(AuthState):
         return rx.redirect(routes.deal_detail(view.id))
 
 
+def my_ad_row(ad, lang: str) -> dict[str, str]:
+    return {
+        "id": str(ad.id),
+        "side_key": f"ad.side.{ad.side}",
+        "status": ad.status,
+        "status_key": f"ad.status.{ad.status}",
+        "price": _fiat_text(ad.price, ad.fiat_decimals, ad.fiat),
+        "remaining": f"{format_amount(ad.remaining, ad.decimals)} / {format_amount(ad.total_volume, ad.decimals)}"
+        f" {ad.asset}",
+        "methods": method_names(ad.methods, lang),
+    }
+
+
 class NewAdState(AuthState):
     field_errors: dict[str, str] = {}
     creating: bool = False
+    my_ads: list[dict[str, str]] = []
+    ad_error: str = ""
     _key: str = ""
 
+    async def _load_mine(self, user_id: int) -> None:
+        lang = (await self.get_state(I18n)).lang
+        self.my_ads = [my_ad_row(ad, lang) for ad in list_my_ads(default_uow(), user_id)]
+
     @rx.event
-    def load(self):
+    async def load(self):
         self.field_errors = {}
+        self.ad_error = ""
         self._key = secrets.token_hex(12)
+        user_id = self._verified_user_id()
+        if user_id is not None:
+            await self._load_mine(user_id)
+
+    async def _set(self, action, ad_id: str) -> None:
+        user_id = self._verified_user_id()
+        if user_id is None or not ad_id.isdigit():
+            return
+        try:
+            action(default_uow(), user_id, int(ad_id))
+            self.ad_error = ""
+        except KryptonError as error:
+            self.ad_error = error_key(error.code)
+        await self._load_mine(user_id)
+
+    @rx.event
+    async def pause(self, ad_id: str):
+        await self._set(pause_ad, ad_id)
+
+    @rx.event
+    async def resume(self, ad_id: str):
+        await self._set(resume_ad, ad_id)
+
+    @rx.event
+    async def close(self, ad_id: str):
+        await self._set(close_ad, ad_id)
 
     @rx.event
     def create(self, form_data: dict):
@@ -240,13 +304,13 @@ def filters() -> rx.Component:
                 _select("fiat", [(c, c) for c in FIAT_CODES], "RUB", "market.filter.fiat"),
                 _select(
                     "country",
-                    [(ANY, I18n.t["market.any"]), *((c, c) for c in COUNTRY_CODES)],
+                    [(ANY, I18n.t["market.any"]), *((c, _named(COUNTRY_NAMES, c)) for c in COUNTRY_CODES)],
                     ANY,
                     "market.filter.country",
                 ),
                 _select(
                     "method",
-                    [(ANY, I18n.t["market.any"]), *((m, m) for m in METHOD_CODES)],
+                    [(ANY, I18n.t["market.any"]), *((m, _named(METHOD_NAMES, m)) for m in METHOD_CODES)],
                     ANY,
                     "market.filter.method",
                 ),
@@ -293,6 +357,8 @@ def ad_card(row: rx.Var) -> rx.Component:
                         " ",
                         I18n.t["market.trader.deals"],
                         " · ",
+                        I18n.t["market.trader.completion"],
+                        " ",
                         row["rate"],
                         " · ",
                         rx.text.span("+", row["positive"], color=rx.color("green", 11)),
@@ -321,7 +387,24 @@ def ad_card(row: rx.Var) -> rx.Component:
             rx.form(
                 rx.hstack(
                     rx.el.input(type="hidden", name="ad_id", value=row["id"]),
-                    rx.el.input(type="hidden", name="method", value=row["first_method"]),
+                    rx.el.select(
+                        rx.foreach(
+                            row["method_codes"].split("|"),
+                            lambda code, i: rx.el.option(row["method_labels"].split("|")[i], value=code),
+                        ),
+                        name="method",
+                        aria_label=I18n.t["market.filter.method"],
+                        style={
+                            "height": "32px",
+                            "padding": "0 8px",
+                            "border_radius": "var(--radius-2)",
+                            "border": "1px solid var(--gray-a7)",
+                            "background": "var(--color-surface)",
+                            "color": "var(--gray-12)",
+                            "max_width": "220px",
+                        },
+                        data_testid="deal-method",
+                    ),
                     rx.input(
                         name="amount",
                         placeholder=I18n.t["market.deal_amount"],
@@ -422,6 +505,68 @@ def _ad_select(name: str, options, default: str) -> rx.Component:
     )
 
 
+def my_ad_item(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.hstack(
+                rx.code("#", row["id"], size="2", variant="soft"),
+                rx.badge(I18n.t[row["side_key"]], variant="outline", radius="full", size="1"),
+                status_chip(
+                    I18n.t[row["status_key"]],
+                    rx.match(row["status"], ("active", "green"), ("paused", "amber"), "gray"),
+                    data_testid="my-ad-status",
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.text(row["price"], " · ", row["remaining"], size="2"),
+            rx.text(row["methods"], size="1", color_scheme="gray"),
+            spacing="1",
+        ),
+        rx.spacer(),
+        rx.hstack(
+            rx.cond(
+                row["status"] == "active",
+                rx.button(I18n.t["ad.pause"], on_click=NewAdState.pause(row["id"]), variant="soft", size="1"),
+            ),
+            rx.cond(
+                row["status"] == "paused",
+                rx.button(I18n.t["ad.resume"], on_click=NewAdState.resume(row["id"]), variant="soft", size="1"),
+            ),
+            rx.cond(
+                row["status"] != "closed",
+                rx.button(
+                    I18n.t["ad.close"],
+                    on_click=NewAdState.close(row["id"]),
+                    variant="soft",
+                    color_scheme="red",
+                    size="1",
+                    data_testid="my-ad-close",
+                ),
+            ),
+            spacing="2",
+        ),
+        width="100%",
+        wrap="wrap",
+        padding_y="10px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        data_testid="my-ad",
+    )
+
+
+def my_ads() -> rx.Component:
+    return card(
+        card_title("list", I18n.t["ad.mine"]),
+        rx.cond(
+            NewAdState.my_ads.length() > 0,
+            rx.vstack(rx.foreach(NewAdState.my_ads, my_ad_item), spacing="0", width="100%"),
+            empty_note(I18n.t["ad.mine_empty"]),
+        ),
+        rx.cond(NewAdState.ad_error != "", field_error(I18n.t[NewAdState.ad_error])),
+        rx.text(I18n.t["ad.edit_not_built"], size="1", color_scheme="gray", margin_top="8px"),
+    )
+
+
 @template(route=routes.MARKET_NEW, title="New ad", on_load=[NewAdState.load])
 def market_new() -> rx.Component:
     return rx.vstack(
@@ -433,8 +578,8 @@ def market_new() -> rx.Component:
                     _ad_select("side", [("sell", I18n.t["ad.side.sell"]), ("buy", I18n.t["ad.side.buy"])], "sell"),
                     _ad_select("asset", [(c, c) for c in ASSET_CODES], ASSET_CODES[0]),
                     _ad_select("fiat", [(c, c) for c in FIAT_CODES], "RUB"),
-                    _ad_select("country", [(c, c) for c in COUNTRY_CODES], "RU"),
-                    _ad_select("method", [(m, m) for m in METHOD_CODES], "sbp"),
+                    _ad_select("country", [(c, _named(COUNTRY_NAMES, c)) for c in COUNTRY_CODES], "RU"),
+                    _ad_select("method", [(m, _named(METHOD_NAMES, m)) for m in METHOD_CODES], "sbp"),
                     _ad_select(
                         "price_kind",
                         [("fixed", I18n.t["ad.price.fixed"]), ("floating", I18n.t["ad.price.floating"])],
@@ -457,6 +602,7 @@ def market_new() -> rx.Component:
                 reset_on_submit=False,
             ),
         ),
+        my_ads(),
         spacing="4",
         width="100%",
     )

@@ -75,6 +75,16 @@ def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
     expect(seller.get_by_test_id("deal-status")).to_have_text("Completed")
     expect(buyer.get_by_test_id("deal-status")).to_have_text("Completed", timeout=LIVE_TIMEOUT_MS)
 
+    # The seller closes the ad: what no deal took (3 TON) returns to the balance.
+    seller.goto("/market/new")
+    mine = seller.get_by_test_id("my-ad").filter(has_text="/ 5 TON")
+    expect(mine).to_contain_text("3 / 5 TON")
+    expect(mine.get_by_test_id("my-ad-status")).to_have_text("Active")
+    mine.get_by_test_id("my-ad-close").click()
+    expect(mine.get_by_test_id("my-ad-status")).to_have_text("Closed")
+    seller.goto("/wallet")
+    expect(seller.get_by_test_id("balance-TON").get_by_test_id("balance-available")).to_have_text("8")
+
     buyer.goto("/wallet")
     expect(buyer.get_by_test_id("balance-TON").get_by_test_id("balance-available")).to_have_text("2")
 
