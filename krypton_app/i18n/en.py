@@ -646,7 +646,10 @@ CATALOG: dict[str, str] = {
     "deals.subtitle": "Your trades: escrow, payment, release and the chat with the other side.",
     "deals.list_title": "My deals",
     "deals.empty": "You have no deals yet. Open one from the market.",
-    "deals.not_built": "Not built yet: editing ads, dispute statements, reviews and the notification bell.",
+    "deals.not_built": (
+        "Not built yet: editing ads, dispute statements, the operator's dispute page "
+        "and the notification bell."
+    ),
     "deal.title": "Deal",
     "deal.missing": "This deal does not exist or is not yours.",
     "deal.role.buyer": "Buyer",
@@ -689,4 +692,10 @@ CATALOG: dict[str, str] = {
     "ad.mine_empty": "You have not posted any ads yet.",
     "ad.edit_not_built": "Editing an ad is not built yet: close it and post a new one.",
     "market.trader.completion": "completion",
+    "deal.review.title": "Review the other side",
+    "deal.review.positive": "Positive",
+    "deal.review.negative": "Negative",
+    "deal.review.comment": "A comment (optional)",
+    "deal.review.send": "Leave review",
+    "deal.review.done": "Thank you, your review is saved.",
 }

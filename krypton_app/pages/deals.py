@@ -23,6 +23,7 @@ from krypton_app.pages.market import method_names
 from krypton_app.services import deals as deal_service
 from krypton_app.services.chat import list_messages, post_message
 from krypton_app.services.disputes import open_dispute
+from krypton_app.services.reviews import leave_review, my_review
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.live import _tab_connected
@@ -88,6 +89,9 @@ class DealState(AuthState):
     chat_error: str = ""
     missing: bool = False
     seconds_left: int = -1
+    # my review of the other side once the deal is over: "" none yet, "positive" / "negative"
+    my_review: str = ""
+    review_error: str = ""
 
     _deal_id: int = 0
     _last_id: int = 0
@@ -112,6 +116,9 @@ class DealState(AuthState):
             int(deadline.timestamp()) if deadline and view.status in ("escrow_locked", "fiat_sent") else 0
         )
         self._tick()
+        if view.status in ("released", "resolved") and not self.my_review:
+            mine = my_review(default_uow(), user_id, view.id)
+            self.my_review = "" if mine is None else ("positive" if mine.positive else "negative")
         for m in msgs:
             text = translate(lang, m.text_key or "", **(m.params or {})) if m.kind == "system" else m.text
             self.messages.append(
@@ -142,6 +149,7 @@ class DealState(AuthState):
             return None
         self._deal_id = self._url_deal_id()
         self.messages, self._last_id, self.error, self.chat_error, self.missing = [], 0, "", "", False
+        self.my_review, self.review_error = "", ""
         try:
             view, msgs = _read(user_id, self._deal_id, 0)
         except KryptonError:
@@ -215,6 +223,27 @@ class DealState(AuthState):
     @rx.event
     async def dispute(self):
         await self._act(open_dispute)
+
+    @rx.event
+    async def review(self, form_data: dict):
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return
+        positive = str(form_data.get("verdict") or "") != "negative"
+        try:
+            leave_review(
+                default_uow(),
+                user_id,
+                self._deal_id,
+                positive=positive,
+                comment=str(form_data.get("comment") or "").strip(),
+                now=_now(),
+            )
+        except KryptonError as error:
+            self.review_error = error_key(error.code)
+            return
+        self.review_error = ""
+        self.my_review = "positive" if positive else "negative"
 
     @rx.event
     async def send(self, form_data: dict):
@@ -384,6 +413,46 @@ def actions() -> rx.Component:
     )
 
 
+def review_card() -> rx.Component:
+    return card(
+        card_title("star", I18n.t["deal.review.title"]),
+        rx.cond(
+            DealState.my_review != "",
+            rx.text(
+                I18n.t["deal.review.done"],
+                " ",
+                rx.cond(DealState.my_review == "positive", "👍", "👎"),
+                size="2",
+                data_testid="review-done",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.radio_group.root(
+                        rx.radio_group.item(I18n.t["deal.review.positive"], value="positive"),
+                        rx.radio_group.item(I18n.t["deal.review.negative"], value="negative"),
+                        name="verdict",
+                        default_value="positive",
+                        direction="row",
+                        spacing="4",
+                    ),
+                    rx.input(
+                        name="comment",
+                        placeholder=I18n.t["deal.review.comment"],
+                        size="3",
+                        width="100%",
+                        data_testid="review-comment",
+                    ),
+                    rx.button(I18n.t["deal.review.send"], type="submit", data_testid="review-send"),
+                    rx.cond(DealState.review_error != "", field_error(I18n.t[DealState.review_error])),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=DealState.review,
+            ),
+        ),
+    )
+
+
 def message_bubble(m: rx.Var) -> rx.Component:
     return rx.cond(
         m["side"] == "system",
@@ -456,7 +525,19 @@ def deal_detail() -> rx.Component:
         rx.cond(
             DealState.missing,
             card(empty_note(I18n.t["deal.missing"])),
-            rx.cond(DealState.deal.contains("id"), rx.vstack(summary(), chat(), spacing="4", width="100%")),
+            rx.cond(
+                DealState.deal.contains("id"),
+                rx.vstack(
+                    summary(),
+                    rx.cond(
+                        (DealState.status == "released") | (DealState.status == "resolved"),
+                        review_card(),
+                    ),
+                    chat(),
+                    spacing="4",
+                    width="100%",
+                ),
+            ),
         ),
         spacing="4",
         width="100%",

@@ -75,6 +75,13 @@ def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
     expect(seller.get_by_test_id("deal-status")).to_have_text("Completed")
     expect(buyer.get_by_test_id("deal-status")).to_have_text("Completed", timeout=LIVE_TIMEOUT_MS)
 
+    # Both review each other; the form is gone once the review is saved.
+    buyer.get_by_test_id("review-comment").fill("Fast release, thanks")
+    buyer.get_by_test_id("review-send").click()
+    expect(buyer.get_by_test_id("review-done")).to_be_visible()
+    seller.get_by_test_id("review-send").click()
+    expect(seller.get_by_test_id("review-done")).to_be_visible()
+
     # The seller closes the ad: what no deal took (3 TON) returns to the balance.
     seller.goto("/market/new")
     mine = seller.get_by_test_id("my-ad").filter(has_text="/ 5 TON")
