@@ -421,7 +421,9 @@ def review_card() -> rx.Component:
             rx.text(
                 I18n.t["deal.review.done"],
                 " ",
-                rx.cond(DealState.my_review == "positive", "👍", "👎"),
+                rx.cond(
+                    DealState.my_review == "positive", I18n.t["deal.review.positive"], I18n.t["deal.review.negative"]
+                ),
                 size="2",
                 data_testid="review-done",
             ),
