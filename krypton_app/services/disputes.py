@@ -27,8 +27,12 @@ _disputes = Dispute.__table__
 class DisputeView:
     deal: DealView
     opened_by: int | None  # None: the release timer
+    # A side reads only its own statement (the other's is None to it): neither can tailor its account
+    # to the other's. Operators read both. `*_wrote` tell everyone whether a statement exists.
     seller_statement: str | None
     buyer_statement: str | None
+    seller_wrote: bool
+    buyer_wrote: bool
     outcome: str  # open | released_to_buyer | refunded_to_seller | split
     buyer_share: int | None  # minor units released to the buyer by a split
     resolved_by: int | None
@@ -77,6 +81,9 @@ def resolve_dispute(
         deal = s.get(Deal, deal_id)
         if deal is None:
             raise NotFound("no such deal")
+        if operator_id in (deal.seller_id, deal.buyer_id):
+            # An operator who trades is a side like any other: someone else decides their dispute.
+            raise Forbidden("an operator may not decide a dispute of their own deal")
         to_buyer, to_seller = machine.split_amounts(deal.amount, outcome, buyer_share)
         t = machine.transition("resolve", deal.status, machine.OPERATOR)
         _move(s, deal, t, operator_id, now, deadline_at=None, released_at=now if to_buyer else None)
@@ -125,11 +132,14 @@ def _dispute_view(s: Session, deal: Deal, viewer_id: int) -> DisputeView:
     if row is None:
         raise NotFound("no dispute on this deal")
     s.refresh(row)
+    role = _role(deal, viewer_id)
     return DisputeView(
         deal=_view(s, deal, viewer_id),
         opened_by=row.opened_by,
-        seller_statement=row.seller_statement,
-        buyer_statement=row.buyer_statement,
+        seller_statement=row.seller_statement if role in (None, machine.SELLER) else None,
+        buyer_statement=row.buyer_statement if role in (None, machine.BUYER) else None,
+        seller_wrote=row.seller_statement is not None,
+        buyer_wrote=row.buyer_statement is not None,
         outcome=row.outcome,
         buyer_share=row.buyer_share,
         resolved_by=row.resolved_by,

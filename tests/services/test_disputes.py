@@ -8,7 +8,7 @@ from sqlalchemy import select
 from test_deals import NOW, TON, assert_invariants, balances, make_users, open_, remaining, sell_ad
 
 from krypton_app.domain.errors import DealTransitionRefused, Forbidden, InvalidAmount, KryptonError, NotFound
-from krypton_app.models import ChatMessage, LedgerTransaction
+from krypton_app.models import ChatMessage, LedgerTransaction, User
 from krypton_app.services import deals, disputes
 
 
@@ -50,7 +50,16 @@ def test_statements_from_both_sides(uow):
     owner, taker, operator, ad_id, dispute = disputed_deal(uow)
     disputes.submit_statement(uow, taker, dispute.deal.id, "I paid by SBP at 12:01")
     view = disputes.submit_statement(uow, owner, dispute.deal.id, "Nothing arrived")
-    assert (view.buyer_statement, view.seller_statement) == ("I paid by SBP at 12:01", "Nothing arrived")
+    # Each side reads its own statement and only learns that the other wrote one.
+    assert (view.buyer_statement, view.seller_statement) == (None, "Nothing arrived")
+    assert view.buyer_wrote and view.seller_wrote
+    buyer_view = disputes.get_dispute(uow, taker, dispute.deal.id)
+    assert (buyer_view.buyer_statement, buyer_view.seller_statement) == ("I paid by SBP at 12:01", None)
+    operator_view = disputes.get_dispute(uow, operator, dispute.deal.id)
+    assert (operator_view.buyer_statement, operator_view.seller_statement) == (
+        "I paid by SBP at 12:01",
+        "Nothing arrived",
+    )
     with pytest.raises(KryptonError) as err:
         disputes.submit_statement(uow, owner, dispute.deal.id, "   ")
     assert err.value.code == "dispute_statement_invalid"
@@ -108,3 +117,16 @@ def test_bad_share_changes_nothing(uow):
     with pytest.raises(InvalidAmount):
         disputes.resolve_dispute(uow, operator, dispute.deal.id, outcome="split", buyer_share="1.5", now=NOW)
     assert disputes.get_dispute(uow, operator, dispute.deal.id).deal.status == "disputed"
+
+
+def test_an_operator_who_trades_cannot_decide_their_own_dispute(uow):
+    owner, taker, operator, ad_id, dispute = disputed_deal(uow)
+    with uow.transaction() as s:
+        s.get(User, owner).is_operator = True
+    with pytest.raises(Forbidden):
+        disputes.resolve_dispute(uow, owner, dispute.deal.id, outcome="refund", now=NOW)
+    # Their view as a side still hides the buyer's statement.
+    disputes.submit_statement(uow, taker, dispute.deal.id, "Paid at noon")
+    assert disputes.get_dispute(uow, owner, dispute.deal.id).buyer_statement is None
+    done = disputes.resolve_dispute(uow, operator, dispute.deal.id, outcome="refund", now=NOW)
+    assert done.deal.status == "resolved"
