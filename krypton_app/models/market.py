@@ -35,6 +35,9 @@ class Ad(SQLModel, table=True):
     terms: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     min_completed_deals: int = Field(default=0)  # taker requirement
     status: str = Field(default="active", max_length=8)  # active | paused | closed
+    # "<owner_id>:<client key>": a retried create returns this ad (NULL only for ads made before 0007
+    # without a sell reserve to recover it from).
+    idempotency_key: str | None = Field(default=None, unique=True, index=True, max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Row, Table, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
@@ -30,7 +31,7 @@ from krypton_app.models import Asset, User
 from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurrency
 from krypton_app.models.common import utcnow
 from krypton_app.models.market import Ad
-from krypton_app.services.ledger import _find_transaction, post, user_account
+from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import RateProvider, rate_provider_from_settings
 from krypton_app.settings import Settings
 
@@ -93,40 +94,39 @@ class AdView:
 
 
 def create_ad(uow: UnitOfWork, owner_id: int, draft: AdDraft, *, settings: Settings, idempotency_key: str) -> AdView:
-    """Post an ad; a sell ad holds its total volume. The same key returns the first ad (sell ads: the
-    reserve's ledger key carries it; a buy ad moves no money and has no key to remember)."""
+    """Post an ad; a sell ad holds its total volume.
+
+    Idempotent per owner, for both sides: the same key and the same draft return the first ad; the same
+    key with another draft raises IdempotencyConflict."""
     rates = rate_provider_from_settings(settings)
     with uow.read() as s:
         values = _validate(s, draft, rates)
-    reserve_key = f"{AD_RESERVE}:{owner_id}:{idempotency_key}"
+    key = f"{owner_id}:{idempotency_key}"  # the column is unique across owners; the key is per owner
     try:
-        return _create(uow, owner_id, draft, values, reserve_key, rates)
-    except IdempotencyConflict:
-        # A twin request with the same key committed its reserve first (ours rolled back): its ad is the answer.
+        return _create(uow, owner_id, values, key, rates)
+    except IntegrityError:
+        # A twin request with the same key committed its ad first (ours rolled back): its ad is the answer.
         with uow.read() as s:
-            existing = _ad_of_reserve(s, owner_id, reserve_key)
-        if existing is None:
-            raise
-        return existing
+            existing = _ad_of_key(s, key)
+            if existing is None:
+                raise
+            return _replay(s, existing, values, rates)
 
 
-def _create(
-    uow: UnitOfWork, owner_id: int, draft: AdDraft, values: dict, reserve_key: str, rates: RateProvider
-) -> AdView:
+def _create(uow: UnitOfWork, owner_id: int, values: dict, key: str, rates: RateProvider) -> AdView:
     with uow.transaction() as s:
-        if draft.side == SELL:
-            existing = _ad_of_reserve(s, owner_id, reserve_key)
-            if existing is not None:
-                return existing
+        existing = _ad_of_key(s, key)
+        if existing is not None:
+            return _replay(s, existing, values, rates)
         now = utcnow()
         ad_id = s.execute(
             _ads.insert()
             .values(owner_id=owner_id, **values, remaining=values["total_volume"], status=ACTIVE, created_at=now)
-            .values(updated_at=now)
+            .values(idempotency_key=key, updated_at=now)
             .returning(_ads.c.id)
         ).scalar_one()
-        if draft.side == SELL:
-            _move(s, owner_id, values["asset"], values["total_volume"], AD_RESERVE, reserve_key, ad_id)
+        if values["side"] == SELL:
+            _move(s, owner_id, values["asset"], values["total_volume"], AD_RESERVE, f"{AD_RESERVE}:{key}", ad_id)
         return _view(s, ad_id, rates)
 
 
@@ -382,14 +382,18 @@ def _once(kind: str, ad_id: int) -> str:
     return f"{kind}:ad{ad_id}:{uuid.uuid4().hex}"
 
 
-def _ad_of_reserve(s: Session, owner_id: int, key: str) -> AdView | None:
-    existing = _find_transaction(s, key)
-    if existing is None:
-        return None
-    ad_id = int(existing.memo.removeprefix("ad:"))
-    if s.execute(select(_ads.c.owner_id).where(_ads.c.id == ad_id)).scalar_one() != owner_id:
-        raise IdempotencyConflict("idempotency key used for another ad")
-    return _view(s, ad_id)
+def _ad_of_key(s: Session, key: str) -> Row | None:
+    return s.execute(select(_ads).where(_ads.c.idempotency_key == key)).one_or_none()
+
+
+def _replay(s: Session, ad: Row, values: dict, rates: RateProvider) -> AdView:
+    # The same key with another draft is a different request, not a retry. The draft is compared as
+    # validated (so "420.5" and "420.50" agree); a floating ad's price follows the rate, its margin must
+    # agree. An ad edited since its creation no longer matches the draft it was created from.
+    compared = [name for name in values if not (name == "price" and values["price_kind"] == FLOATING)]
+    if any(getattr(ad, name) != values[name] for name in compared):
+        raise IdempotencyConflict("idempotency key already used for another ad")
+    return _view(s, ad.id, rates)
 
 
 def _view(s: Session, ad_id: int, rates: RateProvider | None = None) -> AdView:

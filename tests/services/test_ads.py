@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from krypton_app.domain.ads import AdInvalid
-from krypton_app.domain.errors import AdUnavailable, Forbidden, InsufficientFunds, InvalidState
+from krypton_app.domain.errors import AdUnavailable, Forbidden, IdempotencyConflict, InsufficientFunds, InvalidState
 from krypton_app.domain.ledger import EXTERNAL, HELD, Leg
 from krypton_app.models import Account, User
 from krypton_app.services import ledger
@@ -112,6 +112,42 @@ def test_create_is_idempotent_and_needs_the_balance(uow):
     with pytest.raises(InsufficientFunds):
         create(uow, other, key="k1")
     assert balances(uow, owner) == (2 * TON, 10 * TON)
+
+
+def test_buy_ad_create_is_idempotent(uow):
+    owner, other = make_users(uow, 2)
+    buy = replace(SELL, side="buy")
+    first = create(uow, owner, buy, key="b1")
+    # The same draft, written differently, is the same request.
+    assert create(uow, owner, replace(buy, price="420.5"), key="b1") == first
+    assert len(list_my_ads(uow, owner)) == 1
+    # The key is per owner: another owner's "b1" is a new ad.
+    assert create(uow, other, buy, key="b1").id != first.id
+    assert balances(uow, owner) == (0, 0)
+
+
+@pytest.mark.parametrize("side", ["buy", "sell"])
+def test_the_same_key_with_another_draft_is_a_conflict(uow, side):
+    (owner,) = make_users(uow, 1)
+    deposit(uow, owner, 20 * TON)
+    draft = replace(SELL, side=side)
+    first = create(uow, owner, draft, key="k")
+    for change in (dict(total_volume="9"), dict(methods=("sbp",)), dict(price="421"), dict(side="buy", asset="USDT")):
+        with pytest.raises(IdempotencyConflict):
+            create(uow, owner, replace(draft, **change), key="k")
+    assert [ad.id for ad in list_my_ads(uow, owner)] == [first.id]
+    assert balances(uow, owner) == ((10 * TON, 10 * TON) if side == "sell" else (20 * TON, 0))
+
+
+def test_a_floating_retry_matches_on_the_margin_not_the_price(uow):
+    (owner,) = make_users(uow, 1)
+    floating = replace(SELL, side="buy", price_kind="floating", price=None, margin_percent="-1.5")
+    first = create(uow, owner, floating, key="f")
+    moved = SETTINGS.model_copy(update={"rates": {**SETTINGS.rates, "TON/RUB": "430"}})
+    again = create_ad(uow, owner, floating, settings=moved, idempotency_key="f")
+    assert again.id == first.id and again.price != first.price
+    with pytest.raises(IdempotencyConflict):
+        create(uow, owner, replace(floating, margin_percent="-1"), key="f")
 
 
 def test_buy_ad_holds_nothing(uow):
@@ -302,6 +338,37 @@ def test_twin_creates_with_one_key_make_one_ad(pg_uow):
     assert len(results) == 2 and results[0] == results[1]
     assert len(list_my_ads(uow, owner)) == 1
     assert balances(uow, owner) == (5 * TON, 10 * TON)
+
+
+def race(*calls):
+    """Run the calls at the same moment; their results or raised errors, in call order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        try:
+            results[i] = call()
+        except Exception as error:  # reported, then asserted on
+            results[i] = error
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_racing_buy_ad_creates_with_one_key_make_one_ad(pg_uow):
+    uow = pg_uow
+    (owner,) = make_users(uow, 1)
+    buy = replace(SELL, side="buy")
+    for round_ in range(5):
+        a, b = race(*[lambda k=f"twin-{round_}": create(uow, owner, buy, key=k) for _ in range(2)])
+        assert not isinstance(a, Exception) and not isinstance(b, Exception), (a, b)
+        assert a.id == b.id
+    assert len(list_my_ads(uow, owner)) == 5
 
 
 def test_paused_ad_edit_moves_no_money(uow):
