@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     webhook_allow_private: bool | None = Field(None, validation_alias="KRYPTON_WEBHOOK_ALLOW_PRIVATE")
     webhook_timeout_s: float = Field(10.0, validation_alias="KRYPTON_WEBHOOK_TIMEOUT_S")
 
+    # --- P2P deals ---
+    # After "fiat sent", the seller has this long to release before the deal goes to an operator.
+    deal_release_window_min: int = Field(60, ge=5, validation_alias="KRYPTON_DEAL_RELEASE_WINDOW_MIN")
+
     # Demo-wallet users get the operator console too (local runs and browser tests only).
     demo_operators: bool = Field(False, validation_alias="KRYPTON_DEMO_OPERATORS")
 

@@ -38,7 +38,6 @@ OPERATOR = "operator"
 TIMER = "timer"
 SYSTEM = "system"
 
-DEFAULT_RELEASE_WINDOW = timedelta(minutes=60)
 # The side who must act is warned this long before its deadline.
 DEADLINE_WARNING = timedelta(minutes=5)
 
@@ -110,8 +109,9 @@ def payment_deadline(now: datetime, payment_window_min: int) -> datetime:
     return now + timedelta(minutes=payment_window_min)
 
 
-def release_deadline(now: datetime, release_window: timedelta = DEFAULT_RELEASE_WINDOW) -> datetime:
-    return now + release_window
+def release_deadline(now: datetime, release_window_min: int) -> datetime:
+    # The window is the setting deal_release_window_min.
+    return now + timedelta(minutes=release_window_min)
 
 
 def timer_action(status: str) -> str | None:

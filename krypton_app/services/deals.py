@@ -31,7 +31,7 @@ from krypton_app.services import chat, notifications
 from krypton_app.services.ads import return_ad_volume, take_ad_volume
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import rate_provider_from_settings
-from krypton_app.settings import Settings
+from krypton_app.settings import Settings, get_settings
 
 _deals = Deal.__table__
 log = logging.getLogger(__name__)
@@ -164,11 +164,15 @@ def open_deal(
 # --- the two sides' actions ------------------------------------------------------------------------
 
 
-def mark_fiat_sent(uow: UnitOfWork, buyer_id: int, deal_id: int, *, now: datetime) -> DealView:
+def mark_fiat_sent(
+    uow: UnitOfWork, buyer_id: int, deal_id: int, *, now: datetime, settings: Settings | None = None
+) -> DealView:
+    """The buyer says the fiat is paid; the seller then has the release window to release."""
+    window = (settings or get_settings()).deal_release_window_min
     with uow.transaction() as s:
         deal = _participant_deal(s, buyer_id, deal_id)
         t = machine.transition("mark_fiat_sent", deal.status, _role(deal, buyer_id))
-        _move(s, deal, t, buyer_id, now, fiat_sent_at=now, deadline_at=machine.release_deadline(now))
+        _move(s, deal, t, buyer_id, now, fiat_sent_at=now, deadline_at=machine.release_deadline(now, window))
         _announce(s, deal, "deal.sys.fiat_sent", [deal.seller_id])
         return _view(s, deal, buyer_id)
 

@@ -3,9 +3,12 @@
 
 from datetime import timedelta
 
+import pytest
+from pydantic import ValidationError
 from test_deals import NOW, TON, assert_invariants, balances, buy_ad, open_, remaining, sell_ad
 
 from krypton_app.services import deals, disputes
+from krypton_app.settings import Settings
 
 
 def test_nothing_happens_before_the_deadline(uow):
@@ -43,6 +46,34 @@ def test_fiat_sent_without_release_goes_to_dispute(uow):
     assert balances(uow, taker) == (0, 0)  # never released by a timer
     assert disputes.get_dispute(uow, owner, deal.id).opened_by is None
     assert_invariants(uow)
+
+
+def test_the_release_window_is_a_setting(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_(uow, taker, ad_id)
+    short = Settings(KRYPTON_DEAL_RELEASE_WINDOW_MIN=20)
+    paid = deals.mark_fiat_sent(uow, taker, deal.id, now=NOW, settings=short)
+    assert paid.deadline_at == NOW + timedelta(minutes=20)
+    assert deals.run_timers(uow, now=NOW + timedelta(minutes=19, seconds=59)) == 0
+    assert deals.run_timers(uow, now=NOW + timedelta(minutes=20)) == 1
+    assert deals.get_deal(uow, owner, deal.id).status == "disputed"
+
+
+def test_the_release_window_defaults_to_an_hour_from_the_environment(uow, monkeypatch):
+    owner, taker, ad_id = sell_ad(uow)
+    first, second = open_(uow, taker, ad_id), open_(uow, taker, ad_id)
+    assert deals.mark_fiat_sent(uow, taker, first.id, now=NOW).deadline_at == NOW + timedelta(minutes=60)
+    monkeypatch.setenv("KRYPTON_DEAL_RELEASE_WINDOW_MIN", "90")
+    from_env = Settings()
+    assert from_env.deal_release_window_min == 90
+    paid = deals.mark_fiat_sent(uow, taker, second.id, now=NOW, settings=from_env)
+    assert paid.deadline_at == NOW + timedelta(minutes=90)
+
+
+@pytest.mark.parametrize("minutes", ["4", "0", "-60", "soon"])
+def test_a_release_window_under_five_minutes_is_refused(minutes):
+    with pytest.raises(ValidationError):
+        Settings(KRYPTON_DEAL_RELEASE_WINDOW_MIN=minutes)
 
 
 def test_undo_restarts_the_payment_timer(uow):

@@ -91,7 +91,7 @@ def test_cancel_steps():
 def test_deadlines():
     now = datetime(2026, 1, 1, tzinfo=UTC)
     assert d.payment_deadline(now, 15) == now + timedelta(minutes=15)
-    assert d.release_deadline(now) == now + timedelta(minutes=60)
+    assert d.release_deadline(now, 60) == now + timedelta(minutes=60)
 
 
 @pytest.mark.parametrize(
