@@ -583,6 +583,7 @@ CATALOG: dict[str, str] = {
     "error.review_comment_too_long": "A review comment may be at most 1000 characters.",
     "notify.chat_message": "New message in deal #{deal_id}",
     "notify.deal_opened": "New deal #{deal_id} on your ad: {amount} {asset}",
+    "notify.dispute_opened": "Deal #{deal_id} is in dispute: an operator is needed.",
     "deal.sys.opened": "Deal #{deal_id} opened: {amount} {asset} are in escrow. Buyer, pay within the payment window.",
     "deal.sys.fiat_sent": "Deal #{deal_id}: the buyer says the payment is sent. Seller, check it and release.",
     "deal.sys.fiat_sent_undone": (

@@ -593,6 +593,7 @@ CATALOG: dict[str, str] = {
     "error.review_comment_too_long": "Комментарий к отзыву — не длиннее 1000 символов.",
     "notify.chat_message": "Новое сообщение в сделке №{deal_id}",
     "notify.deal_opened": "Новая сделка №{deal_id} по вашему объявлению: {amount} {asset}",
+    "notify.dispute_opened": "По сделке №{deal_id} открыт спор: нужен оператор.",
     "deal.sys.opened": "Сделка №{deal_id} открыта: {amount} {asset} в эскроу. Покупатель, оплатите в отведённое время.",
     "deal.sys.fiat_sent": (
         "Сделка №{deal_id}: покупатель сообщил об оплате. Продавец, проверьте поступление и отпустите криптовалюту."

@@ -139,7 +139,7 @@ class Notification(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id")
-    kind: str = Field(max_length=32)  # deal_requested | deal_status | chat_message | timer_soon
+    kind: str = Field(max_length=32)  # deal_requested | deal_status | chat_message | timer_soon | dispute_opened
     deal_id: int | None = Field(default=None, foreign_key="deals.id")
     text_key: str = Field(max_length=64)  # i18n catalog key; params below
     params: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))

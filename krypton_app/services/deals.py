@@ -293,6 +293,7 @@ def _fire(uow: UnitOfWork, deal_id: int, now: datetime) -> int:
         else:
             s.add(Dispute(deal_id=deal.id, opened_by=None, created_at=now))
             _announce(s, deal, "deal.sys.disputed_by_timer", [deal.seller_id, deal.buyer_id])
+            _call_operators(s, deal)
         return 1
 
 
@@ -403,6 +404,23 @@ def _announce(s: Session, deal: Deal, text_key: str, user_ids) -> None:
     for user_id in user_ids:
         notifications.notify(
             s, user_id, kind=notifications.DEAL_STATUS, deal_id=deal.id, text_key=text_key, params=params
+        )
+
+
+def _call_operators(s: Session, deal: Deal) -> None:
+    """Tell every operator that the deal waits for a decision, except its own sides (an operator who
+    trades does not decide their own dispute, and already hears about it as a side)."""
+    operators = s.execute(
+        select(User.id).where(User.is_operator.is_(True), User.id.not_in((deal.seller_id, deal.buyer_id)))
+    ).scalars()
+    for operator_id in operators.all():
+        notifications.notify(
+            s,
+            operator_id,
+            kind=notifications.DISPUTE_OPENED,
+            deal_id=deal.id,
+            text_key="notify.dispute_opened",
+            params={"deal_id": deal.id},
         )
 
 

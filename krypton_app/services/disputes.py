@@ -15,7 +15,16 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import DealTransitionRefused, Forbidden, KryptonError, NotFound
 from krypton_app.models import Deal, Dispute, User
-from krypton_app.services.deals import DealView, _announce, _move, _participant_deal, _pay_out, _role, _view
+from krypton_app.services.deals import (
+    DealView,
+    _announce,
+    _call_operators,
+    _move,
+    _participant_deal,
+    _pay_out,
+    _role,
+    _view,
+)
 
 STATEMENT_MAX = 5000
 DEAL_RESOLVE = "deal_resolve"  # ledger kind of an operator's decision (release, refund or both at once)
@@ -50,6 +59,7 @@ def open_dispute(uow: UnitOfWork, user_id: int, deal_id: int, *, now: datetime) 
         s.flush()
         other = deal.seller_id if user_id == deal.buyer_id else deal.buyer_id
         _announce(s, deal, "deal.sys.disputed", [other])
+        _call_operators(s, deal)
         return _dispute_view(s, deal, user_id)
 
 

@@ -1,4 +1,5 @@
-"""In-app notifications (SPEC F9, issue 5 item 7): deal requests, state changes, chat messages, timers.
+"""In-app notifications (SPEC F9, issue 5 item 7): deal requests, state changes, chat messages, timers,
+and disputes waiting for an operator.
 
 A notification stores a catalog key and its params, not rendered text, so the bell shows it in the
 reader's language. `notify` runs inside the caller's transaction: the notification exists exactly
@@ -26,7 +27,8 @@ DEAL_REQUESTED = "deal_requested"
 DEAL_STATUS = "deal_status"
 CHAT_MESSAGE = "chat_message"
 TIMER_SOON = "timer_soon"
-KINDS = (DEAL_REQUESTED, DEAL_STATUS, CHAT_MESSAGE, TIMER_SOON)
+DISPUTE_OPENED = "dispute_opened"  # to operators: a deal needs a decision
+KINDS = (DEAL_REQUESTED, DEAL_STATUS, CHAT_MESSAGE, TIMER_SOON, DISPUTE_OPENED)
 LIST_LIMIT_MAX = 200
 
 _notifications = Notification.__table__

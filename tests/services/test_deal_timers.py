@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import pytest
 from pydantic import ValidationError
-from test_deals import NOW, TON, assert_invariants, balances, buy_ad, open_, remaining, sell_ad
+from sqlalchemy import select
+from test_deals import NOW, TON, assert_invariants, balances, buy_ad, make_users, open_, remaining, sell_ad
 
+from krypton_app.models import Notification
 from krypton_app.services import deals, disputes
 from krypton_app.settings import Settings
 
@@ -46,6 +48,24 @@ def test_fiat_sent_without_release_goes_to_dispute(uow):
     assert balances(uow, taker) == (0, 0)  # never released by a timer
     assert disputes.get_dispute(uow, owner, deal.id).opened_by is None
     assert_invariants(uow)
+
+
+def test_the_release_timer_tells_every_operator(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    operators = make_users(uow, 2, operator=True)
+    deal = open_(uow, taker, ad_id)
+    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
+    assert deals.run_timers(uow, now=NOW + timedelta(minutes=60)) == 1
+    with uow.read() as s:
+        rows = s.execute(
+            select(Notification.user_id, Notification.text_key, Notification.params)
+            .where(Notification.kind == "dispute_opened")
+            .order_by(Notification.user_id)
+        ).all()
+    assert [tuple(r) for r in rows] == [(o, "notify.dispute_opened", f'{{"deal_id": {deal.id}}}') for o in operators]
+    assert deals.run_timers(uow, now=NOW + timedelta(hours=3)) == 0
+    with uow.read() as s:
+        assert len(s.execute(select(Notification.id).where(Notification.kind == "dispute_opened")).all()) == 2
 
 
 def test_the_release_window_is_a_setting(uow):

@@ -8,8 +8,11 @@ from sqlalchemy import select
 from test_deals import NOW, TON, assert_invariants, balances, make_users, open_, remaining, sell_ad
 
 from krypton_app.domain.errors import DealTransitionRefused, Forbidden, InvalidAmount, KryptonError, NotFound
+from krypton_app.i18n.en import CATALOG as EN
+from krypton_app.i18n.ru import CATALOG as RU
 from krypton_app.models import ChatMessage, LedgerTransaction, User
 from krypton_app.services import deals, disputes
+from krypton_app.services.notifications import list_notifications
 
 
 def disputed_deal(uow, opener="buyer"):
@@ -34,6 +37,50 @@ def test_either_side_opens_from_fiat_sent_only(uow, opener):
             call(uow, owner if call is deals.release else taker, dispute.deal.id, now=NOW)
     # Now the operator may read the deal.
     assert deals.get_deal(uow, operator, dispute.deal.id).my_role == "operator"
+
+
+def operator_alerts(uow, deal_id):
+    """(user, text key, params) of the dispute_opened notifications of a deal."""
+    with uow.read() as s:
+        users = s.execute(select(User.id)).scalars().all()
+    return sorted(
+        (user, n.text_key, n.params)
+        for user in users
+        for n in list_notifications(uow, user)
+        if n.kind == "dispute_opened" and n.deal_id == deal_id
+    )
+
+
+@pytest.mark.parametrize("opener", ["buyer", "seller"])
+def test_every_operator_is_told_when_a_side_opens_a_dispute(uow, opener):
+    owner, taker, ad_id = sell_ad(uow)
+    first, second = make_users(uow, 2, operator=True)
+    (bystander,) = make_users(uow, 1)
+    deal = open_(uow, taker, ad_id, amount="1")
+    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
+    assert operator_alerts(uow, deal.id) == []
+    disputes.open_dispute(uow, taker if opener == "buyer" else owner, deal.id, now=NOW)
+    params = {"deal_id": deal.id}
+    assert operator_alerts(uow, deal.id) == sorted(
+        [(first, "notify.dispute_opened", params), (second, "notify.dispute_opened", params)]
+    )
+    assert EN["notify.dispute_opened"].format(**params) == f"Deal #{deal.id} is in dispute: an operator is needed."
+    assert str(deal.id) in RU["notify.dispute_opened"].format(**params)
+    # A refused second opening tells nobody again (the notifications share its transaction).
+    with pytest.raises(DealTransitionRefused):
+        disputes.open_dispute(uow, owner, deal.id, now=NOW)
+    assert len(operator_alerts(uow, deal.id)) == 2
+
+
+def test_an_operator_who_is_a_side_is_not_called_to_their_own_dispute(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    (operator,) = make_users(uow, 1, operator=True)
+    with uow.transaction() as s:
+        s.get(User, taker).is_operator = True
+    deal = open_(uow, taker, ad_id, amount="1")
+    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
+    disputes.open_dispute(uow, owner, deal.id, now=NOW)
+    assert [user for user, _, _ in operator_alerts(uow, deal.id)] == [operator]
 
 
 def test_no_dispute_before_fiat_sent(uow):
