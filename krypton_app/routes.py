@@ -35,6 +35,11 @@ def deal_detail(deal_id: int | str) -> str:
     return f"/deals/{deal_id}"
 
 
+def chat_file(message_id: int | str) -> str:
+    """A chat image, served by api/files.py to those who may read the deal's chat."""
+    return f"/files/chat/{message_id}"
+
+
 def payment(payment_id: int | str) -> str:
     return f"/payment/{payment_id}"
 

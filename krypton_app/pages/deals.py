@@ -1,14 +1,19 @@
 """/deals: my deals with status chips; /deals/[deal_id]: the deal, the actions my role allows, and the chat.
 
-The deal page polls every POLL_S in a per-tab background task (as state/live.py does) so the other
+Both pages poll every POLL_S in a per-tab background task (as state/live.py does) so the other
 side's messages and actions appear without a reload. Chat text is rendered as text, never as HTML;
-system messages carry a catalog key and are shown in the reader's language.
+system messages carry a catalog key and are shown in the reader's language. Images are served by
+/files/chat/<message id>, which checks the session like the chat does.
+
+The operator's dispute page is this page too: an operator may open a deal once it is disputed,
+reads both statements and the chat, writes in it, and decides (release, refund or split).
 """
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 
 import reflex as rx
 
@@ -16,19 +21,21 @@ from krypton_app import routes
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, empty_note, field_error, page_heading, status_chip
 from krypton_app.db import default_uow
-from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.deals import split_amounts
+from krypton_app.domain.errors import InvalidAmount, KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key, translate
 from krypton_app.pages.market import method_names
 from krypton_app.services import deals as deal_service
-from krypton_app.services.chat import list_messages, post_message
-from krypton_app.services.disputes import open_dispute
+from krypton_app.services.chat import IMAGE_MAX_BYTES, list_messages, post_message
+from krypton_app.services.disputes import DisputeView, get_dispute, open_dispute, resolve_dispute, submit_statement
 from krypton_app.services.reviews import leave_review, my_review
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.live import _tab_connected
 
 POLL_S = 1.5
+CHAT_UPLOAD = "chat_image"
 STATUS_COLORS = {
     "requested": "gray",
     "escrow_locked": "blue",
@@ -48,6 +55,9 @@ def _now() -> datetime:
 def deal_row(v: deal_service.DealView, lang: str = "en") -> dict[str, str]:
     return {
         "id": str(v.id),
+        "asset": v.asset,
+        "decimals": str(v.decimals),
+        "amount_minor": str(v.amount),
         "role_key": f"deal.role.{v.my_role}",
         "status_key": f"deal.status.{v.status}",
         "status_color": STATUS_COLORS.get(v.status, "gray"),
@@ -63,19 +73,78 @@ class DealsState(AuthState):
     rows: list[dict[str, str]] = []
     loaded: bool = False
 
+    _watching: bool = False
+
+    async def _rows(self, user_id: int) -> list[dict[str, str]]:
+        lang = (await self.get_state(I18n)).lang
+        views = await asyncio.to_thread(deal_service.list_my_deals, default_uow(), user_id)
+        return [deal_row(v, lang) for v in views]
+
     @rx.event
     async def load(self):
         user_id = self._verified_user_id()
         if user_id is None:
-            return
-        lang = (await self.get_state(I18n)).lang
-        self.rows = [deal_row(v, lang) for v in deal_service.list_my_deals(default_uow(), user_id)]
+            return None
+        self.rows = await self._rows(user_id)
         self.loaded = True
+        if self._watching:
+            return None
+        self._watching = True
+        return DealsState.watch
+
+    @rx.event(background=True)
+    async def watch(self):
+        """New deals on my ads and the other sides' moves show up in the list without a reload."""
+        while True:
+            async with self:
+                path = self.router.url.path.rstrip("/")
+                user_id = self._verified_user_id()
+                if path != routes.DEALS or user_id is None or not _tab_connected(self.router.session.client_token):
+                    self._watching = False
+                    return
+                rows = await self._rows(user_id)
+                if rows != self.rows:
+                    self.rows = rows
+            await asyncio.sleep(POLL_S * 2)
 
 
 def _read(user_id: int, deal_id: int, after_id: int):
     uow = default_uow()
-    return deal_service.get_deal(uow, user_id, deal_id), list_messages(uow, user_id, deal_id, after_id=after_id)
+    view = deal_service.get_deal(uow, user_id, deal_id)
+    dispute = get_dispute(uow, user_id, deal_id) if view.status in ("disputed", "resolved") else None
+    return view, list_messages(uow, user_id, deal_id, after_id=after_id), dispute
+
+
+def _amount(minor: int, view: deal_service.DealView) -> str:
+    return f"{format_amount(minor, view.decimals)} {view.asset}"
+
+
+def dispute_row(d: DisputeView) -> dict[str, str]:
+    opener = "timer" if d.opened_by is None else ("seller" if d.opened_by == d.deal.seller_id else "buyer")
+    to_buyer = d.buyer_share or 0
+    return {
+        "opened_by_key": f"dispute.opened_by.{opener}",
+        "outcome": d.outcome,
+        "outcome_key": f"dispute.outcome.{d.outcome}",
+        "to_buyer": _amount(to_buyer, d.deal),
+        "to_seller": _amount(d.deal.amount - to_buyer, d.deal),
+        # A side gets only its own statement from the service; an operator gets both.
+        "mine": (d.seller_statement if d.deal.my_role == "seller" else d.buyer_statement) or "",
+        "other_wrote": "1" if (d.buyer_wrote if d.deal.my_role == "seller" else d.seller_wrote) else "",
+        "seller_statement": d.seller_statement or "",
+        "buyer_statement": d.buyer_statement or "",
+    }
+
+
+def share_fraction(percent: str) -> str:
+    """The buyer's share typed as a percentage ("25", "33.5") as the fraction the service takes."""
+    try:
+        value = Decimal(percent.strip().replace(",", ".").rstrip("%"))
+    except InvalidOperation:
+        raise InvalidAmount("not a percentage", code="dispute_share_invalid") from None
+    if not value.is_finite() or value < 0 or value > 100:
+        raise InvalidAmount("a percentage is 0 to 100", code="dispute_share_invalid")
+    return str(value / 100)
 
 
 class DealState(AuthState):
@@ -92,6 +161,16 @@ class DealState(AuthState):
     # my review of the other side once the deal is over: "" none yet, "positive" / "negative"
     my_review: str = ""
     review_error: str = ""
+    dispute_info: dict[str, str] = {}
+    statement_error: str = ""
+    statement_saved: bool = False
+    # The operator's decision, asked once more before it is final: "" | release | refund | split
+    decision: str = ""
+    decision_share: str = ""
+    decision_to_buyer: str = ""
+    decision_to_seller: str = ""
+    decision_error: str = ""
+    image_error: str = ""
 
     _deal_id: int = 0
     _last_id: int = 0
@@ -104,8 +183,9 @@ class DealState(AuthState):
     async def _lang(self) -> str:
         return (await self.get_state(I18n)).lang
 
-    def _show(self, view: deal_service.DealView, msgs, user_id: int, lang: str) -> None:
+    def _show(self, view: deal_service.DealView, msgs, dispute, user_id: int, lang: str) -> None:
         self.deal = deal_row(view, lang)
+        self.dispute_info = dispute_row(dispute) if dispute is not None else {}
         self.role = view.my_role or ""
         self.status = view.status
         self.cancel_requested = (
@@ -129,6 +209,7 @@ class DealState(AuthState):
                     "side": "mine" if m.mine else ("system" if m.kind == "system" else "theirs"),
                     "author_key": f"deal.role.{m.author_role}" if m.author_role else "deal.system",
                     "time": m.created_at.strftime("%H:%M"),
+                    "image": routes.chat_file(m.id) if m.attachment else "",
                 }
             )
             self._last_id = max(self._last_id, m.id)
@@ -150,13 +231,15 @@ class DealState(AuthState):
         self._deal_id = self._url_deal_id()
         self.messages, self._last_id, self.error, self.chat_error, self.missing = [], 0, "", "", False
         self.my_review, self.review_error = "", ""
+        self.statement_error, self.statement_saved, self.image_error = "", False, ""
+        self.decision, self.decision_error = "", ""
         try:
-            view, msgs = _read(user_id, self._deal_id, 0)
+            view, msgs, dispute = _read(user_id, self._deal_id, 0)
         except KryptonError:
             self.missing = True
             self.deal = {}
             return None
-        self._show(view, msgs, user_id, await self._lang())
+        self._show(view, msgs, dispute, user_id, await self._lang())
         if self._watching:
             return None
         self._watching = True
@@ -179,19 +262,19 @@ class DealState(AuthState):
                     return
                 deal_id, after = self._deal_id, self._last_id
             try:
-                view, msgs = await asyncio.to_thread(_read, user_id, deal_id, after)
+                view, msgs, dispute = await asyncio.to_thread(_read, user_id, deal_id, after)
             except KryptonError:
                 view = None
             async with self:
                 if view is not None and self._deal_id == deal_id and self._last_id == after:
-                    self._show(view, msgs, user_id, await self._lang())
+                    self._show(view, msgs, dispute, user_id, await self._lang())
                 else:
                     self._tick()
             await asyncio.sleep(POLL_S)
 
     async def _refresh(self, user_id: int) -> None:
-        view, msgs = _read(user_id, self._deal_id, self._last_id)
-        self._show(view, msgs, user_id, await self._lang())
+        view, msgs, dispute = _read(user_id, self._deal_id, self._last_id)
+        self._show(view, msgs, dispute, user_id, await self._lang())
 
     async def _act(self, action) -> None:
         user_id = self._verified_user_id()
@@ -223,6 +306,83 @@ class DealState(AuthState):
     @rx.event
     async def dispute(self):
         await self._act(open_dispute)
+
+    @rx.event
+    async def save_statement(self, form_data: dict):
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return
+        try:
+            submit_statement(default_uow(), user_id, self._deal_id, str(form_data.get("statement") or ""))
+        except KryptonError as error:
+            self.statement_error, self.statement_saved = error_key(error.code), False
+            return
+        self.statement_error, self.statement_saved = "", True
+        await self._refresh(user_id)
+
+    @rx.event
+    def propose(self, form_data: dict):
+        """First step of the operator's decision: show exactly what each side will get."""
+        outcome = str(form_data.get("outcome") or "")
+        self.decision_error = ""
+        try:
+            share = share_fraction(str(form_data.get("share") or "")) if outcome == "split" else None
+            to_buyer, to_seller = split_amounts(int(self.deal.get("amount_minor", "0")), outcome, share)
+        except KryptonError as error:
+            self.decision, self.decision_error = "", error_key(error.code)
+            return
+        self.decision, self.decision_share = outcome, share or ""
+        decimals, asset = int(self.deal["decimals"]), self.deal["asset"]
+        self.decision_to_buyer = f"{format_amount(to_buyer, decimals)} {asset}"
+        self.decision_to_seller = f"{format_amount(to_seller, decimals)} {asset}"
+
+    @rx.event
+    def back_to_decision(self):
+        self.decision = ""
+
+    @rx.event
+    async def decide(self):
+        user_id = self._verified_user_id()
+        if user_id is None or not self.decision:
+            return
+        try:
+            resolve_dispute(
+                default_uow(),
+                user_id,
+                self._deal_id,
+                outcome=self.decision,
+                buyer_share=self.decision_share or None,
+                now=_now(),
+            )
+        except KryptonError as error:
+            self.decision_error = error_key(error.code)
+            return
+        self.decision, self.decision_error = "", ""
+        await self._refresh(user_id)
+
+    @rx.event
+    async def send_image(self, files: list[rx.UploadFile]):
+        user_id = self._verified_user_id()
+        if user_id is None or not files:
+            return
+        upload = files[0]
+        # One byte over the limit is enough for the service to refuse; never read a huge file whole.
+        data = await upload.read(IMAGE_MAX_BYTES + 1)
+        try:
+            post_message(
+                default_uow(),
+                user_id,
+                self._deal_id,
+                text="",
+                image=data,
+                image_type=getattr(upload, "content_type", None) or None,
+                now=_now(),
+            )
+        except KryptonError as error:
+            self.image_error = error_key(error.code)
+            return
+        self.image_error = ""
+        await self._refresh(user_id)
 
     @rx.event
     async def review(self, form_data: dict):
@@ -309,7 +469,6 @@ def deals() -> rx.Component:
                 empty_note(I18n.t["deals.empty"]),
             ),
         ),
-        rx.callout(I18n.t["deals.not_built"], icon="info", color_scheme="gray", size="1", width="100%"),
         spacing="4",
         width="100%",
     )
@@ -455,6 +614,202 @@ def review_card() -> rx.Component:
     )
 
 
+def _statement(label_key: str, text: rx.Var, test_id: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(I18n.t[label_key], size="1", color_scheme="gray"),
+        rx.text(
+            rx.cond(text != "", text, I18n.t["dispute.no_statement"]),
+            size="2",
+            white_space="pre-wrap",
+            word_break="break-word",
+            data_testid=test_id,
+        ),
+        spacing="1",
+        width="100%",
+        padding="10px 12px",
+        border_radius="12px",
+        background=rx.color("gray", 3),
+    )
+
+
+def _callout(icon: str, color: str, *texts, test_id: str) -> rx.Component:
+    """A callout whose text is made of several parts (rx.callout takes a single string)."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon, size=16)),
+        rx.callout.text(*texts),
+        color_scheme=color,
+        size="1",
+        data_testid=test_id,
+    )
+
+
+def outcome_line() -> rx.Component:
+    d = DealState.dispute_info
+    return _callout(
+        "gavel",
+        "green",
+        I18n.t[d["outcome_key"]],
+        rx.cond(
+            d["outcome"] == "split",
+            rx.text.span(
+                " ",
+                I18n.t["dispute.to_buyer"],
+                " ",
+                d["to_buyer"],
+                " · ",
+                I18n.t["dispute.to_seller"],
+                " ",
+                d["to_seller"],
+            ),
+        ),
+        test_id="dispute-outcome",
+    )
+
+
+def statement_form() -> rx.Component:
+    d = DealState.dispute_info
+    return rx.form(
+        rx.vstack(
+            rx.text(I18n.t["dispute.statement_hint"], size="2", color_scheme="gray"),
+            rx.text_area(
+                name="statement",
+                default_value=d["mine"],
+                placeholder=I18n.t["dispute.statement_placeholder"],
+                rows="4",
+                width="100%",
+                max_length=5000,
+                data_testid="dispute-statement",
+            ),
+            rx.hstack(
+                rx.button(I18n.t["dispute.statement_save"], type="submit", data_testid="dispute-statement-save"),
+                rx.cond(
+                    DealState.statement_saved,
+                    rx.text(I18n.t["dispute.statement_saved"], size="2", color=rx.color("green", 11)),
+                ),
+                align="center",
+                spacing="3",
+            ),
+            rx.text(
+                rx.cond(d["other_wrote"] != "", I18n.t["dispute.other_wrote"], I18n.t["dispute.other_not_yet"]),
+                size="1",
+                color_scheme="gray",
+                data_testid="dispute-other",
+            ),
+            rx.cond(DealState.statement_error != "", field_error(I18n.t[DealState.statement_error])),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=DealState.save_statement,
+        reset_on_submit=False,
+    )
+
+
+def decision_form() -> rx.Component:
+    """The operator's two steps: pick an outcome (and a split), then confirm what each side gets."""
+    return rx.cond(
+        DealState.decision == "",
+        rx.form(
+            rx.vstack(
+                rx.radio_group.root(
+                    rx.radio_group.item(I18n.t["dispute.decide.release"], value="release"),
+                    rx.radio_group.item(I18n.t["dispute.decide.refund"], value="refund"),
+                    rx.radio_group.item(I18n.t["dispute.decide.split"], value="split"),
+                    name="outcome",
+                    default_value="release",
+                    direction="column",
+                    spacing="2",
+                    data_testid="dispute-outcome-choice",
+                ),
+                rx.hstack(
+                    rx.input(
+                        name="share",
+                        placeholder="50",
+                        input_mode="decimal",
+                        size="2",
+                        width="96px",
+                        data_testid="dispute-share",
+                    ),
+                    rx.text(I18n.t["dispute.share_hint"], size="1", color_scheme="gray"),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.button(I18n.t["dispute.decide.next"], type="submit", data_testid="dispute-propose"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=DealState.propose,
+            reset_on_submit=False,
+        ),
+        rx.vstack(
+            _callout(
+                "triangle-alert",
+                "amber",
+                I18n.t["dispute.confirm"],
+                rx.text.span(
+                    " ",
+                    I18n.t["dispute.to_buyer"],
+                    " ",
+                    DealState.decision_to_buyer,
+                    " · ",
+                    I18n.t["dispute.to_seller"],
+                    " ",
+                    DealState.decision_to_seller,
+                ),
+                test_id="dispute-confirm-text",
+            ),
+            rx.hstack(
+                rx.button(
+                    I18n.t["dispute.decide.confirm"],
+                    on_click=DealState.decide,
+                    color_scheme="red",
+                    data_testid="dispute-decide",
+                ),
+                rx.button(
+                    I18n.t["dispute.decide.back"],
+                    on_click=DealState.back_to_decision,
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+                spacing="2",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+    )
+
+
+def dispute_card() -> rx.Component:
+    d = DealState.dispute_info
+    operator = DealState.role == "operator"
+    return card(
+        card_title("scale", I18n.t["dispute.title"], rx.badge(I18n.t[d["opened_by_key"]], variant="soft", size="1")),
+        rx.vstack(
+            rx.cond(d["outcome"] != "open", outcome_line()),
+            rx.cond(
+                operator,
+                rx.grid(
+                    _statement("dispute.seller_statement", d["seller_statement"], "dispute-seller-statement"),
+                    _statement("dispute.buyer_statement", d["buyer_statement"], "dispute-buyer-statement"),
+                    columns=rx.breakpoints(initial="1", sm="2"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.cond(
+                    d["outcome"] == "open",
+                    statement_form(),
+                    _statement("dispute.my_statement", d["mine"], "dispute-my-statement"),
+                ),
+            ),
+            rx.cond(operator & (d["outcome"] == "open"), decision_form()),
+            rx.cond(DealState.decision_error != "", field_error(I18n.t[DealState.decision_error])),
+            spacing="3",
+            width="100%",
+            margin_top="8px",
+        ),
+        data_testid="dispute-card",
+    )
+
+
 def message_bubble(m: rx.Var) -> rx.Component:
     return rx.cond(
         m["side"] == "system",
@@ -467,8 +822,26 @@ def message_bubble(m: rx.Var) -> rx.Component:
         rx.hstack(
             rx.box(
                 rx.text(I18n.t[m["author_key"]], " · ", m["time"], size="1", color_scheme="gray"),
+                rx.cond(
+                    m["image"] != "",
+                    rx.link(
+                        rx.image(
+                            src=m["image"],
+                            max_width="240px",
+                            max_height="240px",
+                            border_radius="10px",
+                            alt=I18n.t["deal.chat_image"],
+                            data_testid="chat-image",
+                        ),
+                        href=m["image"],
+                        is_external=True,
+                    ),
+                ),
                 # Plain text child: React escapes it, so a message can never inject HTML.
-                rx.text(m["text"], size="2", white_space="pre-wrap", word_break="break-word"),
+                rx.cond(
+                    m["text"] != "",
+                    rx.text(m["text"], size="2", white_space="pre-wrap", word_break="break-word"),
+                ),
                 background=rx.cond(m["side"] == "mine", rx.color("accent", 3), rx.color("gray", 3)),
                 border_radius="14px",
                 padding="8px 12px",
@@ -512,7 +885,28 @@ def chat() -> rx.Component:
             on_submit=DealState.send,
             reset_on_submit=True,
         ),
+        rx.upload.root(
+            rx.button(
+                rx.icon("image-plus", size=16),
+                I18n.t["deal.chat_attach"],
+                variant="ghost",
+                size="2",
+                type="button",
+                data_testid="chat-attach",
+            ),
+            id=CHAT_UPLOAD,
+            multiple=False,
+            max_files=1,
+            # The browser's filter is a convenience; the service decides by the file's bytes.
+            accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]},
+            on_drop=DealState.send_image(rx.upload_files(upload_id=CHAT_UPLOAD)),
+            border="none",
+            padding="0",
+            margin_top="6px",
+            width="fit-content",
+        ),
         rx.cond(DealState.chat_error != "", field_error(I18n.t[DealState.chat_error])),
+        rx.cond(DealState.image_error != "", field_error(I18n.t[DealState.image_error])),
     )
 
 
@@ -531,8 +925,10 @@ def deal_detail() -> rx.Component:
                 DealState.deal.contains("id"),
                 rx.vstack(
                     summary(),
+                    rx.cond(DealState.dispute_info.contains("outcome"), dispute_card()),
                     rx.cond(
-                        (DealState.status == "released") | (DealState.status == "resolved"),
+                        ((DealState.status == "released") | (DealState.status == "resolved"))
+                        & (DealState.role != "operator"),
                         review_card(),
                     ),
                     chat(),

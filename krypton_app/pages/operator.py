@@ -1,5 +1,6 @@
 """/operator: the operator's console: Bitcoin / Lightning payout queue, deposits that matched no
-user, and the ledger invariants. The page shows nothing to other users; the services refuse them
+user, open deal disputes (each opens the deal page, where the operator reads and decides), and
+the ledger invariants. The page shows nothing to other users; the services refuse them
 too (every call names the operator, and a non-operator gets Forbidden)."""
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from krypton_app.components.ui import (
 )
 from krypton_app.db import default_uow
 from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key, translate
+from krypton_app.services.disputes import DisputeView, list_open_disputes
 from krypton_app.services.ledger import check_invariants
 from krypton_app.services.operator import (
     credit_unmatched_deposit,
@@ -36,7 +39,21 @@ from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.views import payout_row, unmatched_row, when
 
-TABS = ("payouts", "deposits", "invariants")
+TABS = ("payouts", "deposits", "disputes", "invariants")
+
+
+def dispute_item_row(d: DisputeView) -> dict[str, str]:
+    deal = d.deal
+    opener = "timer" if d.opened_by is None else ("seller" if d.opened_by == deal.seller_id else "buyer")
+    return {
+        "id": str(deal.id),
+        "href": routes.deal_detail(deal.id),
+        "amount": f"{format_amount(deal.amount, deal.decimals)} {deal.asset}",
+        "fiat": f"{format_amount(deal.fiat_amount, 2, trim=False)} {deal.fiat}",
+        "opened_by_key": f"dispute.opened_by.{opener}",
+        "when": when(d.created_at),
+        "statements": f"{int(d.seller_wrote) + int(d.buyer_wrote)}/2",
+    }
 
 
 def _form_id(form_data: dict, name: str) -> int | None:
@@ -52,6 +69,7 @@ class OperatorState(AuthState):
     tab: str = "payouts"
     payouts: list[dict[str, str]] = []
     deposits: list[dict[str, str]] = []
+    disputes: list[dict[str, str]] = []
     # row key (`payout-3`, `deposit-5`) -> catalog key of the error of its last action
     row_errors: dict[str, str] = {}
     invariants_ok: bool = False
@@ -70,6 +88,7 @@ class OperatorState(AuthState):
         uow = default_uow()
         self.payouts = [payout_row(p) for p in list_payout_queue(uow, operator_id)]
         self.deposits = [unmatched_row(d) for d in list_unmatched_deposits(uow, operator_id)]
+        self.disputes = [dispute_item_row(d) for d in list_open_disputes(uow, operator_id)]
 
     async def _check(self) -> None:
         report = await asyncio.to_thread(check_invariants, default_uow())
@@ -393,6 +412,47 @@ def invariants_panel() -> rx.Component:
     )
 
 
+def dispute_item(row: rx.Var) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.vstack(
+                rx.hstack(
+                    rx.code("#", row["id"], size="2", variant="soft"),
+                    rx.badge(I18n.t[row["opened_by_key"]], variant="soft", color_scheme="red", size="1"),
+                    spacing="2",
+                ),
+                rx.text(
+                    row["when"],
+                    " · ",
+                    I18n.t["operator.statements"],
+                    " ",
+                    row["statements"],
+                    size="1",
+                    color_scheme="gray",
+                ),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.vstack(
+                rx.text(row["amount"], size="3", weight="bold"),
+                rx.text(row["fiat"], size="1", color_scheme="gray"),
+                spacing="0",
+                align="end",
+            ),
+            rx.icon("chevron-right", size=16),
+            align="center",
+            width="100%",
+        ),
+        href=row["href"],
+        underline="none",
+        color=rx.color("gray", 12),
+        width="100%",
+        padding_y="12px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        data_testid="dispute-item",
+    )
+
+
 def console() -> rx.Component:
     def trigger(tab: str, count: rx.Var | None = None) -> rx.Component:
         label = [I18n.t[f"operator.tab.{tab}"]]
@@ -414,6 +474,7 @@ def console() -> rx.Component:
             rx.tabs.list(
                 trigger("payouts", OperatorState.payouts.length()),
                 trigger("deposits", OperatorState.deposits.length()),
+                trigger("disputes", OperatorState.disputes.length()),
                 trigger("invariants"),
                 # Three labels do not fit a phone's width: they wrap rather than scroll out of sight.
                 flex_wrap="wrap",
@@ -433,6 +494,14 @@ def console() -> rx.Component:
                     empty_note(I18n.t["operator.no_deposits"], "circle-check"),
                 ),
                 value="deposits",
+            ),
+            rx.tabs.content(
+                rx.cond(
+                    OperatorState.disputes.length() > 0,
+                    rx.vstack(rx.foreach(OperatorState.disputes, dispute_item), spacing="0", width="100%"),
+                    empty_note(I18n.t["operator.no_disputes"], "circle-check"),
+                ),
+                value="disputes",
             ),
             rx.tabs.content(invariants_panel(), value="invariants"),
             value=OperatorState.tab,

@@ -39,3 +39,38 @@ def shoot(page: Page, folder: Path, name: str) -> None:
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(300)  # let transitions settle so the picture shows the final state
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def fund_with_faucet(page: Page, expected_ton: str = "10") -> None:
+    """A demo user's TON from the faucet, waited for through FakeChain -> monitor -> ledger."""
+    page.get_by_test_id("faucet-TON").click()
+    expect(page.get_by_test_id("balance-TON").get_by_test_id("balance-available")).to_have_text(
+        expected_ton, timeout=30_000
+    )
+
+
+def post_sell_ad(page: Page, *, terms: str, price: str = "250", volume: str = "5") -> None:
+    """Publish a TON/RUB sell ad (SBP, 1..5 TON) from /market/new; lands on /market."""
+    page.goto("/market/new")
+    expect(page.get_by_test_id("ad-publish")).to_be_visible()
+    page.get_by_test_id("ad-price").fill(price)
+    page.get_by_test_id("ad-total_volume").fill(volume)
+    page.get_by_test_id("ad-min_amount").fill("1")
+    page.get_by_test_id("ad-max_amount").fill("5")
+    page.get_by_test_id("ad-terms").fill(terms)
+    page.get_by_test_id("ad-publish").click()
+    expect(page).to_have_url(url_of("/market"))
+
+
+DEAL_URL = re.compile(r"^http://localhost:\d+/deals/(\d+)/?$")
+
+
+def open_deal_on(page: Page, *, terms: str, amount: str) -> str:
+    """Open a deal from /market on the ad with these terms; returns the deal id."""
+    page.goto("/market")
+    ad = page.get_by_test_id("ad-card").filter(has_text=terms)
+    expect(ad).to_be_visible()
+    ad.get_by_test_id("deal-amount").fill(amount)
+    ad.get_by_test_id("open-deal").click()
+    expect(page).to_have_url(DEAL_URL)
+    return DEAL_URL.match(page.url).group(1)

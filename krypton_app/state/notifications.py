@@ -1,0 +1,104 @@
+"""The bell: the unread count follows the user's notifications in every open tab, and the list
+shows each one in the reader's language with a link to its deal.
+
+One background task per tab polls `unread_count` (one indexed COUNT) every POLL_S; it stops when
+the tab closes or the user logs out, and the next page load starts it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.db import default_uow
+from krypton_app.i18n import translate
+from krypton_app.services.notifications import NotificationView, list_notifications, mark_read, unread_count
+from krypton_app.state.auth import AuthState
+from krypton_app.state.i18n import I18n
+from krypton_app.state.live import _tab_connected
+
+POLL_S = 3.0
+LIST_SIZE = 20
+KIND_ICONS = {"deal_requested": "handshake", "deal_status": "refresh-cw", "chat_message": "message-circle"}
+
+
+def notification_row(n: NotificationView, lang: str) -> dict[str, str]:
+    return {
+        "id": str(n.id),
+        "text": translate(lang, n.text_key, **n.params),
+        "href": routes.deal_detail(n.deal_id) if n.deal_id is not None else "",
+        "icon": KIND_ICONS.get(n.kind, "clock"),
+        "unread": "" if n.read else "1",
+        "time": n.created_at.strftime("%d.%m %H:%M"),
+    }
+
+
+class NotificationsState(AuthState):
+    unread: int = 0
+    items: list[dict[str, str]] = []
+
+    _watching: bool = False
+
+    @rx.var
+    def badge(self) -> str:
+        return "9+" if self.unread > 9 else str(self.unread)
+
+    @rx.event
+    def start(self):
+        """on_load of every page: show the count now and start this tab's watcher once."""
+        user_id = self._verified_user_id()
+        if user_id is None:
+            self.unread, self.items = 0, []
+            return None
+        self.unread = unread_count(default_uow(), user_id)
+        if self._watching:
+            return None
+        self._watching = True
+        return NotificationsState.watch
+
+    @rx.event(background=True)
+    async def watch(self):
+        while True:
+            async with self:
+                user_id = self._verified_user_id()
+                if user_id is None or not _tab_connected(self.router.session.client_token):
+                    self._watching = False
+                    self.unread = 0
+                    return
+            count = await asyncio.to_thread(unread_count, default_uow(), user_id)
+            async with self:
+                if self._verified_user_id() == user_id:
+                    self.unread = count
+            await asyncio.sleep(POLL_S)
+
+    async def _load_items(self, user_id: int) -> None:
+        lang = (await self.get_state(I18n)).lang
+        uow = default_uow()
+        self.items = [notification_row(n, lang) for n in list_notifications(uow, user_id, limit=LIST_SIZE)]
+        self.unread = unread_count(uow, user_id)
+
+    @rx.event
+    async def opened(self, is_open: bool):
+        user_id = self._verified_user_id()
+        if is_open and user_id is not None:
+            await self._load_items(user_id)
+
+    @rx.event
+    async def read_all(self):
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return
+        mark_read(default_uow(), user_id)
+        await self._load_items(user_id)
+
+    @rx.event
+    async def follow(self, notification_id: str, href: str):
+        """Mark one read and go to its deal (only ids of the user's own notifications change)."""
+        user_id = self._verified_user_id()
+        if user_id is None or not notification_id.isdigit():
+            return None
+        mark_read(default_uow(), user_id, [int(notification_id)])
+        await self._load_items(user_id)
+        return rx.redirect(href) if href.startswith("/deals/") else None
