@@ -140,3 +140,14 @@ def split_amounts(amount: int, outcome: str, buyer_share: str | None = None) -> 
         raise InvalidAmount("buyer_share must be between 0 and 1", code="dispute_share_invalid")
     to_buyer = int((Decimal(amount) * share).to_integral_value(rounding="ROUND_FLOOR"))
     return to_buyer, amount - to_buyer
+
+
+def share_from_percent(percent: str) -> str:
+    """The buyer's share typed as a percentage ("25", "33.5") as the fraction the service takes."""
+    try:
+        value = Decimal(percent.strip().replace(",", ".").rstrip("%"))
+    except InvalidOperation:
+        raise InvalidAmount("not a percentage", code="dispute_share_invalid") from None
+    if not value.is_finite() or value < 0 or value > 100:
+        raise InvalidAmount("a percentage is 0 to 100", code="dispute_share_invalid")
+    return str(value / 100)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
 import reflex as rx
 
@@ -21,8 +20,8 @@ from krypton_app import routes
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, empty_note, field_error, page_heading, status_chip
 from krypton_app.db import default_uow
-from krypton_app.domain.deals import split_amounts
-from krypton_app.domain.errors import InvalidAmount, KryptonError
+from krypton_app.domain import deals as machine
+from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key, translate
 from krypton_app.pages.market import method_names
@@ -134,17 +133,6 @@ def dispute_row(d: DisputeView) -> dict[str, str]:
         "seller_statement": d.seller_statement or "",
         "buyer_statement": d.buyer_statement or "",
     }
-
-
-def share_fraction(percent: str) -> str:
-    """The buyer's share typed as a percentage ("25", "33.5") as the fraction the service takes."""
-    try:
-        value = Decimal(percent.strip().replace(",", ".").rstrip("%"))
-    except InvalidOperation:
-        raise InvalidAmount("not a percentage", code="dispute_share_invalid") from None
-    if not value.is_finite() or value < 0 or value > 100:
-        raise InvalidAmount("a percentage is 0 to 100", code="dispute_share_invalid")
-    return str(value / 100)
 
 
 class DealState(AuthState):
@@ -326,8 +314,8 @@ class DealState(AuthState):
         outcome = str(form_data.get("outcome") or "")
         self.decision_error = ""
         try:
-            share = share_fraction(str(form_data.get("share") or "")) if outcome == "split" else None
-            to_buyer, to_seller = split_amounts(int(self.deal.get("amount_minor", "0")), outcome, share)
+            share = machine.share_from_percent(str(form_data.get("share") or "")) if outcome == "split" else None
+            to_buyer, to_seller = machine.split_amounts(int(self.deal.get("amount_minor", "0")), outcome, share)
         except KryptonError as error:
             self.decision, self.decision_error = "", error_key(error.code)
             return

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -120,3 +121,17 @@ def test_unknown_outcome():
     with pytest.raises(InvalidAmount) as err:
         d.split_amounts(1000, "keep", None)
     assert err.value.code == "dispute_outcome_invalid"
+
+
+@pytest.mark.parametrize(
+    ("typed", "fraction"), [("25", "0.25"), ("33,5", "0.335"), ("100%", "1"), ("0", "0"), (" 50 ", "0.5")]
+)
+def test_share_from_percent(typed, fraction):
+    assert Decimal(d.share_from_percent(typed)) == Decimal(fraction)
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "-1", "100.01", "250", "NaN", "Infinity"])
+def test_share_from_percent_refuses(typed):
+    with pytest.raises(InvalidAmount) as err:
+        d.share_from_percent(typed)
+    assert err.value.code == "dispute_share_invalid"
