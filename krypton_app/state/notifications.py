@@ -21,7 +21,13 @@ from krypton_app.state.live import _tab_connected
 
 POLL_S = 3.0
 LIST_SIZE = 20
-KIND_ICONS = {"deal_requested": "handshake", "deal_status": "refresh-cw", "chat_message": "message-circle"}
+KIND_ICONS = {
+    "deal_requested": "handshake",
+    "deal_status": "refresh-cw",
+    "chat_message": "message-circle",
+    "dispute_opened": "scale",
+    "timer_soon": "clock",
+}
 
 
 def notification_row(n: NotificationView, lang: str) -> dict[str, str]:
