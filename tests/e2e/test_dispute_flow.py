@@ -48,6 +48,8 @@ def test_dispute_statements_image_and_operator_split(new_context, screenshots: P
     entry.click()
     expect(seller.get_by_test_id("deal-role")).to_have_text("Seller")
 
+    operator = new_context(viewport=DESKTOP).new_page()
+    demo_login(operator)
     buyer.get_by_test_id("deal-mark-paid").click()
     expect(seller.get_by_test_id("deal-status")).to_have_text("Payment sent", timeout=LIVE_TIMEOUT_MS)
     buyer.get_by_test_id("deal-dispute").click()
@@ -88,8 +90,14 @@ def test_dispute_statements_image_and_operator_split(new_context, screenshots: P
     expect(seller.get_by_text("Attach a PNG, JPEG or WebP image.")).to_be_visible()
 
     # The operator: the console lists the dispute; the deal page shows both statements and decides.
-    operator = new_context(viewport=DESKTOP).new_page()
-    demo_login(operator)
+    # Demo logins are operators here, so the operator who logged in earlier was told of the dispute.
+    operator.get_by_test_id("bell").click()
+    expect(
+        operator.get_by_test_id("notification").filter(
+            has_text=f"Deal #{deal_id} is in dispute: an operator is needed."
+        )
+    ).to_be_visible()
+    operator.keyboard.press("Escape")
     operator.goto("/operator")
     operator.get_by_test_id("operator-tab-disputes").click()
     item = operator.get_by_test_id("dispute-item").filter(has_text=f"#{deal_id}")
@@ -131,6 +139,8 @@ def test_dispute_statements_image_and_operator_split(new_context, screenshots: P
     phone.set_viewport_size(PHONE)
     phone.goto(f"/deals/{deal_id}")
     expect(phone.get_by_test_id("dispute-outcome")).to_be_visible()
+    phone_image = phone.get_by_test_id("chat-image")
+    phone.wait_for_function("img => img.complete && img.naturalWidth === 48", arg=phone_image.element_handle())
     assert_fits_width(phone)
     shoot(phone, screenshots, "phone-dispute")
 
