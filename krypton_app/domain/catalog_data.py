@@ -71,3 +71,18 @@ COUNTRIES = [
     ("ES", "Spain", "Испания", "EUR", ["sepa", "revolut", "wise", "paypal", "cash"]),
     ("IN", "India", "Индия", "INR", ["upi", "bank_transfer", "cash"]),
 ]
+
+_BY_COUNTRY = {row[0]: row for row in COUNTRIES}
+
+
+def country_methods(country: str | None) -> list[str]:
+    """The payment methods used in `country`, in the catalog's order for it; every method for none
+    (the market's "any country") or an unknown code."""
+    row = _BY_COUNTRY.get(country or "")
+    return list(row[4]) if row else [code for code, _en, _ru in PAYMENT_METHODS]
+
+
+def country_fiat(country: str | None) -> str | None:
+    """The country's currency, or None for no or an unknown country."""
+    row = _BY_COUNTRY.get(country or "")
+    return row[3] if row else None

@@ -698,4 +698,8 @@ CATALOG: dict[str, str] = {
     "deal.review.comment": "A comment (optional)",
     "deal.review.send": "Leave review",
     "deal.review.done": "Thank you, your review is saved.",
+    "time.under_minute": "< 1 min",
+    "time.minutes": "{minutes} min",
+    "time.hours_minutes": "{hours} h {minutes} min",
+    "time.hours": "{hours} h",
 }

@@ -712,4 +712,8 @@ CATALOG: dict[str, str] = {
     "deal.review.comment": "Комментарий (необязательно)",
     "deal.review.send": "Оставить отзыв",
     "deal.review.done": "Спасибо, ваш отзыв сохранён.",
+    "time.under_minute": "< 1 мин",
+    "time.minutes": "{minutes} мин",
+    "time.hours_minutes": "{hours} ч {minutes} мин",
+    "time.hours": "{hours} ч",
 }
