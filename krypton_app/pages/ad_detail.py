@@ -98,7 +98,7 @@ def _offer(ad: rx.Var) -> rx.Component:
                 ),
                 data_testid="ad-requirement",
             ),
-            columns=rx.breakpoints(initial="1", sm="2", md="3"),
+            columns=rx.breakpoints(initial="2", md="3"),
             spacing="4",
             width="100%",
             margin_top="12px",
@@ -184,7 +184,9 @@ def ad_detail() -> rx.Component:
             href=routes.MARKET,
             size="2",
         ),
-        page_heading(I18n.t["ad.title"] + " #" + ad["id"], margin_bottom="0"),
+        page_heading(
+            rx.cond(ad.contains("id"), I18n.t["ad.title"] + " #" + ad["id"], I18n.t["ad.title"]), margin_bottom="0"
+        ),
         rx.cond(
             AdPageState.missing,
             not_found("ad.not_found"),
