@@ -10,6 +10,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 LANDING_URL = re.compile(r"^http://localhost:\d+/$")
+CHAIN_TIMEOUT_MS = 30_000
 
 
 def url_of(route: str) -> re.Pattern:
@@ -23,6 +24,21 @@ def demo_login(page: Page) -> None:
     page.get_by_test_id("demo-login").click()
     expect(page).to_have_url(url_of("/wallet"))
     expect(page.get_by_test_id("balance-TON")).to_be_visible()
+
+
+def funded_login(page: Page) -> None:
+    """A demo login with 10 TON from the faucet, credited through the fake chain."""
+    demo_login(page)
+    page.get_by_test_id("faucet-TON").click()
+    expect(page.get_by_test_id("balance-TON").get_by_test_id("balance-available")).to_have_text(
+        "10", timeout=CHAIN_TIMEOUT_MS
+    )
+
+
+def fill_ad(page: Page, **fields: str) -> None:
+    """Type into the ad form's text fields (/market/new and the edit page): `price="250"`."""
+    for name, value in fields.items():
+        page.get_by_test_id(f"ad-{name}").fill(value)
 
 
 def session_cookie(context: BrowserContext) -> dict | None:
