@@ -15,6 +15,9 @@ DIRECT = "/i/[number]"  # the compact one-screen page (the invoice's direct link
 PAYMENT = "/payment/[payment_id]"  # a payment's result: receipt, secrets, redirect
 INVOICE_DETAIL = "/invoices/[number]"
 MARKET_NEW = "/market/new"
+MARKET_AD = "/market/ads/[ad_id]"  # an ad with its trader's card; public, opening a deal needs login
+MARKET_AD_EDIT = "/market/ads/[ad_id]/edit"  # the owner's edit form
+MARKET_ADS_PREFIX = "/market/ads/"
 DEAL_DETAIL = "/deals/[deal_id]"
 VERIFY = "/verify"
 WIDGET_INVOICE = "/widget/invoice/[number]"  # iframe card: no login, no app shell
@@ -38,6 +41,20 @@ def deal_detail(deal_id: int | str) -> str:
 def chat_file(message_id: int | str) -> str:
     """A chat image, served by api/files.py to those who may read the deal's chat."""
     return f"/files/chat/{message_id}"
+
+
+def market_ad(ad_id: int | str) -> str:
+    return f"{MARKET_ADS_PREFIX}{ad_id}"
+
+
+def market_ad_edit(ad_id: int | str) -> str:
+    return f"{MARKET_ADS_PREFIX}{ad_id}/edit"
+
+
+def ad_id_in(path: str) -> int:
+    """`/market/ads/12` and `/market/ads/12/edit` -> 12; 0 for anything else."""
+    rest = path.removeprefix(MARKET_ADS_PREFIX).strip("/").split("/")[0]
+    return int(rest) if path.startswith(MARKET_ADS_PREFIX) and rest.isdigit() else 0
 
 
 def payment(payment_id: int | str) -> str:

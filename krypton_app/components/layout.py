@@ -39,6 +39,8 @@ NAV_PARENT = {
     routes.VERIFY: routes.PAY,
     routes.INVOICE_DETAIL: routes.INVOICES,
     routes.MARKET_NEW: routes.MARKET,
+    routes.MARKET_AD: routes.MARKET,
+    routes.MARKET_AD_EDIT: routes.MARKET,
     routes.DEAL_DETAIL: routes.DEALS,
 }
 

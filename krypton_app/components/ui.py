@@ -11,6 +11,13 @@ CARD_STYLE = {
     "box_shadow": "0 1px 2px var(--black-a1), 0 8px 24px var(--black-a2)",
 }
 
+# A panel inside a card: a value to copy, an ad's terms.
+INSET_STYLE = {
+    "border_radius": "12px",
+    "background": rx.color("gray", 2),
+    "border": f"1px solid {rx.color('gray', 4)}",
+}
+
 
 def card(*children: rx.Component, **props) -> rx.Component:
     props.setdefault("padding", ["18px", "20px", "24px"])
@@ -105,9 +112,7 @@ def copy_value(label: rx.Var | str, value: rx.Var, *, copied: rx.Var, copy_label
             align="start",
             width="100%",
             padding="10px 12px",
-            border_radius="12px",
-            background=rx.color("gray", 2),
-            border=f"1px solid {rx.color('gray', 4)}",
+            **INSET_STYLE,
         ),
         spacing="1",
         width="100%",

@@ -71,3 +71,33 @@ COUNTRIES = [
     ("ES", "Spain", "Испания", "EUR", ["sepa", "revolut", "wise", "paypal", "cash"]),
     ("IN", "India", "Индия", "INR", ["upi", "bank_transfer", "cash"]),
 ]
+
+ASSET_CODES = [code for code, _name, _decimals in ASSETS]
+FIAT_CODES = [code for code, _en, _ru in FIAT_CURRENCIES]
+COUNTRY_CODES = [row[0] for row in COUNTRIES]
+METHOD_CODES = [code for code, _en, _ru in PAYMENT_METHODS]
+# code -> {language: name}: the catalog's own names, not codes, on every label the user reads
+METHOD_NAMES = {code: {"en": en, "ru": ru} for code, en, ru in PAYMENT_METHODS}
+COUNTRY_NAMES = {row[0]: {"en": row[1], "ru": row[2]} for row in COUNTRIES}
+_BY_COUNTRY = {row[0]: row for row in COUNTRIES}
+
+
+def method_name(code: str, lang: str) -> str:
+    return METHOD_NAMES.get(code, {}).get(lang) or code
+
+
+def method_names(codes, lang: str) -> str:
+    return ", ".join(method_name(code, lang) for code in codes)
+
+
+def country_methods(country: str | None) -> list[str]:
+    """The payment methods used in `country`, in the catalog's order for it; every method for none
+    (the market's "any country") or an unknown code."""
+    row = _BY_COUNTRY.get(country or "")
+    return list(row[4]) if row else list(METHOD_CODES)
+
+
+def country_fiat(country: str | None) -> str | None:
+    """The country's currency, or None for no or an unknown country."""
+    row = _BY_COUNTRY.get(country or "")
+    return row[3] if row else None

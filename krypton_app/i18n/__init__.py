@@ -28,3 +28,19 @@ def error_key(code: str) -> str:
     """Catalog key for a domain error code; unknown codes fall back to the generic message."""
     key = f"error.{code}"
     return key if key in CATALOGS[DEFAULT_LANGUAGE] else "error.unexpected"
+
+
+def duration_text(lang: str | None, seconds: int | None) -> str:
+    """A trader's average release time and the like, to the minute: "4 min", "1 h 5 min", "< 1 min";
+    "—" when there is nothing to measure yet."""
+    if seconds is None:
+        return "—"
+    minutes = round(max(seconds, 0) / 60)
+    if minutes < 1:
+        return translate(lang, "time.under_minute")
+    if minutes < 60:
+        return translate(lang, "time.minutes", minutes=minutes)
+    hours, minutes = divmod(minutes, 60)
+    if not minutes:
+        return translate(lang, "time.hours", hours=hours)
+    return translate(lang, "time.hours_minutes", hours=hours, minutes=minutes)

@@ -2,6 +2,8 @@
 
 from krypton_app.components.layout import Page
 from krypton_app.pages import (
+    ad_detail,
+    ad_edit,
     buy,
     deals,
     direct,
@@ -37,6 +39,8 @@ ALL: tuple[Page, ...] = (
     payment.payment,
     invoice_detail.invoice_detail,
     market.market_new,
+    ad_detail.ad_detail,
+    ad_edit.ad_edit,
     deals.deal_detail,
     verify.verify,
     telegram.telegram,

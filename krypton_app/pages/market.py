@@ -13,55 +13,52 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
+from krypton_app.components.market import (
+    ad_form,
+    country_options,
+    labelled_select,
+    method_label,
+    method_options,
+    options,
+    trader_line,
+)
 from krypton_app.components.ui import card, card_title, empty_note, field_error, page_heading, status_chip
 from krypton_app.db import default_uow
-from krypton_app.domain.catalog_data import ASSETS, COUNTRIES, FIAT_CURRENCIES, PAYMENT_METHODS
+from krypton_app.domain.catalog_data import (
+    ASSET_CODES,
+    FIAT_CODES,
+    method_names,
+)
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
-from krypton_app.i18n import error_key
-from krypton_app.services.ads import AdDraft, close_ad, create_ad, list_my_ads, pause_ad, resume_ad
+from krypton_app.i18n import duration_text, error_key
+from krypton_app.services.ads import close_ad, create_ad, list_my_ads, pause_ad, resume_ad
 from krypton_app.services.deals import open_deal
 from krypton_app.services.market import browse
 from krypton_app.state.auth import SETTINGS, AuthState
 from krypton_app.state.i18n import I18n
+from krypton_app.state.market import ANY, AdFormMixin, CountryChoiceMixin, form_text
 
-ASSET_CODES = [code for code, _name, _decimals in ASSETS]
-FIAT_CODES = [code for code, _en, _ru in FIAT_CURRENCIES]
-COUNTRY_CODES = [c[0] for c in COUNTRIES]
-METHOD_CODES = [m[0] for m in PAYMENT_METHODS]
-# code -> {language: name}: the catalog's own names, not codes, on every label the user reads
-METHOD_NAMES = {code: {"en": en, "ru": ru} for code, en, ru in PAYMENT_METHODS}
-COUNTRY_NAMES = {c[0]: {"en": c[1], "ru": c[2]} for c in COUNTRIES}
-
-
-def method_names(codes, lang: str) -> str:
-    return ", ".join(METHOD_NAMES.get(c, {}).get(lang) or c for c in codes)
-
-
-def _named(names: dict[str, dict[str, str]], code: str) -> rx.Var:
-    return rx.cond(I18n.lang == "ru", names[code]["ru"], names[code]["en"])
-
-
-ANY = "any"
 PAGE_SIZE = 10
 # taker's side -> the ads' side
 AD_SIDE = {"buy": "sell", "sell": "buy"}
-
-
-def _text(form_data: dict, name: str) -> str:
-    return str(form_data.get(name) or "").strip()
 
 
 def _fiat_text(minor: int, decimals: int, fiat: str) -> str:
     return f"{format_amount(minor, decimals, trim=False)} {fiat}"
 
 
-def listing_row(item, lang: str = "en") -> dict:
+def listing_row(item, lang: str = "en") -> dict[str, str]:
+    """An ad with its trader's card as the texts an ad card (and the ad page) shows."""
     ad, trader = item.ad, item.trader
     rate = trader.completion_rate_30d
     return {
         "id": str(ad.id),
         "owner": ad.owner_name,
+        "side": ad.side,
+        "asset": ad.asset,
+        "country": ad.country,
+        "status": ad.status,
         "price": _fiat_text(ad.price, ad.fiat_decimals, ad.fiat),
         "limits": f"{format_amount(ad.min_amount, ad.decimals)} – {format_amount(ad.max_amount, ad.decimals)}"
         f" {ad.asset}",
@@ -69,16 +66,18 @@ def listing_row(item, lang: str = "en") -> dict:
         "methods": method_names(ad.methods, lang),
         # "|"-joined, split in the browser for the method choice of "Open deal"
         "method_codes": "|".join(ad.methods),
-        "method_labels": "|".join(METHOD_NAMES.get(m, {}).get(lang) or m for m in ad.methods),
+        "window": duration_text(lang, ad.payment_window_min * 60),
+        "min_deals": str(ad.min_completed_deals),
+        "terms": ad.terms,
         "completed": str(trader.completed_deals),
         "rate": "—" if rate is None else f"{rate * 100:.0f}%",
+        "release": duration_text(lang, trader.avg_release_s),
         "positive": str(trader.positive),
         "negative": str(trader.negative),
-        "terms": ad.terms,
     }
 
 
-class MarketState(AuthState):
+class MarketState(CountryChoiceMixin, AuthState):
     side: str = "buy"
     asset: str = ASSET_CODES[0]
     fiat: str = "RUB"
@@ -120,6 +119,9 @@ class MarketState(AuthState):
     async def _lang(self) -> str:
         return (await self.get_state(I18n)).lang
 
+    def _no_method(self) -> str:
+        return ANY
+
     @rx.event
     async def load(self):
         self.deal_errors = {}
@@ -127,13 +129,13 @@ class MarketState(AuthState):
 
     @rx.event
     async def apply_filters(self, form_data: dict):
-        side = _text(form_data, "side")
+        side = form_text(form_data, "side")
         self.side = side if side in AD_SIDE else "buy"
-        self.asset = _text(form_data, "asset") or self.asset
-        self.fiat = _text(form_data, "fiat") or self.fiat
-        self.country = _text(form_data, "country") or ANY
-        self.method = _text(form_data, "method") or ANY
-        self.amount = _text(form_data, "amount")
+        self.asset = form_text(form_data, "asset") or self.asset
+        self.fiat = form_text(form_data, "fiat") or self.fiat
+        self.country = form_text(form_data, "country") or ANY
+        self.method = form_text(form_data, "method") or ANY
+        self.amount = form_text(form_data, "amount")
         self.page = 1
         self.deal_errors = {}
         self._load(await self._lang())
@@ -148,7 +150,7 @@ class MarketState(AuthState):
         user_id = self._verified_user_id()
         if user_id is None:
             return AuthState.require_login
-        ad_id = _text(form_data, "ad_id")
+        ad_id = form_text(form_data, "ad_id")
         if not ad_id.isdigit():
             return None
         try:
@@ -156,8 +158,8 @@ class MarketState(AuthState):
                 default_uow(),
                 user_id,
                 int(ad_id),
-                amount=_text(form_data, "amount"),
-                method=_text(form_data, "method"),
+                amount=form_text(form_data, "amount"),
+                method=form_text(form_data, "method"),
                 idempotency_key=secrets.token_hex(12),
                 settings=SETTINGS,
                 now=datetime.now(UTC),
@@ -182,9 +184,7 @@ def my_ad_row(ad, lang: str) -> dict[str, str]:
     }
 
 
-class NewAdState(AuthState):
-    field_errors: dict[str, str] = {}
-    creating: bool = False
+class NewAdState(AdFormMixin, AuthState):
     my_ads: list[dict[str, str]] = []
     ad_error: str = ""
     _key: str = ""
@@ -195,7 +195,7 @@ class NewAdState(AuthState):
 
     @rx.event
     async def load(self):
-        self.field_errors = {}
+        self._seed()
         self.ad_error = ""
         self._key = secrets.token_hex(12)
         user_id = self._verified_user_id()
@@ -230,41 +230,14 @@ class NewAdState(AuthState):
         user_id = self._verified_user_id()
         if user_id is None:
             return AuthState.require_login
-        window = _text(form_data, "payment_window_min") or "15"
-        min_deals = _text(form_data, "min_completed_deals") or "0"
-        if not window.isdigit():
-            self.field_errors = {"payment_window_min": "error.ad_window_invalid"}
+        side = form_text(form_data, "side") or "sell"
+        draft = self._draft(form_data, side=side, asset=form_text(form_data, "asset") or ASSET_CODES[0])
+        if draft is None:
             return None
-        if not min_deals.isdigit():
-            self.field_errors = {"min_completed_deals": "error.ad_requirements_invalid"}
-            return None
-        price_kind = _text(form_data, "price_kind") or "fixed"
-        method = _text(form_data, "method")
-        draft = AdDraft(
-            side=_text(form_data, "side") or "sell",
-            asset=_text(form_data, "asset") or ASSET_CODES[0],
-            fiat=_text(form_data, "fiat") or "RUB",
-            country=_text(form_data, "country") or "RU",
-            methods=tuple(m for m in (method,) if m),
-            price_kind=price_kind,
-            price=_text(form_data, "price") if price_kind == "fixed" else None,
-            margin_percent=_text(form_data, "price") if price_kind == "floating" else None,
-            min_amount=_text(form_data, "min_amount"),
-            max_amount=_text(form_data, "max_amount"),
-            total_volume=_text(form_data, "total_volume"),
-            payment_window_min=int(window),
-            terms=_text(form_data, "terms"),
-            min_completed_deals=int(min_deals),
-        )
         try:
             create_ad(default_uow(), user_id, draft, settings=SETTINGS, idempotency_key=self._key)
         except KryptonError as error:
-            field = str(error.details.get("field") or "")
-            if field in ("margin_percent",):
-                field = "price"
-            if field == "methods":
-                field = "method"
-            self.field_errors = {field: error_key(error.code)}
+            self._refused(error)
             return None
         self.field_errors = {}
         self._key = secrets.token_hex(12)
@@ -274,49 +247,53 @@ class NewAdState(AuthState):
 # -- components -----------------------------------------------------------------------------------
 
 
-def _select(name: str, options: list[tuple[str, rx.Var | str]], value, label_key: str, **props) -> rx.Component:
-    return rx.vstack(
-        rx.text(I18n.t[label_key], size="2", weight="medium"),
-        rx.select.root(
-            rx.select.trigger(width="100%", data_testid=f"market-{name}"),
-            rx.select.content(*(rx.select.item(label, value=v) for v, label in options)),
-            name=name,
-            default_value=value,
-            size="2",
-            **props,
-        ),
-        spacing="1",
-        width="100%",
-    )
-
-
 def filters() -> rx.Component:
     return card(
         rx.form(
             rx.grid(
-                _select(
+                labelled_select(
                     "side",
-                    [("buy", I18n.t["market.side.buy"]), ("sell", I18n.t["market.side.sell"])],
-                    "buy",
                     "market.filter.side",
+                    options([("buy", I18n.t["market.side.buy"]), ("sell", I18n.t["market.side.sell"])]),
+                    default_value=MarketState.side,
                 ),
-                _select("asset", [(c, c) for c in ASSET_CODES], ASSET_CODES[0], "market.filter.asset"),
-                _select("fiat", [(c, c) for c in FIAT_CODES], "RUB", "market.filter.fiat"),
-                _select(
+                labelled_select(
+                    "asset",
+                    "market.filter.asset",
+                    options((c, c) for c in ASSET_CODES),
+                    default_value=MarketState.asset,
+                ),
+                labelled_select(
+                    "fiat",
+                    "market.filter.fiat",
+                    options((c, c) for c in FIAT_CODES),
+                    value=MarketState.fiat,
+                    on_change=MarketState.choose_fiat,
+                ),
+                labelled_select(
                     "country",
-                    [(ANY, I18n.t["market.any"]), *((c, _named(COUNTRY_NAMES, c)) for c in COUNTRY_CODES)],
-                    ANY,
                     "market.filter.country",
+                    country_options((ANY, I18n.t["market.any"])),
+                    value=MarketState.country,
+                    on_change=MarketState.choose_country,
                 ),
-                _select(
+                labelled_select(
                     "method",
-                    [(ANY, I18n.t["market.any"]), *((m, _named(METHOD_NAMES, m)) for m in METHOD_CODES)],
-                    ANY,
                     "market.filter.method",
+                    method_options(MarketState.method_choices, (ANY, I18n.t["market.any"])),
+                    value=MarketState.method,
+                    on_change=MarketState.choose_method,
                 ),
                 rx.vstack(
                     rx.text(I18n.t["market.filter.amount"], size="2", weight="medium"),
-                    rx.input(name="amount", placeholder="0.0", input_mode="decimal", size="2", width="100%"),
+                    rx.input(
+                        name="amount",
+                        default_value=MarketState.amount,
+                        placeholder="0.0",
+                        input_mode="decimal",
+                        size="2",
+                        width="100%",
+                    ),
                     spacing="1",
                     width="100%",
                 ),
@@ -338,11 +315,57 @@ def filters() -> rx.Component:
     )
 
 
-def _stat(label_key: str, value: rx.Var) -> rx.Component:
+def stat(label_key: str, value: rx.Var, **props) -> rx.Component:
     return rx.vstack(
         rx.text(I18n.t[label_key], size="1", color_scheme="gray"),
-        rx.text(value, size="2", weight="medium"),
+        rx.text(value, size="2", weight="medium", **props),
         spacing="0",
+    )
+
+
+def open_deal_form(row: rx.Var) -> rx.Component:
+    """Method and amount for MarketState.take, which opens the deal and goes to its page."""
+    return rx.vstack(
+        rx.form(
+            rx.hstack(
+                rx.el.input(type="hidden", name="ad_id", value=row["id"]),
+                rx.el.select(
+                    rx.foreach(
+                        row["method_codes"].split("|"), lambda code: rx.el.option(method_label(code), value=code)
+                    ),
+                    name="method",
+                    aria_label=I18n.t["market.filter.method"],
+                    style={
+                        "height": "32px",
+                        "padding": "0 8px",
+                        "border_radius": "var(--radius-2)",
+                        "border": "1px solid var(--gray-a7)",
+                        "background": "var(--color-surface)",
+                        "color": "var(--gray-12)",
+                        "max_width": "220px",
+                    },
+                    data_testid="deal-method",
+                ),
+                rx.input(
+                    name="amount",
+                    placeholder=I18n.t["market.deal_amount"],
+                    input_mode="decimal",
+                    size="2",
+                    data_testid="deal-amount",
+                ),
+                rx.button(I18n.t["market.open_deal"], type="submit", data_testid="open-deal"),
+                spacing="2",
+                wrap="wrap",
+            ),
+            on_submit=MarketState.take,
+            reset_on_submit=False,
+        ),
+        rx.cond(
+            MarketState.deal_errors.contains(row["id"]),
+            field_error(I18n.t[MarketState.deal_errors[row["id"]]]),
+        ),
+        spacing="2",
+        width="100%",
     )
 
 
@@ -351,22 +374,16 @@ def ad_card(row: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.vstack(
-                    rx.text(row["owner"], size="3", weight="bold", data_testid="ad-owner"),
-                    rx.text(
-                        row["completed"],
-                        " ",
-                        I18n.t["market.trader.deals"],
-                        " · ",
-                        I18n.t["market.trader.completion"],
-                        " ",
-                        row["rate"],
-                        " · ",
-                        rx.text.span("+", row["positive"], color=rx.color("green", 11)),
-                        " / ",
-                        rx.text.span("−", row["negative"], color=rx.color("red", 11)),
-                        size="1",
+                    rx.link(
+                        row["owner"],
+                        href=routes.MARKET_ADS_PREFIX + row["id"],
+                        size="3",
+                        weight="bold",
                         color_scheme="gray",
+                        high_contrast=True,
+                        data_testid="ad-owner",
                     ),
+                    trader_line(row),
                     spacing="0",
                 ),
                 rx.spacer(),
@@ -376,52 +393,30 @@ def ad_card(row: rx.Var) -> rx.Component:
                 wrap="wrap",
             ),
             rx.grid(
-                _stat("market.limits", row["limits"]),
-                _stat("market.remaining", row["remaining"]),
-                _stat("market.methods", row["methods"]),
+                stat("market.limits", row["limits"]),
+                stat("market.remaining", row["remaining"]),
+                stat("market.methods", row["methods"]),
                 columns=rx.breakpoints(initial="1", sm="3"),
                 spacing="3",
                 width="100%",
             ),
             rx.cond(row["terms"] != "", rx.text(row["terms"], size="1", color_scheme="gray")),
-            rx.form(
-                rx.hstack(
-                    rx.el.input(type="hidden", name="ad_id", value=row["id"]),
-                    rx.el.select(
-                        rx.foreach(
-                            row["method_codes"].split("|"),
-                            lambda code, i: rx.el.option(row["method_labels"].split("|")[i], value=code),
-                        ),
-                        name="method",
-                        aria_label=I18n.t["market.filter.method"],
-                        style={
-                            "height": "32px",
-                            "padding": "0 8px",
-                            "border_radius": "var(--radius-2)",
-                            "border": "1px solid var(--gray-a7)",
-                            "background": "var(--color-surface)",
-                            "color": "var(--gray-12)",
-                            "max_width": "220px",
-                        },
-                        data_testid="deal-method",
-                    ),
-                    rx.input(
-                        name="amount",
-                        placeholder=I18n.t["market.deal_amount"],
-                        input_mode="decimal",
-                        size="2",
-                        data_testid="deal-amount",
-                    ),
-                    rx.button(I18n.t["market.open_deal"], type="submit", data_testid="open-deal"),
-                    spacing="2",
-                    wrap="wrap",
+            rx.hstack(
+                open_deal_form(row),
+                rx.link(
+                    I18n.t["market.details"],
+                    rx.icon("chevron-right", size=14),
+                    href=routes.MARKET_ADS_PREFIX + row["id"],
+                    size="2",
+                    display="inline-flex",
+                    align_items="center",
+                    white_space="nowrap",
+                    data_testid="ad-details",
                 ),
-                on_submit=MarketState.take,
-                reset_on_submit=False,
-            ),
-            rx.cond(
-                MarketState.deal_errors.contains(row["id"]),
-                field_error(I18n.t[MarketState.deal_errors[row["id"]]]),
+                width="100%",
+                align="start",
+                justify="between",
+                spacing="3",
             ),
             spacing="3",
             width="100%",
@@ -477,39 +472,11 @@ def market() -> rx.Component:
     )
 
 
-def _field(name: str, *, placeholder: str = "", input_mode: str = "decimal") -> rx.Component:
-    has_error = NewAdState.field_errors.contains(name)
-    return rx.vstack(
-        rx.text(I18n.t[f"ad.field.{name}"], size="2", weight="medium"),
-        rx.input(
-            name=name,
-            placeholder=placeholder,
-            input_mode=input_mode,
-            size="3",
-            width="100%",
-            color_scheme=rx.cond(has_error, "red", "blue"),
-            data_testid=f"ad-{name}",
-        ),
-        rx.cond(has_error, field_error(I18n.t[NewAdState.field_errors[name]])),
-        spacing="1",
-        width="100%",
-    )
-
-
-def _ad_select(name: str, options, default: str) -> rx.Component:
-    return rx.vstack(
-        _select(name, options, default, f"ad.field.{name}"),
-        rx.cond(NewAdState.field_errors.contains(name), field_error(I18n.t[NewAdState.field_errors[name]])),
-        spacing="1",
-        width="100%",
-    )
-
-
 def my_ad_item(row: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.hstack(
-                rx.code("#", row["id"], size="2", variant="soft"),
+                rx.link(rx.code("#", row["id"], size="2", variant="soft"), href=routes.MARKET_ADS_PREFIX + row["id"]),
                 rx.badge(I18n.t[row["side_key"]], variant="outline", radius="full", size="1"),
                 status_chip(
                     I18n.t[row["status_key"]],
@@ -525,6 +492,14 @@ def my_ad_item(row: rx.Var) -> rx.Component:
         ),
         rx.spacer(),
         rx.hstack(
+            rx.cond(
+                row["status"] != "closed",
+                rx.link(
+                    rx.button(rx.icon("pencil", size=13), I18n.t["ad.edit"], variant="soft", size="1"),
+                    href=routes.MARKET_ADS_PREFIX + row["id"] + "/edit",
+                    data_testid="my-ad-edit",
+                ),
+            ),
             rx.cond(
                 row["status"] == "active",
                 rx.button(I18n.t["ad.pause"], on_click=NewAdState.pause(row["id"]), variant="soft", size="1"),
@@ -563,7 +538,6 @@ def my_ads() -> rx.Component:
             empty_note(I18n.t["ad.mine_empty"]),
         ),
         rx.cond(NewAdState.ad_error != "", field_error(I18n.t[NewAdState.ad_error])),
-        rx.text(I18n.t["ad.edit_not_built"], size="1", color_scheme="gray", margin_top="8px"),
     )
 
 
@@ -573,33 +547,12 @@ def market_new() -> rx.Component:
         page_heading(I18n.t["market.new_ad"]),
         card(
             card_title("megaphone", I18n.t["market.new_ad"]),
-            rx.form(
-                rx.grid(
-                    _ad_select("side", [("sell", I18n.t["ad.side.sell"]), ("buy", I18n.t["ad.side.buy"])], "sell"),
-                    _ad_select("asset", [(c, c) for c in ASSET_CODES], ASSET_CODES[0]),
-                    _ad_select("fiat", [(c, c) for c in FIAT_CODES], "RUB"),
-                    _ad_select("country", [(c, _named(COUNTRY_NAMES, c)) for c in COUNTRY_CODES], "RU"),
-                    _ad_select("method", [(m, _named(METHOD_NAMES, m)) for m in METHOD_CODES], "sbp"),
-                    _ad_select(
-                        "price_kind",
-                        [("fixed", I18n.t["ad.price.fixed"]), ("floating", I18n.t["ad.price.floating"])],
-                        "fixed",
-                    ),
-                    _field("price", placeholder="250.00"),
-                    _field("total_volume", placeholder="5"),
-                    _field("min_amount", placeholder="1"),
-                    _field("max_amount", placeholder="5"),
-                    _field("payment_window_min", placeholder="15", input_mode="numeric"),
-                    _field("min_completed_deals", placeholder="0", input_mode="numeric"),
-                    columns=rx.breakpoints(initial="1", sm="2"),
-                    spacing="4",
-                    width="100%",
-                ),
-                _field("terms", input_mode="text"),
-                rx.cond(NewAdState.field_errors.contains(""), field_error(I18n.t[NewAdState.field_errors[""]])),
-                rx.button(I18n.t["ad.publish"], type="submit", size="3", margin_top="16px", data_testid="ad-publish"),
+            ad_form(
+                NewAdState,
+                editing=False,
+                submit_label=I18n.t["ad.publish"],
                 on_submit=NewAdState.create,
-                reset_on_submit=False,
+                submit_test_id="ad-publish",
             ),
         ),
         my_ads(),

@@ -10,6 +10,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 LANDING_URL = re.compile(r"^http://localhost:\d+/$")
+CHAIN_TIMEOUT_MS = 30_000
+DEAL_URL = re.compile(r"^http://localhost:\d+/deals/(\d+)/?$")
 
 
 def url_of(route: str) -> re.Pattern:
@@ -23,6 +25,21 @@ def demo_login(page: Page) -> None:
     page.get_by_test_id("demo-login").click()
     expect(page).to_have_url(url_of("/wallet"))
     expect(page.get_by_test_id("balance-TON")).to_be_visible()
+
+
+def funded_login(page: Page) -> None:
+    """A demo login with 10 TON from the faucet, credited through the fake chain."""
+    demo_login(page)
+    page.get_by_test_id("faucet-TON").click()
+    expect(page.get_by_test_id("balance-TON").get_by_test_id("balance-available")).to_have_text(
+        "10", timeout=CHAIN_TIMEOUT_MS
+    )
+
+
+def fill_ad(page: Page, **fields: str) -> None:
+    """Type into the ad form's text fields (/market/new and the edit page): `price="250"`."""
+    for name, value in fields.items():
+        page.get_by_test_id(f"ad-{name}").fill(value)
 
 
 def session_cookie(context: BrowserContext) -> dict | None:
@@ -41,28 +58,13 @@ def shoot(page: Page, folder: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
-def fund_with_faucet(page: Page, expected_ton: str = "10") -> None:
-    """A demo user's TON from the faucet, waited for through FakeChain -> monitor -> ledger."""
-    page.get_by_test_id("faucet-TON").click()
-    expect(page.get_by_test_id("balance-TON").get_by_test_id("balance-available")).to_have_text(
-        expected_ton, timeout=30_000
-    )
-
-
 def post_sell_ad(page: Page, *, terms: str, price: str = "250", volume: str = "5") -> None:
     """Publish a TON/RUB sell ad (SBP, 1..5 TON) from /market/new; lands on /market."""
     page.goto("/market/new")
     expect(page.get_by_test_id("ad-publish")).to_be_visible()
-    page.get_by_test_id("ad-price").fill(price)
-    page.get_by_test_id("ad-total_volume").fill(volume)
-    page.get_by_test_id("ad-min_amount").fill("1")
-    page.get_by_test_id("ad-max_amount").fill("5")
-    page.get_by_test_id("ad-terms").fill(terms)
+    fill_ad(page, price=price, total_volume=volume, min_amount="1", max_amount="5", terms=terms)
     page.get_by_test_id("ad-publish").click()
     expect(page).to_have_url(url_of("/market"))
-
-
-DEAL_URL = re.compile(r"^http://localhost:\d+/deals/(\d+)/?$")
 
 
 def open_deal_on(page: Page, *, terms: str, amount: str) -> str:

@@ -10,7 +10,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, fund_with_faucet, open_deal_on, post_sell_ad, shoot
+from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, open_deal_on, post_sell_ad, shoot
 from playwright.sync_api import expect
 
 LIVE_TIMEOUT_MS = 10_000
@@ -30,8 +30,7 @@ def png(width: int = 48, height: int = 32) -> bytes:
 
 def test_dispute_statements_image_and_operator_split(new_context, screenshots: Path):
     seller = new_context(viewport=DESKTOP).new_page()
-    demo_login(seller)
-    fund_with_faucet(seller)
+    funded_login(seller)
     post_sell_ad(seller, terms=TERMS)
 
     buyer = new_context(viewport=DESKTOP).new_page()
@@ -147,8 +146,7 @@ def test_dispute_statements_image_and_operator_split(new_context, screenshots: P
 
 def test_deals_list_is_live(new_context):
     seller = new_context(viewport=DESKTOP).new_page()
-    demo_login(seller)
-    fund_with_faucet(seller)
+    funded_login(seller)
     terms = "Live list ad"
     post_sell_ad(seller, terms=terms)
     seller.goto("/deals")

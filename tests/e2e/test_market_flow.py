@@ -5,36 +5,25 @@ Desktop and phone screenshots."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, shoot, url_of
+from helpers import DEAL_URL, DESKTOP, PHONE, assert_fits_width, demo_login, fill_ad, funded_login, shoot, url_of
 from playwright.sync_api import expect
 
-CHAIN_TIMEOUT_MS = 30_000
 LIVE_TIMEOUT_MS = 10_000
-DEAL_URL = re.compile(r"^http://localhost:\d+/deals/(\d+)/?$")
 
 
 def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
     seller = new_context(viewport=DESKTOP).new_page()
-    demo_login(seller)
-    seller.get_by_test_id("faucet-TON").click()
-    expect(seller.get_by_test_id("balance-TON").get_by_test_id("balance-available")).to_have_text(
-        "10", timeout=CHAIN_TIMEOUT_MS
-    )
+    funded_login(seller)
 
     # A refused field says why, under that field.
     seller.goto("/market/new")
     expect(seller.get_by_test_id("ad-publish")).to_be_visible()
-    seller.get_by_test_id("ad-price").fill("250")
-    seller.get_by_test_id("ad-total_volume").fill("50")
-    seller.get_by_test_id("ad-min_amount").fill("1")
-    seller.get_by_test_id("ad-max_amount").fill("5")
+    fill_ad(seller, price="250", total_volume="50", min_amount="1", max_amount="5")
     seller.get_by_test_id("ad-publish").click()
     expect(seller.get_by_text("Not enough funds on the balance.")).to_be_visible()
-    seller.get_by_test_id("ad-total_volume").fill("5")
-    seller.get_by_test_id("ad-terms").fill("SBP only, name must match.")
+    fill_ad(seller, total_volume="5", terms="SBP only, name must match.")
     seller.get_by_test_id("ad-publish").click()
     expect(seller).to_have_url(url_of("/market"))
 

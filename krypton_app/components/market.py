@@ -1,0 +1,168 @@
+"""Building blocks of the market pages: catalog names in the reader's language, labelled selects,
+the trader line of an ad, and the ad form that /market/new and the edit page share."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app.components.ui import field_error
+from krypton_app.domain.catalog_data import ASSET_CODES, COUNTRY_CODES, COUNTRY_NAMES, FIAT_CODES, METHOD_NAMES
+from krypton_app.state.i18n import I18n
+from krypton_app.state.market import AdFormMixin
+
+_METHOD_NAMES = rx.Var.create(METHOD_NAMES)
+_COUNTRY_NAMES = rx.Var.create(COUNTRY_NAMES)
+
+
+def named(names: dict[str, dict[str, str]], code: str) -> rx.Var:
+    return rx.cond(I18n.lang == "ru", names[code]["ru"], names[code]["en"])
+
+
+def method_label(code: rx.Var) -> rx.Var:
+    """A method's name for a code known only in the browser (a var's item)."""
+    return _METHOD_NAMES[code][I18n.lang]
+
+
+def country_label(code: rx.Var) -> rx.Var:
+    return _COUNTRY_NAMES[code][I18n.lang]
+
+
+def options(pairs) -> list[rx.Component]:
+    return [rx.select.item(label, value=value) for value, label in pairs]
+
+
+def country_options(*first: tuple[str, rx.Var]) -> list[rx.Component]:
+    return options([*first, *((c, named(COUNTRY_NAMES, c)) for c in COUNTRY_CODES)])
+
+
+def method_options(codes: rx.Var, *first: tuple[str, rx.Var]) -> list[rx.Component]:
+    """The choices of a method select: `codes` from state (a country's methods), after any fixed ones."""
+    return [*options(first), rx.foreach(codes, lambda code: rx.select.item(method_label(code), value=code))]
+
+
+def labelled_select(name: str, label_key: str, items: list[rx.Component], **props) -> rx.Component:
+    """A select that submits under `name`; pass `value` + `on_change` to bind it, or `default_value`."""
+    return rx.vstack(
+        rx.text(I18n.t[label_key], size="2", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(width="100%", data_testid=f"market-{name}"),
+            rx.select.content(*items),
+            name=name,
+            size="2",
+            **props,
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def trader_line(row: rx.Var) -> rx.Component:
+    """Deals, 30-day completion, average release time and reviews, in one small line."""
+    return rx.text(
+        row["completed"],
+        " ",
+        I18n.t["market.trader.deals"],
+        " · ",
+        I18n.t["market.trader.completion"],
+        " ",
+        row["rate"],
+        " · ",
+        I18n.t["market.trader.release"],
+        " ",
+        rx.text.span(row["release"], data_testid="trader-release"),
+        " · ",
+        rx.text.span("+", row["positive"], color=rx.color("green", 11)),
+        " / ",
+        rx.text.span("−", row["negative"], color=rx.color("red", 11)),
+        size="1",
+        color_scheme="gray",
+    )
+
+
+# -- the ad form ----------------------------------------------------------------------------------
+
+
+def _error_under(state: type[AdFormMixin], name: str) -> rx.Component:
+    return rx.cond(state.field_errors.contains(name), field_error(I18n.t[state.field_errors[name]]))
+
+
+def _field(state: type[AdFormMixin], name: str, *, placeholder: str = "", input_mode: str = "decimal") -> rx.Component:
+    props = dict(
+        name=name,
+        default_value=state.values[name],
+        placeholder=placeholder,
+        width="100%",
+        color_scheme=rx.cond(state.field_errors.contains(name), "red", "blue"),
+        data_testid=f"ad-{name}",
+    )
+    control = (
+        rx.text_area(**props, size="3", rows="3", max_length=2000)
+        if input_mode == "text"
+        else rx.input(**props, input_mode=input_mode, size="3")
+    )
+    return rx.vstack(
+        rx.text(I18n.t[f"ad.field.{name}"], size="2", weight="medium"),
+        control,
+        _error_under(state, name),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _ad_select(state: type[AdFormMixin], name: str, items: list[rx.Component], **props) -> rx.Component:
+    return rx.vstack(
+        labelled_select(name, f"ad.field.{name}", items, **props),
+        _error_under(state, name),
+        spacing="1",
+        width="100%",
+    )
+
+
+def ad_form(state: type[AdFormMixin], *, editing: bool, submit_label: rx.Var, on_submit, submit_test_id: str):
+    """The ad's fields. Editing: side and crypto are fixed at creation (shown, not submitted)."""
+    return rx.form(
+        rx.grid(
+            _ad_select(
+                state,
+                "side",
+                options([("sell", I18n.t["ad.side.sell"]), ("buy", I18n.t["ad.side.buy"])]),
+                default_value=state.side,
+                disabled=editing,
+            ),
+            _ad_select(
+                state, "asset", options((c, c) for c in ASSET_CODES), default_value=state.asset, disabled=editing
+            ),
+            _ad_select(state, "country", country_options(), value=state.country, on_change=state.choose_country),
+            _ad_select(
+                state, "fiat", options((c, c) for c in FIAT_CODES), value=state.fiat, on_change=state.choose_fiat
+            ),
+            _ad_select(
+                state, "method", method_options(state.method_choices), value=state.method, on_change=state.choose_method
+            ),
+            _ad_select(
+                state,
+                "price_kind",
+                options([("fixed", I18n.t["ad.price.fixed"]), ("floating", I18n.t["ad.price.floating"])]),
+                default_value=state.price_kind,
+            ),
+            _field(state, "price", placeholder="250.00"),
+            _field(state, "total_volume", placeholder="5"),
+            _field(state, "min_amount", placeholder="1"),
+            _field(state, "max_amount", placeholder="5"),
+            _field(state, "payment_window_min", placeholder="15", input_mode="numeric"),
+            _field(state, "min_completed_deals", placeholder="0", input_mode="numeric"),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.box(_field(state, "terms", input_mode="text"), margin_top="16px"),
+        *(
+            [rx.text(I18n.t["ad.fixed_after_posting"], size="1", color_scheme="gray", margin_top="8px")]
+            if editing
+            else []
+        ),
+        _error_under(state, ""),
+        rx.button(submit_label, type="submit", size="3", margin_top="16px", data_testid=submit_test_id),
+        on_submit=on_submit,
+        reset_on_submit=False,
+    )
