@@ -1,44 +1,19 @@
 """GET /files/chat/<id>: the image for the deal's two sides (and its operator once disputed), the same
 404 for everyone and everything else, and headers that keep the browser from reading it as a page."""
 
-import uuid
-
 import pytest
+from rows import make_deal, make_user
 from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
 from krypton_app.api.files import SESSION_COOKIE
-from krypton_app.models import Ad, Deal, Dispute, User
+from krypton_app.models import Deal, Dispute
 from krypton_app.services import chat
 from krypton_app.services.auth import sign_session
 from krypton_app.settings import get_settings
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
-
-
-def make_user(uow, *, operator=False) -> int:
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator)
-        s.add(user)
-        s.flush()
-        return user.id
-
-
-def make_deal(uow, seller_id, buyer_id) -> int:
-    # Rows written directly: the route needs a deal to authorise against, not the deal services.
-    with uow.transaction() as s:
-        ad = Ad(owner_id=seller_id, side="sell", asset="TON", fiat="RUB", country="RU", methods="sbp",
-                price_kind="fixed", price=50_000, min_amount=1, max_amount=10**9, total_volume=10**9,
-                remaining=10**9)  # fmt: skip
-        s.add(ad)
-        s.flush()
-        deal = Deal(ad_id=ad.id, seller_id=seller_id, buyer_id=buyer_id, taker_id=buyer_id, asset="TON",
-                    amount=10**9, fiat="RUB", fiat_amount=50_000, price=50_000, method="sbp",
-                    status="fiat_sent", idempotency_key=str(uuid.uuid4()))  # fmt: skip
-        s.add(deal)
-        s.flush()
-        return deal.id
 
 
 def dispute(uow, deal_id) -> None:
@@ -50,7 +25,7 @@ def dispute(uow, deal_id) -> None:
 @pytest.fixture
 def deal(uow, tmp_path):
     seller, buyer = make_user(uow), make_user(uow)
-    deal_id = make_deal(uow, seller, buyer)
+    deal_id = make_deal(uow, seller, buyer, status="fiat_sent")
     message = chat.post_message(uow, buyer, deal_id, text="receipt", image=PNG, upload_dir=tmp_path)
     return seller, buyer, deal_id, message.id
 

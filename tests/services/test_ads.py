@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
+from test_deal_races import race
 
 from krypton_app.domain.ads import AdInvalid
 from krypton_app.domain.errors import AdUnavailable, Forbidden, IdempotencyConflict, InsufficientFunds, InvalidState
@@ -338,26 +339,6 @@ def test_twin_creates_with_one_key_make_one_ad(pg_uow):
     assert len(results) == 2 and results[0] == results[1]
     assert len(list_my_ads(uow, owner)) == 1
     assert balances(uow, owner) == (5 * TON, 10 * TON)
-
-
-def race(*calls):
-    """Run the calls at the same moment; their results or raised errors, in call order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            results[i] = call()
-        except Exception as error:  # reported, then asserted on
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_racing_buy_ad_creates_with_one_key_make_one_ad(pg_uow):

@@ -1,11 +1,9 @@
 """Notifications: written inside the caller's transaction; each user lists, counts and marks only their own."""
 
-import uuid
-
 import pytest
+from rows import make_deal, make_user
 
 from krypton_app.domain.errors import KryptonError
-from krypton_app.models import Ad, Deal, User
 from krypton_app.services.notifications import (
     CHAT_MESSAGE,
     DEAL_STATUS,
@@ -14,30 +12,6 @@ from krypton_app.services.notifications import (
     notify,
     unread_count,
 )
-
-
-def make_user(uow, *, operator=False) -> int:
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator)
-        s.add(user)
-        s.flush()
-        return user.id
-
-
-def make_deal(uow, seller_id, buyer_id) -> int:
-    # Minimal rows written directly: the deal services are not needed to test notifications.
-    with uow.transaction() as s:
-        ad = Ad(owner_id=seller_id, side="sell", asset="TON", fiat="RUB", country="RU", methods="sbp",
-                price_kind="fixed", price=50_000, min_amount=1, max_amount=10**9, total_volume=10**9,
-                remaining=10**9)  # fmt: skip
-        s.add(ad)
-        s.flush()
-        deal = Deal(ad_id=ad.id, seller_id=seller_id, buyer_id=buyer_id, taker_id=buyer_id, asset="TON",
-                    amount=10**9, fiat="RUB", fiat_amount=50_000, price=50_000, method="sbp",
-                    status="escrow_locked", idempotency_key=str(uuid.uuid4()))  # fmt: skip
-        s.add(deal)
-        s.flush()
-        return deal.id
 
 
 @pytest.fixture

@@ -1,0 +1,30 @@
+"""Minimal rows written directly, for tests that need a user or a deal to authorise against but not
+the services that normally make them (notifications, the chat file route). Importable from every
+test folder: pytest puts tests/ on the path for its conftest."""
+
+import uuid
+
+from krypton_app.models import Ad, Deal, User
+
+
+def make_user(uow, *, operator=False) -> int:
+    with uow.transaction() as s:
+        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator)
+        s.add(user)
+        s.flush()
+        return user.id
+
+
+def make_deal(uow, seller_id, buyer_id, status="escrow_locked") -> int:
+    with uow.transaction() as s:
+        ad = Ad(owner_id=seller_id, side="sell", asset="TON", fiat="RUB", country="RU", methods="sbp",
+                price_kind="fixed", price=50_000, min_amount=1, max_amount=10**9, total_volume=10**9,
+                remaining=10**9)  # fmt: skip
+        s.add(ad)
+        s.flush()
+        deal = Deal(ad_id=ad.id, seller_id=seller_id, buyer_id=buyer_id, taker_id=buyer_id, asset="TON",
+                    amount=10**9, fiat="RUB", fiat_amount=50_000, price=50_000, method="sbp",
+                    status=status, idempotency_key=str(uuid.uuid4()))  # fmt: skip
+        s.add(deal)
+        s.flush()
+        return deal.id
