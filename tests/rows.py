@@ -1,5 +1,5 @@
 """Minimal rows written directly, for tests that need a user or a deal to authorise against but not
-the services that normally make them (notifications, the chat file route). Importable from every
+the services that normally make them (chat, notifications, reviews, the chat file route). Importable from every
 test folder: pytest puts tests/ on the path for its conftest."""
 
 import uuid
@@ -15,7 +15,7 @@ def make_user(uow, *, operator=False) -> int:
         return user.id
 
 
-def make_deal(uow, seller_id, buyer_id, status="escrow_locked") -> int:
+def make_deal(uow, seller_id, buyer_id, *, status="escrow_locked") -> int:
     with uow.transaction() as s:
         ad = Ad(owner_id=seller_id, side="sell", asset="TON", fiat="RUB", country="RU", methods="sbp",
                 price_kind="fixed", price=50_000, min_amount=1, max_amount=10**9, total_volume=10**9,

@@ -2,13 +2,13 @@
 dispute) read and post; everyone else gets NotFound."""
 
 import json
-import uuid
 
 import pytest
+from rows import make_deal, make_user
 from sqlalchemy import select
 
 from krypton_app.domain.errors import KryptonError, NotFound
-from krypton_app.models import Ad, ChatMessage, Deal, Dispute, User
+from krypton_app.models import ChatMessage, Deal, Dispute
 from krypton_app.services import chat
 from krypton_app.services.chat import (
     IMAGE,
@@ -22,30 +22,6 @@ from krypton_app.services.chat import (
     post_system_message,
 )
 from krypton_app.services.notifications import list_notifications
-
-
-def make_user(uow, *, operator=False) -> int:
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator)
-        s.add(user)
-        s.flush()
-        return user.id
-
-
-def make_deal(uow, seller_id, buyer_id, *, status="escrow_locked") -> int:
-    # Minimal rows written directly: the deal services are not needed to test the chat.
-    with uow.transaction() as s:
-        ad = Ad(owner_id=seller_id, side="sell", asset="TON", fiat="RUB", country="RU", methods="sbp",
-                price_kind="fixed", price=50_000, min_amount=1, max_amount=10**9, total_volume=10**9,
-                remaining=10**9)  # fmt: skip
-        s.add(ad)
-        s.flush()
-        deal = Deal(ad_id=ad.id, seller_id=seller_id, buyer_id=buyer_id, taker_id=buyer_id, asset="TON",
-                    amount=10**9, fiat="RUB", fiat_amount=50_000, price=50_000, method="sbp",
-                    status=status, idempotency_key=str(uuid.uuid4()))  # fmt: skip
-        s.add(deal)
-        s.flush()
-        return deal.id
 
 
 @pytest.fixture

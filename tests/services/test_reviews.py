@@ -5,9 +5,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import rows
 
 from krypton_app.domain.errors import KryptonError, NotFound
-from krypton_app.models import Ad, Deal, User
+from krypton_app.models import User
 from krypton_app.services.reviews import COMMENT_MAX, leave_review, list_reviews, my_review
 
 
@@ -20,19 +21,7 @@ def make_user(uow, *, operator=False, name="") -> int:
 
 
 def make_deal(uow, seller_id, buyer_id, *, status="released") -> int:
-    # Minimal rows written directly: the deal services are not needed to test reviews.
-    with uow.transaction() as s:
-        ad = Ad(owner_id=seller_id, side="sell", asset="TON", fiat="RUB", country="RU", methods="sbp",
-                price_kind="fixed", price=50_000, min_amount=1, max_amount=10**9, total_volume=10**9,
-                remaining=10**9)  # fmt: skip
-        s.add(ad)
-        s.flush()
-        deal = Deal(ad_id=ad.id, seller_id=seller_id, buyer_id=buyer_id, taker_id=buyer_id, asset="TON",
-                    amount=10**9, fiat="RUB", fiat_amount=50_000, price=50_000, method="sbp",
-                    status=status, idempotency_key=str(uuid.uuid4()))  # fmt: skip
-        s.add(deal)
-        s.flush()
-        return deal.id
+    return rows.make_deal(uow, seller_id, buyer_id, status=status)
 
 
 def code_of(call) -> str:
