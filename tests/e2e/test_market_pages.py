@@ -59,6 +59,7 @@ def test_edit_ad_then_open_deal_from_its_page(new_context, screenshots: Path):
     fill_ad(seller, max_amount="5", price="260", terms=f"Edited terms of ad {ad_id}")
     seller.get_by_test_id("ad-save").click()
     expect(seller).to_have_url(url_of(f"/market/ads/{ad_id}"))
+    expect(seller.get_by_test_id("ad-window")).to_be_visible()  # the ad page, not the form leaving
     expect(seller.get_by_test_id("ad-price")).to_have_text("260.00 RUB")
     expect(seller.get_by_test_id("ad-terms")).to_have_text(f"Edited terms of ad {ad_id}")
     expect(seller.get_by_test_id("ad-edit")).to_be_visible()  # the owner edits, does not take
@@ -76,9 +77,10 @@ def test_edit_ad_then_open_deal_from_its_page(new_context, screenshots: Path):
     card = buyer.get_by_test_id("ad-card").filter(has_text=f"Edited terms of ad {ad_id}")
     card.get_by_test_id("ad-details").click()
     expect(buyer).to_have_url(url_of(f"/market/ads/{ad_id}"))
+    # The URL changes before the market's cards leave the page: wait for a field only the ad page has.
+    expect(buyer.get_by_test_id("ad-window")).to_have_text("15 min")
     expect(buyer.get_by_test_id("ad-price")).to_have_text("260.00 RUB")
     expect(buyer.get_by_test_id("ad-methods")).to_have_text("SBP (Faster Payments)")
-    expect(buyer.get_by_test_id("ad-window")).to_have_text("15 min")
     expect(buyer.get_by_test_id("ad-requirement")).to_have_text("None")
     trader = buyer.get_by_test_id("trader-card")
     expect(trader.get_by_test_id("trader-completed")).to_have_text("0")
