@@ -17,7 +17,7 @@ from krypton_app.components.ui import INSET_STYLE, card, card_title, empty_note,
 from krypton_app.db import default_uow
 from krypton_app.domain.ads import ACTIVE, CLOSED, PAUSED
 from krypton_app.domain.errors import NotFound
-from krypton_app.pages.market import MarketState, listing_row, open_deal_form, stat
+from krypton_app.pages.market import RATES, MarketState, listing_row, open_deal_form, stat
 from krypton_app.services.ads import get_ad
 from krypton_app.services.market import AdListing
 from krypton_app.services.reputation import trader_card
@@ -37,7 +37,7 @@ class AdPageState(AuthState):
         lang = (await self.get_state(I18n)).lang
         uow = default_uow()
         try:
-            view = get_ad(uow, routes.ad_id_in(self.router.url.path))
+            view = get_ad(uow, routes.ad_id_in(self.router.url.path), rates=RATES)
             trader = trader_card(uow, view.owner_id, now=datetime.now(UTC))
         except NotFound:
             view = None

@@ -35,11 +35,14 @@ from krypton_app.i18n import duration_text, error_key
 from krypton_app.services.ads import close_ad, create_ad, list_my_ads, pause_ad, resume_ad
 from krypton_app.services.deals import open_deal
 from krypton_app.services.market import browse
+from krypton_app.services.rates import rate_provider_from_settings
 from krypton_app.state.auth import SETTINGS, AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.market import ANY, AdFormMixin, CountryChoiceMixin, form_text
 
 PAGE_SIZE = 10
+# Floating ads are shown and sorted at the current reference rate: the price a deal would take.
+RATES = rate_provider_from_settings(SETTINGS)
 # taker's side -> the ads' side
 AD_SIDE = {"buy": "sell", "sell": "buy"}
 
@@ -105,6 +108,7 @@ class MarketState(CountryChoiceMixin, AuthState):
                 amount=self.amount or None,
                 page=self.page,
                 page_size=PAGE_SIZE,
+                rates=RATES,
             )
         except KryptonError as error:
             self.filter_error = error_key(error.code)
