@@ -16,10 +16,9 @@ from starlette.routing import Route
 
 from krypton_app.domain.errors import NotFound
 from krypton_app.services import chat
-from krypton_app.services.auth import read_session
+from krypton_app.services.auth import SESSION_COOKIE, read_session
 from krypton_app.settings import get_settings
 
-SESSION_COOKIE = "krypton_session"  # set by state/auth.py (AuthState.session_token)
 MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: a larger one would be a database error, not a 404
 
 FILE_HEADERS = {
@@ -51,7 +50,7 @@ async def chat_attachment(request: Request) -> Response:
             request.app.state.uow(),
             viewer_id,
             message_id,
-            upload_dir=getattr(request.app.state, "chat_upload_dir", None),
+            upload_dir=request.app.state.chat_upload_dir,
         )
     except NotFound:
         return _not_found()

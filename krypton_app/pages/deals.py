@@ -21,10 +21,10 @@ from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, empty_note, field_error, page_heading, status_chip
 from krypton_app.db import default_uow
 from krypton_app.domain import deals as machine
+from krypton_app.domain.catalog_data import method_names
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key, translate
-from krypton_app.pages.market import method_names
 from krypton_app.services import deals as deal_service
 from krypton_app.services.chat import IMAGE_MAX_BYTES, list_messages, post_message
 from krypton_app.services.disputes import DisputeView, get_dispute, open_dispute, resolve_dispute, submit_statement
@@ -32,6 +32,7 @@ from krypton_app.services.reviews import leave_review, my_review
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.live import _tab_connected
+from krypton_app.state.views import amount_text
 
 POLL_S = 1.5
 CHAT_UPLOAD = "chat_image"
@@ -60,7 +61,7 @@ def deal_row(v: deal_service.DealView, lang: str = "en") -> dict[str, str]:
         "role_key": f"deal.role.{v.my_role}",
         "status_key": f"deal.status.{v.status}",
         "status_color": STATUS_COLORS.get(v.status, "gray"),
-        "amount": f"{format_amount(v.amount, v.decimals)} {v.asset}",
+        "amount": amount_text(v.amount, v.decimals, v.asset),
         "fiat_amount": f"{format_amount(v.fiat_amount, 2, trim=False)} {v.fiat}",
         "price": f"{format_amount(v.price, 2, trim=False)} {v.fiat}",
         "method": method_names((v.method,), lang),
@@ -74,17 +75,13 @@ class DealsState(AuthState):
 
     _watching: bool = False
 
-    async def _rows(self, user_id: int) -> list[dict[str, str]]:
-        lang = (await self.get_state(I18n)).lang
-        views = await asyncio.to_thread(deal_service.list_my_deals, default_uow(), user_id)
-        return [deal_row(v, lang) for v in views]
-
     @rx.event
     async def load(self):
         user_id = self._verified_user_id()
         if user_id is None:
             return None
-        self.rows = await self._rows(user_id)
+        lang = (await self.get_state(I18n)).lang
+        self.rows = _deal_rows(user_id, lang)
         self.loaded = True
         if self._watching:
             return None
@@ -101,10 +98,17 @@ class DealsState(AuthState):
                 if path != routes.DEALS or user_id is None or not _tab_connected(self.router.session.client_token):
                     self._watching = False
                     return
-                rows = await self._rows(user_id)
-                if rows != self.rows:
+                lang = (await self.get_state(I18n)).lang
+            # Read outside the lock, so the tab's own events are not held up by the database.
+            rows = await asyncio.to_thread(_deal_rows, user_id, lang)
+            async with self:
+                if rows != self.rows and self._verified_user_id() == user_id:
                     self.rows = rows
             await asyncio.sleep(POLL_S * 2)
+
+
+def _deal_rows(user_id: int, lang: str) -> list[dict[str, str]]:
+    return [deal_row(v, lang) for v in deal_service.list_my_deals(default_uow(), user_id)]
 
 
 def _read(user_id: int, deal_id: int, after_id: int):
@@ -114,19 +118,14 @@ def _read(user_id: int, deal_id: int, after_id: int):
     return view, list_messages(uow, user_id, deal_id, after_id=after_id), dispute
 
 
-def _amount(minor: int, view: deal_service.DealView) -> str:
-    return f"{format_amount(minor, view.decimals)} {view.asset}"
-
-
 def dispute_row(d: DisputeView) -> dict[str, str]:
-    opener = "timer" if d.opened_by is None else ("seller" if d.opened_by == d.deal.seller_id else "buyer")
     to_buyer = d.buyer_share or 0
     return {
-        "opened_by_key": f"dispute.opened_by.{opener}",
+        "opened_by_key": f"dispute.opened_by.{d.opener}",
         "outcome": d.outcome,
         "outcome_key": f"dispute.outcome.{d.outcome}",
-        "to_buyer": _amount(to_buyer, d.deal),
-        "to_seller": _amount(d.deal.amount - to_buyer, d.deal),
+        "to_buyer": amount_text(to_buyer, d.deal.decimals, d.deal.asset),
+        "to_seller": amount_text(d.deal.amount - to_buyer, d.deal.decimals, d.deal.asset),
         # A side gets only its own statement from the service; an operator gets both.
         "mine": (d.seller_statement if d.deal.my_role == "seller" else d.buyer_statement) or "",
         "other_wrote": "1" if (d.buyer_wrote if d.deal.my_role == "seller" else d.seller_wrote) else "",
@@ -321,8 +320,8 @@ class DealState(AuthState):
             return
         self.decision, self.decision_share = outcome, share or ""
         decimals, asset = int(self.deal["decimals"]), self.deal["asset"]
-        self.decision_to_buyer = f"{format_amount(to_buyer, decimals)} {asset}"
-        self.decision_to_seller = f"{format_amount(to_seller, decimals)} {asset}"
+        self.decision_to_buyer = amount_text(to_buyer, decimals, asset)
+        self.decision_to_seller = amount_text(to_seller, decimals, asset)
 
     @rx.event
     def back_to_decision(self):

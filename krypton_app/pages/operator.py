@@ -37,20 +37,19 @@ from krypton_app.services.payouts import list_payout_queue, mark_payout_paid, re
 from krypton_app.services.users import get_user
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.views import payout_row, unmatched_row, when
+from krypton_app.state.views import amount_text, payout_row, unmatched_row, when
 
 TABS = ("payouts", "deposits", "disputes", "invariants")
 
 
 def dispute_item_row(d: DisputeView) -> dict[str, str]:
     deal = d.deal
-    opener = "timer" if d.opened_by is None else ("seller" if d.opened_by == deal.seller_id else "buyer")
     return {
         "id": str(deal.id),
         "href": routes.deal_detail(deal.id),
-        "amount": f"{format_amount(deal.amount, deal.decimals)} {deal.asset}",
+        "amount": amount_text(deal.amount, deal.decimals, deal.asset),
         "fiat": f"{format_amount(deal.fiat_amount, 2, trim=False)} {deal.fiat}",
-        "opened_by_key": f"dispute.opened_by.{opener}",
+        "opened_by_key": f"dispute.opened_by.{d.opener}",
         "when": when(d.created_at),
         "statements": f"{int(d.seller_wrote) + int(d.buyer_wrote)}/2",
     }

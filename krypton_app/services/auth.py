@@ -170,6 +170,10 @@ def login_with_ton_proof(
     return UserView.from_user(user)
 
 
+# The cookie that carries the signed session: set by the Reflex app, read by the plain HTTP routes too.
+SESSION_COOKIE = "krypton_session"
+
+
 def sign_session(secret_key: str, user_id: int) -> str:
     return _session_serializer(secret_key).dumps(user_id)
 

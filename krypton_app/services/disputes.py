@@ -48,6 +48,13 @@ class DisputeView:
     resolved_at: datetime | None
     created_at: datetime
 
+    @property
+    def opener(self) -> str:
+        """buyer | seller | timer: who opened the dispute."""
+        if self.opened_by is None:
+            return machine.TIMER
+        return machine.SELLER if self.opened_by == self.deal.seller_id else machine.BUYER
+
 
 def open_dispute(uow: UnitOfWork, user_id: int, deal_id: int, *, now: datetime) -> DisputeView:
     with uow.transaction() as s:

@@ -12,7 +12,13 @@ from krypton_app.components.tonconnect import disconnect_wallet
 from krypton_app.db import default_uow
 from krypton_app.domain.errors import ProfileError, TonProofError
 from krypton_app.i18n import error_key, normalize_language, translate
-from krypton_app.services.auth import issue_proof_payload, login_with_ton_proof, read_session, sign_session
+from krypton_app.services.auth import (
+    SESSION_COOKIE,
+    issue_proof_payload,
+    login_with_ton_proof,
+    read_session,
+    sign_session,
+)
 from krypton_app.services.demo_wallet import demo_wallet_proof, new_demo_seed
 from krypton_app.services.users import UserView, get_user, update_profile
 from krypton_app.settings import get_settings
@@ -28,7 +34,7 @@ def _now() -> int:
 class AuthState(rx.State):
     # The signed session token. It is readable by the page on purpose (Reflex client storage);
     # what makes it safe is the signature and max age checked on every use.
-    session_token: str = rx.Cookie("", name="krypton_session", max_age=SETTINGS.session_max_age_s, same_site="lax")
+    session_token: str = rx.Cookie("", name=SESSION_COOKIE, max_age=SETTINGS.session_max_age_s, same_site="lax")
 
     # The signed-in user's own card, copied from UserView; no ids and no secrets.
     signed_in: bool = False

@@ -6,10 +6,9 @@ from rows import make_deal, make_user
 from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
-from krypton_app.api.files import SESSION_COOKIE
 from krypton_app.models import Deal, Dispute
 from krypton_app.services import chat
-from krypton_app.services.auth import sign_session
+from krypton_app.services.auth import SESSION_COOKIE, sign_session
 from krypton_app.settings import get_settings
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
