@@ -118,6 +118,36 @@ def _ad_select(state: type[AdFormMixin], name: str, items: list[rx.Component], *
     )
 
 
+def method_choice(state: type[AdFormMixin]) -> rx.Component:
+    """The country's methods as toggles: an ad accepts every method that is on."""
+
+    def toggle(code: rx.Var) -> rx.Component:
+        on = state.methods.contains(code)
+        return rx.button(
+            rx.cond(on, rx.icon("check", size=14), rx.fragment()),
+            method_label(code),
+            type="button",
+            size="2",
+            radius="full",
+            variant=rx.cond(on, "solid", "outline"),
+            color_scheme=rx.cond(on, "blue", "gray"),
+            aria_pressed=rx.cond(on, "true", "false"),
+            on_click=state.toggle_method(code),
+            data_testid="ad-method",
+        )
+
+    return rx.vstack(
+        rx.text(I18n.t["ad.field.methods"], size="2", weight="medium"),
+        rx.flex(rx.foreach(state.method_choices, toggle), wrap="wrap", gap="8px"),
+        rx.text(I18n.t["ad.methods_hint"], size="1", color_scheme="gray"),
+        _error_under(state, "methods"),
+        spacing="2",
+        width="100%",
+        margin_top="16px",
+        data_testid="ad-methods-choice",
+    )
+
+
 def ad_form(state: type[AdFormMixin], *, editing: bool, submit_label: rx.Var, on_submit, submit_test_id: str):
     """The ad's fields. Editing: side and crypto are fixed at creation (shown, not submitted)."""
     return rx.form(
@@ -137,9 +167,6 @@ def ad_form(state: type[AdFormMixin], *, editing: bool, submit_label: rx.Var, on
                 state, "fiat", options((c, c) for c in FIAT_CODES), value=state.fiat, on_change=state.choose_fiat
             ),
             _ad_select(
-                state, "method", method_options(state.method_choices), value=state.method, on_change=state.choose_method
-            ),
-            _ad_select(
                 state,
                 "price_kind",
                 options([("fixed", I18n.t["ad.price.fixed"]), ("floating", I18n.t["ad.price.floating"])]),
@@ -155,6 +182,7 @@ def ad_form(state: type[AdFormMixin], *, editing: bool, submit_label: rx.Var, on
             spacing="4",
             width="100%",
         ),
+        method_choice(state),
         rx.box(_field(state, "terms", input_mode="text"), margin_top="16px"),
         *(
             [rx.text(I18n.t["ad.fixed_after_posting"], size="1", color_scheme="gray", margin_top="8px")]

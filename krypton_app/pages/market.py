@@ -195,7 +195,7 @@ class NewAdState(AdFormMixin, AuthState):
 
     async def _load_mine(self, user_id: int) -> None:
         lang = (await self.get_state(I18n)).lang
-        self.my_ads = [my_ad_row(ad, lang) for ad in list_my_ads(default_uow(), user_id)]
+        self.my_ads = [my_ad_row(ad, lang) for ad in list_my_ads(default_uow(), user_id, rates=RATES)]
 
     @rx.event
     async def load(self):

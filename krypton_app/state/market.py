@@ -34,7 +34,7 @@ TEXT_FIELDS = (
     "terms",
 )
 # The fields the service names that the form shows under another name.
-FORM_FIELD = {"margin_percent": "price", "methods": "method"}
+FORM_FIELD = {"margin_percent": "price"}
 ANY = "any"
 DEFAULTS = {"side": "sell", "asset": ASSET_CODES[0], "country": "RU", "method": "sbp", "price_kind": FIXED}
 
@@ -72,12 +72,16 @@ class CountryChoiceMixin(rx.State, mixin=True):
         """What the method select falls back to when the country does not use the chosen one."""
         return self.method_choices[0]
 
+    def _country_changed(self) -> None:
+        """Keep the method choice within the new country's methods."""
+        if self.method not in self.method_choices:
+            self.method = self._no_method()
+
     @rx.event
     def choose_country(self, country: str):
         self.country = country if country in COUNTRY_CODES else ANY
         self.fiat = country_fiat(self.country) or self.fiat
-        if self.method not in self.method_choices:
-            self.method = self._no_method()
+        self._country_changed()
 
     @rx.event
     def choose_fiat(self, fiat: str):
@@ -90,8 +94,12 @@ class CountryChoiceMixin(rx.State, mixin=True):
 
 
 class AdFormMixin(CountryChoiceMixin, mixin=True):
+    """The ad form. An ad takes one or more of its country's payment methods (`methods`); the
+    single `method` of CountryChoiceMixin is the filters' choice and is not used here."""
+
     # form field -> catalog key of its refusal; "" is the form as a whole
     field_errors: dict[str, str] = {}
+    methods: list[str] = [DEFAULTS["method"]]
     values: dict[str, str] = {}
     side: str = DEFAULTS["side"]
     asset: str = DEFAULTS["asset"]
@@ -103,13 +111,28 @@ class AdFormMixin(CountryChoiceMixin, mixin=True):
         if ad is None:
             self.values = dict.fromkeys(TEXT_FIELDS, "")
             self.side, self.asset, self.price_kind = DEFAULTS["side"], DEFAULTS["asset"], DEFAULTS["price_kind"]
-            self.country, self.method = DEFAULTS["country"], DEFAULTS["method"]
+            self.country, self.methods = DEFAULTS["country"], [DEFAULTS["method"]]
             self.fiat = country_fiat(self.country) or self.fiat
         else:
             self.values = form_values(ad)
             self.side, self.asset, self.price_kind = ad.side, ad.asset, ad.price_kind
             self.country, self.fiat = ad.country, ad.fiat
-            self.method = ad.methods[0] if ad.methods else country_methods(ad.country)[0]
+            self.methods = list(ad.methods) or country_methods(ad.country)[:1]
+
+    def _country_changed(self) -> None:
+        # The methods the new country also uses stay chosen; with none left, its first one is.
+        kept = [m for m in self.methods if m in self.method_choices]
+        self.methods = kept or self.method_choices[:1]
+
+    @rx.event
+    def toggle_method(self, method: str):
+        """Add or remove a method; the last one stays (an ad needs at least one)."""
+        if method not in self.method_choices:
+            return
+        if method not in self.methods:
+            self.methods = [m for m in self.method_choices if m in (*self.methods, method)]
+        elif len(self.methods) > 1:
+            self.methods = [m for m in self.methods if m != method]
 
     def _draft(self, form_data: dict, *, side: str, asset: str) -> AdDraft | None:
         """The submitted form as a draft; None when a number field is not a number (its error is set)."""
@@ -123,14 +146,13 @@ class AdFormMixin(CountryChoiceMixin, mixin=True):
             self.field_errors = {"min_completed_deals": "error.ad_requirements_invalid"}
             return None
         price_kind = form_text(form_data, "price_kind") or FIXED
-        method = form_text(form_data, "method")
         price = text["price"]
         return AdDraft(
             side=side,
             asset=asset,
             fiat=form_text(form_data, "fiat") or self.fiat,
             country=form_text(form_data, "country") or self.country,
-            methods=tuple(m for m in (method,) if m),
+            methods=tuple(self.methods),
             price_kind=price_kind,
             price=price if price_kind == FIXED else None,
             margin_percent=price if price_kind != FIXED else None,

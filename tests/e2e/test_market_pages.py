@@ -20,6 +20,11 @@ def _choose(page: Page, select: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def _chosen_methods(page: Page):
+    """The ad form's method toggles that are on."""
+    return page.get_by_test_id("ad-method").and_(page.locator("[aria-pressed=true]"))
+
+
 def _options_of(page: Page, select: str) -> list[str]:
     page.get_by_test_id(select).click()
     options = page.get_by_role("option")
@@ -49,7 +54,7 @@ def test_edit_ad_then_open_deal_from_its_page(new_context, screenshots: Path):
     expect(seller.get_by_test_id("ad-total_volume")).to_have_value("5")
     expect(seller.get_by_test_id("ad-terms")).to_have_value("First terms")
     expect(seller.get_by_test_id("market-side")).to_be_disabled()
-    expect(seller.get_by_test_id("market-method")).to_have_text("SBP (Faster Payments)")
+    expect(_chosen_methods(seller)).to_have_text(["SBP (Faster Payments)"])
     shoot(seller, screenshots, "desktop-ad-edit")
 
     # A refusal stays under its field; then the real change is saved and shown on the ad page.
@@ -140,13 +145,27 @@ def test_a_country_narrows_the_methods(new_context, screenshots: Path):
     _choose(page, "market-country", "Any")
     expect(page.get_by_test_id("market-method")).to_have_text("Kaspi Bank")  # still one of all methods
 
-    # The ad form: the country picks its currency and, for a method it does not use, its first one.
+    # The ad form: the country picks its currency and offers its own methods; of the chosen ones only
+    # those the country uses stay (none: its first). An ad takes several; the last one cannot go.
     page.goto("/market/new")
-    expect(page.get_by_test_id("market-method")).to_have_text("SBP (Faster Payments)")
+    expect(_chosen_methods(page)).to_have_text(["SBP (Faster Payments)"])
+    page.get_by_test_id("ad-method").filter(has_text="Bank card").click()
+    expect(_chosen_methods(page)).to_have_text(["SBP (Faster Payments)", "Bank card"])
     _choose(page, "market-country", "Kazakhstan")
     expect(page.get_by_test_id("market-fiat")).to_have_text("KZT")
-    expect(page.get_by_test_id("market-method")).to_have_text("Kaspi Bank")
-    assert _options_of(page, "market-method") == KZ_METHODS
+    expect(page.get_by_test_id("ad-method")).to_have_text(KZ_METHODS)
+    expect(_chosen_methods(page)).to_have_text(["Bank card"])
+    page.get_by_test_id("ad-method").filter(has_text="Bank card").click()  # the last one stays
+    expect(_chosen_methods(page)).to_have_text(["Bank card"])
+    page.get_by_test_id("ad-method").filter(has_text="Kaspi Bank").click()
+    expect(_chosen_methods(page)).to_have_text(["Kaspi Bank", "Bank card"])
+    # A buy ad needs no balance: published with both methods, it lists both.
+    _choose(page, "market-side", "Buy crypto")
+    fill_ad(page, price="5000", total_volume="5", min_amount="1", max_amount="5", terms="Two KZ methods")
+    page.get_by_test_id("ad-publish").click()
+    expect(page).to_have_url(url_of("/market"))
+    page.goto("/market/new")
+    expect(page.get_by_test_id("my-ad").filter(has_text="5000.00 KZT")).to_contain_text("Kaspi Bank, Bank card")
     page.set_viewport_size(PHONE)
     assert_fits_width(page)
     shoot(page, screenshots, "phone-market-new")
