@@ -301,7 +301,7 @@ def test_test_webhook_is_signed_and_shows_in_the_delivery_log(shop):
 
     asyncio.run(run())
     [request] = received
-    secret = webhook_secret(shop.uow, shop.id, settings=get_settings())
+    secret = webhook_secret(shop.uow, shop.id, is_test=False, settings=get_settings())
     now = datetime.now(UTC).timestamp()
     assert verify_signature(secret, request.headers["Krypton-Signature"], request.content, now=now)
     assert json.loads(request.content)["type"] == "webhook.test"

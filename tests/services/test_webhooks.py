@@ -214,7 +214,7 @@ def test_delivery_posts_the_stored_bytes_signed_with_the_merchants_secret(uow):
     assert request.content == row.body.encode()
     assert request.headers["Krypton-Event-Id"] == event_id
     assert request.headers["Content-Type"] == "application/json"
-    secret = webhook_secret(uow, merchant_id, settings=SETTINGS)
+    secret = webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS)
     assert verify_signature(secret, request.headers["Krypton-Signature"], request.content, now=NOW.timestamp())
     assert (row.status, row.attempts) == ("delivered", 1)
     [log] = list_deliveries(uow, merchant_id, "INV2345")
@@ -373,7 +373,11 @@ def test_send_test_event_needs_a_webhook_url_and_the_merchants_invoice(uow):
     receiver = Receiver((204, None))
     assert deliver(uow, receiver, NOW) == 1
     body = json.loads(receiver.requests[0].content)
-    assert (body["id"], body["type"], body["test"]) == (event_id, "webhook.test", True)
+    # A live invoice's test event is a live event: the live endpoint checks it with the live secret.
+    assert (body["id"], body["type"], body["test"]) == (event_id, "webhook.test", False)
+    live = webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS)
+    signature = receiver.requests[0].headers["Krypton-Signature"]
+    assert verify_signature(live, signature, receiver.requests[0].content, now=NOW.timestamp())
 
 
 def test_send_test_event_without_url_is_refused(uow):
@@ -383,14 +387,29 @@ def test_send_test_event_without_url_is_refused(uow):
     assert error.value.code == "webhook_url_missing"
 
 
-def test_webhook_secret_is_stable_sealed_and_rotates(uow):
+@pytest.mark.parametrize("is_test", [False, True])
+def test_webhook_secret_is_stable_sealed_and_rotates(uow, is_test):
     merchant_id, _ = make_merchant_invoice(uow)
-    first = webhook_secret(uow, merchant_id, settings=SETTINGS)
-    assert first.startswith("whsec_") and webhook_secret(uow, merchant_id, settings=SETTINGS) == first
+    first = webhook_secret(uow, merchant_id, is_test=is_test, settings=SETTINGS)
+    assert first.startswith("whsec_") and webhook_secret(uow, merchant_id, is_test=is_test, settings=SETTINGS) == first
     with uow.read() as s:
-        assert first not in s.get(WebhookSecret, merchant_id).secret_encrypted
-    rotated = rotate_webhook_secret(uow, merchant_id, settings=SETTINGS)
-    assert rotated != first and webhook_secret(uow, merchant_id, settings=SETTINGS) == rotated
+        assert first not in s.get(WebhookSecret, (merchant_id, is_test)).secret_encrypted
+    rotated = rotate_webhook_secret(uow, merchant_id, is_test=is_test, settings=SETTINGS)
+    assert rotated != first and webhook_secret(uow, merchant_id, is_test=is_test, settings=SETTINGS) == rotated
+
+
+def test_live_and_test_secrets_are_apart_and_rotate_apart(uow):
+    merchant_id, _ = make_merchant_invoice(uow)
+    other_id, _ = make_merchant_invoice(uow, name="other", number="OTHER234")
+    live = webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS)
+    test = webhook_secret(uow, merchant_id, is_test=True, settings=SETTINGS)
+    assert live != test
+    assert webhook_secret(uow, other_id, is_test=True, settings=SETTINGS) not in (live, test)
+    rotated = rotate_webhook_secret(uow, merchant_id, is_test=True, settings=SETTINGS)
+    assert webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS) == live  # the live one stays
+    assert webhook_secret(uow, merchant_id, is_test=True, settings=SETTINGS) == rotated != test
+    rotate_webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS)
+    assert webhook_secret(uow, merchant_id, is_test=True, settings=SETTINGS) == rotated
 
 
 def test_two_workers_racing_never_deliver_one_event_twice_in_a_round(pg_uow):
@@ -527,7 +546,7 @@ def test_delivery_over_real_http_to_a_local_receiver(uow):
         server.server_close()
     [(headers, body)] = seen
     assert headers["Krypton-Event-Id"] == event_id
-    secret = webhook_secret(uow, merchant_id, settings=SETTINGS)
+    secret = webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS)
     assert verify_signature(secret, headers["Krypton-Signature"], body, now=NOW.timestamp())
     [log] = list_deliveries(uow, merchant_id, "INV2345")
     assert log.attempts_log[0].status_code == 200 and log.attempts_log[0].response_excerpt == '{"ok": true}'
