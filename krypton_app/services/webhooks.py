@@ -98,19 +98,20 @@ def ascii_url(url: str) -> str:
     """`url` with its host in ASCII: a name with non-ASCII letters becomes its IDNA (punycode) form,
     so the stored URL is what DNS, TLS and the Host header use. Refuses what is not an http(s) URL
     with a valid host and port."""
-    parts = urlsplit(url)
-    host = parts.hostname
-    if parts.scheme not in ("http", "https") or not host:
-        raise WebhookUrlRefused(code="webhook_url_invalid")
     try:
-        port = parts.port  # raises ValueError on a bad port
+        parts = urlsplit(url)  # raises ValueError on an unbalanced [IPv6 literal
+        host, port = parts.hostname, parts.port  # .port raises ValueError on a bad port
     except ValueError as error:
         raise WebhookUrlRefused(code="webhook_url_invalid") from error
-    if ":" in host:  # an IPv6 literal; a zone (%eth0) names a local interface and is no public address
+    if parts.scheme not in ("http", "https") or not host:
+        raise WebhookUrlRefused(code="webhook_url_invalid")
+    if ":" in host:  # an IPv6 literal, without a zone (%eth0 names an interface of this machine)
         try:
             ipaddress.IPv6Address(host)
         except ValueError as error:
             raise WebhookUrlRefused(code="webhook_url_invalid") from error
+        if "%" in host:
+            raise WebhookUrlRefused(code="webhook_url_invalid")
         return url
     if host.isascii():
         if not _HOST_NAME.fullmatch(host):

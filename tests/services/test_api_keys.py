@@ -120,6 +120,23 @@ def test_idempotency_reserves_replays_and_conflicts_per_merchant(uow):
     assert begin_idempotent(uow, other_id, "k1", "hash-b", is_test=False) is None  # keys belong to one merchant
 
 
+def test_idempotency_keys_are_the_merchants_per_mode(uow):
+    user_id = make_user(uow)
+    assert begin_idempotent(uow, user_id, "k1", "hash-live", is_test=False) is None
+    finish_idempotent(uow, user_id, "k1", StoredResponse(201, '{"live":true}'), is_test=False)
+    # The sandbox neither replays the live answer nor conflicts with it: its "k1" is another key.
+    assert begin_idempotent(uow, user_id, "k1", "hash-live", is_test=True) is None
+    finish_idempotent(uow, user_id, "k1", StoredResponse(201, '{"test":true}'), is_test=True)
+    assert begin_idempotent(uow, user_id, "k1", "hash-live", is_test=False) == StoredResponse(201, '{"live":true}')
+    assert begin_idempotent(uow, user_id, "k1", "hash-live", is_test=True) == StoredResponse(201, '{"test":true}')
+    # A key the sandbox holds (even unfinished) does not block the live integration, nor the other way round.
+    assert begin_idempotent(uow, user_id, "k2", "hash-a", is_test=True) is None
+    assert begin_idempotent(uow, user_id, "k2", "hash-b", is_test=False) is None
+    abandon_idempotent(uow, user_id, "k2", is_test=True)
+    with pytest.raises(IdempotencyConflict):
+        begin_idempotent(uow, user_id, "k2", "hash-b", is_test=False)  # the live one is still running
+
+
 def test_keys_are_forgotten_after_24_hours(uow):
     user_id = make_user(uow)
     begin_idempotent(uow, user_id, "old", "hash-a", now=NOW, is_test=False)
