@@ -376,7 +376,7 @@ CATALOG: dict[str, str] = {
     # Developers
     "dev.title": "Developers",
     "dev.tab.keys": "API keys",
-    "dev.tab.webhooks": "Webhook secret",
+    "dev.tab.webhooks": "Webhook secrets",
     "dev.keys_intro": "Keys for the REST API under /api/v1. Only a hash is stored: the key is shown once.",
     "dev.key_name": "Key name, e.g. shop backend",
     "dev.test_key": "Test mode",
@@ -389,14 +389,25 @@ CATALOG: dict[str, str] = {
     "dev.secret": "Secret key",
     "dev.done": "I have copied it",
     "dev.webhook_intro": (
-        "Every webhook carries Krypton-Signature: an HMAC-SHA-256 of the timestamp and body with this secret."
+        "Every webhook carries Krypton-Signature: an HMAC-SHA-256 of the timestamp and body. Events of live "
+        "invoices and events of test invoices are signed with two different secrets."
+    ),
+    "dev.secret.live": "Live events",
+    "dev.secret.test": "Test events",
+    "dev.secret_hint.live": "Signs the events of live invoices. Your production server checks this one only.",
+    "dev.secret_hint.test": (
+        "Signs the events of test invoices (sandbox keys, test mode). A live endpoint never accepts it."
     ),
     "dev.webhook_secret": "Signing secret",
     "dev.reveal": "Reveal",
     "dev.hide": "Hide",
     "dev.rotate": "Rotate secret",
-    "dev.rotate_warning": "Webhooks are signed with the new secret from now on; update your server.",
-    "dev.secret_rotated": "Webhook secret rotated.",
+    "dev.rotate_warning.live": (
+        "Live events are signed with the new secret from now on; update your server. The test secret stays."
+    ),
+    "dev.rotate_warning.test": "Test events are signed with the new secret from now on. The live secret stays.",
+    "dev.secret_rotated.live": "Live webhook secret rotated.",
+    "dev.secret_rotated.test": "Test webhook secret rotated.",
     "dev.docs": "API reference:",
     # Paying
     "pay.subtitle": "Enter the invoice number you were given.",
@@ -553,6 +564,7 @@ CATALOG: dict[str, str] = {
     "error.api_key_name_invalid": "Name the key (up to 64 characters).",
     "error.idempotency_in_progress": "A request with this Idempotency-Key is still running. Retry in a moment.",
     "error.invalid_request": "The request is not valid: check the field named in the error.",
+    "error.invalid_json": "The request body is not valid JSON (UTF-8, nested at most 32 levels deep).",
     "error.deal_state": "This deal has moved on: refresh the page to see its current state.",
     "error.ad_inactive": "This ad is not active.",
     "error.ad_amount_out_of_range": "The amount is outside this ad's limits.",
