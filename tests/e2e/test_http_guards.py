@@ -119,23 +119,28 @@ def multipart_head() -> bytes:
 
 
 def status_of(sock: socket.socket) -> int:
+    """The response's status code; 0 when none came within the socket's timeout."""
     data = b""
-    while b"\r\n" not in data:
-        piece = sock.recv(4096)
-        if not piece:
-            break
-        data += piece
+    try:
+        while b"\r\n" not in data:
+            piece = sock.recv(4096)
+            if not piece:
+                break
+            data += piece
+    except TimeoutError:
+        return 0
     return int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0
 
 
 def answered(sock: socket.socket) -> bool:
-    sock.setblocking(False)
+    timeout = sock.gettimeout()
+    sock.settimeout(0)
     try:
         return bool(sock.recv(1, socket.MSG_PEEK))
     except BlockingIOError:
         return False
     finally:
-        sock.setblocking(True)
+        sock.settimeout(timeout)
 
 
 def stream_until_answered(sock: socket.socket, body_size: int, *, chunked: bool) -> int:
@@ -149,8 +154,8 @@ def stream_until_answered(sock: socket.socket, body_size: int, *, chunked: bool)
                 break
             sock.sendall(f"{len(piece):x}\r\n".encode() + piece + b"\r\n" if chunked else piece)
             sent += len(piece)
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the server answered and closed: what we measure is how far it let us get
+    except (BrokenPipeError, ConnectionResetError, TimeoutError):
+        pass  # the server answered and closed (or stopped reading): how far it let us get is what counts
     return sent
 
 
