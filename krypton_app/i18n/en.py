@@ -589,6 +589,7 @@ CATALOG: dict[str, str] = {
     "error.chat_text_too_long": "A message may be at most 2000 characters.",
     "error.chat_image_type": "Attach a PNG, JPEG or WebP image.",
     "error.chat_image_too_large": "The image may be at most 2 MB.",
+    "error.chat_image_too_many_pixels": "The image may be at most 16 megapixels.",
     "error.notification_kind": "Unknown notification type.",
     "error.review_too_early": "You can review the other side once the deal is completed or its dispute resolved.",
     "error.review_duplicate": "You have already reviewed this deal.",

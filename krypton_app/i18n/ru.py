@@ -604,6 +604,7 @@ CATALOG: dict[str, str] = {
     "error.chat_text_too_long": "Сообщение — не длиннее 2000 символов.",
     "error.chat_image_type": "Приложите изображение PNG, JPEG или WebP.",
     "error.chat_image_too_large": "Изображение — не больше 2 МБ.",
+    "error.chat_image_too_many_pixels": "Изображение — не больше 16 мегапикселей.",
     "error.notification_kind": "Неизвестный тип уведомления.",
     "error.review_too_early": "Отзыв можно оставить, когда сделка завершена или спор по ней решён.",
     "error.review_duplicate": "Вы уже оставили отзыв по этой сделке.",
