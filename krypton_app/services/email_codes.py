@@ -101,7 +101,7 @@ def send_email_code(
 
 
 def verify_email_code(uow: UnitOfWork, user_id: int, code: str, *, settings: Settings, now: datetime) -> UserView:
-    """Check a typed code against the newest unused one for the pending email; right: the email is verified.
+    """Check a typed code against the newest one sent to the pending email; right: the email is verified.
     A wrong code is counted (committed) before the error is raised. Repeating after success changes nothing."""
     now = now.astimezone(UTC)
     typed = re.sub(r"\s", "", code or "")[:32]
@@ -114,13 +114,14 @@ def verify_email_code(uow: UnitOfWork, user_id: int, code: str, *, settings: Set
             email = user.pending_email
             if email is None:
                 raise ContactNotVerified(code="email_missing")
+            # The newest code sent to this address for this user; an older one stopped counting when it came.
             row = s.exec(
                 select(EmailCode)
-                .where(EmailCode.user_id == user_id, EmailCode.email == email, EmailCode.used_at.is_(None))
+                .where(EmailCode.user_id == user_id, EmailCode.email == email)
                 .order_by(EmailCode.id.desc())
                 .limit(1)
             ).first()
-            if row is None:
+            if row is None or row.used_at is not None:
                 raise ContactNotVerified(code="email_code_missing")
             if _utc(row.expires_at) <= now:
                 raise ContactNotVerified(code="email_code_expired")
