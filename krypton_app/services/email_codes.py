@@ -35,7 +35,7 @@ CODE_DIGITS = 6
 CODE_TTL = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
 SENDS_PER_HOUR = 5  # per user, and per address
-RESEND_AFTER = timedelta(seconds=60)  # a double click sends one code, not two that race in the inbox
+RESEND_AFTER = timedelta(seconds=60)  # per address: a double click sends one code, not two that race in the inbox
 
 # Every code these use cases fail with; the profile page shows `error.<code>`.
 EMAIL_CODE_ERROR_CODES = (
@@ -152,10 +152,10 @@ def _locked_user(s: Session, user_id: int) -> User:
 
 def _check_send_limits(s: Session, user_id: int, email: str, now: datetime) -> None:
     hour_ago = now - timedelta(hours=1)
-    count, last = s.exec(
-        select(func.count(), func.max(EmailCode.created_at)).where(
-            EmailCode.user_id == user_id, EmailCode.created_at > hour_ago
-        )
+    count = s.exec(select(func.count()).where(EmailCode.user_id == user_id, EmailCode.created_at > hour_ago)).one()
+    # The pause is per address: a corrected typo gets its code at once, a double click does not send two.
+    last = s.exec(
+        select(func.max(EmailCode.created_at)).where(EmailCode.user_id == user_id, EmailCode.email == email)
     ).one()
     if last is not None and _utc(last) > now - RESEND_AFTER:
         raise ContactNotVerified(code="email_code_wait")

@@ -176,6 +176,16 @@ def test_sends_are_limited_per_minute_and_per_hour(uow, smtp):
     assert len(inbox.messages) == SENDS_PER_HOUR + 1
 
 
+def test_a_corrected_address_gets_its_code_at_once(uow, smtp):
+    sender, inbox = smtp
+    user_id = new_user(uow, "typo@exmaple.com")
+    send(uow, user_id, sender)
+    set_email(uow, user_id, "typo@example.com")
+    send(uow, user_id, sender, now=NOW + timedelta(seconds=1))
+    assert [m.rcpt_tos for m in inbox.messages] == [["typo@exmaple.com"], ["typo@example.com"]]
+    assert verify(uow, user_id, inbox.code_for("typo@example.com"), now=NOW + timedelta(seconds=2)).email_verified
+
+
 def test_many_accounts_cannot_flood_one_inbox(uow, smtp):
     sender, inbox = smtp
     users = [new_user(uow, "gil@example.com") for _ in range(SENDS_PER_HOUR + 1)]

@@ -65,17 +65,19 @@ def refused(draft_call) -> tuple[str, str]:
 
 
 def test_an_unverified_email_addresses_nobody(uow):
-    # The squatter types the victim's email into their own profile first; the victim has typed it too but not
-    # proven it yet. Neither gets the invoice: the merchant is told nobody has this address.
+    # The squatter types the victim's email into their own profile first. The merchant's invoice to that
+    # address reaches nobody: the merchant is told nobody has it.
     merchant = new_user(uow)
     new_user(uow, balance=5 * TON, email="victim@example.com")
-    new_user(uow, balance=5 * TON, email="Victim@Example.com")
     assert refused(lambda: private_invoice(uow, merchant, "victim@example.com")) == (
         "invoice_payer_unknown",
         "payer_contact",
     )
     with uow.read() as s:
         assert s.exec(select(func.count()).select_from(Invoice)).one() == 0
+    # Nor is the owner locked out: they can type it too (and prove it: the next test).
+    new_user(uow, email="Victim@Example.com")
+    assert refused(lambda: private_invoice(uow, merchant, "victim@example.com"))[0] == "invoice_payer_unknown"
 
 
 def test_a_verified_email_addresses_its_owner_only(uow):
