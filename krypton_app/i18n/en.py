@@ -238,12 +238,9 @@ CATALOG: dict[str, str] = {
     "profile.username": "Username",
     "profile.username_hint": "Letters, digits and underscores. Only yours: people can send you private invoices by it.",
     "profile.phone": "Phone",
-    "profile.phone_hint": (
-        "Optional. International format, for example +44 20 7946 0958. Not yet used to address invoices: "
-        "that needs Telegram confirmation, which is coming."
-    ),
+    "profile.phone_hint": "Optional, international format (+44 20 7946 0958). Not used to address invoices yet.",
     "profile.email": "Email",
-    "profile.email_hint": "Optional. Once verified with a code, people can send you private invoices by it.",
+    "profile.email_hint": "Optional. Once verified with a code, it lets people send you private invoices.",
     "profile.language": "Language",
     "profile.save": "Save changes",
     "profile.saved": "Profile saved",

@@ -165,10 +165,10 @@ def email_status() -> rx.Component:
                 color_scheme="green",
                 radius="full",
                 data_testid="email-verified",
-            ),  # fmt: skip
+            ),
             rx.badge(
                 I18n.t["profile.email_unverified"], color_scheme="amber", radius="full", data_testid="email-unverified"
-            ),  # fmt: skip
+            ),
         ),
         rx.fragment(),
     )
@@ -288,22 +288,20 @@ def verify_panel() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.icon("mail-check", size=18, color=rx.color("accent", 11)),
-            rx.text(I18n.t["profile.verify.title"], size="3", weight="bold"),
+            rx.text(
+                rx.cond(ProfileState.email_verified, I18n.t["profile.verify.done"], I18n.t["profile.verify.title"]),
+                size="3",
+                weight="bold",
+            ),
             spacing="2",
             align="center",
         ),
-        rx.hstack(
-            rx.code(
-                ProfileState.saved_email,
-                variant="ghost",
-                size="2",
-                style={"word_break": "break-all"},
-                data_testid="verify-email",
-            ),  # fmt: skip
-            email_status(),
-            spacing="2",
-            align="center",
-            wrap="wrap",
+        rx.code(
+            ProfileState.saved_email,
+            variant="ghost",
+            size="2",
+            style={"word_break": "break-all"},
+            data_testid="verify-email",
         ),
         rx.cond(
             ProfileState.email_verified,
