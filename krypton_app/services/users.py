@@ -200,7 +200,7 @@ def _clean_language(raw: str) -> str:
 
 def _first_taken(s: Session, user_id: int, values: dict[str, str | None]) -> str | None:
     for field in _CONTACT_FIELDS:
-        value = values.get(field)
+        value = values[field]
         if value is None:
             continue
         column = func.lower(User.username) if field == USERNAME else getattr(User, field)
