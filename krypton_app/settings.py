@@ -115,6 +115,16 @@ class Settings(BaseSettings):
     # Demo-wallet users get the operator console too (local runs and browser tests only).
     demo_operators: bool = Field(False, validation_alias="KRYPTON_DEMO_OPERATORS")
 
+    # --- Email: one-time codes that verify an address (services/email_codes.py, krypton_app/mail) ---
+    # No host: outside production mail goes to the development outbox folder; in production none is sent.
+    smtp_host: str | None = Field(None, validation_alias="KRYPTON_SMTP_HOST")
+    smtp_port: int = Field(587, validation_alias="KRYPTON_SMTP_PORT")
+    smtp_user: str | None = Field(None, validation_alias="KRYPTON_SMTP_USER")
+    smtp_password: str | None = Field(None, validation_alias="KRYPTON_SMTP_PASSWORD", repr=False)
+    smtp_from: str | None = Field(None, validation_alias="KRYPTON_SMTP_FROM")  # default: no-reply@<app host>
+    smtp_starttls: bool = Field(True, validation_alias="KRYPTON_SMTP_STARTTLS")
+    mail_outbox: Path = Field(ROOT / "outbox", validation_alias="KRYPTON_MAIL_OUTBOX")
+
     @field_validator("cors_origins")
     @classmethod
     def _origins_only(cls, origins: list[str]) -> list[str]:
@@ -172,6 +182,10 @@ class Settings(BaseSettings):
         if self.webhook_allow_private is not None:
             return self.webhook_allow_private
         return not self.is_production
+
+    @property
+    def mail_from(self) -> str:
+        return self.smtp_from or f"Krypton <no-reply@{urlsplit(self.app_url).hostname or 'localhost'}>"
 
     @property
     def is_postgres(self) -> bool:

@@ -86,7 +86,7 @@ class InvoiceCreate(BaseModel):
     max_payments: int | None = Field(None, ge=1, le=1_000_000, description="closes after this many payments")
     max_total: Amount | None = Field(None, description="floating: closes when this much is collected")
     max_parts: int = Field(1, ge=1, le=MAX_PARTS_LIMIT, description="parts a payer may split a payment into")
-    payer_contact: Text | None = Field(None, max_length=254, description="private: username, phone or email")
+    payer_contact: Text | None = Field(None, max_length=254, description="private: @username or verified email")
     order_id: Text | None = Field(None, max_length=100, description="your id; repeating it returns that invoice")
     webhook_url: Text | None = Field(None, max_length=2000)
     redirect_url: Text | None = Field(None, max_length=2000)

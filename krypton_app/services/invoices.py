@@ -43,7 +43,7 @@ from krypton_app.models.ledger import Asset
 from krypton_app.services import webhooks
 from krypton_app.services.funding import return_funded_parts
 from krypton_app.services.ledger import _as_utc
-from krypton_app.services.users import find_user_by_contact
+from krypton_app.services.users import PHONE, contact_kind, find_user_by_contact
 from krypton_app.settings import Settings, get_settings
 
 _invoices: Table = Invoice.__table__
@@ -423,6 +423,10 @@ def _validate(uow: UnitOfWork, draft: InvoiceDraft, *, settings: Settings, now: 
             raise InvoiceInvalid("invoice_payer_required", "payer_contact")
         if len(payer_contact) > rules.CONTACT_MAX:
             raise InvoiceInvalid("invoice_text_too_long", "payer_contact")
+        if contact_kind(payer_contact) == PHONE:
+            # Nobody has proven a phone yet (that comes with Telegram login): it addresses no one.
+            raise InvoiceInvalid("invoice_payer_phone", "payer_contact")
+        # By @username, or by an email its owner verified; an unverified email matches nobody.
         payer = find_user_by_contact(uow, payer_contact)
         if payer is None:
             raise InvoiceInvalid("invoice_payer_unknown", "payer_contact")
