@@ -24,6 +24,11 @@ WIDGET_INVOICE = "/widget/invoice/[number]"  # iframe card: no login, no app she
 TELEGRAM = "/tg"
 WIDGET_PREFIX = "/widget/invoice/"
 RECEIPT_KEY = "/.well-known/krypton-receipt-key"
+# The session cookie's routes (api/auth.py): a verified login's one-time token becomes an HttpOnly cookie.
+SESSION_START = "/auth/session"
+SESSION_END = "/auth/logout"
+# The landing page says "this sign-in link has expired" when the exchange sends the browser back with it.
+LOGIN_LINK_INVALID_QUERY = "login=invalid"
 
 
 def pay_invoice(number: str) -> str:
@@ -64,3 +69,8 @@ def payment(payment_id: int | str) -> str:
 def last_segment(path: str) -> str:
     """`/pay/K7QX2M` -> `K7QX2M`: the dynamic part of a page route, read from the URL path."""
     return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def session_start(login_token: str) -> str:
+    """Where a verified login sends the browser (a full navigation: only a response can set the cookie)."""
+    return f"{SESSION_START}?token={login_token}"

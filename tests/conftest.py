@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 from krypton_app.cli import migrate
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.services.catalog import load_catalog
+from krypton_app.settings import get_settings
 
 # A fixed key for every test and the browser tests' server: no test reads or writes the checkout's
 # generated .krypton-secrets.json (tests of that file set their own path).
@@ -87,3 +88,13 @@ def pg_uow(request) -> UnitOfWork:
     load_catalog(unit)
     yield unit
     unit.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _operator_settings():
+    """Tests grant the operator role as production does, through the settings (rows.grant_operator);
+    each test starts from the settings the process was started with."""
+    settings = get_settings()
+    saved = (list(settings.operator_addresses), settings.demo_operators)
+    yield
+    settings.operator_addresses, settings.demo_operators = saved

@@ -8,6 +8,20 @@ import uuid
 from PIL import Image
 
 from krypton_app.models import Ad, Deal, User
+from krypton_app.settings import get_settings
+
+
+def grant_operator(wallet_address: str) -> None:
+    """Make a wallet an operator the way production does: by the KRYPTON_OPERATORS list, here the app's
+    settings object (services/roles.py reads it at every check; tests/conftest.py restores it after
+    each test). Taking it off again is `revoke_operator`."""
+    settings = get_settings()
+    settings.operator_addresses = [*settings.operator_addresses, wallet_address]
+
+
+def revoke_operator(wallet_address: str) -> None:
+    settings = get_settings()
+    settings.operator_addresses = [a for a in settings.operator_addresses if a != wallet_address]
 
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 
@@ -21,10 +35,19 @@ def image_bytes(kind="png", *, size=(48, 32), color=(0, 152, 234), **save_option
 
 def make_user(uow, *, operator=False) -> int:
     with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator)
+        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}")
         s.add(user)
         s.flush()
+        if operator:
+            grant_operator(user.wallet_address)
         return user.id
+
+
+def make_session(uow, user_id: int) -> str:
+    """A live session cookie value for the user, made the way a login makes it (token, then exchange)."""
+    from krypton_app.services.auth import exchange_login_token, issue_login_token
+
+    return exchange_login_token(uow, issue_login_token(uow, user_id, next_path="/wallet")).token
 
 
 def make_deal(uow, seller_id, buyer_id, *, status="escrow_locked") -> int:

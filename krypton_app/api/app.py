@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from krypton_app.api import files, merchant
+from krypton_app.api import auth, files, merchant
 from krypton_app.db import UnitOfWork, default_uow
 from krypton_app.services.catalog import get_catalog
-from krypton_app.settings import get_settings
+from krypton_app.settings import Settings, get_settings
 
 
 async def tonconnect_manifest(_request: Request) -> JSONResponse:
@@ -33,13 +33,19 @@ async def catalog(request: Request) -> JSONResponse:
     return JSONResponse(asdict(view), headers={"Cache-Control": "public, max-age=300"})
 
 
-def build_api(uow: Callable[[], UnitOfWork] = default_uow, *, chat_upload_dir: Path | None = None) -> Starlette:
+def build_api(
+    uow: Callable[[], UnitOfWork] = default_uow,
+    *,
+    chat_upload_dir: Path | None = None,
+    settings: Settings | None = None,
+) -> Starlette:
     """`uow` is a factory so that importing the app opens no database; tests pass their own (and their
-    own folder of chat images; None: services/chat's default)."""
+    own folder of chat images; None: services/chat's default; and settings, None: the app's)."""
     api = Starlette(
         routes=[
             Route("/tonconnect-manifest.json", tonconnect_manifest),
             Route("/api/v1/catalog", catalog),
+            *auth.routes(),  # the session cookie: set HttpOnly after a verified login, cleared at logout
             *files.routes(),  # chat images, for the deal's participants (and its operator once disputed)
             # Merchant REST API, its OpenAPI document and the receipt key; last: JSON 404 for /api/v1.
             *merchant.routes(),
@@ -47,4 +53,5 @@ def build_api(uow: Callable[[], UnitOfWork] = default_uow, *, chat_upload_dir: P
     )
     api.state.uow = uow
     api.state.chat_upload_dir = chat_upload_dir
+    api.state.settings = settings
     return api

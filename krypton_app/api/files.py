@@ -1,6 +1,7 @@
 """Chat image attachments over HTTP: `GET /files/chat/<message id>`, for whoever may read the deal's chat.
 
-The viewer comes only from the signed session cookie (the one the Reflex app sets); services/chat
+The viewer comes only from the session cookie (set by api/auth.py, checked against the server's
+session table on every request, so a revoked session is refused at once); services/chat
 decides who may see the file. Every refusal is the same 404 (no session, forged or expired cookie,
 a stranger, a missing file), so the route tells nobody whether a message or a deal exists. The bytes
 were checked by their magic numbers on upload; the headers keep a browser from treating them as
@@ -37,12 +38,14 @@ def _not_found() -> Response:
 
 
 async def chat_attachment(request: Request) -> Response:
-    settings = get_settings()
-    viewer_id = read_session(
-        settings.secret_key, request.cookies.get(SESSION_COOKIE), max_age_s=settings.session_max_age_s
-    )
+    settings = request.app.state.settings or get_settings()
     message_id: int = request.path_params["message_id"]
-    if viewer_id is None or not 0 < message_id <= MAX_ROW_ID:
+    if not 0 < message_id <= MAX_ROW_ID:
+        return _not_found()
+    viewer_id = await run_in_threadpool(
+        read_session, request.app.state.uow(), request.cookies.get(SESSION_COOKIE), max_age_s=settings.session_max_age_s
+    )
+    if viewer_id is None:
         return _not_found()
     try:
         path, content_type = await run_in_threadpool(

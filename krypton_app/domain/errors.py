@@ -38,6 +38,12 @@ class TonProofError(KryptonError):
     code = "ton_proof_invalid"
 
 
+class LoginLinkInvalid(KryptonError):
+    """A one-time login link that is unknown, already used or expired."""
+
+    code = "login_link_invalid"
+
+
 # Profile: code names the rule, `field` the input it concerns.
 class ProfileError(KryptonError):
     code = "profile_invalid"

@@ -73,6 +73,11 @@ CATALOG: dict[str, str] = {
     # Session messages
     "auth.login_required": "Please sign in to open that page.",
     "auth.logged_out": "You have signed out.",
+    "auth.logged_out_everywhere": "You have signed out on every device.",
+    "sessions.title": "Signed-in devices",
+    "sessions.body": "Lost a device or signed in on someone else's computer? Sign out of Krypton everywhere, "
+    "this browser included. Each device will need a wallet sign-in again.",
+    "sessions.logout_everywhere": "Log out everywhere",
     "auth.session_expired": "Your session has ended. Please sign in again.",
     "auth.welcome": "Welcome to Krypton",
     # Wallet
@@ -493,6 +498,7 @@ CATALOG: dict[str, str] = {
     "error.payload_invalid": "The sign-in request is not valid. Please reload the page and try again.",
     "error.payload_expired": "The sign-in request has expired. Please try again.",
     "error.payload_used": "This sign-in request was already used. Please try again.",
+    "error.login_link_invalid": "This sign-in link has expired or was already used. Please sign in again.",
     "error.profile_invalid": "Please check the profile fields.",
     "error.username_invalid": "Use 3–32 Latin letters, digits or underscores, starting with a letter.",
     "error.username_taken": "This username is already taken.",

@@ -77,6 +77,11 @@ CATALOG: dict[str, str] = {
     # Session messages
     "auth.login_required": "Войдите, чтобы открыть эту страницу.",
     "auth.logged_out": "Вы вышли из аккаунта.",
+    "auth.logged_out_everywhere": "Вы вышли из аккаунта на всех устройствах.",
+    "sessions.title": "Устройства со входом",
+    "sessions.body": "Потеряли устройство или входили с чужого компьютера? Выйдите из Krypton везде, "
+    "включая этот браузер. На каждом устройстве понадобится снова войти через кошелёк.",
+    "sessions.logout_everywhere": "Выйти везде",
     "auth.session_expired": "Сессия закончилась. Войдите снова.",
     "auth.welcome": "Добро пожаловать в Krypton",
     # Wallet
@@ -508,6 +513,7 @@ CATALOG: dict[str, str] = {
     "error.payload_invalid": "Запрос на вход недействителен. Обновите страницу и попробуйте снова.",
     "error.payload_expired": "Срок запроса на вход истёк. Попробуйте ещё раз.",
     "error.payload_used": "Этот запрос на вход уже использован. Попробуйте ещё раз.",
+    "error.login_link_invalid": "Ссылка для входа устарела или уже использована. Войдите снова.",
     "error.profile_invalid": "Проверьте поля профиля.",
     "error.username_invalid": "От 3 до 32 латинских букв, цифр или подчёркиваний, первая — буква.",
     "error.username_taken": "Это имя пользователя уже занято.",

@@ -1,6 +1,6 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
-from krypton_app.models.auth import UsedProofPayload
+from krypton_app.models.auth import LoginToken, UsedProofPayload, UserSession
 from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurrency, PaymentMethod
 from krypton_app.models.chain import AppliedChainTransaction, ChainCursor, DepositMemo, UnmatchedDeposit
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
@@ -38,9 +38,11 @@ __all__ = [
     "CountryPaymentMethod",
     "FiatCurrency",
     "LedgerTransaction",
+    "LoginToken",
     "PaymentMethod",
     "Posting",
     "UsedProofPayload",
     "User",
     "EmailCode",
+    "UserSession",
 ]

@@ -23,7 +23,9 @@ class User(SQLModel, table=True):
     email: str | None = Field(default=None, unique=True, max_length=254)
     pending_email: str | None = Field(default=None, max_length=254)
     language: str = Field(default="en", max_length=2)
-    is_operator: bool = Field(default=False)
+    # Created by the built-in demo wallet (local runs): with KRYPTON_DEMO_OPERATORS such users are
+    # operators. Who is an operator is decided at every check from the settings (services/roles.py).
+    is_demo: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
 
 

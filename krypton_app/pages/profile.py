@@ -1,4 +1,5 @@
-"""/profile: display name, username, phone, email (verified with an emailed code), language."""
+"""/profile: display name, username, phone, email (verified with an emailed code), language; log out
+everywhere."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
+from krypton_app.components.sessions import sessions_card
 from krypton_app.components.ui import card, field_error, page_heading
 from krypton_app.db import default_uow
 from krypton_app.domain.errors import ContactNotVerified, ProfileError
@@ -400,5 +402,6 @@ def profile() -> rx.Component:
             ),
             max_width="760px",
         ),
+        sessions_card(),
         width="100%",
     )

@@ -1,4 +1,4 @@
-"""Login with TON Connect (`ton_proof`) and signed session tokens.
+"""Login with TON Connect (`ton_proof`), one-time login tokens and revocable server-side sessions.
 
 The proof check follows the TON Connect spec ("Address proof signature"): the wallet signs
 sha256(0xffff ++ "ton-connect" ++ sha256(message)) with the key found in its stateInit, where
@@ -14,21 +14,24 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from itsdangerous import BadData, BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 from pytoniq.contract.wallets.wallet import WALLET_V3_R2_CODE, WALLET_V4_R2_CODE
 from pytoniq.contract.wallets.wallet_v5 import WALLET_V5_R1_CODE, WalletV5WalletID
-from pytoniq_core import Address, Cell, CellTypes
+from pytoniq_core import Cell, CellTypes
 from pytoniq_core.tlb.account import StateInit
 from pytoniq_core.tlb.custom.wallet import WalletV3Data, WalletV4Data, WalletV5R1Data
+from sqlalchemy import Table, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from krypton_app.db import UnitOfWork
-from krypton_app.domain.errors import TonProofError
-from krypton_app.models import UsedProofPayload, User
+from krypton_app.domain.errors import LoginLinkInvalid, TonProofError
+from krypton_app.models import LoginToken, UsedProofPayload, User, UserSession
+from krypton_app.models.common import utcnow
 from krypton_app.services.users import UserView
 from krypton_app.settings import Settings
 
@@ -55,7 +58,6 @@ CLOCK_SKEW_S = 60  # a wallet's clock may run a little ahead of ours
 _PROOF_PREFIX = b"ton-proof-item-v2/"
 _CONNECT_PREFIX = b"\xff\xffton-connect"
 _PAYLOAD_SALT = "krypton.ton-proof-payload"
-_SESSION_SALT = "krypton.session"
 _RAW_ADDRESS = re.compile(r"(-?\d{1,3}):([0-9a-fA-F]{64})")
 
 # Standard wallets by code hash, with the layout of their data cell.
@@ -145,8 +147,9 @@ def login_with_ton_proof(
 ) -> UserView:
     """Verify the proof, spend its payload and return the wallet's user, created on first login.
 
-    `demo` marks a login by the built-in demo wallet: with settings.demo_operators (local runs and
-    browser tests, never production) such users also get the operator console."""
+    `demo` marks a login by the built-in demo wallet (its key lives only on the server, so the flag
+    cannot be claimed by anyone else); with settings.demo_operators such users are operators too.
+    The role itself is decided from the settings at every check (services/roles.py), not here."""
     if not isinstance(proof, dict):
         raise TonProofError(code="malformed_proof")
     nonce = check_proof_payload(settings.secret_key, proof.get("payload"), now=now)
@@ -157,7 +160,6 @@ def login_with_ton_proof(
         now=now,
         network=settings.ton_network,
     )
-    operators = {_raw_address(a) for a in settings.operator_addresses}
     with uow.transaction() as s:
         s.add(UsedProofPayload(nonce=nonce))
         try:
@@ -165,28 +167,159 @@ def login_with_ton_proof(
         except IntegrityError:
             raise TonProofError(code="payload_used") from None
         user = _get_or_create_user(s, address)
-        # The settings list is the source of the operator role: removing an address revokes it.
-        user.is_operator = address in operators or (demo and settings.demo_operators and settings.demo_wallet_enabled)
-    return UserView.from_user(user)
+        if demo and not user.is_demo:
+            user.is_demo = True
+    return UserView.from_user(user, settings)
 
 
-# The cookie that carries the signed session: set by the Reflex app, read by the plain HTTP routes too.
+# --- Sessions ------------------------------------------------------------------------------------
+#
+# A login does not hand the browser its session over the websocket (page scripts could read it).
+# It issues a one-time login token; the browser navigates to the exchange route (api/auth.py) with it,
+# and that route sets the session cookie HttpOnly. The cookie holds a random secret; the server keeps
+# only its SHA-256 in `user_sessions`, checked on every request, so logout can take it back.
+
+# The cookie that carries the session: set by api/auth.py, read by the Reflex handlers (from the
+# websocket's request headers) and by the plain HTTP routes.
 SESSION_COOKIE = "krypton_session"
+LOGIN_TOKEN_TTL_S = 60  # from the login handler to the exchange route: one browser navigation
+SESSION_TOUCH_S = 300  # last_seen_at is written at most this often per session
+_TOKEN_BYTES = 32
+_TOKEN_MAX_LEN = 64  # token_urlsafe(32) is 43 characters; anything much longer is not ours
+_NEXT_PATH_MAX = 500
+
+_sessions: Table = UserSession.__table__
+_login_tokens: Table = LoginToken.__table__
 
 
-def sign_session(secret_key: str, user_id: int) -> str:
-    return _session_serializer(secret_key).dumps(user_id)
+@dataclass(frozen=True)
+class StartedSession:
+    token: str  # the cookie value: handed out once, only its hash is stored
+    user_id: int
+    next_path: str  # the app page the login was for
 
 
-def read_session(secret_key: str, token: str | None, *, max_age_s: int) -> int | None:
-    """The user id in a session token, or None when it is missing, forged or expired."""
-    if not token:
+def safe_next_path(path: str | None, default: str = "/wallet") -> str:
+    """A local path to land on after login; anything that could leave the site becomes `default`."""
+    if (
+        not isinstance(path, str)
+        or not path.startswith("/")
+        or path.startswith("//")
+        or "\\" in path
+        or len(path) > _NEXT_PATH_MAX
+        or any(ord(c) < 0x20 or ord(c) == 0x7F for c in path)
+    ):
+        return default
+    return path
+
+
+def issue_login_token(uow: UnitOfWork, user_id: int, *, next_path: str, now: datetime | None = None) -> str:
+    """A single-use token, valid for LOGIN_TOKEN_TTL_S, that the exchange route turns into a session.
+
+    Call only after the user proved who they are (a verified ton_proof)."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    with uow.transaction() as s:
+        # Expired ones (used or not) are of no use to anyone: keep the table small.
+        s.execute(delete(_login_tokens).where(_login_tokens.c.expires_at < now))
+        s.add(
+            LoginToken(
+                token_hash=_token_hash(token),
+                user_id=user_id,
+                next_path=safe_next_path(next_path),
+                created_at=now,
+                expires_at=now + timedelta(seconds=LOGIN_TOKEN_TTL_S),
+            )
+        )
+    return token
+
+
+def exchange_login_token(uow: UnitOfWork, token: object, *, now: datetime | None = None) -> StartedSession:
+    """Spend a login token and open a session for its user; LoginLinkInvalid when the token is
+    unknown, already used or expired (the same error for all three)."""
+    if not _plausible(token):
+        raise LoginLinkInvalid()
+    now = now or utcnow()
+    with uow.transaction() as s:
+        # The conditional UPDATE is the single use: of two racing requests, one finds the row unused.
+        row = s.execute(
+            update(_login_tokens)
+            .where(
+                _login_tokens.c.token_hash == _token_hash(token),
+                _login_tokens.c.used_at.is_(None),
+                _login_tokens.c.expires_at > now,
+            )
+            .values(used_at=now)
+            .returning(_login_tokens.c.user_id, _login_tokens.c.next_path)
+        ).first()
+        if row is None:
+            raise LoginLinkInvalid()
+        session_token = secrets.token_urlsafe(_TOKEN_BYTES)
+        s.add(UserSession(token_hash=_token_hash(session_token), user_id=row.user_id, created_at=now, last_seen_at=now))
+    return StartedSession(token=session_token, user_id=row.user_id, next_path=row.next_path)
+
+
+def read_session(uow: UnitOfWork, token: object, *, max_age_s: int, now: datetime | None = None) -> int | None:
+    """The user of a live session, or None when the token is missing, unknown, revoked or older than
+    `max_age_s`. Called on every request: one indexed read, and a write at most every SESSION_TOUCH_S."""
+    if not _plausible(token):
         return None
-    try:
-        user_id = _session_serializer(secret_key).loads(token, max_age=max_age_s)
-    except BadData:
+    now = now or utcnow()
+    stale = _sessions.c.last_seen_at <= now - timedelta(seconds=SESSION_TOUCH_S)
+    with uow.read() as s:
+        row = s.execute(
+            select(_sessions.c.id, _sessions.c.user_id, stale.label("stale")).where(
+                _sessions.c.token_hash == _token_hash(token),
+                _sessions.c.revoked_at.is_(None),
+                _sessions.c.created_at > now - timedelta(seconds=max_age_s),
+            )
+        ).first()
+    if row is None:
         return None
-    return user_id if type(user_id) is int else None
+    if row.stale:
+        with uow.transaction() as s:
+            s.execute(update(_sessions).where(_sessions.c.id == row.id, stale).values(last_seen_at=now))
+    return row.user_id
+
+
+def revoke_session(uow: UnitOfWork, token: object, *, now: datetime | None = None) -> bool:
+    """Logout: the session behind this cookie no longer reads as a user. False if there was none."""
+    if not _plausible(token):
+        return False
+    now = now or utcnow()
+    with uow.transaction() as s:
+        done = s.execute(
+            update(_sessions)
+            .where(_sessions.c.token_hash == _token_hash(token), _sessions.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        ).rowcount
+    return done == 1
+
+
+def revoke_all_sessions(uow: UnitOfWork, user_id: int, *, now: datetime | None = None) -> int:
+    """ "Log out everywhere": every session of the user, and any login still on its way to a cookie.
+    Returns how many sessions were open."""
+    now = now or utcnow()
+    with uow.transaction() as s:
+        s.execute(
+            update(_login_tokens)
+            .where(_login_tokens.c.user_id == user_id, _login_tokens.c.used_at.is_(None))
+            .values(used_at=now)
+        )
+        return s.execute(
+            update(_sessions)
+            .where(_sessions.c.user_id == user_id, _sessions.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        ).rowcount
+
+
+def _plausible(token: object) -> bool:
+    return isinstance(token, str) and 0 < len(token) <= _TOKEN_MAX_LEN
+
+
+def _token_hash(token: str) -> str:
+    # The tokens are 256 random bits: a plain hash is enough to make a copy of the table useless.
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -281,14 +414,6 @@ class _FixedClockSigner(TimestampSigner):
 
 def _payload_signer(secret_key: str, now: int) -> _FixedClockSigner:
     return _FixedClockSigner(secret_key, now, salt=_PAYLOAD_SALT, digest_method=hashlib.sha256)
-
-
-def _session_serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=_SESSION_SALT, signer_kwargs={"digest_method": hashlib.sha256})
-
-
-def _raw_address(address: str) -> str:
-    return Address(address).to_str(is_user_friendly=False)
 
 
 def _get_or_create_user(s: Session, address: str) -> User:

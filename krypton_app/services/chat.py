@@ -25,10 +25,11 @@ from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import KryptonError, NotFound
-from krypton_app.models import ChatMessage, Deal, Dispute, User
+from krypton_app.models import ChatMessage, Deal, Dispute
 from krypton_app.models.common import utcnow
 from krypton_app.services.ledger import _as_utc
 from krypton_app.services.notifications import CHAT_MESSAGE, notify
+from krypton_app.services.roles import user_is_operator
 from krypton_app.settings import ROOT
 
 TEXT, SYSTEM, IMAGE = "text", "system", "image"
@@ -133,8 +134,7 @@ def _role(session: Session, viewer_id: int, deal: Deal | None) -> str:
         return SELLER
     if viewer_id == deal.buyer_id:
         return BUYER
-    is_operator = session.execute(select(User.is_operator).where(User.id == viewer_id)).scalar_one_or_none()
-    if is_operator:
+    if user_is_operator(session, viewer_id):
         # The operator reads a chat only as evidence in a dispute: once one exists (open or decided).
         disputed = deal.status in DISPUTED_STATUSES or (
             session.execute(select(Dispute.id).where(Dispute.deal_id == deal.id)).first() is not None

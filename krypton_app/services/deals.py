@@ -31,6 +31,7 @@ from krypton_app.services import chat, notifications
 from krypton_app.services.ads import return_ad_volume, take_ad_volume
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import rate_provider_from_settings
+from krypton_app.services.roles import operators_clause, user_is_operator
 from krypton_app.settings import Settings, get_settings
 
 _deals = Deal.__table__
@@ -368,8 +369,7 @@ def _may_view(s: Session, deal: Deal, viewer_id: int) -> bool:
         return True
     if s.execute(select(Dispute.id).where(Dispute.deal_id == deal.id)).first() is None:
         return False
-    user = s.get(User, viewer_id)
-    return bool(user and user.is_operator)
+    return user_is_operator(s, viewer_id)
 
 
 def _move(s: Session, deal: Deal, t: machine.Transition, actor_id: int | None, now: datetime, *, where=(), **values):
@@ -411,7 +411,7 @@ def _call_operators(s: Session, deal: Deal) -> None:
     """Tell every operator that the deal waits for a decision, except its own sides (an operator who
     trades does not decide their own dispute, and already hears about it as a side)."""
     operators = s.execute(
-        select(User.id).where(User.is_operator.is_(True), User.id.not_in((deal.seller_id, deal.buyer_id)))
+        select(User.id).where(operators_clause(), User.id.not_in((deal.seller_id, deal.buyer_id)))
     ).scalars()
     for operator_id in operators.all():
         notifications.notify(

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import DealTransitionRefused, Forbidden, KryptonError, NotFound
-from krypton_app.models import Deal, Dispute, User
+from krypton_app.models import Deal, Dispute
 from krypton_app.services.deals import (
     DealView,
     _announce,
@@ -25,6 +25,7 @@ from krypton_app.services.deals import (
     _role,
     _view,
 )
+from krypton_app.services.roles import require_operator, user_is_operator
 
 STATEMENT_MAX = 5000
 DEAL_RESOLVE = "deal_resolve"  # ledger kind of an operator's decision (release, refund or both at once)
@@ -94,7 +95,7 @@ def resolve_dispute(
     """release: all to the buyer; refund: all back to the seller; split: `buyer_share` (a fraction
     of the escrow as decimal text, "0.5") to the buyer and the rest back to the seller."""
     with uow.transaction() as s:
-        _require_operator(s, operator_id)
+        require_operator(s, operator_id)
         deal = s.get(Deal, deal_id)
         if deal is None:
             raise NotFound("no such deal")
@@ -122,26 +123,18 @@ def get_dispute(uow: UnitOfWork, viewer_id: int, deal_id: int) -> DisputeView:
         deal = s.get(Deal, deal_id)
         if deal is None:
             raise NotFound("no such deal")
-        if viewer_id not in (deal.seller_id, deal.buyer_id):
-            user = s.get(User, viewer_id)
-            if not (user and user.is_operator):
-                raise NotFound("no such deal")
+        if viewer_id not in (deal.seller_id, deal.buyer_id) and not user_is_operator(s, viewer_id):
+            raise NotFound("no such deal")
         return _dispute_view(s, deal, viewer_id)
 
 
 def list_open_disputes(uow: UnitOfWork, operator_id: int) -> list[DisputeView]:
     with uow.read() as s:
-        _require_operator(s, operator_id)
+        require_operator(s, operator_id)
         deals = s.exec(
             select(Deal).join(Dispute, Dispute.deal_id == Deal.id).where(Dispute.outcome == "open").order_by(Dispute.id)
         ).scalars()
         return [_dispute_view(s, d, operator_id) for d in deals]
-
-
-def _require_operator(s: Session, user_id: int) -> None:
-    user = s.get(User, user_id)
-    if not (user and user.is_operator):
-        raise Forbidden("operators only")
 
 
 def _dispute_view(s: Session, deal: Deal, viewer_id: int) -> DisputeView:

@@ -1,6 +1,7 @@
-"""Operator console use cases: the role check, and the review queue of deposits that matched no user.
+"""Operator console use cases: the review queue of deposits that matched no user.
 
-The payout queue's operator actions live with the payouts (services/payouts.py) and use the same check.
+Who is an operator is decided in services/roles.py; the payout queue's operator actions live with the
+payouts (services/payouts.py) and use the same check.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from sqlalchemy import Table, select, update
 from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
-from krypton_app.domain.errors import Forbidden, InvalidState, NotFound
+from krypton_app.domain.errors import InvalidState, NotFound
 from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.models import Asset, UnmatchedDeposit, User
 from krypton_app.models.common import utcnow
 from krypton_app.services.ledger import _as_utc, post, system_account, user_account
+from krypton_app.services.roles import require_operator
 
 DEPOSIT_REVIEW_CREDIT = "deposit_review_credit"
 PENDING, CREDITED, RETURNED = "pending", "credited", "returned"
@@ -38,13 +40,6 @@ class UnmatchedDepositView:
     comment: str | None
     status: str
     created_at: datetime
-
-
-def require_operator(session: Session, user_id: int) -> None:
-    """Raise Forbidden unless `user_id` is an operator (read in the caller's transaction)."""
-    is_operator = session.execute(select(User.is_operator).where(User.id == user_id)).scalar_one_or_none()
-    if not is_operator:
-        raise Forbidden("operator only", user_id=user_id)
 
 
 def list_unmatched_deposits(

@@ -45,8 +45,8 @@ from krypton_app.payouts.validation import (
     parse_payout_reference,
 )
 from krypton_app.services.ledger import _as_utc, post, system_account, user_account
-from krypton_app.services.operator import require_operator
 from krypton_app.services.rates import RateProvider
+from krypton_app.services.roles import require_operator
 from krypton_app.settings import Settings
 
 PAYOUT_HOLD = "payout_hold"

@@ -18,6 +18,8 @@ from sqlmodel import Session, select
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import KryptonError, ProfileError
 from krypton_app.models import User
+from krypton_app.services.roles import is_operator
+from krypton_app.settings import Settings
 
 # Every code update_profile can fail with (ProfileError.field names the input); the UI maps each.
 PROFILE_ERROR_CODES = (
@@ -65,7 +67,8 @@ class UserView:
         return f"{self.friendly_address[:4]}…{self.friendly_address[-4:]}"
 
     @classmethod
-    def from_user(cls, user: User) -> UserView:
+    def from_user(cls, user: User, settings: Settings | None = None) -> UserView:
+        """`settings` decide the operator role (services/roles.py); the app's own when None."""
         return cls(
             id=user.id,
             wallet_address=user.wallet_address,
@@ -76,7 +79,7 @@ class UserView:
             email=user.email or user.pending_email,
             email_verified=user.email is not None,
             language=user.language,
-            is_operator=user.is_operator,
+            is_operator=is_operator(user, settings),
         )
 
 

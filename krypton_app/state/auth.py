@@ -1,11 +1,19 @@
 """Login, session and the signed-in user's public card. Page states that need a user subclass
-`AuthState` and get the user id only from `_verified_user_id()`, which checks the signed cookie."""
+`AuthState` and get the user id only from `_verified_user_id()`, which checks the session cookie
+against the server's session table on every call.
+
+The session cookie is HttpOnly: Reflex cannot set one (its cookies are written by page scripts), so a
+verified login hands the browser a one-time token and a full navigation to api/auth.py, whose response
+sets the cookie. The cookie then reaches these handlers in the websocket's request headers, which the
+browser sends when it connects and page scripts can neither read nor change."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import reflex as rx
+from starlette.requests import cookie_parser
 
 from krypton_app import routes
 from krypton_app.components.tonconnect import disconnect_wallet
@@ -14,10 +22,12 @@ from krypton_app.domain.errors import ProfileError, TonProofError
 from krypton_app.i18n import error_key, normalize_language, translate
 from krypton_app.services.auth import (
     SESSION_COOKIE,
+    issue_login_token,
     issue_proof_payload,
     login_with_ton_proof,
     read_session,
-    sign_session,
+    revoke_all_sessions,
+    revoke_session,
 )
 from krypton_app.services.demo_wallet import demo_wallet_proof, new_demo_seed
 from krypton_app.services.users import UserView, get_user, update_profile
@@ -31,11 +41,16 @@ def _now() -> int:
     return int(time.time())
 
 
-class AuthState(rx.State):
-    # The signed session token. It is readable by the page on purpose (Reflex client storage);
-    # what makes it safe is the signature and max age checked on every use.
-    session_token: str = rx.Cookie("", name=SESSION_COOKIE, max_age=SETTINGS.session_max_age_s, same_site="lax")
+def _leave_session(target: str) -> rx.event.EventSpec:
+    """Expire this browser's HttpOnly cookie (only an HTTP response can) and load `target` afresh,
+    so the tab reconnects without it. The server has revoked the session already."""
+    end, go = json.dumps(routes.SESSION_END), json.dumps(target)
+    return rx.call_script(
+        f"fetch({end}, {{method: 'POST', credentials: 'same-origin'}}).finally(() => window.location.assign({go}))"
+    )
 
+
+class AuthState(rx.State):
     # The signed-in user's own card, copied from UserView; no ids and no secrets.
     signed_in: bool = False
     short_address: str = ""
@@ -58,11 +73,14 @@ class AuthState(rx.State):
 
     # -- helpers for this state and page substates --------------------------------------------
 
+    def _session_token(self) -> str | None:
+        """The session cookie this tab's websocket connected with (the client cannot change it later)."""
+        return cookie_parser(self.router.headers.cookie).get(SESSION_COOKIE)
+
     def _verified_user_id(self) -> int | None:
-        """The user id from the signed cookie; never from anything else the client sends."""
-        if not self.session_token:
-            return None
-        return read_session(SETTINGS.secret_key, self.session_token, max_age_s=SETTINGS.session_max_age_s)
+        """The user of a live session in the cookie; never from anything else the client sends.
+        A revoked or expired session is None at the next call, in every tab and every process."""
+        return read_session(default_uow(), self._session_token(), max_age_s=SETTINGS.session_max_age_s)
 
     def _show_user(self, user: UserView) -> None:
         self.signed_in = True
@@ -79,27 +97,25 @@ class AuthState(rx.State):
         self.is_operator = False
 
     def _load_user(self) -> bool:
-        """Refresh the card from the verified session; drop a token that no longer verifies."""
+        """Refresh the card (and the operator role, from the settings) from the verified session."""
         user_id = self._verified_user_id()
         user = get_user(default_uow(), user_id) if user_id is not None else None
         if user is None:
-            if self.session_token:
-                self.session_token = ""
             self._forget_user()
             return False
         self._show_user(user)
         return True
 
     async def _complete_login(self, user: UserView):
-        self.session_token = sign_session(SETTINGS.secret_key, user.id)
-        self._show_user(user)
+        """The proof is verified: send the browser for its cookie, then on to the page it came for."""
+        token = issue_login_token(default_uow(), user.id, next_path=self._next_route or routes.WALLET)
         self.notice_key = ""
         self.error_key = ""
         i18n = await self.get_state(I18n)
         i18n._apply(user.language)
-        target = self._next_route or routes.WALLET
         self._next_route = ""
-        return rx.redirect(target)
+        # A full navigation, not rx.redirect (a client-side route change never reaches the server).
+        return rx.call_script(f"window.location.assign({json.dumps(routes.session_start(token))})")
 
     # -- page load ----------------------------------------------------------------------------
 
@@ -122,7 +138,9 @@ class AuthState(rx.State):
     @rx.event
     def prepare_login(self):
         """on_load of the landing page: a fresh single-use payload for the wallet to sign."""
-        self.error_key = ""
+        # The cookie exchange sends the browser back here when its one-time token was spent or stale.
+        expired_link = self.router.url.query == routes.LOGIN_LINK_INVALID_QUERY
+        self.error_key = error_key("login_link_invalid") if expired_link else ""
         self.proof_payload = issue_proof_payload(SETTINGS.secret_key, now=_now())
 
     # -- login / logout -----------------------------------------------------------------------
@@ -172,13 +190,28 @@ class AuthState(rx.State):
 
     @rx.event
     def logout(self):
-        self.session_token = ""
+        """Anyone may call it: it ends only the session this tab's cookie names, if there is one."""
+        revoke_session(default_uow(), self._session_token())
         self._forget_user()
         self.notice_key = "auth.logged_out"
         self.error_key = ""
         self._next_route = ""
         # The wallet forgets the connection too, so the next login asks for a fresh proof.
-        return [disconnect_wallet(), rx.redirect(routes.LANDING)]
+        return [disconnect_wallet(), _leave_session(routes.LANDING)]
+
+    @rx.event
+    def logout_everywhere(self):
+        """Profile page: revoke every session of the signed-in user, this one included. Each other
+        tab and device finds itself logged out at its next action or reload."""
+        user_id = self._verified_user_id()
+        if user_id is None:
+            return AuthState.require_login
+        revoke_all_sessions(default_uow(), user_id)
+        self._forget_user()
+        self.notice_key = "auth.logged_out_everywhere"
+        self.error_key = ""
+        self._next_route = ""
+        return [disconnect_wallet(), _leave_session(routes.LANDING)]
 
     # -- language -----------------------------------------------------------------------------
 

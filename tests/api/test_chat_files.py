@@ -1,15 +1,16 @@
 """GET /files/chat/<id>: the image for the deal's two sides (and its operator once disputed), the same
 404 for everyone and everything else, and headers that keep the browser from reading it as a page."""
 
+import secrets
+
 import pytest
-from rows import image_bytes, make_deal, make_user
+from rows import image_bytes, make_deal, make_session, make_user
 from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
 from krypton_app.models import Deal, Dispute
 from krypton_app.services import chat
-from krypton_app.services.auth import SESSION_COOKIE, sign_session
-from krypton_app.settings import get_settings
+from krypton_app.services.auth import SESSION_COOKIE, revoke_all_sessions, revoke_session
 
 PNG = image_bytes("png")
 JPEG = image_bytes("jpeg")
@@ -32,7 +33,7 @@ def deal(uow, tmp_path):
 def client(uow, tmp_path, user_id=None, token=None):
     c = TestClient(build_api(lambda: uow, chat_upload_dir=tmp_path))
     if user_id is not None:
-        token = sign_session(get_settings().secret_key, user_id)
+        token = make_session(uow, user_id)
     if token is not None:
         c.cookies.set(SESSION_COOKIE, token)
     return c
@@ -73,7 +74,7 @@ def test_a_stranger_gets_the_same_404_as_a_missing_message(uow, tmp_path, deal):
 def test_no_session_or_a_forged_one_is_404_not_401(uow, tmp_path, deal):
     seller, *_, message_id = deal
     assert_not_found(client(uow, tmp_path).get(f"/files/chat/{message_id}"))
-    forged = sign_session("not-the-server-key", seller)
+    forged = secrets.token_urlsafe(32)  # the shape of a session, but not one the server issued
     assert_not_found(client(uow, tmp_path, token=forged).get(f"/files/chat/{message_id}"))
     assert_not_found(client(uow, tmp_path, token="garbage").get(f"/files/chat/{message_id}"))
     # The cookie is the only source of the viewer: a user id elsewhere in the request is not one.
@@ -101,3 +102,14 @@ def test_text_messages_missing_files_and_odd_ids_are_404(uow, tmp_path, deal):
     assert c.get("/files/chat/0").status_code == 404
     assert c.get("/files/chat/abc").status_code == 404
     assert c.post(f"/files/chat/{message_id}").status_code == 405
+
+
+def test_a_revoked_session_gets_the_404_at_once(uow, tmp_path, deal):
+    seller, *_, message_id = deal
+    token, other = make_session(uow, seller), make_session(uow, seller)
+    assert client(uow, tmp_path, token=token).get(f"/files/chat/{message_id}").status_code == 200
+    revoke_session(uow, token)  # logout in one browser
+    assert_not_found(client(uow, tmp_path, token=token).get(f"/files/chat/{message_id}"))
+    assert client(uow, tmp_path, token=other).get(f"/files/chat/{message_id}").status_code == 200
+    revoke_all_sessions(uow, seller)  # "log out everywhere"
+    assert_not_found(client(uow, tmp_path, token=other).get(f"/files/chat/{message_id}"))

@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from rows import grant_operator
 from sqlalchemy import func, select
 
 from krypton_app.domain.errors import (
@@ -48,11 +49,12 @@ BUY = AdDraft(**{**SELL.__dict__, "side": "buy"})
 
 def make_users(uow, count, *, operator=False):
     with uow.transaction() as s:
-        rows = [
-            User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator) for _ in range(count)
-        ]
+        rows = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(count)]
         s.add_all(rows)
         s.flush()
+        for u in rows:
+            if operator:
+                grant_operator(u.wallet_address)
         return [u.id for u in rows]
 
 

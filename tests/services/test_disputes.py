@@ -4,6 +4,7 @@ operator's release / refund / split as one ledger transaction; nobody else decid
 from datetime import timedelta
 
 import pytest
+from rows import grant_operator
 from sqlalchemy import select
 from test_deals import NOW, TON, assert_invariants, balances, make_users, open_, remaining, sell_ad
 
@@ -76,7 +77,7 @@ def test_an_operator_who_is_a_side_is_not_called_to_their_own_dispute(uow):
     owner, taker, ad_id = sell_ad(uow)
     (operator,) = make_users(uow, 1, operator=True)
     with uow.transaction() as s:
-        s.get(User, taker).is_operator = True
+        grant_operator(s.get(User, taker).wallet_address)
     deal = open_(uow, taker, ad_id, amount="1")
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
     disputes.open_dispute(uow, owner, deal.id, now=NOW)
@@ -169,7 +170,7 @@ def test_bad_share_changes_nothing(uow):
 def test_an_operator_who_trades_cannot_decide_their_own_dispute(uow):
     owner, taker, operator, ad_id, dispute = disputed_deal(uow)
     with uow.transaction() as s:
-        s.get(User, owner).is_operator = True
+        grant_operator(s.get(User, owner).wallet_address)
     with pytest.raises(Forbidden):
         disputes.resolve_dispute(uow, owner, dispute.deal.id, outcome="refund", now=NOW)
     # Their view as a side still hides the buyer's statement.

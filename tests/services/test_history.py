@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from rows import grant_operator
 from sqlalchemy import event
 
 from krypton_app.domain.ledger import EXTERNAL, Leg
@@ -23,9 +24,11 @@ TAPROOT = "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"
 
 def make_user(uow, *, operator=False):
     with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator)
+        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}")
         s.add(user)
         s.flush()
+        if operator:
+            grant_operator(user.wallet_address)
         return user.id
 
 

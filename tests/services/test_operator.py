@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from pytoniq_core import Address
+from rows import grant_operator
 from sqlalchemy import select
 
 from krypton_app.domain.errors import Forbidden, InvalidState, NotFound
@@ -23,9 +24,11 @@ USDT = 10**6
 
 def make_user(uow, *, operator=False, **contacts):
     with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator, **contacts)
+        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", **contacts)
         s.add(user)
         s.flush()
+        if operator:
+            grant_operator(user.wallet_address)
         return user.id
 
 

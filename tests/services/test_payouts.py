@@ -13,6 +13,7 @@ import pytest
 from bolt11 import Bolt11, MilliSatoshi, Tags
 from hypothesis import given
 from hypothesis import strategies as st
+from rows import grant_operator
 from sqlalchemy import select
 
 from krypton_app.domain.errors import (
@@ -78,11 +79,12 @@ def make_invoice(*, msat=1_500_500, preimage=PREIMAGE, expiry=600, currency="bcr
 
 def make_users(uow, count, *, operator=False):
     with uow.transaction() as s:
-        rows = [
-            User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator) for _ in range(count)
-        ]
+        rows = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(count)]
         s.add_all(rows)
         s.flush()
+        for u in rows:
+            if operator:
+                grant_operator(u.wallet_address)
         return [u.id for u in rows]
 
 

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import rows
+from rows import grant_operator
 
 from krypton_app.domain.errors import KryptonError, NotFound
 from krypton_app.models import User
@@ -14,9 +15,11 @@ from krypton_app.services.reviews import COMMENT_MAX, leave_review, list_reviews
 
 def make_user(uow, *, operator=False, name="") -> int:
     with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", is_operator=operator, display_name=name)
+        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", display_name=name)
         s.add(user)
         s.flush()
+        if operator:
+            grant_operator(user.wallet_address)
         return user.id
 
 

@@ -1,4 +1,4 @@
-"""Every Reflex event handler that reaches a service learns who is asking from the signed session.
+"""Every Reflex event handler that reaches a service learns who is asking from the verified session.
 
 The services check that the user may act (NotFound / Forbidden, tested in tests/services); this test
 makes sure no handler hands them a user id from anywhere else, or calls one without a user at all.
@@ -32,6 +32,8 @@ PUBLIC = {
     ("AuthState", "prepare_login"),
     ("AuthState", "login_with_wallet"),
     ("AuthState", "login_with_demo_wallet"),
+    # logging out ends only the session the tab's own cookie names (no user needed to end it)
+    ("AuthState", "logout"),
 }
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import secrets
 import struct
-import time
 
 import pytest
 from nacl.signing import SigningKey
@@ -31,8 +31,6 @@ from krypton_app.services.auth import (
     TON_PROOF_ERROR_CODES,
     check_proof_payload,
     issue_proof_payload,
-    read_session,
-    sign_session,
     ton_proof_signing_hash,
     verify_ton_proof,
 )
@@ -352,7 +350,7 @@ def test_payload_expires_after_15_minutes():
         lambda p: "",
         lambda p: None,
         lambda p: issue_proof_payload("another-secret", now=NOW),
-        lambda p: sign_session(SECRET, 1),
+        lambda p: secrets.token_urlsafe(32),
     ],
     ids=["signature", "nonce", "empty", "missing", "other-key", "session-token"],
 )
@@ -361,31 +359,3 @@ def test_payload_tampered_or_foreign_is_invalid(payload):
     with pytest.raises(TonProofError) as exc:
         check_proof_payload(SECRET, payload(good), now=NOW)
     assert exc.value.code == "payload_invalid"
-
-
-# Sessions
-
-
-def test_session_round_trip():
-    assert read_session(SECRET, sign_session(SECRET, 42), max_age_s=60) == 42
-
-
-@pytest.mark.parametrize("token", [None, "", "garbage", "42.abc.def"])
-def test_session_missing_or_garbage_is_none(token):
-    assert read_session(SECRET, token, max_age_s=60) is None
-
-
-def test_session_signed_with_another_key_is_none():
-    assert read_session(SECRET, sign_session("other", 42), max_age_s=60) is None
-
-
-def test_payload_is_not_a_session():
-    assert read_session(SECRET, issue_proof_payload(SECRET, now=int(time.time())), max_age_s=60) is None
-
-
-def test_session_expires(monkeypatch):
-    token = sign_session(SECRET, 42)
-    later = time.time() + 61
-    monkeypatch.setattr(time, "time", lambda: later)
-    assert read_session(SECRET, token, max_age_s=60) is None
-    assert read_session(SECRET, token, max_age_s=120) == 42
