@@ -72,13 +72,20 @@ def mail_outbox(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory, mail_outbox) -> str:
+def app_database_url(tmp_path_factory) -> str:
+    """The app's database, for the few tests that must set up what no page can (a second login of the
+    same wallet from another browser)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'krypton-e2e.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, mail_outbox, app_database_url) -> str:
     work = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     url = f"http://localhost:{port}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{work / 'krypton-e2e.db'}",
+        "DATABASE_URL": app_database_url,
         # The demo proof names the browser's host, which must be an allowed proof domain.
         "KRYPTON_APP_URL": url,
         "KRYPTON_ENV": "development",

@@ -45,7 +45,9 @@ def test_demo_login_language_reload_logout(page: Page, screenshots: Path):
     address = page.get_by_test_id("account-address").inner_text()
     assert "…" in address
     cookie = session_cookie(page.context)
-    assert cookie and cookie["value"] and cookie["sameSite"] == "Lax"
+    assert cookie and cookie["value"] and cookie["sameSite"] == "Lax" and cookie["httpOnly"]
+    # HttpOnly: the page's own scripts (and anything injected into them) cannot read the session.
+    assert "krypton_session" not in page.evaluate("document.cookie")
     shoot(page, screenshots, "desktop-wallet")
 
     # Russian, at once.
@@ -62,7 +64,7 @@ def test_demo_login_language_reload_logout(page: Page, screenshots: Path):
     expect(page.get_by_test_id("account-address")).to_have_text(address)
     expect(page).to_have_url(url_of("/wallet"))
 
-    # A new tab has no server-side state of its own: the signed cookie alone restores the user.
+    # A new tab has no server-side state of its own: the session cookie alone restores the user.
     tab = page.context.new_page()
     tab.goto("/wallet")
     expect(tab.get_by_role("heading", name="Кошелёк")).to_be_visible()
