@@ -47,7 +47,8 @@ def make_session(uow, user_id: int) -> str:
     """A live session cookie value for the user, made the way a login makes it (token, then exchange)."""
     from krypton_app.services.auth import exchange_login_token, issue_login_token
 
-    return exchange_login_token(uow, issue_login_token(uow, user_id, next_path="/wallet")).token
+    ticket = issue_login_token(uow, user_id, next_path="/wallet")
+    return exchange_login_token(uow, ticket.token, ticket.binding).token
 
 
 def make_deal(uow, seller_id, buyer_id, *, status="escrow_locked") -> int:

@@ -4,7 +4,9 @@ Reflex writes its cookies from page scripts, so a cookie it sets can never be Ht
 and clear the session cookie in HTTP responses instead, where the server decides its flags.
 
 GET /auth/session?token=…   Anyone may call it; the token is a one-time login token that the login
-    handler issued after verifying a ton_proof (single use, LOGIN_TOKEN_TTL_S). It becomes a new
+    handler issued after verifying a ton_proof (single use, LOGIN_TOKEN_TTL_S), and it counts only
+    together with its binding cookie, which the page that logged in wrote just before coming here (so a
+    token planted in someone else's browser, a login CSRF, is refused). It becomes a new
     session: the cookie is HttpOnly (page scripts never see it), SameSite=Lax, Secure when the app's
     URL is https, and the browser goes on (303) to the page the login was for. An unknown, used or
     expired token lands on the landing page with a message and changes nothing. Tokens are 256 random
@@ -25,7 +27,7 @@ from starlette.routing import Route
 
 from krypton_app import routes as app_routes
 from krypton_app.domain.errors import LoginLinkInvalid
-from krypton_app.services.auth import SESSION_COOKIE, exchange_login_token, revoke_session
+from krypton_app.services.auth import LOGIN_BINDING_COOKIE, SESSION_COOKIE, exchange_login_token, revoke_session
 from krypton_app.settings import Settings, get_settings
 
 # The token is in the URL for one hop: keep it out of caches and out of the next page's Referer.
@@ -44,13 +46,19 @@ async def start_session(request: Request) -> Response:
     settings = _settings(request)
     try:
         started = await run_in_threadpool(
-            exchange_login_token, request.app.state.uow(), request.query_params.get("token")
+            exchange_login_token,
+            request.app.state.uow(),
+            request.query_params.get("token"),
+            request.cookies.get(LOGIN_BINDING_COOKIE),
         )
     except LoginLinkInvalid:
-        return RedirectResponse(
+        response = RedirectResponse(
             f"{app_routes.LANDING}?{app_routes.LOGIN_LINK_INVALID_QUERY}", status_code=303, headers=_NO_TRACE
         )
+        _forget_binding(response, settings)
+        return response
     response = RedirectResponse(started.next_path, status_code=303, headers=_NO_TRACE)
+    _forget_binding(response, settings)
     response.set_cookie(
         SESSION_COOKIE,
         started.token,
@@ -61,6 +69,12 @@ async def start_session(request: Request) -> Response:
         samesite="lax",
     )
     return response
+
+
+def _forget_binding(response: Response, settings: Settings) -> None:
+    response.delete_cookie(
+        LOGIN_BINDING_COOKIE, path=app_routes.SESSION_START, secure=cookie_is_secure(settings), samesite="strict"
+    )
 
 
 async def end_session(request: Request) -> Response:

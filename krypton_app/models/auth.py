@@ -18,12 +18,15 @@ class LoginToken(SQLModel, table=True):
     """A verified login waiting for the browser to fetch its cookie: single use, short-lived.
 
     Only the SHA-256 of the token is stored; the token itself travels once, in the URL of the
-    exchange route (api/auth.py), which turns it into a session."""
+    exchange route (api/auth.py), which turns it into a session. The binding is a second secret that
+    the login's own browser holds in a short-lived cookie: a token sent to another browser (a
+    "sign in as me" link, login CSRF) is refused there."""
 
     __tablename__ = "login_tokens"
 
     token_hash: str = Field(primary_key=True, max_length=64)
     user_id: int = Field(foreign_key="users.id", index=True)
+    binding_hash: str = Field(max_length=64)
     next_path: str = Field(max_length=500)  # the app page to land on; a local path, checked on issue
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     expires_at: datetime = Field(sa_column=timestamp_column(index=True))

@@ -182,6 +182,10 @@ def login_with_ton_proof(
 # The cookie that carries the session: set by api/auth.py, read by the Reflex handlers (from the
 # websocket's request headers) and by the plain HTTP routes.
 SESSION_COOKIE = "krypton_session"
+# The login's browser binding: written by the page that logged in, right before it goes to the exchange
+# route, which reads and expires it. Another site cannot write a cookie for ours, so a login token it
+# sends a victim's browser to (to sign them into the attacker's account) is refused.
+LOGIN_BINDING_COOKIE = "krypton_login"
 LOGIN_TOKEN_TTL_S = 60  # from the login handler to the exchange route: one browser navigation
 SESSION_TOUCH_S = 300  # last_seen_at is written at most this often per session
 _TOKEN_BYTES = 32
@@ -190,6 +194,12 @@ _NEXT_PATH_MAX = 500
 
 _sessions: Table = UserSession.__table__
 _login_tokens: Table = LoginToken.__table__
+
+
+@dataclass(frozen=True)
+class LoginTicket:
+    token: str  # goes in the exchange route's URL
+    binding: str  # goes in the LOGIN_BINDING_COOKIE of the same browser
 
 
 @dataclass(frozen=True)
@@ -213,12 +223,13 @@ def safe_next_path(path: str | None, default: str = "/wallet") -> str:
     return path
 
 
-def issue_login_token(uow: UnitOfWork, user_id: int, *, next_path: str, now: datetime | None = None) -> str:
-    """A single-use token, valid for LOGIN_TOKEN_TTL_S, that the exchange route turns into a session.
+def issue_login_token(uow: UnitOfWork, user_id: int, *, next_path: str, now: datetime | None = None) -> LoginTicket:
+    """A single-use token, valid for LOGIN_TOKEN_TTL_S, that the exchange route turns into a session
+    when the same browser also presents the ticket's binding.
 
     Call only after the user proved who they are (a verified ton_proof)."""
     now = now or utcnow()
-    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    token, binding = secrets.token_urlsafe(_TOKEN_BYTES), secrets.token_urlsafe(_TOKEN_BYTES)
     with uow.transaction() as s:
         # Expired ones (used or not) are of no use to anyone: keep the table small.
         s.execute(delete(_login_tokens).where(_login_tokens.c.expires_at < now))
@@ -226,18 +237,21 @@ def issue_login_token(uow: UnitOfWork, user_id: int, *, next_path: str, now: dat
             LoginToken(
                 token_hash=_token_hash(token),
                 user_id=user_id,
+                binding_hash=_token_hash(binding),
                 next_path=safe_next_path(next_path),
                 created_at=now,
                 expires_at=now + timedelta(seconds=LOGIN_TOKEN_TTL_S),
             )
         )
-    return token
+    return LoginTicket(token=token, binding=binding)
 
 
-def exchange_login_token(uow: UnitOfWork, token: object, *, now: datetime | None = None) -> StartedSession:
+def exchange_login_token(
+    uow: UnitOfWork, token: object, binding: object, *, now: datetime | None = None
+) -> StartedSession:
     """Spend a login token and open a session for its user; LoginLinkInvalid when the token is
-    unknown, already used or expired (the same error for all three)."""
-    if not _plausible(token):
+    unknown, already used or expired, or the binding is not its own (the same error for all)."""
+    if not _plausible(token) or not _plausible(binding):
         raise LoginLinkInvalid()
     now = now or utcnow()
     with uow.transaction() as s:
@@ -246,6 +260,7 @@ def exchange_login_token(uow: UnitOfWork, token: object, *, now: datetime | None
             update(_login_tokens)
             .where(
                 _login_tokens.c.token_hash == _token_hash(token),
+                _login_tokens.c.binding_hash == _token_hash(binding),
                 _login_tokens.c.used_at.is_(None),
                 _login_tokens.c.expires_at > now,
             )

@@ -3,9 +3,10 @@
 against the server's session table on every call.
 
 The session cookie is HttpOnly: Reflex cannot set one (its cookies are written by page scripts), so a
-verified login hands the browser a one-time token and a full navigation to api/auth.py, whose response
-sets the cookie. The cookie then reaches these handlers in the websocket's request headers, which the
-browser sends when it connects and page scripts can neither read nor change."""
+verified login hands the browser a one-time token (and its binding, in a short-lived cookie that only
+the exchange route receives) and a full navigation to api/auth.py, whose response sets the cookie.
+The cookie then reaches these handlers in the websocket's request headers, which the browser sends
+when it connects and page scripts can neither read nor change."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ from krypton_app.db import default_uow
 from krypton_app.domain.errors import ProfileError, TonProofError
 from krypton_app.i18n import error_key, normalize_language, translate
 from krypton_app.services.auth import (
+    LOGIN_BINDING_COOKIE,
+    LOGIN_TOKEN_TTL_S,
     SESSION_COOKIE,
+    LoginTicket,
     issue_login_token,
     issue_proof_payload,
     login_with_ton_proof,
@@ -39,6 +43,18 @@ SETTINGS = get_settings()
 
 def _now() -> int:
     return int(time.time())
+
+
+def _go_for_the_cookie(ticket: LoginTicket) -> rx.event.EventSpec:
+    """Hand this browser the login's binding (a cookie only the exchange route receives), then load
+    the exchange route with the token: a full navigation, since only an HTTP response can set an
+    HttpOnly cookie (rx.redirect would change the route inside the page and never reach the server)."""
+    binding = f"{LOGIN_BINDING_COOKIE}={ticket.binding}; path={routes.SESSION_START}; max-age={LOGIN_TOKEN_TTL_S}"
+    return rx.call_script(
+        f"document.cookie = {json.dumps(binding + '; samesite=strict')}"
+        " + (window.location.protocol === 'https:' ? '; secure' : '');"
+        f" window.location.assign({json.dumps(routes.session_start(ticket.token))});"
+    )
 
 
 def _leave_session(target: str) -> rx.event.EventSpec:
@@ -108,14 +124,13 @@ class AuthState(rx.State):
 
     async def _complete_login(self, user: UserView):
         """The proof is verified: send the browser for its cookie, then on to the page it came for."""
-        token = issue_login_token(default_uow(), user.id, next_path=self._next_route or routes.WALLET)
+        ticket = issue_login_token(default_uow(), user.id, next_path=self._next_route or routes.WALLET)
         self.notice_key = ""
         self.error_key = ""
         i18n = await self.get_state(I18n)
         i18n._apply(user.language)
         self._next_route = ""
-        # A full navigation, not rx.redirect (a client-side route change never reaches the server).
-        return rx.call_script(f"window.location.assign({json.dumps(routes.session_start(token))})")
+        return _go_for_the_cookie(ticket)
 
     # -- page load ----------------------------------------------------------------------------
 

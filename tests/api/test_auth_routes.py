@@ -1,5 +1,6 @@
-"""The session cookie's routes: GET /auth/session turns a one-time login token into an HttpOnly,
-SameSite=Lax cookie (Secure on https) once; POST /auth/logout revokes and expires it, from our pages only."""
+"""The session cookie's routes: GET /auth/session turns a one-time login token (with its browser's
+binding cookie) into an HttpOnly, SameSite=Lax cookie (Secure on https) once; POST /auth/logout revokes
+and expires it, from our pages only."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
 from krypton_app.models.common import utcnow
-from krypton_app.services.auth import LOGIN_TOKEN_TTL_S, SESSION_COOKIE, issue_login_token, read_session
+from krypton_app.services.auth import (
+    LOGIN_BINDING_COOKIE,
+    LOGIN_TOKEN_TTL_S,
+    SESSION_COOKIE,
+    LoginTicket,
+    issue_login_token,
+    read_session,
+)
 from krypton_app.settings import Settings
 
 HTTP = Settings(KRYPTON_APP_URL="http://testserver")
@@ -20,6 +28,10 @@ HTTPS = Settings(KRYPTON_APP_URL="https://pay.example")
 
 def client(uow, settings=HTTP) -> TestClient:
     return TestClient(build_api(lambda: uow, settings=settings), follow_redirects=False)
+
+
+def no_session_cookie(response) -> bool:
+    return not [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{SESSION_COOKIE}=")]
 
 
 def session_cookie(response) -> dict[str, str | bool]:
@@ -37,10 +49,17 @@ def live_user(uow, token) -> int | None:
     return read_session(uow, token, max_age_s=3600)
 
 
+def exchange(c: TestClient, ticket: LoginTicket, binding: str | None = "own"):
+    """The browser's visit to the exchange route, carrying the binding cookie the login page wrote."""
+    binding = ticket.binding if binding == "own" else binding
+    headers = {"Cookie": f"{LOGIN_BINDING_COOKIE}={binding}"} if binding is not None else {}
+    return c.get(f"/auth/session?token={ticket.token}", headers=headers)
+
+
 def test_the_exchange_sets_an_httponly_lax_cookie_and_goes_on(uow):
     alice = make_user(uow)
-    token = issue_login_token(uow, alice, next_path="/pay/INV7?parts=1")
-    response = client(uow).get(f"/auth/session?token={token}")
+    ticket = issue_login_token(uow, alice, next_path="/pay/INV7?parts=1")
+    response = exchange(client(uow), ticket)
     assert response.status_code == 303
     assert response.headers["location"] == "/pay/INV7?parts=1"
     assert response.headers["cache-control"] == "no-store"
@@ -52,44 +71,55 @@ def test_the_exchange_sets_an_httponly_lax_cookie_and_goes_on(uow):
     assert int(cookie["max-age"]) == HTTP.session_max_age_s
     assert "secure" not in cookie  # http: a Secure cookie would never come back
     assert live_user(uow, cookie["value"]) == alice
-    assert cookie["value"] != token
+    assert cookie["value"] not in (ticket.token, ticket.binding)
+    # The binding has done its job: the browser is told to forget it.
+    [forget] = [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{LOGIN_BINDING_COOKIE}=")]
+    assert "Max-Age=0" in forget and "Path=/auth/session" in forget
 
 
 def test_the_cookie_is_secure_when_the_app_url_is_https(uow):
-    token = issue_login_token(uow, make_user(uow), next_path="/wallet")
-    cookie = session_cookie(client(uow, HTTPS).get(f"/auth/session?token={token}"))
+    ticket = issue_login_token(uow, make_user(uow), next_path="/wallet")
+    cookie = session_cookie(exchange(client(uow, HTTPS), ticket))
     assert cookie["secure"] is True and cookie["httponly"] is True and str(cookie["samesite"]).lower() == "lax"
 
 
 def test_a_login_token_cannot_be_used_twice(uow):
-    token = issue_login_token(uow, make_user(uow), next_path="/wallet")
+    ticket = issue_login_token(uow, make_user(uow), next_path="/wallet")
     c = client(uow)
-    assert c.get(f"/auth/session?token={token}").status_code == 303
-    again = c.get(f"/auth/session?token={token}")
+    assert exchange(c, ticket).status_code == 303
+    again = exchange(c, ticket)
     assert again.status_code == 303
     assert again.headers["location"] == "/?login=invalid"
-    assert "set-cookie" not in again.headers
+    assert no_session_cookie(again)
 
 
 def test_an_expired_login_token_sets_no_cookie(uow):
-    token = issue_login_token(
+    ticket = issue_login_token(
         uow, make_user(uow), next_path="/wallet", now=utcnow() - timedelta(seconds=LOGIN_TOKEN_TTL_S)
     )
-    response = client(uow).get(f"/auth/session?token={token}")
+    response = exchange(client(uow), ticket)
     assert response.headers["location"] == "/?login=invalid"
-    assert "set-cookie" not in response.headers
+    assert no_session_cookie(response)
+
+
+@pytest.mark.parametrize("binding", [None, "", "someone-elses"])
+def test_a_login_token_without_its_browsers_binding_sets_no_cookie(uow, binding):
+    """Login CSRF: an attacker's fresh token, planted in a victim's browser, comes without the binding."""
+    ticket = issue_login_token(uow, make_user(uow), next_path="/wallet")
+    response = exchange(client(uow), ticket, binding)
+    assert response.headers["location"] == "/?login=invalid"
+    assert no_session_cookie(response)
 
 
 @pytest.mark.parametrize("query", ["", "?token=", "?token=forged", "?token=" + "a" * 3000, "?token=a&token=b"])
 def test_no_token_or_a_forged_one_sets_no_cookie(uow, query):
     response = client(uow).get(f"/auth/session{query}")
     assert response.status_code == 303 and response.headers["location"] == "/?login=invalid"
-    assert "set-cookie" not in response.headers
+    assert no_session_cookie(response)
 
 
 def login(uow, c: TestClient) -> str:
-    token = issue_login_token(uow, make_user(uow), next_path="/wallet")
-    return session_cookie(c.get(f"/auth/session?token={token}"))["value"]
+    return session_cookie(exchange(c, issue_login_token(uow, make_user(uow), next_path="/wallet")))["value"]
 
 
 def test_logout_revokes_the_session_and_expires_the_cookie(uow):

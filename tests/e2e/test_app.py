@@ -48,6 +48,8 @@ def test_demo_login_language_reload_logout(page: Page, screenshots: Path):
     assert cookie and cookie["value"] and cookie["sameSite"] == "Lax" and cookie["httpOnly"]
     # HttpOnly: the page's own scripts (and anything injected into them) cannot read the session.
     assert "krypton_session" not in page.evaluate("document.cookie")
+    # The login's one-time binding cookie was spent on the way in.
+    assert not [c for c in page.context.cookies() if c["name"] == "krypton_login"]
     shoot(page, screenshots, "desktop-wallet")
 
     # Russian, at once.

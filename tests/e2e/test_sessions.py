@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.routes import session_start
-from krypton_app.services.auth import issue_login_token, read_session
+from krypton_app.services.auth import LOGIN_BINDING_COOKIE, issue_login_token, read_session
 
 
 def test_a_cookie_copied_before_logout_opens_nothing(new_context, base_url: str):
@@ -36,14 +36,19 @@ def test_log_out_everywhere_logs_the_other_browser_out(new_context, app_database
     address = page.get_by_test_id("account-address").inner_text()
 
     # The same wallet signs in from a second browser. The demo wallet's key lives in the first tab's
-    # server state, so the test issues the second login's one-time token the way a verified proof
-    # does; the exchange route, the cookie and the session are the real ones.
+    # server state, so the test issues the second login's one-time token (and puts its binding where
+    # the login page would) as a verified proof does; the exchange route, the cookie and the session
+    # are the real ones.
     uow = UnitOfWork(make_engine(app_database_url))
     user_id = read_session(uow, session_cookie(first)["value"], max_age_s=3600)
     assert user_id is not None
+    ticket = issue_login_token(uow, user_id, next_path="/wallet")
     second = new_context(viewport=DESKTOP)
+    second.add_cookies(
+        [{"name": LOGIN_BINDING_COOKIE, "value": ticket.binding, "domain": "localhost", "path": "/auth/session"}]
+    )
     other = second.new_page()
-    other.goto(session_start(issue_login_token(uow, user_id, next_path="/wallet")))
+    other.goto(session_start(ticket.token))
     expect(other).to_have_url(url_of("/wallet"))
     expect(other.get_by_test_id("account-address")).to_have_text(address)
     assert session_cookie(second)["value"] != session_cookie(first)["value"]

@@ -126,7 +126,7 @@ def test_operator_role_follows_the_settings_list(uow):
     friendly = Address(raw).to_str(is_user_friendly=True, is_bounceable=True)
     assert demo_login(uow, seed, config=settings(operator_addresses=[friendly])).is_operator
     assert demo_login(uow, seed, config=settings(operator_addresses=[raw])).is_operator
-    # Taken off the list, the wallet loses the role at its next login.
+    # Taken off the list, the wallet is no operator (between logins too: tests/services/test_operator_role.py).
     assert not demo_login(uow, seed, config=settings(operator_addresses=[])).is_operator
 
 

@@ -30,7 +30,8 @@ DAY = 24 * 3600
 
 
 def login(uow, user_id, *, now=NOW, next_path="/wallet"):
-    return exchange_login_token(uow, issue_login_token(uow, user_id, next_path=next_path, now=now), now=now)
+    ticket = issue_login_token(uow, user_id, next_path=next_path, now=now)
+    return exchange_login_token(uow, ticket.token, ticket.binding, now=now)
 
 
 def reads_as(uow, token, *, now=NOW, max_age_s=30 * DAY):
@@ -54,34 +55,48 @@ def test_a_login_token_opens_a_session_for_its_user(uow):
 
 def test_a_login_token_works_once(uow):
     alice = make_user(uow)
-    token = issue_login_token(uow, alice, next_path="/wallet", now=NOW)
-    exchange_login_token(uow, token, now=NOW)
+    ticket = issue_login_token(uow, alice, next_path="/wallet", now=NOW)
+    exchange_login_token(uow, ticket.token, ticket.binding, now=NOW)
     with pytest.raises(LoginLinkInvalid):
-        exchange_login_token(uow, token, now=NOW + timedelta(seconds=1))
+        exchange_login_token(uow, ticket.token, ticket.binding, now=NOW + timedelta(seconds=1))
     assert len(sessions(uow, alice)) == 1
 
 
 def test_a_login_token_expires(uow):
     alice = make_user(uow)
-    token = issue_login_token(uow, alice, next_path="/wallet", now=NOW)
+    ticket = issue_login_token(uow, alice, next_path="/wallet", now=NOW)
     with pytest.raises(LoginLinkInvalid):
-        exchange_login_token(uow, token, now=NOW + timedelta(seconds=LOGIN_TOKEN_TTL_S))
+        exchange_login_token(uow, ticket.token, ticket.binding, now=NOW + timedelta(seconds=LOGIN_TOKEN_TTL_S))
     assert sessions(uow, alice) == []
 
 
 @pytest.mark.parametrize("token", [None, "", "x" * 5000, 42, ["a"], secrets.token_urlsafe(32)])
 def test_anything_else_is_not_a_login_token(uow, token):
+    ticket = issue_login_token(uow, make_user(uow), next_path="/wallet", now=NOW)
     with pytest.raises(LoginLinkInvalid):
-        exchange_login_token(uow, token, now=NOW)
+        exchange_login_token(uow, token, ticket.binding, now=NOW)
+
+
+def test_a_login_token_counts_only_with_its_own_browsers_binding(uow):
+    """Login CSRF: an attacker's token, sent to a victim's browser, arrives without the attacker's binding."""
+    alice, mallory = make_user(uow), make_user(uow)
+    malloried = issue_login_token(uow, mallory, next_path="/wallet", now=NOW)
+    victims = issue_login_token(uow, alice, next_path="/wallet", now=NOW)
+    for binding in (None, "", victims.binding, secrets.token_urlsafe(32)):
+        with pytest.raises(LoginLinkInvalid):
+            exchange_login_token(uow, malloried.token, binding, now=NOW)
+    assert sessions(uow, mallory) == []
+    # The refused attempts did not spend it: the browser that logged in still gets its session.
+    assert exchange_login_token(uow, malloried.token, malloried.binding, now=NOW).user_id == mallory
 
 
 def test_racing_exchanges_of_one_token_open_one_session(pg_uow):
     alice = make_user(pg_uow)
-    token = issue_login_token(pg_uow, alice, next_path="/wallet", now=NOW)
+    ticket = issue_login_token(pg_uow, alice, next_path="/wallet", now=NOW)
 
     def attempt(_):
         try:
-            return exchange_login_token(pg_uow, token, now=NOW).token
+            return exchange_login_token(pg_uow, ticket.token, ticket.binding, now=NOW).token
         except LoginLinkInvalid:
             return None
 
@@ -110,7 +125,7 @@ def test_log_out_everywhere_ends_every_session_and_any_login_on_its_way(uow):
     assert revoke_all_sessions(uow, alice, now=NOW) == 3
     assert [reads_as(uow, t) for t in tokens] == [None, None, None]
     with pytest.raises(LoginLinkInvalid):
-        exchange_login_token(uow, pending, now=NOW)
+        exchange_login_token(uow, pending.token, pending.binding, now=NOW)
     assert reads_as(uow, bobs) == bob
     # Later logins work as before.
     assert reads_as(uow, login(uow, alice).token) == alice
@@ -131,14 +146,16 @@ def test_a_missing_unknown_or_malformed_cookie_reads_as_nobody(uow, token):
 
 def test_only_hashes_are_stored(uow):
     alice = make_user(uow)
-    login_token = issue_login_token(uow, alice, next_path="/wallet", now=NOW)
-    session_token = exchange_login_token(uow, login_token, now=NOW).token
+    ticket = issue_login_token(uow, alice, next_path="/wallet", now=NOW)
+    session_token = exchange_login_token(uow, ticket.token, ticket.binding, now=NOW).token
     with uow.read() as s:
-        [stored_login] = s.exec(select(LoginToken.token_hash)).all()
+        [(stored_login, stored_binding)] = s.exec(select(LoginToken.token_hash, LoginToken.binding_hash)).all()
         [stored_session] = s.exec(select(UserSession.token_hash)).all()
-    assert stored_login == hashlib.sha256(login_token.encode()).hexdigest()
+    assert stored_login == hashlib.sha256(ticket.token.encode()).hexdigest()
+    assert stored_binding == hashlib.sha256(ticket.binding.encode()).hexdigest()
     assert stored_session == hashlib.sha256(session_token.encode()).hexdigest()
-    assert login_token not in (stored_login, stored_session) and session_token not in (stored_login, stored_session)
+    secrets_ = {ticket.token, ticket.binding, session_token}
+    assert not secrets_ & {stored_login, stored_binding, stored_session}
 
 
 def test_last_seen_is_written_at_most_every_few_minutes(uow):
