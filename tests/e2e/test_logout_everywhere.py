@@ -1,4 +1,4 @@
-"""Sessions live on the server: a logout ends the session even for a copy of its cookie, and "log out
+"""Sessions live on the server (browser): a logout ends the session even for a copy of its cookie, and "log out
 everywhere" on the profile page ends the session of every other browser at its next action."""
 
 from __future__ import annotations
