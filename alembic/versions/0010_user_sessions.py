@@ -6,7 +6,7 @@ logout revokes, and the operator role is decided from the settings at every chec
 user row keeps for it is whether the demo wallet created it (`is_demo`, for KRYPTON_DEMO_OPERATORS).
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01 10:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
