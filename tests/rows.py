@@ -23,6 +23,7 @@ def revoke_operator(wallet_address: str) -> None:
     settings = get_settings()
     settings.operator_addresses = [a for a in settings.operator_addresses if a != wallet_address]
 
+
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 
 
