@@ -23,6 +23,7 @@ from starlette.requests import ClientDisconnect, HTTPConnection
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from krypton_app.db import UnitOfWork, default_uow
 from krypton_app.routes import WIDGET_PREFIX
 from krypton_app.services.auth import SESSION_COOKIE, read_session
 from krypton_app.services.chat import IMAGE_MAX_BYTES
@@ -36,12 +37,12 @@ MAX_UPLOAD_BODY = IMAGE_MAX_BYTES + 64 * 1024
 FRAME_POLICY = "frame-ancestors 'none'"
 
 
-def has_valid_session(conn: HTTPConnection) -> bool:
-    """Does this request carry a valid session? The one question the guards ask (blocking: it may read
-    the database). Today the signed `krypton_session` cookie, read as `api/files.py` reads it."""
+def has_valid_session(conn: HTTPConnection, uow: UnitOfWork | None = None) -> bool:
+    """Does this request carry a live session? The one question the guards ask (blocking: it reads the
+    session table, as `api/files.py` does; a revoked or expired session is refused)."""
     settings = get_settings()
     token = conn.cookies.get(SESSION_COOKIE)
-    return read_session(settings.secret_key, token, max_age_s=settings.session_max_age_s) is not None
+    return read_session(uow or default_uow(), token, max_age_s=settings.session_max_age_s) is not None
 
 
 def upload_path() -> str:

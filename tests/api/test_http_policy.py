@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import pytest
 from reflex.app import App
 from reflex_base.config import get_config
-from rows import image_bytes, make_deal, make_user
+from rows import image_bytes, make_deal, make_session, make_user
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
@@ -27,7 +27,7 @@ from krypton_app.api.app import build_api
 from krypton_app.api.widget import widget_csp
 from krypton_app.models import User
 from krypton_app.services import chat
-from krypton_app.services.auth import SESSION_COOKIE, sign_session
+from krypton_app.services.auth import SESSION_COOKIE
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.settings import Settings, get_settings
 
@@ -99,7 +99,7 @@ def test_a_route_with_its_own_policy_gets_frame_ancestors_added(uow, tmp_path):
     deal_id = make_deal(uow, seller, buyer)
     message = chat.post_message(uow, buyer, deal_id, text="", image=image_bytes("png"), upload_dir=tmp_path)
     client = with_database(uow, tmp_path)
-    client.cookies.set(SESSION_COOKIE, sign_session(get_settings().secret_key, seller))
+    client.cookies.set(SESSION_COOKIE, make_session(uow, seller))
     response = client.get(f"/files/chat/{message.id}")
     assert response.status_code == 200
     assert response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
@@ -158,7 +158,7 @@ def test_a_foreign_page_cannot_read_a_response_made_with_the_users_cookie(uow, t
     deal_id = make_deal(uow, seller, buyer)
     message = chat.post_message(uow, buyer, deal_id, text="", image=image_bytes("png"), upload_dir=tmp_path)
     client = with_database(uow, tmp_path)
-    client.cookies.set(SESSION_COOKIE, sign_session(get_settings().secret_key, seller))
+    client.cookies.set(SESSION_COOKIE, make_session(uow, seller))
     foreign = client.get(f"/files/chat/{message.id}", headers={"Origin": FOREIGN})
     assert foreign.status_code == 200  # the server answers; the browser keeps it from the foreign page
     assert "access-control-allow-origin" not in foreign.headers

@@ -15,16 +15,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from rows import make_session, make_user
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from krypton_app.api.guards import MAX_UPLOAD_BODY, deny_framing, upload_guard, upload_path
+from krypton_app.api.guards import MAX_UPLOAD_BODY, deny_framing, has_valid_session, upload_guard, upload_path
 from krypton_app.api.widget import widget_csp
-from krypton_app.services.auth import SESSION_COOKIE, sign_session
+from krypton_app.services.auth import SESSION_COOKIE, revoke_session
 from krypton_app.services.chat import IMAGE_MAX_BYTES
-from krypton_app.settings import get_settings
 
 MB = 1024 * 1024
 BIG = 50 * MB
@@ -92,13 +92,18 @@ class FakeReflexUpload:
         return JSONResponse({"received": self.file_bytes})
 
 
-def guarded(route: FakeReflexUpload):
+def on(uow):
+    """The guard's session check, against the test's database."""
+    return lambda conn: has_valid_session(conn, uow)
+
+
+def guarded(route: FakeReflexUpload, uow):
     inner = Starlette(routes=[Route(upload_path(), route.handle, methods=["POST"])])
-    return upload_guard(inner)
+    return upload_guard(inner, session_check=on(uow))
 
 
-def session_cookie(user_id: int = 7) -> dict[str, str]:
-    return {SESSION_COOKIE: sign_session(get_settings().secret_key, user_id)}
+def session_cookie(uow) -> dict[str, str]:
+    return {SESSION_COOKIE: make_session(uow, make_user(uow))}
 
 
 async def post(app, body: Body, *, cookies=None, declare_length: bool) -> httpx.Response:
@@ -120,23 +125,23 @@ def disk_writes() -> int:
 
 @pytest.mark.parametrize("cookies", [None, {SESSION_COOKIE: "forged.token.value"}], ids=["no_cookie", "forged"])
 @pytest.mark.parametrize("declare_length", [True, False], ids=["content_length", "chunked"])
-def test_without_a_session_nothing_of_the_body_is_read(cookies, declare_length):
+def test_without_a_session_nothing_of_the_body_is_read(uow, cookies, declare_length):
     route = FakeReflexUpload()
     body = Body(BIG)
-    response = asyncio.run(post(guarded(route), body, cookies=cookies, declare_length=declare_length))
+    response = asyncio.run(post(guarded(route, uow), body, cookies=cookies, declare_length=declare_length))
     assert response.status_code == 401
     assert body.pulled == 0 and route.calls == 0
 
 
-def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read():
+def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(uow):
     route = FakeReflexUpload()
     body = Body(BIG)
-    response = asyncio.run(post(guarded(route), body, cookies=session_cookie(), declare_length=True))
+    response = asyncio.run(post(guarded(route, uow), body, cookies=session_cookie(uow), declare_length=True))
     assert response.status_code == 413
     assert body.pulled == 0 and route.calls == 0
 
 
-def test_a_chunked_body_is_stopped_as_it_passes_the_limit_without_disk_or_memory(tmp_path, monkeypatch):
+def test_a_chunked_body_is_stopped_as_it_passes_the_limit_without_disk_or_memory(uow, tmp_path, monkeypatch):
     # Starlette spools form files into the temp folder: point it at an empty one we can watch.
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     route = FakeReflexUpload()
@@ -144,7 +149,7 @@ def test_a_chunked_body_is_stopped_as_it_passes_the_limit_without_disk_or_memory
     writes_before = disk_writes()
     tracemalloc.start()
     try:
-        response = asyncio.run(post(guarded(route), body, cookies=session_cookie(), declare_length=False))
+        response = asyncio.run(post(guarded(route, uow), body, cookies=session_cookie(uow), declare_length=False))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -171,15 +176,25 @@ def test_the_same_body_without_the_guard_is_read_and_spooled_whole(tmp_path, mon
 
 
 @pytest.mark.parametrize("declare_length", [True, False], ids=["content_length", "chunked"])
-def test_a_valid_small_upload_goes_through_whole(declare_length):
+def test_a_valid_small_upload_goes_through_whole(uow, declare_length):
     route = FakeReflexUpload()
     body = Body(IMAGE_MAX_BYTES + 1)  # one byte over the image limit: services/chat gives the message
-    response = asyncio.run(post(guarded(route), body, cookies=session_cookie(), declare_length=declare_length))
+    response = asyncio.run(post(guarded(route, uow), body, cookies=session_cookie(uow), declare_length=declare_length))
     assert response.status_code == 200
     assert response.json() == {"received": IMAGE_MAX_BYTES + 1} and body.pulled == body.length
 
 
-def test_the_upload_folder_is_not_served_and_other_routes_pass():
+def test_a_logged_out_session_uploads_nothing(uow):
+    route = FakeReflexUpload()
+    cookies = session_cookie(uow)
+    revoke_session(uow, cookies[SESSION_COOKIE])
+    body = Body(BIG)
+    response = asyncio.run(post(guarded(route, uow), body, cookies=cookies, declare_length=True))
+    assert response.status_code == 401
+    assert body.pulled == 0 and route.calls == 0
+
+
+def test_the_upload_folder_is_not_served_and_other_routes_pass(uow):
     route = FakeReflexUpload()
     inner = Starlette(
         routes=[
@@ -189,10 +204,12 @@ def test_the_upload_folder_is_not_served_and_other_routes_pass():
     )
 
     async def run():
-        transport = httpx.ASGITransport(app=upload_guard(inner))
+        transport = httpx.ASGITransport(app=upload_guard(inner, session_check=on(uow)))
         async with (
             httpx.AsyncClient(transport=transport, base_url="http://localhost:3000") as anonymous,
-            httpx.AsyncClient(transport=transport, base_url="http://localhost:3000", cookies=session_cookie()) as user,
+            httpx.AsyncClient(
+                transport=transport, base_url="http://localhost:3000", cookies=session_cookie(uow)
+            ) as user,
         ):
             folder = await anonymous.get(f"{upload_path()}/chat/0123456789abcdef0123456789abcdef.png")
             signed_in = await user.get(f"{upload_path()}/chat/x.png")

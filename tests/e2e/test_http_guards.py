@@ -20,9 +20,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from rows import make_session, make_user
 
-from krypton_app.services.auth import SESSION_COOKIE, sign_session
-from krypton_app.settings import ROOT, get_settings
+from krypton_app.db import UnitOfWork, make_engine
+from krypton_app.services.auth import SESSION_COOKIE
+from krypton_app.settings import ROOT
 
 MB = 1024 * 1024
 BIG = 50 * MB
@@ -160,9 +162,13 @@ def stream_until_answered(sock: socket.socket, body_size: int, *, chunked: bool)
 
 
 @pytest.fixture
-def session_token() -> str:
-    # The e2e server signs with the same KRYPTON_SECRET_KEY (tests/conftest.py sets it for both).
-    return sign_session(get_settings().secret_key, 1)
+def session_token(app_server, app_database_url) -> str:
+    """A live session of a user in the server's database, made as a login makes it."""
+    uow = UnitOfWork(make_engine(app_database_url))
+    try:
+        return make_session(uow, make_user(uow))
+    finally:
+        uow.engine.dispose()
 
 
 @pytest.fixture
