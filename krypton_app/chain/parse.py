@@ -196,9 +196,10 @@ def _text(body: Slice) -> str:
     UTF-8 in one chain of references."""
     data = b""
     while True:
-        if body.remaining_bits % 8 or body.remaining_refs > 1:
+        if body.remaining_bits >= 8:
+            data += body.load_bytes(body.remaining_bits // 8)
+        if body.remaining_bits or body.remaining_refs > 1:
             raise _Undecodable(data.decode("utf-8", errors="replace") if data else None)
-        data += body.load_bytes(body.remaining_bits // 8)
         if not body.remaining_refs:
             try:
                 return data.decode("utf-8")

@@ -11,6 +11,9 @@ import time
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pytoniq_core import Address, Builder, Cell
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import OperationalError
@@ -18,9 +21,10 @@ from sqlalchemy.exc import OperationalError
 from krypton_app.chain import monitor as monitor_module
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.gateway import ChainError
-from krypton_app.chain.hot_wallet import hot_wallet_from_settings
+from krypton_app.chain.hot_wallet import HotWallet, hot_wallet_from_settings
 from krypton_app.chain.monitor import ChainMonitor
 from krypton_app.chain.parse import EXCESSES, TRANSFER_NOTIFICATION
+from krypton_app.chain.types import ChainTx
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models import AppliedChainTransaction, ChainCursor, LedgerTransaction, UnmatchedDeposit, User
@@ -583,6 +587,18 @@ def test_a_comment_that_is_almost_a_memo_with_a_nul_is_no_memo(uow, chain, monit
     assert review_queue(uow)[0].comment == memo[1:]
 
 
+def spy(monkeypatch, obj, name: str) -> list[tuple]:
+    """Record the arguments of every call of obj.name (which still runs)."""
+    calls, original = [], getattr(obj, name)
+
+    def recorded(*args):
+        calls.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(obj, name, recorded)
+    return calls
+
+
 def test_an_exception_while_applying_one_transaction_holds_only_that_one(uow, chain, monitor, hot_wallet, monkeypatch):
     user, memo = make_user(uow)
     first = chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
@@ -598,7 +614,9 @@ def test_an_exception_while_applying_one_transaction_holds_only_that_one(uow, ch
             raise RuntimeError("disk says no")
 
     monkeypatch.setattr(deposits, "credit_deposit", credit_then_fail)
+    alone = spy(monkeypatch, monitor, "_hold_alone")
     assert run(monitor.run_once()) == 4
+    assert alone == []  # its savepoint rolled it back inside the group's own database transaction
     assert balance(uow, user) == 5 * TON
     assert outcomes(uow) == {
         first.hash: "deposit",
@@ -645,7 +663,9 @@ def test_a_failure_outside_the_transactions_own_savepoints_holds_only_its_transa
         return lookup(session, comments)
 
     monkeypatch.setattr(deposits, "memo_owners", failing_lookup)
+    alone = spy(monkeypatch, monitor, "_hold_alone")
     assert run(monitor.run_once()) == 3
+    assert [tx.hash for tx, *_ in alone] == [bad.hash]
     assert balance(uow, user) == 5 * TON
     assert outcomes(uow) == {before.hash: "deposit", bad.hash: "held", after.hash: "deposit"}
     assert queue_items(uow) == [(bad.hash, "apply_failed", "TON", 2 * TON)]
@@ -675,6 +695,139 @@ def test_a_database_that_is_busy_is_retried_not_held(uow, chain, monitor, hot_wa
     assert run(monitor.run_once()) == 2
     assert balance(uow, user) == 3 * TON
     assert review_queue(uow) == []
+
+
+# Property: whatever malformed transactions arrive between good deposits, every good one is credited
+# exactly once, every other one is recorded once (held ones with a review reason), the cursor ends past
+# all of them and the ledger's invariants hold.
+good_items = st.tuples(st.just("good"), st.sampled_from(["TON", "USDT"]), st.integers(0, 2), st.integers(1, 10**12))
+bad_items = st.one_of(
+    st.tuples(st.just("zero"), st.sampled_from(["TON", "USDT"]), st.integers(0, 2)),
+    st.tuples(st.just("huge"), st.sampled_from(["TON", "USDT"]), st.integers(MAX_MINOR + 1, 2**120 - 1)),
+    st.tuples(st.just("random_body"), st.binary(max_size=120), st.integers(0, 7)),  # bytes, then up to 7 bits
+    st.tuples(st.just("bad_comment"), st.binary(max_size=60), st.integers(1, 7)),
+    st.tuples(st.just("unknown_op"), st.integers(1, 2**32 - 1).filter(lambda op: op not in KNOWN_OPS)),
+    st.tuples(st.just("bad_notification"), st.binary(max_size=40)),
+    st.tuples(st.just("nul_memo"), st.integers(0, 2)),
+    st.tuples(st.just("explodes"), st.integers(0, 2)),  # its settlement raises
+)
+KNOWN_OPS = {0, EXCESSES, TRANSFER_NOTIFICATION, 0xFFFFFFFF}
+
+
+def test_malformed_transactions_never_block_the_good_ones(uow, settings, monkeypatch):
+    monkeypatch.setattr(monitor_module, "PAGE_SIZE", 4)  # pages and groups end anywhere
+    users = [make_user(uow) for _ in range(3)]
+    explodes: set[str] = set()
+    credit = deposits.credit_deposit
+
+    def credit_unless_it_explodes(session, *, tx_hash, **kwargs):
+        credit(session, tx_hash=tx_hash, **kwargs)
+        if tx_hash in explodes:
+            raise RuntimeError("injected")
+
+    monkeypatch.setattr(deposits, "credit_deposit", credit_unless_it_explodes)
+
+    def send(chain, wallet, jetton_wallet, item) -> tuple[ChainTx, tuple[str, int, int] | None]:
+        """Put one item on chain; return its transaction and (asset, user, amount) if it must be credited."""
+        kind, *args = item
+        if kind == "good":
+            asset, user, amount = args
+            memo = users[user][1]
+            if asset == "TON":
+                return chain.deposit(wallet, amount, comment=memo), (asset, user, amount)
+            return chain.jetton_deposit(wallet, amount, comment=memo), (asset, user, amount)
+        if kind in ("zero", "huge"):
+            asset, user, amount = (args[0], args[1], 0) if kind == "zero" else (args[0], 0, args[1])
+            memo = users[user][1]
+            if asset == "TON":
+                return chain.deposit(wallet, amount, comment=memo), None
+            return chain.jetton_deposit(wallet, amount, comment=memo), None
+        if kind == "random_body":
+            data, bits = args
+            body = Builder().store_bytes(data)
+            if bits:
+                body.store_uint(1, bits)
+            return chain.deposit(wallet, TON, body=body.end_cell()), None
+        if kind == "bad_comment":  # text that is not whole bytes
+            data, bits = args
+            return chain.deposit(
+                wallet, TON, body=Builder().store_uint(0, 32).store_bytes(data).store_uint(1, bits).end_cell()
+            ), None
+        if kind == "unknown_op":
+            return chain.deposit(wallet, TON, body=Builder().store_uint(args[0], 32).end_cell()), None
+        if kind == "bad_notification":  # from our own jetton wallet: whatever follows the op
+            body = Builder().store_uint(TRANSFER_NOTIFICATION, 32).store_bytes(args[0]).end_cell()
+            return chain.deposit(wallet, 1, body=body, sender=jetton_wallet, bounceable=False), None
+        if kind == "nul_memo":
+            return chain.deposit(wallet, TON, comment="\x00" + users[args[0]][1][1:]), None
+        assert kind == "explodes"
+        tx = chain.deposit(wallet, TON, comment=users[args[0]][1])
+        explodes.add(tx.hash)
+        return tx, None
+
+    @hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(items=st.lists(st.one_of(good_items, bad_items), min_size=1, max_size=16), middle=st.integers(0, 16))
+    def check(items, middle):
+        chain = FakeChain(now=NOW)
+        wallet = HotWallet(uuid.uuid4().bytes * 2)  # a stream of its own per example
+        monitor = ChainMonitor(uow, chain, settings=settings, hot_wallet=wallet)
+        jetton_wallet = our_jetton_wallet(chain, settings, wallet)
+        before = {(a, u): balance(uow, users[u][0], a) for a in ("TON", "USDT") for u in range(3)}
+        expected = dict(before)
+        sent = []
+        for n, item in enumerate(items):
+            if n == middle:  # a round in the middle: later transactions arrive after some were applied
+                chain.advance(1)
+                run(monitor.run_once())
+            tx, credit_to = send(chain, wallet.address, jetton_wallet, item)
+            sent.append((tx, credit_to))
+            if credit_to is not None:
+                asset, user, amount = credit_to
+                expected[(asset, user)] += amount
+        chain.advance(1)
+        for _ in range(len(items) + 1):
+            if run(monitor.run_once()) == 0:
+                break
+        assert run(monitor.run_once()) == 0
+        on_chain = run(chain.transactions_after(wallet.address, None, limit=1000))
+        assert [tx.hash for tx in on_chain] == [tx.hash for tx, _ in sent]
+        with uow.read() as s:
+            cursor = s.execute(select(ChainCursor.lt).where(ChainCursor.stream == monitor.stream)).scalar_one()
+            recorded = dict(
+                s.execute(
+                    select(AppliedChainTransaction.hash, AppliedChainTransaction.outcome).where(
+                        AppliedChainTransaction.stream == monitor.stream
+                    )
+                ).all()
+            )
+            reasons = dict(
+                s.execute(
+                    select(UnmatchedDeposit.chain_tx_hash, UnmatchedDeposit.reason).where(
+                        UnmatchedDeposit.chain_tx_hash.in_(list(recorded))
+                    )
+                ).all()
+            )
+            credited = set(
+                s.execute(
+                    select(LedgerTransaction.idempotency_key).where(
+                        LedgerTransaction.idempotency_key.in_([f"deposit:{tx.hash}" for tx, _ in sent])
+                    )
+                ).scalars()
+            )
+        assert cursor == on_chain[-1].lt
+        assert set(recorded) == {tx.hash for tx, _ in sent}  # each recorded, once (the hash is the key)
+        for tx, credit_to in sent:
+            if credit_to is not None:
+                assert recorded[tx.hash] == "deposit"
+            else:
+                assert recorded[tx.hash] in ("held", "unmatched", "ignored"), recorded[tx.hash]
+                assert recorded[tx.hash] == "ignored" or reasons[tx.hash] in deposits.REVIEW_REASONS
+        assert credited == {f"deposit:{tx.hash}" for tx, credit_to in sent if credit_to is not None}
+        assert {key: balance(uow, users[key[1]][0], key[0]) for key in expected} == expected
+        report = ledger.check_invariants(uow)
+        assert report.ok, report.violations
+
+    check()
 
 
 async def eventually(check, timeout: float = 10.0) -> None:
