@@ -13,9 +13,9 @@
   op we take no deposits by, our jetton wallet's notification without an amount), or whose settlement
   raises for any reason, is recorded as `held` and put in the operator's review queue with the reason
   (UnmatchedDeposit.reason / detail), and the cursor moves past it, in the same database transaction.
-  Each transaction settles under its own savepoint, so a failure rolls back only its own effects; if
-  the group's transaction fails outside those, its transactions are applied again one at a time. Only
-  errors that say the database is away or busy (`_retry_later`) roll the round back to be run again.
+  A group that raises is applied again with a savepoint per transaction, so a failure rolls back only
+  its own transaction's effects; if it fails outside those, its transactions are applied one at a time.
+  Only errors that say the database is away or busy (`_retry_later`) roll the round back to be run again.
 - Gaps: a transaction is applied only if its (prev_lt, prev_hash) is the cursor, so a node that
   leaves one out cannot make us skip it for good: the round stops and the next one asks again.
 - Duplicate or overlapping pages are harmless: transactions at or below the cursor are skipped.
@@ -159,27 +159,46 @@ class ChainMonitor:
     def _apply(self, group: list[ChainTx], expected: TxId, jetton_wallet: str) -> None:
         """Apply consecutive transactions and move the cursor past them, in one database transaction.
 
-        A failure outside the transactions' own savepoints (the memo lookup, the account locks) would
-        otherwise stop every round here: the group is applied again one transaction at a time, and a
-        transaction that still fails alone is held for review in a database transaction of its own."""
-        try:
-            self._apply_group(group, expected, jetton_wallet)
-        except CursorMoved:
-            raise
-        except Exception as error:
-            if _retry_later(error):
-                raise
-            if len(group) == 1:
-                log.exception("chain monitor %s: tx %s cannot be applied; held for review", self.stream, group[0].hash)
-                self._hold_alone(group[0], expected, jetton_wallet, error)
+        First without savepoints (they cost two statements per transaction, and nearly every group
+        applies cleanly); if that fails, again with a savepoint per transaction, so that one that raises
+        is held and the rest apply. If even that fails (outside the savepoints: the memo lookup, the
+        account locks), the group is applied one transaction at a time, and one that still fails alone
+        is held for review in a database transaction of its own."""
+        for careful in (False, True):
+            try:
+                self._apply_group(group, expected, jetton_wallet, careful=careful)
                 return
-            log.exception("chain monitor %s: a group of %s failed; applying one at a time", self.stream, len(group))
-            cursor = expected
-            for tx in group:
-                self._apply([tx], cursor, jetton_wallet)
-                cursor = tx.id
+            except CursorMoved:
+                raise
+            except Exception as error:
+                if _retry_later(error):
+                    raise
+                failure = error
+                if not careful:
+                    log.warning(
+                        "chain monitor %s: a group of %s failed (%r); again with a savepoint per transaction",
+                        self.stream,
+                        len(group),
+                        error,
+                    )
+        if len(group) == 1:
+            log.error(
+                "chain monitor %s: tx %s cannot be applied; held for review",
+                self.stream,
+                group[0].hash,
+                exc_info=failure,
+            )
+            self._hold_alone(group[0], expected, jetton_wallet, failure)
+            return
+        log.error(
+            "chain monitor %s: a group failed outside its savepoints; one at a time", self.stream, exc_info=failure
+        )
+        cursor = expected
+        for tx in group:
+            self._apply([tx], cursor, jetton_wallet)
+            cursor = tx.id
 
-    def _apply_group(self, group: list[ChainTx], expected: TxId, jetton_wallet: str) -> None:
+    def _apply_group(self, group: list[ChainTx], expected: TxId, jetton_wallet: str, *, careful: bool) -> None:
         with self.uow.transaction() as s:
             self._lock_cursor(s, expected)
             hashes = [tx.hash for tx in group]
@@ -196,7 +215,10 @@ class ChainMonitor:
             ]
             _lock_accounts(s, credits)
             for tx in todo:
-                self._settle_alone(s, tx, incoming[tx.hash], jetton_wallet, owners)
+                if careful:
+                    self._settle_alone(s, tx, incoming[tx.hash], jetton_wallet, owners)
+                else:
+                    self._settle(s, tx, incoming[tx.hash], jetton_wallet, owners)
             _save_cursor(s, self.stream, group[-1])
 
     def _hold_alone(self, tx: ChainTx, expected: TxId, jetton_wallet: str, error: Exception) -> None:
