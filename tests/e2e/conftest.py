@@ -66,13 +66,20 @@ def _up(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory) -> str:
+def app_database_url(tmp_path_factory) -> str:
+    """The app's SQLite database, for the few things no page can make (e.g. a chain transaction the
+    monitor held for review)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'krypton-e2e.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, app_database_url) -> str:
     work = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     url = f"http://localhost:{port}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{work / 'krypton-e2e.db'}",
+        "DATABASE_URL": app_database_url,
         # The demo proof names the browser's host, which must be an allowed proof domain.
         "KRYPTON_APP_URL": url,
         "KRYPTON_ENV": "development",
