@@ -8,6 +8,14 @@
   point leaves all of it or none of it; a second monitor that raced us finds the cursor moved and
   stops. Grouping saves a commit and the cursor statements per deposit; the accounts a run credits
   are locked up front in ascending id, the ledger's lock order, so it cannot deadlock with transfers.
+- A transaction the monitor cannot apply never blocks the ones after it: one whose amount is not
+  positive or larger than a balance can hold, whose body cannot be read (a comment that is no text, an
+  op we take no deposits by, our jetton wallet's notification without an amount), or whose settlement
+  raises for any reason, is recorded as `held` and put in the operator's review queue with the reason
+  (UnmatchedDeposit.reason / detail), and the cursor moves past it, in the same database transaction.
+  A group that raises is applied again with a savepoint per transaction, so a failure rolls back only
+  its own transaction's effects; if it fails outside those, its transactions are applied one at a time.
+  Only errors that say the database is away or busy (`_retry_later`) roll the round back to be run again.
 - Gaps: a transaction is applied only if its (prev_lt, prev_hash) is the cursor, so a node that
   leaves one out cannot make us skip it for good: the round stops and the next one asks again.
 - Duplicate or overlapping pages are harmless: transactions at or below the cursor are skipped.
@@ -28,18 +36,21 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from krypton_app.chain.gateway import ChainError, ChainGateway
 from krypton_app.chain.hot_wallet import HotWallet
-from krypton_app.chain.parse import COMMENT, TRANSFER_NOTIFICATION
+from krypton_app.chain.parse import COMMENT, EXCESSES, NOTIFICATION_MALFORMED, TRANSFER_NOTIFICATION
 from krypton_app.chain.types import ChainTx, TxId
 from krypton_app.db import UnitOfWork
+from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.ledger import EXTERNAL
+from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models.chain import AppliedChainTransaction, ChainCursor
 from krypton_app.models.common import utcnow
 from krypton_app.models.ledger import Account
@@ -146,29 +157,103 @@ class ChainMonitor:
         return TxId(row.lt, row.hash)
 
     def _apply(self, group: list[ChainTx], expected: TxId, jetton_wallet: str) -> None:
-        """Apply consecutive transactions and move the cursor past them, in one database transaction."""
+        """Apply consecutive transactions and move the cursor past them, in one database transaction.
+
+        First without savepoints (they cost two statements per transaction, and nearly every group
+        applies cleanly); if that fails, again with a savepoint per transaction, so that one that raises
+        is held and the rest apply. If even that fails (outside the savepoints: the memo lookup, the
+        account locks), the group is applied one transaction at a time, and one that still fails alone
+        is held for review in a database transaction of its own."""
+        for careful in (False, True):
+            try:
+                self._apply_group(group, expected, jetton_wallet, careful=careful)
+                return
+            except CursorMoved:
+                raise
+            except Exception as error:
+                if _retry_later(error):
+                    raise
+                failure = error
+                if not careful:
+                    log.warning(
+                        "chain monitor %s: a group of %s failed (%r); again with a savepoint per transaction",
+                        self.stream,
+                        len(group),
+                        error,
+                    )
+        if len(group) == 1:
+            log.error(
+                "chain monitor %s: tx %s cannot be applied; held for review",
+                self.stream,
+                group[0].hash,
+                exc_info=failure,
+            )
+            self._hold_alone(group[0], expected, jetton_wallet, failure)
+            return
+        log.error(
+            "chain monitor %s: a group failed outside its savepoints; one at a time", self.stream, exc_info=failure
+        )
+        cursor = expected
+        for tx in group:
+            self._apply([tx], cursor, jetton_wallet)
+            cursor = tx.id
+
+    def _apply_group(self, group: list[ChainTx], expected: TxId, jetton_wallet: str, *, careful: bool) -> None:
         with self.uow.transaction() as s:
-            row = s.execute(
-                select(_cursors.c.lt, _cursors.c.hash).where(_cursors.c.stream == self.stream).with_for_update()
-            ).one()
-            if TxId(row.lt, row.hash) != expected:
-                raise CursorMoved(self.stream)
+            self._lock_cursor(s, expected)
             hashes = [tx.hash for tx in group]
             already = set(s.execute(select(_applied.c.hash).where(_applied.c.hash.in_(hashes))).scalars())
             todo = [tx for tx in group if tx.hash not in already]
             owners = deposits.memo_owners(s, [tx.comment for tx in todo])
+            incoming = {tx.hash: _incoming(tx, jetton_wallet) for tx in todo}
             credits = [
-                (user_id, incoming.asset)
+                (user_id, found.asset)
                 for tx in todo
-                if (incoming := _deposit_of(tx, jetton_wallet)) is not None
+                if (found := incoming[tx.hash]) is not None
+                and found.problem is None
                 and (user_id := owners.get(deposits.normalise_memo(tx.comment))) is not None
             ]
             _lock_accounts(s, credits)
             for tx in todo:
-                self._settle(s, tx, jetton_wallet, owners)
+                if careful:
+                    self._settle_alone(s, tx, incoming[tx.hash], jetton_wallet, owners)
+                else:
+                    self._settle(s, tx, incoming[tx.hash], jetton_wallet, owners)
             _save_cursor(s, self.stream, group[-1])
 
-    def _settle(self, s: Session, tx: ChainTx, jetton_wallet: str, owners: dict[str, int]) -> None:
+    def _hold_alone(self, tx: ChainTx, expected: TxId, jetton_wallet: str, error: Exception) -> None:
+        with self.uow.transaction() as s:
+            self._lock_cursor(s, expected)
+            if s.execute(select(_applied.c.hash).where(_applied.c.hash == tx.hash)).first() is None:
+                self._hold(s, tx, _incoming(tx, jetton_wallet), *_failure(error))
+            _save_cursor(s, self.stream, tx)
+
+    def _lock_cursor(self, s: Session, expected: TxId) -> None:
+        row = s.execute(
+            select(_cursors.c.lt, _cursors.c.hash).where(_cursors.c.stream == self.stream).with_for_update()
+        ).one()
+        if TxId(row.lt, row.hash) != expected:
+            raise CursorMoved(self.stream)
+
+    def _settle_alone(
+        self, s: Session, tx: ChainTx, incoming: Incoming | None, jetton_wallet: str, owners: dict[str, int]
+    ) -> None:
+        """Settle one transaction under a savepoint: if anything fails, only its own effects roll back and
+        it is held for review instead, in the same database transaction."""
+        try:
+            with s.begin_nested():
+                self._settle(s, tx, incoming, jetton_wallet, owners)
+        except Exception as error:
+            if _retry_later(error):
+                raise
+            log.exception(
+                "chain monitor %s: tx %s (lt %s) cannot be applied; held for review", self.stream, tx.hash, tx.lt
+            )
+            self._hold(s, tx, incoming, *_failure(error))
+
+    def _settle(
+        self, s: Session, tx: ChainTx, incoming: Incoming | None, jetton_wallet: str, owners: dict[str, int]
+    ) -> None:
         """What the transaction means for us; every branch records it once, then acts."""
         if tx.in_msg_hash is not None:
             self._settle_own_message(s, tx)
@@ -177,10 +262,34 @@ class ChainMonitor:
         elif tx.bounced_back:
             # The value went back to the sender: nothing arrived, nothing to credit.
             _record_applied(s, tx, self.stream, "bounce_ignored")
-        elif (incoming := _deposit_of(tx, jetton_wallet)) is None:
+        elif incoming is None:
             _record_applied(s, tx, self.stream, "ignored")
+        elif incoming.problem is not None:
+            self._hold(s, tx, incoming, incoming.problem)
         else:
             self._settle_deposit(s, tx, incoming, owners.get(deposits.normalise_memo(tx.comment)))
+
+    def _hold(self, s: Session, tx: ChainTx, incoming: Incoming | None, reason: str, detail: str | None = None) -> None:
+        """A transaction the monitor cannot apply: recorded as held, and into the operator's review
+        queue with the reason; nothing moves on any balance."""
+        if incoming is None:  # not a deposit (our own message, a bounce): the value it brought, if any
+            incoming = Incoming("TON", tx.amount or None, tx.source, reason)
+        amount = incoming.amount
+        if amount is not None and not 0 <= amount <= MAX_MINOR:
+            # More than a BIGINT holds: the number goes to the operator as text.
+            too_large = f"{amount} ({incoming.asset} minor units)"
+            detail, amount = f"{too_large}; {detail}" if detail else too_large, None
+        _record_applied(s, tx, self.stream, "held", asset=incoming.asset, amount=amount)
+        deposits.record_unmatched(
+            s,
+            tx_hash=tx.hash,
+            asset=incoming.asset,
+            amount=amount,
+            sender=incoming.sender,
+            comment=tx.comment if not tx.is_bounce else _bounce_note(tx),
+            reason=reason,
+            detail=detail,
+        )
 
     def _settle_deposit(self, s: Session, tx: ChainTx, incoming: Incoming, user_id: int | None) -> None:
         if user_id is None:
@@ -228,7 +337,13 @@ class ChainMonitor:
         if found is None:
             _record_applied(s, tx, self.stream, "unmatched", asset="TON", amount=tx.amount)
             deposits.record_unmatched(
-                s, tx_hash=tx.hash, asset="TON", amount=tx.amount, sender=tx.source, comment=_bounce_note(tx)
+                s,
+                tx_hash=tx.hash,
+                asset="TON",
+                amount=tx.amount,
+                sender=tx.source,
+                comment=_bounce_note(tx),
+                reason=deposits.BOUNCE_UNMATCHED,
             )
             return
         _record_applied(
@@ -239,27 +354,65 @@ class ChainMonitor:
 
 @dataclass(frozen=True)
 class Incoming:
-    """What a deposit brings: the asset, the amount in its minor units, and who sent it."""
+    """What a deposit brings: the asset, the amount in its minor units (None when unknown), who sent it,
+    and why it cannot be credited as it stands (a review reason of services/deposits.py), if it cannot."""
 
     asset: str
-    amount: int
+    amount: int | None
     sender: str | None
+    problem: str | None = None
 
 
-def _deposit_of(tx: ChainTx, jetton_wallet: str) -> Incoming | None:
-    """The deposit a transaction makes, if it is one (not ours, not a bounce, value that stayed)."""
+def _incoming(tx: ChainTx, jetton_wallet: str) -> Incoming | None:
+    """What a transaction brings in from someone else, if anything: None for our own messages, bounces,
+    value that went back, jetton excesses and transfer notifications from any jetton wallet but ours."""
     if tx.in_msg_hash is not None or tx.is_bounce or tx.bounced_back or tx.source is None:
         return None
-    if tx.op == TRANSFER_NOTIFICATION:
-        # Anyone can send a transfer_notification; only our own jetton wallet's proves USDT arrived.
-        if tx.source != jetton_wallet or tx.jetton_amount is None:
-            return None
-        return Incoming("USDT", tx.jetton_amount, tx.jetton_sender or tx.source)
-    if tx.op not in (None, COMMENT) or tx.amount <= 0:
-        # Jetton excesses and other contracts' operations are no payment to us; only a plain transfer
-        # or a text comment is, and with value.
+    if tx.op == TRANSFER_NOTIFICATION and tx.source == jetton_wallet:
+        if tx.jetton_amount is None:
+            # Our jetton wallet says jettons arrived but not how many: the operator looks it up.
+            return Incoming("USDT", None, tx.source, NOTIFICATION_MALFORMED)
+        found = Incoming("USDT", tx.jetton_amount, tx.jetton_sender or tx.source, tx.body_error)
+    elif tx.op in (TRANSFER_NOTIFICATION, EXCESSES):
+        # Anyone can send a transfer_notification: only our own jetton wallet's proves USDT arrived.
+        # Excesses are the change of our own jetton transfers.
         return None
-    return Incoming("TON", tx.amount, tx.source)
+    elif tx.op not in (None, COMMENT):
+        # Another contract's operation: we take deposits only as a plain transfer or a text comment.
+        found = Incoming("TON", tx.amount, tx.source, deposits.UNKNOWN_OP)
+    else:
+        found = Incoming("TON", tx.amount, tx.source, tx.body_error)
+    amount_problem = _amount_problem(found.amount)
+    return replace(found, problem=amount_problem) if amount_problem else found
+
+
+def _amount_problem(amount: int) -> str | None:
+    if amount <= 0:
+        return deposits.AMOUNT_NOT_POSITIVE
+    if amount > MAX_MINOR:  # the ledger's limit: what a BIGINT balance holds
+        return deposits.AMOUNT_TOO_LARGE
+    return None
+
+
+def _failure(error: Exception) -> tuple[str, str]:
+    """The review reason and the detail the operator reads for a settlement that raised."""
+    kind = error.code if isinstance(error, KryptonError) else type(error).__name__
+    return deposits.APPLY_FAILED, f"{kind}: {error}"
+
+
+def _retry_later(error: Exception) -> bool:
+    """Whether an error says the database is away or busy rather than that the transaction being applied
+    is bad: then the round rolls back and runs again next time, as after a node error."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None)  # psycopg
+    if sqlstate:
+        # connection, transaction rollback (deadlock, serialization), resources, operator intervention
+        # (statement timeout, shutdown), lock not available
+        return sqlstate[:2] in ("08", "40", "53", "57") or sqlstate == "55P03"
+    return isinstance(error, OperationalError)  # SQLite: locked, busy, I/O
 
 
 def _bounce_note(tx: ChainTx) -> str:

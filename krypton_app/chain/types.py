@@ -47,6 +47,9 @@ class ChainTx:
     bounced_body: bytes | None = None
     jetton_amount: int | None = None  # transfer_notification (0x7362d09c) from our own jetton wallet only
     jetton_sender: str | None = None
+    # Why the incoming message's body could not be read as its op says (chain/parse.py: BODY_MALFORMED,
+    # COMMENT_UNDECODABLE, NOTIFICATION_MALFORMED); None when it could, or when there is none.
+    body_error: str | None = None
     mc_seqno: int | None = None  # masterchain block that made it final, when the gateway knows it
     boc: bytes = field(default=b"", repr=False, compare=False)
 

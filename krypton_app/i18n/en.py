@@ -168,6 +168,7 @@ CATALOG: dict[str, str] = {
     "status.pending": "Pending",
     "status.credited": "Credited",
     "status.returned": "Returned",
+    "status.dismissed": "Dismissed",
     # History
     "history.title": "History",
     "history.subtitle": "Every movement of your money, newest first.",
@@ -199,12 +200,12 @@ CATALOG: dict[str, str] = {
     "history.kind.capture": "Captured from hold",
     # Operator console
     "operator.title": "Operator console",
-    "operator.subtitle": "Manual payouts, deposits that matched no user, and the health of the ledger.",
+    "operator.subtitle": "Manual payouts, deposits the monitor could not credit, and the health of the ledger.",
     "operator.loading": "Loading the console…",
     "operator.refused_title": "Operators only",
     "operator.refused": "This page is for Krypton operators. Your account does not have that role.",
     "operator.tab.payouts": "Payout queue",
-    "operator.tab.deposits": "Unmatched deposits",
+    "operator.tab.deposits": "Deposits to review",
     "operator.tab.invariants": "Ledger invariants",
     "operator.no_payouts": "No payouts are waiting.",
     "operator.no_deposits": "No deposits are waiting for review.",
@@ -234,6 +235,21 @@ CATALOG: dict[str, str] = {
     "operator.payout_rejected": "Payout rejected; the user got the money back.",
     "operator.deposit_credited": "Deposit credited to the user.",
     "operator.deposit_returned": "Deposit marked as returned.",
+    "operator.reason.unmatched": "The comment is no user's memo.",
+    "operator.reason.bounce_unmatched": "Value that came back (a bounce) naming none of our withdrawals.",
+    "operator.reason.amount_not_positive": "Nothing arrived to credit: the amount is zero.",
+    "operator.reason.amount_too_large": "The amount is larger than a balance can hold:",
+    "operator.reason.unknown_op": (
+        "A message with an operation Krypton takes no deposits by (not a transfer or a comment)."
+    ),
+    "operator.reason.apply_failed": "The monitor could not apply it and went on past it. The error:",
+    "operator.reason.body_malformed": "The message body is malformed (e.g. shorter than an operation code).",
+    "operator.reason.comment_undecodable": "The comment cannot be read as text, so it names no memo.",
+    "operator.reason.notification_malformed": (
+        "Our USDT wallet's notification cannot be read: the amount is unknown. Look the transaction up."
+    ),
+    "operator.dismiss": "Dismiss",
+    "operator.deposit_dismissed": "Dismissed: nothing was credited or sent back.",
     # Profile
     "profile.title": "Profile",
     "profile.subtitle": "How other people find you and how Krypton talks to you.",
@@ -516,6 +532,7 @@ CATALOG: dict[str, str] = {
     "error.not_found": "Not found. It may have been removed.",
     "error.forbidden": "You are not allowed to do this.",
     "error.invalid_state": "This can no longer be done: its status has changed. Reload to see it.",
+    "error.deposit_not_creditable": "This item has no amount to credit. Return it or dismiss it.",
     "error.chain_unavailable": "The TON network cannot be reached right now. Please try again in a minute.",
     "error.rate_unavailable": "No exchange rate is available right now. Please try again later.",
     "error.destination_invalid": "This destination cannot be paid.",

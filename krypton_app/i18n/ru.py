@@ -174,6 +174,7 @@ CATALOG: dict[str, str] = {
     "status.pending": "Ждёт",
     "status.credited": "Зачислен",
     "status.returned": "Возвращён",
+    "status.dismissed": "Закрыт",
     # История
     "history.title": "История",
     "history.subtitle": "Все движения ваших денег, сначала новые.",
@@ -205,12 +206,12 @@ CATALOG: dict[str, str] = {
     "history.kind.capture": "Списание из заморозки",
     # Консоль оператора
     "operator.title": "Консоль оператора",
-    "operator.subtitle": "Ручные выплаты, пополнения без получателя и состояние учёта.",
+    "operator.subtitle": "Ручные выплаты, пополнения, которые монитор не смог зачислить, и состояние учёта.",
     "operator.loading": "Загружаем консоль…",
     "operator.refused_title": "Только для операторов",
     "operator.refused": "Эта страница для операторов Krypton. У вашего аккаунта нет такой роли.",
     "operator.tab.payouts": "Очередь выплат",
-    "operator.tab.deposits": "Пополнения без получателя",
+    "operator.tab.deposits": "Пополнения на проверке",
     "operator.tab.invariants": "Инварианты учёта",
     "operator.no_payouts": "Выплат в очереди нет.",
     "operator.no_deposits": "Пополнений на проверке нет.",
@@ -240,6 +241,21 @@ CATALOG: dict[str, str] = {
     "operator.payout_rejected": "Выплата отклонена, деньги вернулись пользователю.",
     "operator.deposit_credited": "Пополнение зачислено пользователю.",
     "operator.deposit_returned": "Пополнение отмечено как возвращённое.",
+    "operator.reason.unmatched": "Комментарий не совпадает ни с чьим кодом пополнения.",
+    "operator.reason.bounce_unmatched": "Вернувшийся перевод (bounce), не относящийся ни к одному нашему выводу.",
+    "operator.reason.amount_not_positive": "Зачислять нечего: сумма равна нулю.",
+    "operator.reason.amount_too_large": "Сумма больше, чем может вместить баланс:",
+    "operator.reason.unknown_op": (
+        "Сообщение с операцией, которую Krypton не принимает как пополнение (не перевод и не комментарий)."
+    ),
+    "operator.reason.apply_failed": "Монитор не смог её провести и пошёл дальше. Ошибка:",
+    "operator.reason.body_malformed": "Тело сообщения повреждено (например, короче кода операции).",
+    "operator.reason.comment_undecodable": "Комментарий не читается как текст, поэтому не называет код пополнения.",
+    "operator.reason.notification_malformed": (
+        "Уведомление нашего USDT-кошелька не читается: сумма неизвестна. Найдите транзакцию в блокчейне."
+    ),
+    "operator.dismiss": "Закрыть",
+    "operator.deposit_dismissed": "Закрыто: ничего не зачислено и не возвращено.",
     # Profile
     "profile.title": "Профиль",
     "profile.subtitle": "Как вас находят другие люди и на каком языке с вами говорит Krypton.",
@@ -531,6 +547,7 @@ CATALOG: dict[str, str] = {
     "error.not_found": "Не найдено. Возможно, это уже удалено.",
     "error.forbidden": "У вас нет прав на это действие.",
     "error.invalid_state": "Это действие больше недоступно: статус изменился. Обновите страницу.",
+    "error.deposit_not_creditable": "У этой записи нет суммы для зачисления. Верните её или закройте.",
     "error.chain_unavailable": "Сеть TON сейчас недоступна. Попробуйте через минуту.",
     "error.rate_unavailable": "Курс сейчас недоступен. Попробуйте позже.",
     "error.destination_invalid": "На этот адрес нельзя выплатить.",

@@ -25,7 +25,8 @@ class AppliedChainTransaction(SQLModel, table=True):
     hash: str = Field(primary_key=True, max_length=64)
     lt: int = Field(sa_column=Column(BigInteger, nullable=False))
     stream: str = Field(max_length=100, index=True)
-    # deposit | unmatched | withdrawal_confirmed | withdrawal_bounced | bounce_ignored | ignored
+    # deposit | unmatched | withdrawal_confirmed | withdrawal_failed | withdrawal_bounced | bounce_ignored |
+    # ignored | held (could not be applied: in the review queue with its reason)
     outcome: str = Field(max_length=32)
     user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     asset: str | None = Field(default=None, max_length=8)
@@ -43,17 +44,23 @@ class DepositMemo(SQLModel, table=True):
 
 
 class UnmatchedDeposit(SQLModel, table=True):
-    """A deposit whose memo matched no user: held for the operator to credit or return."""
+    """The operator's review queue: a chain transaction the monitor could not credit (a memo that matched
+    no user, or another `reason`: services/deposits.py), held for the operator to credit, return or
+    dismiss."""
 
     __tablename__ = "unmatched_deposits"
 
     id: int | None = Field(default=None, primary_key=True)
     chain_tx_hash: str = Field(foreign_key="chain_transactions.hash", unique=True, max_length=64)
     asset: str = Field(max_length=8)
-    amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # None: unknown, or more than BIGINT holds (then `detail` has it)
+    amount: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     sender: str | None = Field(default=None, max_length=80)
     comment: str | None = Field(default=None, max_length=500)
-    status: str = Field(default="pending", max_length=16, index=True)  # pending | credited | returned
+    reason: str = Field(default="unmatched", max_length=32, sa_column_kwargs={"server_default": "unmatched"})
+    detail: str | None = Field(default=None, max_length=500)  # the error, or the amount too large to store
+    # pending | credited | returned | dismissed
+    status: str = Field(default="pending", max_length=16, index=True)
     resolved_user_id: int | None = Field(default=None, foreign_key="users.id")
     resolved_by: int | None = Field(default=None, foreign_key="users.id")
     resolved_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))

@@ -1,7 +1,7 @@
-"""/operator: the operator's console: Bitcoin / Lightning payout queue, deposits that matched no
-user, open deal disputes (each opens the deal page, where the operator reads and decides), and
-the ledger invariants. The page shows nothing to other users; the services refuse them
-too (every call names the operator, and a non-operator gets Forbidden)."""
+"""/operator: the operator's console: Bitcoin / Lightning payout queue, deposits the chain monitor
+could not credit (each with its reason), open deal disputes (each opens the deal page, where the
+operator reads and decides), and the ledger invariants. The page shows nothing to other users; the
+services refuse them too (every call names the operator, and a non-operator gets Forbidden)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from krypton_app.services.disputes import DisputeView, list_open_disputes
 from krypton_app.services.ledger import check_invariants
 from krypton_app.services.operator import (
     credit_unmatched_deposit,
+    dismiss_unmatched_deposit,
     list_unmatched_deposits,
     mark_unmatched_returned,
 )
@@ -189,6 +190,18 @@ class OperatorState(AuthState):
             return None
         return await self._done(operator_id, "operator.deposit_returned")
 
+    @rx.event
+    async def dismiss(self, deposit_id: str):
+        operator_id = self._operator_id()
+        if operator_id is None or not deposit_id.isdigit():
+            return None
+        try:
+            dismiss_unmatched_deposit(default_uow(), operator_id, int(deposit_id))
+        except KryptonError as error:
+            self._failed(f"deposit-{deposit_id}", error)
+            return None
+        return await self._done(operator_id, "operator.deposit_dismissed")
+
 
 def _row_error(row_key: rx.Var) -> rx.Component:
     return rx.cond(
@@ -299,6 +312,14 @@ def deposit_item(row: rx.Var) -> rx.Component:
             width="100%",
             wrap="wrap",
         ),
+        rx.text(
+            I18n.t[row["reason_key"]],
+            rx.cond(row["detail"] != "", rx.fragment(" ", rx.code(row["detail"], variant="ghost")), rx.fragment()),
+            size="2",
+            weight="medium",
+            style={"word_break": "break-word"},
+            data_testid="deposit-reason",
+        ),
         rx.text(I18n.t["operator.sender"], ": ", rx.code(row["sender_short"], variant="ghost"), size="2"),
         rx.text(
             I18n.t["operator.comment"],
@@ -309,25 +330,49 @@ def deposit_item(row: rx.Var) -> rx.Component:
         ),
         rx.text(I18n.t["operator.tx"], ": ", rx.code(row["tx_hash"], variant="ghost"), size="1", color_scheme="gray"),
         rx.grid(
-            _inline_form(
-                OperatorState.credit,
-                {"deposit_id": row["id"]},
-                "user_ref",
-                I18n.t["operator.user_ref_placeholder"],
-                rx.button(
-                    rx.icon("user-check", size=15),
-                    I18n.t["operator.credit"],
-                    type="submit",
-                    data_testid="deposit-credit",
+            rx.cond(
+                row["can_credit"] != "",
+                _inline_form(
+                    OperatorState.credit,
+                    {"deposit_id": row["id"]},
+                    "user_ref",
+                    I18n.t["operator.user_ref_placeholder"],
+                    rx.button(
+                        rx.icon("user-check", size=15),
+                        I18n.t["operator.credit"],
+                        type="submit",
+                        data_testid="deposit-credit",
+                    ),
                 ),
+                rx.fragment(),
             ),
-            rx.button(
-                rx.icon("undo-2", size=15),
-                I18n.t["operator.mark_returned"],
-                on_click=OperatorState.mark_returned(row["id"]),
-                variant="soft",
-                color_scheme="gray",
-                data_testid="deposit-returned",
+            rx.hstack(
+                rx.cond(
+                    row["can_return"] != "",
+                    rx.button(
+                        rx.icon("undo-2", size=15),
+                        I18n.t["operator.mark_returned"],
+                        on_click=OperatorState.mark_returned(row["id"]),
+                        variant="soft",
+                        color_scheme="gray",
+                        data_testid="deposit-returned",
+                    ),
+                    rx.fragment(),
+                ),
+                rx.cond(
+                    row["can_dismiss"] != "",
+                    rx.button(
+                        rx.icon("archive-x", size=15),
+                        I18n.t["operator.dismiss"],
+                        on_click=OperatorState.dismiss(row["id"]),
+                        variant="soft",
+                        color_scheme="gray",
+                        data_testid="deposit-dismiss",
+                    ),
+                    rx.fragment(),
+                ),
+                spacing="2",
+                justify="end",
             ),
             columns=rx.breakpoints(initial="1", md="1fr auto"),
             spacing="2",

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.gateway import ChainGateway
 from krypton_app.chain.hot_wallet import hot_wallet_from_settings
+from krypton_app.chain.parse import BODY_MALFORMED, COMMENT_UNDECODABLE, NOTIFICATION_MALFORMED
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import catalog_data
 from krypton_app.domain.errors import Forbidden, InvalidAmount
@@ -38,6 +39,27 @@ MEMO_LENGTH = 8
 ASSET_DECIMALS = {code: decimals for code, _name, decimals in catalog_data.ASSETS}
 # The demo faucet hands out play money, but not unbounded amounts (whole units of either asset).
 FAUCET_MAX_UNITS = 1000
+
+# Why a chain transaction waits in the operator's review queue (UnmatchedDeposit.reason); the page shows
+# the catalog text `operator.reason.<reason>`.
+UNMATCHED = "unmatched"  # a deposit whose comment is no user's memo
+BOUNCE_UNMATCHED = "bounce_unmatched"  # value that came back, naming none of our withdrawals
+AMOUNT_NOT_POSITIVE = "amount_not_positive"  # 0 TON, 0 USDT: nothing arrived to credit
+AMOUNT_TOO_LARGE = "amount_too_large"  # more than a balance can hold (the amount is in `detail`)
+UNKNOWN_OP = "unknown_op"  # another contract's operation, not a transfer or a comment
+APPLY_FAILED = "apply_failed"  # settling it raised (the ledger refused, or a bug): the error is in `detail`
+# ... and the reasons chain/parse.py gives for a body it could not read (ChainTx.body_error).
+REVIEW_REASONS = (
+    UNMATCHED,
+    BOUNCE_UNMATCHED,
+    AMOUNT_NOT_POSITIVE,
+    AMOUNT_TOO_LARGE,
+    UNKNOWN_OP,
+    APPLY_FAILED,
+    BODY_MALFORMED,
+    COMMENT_UNDECODABLE,
+    NOTIFICATION_MALFORMED,
+)
 
 
 @dataclass(frozen=True)
@@ -116,7 +138,8 @@ async def demo_faucet(
 
 def memo_owners(session: Session, comments: Iterable[str | None]) -> dict[str, int]:
     """The users whose memos these comments are, keyed by the normalised memo."""
-    memos = {memo for c in comments if (memo := normalise_memo(c)) is not None and len(memo) == MEMO_LENGTH}
+    # Only what could be a memo reaches the query: a comment is anyone's text (PostgreSQL refuses NUL).
+    memos = {memo for c in comments if (memo := normalise_memo(c)) is not None and _is_memo(memo)}
     if not memos:
         return {}
     return dict(session.execute(select(DepositMemo.memo, DepositMemo.user_id).where(DepositMemo.memo.in_(memos))).all())
@@ -129,21 +152,42 @@ def credit_deposit(session: Session, *, tx_hash: str, user_id: int, asset: str, 
 
 
 def record_unmatched(
-    session: Session, *, tx_hash: str, asset: str, amount: int, sender: str | None, comment: str | None
+    session: Session,
+    *,
+    tx_hash: str,
+    asset: str,
+    amount: int | None,
+    sender: str | None,
+    comment: str | None,
+    reason: str = UNMATCHED,
+    detail: str | None = None,
 ) -> None:
-    """A deposit whose memo matched nobody: into the operator's review queue, not onto any balance."""
+    """A deposit the monitor could not credit (whose memo matched nobody, or for `reason`): into the
+    operator's review queue, not onto any balance. `amount` None: unknown, or more than a column holds."""
+    if reason not in REVIEW_REASONS:
+        raise ValueError(f"unknown review reason {reason!r}")
     session.add(
         UnmatchedDeposit(
             chain_tx_hash=tx_hash,
             asset=asset,
             amount=amount,
-            sender=sender,
-            # Anyone can write anything in a comment; PostgreSQL text cannot hold NUL, and a comment
-            # the database refuses would stop the monitor on this transaction for good.
-            comment=comment.replace("\x00", "")[:500] if comment is not None else None,
+            sender=_storable(sender, 80),
+            comment=_storable(comment, 500),
+            reason=reason,
+            detail=_storable(detail, 500),
         )
     )
     session.flush()
+
+
+def _storable(text: str | None, limit: int) -> str | None:
+    # Anyone can write anything in a comment; PostgreSQL text cannot hold NUL, and a text the database
+    # refuses would stop the monitor on this transaction.
+    return text.replace("\x00", "")[:limit] if text is not None else None
+
+
+def _is_memo(text: str) -> bool:
+    return len(text) == MEMO_LENGTH and all(c in MEMO_ALPHABET for c in text)
 
 
 def _qr_data_uri(link: str) -> str:

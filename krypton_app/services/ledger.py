@@ -21,7 +21,13 @@ from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import catalog_data
-from krypton_app.domain.errors import IdempotencyConflict, InsufficientFunds, UnbalancedTransaction
+from krypton_app.domain.errors import (
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidAmount,
+    KryptonError,
+    UnbalancedTransaction,
+)
 from krypton_app.domain.ledger import (
     AVAILABLE,
     CAPTURE,
@@ -38,7 +44,7 @@ from krypton_app.domain.ledger import (
     system_account_key,
     user_account_key,
 )
-from krypton_app.domain.money import format_amount
+from krypton_app.domain.money import MAX_MINOR, format_amount
 from krypton_app.models.common import utcnow
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
 
@@ -121,8 +127,8 @@ def post(
     }
     shortfall = _shortfall(lines, locked)
     if shortfall is not None:
-        # A retry of a spend that went through may find the balance already spent: it gets the first
-        # result, not an error. (Under the locks, so a twin that raced it has committed by now.)
+        # A retry of a spend that went through may find the balance already spent (or full): it gets
+        # the first result, not an error. (Under the locks, so a twin that raced it has committed by now.)
         existing = _find_transaction(session, idempotency_key)
         if existing is not None:
             return _replay(session, existing, fingerprint)
@@ -338,14 +344,23 @@ def _account(session: Session, key: str, **values) -> AccountRef:
     return AccountRef(found, key, values["asset"])
 
 
-def _shortfall(lines: Sequence[PostingLine], locked: dict) -> InsufficientFunds | None:
-    """The error for the first account the postings would take below zero; raise on a wrong account."""
+def _shortfall(lines: Sequence[PostingLine], locked: dict) -> KryptonError | None:
+    """The error for the first account the postings would take below zero or out of what its BIGINT
+    balance holds (PostgreSQL would refuse the update; SQLite would make the balance a float); raise
+    on a wrong account."""
     for line in lines:
         row = locked.get(line.account.id)
         if row is None:
             raise LookupError(f"no ledger account {line.account.key} with id {line.account.id}")
         if row.asset != line.account.asset:
             raise UnbalancedTransaction(f"account {line.account.key} is not a {line.account.asset} account")
+        if not -MAX_MINOR - 1 <= row.balance + line.amount <= MAX_MINOR:
+            return InvalidAmount(
+                f"{line.account.key} holds {row.balance}: {line.amount:+} is beyond what a balance holds",
+                account=line.account.key,
+                balance=row.balance,
+                amount=line.amount,
+            )
         if row.balance + line.amount < 0 and not row.may_go_negative:
             return InsufficientFunds(
                 f"{line.account.key} holds {row.balance}, needs {-line.amount}",

@@ -1,4 +1,5 @@
-"""Operator console use cases: the review queue of deposits that matched no user.
+"""Operator console use cases: the review queue of chain transactions the monitor could not credit
+(a memo that matched no user, or another reason: services/deposits.py REVIEW_REASONS).
 
 Who is an operator is decided in services/roles.py; the payout queue's operator actions live with the
 payouts (services/payouts.py) and use the same check.
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from pytoniq_core import Address
 from pytoniq_core.boc.address import AddressError
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, or_, select, true, update
 from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
@@ -23,8 +24,11 @@ from krypton_app.services.ledger import _as_utc, post, system_account, user_acco
 from krypton_app.services.roles import require_operator
 
 DEPOSIT_REVIEW_CREDIT = "deposit_review_credit"
-PENDING, CREDITED, RETURNED = "pending", "credited", "returned"
-UNMATCHED_STATUSES = (PENDING, CREDITED, RETURNED)
+PENDING, CREDITED, RETURNED, DISMISSED = "pending", "credited", "returned", "dismissed"
+UNMATCHED_STATUSES = (PENDING, CREDITED, RETURNED, DISMISSED)
+# What the operator may do with a pending item: credit it to a user, record that it was sent back, or
+# close it with no movement (nothing arrived to credit or return: 0 USDT, a stranger's notification).
+CREDIT, RETURN, DISMISS = "credit", "return", "dismiss"
 
 _deposits: Table = UnmatchedDeposit.__table__
 
@@ -35,11 +39,14 @@ class UnmatchedDepositView:
     chain_tx_hash: str
     asset: str
     decimals: int
-    amount: int
+    amount: int | None  # None: unknown, or more than a balance holds (see `detail`)
     sender: str | None
     comment: str | None
+    reason: str  # why it waits here: services/deposits.py REVIEW_REASONS, shown as operator.reason.<reason>
+    detail: str | None  # the error that stopped it, or the amount too large to store
     status: str
     created_at: datetime
+    allowed_actions: tuple[str, ...]
 
 
 def list_unmatched_deposits(
@@ -72,7 +79,7 @@ def credit_unmatched_deposit(
         # The status check is in the UPDATE itself, so credit and return cannot both win.
         moved = s.execute(
             update(_deposits)
-            .where(_deposits.c.id == deposit_id, _deposits.c.status == PENDING)
+            .where(_deposits.c.id == deposit_id, _deposits.c.status == PENDING, _creditable())
             .values(status=CREDITED, resolved_user_id=user_id, resolved_by=operator_id, resolved_at=utcnow())
         ).rowcount
         deposit = s.execute(select(_deposits).where(_deposits.c.id == deposit_id)).one_or_none()
@@ -81,6 +88,10 @@ def credit_unmatched_deposit(
         if not moved:
             if deposit.status == CREDITED and deposit.resolved_user_id == user_id:
                 return _view(s, deposit_id)
+            if deposit.status == PENDING:
+                raise InvalidState(
+                    f"deposit {deposit_id} has no amount to credit ({deposit.reason})", code="deposit_not_creditable"
+                )
             raise InvalidState(f"deposit {deposit_id} is {deposit.status}", status=deposit.status)
         leg = Leg(system_account(s, EXTERNAL, deposit.asset), user_account(s, user_id, deposit.asset), deposit.amount)
         post(
@@ -100,19 +111,49 @@ def mark_unmatched_returned(uow: UnitOfWork, operator_id: int, deposit_id: int) 
     (pending -> returned) so it can never be credited as well. No ledger movement: the deposit was never
     credited to anyone.
     """
+    return _close(uow, operator_id, deposit_id, RETURNED, _returnable())
+
+
+def dismiss_unmatched_deposit(uow: UnitOfWork, operator_id: int, deposit_id: int) -> UnmatchedDepositView:
+    """Close a review item with no movement and nothing sent back: for what brought nothing to credit
+    or return (0 USDT, a notification without an amount), or what the operator decided to keep out of
+    the ledger. The item and its reason stay on record."""
+    return _close(uow, operator_id, deposit_id, DISMISSED, true())
+
+
+def _close(uow: UnitOfWork, operator_id: int, deposit_id: int, to_status: str, allowed) -> UnmatchedDepositView:
+    """pending -> returned | dismissed, with no ledger movement; a repeat returns the same result."""
     with uow.transaction() as s:
         require_operator(s, operator_id)
         moved = s.execute(
             update(_deposits)
-            .where(_deposits.c.id == deposit_id, _deposits.c.status == PENDING)
-            .values(status=RETURNED, resolved_by=operator_id, resolved_at=utcnow())
+            .where(_deposits.c.id == deposit_id, _deposits.c.status == PENDING, allowed)
+            .values(status=to_status, resolved_by=operator_id, resolved_at=utcnow())
         ).rowcount
         status = s.execute(select(_deposits.c.status).where(_deposits.c.id == deposit_id)).scalar_one_or_none()
         if status is None:
             raise NotFound(f"unmatched deposit {deposit_id}")
-        if not moved and status != RETURNED:
-            raise InvalidState(f"deposit {deposit_id} is {status}", status=status)
+        if not moved and status != to_status:
+            raise InvalidState(f"deposit {deposit_id} is {status}: it cannot be {to_status}", status=status)
         return _view(s, deposit_id)
+
+
+def _creditable():
+    return _deposits.c.amount > 0  # not NULL (unknown or too large), not 0 (nothing arrived)
+
+
+def _returnable():
+    return or_(_deposits.c.amount.is_(None), _deposits.c.amount > 0)  # something arrived to send back
+
+
+def _actions(status: str, amount: int | None) -> tuple[str, ...]:
+    """What the operator may do with an item: the page shows these, the updates above check the same."""
+    if status != PENDING:
+        return ()
+    actions = [CREDIT] if amount is not None and amount > 0 else []
+    if amount is None or amount > 0:
+        actions.append(RETURN)
+    return (*actions, DISMISS)
 
 
 def _find_user(uow: UnitOfWork, user_ref: str) -> int:
@@ -145,6 +186,8 @@ def _select_views():
         _deposits.c.amount,
         _deposits.c.sender,
         _deposits.c.comment,
+        _deposits.c.reason,
+        _deposits.c.detail,
         _deposits.c.status,
         _deposits.c.created_at,
     ).join(Asset, Asset.code == _deposits.c.asset)
@@ -152,7 +195,7 @@ def _select_views():
 
 def _to_view(row) -> UnmatchedDepositView:
     *values, created_at = row
-    return UnmatchedDepositView(*values, _as_utc(created_at))
+    return UnmatchedDepositView(*values, _as_utc(created_at), _actions(row.status, row.amount))
 
 
 def _view(session: Session, deposit_id: int) -> UnmatchedDepositView:

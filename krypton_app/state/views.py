@@ -24,6 +24,7 @@ STATUS_COLORS = {
     "pending": "amber",
     "credited": "green",
     "returned": "gray",
+    "dismissed": "gray",
 }
 
 
@@ -104,11 +105,16 @@ def unmatched_row(d: UnmatchedDepositView) -> dict[str, str]:
     return {
         "key": f"deposit-{d.id}",
         "id": str(d.id),
-        "amount": amount_text(d.amount, d.decimals, d.asset),
+        # No amount: unknown, or too large to store (the detail says it)
+        "amount": amount_text(d.amount, d.decimals, d.asset) if d.amount is not None else f"? {d.asset}",
         "sender": d.sender or "",
         "sender_short": short(d.sender or "—"),
         "comment": d.comment or "",
+        "reason_key": f"operator.reason.{d.reason}",
+        "detail": d.detail or "",
         "tx_hash": short(d.chain_tx_hash),
         "when": when(d.created_at),
+        # "1" / "": what the view allows (services/operator.py), for rx.cond
+        **{f"can_{action}": "1" if action in d.allowed_actions else "" for action in ("credit", "return", "dismiss")},
         **status_fields(d.status),
     }

@@ -74,7 +74,7 @@ def mail_outbox(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def app_database_url(tmp_path_factory) -> str:
     """The app's database, for the few tests that must set up what no page can (a second login of the
-    same wallet from another browser)."""
+    same wallet from another browser, a chain transaction the monitor held for review)."""
     return f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'krypton-e2e.db'}"
 
 

@@ -11,6 +11,7 @@ from krypton_app.domain.errors import (
     UnbalancedTransaction,
 )
 from krypton_app.domain.ledger import EXTERNAL, FEES, HELD, Leg
+from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models import User
 from krypton_app.services import ledger
 from krypton_app.services.ledger import BalanceView
@@ -129,6 +130,23 @@ def test_amounts_must_be_positive_integers(uow, alice_bob, amount):
     alice, bob = alice_bob
     with pytest.raises(InvalidAmount):
         ledger.transfer(uow, alice, bob, "TON", amount, "bad")
+
+
+def test_no_balance_is_taken_beyond_what_its_column_holds(uow):
+    """BIGINT balances: PostgreSQL would refuse the update, SQLite would quietly make it a float. The
+    ledger refuses first, on both, and a retry of the posting that filled it still replays."""
+    (carol,) = make_users(uow, 1)
+    full = deposit(uow, carol, "USDT", MAX_MINOR, key="fill")
+    with pytest.raises(InvalidAmount):
+        deposit(uow, carol, "USDT", 1)  # carol's balance would pass 2^63 - 1
+    assert deposit(uow, carol, "USDT", MAX_MINOR, key="fill") == full
+    (dave,) = make_users(uow, 1)
+    with pytest.raises(InvalidAmount):
+        deposit(uow, dave, "USDT", 2)  # the external account would pass -2^63
+    deposit(uow, dave, "USDT", 1)
+    assert balance(uow, carol, "USDT") == (MAX_MINOR, 0)
+    assert balance(uow, dave, "USDT") == (1, 0)
+    assert ledger.check_invariants(uow).ok
 
 
 def test_a_transfer_to_oneself_is_refused(uow, alice_bob):

@@ -6,22 +6,30 @@ concurrent-monitor tests need PostgreSQL (`pg_uow`).
 
 import asyncio
 import dataclasses
+import random
 import time
 import uuid
 
 import pytest
-from pytoniq_core import Builder
-from sqlalchemy import select, text
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from pytoniq_core import Address, Builder, Cell
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
 
 from krypton_app.chain import monitor as monitor_module
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.gateway import ChainError
-from krypton_app.chain.hot_wallet import hot_wallet_from_settings
+from krypton_app.chain.hot_wallet import HotWallet, hot_wallet_from_settings
 from krypton_app.chain.monitor import ChainMonitor
-from krypton_app.chain.parse import EXCESSES
+from krypton_app.chain.parse import EXCESSES, TRANSFER_NOTIFICATION
+from krypton_app.chain.types import ChainTx
 from krypton_app.db import UnitOfWork, make_engine
+from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models import AppliedChainTransaction, ChainCursor, LedgerTransaction, UnmatchedDeposit, User
 from krypton_app.services import deposits, ledger
+from krypton_app.services.operator import credit_unmatched_deposit
 from krypton_app.settings import get_settings
 from krypton_app.workers import CHAIN_WORKER_LOCK_KEY, LeaderLock, run_chain_worker
 
@@ -30,8 +38,9 @@ TON = 10**9
 USDT = 10**6
 
 
-class Boom(Exception):
-    """The process dies here."""
+class Boom(BaseException):
+    """The process dies here (not an Exception: the monitor holds a transaction whose settlement raises
+    one for review, but nothing catches a dying process)."""
 
 
 @pytest.fixture
@@ -212,8 +221,9 @@ def test_usdt_is_credited_only_from_our_own_jetton_wallet(uow, chain, monitor, h
 
 
 def test_only_plain_transfers_and_comments_are_deposits(uow, chain, monitor, hot_wallet):
-    """Messages with an operation we do not take deposits by (jetton excesses, other contracts' calls)
-    are ignored; a plain transfer that names nobody is real money and waits for the operator."""
+    """Jetton excesses (the change of our own jetton transfers) are ignored; another contract's operation
+    is never a deposit but its value is real money, so it waits for the operator with its reason, as
+    does a plain transfer that names nobody."""
     user, memo = make_user(uow)
     excesses = Builder().store_uint(EXCESSES, 32).store_uint(7, 64).end_cell()
     excess = chain.deposit(hot_wallet.address, 30_000_000, body=excesses, bounceable=False)
@@ -224,8 +234,11 @@ def test_only_plain_transfers_and_comments_are_deposits(uow, chain, monitor, hot
     paid = chain.deposit(hot_wallet.address, TON, comment=memo)
     chain.advance(1)
     assert run(monitor.run_once()) == 4
-    assert outcomes(uow) == {excess.hash: "ignored", call.hash: "ignored", bare.hash: "unmatched", paid.hash: "deposit"}
-    assert [d.chain_tx_hash for d in review_queue(uow)] == [bare.hash]
+    assert outcomes(uow) == {excess.hash: "ignored", call.hash: "held", bare.hash: "unmatched", paid.hash: "deposit"}
+    assert [(d.chain_tx_hash, d.reason) for d in review_queue(uow)] == [
+        (call.hash, "unknown_op"),
+        (bare.hash, "unmatched"),
+    ]
     assert balance(uow, user) == TON
 
 
@@ -385,6 +398,438 @@ def test_a_comment_the_database_cannot_store_does_not_stop_the_monitor(uow, chai
     assert balance(uow, user) == TON
 
 
+# --- transactions the monitor cannot apply: held for review, never in front of the others ----------
+
+
+def queue_items(uow) -> list[tuple[str, str, str, int | None]]:
+    """(tx hash, reason, asset, amount) of the review queue, in order."""
+    return [(d.chain_tx_hash, d.reason, d.asset, d.amount) for d in review_queue(uow)]
+
+
+def our_jetton_wallet(chain, settings, hot_wallet) -> str:
+    return run(chain.jetton_wallet_address(settings.usdt_master, hot_wallet.address))
+
+
+def test_a_zero_usdt_transfer_is_held_and_the_deposits_after_it_are_credited(uow, chain, monitor, hot_wallet):
+    """Anyone can send 0 USDT with their own memo; it used to reach the ledger, which refused it, and the
+    monitor retried the same batch for ever: no deposit credited, no withdrawal confirmed, for anyone."""
+    user, memo = make_user(uow)
+    zero = chain.jetton_deposit(hot_wallet.address, 0, comment=memo)
+    good = chain.deposit(hot_wallet.address, 5 * TON, comment=memo)
+    usdt = chain.jetton_deposit(hot_wallet.address, 7 * USDT, comment=memo)
+    chain.advance(1)
+    run(monitor.run_once())
+    assert (balance(uow, user), balance(uow, user, "USDT")) == (5 * TON, 7 * USDT)
+    assert outcomes(uow) == {zero.hash: "held", good.hash: "deposit", usdt.hash: "deposit"}
+    assert queue_items(uow) == [(zero.hash, "amount_not_positive", "USDT", 0)]
+    assert review_queue(uow)[0].comment == memo
+    assert cursor_lt(uow) == usdt.lt
+    assert ledger_kinds(uow) == ["deposit", "deposit"]
+    assert run(monitor.run_once()) == 0
+    assert ledger.check_invariants(uow).ok
+
+
+def test_a_zero_ton_transfer_is_held(uow, chain, monitor, hot_wallet):
+    user, memo = make_user(uow)
+    zero = chain.deposit(hot_wallet.address, 0, comment=memo)
+    good = chain.deposit(hot_wallet.address, TON, comment=memo)
+    chain.advance(1)
+    assert run(monitor.run_once()) == 2
+    assert balance(uow, user) == TON
+    assert outcomes(uow) == {zero.hash: "held", good.hash: "deposit"}
+    assert queue_items(uow) == [(zero.hash, "amount_not_positive", "TON", 0)]
+    assert cursor_lt(uow) == good.lt
+
+
+@pytest.mark.parametrize(
+    ("asset", "amount"),
+    [("USDT", MAX_MINOR + 1), ("USDT", 2**120 - 1), ("TON", 2**64)],
+    ids=["usdt_2^63", "usdt_largest_coins", "ton_2^64"],
+)
+def test_an_amount_larger_than_a_balance_column_holds_is_held_with_the_amount_as_text(
+    uow, chain, monitor, hot_wallet, asset, amount
+):
+    user, memo = make_user(uow)
+    if asset == "USDT":
+        huge = chain.jetton_deposit(hot_wallet.address, amount, comment=memo)
+    else:
+        huge = chain.deposit(hot_wallet.address, amount, comment=memo)
+    good = chain.deposit(hot_wallet.address, TON, comment=memo)
+    chain.advance(1)
+    assert run(monitor.run_once()) == 2
+    assert balance(uow, user) == TON and balance(uow, user, "USDT") == 0
+    assert outcomes(uow) == {huge.hash: "held", good.hash: "deposit"}
+    assert queue_items(uow) == [(huge.hash, "amount_too_large", asset, None)]
+    assert review_queue(uow)[0].detail == f"{amount} ({asset} minor units)"
+    assert ledger.check_invariants(uow).ok
+
+
+def test_an_amount_the_ledger_refuses_is_held_and_the_balance_stays_whole(uow, chain, monitor, hot_wallet):
+    """Each amount fits, but the sum would not: the ledger refuses the second one (PostgreSQL would
+    refuse the BIGINT update, SQLite would turn the balance into a float)."""
+    user, memo = make_user(uow)
+    full = chain.jetton_deposit(hot_wallet.address, MAX_MINOR, comment=memo)
+    more = chain.jetton_deposit(hot_wallet.address, 1, comment=memo)
+    good = chain.deposit(hot_wallet.address, TON, comment=memo)
+    chain.advance(1)
+    assert run(monitor.run_once()) == 3
+    assert (balance(uow, user, "USDT"), balance(uow, user)) == (MAX_MINOR, TON)
+    assert outcomes(uow) == {full.hash: "deposit", more.hash: "held", good.hash: "deposit"}
+    assert queue_items(uow) == [(more.hash, "apply_failed", "USDT", 1)]
+    assert review_queue(uow)[0].detail.startswith("invalid_amount: ")
+    assert ledger_kinds(uow) == ["deposit", "deposit"]
+    assert ledger.check_invariants(uow).ok
+
+
+def _notification(*fields) -> Cell:
+    """A transfer_notification body from its op and query_id on: each field (bits, value) or a ref."""
+    body = Builder().store_uint(TRANSFER_NOTIFICATION, 32)
+    for field in fields:
+        if isinstance(field, Cell):
+            body.store_ref(field)
+        else:
+            body.store_uint(field[1], field[0])
+    return body.end_cell()
+
+
+SOMEONE = Address("0:" + "5" * 64)
+GARBAGE = random.Random(9).randbytes(100)
+# name -> (body, from our jetton wallet, reason in the queue, asset, amount; None = the notification's)
+BAD_BODIES = {
+    "random_bytes": (Builder().store_bytes(GARBAGE).end_cell(), False, "unknown_op", "TON", TON),
+    "random_bytes_after_op_0": (
+        Builder().store_uint(0, 32).store_bytes(GARBAGE).end_cell(),
+        False,
+        "comment_undecodable",
+        "TON",
+        TON,
+    ),
+    "shorter_than_an_op": (Builder().store_uint(0xABCDE, 20).end_cell(), False, "body_malformed", "TON", TON),
+    "comment_of_half_bytes": (
+        Builder().store_uint(0, 32).store_uint(5, 12).end_cell(),
+        False,
+        "comment_undecodable",
+        "TON",
+        TON,
+    ),
+    "comment_not_utf8": (
+        Builder().store_uint(0, 32).store_bytes(b"ok\xff\xfe").end_cell(),
+        False,
+        "comment_undecodable",
+        "TON",
+        TON,
+    ),
+    "comment_with_two_refs": (
+        Builder().store_uint(0, 32).store_ref(Cell.empty()).store_ref(Cell.empty()).end_cell(),
+        False,
+        "comment_undecodable",
+        "TON",
+        TON,
+    ),
+    "unknown_op": (
+        Builder().store_uint(0xDEADBEEF, 32).store_bytes(b"hello").end_cell(),
+        False,
+        "unknown_op",
+        "TON",
+        TON,
+    ),
+    "notification_cut_after_the_query_id": (_notification((16, 1)), True, "notification_malformed", "USDT", None),
+    "notification_amount_cut_short": (
+        _notification((64, 1), (4, 15), (8, 255)),
+        True,
+        "notification_malformed",
+        "USDT",
+        None,
+    ),
+    "notification_payload_ref_missing": (
+        Builder()
+        .store_uint(TRANSFER_NOTIFICATION, 32)
+        .store_uint(1, 64)
+        .store_coins(3 * USDT)
+        .store_address(SOMEONE)
+        .store_bit(1)  # forward payload in a reference ... that is not there
+        .end_cell(),
+        True,
+        "comment_undecodable",
+        "USDT",
+        3 * USDT,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_BODIES))
+def test_a_body_that_cannot_be_read_is_held_with_its_reason(uow, chain, monitor, settings, hot_wallet, name):
+    body, from_jetton_wallet, reason, asset, amount = BAD_BODIES[name]
+    user, memo = make_user(uow)
+    if from_jetton_wallet:
+        notifier = our_jetton_wallet(chain, settings, hot_wallet)
+        bad = chain.deposit(hot_wallet.address, 1, body=body, sender=notifier, bounceable=False)
+    else:
+        bad = chain.deposit(hot_wallet.address, TON, body=body)
+    good = chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
+    chain.advance(1)
+    assert run(monitor.run_once()) == 2
+    assert balance(uow, user) == 2 * TON and balance(uow, user, "USDT") == 0
+    assert outcomes(uow) == {bad.hash: "held", good.hash: "deposit"}
+    assert queue_items(uow) == [(bad.hash, reason, asset, amount)]
+    assert cursor_lt(uow) == good.lt
+
+
+def test_a_comment_that_is_almost_a_memo_with_a_nul_is_no_memo(uow, chain, monitor, hot_wallet):
+    """PostgreSQL refuses NUL in text: the memo lookup itself used to fail, for the whole batch."""
+    user, memo = make_user(uow)
+    odd = chain.deposit(hot_wallet.address, TON, comment="\x00" + memo[1:])
+    good = chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
+    chain.advance(1)
+    assert run(monitor.run_once()) == 2
+    assert balance(uow, user) == 2 * TON
+    assert outcomes(uow) == {odd.hash: "unmatched", good.hash: "deposit"}
+    assert review_queue(uow)[0].comment == memo[1:]
+
+
+def spy(monkeypatch, obj, name: str) -> list[tuple]:
+    """Record the arguments of every call of obj.name (which still runs)."""
+    calls, original = [], getattr(obj, name)
+
+    def recorded(*args):
+        calls.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(obj, name, recorded)
+    return calls
+
+
+def test_an_exception_while_applying_one_transaction_holds_only_that_one(uow, chain, monitor, hot_wallet, monkeypatch):
+    user, memo = make_user(uow)
+    first = chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
+    broken = chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
+    last = chain.deposit(hot_wallet.address, 4 * TON, comment=memo)
+    stranger = chain.deposit(hot_wallet.address, 8 * TON, comment="NOBODY42")
+    chain.advance(1)
+    credit = deposits.credit_deposit
+
+    def credit_then_fail(session, *, tx_hash, **kwargs):
+        credit(session, tx_hash=tx_hash, **kwargs)  # what it wrote before failing must roll back too
+        if tx_hash == broken.hash:
+            raise RuntimeError("disk says no")
+
+    monkeypatch.setattr(deposits, "credit_deposit", credit_then_fail)
+    alone = spy(monkeypatch, monitor, "_hold_alone")
+    assert run(monitor.run_once()) == 4
+    assert alone == []  # its savepoint rolled it back inside the group's own database transaction
+    assert balance(uow, user) == 5 * TON
+    assert outcomes(uow) == {
+        first.hash: "deposit",
+        broken.hash: "held",
+        last.hash: "deposit",
+        stranger.hash: "unmatched",
+    }
+    assert queue_items(uow) == [
+        (broken.hash, "apply_failed", "TON", 2 * TON),
+        (stranger.hash, "unmatched", "TON", 8 * TON),
+    ]
+    assert review_queue(uow)[0].detail == "RuntimeError: disk says no"
+    assert ledger_kinds(uow) == ["deposit", "deposit"]
+    assert cursor_lt(uow) == stranger.lt
+    assert ledger.check_invariants(uow).ok
+    # The operator reads the reason and credits it by hand; the monitor never applies it again.
+    with uow.transaction() as s:
+        s.execute(update(User).where(User.id == user).values(is_operator=True))
+        wallet = s.execute(select(User.wallet_address).where(User.id == user)).scalar_one()
+    item = review_queue(uow)[0]
+    credit_unmatched_deposit(uow, user, item.id, user_contact=wallet)
+    assert run(monitor.run_once()) == 0
+    assert balance(uow, user) == 7 * TON
+    assert ledger.check_invariants(uow).ok
+
+
+def test_a_failure_outside_the_transactions_own_savepoints_holds_only_its_transaction(
+    uow, chain, monitor, hot_wallet, monkeypatch
+):
+    """The memo lookup and the account locks run for the whole group: if they fail, the group is
+    applied again one transaction at a time, and the one that still fails is held alone."""
+    user, memo = make_user(uow)
+    poison = "POISON42"
+    before = chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
+    bad = chain.deposit(hot_wallet.address, 2 * TON, comment=poison)
+    after = chain.deposit(hot_wallet.address, 4 * TON, comment=memo)
+    chain.advance(1)
+    lookup = deposits.memo_owners
+
+    def failing_lookup(session, comments):
+        comments = list(comments)
+        if poison in comments:
+            raise ValueError("the lookup cannot take this one")
+        return lookup(session, comments)
+
+    monkeypatch.setattr(deposits, "memo_owners", failing_lookup)
+    alone = spy(monkeypatch, monitor, "_hold_alone")
+    assert run(monitor.run_once()) == 3
+    assert [tx.hash for tx, *_ in alone] == [bad.hash]
+    assert balance(uow, user) == 5 * TON
+    assert outcomes(uow) == {before.hash: "deposit", bad.hash: "held", after.hash: "deposit"}
+    assert queue_items(uow) == [(bad.hash, "apply_failed", "TON", 2 * TON)]
+    assert review_queue(uow)[0].detail == "ValueError: the lookup cannot take this one"
+    assert cursor_lt(uow) == after.lt
+
+
+def test_a_database_that_is_busy_is_retried_not_held(uow, chain, monitor, hot_wallet, monkeypatch):
+    """An error that says the database is away or busy says nothing about the transaction: the round
+    rolls back whole and the next one applies it."""
+    user, memo = make_user(uow)
+    chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
+    chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
+    chain.advance(1)
+    credit = deposits.credit_deposit
+    failures = [OperationalError("UPDATE ledger_accounts", {}, Exception("database is locked"))]
+
+    def busy_once(session, **kwargs):
+        if failures:
+            raise failures.pop()
+        credit(session, **kwargs)
+
+    monkeypatch.setattr(deposits, "credit_deposit", busy_once)
+    with pytest.raises(OperationalError):
+        run(monitor.run_once())
+    assert (cursor_lt(uow), outcomes(uow), balance(uow, user)) == (0, {}, 0)
+    assert run(monitor.run_once()) == 2
+    assert balance(uow, user) == 3 * TON
+    assert review_queue(uow) == []
+
+
+# Property: whatever malformed transactions arrive between good deposits, every good one is credited
+# exactly once, every other one is recorded once (held ones with a review reason), the cursor ends past
+# all of them and the ledger's invariants hold.
+good_items = st.tuples(st.just("good"), st.sampled_from(["TON", "USDT"]), st.integers(0, 2), st.integers(1, 10**12))
+bad_items = st.one_of(
+    st.tuples(st.just("zero"), st.sampled_from(["TON", "USDT"]), st.integers(0, 2)),
+    st.tuples(st.just("huge"), st.sampled_from(["TON", "USDT"]), st.integers(MAX_MINOR + 1, 2**120 - 1)),
+    st.tuples(st.just("random_body"), st.binary(max_size=120), st.integers(0, 7)),  # bytes, then up to 7 bits
+    st.tuples(st.just("bad_comment"), st.binary(max_size=60), st.integers(1, 7)),
+    st.tuples(st.just("unknown_op"), st.integers(1, 2**32 - 1).filter(lambda op: op not in KNOWN_OPS)),
+    st.tuples(st.just("bad_notification"), st.binary(max_size=40)),
+    st.tuples(st.just("nul_memo"), st.integers(0, 2)),
+    st.tuples(st.just("explodes"), st.integers(0, 2)),  # its settlement raises
+)
+KNOWN_OPS = {0, EXCESSES, TRANSFER_NOTIFICATION, 0xFFFFFFFF}
+
+
+def test_malformed_transactions_never_block_the_good_ones(uow, settings, monkeypatch):
+    monkeypatch.setattr(monitor_module, "PAGE_SIZE", 4)  # pages and groups end anywhere
+    users = [make_user(uow) for _ in range(3)]
+    explodes: set[str] = set()
+    credit = deposits.credit_deposit
+
+    def credit_unless_it_explodes(session, *, tx_hash, **kwargs):
+        credit(session, tx_hash=tx_hash, **kwargs)
+        if tx_hash in explodes:
+            raise RuntimeError("injected")
+
+    monkeypatch.setattr(deposits, "credit_deposit", credit_unless_it_explodes)
+
+    def send(chain, wallet, jetton_wallet, item) -> tuple[ChainTx, tuple[str, int, int] | None]:
+        """Put one item on chain; return its transaction and (asset, user, amount) if it must be credited."""
+        kind, *args = item
+        if kind == "good":
+            asset, user, amount = args
+            memo = users[user][1]
+            if asset == "TON":
+                return chain.deposit(wallet, amount, comment=memo), (asset, user, amount)
+            return chain.jetton_deposit(wallet, amount, comment=memo), (asset, user, amount)
+        if kind in ("zero", "huge"):
+            asset, user, amount = (args[0], args[1], 0) if kind == "zero" else (args[0], 0, args[1])
+            memo = users[user][1]
+            if asset == "TON":
+                return chain.deposit(wallet, amount, comment=memo), None
+            return chain.jetton_deposit(wallet, amount, comment=memo), None
+        if kind == "random_body":
+            data, bits = args
+            body = Builder().store_bytes(data)
+            if bits:
+                body.store_uint(1, bits)
+            return chain.deposit(wallet, TON, body=body.end_cell()), None
+        if kind == "bad_comment":  # text that is not whole bytes
+            data, bits = args
+            return chain.deposit(
+                wallet, TON, body=Builder().store_uint(0, 32).store_bytes(data).store_uint(1, bits).end_cell()
+            ), None
+        if kind == "unknown_op":
+            return chain.deposit(wallet, TON, body=Builder().store_uint(args[0], 32).end_cell()), None
+        if kind == "bad_notification":  # from our own jetton wallet: whatever follows the op
+            body = Builder().store_uint(TRANSFER_NOTIFICATION, 32).store_bytes(args[0]).end_cell()
+            return chain.deposit(wallet, 1, body=body, sender=jetton_wallet, bounceable=False), None
+        if kind == "nul_memo":
+            return chain.deposit(wallet, TON, comment="\x00" + users[args[0]][1][1:]), None
+        assert kind == "explodes"
+        tx = chain.deposit(wallet, TON, comment=users[args[0]][1])
+        explodes.add(tx.hash)
+        return tx, None
+
+    @hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(items=st.lists(st.one_of(good_items, bad_items), min_size=1, max_size=16), middle=st.integers(0, 16))
+    def check(items, middle):
+        chain = FakeChain(now=NOW)
+        wallet = HotWallet(uuid.uuid4().bytes * 2)  # a stream of its own per example
+        monitor = ChainMonitor(uow, chain, settings=settings, hot_wallet=wallet)
+        jetton_wallet = our_jetton_wallet(chain, settings, wallet)
+        before = {(a, u): balance(uow, users[u][0], a) for a in ("TON", "USDT") for u in range(3)}
+        expected = dict(before)
+        sent = []
+        for n, item in enumerate(items):
+            if n == middle:  # a round in the middle: later transactions arrive after some were applied
+                chain.advance(1)
+                run(monitor.run_once())
+            tx, credit_to = send(chain, wallet.address, jetton_wallet, item)
+            sent.append((tx, credit_to))
+            if credit_to is not None:
+                asset, user, amount = credit_to
+                expected[(asset, user)] += amount
+        chain.advance(1)
+        for _ in range(len(items) + 1):
+            if run(monitor.run_once()) == 0:
+                break
+        assert run(monitor.run_once()) == 0
+        on_chain = run(chain.transactions_after(wallet.address, None, limit=1000))
+        assert [tx.hash for tx in on_chain] == [tx.hash for tx, _ in sent]
+        with uow.read() as s:
+            cursor = s.execute(select(ChainCursor.lt).where(ChainCursor.stream == monitor.stream)).scalar_one()
+            recorded = dict(
+                s.execute(
+                    select(AppliedChainTransaction.hash, AppliedChainTransaction.outcome).where(
+                        AppliedChainTransaction.stream == monitor.stream
+                    )
+                ).all()
+            )
+            reasons = dict(
+                s.execute(
+                    select(UnmatchedDeposit.chain_tx_hash, UnmatchedDeposit.reason).where(
+                        UnmatchedDeposit.chain_tx_hash.in_(list(recorded))
+                    )
+                ).all()
+            )
+            credited = set(
+                s.execute(
+                    select(LedgerTransaction.idempotency_key).where(
+                        LedgerTransaction.idempotency_key.in_([f"deposit:{tx.hash}" for tx, _ in sent])
+                    )
+                ).scalars()
+            )
+        assert cursor == on_chain[-1].lt
+        assert set(recorded) == {tx.hash for tx, _ in sent}  # each recorded, once (the hash is the key)
+        for tx, credit_to in sent:
+            if credit_to is not None:
+                assert recorded[tx.hash] == "deposit"
+            else:
+                assert recorded[tx.hash] in ("held", "unmatched", "ignored"), recorded[tx.hash]
+                assert recorded[tx.hash] == "ignored" or reasons[tx.hash] in deposits.REVIEW_REASONS
+        assert credited == {f"deposit:{tx.hash}" for tx, credit_to in sent if credit_to is not None}
+        assert {key: balance(uow, users[key[1]][0], key[0]) for key in expected} == expected
+        report = ledger.check_invariants(uow)
+        assert report.ok, report.violations
+
+    check()
+
+
 async def eventually(check, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():
@@ -400,13 +845,19 @@ def _second_uow(pg_uow) -> UnitOfWork:
     return UnitOfWork(make_engine(pg_uow.engine.url.render_as_string(hide_password=False)))
 
 
+# Advisory locks are per database, but pg_locks lists the whole server's: other test runs on the same
+# server hold the same key in their own databases.
+_THIS_DATABASE = "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+
+
 def _leaders(uow) -> int:
     """Sessions holding the chain worker's advisory lock (a bigint key shows as classid:objid)."""
     with uow.read() as s:
         return s.execute(
             text(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 "
-                "AND classid::bigint = :high AND objid::bigint = :low"
+                + _THIS_DATABASE
+                + "AND classid::bigint = :high AND objid::bigint = :low"
             ),
             {"high": CHAIN_WORKER_LOCK_KEY >> 32, "low": CHAIN_WORKER_LOCK_KEY & 0xFFFFFFFF},
         ).scalar_one()
@@ -546,7 +997,8 @@ def test_a_leader_whose_connection_dies_loses_the_lock_to_another(pg_uow):
             c.execute(
                 text(
                     "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                    "AND classid::bigint = :high AND objid::bigint = :low"
+                    + _THIS_DATABASE
+                    + "AND classid::bigint = :high AND objid::bigint = :low"
                 ),
                 {"high": CHAIN_WORKER_LOCK_KEY >> 32, "low": CHAIN_WORKER_LOCK_KEY & 0xFFFFFFFF},
             )

@@ -1,4 +1,4 @@
-"""The operator's review queue of deposits that matched no user, on SQLite and PostgreSQL."""
+"""The operator's review queue of deposits the monitor could not credit, on SQLite and PostgreSQL."""
 
 import threading
 import uuid
@@ -14,6 +14,7 @@ from krypton_app.models import AppliedChainTransaction, LedgerTransaction, Unmat
 from krypton_app.services import ledger
 from krypton_app.services.operator import (
     credit_unmatched_deposit,
+    dismiss_unmatched_deposit,
     list_unmatched_deposits,
     mark_unmatched_returned,
 )
@@ -32,7 +33,7 @@ def make_user(uow, *, operator=False, **contacts):
         return user.id
 
 
-def unmatched(uow, asset="TON", amount=3 * TON, comment="wrong memo"):
+def unmatched(uow, asset="TON", amount=3 * TON, comment="wrong memo", reason="unmatched", detail=None):
     tx_hash = uuid.uuid4().hex + uuid.uuid4().hex
     with uow.transaction() as s:
         s.add(
@@ -40,7 +41,13 @@ def unmatched(uow, asset="TON", amount=3 * TON, comment="wrong memo"):
         )
         s.flush()
         row = UnmatchedDeposit(
-            chain_tx_hash=tx_hash, asset=asset, amount=amount, sender="0:" + "ab" * 32, comment=comment
+            chain_tx_hash=tx_hash,
+            asset=asset,
+            amount=amount,
+            sender="0:" + "ab" * 32,
+            comment=comment,
+            reason=reason,
+            detail=detail,
         )
         s.add(row)
         s.flush()
@@ -159,6 +166,64 @@ def test_returned_is_final_and_moves_no_money(uow, desk):
     assert available(uow, alice) == 0
     with uow.read() as s:
         assert s.execute(select(LedgerTransaction.id)).first() is None
+
+
+def wallet_of(uow, user_id) -> str:
+    with uow.read() as s:
+        return s.get(User, user_id).wallet_address
+
+
+def test_each_item_says_why_it_waits_and_what_the_operator_may_do(uow, desk):
+    operator, _ = desk
+    plain = unmatched(uow)
+    zero = unmatched(uow, asset="USDT", amount=0, reason="amount_not_positive")
+    huge = unmatched(uow, asset="USDT", amount=None, reason="amount_too_large", detail="2" + "0" * 30)
+    failed = unmatched(uow, reason="apply_failed", detail="RuntimeError: disk says no")
+    views = {v.id: v for v in list_unmatched_deposits(uow, operator)}
+    assert [(views[i].reason, views[i].detail, views[i].allowed_actions) for i in (plain, zero, huge, failed)] == [
+        ("unmatched", None, ("credit", "return", "dismiss")),
+        ("amount_not_positive", None, ("dismiss",)),
+        ("amount_too_large", "2" + "0" * 30, ("return", "dismiss")),
+        ("apply_failed", "RuntimeError: disk says no", ("credit", "return", "dismiss")),
+    ]
+    assert views[huge].amount is None
+
+
+def test_an_item_with_no_amount_to_credit_is_refused_and_can_be_dismissed(uow, desk):
+    operator, alice = desk
+    zero = unmatched(uow, asset="USDT", amount=0, reason="amount_not_positive")
+    unknown = unmatched(uow, asset="USDT", amount=None, reason="notification_malformed")
+    for deposit_id in (zero, unknown):
+        with pytest.raises(InvalidState) as caught:
+            credit_unmatched_deposit(uow, operator, deposit_id, user_contact=wallet_of(uow, alice))
+        assert caught.value.code == "deposit_not_creditable"
+    with pytest.raises(InvalidState):
+        mark_unmatched_returned(uow, operator, zero)  # nothing arrived to send back
+    assert mark_unmatched_returned(uow, operator, unknown).status == "returned"
+    with pytest.raises(Forbidden):
+        dismiss_unmatched_deposit(uow, alice, zero)
+    dismissed = dismiss_unmatched_deposit(uow, operator, zero)
+    assert (dismissed.status, dismissed.allowed_actions) == ("dismissed", ())
+    assert dismiss_unmatched_deposit(uow, operator, zero) == dismissed  # a double click
+    with pytest.raises(InvalidState):
+        dismiss_unmatched_deposit(uow, operator, unknown)  # returned already
+    with pytest.raises(NotFound):
+        dismiss_unmatched_deposit(uow, operator, 999_999)
+    assert list_unmatched_deposits(uow, operator) == []
+    assert [v.id for v in list_unmatched_deposits(uow, operator, status="dismissed")] == [zero]
+    assert available(uow, alice, "USDT") == 0
+    with uow.read() as s:
+        assert s.execute(select(LedgerTransaction.id)).first() is None
+
+
+def test_a_dismissed_item_is_never_credited(uow, desk):
+    operator, alice = desk
+    deposit_id = unmatched(uow)
+    dismiss_unmatched_deposit(uow, operator, deposit_id)
+    with pytest.raises(InvalidState) as caught:
+        credit_unmatched_deposit(uow, operator, deposit_id, user_contact=wallet_of(uow, alice))
+    assert caught.value.code == "invalid_state"
+    assert available(uow, alice) == 0
 
 
 def race(*calls):

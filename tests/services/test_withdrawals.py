@@ -365,6 +365,25 @@ def test_a_bounced_withdrawal_is_refunded_once(uow, chain, monitor, hot_wallet, 
     assert ledger.check_invariants(uow).ok
 
 
+def test_withdrawals_and_their_bounces_settle_past_held_transactions(uow, chain, monitor, hot_wallet, settings):
+    """Zero-USDT notifications before and after our own transactions are held for review, and the
+    withdrawal's confirmation and its bounce's refund come through all the same."""
+    user = funded_user(uow, chain, monitor, hot_wallet)
+    chain.bounce_destinations.add(DESTINATION)
+    view = request(uow, user, settings, "1.5", address=friendly(DESTINATION, bounceable=True))
+    before = chain.jetton_deposit(hot_wallet.address, 0, comment="first")
+    send(uow, chain, hot_wallet, settings)
+    after = chain.jetton_deposit(hot_wallet.address, 0, comment="second")
+    assert settle(chain, monitor) == 4
+    assert row(uow, view.id).status == "refunded"
+    assert balance(uow, user) == (10 * TON - FEE["TON"], 0)
+    with uow.read() as s:
+        outcomes = dict(s.execute(select(AppliedChainTransaction.hash, AppliedChainTransaction.outcome)).all())
+    assert (outcomes[before.hash], outcomes[after.hash]) == ("held", "held")
+    assert sorted(outcomes.values()) == ["deposit", "held", "held", "withdrawal_bounced", "withdrawal_confirmed"]
+    assert ledger.check_invariants(uow).ok
+
+
 def outcome_of(uow, tx_hash) -> str:
     with uow.read() as s:
         return s.get(AppliedChainTransaction, tx_hash).outcome
@@ -429,6 +448,7 @@ def test_a_bounce_that_names_no_withdrawal_exactly_refunds_nothing(uow, chain, m
         ("TON", TON, DESTINATION)
     ] * 4
     assert queue[came_back[1].hash].comment == "bounce of: refund please"
+    assert {d.reason for d in queue.values()} == {"bounce_unmatched"}
     assert balance(uow, user) == (10 * TON - 3 * TON - 2 * FEE["TON"], 0)  # nobody refunded
     assert ledger_kinds(uow).count("withdrawal_refund") == 0
 

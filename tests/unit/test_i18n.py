@@ -105,3 +105,11 @@ def test_every_history_kind_and_status_has_a_label():
     keys = [f"history.kind.{kind}" for kind in MOVEMENT_KINDS] + [f"status.{s}" for s in STATUS_COLORS]
     for lang in LANGUAGES:
         assert [k for k in keys if k not in CATALOGS[lang]] == [], lang
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_review_reason_has_a_message(lang):
+    """The operator's review queue shows `operator.reason.<reason>` for why a chain transaction waits."""
+    from krypton_app.services.deposits import REVIEW_REASONS
+
+    assert [r for r in REVIEW_REASONS if f"operator.reason.{r}" not in CATALOGS[lang]] == []

@@ -3,12 +3,21 @@
 import base64
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytoniq_core import Address, Builder, Cell
 from pytoniq_core.tlb.transaction import ExternalMsgInfo, ExternalOutMsgInfo, MessageAny
 
 from krypton_app.chain.fake import internal_message, ordinary_description, transaction_cell
 from krypton_app.chain.hot_wallet import HotWallet, comment_cell
-from krypton_app.chain.parse import bounce_prefix, external_message_hash, parse_transaction
+from krypton_app.chain.parse import (
+    BODY_MALFORMED,
+    COMMENT_UNDECODABLE,
+    NOTIFICATION_MALFORMED,
+    bounce_prefix,
+    external_message_hash,
+    parse_transaction,
+)
 
 # Mainnet transactions as liteservers serve them; hashes as the explorer shows them.
 # Wallet EQCD39VS…xqB2N, lt 22901965000001: an external message that sends 10 000 TON.
@@ -118,25 +127,36 @@ def test_snake_comment_across_cells_with_multibyte_characters():
 
 
 @pytest.mark.parametrize(
-    ("body", "op"),
+    ("body", "op", "error"),
     [
-        (Cell.empty(), None),  # a plain transfer
-        (Builder().store_uint(0x1234, 16).end_cell(), None),  # shorter than an op code
-        (Builder().store_uint(0x12345678, 32).store_uint(1, 64).end_cell(), 0x12345678),  # some other operation
-        (Builder().store_uint(0, 32).store_uint(1, 5).end_cell(), 0),  # op 0 but not whole bytes
-        (Builder().store_uint(0, 32).store_ref(Cell.empty()).store_ref(Cell.empty()).end_cell(), 0),  # not a snake
+        (Cell.empty(), None, None),  # a plain transfer
+        (Builder().store_uint(0x1234, 16).end_cell(), None, BODY_MALFORMED),  # shorter than an op code
+        (Builder().store_uint(0x12345678, 32).store_uint(1, 64).end_cell(), 0x12345678, None),  # another operation
+        (Builder().store_uint(0, 32).store_uint(1, 5).end_cell(), 0, COMMENT_UNDECODABLE),  # not whole bytes
+        (
+            Builder().store_uint(0, 32).store_ref(Cell.empty()).store_ref(Cell.empty()).end_cell(),
+            0,
+            COMMENT_UNDECODABLE,  # not a snake
+        ),
     ],
 )
-def test_no_comment(body, op):
+def test_no_comment(body, op, error):
     tx, _ = _tx(_incoming(body))
     assert tx.comment is None
     assert tx.op == op and tx.query_id is None
     assert tx.amount == 10**9
+    assert tx.body_error == error
 
 
-def test_invalid_utf8_does_not_break_parsing():
+def test_invalid_utf8_does_not_break_parsing_and_says_the_comment_is_no_text():
     tx, _ = _tx(_incoming(Builder().store_uint(0, 32).store_bytes(b"ok\xff").end_cell()))
-    assert tx.comment == "ok\ufffd"
+    assert tx.comment == "ok\ufffd"  # what the operator sees
+    assert tx.body_error == COMMENT_UNDECODABLE
+
+
+def test_a_readable_comment_has_no_body_error():
+    tx, _ = _tx(_incoming(comment_cell("memo-42")))
+    assert (tx.comment, tx.body_error) == ("memo-42", None)
 
 
 def test_incoming_bounce():
@@ -284,10 +304,73 @@ def test_jetton_notification_from_another_wallet_is_not_a_jetton_deposit():
     assert unknown.jetton_amount is None
 
 
-def test_malformed_notification_is_ignored():
-    body = Builder().store_uint(0x7362D09C, 32).store_uint(1, 16).end_cell()
+@pytest.mark.parametrize(
+    "body",
+    [
+        Builder().store_uint(0x7362D09C, 32).store_uint(1, 16).end_cell(),  # cut inside the query_id
+        Builder().store_uint(0x7362D09C, 32).store_uint(1, 64).store_uint(15, 4).store_uint(1, 8).end_cell(),  # amount
+        Builder().store_uint(0x7362D09C, 32).store_uint(1, 64).store_coins(5).store_uint(0b11, 2).end_cell(),  # sender
+    ],
+    ids=["query_id", "amount", "sender"],
+)
+def test_a_notification_of_ours_without_amount_or_sender_says_so(body):
     tx, _ = _tx(_incoming(body, src=JETTON_WALLET), jetton_wallet=JETTON_WALLET)
     assert tx.jetton_amount is None and tx.comment is None
+    assert tx.body_error == NOTIFICATION_MALFORMED
+    stranger, _ = _tx(_incoming(body, src=PAYER), jetton_wallet=JETTON_WALLET)
+    assert stranger.body_error is None  # not ours: not read, so nothing to say
+
+
+def test_a_notification_whose_payload_cannot_be_read_keeps_its_amount():
+    """The jetton wallet writes the amount and the sender; the forward payload is the sender's."""
+    missing_ref = (
+        Builder()
+        .store_uint(0x7362D09C, 32)
+        .store_uint(77, 64)
+        .store_coins(5)
+        .store_address(Address(PAYER))
+        .store_bit(1)  # the payload is in a reference that is not there
+        .end_cell()
+    )
+    tx, _ = _tx(_incoming(missing_ref, src=JETTON_WALLET), jetton_wallet=JETTON_WALLET)
+    assert (tx.jetton_amount, tx.jetton_sender, tx.comment, tx.body_error) == (5, PAYER, None, COMMENT_UNDECODABLE)
+    half_bytes = Builder().store_uint(0, 32).store_bytes(b"MEM").store_uint(1, 4).end_cell()
+    tx, _ = _tx(_incoming(_notification(5, PAYER, half_bytes), src=JETTON_WALLET), jetton_wallet=JETTON_WALLET)
+    assert (tx.jetton_amount, tx.comment, tx.body_error) == (5, "MEM", COMMENT_UNDECODABLE)
+
+
+def test_a_notification_without_even_the_payload_bit_is_still_a_deposit():
+    bare = Builder().store_uint(0x7362D09C, 32).store_uint(77, 64).store_coins(5).store_address(Address(PAYER))
+    tx, _ = _tx(_incoming(bare.end_cell(), src=JETTON_WALLET), jetton_wallet=JETTON_WALLET)
+    assert (tx.jetton_amount, tx.jetton_sender, tx.comment, tx.body_error) == (5, PAYER, None, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prefix=st.sampled_from([None, 0, 0x7362D09C, 0xD53276DB, 0xFFFFFFFF, 0x0F8A7EA5]),
+    data=st.binary(max_size=120),
+    bits=st.integers(0, 7),  # a body need not hold whole bytes
+    refs=st.lists(st.binary(max_size=40), max_size=3),
+    bounced=st.booleans(),
+    ours=st.booleans(),
+)
+def test_any_body_parses_and_says_what_it_could_read(prefix, data, bits, refs, bounced, ours):
+    """Anyone can send any body: parsing never raises on one; an op-0 comment without a body error is text."""
+    body = Builder()
+    if prefix is not None:
+        body.store_uint(prefix, 32)
+    body.store_bytes(data)
+    if bits:
+        body.store_uint(0, bits)
+    for ref in refs:
+        body.store_ref(Builder().store_bytes(ref).end_cell())
+    src = JETTON_WALLET if ours else PAYER
+    tx, _ = _tx(_incoming(body.end_cell(), bounced=bounced, bounce=False, src=src), jetton_wallet=JETTON_WALLET)
+    assert tx.body_error in (None, BODY_MALFORMED, COMMENT_UNDECODABLE, NOTIFICATION_MALFORMED)
+    if tx.op == 0 and not bounced and tx.body_error is None:
+        assert isinstance(tx.comment, str)
+    if tx.jetton_amount is not None:
+        assert ours and tx.op == 0x7362D09C and tx.jetton_amount >= 0
 
 
 def test_external_in_message_hash_is_normalised():
