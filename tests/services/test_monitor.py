@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from pytoniq_core import Address, Builder, Cell
-from sqlalchemy import select, text, update
+from rows import grant_operator
+from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
 from krypton_app.chain import monitor as monitor_module
@@ -633,11 +634,11 @@ def test_an_exception_while_applying_one_transaction_holds_only_that_one(uow, ch
     assert cursor_lt(uow) == stranger.lt
     assert ledger.check_invariants(uow).ok
     # The operator reads the reason and credits it by hand; the monitor never applies it again.
-    with uow.transaction() as s:
-        s.execute(update(User).where(User.id == user).values(is_operator=True))
+    with uow.read() as s:
         wallet = s.execute(select(User.wallet_address).where(User.id == user)).scalar_one()
+    grant_operator(wallet)
     item = review_queue(uow)[0]
-    credit_unmatched_deposit(uow, user, item.id, user_contact=wallet)
+    credit_unmatched_deposit(uow, user, item.id, user_ref=wallet)
     assert run(monitor.run_once()) == 0
     assert balance(uow, user) == 7 * TON
     assert ledger.check_invariants(uow).ok

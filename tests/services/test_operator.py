@@ -195,7 +195,7 @@ def test_an_item_with_no_amount_to_credit_is_refused_and_can_be_dismissed(uow, d
     unknown = unmatched(uow, asset="USDT", amount=None, reason="notification_malformed")
     for deposit_id in (zero, unknown):
         with pytest.raises(InvalidState) as caught:
-            credit_unmatched_deposit(uow, operator, deposit_id, user_contact=wallet_of(uow, alice))
+            credit_unmatched_deposit(uow, operator, deposit_id, user_ref=wallet_of(uow, alice))
         assert caught.value.code == "deposit_not_creditable"
     with pytest.raises(InvalidState):
         mark_unmatched_returned(uow, operator, zero)  # nothing arrived to send back
@@ -221,7 +221,7 @@ def test_a_dismissed_item_is_never_credited(uow, desk):
     deposit_id = unmatched(uow)
     dismiss_unmatched_deposit(uow, operator, deposit_id)
     with pytest.raises(InvalidState) as caught:
-        credit_unmatched_deposit(uow, operator, deposit_id, user_contact=wallet_of(uow, alice))
+        credit_unmatched_deposit(uow, operator, deposit_id, user_ref=wallet_of(uow, alice))
     assert caught.value.code == "invalid_state"
     assert available(uow, alice) == 0
 
