@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -20,6 +21,15 @@ from reflex_base.event.processor import BaseStateEventProcessor
 
 # The app module registers the app and every page state, as `reflex run` does.
 import krypton_app.krypton_app  # noqa: F401
+from krypton_app import db
+
+
+def use_database(monkeypatch, uow) -> None:
+    """Every module of the app that opens the default database opens the test's instead."""
+    original = db.default_uow
+    for name, module in list(sys.modules.items()):
+        if name.startswith("krypton_app") and getattr(module, "default_uow", None) is original:
+            monkeypatch.setattr(module, "default_uow", lambda: uow)
 
 
 def state_classes() -> list[type[State]]:

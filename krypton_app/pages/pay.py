@@ -21,7 +21,7 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.invoices import normalise_number
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.i18n import error_key
-from krypton_app.services.invoices import InvoiceView, get_invoice
+from krypton_app.services.invoices import PayerInvoiceView, get_payer_invoice
 from krypton_app.services.payments import (
     PaymentView,
     amount_due,
@@ -32,7 +32,7 @@ from krypton_app.services.payments import (
 )
 from krypton_app.state.auth import SETTINGS, AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.invoice_views import invoice_row, part_row, payment_row
+from krypton_app.state.invoice_views import part_row, payer_invoice_row, payment_row
 
 STEPS = ("parts", "amounts", "fund")
 
@@ -47,7 +47,7 @@ def even_split(total: int, parts: int) -> list[int]:
     return [base + 1 if i < rest else base for i in range(parts)]
 
 
-def unavailable_key(view: InvoiceView) -> str:
+def unavailable_key(view: PayerInvoiceView) -> str:
     """Why an invoice takes no payment now, as a catalog key; "" when it is open."""
     if view.status == "expired":
         return "error.invoice_expired"
@@ -98,12 +98,12 @@ class PayState(AuthState):
         self._reset()
         number = normalise_number(routes.last_segment(self.router.url.path))
         try:
-            view = get_invoice(default_uow(), self._verified_user_id(), number)
+            view = get_payer_invoice(default_uow(), self._verified_user_id(), number)
         except KryptonError as error:
             # A private invoice of someone else reads exactly like a number that does not exist.
             self.error = error_key(error.code)
             return
-        self.invoice = invoice_row(view)
+        self.invoice = payer_invoice_row(view)
         self.unavailable = unavailable_key(view)
         self.max_parts = view.max_parts
         self.part_choices = [str(n) for n in range(1, view.max_parts + 1)]
@@ -617,7 +617,7 @@ class PayEntryState(AuthState):
             self.error = "pay.number_required"
             return None
         try:
-            get_invoice(default_uow(), self._verified_user_id(), number)
+            get_payer_invoice(default_uow(), self._verified_user_id(), number)
         except KryptonError as error:
             self.error = "pay.number_unknown" if error.code == "not_found" else error_key(error.code)
             return None

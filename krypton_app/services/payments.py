@@ -64,6 +64,7 @@ from krypton_app.services.funding import (
 )
 from krypton_app.services.invoices import (
     InvoiceView,
+    PayerInvoiceView,
     find_invoice,
     invoice_by_id,
     invoice_event_data,
@@ -122,7 +123,7 @@ class PaymentView:
     completed_at: datetime | None
 
 
-def amount_due(invoice: InvoiceView, *, settings: Settings) -> tuple[int | None, str | None]:
+def amount_due(invoice: InvoiceView | PayerInvoiceView, *, settings: Settings) -> tuple[int | None, str | None]:
     """What a fixed or private invoice costs now, in asset minor units, and the fiat rate used
     (None for an asset-denominated one); (None, None) for a floating invoice, where the payer chooses."""
     if invoice.kind == FLOATING:
