@@ -765,4 +765,11 @@ CATALOG: dict[str, str] = {
     "ad.save": "Save changes",
     "ad.fixed_after_posting": "Side and crypto cannot change after posting; close the ad and post a new one for that.",
     "ad.loading": "Loading the ad…",
+    # --- payer pages: rate quotes (issue 9) ---
+    "error.quote_renewed": "The exchange rate was updated. Check the new amount and pay again.",
+    "pay.rate": "Rate",
+    "pay.rate_hint": "The rate is fixed for {minutes} min once you start paying.",
+    "pay.quote_fixed": "fixed for",
+    "pay.quote_expired": "expired: paying a part first gets the current rate",
+    "pay.rate_updated": "The rate was updated: now {amount}. Check the amount and pay again.",
 }
