@@ -33,6 +33,7 @@ from krypton_app.domain.errors import (
     InvalidAmount,
     InvalidState,
     InvoiceUnavailable,
+    KryptonError,
     NotFound,
 )
 from krypton_app.domain.invoices import (
@@ -218,10 +219,12 @@ def fund_part_from_balance(
     """Hold the part's amount on the payer's balance; funding the last part completes the payment.
     A part already funded is not funded again (a double click returns the payment as it is).
 
-    A fiat-priced payment whose quote expired is re-quoted instead and QuoteRenewed raised: nothing is
-    funded until the payer asks again. `expected_amount` is the part's amount as the payer confirmed
-    it; when the part asks another amount now (re-quoted meanwhile, e.g. from another tab),
-    QuoteRenewed is raised and nothing changes."""
+    A part is funded only at the amount the payer confirmed, `expected_amount` (without one: the
+    amount the part asked so far). A fiat-priced payment whose quote expired is re-quoted first, in
+    the same transaction; if the part now asks another amount, the new quote is kept, nothing is
+    funded and QuoteRenewed is raised for the payer to confirm the new amount. A part that asks another
+    amount than the confirmed one already (re-quoted meanwhile, e.g. from another tab) raises
+    QuoteRenewed and changes nothing."""
     return _fund(
         uow, payer_id, payment_id, part_id, BALANCE, settings=settings, now=to_utc(now), expected_amount=expected_amount
     )
@@ -352,11 +355,18 @@ def _fund(
         if invoice.is_test and source is not TEST:
             raise InvoiceUnavailable(code="invoice_is_test")
         _require_open(invoice, now)
+        # The part is funded only at the amount the payer confirmed (without one: what it asked so far).
+        confirmed = part.amount if expected_amount is None else expected_amount
+        lost: KryptonError | None = None
         if _quote_expired(payment, now):
-            lost = _requote(s, invoice, payment, settings=settings, now=now)
-        elif expected_amount is not None and expected_amount != part.amount:
+            renewed = _requote(s, invoice, payment, settings=settings, now=now)
+            part = s.execute(select(_parts).where(_parts.c.id == part_id)).one()
+            if part.amount != confirmed:
+                lost = renewed  # the new quote is committed, nothing is funded
+            # else the rate gives the same amount: funded under the new quote, nothing to confirm
+        elif part.amount != confirmed:
             raise _renewed(s, invoice, payment_id, payment.fiat_rate)
-        else:
+        if lost is None:
             others_pending = s.execute(
                 select(_parts.c.id).where(
                     _parts.c.payment_id == payment_id, _parts.c.status == PENDING, _parts.c.id != part_id
@@ -364,7 +374,6 @@ def _fund(
             ).first()
             if others_pending is not None:
                 _fund_part(s, source, payment, part.id, payer_id, now)
-                lost = None
             else:
                 lost = _complete(s, invoice, payment_id, part.id, source, payer_id, settings=settings, now=now)
         view = _view(s, payment_id, settings)

@@ -123,6 +123,18 @@ def test_after_expiry_the_payment_is_requoted_and_nothing_funded_until_the_payer
     assert_ledger_ok(uow)
 
 
+def test_after_expiry_at_an_unchanged_rate_the_part_is_funded_under_a_fresh_quote(uow):
+    payer = funded_user(uow, 10 * TON)
+    number = fiat_invoice(uow, max_parts=2)
+    payment = start(uow, payer, number, ["1.190476191", "1.19047619"])
+    # The payer confirmed this amount and the rate gives it again: nothing to ask, the part is paid.
+    view = fund(uow, payer, payment, 1, settings=AT_420, now=at(40), expected=1_190_476_191)
+    assert [p.status for p in view.parts] == ["funded", "pending"]
+    assert (view.fiat_rate, view.quote_expires_at) == ("420", at(55))
+    assert balance(uow, payer) == (10 * TON - 1_190_476_191, 1_190_476_191)
+    assert_ledger_ok(uow)
+
+
 def test_parts_funded_in_time_keep_their_amount_and_only_the_rest_is_requoted(uow):
     merchant, payer = make_user(uow), funded_user(uow, 10 * TON)
     number = fiat_invoice(uow, merchant, max_parts=2)
