@@ -20,7 +20,9 @@ function KryptonCountdown({ deadline, label, expiredText, ...rest }) {
   if (left <= 0) return createElement("span", { ...rest, "data-expired": "true" }, expiredText);
   const minutes = String(Math.floor(left / 60)).padStart(2, "0");
   const seconds = String(left % 60).padStart(2, "0");
-  return createElement("span", rest, `${label ? label + " " : ""}${minutes}:${seconds}`);
+  // The time wraps as one piece; the expired text wraps like any sentence.
+  const text = `${label ? label + " " : ""}${minutes}:${seconds}`;
+  return createElement("span", { ...rest, style: { whiteSpace: "nowrap" } }, text);
 }
 """
 

@@ -235,7 +235,9 @@ class PayState(AuthState):
         quoted = view.quote_expires_at is not None and view.status == "pending"
         self.quote_deadline_ms = int(view.quote_expires_at.timestamp() * 1000) if quoted else 0
         if quoted:
+            # The card shows what this payment asks at its quote, not the price when the page opened.
             self.rate = self.payment["fiat_rate"]
+            self.invoice["asset_amount"] = self.payment["amount"]
 
     def _check_amounts(self) -> bool:
         try:
@@ -461,7 +463,7 @@ def quote_countdown() -> rx.Component:
     return rx.cond(
         PayState.quote_deadline_ms > 0,
         rx.hstack(
-            rx.icon("timer", size=16),
+            rx.icon("timer", size=16, flex_shrink="0"),
             rx.text(
                 I18n.t["pay.rate"],
                 " ",
