@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from reflex.istate.manager.memory import StateManagerMemory
 from reflex.istate.manager.token import BaseStateToken
 from reflex.state import State
 from reflex.utils.format import format_event_handler
@@ -46,8 +47,15 @@ def state_classes() -> list[type[State]]:
 class Tab:
     """One browser tab: a client token, the page it is on, the deltas it received."""
 
-    def __init__(self, processor: BaseStateEventProcessor, path: str = "/", query: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        processor: BaseStateEventProcessor,
+        states: StateManagerMemory,
+        path: str = "/",
+        query: Mapping[str, str] | None = None,
+    ):
         self.processor = processor
+        self.states = states
         self.token = uuid.uuid4().hex
         self.deltas: list[Mapping[str, Any]] = []
         self.go(path, query)
@@ -87,19 +95,19 @@ class Tab:
 
     async def state(self, cls: type[State]) -> State:
         """The tab's instance of `cls` as the server holds it (read it, do not keep it)."""
-        root = await self.processor._root_context.state_manager.get_state(self._token(cls))
+        root = await self.states.get_state(self._token(cls))
         return await root.get_state(cls)
 
     async def edit(self, cls: type[State], **values) -> None:
         """Set vars of the tab's `cls` under its lock, as another handler would."""
-        async with self.processor._root_context.state_manager.modify_state_with_links(self._token(cls)) as root:
+        async with self.states.modify_state_with_links(self._token(cls)) as root:
             state = await root.get_state(cls)
             for name, value in values.items():
                 setattr(state, name, value)
 
     async def client_state(self) -> dict[str, Any]:
         """Everything the tab's browser holds: the full frontend state of every state class."""
-        root = await self.processor._root_context.state_manager.get_state(self._token(State))
+        root = await self.states.get_state(self._token(State))
         return root.dict()
 
     def received_text(self) -> str:
@@ -111,7 +119,8 @@ class Processor:
     """`async with Processor() as p:` a started event processor; `p.tab(path)` opens a tab."""
 
     def __init__(self):
-        self.processor = BaseStateEventProcessor().configure()
+        self.states = StateManagerMemory()
+        self.processor = BaseStateEventProcessor().configure(state_manager=self.states)
 
     async def __aenter__(self) -> Processor:
         await self.processor.start()
@@ -119,9 +128,10 @@ class Processor:
 
     async def __aexit__(self, *exc_info) -> None:
         await self.processor.stop(graceful_shutdown_timeout=0)
+        await self.states.close()
 
     def tab(self, path: str = "/", query: Mapping[str, str] | None = None) -> Tab:
-        return Tab(self.processor, path, query)
+        return Tab(self.processor, self.states, path, query)
 
 
 async def wait_for(condition, timeout_s: float = 5.0, step_s: float = 0.01) -> bool:
