@@ -128,7 +128,8 @@ def test_five_concurrent_calls_start_one_polling_loop(monkeypatch, connected):
 
     async def scenario():
         async with Processor() as p:
-            tab = p.tab(routes.WALLET)
+            # A path with no page: no on_load runs, only the five calls below (and no database).
+            tab = p.tab("/no-page-here")
             futures = [await tab.start(NotificationsState.watch) for _ in range(5)]
             try:
                 assert await wait_for(lambda: inside["now"] >= 1)
