@@ -8,6 +8,9 @@ config = rx.Config(
     app_name="krypton_app",
     db_url=settings.database_url,
     redis_url=settings.redis_url,
+    # Browsers may call the app with the user's cookies only from its own origin (and KRYPTON_CORS_ORIGINS):
+    # Starlette's CORS middleware and the websocket's origin check both read this list.
+    cors_allowed_origins=settings.cors_allowed_origins,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

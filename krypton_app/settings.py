@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
+import logging
+import os
+import secrets
+import tempfile
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# A fixed key for local runs only: production refuses to start with it (see `check`).
-DEV_SECRET_KEY = "krypton-dev-secret-change-me"
+# Outside production, without KRYPTON_SECRET_KEY, the secrets of local runs are generated on first start
+# into this git-ignored file (mode 0600) and read from it afterwards: no key in the code can sign a session.
+LOCAL_SECRETS_FILE = ROOT / ".krypton-secrets.json"
+# The public key local runs used before that file existed; production refuses it.
+OLD_DEV_SECRET_KEY = "krypton-dev-secret-change-me"
+LOCAL_SECRET_FIELDS = ("secret_key", "hot_wallet_seed", "receipt_seed")
+# URLs whose password repr(settings) masks; secrets themselves are repr=False fields (a test checks them).
+_URL_FIELDS = ("database_url", "redis_url", "rates_url")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+log = logging.getLogger(__name__)
 
 
 class Settings(BaseSettings):
@@ -22,9 +39,14 @@ class Settings(BaseSettings):
     env: str = Field("development", validation_alias="KRYPTON_ENV")
     database_url: str = Field(f"sqlite:///{ROOT / 'krypton.db'}", validation_alias="DATABASE_URL")
     redis_url: str | None = Field(None, validation_alias="REDIS_URL")
-    secret_key: str = Field(DEV_SECRET_KEY, validation_alias="KRYPTON_SECRET_KEY")
+    # Empty: outside production, the generated one in local_secrets_file; production requires it.
+    secret_key: str = Field("", validation_alias="KRYPTON_SECRET_KEY", repr=False)
+    local_secrets_file: Path = Field(LOCAL_SECRETS_FILE, validation_alias="KRYPTON_LOCAL_SECRETS_FILE")
     app_url: str = Field("http://localhost:3000", validation_alias="KRYPTON_APP_URL")
-    # Domains a TON Connect proof may name; the host of app_url is always added.
+    # Origins besides the app's own that may call it from a browser with the user's cookies (CORS, websocket).
+    cors_origins: list[str] = Field(default_factory=list, validation_alias="KRYPTON_CORS_ORIGINS")
+    # Domains a TON Connect proof may name; the host of app_url is always added. The loopback defaults
+    # apply outside production only.
     allowed_proof_domains: list[str] = Field(
         default_factory=lambda: ["localhost:3000", "127.0.0.1:3000"], validation_alias="KRYPTON_PROOF_DOMAINS"
     )
@@ -38,13 +60,14 @@ class Settings(BaseSettings):
     # --- TON chain (issue: wallet and chain) ---
     chain: Literal["fake", "toncenter", "liteserver"] = Field("fake", validation_alias="KRYPTON_CHAIN")
     toncenter_url: str = Field("https://toncenter.com", validation_alias="KRYPTON_TONCENTER_URL")
-    toncenter_api_key: str | None = Field(None, validation_alias="KRYPTON_TONCENTER_API_KEY")
+    toncenter_api_key: str | None = Field(None, validation_alias="KRYPTON_TONCENTER_API_KEY", repr=False)
     toncenter_rps: float = Field(1.0, validation_alias="KRYPTON_TONCENTER_RPS")
     # The TON global config shipped in the repo: no download at start-up.
     liteserver_config: Path = Field(
         ROOT / "krypton_app" / "chain" / "global-config.json", validation_alias="KRYPTON_LITESERVER_CONFIG"
     )
-    # 32-byte ed25519 seed as hex; outside production a key derived from secret_key is used.
+    # 32-byte ed25519 seed as hex; outside production the generated local one (or, with an explicit
+    # KRYPTON_SECRET_KEY, one derived from it).
     hot_wallet_seed: str | None = Field(None, validation_alias="KRYPTON_HOT_WALLET_SEED", repr=False)
     usdt_master: str = Field(
         "0:b113a994b5024a16719f69139328eb759596c38a25f59028b146fecdc3621dfe", validation_alias="KRYPTON_USDT_MASTER"
@@ -78,7 +101,7 @@ class Settings(BaseSettings):
         default_factory=lambda: {"TON": 100_000_000, "USDT": 1_000_000}, validation_alias="KRYPTON_PAYOUT_FEES"
     )
     # --- Invoices, receipts, merchant integrations ---
-    # 32-byte ed25519 seed as hex for signing receipts; outside production derived from secret_key.
+    # 32-byte ed25519 seed as hex for signing receipts; outside production as the hot wallet's seed.
     receipt_seed: str | None = Field(None, validation_alias="KRYPTON_RECEIPT_SEED", repr=False)
     telegram_bot: str | None = Field(None, validation_alias="KRYPTON_TELEGRAM_BOT")  # bot username, no @
     # Webhooks to private / loopback addresses: refused in production unless explicitly allowed.
@@ -94,12 +117,51 @@ class Settings(BaseSettings):
     # Demo-wallet users get the operator console too (local runs and browser tests only).
     demo_operators: bool = Field(False, validation_alias="KRYPTON_DEMO_OPERATORS")
 
+    # --- Email: one-time codes that verify an address (services/email_codes.py, krypton_app/mail) ---
+    # No host: outside production mail goes to the development outbox folder; in production none is sent.
+    smtp_host: str | None = Field(None, validation_alias="KRYPTON_SMTP_HOST")
+    smtp_port: int = Field(587, validation_alias="KRYPTON_SMTP_PORT")
+    smtp_user: str | None = Field(None, validation_alias="KRYPTON_SMTP_USER")
+    smtp_password: str | None = Field(None, validation_alias="KRYPTON_SMTP_PASSWORD", repr=False)
+    smtp_from: str | None = Field(None, validation_alias="KRYPTON_SMTP_FROM")  # default: no-reply@<app host>
+    smtp_starttls: bool = Field(True, validation_alias="KRYPTON_SMTP_STARTTLS")
+    mail_outbox: Path = Field(ROOT / "outbox", validation_alias="KRYPTON_MAIL_OUTBOX")
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_only(cls, origins: list[str]) -> list[str]:
+        cleaned = []
+        for origin in origins:
+            parts = urlsplit(origin.strip())
+            extra = parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc
+            if parts.scheme not in ("http", "https") or not parts.hostname or extra or "*" in origin:
+                raise ValueError(f"KRYPTON_CORS_ORIGINS takes origins (https://host[:port]), not {origin!r}")
+            cleaned.append(origin_of(origin))
+        return cleaned
+
+    @model_validator(mode="after")
+    def _local_secrets(self) -> Settings:
+        if self.is_production or self.secret_key:
+            return self
+        stored = local_secrets(self.local_secrets_file, database_url=self.database_url)
+        self.secret_key = stored["secret_key"]
+        self.hot_wallet_seed = self.hot_wallet_seed or stored["hot_wallet_seed"]
+        self.receipt_seed = self.receipt_seed or stored["receipt_seed"]
+        return self
+
     @model_validator(mode="after")
     def _allow_own_host(self) -> Settings:
+        if self.is_production and "allowed_proof_domains" not in self.model_fields_set:
+            self.allowed_proof_domains = []
         host = urlsplit(self.app_url).netloc
         if host and host not in self.allowed_proof_domains:
             self.allowed_proof_domains.append(host)
         return self
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # Secrets are repr=False fields; a password inside a URL is masked here.
+        for name, value in super().__repr_args__():
+            yield name, (_hide_password(value) if name in _URL_FIELDS and value else value)
 
     @property
     def is_production(self) -> bool:
@@ -124,14 +186,41 @@ class Settings(BaseSettings):
         return not self.is_production
 
     @property
+    def mail_from(self) -> str:
+        return self.smtp_from or f"Krypton <no-reply@{urlsplit(self.app_url).hostname or 'localhost'}>"
+
+    @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith("postgresql")
 
+    @property
+    def app_origin(self) -> str:
+        return origin_of(self.app_url)
+
+    @property
+    def cors_allowed_origins(self) -> list[str]:
+        """Origins a browser may call the app from with the user's cookies: its own, plus KRYPTON_CORS_ORIGINS.
+        A local run answers on localhost and 127.0.0.1 alike, so outside production both count as its own."""
+        own = [self.app_origin]
+        parts = urlsplit(self.app_origin)
+        if not self.is_production and parts.hostname in ("localhost", "127.0.0.1"):
+            other = "127.0.0.1" if parts.hostname == "localhost" else "localhost"
+            own.append(f"{parts.scheme}://{other}" + (f":{parts.port}" if parts.port else ""))
+        return list(dict.fromkeys([*own, *self.cors_origins]))
+
     def check(self) -> None:
-        if self.is_production and self.secret_key == DEV_SECRET_KEY:
+        if not self.is_production:
+            return
+        if not self.secret_key or self.secret_key == OLD_DEV_SECRET_KEY:
             raise RuntimeError("KRYPTON_SECRET_KEY must be set in production")
-        if self.is_production and (self.chain == "fake" or not self.hot_wallet_seed):
+        if self.chain == "fake" or not self.hot_wallet_seed:
             raise RuntimeError("production needs a real chain (KRYPTON_CHAIN) and KRYPTON_HOT_WALLET_SEED")
+        loopback = [domain for domain in self.allowed_proof_domains if is_loopback_host(domain)]
+        if loopback:
+            raise RuntimeError(
+                f"production refuses loopback proof domains {loopback}: set KRYPTON_APP_URL to the public URL "
+                "and KRYPTON_PROOF_DOMAINS to public hosts only"
+            )
 
 
 @lru_cache
@@ -139,3 +228,98 @@ def get_settings() -> Settings:
     settings = Settings()
     settings.check()
     return settings
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL as a browser sends it in `Origin`: lower case, no default port."""
+    parts = urlsplit(url.strip())
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    return f"{scheme}://{host}" + (f":{port}" if port and port != _DEFAULT_PORTS.get(scheme) else "")
+
+
+def is_loopback_host(domain: str) -> bool:
+    """True for `localhost`, `*.localhost` and loopback or unspecified IPs, with or without a port."""
+    host = (urlsplit(f"//{domain.strip()}").hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return ip.is_loopback or ip.is_unspecified or (mapped is not None and (mapped.is_loopback or mapped.is_unspecified))
+
+
+def local_secrets(path: Path, *, database_url: str | None = None) -> dict[str, str]:
+    """The secrets of this checkout's local runs: read from `path`, or generated into it on first use.
+
+    Several processes may start at once (`make run` starts a few): each writes a private temp file and
+    links it into place, which fails if another won; the loser reads the winner's file, never a half one.
+    """
+    try:
+        return _read_local_secrets(path)
+    except FileNotFoundError:
+        pass
+    fresh = {
+        "secret_key": secrets.token_urlsafe(48),
+        "hot_wallet_seed": secrets.token_hex(32),
+        "receipt_seed": secrets.token_hex(32),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(fresh, f, indent=2)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            return _read_local_secrets(path)
+    finally:
+        os.unlink(temp)
+    log.warning("generated the secrets of local runs into %s (keep it private; never commit it)", path)
+    _warn_about_older_local_data(path, database_url)
+    return fresh
+
+
+def _read_local_secrets(path: Path) -> dict[str, str]:
+    try:
+        stored = json.loads(path.read_text())
+        values = {name: stored[name] for name in LOCAL_SECRET_FIELDS}
+        if not all(isinstance(v, str) and v for v in values.values()):
+            raise ValueError("empty or not text")
+        bytes.fromhex(values["hot_wallet_seed"])
+        bytes.fromhex(values["receipt_seed"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise RuntimeError(f"{path} is damaged ({error}); delete it to generate new local secrets") from error
+    return values
+
+
+def _warn_about_older_local_data(path: Path, database_url: str | None) -> None:
+    """A database from before the generated secrets was made with the old public key: say what that means."""
+    if not database_url:
+        return
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    database = Path(url.database).resolve()
+    if database.exists():
+        log.warning(
+            "%s was made with the old public development key: its sessions, merchant API keys, webhook "
+            "secrets and receipts no longer verify, and the demo hot wallet has a new address. "
+            "Delete it and krypton.fakechain.json beside it for a fresh start (README: local secrets).",
+            database,
+        )
+
+
+def _hide_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()

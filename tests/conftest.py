@@ -19,6 +19,10 @@ from krypton_app.cli import migrate
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.services.catalog import load_catalog
 
+# A fixed key for every test and the browser tests' server: no test reads or writes the checkout's
+# generated .krypton-secrets.json (tests of that file set their own path).
+os.environ.setdefault("KRYPTON_SECRET_KEY", "krypton-test-secret")
+
 PG_URL = os.environ.get("KRYPTON_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
 

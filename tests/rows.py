@@ -1,10 +1,22 @@
 """Minimal rows written directly, for tests that need a user or a deal to authorise against but not
 the services that normally make them (chat, notifications, reviews, the chat file route). Importable from every
-test folder: pytest puts tests/ on the path for its conftest."""
+test folder: pytest puts tests/ on the path for its conftest. Also small real images for the chat."""
 
+import io
 import uuid
 
+from PIL import Image
+
 from krypton_app.models import Ad, Deal, User
+
+PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
+
+
+def image_bytes(kind="png", *, size=(48, 32), color=(0, 152, 234), **save_options) -> bytes:
+    """A real image that decodes (png | jpeg | webp); save_options go to Pillow (e.g. exif=...)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format=PIL_FORMATS[kind], **save_options)
+    return out.getvalue()
 
 
 def make_user(uow, *, operator=False) -> int:

@@ -21,7 +21,11 @@ async def tonconnect_manifest(_request: Request) -> JSONResponse:
     # Wallets put the manifest's url into ton_proof's domain, so it must be the configured public URL
     # (whose host the verifier allows), not whatever host the request came in on.
     app_url = get_settings().app_url.rstrip("/")
-    return JSONResponse({"url": app_url, "name": "Krypton", "iconUrl": f"{app_url}/krypton-icon.png"})
+    # Wallets read it from their own origin, without cookies: public to every origin (CORS is not, see rxconfig).
+    return JSONResponse(
+        {"url": app_url, "name": "Krypton", "iconUrl": f"{app_url}/krypton-icon.png"},
+        headers={"Access-Control-Allow-Origin": "*"},
+    )
 
 
 async def catalog(request: Request) -> JSONResponse:

@@ -39,12 +39,14 @@ PREFIX = "/api/v1"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,200}$"  # visible ASCII: what fits the column and any header
 MAX_BODY_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 32  # our bodies nest 2 deep; deeper is refused before it can exhaust the recursion limit
 MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: a larger one would be a database error, not a 404
 AMOUNT_PATTERN = r"^[0-9]{1,30}(\.[0-9]{1,18})?$"  # decimal text: money never travels as a float
 
 
 class RequestInvalid(KryptonError):
-    """400: the request does not match the documented shape; `field` names what is wrong."""
+    """400: the request does not match the documented shape; `field` names what is wrong.
+    Code `invalid_json` when the body is not JSON we read (malformed, not UTF-8, nested too deep)."""
 
     code = "invalid_request"
 
@@ -84,7 +86,7 @@ class InvoiceCreate(BaseModel):
     max_payments: int | None = Field(None, ge=1, le=1_000_000, description="closes after this many payments")
     max_total: Amount | None = Field(None, description="floating: closes when this much is collected")
     max_parts: int = Field(1, ge=1, le=MAX_PARTS_LIMIT, description="parts a payer may split a payment into")
-    payer_contact: Text | None = Field(None, max_length=254, description="private: username, phone or email")
+    payer_contact: Text | None = Field(None, max_length=254, description="private: @username or verified email")
     order_id: Text | None = Field(None, max_length=100, description="your id; repeating it returns that invoice")
     webhook_url: Text | None = Field(None, max_length=2000)
     redirect_url: Text | None = Field(None, max_length=2000)
@@ -440,7 +442,9 @@ def _redeliver(call: Call) -> tuple[int, BaseModel]:
         raise NotFound()
     event_row_id = int(text)
     try:
-        event_id = webhooks.redeliver(call.uow, call.principal.user_id, event_row_id, now=call.now)
+        event_id = webhooks.redeliver(
+            call.uow, call.principal.user_id, event_row_id, now=call.now, only_test=call.principal.is_test
+        )
     except Forbidden:
         raise NotFound() from None  # another merchant's event does not exist for this one
     return 202, QueuedEvent(event_id=event_id)
@@ -577,9 +581,23 @@ async def _read_body(request: Request) -> bytes:
 
 def _json_body(raw: bytes) -> Any:
     try:
-        return json.loads(raw) if raw else {}
-    except (ValueError, UnicodeDecodeError):
-        raise RequestInvalid(field="body") from None
+        body = json.loads(raw) if raw else {}
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: thousands of nested arrays
+        raise RequestInvalid(code="invalid_json", field="body") from None
+    if _depth(body) > MAX_JSON_DEPTH:
+        raise RequestInvalid(code="invalid_json", field="body")
+    return body
+
+
+def _depth(value: Any) -> int:
+    """How deep arrays and objects nest in a parsed JSON value (without recursion)."""
+    deepest, level = 0, [(value, 1)]
+    while level:
+        node, depth = level.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            level.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _request_hash(method: str, path: str, body: Any) -> str:
@@ -614,10 +632,13 @@ def endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
         call = Call(uow, settings, principal, dict(request.path_params), query, body)
         if operation.method != "POST":
             return await _run(request, operation, call)
-        user_id = principal.user_id
+        # Idempotency keys are the merchant's per mode: a sandbox key never meets a live request's key.
+        user_id, is_test = principal.user_id, principal.is_test
         request_hash = _request_hash(operation.method, request.url.path, raw_body)
         try:
-            stored = await run_in_threadpool(api_keys.begin_idempotent, uow, user_id, key, request_hash)
+            stored = await run_in_threadpool(
+                api_keys.begin_idempotent, uow, user_id, key, request_hash, is_test=is_test
+            )
         except IdempotencyConflict as error:
             return error_response(request, 409, error.code, IDEMPOTENCY_HEADER)
         if stored is not None:
@@ -631,11 +652,10 @@ def endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
             response = await _run(request, operation, call)
         except BaseException:
             # Nothing was decided: the client's retry with this key must run, not replay a failure.
-            await run_in_threadpool(api_keys.abandon_idempotent, uow, user_id, key)
+            await run_in_threadpool(api_keys.abandon_idempotent, uow, user_id, key, is_test=is_test)
             raise
-        await run_in_threadpool(
-            api_keys.finish_idempotent, uow, user_id, key, StoredResponse(response.status_code, response.body.decode())
-        )
+        stored_response = StoredResponse(response.status_code, response.body.decode())
+        await run_in_threadpool(api_keys.finish_idempotent, uow, user_id, key, stored_response, is_test=is_test)
         return response
 
     return handle
@@ -733,7 +753,10 @@ def openapi_document(settings: Settings) -> dict:
         responses["401"] = _error_response("API key missing, unknown or revoked (api_key_missing, api_key_invalid)")
         responses["403"] = _error_response("The key lacks the scope (api_scope_missing)")
         if operation.query is not None or operation.method == "POST":
-            responses["400"] = _error_response("The request does not match this document (invalid_request, field)")
+            described = "The request does not match this document (invalid_request, field)"
+            if operation.method == "POST":
+                described += f", or its body is not JSON nested at most {MAX_JSON_DEPTH} deep (invalid_json)"
+            responses["400"] = _error_response(described)
         if "{" in operation.path or operation.method == "POST":
             responses["404"] = _error_response("No such invoice or event of yours (not_found)")
         entry: dict[str, Any] = {

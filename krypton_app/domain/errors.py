@@ -113,3 +113,10 @@ class AdUnavailable(KryptonError):
     """Codes: ad_inactive, ad_amount_out_of_range, ad_volume_exhausted, ad_requirements_unmet, ad_own."""
 
     code = "ad_inactive"
+
+
+# Contacts (codes in krypton_app/services/email_codes.py)
+class ContactNotVerified(KryptonError):
+    """Proving an email with a code failed or may not start now."""
+
+    code = "email_code_wrong"

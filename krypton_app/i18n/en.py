@@ -212,7 +212,6 @@ CATALOG: dict[str, str] = {
     "operator.sender": "Sender",
     "operator.comment": "Comment",
     "operator.tx": "Transaction",
-    "operator.contact_placeholder": "@username, phone, email or wallet address",
     "operator.credit": "Credit to user",
     "operator.mark_returned": "Mark returned",
     "operator.count.transactions": "Transactions",
@@ -237,11 +236,11 @@ CATALOG: dict[str, str] = {
     "profile.display_name": "Display name",
     "profile.display_name_hint": "Shown to people you trade with.",
     "profile.username": "Username",
-    "profile.username_hint": "Letters, digits and underscores. People can send you private invoices by it.",
+    "profile.username_hint": "Letters, digits and underscores. Only yours: people can send you private invoices by it.",
     "profile.phone": "Phone",
-    "profile.phone_hint": "Optional. International format, for example +44 20 7946 0958.",
+    "profile.phone_hint": "Optional, international format (+44 20 7946 0958). Not used to address invoices yet.",
     "profile.email": "Email",
-    "profile.email_hint": "Optional. Used to address private invoices to you.",
+    "profile.email_hint": "Optional. Once verified with a code, it lets people send you private invoices.",
     "profile.language": "Language",
     "profile.save": "Save changes",
     "profile.saved": "Profile saved",
@@ -307,7 +306,7 @@ CATALOG: dict[str, str] = {
     "invoice.hint.amount": "In the asset, or in the fiat currency when the invoice is priced in one.",
     "invoice.hint.max_payments": "Empty: no limit. The invoice closes when it is reached.",
     "invoice.hint.max_total": "Empty: no limit. The invoice closes when it is reached.",
-    "invoice.hint.payer_contact": "Their username, phone or email on Krypton.",
+    "invoice.hint.payer_contact": "Their @username, or an email they verified on Krypton.",
     "invoice.hint.max_parts": "1 to 10. Each part can be paid separately.",
     "invoice.hint.webhook_url": 'We POST signed events here; answer {"secrets": [...]} to deliver keys to the payer.',
     "invoice.hint.allowed_origins": "Origins separated by spaces, e.g. https://shop.example. Empty: nobody.",
@@ -376,7 +375,7 @@ CATALOG: dict[str, str] = {
     # Developers
     "dev.title": "Developers",
     "dev.tab.keys": "API keys",
-    "dev.tab.webhooks": "Webhook secret",
+    "dev.tab.webhooks": "Webhook secrets",
     "dev.keys_intro": "Keys for the REST API under /api/v1. Only a hash is stored: the key is shown once.",
     "dev.key_name": "Key name, e.g. shop backend",
     "dev.test_key": "Test mode",
@@ -389,14 +388,25 @@ CATALOG: dict[str, str] = {
     "dev.secret": "Secret key",
     "dev.done": "I have copied it",
     "dev.webhook_intro": (
-        "Every webhook carries Krypton-Signature: an HMAC-SHA-256 of the timestamp and body with this secret."
+        "Every webhook carries Krypton-Signature: an HMAC-SHA-256 of the timestamp and body. Events of live "
+        "invoices and events of test invoices are signed with two different secrets."
+    ),
+    "dev.secret.live": "Live events",
+    "dev.secret.test": "Test events",
+    "dev.secret_hint.live": "Signs the events of live invoices. Your production server checks this one only.",
+    "dev.secret_hint.test": (
+        "Signs the events of test invoices (sandbox keys, test mode). A live endpoint never accepts it."
     ),
     "dev.webhook_secret": "Signing secret",
     "dev.reveal": "Reveal",
     "dev.hide": "Hide",
     "dev.rotate": "Rotate secret",
-    "dev.rotate_warning": "Webhooks are signed with the new secret from now on; update your server.",
-    "dev.secret_rotated": "Webhook secret rotated.",
+    "dev.rotate_warning.live": (
+        "Live events are signed with the new secret from now on; update your server. The test secret stays."
+    ),
+    "dev.rotate_warning.test": "Test events are signed with the new secret from now on. The live secret stays.",
+    "dev.secret_rotated.live": "Live webhook secret rotated.",
+    "dev.secret_rotated.test": "Test webhook secret rotated.",
     "dev.docs": "API reference:",
     # Paying
     "pay.subtitle": "Enter the invoice number you were given.",
@@ -515,7 +525,6 @@ CATALOG: dict[str, str] = {
     "error.lightning_invoice_no_amount": "This Lightning invoice has no amount. Ask for one with an amount.",
     "error.payout_reference_invalid": "Enter the Bitcoin transaction id or the Lightning preimage (64 hex characters).",
     "error.payout_preimage_mismatch": "This preimage does not belong to the invoice.",
-    "error.contact_not_found": "No user has this username, phone, email or wallet address.",
     "error.lightning_invoice_already_used": "This Lightning invoice is already being paid.",
     "error.payout_asset_unsupported": "Payouts cannot be paid from this asset.",
     "error.payout_too_small": "This amount is too small to pay out after the fee.",
@@ -544,8 +553,8 @@ CATALOG: dict[str, str] = {
     "error.invoice_fiat_invalid": "Choose a fiat currency from the list for a fiat amount.",
     "error.invoice_limits_invalid": "These limits do not fit together or do not fit this kind of invoice.",
     "error.invoice_expiry_invalid": "The expiry must be in the future and at most a year away.",
-    "error.invoice_payer_required": "Enter the payer's username, phone or email.",
-    "error.invoice_payer_unknown": "No Krypton user has this username, phone or email.",
+    "error.invoice_payer_required": "Enter the payer's username or email.",
+    "error.invoice_payer_unknown": "No Krypton user has this username or verified email.",
     "error.invoice_origin_invalid": "Each allowed origin looks like https://shop.example (no path).",
     "error.invoice_redirect_invalid": "Enter a full http(s) URL to send the payer back to.",
     "error.webhook_url_missing": "This invoice has no webhook URL to send the event to.",
@@ -553,6 +562,7 @@ CATALOG: dict[str, str] = {
     "error.api_key_name_invalid": "Name the key (up to 64 characters).",
     "error.idempotency_in_progress": "A request with this Idempotency-Key is still running. Retry in a moment.",
     "error.invalid_request": "The request is not valid: check the field named in the error.",
+    "error.invalid_json": "The request body is not valid JSON (UTF-8, nested at most 32 levels deep).",
     "error.deal_state": "This deal has moved on: refresh the page to see its current state.",
     "error.ad_inactive": "This ad is not active.",
     "error.ad_amount_out_of_range": "The amount is outside this ad's limits.",
@@ -577,6 +587,7 @@ CATALOG: dict[str, str] = {
     "error.chat_text_too_long": "A message may be at most 2000 characters.",
     "error.chat_image_type": "Attach a PNG, JPEG or WebP image.",
     "error.chat_image_too_large": "The image may be at most 2 MB.",
+    "error.chat_image_too_many_pixels": "The image may be at most 16 megapixels.",
     "error.notification_kind": "Unknown notification type.",
     "error.review_too_early": "You can review the other side once the deal is completed or its dispute resolved.",
     "error.review_duplicate": "You have already reviewed this deal.",
@@ -765,6 +776,46 @@ CATALOG: dict[str, str] = {
     "ad.save": "Save changes",
     "ad.fixed_after_posting": "Side and crypto cannot change after posting; close the ad and post a new one for that.",
     "ad.loading": "Loading the ad…",
+    # --- verified contacts (issue 9, item 5) ---
+    "profile.user_number": "User number",
+    "profile.user_number_hint": "Give it to support if a deposit of yours arrived without your memo.",
+    "profile.email_verified": "Verified",
+    "profile.email_unverified": "Not verified",
+    "profile.verify.title": "Verify your email",
+    "profile.verify.intro": (
+        "We send a 6-digit code to this address. Until you enter it, nobody can address invoices to it."
+    ),
+    "profile.verify.send": "Send code",
+    "profile.verify.resend": "Send a new code",
+    "profile.verify.sent": "Code sent. It is valid for 15 minutes; look in the spam folder too.",
+    "profile.verify.code": "Code from the email",
+    "profile.verify.submit": "Verify",
+    "profile.verify.done": "Email verified",
+    "profile.verify.verified_note": "People can send you private invoices by this address.",
+    "profile.verify.outbox": (
+        "Development: no mail server is set up, so the message was written to the outbox/ folder of the project "
+        "instead of being sent."
+    ),
+    "operator.user_ref_placeholder": "Wallet address or user number",
+    "mail.email_code.subject": "Krypton code: {code}",
+    "mail.email_code.text": (
+        "Your Krypton code is {code}.\n\nEnter it on your profile page to verify this email. It is valid for "
+        "{minutes} minutes and works once.\n\nIf you did not ask for it, ignore this message: without the code "
+        "nobody can use your address on Krypton."
+    ),
+    "error.user_ref_not_found": "No user has this wallet address or user number.",
+    "error.invoice_payer_phone": (
+        "A phone number cannot address a private invoice yet: use the payer's @username or verified email."
+    ),
+    "error.email_missing": "Save an email on your profile first.",
+    "error.email_unavailable": "This server cannot send email yet, so emails cannot be verified.",
+    "error.email_send_failed": "The email could not be sent. Please try again in a few minutes.",
+    "error.email_code_wait": "A code was sent less than a minute ago: check your inbox, or try again in a minute.",
+    "error.email_code_rate_limited": "Too many codes in the last hour. Please try again later.",
+    "error.email_code_missing": "There is no active code for this email: send a new one.",
+    "error.email_code_expired": "This code has expired: send a new one.",
+    "error.email_code_attempts": "Too many wrong codes: send a new one.",
+    "error.email_code_wrong": "Wrong code. Check the email and try again.",
     # --- payer pages: rate quotes (issue 9) ---
     "error.quote_renewed": "The exchange rate was updated. Check the new amount and pay again.",
     "pay.rate": "Rate",

@@ -218,7 +218,6 @@ CATALOG: dict[str, str] = {
     "operator.sender": "Отправитель",
     "operator.comment": "Комментарий",
     "operator.tx": "Транзакция",
-    "operator.contact_placeholder": "@имя, телефон, почта или адрес кошелька",
     "operator.credit": "Зачислить пользователю",
     "operator.mark_returned": "Отмечено как возвращённое",
     "operator.count.transactions": "Проводок",
@@ -243,11 +242,13 @@ CATALOG: dict[str, str] = {
     "profile.display_name": "Имя",
     "profile.display_name_hint": "Его видят те, с кем вы торгуете.",
     "profile.username": "Имя пользователя",
-    "profile.username_hint": ("Латинские буквы, цифры и подчёркивания. По нему вам можно выставить личный счёт."),
+    "profile.username_hint": (
+        "Латинские буквы, цифры и подчёркивания. Имя принадлежит только вам: по нему вам можно выставить личный счёт."
+    ),
     "profile.phone": "Телефон",
-    "profile.phone_hint": "Необязательно. В международном формате, например +7 912 345-67-89.",
+    "profile.phone_hint": "Необязательно, в формате +7 912 345-67-89. Пока не служит адресом для счетов.",
     "profile.email": "Почта",
-    "profile.email_hint": "Необязательно. По ней вам можно выставить личный счёт.",
+    "profile.email_hint": "Необязательно. Подтверждённая кодом, она позволяет выставлять вам личные счета.",
     "profile.language": "Язык",
     "profile.save": "Сохранить",
     "profile.saved": "Профиль сохранён",
@@ -315,7 +316,7 @@ CATALOG: dict[str, str] = {
     "invoice.hint.amount": "В активе или в фиатной валюте, если цена указана в ней.",
     "invoice.hint.max_payments": "Пусто — без лимита. Счёт закроется, когда лимит будет достигнут.",
     "invoice.hint.max_total": "Пусто — без лимита. Счёт закроется, когда лимит будет достигнут.",
-    "invoice.hint.payer_contact": "Его имя пользователя, телефон или email в Krypton.",
+    "invoice.hint.payer_contact": "Его @имя пользователя или email, подтверждённый в Krypton.",
     "invoice.hint.max_parts": "От 1 до 10. Каждую часть можно оплатить отдельно.",
     "invoice.hint.webhook_url": (
         'Сюда придут подписанные события; ответьте {"secrets": [...]}, чтобы передать ключи плательщику.'
@@ -386,7 +387,7 @@ CATALOG: dict[str, str] = {
     # Developers
     "dev.title": "Разработчикам",
     "dev.tab.keys": "API-ключи",
-    "dev.tab.webhooks": "Секрет вебхуков",
+    "dev.tab.webhooks": "Секреты вебхуков",
     "dev.keys_intro": "Ключи для REST API в /api/v1. Хранится только хеш: ключ показывается один раз.",
     "dev.key_name": "Название, например «магазин»",
     "dev.test_key": "Тестовый режим",
@@ -398,13 +399,29 @@ CATALOG: dict[str, str] = {
     "dev.new_key_once": "Скопируйте его сейчас: больше он не будет показан.",
     "dev.secret": "Секретный ключ",
     "dev.done": "Я скопировал",
-    "dev.webhook_intro": "Каждый вебхук несёт Krypton-Signature: HMAC-SHA-256 от времени и тела с этим секретом.",
+    "dev.webhook_intro": (
+        "Каждый вебхук несёт Krypton-Signature: HMAC-SHA-256 от времени и тела. События боевых и тестовых "
+        "счетов подписываются двумя разными секретами."
+    ),
+    "dev.secret.live": "Боевые события",
+    "dev.secret.test": "Тестовые события",
+    "dev.secret_hint.live": "Подписывает события боевых счетов. Ваш рабочий сервер проверяет только его.",
+    "dev.secret_hint.test": (
+        "Подписывает события тестовых счетов (тестовые ключи, тестовый режим). Боевой адрес его не принимает."
+    ),
     "dev.webhook_secret": "Секрет подписи",
     "dev.reveal": "Показать",
     "dev.hide": "Скрыть",
     "dev.rotate": "Сменить секрет",
-    "dev.rotate_warning": "Вебхуки с этого момента подписываются новым секретом; обновите свой сервер.",
-    "dev.secret_rotated": "Секрет вебхуков сменён.",
+    "dev.rotate_warning.live": (
+        "Боевые события с этого момента подписываются новым секретом; обновите свой сервер. Тестовый секрет "
+        "не меняется."
+    ),
+    "dev.rotate_warning.test": (
+        "Тестовые события с этого момента подписываются новым секретом. Боевой секрет не меняется."
+    ),
+    "dev.secret_rotated.live": "Боевой секрет вебхуков сменён.",
+    "dev.secret_rotated.test": "Тестовый секрет вебхуков сменён.",
     "dev.docs": "Справочник API:",
     # Paying
     "pay.subtitle": "Введите номер счёта, который вам дали.",
@@ -525,7 +542,6 @@ CATALOG: dict[str, str] = {
         "Укажите id транзакции Bitcoin или прообраз Lightning (64 шестнадцатеричных символа)."
     ),
     "error.payout_preimage_mismatch": "Этот прообраз не подходит к счёту.",
-    "error.contact_not_found": "Нет пользователя с таким именем, телефоном, почтой или адресом кошелька.",
     "error.lightning_invoice_already_used": "Этот Lightning-счёт уже оплачивается.",
     "error.payout_asset_unsupported": "С этого актива выплаты недоступны.",
     "error.payout_too_small": "Сумма слишком мала для выплаты после комиссии.",
@@ -554,8 +570,8 @@ CATALOG: dict[str, str] = {
     "error.invoice_fiat_invalid": "Для суммы в фиате выберите валюту из списка.",
     "error.invoice_limits_invalid": "Эти ограничения противоречат друг другу или не подходят к этому виду счёта.",
     "error.invoice_expiry_invalid": "Срок действия должен быть в будущем и не дальше года.",
-    "error.invoice_payer_required": "Укажите имя пользователя, телефон или email плательщика.",
-    "error.invoice_payer_unknown": "Нет пользователя Krypton с таким именем, телефоном или email.",
+    "error.invoice_payer_required": "Укажите имя пользователя или email плательщика.",
+    "error.invoice_payer_unknown": "Нет пользователя Krypton с таким именем или подтверждённым email.",
     "error.invoice_origin_invalid": "Каждый разрешённый источник выглядит как https://shop.example (без пути).",
     "error.invoice_redirect_invalid": "Укажите полный http(s)-адрес, куда вернуть плательщика.",
     "error.webhook_url_missing": "У этого счёта нет адреса вебхука, куда отправить событие.",
@@ -563,6 +579,7 @@ CATALOG: dict[str, str] = {
     "error.api_key_name_invalid": "Назовите ключ (до 64 символов).",
     "error.idempotency_in_progress": "Запрос с этим Idempotency-Key ещё выполняется. Повторите чуть позже.",
     "error.invalid_request": "Запрос неверен: проверьте поле, указанное в ошибке.",
+    "error.invalid_json": "Тело запроса — не корректный JSON (UTF-8, вложенность не глубже 32 уровней).",
     "error.deal_state": "Сделка уже изменилась: обновите страницу, чтобы увидеть её состояние.",
     "error.ad_inactive": "Это объявление неактивно.",
     "error.ad_amount_out_of_range": "Сумма вне лимитов объявления.",
@@ -587,6 +604,7 @@ CATALOG: dict[str, str] = {
     "error.chat_text_too_long": "Сообщение — не длиннее 2000 символов.",
     "error.chat_image_type": "Приложите изображение PNG, JPEG или WebP.",
     "error.chat_image_too_large": "Изображение — не больше 2 МБ.",
+    "error.chat_image_too_many_pixels": "Изображение — не больше 16 мегапикселей.",
     "error.notification_kind": "Неизвестный тип уведомления.",
     "error.review_too_early": "Отзыв можно оставить, когда сделка завершена или спор по ней решён.",
     "error.review_duplicate": "Вы уже оставили отзыв по этой сделке.",
@@ -781,6 +799,45 @@ CATALOG: dict[str, str] = {
         "Сторону и криптовалюту нельзя изменить после публикации: для этого закройте объявление и опубликуйте новое."
     ),
     "ad.loading": "Загружаем объявление…",
+    # --- verified contacts (issue 9, item 5) ---
+    "profile.user_number": "Номер пользователя",
+    "profile.user_number_hint": "Назовите его поддержке, если ваше пополнение пришло без вашего комментария.",
+    "profile.email_verified": "Подтверждена",
+    "profile.email_unverified": "Не подтверждена",
+    "profile.verify.title": "Подтвердите почту",
+    "profile.verify.intro": (
+        "Мы отправим на этот адрес 6-значный код. Пока вы его не введёте, никто не сможет выставить на него счёт."
+    ),
+    "profile.verify.send": "Отправить код",
+    "profile.verify.resend": "Отправить новый код",
+    "profile.verify.sent": "Код отправлен. Он действует 15 минут; загляните и в папку «Спам».",
+    "profile.verify.code": "Код из письма",
+    "profile.verify.submit": "Подтвердить",
+    "profile.verify.done": "Почта подтверждена",
+    "profile.verify.verified_note": "По этому адресу вам можно выставлять личные счета.",
+    "profile.verify.outbox": (
+        "Разработка: почтовый сервер не настроен, поэтому письмо не отправлено, а записано в папку outbox/ проекта."
+    ),
+    "operator.user_ref_placeholder": "Адрес кошелька или номер пользователя",
+    "mail.email_code.subject": "Код Krypton: {code}",
+    "mail.email_code.text": (
+        "Ваш код Krypton: {code}.\n\nВведите его на странице профиля, чтобы подтвердить эту почту. Код действует "
+        "{minutes} минут и срабатывает один раз.\n\nЕсли вы его не запрашивали, просто проигнорируйте письмо: без "
+        "кода никто не сможет воспользоваться вашим адресом в Krypton."
+    ),
+    "error.user_ref_not_found": "Нет пользователя с таким адресом кошелька или номером.",
+    "error.invoice_payer_phone": (
+        "Телефон пока не может быть адресом личного счёта: укажите @имя пользователя или подтверждённый email."
+    ),
+    "error.email_missing": "Сначала сохраните почту в профиле.",
+    "error.email_unavailable": "Этот сервер пока не умеет отправлять письма, поэтому подтвердить почту нельзя.",
+    "error.email_send_failed": "Не удалось отправить письмо. Попробуйте через несколько минут.",
+    "error.email_code_wait": "Код отправлен меньше минуты назад: проверьте почту или попробуйте через минуту.",
+    "error.email_code_rate_limited": "Слишком много кодов за последний час. Попробуйте позже.",
+    "error.email_code_missing": "Для этой почты нет действующего кода: отправьте новый.",
+    "error.email_code_expired": "Срок действия кода истёк: отправьте новый.",
+    "error.email_code_attempts": "Слишком много неверных кодов: отправьте новый.",
+    "error.email_code_wrong": "Неверный код. Проверьте письмо и попробуйте ещё раз.",
     # --- payer pages: rate quotes (issue 9) ---
     "error.quote_renewed": "Курс обновился. Проверьте новую сумму и оплатите снова.",
     "pay.rate": "Курс",

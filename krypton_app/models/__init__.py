@@ -7,7 +7,7 @@ from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
 from krypton_app.models.market import Ad, ChatMessage, Deal, DealEvent, Dispute, Notification, Review
 from krypton_app.models.merchant import ApiIdempotencyRecord, ApiKey, WebhookDelivery, WebhookEvent, WebhookSecret
-from krypton_app.models.users import User
+from krypton_app.models.users import EmailCode, User
 from krypton_app.models.withdrawals import Payout, Withdrawal
 
 __all__ = [
@@ -42,4 +42,5 @@ __all__ = [
     "Posting",
     "UsedProofPayload",
     "User",
+    "EmailCode",
 ]

@@ -11,7 +11,8 @@ class Invoice(SQLModel, table=True):
 
     __tablename__ = "invoices"
     __table_args__ = (
-        UniqueConstraint("merchant_id", "order_id", name="uq_invoices_merchant_order"),
+        # An order_id is the merchant's per mode: a sandbox invoice never answers for a live order.
+        UniqueConstraint("merchant_id", "is_test", "order_id", name="uq_invoices_merchant_mode_order"),
         Index("ix_invoices_merchant_created", "merchant_id", "created_at"),
         Index("ix_invoices_status_expires", "status", "expires_at"),
     )

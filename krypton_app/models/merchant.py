@@ -24,13 +24,15 @@ class ApiKey(SQLModel, table=True):
 
 
 class ApiIdempotencyRecord(SQLModel, table=True):
-    """The first response to a POST with an Idempotency-Key, replayed for the same key and body."""
+    """The first response to a POST with an Idempotency-Key, replayed for the same key and body.
+    Keys are the merchant's per mode: a sandbox key can neither replay nor take a live request's key."""
 
     __tablename__ = "api_idempotency"
-    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_api_idempotency_user_key"),)
+    __table_args__ = (UniqueConstraint("user_id", "is_test", "key", name="uq_api_idempotency_user_mode_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id")
+    is_test: bool = Field(default=False)
     key: str = Field(max_length=200)
     request_hash: str = Field(max_length=64)
     status_code: int
@@ -39,11 +41,13 @@ class ApiIdempotencyRecord(SQLModel, table=True):
 
 
 class WebhookSecret(SQLModel, table=True):
-    """The merchant's signing secret for webhooks, encrypted with the app's key."""
+    """A merchant's signing secret for webhooks, encrypted with the app's key: one for live events and
+    one for test events, so a receiver that trusts only the live secret cannot be fed sandbox events."""
 
     __tablename__ = "webhook_secrets"
 
     user_id: int = Field(foreign_key="users.id", primary_key=True)
+    is_test: bool = Field(default=False, primary_key=True)
     secret_encrypted: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
 

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from sqlalchemy import Index, func
 from sqlmodel import Field, SQLModel
 
 from krypton_app.models.common import timestamp_column, utcnow
@@ -12,9 +13,35 @@ class User(SQLModel, table=True):
     # Raw form `0:<64 hex>`: one user per wallet whatever the friendly encoding.
     wallet_address: str = Field(unique=True, index=True, max_length=80)
     display_name: str = Field(default="", max_length=64)
+    # An address for private invoices: one owner whatever the case (stored lower-case; see the index below).
     username: str | None = Field(default=None, unique=True, max_length=32)
+    # Not an address until Telegram confirms it (a later issue); only a profile detail for now.
     phone: str | None = Field(default=None, unique=True, max_length=20)
+    # The VERIFIED email only: an address for private invoices. What the user typed and has not yet
+    # confirmed with the emailed code waits in `pending_email`, which addresses nothing and is not unique.
+    # At most one of the two is set.
     email: str | None = Field(default=None, unique=True, max_length=254)
+    pending_email: str | None = Field(default=None, max_length=254)
     language: str = Field(default="en", max_length=2)
     is_operator: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+# Declared after the class so the expression can name the column (migration 0009).
+Index("ux_users_username_lower", func.lower(User.__table__.c.username), unique=True)
+
+
+class EmailCode(SQLModel, table=True):
+    """A one-time code sent to `email` to prove it belongs to `user_id`. Only an HMAC of the code is kept
+    (keyed with the secret key, bound to the user and the address); the newest unused row of a user counts."""
+
+    __tablename__ = "email_codes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    email: str = Field(max_length=254, index=True)
+    code_hash: str = Field(max_length=64)
+    attempts: int = Field(default=0)  # wrong codes typed against this row
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    expires_at: datetime = Field(sa_column=timestamp_column())
+    used_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))

@@ -1,7 +1,9 @@
-"""The "Developers" section of /invoices: REST API keys (the secret is shown once) and the webhook
-signing secret (revealed on request, rotated on request)."""
+"""The "Developers" section of /invoices: REST API keys (the secret is shown once) and the two webhook
+signing secrets, one for live events and one for test events (each revealed and rotated on request)."""
 
 from __future__ import annotations
+
+import asyncio
 
 import reflex as rx
 
@@ -16,6 +18,7 @@ from krypton_app.state.i18n import I18n
 from krypton_app.state.views import when
 
 SCOPES = ("invoices:read", "invoices:write", "webhooks:write")
+MODES = ("live", "test")  # the webhook secrets: events of live invoices, events of test invoices
 
 
 def _key_row(k: ApiKeyView) -> dict[str, str]:
@@ -37,8 +40,9 @@ class DevelopersState(AuthState):
     key_error: str = ""
     # The new key's secret while its dialog is open: it is never stored, so it cannot be shown again.
     new_secret: str = ""
-    # The webhook signing secret while the merchant has it revealed.
-    revealed_secret: str = ""
+    # A webhook signing secret while the merchant has it revealed: live and test, each on its own.
+    revealed_live_secret: str = ""
+    revealed_test_secret: str = ""
 
     def _load_keys(self, user_id: int) -> None:
         self.keys = [_key_row(k) for k in list_api_keys(default_uow(), user_id)]
@@ -47,7 +51,7 @@ class DevelopersState(AuthState):
     def load(self):
         user_id = self._verified_user_id()
         self.new_secret = ""
-        self.revealed_secret = ""
+        self.revealed_live_secret = self.revealed_test_secret = ""
         if user_id is not None:
             self._load_keys(user_id)
 
@@ -98,21 +102,39 @@ class DevelopersState(AuthState):
             return
         self._load_keys(user_id)
 
-    @rx.event
-    def reveal_secret(self):
-        user_id = self._verified_user_id()
-        if user_id is None:
-            return
-        self.revealed_secret = "" if self.revealed_secret else webhook_secret(default_uow(), user_id, settings=SETTINGS)
+    def _show(self, mode: str, secret: str) -> None:
+        if mode == "test":
+            self.revealed_test_secret = secret
+        else:
+            self.revealed_live_secret = secret
 
     @rx.event
-    async def rotate_secret(self):
+    async def reveal_secret(self, mode: str):
+        """Show or hide the live or the test secret (the signed-in merchant's own; any other `mode` is ignored)."""
         user_id = self._verified_user_id()
-        if user_id is None:
+        if user_id is None or mode not in MODES:
             return
-        self.revealed_secret = rotate_webhook_secret(default_uow(), user_id, settings=SETTINGS)
+        if (self.revealed_test_secret if mode == "test" else self.revealed_live_secret) != "":
+            self._show(mode, "")
+            return
+        is_test = mode == "test"
+        self._show(
+            mode, await asyncio.to_thread(webhook_secret, default_uow(), user_id, is_test=is_test, settings=SETTINGS)
+        )
+
+    @rx.event
+    async def rotate_secret(self, mode: str):
+        """Replace the live or the test secret; the other one stays as it is."""
+        user_id = self._verified_user_id()
+        if user_id is None or mode not in MODES:
+            return
+        is_test = mode == "test"
+        self._show(
+            mode,
+            await asyncio.to_thread(rotate_webhook_secret, default_uow(), user_id, is_test=is_test, settings=SETTINGS),
+        )
         i18n = await self.get_state(I18n)
-        return rx.toast.success(i18n.t["dev.secret_rotated"])
+        return rx.toast.success(i18n.t[f"dev.secret_rotated.{mode}"])
 
 
 def key_item(row: rx.Var) -> rx.Component:
@@ -221,39 +243,57 @@ def api_keys_panel() -> rx.Component:
     )
 
 
-def webhook_secret_panel() -> rx.Component:
+def secret_block(mode: str) -> rx.Component:
+    """One signing secret (live or test): what it signs, reveal / hide, rotate. Test ids of the live
+    one have no suffix (`webhook-secret`), those of the test one end in `-test`."""
+    revealed = DevelopersState.revealed_test_secret if mode == "test" else DevelopersState.revealed_live_secret
+    suffix = "-test" if mode == "test" else ""
     return rx.vstack(
-        rx.text(I18n.t["dev.webhook_intro"], size="2", color_scheme="gray"),
+        rx.hstack(
+            rx.text(I18n.t[f"dev.secret.{mode}"], size="2", weight="bold"),
+            *([rx.badge("TEST", color_scheme="amber", size="1")] if mode == "test" else []),
+            spacing="2",
+            align="center",
+        ),
+        rx.text(I18n.t[f"dev.secret_hint.{mode}"], size="1", color_scheme="gray"),
         rx.cond(
-            DevelopersState.revealed_secret != "",
+            revealed != "",
             copy_value(
                 I18n.t["dev.webhook_secret"],
-                DevelopersState.revealed_secret,
+                revealed,
                 copied=I18n.t["common.copied"],
                 copy_label=I18n.t["common.copy"],
-                test_id="webhook-secret",
+                test_id=f"webhook-secret{suffix}",
             ),
         ),
         rx.hstack(
             rx.button(
-                rx.cond(DevelopersState.revealed_secret != "", I18n.t["dev.hide"], I18n.t["dev.reveal"]),
-                on_click=DevelopersState.reveal_secret,
+                rx.cond(revealed != "", I18n.t["dev.hide"], I18n.t["dev.reveal"]),
+                on_click=DevelopersState.reveal_secret(mode),
                 variant="soft",
-                data_testid="webhook-secret-reveal",
+                data_testid=f"webhook-secret-reveal{suffix}",
             ),
             rx.alert_dialog.root(
                 rx.alert_dialog.trigger(
                     rx.button(
-                        I18n.t["dev.rotate"], variant="soft", color_scheme="red", data_testid="webhook-secret-rotate"
+                        I18n.t["dev.rotate"],
+                        variant="soft",
+                        color_scheme="red",
+                        data_testid=f"webhook-secret-rotate{suffix}",
                     )
                 ),
                 rx.alert_dialog.content(
                     rx.alert_dialog.title(I18n.t["dev.rotate"]),
-                    rx.alert_dialog.description(I18n.t["dev.rotate_warning"]),
+                    rx.alert_dialog.description(I18n.t[f"dev.rotate_warning.{mode}"]),
                     rx.hstack(
                         rx.alert_dialog.cancel(rx.button(I18n.t["common.cancel"], variant="soft", color_scheme="gray")),
                         rx.alert_dialog.action(
-                            rx.button(I18n.t["dev.rotate"], color_scheme="red", on_click=DevelopersState.rotate_secret)
+                            rx.button(
+                                I18n.t["dev.rotate"],
+                                color_scheme="red",
+                                on_click=DevelopersState.rotate_secret(mode),
+                                data_testid=f"webhook-secret-rotate-confirm{suffix}",
+                            )
                         ),
                         spacing="3",
                         justify="end",
@@ -264,6 +304,18 @@ def webhook_secret_panel() -> rx.Component:
             spacing="2",
             wrap="wrap",
         ),
+        spacing="2",
+        width="100%",
+        data_testid=f"webhook-secret-block{suffix}",
+    )
+
+
+def webhook_secret_panel() -> rx.Component:
+    return rx.vstack(
+        rx.text(I18n.t["dev.webhook_intro"], size="2", color_scheme="gray"),
+        secret_block("live"),
+        rx.separator(size="4"),
+        secret_block("test"),
         spacing="3",
         width="100%",
     )

@@ -385,7 +385,7 @@ def new_invoice_form() -> rx.Component:
                         kind,
                         ("fixed", text_input("max_payments", placeholder="∞", input_mode="numeric", hint=True)),
                         ("floating", text_input("max_total", placeholder="∞", input_mode="decimal", hint=True)),
-                        text_input("payer_contact", placeholder="@username / +44… / mail@…", hint=True),
+                        text_input("payer_contact", placeholder="@username / mail@…", hint=True),
                     ),
                 ),
                 grid(

@@ -170,7 +170,7 @@ class OperatorState(AuthState):
                 default_uow(),
                 operator_id,
                 deposit_id,
-                user_contact=str(form_data.get("contact") or "").strip(),
+                user_ref=str(form_data.get("user_ref") or "").strip(),
             )
         except KryptonError as error:
             self._failed(f"deposit-{deposit_id}", error)
@@ -312,8 +312,8 @@ def deposit_item(row: rx.Var) -> rx.Component:
             _inline_form(
                 OperatorState.credit,
                 {"deposit_id": row["id"]},
-                "contact",
-                I18n.t["operator.contact_placeholder"],
+                "user_ref",
+                I18n.t["operator.user_ref_placeholder"],
                 rx.button(
                     rx.icon("user-check", size=15),
                     I18n.t["operator.credit"],

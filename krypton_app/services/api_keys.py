@@ -162,17 +162,28 @@ class StoredResponse:
     body: str
 
 
+def _record_of(user_id: int, is_test: bool, key: str):
+    return (
+        col(ApiIdempotencyRecord.user_id) == user_id,
+        col(ApiIdempotencyRecord.is_test) == is_test,
+        col(ApiIdempotencyRecord.key) == key,
+    )
+
+
 def begin_idempotent(
-    uow: UnitOfWork, user_id: int, key: str, request_hash: str, *, now: datetime | None = None
+    uow: UnitOfWork, user_id: int, key: str, request_hash: str, *, is_test: bool, now: datetime | None = None
 ) -> StoredResponse | None:
     """Reserve `key` for this request (None: go ahead, then `finish_idempotent`), or the stored
-    response of the first request with the same key and body. The unique (user, key) constraint
-    decides between racing requests: exactly one reserves, the other replays or is told to wait."""
+    response of the first request with the same key and body. Keys are the merchant's per mode
+    (`is_test`: the API key's), so a sandbox key can neither replay a live response nor take a key the
+    live integration will use. The unique (user, mode, key) constraint decides between racing
+    requests: exactly one reserves, the other replays or is told to wait."""
     try:
         with uow.transaction() as session:
             session.add(
                 ApiIdempotencyRecord(
                     user_id=user_id,
+                    is_test=is_test,
                     key=key,
                     request_hash=request_hash,
                     status_code=IN_PROGRESS,
@@ -184,9 +195,7 @@ def begin_idempotent(
     except IntegrityError:
         pass
     with uow.read() as session:
-        record = session.exec(
-            select(ApiIdempotencyRecord).where(ApiIdempotencyRecord.user_id == user_id, ApiIdempotencyRecord.key == key)
-        ).one()
+        record = session.exec(select(ApiIdempotencyRecord).where(*_record_of(user_id, is_test, key))).one()
     if record.request_hash != request_hash:
         raise IdempotencyConflict(code="idempotency_conflict")
     if record.status_code == IN_PROGRESS:
@@ -194,23 +203,21 @@ def begin_idempotent(
     return StoredResponse(record.status_code, record.response_body)
 
 
-def finish_idempotent(uow: UnitOfWork, user_id: int, key: str, response: StoredResponse) -> None:
+def finish_idempotent(uow: UnitOfWork, user_id: int, key: str, response: StoredResponse, *, is_test: bool) -> None:
     with uow.transaction() as session:
         session.execute(
             update(ApiIdempotencyRecord)
-            .where(col(ApiIdempotencyRecord.user_id) == user_id, col(ApiIdempotencyRecord.key) == key)
+            .where(*_record_of(user_id, is_test, key))
             .values(status_code=response.status_code, response_body=response.body)
         )
 
 
-def abandon_idempotent(uow: UnitOfWork, user_id: int, key: str) -> None:
+def abandon_idempotent(uow: UnitOfWork, user_id: int, key: str, *, is_test: bool) -> None:
     """Free the key after an unexpected failure, so that the client's retry runs again."""
     with uow.transaction() as session:
         session.execute(
             delete(ApiIdempotencyRecord).where(
-                col(ApiIdempotencyRecord.user_id) == user_id,
-                col(ApiIdempotencyRecord.key) == key,
-                col(ApiIdempotencyRecord.status_code) == IN_PROGRESS,
+                *_record_of(user_id, is_test, key), col(ApiIdempotencyRecord.status_code) == IN_PROGRESS
             )
         )
 

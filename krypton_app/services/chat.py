@@ -4,11 +4,13 @@ Authorisation: anyone else gets NotFound, through every function, so a stranger 
 a deal id exists. Text is stored as plain text (control characters stripped) and escaped by the UI.
 System messages store a catalog key and params (JSON in `body`, kind "system") so each reader sees
 them in their own language. Image attachments are checked by their magic bytes, never by the name or
-type the browser claims, and stored under a random file name.
+type the browser claims, re-encoded from their pixels (so no EXIF position or camera data reaches the
+other side) and stored under a random file name.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import secrets
@@ -17,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from PIL import Image, ImageOps
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -31,6 +34,9 @@ from krypton_app.settings import ROOT
 TEXT, SYSTEM, IMAGE = "text", "system", "image"
 TEXT_MAX = 2000
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
+# A small file can still decode to a huge picture (a "decompression bomb"); 16 MP is more than a phone
+# photo under 2 MB has.
+IMAGE_MAX_PIXELS = 16_000_000
 DEFAULT_UPLOAD_DIR = ROOT / "uploaded_files" / "chat"  # gitignored
 DISPUTED_STATUSES = ("disputed", "resolved")
 SELLER, BUYER, OPERATOR = "seller", "buyer", "operator"
@@ -41,6 +47,14 @@ LIST_LIMIT = 500
 # an amount or a card number). Zero-width joiners stay: emoji need them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+# Pillow's name for each kind, the modes its encoder writes, and how it encodes a re-saved image.
+_PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
+_PIL_MODES = {
+    "png": {"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"},
+    "jpeg": {"L", "RGB", "CMYK"},
+    "webp": {"RGB", "RGBA"},
+}
+_PIL_OPTIONS = {"png": {}, "jpeg": {"quality": 90}, "webp": {"quality": 90}}
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,36 @@ def image_kind(data: bytes) -> str | None:
     if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"
     return None
+
+
+def without_metadata(image: bytes, kind: str) -> bytes:
+    """The image re-encoded from its pixels in its own format (png | jpeg | webp), so no EXIF (GPS position,
+    camera, time), XMP, comment or text chunk survives. The EXIF orientation is applied first, so a phone
+    photo stays upright; the colour profile is kept; an animation keeps its first frame.
+    A file that does not decode is `chat_image_type`; one too large when decoded, `chat_image_too_many_pixels`.
+    """
+    try:
+        with Image.open(io.BytesIO(image), formats=[_PIL_FORMATS[kind]]) as source:
+            if source.width * source.height > IMAGE_MAX_PIXELS:
+                raise KryptonError(code="chat_image_too_many_pixels", limit=IMAGE_MAX_PIXELS)
+            icc_profile = source.info.get("icc_profile")
+            transparency = source.info.get("transparency")
+            upright = ImageOps.exif_transpose(source)  # decodes the whole image
+    except Image.DecompressionBombError as error:
+        raise KryptonError(code="chat_image_too_many_pixels", limit=IMAGE_MAX_PIXELS) from error
+    except (OSError, ValueError, SyntaxError, EOFError) as error:  # Pillow's ways to say "not a valid image"
+        raise KryptonError(code="chat_image_type") from error
+    if upright.mode not in _PIL_MODES[kind]:
+        upright = upright.convert("RGBA" if "RGBA" in _PIL_MODES[kind] else "RGB")
+        transparency = None
+    # Everything the decoder read besides the pixels (exif, xmp, comment, text chunks, dpi) goes.
+    upright.info = {} if transparency is None else {"transparency": transparency}
+    options: dict[str, Any] = dict(_PIL_OPTIONS[kind])
+    if icc_profile:
+        options["icc_profile"] = icc_profile
+    out = io.BytesIO()
+    upright.save(out, format=_PIL_FORMATS[kind], **options)
+    return out.getvalue()
 
 
 def post_system_message(session: Session, deal_id: int, text_key: str, params: dict[str, Any] | None = None) -> None:
@@ -156,6 +200,8 @@ def post_message(
     if not body and not image:
         raise KryptonError(code="chat_text_empty")
     kind = _check_image(image, image_type) if image else None
+    if kind is not None:
+        image = without_metadata(image, kind)
     with uow.transaction() as s:
         deal = s.get(Deal, deal_id)
         role = _role(s, author_id, deal)

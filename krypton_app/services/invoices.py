@@ -43,7 +43,7 @@ from krypton_app.models.ledger import Asset
 from krypton_app.services import webhooks
 from krypton_app.services.funding import return_funded_parts
 from krypton_app.services.ledger import _as_utc
-from krypton_app.services.users import find_user_by_contact
+from krypton_app.services.users import PHONE, contact_kind, find_user_by_contact
 from krypton_app.settings import Settings, get_settings
 
 _invoices: Table = Invoice.__table__
@@ -126,13 +126,14 @@ class InvoicePage:
 def create_invoice(
     uow: UnitOfWork, merchant_id: int, draft: InvoiceDraft, *, settings: Settings, now: datetime
 ) -> tuple[InvoiceView, bool]:
-    """Validate the draft and create the invoice; with an order_id the merchant used before, return
-    that invoice instead (created = False), whatever the rest of the draft says."""
+    """Validate the draft and create the invoice; with an order_id the merchant used before in the same
+    mode (live or test), return that invoice instead (created = False), whatever the rest of the draft
+    says. Live and test order_ids are apart: a sandbox invoice never answers for a live order."""
     order_id = (draft.order_id or "").strip() or None
     if order_id is not None and len(order_id) > rules.ORDER_ID_MAX:
         raise InvoiceInvalid("invoice_text_too_long", "order_id")
     if order_id is not None:
-        existing = _existing_order(uow, merchant_id, order_id, settings)
+        existing = _existing_order(uow, merchant_id, order_id, bool(draft.is_test), settings)
         if existing is not None:
             return existing, False
     values = _validate(uow, draft, settings=settings, now=now)
@@ -160,9 +161,7 @@ def create_invoice(
             if invoice_id is not None:
                 return invoice_view(select_invoice_row(s, _invoices.c.id == invoice_id), settings), True
             if order_id is not None:
-                twin = select_invoice_row(
-                    s, and_(_invoices.c.merchant_id == merchant_id, _invoices.c.order_id == order_id)
-                )
+                twin = select_invoice_row(s, _same_order(merchant_id, order_id, bool(draft.is_test)))
                 if twin is not None:
                     return invoice_view(twin, settings), False
     raise RuntimeError(f"no free invoice number after {_NUMBER_ATTEMPTS} attempts")
@@ -424,6 +423,10 @@ def _validate(uow: UnitOfWork, draft: InvoiceDraft, *, settings: Settings, now: 
             raise InvoiceInvalid("invoice_payer_required", "payer_contact")
         if len(payer_contact) > rules.CONTACT_MAX:
             raise InvoiceInvalid("invoice_text_too_long", "payer_contact")
+        if contact_kind(payer_contact) == PHONE:
+            # Nobody has proven a phone yet (that comes with Telegram login): it addresses no one.
+            raise InvoiceInvalid("invoice_payer_phone", "payer_contact")
+        # By @username, or by an email its owner verified; an unverified email matches nobody.
         payer = find_user_by_contact(uow, payer_contact)
         if payer is None:
             raise InvoiceInvalid("invoice_payer_unknown", "payer_contact")
@@ -452,7 +455,7 @@ def _validate(uow: UnitOfWork, draft: InvoiceDraft, *, settings: Settings, now: 
         "webhook_url": webhooks.check_webhook_url(draft.webhook_url, settings=settings),
         "redirect_url": _redirect_url(draft.redirect_url),
         "allowed_origins": " ".join(_origins(draft.allowed_origins)),
-        "is_test": draft.is_test,
+        "is_test": bool(draft.is_test),
         "expires_at": expires_at,
     }
 
@@ -504,9 +507,16 @@ def _origins(origins: tuple[str, ...]) -> list[str]:
     return cleaned
 
 
-def _existing_order(uow: UnitOfWork, merchant_id: int, order_id: str, settings: Settings) -> InvoiceView | None:
+def _same_order(merchant_id: int, order_id: str, is_test: bool):
+    c = _invoices.c
+    return and_(c.merchant_id == merchant_id, c.is_test == is_test, c.order_id == order_id)
+
+
+def _existing_order(
+    uow: UnitOfWork, merchant_id: int, order_id: str, is_test: bool, settings: Settings
+) -> InvoiceView | None:
     with uow.read() as s:
-        row = select_invoice_row(s, and_(_invoices.c.merchant_id == merchant_id, _invoices.c.order_id == order_id))
+        row = select_invoice_row(s, _same_order(merchant_id, order_id, is_test))
         return None if row is None else invoice_view(row, settings)
 
 

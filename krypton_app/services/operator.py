@@ -19,7 +19,6 @@ from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.models import Asset, UnmatchedDeposit, User
 from krypton_app.models.common import utcnow
 from krypton_app.services.ledger import _as_utc, post, system_account, user_account
-from krypton_app.services.users import find_user_by_contact
 
 DEPOSIT_REVIEW_CREDIT = "deposit_review_credit"
 PENDING, CREDITED, RETURNED = "pending", "credited", "returned"
@@ -63,15 +62,16 @@ def list_unmatched_deposits(
 
 
 def credit_unmatched_deposit(
-    uow: UnitOfWork, operator_id: int, deposit_id: int, *, user_contact: str
+    uow: UnitOfWork, operator_id: int, deposit_id: int, *, user_ref: str
 ) -> UnmatchedDepositView:
     """Credit a deposit whose memo matched nobody to the user the operator identified.
 
-    `user_contact` is a @username, phone, email or the user's TON wallet address. The ledger key derives
-    from the deposit, so a double click (or two operators at once) credits it once; a repeat for the same
-    user returns the same result.
+    `user_ref` is the user's TON wallet address (raw or friendly) or their user number (`42` or `#42`, shown
+    on their profile): never an email, phone or username, which anyone can type into their own profile. The
+    ledger key derives from the deposit, so a double click (or two operators at once) credits it once; a
+    repeat for the same user returns the same result.
     """
-    user_id = _find_user(uow, user_contact)
+    user_id = _find_user(uow, user_ref)
     with uow.transaction() as s:
         require_operator(s, operator_id)
         # The status check is in the UPDATE itself, so credit and return cannot both win.
@@ -120,20 +120,24 @@ def mark_unmatched_returned(uow: UnitOfWork, operator_id: int, deposit_id: int) 
         return _view(s, deposit_id)
 
 
-def _find_user(uow: UnitOfWork, contact: str) -> int:
-    text = (contact or "").strip()
-    try:
-        raw = Address(text).to_str(is_user_friendly=False)
-    except (AddressError, IndexError):
-        raw = None  # not a wallet address: a username, phone or email
-    if raw is not None:
-        with uow.read() as s:
-            found = s.execute(select(User.id).where(User.wallet_address == raw)).scalar_one_or_none()
-    else:
-        user = find_user_by_contact(uow, text)
-        found = user.id if user else None
+def _find_user(uow: UnitOfWork, user_ref: str) -> int:
+    text = (user_ref or "").strip()
+    number = text.removeprefix("#")
+    with uow.read() as s:
+        if number.isascii() and number.isdigit() and len(number) <= 18:
+            found = s.execute(select(User.id).where(User.id == int(number))).scalar_one_or_none()
+        else:
+            try:
+                raw = Address(text).to_str(is_user_friendly=False)
+            except (AddressError, IndexError):
+                raw = None
+            found = (
+                s.execute(select(User.id).where(User.wallet_address == raw)).scalar_one_or_none()
+                if raw is not None
+                else None
+            )
     if found is None:
-        raise NotFound(f"no user with contact {text!r}", code="contact_not_found")
+        raise NotFound(f"no user with wallet address or number {text!r}", code="user_ref_not_found")
     return found
 
 

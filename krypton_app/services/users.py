@@ -1,4 +1,9 @@
-"""Users and their profile: the view the UI shows, profile edits, lookup by contact."""
+"""Users and their profile: the view the UI shows, profile edits, lookup by contact.
+
+Contacts as addresses: a username belongs to whoever claimed it (unique whatever the case); an email
+addresses a private invoice only once its owner proved it with an emailed code (services/email_codes.py),
+and until then it waits in `pending_email`, which matches nobody; a phone addresses nothing until Telegram
+confirms it."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from pytoniq_core import Address
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -35,8 +41,10 @@ _PHONE_NOISE = re.compile(r"[\s\-()]")
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s.]+")
 _EMAIL_MAX = 254
 
-# Contact fields with a unique constraint, in the order they are checked.
+# Contact fields that one user at most may hold, in the order they are checked. For the email that is the
+# verified one: a pending (unproven) email blocks nobody, or whoever typed it first could lock its owner out.
 _CONTACT_FIELDS = ("username", "phone", "email")
+EMAIL, PHONE, USERNAME = "email", "phone", "username"
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,8 @@ class UserView:
     display_name: str
     username: str | None
     phone: str | None
-    email: str | None
+    email: str | None  # the verified email, else the pending one: what the profile shows
+    email_verified: bool
     language: str
     is_operator: bool
 
@@ -64,7 +73,8 @@ class UserView:
             display_name=user.display_name,
             username=user.username,
             phone=user.phone,
-            email=user.email,
+            email=user.email or user.pending_email,
+            email_verified=user.email is not None,
             language=user.language,
             is_operator=user.is_operator,
         )
@@ -101,8 +111,11 @@ def update_profile(
             taken = _first_taken(s, user_id, values)
             if taken:
                 raise ProfileError(f"{taken}_taken", taken)
-            for name, value in values.items():
-                setattr(user, name, value)
+            for name in ("display_name", "username", "phone", "language"):
+                setattr(user, name, values[name])
+            if values["email"] != (user.email or user.pending_email):
+                # A changed email is unproven again: it waits for its code and addresses nothing meanwhile.
+                user.email, user.pending_email = None, values["email"]
         return UserView.from_user(user)
     except IntegrityError:
         # A concurrent edit took the value between our check and our write: the unique
@@ -114,22 +127,36 @@ def update_profile(
         raise
 
 
-def find_user_by_contact(uow: UnitOfWork, contact: str) -> UserView | None:
-    """Find a user by `@username`, phone or email, as a payer types it for a private invoice."""
+def contact_kind(contact: str) -> str:
+    """How a typed contact reads: EMAIL (an "@" after the first character), PHONE (a leading "+" or digit)
+    or USERNAME (anything else, with or without the "@")."""
     contact = (contact or "").strip()
+    if "@" in contact[1:]:
+        return EMAIL
+    if contact[:1] == "+" or contact[:1].isdigit():
+        return PHONE
+    return USERNAME
+
+
+def find_user_by_contact(uow: UnitOfWork, contact: str) -> UserView | None:
+    """The user a private invoice is addressed to: by `@username` (any case), or by an email its owner has
+    verified. An unverified email, a phone (not an address until Telegram confirms phones) or anything
+    malformed matches nobody."""
+    contact = (contact or "").strip()
+    kind = contact_kind(contact)
     try:
-        if "@" in contact[1:]:
-            field, value = "email", normalize_email(contact)
-        elif contact[:1] == "+" or contact[:1].isdigit():
-            field, value = "phone", normalize_phone(contact if contact[:1] == "+" else "+" + contact)
+        if kind == EMAIL:
+            value, column = normalize_email(contact), User.email  # holds verified addresses only
+        elif kind == USERNAME:
+            value, column = normalize_username(contact), func.lower(User.username)
         else:
-            field, value = "username", normalize_username(contact)
+            return None
     except ProfileError:
         return None  # not a well-formed contact, so nobody has it
     if value is None:
         return None
     with uow.read() as s:
-        user = s.exec(select(User).where(getattr(User, field) == value)).first()
+        user = s.exec(select(User).where(column == value)).first()
         return UserView.from_user(user) if user else None
 
 
@@ -176,7 +203,7 @@ def _first_taken(s: Session, user_id: int, values: dict[str, str | None]) -> str
         value = values[field]
         if value is None:
             continue
-        column = getattr(User, field)
+        column = func.lower(User.username) if field == USERNAME else getattr(User, field)
         other = s.exec(select(User.id).where(column == value, User.id != user_id)).first()
         if other is not None:
             return field

@@ -3,6 +3,8 @@ retries, a delivery log, redelivery, test events, and secrets returned by the me
 
 Signature scheme (documented in the README): header `Krypton-Signature: t=<unix>,v1=<hex>` where
 hex = HMAC-SHA256(key=secret, msg=f"{t}.".encode() + raw_body), over the exact body bytes sent.
+Each merchant has two secrets: one signs the events of live invoices, the other those of test
+(sandbox) invoices, so an endpoint that checks the live secret can never be fed a sandbox event.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import re
 import secrets
 import socket
 import time
@@ -23,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import httpx
+import idna
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -75,26 +79,119 @@ class DeliveryView:
 
 
 def check_webhook_url(url: str | None, *, settings: Settings) -> str | None:
-    """The URL to store (stripped), None when empty; refuses non-http(s) URLs and, unless settings
-    allow them, hosts that resolve to private, loopback, link-local or reserved addresses."""
+    """The URL to store (stripped, an international host in its IDNA form), None when empty; refuses
+    non-http(s) URLs and, unless settings allow them, hosts that resolve to any non-public address."""
     if url is None or not url.strip():
         return None
-    url = url.strip()
-    parts = urlsplit(url)
-    if len(url) > 2000 or parts.scheme not in ("http", "https") or not parts.hostname:
+    url = ascii_url(url.strip())
+    if len(url) > 2000:
         raise WebhookUrlRefused(code="webhook_url_invalid")
-    try:
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as error:
-        raise WebhookUrlRefused(code="webhook_url_invalid") from error
     if not settings.webhooks_may_reach_private:
-        public_addresses(parts.hostname)
+        public_addresses(urlsplit(url).hostname or "")
     return url
 
 
+_HOST_NAME = re.compile(r"[a-z0-9_.-]+")
+
+
+def ascii_url(url: str) -> str:
+    """`url` with its host in ASCII: a name with non-ASCII letters becomes its IDNA (punycode) form,
+    so the stored URL is what DNS, TLS and the Host header use. Refuses what is not an http(s) URL
+    with a valid host and port."""
+    try:
+        parts = urlsplit(url)  # raises ValueError on an unbalanced [IPv6 literal
+        host, port = parts.hostname, parts.port  # .port raises ValueError on a bad port
+    except ValueError as error:
+        raise WebhookUrlRefused(code="webhook_url_invalid") from error
+    if parts.scheme not in ("http", "https") or not host:
+        raise WebhookUrlRefused(code="webhook_url_invalid")
+    if ":" in host:  # an IPv6 literal, without a zone (%eth0 names an interface of this machine)
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError as error:
+            raise WebhookUrlRefused(code="webhook_url_invalid") from error
+        if "%" in host:
+            raise WebhookUrlRefused(code="webhook_url_invalid")
+        return url
+    if host.isascii():
+        if not _HOST_NAME.fullmatch(host):
+            raise WebhookUrlRefused(code="webhook_url_invalid")
+        return url
+    try:
+        encoded = idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as error:
+        raise WebhookUrlRefused(code="webhook_url_invalid") from error
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    netloc = f"{userinfo}{at}{encoded}" + (f":{port}" if port is not None else "")
+    return parts._replace(netloc=netloc).geturl()
+
+
+def _networks(*cidrs: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(cidr) for cidr in cidrs)
+
+
+# Written out rather than left to `is_global`, whose tables differ between Python releases (3.11's
+# calls NAT64 and IPv4-compatible addresses global).
+_NOT_PUBLIC_V4 = _networks(
+    "0.0.0.0/8",  # this network
+    "10.0.0.0/8",
+    "100.64.0.0/10",  # carrier-grade NAT
+    "127.0.0.0/8",
+    "169.254.0.0/16",  # link-local, cloud metadata
+    "172.16.0.0/12",
+    "192.0.0.0/24",  # IETF protocol assignments
+    "192.0.2.0/24",  # documentation
+    "192.88.99.0/24",  # 6to4 relay anycast (deprecated)
+    "192.168.0.0/16",
+    "198.18.0.0/15",  # benchmarking
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",  # multicast
+    "240.0.0.0/4",  # reserved, broadcast
+)
+_NOT_PUBLIC_V6 = _networks(
+    "::/96",  # unspecified, loopback, IPv4-compatible (deprecated)
+    "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+    "64:ff9b:1::/48",  # local-use NAT64
+    "100::/64",  # discard-only
+    "2001::/23",  # IETF protocol assignments, Teredo (2001::/32) among them
+    "2001:db8::/32",  # documentation
+    "3fff::/20",  # documentation
+    "5f00::/16",  # segment routing
+    "fc00::/7",  # unique local
+    "fe80::/10",  # link-local
+    "fec0::/10",  # site-local (deprecated, still routed inside some networks)
+    "ff00::/8",  # multicast
+)
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries to: IPv4-mapped, NAT64 (well-known prefix) or 6to4."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.sixtofour
+
+
+def is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether a webhook may go to `ip`: globally routable unicast, judged by the IPv4 address an
+    IPv6 form carries when it carries one."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = embedded_ipv4(ip)
+        if inner is not None:
+            return is_public(inner)
+        if ip.scope_id is not None or any(ip in network for network in _NOT_PUBLIC_V6):
+            return False
+    elif any(ip in network for network in _NOT_PUBLIC_V4):
+        return False
+    return ip.is_global and not ip.is_multicast
+
+
 def public_addresses(host: str) -> list[str]:
-    """Every address `host` resolves to, refusing the lot if any is not globally routable (a host
-    with one public and one private address could still be steered to the private one)."""
+    """Every address `host` resolves to, refusing the lot if any is not public (a host with one public
+    and one private address could still be steered to the private one)."""
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
@@ -102,9 +199,7 @@ def public_addresses(host: str) -> list[str]:
     addresses = []
     for info in infos:
         ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        if not ip.is_global or ip.is_multicast:
+        if not is_public(ip):
             raise WebhookUrlRefused(code="webhook_url_private")
         addresses.append(str(ip))
     if not addresses:
@@ -180,28 +275,30 @@ def _new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def webhook_secret(uow: UnitOfWork, merchant_id: int, *, settings: Settings) -> str:
-    """The merchant's signing secret, created on first use; stored sealed."""
+def webhook_secret(uow: UnitOfWork, merchant_id: int, *, is_test: bool, settings: Settings) -> str:
+    """The merchant's signing secret for live events (`is_test` False) or for test events (True),
+    created on first use; stored sealed. The two are independent: a receiver that checks with the
+    live secret refuses every test event."""
     with uow.read() as session:
-        row = session.get(WebhookSecret, merchant_id)
+        row = session.get(WebhookSecret, (merchant_id, is_test))
     if row is not None:
         return str(unseal(settings, row.secret_encrypted))
     secret = _new_secret()
     try:
         with uow.transaction() as session:
-            session.add(WebhookSecret(user_id=merchant_id, secret_encrypted=seal(settings, secret)))
+            session.add(WebhookSecret(user_id=merchant_id, is_test=is_test, secret_encrypted=seal(settings, secret)))
     except IntegrityError:  # another request created it first: everybody uses that one
-        return webhook_secret(uow, merchant_id, settings=settings)
+        return webhook_secret(uow, merchant_id, is_test=is_test, settings=settings)
     return secret
 
 
-def rotate_webhook_secret(uow: UnitOfWork, merchant_id: int, *, settings: Settings) -> str:
-    """Replace the signing secret; deliveries from now on are signed with the new one."""
+def rotate_webhook_secret(uow: UnitOfWork, merchant_id: int, *, is_test: bool, settings: Settings) -> str:
+    """Replace the live (or the test) signing secret; those events are signed with the new one from now on."""
     secret = _new_secret()
     with uow.transaction() as session:
-        row = session.get(WebhookSecret, merchant_id, with_for_update=True)
+        row = session.get(WebhookSecret, (merchant_id, is_test), with_for_update=True)
         if row is None:
-            session.add(WebhookSecret(user_id=merchant_id, secret_encrypted=seal(settings, secret)))
+            session.add(WebhookSecret(user_id=merchant_id, is_test=is_test, secret_encrypted=seal(settings, secret)))
         else:
             row.secret_encrypted = seal(settings, secret)
             row.created_at = datetime.now(UTC)
@@ -224,6 +321,7 @@ class _Claim:
     body: str
     attempt: int
     created_at: datetime
+    is_test: bool  # which of the merchant's secrets signs it
 
 
 def _claim_due(uow: UnitOfWork, *, now: datetime, lease: timedelta) -> list[_Claim]:
@@ -254,6 +352,7 @@ def _claim_due(uow: UnitOfWork, *, now: datetime, lease: timedelta) -> list[_Cla
                     event.body,
                     event.attempts,
                     _as_utc(event.created_at),
+                    event.is_test,
                 )
             )
         return claims
@@ -269,6 +368,16 @@ class _Outcome:
     secrets: list[str] | None = None
 
 
+def _storable(text: str) -> str:
+    # PostgreSQL text cannot hold NUL: a merchant's answer or an error message must still be logged.
+    return text.replace("\x00", "\ufffd")
+
+
+def failure_reason(error: BaseException) -> str:
+    """What the delivery log says about an attempt that raised: the exception's type and message."""
+    return _storable(f"{type(error).__name__}: {error}")[:500]
+
+
 async def _post(
     claim: _Claim, secret: str, *, settings: Settings, client: httpx.AsyncClient, now: datetime
 ) -> _Outcome:
@@ -280,11 +389,14 @@ async def _post(
         "Krypton-Event-Type": claim.type,
         "Krypton-Signature": sign(secret, int(now.timestamp()), body),
     }
-    url, extensions, host_header = claim.url, {}, {}
+    try:
+        url, extensions, host_header = ascii_url(claim.url), {}, {}  # rows stored before hosts were encoded
+    except WebhookUrlRefused as refused:
+        return _Outcome(headers, error=refused.code)
     if not settings.webhooks_may_reach_private:
         # Checked again now, and the request goes to the very address checked: a DNS answer that
         # changed since (rebinding) cannot point the call at the internal network.
-        parts = urlsplit(claim.url)
+        parts = urlsplit(url)
         try:
             address = (await asyncio.to_thread(public_addresses, parts.hostname or ""))[0]
         except WebhookUrlRefused as refused:
@@ -315,9 +427,9 @@ async def _post(
             await response.aclose()
     except httpx.HTTPError as error:
         elapsed = int((time.perf_counter() - started) * 1000)
-        return _Outcome(headers, response_ms=elapsed, error=f"{type(error).__name__}: {error}"[:500])
+        return _Outcome(headers, response_ms=elapsed, error=failure_reason(error))
     elapsed = int((time.perf_counter() - started) * 1000)
-    text = raw[:RESPONSE_LIMIT].decode("utf-8", "replace")
+    text = _storable(raw[:RESPONSE_LIMIT].decode("utf-8", "replace"))
     found, error = secrets_from_response(raw) if response.is_success and claim.payment_id else (None, None)
     return _Outcome(headers, response.status_code, elapsed, text[:1000], error=error, secrets=found)
 
@@ -326,7 +438,7 @@ def secrets_from_response(raw: bytes) -> tuple[list[str] | None, str | None]:
     """(secrets, error): the merchant's `{"secrets": [...]}` if present and within bounds."""
     try:
         document = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to be a list of secrets
         return None, None  # any 2xx acknowledges; a body is optional
     if not isinstance(document, dict) or "secrets" not in document:
         return None, None
@@ -381,21 +493,45 @@ def _record(uow: UnitOfWork, claim: _Claim, outcome: _Outcome, *, settings: Sett
 
 async def deliver_due(uow: UnitOfWork, *, settings: Settings, client: httpx.AsyncClient, now: datetime) -> int:
     """One round: claim the due events, post each signed body, log every attempt. Returns the number
-    of events delivered."""
+    of events delivered. Whatever goes wrong with one event (its secret, its URL, the HTTP client) is
+    logged as that event's failed attempt, retried with backoff and given up after GIVE_UP_AFTER: it
+    never stops the round or the events beside it."""
     lease = timedelta(seconds=settings.webhook_timeout_s + 60)
     claims = await asyncio.to_thread(_claim_due, uow, now=now, lease=lease)
     if not claims:
         return 0
-    merchant_secrets = {
-        merchant_id: await asyncio.to_thread(webhook_secret, uow, merchant_id, settings=settings)
-        for merchant_id in {claim.merchant_id for claim in claims}
-    }
+    signing: dict[tuple[int, bool], str | Exception] = {}  # per merchant and mode (live / test)
+    for merchant_id, is_test in {(claim.merchant_id, claim.is_test) for claim in claims}:
+        try:
+            signing[merchant_id, is_test] = await asyncio.to_thread(
+                webhook_secret, uow, merchant_id, is_test=is_test, settings=settings
+            )
+        except Exception as error:  # logged here, and on each of its events as their failed attempt
+            log.exception("webhook secret of merchant %d (test=%s) unavailable", merchant_id, is_test)
+            signing[merchant_id, is_test] = error
 
     async def one(claim: _Claim) -> str:
-        outcome = await _post(claim, merchant_secrets[claim.merchant_id], settings=settings, client=client, now=now)
-        return await asyncio.to_thread(_record, uow, claim, outcome, settings=settings, now=now)
+        secret = signing[claim.merchant_id, claim.is_test]
+        if isinstance(secret, Exception):
+            outcome = _Outcome({}, error=failure_reason(secret))
+        else:
+            try:
+                outcome = await _post(claim, secret, settings=settings, client=client, now=now)
+            except Exception as error:
+                log.exception("webhook %s: attempt %d failed unexpectedly", claim.event_id, claim.attempt)
+                outcome = _Outcome({}, error=failure_reason(error))
+        try:
+            return await asyncio.to_thread(_record, uow, claim, outcome, settings=settings, now=now)
+        except Exception as error:
+            # E.g. a value the database refuses: the attempt is still logged, as failed, with the reason.
+            log.exception("webhook %s: attempt %d could not be recorded", claim.event_id, claim.attempt)
+            failed = _Outcome(outcome.headers, error=failure_reason(error))
+            return await asyncio.to_thread(_record, uow, claim, failed, settings=settings, now=now)
 
-    results = await asyncio.gather(*(one(claim) for claim in claims))
+    results = await asyncio.gather(*(one(claim) for claim in claims), return_exceptions=True)
+    for claim, result in zip(claims, results, strict=True):
+        if isinstance(result, BaseException):  # not even the failure could be written: due again after the lease
+            log.error("webhook %s: attempt %d lost", claim.event_id, claim.attempt, exc_info=result)
     return sum(1 for status in results if status == "delivered")
 
 
@@ -431,22 +567,29 @@ def _merchant_invoice(session: Session, merchant_id: int, number: str) -> Invoic
     return invoice
 
 
-def redeliver(uow: UnitOfWork, merchant_id: int, event_row_id: int, *, now: datetime) -> str:
+def redeliver(uow: UnitOfWork, merchant_id: int, event_row_id: int, *, now: datetime, only_test: bool = False) -> str:
     """Queue one more attempt of an event now (whatever its status); returns its event id.
-    The body and event id stay the same, so the merchant can deduplicate."""
+    The body and event id stay the same, so the merchant can deduplicate. `only_test` (a sandbox
+    key): a live event, or any event of a live invoice, does not exist."""
     with uow.transaction() as session:
         event = session.get(WebhookEvent, event_row_id, with_for_update=True)
         if event is None:
             raise NotFound()
         if event.merchant_id != merchant_id:
             raise Forbidden()
+        if only_test:
+            invoice = session.get(Invoice, event.invoice_id) if event.invoice_id is not None else None
+            if not event.is_test or (invoice is not None and not invoice.is_test):
+                raise NotFound()
         event.status = "pending"
         event.next_attempt_at = now
         return event.event_id
 
 
 def send_test_event(uow: UnitOfWork, merchant_id: int, number: str, *, settings: Settings, now: datetime) -> str:
-    """Queue a `webhook.test` event to the invoice's webhook URL; returns its event id."""
+    """Queue a `webhook.test` event to the invoice's webhook URL; returns its event id. It is in the
+    invoice's mode (`"test"` in the body, and the secret that signs it), so a live endpoint can check
+    its live secret with it and a sandbox invoice cannot send a live-signed event."""
     with uow.transaction() as session:
         invoice = _merchant_invoice(session, merchant_id, number)
         if not invoice.webhook_url:
@@ -461,7 +604,7 @@ def send_test_event(uow: UnitOfWork, merchant_id: int, number: str, *, settings:
             type="webhook.test",
             data=data,
             url=invoice.webhook_url,
-            is_test=True,
+            is_test=invoice.is_test,
             now=now,
         )
         assert event_id is not None

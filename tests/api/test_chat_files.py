@@ -2,7 +2,7 @@
 404 for everyone and everything else, and headers that keep the browser from reading it as a page."""
 
 import pytest
-from rows import make_deal, make_user
+from rows import image_bytes, make_deal, make_user
 from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
@@ -11,8 +11,8 @@ from krypton_app.services import chat
 from krypton_app.services.auth import SESSION_COOKIE, sign_session
 from krypton_app.settings import get_settings
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+PNG = image_bytes("png")
+JPEG = image_bytes("jpeg")
 
 
 def dispute(uow, deal_id) -> None:

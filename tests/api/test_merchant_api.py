@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
+from krypton_app.api.merchant import OPERATIONS
 from krypton_app.models.users import User
 from krypton_app.services.api_keys import create_api_key, revoke_api_key
 from krypton_app.services.payments import simulate_test_payment
@@ -146,6 +147,29 @@ def test_malformed_json_is_400(shop):
         "/api/v1/invoices", content=b"{not json", headers=shop.headers(**{"Idempotency-Key": "j"})
     )
     assert response.status_code == 400 and response.json()["error"]["field"] == "body"
+    assert error_of(response) == "invalid_json"
+
+
+def nested(depth: int, kind: str) -> bytes:
+    return b"[" * depth + b"]" * depth if kind == "arrays" else b'{"a":' * depth + b"1" + b"}" * depth
+
+
+@pytest.mark.parametrize("kind", ["arrays", "objects"])
+@pytest.mark.parametrize("depth", [33, 900, 10_000])
+def test_deeply_nested_json_is_400_invalid_json_on_every_route_that_reads_a_body(shop, depth, kind):
+    number = shop.post("/invoices", INVOICE).json()["number"]
+    posts = [operation for operation in OPERATIONS if operation.method == "POST"]
+    assert len(posts) == 4
+    for operation in posts:
+        path = operation.path.replace("{number}", number).replace("{delivery_id}", "1")
+        headers = shop.headers(**{"Idempotency-Key": f"deep-{operation.operation_id}"})
+        response = shop.client.post(f"/api/v1{path}", content=nested(depth, kind), headers=headers)
+        assert (response.status_code, error_of(response)) == (400, "invalid_json"), operation.operation_id
+        assert response.json()["error"]["field"] == "body" and response.json()["error"]["message"]
+    assert shop.get(f"/invoices/{number}").json()["status"] == "open"  # nothing ran
+    assert (
+        shop.post("/invoices", {**INVOICE, "order_id": "o-2"}, idempotency_key="deep-createInvoice").status_code == 201
+    )
 
 
 def test_oversized_bodies_are_refused(shop):
@@ -157,6 +181,9 @@ def test_oversized_bodies_are_refused(shop):
 def test_business_rules_are_422_with_their_code(shop):
     response = shop.post("/invoices", {**INVOICE, "kind": "fixed", "amount": None})
     assert response.status_code == 422 and error_of(response) == "invoice_amount_required"
+    for url in ("https://[::1/hook", "https://☃.example/hook"):  # an unbalanced IPv6 literal, no valid name
+        response = shop.post("/invoices", {**INVOICE, "order_id": None, "webhook_url": url})
+        assert (response.status_code, error_of(response)) == (422, "webhook_url_invalid")
     private = shop.post("/invoices", {**INVOICE, "kind": "private", "order_id": "p", "payer_contact": "@nobody"})
     assert private.status_code == 422 and error_of(private) == "invoice_payer_unknown"
 
@@ -301,7 +328,7 @@ def test_test_webhook_is_signed_and_shows_in_the_delivery_log(shop):
 
     asyncio.run(run())
     [request] = received
-    secret = webhook_secret(shop.uow, shop.id, settings=get_settings())
+    secret = webhook_secret(shop.uow, shop.id, is_test=False, settings=get_settings())
     now = datetime.now(UTC).timestamp()
     assert verify_signature(secret, request.headers["Krypton-Signature"], request.content, now=now)
     assert json.loads(request.content)["type"] == "webhook.test"
@@ -387,3 +414,139 @@ def test_racing_posts_with_one_key_create_one_invoice(pg_uow):
     assert created and all(r.json() == created[0].json() for r in created)
     assert {error_of(r) for r in responses if r.status_code != 201} <= {"idempotency_in_progress"}
     assert shop.get("/invoices").json()["total"] == 1
+
+
+# --- a sandbox key and a live key of the same merchant: the sandbox never reaches live data ----------
+
+HOOK = "https://shop.example/hook"
+
+
+@pytest.fixture
+def sandbox_key(shop):
+    return create_api_key(shop.uow, shop.id, name="dev box", scopes=ALL, is_test=True)[1]
+
+
+def deliver_now(uow) -> list[httpx.Request]:
+    """Run one delivery round against a receiver that answers 200; the requests it got."""
+    received: list[httpx.Request] = []
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        received.append(request)
+        return httpx.Response(200)
+
+    async def run():
+        async with httpx.AsyncClient(transport=httpx.MockTransport(receiver)) as client:
+            await deliver_due(uow, settings=get_settings(), client=client, now=datetime.now(UTC))
+
+    asyncio.run(run())
+    return received
+
+
+def test_a_sandbox_key_repeating_a_live_order_id_gets_a_test_invoice_not_the_live_one(shop, sandbox_key):
+    live = shop.post("/invoices", INVOICE).json()
+    sandbox = shop.post("/invoices", {**INVOICE, "amount": "99"}, key=sandbox_key)
+    assert sandbox.status_code == 201, sandbox.text
+    assert sandbox.json()["number"] != live["number"]
+    assert (sandbox.json()["test"], sandbox.json()["amount"]) == (True, "99")
+    again = shop.post("/invoices", INVOICE, key=sandbox_key)  # the order_id repeats within the sandbox
+    assert again.status_code == 200 and again.json()["number"] == sandbox.json()["number"]
+    assert shop.post("/invoices", INVOICE).json()["number"] == live["number"]
+
+
+def test_a_sandbox_invoice_never_answers_for_a_later_live_order(shop, sandbox_key):
+    sandbox = shop.post("/invoices", {**INVOICE, "order_id": "1043"}, key=sandbox_key).json()
+    live = shop.post("/invoices", {**INVOICE, "order_id": "1043"})
+    assert live.status_code == 201, live.text
+    assert live.json()["test"] is False and live.json()["number"] != sandbox["number"]
+    # The order_id belongs to the invoice's mode, whichever key asks: a live key's test invoice is a test one.
+    as_test = shop.post("/invoices", {**INVOICE, "order_id": "1043", "test": True})
+    assert as_test.status_code == 200 and as_test.json()["number"] == sandbox["number"]
+
+
+def test_a_sandbox_key_neither_replays_nor_takes_the_live_integrations_idempotency_keys(shop, sandbox_key):
+    body = {**INVOICE, "order_id": None}
+    live = shop.post("/invoices", body, idempotency_key="create-1042")
+    assert live.status_code == 201
+    # Replay: the same key and body with the sandbox key is a new sandbox request, not the live answer.
+    sandbox = shop.post("/invoices", body, idempotency_key="create-1042", key=sandbox_key)
+    assert sandbox.status_code == 201 and "Idempotent-Replayed" not in sandbox.headers
+    assert sandbox.json()["test"] is True and sandbox.json()["number"] != live.json()["number"]
+    # Poison: a key the sandbox took first (with another body) stays free for the live integration.
+    shop.post("/invoices", {**body, "amount": "7"}, idempotency_key="create-1043", key=sandbox_key)
+    later = shop.post("/invoices", body, idempotency_key="create-1043")
+    assert later.status_code == 201 and later.json()["test"] is False
+    # Each mode still replays its own first answer.
+    replay = shop.post("/invoices", body, idempotency_key="create-1042")
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.json() == live.json()
+    replay = shop.post("/invoices", body, idempotency_key="create-1042", key=sandbox_key)
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.json() == sandbox.json()
+
+
+def test_a_sandbox_key_cannot_redeliver_live_events(shop, sandbox_key):
+    live = shop.post("/invoices", {**INVOICE, "webhook_url": HOOK}).json()["number"]
+    shop.post("/webhooks/test", {"invoice": live})
+    shop.post(f"/invoices/{live}/close")
+    test = shop.post("/invoices", {**INVOICE, "order_id": "t-1", "webhook_url": HOOK}, key=sandbox_key).json()
+    shop.post("/webhooks/test", {"invoice": test["number"]}, key=sandbox_key)
+    assert len(deliver_now(shop.uow)) == 3
+    events = shop.get(f"/invoices/{live}/webhook-deliveries").json()["items"]
+    assert {e["type"] for e in events} == {"webhook.test", "invoice.closed"}
+    for event in events:
+        response = shop.post(f"/webhook-deliveries/{event['id']}/redeliver", key=sandbox_key)
+        assert (response.status_code, error_of(response)) == (404, "not_found")
+    assert {e["status"] for e in shop.get(f"/invoices/{live}/webhook-deliveries").json()["items"]} == {"delivered"}
+    assert deliver_now(shop.uow) == []
+    [own] = shop.get(f"/invoices/{test['number']}/webhook-deliveries", key=sandbox_key).json()["items"]
+    assert shop.post(f"/webhook-deliveries/{own['id']}/redeliver", key=sandbox_key).status_code == 202
+    assert shop.post(f"/webhook-deliveries/{events[0]['id']}/redeliver").status_code == 202  # the live key may
+    assert len(deliver_now(shop.uow)) == 2
+
+
+def test_test_events_verify_only_with_the_test_secret_and_live_events_only_with_the_live_secret(shop, sandbox_key):
+    live = shop.post("/invoices", {**INVOICE, "webhook_url": HOOK}).json()["number"]
+    test = shop.post("/invoices", {**INVOICE, "webhook_url": HOOK}, key=sandbox_key).json()["number"]
+    shop.post(f"/invoices/{live}/close")
+    shop.post(f"/invoices/{test}/close", key=sandbox_key)
+    shop.post("/webhooks/test", {"invoice": live})
+    shop.post("/webhooks/test", {"invoice": test}, key=sandbox_key)
+    received = deliver_now(shop.uow)
+    assert len(received) == 4
+    live_secret = webhook_secret(shop.uow, shop.id, is_test=False, settings=get_settings())
+    test_secret = webhook_secret(shop.uow, shop.id, is_test=True, settings=get_settings())
+    assert live_secret != test_secret
+    now = datetime.now(UTC).timestamp()
+    for request in received:
+        body = json.loads(request.content)
+        number = body["data"]["invoice"] if body["type"] != "webhook.test" else body["data"]["invoice"]["number"]
+        is_test = number == test
+        assert body["test"] is is_test
+        right, wrong = (test_secret, live_secret) if is_test else (live_secret, test_secret)
+        signature = request.headers["Krypton-Signature"]
+        assert verify_signature(right, signature, request.content, now=now), body["type"]
+        assert not verify_signature(wrong, signature, request.content, now=now), body["type"]
+
+
+def test_every_route_keeps_a_sandbox_key_away_from_live_data(shop, sandbox_key):
+    live = shop.post("/invoices", {**INVOICE, "webhook_url": HOOK}).json()["number"]
+    shop.post("/webhooks/test", {"invoice": live})
+    [event] = shop.get(f"/invoices/{live}/webhook-deliveries").json()["items"]
+    probes = {
+        "createInvoice": lambda: shop.post("/invoices", INVOICE, key=sandbox_key),
+        "listInvoices": lambda: shop.get("/invoices", key=sandbox_key),
+        "getInvoice": lambda: shop.get(f"/invoices/{live}", key=sandbox_key),
+        "closeInvoice": lambda: shop.post(f"/invoices/{live}/close", key=sandbox_key),
+        "listInvoicePayments": lambda: shop.get(f"/invoices/{live}/payments", key=sandbox_key),
+        "listWebhookDeliveries": lambda: shop.get(f"/invoices/{live}/webhook-deliveries", key=sandbox_key),
+        "sendTestWebhook": lambda: shop.post("/webhooks/test", {"invoice": live}, key=sandbox_key),
+        "redeliverWebhook": lambda: shop.post(f"/webhook-deliveries/{event['id']}/redeliver", key=sandbox_key),
+    }
+    # A new route must be added here, with what a sandbox key gets from it.
+    assert set(probes) == {operation.operation_id for operation in OPERATIONS}
+    for name, probe in probes.items():
+        response = probe()
+        assert live not in response.text and event["event_id"] not in response.text, name
+        if name not in ("createInvoice", "listInvoices"):
+            assert (response.status_code, error_of(response)) == (404, "not_found"), name
+    assert shop.get(f"/invoices/{live}").json()["status"] == "open"
+    [after] = shop.get(f"/invoices/{live}/webhook-deliveries").json()["items"]
+    assert after == event  # not redelivered, no new event

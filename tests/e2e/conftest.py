@@ -66,7 +66,13 @@ def _up(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory) -> str:
+def mail_outbox(tmp_path_factory) -> Path:
+    """Where the app writes the mail it would send: no SMTP server here, so the development outbox."""
+    return tmp_path_factory.mktemp("outbox")
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, mail_outbox) -> str:
     work = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     url = f"http://localhost:{port}"
@@ -85,6 +91,7 @@ def app_server(tmp_path_factory) -> str:
         # The invoice test's webhook receiver listens on 127.0.0.1; Telegram links need a bot name.
         "KRYPTON_WEBHOOK_ALLOW_PRIVATE": "1",
         "KRYPTON_TELEGRAM_BOT": "krypton_e2e_bot",
+        "KRYPTON_MAIL_OUTBOX": str(mail_outbox),
         "PATH": os.pathsep.join([str(BUN_BIN), str(BIN), os.environ["PATH"]]),
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_CHECK_LATEST_VERSION": "0",
@@ -92,6 +99,7 @@ def app_server(tmp_path_factory) -> str:
     }
     # An in-memory state manager per run: no state shared with another app through Redis.
     env.pop("REDIS_URL", None)
+    env.pop("KRYPTON_SMTP_HOST", None)
 
     log_path = work / "reflex.log"
     bootstrap = [sys.executable, "-m", "krypton_app.cli", "bootstrap"]

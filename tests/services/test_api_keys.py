@@ -108,35 +108,52 @@ def test_last_used_is_written_at_most_once_a_minute(uow):
 
 def test_idempotency_reserves_replays_and_conflicts_per_merchant(uow):
     user_id, other_id = make_user(uow), make_user(uow, "other")
-    assert begin_idempotent(uow, user_id, "k1", "hash-a") is None
+    assert begin_idempotent(uow, user_id, "k1", "hash-a", is_test=False) is None
     with pytest.raises(IdempotencyConflict) as error:
-        begin_idempotent(uow, user_id, "k1", "hash-a")  # the first one has not finished
+        begin_idempotent(uow, user_id, "k1", "hash-a", is_test=False)  # the first one has not finished
     assert error.value.code == "idempotency_in_progress"
-    finish_idempotent(uow, user_id, "k1", StoredResponse(201, '{"number":"X"}'))
-    assert begin_idempotent(uow, user_id, "k1", "hash-a") == StoredResponse(201, '{"number":"X"}')
+    finish_idempotent(uow, user_id, "k1", StoredResponse(201, '{"number":"X"}'), is_test=False)
+    assert begin_idempotent(uow, user_id, "k1", "hash-a", is_test=False) == StoredResponse(201, '{"number":"X"}')
     with pytest.raises(IdempotencyConflict) as error:
-        begin_idempotent(uow, user_id, "k1", "hash-b")
+        begin_idempotent(uow, user_id, "k1", "hash-b", is_test=False)
     assert error.value.code == "idempotency_conflict"
-    assert begin_idempotent(uow, other_id, "k1", "hash-b") is None  # keys belong to one merchant
+    assert begin_idempotent(uow, other_id, "k1", "hash-b", is_test=False) is None  # keys belong to one merchant
+
+
+def test_idempotency_keys_are_the_merchants_per_mode(uow):
+    user_id = make_user(uow)
+    assert begin_idempotent(uow, user_id, "k1", "hash-live", is_test=False) is None
+    finish_idempotent(uow, user_id, "k1", StoredResponse(201, '{"live":true}'), is_test=False)
+    # The sandbox neither replays the live answer nor conflicts with it: its "k1" is another key.
+    assert begin_idempotent(uow, user_id, "k1", "hash-live", is_test=True) is None
+    finish_idempotent(uow, user_id, "k1", StoredResponse(201, '{"test":true}'), is_test=True)
+    assert begin_idempotent(uow, user_id, "k1", "hash-live", is_test=False) == StoredResponse(201, '{"live":true}')
+    assert begin_idempotent(uow, user_id, "k1", "hash-live", is_test=True) == StoredResponse(201, '{"test":true}')
+    # A key the sandbox holds (even unfinished) does not block the live integration, nor the other way round.
+    assert begin_idempotent(uow, user_id, "k2", "hash-a", is_test=True) is None
+    assert begin_idempotent(uow, user_id, "k2", "hash-b", is_test=False) is None
+    abandon_idempotent(uow, user_id, "k2", is_test=True)
+    with pytest.raises(IdempotencyConflict):
+        begin_idempotent(uow, user_id, "k2", "hash-b", is_test=False)  # the live one is still running
 
 
 def test_keys_are_forgotten_after_24_hours(uow):
     user_id = make_user(uow)
-    begin_idempotent(uow, user_id, "old", "hash-a", now=NOW)
-    finish_idempotent(uow, user_id, "old", StoredResponse(201, "{}"))
-    begin_idempotent(uow, user_id, "stuck", "hash-a", now=NOW)  # its request never finished
-    begin_idempotent(uow, user_id, "recent", "hash-a", now=NOW + timedelta(hours=20))
+    begin_idempotent(uow, user_id, "old", "hash-a", now=NOW, is_test=False)
+    finish_idempotent(uow, user_id, "old", StoredResponse(201, "{}"), is_test=False)
+    begin_idempotent(uow, user_id, "stuck", "hash-a", now=NOW, is_test=False)  # its request never finished
+    begin_idempotent(uow, user_id, "recent", "hash-a", now=NOW + timedelta(hours=20), is_test=False)
     assert prune_idempotency_records(uow, now=NOW + timedelta(hours=24, seconds=1)) == 2
-    assert begin_idempotent(uow, user_id, "old", "hash-b") is None  # free again
+    assert begin_idempotent(uow, user_id, "old", "hash-b", is_test=False) is None  # free again
     with pytest.raises(IdempotencyConflict):
-        begin_idempotent(uow, user_id, "recent", "hash-a")
+        begin_idempotent(uow, user_id, "recent", "hash-a", is_test=False)
 
 
 def test_an_abandoned_key_can_be_used_again(uow):
     user_id = make_user(uow)
-    assert begin_idempotent(uow, user_id, "k1", "hash-a") is None
-    abandon_idempotent(uow, user_id, "k1")
-    assert begin_idempotent(uow, user_id, "k1", "hash-a") is None
+    assert begin_idempotent(uow, user_id, "k1", "hash-a", is_test=False) is None
+    abandon_idempotent(uow, user_id, "k1", is_test=False)
+    assert begin_idempotent(uow, user_id, "k1", "hash-a", is_test=False) is None
 
 
 def test_racing_requests_with_one_key_reserve_it_once(pg_uow):
@@ -146,7 +163,7 @@ def test_racing_requests_with_one_key_reserve_it_once(pg_uow):
 
     def attempt(_):
         try:
-            return begin_idempotent(pg_uow, user_id, "race", "hash-a")
+            return begin_idempotent(pg_uow, user_id, "race", "hash-a", is_test=False)
         except IdempotencyConflict as error:
             return error.code
 

@@ -1,10 +1,12 @@
 """Deal chat: system messages written in the caller's transaction; participants (and the operator in a
 dispute) read and post; everyone else gets NotFound."""
 
+import io
 import json
 
 import pytest
-from rows import make_deal, make_user
+from PIL import Image
+from rows import image_bytes, make_deal, make_user
 from sqlalchemy import select
 
 from krypton_app.domain.errors import KryptonError, NotFound
@@ -49,9 +51,7 @@ def test_system_message_rolls_back_with_the_caller(uow, pair):
         assert s.execute(select(ChatMessage)).first() is None
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 32
+PNG, JPEG, WEBP = image_bytes("png"), image_bytes("jpeg"), image_bytes("webp")
 
 
 def dispute(uow, deal_id, *, status="disputed", outcome="open"):
@@ -155,7 +155,9 @@ def test_images_are_stored_under_a_random_name(uow, pair, tmp_path, data, declar
     assert (one.kind, one.text, two.kind, two.text) == (IMAGE, "receipt", IMAGE, "")
     assert one.attachment != two.attachment and one.attachment.endswith("." + suffix)
     path, content_type = attachment_file(uow, seller, one.id, upload_dir=tmp_path)
-    assert (path.read_bytes(), content_type, path.parent) == (data, f"image/{suffix}", tmp_path)
+    assert (content_type, path.parent) == (f"image/{suffix}", tmp_path)
+    with Image.open(path) as stored:  # re-encoded, the same kind and picture
+        assert (stored.format.lower(), stored.size) == (suffix, (48, 32))
 
 
 @pytest.mark.parametrize(
@@ -165,6 +167,8 @@ def test_images_are_stored_under_a_random_name(uow, pair, tmp_path, data, declar
         (b"<svg onload=alert(1)>", "image/png", "chat_image_type"),
         (b"RIFF\x24\x00\x00\x00WAVEfmt ", "image/webp", "chat_image_type"),
         (PNG, "image/jpeg", "chat_image_type"),  # the bytes and the claimed type disagree
+        (PNG[:40], "image/png", "chat_image_type"),  # the right magic bytes, but no image behind them
+        (image_bytes("png", size=(5000, 4000)), "image/png", "chat_image_too_many_pixels"),  # 14 kB, 20 MP
         (PNG + b"\x00" * IMAGE_MAX_BYTES, "image/png", "chat_image_too_large"),
     ],
 )
@@ -179,8 +183,30 @@ def test_bad_images_are_refused_and_nothing_is_stored(uow, pair, tmp_path, data,
 
 def test_image_at_the_size_limit_is_accepted(uow, pair, tmp_path):
     _, buyer, deal_id = pair
-    data = PNG + b"\x00" * (IMAGE_MAX_BYTES - len(PNG))
+    data = PNG + b"\x00" * (IMAGE_MAX_BYTES - len(PNG))  # a decoder stops at the PNG's end
     assert post_message(uow, buyer, deal_id, text="", image=data, upload_dir=tmp_path).kind == IMAGE
+
+
+GPS = {1: "N", 2: (55.0, 45.0, 21.0), 3: "E", 4: (37.0, 37.0, 4.0)}  # latitude / longitude of a flat
+
+
+def test_a_photo_loses_its_gps_position_and_camera_before_it_is_stored(uow, pair, tmp_path):
+    seller, buyer, deal_id = pair
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "PhoneMaker", "Phone 15"  # Make, Model
+    exif[0x8825] = GPS  # the GPS IFD
+    photo = image_bytes("jpeg", size=(64, 48), exif=exif, comment=b"home")
+    with Image.open(io.BytesIO(photo)) as original:  # the fixture carries what a phone writes
+        assert original.getexif().get_ifd(0x8825) and original.info["comment"] == b"home"
+
+    message = post_message(uow, buyer, deal_id, text="", image=photo, image_type="image/jpeg", upload_dir=tmp_path)
+    path, _ = attachment_file(uow, seller, message.id, upload_dir=tmp_path)
+    stored = path.read_bytes()
+    assert b"Exif" not in stored and b"PhoneMaker" not in stored and b"home" not in stored
+    with Image.open(path) as image:
+        image.load()  # still decodes
+        assert (image.format, image.size) == ("JPEG", (64, 48))
+        assert len(image.getexif()) == 0 and "exif" not in image.info and "comment" not in image.info
 
 
 def test_attachment_of_a_text_message_is_not_found(uow, pair, tmp_path):

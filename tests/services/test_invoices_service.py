@@ -154,6 +154,34 @@ def test_a_repeated_order_id_returns_the_existing_invoice(uow):
     assert created_theirs and theirs.number != first.number
 
 
+def test_an_order_id_is_the_merchants_per_mode(uow):
+    merchant = make_user(uow)
+    live, _ = create(uow, merchant, fixed(order_id="order-1"))
+    test, created = create(uow, merchant, fixed(order_id="order-1", amount="9", is_test=True))
+    assert created and test.is_test and test.number != live.number and test.amount == 9_000_000_000
+    assert create(uow, merchant, fixed(order_id="order-1", is_test=True)) == (test, False)
+    assert create(uow, merchant, fixed(order_id="order-1")) == (live, False)
+    # The other order first: a test invoice never answers for a live order that comes later.
+    early_test, _ = create(uow, merchant, fixed(order_id="order-2", is_test=True))
+    later_live, created_live = create(uow, merchant, fixed(order_id="order-2"))
+    assert created_live and not later_live.is_test and later_live.number != early_test.number
+
+
+def test_racing_creations_with_one_order_id_in_both_modes_make_one_invoice_per_mode(pg_uow):
+    merchant = make_user(pg_uow)
+    barrier = threading.Barrier(12)
+
+    def attempt(n):
+        barrier.wait()
+        return create(pg_uow, merchant, fixed(order_id="race", is_test=n % 2 == 1))
+
+    with ThreadPoolExecutor(12) as pool:
+        results = list(pool.map(attempt, range(12)))
+    assert len({view.id for view, _ in results}) == 2
+    assert {view.is_test for view, created in results if created} == {False, True}
+    assert sum(created for _, created in results) == 2
+
+
 def test_racing_creations_with_one_order_id_make_one_invoice(pg_uow):
     merchant = make_user(pg_uow)
     barrier = threading.Barrier(12)

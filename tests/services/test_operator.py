@@ -60,7 +60,7 @@ def test_only_operators_see_and_resolve_the_queue(uow, desk):
     deposit_id = unmatched(uow)
     for call in (
         lambda: list_unmatched_deposits(uow, alice),
-        lambda: credit_unmatched_deposit(uow, alice, deposit_id, user_contact="@alice"),
+        lambda: credit_unmatched_deposit(uow, alice, deposit_id, user_ref=str(alice)),
         lambda: mark_unmatched_returned(uow, alice, deposit_id),
     ):
         with pytest.raises(Forbidden):
@@ -81,31 +81,45 @@ def test_queue_lists_oldest_first_with_asset_decimals(uow, desk):
     assert [v.id for v in list_unmatched_deposits(uow, operator, status="returned")] == [first]
 
 
-@pytest.mark.parametrize(
-    "contact", ["@alice", "alice", "+7 999 123-45-67", "Alice@Example.com", "wallet-raw", "wallet-friendly"]
-)
-def test_credit_finds_the_user_by_any_contact(uow, desk, contact):
+@pytest.mark.parametrize("ref", ["number", "#number", " number ", "wallet-raw", "wallet-friendly", "wallet-bounceable"])
+def test_credit_finds_the_user_by_wallet_address_or_number(uow, desk, ref):
     operator, alice = desk
     with uow.read() as s:
         raw = s.get(User, alice).wallet_address
-    contact = {
+    ref = {
+        "number": str(alice),
+        "#number": f"#{alice}",
+        " number ": f" {alice} ",
         "wallet-raw": raw,
         "wallet-friendly": Address(raw).to_str(is_user_friendly=True, is_bounceable=False),
-    }.get(contact, contact)
-    view = credit_unmatched_deposit(uow, operator, unmatched(uow), user_contact=contact)
+        "wallet-bounceable": Address(raw).to_str(is_user_friendly=True, is_bounceable=True),
+    }[ref]
+    view = credit_unmatched_deposit(uow, operator, unmatched(uow), user_ref=ref)
     assert view.status == "credited"
     assert available(uow, alice) == 3 * TON
+
+
+@pytest.mark.parametrize("contact", ["@alice", "alice", "+7 999 123-45-67", "+79991234567", "alice@example.com"])
+def test_credit_never_goes_by_a_contact(uow, desk, contact):
+    # Anyone can type a username, phone or email into their own profile: none of them names who gets money.
+    operator, alice = desk
+    deposit_id = unmatched(uow)
+    with pytest.raises(NotFound) as caught:
+        credit_unmatched_deposit(uow, operator, deposit_id, user_ref=contact)
+    assert caught.value.code == "user_ref_not_found"
+    assert available(uow, alice) == 0
+    assert [d.status for d in list_unmatched_deposits(uow, operator)] == ["pending"]
 
 
 def test_credit_once_even_on_a_double_click(uow, desk):
     operator, alice = desk
     bob = make_user(uow, username="bobby")
     deposit_id = unmatched(uow)
-    first = credit_unmatched_deposit(uow, operator, deposit_id, user_contact="@alice")
-    assert credit_unmatched_deposit(uow, operator, deposit_id, user_contact="@alice") == first
+    first = credit_unmatched_deposit(uow, operator, deposit_id, user_ref=str(alice))
+    assert credit_unmatched_deposit(uow, operator, deposit_id, user_ref=str(alice)) == first
     assert available(uow, alice) == 3 * TON
     with pytest.raises(InvalidState):
-        credit_unmatched_deposit(uow, operator, deposit_id, user_contact="@bobby")
+        credit_unmatched_deposit(uow, operator, deposit_id, user_ref=str(bob))
     with pytest.raises(InvalidState):
         mark_unmatched_returned(uow, operator, deposit_id)
     assert available(uow, bob) == 0
@@ -118,15 +132,15 @@ def test_credit_once_even_on_a_double_click(uow, desk):
     assert report.ok, report.violations
 
 
-def test_unknown_contact_or_deposit(uow, desk):
-    operator, _ = desk
+def test_unknown_user_or_deposit(uow, desk):
+    operator, alice = desk
     deposit_id = unmatched(uow)
-    for contact in ("@nobody", "", "nobody@example.com", "0:" + "cd" * 32):
+    for ref in ("", "#", "999999", "#0", "-1", "1e3", "0:" + "cd" * 32, "EQ" + "A" * 46, "9" * 40):
         with pytest.raises(NotFound) as caught:
-            credit_unmatched_deposit(uow, operator, deposit_id, user_contact=contact)
-        assert caught.value.code == "contact_not_found"
+            credit_unmatched_deposit(uow, operator, deposit_id, user_ref=ref)
+        assert caught.value.code == "user_ref_not_found"
     with pytest.raises(NotFound):
-        credit_unmatched_deposit(uow, operator, 999_999, user_contact="@alice")
+        credit_unmatched_deposit(uow, operator, 999_999, user_ref=str(alice))
     with pytest.raises(NotFound):
         mark_unmatched_returned(uow, operator, 999_999)
 
@@ -138,7 +152,7 @@ def test_returned_is_final_and_moves_no_money(uow, desk):
     assert returned.status == "returned"
     assert mark_unmatched_returned(uow, operator, deposit_id) == returned
     with pytest.raises(InvalidState):
-        credit_unmatched_deposit(uow, operator, deposit_id, user_contact="@alice")
+        credit_unmatched_deposit(uow, operator, deposit_id, user_ref=str(alice))
     assert available(uow, alice) == 0
     with uow.read() as s:
         assert s.execute(select(LedgerTransaction.id)).first() is None
@@ -161,11 +175,11 @@ def race(*calls):
 def test_credit_and_return_race_one_wins(pg_uow):
     uow = pg_uow
     operator = make_user(uow, operator=True)
-    alice = make_user(uow, username="alice")
+    alice = make_user(uow)
     deposits = [unmatched(uow) for _ in range(20)]
     for deposit_id in deposits:
         results = race(
-            lambda d=deposit_id: credit_unmatched_deposit(uow, operator, d, user_contact="@alice"),
+            lambda d=deposit_id: credit_unmatched_deposit(uow, operator, d, user_ref=str(alice)),
             lambda d=deposit_id: mark_unmatched_returned(uow, operator, d),
         )
         assert [isinstance(r, InvalidState) for r in results].count(True) == 1, results

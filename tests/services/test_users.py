@@ -1,10 +1,18 @@
-"""Profile service on SQLite and PostgreSQL: normalisation, validation, uniqueness, lookup."""
+"""Profile service on SQLite and PostgreSQL: normalisation, validation, uniqueness, lookup.
+
+A User row written here with `email=` holds a verified email (the column holds nothing else); an email
+saved through update_profile waits in `pending_email` until its code comes back (tests/services/test_email_codes.py).
+"""
 
 from __future__ import annotations
 
 import secrets
 
 import pytest
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from test_deal_races import race
 
 from krypton_app.domain.errors import KryptonError, ProfileError
 from krypton_app.models import User
@@ -63,7 +71,8 @@ def test_update_profile_normalises_every_field(uow):
         "ru",
     )
     stored = row(uow, user_id)
-    assert (stored.username, stored.phone, stored.email) == ("alice_01", "+79001234567", "alice@example.com")
+    assert (stored.username, stored.phone, stored.email) == ("alice_01", "+79001234567", None)
+    assert stored.pending_email == "alice@example.com" and not view.email_verified
 
 
 def test_empty_optional_fields_become_none(uow):
@@ -150,8 +159,8 @@ def test_taken_contacts_are_refused_and_nothing_changes(uow, field, theirs, mine
     ("field", "value", "code"),
     [
         ("username", "grace", "username_taken"),
+        ("username", "Grace", "username_taken"),  # a row written in another case still owns the name
         ("phone", "+12025550103", "phone_taken"),
-        ("email", "grace@example.com", "email_taken"),
     ],
 )
 def test_unique_constraint_backs_the_check(uow, monkeypatch, field, value, code):
@@ -159,6 +168,7 @@ def test_unique_constraint_backs_the_check(uow, monkeypatch, field, value, code)
     # sees nothing, the constraint fires, and the error still names the field.
     new_user(uow, **{field: value})
     user_id = new_user(uow, display_name="Heidi")
+    value = value.lower() if field == "username" else value
     real = users._first_taken
     calls = []
 
@@ -179,18 +189,80 @@ def test_update_profile_of_unknown_user(uow):
     assert exc.value.code == "user_not_found"
 
 
-@pytest.mark.parametrize(
-    "contact",
-    ["@ivan", "ivan", " IVAN ", "+7 900 123-45-67", "79001234567", "+79001234567", "Ivan@Example.com"],
-)
+@pytest.mark.parametrize("contact", ["@ivan", "ivan", " IVAN ", "@Ivan", "Ivan@Example.com", " ivan@example.com "])
 def test_find_user_by_contact(uow, contact):
-    user_id = new_user(uow)
+    user_id = new_user(uow, email="ivan@example.com")  # verified
     new_user(uow, username="someone")
     edit(uow, user_id, username="ivan", phone="+79001234567", email="ivan@example.com")
     assert find_user_by_contact(uow, contact).id == user_id
 
 
-@pytest.mark.parametrize("contact", ["", "   ", "@", "@nobody", "+1", "x@y", "nobody@example.com", "+79990000000"])
-def test_find_user_by_contact_unknown_or_malformed_is_none(uow, contact):
+@pytest.mark.parametrize(
+    "contact",
+    ["", "   ", "@", "@nobody", "+1", "x@y", "nobody@example.com", "+79990000000", "+79001234567", "79001234567"],
+)
+def test_find_user_by_contact_unknown_malformed_or_a_phone_is_none(uow, contact):
+    # Phones address nobody until Telegram confirms them, even one a user has on the profile.
     new_user(uow, username="judy", phone="+79001234567", email="judy@example.com")
     assert find_user_by_contact(uow, contact) is None
+
+
+def test_an_unverified_email_matches_nobody(uow):
+    owner = new_user(uow)
+    edit(uow, owner, email="kim@example.com")
+    assert get_user(uow, owner).email == "kim@example.com" and not get_user(uow, owner).email_verified
+    assert find_user_by_contact(uow, "kim@example.com") is None
+
+
+def test_a_pending_email_blocks_nobody_but_a_verified_one_does(uow):
+    # Whoever types an address first must not lock its owner out: only a verified email is exclusive.
+    squatter, owner, late = new_user(uow), new_user(uow), new_user(uow)
+    edit(uow, squatter, email="leo@example.com")
+    assert edit(uow, owner, email="Leo@example.com").email == "leo@example.com"
+    with uow.transaction() as s:  # as verify_email_code leaves it
+        user = s.get(User, owner)
+        user.email, user.pending_email = user.pending_email, None
+    with pytest.raises(ProfileError) as exc:
+        edit(uow, late, email="leo@example.com")
+    assert (exc.value.code, exc.value.field) == ("email_taken", "email")
+
+
+def test_changing_the_email_drops_its_verification_and_keeping_it_does_not(uow):
+    user_id = new_user(uow, email="mia@example.com")
+    kept = edit(uow, user_id, email=" MIA@example.com ", display_name="Mia")
+    assert (kept.email, kept.email_verified) == ("mia@example.com", True)
+    changed = edit(uow, user_id, email="mia@example.org")
+    assert (changed.email, changed.email_verified) == ("mia@example.org", False)
+    assert find_user_by_contact(uow, "mia@example.com") is None
+    back = edit(uow, user_id, email="mia@example.com")
+    assert (back.email, back.email_verified) == ("mia@example.com", False)  # verified again only by a code
+    assert (row(uow, user_id).email, row(uow, user_id).pending_email) == (None, "mia@example.com")
+
+
+def test_a_username_is_unique_whatever_its_case(uow):
+    # A name written in another case (an old row, a direct write) still belongs to its first owner: the
+    # lookup finds them, a new claim is refused, and the database refuses a twin too.
+    first = new_user(uow, username="Nina")
+    other = new_user(uow)
+    with pytest.raises(ProfileError) as exc:
+        edit(uow, other, username="nina")
+    assert exc.value.code == "username_taken"
+    assert find_user_by_contact(uow, "@NINA").id == first
+    with pytest.raises(IntegrityError):
+        new_user(uow, username="NINA")
+
+
+def test_two_users_racing_for_one_username_one_wins(pg_uow):
+    uow = pg_uow
+    for round_ in range(5):
+        name = f"olga{round_}"
+        a, b = new_user(uow), new_user(uow)
+        results = race(
+            lambda a=a, n=name: edit(uow, a, username=n.upper()), lambda b=b, n=name: edit(uow, b, username=n)
+        )
+        won = [r for r in results if not isinstance(r, Exception)]
+        lost = [r for r in results if isinstance(r, Exception)]
+        assert len(won) == 1 and won[0].username == name
+        assert [(type(e), e.code) for e in lost] == [(ProfileError, "username_taken")]
+        with uow.read() as s:
+            assert s.exec(select(func.count()).where(func.lower(User.username) == name)).one() == 1

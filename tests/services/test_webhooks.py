@@ -4,20 +4,22 @@ import socket
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from sqlmodel import select
 
-from krypton_app.domain.errors import Forbidden, InvalidState, NotFound
+from krypton_app.domain.errors import Forbidden, InvalidState, NotFound, WebhookUrlRefused
 from krypton_app.integration_workers import run_housekeeping
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSecret
 from krypton_app.models.users import User
-from krypton_app.services.crypto import unseal
+from krypton_app.services.crypto import seal, unseal
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.services.payments import get_payment, simulate_test_payment
 from krypton_app.services.webhooks import (
+    check_webhook_url,
     deliver_due,
     enqueue_event,
     list_deliveries,
@@ -154,6 +156,8 @@ class Receiver:
         answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
         if isinstance(answer, Exception):
             raise answer
+        if isinstance(answer, httpx.Response):
+            return answer
         status, body = answer
         return httpx.Response(status, json=body) if body is not None else httpx.Response(status)
 
@@ -176,7 +180,17 @@ def make_payment(uow, invoice_id: int) -> int:
         return payment.id
 
 
-def queue(uow, merchant_id, invoice_id, *, payment_id=None, type="invoice.payment_completed", now=NOW) -> str:
+def queue(
+    uow,
+    merchant_id,
+    invoice_id,
+    *,
+    payment_id=None,
+    type="invoice.payment_completed",
+    now=NOW,
+    url="https://shop.example/hook",
+    is_test=False,
+) -> str:
     with uow.transaction() as s:
         return enqueue_event(
             s,
@@ -185,16 +199,16 @@ def queue(uow, merchant_id, invoice_id, *, payment_id=None, type="invoice.paymen
             payment_id=payment_id,
             type=type,
             data={"invoice": {"number": "INV2345"}},
-            url="https://shop.example/hook",
-            is_test=False,
+            url=url,
+            is_test=is_test,
             now=now,
         )
 
 
-def deliver(uow, receiver, now):
+def deliver(uow, receiver, now, settings=SETTINGS):
     async def run():
         async with receiver.client() as client:
-            return await deliver_due(uow, settings=SETTINGS, client=client, now=now)
+            return await deliver_due(uow, settings=settings, client=client, now=now)
 
     return asyncio.run(run())
 
@@ -214,7 +228,7 @@ def test_delivery_posts_the_stored_bytes_signed_with_the_merchants_secret(uow):
     assert request.content == row.body.encode()
     assert request.headers["Krypton-Event-Id"] == event_id
     assert request.headers["Content-Type"] == "application/json"
-    secret = webhook_secret(uow, merchant_id, settings=SETTINGS)
+    secret = webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS)
     assert verify_signature(secret, request.headers["Krypton-Signature"], request.content, now=NOW.timestamp())
     assert (row.status, row.attempts) == ("delivered", 1)
     [log] = list_deliveries(uow, merchant_id, "INV2345")
@@ -373,7 +387,11 @@ def test_send_test_event_needs_a_webhook_url_and_the_merchants_invoice(uow):
     receiver = Receiver((204, None))
     assert deliver(uow, receiver, NOW) == 1
     body = json.loads(receiver.requests[0].content)
-    assert (body["id"], body["type"], body["test"]) == (event_id, "webhook.test", True)
+    # A live invoice's test event is a live event: the live endpoint checks it with the live secret.
+    assert (body["id"], body["type"], body["test"]) == (event_id, "webhook.test", False)
+    live = webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS)
+    signature = receiver.requests[0].headers["Krypton-Signature"]
+    assert verify_signature(live, signature, receiver.requests[0].content, now=NOW.timestamp())
 
 
 def test_send_test_event_without_url_is_refused(uow):
@@ -383,14 +401,29 @@ def test_send_test_event_without_url_is_refused(uow):
     assert error.value.code == "webhook_url_missing"
 
 
-def test_webhook_secret_is_stable_sealed_and_rotates(uow):
+@pytest.mark.parametrize("is_test", [False, True])
+def test_webhook_secret_is_stable_sealed_and_rotates(uow, is_test):
     merchant_id, _ = make_merchant_invoice(uow)
-    first = webhook_secret(uow, merchant_id, settings=SETTINGS)
-    assert first.startswith("whsec_") and webhook_secret(uow, merchant_id, settings=SETTINGS) == first
+    first = webhook_secret(uow, merchant_id, is_test=is_test, settings=SETTINGS)
+    assert first.startswith("whsec_") and webhook_secret(uow, merchant_id, is_test=is_test, settings=SETTINGS) == first
     with uow.read() as s:
-        assert first not in s.get(WebhookSecret, merchant_id).secret_encrypted
-    rotated = rotate_webhook_secret(uow, merchant_id, settings=SETTINGS)
-    assert rotated != first and webhook_secret(uow, merchant_id, settings=SETTINGS) == rotated
+        assert first not in s.get(WebhookSecret, (merchant_id, is_test)).secret_encrypted
+    rotated = rotate_webhook_secret(uow, merchant_id, is_test=is_test, settings=SETTINGS)
+    assert rotated != first and webhook_secret(uow, merchant_id, is_test=is_test, settings=SETTINGS) == rotated
+
+
+def test_live_and_test_secrets_are_apart_and_rotate_apart(uow):
+    merchant_id, _ = make_merchant_invoice(uow)
+    other_id, _ = make_merchant_invoice(uow, name="other", number="OTHER234")
+    live = webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS)
+    test = webhook_secret(uow, merchant_id, is_test=True, settings=SETTINGS)
+    assert live != test
+    assert webhook_secret(uow, other_id, is_test=True, settings=SETTINGS) not in (live, test)
+    rotated = rotate_webhook_secret(uow, merchant_id, is_test=True, settings=SETTINGS)
+    assert webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS) == live  # the live one stays
+    assert webhook_secret(uow, merchant_id, is_test=True, settings=SETTINGS) == rotated != test
+    rotate_webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS)
+    assert webhook_secret(uow, merchant_id, is_test=True, settings=SETTINGS) == rotated
 
 
 def test_two_workers_racing_never_deliver_one_event_twice_in_a_round(pg_uow):
@@ -527,7 +560,211 @@ def test_delivery_over_real_http_to_a_local_receiver(uow):
         server.server_close()
     [(headers, body)] = seen
     assert headers["Krypton-Event-Id"] == event_id
-    secret = webhook_secret(uow, merchant_id, settings=SETTINGS)
+    secret = webhook_secret(uow, merchant_id, is_test=False, settings=SETTINGS)
     assert verify_signature(secret, headers["Krypton-Signature"], body, now=NOW.timestamp())
     [log] = list_deliveries(uow, merchant_id, "INV2345")
     assert log.attempts_log[0].status_code == 200 and log.attempts_log[0].response_excerpt == '{"ok": true}'
+
+
+# --- which addresses a webhook may reach (creation and delivery), international hosts -------------
+
+STRICT = Settings(KRYPTON_WEBHOOK_ALLOW_PRIVATE=False)
+
+# Every form of a non-public address; several hide a private IPv4 address inside an IPv6 one.
+NOT_PUBLIC = {
+    "10.0.0.1": "private",
+    "127.0.0.1": "loopback",
+    "169.254.169.254": "link-local (cloud metadata)",
+    "100.64.0.1": "carrier-grade NAT",
+    "0.0.0.0": "this network",
+    "192.0.0.8": "IETF protocol assignments",
+    "192.88.99.1": "6to4 relay anycast",
+    "198.18.0.1": "benchmarking",
+    "224.0.0.1": "multicast",
+    "240.0.0.1": "reserved",
+    "255.255.255.255": "broadcast",
+    "::ffff:10.0.0.1": "IPv4-mapped private",
+    "::ffff:0:a00:1": "IPv4-translated private",
+    "::a00:1": "IPv4-compatible private",
+    "64:ff9b::a00:1": "NAT64 of 10.0.0.1",
+    "64:ff9b::7f00:1": "NAT64 of 127.0.0.1",
+    "64:ff9b::a9fe:a9fe": "NAT64 of 169.254.169.254",
+    "64:ff9b:1::a00:1": "local-use NAT64",
+    "2002:a00:1::1": "6to4 of 10.0.0.1",
+    "2002:c0a8:101::1": "6to4 of 192.168.1.1",
+    "2002:7f00:1::1": "6to4 of 127.0.0.1",
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2": "Teredo",
+    "fec0::1": "site-local",
+    "fc00::1": "unique local",
+    "fd12:3456::1": "unique local",
+    "fe80::1": "link-local",
+    "ff02::1": "link-local multicast",
+    "ff0e::1": "global multicast",
+    "::": "unspecified",
+    "::1": "loopback",
+    "100::1": "discard-only",
+    "2001:db8::1": "documentation",
+    "3fff::1": "documentation",
+    "5f00::1": "segment routing",
+}
+PUBLIC = ["93.184.216.34", "2606:4700::1111", "::ffff:93.184.216.34", "64:ff9b::5db8:d822", "2002:5db8:d822::1"]
+
+
+def resolving_to(monkeypatch, *addresses: str) -> list[str]:
+    """Make every name resolve to `addresses`; returns the list of names looked up."""
+    asked: list[str] = []
+
+    def getaddrinfo(host, *_args, **_kwargs):
+        asked.append(host)
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, 0, 0, 0))
+            if ":" in a
+            else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, 0))
+            for a in addresses
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def literal(address: str) -> str:
+    return f"[{address}]" if ":" in address else address
+
+
+@pytest.mark.parametrize("address", list(NOT_PUBLIC), ids=[f"{a} {w}" for a, w in NOT_PUBLIC.items()])
+def test_no_form_of_a_non_public_address_is_accepted_at_creation(monkeypatch, address):
+    with pytest.raises(WebhookUrlRefused) as as_literal:
+        check_webhook_url(f"https://{literal(address)}/hook", settings=STRICT)
+    resolving_to(monkeypatch, address)
+    with pytest.raises(WebhookUrlRefused) as as_name:
+        check_webhook_url("https://hook.example/hook", settings=STRICT)
+    assert as_literal.value.code == as_name.value.code == "webhook_url_private"
+
+
+@pytest.mark.parametrize("address", list(NOT_PUBLIC), ids=[f"{a} {w}" for a, w in NOT_PUBLIC.items()])
+def test_no_form_of_a_non_public_address_is_called_at_delivery(uow, monkeypatch, address):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    queue(uow, merchant_id, invoice_id)
+    resolving_to(monkeypatch, "93.184.216.34", address)  # the name now also points inside
+    receiver = Receiver((200, None))
+    assert deliver(uow, receiver, NOW, settings=STRICT) == 0
+    assert receiver.requests == []
+    [log] = list_deliveries(uow, merchant_id, "INV2345")
+    assert log.attempts_log[0].error == "webhook_url_private" and log.status == "pending"
+
+
+@pytest.mark.parametrize("address", PUBLIC)
+def test_public_addresses_pass_in_every_form(monkeypatch, address):
+    assert check_webhook_url(f"https://{literal(address)}/hook", settings=STRICT) == f"https://{literal(address)}/hook"
+    resolving_to(monkeypatch, address)
+    assert check_webhook_url("https://hook.example/hook", settings=STRICT) == "https://hook.example/hook"
+
+
+@pytest.mark.parametrize(
+    ("url", "stored"),
+    [
+        ("https://пример.рф/hook", "https://xn--e1afmkfd.xn--p1ai/hook"),
+        ("https://ПРИМЕР。РФ/hook?order=1", "https://xn--e1afmkfd.xn--p1ai/hook?order=1"),
+        ("https://user@Bücher.example:8443/h", "https://user@xn--bcher-kva.example:8443/h"),
+        ("https://shop.example/hook", "https://shop.example/hook"),
+    ],
+)
+def test_an_international_host_is_stored_in_its_idna_form(uow, monkeypatch, url, stored):
+    merchant_id, _ = make_merchant_invoice(uow, webhook_url=None)
+    asked = resolving_to(monkeypatch, "93.184.216.34")
+    draft = InvoiceDraft(kind="fixed", title="VPN", asset="TON", amount="1", webhook_url=url)
+    invoice, _ = create_invoice(uow, merchant_id, draft, settings=STRICT, now=NOW)
+    assert invoice.webhook_url == stored
+    with uow.read() as s:
+        assert s.get(Invoice, invoice.id).webhook_url == stored
+    assert asked == [urlsplit(stored).hostname]  # DNS is asked for the ASCII name
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://☃.example/hook",
+        "https://a\u200db.example/hook",
+        "https://exa mple.com/hook",
+        "https://[::1/hook",
+        "https://[fe80::1%25eth0]/hook",
+    ],
+)
+def test_a_host_that_is_no_valid_name_is_refused(url):
+    with pytest.raises(WebhookUrlRefused) as error:
+        check_webhook_url(url, settings=SETTINGS)
+    assert error.value.code == "webhook_url_invalid"
+
+
+def test_an_international_host_stored_before_is_delivered_to_its_idna_form(uow, monkeypatch):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    queue(uow, merchant_id, invoice_id, url="https://пример.рф/hook")  # stored by an older version
+    resolving_to(monkeypatch, "93.184.216.34")
+    receiver = Receiver((200, None))
+    assert deliver(uow, receiver, NOW, settings=STRICT) == 1
+    [request] = receiver.requests
+    assert request.headers["Host"] == "xn--e1afmkfd.xn--p1ai"
+    assert request.extensions["sni_hostname"] == "xn--e1afmkfd.xn--p1ai"
+
+
+# --- a failed attempt is a logged attempt, whatever failed --------------------------------------------
+
+
+class Broken(Receiver):
+    """Answers 200, except for one host, where the HTTP client itself raises something unexpected."""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == "broken.example":
+            self.requests.append(request)
+            raise RuntimeError("client bug")
+        return super().__call__(request)
+
+
+def test_an_unexpected_exception_is_a_failed_attempt_with_its_reason_and_spares_the_others(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    other_id, other_invoice_id = make_merchant_invoice(uow, name="other", number="OTHER234")
+    queue(uow, merchant_id, invoice_id, url="https://broken.example/hook")
+    queue(uow, other_id, other_invoice_id)
+    receiver = Broken((200, None))
+    assert deliver(uow, receiver, NOW) == 1  # the other merchant's event went out in the same round
+    [broken] = list_deliveries(uow, merchant_id, "INV2345")
+    assert (broken.status, broken.attempts) == ("pending", 1)
+    assert [a.error for a in broken.attempts_log] == ["RuntimeError: client bug"]
+    assert broken.next_attempt_at == NOW + timedelta(seconds=30)  # retried with backoff
+    assert list_deliveries(uow, other_id, "OTHER234")[0].status == "delivered"
+    assert deliver(uow, receiver, NOW + timedelta(seconds=30)) == 0
+    assert deliver(uow, receiver, NOW + timedelta(hours=24)) == 0  # and it ends
+    [broken] = list_deliveries(uow, merchant_id, "INV2345")
+    assert (broken.status, broken.attempts) == ("failed", 3)
+    assert all(a.error == "RuntimeError: client bug" for a in broken.attempts_log)
+
+
+def test_an_unreadable_signing_secret_fails_only_that_merchants_attempts(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    other_id, other_invoice_id = make_merchant_invoice(uow, name="other", number="OTHER234")
+    sealed = seal(Settings(KRYPTON_SECRET_KEY="an older app key"), "whsec_x")  # cannot be opened now
+    with uow.transaction() as s:
+        s.add(WebhookSecret(user_id=merchant_id, is_test=False, secret_encrypted=sealed))
+    queue(uow, merchant_id, invoice_id)
+    queue(uow, other_id, other_invoice_id)
+    receiver = Receiver((200, None))
+    assert deliver(uow, receiver, NOW) == 1
+    assert [r.url.path for r in receiver.requests] == ["/hook"]
+    [failed] = list_deliveries(uow, merchant_id, "INV2345")
+    assert failed.status == "pending" and failed.attempts_log[0].error.startswith("KryptonError")
+
+
+def test_an_answer_with_nul_bytes_is_logged(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    queue(uow, merchant_id, invoice_id)
+    assert deliver(uow, Receiver(httpx.Response(500, content=b"bad\x00answer")), NOW) == 0
+    [log] = list_deliveries(uow, merchant_id, "INV2345")
+    assert log.attempts_log[0].status_code == 500 and log.attempts_log[0].response_excerpt == "bad\ufffdanswer"
+
+
+def test_deeply_nested_json_in_an_answer_still_acknowledges(uow):
+    merchant_id, invoice_id = make_merchant_invoice(uow)
+    payment_id = make_payment(uow, invoice_id)
+    queue(uow, merchant_id, invoice_id, payment_id=payment_id)
+    nested = httpx.Response(200, content=b"[" * 50_000 + b"]" * 50_000)
+    assert deliver(uow, Receiver(nested), NOW) == 1

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "krypton_app"
-BUSINESS = ["domain", "services", "chain", "payouts"]
+BUSINESS = ["domain", "services", "chain", "payouts", "mail"]
 
 
 def _imports(path: Path) -> set[str]:

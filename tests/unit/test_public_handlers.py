@@ -45,7 +45,12 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "start": "on_load of every page (the bell)",
         "watch": "background watcher started by start (guarded: one per tab)",
     },
-    "ProfileState": {"load": ON_LOAD, "save": "the profile form's submit"},
+    "ProfileState": {
+        "check_code": "the email verification code form",
+        "load": ON_LOAD,
+        "save": "the profile form's submit",
+        "send_code": "send an email verification code",
+    },
     "TelegramState": {
         "route": "on_load of /tg",
         "route_from_telegram": "the callback of the script that reads the Mini App's start parameter",

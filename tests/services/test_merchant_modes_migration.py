@@ -1,0 +1,104 @@
+"""Migration 0008 keeps every merchant's webhook secret as the live one and puts order_id and API
+idempotency keys per (merchant, mode); downgrading works on data that uses both modes. SQLite and PostgreSQL."""
+
+import os
+import uuid
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from krypton_app.db import make_engine
+from krypton_app.settings import ROOT
+
+PG_URL = os.environ.get("KRYPTON_TEST_DATABASE_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgres"] if PG_URL else ["sqlite"])
+def empty_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrate.db'}"
+        return
+    server = make_url(PG_URL)
+    name = f"krypton_migrate_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(server.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def alembic(url: str, action, revision: str) -> None:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url)
+    action(config, revision)
+
+
+INVOICE = (
+    "INSERT INTO invoices (number, merchant_id, kind, title, description, asset, max_parts, order_id, "
+    "allowed_origins, is_test, status, payments_count, collected, created_at) VALUES "
+    "(:number, 7, 'fixed', 'VPN', '', 'TON', 1, :order_id, '', :is_test, 'open', 0, 0, CURRENT_TIMESTAMP)"
+)
+IDEMPOTENCY = (
+    "INSERT INTO api_idempotency (user_id, is_test, key, request_hash, status_code, response_body, created_at) "
+    "VALUES (7, :is_test, 'k1', 'h', 201, '{}', CURRENT_TIMESTAMP)"
+)
+
+
+def test_0008_keeps_the_secret_as_the_live_one_and_splits_orders_and_keys_by_mode(empty_url):
+    alembic(empty_url, command.upgrade, "0007")
+    engine = make_engine(empty_url)
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO assets (code, name, decimals) VALUES ('TON', 'Toncoin', 9)"))
+        c.execute(
+            text(
+                "INSERT INTO users (id, wallet_address, display_name, language, is_operator, created_at) VALUES "
+                "(7, '0:seven', '', 'en', false, CURRENT_TIMESTAMP)"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO webhook_secrets (user_id, secret_encrypted, created_at) "
+                "VALUES (7, 'sealed', CURRENT_TIMESTAMP)"
+            )
+        )
+    engine.dispose()
+
+    alembic(empty_url, command.upgrade, "0008")
+    engine = make_engine(empty_url)
+    with engine.begin() as c:
+        assert c.execute(text("SELECT user_id, is_test, secret_encrypted FROM webhook_secrets")).all() == [
+            (7, False, "sealed")
+        ]
+        c.execute(
+            text(
+                "INSERT INTO webhook_secrets (user_id, is_test, secret_encrypted, created_at) "
+                "VALUES (7, true, 'sealed-test', CURRENT_TIMESTAMP)"
+            )
+        )
+        c.execute(text(INVOICE), {"number": "LIVE2345", "order_id": "o-1", "is_test": False})
+        c.execute(text(INVOICE), {"number": "TEST2345", "order_id": "o-1", "is_test": True})
+        c.execute(text(IDEMPOTENCY), {"is_test": False})
+        c.execute(text(IDEMPOTENCY), {"is_test": True})
+    for statement, params in (
+        (INVOICE, {"number": "TWIN2345", "order_id": "o-1", "is_test": True}),
+        (IDEMPOTENCY, {"is_test": True}),
+    ):
+        with pytest.raises(IntegrityError), engine.begin() as c:  # still unique within a mode
+            c.execute(text(statement), params)
+    engine.dispose()
+
+    alembic(empty_url, command.downgrade, "0007")  # the test rows that clash give way to the live ones
+    engine = make_engine(empty_url)
+    with engine.begin() as c:
+        assert c.execute(text("SELECT user_id, secret_encrypted FROM webhook_secrets")).all() == [(7, "sealed")]
+        orders = c.execute(text("SELECT number, order_id FROM invoices ORDER BY number")).all()
+        assert orders == [("LIVE2345", "o-1"), ("TEST2345", None)]
+        assert c.execute(text("SELECT count(*) FROM api_idempotency")).scalar_one() == 1
+    engine.dispose()
+    alembic(empty_url, command.upgrade, "head")
