@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     # Webhooks to private / loopback addresses: refused in production unless explicitly allowed.
     webhook_allow_private: bool | None = Field(None, validation_alias="KRYPTON_WEBHOOK_ALLOW_PRIVATE")
     webhook_timeout_s: float = Field(10.0, validation_alias="KRYPTON_WEBHOOK_TIMEOUT_S")
+    # A fiat-priced payment's rate is a quote for this long; a part funded later gets the rate of then.
+    quote_ttl_min: int = Field(15, ge=1, le=24 * 60, validation_alias="KRYPTON_QUOTE_TTL_MIN")
 
     # --- P2P deals ---
     # After "fiat sent", the seller has this long to release before the deal goes to an operator.

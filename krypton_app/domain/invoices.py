@@ -8,11 +8,17 @@ payment:  pending --last part funded and the invoice took it--> completed
           pending --invoice closed / expired / limit taken by another payer--> refunded
 part:     pending --funded--> funded --payment completed--> captured
                                      --payment cancelled / refunded--> returned
+
+A fiat-priced payment holds a quote: its parts' asset amounts at one rate, valid for the quote's
+lifetime. Each part keeps its share of the fiat price; a part funded after the quote expired first
+gets the current rate (every pending part is re-quoted from its share), and the payer confirms the
+new amount before anything is funded.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from decimal import ROUND_CEILING, Context, Decimal
 
 from krypton_app.domain.errors import InvoiceUnavailable, KryptonError
@@ -52,6 +58,14 @@ INVOICE_ERROR_CODES = (
     "invoice_origin_invalid",
     "invoice_redirect_invalid",
 )
+
+
+class QuoteRenewed(KryptonError):
+    """The payment's rate quote had expired: its pending parts now ask the amounts of the current rate,
+    and nothing was funded. Also raised when the payer confirmed amounts that are no longer the
+    payment's. Details: `remaining` (minor units still to fund), `asset`, `rate`, `fiat_currency`."""
+
+    code = "quote_renewed"
 
 
 class InvoiceInvalid(KryptonError):
@@ -94,3 +108,32 @@ def asset_for_fiat(fiat_minor: int, fiat_decimals: int, asset_decimals: int, rat
 
 def rate_text(rate: Decimal) -> str:
     return format(rate.normalize(), "f")
+
+
+def split_in_proportion(total: int, weights: Sequence[int]) -> list[int]:
+    """`total` in len(weights) integer parts in proportion to `weights`, adding up to `total` exactly.
+    Each part gets at least one unit when `total` allows it; the units left after the floors go one
+    each to the largest remainders (the earlier part on a tie). Zero weights split evenly."""
+    count = len(weights)
+    if count == 0 or total < 0 or any(w < 0 for w in weights):
+        raise ValueError(f"cannot split {total} by {list(weights)}")
+    floor = 1 if total >= count else 0
+    rest = total - floor * count
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        weights, weight_sum = [1] * count, count
+    quotas = [rest * w for w in weights]
+    parts = [q // weight_sum for q in quotas]
+    by_remainder = sorted(range(count), key=lambda i: (-(quotas[i] % weight_sum), i))
+    for i in by_remainder[: rest - sum(parts)]:
+        parts[i] += 1
+    return [floor + p for p in parts]
+
+
+def quote_parts(shares: Sequence[int], fiat_decimals: int, asset_decimals: int, rate: Decimal) -> list[int]:
+    """The asset amounts of parts holding these shares of a fiat price (fiat minor units) at `rate`:
+    together they cover the shares' sum rounded up once (the payer pays less than one minor unit above
+    the exact price, the merchant never less), split in proportion to the shares. Each part asks one
+    minor unit at least, which only matters for prices of a few minor units."""
+    total = asset_for_fiat(sum(shares), fiat_decimals, asset_decimals, rate)
+    return split_in_proportion(max(total, len(shares)), shares)

@@ -839,4 +839,11 @@ CATALOG: dict[str, str] = {
     "error.email_code_expired": "This code has expired: send a new one.",
     "error.email_code_attempts": "Too many wrong codes: send a new one.",
     "error.email_code_wrong": "Wrong code. Check the email and try again.",
+    # --- payer pages: rate quotes (issue 9) ---
+    "error.quote_renewed": "The exchange rate was updated. Check the new amount and pay again.",
+    "pay.rate": "Rate",
+    "pay.rate_hint": "The rate is fixed for {minutes} min once you start paying.",
+    "pay.quote_fixed": "fixed for",
+    "pay.quote_expired": "expired: paying a part first gets the current rate",
+    "pay.rate_updated": "The rate was updated: now {amount}. Check the amount and pay again.",
 }

@@ -61,6 +61,8 @@ class InvoicePayment(SQLModel, table=True):
     asset: str = Field(foreign_key="assets.code", max_length=8)
     amount: int = Field(sa_column=money_column())
     fiat_rate: str | None = Field(default=None, max_length=40)  # Decimal text, when fiat-denominated
+    # Fiat-denominated: until when the parts' amounts at fiat_rate hold (domain/invoices.py, quotes).
+    quote_expires_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     parts_count: int
     status: str = Field(default="pending", max_length=16)  # pending | completed | cancelled | refunded
     idempotency_key: str = Field(unique=True, max_length=200)
@@ -81,6 +83,8 @@ class PaymentPart(SQLModel, table=True):
     payment_id: int = Field(foreign_key="invoice_payments.id", index=True)
     position: int  # 1..parts_count
     amount: int = Field(sa_column=money_column())
+    # Fiat-denominated: the part's share of the fiat price (fiat minor units); a re-quote keeps it.
+    fiat_amount: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     method: str | None = Field(default=None, max_length=16)  # balance | test (later: lightning, fiat_deal, promise)
     status: str = Field(default="pending", max_length=16)  # pending | funded | captured | returned
     funded_by: int | None = Field(default=None, foreign_key="users.id")

@@ -1,7 +1,7 @@
 """/deals: my deals with status chips; /deals/[deal_id]: the deal, the actions my role allows, and the chat.
 
-Both pages poll every POLL_S in a per-tab background task (as state/live.py does) so the other
-side's messages and actions appear without a reload. Chat text is rendered as text, never as HTML;
+Both pages poll every POLL_S in a per-tab background task (guarded in itself, see state/watchers.py)
+so the other side's messages and actions appear without a reload. Chat text is rendered as text, never as HTML;
 system messages carry a catalog key and are shown in the reader's language. Images are served by
 /files/chat/<message id>, which checks the session like the chat does.
 
@@ -31,8 +31,8 @@ from krypton_app.services.disputes import DisputeView, get_dispute, open_dispute
 from krypton_app.services.reviews import leave_review, my_review
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.live import _tab_connected
 from krypton_app.state.views import amount_text
+from krypton_app.state.watchers import TabWatcher, tab_connected
 
 POLL_S = 1.5
 CHAT_UPLOAD = "chat_image"
@@ -69,11 +69,9 @@ def deal_row(v: deal_service.DealView, lang: str = "en") -> dict[str, str]:
     }
 
 
-class DealsState(AuthState):
+class DealsState(TabWatcher, AuthState):
     rows: list[dict[str, str]] = []
     loaded: bool = False
-
-    _watching: bool = False
 
     @rx.event
     async def load(self):
@@ -83,28 +81,37 @@ class DealsState(AuthState):
         lang = (await self.get_state(I18n)).lang
         self.rows = _deal_rows(user_id, lang)
         self.loaded = True
-        if self._watching:
-            return None
-        self._watching = True
         return DealsState.watch
+
+    def _watch_target(self) -> int | None:
+        path = self.router.url.path.rstrip("/")
+        if path != routes.DEALS or not tab_connected(self.router.session.client_token):
+            return None
+        return self._verified_user_id()
 
     @rx.event(background=True)
     async def watch(self):
         """New deals on my ads and the other sides' moves show up in the list without a reload."""
-        while True:
+        async with self:
+            token = self._claim_watch()
+        if token is None:
+            return
+        try:
+            while True:
+                async with self:
+                    user_id = self._watch_target() if self._keep_watch(token) else None
+                    if user_id is None:
+                        return
+                    lang = (await self.get_state(I18n)).lang
+                # Read outside the lock, so the tab's own events are not held up by the database.
+                rows = await asyncio.to_thread(_deal_rows, user_id, lang)
+                async with self:
+                    if rows != self.rows and self._verified_user_id() == user_id:
+                        self.rows = rows
+                await asyncio.sleep(POLL_S * 2)
+        finally:
             async with self:
-                path = self.router.url.path.rstrip("/")
-                user_id = self._verified_user_id()
-                if path != routes.DEALS or user_id is None or not _tab_connected(self.router.session.client_token):
-                    self._watching = False
-                    return
-                lang = (await self.get_state(I18n)).lang
-            # Read outside the lock, so the tab's own events are not held up by the database.
-            rows = await asyncio.to_thread(_deal_rows, user_id, lang)
-            async with self:
-                if rows != self.rows and self._verified_user_id() == user_id:
-                    self.rows = rows
-            await asyncio.sleep(POLL_S * 2)
+                self._end_watch(token)
 
 
 def _deal_rows(user_id: int, lang: str) -> list[dict[str, str]]:
@@ -134,7 +141,7 @@ def dispute_row(d: DisputeView) -> dict[str, str]:
     }
 
 
-class DealState(AuthState):
+class DealState(TabWatcher, AuthState):
     deal: dict[str, str] = {}
     role: str = ""
     status: str = ""
@@ -161,7 +168,6 @@ class DealState(AuthState):
 
     _deal_id: int = 0
     _last_id: int = 0
-    _watching: bool = False
 
     def _url_deal_id(self) -> int:
         segment = routes.last_segment(self.router.url.path)
@@ -227,13 +233,10 @@ class DealState(AuthState):
             self.deal = {}
             return None
         self._show(view, msgs, dispute, user_id, await self._lang())
-        if self._watching:
-            return None
-        self._watching = True
         return DealState.watch
 
     def _watch_target(self) -> int | None:
-        if not self.router.url.path.startswith("/deals/") or not _tab_connected(self.router.session.client_token):
+        if not self.router.url.path.startswith("/deals/") or not tab_connected(self.router.session.client_token):
             return None
         if self._url_deal_id() != self._deal_id or self.missing:
             return None
@@ -241,23 +244,30 @@ class DealState(AuthState):
 
     @rx.event(background=True)
     async def watch(self):
-        while True:
+        async with self:
+            token = self._claim_watch()
+        if token is None:
+            return
+        try:
+            while True:
+                async with self:
+                    user_id = self._watch_target() if self._keep_watch(token) else None
+                    if user_id is None:
+                        return
+                    deal_id, after = self._deal_id, self._last_id
+                try:
+                    view, msgs, dispute = await asyncio.to_thread(_read, user_id, deal_id, after)
+                except KryptonError:
+                    view = None
+                async with self:
+                    if view is not None and self._deal_id == deal_id and self._last_id == after:
+                        self._show(view, msgs, dispute, user_id, await self._lang())
+                    else:
+                        self._tick()
+                await asyncio.sleep(POLL_S)
+        finally:
             async with self:
-                user_id = self._watch_target()
-                if user_id is None:
-                    self._watching = False
-                    return
-                deal_id, after = self._deal_id, self._last_id
-            try:
-                view, msgs, dispute = await asyncio.to_thread(_read, user_id, deal_id, after)
-            except KryptonError:
-                view = None
-            async with self:
-                if view is not None and self._deal_id == deal_id and self._last_id == after:
-                    self._show(view, msgs, dispute, user_id, await self._lang())
-                else:
-                    self._tick()
-            await asyncio.sleep(POLL_S)
+                self._end_watch(token)
 
     async def _refresh(self, user_id: int) -> None:
         view, msgs, dispute = _read(user_id, self._deal_id, self._last_id)

@@ -8,7 +8,7 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, loading_note
-from krypton_app.pages.pay import PayState, amount_input, invoice_card, refusal, shows_route
+from krypton_app.pages.pay import PayState, amount_input, invoice_card, rate_updated_note, refusal, shows_route
 from krypton_app.state.i18n import I18n
 
 
@@ -20,6 +20,7 @@ def direct_content() -> rx.Component:
             refusal(),
             card(
                 rx.vstack(
+                    rate_updated_note(),
                     rx.cond(PayState.floating, amount_input()),
                     rx.cond(
                         ~PayState.floating & PayState.field_errors.contains("amount"),

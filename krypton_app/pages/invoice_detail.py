@@ -2,8 +2,8 @@
 time, the payments, the webhook deliveries (redeliver, send a test event), close, simulate (test mode)
 and the widget's embed snippet.
 
-The page follows the invoice while it is open in a tab: a background task (one per tab, as in
-state/live.py) reads a cheap fingerprint of the invoice and its webhook log and reloads on a change,
+The page follows the invoice while it is open in a tab: a background task (one per tab, guarded in
+itself, see state/watchers.py) reads a cheap fingerprint of the invoice and its webhook log and reloads on a change,
 so payments and deliveries show up without a reload.
 """
 
@@ -39,7 +39,7 @@ from krypton_app.services.webhooks import list_deliveries, redeliver, send_test_
 from krypton_app.state.auth import SETTINGS, AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import delivery_row, invoice_row, payment_row
-from krypton_app.state.live import _tab_connected
+from krypton_app.state.watchers import TabWatcher, tab_connected
 
 POLL_S = 2.0
 
@@ -72,7 +72,7 @@ def embed_snippet(app_url: str, number: str, origins: str) -> str:
     return "\n".join(lines)
 
 
-class InvoiceDetailState(AuthState):
+class InvoiceDetailState(TabWatcher, AuthState):
     invoice: dict[str, str] = {}
     payments: list[dict[str, str]] = []
     chart: list[dict] = []
@@ -86,7 +86,6 @@ class InvoiceDetailState(AuthState):
     # What "simulate payment" pays on a floating invoice: its minimum, or one whole unit.
     _simulate_amount: str = ""
     _fingerprint: str = ""
-    _watching: bool = False
 
     def _number(self) -> str:
         return routes.last_segment(self.router.url.path)
@@ -124,35 +123,39 @@ class InvoiceDetailState(AuthState):
         if user_id is None:
             return None
         self._load(user_id)
-        if self.error or self._watching:
-            return None
-        self._watching = True
-        return InvoiceDetailState.watch
+        return None if self.error else InvoiceDetailState.watch
 
     def _watch_target(self) -> tuple[int, str] | None:
         """(user, number) while this tab still shows an invoice page, else None."""
         path = self.router.url.path.rstrip("/")
-        if not path.startswith("/invoices/") or not _tab_connected(self.router.session.client_token):
+        if not path.startswith("/invoices/") or not tab_connected(self.router.session.client_token):
             return None
         user_id = self._verified_user_id()
         return (user_id, self._number()) if user_id is not None and self.invoice else None
 
     @rx.event(background=True)
     async def watch(self):
-        while True:
-            await asyncio.sleep(POLL_S)
-            async with self:
-                target = self._watch_target()
+        async with self:
+            token = self._claim_watch()
+        if token is None:
+            return
+        try:
+            while True:
+                await asyncio.sleep(POLL_S)
+                async with self:
+                    target = self._watch_target() if self._keep_watch(token) else None
                 if target is None:
-                    self._watching = False
                     return
-            try:
-                fingerprint = await asyncio.to_thread(_read_fingerprint, *target)
-            except KryptonError:
-                continue
+                try:
+                    fingerprint = await asyncio.to_thread(_read_fingerprint, *target)
+                except KryptonError:
+                    continue
+                async with self:
+                    if fingerprint != self._fingerprint and self._watch_target() == target:
+                        self._load(target[0])
+        finally:
             async with self:
-                if fingerprint != self._fingerprint and self._watch_target() == target:
-                    self._load(target[0])
+                self._end_watch(token)
 
     async def _act(self, name: str, action, success_key: str):
         user_id = self._verified_user_id()

@@ -4,6 +4,11 @@ is the one-screen version with the same state. A completed payment goes to its r
 
 Amounts are minor units in the services; the inputs carry decimal text, prefilled with an even split
 that adds up exactly (the first parts take the remainder's minor units).
+
+A fiat-priced invoice shows its price at today's rate; starting the payment fixes that rate for
+KRYPTON_QUOTE_TTL_MIN minutes, counted down on the fund step. When the rate has moved (a start that no
+longer adds up, a part funded after the quote) the page shows the new amount and says so; the payer
+presses again to pay it, and the part is funded only at the amount the page showed.
 """
 
 from __future__ import annotations
@@ -14,14 +19,15 @@ from datetime import UTC, datetime
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.components.countdown import countdown
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, field_error, form_error, loading_note, page_heading, status_chip
 from krypton_app.db import default_uow
 from krypton_app.domain.errors import KryptonError
-from krypton_app.domain.invoices import normalise_number
+from krypton_app.domain.invoices import QuoteRenewed, normalise_number
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.i18n import error_key
-from krypton_app.services.invoices import InvoiceView, get_invoice
+from krypton_app.services.invoices import PayerInvoiceView, get_payer_invoice
 from krypton_app.services.payments import (
     PaymentView,
     amount_due,
@@ -32,7 +38,8 @@ from krypton_app.services.payments import (
 )
 from krypton_app.state.auth import SETTINGS, AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.invoice_views import invoice_row, part_row, payment_row
+from krypton_app.state.invoice_views import part_row, payer_invoice_row, payment_row
+from krypton_app.state.views import amount_text
 
 STEPS = ("parts", "amounts", "fund")
 
@@ -47,7 +54,7 @@ def even_split(total: int, parts: int) -> list[int]:
     return [base + 1 if i < rest else base for i in range(parts)]
 
 
-def unavailable_key(view: InvoiceView) -> str:
+def unavailable_key(view: PayerInvoiceView) -> str:
     """Why an invoice takes no payment now, as a catalog key; "" when it is open."""
     if view.status == "expired":
         return "error.invoice_expired"
@@ -73,10 +80,18 @@ class PayState(AuthState):
     payment: dict[str, str] = {}
     payment_parts: list[dict[str, str]] = []
     busy: str = ""
+    # fiat-priced: the rate the price is shown at, and until when the payment's quote holds (ms, 0: none)
+    rate: str = ""
+    quote_minutes: str = str(SETTINGS.quote_ttl_min)
+    quote_deadline_ms: int = 0
+    # the new amount to pay after the rate moved ("" when it did not)
+    rate_updated: str = ""
 
     _decimals: int = 0
     _idempotency_key: str = ""
     _payment_id: int = 0
+    # part id -> amount (minor units) as the page shows it: a part is funded at that amount or not at all
+    _part_amounts: dict[str, int] = {}
 
     # -- loading ----------------------------------------------------------------------------------
 
@@ -89,8 +104,12 @@ class PayState(AuthState):
         self.payment = {}
         self.payment_parts = []
         self.amounts = []
+        self.rate = ""
+        self.quote_deadline_ms = 0
+        self.rate_updated = ""
         self._idempotency_key = ""
         self._payment_id = 0
+        self._part_amounts = {}
 
     @rx.event
     def load(self):
@@ -98,12 +117,12 @@ class PayState(AuthState):
         self._reset()
         number = normalise_number(routes.last_segment(self.router.url.path))
         try:
-            view = get_invoice(default_uow(), self._verified_user_id(), number)
+            view = get_payer_invoice(default_uow(), self._verified_user_id(), number)
         except KryptonError as error:
             # A private invoice of someone else reads exactly like a number that does not exist.
             self.error = error_key(error.code)
             return
-        self.invoice = invoice_row(view)
+        self.invoice = payer_invoice_row(view)
         self.unavailable = unavailable_key(view)
         self.max_parts = view.max_parts
         self.part_choices = [str(n) for n in range(1, view.max_parts + 1)]
@@ -118,14 +137,40 @@ class PayState(AuthState):
             self.amount = params.get("amount", "").strip()
         else:
             try:
-                total, _rate = amount_due(view, settings=SETTINGS)
+                self._price(view)
             except KryptonError as error:
                 self.unavailable = error_key(error.code)
                 return
-            self.amount = format_amount(total or 0, view.decimals)
-            self.invoice["asset_amount"] = f"{self.amount} {view.asset}"
         if unfinished:
             self._resume(unfinished, view.number)
+
+    def _price(self, view: PayerInvoiceView) -> bool:
+        """A fixed invoice's amount in its asset, at today's rate when priced in fiat; True if it changed."""
+        total, rate = amount_due(view, settings=SETTINGS)
+        amount = format_amount(total or 0, view.decimals)
+        changed = amount != self.amount
+        self.amount = amount
+        self.invoice["asset_amount"] = f"{amount} {view.asset}"
+        self.rate = f"1 {view.asset} = {rate} {view.fiat_currency}" if rate else ""
+        return changed
+
+    def _price_moved(self, error: KryptonError) -> bool:
+        """After a start refused for its amount: a fiat price at today's rate, shown with the notice
+        that the rate moved, and the parts split anew. False when the amount was refused for another
+        reason (the error is then the payer's to see)."""
+        if error.code != "payment_amount_invalid" or not self.rate:
+            return False
+        try:
+            view = get_payer_invoice(default_uow(), self._verified_user_id(), self.invoice["number"])
+            if not self._price(view):
+                return False
+        except KryptonError:
+            return False
+        self.rate_updated = self.invoice["asset_amount"]
+        total = to_minor(self.amount, self._decimals)
+        self.amounts = [format_amount(a, self._decimals) for a in even_split(total, max(len(self.amounts), 1))]
+        self._idempotency_key = f"ui-pay-{uuid.uuid4().hex}"
+        return True
 
     def _resume(self, payment_id: int, number: str) -> None:
         """A reload in the middle of funding finds this tab's unfinished payment of the same invoice
@@ -186,6 +231,13 @@ class PayState(AuthState):
         self._payment_id = view.id
         self.payment = payment_row(view)
         self.payment_parts = [part_row(p, view.decimals, view.asset) for p in view.parts]
+        self._part_amounts = {str(p.id): p.amount for p in view.parts}
+        quoted = view.quote_expires_at is not None and view.status == "pending"
+        self.quote_deadline_ms = int(view.quote_expires_at.timestamp() * 1000) if quoted else 0
+        if quoted:
+            # The card shows what this payment asks at its quote, not the price when the page opened.
+            self.rate = self.payment["fiat_rate"]
+            self.invoice["asset_amount"] = self.payment["amount"]
 
     def _check_amounts(self) -> bool:
         try:
@@ -217,9 +269,14 @@ class PayState(AuthState):
                 now=_now(),
             )
         except KryptonError as error:
+            if self._price_moved(error):
+                self.field_errors = {}
+                self.step = "amounts"
+                return None
             self.field_errors = {"parts": error_key(error.code)}
             return None
         self.field_errors = {}
+        self.rate_updated = ""
         self._show_payment(view)
         self.step = "fund"
         return None
@@ -231,17 +288,33 @@ class PayState(AuthState):
         user_id = self._verified_user_id()
         if user_id is None or self.busy or not self._payment_id:
             return None
+        if not part_id.isdigit() or part_id not in self._part_amounts:
+            return None
         self.busy = part_id
         try:
             view = fund_part_from_balance(
-                default_uow(), user_id, self._payment_id, int(part_id), settings=SETTINGS, now=_now()
+                default_uow(),
+                user_id,
+                self._payment_id,
+                int(part_id),
+                settings=SETTINGS,
+                now=_now(),
+                expected_amount=self._part_amounts[part_id],
             )
+        except QuoteRenewed as renewed:
+            # Nothing was funded: the page shows the new amounts, the payer presses again to pay them.
+            self._show_payment(get_payment(default_uow(), user_id, self._payment_id, settings=SETTINGS))
+            details = renewed.details
+            self.rate_updated = amount_text(details["remaining"], details["decimals"], details["asset"])
+            self.field_errors = {}
+            return None
         except KryptonError as error:
             self.field_errors = {"fund": error_key(error.code)}
             return None
         finally:
             self.busy = ""
         self.field_errors = {}
+        self.rate_updated = ""
         self._show_payment(view)
         if view.status == "completed":
             return rx.redirect(routes.payment(view.id))
@@ -282,8 +355,13 @@ class PayState(AuthState):
                 now=_now(),
             )
             part = next(p for p in view.parts if p.status == "pending")
-            view = fund_part_from_balance(default_uow(), user_id, view.id, part.id, settings=SETTINGS, now=_now())
+            view = fund_part_from_balance(
+                default_uow(), user_id, view.id, part.id, settings=SETTINGS, now=_now(), expected_amount=part.amount
+            )
         except KryptonError as error:
+            if self._price_moved(error):
+                self.field_errors = {}
+                return None
             self.field_errors = {"amount": error_key(error.code)}
             return None
         except StopIteration:
@@ -335,7 +413,22 @@ def invoice_card() -> rx.Component:
                     rx.text(inv["amount"], size="8", weight="bold", letter_spacing="-0.02em", data_testid="pay-amount"),
                     rx.cond(
                         inv["fiat"] != "",
-                        rx.text("≈ ", inv["asset_amount"], size="2", color_scheme="gray"),
+                        rx.text(
+                            "≈ ", inv["asset_amount"], size="2", color_scheme="gray", data_testid="pay-asset-amount"
+                        ),
+                    ),
+                    rx.cond(
+                        (PayState.rate != "") & (PayState.quote_deadline_ms == 0),
+                        rx.text(
+                            I18n.t["pay.rate"],
+                            ": ",
+                            PayState.rate,
+                            ". ",
+                            I18n.t["pay.rate_hint"].replace("{minutes}", PayState.quote_minutes),
+                            size="1",
+                            color_scheme="gray",
+                            data_testid="pay-rate",
+                        ),
                     ),
                     spacing="0",
                 ),
@@ -348,6 +441,52 @@ def invoice_card() -> rx.Component:
             width="100%",
         ),
         data_testid="pay-invoice",
+    )
+
+
+def rate_updated_note() -> rx.Component:
+    """The rate moved since the page showed the price: the new amount, and what to do."""
+    return rx.cond(
+        PayState.rate_updated != "",
+        rx.callout(
+            I18n.t["pay.rate_updated"].replace("{amount}", PayState.rate_updated),
+            icon="refresh-cw",
+            color_scheme="amber",
+            width="100%",
+            data_testid="pay-rate-updated",
+        ),
+    )
+
+
+def quote_countdown() -> rx.Component:
+    """The started payment's rate and how long it holds."""
+    return rx.cond(
+        PayState.quote_deadline_ms > 0,
+        rx.hstack(
+            rx.icon("timer", size=16, flex_shrink="0"),
+            rx.text(
+                I18n.t["pay.rate"],
+                " ",
+                PayState.rate,
+                " · ",
+                countdown(
+                    PayState.quote_deadline_ms,
+                    label=I18n.t["pay.quote_fixed"],
+                    expired_text=I18n.t["pay.quote_expired"],
+                    style={"font_variant_numeric": "tabular-nums", "font_weight": "600"},
+                    data_testid="pay-quote-countdown",
+                ),
+                size="2",
+            ),
+            spacing="2",
+            align="center",
+            padding="8px 12px",
+            border_radius="12px",
+            background=rx.color("accent", 2),
+            color=rx.color("accent", 11),
+            width="100%",
+            data_testid="pay-quote",
+        ),
     )
 
 
@@ -547,6 +686,7 @@ def fund_step() -> rx.Component:
             status_chip(I18n.t[PayState.payment["status_key"]], PayState.payment["status_color"]),
         ),
         rx.text(I18n.t["pay.fund_hint"], size="2", color_scheme="gray"),
+        rx.box(quote_countdown(), width="100%", margin_top="8px"),
         rx.vstack(rx.foreach(PayState.payment_parts, part_progress), spacing="0", width="100%", margin_top="8px"),
         rx.cond(
             PayState.field_errors.contains("fund"),
@@ -575,6 +715,7 @@ def wizard() -> rx.Component:
             refusal(),
             rx.vstack(
                 stepper(),
+                rate_updated_note(),
                 rx.match(
                     PayState.step,
                     ("parts", parts_step()),
@@ -617,7 +758,7 @@ class PayEntryState(AuthState):
             self.error = "pay.number_required"
             return None
         try:
-            get_invoice(default_uow(), self._verified_user_id(), number)
+            get_payer_invoice(default_uow(), self._verified_user_id(), number)
         except KryptonError as error:
             self.error = "pay.number_unknown" if error.code == "not_found" else error_key(error.code)
             return None

@@ -3,7 +3,8 @@ receipt with a link to /verify, the secrets the merchant's webhook answered with
 the shop, and cancel while it is incomplete.
 
 Until the merchant's secrets arrive the page says "waiting for the seller" and a background task (one
-per tab, as in state/live.py) reloads the payment until they do, the tab leaves, or it gives up.
+per tab, guarded in itself, see state/watchers.py) reloads the payment until they do, the tab leaves,
+or it gives up.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from krypton_app.services.payments import PaymentView, cancel_payment, get_payme
 from krypton_app.state.auth import SETTINGS, AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import part_row, payment_row
-from krypton_app.state.live import _tab_connected
+from krypton_app.state.watchers import TabWatcher, tab_connected
 
 POLL_S = 1.5
 # A merchant that has not answered in ten minutes is retried by the webhook worker for hours; the page
@@ -37,7 +38,7 @@ def _read(viewer_id: int, payment_id: int) -> PaymentView:
     return get_payment(default_uow(), viewer_id, payment_id, settings=SETTINGS)
 
 
-class PaymentState(AuthState):
+class PaymentState(TabWatcher, AuthState):
     payment: dict[str, str] = {}
     parts: list[dict[str, str]] = []
     # Delivered by the merchant for this payer: shown to them, as the goods they paid for.
@@ -48,7 +49,6 @@ class PaymentState(AuthState):
     action_error: str = ""
 
     _payment_id: int = 0
-    _polling: bool = False
 
     def _show(self, view: PaymentView) -> None:
         self._payment_id = view.id
@@ -77,37 +77,40 @@ class PaymentState(AuthState):
             self.error = error_key(getattr(error, "code", "not_found"))
             return None
         self._show(view)
-        if self.waiting and not self._polling:
-            self._polling = True
-            return PaymentState.wait_for_secrets
-        return None
+        return PaymentState.wait_for_secrets if self.waiting else None
 
-    def _still_watching(self, payment_id: int) -> int | None:
+    def _watch_target(self) -> tuple[int, int] | None:
+        """(viewer, payment) while this tab shows a payment that waits for its secrets, else None.
+        Read each round: a tab that moved on to another waiting payment follows that one."""
         path = self.router.url.path.rstrip("/")
-        if path != routes.payment(payment_id) or not _tab_connected(self.router.session.client_token):
+        if not self._payment_id or path != routes.payment(self._payment_id) or not self.waiting:
             return None
-        return self._verified_user_id()
+        if not tab_connected(self.router.session.client_token):
+            return None
+        user_id = self._verified_user_id()
+        return None if user_id is None else (user_id, self._payment_id)
 
     @rx.event(background=True)
     async def wait_for_secrets(self):
-        started = time.monotonic()
         async with self:
-            payment_id = self._payment_id
-        while time.monotonic() - started < POLL_FOR_S:
-            await asyncio.sleep(POLL_S)
-            async with self:
-                user_id = self._still_watching(payment_id)
-                if user_id is None or not self.waiting:
-                    self._polling = False
+            token = self._claim_watch()
+        if token is None:
+            return
+        try:
+            started = time.monotonic()
+            while time.monotonic() - started < POLL_FOR_S:
+                await asyncio.sleep(POLL_S)
+                async with self:
+                    target = self._watch_target() if self._keep_watch(token) else None
+                if target is None:
                     return
-            view = await asyncio.to_thread(_read, user_id, payment_id)
+                view = await asyncio.to_thread(_read, *target)
+                async with self:
+                    if self._payment_id == view.id:
+                        self._show(view)
+        finally:
             async with self:
-                self._show(view)
-                if not self.waiting:
-                    self._polling = False
-                    return
-        async with self:
-            self._polling = False
+                self._end_watch(token)
 
     @rx.event
     def cancel(self):

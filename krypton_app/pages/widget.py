@@ -22,12 +22,12 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
 from krypton_app.pages.pay import unavailable_key
-from krypton_app.services.invoices import get_invoice
+from krypton_app.services.invoices import get_payer_invoice
 from krypton_app.services.payments import amount_due
 from krypton_app.services.rates import rate_provider_from_settings
 from krypton_app.settings import get_settings
 from krypton_app.state.i18n import I18n
-from krypton_app.state.invoice_views import invoice_row
+from krypton_app.state.invoice_views import payer_invoice_row
 
 SETTINGS = get_settings()
 # What a payer may see the price in, beside the invoice's own asset.
@@ -97,13 +97,13 @@ class WidgetState(rx.State):
         number = routes.last_segment(self.router.url.path)
         self.error = ""
         try:
-            view = get_invoice(default_uow(), None, number)
+            view = get_payer_invoice(default_uow(), None, number)
         except KryptonError as error:
             self.invoice = {}
             self.error = error_key(error.code)
             return None
         params = self.router.url.query_parameters
-        self.invoice = invoice_row(view)
+        self.invoice = payer_invoice_row(view)
         self.unavailable = unavailable_key(view)
         self.max_parts = view.max_parts
         self.parts = _int(params.get("parts", "1"), 1, 1, view.max_parts)

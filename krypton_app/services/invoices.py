@@ -615,3 +615,60 @@ def to_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("now must carry a time zone")
     return moment.astimezone(UTC)
+
+
+# --- what a payer sees -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PayerInvoiceView:
+    """An invoice as its payer, or any visitor of its pages and widget, sees it: what to pay, to whom,
+    and whether it takes payments now. Nothing of the merchant's integration (webhook, order id, frame
+    origins, redirect, the payer's contact) and no database ids: pages copy this into client state."""
+
+    number: str
+    merchant_name: str
+    kind: str
+    title: str
+    description: str
+    asset: str
+    decimals: int
+    amount: int | None
+    fiat_currency: str | None
+    fiat_amount: int | None  # fiat minor units
+    fiat_decimals: int | None
+    min_payment: int | None
+    max_parts: int
+    is_test: bool
+    status: str
+    close_reason: str | None
+    expires_at: datetime | None
+    helper_url: str
+
+
+def get_payer_invoice(
+    uow: UnitOfWork, viewer_id: int | None, number: str, *, settings: Settings | None = None
+) -> PayerInvoiceView:
+    """`get_invoice` for the payer's pages: the same visibility (a private invoice exists only for its
+    merchant and its payer), the payer's fields only."""
+    view = get_invoice(uow, viewer_id, number, settings=settings)
+    return PayerInvoiceView(
+        number=view.number,
+        merchant_name=view.merchant_name,
+        kind=view.kind,
+        title=view.title,
+        description=view.description,
+        asset=view.asset,
+        decimals=view.decimals,
+        amount=view.amount,
+        fiat_currency=view.fiat_currency,
+        fiat_amount=view.fiat_amount,
+        fiat_decimals=view.fiat_decimals,
+        min_payment=view.min_payment,
+        max_parts=view.max_parts,
+        is_test=view.is_test,
+        status=view.status,
+        close_reason=view.close_reason,
+        expires_at=view.expires_at,
+        helper_url=view.helper_url,
+    )

@@ -6,6 +6,12 @@ invoice takes it (a conditional UPDATE of its counters that closes it at a limit
 captured to the merchant, the receipt is signed and the webhook event queued. When the invoice cannot
 take it (another payer took the last slot), every funded part goes back instead.
 
+A fiat-priced payment holds a rate quote for settings.quote_ttl_min minutes (domain/invoices.py): a
+part funded after it expired is not funded; its payment is re-quoted at the current rate in that
+transaction and the payer is told (QuoteRenewed) to confirm the new amount. A re-quote replaces only an
+expired quote and only pending parts, and a part is funded only at the amount it was held for, each
+checked in its UPDATE, so a re-quote and a fund racing each other cannot both win.
+
 Lock order (see services/invoices.py): invoice row, payment row, ledger accounts in ascending id.
 """
 
@@ -13,10 +19,10 @@ from __future__ import annotations
 
 import secrets as token_source
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Row, Table, select, update
+from sqlalchemy import Row, Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -27,6 +33,7 @@ from krypton_app.domain.errors import (
     InvalidAmount,
     InvalidState,
     InvoiceUnavailable,
+    KryptonError,
     NotFound,
 )
 from krypton_app.domain.invoices import (
@@ -41,9 +48,12 @@ from krypton_app.domain.invoices import (
     PENDING,
     PRIVATE,
     REFUNDED,
+    QuoteRenewed,
     asset_for_fiat,
     check_parts,
+    quote_parts,
     rate_text,
+    split_in_proportion,
 )
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.models import User
@@ -64,6 +74,7 @@ from krypton_app.services.funding import (
 )
 from krypton_app.services.invoices import (
     InvoiceView,
+    PayerInvoiceView,
     find_invoice,
     invoice_by_id,
     invoice_event_data,
@@ -120,9 +131,11 @@ class PaymentView:
     redirect_url: str | None
     created_at: datetime
     completed_at: datetime | None
+    # fiat-priced: until when the parts' amounts at fiat_rate hold
+    quote_expires_at: datetime | None = None
 
 
-def amount_due(invoice: InvoiceView, *, settings: Settings) -> tuple[int | None, str | None]:
+def amount_due(invoice: InvoiceView | PayerInvoiceView, *, settings: Settings) -> tuple[int | None, str | None]:
     """What a fixed or private invoice costs now, in asset minor units, and the fiat rate used
     (None for an asset-denominated one); (None, None) for a floating invoice, where the payer chooses."""
     if invoice.kind == FLOATING:
@@ -159,7 +172,7 @@ def start_payment(
         amounts = _part_amounts(parts, invoice.decimals)
         existing = s.execute(select(_payments).where(_payments.c.idempotency_key == key)).one_or_none()
         if existing is not None:
-            return _replay(s, existing, invoice.id, amounts, settings)
+            return _replay(s, existing, invoice, amounts, settings)
         if invoice.kind == PRIVATE and payer_id != invoice.payer_user_id:
             raise Forbidden("only the addressee pays a private invoice")
         if invoice.is_test:
@@ -176,6 +189,7 @@ def start_payment(
                 asset=invoice.asset,
                 amount=total,
                 fiat_rate=rate,
+                quote_expires_at=_quote_expiry(rate, settings, now),
                 parts_count=len(amounts),
                 status=PENDING,
                 idempotency_key=key,
@@ -187,23 +201,33 @@ def start_payment(
         if payment_id is None:
             # A concurrent twin with the same key committed first.
             twin = s.execute(select(_payments).where(_payments.c.idempotency_key == key)).one()
-            return _replay(s, twin, invoice.id, amounts, settings)
-        s.execute(
-            _parts.insert(),
-            [
-                {"payment_id": payment_id, "position": i, "amount": amount, "status": PENDING}
-                for i, amount in enumerate(amounts, start=1)
-            ],
-        )
+            return _replay(s, twin, invoice, amounts, settings)
+        _insert_parts(s, payment_id, amounts, _fiat_shares(invoice, amounts, rate))
         return _view(s, payment_id, settings)
 
 
 def fund_part_from_balance(
-    uow: UnitOfWork, payer_id: int, payment_id: int, part_id: int, *, settings: Settings, now: datetime
+    uow: UnitOfWork,
+    payer_id: int,
+    payment_id: int,
+    part_id: int,
+    *,
+    settings: Settings,
+    now: datetime,
+    expected_amount: int | None = None,
 ) -> PaymentView:
     """Hold the part's amount on the payer's balance; funding the last part completes the payment.
-    A part already funded is not funded again (a double click returns the payment as it is)."""
-    return _fund(uow, payer_id, payment_id, part_id, BALANCE, settings=settings, now=to_utc(now))
+    A part already funded is not funded again (a double click returns the payment as it is).
+
+    A part is funded only at the amount the payer confirmed, `expected_amount` (without one: the
+    amount the part asked so far). A fiat-priced payment whose quote expired is re-quoted first, in
+    the same transaction; if the part now asks another amount, the new quote is kept, nothing is
+    funded and QuoteRenewed is raised for the payer to confirm the new amount. A part that asks another
+    amount than the confirmed one already (re-quoted meanwhile, e.g. from another tab) raises
+    QuoteRenewed and changes nothing."""
+    return _fund(
+        uow, payer_id, payment_id, part_id, BALANCE, settings=settings, now=to_utc(now), expected_amount=expected_amount
+    )
 
 
 def cancel_payment(uow: UnitOfWork, payer_id: int, payment_id: int, *, now: datetime) -> PaymentView:
@@ -285,6 +309,7 @@ def simulate_test_payment(
                 asset=invoice.asset,
                 amount=total,
                 fiat_rate=rate,
+                quote_expires_at=_quote_expiry(rate, settings, now),
                 parts_count=1,
                 status=PENDING,
                 idempotency_key=f"test:{invoice.id}:{token_source.token_hex(12)}",
@@ -292,11 +317,7 @@ def simulate_test_payment(
             )
             .returning(_payments.c.id)
         ).scalar_one()
-        part_id = s.execute(
-            _parts.insert()
-            .values(payment_id=payment_id, position=1, amount=total, status=PENDING)
-            .returning(_parts.c.id)
-        ).scalar_one()
+        (part_id,) = _insert_parts(s, payment_id, [total], _fiat_shares(invoice, [total], rate))
         lost = _complete(s, invoice, payment_id, part_id, TEST, None, settings=settings, now=now)
         view = _view(s, payment_id, settings)
     if lost is not None:
@@ -316,6 +337,7 @@ def _fund(
     *,
     settings: Settings,
     now: datetime,
+    expected_amount: int | None = None,
 ) -> PaymentView:
     with uow.transaction() as s:
         payment = _payment_of(s, payer_id, payment_id)
@@ -333,18 +355,29 @@ def _fund(
         if invoice.is_test and source is not TEST:
             raise InvoiceUnavailable(code="invoice_is_test")
         _require_open(invoice, now)
-        others_pending = s.execute(
-            select(_parts.c.id).where(
-                _parts.c.payment_id == payment_id, _parts.c.status == PENDING, _parts.c.id != part_id
-            )
-        ).first()
-        if others_pending is not None:
-            _fund_part(s, source, payment, part.id, payer_id, now)
-            lost = None
-        else:
-            lost = _complete(s, invoice, payment_id, part.id, source, payer_id, settings=settings, now=now)
+        # The part is funded only at the amount the payer confirmed (without one: what it asked so far).
+        confirmed = part.amount if expected_amount is None else expected_amount
+        lost: KryptonError | None = None
+        if _quote_expired(payment, now):
+            renewed = _requote(s, invoice, payment, settings=settings, now=now)
+            part = s.execute(select(_parts).where(_parts.c.id == part_id)).one()
+            if part.amount != confirmed:
+                lost = renewed  # the new quote is committed, nothing is funded
+            # else the rate gives the same amount: funded under the new quote, nothing to confirm
+        elif part.amount != confirmed:
+            raise _renewed(s, invoice, payment_id, payment.fiat_rate)
+        if lost is None:
+            others_pending = s.execute(
+                select(_parts.c.id).where(
+                    _parts.c.payment_id == payment_id, _parts.c.status == PENDING, _parts.c.id != part_id
+                )
+            ).first()
+            if others_pending is not None:
+                _fund_part(s, source, payment, part.id, payer_id, now)
+            else:
+                lost = _complete(s, invoice, payment_id, part.id, source, payer_id, settings=settings, now=now)
         view = _view(s, payment_id, settings)
-    # Raised after the commit: the refund of a payment that lost the last slot must stay.
+    # Raised after the commit: the refund of a payment that lost the last slot, and a new quote, must stay.
     if lost is not None:
         raise lost
     return view
@@ -356,11 +389,14 @@ def _fund_part(
     amount = s.execute(select(_parts.c.amount).where(_parts.c.id == part_id)).scalar_one()
     part = PartFunding(part_id, payment.id, payment.asset, amount, payer_id)
     reference = source.fund(s, part, payer_id)
-    s.execute(
+    # Funded at the amount just held, or not at all (the transaction rolls back with the hold).
+    moved = s.execute(
         update(_parts)
-        .where(_parts.c.id == part_id, _parts.c.status == PENDING)
+        .where(_parts.c.id == part_id, _parts.c.status == PENDING, _parts.c.amount == amount)
         .values(status=FUNDED, method=source.method, funded_by=payer_id, funding_ref=reference, funded_at=now)
-    )
+    ).rowcount
+    if moved != 1:
+        raise InvalidState(f"part {part_id} changed while it was funded")
 
 
 def _complete(
@@ -522,13 +558,106 @@ def _amount(text: str | None, decimals: int) -> int:
         raise InvoiceUnavailable("not an amount", code="payment_amount_invalid") from None
 
 
-def _replay(s: Session, existing: Row, invoice_id: int, amounts: list[int], settings: Settings) -> PaymentView:
-    given = s.execute(
-        select(_parts.c.amount).where(_parts.c.payment_id == existing.id).order_by(_parts.c.position)
-    ).scalars()
-    if existing.invoice_id != invoice_id or list(given) != amounts:
+def _replay(s: Session, existing: Row, invoice: Row, amounts: list[int], settings: Settings) -> PaymentView:
+    """The first payment for a retried start. A fiat-priced one is the same request when its parts
+    split the fiat price the same way (a re-quote may have changed their asset amounts since)."""
+    stored = s.execute(
+        select(_parts.c.amount, _parts.c.fiat_amount)
+        .where(_parts.c.payment_id == existing.id)
+        .order_by(_parts.c.position)
+    ).all()
+    same = existing.invoice_id == invoice.id and len(stored) == len(amounts) and all(a > 0 for a in amounts)
+    if same and all(row.fiat_amount is not None for row in stored):
+        same = [row.fiat_amount for row in stored] == split_in_proportion(invoice.fiat_amount, amounts)
+    elif same:
+        same = [row.amount for row in stored] == amounts
+    if not same:
         raise IdempotencyConflict("the idempotency key was used for another payment")
     return _view(s, existing.id, settings)
+
+
+def _quote_expiry(rate: str | None, settings: Settings, now: datetime) -> datetime | None:
+    return None if rate is None else now + timedelta(minutes=settings.quote_ttl_min)
+
+
+def _fiat_shares(invoice: Row, amounts: list[int], rate: str | None) -> list[int | None]:
+    """Each part's share of a fiat price, in proportion to the asset amounts the payer chose."""
+    if rate is None:
+        return [None] * len(amounts)
+    return list(split_in_proportion(invoice.fiat_amount, amounts))
+
+
+def _insert_parts(s: Session, payment_id: int, amounts: list[int], shares: list[int | None]) -> list[int]:
+    return list(
+        s.execute(
+            _parts.insert().returning(_parts.c.id, sort_by_parameter_order=True),
+            [
+                {"payment_id": payment_id, "position": i, "amount": amount, "fiat_amount": share, "status": PENDING}
+                for i, (amount, share) in enumerate(zip(amounts, shares, strict=True), start=1)
+            ],
+        ).scalars()
+    )
+
+
+def _quote_expired(payment: Row, now: datetime) -> bool:
+    """A fiat-priced payment past its quote (one started before quotes existed has none: expired)."""
+    if payment.fiat_rate is None:
+        return False
+    return payment.quote_expires_at is None or _as_utc(payment.quote_expires_at) <= now
+
+
+def _requote(s: Session, invoice: Row, payment: Row, *, settings: Settings, now: datetime) -> QuoteRenewed:
+    """Every pending part of the payment at the current rate, from its share of the fiat price, and a
+    new quote lifetime; funded parts keep what they were funded with. The caller commits, then raises
+    the returned QuoteRenewed so the payer confirms the new amount."""
+    rate = rate_provider_from_settings(settings).rate(invoice.asset, invoice.fiat_currency)
+    parts = s.execute(select(_parts).where(_parts.c.payment_id == payment.id).order_by(_parts.c.position)).all()
+    shares = [p.fiat_amount for p in parts]
+    if None in shares:  # started before parts kept their shares: in proportion to their amounts
+        shares = split_in_proportion(invoice.fiat_amount, [p.amount for p in parts])
+    pending = [(p, share) for p, share in zip(parts, shares, strict=True) if p.status == PENDING]
+    amounts = quote_parts([share for _, share in pending], invoice.fiat_decimals, invoice.decimals, rate)
+    c = _payments.c
+    # Only an expired quote is replaced: of two racing re-quotes, the second finds the first's and stops.
+    moved = s.execute(
+        update(_payments)
+        .where(
+            c.id == payment.id,
+            c.status == PENDING,
+            or_(c.quote_expires_at.is_(None), c.quote_expires_at <= now),
+        )
+        .values(fiat_rate=rate_text(rate), quote_expires_at=now + timedelta(minutes=settings.quote_ttl_min))
+    ).rowcount
+    if moved != 1:
+        raise InvalidState(f"payment {payment.id} was re-quoted meanwhile")
+    for part, share in zip(parts, shares, strict=True):
+        if part.fiat_amount is None:
+            s.execute(update(_parts).where(_parts.c.id == part.id).values(fiat_amount=share))
+    for (part, _share), amount in zip(pending, amounts, strict=True):
+        moved = s.execute(
+            update(_parts).where(_parts.c.id == part.id, _parts.c.status == PENDING).values(amount=amount)
+        ).rowcount
+        if moved != 1:
+            raise InvalidState(f"part {part.id} was funded meanwhile")
+    total = s.execute(select(func.sum(_parts.c.amount)).where(_parts.c.payment_id == payment.id)).scalar_one()
+    s.execute(update(_payments).where(c.id == payment.id).values(amount=total))
+    return _renewed(s, invoice, payment.id, rate_text(rate))
+
+
+def _renewed(s: Session, invoice: Row, payment_id: int, rate: str | None) -> QuoteRenewed:
+    remaining = s.execute(
+        select(func.coalesce(func.sum(_parts.c.amount), 0)).where(
+            _parts.c.payment_id == payment_id, _parts.c.status == PENDING
+        )
+    ).scalar_one()
+    return QuoteRenewed(
+        f"payment {payment_id}: the rate is now {rate}, {remaining} left to fund",
+        remaining=remaining,
+        asset=invoice.asset,
+        decimals=invoice.decimals,
+        rate=rate,
+        fiat_currency=invoice.fiat_currency,
+    )
 
 
 def _payment_of(s: Session, payer_id: int, payment_id: int) -> Row:
@@ -584,4 +713,5 @@ def _view(s: Session, payment_id: int, settings: Settings | None) -> PaymentView
         redirect_url=invoice.redirect_url,
         created_at=_as_utc(payment.created_at),
         completed_at=_as_utc(payment.completed_at) if payment.completed_at else None,
+        quote_expires_at=_as_utc(payment.quote_expires_at) if payment.quote_expires_at else None,
     )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from krypton_app.domain.money import format_amount
-from krypton_app.services.invoices import InvoiceView
+from krypton_app.services.invoices import InvoiceView, PayerInvoiceView
 from krypton_app.services.payments import PartView, PaymentView
 from krypton_app.services.receipts import ReceiptView
 from krypton_app.services.webhooks import DeliveryView
@@ -28,7 +28,7 @@ def _status(prefix: str, colors: dict[str, str], status: str) -> dict[str, str]:
     }
 
 
-def invoice_amount_text(v: InvoiceView) -> str:
+def invoice_amount_text(v: InvoiceView | PayerInvoiceView) -> str:
     """What the payer is asked for: `5 TON`, `10 USD in TON`, or `any amount` (a key, see below)."""
     if v.fiat_currency and v.fiat_amount is not None:
         return f"{format_amount(v.fiat_amount, v.fiat_decimals or FIAT_DECIMALS)} {v.fiat_currency}"
@@ -73,6 +73,28 @@ def invoice_row(v: InvoiceView) -> dict[str, str]:
     }
 
 
+def payer_invoice_row(v: PayerInvoiceView) -> dict[str, str]:
+    """The invoice on the payer's pages and in the widget: what to pay and to whom. Client state, so
+    nothing of the merchant's integration (see PayerInvoiceView)."""
+    return {
+        "number": v.number,
+        "title": v.title,
+        "description": v.description or "",
+        "kind": v.kind,
+        "asset": v.asset,
+        "amount": invoice_amount_text(v),
+        "asset_amount": amount_text(v.amount, v.decimals, v.asset) if v.amount is not None else "",
+        "fiat": "1" if v.fiat_currency else "",
+        "min_payment": amount_text(v.min_payment, v.decimals, v.asset) if v.min_payment else "",
+        "max_parts": str(v.max_parts),
+        "merchant": v.merchant_name,
+        "test": "1" if v.is_test else "",
+        "expires": when(v.expires_at) if v.expires_at else "",
+        "helper_url": v.helper_url,
+        **_status("invoice", INVOICE_STATUS_COLORS, v.status),
+    }
+
+
 def part_row(p: PartView, decimals: int, asset: str) -> dict[str, str]:
     return {
         "id": str(p.id),
@@ -97,7 +119,8 @@ def payment_row(p: PaymentView) -> dict[str, str]:
         "funded": f"{funded}/{len(p.parts)}",
         "test": "1" if p.is_test else "",
         "receipt": p.receipt or "",
-        "redirect_url": p.redirect_url or "",
+        # Back to the shop once paid: before that the payer has no use for the merchant's address.
+        "redirect_url": (p.redirect_url or "") if p.status == "completed" else "",
         "fiat_rate": f"1 {p.asset} = {p.fiat_rate} {p.fiat_currency}" if p.fiat_rate and p.fiat_currency else "",
         "created": when(p.created_at),
         "completed": when(p.completed_at) if p.completed_at else "",

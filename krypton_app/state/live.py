@@ -1,10 +1,10 @@
 """Balances that follow the ledger in the open tab: a deposit shows up without a reload.
 
 Pages whose content moves with the user's money (wallet, history) subclass `LiveState` and start
-`start_live` on load. One background task per tab polls a cheap fingerprint (balances and the
-statuses of recent withdrawals) and, only when it changed, refreshes the balances and asks each
-subclass to reload through `_ledger_changed`. It stops when the tab closes, the user logs out or
-the tab leaves the live pages.
+`start_live` on load. One background task per tab (guarded in itself, see state/watchers.py) polls a
+cheap fingerprint (balances and the statuses of recent withdrawals) and, only when it changed,
+refreshes the balances and asks each subclass to reload through `_ledger_changed`. It stops when the
+tab closes, the user logs out or the tab leaves the live pages.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from krypton_app.services.rates import rate_provider_from_settings
 from krypton_app.services.withdrawals import list_withdrawals
 from krypton_app.state.auth import SETTINGS, AuthState
 from krypton_app.state.i18n import I18n
+from krypton_app.state.watchers import TabWatcher, tab_connected
 
 # Brand colours of the assets, so a balance is recognised before it is read.
 ASSET_COLORS = {"TON": "#0098EA", "USDT": "#26A17B"}
@@ -78,22 +79,13 @@ def _read_ledger(user_id: int) -> _LedgerSnapshot:
     )
 
 
-def _tab_connected(token: str) -> bool:
-    # Imported here: the app module imports the pages, which import this state.
-    from reflex.utils.prerequisites import get_app
-
-    namespace = get_app().app.event_namespace
-    return namespace is not None and token in namespace.token_to_sid
-
-
-class LiveState(AuthState):
+class LiveState(TabWatcher, AuthState):
     balances: list[dict[str, str]] = []
     balances_loaded: bool = False
 
     _fingerprint: str = ""
     # asset -> available + held, to tell money that arrived from money that moved between the two
     _totals: dict[str, int] = {}
-    _watching: bool = False
 
     def _apply_ledger(self, snapshot: _LedgerSnapshot) -> list[tuple[str, str]]:
         """Show a snapshot; return (asset, amount) for each asset whose total grew since the last."""
@@ -132,39 +124,44 @@ class LiveState(AuthState):
 
     @rx.event
     def start_live(self):
-        """on_load of the live pages: show the balances now, and start the tab's watcher once."""
+        """on_load of the live pages: show the balances now, and start the tab's watcher (a no-op when
+        it runs already)."""
         user_id = self._verified_user_id()
         if user_id is None:
             return None
         self._refresh_ledger(user_id)
-        if self._watching:
-            return None
-        self._watching = True
         return LiveState.watch_ledger
 
     def _watch_target(self) -> int | None:
         """The user to watch for, or None when this tab no longer needs the watcher."""
         path = self.router.url.path.rstrip("/") or "/"
-        if path not in LIVE_ROUTES or not _tab_connected(self.router.session.client_token):
+        if path not in LIVE_ROUTES or not tab_connected(self.router.session.client_token):
             return None
         return self._verified_user_id()
 
     @rx.event(background=True)
     async def watch_ledger(self):
-        while True:
-            async with self:
-                user_id = self._watch_target()
+        async with self:
+            token = self._claim_watch()
+        if token is None:
+            return
+        try:
+            while True:
+                async with self:
+                    user_id = self._watch_target() if self._keep_watch(token) else None
                 if user_id is None:
-                    self._watching = False
                     return
-            # The database is read outside the lock, so the tab's own events are not held up.
-            snapshot = await asyncio.to_thread(_read_ledger, user_id)
-            toasts = []
+                # The database is read outside the lock, so the tab's own events are not held up.
+                snapshot = await asyncio.to_thread(_read_ledger, user_id)
+                toasts = []
+                async with self:
+                    if snapshot.fingerprint != self._fingerprint and self._verified_user_id() == user_id:
+                        for asset, amount in self._apply_ledger(snapshot):
+                            toasts.append(await self._text("live.received", amount=amount, asset=asset))
+                        await self._reload_pages(user_id)
+                for message in toasts:
+                    yield rx.toast.success(message)
+                await asyncio.sleep(POLL_S)
+        finally:
             async with self:
-                if snapshot.fingerprint != self._fingerprint and self._verified_user_id() == user_id:
-                    for asset, amount in self._apply_ledger(snapshot):
-                        toasts.append(await self._text("live.received", amount=amount, asset=asset))
-                    await self._reload_pages(user_id)
-            for message in toasts:
-                yield rx.toast.success(message)
-            await asyncio.sleep(POLL_S)
+                self._end_watch(token)

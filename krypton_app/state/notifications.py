@@ -1,8 +1,9 @@
 """The bell: the unread count follows the user's notifications in every open tab, and the list
 shows each one in the reader's language with a link to its deal.
 
-One background task per tab polls `unread_count` (one indexed COUNT) every POLL_S; it stops when
-the tab closes or the user logs out, and the next page load starts it again.
+One background task per tab (guarded in itself, see state/watchers.py) polls `unread_count` (one
+indexed COUNT) every POLL_S; it stops when the tab closes or the user logs out, and the next page
+load starts it again.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from krypton_app.i18n import translate
 from krypton_app.services.notifications import NotificationView, list_notifications, mark_read, unread_count
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.live import _tab_connected
+from krypton_app.state.watchers import TabWatcher, tab_connected
 
 POLL_S = 3.0
 LIST_SIZE = 20
@@ -41,11 +42,9 @@ def notification_row(n: NotificationView, lang: str) -> dict[str, str]:
     }
 
 
-class NotificationsState(AuthState):
+class NotificationsState(TabWatcher, AuthState):
     unread: int = 0
     items: list[dict[str, str]] = []
-
-    _watching: bool = False
 
     @rx.var
     def badge(self) -> str:
@@ -53,31 +52,38 @@ class NotificationsState(AuthState):
 
     @rx.event
     def start(self):
-        """on_load of every page: show the count now and start this tab's watcher once."""
+        """on_load of every page: show the count now and start this tab's watcher (a no-op when it
+        runs already)."""
         user_id = self._verified_user_id()
         if user_id is None:
             self.unread, self.items = 0, []
             return None
         self.unread = unread_count(default_uow(), user_id)
-        if self._watching:
-            return None
-        self._watching = True
         return NotificationsState.watch
 
     @rx.event(background=True)
     async def watch(self):
-        while True:
+        async with self:
+            token = self._claim_watch()
+        if token is None:
+            return
+        try:
+            while True:
+                async with self:
+                    if not self._keep_watch(token):
+                        return
+                    user_id = self._verified_user_id()
+                    if user_id is None or not tab_connected(self.router.session.client_token):
+                        self.unread = 0
+                        return
+                count = await asyncio.to_thread(unread_count, default_uow(), user_id)
+                async with self:
+                    if self._verified_user_id() == user_id:
+                        self.unread = count
+                await asyncio.sleep(POLL_S)
+        finally:
             async with self:
-                user_id = self._verified_user_id()
-                if user_id is None or not _tab_connected(self.router.session.client_token):
-                    self._watching = False
-                    self.unread = 0
-                    return
-            count = await asyncio.to_thread(unread_count, default_uow(), user_id)
-            async with self:
-                if self._verified_user_id() == user_id:
-                    self.unread = count
-            await asyncio.sleep(POLL_S)
+                self._end_watch(token)
 
     async def _load_items(self, user_id: int) -> None:
         lang = (await self.get_state(I18n)).lang

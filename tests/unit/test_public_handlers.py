@@ -1,0 +1,202 @@
+"""The browser can call every public method of a Reflex state by name, with any arguments: each one is
+an event handler. This is the list of them, as Reflex registers them, each with why the page needs it.
+A method that is only a helper of other handlers must start with "_" (Reflex then does not expose it);
+a new handler is added here with its reason, and a background one gets the watcher guard
+(tests/unit/test_watchers.py). Who may call each one is checked by tests/unit/test_handler_auth.py.
+"""
+
+from __future__ import annotations
+
+from reflex_tabs import state_classes
+
+ON_LOAD = "on_load of its page"
+PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
+    "AuthState": {
+        "choose_language": "the header's language switch",
+        "login_with_demo_wallet": "the demo wallet button (off in production)",
+        "login_with_wallet": "TON Connect's callback with the wallet's ton_proof",
+        "logout": "the header's log out button",
+        "prepare_login": "on_load of the landing page: a fresh ton_proof payload",
+        "require_login": "on_load guard of protected pages, also returned by handlers that need a user",
+        "restore_session": "on_load of public pages: finds the user from the cookie",
+    },
+    "LiveState": {
+        "start_live": "on_load of the wallet and history pages",
+        "watch_ledger": "background watcher started by start_live (guarded: one per tab)",
+    },
+    "WalletState": {"faucet": "the demo faucet button (off in production)", "load": ON_LOAD},
+    "HistoryState": {
+        "choose_asset": "asset filter",
+        "choose_kind": "kind filter",
+        "download_csv": "the CSV export button",
+        "go_to": "pager",
+        "load": ON_LOAD,
+    },
+    "WithdrawState": {
+        "choose_method": "method switch (TON / Bitcoin / Lightning)",
+        "confirm": "the confirm button of the review step",
+        "edit": "back from the review step",
+        "review": "the withdrawal form's submit",
+    },
+    "NotificationsState": {
+        "follow": "a click on one notification",
+        "opened": "the bell's menu opens",
+        "read_all": "mark all read",
+        "start": "on_load of every page (the bell)",
+        "watch": "background watcher started by start (guarded: one per tab)",
+    },
+    "ProfileState": {
+        "check_code": "the email verification code form",
+        "load": ON_LOAD,
+        "save": "the profile form's submit",
+        "send_code": "send an email verification code",
+    },
+    "TelegramState": {
+        "route": "on_load of /tg",
+        "route_from_telegram": "the callback of the script that reads the Mini App's start parameter",
+    },
+    "VerifyState": {"load": ON_LOAD, "verify": "the receipt form's submit"},
+    "MarketState": {
+        "apply_filters": "the filter form's submit",
+        "choose_country": "country filter",
+        "choose_fiat": "currency filter",
+        "choose_method": "method filter",
+        "go_page": "pager",
+        "load": ON_LOAD,
+        "take": "an ad card's Open deal form",
+    },
+    "AdPageState": {"load": ON_LOAD},
+    # The ad form's states get the country choice from CountryChoiceMixin (state/market.py).
+    "NewAdState": {
+        "choose_country": "the ad form's country select",
+        "choose_fiat": "the ad form's currency select",
+        "choose_method": "CountryChoiceMixin's filter choice; the ad form uses toggle_method instead",
+        "close": "My ads: close",
+        "create": "the ad form's submit",
+        "load": ON_LOAD,
+        "pause": "My ads: pause",
+        "resume": "My ads: resume",
+        "toggle_method": "the ad form's method toggles",
+    },
+    "EditAdState": {
+        "choose_country": "the ad form's country select",
+        "choose_fiat": "the ad form's currency select",
+        "choose_method": "CountryChoiceMixin's filter choice; the ad form uses toggle_method instead",
+        "load": ON_LOAD,
+        "save": "the ad form's submit",
+        "toggle_method": "the ad form's method toggles",
+    },
+    "DealsState": {
+        "load": ON_LOAD,
+        "watch": "background watcher started by load (guarded: one per tab)",
+    },
+    "DealState": {
+        "back_to_decision": "the operator's confirm step: back",
+        "cancel": "cancel button",
+        "decide": "the operator's confirm step: decide",
+        "dispute": "open a dispute button",
+        "load": ON_LOAD,
+        "mark_paid": "I have paid button",
+        "propose": "the operator's decision form",
+        "release": "release button",
+        "review": "the review buttons",
+        "save_statement": "the dispute statement form",
+        "send": "the chat form",
+        "send_image": "the chat's image upload",
+        "undo_paid": "undo I have paid",
+        "watch": "background watcher started by load (guarded: one per tab)",
+    },
+    "OperatorState": {
+        "choose_tab": "console tabs",
+        "credit": "credit an unmatched deposit",
+        "load": ON_LOAD,
+        "mark_paid": "payout queue: paid",
+        "mark_returned": "payout queue: returned",
+        "refresh": "check again button",
+        "reject": "payout queue: reject",
+    },
+    "InvoicesState": {
+        "choose_kind": "the invoice form's kind",
+        "create": "the invoice form's submit",
+        "go_page": "pager",
+        "load": ON_LOAD,
+        "set_test": "the invoice form's test switch",
+        "toggle_form": "New invoice button",
+    },
+    "InvoiceDetailState": {
+        "close": "close the invoice",
+        "load": ON_LOAD,
+        "redeliver": "redeliver a webhook event",
+        "refresh": "refresh button",
+        "simulate": "simulate payment (test mode)",
+        "test_event": "send a test webhook event",
+        "watch": "background watcher started by load (guarded: one per tab)",
+    },
+    "DevelopersState": {
+        "close_secret": "hide the shown API key secret",
+        "create_key": "the API key form's submit",
+        "load": "on_load of /invoices (the Developers card)",
+        "reveal_secret": "show the webhook signing secret",
+        "revoke": "revoke an API key",
+        "rotate_secret": "rotate the webhook signing secret",
+        "set_key_test": "the API key form's sandbox switch",
+        "toggle_scope": "the API key form's scopes",
+    },
+    "PayEntryState": {"clear": "on_load of /pay", "open_invoice": "the invoice number form"},
+    "PayState": {
+        "back": "the amounts step: back",
+        "cancel": "cancel the payment",
+        "fund": "fund one part from the balance",
+        "load": "on_load of /pay/<number> and /i/<number>",
+        "pay_now": "the direct page's one button",
+        "set_amount": "the payer's amount (floating invoices)",
+        "set_part_amount": "the amount of one part",
+        "set_parts": "the number of parts",
+        "start": "start the payment",
+        "to_amounts": "the parts step: next",
+    },
+    "PaymentState": {
+        "ask_receipt": "a private invoice's payer asks for a receipt",
+        "cancel": "cancel an incomplete payment",
+        "load": ON_LOAD,
+        "wait_for_secrets": "background watcher started by load (guarded: one per tab)",
+    },
+    "WidgetState": {
+        "load": "on_load of the iframe widget",
+        "set_amount": "the widget's amount",
+        "set_currency": "the widget's currency",
+        "set_parts": "the widget's parts",
+    },
+}
+# Reflex gives every state `setvar`, which only calls the state's own `set_<var>` handlers above.
+REFLEX_BUILT_IN = {"setvar"}
+
+
+def registered() -> dict[str, set[str]]:
+    return {cls.__name__: set(cls.event_handlers) - REFLEX_BUILT_IN for cls in state_classes()}
+
+
+def test_every_public_handler_is_listed_with_its_reason():
+    unlisted = {
+        f"{cls}.{name}" for cls, names in registered().items() for name in names - set(PUBLIC_HANDLERS.get(cls, {}))
+    }
+    assert unlisted == set(), "public methods the browser can call: make helpers `_private`, list real handlers"
+
+
+def test_the_list_names_only_handlers_that_exist():
+    handlers = registered()
+    stale = {
+        f"{cls}.{name}" for cls, names in PUBLIC_HANDLERS.items() for name in set(names) - handlers.get(cls, set())
+    }
+    assert stale == set()
+
+
+def test_helpers_are_not_handlers():
+    """Underscore methods (the helpers every state has) never reach Reflex's handler list."""
+    seen = set()
+    for cls in state_classes():
+        helpers = {name for name in vars(cls) if name.startswith("_") and callable(vars(cls)[name])}
+        assert helpers & set(cls.event_handlers) == set(), cls.__name__
+        seen |= {f"{cls.__name__}.{name}" for name in helpers}
+    # The scan sees the helpers, or this test would pass on nothing.
+    assert {"LiveState._watch_target", "PayState._show_payment", "AuthState._verified_user_id"} <= seen
