@@ -43,6 +43,17 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("krypton")
 
 
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last, after pytest-randomly's shuffle (a stable sort keeps its order within
+    both groups): once pytest-playwright has started the sync Playwright, an event loop stays running
+    in this thread until the session ends, and every later `asyncio.run()` fails."""
+    items.sort(key=lambda item: item.path.is_relative_to(E2E))
+
+
 def pytest_report_header(config):
     if PG_URL:
         return f"service tests: SQLite and PostgreSQL ({make_url(PG_URL).render_as_string(hide_password=True)})"
