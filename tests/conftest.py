@@ -11,6 +11,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
@@ -26,6 +28,30 @@ os.environ.setdefault("KRYPTON_SECRET_KEY", "krypton-test-secret")
 
 PG_URL = os.environ.get("KRYPTON_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
+
+# Property tests check results, not speed. Hypothesis's default 200 ms deadline and its too-slow
+# health check fail a correct test when a busy machine (two cores shared by several runs) stalls
+# one example; CI already runs without them (Hypothesis's own "ci" profile, derandomized), and this
+# profile builds on whichever is active. A failure prints the blob that replays it.
+hypothesis_settings.register_profile(
+    "krypton",
+    parent=hypothesis_settings.default,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("krypton")
+
+
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last, after pytest-randomly's shuffle (a stable sort keeps its order within
+    both groups): once pytest-playwright has started the sync Playwright, an event loop stays running
+    in this thread until the session ends, and every later `asyncio.run()` fails."""
+    items.sort(key=lambda item: item.path.is_relative_to(E2E))
 
 
 def pytest_report_header(config):

@@ -33,6 +33,7 @@ def test_log_out_everywhere_logs_the_other_browser_out(new_context, app_database
     first = new_context(viewport=DESKTOP)
     page = first.new_page()
     demo_login(page)
+    expect(page.get_by_test_id("account-address")).to_contain_text("…")  # drawn before it is read once
     address = page.get_by_test_id("account-address").inner_text()
 
     # The same wallet signs in from a second browser. The demo wallet's key lives in the first tab's

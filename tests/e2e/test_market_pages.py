@@ -50,6 +50,8 @@ def test_edit_ad_then_open_deal_from_its_page(new_context, screenshots: Path):
     mine.get_by_test_id("my-ad-edit").click()
     expect(seller).to_have_url(EDIT_URL)
     ad_id = EDIT_URL.match(seller.url).group(1)
+    # /market/new has the same form fields: wait for the edit page's own button before reading them.
+    expect(seller.get_by_test_id("ad-save")).to_be_visible()
     expect(seller.get_by_test_id("ad-price")).to_have_value("250.00")
     expect(seller.get_by_test_id("ad-total_volume")).to_have_value("5")
     expect(seller.get_by_test_id("ad-terms")).to_have_value("First terms")
