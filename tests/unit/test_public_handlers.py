@@ -16,6 +16,7 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "login_with_demo_wallet": "the demo wallet button (off in production)",
         "login_with_wallet": "TON Connect's callback with the wallet's ton_proof",
         "logout": "the header's log out button",
+        "logout_everywhere": "the profile's log out everywhere button (ends only the caller's own sessions)",
         "prepare_login": "on_load of the landing page: a fresh ton_proof payload",
         "require_login": "on_load guard of protected pages, also returned by handlers that need a user",
         "restore_session": "on_load of public pages: finds the user from the cookie",
@@ -110,6 +111,7 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
     "OperatorState": {
         "choose_tab": "console tabs",
         "credit": "credit an unmatched deposit",
+        "dismiss": "review queue: close an item with nothing to credit (operators only)",
         "load": ON_LOAD,
         "mark_paid": "payout queue: paid",
         "mark_returned": "payout queue: returned",
