@@ -358,19 +358,6 @@ class DealState(TabWatcher, AuthState):
         await self._refresh(user_id)
 
     @rx.event
-    def image_rejected(self, rejected: list[dict]):
-        """The browser refused the file before sending it (over the size limit, or not an image): without
-        this the upload would just not happen, and the server's guard answers 413 to anything bigger."""
-        codes = {
-            str(error.get("code"))
-            for item in rejected[:1]
-            if isinstance(item, dict)
-            for error in item.get("errors") or []
-            if isinstance(error, dict)
-        }
-        self.image_error = "error.chat_image_too_large" if "file-too-large" in codes else "error.chat_image_type"
-
-    @rx.event
     async def send_image(self, files: list[rx.UploadFile]):
         user_id = self._verified_user_id()
         if user_id is None or not files:
@@ -909,9 +896,7 @@ def chat() -> rx.Component:
             max_files=1,
             # The browser's filter is a convenience; the service decides by the file's bytes.
             accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]},
-            max_size=IMAGE_MAX_BYTES,
             on_drop=DealState.send_image(rx.upload_files(upload_id=CHAT_UPLOAD)),
-            on_drop_rejected=DealState.image_rejected,
             border="none",
             padding="0",
             margin_top="6px",

@@ -103,7 +103,6 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "review": "the review buttons",
         "save_statement": "the dispute statement form",
         "send": "the chat form",
-        "image_rejected": "the chat's upload refused a file in the browser (too large or not an image)",
         "send_image": "the chat's image upload",
         "undo_paid": "undo I have paid",
         "watch": "background watcher started by load (guarded: one per tab)",
