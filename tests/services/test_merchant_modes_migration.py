@@ -1,43 +1,13 @@
 """Migration 0008 keeps every merchant's webhook secret as the live one and puts order_id and API
 idempotency keys per (merchant, mode); downgrading works on data that uses both modes. SQLite and PostgreSQL."""
 
-import os
-import uuid
-
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
+from test_ad_key_migration import alembic, empty_url  # noqa: F401  (the fixture: an empty database)
 
 from krypton_app.db import make_engine
-from krypton_app.settings import ROOT
-
-PG_URL = os.environ.get("KRYPTON_TEST_DATABASE_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgres"] if PG_URL else ["sqlite"])
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-        return
-    server = make_url(PG_URL)
-    name = f"krypton_migrate_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(server.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def alembic(url: str, action, revision: str) -> None:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", url)
-    action(config, revision)
-
 
 INVOICE = (
     "INSERT INTO invoices (number, merchant_id, kind, title, description, asset, max_parts, order_id, "
@@ -50,7 +20,7 @@ IDEMPOTENCY = (
 )
 
 
-def test_0008_keeps_the_secret_as_the_live_one_and_splits_orders_and_keys_by_mode(empty_url):
+def test_0008_keeps_the_secret_as_the_live_one_and_splits_orders_and_keys_by_mode(empty_url):  # noqa: F811
     alembic(empty_url, command.upgrade, "0007")
     engine = make_engine(empty_url)
     with engine.begin() as c:
