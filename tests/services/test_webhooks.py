@@ -394,6 +394,24 @@ def test_send_test_event_needs_a_webhook_url_and_the_merchants_invoice(uow):
     assert verify_signature(live, signature, receiver.requests[0].content, now=NOW.timestamp())
 
 
+def test_a_sandbox_key_reaches_only_sandbox_invoices_events(uow):
+    """The sandbox rule (services/api_keys.py): with `only_test` a live invoice does not exist."""
+    merchant_id, _ = make_merchant_invoice(uow)
+    _, _ = make_merchant_invoice(uow, name="same", number="TEST2345")
+    with uow.transaction() as s:
+        sandbox = s.exec(select(Invoice).where(Invoice.number == "TEST2345")).one()
+        sandbox.merchant_id, sandbox.is_test = merchant_id, True
+    for number in ("INV2345", "TEST2345"):
+        send_test_event(uow, merchant_id, number, settings=SETTINGS, now=NOW)
+    with pytest.raises(NotFound):
+        send_test_event(uow, merchant_id, "INV2345", settings=SETTINGS, now=NOW, only_test=True)
+    with pytest.raises(NotFound):
+        list_deliveries(uow, merchant_id, "INV2345", only_test=True)
+    assert send_test_event(uow, merchant_id, "TEST2345", settings=SETTINGS, now=NOW, only_test=True)
+    assert [e.is_test for e in list_deliveries(uow, merchant_id, "TEST2345", only_test=True)] == [True, True]
+    assert len(list_deliveries(uow, merchant_id, "INV2345")) == 1
+
+
 def test_send_test_event_without_url_is_refused(uow):
     merchant_id, _ = make_merchant_invoice(uow, webhook_url=None)
     with pytest.raises(InvalidState) as error:
