@@ -19,6 +19,7 @@ from rows import grant_operator
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
+from krypton_app import bootstrap
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.gateway import ChainError
 from krypton_app.chain.hot_wallet import HotWallet, hot_wallet_from_settings
@@ -31,7 +32,7 @@ from krypton_app.services import chain_settlement, chain_sync, deposits, ledger
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.services.operator import credit_unmatched_deposit
 from krypton_app.settings import get_settings
-from krypton_app.workers.chain_sync import CHAIN_WORKER_LOCK_KEY, run_chain_sync
+from krypton_app.workers.chain_sync import CHAIN_WORKER_LOCK_KEY, chain_sync_worker, run_chain_sync
 from krypton_app.workers.loop import LeaderLock
 
 NOW = 1_800_000_000
@@ -383,6 +384,22 @@ def test_the_worker_rides_out_node_errors(uow, chain, settings, hot_wallet):
         await asyncio.wait_for(task, 2)
 
     run(scenario())
+
+
+def test_the_lifespan_task_runs_on_the_adapters_of_the_composition_root(uow, chain, settings, hot_wallet):
+    user, memo = make_user(uow)
+
+    async def scenario():
+        task = asyncio.create_task(chain_sync_worker())
+        chain.deposit(hot_wallet.address, TON, comment=memo)
+        chain.advance(1)
+        await eventually(lambda: balance(uow, user) == TON)
+        task.cancel()  # how the app stops it
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    with bootstrap.override(uow=uow, gateway=chain, hot_wallet=hot_wallet, settings=settings):
+        run(scenario())
 
 
 def test_a_comment_the_database_cannot_store_does_not_stop_the_monitor(uow, chain, monitor, hot_wallet):
