@@ -19,8 +19,6 @@ import re
 import secrets
 import socket
 import time
-from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -534,31 +532,6 @@ async def deliver_due(uow: UnitOfWork, *, settings: Settings, client: httpx.Asyn
         if isinstance(result, BaseException):  # not even the failure could be written: due again after the lease
             log.error("webhook %s: attempt %d lost", claim.event_id, claim.attempt, exc_info=result)
     return sum(1 for status in results if status == "delivered")
-
-
-async def run_webhook_worker(
-    uow: UnitOfWork,
-    *,
-    settings: Settings,
-    stop: asyncio.Event,
-    poll_s: float = 2.0,
-    client: httpx.AsyncClient | None = None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-) -> None:
-    """Delivery rounds until `stop`. Safe in every app worker at once: events are claimed, not led."""
-    own_client = client is None
-    client = client or httpx.AsyncClient(follow_redirects=False)
-    try:
-        while not stop.is_set():
-            try:
-                await deliver_due(uow, settings=settings, client=client, now=clock())
-            except Exception:  # a failed round is retried; its state is in the database
-                log.exception("webhook delivery round failed")
-            with suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), poll_s)
-    finally:
-        if own_client:
-            await client.aclose()
 
 
 def _merchant_invoice(session: Session, merchant_id: int, number: str, *, only_test: bool) -> Invoice:

@@ -11,7 +11,6 @@ import pytest
 from sqlmodel import select
 
 from krypton_app.domain.errors import Forbidden, InvalidState, NotFound, WebhookUrlRefused
-from krypton_app.integration_workers import run_housekeeping
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSecret
 from krypton_app.models.users import User
@@ -26,12 +25,13 @@ from krypton_app.services.webhooks import (
     redeliver,
     retry_delay,
     rotate_webhook_secret,
-    run_webhook_worker,
     send_test_event,
     verify_signature,
     webhook_secret,
 )
 from krypton_app.settings import Settings
+from krypton_app.workers.housekeeping import run_housekeeping
+from krypton_app.workers.webhook_delivery import run_webhook_delivery
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -474,7 +474,7 @@ def test_webhook_worker_delivers_queued_events_until_stopped(uow):
         stop = asyncio.Event()
         async with receiver.client() as client:
             worker = asyncio.create_task(
-                run_webhook_worker(uow, settings=SETTINGS, stop=stop, poll_s=0.01, client=client)
+                run_webhook_delivery(uow, settings=SETTINGS, stop=stop, interval_s=0.01, client=client)
             )
             for _ in range(500):
                 if event_row(uow).status == "delivered":
@@ -495,7 +495,7 @@ def test_expiry_loop_expires_overdue_invoices_and_queues_the_event(uow):
     async def run():
         stop = asyncio.Event()
         loop = asyncio.create_task(
-            run_housekeeping(uow, stop=stop, poll_s=0.01, clock=lambda: NOW + timedelta(seconds=1))
+            run_housekeeping(uow, stop=stop, interval_s=0.01, clock=lambda: NOW + timedelta(seconds=1))
         )
         for _ in range(500):
             with uow.read() as s:
