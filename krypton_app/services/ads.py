@@ -32,8 +32,7 @@ from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurren
 from krypton_app.models.common import utcnow
 from krypton_app.models.market import Ad
 from krypton_app.services.ledger import post, user_account
-from krypton_app.services.rates import RateProvider, rate_provider_from_settings
-from krypton_app.settings import Settings
+from krypton_app.services.rates import RateProvider
 
 AD_RESERVE = "ad_reserve"
 AD_RELEASE = "ad_release"
@@ -93,12 +92,11 @@ class AdView:
 # --- use cases -----------------------------------------------------------------------------------
 
 
-def create_ad(uow: UnitOfWork, owner_id: int, draft: AdDraft, *, settings: Settings, idempotency_key: str) -> AdView:
-    """Post an ad; a sell ad holds its total volume.
+def create_ad(uow: UnitOfWork, owner_id: int, draft: AdDraft, *, rates: RateProvider, idempotency_key: str) -> AdView:
+    """Post an ad; a sell ad holds its total volume. A floating ad is priced at `rates`' reference rate.
 
     Idempotent per owner, for both sides: the same key and the same draft return the first ad; the same
     key with another draft raises IdempotencyConflict."""
-    rates = rate_provider_from_settings(settings)
     with uow.read() as s:
         values = _validate(s, draft, rates)
     key = f"{owner_id}:{idempotency_key}"  # the column is unique across owners; the key is per owner
@@ -130,9 +128,8 @@ def _create(uow: UnitOfWork, owner_id: int, values: dict, key: str, rates: RateP
         return _view(s, ad_id, rates)
 
 
-def update_ad(uow: UnitOfWork, owner_id: int, ad_id: int, draft: AdDraft, *, settings: Settings) -> AdView:
+def update_ad(uow: UnitOfWork, owner_id: int, ad_id: int, draft: AdDraft, *, rates: RateProvider) -> AdView:
     """Edit an open ad. Side and asset are fixed at creation; a volume change moves the reserve."""
-    rates = rate_provider_from_settings(settings)
     with uow.read() as s:
         values = _validate(s, draft, rates)
     with uow.transaction() as s:

@@ -178,3 +178,13 @@ def test_an_operator_who_trades_cannot_decide_their_own_dispute(uow):
     assert disputes.get_dispute(uow, owner, dispute.deal.id).buyer_statement is None
     done = disputes.resolve_dispute(uow, operator, dispute.deal.id, outcome="refund", now=NOW)
     assert done.deal.status == "resolved"
+
+
+def test_the_views_of_a_dispute_offer_statements_to_the_sides_and_the_decision_to_the_operator(uow):
+    owner, taker, operator, _ad_id, dispute = disputed_deal(uow)
+    assert dispute.deal.allowed_actions == {"statement"}
+    assert deals.get_deal(uow, owner, dispute.deal.id).allowed_actions == {"statement"}
+    assert disputes.get_dispute(uow, operator, dispute.deal.id).deal.allowed_actions == {"resolve"}
+    decided = disputes.resolve_dispute(uow, operator, dispute.deal.id, outcome="refund", now=NOW)
+    assert decided.deal.allowed_actions == frozenset()
+    assert deals.get_deal(uow, taker, dispute.deal.id).allowed_actions == {"review"}
