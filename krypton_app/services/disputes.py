@@ -50,6 +50,10 @@ class DisputeView:
     created_at: datetime
 
     @property
+    def decided(self) -> bool:
+        return self.outcome != "open"
+
+    @property
     def opener(self) -> str:
         """buyer | seller | timer: who opened the dispute."""
         if self.opened_by is None:

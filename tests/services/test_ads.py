@@ -443,3 +443,16 @@ def pause_against_a_taker(uow):
     in_deal = 3 * TON if outcome == ["took"] else 0
     assert get_ad(uow, ad.id).status == "paused"
     assert balances(uow, owner) == (10 * TON - in_deal, in_deal)
+
+
+def test_the_view_says_what_the_owner_may_do_now(uow):
+    (owner,) = make_users(uow, 1)
+    deposit(uow, owner, 10 * TON)
+    ad = create(uow, owner)
+    assert ad.owner_actions == {"edit", "pause", "close"} and ad.open_for_deals
+    paused = pause_ad(uow, owner, ad.id)
+    assert paused.owner_actions == {"edit", "resume", "close"} and not paused.open_for_deals
+    closed = close_ad(uow, owner, ad.id)
+    assert closed.owner_actions == frozenset() and not closed.open_for_deals
+    with pytest.raises(InvalidState):
+        resume_ad(uow, owner, ad.id)
