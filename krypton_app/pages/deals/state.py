@@ -135,9 +135,7 @@ class DealState(TabWatcher, AuthState):
         user_id = await self._user_id()
         return None if user_id is None else (user_id, self._deal_id, self._last_id)
 
-    @staticmethod
-    def _watch_read(key: tuple[int, int, int]) -> DealRoom | None:
-        return _read_room(key)
+    _watch_read = staticmethod(_read_room)
 
     async def _watch_show(self, key: tuple[int, int, int], room: DealRoom | None) -> None:
         user_id, deal_id, after_id = key
