@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
@@ -19,8 +19,8 @@ from sqlmodel import col, select
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import ApiAuthError, IdempotencyConflict, KryptonError, NotFound
+from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.merchant import ApiIdempotencyRecord, ApiKey
-from krypton_app.services.ledger import _as_utc
 from krypton_app.settings import Settings, get_settings
 
 SCOPES = ("invoices:read", "invoices:write", "webhooks:write")
@@ -62,9 +62,9 @@ def _view(row: ApiKey) -> ApiKeyView:
         prefix=row.prefix,
         scopes=tuple(row.scopes.split()),
         is_test=row.is_test,
-        created_at=_as_utc(row.created_at),
-        last_used_at=_as_utc(row.last_used_at) if row.last_used_at else None,
-        revoked_at=_as_utc(row.revoked_at) if row.revoked_at else None,
+        created_at=as_utc(row.created_at),
+        last_used_at=as_utc(row.last_used_at) if row.last_used_at else None,
+        revoked_at=as_utc(row.revoked_at) if row.revoked_at else None,
     )
 
 
@@ -114,7 +114,7 @@ def revoke_api_key(uow: UnitOfWork, user_id: int, key_id: int, *, now: datetime 
         if row is None or row.user_id != user_id:
             raise NotFound()
         if row.revoked_at is None:
-            row.revoked_at = now or datetime.now(UTC)
+            row.revoked_at = now or utcnow()
         return _view(row)
 
 
@@ -128,7 +128,7 @@ def authenticate(
 ) -> ApiPrincipal:
     """The merchant behind `Authorization: Bearer <key>` if the key is live and has `scope`."""
     settings = settings or get_settings()
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     if not header_value or not header_value.strip():
         raise ApiAuthError(code="api_key_missing")
     scheme, _, token = header_value.strip().partition(" ")
@@ -146,7 +146,7 @@ def authenticate(
     scopes = tuple(row.scopes.split())
     if scope not in scopes:
         raise ApiAuthError(code="api_scope_missing", scope=scope)
-    last_used = _as_utc(row.last_used_at) if row.last_used_at else None
+    last_used = as_utc(row.last_used_at) if row.last_used_at else None
     if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
         with uow.transaction() as session:
             session.execute(update(ApiKey).where(col(ApiKey.id) == row.id).values(last_used_at=now))
@@ -188,7 +188,7 @@ def begin_idempotent(
                     request_hash=request_hash,
                     status_code=IN_PROGRESS,
                     response_body="",
-                    created_at=now or datetime.now(UTC),
+                    created_at=now or utcnow(),
                 )
             )
         return None

@@ -26,8 +26,7 @@ from sqlmodel import Session
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import KryptonError, NotFound
 from krypton_app.models import ChatMessage, Deal, Dispute
-from krypton_app.models.common import utcnow
-from krypton_app.services.ledger import _as_utc
+from krypton_app.models.common import as_utc, utcnow
 from krypton_app.services.notifications import CHAT_MESSAGE, notify
 from krypton_app.services.roles import user_is_operator
 from krypton_app.settings import ROOT
@@ -168,7 +167,7 @@ def _view(row: ChatMessage, deal: Deal, viewer_id: int) -> ChatMessageView:
         text_key=text_key,
         params=params,
         attachment=row.attachment_path,
-        created_at=_as_utc(row.created_at),  # SQLite drops the zone
+        created_at=as_utc(row.created_at),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from krypton_app.domain.errors import DealTransitionRefused, IdempotencyConflict
 from krypton_app.domain.ledger import AVAILABLE, HELD, Leg
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.models import Ad, Deal, DealEvent, Dispute
+from krypton_app.models.common import as_utc
 from krypton_app.models.ledger import Asset
 from krypton_app.models.users import User
 from krypton_app.services import chat, notifications
@@ -340,7 +341,7 @@ def _warn_soon(uow: UnitOfWork, now: datetime) -> None:
                 if deal.status == machine.ESCROW_LOCKED
                 else (deal.seller_id, "deal.sys.release_soon")
             )
-            minutes = max(1, int((_utc(deal.deadline_at) - now).total_seconds() // 60))
+            minutes = max(1, int((as_utc(deal.deadline_at) - now).total_seconds() // 60))
             params = {"deal_id": deal.id, "minutes": minutes}
             chat.post_system_message(s, deal.id, key, params)
             notifications.notify(s, who, kind=notifications.TIMER_SOON, deal_id=deal.id, text_key=key, params=params)
@@ -490,16 +491,12 @@ def _view(s: Session, deal: Deal, viewer_id: int) -> DealView:
         method=deal.method,
         status=deal.status,
         release_to=deal.release_to,
-        deadline_at=_utc(deal.deadline_at),
+        deadline_at=as_utc(deal.deadline_at),
         cancel_requested_by=deal.cancel_requested_by,
-        fiat_sent_at=_utc(deal.fiat_sent_at),
-        released_at=_utc(deal.released_at),
-        created_at=_utc(deal.created_at),
-        events=tuple(DealEventView(e.actor_id, e.from_status, e.to_status, e.note, _utc(e.created_at)) for e in events),
+        fiat_sent_at=as_utc(deal.fiat_sent_at),
+        released_at=as_utc(deal.released_at),
+        created_at=as_utc(deal.created_at),
+        events=tuple(
+            DealEventView(e.actor_id, e.from_status, e.to_status, e.note, as_utc(e.created_at)) for e in events
+        ),
     )
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)

@@ -38,11 +38,11 @@ from krypton_app.domain.invoices import (
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.models import User
 from krypton_app.models.catalog import FiatCurrency
+from krypton_app.models.common import as_utc
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.ledger import Asset
 from krypton_app.services import webhooks
 from krypton_app.services.funding import return_funded_parts
-from krypton_app.services.ledger import _as_utc
 from krypton_app.services.users import PHONE, contact_kind, find_user_by_contact
 from krypton_app.settings import Settings, get_settings
 
@@ -260,7 +260,7 @@ def payments_over_time(uow: UnitOfWork, merchant_id: int, number: str) -> list[t
         ).all()
     days: dict[str, list[int]] = {}
     for completed_at, amount in moments:
-        day = days.setdefault(_as_utc(completed_at).date().isoformat(), [0, 0])
+        day = days.setdefault(as_utc(completed_at).date().isoformat(), [0, 0])
         day[0] += 1
         day[1] += amount
     return [(day, count, total) for day, (count, total) in days.items()]
@@ -585,9 +585,9 @@ def invoice_view(row: Row, settings: Settings) -> InvoiceView:
         close_reason=row.close_reason,
         payments_count=row.payments_count,
         collected=row.collected,
-        expires_at=_as_utc(row.expires_at) if row.expires_at else None,
-        created_at=_as_utc(row.created_at),
-        closed_at=_as_utc(row.closed_at) if row.closed_at else None,
+        expires_at=as_utc(row.expires_at) if row.expires_at else None,
+        created_at=as_utc(row.created_at),
+        closed_at=as_utc(row.closed_at) if row.closed_at else None,
         is_private=row.kind == PRIVATE,
         direct_url=f"{base}/i/{row.number}",
         helper_url=f"{base}/pay/{row.number}",

@@ -57,6 +57,7 @@ from krypton_app.domain.invoices import (
 )
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.models import User
+from krypton_app.models.common import as_utc
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
 from krypton_app.models.merchant import WebhookEvent
 from krypton_app.services import webhooks
@@ -87,7 +88,6 @@ from krypton_app.services.invoices import (
     take_slot,
     to_utc,
 )
-from krypton_app.services.ledger import _as_utc
 from krypton_app.services.rates import rate_provider_from_settings
 from krypton_app.services.receipts import issue_receipt
 from krypton_app.settings import Settings
@@ -491,7 +491,7 @@ def _issue(s: Session, invoice: Row, payment_id: int, settings: Settings) -> str
             "amount": format_amount(payment.amount, invoice.decimals),
             "asset": payment.asset,
             "parts": payment.parts_count,
-            "time": int(_as_utc(payment.completed_at).timestamp()),
+            "time": int(as_utc(payment.completed_at).timestamp()),
             "merchant": invoice.merchant_address,
             "test": invoice.is_test,
         },
@@ -503,12 +503,12 @@ def _issue(s: Session, invoice: Row, payment_id: int, settings: Settings) -> str
 
 
 def _require_open(invoice: Row, now: datetime) -> None:
-    if invoice.status != OPEN or (invoice.expires_at is not None and _as_utc(invoice.expires_at) <= now):
+    if invoice.status != OPEN or (invoice.expires_at is not None and as_utc(invoice.expires_at) <= now):
         raise _unavailable(invoice, now)
 
 
 def _unavailable(invoice: Row, now: datetime) -> InvoiceUnavailable:
-    if invoice.status == EXPIRED or (invoice.expires_at is not None and _as_utc(invoice.expires_at) <= now):
+    if invoice.status == EXPIRED or (invoice.expires_at is not None and as_utc(invoice.expires_at) <= now):
         return InvoiceUnavailable(f"invoice {invoice.number} expired", code="invoice_expired")
     if invoice.close_reason == LIMIT_REACHED:
         return InvoiceUnavailable(f"invoice {invoice.number} reached its limit", code="invoice_limit_reached")
@@ -603,7 +603,7 @@ def _quote_expired(payment: Row, now: datetime) -> bool:
     """A fiat-priced payment past its quote (one started before quotes existed has none: expired)."""
     if payment.fiat_rate is None:
         return False
-    return payment.quote_expires_at is None or _as_utc(payment.quote_expires_at) <= now
+    return payment.quote_expires_at is None or as_utc(payment.quote_expires_at) <= now
 
 
 def _requote(s: Session, invoice: Row, payment: Row, *, settings: Settings, now: datetime) -> QuoteRenewed:
@@ -702,7 +702,7 @@ def _view(s: Session, payment_id: int, settings: Settings | None) -> PaymentView
         fiat_currency=invoice.fiat_currency if payment.fiat_rate else None,
         fiat_rate=payment.fiat_rate,
         parts=tuple(
-            PartView(p.id, p.position, p.amount, p.method, p.status, _as_utc(p.funded_at) if p.funded_at else None)
+            PartView(p.id, p.position, p.amount, p.method, p.status, as_utc(p.funded_at) if p.funded_at else None)
             for p in parts
         ),
         status=payment.status,
@@ -711,7 +711,7 @@ def _view(s: Session, payment_id: int, settings: Settings | None) -> PaymentView
         secrets=secrets,
         waiting_for_secrets=waiting,
         redirect_url=invoice.redirect_url,
-        created_at=_as_utc(payment.created_at),
-        completed_at=_as_utc(payment.completed_at) if payment.completed_at else None,
-        quote_expires_at=_as_utc(payment.quote_expires_at) if payment.quote_expires_at else None,
+        created_at=as_utc(payment.created_at),
+        completed_at=as_utc(payment.completed_at) if payment.completed_at else None,
+        quote_expires_at=as_utc(payment.quote_expires_at) if payment.quote_expires_at else None,
     )

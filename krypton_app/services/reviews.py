@@ -13,9 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import KryptonError, NotFound
 from krypton_app.models import Deal, Review, User
-from krypton_app.models.common import utcnow
+from krypton_app.models.common import as_utc, utcnow
 from krypton_app.services.chat import clean_text
-from krypton_app.services.ledger import _as_utc
 
 COMMENT_MAX = 1000
 REVIEWABLE_STATUSES = ("released", "resolved")
@@ -53,7 +52,7 @@ def _view(row: Review, author: User | None) -> ReviewView:
         subject_id=row.subject_id,
         positive=row.positive,
         comment=row.comment,
-        created_at=_as_utc(row.created_at),  # SQLite drops the zone
+        created_at=as_utc(row.created_at),
     )
 
 

@@ -34,10 +34,10 @@ from sqlmodel import Session, col, select
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import Forbidden, InvalidState, NotFound, WebhookUrlRefused
 from krypton_app.domain.invoices import normalise_number
+from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSecret
 from krypton_app.services.crypto import seal, unseal
-from krypton_app.services.ledger import _as_utc
 from krypton_app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -225,7 +225,7 @@ def enqueue_event(
         raise ValueError(f"unknown webhook event type {type!r}")
     if not url:
         return None
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     event_id = "evt_" + secrets.token_hex(12)
     payload = {"id": event_id, "type": type, "created": int(now.timestamp()), "test": is_test, "data": data}
     session.add(
@@ -301,7 +301,7 @@ def rotate_webhook_secret(uow: UnitOfWork, merchant_id: int, *, is_test: bool, s
             session.add(WebhookSecret(user_id=merchant_id, is_test=is_test, secret_encrypted=seal(settings, secret)))
         else:
             row.secret_encrypted = seal(settings, secret)
-            row.created_at = datetime.now(UTC)
+            row.created_at = utcnow()
     return secret
 
 
@@ -351,7 +351,7 @@ def _claim_due(uow: UnitOfWork, *, now: datetime, lease: timedelta) -> list[_Cla
                     event.url,
                     event.body,
                     event.attempts,
-                    _as_utc(event.created_at),
+                    as_utc(event.created_at),
                     event.is_test,
                 )
             )
@@ -635,7 +635,7 @@ def list_deliveries(uow: UnitOfWork, merchant_id: int, number: str) -> list[Deli
                         row.response_ms,
                         row.error,
                         row.response_excerpt,
-                        _as_utc(row.created_at),
+                        as_utc(row.created_at),
                     )
                 )
         return [
@@ -647,9 +647,9 @@ def list_deliveries(uow: UnitOfWork, merchant_id: int, number: str) -> list[Deli
                 status=event.status,
                 attempts=event.attempts,
                 is_test=event.is_test,
-                created_at=_as_utc(event.created_at),
-                next_attempt_at=_as_utc(event.next_attempt_at) if event.status == "pending" else None,
-                delivered_at=_as_utc(event.delivered_at) if event.delivered_at else None,
+                created_at=as_utc(event.created_at),
+                next_attempt_at=as_utc(event.next_attempt_at) if event.status == "pending" else None,
+                delivered_at=as_utc(event.delivered_at) if event.delivered_at else None,
                 attempts_log=tuple(attempts.get(event.id, ())),
             )
             for event in events
