@@ -4,9 +4,19 @@ operator's release / refund / split as one ledger transaction; nobody else decid
 from datetime import timedelta
 
 import pytest
-from rows import grant_operator
+from builders import (
+    NOW,
+    TON,
+    assert_invariants,
+    balances,
+    disputed_deal,
+    grant_operator,
+    make_users,
+    open_deal,
+    remaining,
+    sell_ad,
+)
 from sqlalchemy import select
-from test_deals import NOW, TON, assert_invariants, balances, make_users, open_, remaining, sell_ad
 
 from krypton_app.domain.errors import DealTransitionRefused, Forbidden, InvalidAmount, KryptonError, NotFound
 from krypton_app.i18n.en import CATALOG as EN
@@ -14,15 +24,6 @@ from krypton_app.i18n.ru import CATALOG as RU
 from krypton_app.models import ChatMessage, LedgerTransaction, User
 from krypton_app.services import deals, disputes
 from krypton_app.services.notifications import list_notifications
-
-
-def disputed_deal(uow, opener="buyer"):
-    owner, taker, ad_id = sell_ad(uow)
-    (operator,) = make_users(uow, 1, operator=True)
-    deal = open_(uow, taker, ad_id, amount="4")
-    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
-    dispute = disputes.open_dispute(uow, taker if opener == "buyer" else owner, deal.id, now=NOW)
-    return owner, taker, operator, ad_id, dispute
 
 
 @pytest.mark.parametrize("opener", ["buyer", "seller"])
@@ -57,7 +58,7 @@ def test_every_operator_is_told_when_a_side_opens_a_dispute(uow, opener):
     owner, taker, ad_id = sell_ad(uow)
     first, second = make_users(uow, 2, operator=True)
     (bystander,) = make_users(uow, 1)
-    deal = open_(uow, taker, ad_id, amount="1")
+    deal = open_deal(uow, taker, ad_id, amount="1")
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
     assert operator_alerts(uow, deal.id) == []
     disputes.open_dispute(uow, taker if opener == "buyer" else owner, deal.id, now=NOW)
@@ -78,7 +79,7 @@ def test_an_operator_who_is_a_side_is_not_called_to_their_own_dispute(uow):
     (operator,) = make_users(uow, 1, operator=True)
     with uow.transaction() as s:
         grant_operator(s.get(User, taker).wallet_address)
-    deal = open_(uow, taker, ad_id, amount="1")
+    deal = open_deal(uow, taker, ad_id, amount="1")
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
     disputes.open_dispute(uow, owner, deal.id, now=NOW)
     assert [user for user, _, _ in operator_alerts(uow, deal.id)] == [operator]
@@ -86,7 +87,7 @@ def test_an_operator_who_is_a_side_is_not_called_to_their_own_dispute(uow):
 
 def test_no_dispute_before_fiat_sent(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     with pytest.raises(DealTransitionRefused):
         disputes.open_dispute(uow, owner, deal.id, now=NOW)
     (stranger,) = make_users(uow, 1)

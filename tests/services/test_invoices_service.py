@@ -1,16 +1,15 @@
 """Invoices: creation rules per kind, order_id, privacy, lists, close and expiry (SQLite and PostgreSQL)."""
 
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from builders import make_user
 from sqlalchemy import select
 
 from krypton_app.domain.errors import InvalidAmount, NotFound, WebhookUrlRefused
 from krypton_app.domain.invoices import InvoiceInvalid
-from krypton_app.models import User
 from krypton_app.models.invoices import Invoice
 from krypton_app.models.merchant import WebhookEvent
 from krypton_app.services import invoices
@@ -19,14 +18,6 @@ from krypton_app.settings import Settings
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example", KRYPTON_TELEGRAM_BOT="kryptonbot")
-
-
-def make_user(uow, **contacts):
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", **contacts)
-        s.add(user)
-        s.flush()
-        return user.id
 
 
 def fixed(**changes):
