@@ -4,6 +4,7 @@ SQLite and PostgreSQL; the race for the last volume on PostgreSQL."""
 import threading
 import uuid
 from dataclasses import replace
+from functools import partial
 
 import pytest
 from builders import assert_invariants, balances, deposit, make_users, race
@@ -297,18 +298,7 @@ def test_twin_creates_with_one_key_make_one_ad(pg_uow):
     uow = pg_uow
     (owner,) = make_users(uow, 1)
     deposit(uow, owner, 15 * TON)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def twin():
-        barrier.wait()
-        results.append(create(uow, owner, key="twin").id)
-
-    threads = [threading.Thread(target=twin) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = [ad.id for ad in race(*[partial(create, uow, owner, key="twin") for _ in range(2)])]
     assert len(results) == 2 and results[0] == results[1]
     assert len(list_my_ads(uow, owner)) == 1
     assert balances(uow, owner) == (5 * TON, 10 * TON)
