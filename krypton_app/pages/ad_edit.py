@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.market import ad_form
 from krypton_app.components.ui import card, card_title, loading_note, page_heading
@@ -18,7 +19,7 @@ from krypton_app.domain.ads import CLOSED
 from krypton_app.domain.errors import KryptonError, NotFound
 from krypton_app.pages.ad_detail import not_found
 from krypton_app.services.ads import get_ad, update_ad
-from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.market import AdFormMixin
 
@@ -54,7 +55,7 @@ class EditAdState(AdFormMixin, AuthState):
         if draft is None:
             return None
         try:
-            update_ad(default_uow(), user_id, int(self.edit_id), draft, settings=SETTINGS)
+            update_ad(default_uow(), user_id, int(self.edit_id), draft, settings=app_deps().settings)
         except KryptonError as error:
             self._refused(error)
             return None

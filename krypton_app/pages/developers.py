@@ -7,13 +7,14 @@ import asyncio
 
 import reflex as rx
 
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.ui import card, card_title, copy_value, empty_note, status_chip
 from krypton_app.db import default_uow
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
 from krypton_app.services.api_keys import ApiKeyView, create_api_key, list_api_keys, revoke_api_key
 from krypton_app.services.webhooks import rotate_webhook_secret, webhook_secret
-from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.views import when
 
@@ -119,7 +120,10 @@ class DevelopersState(AuthState):
             return
         is_test = mode == "test"
         self._show(
-            mode, await asyncio.to_thread(webhook_secret, default_uow(), user_id, is_test=is_test, settings=SETTINGS)
+            mode,
+            await asyncio.to_thread(
+                webhook_secret, default_uow(), user_id, is_test=is_test, settings=app_deps().settings
+            ),
         )
 
     @rx.event
@@ -131,7 +135,9 @@ class DevelopersState(AuthState):
         is_test = mode == "test"
         self._show(
             mode,
-            await asyncio.to_thread(rotate_webhook_secret, default_uow(), user_id, is_test=is_test, settings=SETTINGS),
+            await asyncio.to_thread(
+                rotate_webhook_secret, default_uow(), user_id, is_test=is_test, settings=app_deps().settings
+            ),
         )
         i18n = await self.get_state(I18n)
         return rx.toast.success(i18n.t[f"dev.secret_rotated.{mode}"])

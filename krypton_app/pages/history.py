@@ -5,14 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, empty_note, loading_note, page_heading
-from krypton_app.db import default_uow
 from krypton_app.domain.catalog_data import ASSETS
 from krypton_app.pages.wallet import wallet_tabs
 from krypton_app.services.history import MOVEMENT_KINDS, list_movements, movements_csv
 from krypton_app.state.i18n import I18n
 from krypton_app.state.live import LiveState
+from krypton_app.state.offload import off_loop
 from krypton_app.state.views import movement_row
 
 ALL = "all"
@@ -35,52 +36,54 @@ class HistoryState(LiveState):
     def _filters(self) -> dict[str, str | None]:
         return {"asset": None if self.asset == ALL else self.asset, "kind": None if self.kind == ALL else self.kind}
 
-    def _load_page(self, user_id: int) -> None:
-        view = list_movements(default_uow(), user_id, **self._filters(), page=self.page, page_size=PAGE_SIZE)
+    async def _load_page(self, user_id: int) -> None:
+        view = await off_loop(
+            list_movements, app_deps().uow, user_id, **self._filters(), page=self.page, page_size=PAGE_SIZE
+        )
         self.rows = [movement_row(m) for m in view.items]
         self.page = view.page
         self.pages = max(view.pages, 1)
         self.total = view.total
         self.loaded = True
 
-    def _reload(self) -> None:
+    async def _reload(self) -> None:
         # The page's login guard runs first; a session that ended since then just shows nothing new.
-        user_id = self._verified_user_id()
+        user_id = await self._user_id()
         if user_id is not None:
-            self._load_page(user_id)
+            await self._load_page(user_id)
 
-    def _ledger_changed(self, user_id: int) -> None:
+    async def _ledger_changed(self, user_id: int) -> None:
         if self.loaded:
-            self._load_page(user_id)
+            await self._load_page(user_id)
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.page = 1
-        self._reload()
+        await self._reload()
 
     @rx.event
-    def choose_asset(self, asset: str):
+    async def choose_asset(self, asset: str):
         self.asset = asset if asset in ASSET_CODES else ALL
         self.page = 1
-        self._reload()
+        await self._reload()
 
     @rx.event
-    def choose_kind(self, kind: str):
+    async def choose_kind(self, kind: str):
         self.kind = kind if kind in MOVEMENT_KINDS else ALL
         self.page = 1
-        self._reload()
+        await self._reload()
 
     @rx.event
-    def go_to(self, page: int):
+    async def go_to(self, page: int):
         self.page = min(max(int(page), 1), self.pages)
-        self._reload()
+        await self._reload()
 
     @rx.event
-    def download_csv(self):
-        user_id = self._verified_user_id()
+    async def download_csv(self):
+        user_id = await self._user_id()
         if user_id is None:
             return None
-        data = movements_csv(default_uow(), user_id, **self._filters())
+        data = await off_loop(movements_csv, app_deps().uow, user_id, **self._filters())
         return rx.download(data=data, filename="krypton-history.csv", mime_type="text/csv")
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.qr import qr_code
 from krypton_app.components.ui import (
@@ -37,7 +38,7 @@ from krypton_app.services.invoices import close_invoice, get_merchant_invoice, p
 from krypton_app.services.payments import list_invoice_payments, simulate_test_payment
 from krypton_app.services.qr import qr_data_uri
 from krypton_app.services.webhooks import list_deliveries, redeliver, send_test_event
-from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import delivery_row, invoice_row, payment_row
 from krypton_app.state.watchers import TabWatcher, tab_connected
@@ -104,8 +105,10 @@ class InvoiceDetailState(TabWatcher, AuthState):
         self.invoice = invoice_row(view)
         self._simulate_amount = format_amount(view.min_payment or 10**view.decimals, view.decimals)
         self.qr = qr_data_uri(view.direct_url)
-        self.embed = embed_snippet(SETTINGS.app_url, view.number, self.invoice["allowed_origins"])
-        self.payments = [payment_row(p) for p in list_invoice_payments(uow, user_id, view.number, settings=SETTINGS)]
+        self.embed = embed_snippet(app_deps().settings.app_url, view.number, self.invoice["allowed_origins"])
+        self.payments = [
+            payment_row(p) for p in list_invoice_payments(uow, user_id, view.number, settings=app_deps().settings)
+        ]
         # The chart is a picture: a float of whole units is precise enough to draw a bar.
         self.chart = [
             {"day": day, "payments": count, "sum": float(Decimal(total).scaleb(-view.decimals))}
@@ -189,7 +192,9 @@ class InvoiceDetailState(TabWatcher, AuthState):
         number, amount = self._number(), self._simulate_amount
         async for update in self._act(
             "simulate",
-            lambda uid: simulate_test_payment(default_uow(), uid, number, amount=amount, settings=SETTINGS, now=_now()),
+            lambda uid: simulate_test_payment(
+                default_uow(), uid, number, amount=amount, settings=app_deps().settings, now=_now()
+            ),
             "detail.simulated",
         ):
             yield update
@@ -199,7 +204,7 @@ class InvoiceDetailState(TabWatcher, AuthState):
         number = self._number()
         async for update in self._act(
             "test_event",
-            lambda uid: send_test_event(default_uow(), uid, number, settings=SETTINGS, now=_now()),
+            lambda uid: send_test_event(default_uow(), uid, number, settings=app_deps().settings, now=_now()),
             "detail.test_event_sent",
         ):
             yield update

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.ui import (
     card,
@@ -29,7 +30,7 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
 from krypton_app.pages.developers import DevelopersState, developers_card
 from krypton_app.services.invoices import InvoiceDraft, create_invoice, list_invoices
-from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import KINDS, invoice_row
 
@@ -149,7 +150,9 @@ class InvoicesState(AuthState):
         self.creating = True
         yield
         try:
-            view, created = create_invoice(default_uow(), user_id, draft, settings=SETTINGS, now=datetime.now(UTC))
+            view, created = create_invoice(
+                default_uow(), user_id, draft, settings=app_deps().settings, now=datetime.now(UTC)
+            )
         except KryptonError as error:
             field = getattr(error, "field", "")
             if error.code.startswith("webhook_url"):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.market import (
     ad_form,
@@ -36,13 +37,13 @@ from krypton_app.services.ads import close_ad, create_ad, list_my_ads, pause_ad,
 from krypton_app.services.deals import open_deal
 from krypton_app.services.market import browse
 from krypton_app.services.rates import rate_provider_from_settings
-from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.market import ANY, AdFormMixin, CountryChoiceMixin, form_text
 
 PAGE_SIZE = 10
 # Floating ads are shown and sorted at the current reference rate: the price a deal would take.
-RATES = rate_provider_from_settings(SETTINGS)
+RATES = rate_provider_from_settings(app_deps().settings)
 # taker's side -> the ads' side
 AD_SIDE = {"buy": "sell", "sell": "buy"}
 
@@ -165,7 +166,7 @@ class MarketState(CountryChoiceMixin, AuthState):
                 amount=form_text(form_data, "amount"),
                 method=form_text(form_data, "method"),
                 idempotency_key=secrets.token_hex(12),
-                settings=SETTINGS,
+                settings=app_deps().settings,
                 now=datetime.now(UTC),
             )
         except KryptonError as error:
@@ -239,7 +240,7 @@ class NewAdState(AdFormMixin, AuthState):
         if draft is None:
             return None
         try:
-            create_ad(default_uow(), user_id, draft, settings=SETTINGS, idempotency_key=self._key)
+            create_ad(default_uow(), user_id, draft, settings=app_deps().settings, idempotency_key=self._key)
         except KryptonError as error:
             self._refused(error)
             return None

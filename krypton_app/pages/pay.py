@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.countdown import countdown
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, field_error, form_error, loading_note, page_heading, status_chip
@@ -36,7 +37,7 @@ from krypton_app.services.payments import (
     get_payment,
     start_payment,
 )
-from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import part_row, payer_invoice_row, payment_row
 from krypton_app.state.views import amount_text
@@ -82,7 +83,7 @@ class PayState(AuthState):
     busy: str = ""
     # fiat-priced: the rate the price is shown at, and until when the payment's quote holds (ms, 0: none)
     rate: str = ""
-    quote_minutes: str = str(SETTINGS.quote_ttl_min)
+    quote_minutes: str = str(app_deps().settings.quote_ttl_min)
     quote_deadline_ms: int = 0
     # the new amount to pay after the rate moved ("" when it did not)
     rate_updated: str = ""
@@ -146,7 +147,7 @@ class PayState(AuthState):
 
     def _price(self, view: PayerInvoiceView) -> bool:
         """A fixed invoice's amount in its asset, at today's rate when priced in fiat; True if it changed."""
-        total, rate = amount_due(view, settings=SETTINGS)
+        total, rate = amount_due(view, settings=app_deps().settings)
         amount = format_amount(total or 0, view.decimals)
         changed = amount != self.amount
         self.amount = amount
@@ -179,7 +180,7 @@ class PayState(AuthState):
         if user_id is None:
             return
         try:
-            view = get_payment(default_uow(), user_id, payment_id, settings=SETTINGS)
+            view = get_payment(default_uow(), user_id, payment_id, settings=app_deps().settings)
         except KryptonError:
             return
         if view.invoice_number == number and view.status == "pending":
@@ -265,7 +266,7 @@ class PayState(AuthState):
                 self.invoice["number"],
                 parts=list(self.amounts),
                 idempotency_key=self._idempotency_key,
-                settings=SETTINGS,
+                settings=app_deps().settings,
                 now=_now(),
             )
         except KryptonError as error:
@@ -297,13 +298,13 @@ class PayState(AuthState):
                 user_id,
                 self._payment_id,
                 int(part_id),
-                settings=SETTINGS,
+                settings=app_deps().settings,
                 now=_now(),
                 expected_amount=self._part_amounts[part_id],
             )
         except QuoteRenewed as renewed:
             # Nothing was funded: the page shows the new amounts, the payer presses again to pay them.
-            self._show_payment(get_payment(default_uow(), user_id, self._payment_id, settings=SETTINGS))
+            self._show_payment(get_payment(default_uow(), user_id, self._payment_id, settings=app_deps().settings))
             details = renewed.details
             self.rate_updated = amount_text(details["remaining"], details["decimals"], details["asset"])
             self.field_errors = {}
@@ -351,12 +352,18 @@ class PayState(AuthState):
                 self.invoice["number"],
                 parts=[self.amount],
                 idempotency_key=self._idempotency_key,
-                settings=SETTINGS,
+                settings=app_deps().settings,
                 now=_now(),
             )
             part = next(p for p in view.parts if p.status == "pending")
             view = fund_part_from_balance(
-                default_uow(), user_id, view.id, part.id, settings=SETTINGS, now=_now(), expected_amount=part.amount
+                default_uow(),
+                user_id,
+                view.id,
+                part.id,
+                settings=app_deps().settings,
+                now=_now(),
+                expected_amount=part.amount,
             )
         except KryptonError as error:
             if self._price_moved(error):

@@ -17,13 +17,14 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, copy_value, form_error, loading_note, page_heading, status_chip
 from krypton_app.db import default_uow
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
 from krypton_app.services.payments import PaymentView, cancel_payment, get_payment, request_receipt
-from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import part_row, payment_row
 from krypton_app.state.watchers import TabWatcher, tab_connected
@@ -35,7 +36,7 @@ POLL_FOR_S = 600
 
 
 def _read(viewer_id: int, payment_id: int) -> PaymentView:
-    return get_payment(default_uow(), viewer_id, payment_id, settings=SETTINGS)
+    return get_payment(default_uow(), viewer_id, payment_id, settings=app_deps().settings)
 
 
 class PaymentState(TabWatcher, AuthState):
@@ -132,7 +133,7 @@ class PaymentState(TabWatcher, AuthState):
         if user_id is None or not self._payment_id:
             return
         try:
-            view = request_receipt(default_uow(), user_id, self._payment_id, settings=SETTINGS)
+            view = request_receipt(default_uow(), user_id, self._payment_id, settings=app_deps().settings)
         except KryptonError as error:
             self.action_error = error_key(error.code)
             return

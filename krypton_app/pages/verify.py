@@ -5,16 +5,17 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, form_error, page_heading
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
 from krypton_app.services.receipts import receipt_public_key, verify_receipt
-from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import receipt_lines
 
-_PUBLIC_KEY = receipt_public_key(SETTINGS)
+_PUBLIC_KEY = receipt_public_key(app_deps().settings)
 
 
 class VerifyState(AuthState):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
-from krypton_app.chain.factory import build_gateway
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.qr import qr_code
 from krypton_app.components.ui import (
@@ -17,7 +17,6 @@ from krypton_app.components.ui import (
     page_heading,
     status_chip,
 )
-from krypton_app.db import default_uow
 from krypton_app.domain.catalog_data import ASSETS
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import to_minor
@@ -26,9 +25,9 @@ from krypton_app.pages.withdraw import withdraw_card
 from krypton_app.services.deposits import demo_faucet, deposit_info
 from krypton_app.services.payouts import list_user_payouts
 from krypton_app.services.withdrawals import list_withdrawals
-from krypton_app.state.auth import SETTINGS
 from krypton_app.state.i18n import I18n
 from krypton_app.state.live import LiveState
+from krypton_app.state.offload import off_loop
 from krypton_app.state.views import payout_row, withdrawal_row
 
 DECIMALS = {code: decimals for code, _name, decimals in ASSETS}
@@ -37,33 +36,38 @@ FAUCET_AMOUNTS = {"TON": "10", "USDT": "100"}
 RECENT_LIMIT = 10
 
 
+def _recent_rows(user_id: int) -> list[dict[str, str]]:
+    uow = app_deps().uow
+    rows = [(w.created_at, withdrawal_row(w)) for w in list_withdrawals(uow, user_id, limit=RECENT_LIMIT)]
+    rows += [(p.created_at, payout_row(p)) for p in list_user_payouts(uow, user_id)]
+    rows.sort(key=lambda pair: pair[0], reverse=True)
+    return [row for _created, row in rows[:RECENT_LIMIT]]
+
+
 class WalletState(LiveState):
     # address, memo, ton_link, usdt_link, ton_qr, usdt_qr (QR codes as data: URIs)
     deposit: dict[str, str] = {}
     # TON withdrawals and Bitcoin / Lightning payouts, newest first
     recent: list[dict[str, str]] = []
     loaded: bool = False
-    faucet_enabled: bool = SETTINGS.demo_faucet_enabled
+    faucet_enabled: bool = app_deps().settings.demo_faucet_enabled
     faucet_busy: str = ""
 
-    def _load_recent(self, user_id: int) -> None:
-        uow = default_uow()
-        rows = [(w.created_at, withdrawal_row(w)) for w in list_withdrawals(uow, user_id, limit=RECENT_LIMIT)]
-        rows += [(p.created_at, payout_row(p)) for p in list_user_payouts(uow, user_id)]
-        rows.sort(key=lambda pair: pair[0], reverse=True)
-        self.recent = [row for _created, row in rows[:RECENT_LIMIT]]
+    async def _load_recent(self, user_id: int) -> None:
+        self.recent = await off_loop(_recent_rows, user_id)
 
-    def _ledger_changed(self, user_id: int) -> None:
+    async def _ledger_changed(self, user_id: int) -> None:
         if self.loaded:
-            self._load_recent(user_id)
+            await self._load_recent(user_id)
 
     @rx.event
-    def load(self):
-        user_id = self._verified_user_id()
+    async def load(self):
+        user_id = await self._user_id()
         if user_id is None:
             self.loaded = False
             return
-        info = deposit_info(default_uow(), user_id, settings=SETTINGS)
+        deps = app_deps()
+        info = await off_loop(deposit_info, deps.uow, user_id, settings=deps.settings)
         self.deposit = {
             "address": info.address,
             "memo": info.memo,
@@ -72,26 +76,27 @@ class WalletState(LiveState):
             "ton_qr": info.ton_qr_svg,
             "usdt_qr": info.usdt_qr_svg,
         }
-        self._load_recent(user_id)
+        await self._load_recent(user_id)
         self.loaded = True
 
     @rx.event
     async def faucet(self, asset: str):
         """Demo only: a deposit to the user's memo through the fake chain; the monitor credits it."""
-        user_id = self._verified_user_id()
+        user_id = await self._user_id()
         if user_id is None or asset not in FAUCET_AMOUNTS or self.faucet_busy:
             return
         amount = FAUCET_AMOUNTS[asset]
         self.faucet_busy = asset
         yield
         try:
+            deps = app_deps()
             await demo_faucet(
-                default_uow(),
-                build_gateway(SETTINGS),
+                deps.uow,
+                deps.gateway,
                 user_id,
                 asset=asset,
                 amount=to_minor(amount, DECIMALS[asset]),
-                settings=SETTINGS,
+                settings=deps.settings,
             )
         except KryptonError as error:
             yield rx.toast.error(await self._text(error_key(error.code)))

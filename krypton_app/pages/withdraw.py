@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.ui import card, card_title, field_error, form_error
 from krypton_app.db import default_uow
 from krypton_app.domain.catalog_data import ASSETS
@@ -21,7 +22,6 @@ from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
 from krypton_app.services import payouts, withdrawals
 from krypton_app.services.rates import rate_provider_from_settings
-from krypton_app.state.auth import SETTINGS
 from krypton_app.state.i18n import I18n
 from krypton_app.state.live import LiveState
 from krypton_app.state.views import amount_text, when
@@ -31,7 +31,7 @@ METHODS = ("ton", "bitcoin", "lightning")
 FIELDS = {"ton": ("address", "amount"), "bitcoin": ("address", "amount"), "lightning": ("invoice",)}
 ASSET_CODES = [code for code, _name, _decimals in ASSETS]
 
-_rates = rate_provider_from_settings(SETTINGS)
+_rates = rate_provider_from_settings(app_deps().settings)
 
 
 def _field_of(code: str) -> str:
@@ -56,7 +56,7 @@ def _ton_quote(user_id: int, values: dict[str, str]) -> list[dict[str, str]]:
         asset=values["asset"],
         address=values["address"],
         amount=values["amount"],
-        settings=SETTINGS,
+        settings=app_deps().settings,
     )
     return [
         _line("withdraw.to", q.destination_friendly),
@@ -83,7 +83,7 @@ def _bitcoin_quote(user_id: int, values: dict[str, str]) -> list[dict[str, str]]
         address=values["address"],
         amount=values["amount"],
         rates=_rates,
-        settings=SETTINGS,
+        settings=app_deps().settings,
     )
     return [
         _line("withdraw.to", q.destination),
@@ -99,7 +99,7 @@ def _lightning_quote(user_id: int, values: dict[str, str]) -> list[dict[str, str
         asset=values["asset"],
         invoice=values["invoice"],
         rates=_rates,
-        settings=SETTINGS,
+        settings=app_deps().settings,
         now=int(time.time()),
     )
     lines = [_line("withdraw.invoice_amount", f"{q.amount_sat:,} sat")]
@@ -118,7 +118,7 @@ def _ton_request(user_id: int, values: dict[str, str], key: str) -> None:
         address=values["address"],
         amount=values["amount"],
         idempotency_key=key,
-        settings=SETTINGS,
+        settings=app_deps().settings,
     )
 
 
@@ -131,7 +131,7 @@ def _bitcoin_request(user_id: int, values: dict[str, str], key: str) -> None:
         amount=values["amount"],
         idempotency_key=key,
         rates=_rates,
-        settings=SETTINGS,
+        settings=app_deps().settings,
     )
 
 
@@ -143,7 +143,7 @@ def _lightning_request(user_id: int, values: dict[str, str], key: str) -> None:
         invoice=values["invoice"],
         idempotency_key=key,
         rates=_rates,
-        settings=SETTINGS,
+        settings=app_deps().settings,
         now=int(time.time()),
     )
 

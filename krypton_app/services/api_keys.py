@@ -1,8 +1,13 @@
-"""Merchant API keys (SPEC F11) and the idempotency store of the REST API.
+"""Merchant API keys (SPEC F11), the sandbox rule, and the idempotency store of the REST API.
 
 A key reads `kr_live_<prefix>_<secret>` (`kr_test_` for sandbox keys). The prefix is public: it
 finds the row and names the key in lists. Only an HMAC of the whole key is stored, with a key
 derived from the app's secret, so a leaked database alone neither reveals nor lets anyone forge one.
+
+The sandbox rule: a sandbox key (say, leaked from a dev box) works in the sandbox only. What it creates
+is a sandbox invoice, and a live invoice or event does not exist for it (the same NotFound as another
+merchant's). The services the API calls take the key's mode as `only_test` and apply it in their own
+transaction (`hidden_from_key`, or a filter on `is_test` in a list).
 """
 
 from __future__ import annotations
@@ -48,6 +53,11 @@ class ApiPrincipal:
     key_id: int
     is_test: bool
     scopes: tuple[str, ...]
+
+
+def hidden_from_key(is_test: bool, *, only_test: bool) -> bool:
+    """The sandbox rule for one row: is an invoice or event of this mode out of reach of a key of that mode?"""
+    return only_test and not is_test
 
 
 def _hash(settings: Settings, token: str) -> str:

@@ -1,6 +1,6 @@
 """Login, session and the signed-in user's public card. Page states that need a user subclass
-`AuthState` and get the user id only from `_verified_user_id()`, which checks the session cookie
-against the server's session table on every call.
+`AuthState` and get the user id only from `await self._user_id()`, which checks the session cookie
+against the server's session table on every call (off the event loop, like every service call).
 
 The session cookie is HttpOnly: Reflex cannot set one (its cookies are written by page scripts), so a
 verified login hands the browser a one-time token (and its binding, in a short-lived cookie that only
@@ -17,8 +17,8 @@ import reflex as rx
 from starlette.requests import cookie_parser
 
 from krypton_app import routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.tonconnect import disconnect_wallet
-from krypton_app.db import default_uow
 from krypton_app.domain.errors import ProfileError, TonProofError
 from krypton_app.i18n import error_key, normalize_language, translate
 from krypton_app.services.auth import (
@@ -27,18 +27,16 @@ from krypton_app.services.auth import (
     SESSION_COOKIE,
     LoginTicket,
     issue_login_token,
-    issue_proof_payload,
     login_with_ton_proof,
     read_session,
     revoke_all_sessions,
     revoke_session,
 )
 from krypton_app.services.demo_wallet import demo_wallet_proof, new_demo_seed
+from krypton_app.services.ton_proof import issue_proof_payload
 from krypton_app.services.users import UserView, get_user, update_profile
-from krypton_app.settings import get_settings
 from krypton_app.state.i18n import I18n
-
-SETTINGS = get_settings()
+from krypton_app.state.offload import off_loop
 
 
 def _now() -> int:
@@ -76,7 +74,7 @@ class AuthState(rx.State):
 
     # ton_proof payload for TON Connect: public by design (the wallet signs it).
     proof_payload: str = ""
-    demo_enabled: bool = SETTINGS.demo_wallet_enabled
+    demo_enabled: bool = app_deps().settings.demo_wallet_enabled
     login_busy: bool = False
     # Catalog keys, so messages follow a language switch.
     notice_key: str = ""
@@ -93,10 +91,16 @@ class AuthState(rx.State):
         """The session cookie this tab's websocket connected with (the client cannot change it later)."""
         return cookie_parser(self.router.headers.cookie).get(SESSION_COOKIE)
 
-    def _verified_user_id(self) -> int | None:
+    async def _user_id(self) -> int | None:
         """The user of a live session in the cookie; never from anything else the client sends.
         A revoked or expired session is None at the next call, in every tab and every process."""
-        return read_session(default_uow(), self._session_token(), max_age_s=SETTINGS.session_max_age_s)
+        deps = app_deps()
+        return await off_loop(read_session, deps.uow, self._session_token(), max_age_s=deps.settings.session_max_age_s)
+
+    def _verified_user_id(self) -> int | None:
+        """The same check, blocking the event loop: kept only until every page awaits `_user_id`."""
+        deps = app_deps()
+        return read_session(deps.uow, self._session_token(), max_age_s=deps.settings.session_max_age_s)
 
     def _show_user(self, user: UserView) -> None:
         self.signed_in = True
@@ -112,10 +116,10 @@ class AuthState(rx.State):
         self.display_name = ""
         self.is_operator = False
 
-    def _load_user(self) -> bool:
+    async def _load_user(self) -> bool:
         """Refresh the card (and the operator role, from the settings) from the verified session."""
-        user_id = self._verified_user_id()
-        user = get_user(default_uow(), user_id) if user_id is not None else None
+        user_id = await self._user_id()
+        user = await off_loop(get_user, app_deps().uow, user_id) if user_id is not None else None
         if user is None:
             self._forget_user()
             return False
@@ -124,7 +128,7 @@ class AuthState(rx.State):
 
     async def _complete_login(self, user: UserView):
         """The proof is verified: send the browser for its cookie, then on to the page it came for."""
-        ticket = issue_login_token(default_uow(), user.id, next_path=self._next_route or routes.WALLET)
+        ticket = await off_loop(issue_login_token, app_deps().uow, user.id, next_path=self._next_route or routes.WALLET)
         self.notice_key = ""
         self.error_key = ""
         i18n = await self.get_state(I18n)
@@ -135,14 +139,14 @@ class AuthState(rx.State):
     # -- page load ----------------------------------------------------------------------------
 
     @rx.event
-    def restore_session(self):
+    async def restore_session(self):
         """on_load of every page: a reload or a new tab finds the user again from the cookie."""
-        self._load_user()
+        await self._load_user()
 
     @rx.event
-    def require_login(self):
+    async def require_login(self):
         """on_load of pages that need a user: back to the landing page with a message."""
-        if self._load_user():
+        if await self._load_user():
             return None
         self.notice_key = "auth.login_required"
         # With the query: a widget's "go to payment" link carries the payer's choices (parts, amount).
@@ -156,7 +160,7 @@ class AuthState(rx.State):
         # The cookie exchange sends the browser back here when its one-time token was spent or stale.
         expired_link = self.router.url.query == routes.LOGIN_LINK_INVALID_QUERY
         self.error_key = error_key("login_link_invalid") if expired_link else ""
-        self.proof_payload = issue_proof_payload(SETTINGS.secret_key, now=_now())
+        self.proof_payload = issue_proof_payload(app_deps().settings.secret_key, now=_now())
 
     # -- login / logout -----------------------------------------------------------------------
 
@@ -164,18 +168,20 @@ class AuthState(rx.State):
     async def login_with_wallet(self, account: dict, proof: dict):
         """TON Connect callback: a wallet connected with ton_proof. The full verifier decides."""
         self.error_key = ""
+        deps = app_deps()
         try:
-            user = login_with_ton_proof(default_uow(), account, proof, settings=SETTINGS, now=_now())
+            user = await off_loop(login_with_ton_proof, deps.uow, account, proof, settings=deps.settings, now=_now())
         except TonProofError as error:
             self.error_key = error_key(error.code)
-            self.proof_payload = issue_proof_payload(SETTINGS.secret_key, now=_now())
+            self.proof_payload = issue_proof_payload(deps.settings.secret_key, now=_now())
             return None
         return await self._complete_login(user)
 
     @rx.event
     async def login_with_demo_wallet(self):
         """The demo wallet signs a real ton_proof on the server, so the same verifier runs."""
-        if not SETTINGS.demo_wallet_enabled:
+        deps = app_deps()
+        if not deps.settings.demo_wallet_enabled:
             self.error_key = "error.demo_disabled"
             return
         self.error_key = ""
@@ -185,17 +191,19 @@ class AuthState(rx.State):
             if not self._demo_seed:
                 self._demo_seed = new_demo_seed()
             now = _now()
-            payload = issue_proof_payload(SETTINGS.secret_key, now=now)
+            payload = issue_proof_payload(deps.settings.secret_key, now=now)
             # The proof names the host the browser is on, exactly as a real wallet would.
             account, proof = demo_wallet_proof(
                 self._demo_seed,
                 payload=payload,
                 domain=self.router.url.netloc,
                 now=now,
-                network=SETTINGS.ton_network,
+                network=deps.settings.ton_network,
             )
             try:
-                user = login_with_ton_proof(default_uow(), account, proof, settings=SETTINGS, now=now, demo=True)
+                user = await off_loop(
+                    login_with_ton_proof, deps.uow, account, proof, settings=deps.settings, now=now, demo=True
+                )
             except TonProofError as error:
                 self.error_key = error_key(error.code)
                 return
@@ -204,9 +212,9 @@ class AuthState(rx.State):
             self.login_busy = False
 
     @rx.event
-    def logout(self):
+    async def logout(self):
         """Anyone may call it: it ends only the session this tab's cookie names, if there is one."""
-        revoke_session(default_uow(), self._session_token())
+        await off_loop(revoke_session, app_deps().uow, self._session_token())
         self._forget_user()
         self.notice_key = "auth.logged_out"
         self.error_key = ""
@@ -215,13 +223,13 @@ class AuthState(rx.State):
         return [disconnect_wallet(), _leave_session(routes.LANDING)]
 
     @rx.event
-    def logout_everywhere(self):
+    async def logout_everywhere(self):
         """Profile page: revoke every session of the signed-in user, this one included. Each other
         tab and device finds itself logged out at its next action or reload."""
-        user_id = self._verified_user_id()
+        user_id = await self._user_id()
         if user_id is None:
             return AuthState.require_login
-        revoke_all_sessions(default_uow(), user_id)
+        await off_loop(revoke_all_sessions, app_deps().uow, user_id)
         self._forget_user()
         self.notice_key = "auth.logged_out_everywhere"
         self.error_key = ""
@@ -236,15 +244,16 @@ class AuthState(rx.State):
         lang = normalize_language(lang if isinstance(lang, str) else "".join(lang[:1]))
         i18n = await self.get_state(I18n)
         i18n._apply(lang)
-        user_id = self._verified_user_id()
+        user_id = await self._user_id()
         if user_id is None:
             return
-        uow = default_uow()
-        user = get_user(uow, user_id)
+        uow = app_deps().uow
+        user = await off_loop(get_user, uow, user_id)
         if user is None or user.language == lang:
             return
         try:
-            update_profile(
+            await off_loop(
+                update_profile,
                 uow,
                 user_id,
                 display_name=user.display_name,

@@ -9,23 +9,22 @@ tab closes, the user logs out or the tab leaves the live pages.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 import reflex as rx
 
 from krypton_app import routes
-from krypton_app.db import default_uow
+from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import translate
 from krypton_app.services.ledger import BalanceView, list_balances
-from krypton_app.services.rates import rate_provider_from_settings
 from krypton_app.services.withdrawals import list_withdrawals
-from krypton_app.state.auth import SETTINGS, AuthState
+from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.watchers import TabWatcher, tab_connected
+from krypton_app.state.offload import off_loop
+from krypton_app.state.watchers import TabWatcher
 
 # Brand colours of the assets, so a balance is recognised before it is read.
 ASSET_COLORS = {"TON": "#0098EA", "USDT": "#26A17B"}
@@ -33,13 +32,11 @@ FIAT = "USD"
 POLL_S = 1.5
 LIVE_ROUTES = (routes.WALLET, routes.HISTORY)
 
-_rates = rate_provider_from_settings(SETTINGS)
-
 
 def _fiat_text(minor: int, decimals: int, asset: str) -> str:
     """`≈ 52.00 USD` for a balance, or "" when the rate is unknown (the card then shows none)."""
     try:
-        rate = _rates.rate(asset, FIAT)
+        rate = app_deps().rates.rate(asset, FIAT)
     except KryptonError:
         return ""
     value = (Decimal(minor).scaleb(-decimals) * rate).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
@@ -69,7 +66,7 @@ class _LedgerSnapshot:
 
 def _read_ledger(user_id: int) -> _LedgerSnapshot:
     """Blocking (database, maybe an HTTP rate source): the watcher runs it in a thread."""
-    uow = default_uow()
+    uow = app_deps().uow
     balances = list_balances(uow, user_id)
     statuses = [(w.id, w.status) for w in list_withdrawals(uow, user_id, limit=10)]
     return _LedgerSnapshot(
@@ -100,21 +97,21 @@ class LiveState(TabWatcher, AuthState):
         self._fingerprint = snapshot.fingerprint
         return grown
 
-    def _refresh_ledger(self, user_id: int) -> None:
-        self._apply_ledger(_read_ledger(user_id))
+    async def _refresh_ledger(self, user_id: int) -> None:
+        self._apply_ledger(await off_loop(_read_ledger, user_id))
 
-    def _ledger_changed(self, user_id: int) -> None:
+    async def _ledger_changed(self, user_id: int) -> None:
         """Subclasses reload what they show from the ledger; called with the state locked."""
 
     async def _reload_pages(self, user_id: int) -> None:
         for cls in LiveState.get_substates():
             page = await self.get_state(cls)
-            page._ledger_changed(user_id)
+            await page._ledger_changed(user_id)
 
     async def _after_own_change(self, user_id: int) -> None:
         """After the user's own action (a withdrawal): show it at once on every live page, and move
         the fingerprint along so the watcher neither reloads again nor toasts it."""
-        self._refresh_ledger(user_id)
+        await self._refresh_ledger(user_id)
         await self._reload_pages(user_id)
 
     async def _text(self, key: str, **params) -> str:
@@ -123,45 +120,30 @@ class LiveState(TabWatcher, AuthState):
         return translate(i18n.lang, key, **params)
 
     @rx.event
-    def start_live(self):
+    async def start_live(self):
         """on_load of the live pages: show the balances now, and start the tab's watcher (a no-op when
         it runs already)."""
-        user_id = self._verified_user_id()
+        user_id = await self._user_id()
         if user_id is None:
             return None
-        self._refresh_ledger(user_id)
+        await self._refresh_ledger(user_id)
         return LiveState.watch_ledger
 
-    def _watch_target(self) -> int | None:
-        """The user to watch for, or None when this tab no longer needs the watcher."""
+    async def _watch_key(self) -> int | None:
         path = self.router.url.path.rstrip("/") or "/"
-        if path not in LIVE_ROUTES or not tab_connected(self.router.session.client_token):
-            return None
-        return self._verified_user_id()
+        return await self._user_id() if path in LIVE_ROUTES else None
+
+    _watch_read = staticmethod(_read_ledger)
+
+    async def _watch_show(self, user_id: int, snapshot: _LedgerSnapshot) -> list:
+        toasts = []
+        if snapshot.fingerprint != self._fingerprint and await self._user_id() == user_id:
+            for asset, amount in self._apply_ledger(snapshot):
+                toasts.append(rx.toast.success(await self._text("live.received", amount=amount, asset=asset)))
+            await self._reload_pages(user_id)
+        return toasts
 
     @rx.event(background=True)
     async def watch_ledger(self):
-        async with self:
-            token = self._claim_watch()
-        if token is None:
-            return
-        try:
-            while True:
-                async with self:
-                    user_id = self._watch_target() if self._keep_watch(token) else None
-                if user_id is None:
-                    return
-                # The database is read outside the lock, so the tab's own events are not held up.
-                snapshot = await asyncio.to_thread(_read_ledger, user_id)
-                toasts = []
-                async with self:
-                    if snapshot.fingerprint != self._fingerprint and self._verified_user_id() == user_id:
-                        for asset, amount in self._apply_ledger(snapshot):
-                            toasts.append(await self._text("live.received", amount=amount, asset=asset))
-                        await self._reload_pages(user_id)
-                for message in toasts:
-                    yield rx.toast.success(message)
-                await asyncio.sleep(POLL_S)
-        finally:
-            async with self:
-                self._end_watch(token)
+        async for event in self._watch_rounds(POLL_S):
+            yield event

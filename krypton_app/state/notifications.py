@@ -8,17 +8,16 @@ load starts it again.
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from krypton_app import routes
-from krypton_app.db import default_uow
+from krypton_app.bootstrap import app_deps
 from krypton_app.i18n import translate
 from krypton_app.services.notifications import NotificationView, list_notifications, mark_read, unread_count
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.watchers import TabWatcher, tab_connected
+from krypton_app.state.offload import off_loop
+from krypton_app.state.watchers import TabWatcher
 
 POLL_S = 3.0
 LIST_SIZE = 20
@@ -51,66 +50,62 @@ class NotificationsState(TabWatcher, AuthState):
         return "9+" if self.unread > 9 else str(self.unread)
 
     @rx.event
-    def start(self):
+    async def start(self):
         """on_load of every page: show the count now and start this tab's watcher (a no-op when it
         runs already)."""
-        user_id = self._verified_user_id()
+        user_id = await self._user_id()
         if user_id is None:
             self.unread, self.items = 0, []
             return None
-        self.unread = unread_count(default_uow(), user_id)
+        self.unread = await off_loop(unread_count, app_deps().uow, user_id)
         return NotificationsState.watch
+
+    async def _watch_key(self) -> int | None:
+        return await self._user_id()
+
+    @staticmethod
+    def _watch_read(user_id: int) -> int:
+        return unread_count(app_deps().uow, user_id)
+
+    async def _watch_show(self, user_id: int, count: int) -> None:
+        if await self._user_id() == user_id:
+            self.unread = count
+
+    async def _watch_ended(self) -> None:
+        self.unread = 0
 
     @rx.event(background=True)
     async def watch(self):
-        async with self:
-            token = self._claim_watch()
-        if token is None:
-            return
-        try:
-            while True:
-                async with self:
-                    if not self._keep_watch(token):
-                        return
-                    user_id = self._verified_user_id()
-                    if user_id is None or not tab_connected(self.router.session.client_token):
-                        self.unread = 0
-                        return
-                count = await asyncio.to_thread(unread_count, default_uow(), user_id)
-                async with self:
-                    if self._verified_user_id() == user_id:
-                        self.unread = count
-                await asyncio.sleep(POLL_S)
-        finally:
-            async with self:
-                self._end_watch(token)
+        async for event in self._watch_rounds(POLL_S):
+            yield event
 
     async def _load_items(self, user_id: int) -> None:
         lang = (await self.get_state(I18n)).lang
-        uow = default_uow()
-        self.items = [notification_row(n, lang) for n in list_notifications(uow, user_id, limit=LIST_SIZE)]
-        self.unread = unread_count(uow, user_id)
+        uow = app_deps().uow
+        notifications = await off_loop(list_notifications, uow, user_id, limit=LIST_SIZE)
+        self.items = [notification_row(n, lang) for n in notifications]
+        self.unread = await off_loop(unread_count, uow, user_id)
 
     @rx.event
     async def opened(self, is_open: bool):
-        user_id = self._verified_user_id()
+        user_id = await self._user_id()
         if is_open and user_id is not None:
             await self._load_items(user_id)
 
     @rx.event
     async def read_all(self):
-        user_id = self._verified_user_id()
+        user_id = await self._user_id()
         if user_id is None:
             return
-        mark_read(default_uow(), user_id)
+        await off_loop(mark_read, app_deps().uow, user_id)
         await self._load_items(user_id)
 
     @rx.event
     async def follow(self, notification_id: str, href: str):
         """Mark one read and go to its deal (only ids of the user's own notifications change)."""
-        user_id = self._verified_user_id()
+        user_id = await self._user_id()
         if user_id is None or not notification_id.isdigit():
             return None
-        mark_read(default_uow(), user_id, [int(notification_id)])
+        await off_loop(mark_read, app_deps().uow, user_id, [int(notification_id)])
         await self._load_items(user_id)
         return rx.redirect(href) if href.startswith("/deals/") else None

@@ -1,4 +1,9 @@
-"""Background watchers: one per tab, however often the browser asks for one.
+"""Background watchers: one per tab, however often the browser asks for one, all on one loop.
+
+A page that follows something by itself (balances, a deal, an invoice, the bell) subclasses
+`TabWatcher`, says what to follow (`_watch_key`), how to read it (`_watch_read`, off the event loop)
+and how to show it (`_watch_show`), and its background handler is one line:
+`async for event in self._watch_rounds(POLL_S): yield event`.
 
 The browser can call any public state method by name, background tasks included, so a watcher cannot
 rely on the handler that normally starts it. Each watcher guards itself: under `async with self` it
@@ -12,10 +17,15 @@ claim still set), and the next call may take it over; the old one, if it wakes u
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
+from collections.abc import AsyncIterator, Hashable
+from typing import Any
 
 import reflex as rx
+
+from krypton_app.state.offload import off_loop
 
 # Longer than any watcher's poll interval plus a slow database read.
 WATCH_STALE_S = 60.0
@@ -31,7 +41,7 @@ def tab_connected(token: str) -> bool:
 
 
 class TabWatcher(rx.State, mixin=True):
-    """The claim of a state's background watcher on its tab (backend-only vars, never sent)."""
+    """A state's background watcher: its claim on the tab (backend-only vars, never sent) and its loop."""
 
     _watcher: str = ""
     _watcher_seen: float = 0.0
@@ -57,3 +67,49 @@ class TabWatcher(rx.State, mixin=True):
         if self._watcher == token:
             self._watcher = ""
             self._watcher_seen = 0.0
+
+    # -- what a watcher follows: subclasses fill these in ------------------------------------------
+
+    async def _watch_key(self) -> Hashable | None:
+        """Under the lock: what the next round reads (a user id, a deal id…), or None when this tab
+        no longer needs the watcher (another page, logged out). Only asked while the tab is open."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _watch_read(key: Any) -> Any:
+        """Off the event loop and outside the lock: read what `key` names (the database, a rate)."""
+        raise NotImplementedError
+
+    async def _watch_show(self, key: Any, snapshot: Any) -> list | None:
+        """Under the lock: show the snapshot if it still applies; return events to send (toasts)."""
+        raise NotImplementedError
+
+    async def _watch_ended(self) -> None:
+        """Under the lock, when the watcher stops because `_watch_key` said so."""
+
+    async def _watch_rounds(self, poll_s: float) -> AsyncIterator:
+        """The loop of every watcher: claim the tab, then each round check in, read outside the lock
+        (so the tab's own events are not held up) and show, until the tab goes or `_watch_key` says
+        stop; lets go of the tab however it ends."""
+        async with self:
+            token = self._claim_watch()
+        if token is None:
+            return
+        try:
+            while True:
+                async with self:
+                    if not self._keep_watch(token):
+                        return
+                    key = await self._watch_key() if tab_connected(self.router.session.client_token) else None
+                    if key is None:
+                        await self._watch_ended()
+                        return
+                snapshot = await off_loop(self._watch_read, key)
+                async with self:
+                    events = await self._watch_show(key, snapshot)
+                for event in events or ():
+                    yield event
+                await asyncio.sleep(poll_s)
+        finally:
+            async with self:
+                self._end_watch(token)

@@ -22,10 +22,10 @@ from schemathesis.specs.openapi.checks import (
 from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
+from krypton_app.bootstrap import app_deps
 from krypton_app.services.api_keys import create_api_key
 from krypton_app.services.payments import simulate_test_payment
 from krypton_app.services.webhooks import list_deliveries
-from krypton_app.settings import get_settings
 
 CHECKS = [
     not_a_server_error,
@@ -43,7 +43,7 @@ def seeded(uow):
     _, key = create_api_key(
         uow, merchant_id, name="fuzz", scopes=["invoices:read", "invoices:write", "webhooks:write"], is_test=True
     )
-    client = TestClient(build_api(lambda: uow))
+    client = TestClient(build_api())
     auth = {"Authorization": f"Bearer {key}"}
     invoice = client.post(
         "/api/v1/invoices",
@@ -51,10 +51,10 @@ def seeded(uow):
         headers=auth | {"Idempotency-Key": "seed-invoice"},
     ).json()
     simulate_test_payment(
-        uow, merchant_id, invoice["number"], amount=None, settings=get_settings(), now=datetime.now(UTC)
+        uow, merchant_id, invoice["number"], amount=None, settings=app_deps().settings, now=datetime.now(UTC)
     )
     [event] = list_deliveries(uow, merchant_id, invoice["number"])  # invoice.payment_completed
-    return build_api(lambda: uow), auth, invoice["number"], event.id
+    return build_api(), auth, invoice["number"], event.id
 
 
 def test_api_conforms_to_its_document(seeded):

@@ -95,7 +95,7 @@ def test_the_pay_page_counts_the_quote_down_and_asks_again_after_the_rate_moved(
     """The wizard's handlers with a fiat-priced invoice: the quote's deadline reaches the page; a part
     funded after it shows the new amount and funds nothing; the second press pays the new amount."""
     use_database(monkeypatch, uow)
-    settings = pay.SETTINGS
+    settings = get_settings()
     monkeypatch.setattr(settings, "rates", {"TON/RUB": "420"})
     clock = {"now": NOW}
     monkeypatch.setattr(pay, "_now", lambda: clock["now"])

@@ -3,7 +3,7 @@
 The services check that the user may act (NotFound / Forbidden, tested in tests/services); this test
 makes sure no handler hands them a user id from anywhere else, or calls one without a user at all.
 It reads the page and state modules (no Reflex app needed): a handler passes when it, or a method or
-module function it uses, calls `_verified_user_id` (or a helper built on it). Handlers that serve
+module function it uses, calls `_user_id` (or a helper built on it). Handlers that serve
 anonymous visitors on purpose are listed in PUBLIC with the reason.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "krypton_app"
-MODULES = sorted([*ROOT.joinpath("pages").glob("*.py"), *ROOT.joinpath("state").glob("*.py")])
+MODULES = sorted([*ROOT.joinpath("pages").rglob("*.py"), *ROOT.joinpath("state").rglob("*.py")])
 # Methods of AuthState (state/auth.py) that read the verified session themselves.
-AUTH_CALLS = {"_verified_user_id", "_operator_id", "_load_user"}
+AUTH_CALLS = {"_user_id", "_verified_user_id", "_operator_id", "_load_user"}
 PUBLIC = {
     # the public market and an ad's page: browsing needs no account (opening a deal does)
     ("MarketState", "load"),
