@@ -116,9 +116,27 @@ def pg_uow(request) -> UnitOfWork:
     unit.engine.dispose()
 
 
+@pytest.fixture(params=BACKENDS)
+def empty_url(request, tmp_path):
+    """A database with no tables at all, for migration tests (tests/migrations.py runs Alembic on it):
+    a fresh SQLite file, and a fresh PostgreSQL database when configured, dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrate.db'}"
+        return
+    server = make_url(PG_URL)
+    name = f"krypton_migrate_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(server.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _operator_settings():
-    """Tests grant the operator role as production does, through the settings (rows.grant_operator);
+    """Tests grant the operator role as production does, through the settings (builders.grant_operator);
     each test starts from the settings the process was started with."""
     settings = get_settings()
     saved = (list(settings.operator_addresses), settings.demo_operators)

@@ -18,6 +18,7 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
+from krypton_app.components.qr import qr_code
 from krypton_app.components.ui import (
     card,
     card_title,
@@ -33,9 +34,9 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
 from krypton_app.pages.invoices import test_mark
-from krypton_app.services.deposits import _qr_data_uri as qr_data_uri
 from krypton_app.services.invoices import close_invoice, get_merchant_invoice, payments_over_time
 from krypton_app.services.payments import list_invoice_payments, simulate_test_payment
+from krypton_app.services.qr import qr_data_uri
 from krypton_app.services.webhooks import list_deliveries, redeliver, send_test_event
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
@@ -242,15 +243,8 @@ def links_card() -> rx.Component:
     return card(
         card_title("link", I18n.t["detail.links"]),
         rx.grid(
-            rx.center(
-                rx.image(src=InvoiceDetailState.qr, alt=I18n.t["detail.qr_alt"], width="100%", data_testid="direct-qr"),
-                width="168px",
-                height="168px",
-                padding="8px",
-                border_radius="16px",
-                background="white",
-                border=f"1px solid {rx.color('gray', 5)}",
-                justify_self="center",
+            qr_code(
+                InvoiceDetailState.qr, alt=I18n.t["detail.qr_alt"], test_id="direct-qr", size="168px", padding="8px"
             ),
             rx.vstack(
                 copy_value(

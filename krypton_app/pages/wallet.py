@@ -7,6 +7,7 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
+from krypton_app.components.qr import qr_code
 from krypton_app.components.ui import (
     card,
     card_title,
@@ -207,22 +208,7 @@ def balance_card(row: rx.Var) -> rx.Component:
 
 def deposit_panel(asset: str, link: rx.Var, qr: rx.Var) -> rx.Component:
     return rx.grid(
-        rx.center(
-            rx.image(
-                src=qr,
-                alt=I18n.t["deposit.qr_alt"],
-                width="100%",
-                height="auto",
-                data_testid=f"deposit-qr-{asset}",
-            ),
-            width="184px",
-            height="184px",
-            padding="10px",
-            border_radius="16px",
-            background="white",
-            border=f"1px solid {rx.color('gray', 5)}",
-            justify_self="center",
-        ),
+        qr_code(qr, alt=I18n.t["deposit.qr_alt"], test_id=f"deposit-qr-{asset}"),
         rx.vstack(
             copy_value(
                 I18n.t["deposit.address"],

@@ -73,8 +73,8 @@ def _view(row: ApiKey) -> ApiKeyView:
         scopes=tuple(row.scopes.split()),
         is_test=row.is_test,
         created_at=as_utc(row.created_at),
-        last_used_at=as_utc(row.last_used_at) if row.last_used_at else None,
-        revoked_at=as_utc(row.revoked_at) if row.revoked_at else None,
+        last_used_at=as_utc(row.last_used_at),
+        revoked_at=as_utc(row.revoked_at),
     )
 
 
@@ -156,7 +156,7 @@ def authenticate(
     scopes = tuple(row.scopes.split())
     if scope not in scopes:
         raise ApiAuthError(code="api_scope_missing", scope=scope)
-    last_used = as_utc(row.last_used_at) if row.last_used_at else None
+    last_used = as_utc(row.last_used_at)
     if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
         with uow.transaction() as session:
             session.execute(update(ApiKey).where(col(ApiKey.id) == row.id).values(last_used_at=now))

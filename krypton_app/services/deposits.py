@@ -7,13 +7,10 @@ together with the applied-transaction row and the cursor (see services/chain_syn
 
 from __future__ import annotations
 
-import base64
-import io
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import segno
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
@@ -28,6 +25,7 @@ from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.domain.ton_address import parse_ton_address
 from krypton_app.models.chain import DepositMemo, UnmatchedDeposit
 from krypton_app.services.ledger import post, system_account, user_account
+from krypton_app.services.qr import qr_data_uri
 from krypton_app.settings import Settings
 
 # No 0/O and 1/I: a memo read aloud or typed from a screenshot cannot be mistaken. 32 symbols, 8 of
@@ -83,8 +81,8 @@ def deposit_info(uow: UnitOfWork, user_id: int, *, settings: Settings) -> Deposi
         memo=memo,
         ton_link=ton_link,
         usdt_link=usdt_link,
-        ton_qr_svg=_qr_data_uri(ton_link),
-        usdt_qr_svg=_qr_data_uri(usdt_link),
+        ton_qr_svg=qr_data_uri(ton_link),
+        usdt_qr_svg=qr_data_uri(usdt_link),
     )
 
 
@@ -188,9 +186,3 @@ def _storable(text: str | None, limit: int) -> str | None:
 
 def _is_memo(text: str) -> bool:
     return len(text) == MEMO_LENGTH and all(c in MEMO_ALPHABET for c in text)
-
-
-def _qr_data_uri(link: str) -> str:
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -703,10 +703,7 @@ def _view(s: Session, payment_id: int, settings: Settings | None) -> PaymentView
         amount=payment.amount,
         fiat_currency=invoice.fiat_currency if payment.fiat_rate else None,
         fiat_rate=payment.fiat_rate,
-        parts=tuple(
-            PartView(p.id, p.position, p.amount, p.method, p.status, as_utc(p.funded_at) if p.funded_at else None)
-            for p in parts
-        ),
+        parts=tuple(PartView(p.id, p.position, p.amount, p.method, p.status, as_utc(p.funded_at)) for p in parts),
         status=payment.status,
         is_test=invoice.is_test,
         receipt=payment.receipt,
@@ -714,6 +711,6 @@ def _view(s: Session, payment_id: int, settings: Settings | None) -> PaymentView
         waiting_for_secrets=waiting,
         redirect_url=invoice.redirect_url,
         created_at=as_utc(payment.created_at),
-        completed_at=as_utc(payment.completed_at) if payment.completed_at else None,
-        quote_expires_at=as_utc(payment.quote_expires_at) if payment.quote_expires_at else None,
+        completed_at=as_utc(payment.completed_at),
+        quote_expires_at=as_utc(payment.quote_expires_at),
     )

@@ -627,7 +627,7 @@ def list_deliveries(uow: UnitOfWork, merchant_id: int, number: str, *, only_test
                 is_test=event.is_test,
                 created_at=as_utc(event.created_at),
                 next_attempt_at=as_utc(event.next_attempt_at) if event.status == "pending" else None,
-                delivered_at=as_utc(event.delivered_at) if event.delivered_at else None,
+                delivered_at=as_utc(event.delivered_at),
                 attempts_log=tuple(attempts.get(event.id, ())),
             )
             for event in events

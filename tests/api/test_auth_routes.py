@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from rows import make_user
+from builders import make_user
 from starlette.testclient import TestClient
 
 from krypton_app import bootstrap

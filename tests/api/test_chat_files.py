@@ -4,7 +4,7 @@
 import secrets
 
 import pytest
-from rows import image_bytes, make_deal, make_session, make_user
+from builders import image_bytes, make_deal, make_session, make_user
 from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api

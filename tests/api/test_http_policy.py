@@ -11,13 +11,12 @@ Reflex's compiled pages.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import pytest
+from builders import image_bytes, make_deal, make_invoice, make_session, make_user
 from reflex.app import App
 from reflex_base.config import get_config
-from rows import image_bytes, make_deal, make_session, make_user
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
@@ -25,11 +24,9 @@ from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
 from krypton_app.api.widget import widget_csp
-from krypton_app.models import User
 from krypton_app.services import chat
 from krypton_app.services.auth import SESSION_COOKIE
-from krypton_app.services.invoices import InvoiceDraft, create_invoice
-from krypton_app.settings import Settings, get_settings
+from krypton_app.settings import get_settings
 
 FOREIGN = "https://evil.example"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -108,15 +105,7 @@ def test_a_route_with_its_own_policy_gets_frame_ancestors_added(uow, tmp_path):
 
 
 def _invoice(uow, **changes) -> str:
-    with uow.transaction() as s:
-        merchant = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}")
-        s.add(merchant)
-        s.flush()
-        merchant_id = merchant.id
-    draft = InvoiceDraft(**{"kind": "fixed", "title": "VPN key", "asset": "TON", "amount": "1", **changes})
-    settings = Settings(KRYPTON_APP_URL="https://krypton.example")
-    view, _created = create_invoice(uow, merchant_id, draft, settings=settings, now=NOW)
-    return view.number
+    return make_invoice(uow, now=NOW, **changes).number
 
 
 def test_the_widget_keeps_its_own_policy_and_no_deny(uow, tmp_path):

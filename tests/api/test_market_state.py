@@ -10,7 +10,7 @@ import uuid
 import pytest
 from reflex.utils import format
 from reflex_tabs import Processor
-from rows import make_user
+from builders import make_user
 
 from krypton_app import bootstrap, routes
 from krypton_app.domain.ledger import EXTERNAL, Leg

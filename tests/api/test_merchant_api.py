@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from builders import make_user
 from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
 from krypton_app.api.merchant import OPERATIONS
 from krypton_app.bootstrap import app_deps
-from krypton_app.models.users import User
 from krypton_app.services.api_keys import create_api_key, revoke_api_key
 from krypton_app.services.payments import simulate_test_payment
 from krypton_app.services.receipts import verify_receipt
@@ -22,18 +22,10 @@ ALL = ["invoices:read", "invoices:write", "webhooks:write"]
 INVOICE = {"kind": "fixed", "title": "VPN key, 1 month", "asset": "TON", "amount": "1.5", "order_id": "order-1"}
 
 
-def make_user(uow, name: str, **contacts) -> int:
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{name.encode().hex():0<64}", display_name=name, **contacts)
-        s.add(user)
-        s.flush()
-        return user.id
-
-
 class Merchant:
     def __init__(self, uow, name="shop", scopes=ALL, is_test=False):
         self.uow = uow
-        self.id = make_user(uow, name)
+        self.id = make_user(uow, display_name=name)
         self.key_view, self.key = create_api_key(uow, self.id, name="server", scopes=scopes, is_test=is_test)
         self.client = TestClient(build_api())
         self._keys = 0
@@ -224,7 +216,7 @@ def test_scopes_are_enforced_per_operation(uow):
 
 def test_other_merchants_invoices_are_404(uow, shop):
     other = Merchant(uow, name="other")
-    payer = make_user(uow, "payer", username="payer")
+    payer = make_user(uow, display_name="payer", username="payer")
     number = shop.post("/invoices", {**INVOICE, "kind": "private", "payer_contact": "@payer"}).json()["number"]
     assert payer
     for response in (

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 import schemathesis
+from builders import make_user
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -22,7 +23,6 @@ from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
 from krypton_app.bootstrap import app_deps
-from krypton_app.models.users import User
 from krypton_app.services.api_keys import create_api_key
 from krypton_app.services.payments import simulate_test_payment
 from krypton_app.services.webhooks import list_deliveries
@@ -39,11 +39,7 @@ CHECKS = [
 @pytest.fixture
 def seeded(uow):
     """A merchant with an all-scope key, a sandbox invoice with a webhook, a payment and an event."""
-    with uow.transaction() as s:
-        merchant = User(wallet_address="0:" + "ab" * 32, display_name="fuzz shop")
-        s.add(merchant)
-        s.flush()
-        merchant_id = merchant.id
+    merchant_id = make_user(uow, display_name="fuzz shop")
     _, key = create_api_key(
         uow, merchant_id, name="fuzz", scopes=["invoices:read", "invoices:write", "webhooks:write"], is_test=True
     )

@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from builders import make_invoice, make_user
 from reflex_tabs import Processor, use_database
-from rows import make_user
 
-from krypton_app.domain.ledger import EXTERNAL, Leg
-from krypton_app.models import User
 from krypton_app.pages import pay
 from krypton_app.pages.pay import PayState
 from krypton_app.pages.widget import WidgetState
 from krypton_app.services import ledger
-from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.settings import get_settings
 from krypton_app.state.auth import AuthState
 
@@ -35,15 +31,12 @@ MERCHANT_KEYS = ("webhook_url", "order_id", "allowed_origins", "redirect_url", "
 @pytest.fixture
 def invoice(uow, monkeypatch):
     use_database(monkeypatch, uow)
-    with uow.transaction() as s:
-        merchant = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", display_name="VPN shop")
-        s.add(merchant)
-        s.flush()
-        merchant_id = merchant.id
-    draft = InvoiceDraft(
-        kind="fixed",
+    return make_invoice(
+        uow,
+        make_user(uow, display_name="VPN shop"),
+        settings=get_settings(),
+        now=NOW,
         title="VPN, 1 month",
-        asset="TON",
         amount="1.5",
         max_parts=3,
         order_id=ORDER,
@@ -51,8 +44,6 @@ def invoice(uow, monkeypatch):
         redirect_url=REDIRECT,
         allowed_origins=(ORIGIN,),
     )
-    view, _created = create_invoice(uow, merchant_id, draft, settings=get_settings(), now=NOW)
-    return view
 
 
 def _leaks(text: str, merchant_id: int) -> list[str]:
@@ -92,11 +83,7 @@ def test_the_anonymous_widget_receives_no_merchant_integration(invoice):
 
 @pytest.mark.parametrize("path", ["/pay/{number}", "/i/{number}"])
 def test_the_payers_pages_receive_no_merchant_integration(invoice, path, monkeypatch, uow):
-    with uow.transaction() as s:
-        payer = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}")
-        s.add(payer)
-        s.flush()
-        payer_id = payer.id
+    payer_id = make_user(uow)
     route = path.format(number=invoice.number)
     sent, client, shown = _opened(route, PayState.load, PayState, user_id=payer_id, monkeypatch=monkeypatch)
     assert (shown["number"], shown["amount"]) == (invoice.number, "1.5 TON")
@@ -112,12 +99,10 @@ def test_the_pay_page_counts_the_quote_down_and_asks_again_after_the_rate_moved(
     monkeypatch.setattr(settings, "rates", {"TON/RUB": "420"})
     clock = {"now": NOW}
     monkeypatch.setattr(pay, "_now", lambda: clock["now"])
-    merchant, payer = make_user(uow), make_user(uow)
-    with uow.transaction() as s:
-        leg = Leg(ledger.system_account(s, EXTERNAL, "TON"), ledger.user_account(s, payer, "TON"), 10 * 10**9)
-        ledger.post(s, idempotency_key=f"deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
-    draft = InvoiceDraft(kind="fixed", title="Tour", asset="TON", fiat_currency="RUB", fiat_amount="1000")
-    number = create_invoice(uow, merchant, draft, settings=settings, now=NOW)[0].number
+    merchant, payer = make_user(uow), make_user(uow, balance=10 * 10**9)
+    number = make_invoice(
+        uow, merchant, settings=settings, now=NOW, title="Tour", amount=None, fiat_currency="RUB", fiat_amount="1000"
+    ).number
     monkeypatch.setattr(AuthState, "_verified_user_id", lambda self: payer)
 
     async def scenario():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rows import make_session, make_user
+from builders import make_session, make_user
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response

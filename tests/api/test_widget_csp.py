@@ -4,6 +4,7 @@ PostgreSQL); plus the small UI rules the payment pages and Telegram routing rely
 import uuid
 from datetime import UTC, datetime
 
+from builders import make_invoice, make_user
 from hypothesis import given
 from hypothesis import strategies as st
 from starlette.applications import Starlette
@@ -12,10 +13,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from krypton_app.api.widget import widget_csp
-from krypton_app.models import User
 from krypton_app.pages.pay import even_split
 from krypton_app.pages.telegram import route_for
-from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.settings import Settings
 
 SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example")
@@ -33,20 +32,10 @@ def _client(uow) -> TestClient:
 
 
 def _invoice(uow, **changes) -> str:
-    with uow.transaction() as s:
-        merchant = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", username=None)
-        s.add(merchant)
-        s.flush()
-        merchant_id = merchant.id
     if changes.get("kind") == "private":
-        with uow.transaction() as s:
-            payer = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", username=f"p{uuid.uuid4().hex[:8]}")
-            s.add(payer)
-            s.flush()
-            changes["payer_contact"] = payer.username
-    draft = InvoiceDraft(**{"kind": "fixed", "title": "VPN key", "asset": "TON", "amount": "1", **changes})
-    view, _created = create_invoice(uow, merchant_id, draft, settings=SETTINGS, now=NOW)
-    return view.number
+        changes["payer_contact"] = username = f"p{uuid.uuid4().hex[:8]}"
+        make_user(uow, username=username)
+    return make_invoice(uow, settings=SETTINGS, now=NOW, **changes).number
 
 
 def test_allowed_origins_may_frame_the_widget(uow):

@@ -6,26 +6,14 @@ both sides see the decision live and the buyer's wallet holds the share."""
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
+from builders import image_bytes
 from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, open_deal_on, post_sell_ad, shoot
 from playwright.sync_api import expect
 
 LIVE_TIMEOUT_MS = 10_000
 TERMS = "Dispute flow ad: SBP, name must match."
-
-
-def png(width: int = 48, height: int = 32) -> bytes:
-    """A real PNG (a blue rectangle), so the browser can draw it and the server's magic-byte check passes."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\x00\x98\xea" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def test_dispute_statements_image_and_operator_split(new_context, screenshots: Path):
@@ -72,7 +60,7 @@ def test_dispute_statements_image_and_operator_split(new_context, screenshots: P
 
     # An image in the chat: the other side sees it drawn; a stranger's request for it is a 404.
     seller.locator("input[type=file]").set_input_files(
-        files=[{"name": "statement.png", "mimeType": "image/png", "buffer": png()}]
+        files=[{"name": "statement.png", "mimeType": "image/png", "buffer": image_bytes("png")}]
     )
     image = buyer.get_by_test_id("chat-image")
     expect(image).to_be_visible(timeout=LIVE_TIMEOUT_MS)

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from rows import make_session, make_user
+from builders import make_session, make_user
 
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.services.auth import SESSION_COOKIE

@@ -4,14 +4,12 @@ its CSV; a Bitcoin payout the operator marks paid; the ledger invariants. Deskto
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import time
 from pathlib import Path
 
-import bolt11
-from bolt11 import Bolt11, MilliSatoshi, Tags
+from builders import lightning_invoice
 from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, shoot, url_of
 from playwright.sync_api import Page, expect
 from pytoniq_core import Address
@@ -22,26 +20,11 @@ CHAIN_TIMEOUT_MS = 30_000
 BITCOIN_ADDRESS = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
 TXID = "ab" * 32
 PREIMAGE = os.urandom(32)
-# Any node key signs a valid invoice; the payout queue checks amount, expiry, network and the preimage.
-NODE_KEY = "e126f68f7eafcc8b74f54d269fe206be715000f94dac067d1c04a8ca3b2db734"
 
 
 def fresh_ton_address() -> str:
     """A wallet nobody has used: non-bounceable, as wallets show an uninitialised address."""
     return Address((0, os.urandom(32))).to_str(is_user_friendly=True, is_bounceable=False, is_url_safe=True)
-
-
-def lightning_invoice(sat: int, description: str) -> str:
-    tags = {
-        "payment_hash": hashlib.sha256(PREIMAGE).hexdigest(),
-        "payment_secret": "11" * 32,
-        "description": description,
-        "expire_time": 3600,
-    }
-    invoice = Bolt11(
-        currency="bc", date=int(time.time()), amount_msat=MilliSatoshi(sat * 1000), tags=Tags.from_dict(tags)
-    )
-    return bolt11.encode(invoice, private_key=NODE_KEY)
 
 
 def balance(page: Page, asset: str, part: str = "available"):
@@ -168,7 +151,16 @@ def test_lightning_payout_history_operator_on_a_phone(new_context, screenshots: 
     withdraw.get_by_test_id("withdraw-tab-lightning").click()
     withdraw.get_by_test_id("lightning-asset").click()
     page.get_by_role("option", name="USDT").click()
-    withdraw.locator("#lightning_invoice").fill(lightning_invoice(2_000, "Coffee for Alice"))
+    withdraw.locator("#lightning_invoice").fill(
+        lightning_invoice(
+            msat=2_000_000,
+            preimage=PREIMAGE,
+            date=int(time.time()),
+            expiry=3600,
+            currency="bc",
+            description="Coffee for Alice",
+        )
+    )
     withdraw.get_by_test_id("withdraw-review").click()
     quote = withdraw.get_by_test_id("withdraw-quote")
     expect(quote).to_contain_text("2,000 sat")

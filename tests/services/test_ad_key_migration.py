@@ -1,41 +1,11 @@
 """Migration 0007 gives existing sell ads back the key they were created with (from their reserve
 posting), so a retry after the upgrade still finds its ad; on SQLite and PostgreSQL."""
 
-import os
-import uuid
-
-import pytest
 from alembic import command
-from alembic.config import Config
+from migrations import alembic
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from krypton_app.db import make_engine
-from krypton_app.settings import ROOT
-
-PG_URL = os.environ.get("KRYPTON_TEST_DATABASE_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgres"] if PG_URL else ["sqlite"])
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-        return
-    server = make_url(PG_URL)
-    name = f"krypton_migrate_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(server.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def alembic(url: str, action, revision: str) -> None:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", url)
-    action(config, revision)
 
 
 def test_0007_backfills_sell_ad_keys_from_their_reserve(empty_url):

@@ -4,17 +4,16 @@ SQLite and PostgreSQL; the race for the last volume on PostgreSQL."""
 import threading
 import uuid
 from dataclasses import replace
+from functools import partial
 
 import pytest
+from builders import assert_invariants, balances, deposit, make_users, race
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
-from test_deal_races import race
 
 from krypton_app.domain.ads import AdInvalid
 from krypton_app.domain.errors import AdUnavailable, Forbidden, IdempotencyConflict, InsufficientFunds, InvalidState
-from krypton_app.domain.ledger import EXTERNAL, HELD, Leg
-from krypton_app.models import Account, User
+from krypton_app.domain.ledger import HELD, Leg
 from krypton_app.services import ledger
 from krypton_app.services.ads import (
     AdDraft,
@@ -49,26 +48,6 @@ SELL = AdDraft(
 )
 
 
-def make_users(uow, count):
-    with uow.transaction() as s:
-        rows = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(count)]
-        s.add_all(rows)
-        s.flush()
-        return [u.id for u in rows]
-
-
-def deposit(uow, user_id, amount, asset="TON"):
-    with uow.transaction() as s:
-        leg = Leg(ledger.system_account(s, EXTERNAL, asset), ledger.user_account(s, user_id, asset), amount)
-        ledger.post(s, idempotency_key=f"test-deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
-
-
-def balances(uow, user_id, asset="TON"):
-    with uow.read() as s:
-        rows = dict(s.execute(select(Account.kind, Account.balance).where(Account.user_id == user_id)).all())
-    return rows.get("available", 0), rows.get(HELD, 0)
-
-
 def create(uow, owner, draft=SELL, key=None):
     return create_ad(uow, owner, draft, rates=RATES, idempotency_key=key or uuid.uuid4().hex)
 
@@ -76,11 +55,6 @@ def create(uow, owner, draft=SELL, key=None):
 def take(uow, ad_id, amount, taker):
     with uow.transaction() as s:
         return take_ad_volume(s, ad_id, amount, taker)
-
-
-def assert_invariants(uow):
-    report = ledger.check_invariants(uow)
-    assert report.ok, report.violations
 
 
 def test_sell_ad_reserves_its_volume_and_close_returns_the_rest(uow):
@@ -325,18 +299,7 @@ def test_twin_creates_with_one_key_make_one_ad(pg_uow):
     uow = pg_uow
     (owner,) = make_users(uow, 1)
     deposit(uow, owner, 15 * TON)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def twin():
-        barrier.wait()
-        results.append(create(uow, owner, key="twin").id)
-
-    threads = [threading.Thread(target=twin) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = [ad.id for ad in race(*[partial(create, uow, owner, key="twin") for _ in range(2)])]
     assert len(results) == 2 and results[0] == results[1]
     assert len(list_my_ads(uow, owner)) == 1
     assert balances(uow, owner) == (5 * TON, 10 * TON)

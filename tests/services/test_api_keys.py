@@ -2,11 +2,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from builders import make_user
 from sqlmodel import select
 
 from krypton_app.domain.errors import ApiAuthError, IdempotencyConflict, KryptonError, NotFound
 from krypton_app.models.merchant import ApiKey
-from krypton_app.models.users import User
 from krypton_app.services import api_keys
 from krypton_app.services.api_keys import (
     StoredResponse,
@@ -21,14 +21,6 @@ from krypton_app.services.api_keys import (
 )
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-
-def make_user(uow, name="merchant") -> int:
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{name.encode().hex():0<64}", display_name=name)
-        s.add(user)
-        s.flush()
-        return user.id
 
 
 def secret_of(view, token: str) -> str:
@@ -108,7 +100,7 @@ def test_a_right_prefix_with_a_wrong_secret_is_refused(uow):
 
 def test_scope_and_revocation(uow):
     user_id = make_user(uow)
-    other_id = make_user(uow, "other")
+    other_id = make_user(uow, display_name="other")
     view, token = create_api_key(uow, user_id, name="reader", scopes=["invoices:read"])
     with pytest.raises(ApiAuthError) as error:
         authenticate(uow, f"Bearer {token}", scope="invoices:write")
@@ -140,7 +132,7 @@ def test_last_used_is_written_at_most_once_a_minute(uow):
 
 
 def test_idempotency_reserves_replays_and_conflicts_per_merchant(uow):
-    user_id, other_id = make_user(uow), make_user(uow, "other")
+    user_id, other_id = make_user(uow), make_user(uow, display_name="other")
     assert begin_idempotent(uow, user_id, "k1", "hash-a", is_test=False) is None
     with pytest.raises(IdempotencyConflict) as error:
         begin_idempotent(uow, user_id, "k1", "hash-a", is_test=False)  # the first one has not finished

@@ -5,8 +5,8 @@ import io
 import json
 
 import pytest
+from builders import image_bytes, make_deal, make_user
 from PIL import Image
-from rows import image_bytes, make_deal, make_user
 from sqlalchemy import select
 
 from krypton_app.domain.errors import KryptonError, NotFound

@@ -4,14 +4,11 @@ and the unique index on lower(username) holds afterwards. The downgrade gives pe
 
 import pytest
 from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
+from migrations import alembic, revision_before
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from test_ad_key_migration import alembic, empty_url  # noqa: F401 (empty_url is a fixture)
 
 from krypton_app.db import make_engine
-from krypton_app.settings import ROOT
 
 USERS = [
     # id, created_at, username, email
@@ -33,13 +30,8 @@ INVOICES = [
 ]
 
 
-def previous_revision() -> str:
-    config = Config(str(ROOT / "alembic.ini"))
-    return ScriptDirectory.from_config(config).get_revision("0009").down_revision
-
-
-def test_0009_moves_emails_to_pending_unbinds_invoices_and_dedupes_usernames(empty_url):  # noqa: F811
-    before = previous_revision()
+def test_0009_moves_emails_to_pending_unbinds_invoices_and_dedupes_usernames(empty_url):
+    before = revision_before("0009")
     alembic(empty_url, command.upgrade, before)
     engine = make_engine(empty_url)
     with engine.begin() as c:

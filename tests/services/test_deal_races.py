@@ -1,11 +1,10 @@
 """Racing deal actions on PostgreSQL (SQLite's single writer cannot show a race): of two actions
 from the same state exactly one wins, and the ledger stays whole."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from test_deals import NOW, TON, assert_invariants, balances, make_users, open_, remaining, sell_ad
+from builders import NOW, TON, assert_invariants, balances, make_users, open_deal, race, remaining, sell_ad
 
 from krypton_app.domain.errors import AdUnavailable, DealTransitionRefused
 from krypton_app.services import deals
@@ -13,31 +12,11 @@ from krypton_app.services import deals
 ROUNDS = 5
 
 
-def race(*calls):
-    """Run the calls at the same moment; a list of results or raised errors, in call order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            results[i] = call()
-        except Exception as error:  # the loser's refusal is the point
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def test_release_vs_cancel(pg_uow):
     uow = pg_uow
     owner, taker, ad_id = sell_ad(uow)
     for _ in range(ROUNDS):
-        deal = open_(uow, taker, ad_id, amount="1")
+        deal = open_deal(uow, taker, ad_id, amount="1")
         released, cancelled = race(
             lambda d=deal: deals.release(uow, owner, d.id, now=NOW),
             lambda d=deal: deals.cancel(uow, taker, d.id, now=NOW),
@@ -59,7 +38,7 @@ def test_mark_fiat_sent_vs_timer(pg_uow):
     owner, taker, ad_id = sell_ad(uow)
     due = NOW + timedelta(minutes=15)
     for _ in range(ROUNDS):
-        deal = open_(uow, taker, ad_id, amount="1")
+        deal = open_deal(uow, taker, ad_id, amount="1")
         paid, moved = race(
             lambda d=deal: deals.mark_fiat_sent(uow, taker, d.id, now=due),
             lambda: deals.run_timers(uow, now=due),
@@ -77,9 +56,9 @@ def test_two_takers_on_the_last_volume(pg_uow):
     for _ in range(ROUNDS):
         owner, first, ad_id = sell_ad(uow)
         (second,) = make_users(uow, 1)
-        open_(uow, first, ad_id, amount="5")
-        open_(uow, first, ad_id, amount="4")
-        a, b = race(*[lambda u=u, ad=ad_id: open_(uow, u, ad, amount="1") for u in (first, second)])
+        open_deal(uow, first, ad_id, amount="5")
+        open_deal(uow, first, ad_id, amount="4")
+        a, b = race(*[lambda u=u, ad=ad_id: open_deal(uow, u, ad, amount="1") for u in (first, second)])
         wins = [r for r in (a, b) if not isinstance(r, Exception)]
         losses = [r for r in (a, b) if isinstance(r, Exception)]
         assert len(wins) == 1 and len(losses) == 1
@@ -93,7 +72,7 @@ def test_two_takers_on_the_last_volume(pg_uow):
 def test_several_timer_workers_move_each_deal_once(pg_uow, workers):
     uow = pg_uow
     owner, taker, ad_id = sell_ad(uow)
-    opened = [open_(uow, taker, ad_id, amount="1") for _ in range(8)]
+    opened = [open_deal(uow, taker, ad_id, amount="1") for _ in range(8)]
     for d in opened[:4]:
         deals.mark_fiat_sent(uow, taker, d.id, now=NOW)
     late = NOW + timedelta(hours=2)
@@ -112,7 +91,7 @@ def test_racing_opens_with_one_key_open_one_deal(pg_uow):
     owner, taker, ad_id = sell_ad(uow)
     for round_ in range(ROUNDS):
         key = f"same-{round_}"
-        a, b = race(*[lambda k=key: open_(uow, taker, ad_id, amount="1", key=k) for _ in range(2)])
+        a, b = race(*[lambda k=key: open_deal(uow, taker, ad_id, amount="1", key=k) for _ in range(2)])
         assert not isinstance(a, Exception) and not isinstance(b, Exception), (a, b)
         assert a.id == b.id
     assert remaining(uow, ad_id) == (10 - ROUNDS) * TON

@@ -5,9 +5,9 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from builders import NOW, TON, assert_invariants, balances, buy_ad, make_users, open_deal, remaining, sell_ad
 from pydantic import ValidationError
 from sqlalchemy import select
-from test_deals import NOW, TON, assert_invariants, balances, buy_ad, make_users, open_, remaining, sell_ad
 
 from krypton_app.models import Notification
 from krypton_app.services import deals, disputes
@@ -17,16 +17,16 @@ from krypton_app.workers.deal_timers import run_deal_timers
 
 def test_nothing_happens_before_the_deadline(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     assert deals.run_timers(uow, now=NOW + timedelta(minutes=14, seconds=59)) == 0
     assert deals.get_deal(uow, taker, deal.id).status == "escrow_locked"
 
 
 def test_unpaid_deal_expires_escrow_back_to_the_seller(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     b_owner, b_taker, b_ad = buy_ad(uow)
-    b_deal = open_(uow, b_taker, b_ad, amount="3")
+    b_deal = open_deal(uow, b_taker, b_ad, amount="3")
     assert deals.run_timers(uow, now=NOW + timedelta(minutes=15)) == 2
     view = deals.get_deal(uow, taker, deal.id)
     assert view.status == "expired" and view.events[-1].actor_id is None
@@ -39,7 +39,7 @@ def test_unpaid_deal_expires_escrow_back_to_the_seller(uow):
 
 def test_fiat_sent_without_release_goes_to_dispute(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     paid_at = NOW + timedelta(minutes=10)
     deals.mark_fiat_sent(uow, taker, deal.id, now=paid_at)
     # The payment window has passed, but the buyer paid: no expiry.
@@ -55,7 +55,7 @@ def test_fiat_sent_without_release_goes_to_dispute(uow):
 def test_the_release_timer_tells_every_operator(uow):
     owner, taker, ad_id = sell_ad(uow)
     operators = make_users(uow, 2, operator=True)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
     assert deals.run_timers(uow, now=NOW + timedelta(minutes=60)) == 1
     with uow.read() as s:
@@ -72,7 +72,7 @@ def test_the_release_timer_tells_every_operator(uow):
 
 def test_the_release_window_is_a_setting(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     short = Settings(KRYPTON_DEAL_RELEASE_WINDOW_MIN=20)
     paid = deals.mark_fiat_sent(uow, taker, deal.id, now=NOW, settings=short)
     assert paid.deadline_at == NOW + timedelta(minutes=20)
@@ -83,7 +83,7 @@ def test_the_release_window_is_a_setting(uow):
 
 def test_the_release_window_defaults_to_an_hour_from_the_environment(uow, monkeypatch):
     owner, taker, ad_id = sell_ad(uow)
-    first, second = open_(uow, taker, ad_id), open_(uow, taker, ad_id)
+    first, second = open_deal(uow, taker, ad_id), open_deal(uow, taker, ad_id)
     assert deals.mark_fiat_sent(uow, taker, first.id, now=NOW).deadline_at == NOW + timedelta(minutes=60)
     monkeypatch.setenv("KRYPTON_DEAL_RELEASE_WINDOW_MIN", "90")
     from_env = Settings()
@@ -100,7 +100,7 @@ def test_a_release_window_under_five_minutes_is_refused(minutes):
 
 def test_undo_restarts_the_payment_timer(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=1))
     deals.undo_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=10))
     assert deals.run_timers(uow, now=NOW + timedelta(minutes=20)) == 0
@@ -110,7 +110,7 @@ def test_undo_restarts_the_payment_timer(uow):
 
 def test_lifespan_worker_runs_rounds_until_stopped(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
 
     async def main():
         stop = asyncio.Event()
@@ -142,7 +142,7 @@ def test_the_side_who_must_act_is_warned_once_per_deadline(uow):
         return [(u, k, json.loads(p)["minutes"]) for u, k, p in rows]
 
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     assert deals.run_timers(uow, now=NOW + timedelta(minutes=9)) == 0
     assert warnings() == []
     deals.run_timers(uow, now=NOW + timedelta(minutes=11))

@@ -1,14 +1,26 @@
 """Deals on SQLite and PostgreSQL: open locks escrow, fiat sent, release, cancels, authorisation;
-every transition writes an event, a system chat message and notifications; the ledger stays whole.
-
-The helpers here are shared by the other deal test modules (`from test_deals import ...`)."""
+every transition writes an event, a system chat message and notifications; the ledger stays whole."""
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from rows import grant_operator
+from builders import (
+    NOW,
+    RATES,
+    SELL,
+    SETTINGS,
+    TON,
+    assert_invariants,
+    balances,
+    buy_ad,
+    deposit,
+    make_users,
+    open_deal,
+    remaining,
+    sell_ad,
+)
 from sqlalchemy import func, select
 
 from krypton_app.domain.errors import (
@@ -19,96 +31,12 @@ from krypton_app.domain.errors import (
     KryptonError,
     NotFound,
 )
-from krypton_app.domain.ledger import EXTERNAL, HELD, Leg
 from krypton_app.i18n.en import CATALOG as EN
 from krypton_app.i18n.ru import CATALOG as RU
-from krypton_app.models import Account, Ad, ChatMessage, Notification, User
-from krypton_app.services import deals, ledger
+from krypton_app.models import ChatMessage, Notification
+from krypton_app.services import deals
 from krypton_app.services.ads import AdDraft, create_ad, pause_ad
 from krypton_app.services.rates import StaticRateProvider
-from krypton_app.settings import Settings
-
-TON = 10**9
-SETTINGS = Settings()
-RATES = StaticRateProvider(SETTINGS.rates)
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-SELL = AdDraft(
-    side="sell",
-    asset="TON",
-    fiat="RUB",
-    country="RU",
-    methods=("sbp", "card"),
-    price_kind="fixed",
-    price="400",
-    margin_percent=None,
-    min_amount="1",
-    max_amount="5",
-    total_volume="10",
-    payment_window_min=15,
-)
-BUY = AdDraft(**{**SELL.__dict__, "side": "buy"})
-
-
-def make_users(uow, count, *, operator=False):
-    with uow.transaction() as s:
-        rows = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(count)]
-        s.add_all(rows)
-        s.flush()
-        for u in rows:
-            if operator:
-                grant_operator(u.wallet_address)
-        return [u.id for u in rows]
-
-
-def deposit(uow, user_id, amount, asset="TON"):
-    with uow.transaction() as s:
-        leg = Leg(ledger.system_account(s, EXTERNAL, asset), ledger.user_account(s, user_id, asset), amount)
-        ledger.post(s, idempotency_key=f"test-deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
-
-
-def balances(uow, user_id):
-    with uow.read() as s:
-        rows = dict(s.execute(select(Account.kind, Account.balance).where(Account.user_id == user_id)).all())
-    return rows.get("available", 0), rows.get(HELD, 0)
-
-
-def remaining(uow, ad_id):
-    with uow.read() as s:
-        return s.get(Ad, ad_id).remaining
-
-
-def sell_ad(uow, volume=10 * TON):
-    """(owner, taker, ad_id) with the owner's 10 TON held by a sell ad."""
-    owner, taker = make_users(uow, 2)
-    deposit(uow, owner, volume)
-    ad = create_ad(uow, owner, SELL, rates=RATES, idempotency_key=uuid.uuid4().hex)
-    return owner, taker, ad.id
-
-
-def buy_ad(uow):
-    """(owner, taker, ad_id): the owner buys crypto; the taker, the seller, has 10 TON."""
-    owner, taker = make_users(uow, 2)
-    deposit(uow, taker, 10 * TON)
-    ad = create_ad(uow, owner, BUY, rates=RATES, idempotency_key=uuid.uuid4().hex)
-    return owner, taker, ad.id
-
-
-def open_(uow, taker, ad_id, amount="2", key=None, now=NOW):
-    return deals.open_deal(
-        uow,
-        taker,
-        ad_id,
-        amount=amount,
-        method="sbp",
-        idempotency_key=key or uuid.uuid4().hex,
-        rates=RATES,
-        now=now,
-    )
-
-
-def assert_invariants(uow):
-    report = ledger.check_invariants(uow)
-    assert report.ok, report.violations
 
 
 def count(uow, model, deal_id):
@@ -118,7 +46,7 @@ def count(uow, model, deal_id):
 
 def test_sell_ad_deal_open_paid_released(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     assert deal.status == "escrow_locked" and deal.my_role == "buyer"
     assert (deal.seller_id, deal.buyer_id, deal.amount) == (owner, taker, 2 * TON)
     assert deal.fiat_amount == 800_00 and deal.deadline_at == NOW + timedelta(minutes=15)
@@ -142,7 +70,7 @@ def test_sell_ad_deal_open_paid_released(uow):
 
 def test_buy_ad_deal_holds_the_taker_and_refunds_on_cancel(uow):
     owner, taker, ad_id = buy_ad(uow)
-    deal = open_(uow, taker, ad_id, amount="3")
+    deal = open_deal(uow, taker, ad_id, amount="3")
     assert (deal.seller_id, deal.buyer_id, deal.my_role) == (taker, owner, "seller")
     assert balances(uow, taker) == (7 * TON, 3 * TON)
     assert remaining(uow, ad_id) == 7 * TON
@@ -158,7 +86,7 @@ def test_buy_ad_taker_without_funds_opens_nothing(uow):
     (poor,) = make_users(uow, 1)
     deposit(uow, poor, TON)
     with pytest.raises(KryptonError) as err:
-        open_(uow, poor, ad_id, amount="2")
+        open_deal(uow, poor, ad_id, amount="2")
     assert err.value.code == "insufficient_funds"
     assert remaining(uow, ad_id) == 10 * TON  # the volume taken in the same transaction is rolled back
     assert balances(uow, poor) == (TON, 0)
@@ -168,14 +96,14 @@ def test_buy_ad_taker_without_funds_opens_nothing(uow):
 def test_open_is_idempotent_per_taker(uow):
     owner, taker, ad_id = sell_ad(uow)
     (other,) = make_users(uow, 1)
-    first = open_(uow, taker, ad_id, key="k1")
-    assert open_(uow, taker, ad_id, key="k1").id == first.id
-    assert open_(uow, other, ad_id, key="k1").id != first.id  # the key is per user
+    first = open_deal(uow, taker, ad_id, key="k1")
+    assert open_deal(uow, taker, ad_id, key="k1").id == first.id
+    assert open_deal(uow, other, ad_id, key="k1").id != first.id  # the key is per user
     assert remaining(uow, ad_id) == 6 * TON
     for amount, method in (("2", "card"), ("1", "sbp")):  # the same key for another request is not a retry
         with pytest.raises(IdempotencyConflict):
             deals.open_deal(uow, taker, ad_id, amount=amount, method=method, idempotency_key="k1", rates=RATES, now=NOW)
-    assert open_(uow, taker, ad_id, amount="2.000", key="k1").id == first.id  # the same amount, written otherwise
+    assert open_deal(uow, taker, ad_id, amount="2.000", key="k1").id == first.id  # the same amount, written otherwise
 
 
 def test_floating_ad_is_priced_at_the_current_rate(uow):
@@ -199,7 +127,7 @@ def test_floating_ad_is_priced_at_the_current_rate(uow):
 
 def test_every_transition_announces_itself_in_the_chat_and_to_the_other_side(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
     deals.release(uow, owner, deal.id, now=NOW)
     with uow.read() as s:
@@ -219,25 +147,25 @@ def test_every_transition_announces_itself_in_the_chat_and_to_the_other_side(uow
 def test_open_refusals(uow):
     owner, taker, ad_id = sell_ad(uow)
     with pytest.raises(AdUnavailable) as err:
-        open_(uow, owner, ad_id)
+        open_deal(uow, owner, ad_id)
     assert err.value.code == "ad_own"
     with pytest.raises(AdUnavailable) as err:
-        open_(uow, taker, ad_id, amount="6")
+        open_deal(uow, taker, ad_id, amount="6")
     assert err.value.code == "ad_amount_out_of_range"
     with pytest.raises(KryptonError) as err:
         deals.open_deal(uow, taker, ad_id, amount="1", method="cash", idempotency_key="m", rates=RATES, now=NOW)
     assert err.value.code == "deal_method_invalid"
     with pytest.raises(KryptonError) as err:
-        open_(uow, taker, ad_id, amount="0")
+        open_deal(uow, taker, ad_id, amount="0")
     assert err.value.code in ("deal_amount_invalid", "ad_amount_out_of_range")
     with pytest.raises(NotFound):
-        open_(uow, taker, 999_999)
+        open_deal(uow, taker, 999_999)
     assert remaining(uow, ad_id) == 10 * TON
 
 
 def test_buyer_cancels_alone_before_fiat_sent_volume_returns_to_the_ad(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     assert deals.cancel(uow, taker, deal.id, now=NOW).status == "cancelled"
     assert remaining(uow, ad_id) == 10 * TON
     with pytest.raises(DealTransitionRefused):
@@ -248,7 +176,7 @@ def test_buyer_cancels_alone_before_fiat_sent_volume_returns_to_the_ad(uow):
 
 def test_cancel_of_a_paused_ads_deal_returns_to_the_owners_balance(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     pause_ad(uow, owner, ad_id)  # the ad's remaining 8 go back to the owner
     deals.cancel(uow, taker, deal.id, now=NOW)
     assert balances(uow, owner) == (10 * TON, 0)
@@ -257,7 +185,7 @@ def test_cancel_of_a_paused_ads_deal_returns_to_the_owners_balance(uow):
 
 def test_seller_cancel_needs_the_buyer_and_after_fiat_sent_both(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     asked = deals.cancel(uow, owner, deal.id, now=NOW)
     assert asked.status == "escrow_locked" and asked.cancel_requested_by == owner
     with pytest.raises(DealTransitionRefused):  # asking twice changes nothing
@@ -267,7 +195,7 @@ def test_seller_cancel_needs_the_buyer_and_after_fiat_sent_both(uow):
     assert deals.cancel(uow, taker, deal.id, now=NOW).status == "cancelled"
     assert remaining(uow, ad_id) == 10 * TON
 
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
     assert deals.cancel(uow, taker, deal.id, now=NOW).status == "fiat_sent"  # the buyer asks
     assert deals.cancel(uow, owner, deal.id, now=NOW).status == "cancelled"  # the seller agrees
@@ -277,7 +205,7 @@ def test_seller_cancel_needs_the_buyer_and_after_fiat_sent_both(uow):
 
 def test_buyer_may_undo_fiat_sent_and_the_payment_timer_restarts(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
     later = NOW + timedelta(minutes=3)
     undone = deals.undo_fiat_sent(uow, taker, deal.id, now=later)
@@ -291,7 +219,7 @@ def test_roles_and_strangers(uow):
     owner, taker, ad_id = sell_ad(uow)
     (stranger,) = make_users(uow, 1)
     (operator,) = make_users(uow, 1, operator=True)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     with pytest.raises(Forbidden):
         deals.mark_fiat_sent(uow, owner, deal.id, now=NOW)  # the seller cannot say the buyer paid
     with pytest.raises(Forbidden):
@@ -314,7 +242,7 @@ def test_roles_and_strangers(uow):
 
 def test_each_view_says_what_its_viewer_may_do_now(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     assert deal.allowed_actions == {"mark_fiat_sent", "cancel"}
     assert deals.get_deal(uow, owner, deal.id).allowed_actions == {"release", "cancel"}
     assert deal.timer_deadline == NOW + timedelta(minutes=15)

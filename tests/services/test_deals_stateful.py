@@ -6,11 +6,11 @@ import uuid
 from contextlib import suppress
 from datetime import timedelta
 
+from builders import BUY, NOW, RATES, SELL, TON, deposit, make_users
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from sqlalchemy import func, select
-from test_deals import BUY, NOW, RATES, SELL, TON, deposit, make_users
 
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import KryptonError

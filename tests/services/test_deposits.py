@@ -2,19 +2,18 @@
 
 import asyncio
 import base64
-import threading
-import uuid
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from builders import make_users, race
 from sqlalchemy import select
 
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.hot_wallet import hot_wallet_from_settings
 from krypton_app.domain.errors import Forbidden, InvalidAmount
 from krypton_app.domain.ton_address import parse_ton_address
-from krypton_app.models import AppliedChainTransaction, DepositMemo, User
+from krypton_app.models import AppliedChainTransaction, DepositMemo
 from krypton_app.services import deposits, ledger
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.settings import get_settings
@@ -39,16 +38,8 @@ def chain():
     return FakeChain(now=NOW)
 
 
-def make_users(uow, count=1) -> list[int]:
-    with uow.transaction() as s:
-        users = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(count)]
-        s.add_all(users)
-        s.flush()
-        return [u.id for u in users]
-
-
 def test_deposit_info_gives_address_memo_links_and_qr_codes(uow, settings, hot_wallet):
-    (user,) = make_users(uow)
+    (user,) = make_users(uow, 1)
     info = deposits.deposit_info(uow, user, settings=settings)
     assert info.address == hot_wallet.friendly
     assert parse_ton_address(info.address).raw == hot_wallet.address
@@ -91,7 +82,7 @@ def test_comments_are_normalised_like_memos(comment, expected):
 
 
 def test_the_demo_faucet_sends_real_deposits_that_the_monitor_credits(uow, chain, settings, hot_wallet):
-    (user,) = make_users(uow)
+    (user,) = make_users(uow, 1)
     monitor = ChainMonitor(uow, chain, settings=settings, hot_wallet=hot_wallet)
     ton_hash = asyncio.run(deposits.demo_faucet(uow, chain, user, asset="TON", amount=5 * TON, settings=settings))
     usdt_hash = asyncio.run(deposits.demo_faucet(uow, chain, user, asset="USDT", amount=7 * USDT, settings=settings))
@@ -110,7 +101,7 @@ def test_the_demo_faucet_sends_real_deposits_that_the_monitor_credits(uow, chain
     ids=["switched_off", "production", "real_chain"],
 )
 def test_the_demo_faucet_is_refused_unless_enabled_on_the_fake_chain(uow, chain, settings, change):
-    (user,) = make_users(uow)
+    (user,) = make_users(uow, 1)
     with pytest.raises(Forbidden):
         asyncio.run(
             deposits.demo_faucet(uow, chain, user, asset="TON", amount=TON, settings=settings.model_copy(update=change))
@@ -118,7 +109,7 @@ def test_the_demo_faucet_is_refused_unless_enabled_on_the_fake_chain(uow, chain,
 
 
 def test_the_demo_faucet_needs_the_fake_chain_as_gateway(uow, settings):
-    (user,) = make_users(uow)
+    (user,) = make_users(uow, 1)
 
     class RealNode:  # any other gateway
         pass
@@ -131,19 +122,12 @@ def test_the_demo_faucet_needs_the_fake_chain_as_gateway(uow, settings):
     ("asset", "amount"), [("TON", 0), ("TON", -1), ("TON", 1001 * TON), ("USDT", 1001 * USDT), ("BTC", 1)]
 )
 def test_the_demo_faucet_refuses_odd_amounts(uow, chain, settings, asset, amount):
-    (user,) = make_users(uow)
+    (user,) = make_users(uow, 1)
     with pytest.raises(InvalidAmount):
         asyncio.run(deposits.demo_faucet(uow, chain, user, asset=asset, amount=amount, settings=settings))
 
 
 def test_racing_first_calls_make_one_memo(pg_uow):
-    (user,) = make_users(pg_uow)
-    barrier = threading.Barrier(20)
-
-    def first_call(_):
-        barrier.wait()
-        return deposits.ensure_memo(pg_uow, user)
-
-    with ThreadPoolExecutor(20) as pool:
-        memos = set(pool.map(first_call, range(20)))
+    (user,) = make_users(pg_uow, 1)
+    memos = set(race(*[partial(deposits.ensure_memo, pg_uow, user) for _ in range(20)]))
     assert len(memos) == 1

@@ -4,9 +4,19 @@ operator's release / refund / split as one ledger transaction; nobody else decid
 from datetime import timedelta
 
 import pytest
-from rows import grant_operator
+from builders import (
+    NOW,
+    TON,
+    assert_invariants,
+    balances,
+    disputed_deal,
+    grant_operator,
+    make_users,
+    open_deal,
+    remaining,
+    sell_ad,
+)
 from sqlalchemy import select
-from test_deals import NOW, TON, assert_invariants, balances, make_users, open_, remaining, sell_ad
 
 from krypton_app.domain.errors import DealTransitionRefused, Forbidden, InvalidAmount, KryptonError, NotFound
 from krypton_app.i18n.en import CATALOG as EN
@@ -16,15 +26,6 @@ from krypton_app.services import deals, disputes
 from krypton_app.services.deal_room import read_deal_room
 from krypton_app.services.notifications import list_notifications
 from krypton_app.services.reviews import leave_review
-
-
-def disputed_deal(uow, opener="buyer"):
-    owner, taker, ad_id = sell_ad(uow)
-    (operator,) = make_users(uow, 1, operator=True)
-    deal = open_(uow, taker, ad_id, amount="4")
-    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
-    dispute = disputes.open_dispute(uow, taker if opener == "buyer" else owner, deal.id, now=NOW)
-    return owner, taker, operator, ad_id, dispute
 
 
 @pytest.mark.parametrize("opener", ["buyer", "seller"])
@@ -59,7 +60,7 @@ def test_every_operator_is_told_when_a_side_opens_a_dispute(uow, opener):
     owner, taker, ad_id = sell_ad(uow)
     first, second = make_users(uow, 2, operator=True)
     (bystander,) = make_users(uow, 1)
-    deal = open_(uow, taker, ad_id, amount="1")
+    deal = open_deal(uow, taker, ad_id, amount="1")
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
     assert operator_alerts(uow, deal.id) == []
     disputes.open_dispute(uow, taker if opener == "buyer" else owner, deal.id, now=NOW)
@@ -80,7 +81,7 @@ def test_an_operator_who_is_a_side_is_not_called_to_their_own_dispute(uow):
     (operator,) = make_users(uow, 1, operator=True)
     with uow.transaction() as s:
         grant_operator(s.get(User, taker).wallet_address)
-    deal = open_(uow, taker, ad_id, amount="1")
+    deal = open_deal(uow, taker, ad_id, amount="1")
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
     disputes.open_dispute(uow, owner, deal.id, now=NOW)
     assert [user for user, _, _ in operator_alerts(uow, deal.id)] == [operator]
@@ -88,7 +89,7 @@ def test_an_operator_who_is_a_side_is_not_called_to_their_own_dispute(uow):
 
 def test_no_dispute_before_fiat_sent(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id)
+    deal = open_deal(uow, taker, ad_id)
     with pytest.raises(DealTransitionRefused):
         disputes.open_dispute(uow, owner, deal.id, now=NOW)
     (stranger,) = make_users(uow, 1)
@@ -194,7 +195,7 @@ def test_the_views_of_a_dispute_offer_statements_to_the_sides_and_the_decision_t
 
 def test_the_deal_room_reads_the_dispute_once_there_is_one_and_the_viewers_review_once_reviews_open(uow):
     owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id, amount="1")
+    deal = open_deal(uow, taker, ad_id, amount="1")
     room = read_deal_room(uow, taker, deal.id)
     assert room.deal == deals.get_deal(uow, taker, deal.id)
     assert (room.dispute, room.my_review) == (None, None)

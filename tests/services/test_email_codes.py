@@ -3,13 +3,12 @@ port) and the code read from the delivered message (SQLite and PostgreSQL; the r
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from builders import make_user, race
 from smtp import smtp_server
 from sqlmodel import select
-from test_deal_races import race
 
 from krypton_app.domain.errors import ContactNotVerified
 from krypton_app.mail import SmtpEmailSender
@@ -39,11 +38,7 @@ def smtp():
 
 
 def new_user(uow, email: str | None = None, language: str = "en") -> int:
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{secrets.token_hex(32)}", language=language)
-        s.add(user)
-        s.flush()
-        user_id = user.id
+    user_id = make_user(uow, language=language)
     if email:
         set_email(uow, user_id, email)
     return user_id

@@ -2,40 +2,18 @@
 
 import csv
 import io
-import uuid
 from datetime import UTC, datetime
 
 import pytest
-from rows import grant_operator
+from builders import TAPROOT, bitcoin_payout, deposit, make_user
 from sqlalchemy import event
 
-from krypton_app.domain.ledger import EXTERNAL, Leg
-from krypton_app.models import User
 from krypton_app.services import ledger
 from krypton_app.services.history import CSV_HEADER, MOVEMENT_KINDS, _movements, list_movements, movements_csv
-from krypton_app.services.payouts import mark_payout_paid, request_bitcoin_payout
-from krypton_app.services.rates import StaticRateProvider
-from krypton_app.settings import Settings
+from krypton_app.services.payouts import mark_payout_paid
 
 TON = 10**9
 USDT = 10**6
-TAPROOT = "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"
-
-
-def make_user(uow, *, operator=False):
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}")
-        s.add(user)
-        s.flush()
-        if operator:
-            grant_operator(user.wallet_address)
-        return user.id
-
-
-def deposit(uow, user_id, asset, amount, memo=""):
-    with uow.transaction() as s:
-        leg = Leg(ledger.system_account(s, EXTERNAL, asset), ledger.user_account(s, user_id, asset), amount)
-        return ledger.post(s, idempotency_key=f"test-deposit:{uuid.uuid4()}", kind="deposit", legs=[leg], memo=memo)
 
 
 def summary(page):
@@ -49,7 +27,7 @@ def alice_bob(uow):
 
 def test_each_movement_nets_available_and_held_newest_first(uow, alice_bob):
     alice, bob = alice_bob
-    deposit(uow, alice, "TON", 10 * TON, memo="first deposit")
+    deposit(uow, alice, 10 * TON, "TON", memo="first deposit")
     ledger.hold(uow, alice, "TON", 3 * TON, "h1")
     ledger.release(uow, alice, "TON", TON, "r1")
     ledger.capture_held(uow, alice, "TON", TON, "c1", to_user_id=bob)
@@ -72,7 +50,7 @@ def test_each_movement_nets_available_and_held_newest_first(uow, alice_bob):
 def test_paging(uow, alice_bob):
     alice, _ = alice_bob
     for i in range(25):
-        deposit(uow, alice, "TON", i + 1)
+        deposit(uow, alice, i + 1, "TON")
     first = list_movements(uow, alice, page_size=10)
     assert (first.total, first.pages, [m.available_change for m in first.items][:2]) == (25, 3, [25, 24])
     last = list_movements(uow, alice, page=3, page_size=10)
@@ -86,8 +64,8 @@ def test_paging(uow, alice_bob):
 
 def test_filters_by_asset_and_kind(uow, alice_bob):
     alice, bob = alice_bob
-    deposit(uow, alice, "TON", 5 * TON)
-    deposit(uow, alice, "USDT", 7 * USDT)
+    deposit(uow, alice, 5 * TON, "TON")
+    deposit(uow, alice, 7 * USDT, "USDT")
     ledger.transfer(uow, alice, bob, "USDT", USDT, "t-usdt")
     assert summary(list_movements(uow, alice, asset="USDT")) == [
         ("transfer", "USDT", -USDT, 0),
@@ -101,17 +79,8 @@ def test_filters_by_asset_and_kind(uow, alice_bob):
 def test_payout_flow_shows_hold_then_settlement(uow, alice_bob):
     alice, _ = alice_bob
     operator = make_user(uow, operator=True)
-    deposit(uow, alice, "TON", 10 * TON)
-    payout = request_bitcoin_payout(
-        uow,
-        alice,
-        asset="TON",
-        address=TAPROOT,
-        amount="1",
-        idempotency_key="p1",
-        rates=StaticRateProvider({"TON/BTC": "0.0000520"}),
-        settings=Settings(KRYPTON_BTC_NETWORK="mainnet", KRYPTON_PAYOUT_FEES={"TON": TON // 10}),
-    )
+    deposit(uow, alice, 10 * TON, "TON")
+    payout = bitcoin_payout(uow, alice, "1", key="p1")
     mark_payout_paid(uow, operator, payout.id, reference="ab" * 32)
     page = list_movements(uow, alice)
     assert summary(page)[:2] == [
@@ -126,7 +95,7 @@ def test_payout_flow_shows_hold_then_settlement(uow, alice_bob):
 def test_a_page_is_two_queries(uow, alice_bob):
     alice, _ = alice_bob
     for _ in range(5):
-        deposit(uow, alice, "TON", TON)
+        deposit(uow, alice, TON, "TON")
     statements = []
 
     def count(conn, cursor, statement, *args):
@@ -144,7 +113,7 @@ def test_sqlite_plan_reads_postings_through_the_account_index(uow, alice_bob):
     if uow.is_postgres:
         pytest.skip("PostgreSQL picks by table statistics; the plan of a tiny test table says nothing")
     alice, _ = alice_bob
-    deposit(uow, alice, "TON", TON)
+    deposit(uow, alice, TON, "TON")
 
     query = _movements(alice, None, None)
     with uow.read() as s:
@@ -155,10 +124,10 @@ def test_sqlite_plan_reads_postings_through_the_account_index(uow, alice_bob):
 
 def test_csv_export(uow, alice_bob):
     alice, bob = alice_bob
-    deposit(uow, alice, "TON", 1_500_000_000, memo="=HYPERLINK(evil)")
+    deposit(uow, alice, 1_500_000_000, "TON", memo="=HYPERLINK(evil)")
     ledger.hold(uow, alice, "TON", 500_000_000, "h-csv")
-    deposit(uow, alice, "USDT", 2 * USDT)
-    deposit(uow, bob, "TON", TON)
+    deposit(uow, alice, 2 * USDT, "USDT")
+    deposit(uow, bob, TON, "TON")
     rows = list(csv.reader(io.StringIO(movements_csv(uow, alice))))
     assert tuple(rows[0]) == CSV_HEADER
     body = [row[2:] for row in rows[1:]]

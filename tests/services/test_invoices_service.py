@@ -1,16 +1,14 @@
 """Invoices: creation rules per kind, order_id, privacy, lists, close and expiry (SQLite and PostgreSQL)."""
 
-import threading
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
+from builders import make_user, race
 from sqlalchemy import select
 
 from krypton_app.domain.errors import InvalidAmount, NotFound, WebhookUrlRefused
 from krypton_app.domain.invoices import InvoiceInvalid
-from krypton_app.models import User
 from krypton_app.models.invoices import Invoice
 from krypton_app.models.merchant import WebhookEvent
 from krypton_app.services import invoices, payments
@@ -19,14 +17,6 @@ from krypton_app.settings import Settings
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example", KRYPTON_TELEGRAM_BOT="kryptonbot")
-
-
-def make_user(uow, **contacts):
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", **contacts)
-        s.add(user)
-        s.flush()
-        return user.id
 
 
 def fixed(**changes):
@@ -169,14 +159,7 @@ def test_an_order_id_is_the_merchants_per_mode(uow):
 
 def test_racing_creations_with_one_order_id_in_both_modes_make_one_invoice_per_mode(pg_uow):
     merchant = make_user(pg_uow)
-    barrier = threading.Barrier(12)
-
-    def attempt(n):
-        barrier.wait()
-        return create(pg_uow, merchant, fixed(order_id="race", is_test=n % 2 == 1))
-
-    with ThreadPoolExecutor(12) as pool:
-        results = list(pool.map(attempt, range(12)))
+    results = race(*[partial(create, pg_uow, merchant, fixed(order_id="race", is_test=n % 2 == 1)) for n in range(12)])
     assert len({view.id for view, _ in results}) == 2
     assert {view.is_test for view, created in results if created} == {False, True}
     assert sum(created for _, created in results) == 2
@@ -184,14 +167,7 @@ def test_racing_creations_with_one_order_id_in_both_modes_make_one_invoice_per_m
 
 def test_racing_creations_with_one_order_id_make_one_invoice(pg_uow):
     merchant = make_user(pg_uow)
-    barrier = threading.Barrier(12)
-
-    def attempt(_):
-        barrier.wait()
-        return create(pg_uow, merchant, fixed(order_id="race"))
-
-    with ThreadPoolExecutor(12) as pool:
-        results = list(pool.map(attempt, range(12)))
+    results = race(*[partial(create, pg_uow, merchant, fixed(order_id="race")) for _ in range(12)])
     assert len({view.id for view, _ in results}) == 1
     assert sum(created for _, created in results) == 1
 

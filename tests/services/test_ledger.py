@@ -1,6 +1,5 @@
-import uuid
-
 import pytest
+from builders import balances, deposit, make_users
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
@@ -10,39 +9,18 @@ from krypton_app.domain.errors import (
     InvalidAmount,
     UnbalancedTransaction,
 )
-from krypton_app.domain.ledger import EXTERNAL, FEES, HELD, Leg
+from krypton_app.domain.ledger import FEES, HELD, Leg
 from krypton_app.domain.money import MAX_MINOR
-from krypton_app.models import User
 from krypton_app.services import ledger
 from krypton_app.services.ledger import BalanceView
 
 TON = 10**9
 
 
-def make_users(uow, count):
-    with uow.transaction() as s:
-        users = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(count)]
-        s.add_all(users)
-        s.flush()
-        return [u.id for u in users]
-
-
-def deposit(uow, user_id, asset, amount, key=None):
-    """Money arriving from outside, the way the chain monitor will credit it."""
-    with uow.transaction() as s:
-        leg = Leg(ledger.system_account(s, EXTERNAL, asset), ledger.user_account(s, user_id, asset), amount)
-        return ledger.post(s, idempotency_key=key or f"deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
-
-
-def balance(uow, user_id, asset="TON"):
-    view = next(b for b in ledger.list_balances(uow, user_id) if b.asset == asset)
-    return view.available, view.held
-
-
 @pytest.fixture
 def alice_bob(uow):
     alice, bob = make_users(uow, 2)
-    deposit(uow, alice, "TON", 10 * TON)
+    deposit(uow, alice, 10 * TON, "TON")
     return alice, bob
 
 
@@ -53,7 +31,7 @@ def test_balances_list_every_catalog_asset_even_before_any_account(uow):
 
 def test_deposit_from_the_external_account(uow, alice_bob):
     alice, _ = alice_bob
-    assert balance(uow, alice) == (10 * TON, 0)
+    assert balances(uow, alice) == (10 * TON, 0)
     with uow.read() as s:
         external = s.execute(text("SELECT balance, may_go_negative FROM ledger_accounts WHERE kind = 'external'"))
         assert external.one() == (-10 * TON, True)
@@ -68,20 +46,20 @@ def test_transfer_moves_available_balance(uow, alice_bob):
         (f"user:{alice}:TON:available", -3 * TON),
         (f"user:{bob}:TON:available", 3 * TON),
     ]
-    assert balance(uow, alice) == (7 * TON, 0)
-    assert balance(uow, bob) == (3 * TON, 0)
+    assert balances(uow, alice) == (7 * TON, 0)
+    assert balances(uow, bob) == (3 * TON, 0)
 
 
 def test_hold_release_and_capture_move_between_available_and_held(uow, alice_bob):
     alice, bob = alice_bob
     ledger.hold(uow, alice, "TON", 4 * TON, "h1")
-    assert balance(uow, alice) == (6 * TON, 4 * TON)
+    assert balances(uow, alice) == (6 * TON, 4 * TON)
     ledger.release(uow, alice, "TON", 1 * TON, "r1")
-    assert balance(uow, alice) == (7 * TON, 3 * TON)
+    assert balances(uow, alice) == (7 * TON, 3 * TON)
     ledger.capture_held(uow, alice, "TON", 2 * TON, "c1", to_user_id=bob)
     ledger.capture_held(uow, alice, "TON", 1 * TON, "c2", to_system=FEES)
-    assert balance(uow, alice) == (7 * TON, 0)
-    assert balance(uow, bob) == (2 * TON, 0)
+    assert balances(uow, alice) == (7 * TON, 0)
+    assert balances(uow, bob) == (2 * TON, 0)
     with uow.read() as s:
         fees = s.execute(text("SELECT balance FROM ledger_accounts WHERE key = 'system:fees:TON'")).scalar_one()
     assert fees == 1 * TON
@@ -112,8 +90,8 @@ def test_nothing_spends_more_than_the_balance(uow, alice_bob, operation):
     with pytest.raises(InsufficientFunds) as error:
         operation(uow, alice, bob)
     assert error.value.code == "insufficient_funds"
-    assert balance(uow, alice) == (10 * TON, 0)
-    assert balance(uow, bob) == (0, 0)
+    assert balances(uow, alice) == (10 * TON, 0)
+    assert balances(uow, bob) == (0, 0)
     with uow.read() as s:
         assert s.execute(text("SELECT count(*) FROM ledger_transactions WHERE idempotency_key = 'x'")).scalar() == 0
     assert ledger.check_invariants(uow).ok
@@ -122,7 +100,7 @@ def test_nothing_spends_more_than_the_balance(uow, alice_bob, operation):
 def test_spending_the_whole_balance_is_allowed(uow, alice_bob):
     alice, bob = alice_bob
     ledger.transfer(uow, alice, bob, "TON", 10 * TON, "all")
-    assert balance(uow, alice) == (0, 0)
+    assert balances(uow, alice) == (0, 0)
 
 
 @pytest.mark.parametrize("amount", [0, -1, 1.5, True])
@@ -136,16 +114,16 @@ def test_no_balance_is_taken_beyond_what_its_column_holds(uow):
     """BIGINT balances: PostgreSQL would refuse the update, SQLite would quietly make it a float. The
     ledger refuses first, on both, and a retry of the posting that filled it still replays."""
     (carol,) = make_users(uow, 1)
-    full = deposit(uow, carol, "USDT", MAX_MINOR, key="fill")
+    full = deposit(uow, carol, MAX_MINOR, "USDT", key="fill")
     with pytest.raises(InvalidAmount):
-        deposit(uow, carol, "USDT", 1)  # carol's balance would pass 2^63 - 1
-    assert deposit(uow, carol, "USDT", MAX_MINOR, key="fill") == full
+        deposit(uow, carol, 1, "USDT")  # carol's balance would pass 2^63 - 1
+    assert deposit(uow, carol, MAX_MINOR, "USDT", key="fill") == full
     (dave,) = make_users(uow, 1)
     with pytest.raises(InvalidAmount):
-        deposit(uow, dave, "USDT", 2)  # the external account would pass -2^63
-    deposit(uow, dave, "USDT", 1)
-    assert balance(uow, carol, "USDT") == (MAX_MINOR, 0)
-    assert balance(uow, dave, "USDT") == (1, 0)
+        deposit(uow, dave, 2, "USDT")  # the external account would pass -2^63
+    deposit(uow, dave, 1, "USDT")
+    assert balances(uow, carol, "USDT") == (MAX_MINOR, 0)
+    assert balances(uow, dave, "USDT") == (1, 0)
     assert ledger.check_invariants(uow).ok
 
 
@@ -161,7 +139,7 @@ def test_a_retry_returns_the_first_transaction_and_moves_nothing(uow, alice_bob)
     # The balance no longer covers a second spend: the retry must not be judged as one.
     again = ledger.transfer(uow, alice, bob, "TON", 6 * TON, "pay-1")
     assert again == first
-    assert balance(uow, alice) == (4 * TON, 0)
+    assert balances(uow, alice) == (4 * TON, 0)
 
 
 def test_the_same_key_for_another_request_is_a_conflict(uow, alice_bob):
@@ -176,7 +154,7 @@ def test_the_same_key_for_another_request_is_a_conflict(uow, alice_bob):
         with pytest.raises(IdempotencyConflict) as error:
             other()
         assert error.value.code == "idempotency_conflict"
-    assert balance(uow, alice) == (9 * TON, 0)
+    assert balances(uow, alice) == (9 * TON, 0)
 
 
 def test_post_composes_with_the_callers_own_change(uow, alice_bob):
@@ -186,8 +164,8 @@ def test_post_composes_with_the_callers_own_change(uow, alice_bob):
         legs = [Leg(ledger.user_account(s, alice, "TON"), ledger.user_account(s, bob, "TON"), TON)]
         ledger.post(s, idempotency_key="invoice-9", kind="invoice_payment", legs=legs)
         raise RuntimeError("the invoice was closed meanwhile")
-    assert balance(uow, alice) == (10 * TON, 0)
-    assert balance(uow, bob) == (0, 0)
+    assert balances(uow, alice) == (10 * TON, 0)
+    assert balances(uow, bob) == (0, 0)
 
 
 def test_one_transaction_may_move_several_legs(uow, alice_bob):
@@ -202,7 +180,7 @@ def test_one_transaction_may_move_several_legs(uow, alice_bob):
             legs=[Leg(payer, merchant, 505), Leg(merchant, fees, 5)],
         )
     assert sorted(p.amount for p in tx.postings) == [-505, 5, 500]
-    assert balance(uow, bob) == (500, 0)
+    assert balances(uow, bob) == (500, 0)
 
 
 def test_accounts_are_created_once(uow, alice_bob):

@@ -4,15 +4,12 @@ SQLite serialises every writer, so these only mean something on PostgreSQL (`pg_
 KRYPTON_TEST_DATABASE_URL they are skipped.
 """
 
-import threading
-import uuid
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
+from builders import deposit, make_users, race
 from sqlalchemy import text
 
 from krypton_app.domain.errors import IdempotencyConflict, InsufficientFunds
-from krypton_app.domain.ledger import EXTERNAL, Leg
-from krypton_app.models import User
 from krypton_app.services import ledger
 from krypton_app.services.ledger import LedgerTransactionView
 
@@ -20,33 +17,9 @@ THREADS = 50
 PRICE = 10**9
 
 
-def make_users(uow, count):
-    with uow.transaction() as s:
-        rows = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(count)]
-        s.add_all(rows)
-        s.flush()
-        return [u.id for u in rows]
-
-
-def deposit(uow, user_id, amount, key=None):
-    with uow.transaction() as s:
-        leg = Leg(ledger.system_account(s, EXTERNAL, "TON"), ledger.user_account(s, user_id, "TON"), amount)
-        return ledger.post(s, idempotency_key=key or f"deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
-
-
-def race(work):
-    """Run `work(i)` for i in 0..THREADS-1 all at once; return each result or the exception it raised."""
-    barrier = threading.Barrier(THREADS)
-
-    def run(i):
-        barrier.wait()
-        try:
-            return work(i)
-        except Exception as error:
-            return error
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(run, range(THREADS)))
+def all_at_once(work):
+    """`work(i)` for i in 0..THREADS-1, all at once; each result or the exception it raised."""
+    return race(*[partial(work, i) for i in range(THREADS)])
 
 
 def kinds(results):
@@ -60,7 +33,7 @@ def available(uow, user_id):
 def test_fifty_spends_from_a_balance_for_ten_let_exactly_ten_through(pg_uow):
     alice, bob = make_users(pg_uow, 2)
     deposit(pg_uow, alice, 10 * PRICE)
-    results = race(lambda i: ledger.transfer(pg_uow, alice, bob, "TON", PRICE, f"spend-{i}"))
+    results = all_at_once(lambda i: ledger.transfer(pg_uow, alice, bob, "TON", PRICE, f"spend-{i}"))
     assert sum(isinstance(r, LedgerTransactionView) for r in results) == 10
     assert sum(isinstance(r, InsufficientFunds) for r in results) == 40, kinds(results)
     assert (available(pg_uow, alice), available(pg_uow, bob)) == (0, 10 * PRICE)
@@ -71,7 +44,7 @@ def test_fifty_spends_from_a_balance_for_ten_let_exactly_ten_through(pg_uow):
 def test_fifty_retries_of_one_key_make_one_transaction(pg_uow):
     alice, bob = make_users(pg_uow, 2)
     deposit(pg_uow, alice, 10 * PRICE)
-    results = race(lambda i: ledger.transfer(pg_uow, alice, bob, "TON", PRICE, "checkout-42"))
+    results = all_at_once(lambda i: ledger.transfer(pg_uow, alice, bob, "TON", PRICE, "checkout-42"))
     assert kinds(results) == ["LedgerTransactionView"]
     assert len({r.id for r in results}) == 1
     assert len(set(results)) == 1
@@ -87,7 +60,7 @@ def test_one_key_raced_for_different_requests_wins_once(pg_uow):
     people = make_users(pg_uow, 2 * THREADS)
     for sender in people[:THREADS]:
         deposit(pg_uow, sender, PRICE)
-    results = race(lambda i: ledger.transfer(pg_uow, people[i], people[THREADS + i], "TON", PRICE, "shared"))
+    results = all_at_once(lambda i: ledger.transfer(pg_uow, people[i], people[THREADS + i], "TON", PRICE, "shared"))
     assert sum(isinstance(r, LedgerTransactionView) for r in results) == 1, kinds(results)
     assert sum(isinstance(r, IdempotencyConflict) for r in results) == THREADS - 1
     report = ledger.check_invariants(pg_uow)
@@ -103,14 +76,14 @@ def test_transfers_both_ways_between_two_users_do_not_deadlock(pg_uow):
         sender, receiver = (alice, bob) if i % 2 else (bob, alice)
         return ledger.transfer(pg_uow, sender, receiver, "TON", PRICE, f"ping-pong-{i}")
 
-    assert kinds(race(pay)) == ["LedgerTransactionView"]
+    assert kinds(all_at_once(pay)) == ["LedgerTransactionView"]
     assert (available(pg_uow, alice), available(pg_uow, bob)) == (THREADS * PRICE, THREADS * PRICE)
     assert ledger.check_invariants(pg_uow).ok
 
 
 def test_first_deposits_to_a_new_user_create_one_account(pg_uow):
     (carol,) = make_users(pg_uow, 1)
-    assert kinds(race(lambda i: deposit(pg_uow, carol, PRICE))) == ["LedgerTransactionView"]
+    assert kinds(all_at_once(lambda i: deposit(pg_uow, carol, PRICE))) == ["LedgerTransactionView"]
     with pg_uow.read() as s:
         accounts = s.execute(text("SELECT count(*) FROM ledger_accounts WHERE user_id = :u"), {"u": carol})
         assert accounts.scalar_one() == 1

@@ -3,6 +3,7 @@ every step against a plain-dict model of the balances and against every ledger i
 
 import uuid
 
+from builders import make_users
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -15,7 +16,6 @@ from hypothesis.stateful import (
 
 from krypton_app.domain.errors import InsufficientFunds, UnbalancedTransaction
 from krypton_app.domain.ledger import AVAILABLE, EXTERNAL, FEES, HELD, Leg
-from krypton_app.models import User
 from krypton_app.services import ledger
 
 USERS = 3
@@ -24,14 +24,6 @@ ASSETS = ("TON", "USDT")
 amounts = st.integers(min_value=1, max_value=60)
 users = st.integers(min_value=0, max_value=USERS - 1)
 assets = st.sampled_from(ASSETS)
-
-
-def make_users(uow, count):
-    with uow.transaction() as s:
-        rows = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(count)]
-        s.add_all(rows)
-        s.flush()
-        return [u.id for u in rows]
 
 
 def test_the_ledger_follows_its_model(uow):

@@ -4,12 +4,11 @@ import uuid
 from dataclasses import replace
 
 import pytest
+from builders import deposit, make_users
 
 from krypton_app.domain.ads import AdInvalid
 from krypton_app.domain.errors import InvalidAmount
-from krypton_app.domain.ledger import EXTERNAL, Leg
-from krypton_app.models import Deal, User
-from krypton_app.services import ledger
+from krypton_app.models import Deal
 from krypton_app.services.ads import AdDraft, close_ad, create_ad, pause_ad, take_ad_volume
 from krypton_app.services.market import browse
 from krypton_app.services.rates import StaticRateProvider
@@ -30,20 +29,6 @@ BASE = AdDraft(
     max_amount="5",
     total_volume="10",
 )
-
-
-def make_users(uow, count):
-    with uow.transaction() as s:
-        rows = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(count)]
-        s.add_all(rows)
-        s.flush()
-        return [u.id for u in rows]
-
-
-def deposit(uow, user_id, amount, asset="TON"):
-    with uow.transaction() as s:
-        leg = Leg(ledger.system_account(s, EXTERNAL, asset), ledger.user_account(s, user_id, asset), amount)
-        ledger.post(s, idempotency_key=f"test-deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
 
 
 def post(uow, owner, **change):

@@ -3,9 +3,9 @@ idempotency keys per (merchant, mode); downgrading works on data that uses both 
 
 import pytest
 from alembic import command
+from migrations import alembic
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from test_ad_key_migration import alembic, empty_url  # noqa: F401  (the fixture: an empty database)
 
 from krypton_app.db import make_engine
 
@@ -20,7 +20,7 @@ IDEMPOTENCY = (
 )
 
 
-def test_0008_keeps_the_secret_as_the_live_one_and_splits_orders_and_keys_by_mode(empty_url):  # noqa: F811
+def test_0008_keeps_the_secret_as_the_live_one_and_splits_orders_and_keys_by_mode(empty_url):
     alembic(empty_url, command.upgrade, "0007")
     engine = make_engine(empty_url)
     with engine.begin() as c:

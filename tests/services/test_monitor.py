@@ -11,11 +11,11 @@ import time
 import uuid
 
 import pytest
+from builders import deposit, grant_operator, make_depositor
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from pytoniq_core import Address, Builder, Cell
-from rows import grant_operator
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
@@ -69,15 +69,6 @@ def run(coroutine):
     return asyncio.run(coroutine)
 
 
-def make_user(uow) -> tuple[int, str]:
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}")
-        s.add(user)
-        s.flush()
-        user_id = user.id
-    return user_id, deposits.ensure_memo(uow, user_id)
-
-
 def balance(uow, user_id, asset="TON") -> int:
     return next(b.available for b in ledger.list_balances(uow, user_id) if b.asset == asset)
 
@@ -103,7 +94,7 @@ def cursor_lt(uow) -> int | None:
 
 
 def test_a_deposit_with_the_memo_is_credited_once_when_confirmed(uow, chain, monitor, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     tx = chain.deposit(hot_wallet.address, 3 * TON, comment=memo)
     assert run(monitor.run_once()) == 0  # in the newest block: no confirmation on top yet
     assert balance(uow, user) == 0
@@ -118,7 +109,7 @@ def test_a_deposit_with_the_memo_is_credited_once_when_confirmed(uow, chain, mon
 
 def test_confirmations_are_counted_in_masterchain_blocks(uow, chain, settings, hot_wallet):
     monitor = ChainMonitor(uow, chain, settings=settings.model_copy(update={"confirmations": 3}), hot_wallet=hot_wallet)
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     chain.deposit(hot_wallet.address, TON, comment=memo)
     chain.advance(2)
     assert run(monitor.run_once()) == 0
@@ -150,7 +141,7 @@ def test_without_a_masterchain_seqno_confirmations_are_waited_out_in_block_inter
         settings=settings.model_copy(update={"confirmations": 2}),
         hot_wallet=hot_wallet,
     )
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     chain.deposit(hot_wallet.address, TON, comment=memo)  # utime NOW
     wait = 2 * chain_sync.MASTERCHAIN_BLOCK_S
     monkeypatch.setattr(chain_sync.time, "time", lambda: NOW + wait - 1)
@@ -161,7 +152,7 @@ def test_without_a_masterchain_seqno_confirmations_are_waited_out_in_block_inter
 
 
 def test_the_memo_matches_whatever_the_case_and_surrounding_spaces(uow, chain, monitor, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     chain.deposit(hot_wallet.address, TON, comment=f"  {memo.lower()} \n")
     chain.advance(1)
     run(monitor.run_once())
@@ -169,7 +160,7 @@ def test_the_memo_matches_whatever_the_case_and_surrounding_spaces(uow, chain, m
 
 
 def test_a_deposit_that_matches_no_memo_waits_for_the_operator(uow, chain, monitor, hot_wallet):
-    user, _memo = make_user(uow)
+    user, _memo = make_depositor(uow)
     sender = "0:" + "5" * 64
     unknown = chain.deposit(hot_wallet.address, 2 * TON, comment="ZZZZZZZZ", sender=sender)
     bare = chain.deposit(hot_wallet.address, TON)
@@ -187,7 +178,7 @@ def test_a_deposit_that_matches_no_memo_waits_for_the_operator(uow, chain, monit
 
 
 def test_bounces_and_bounced_back_value_are_never_credited(uow, chain, monitor, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     # The hot wallet refused it and the value went back to the sender.
     refused = chain.bounced_deposit(hot_wallet.address, TON, comment=memo)
     # A message the hot wallet never sent comes back to it as a bounce.
@@ -209,7 +200,7 @@ def test_bounces_and_bounced_back_value_are_never_credited(uow, chain, monitor, 
 
 
 def test_usdt_is_credited_only_from_our_own_jetton_wallet(uow, chain, monitor, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     real = chain.jetton_deposit(hot_wallet.address, 25 * USDT, comment=memo)
     forged = chain.jetton_deposit(hot_wallet.address, 1000 * USDT, comment=memo, notifier="0:" + "6" * 64)
     chain.advance(1)
@@ -226,7 +217,7 @@ def test_only_plain_transfers_and_comments_are_deposits(uow, chain, monitor, hot
     """Jetton excesses (the change of our own jetton transfers) are ignored; another contract's operation
     is never a deposit but its value is real money, so it waits for the operator with its reason, as
     does a plain transfer that names nobody."""
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     excesses = Builder().store_uint(EXCESSES, 32).store_uint(7, 64).end_cell()
     excess = chain.deposit(hot_wallet.address, 30_000_000, body=excesses, bounceable=False)
     call = chain.deposit(
@@ -248,7 +239,7 @@ def test_only_plain_transfers_and_comments_are_deposits(uow, chain, monitor, hot
 def test_duplicate_and_overlapping_pages_apply_each_transaction_once(uow, chain, settings, hot_wallet, fault):
     setattr(chain, fault, True)
     monitor = ChainMonitor(uow, chain, settings=settings, hot_wallet=hot_wallet)
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     for _ in range(3):
         chain.deposit(hot_wallet.address, TON, comment=memo)
     chain.advance(1)
@@ -263,7 +254,7 @@ def test_duplicate_and_overlapping_pages_apply_each_transaction_once(uow, chain,
 
 
 def test_a_gap_stops_the_monitor_until_the_missing_transaction_appears(uow, chain, monitor, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     first = chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
     missing = chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
     chain.deposit(hot_wallet.address, 4 * TON, comment=memo)
@@ -279,7 +270,7 @@ def test_a_gap_stops_the_monitor_until_the_missing_transaction_appears(uow, chai
 
 
 def test_the_first_transaction_of_the_account_is_not_skipped_either(uow, chain, monitor, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     first = chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
     chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
     chain.advance(1)
@@ -291,7 +282,7 @@ def test_the_first_transaction_of_the_account_is_not_skipped_either(uow, chain, 
 
 
 def test_a_node_error_changes_nothing_and_the_next_round_catches_up(uow, chain, monitor, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     chain.deposit(hot_wallet.address, TON, comment=memo)
     chain.advance(1)
     chain.fail_next(1)
@@ -322,7 +313,7 @@ def _raise_after(original):
 def test_a_monitor_killed_mid_transaction_and_restarted_credits_once(
     uow, chain, settings, hot_wallet, monkeypatch, target
 ):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     credited = chain.deposit(hot_wallet.address, 3 * TON, comment=memo)
     unknown = chain.deposit(hot_wallet.address, TON, comment="NOBODY42")
     chain.advance(1)
@@ -345,7 +336,7 @@ def test_a_monitor_killed_mid_transaction_and_restarted_credits_once(
 
 
 def test_a_restarted_monitor_resumes_from_the_saved_cursor(uow, chain, settings, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     chain.deposit(hot_wallet.address, TON, comment=memo)
     chain.advance(1)
     run(ChainMonitor(uow, chain, settings=settings, hot_wallet=hot_wallet).run_once())
@@ -356,7 +347,7 @@ def test_a_restarted_monitor_resumes_from_the_saved_cursor(uow, chain, settings,
 
 
 def test_the_worker_polls_until_stopped(uow, chain, settings, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
 
     async def scenario():
         stop = asyncio.Event()
@@ -371,7 +362,7 @@ def test_the_worker_polls_until_stopped(uow, chain, settings, hot_wallet):
 
 
 def test_the_worker_rides_out_node_errors(uow, chain, settings, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
 
     async def scenario():
         stop = asyncio.Event()
@@ -387,7 +378,7 @@ def test_the_worker_rides_out_node_errors(uow, chain, settings, hot_wallet):
 
 
 def test_the_lifespan_task_runs_on_the_adapters_of_the_composition_root(uow, chain, settings, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
 
     async def scenario():
         task = asyncio.create_task(chain_sync_worker())
@@ -403,7 +394,7 @@ def test_the_lifespan_task_runs_on_the_adapters_of_the_composition_root(uow, cha
 
 
 def test_a_comment_the_database_cannot_store_does_not_stop_the_monitor(uow, chain, monitor, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     odd = chain.deposit(hot_wallet.address, TON, comment="\x00" + "x" * 2000)
     chain.deposit(hot_wallet.address, TON, comment=memo)
     chain.advance(1)
@@ -431,7 +422,7 @@ def our_jetton_wallet(chain, settings, hot_wallet) -> str:
 def test_a_zero_usdt_transfer_is_held_and_the_deposits_after_it_are_credited(uow, chain, monitor, hot_wallet):
     """Anyone can send 0 USDT with their own memo; it used to reach the ledger, which refused it, and the
     monitor retried the same batch for ever: no deposit credited, no withdrawal confirmed, for anyone."""
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     zero = chain.jetton_deposit(hot_wallet.address, 0, comment=memo)
     good = chain.deposit(hot_wallet.address, 5 * TON, comment=memo)
     usdt = chain.jetton_deposit(hot_wallet.address, 7 * USDT, comment=memo)
@@ -448,7 +439,7 @@ def test_a_zero_usdt_transfer_is_held_and_the_deposits_after_it_are_credited(uow
 
 
 def test_a_zero_ton_transfer_is_held(uow, chain, monitor, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     zero = chain.deposit(hot_wallet.address, 0, comment=memo)
     good = chain.deposit(hot_wallet.address, TON, comment=memo)
     chain.advance(1)
@@ -467,7 +458,7 @@ def test_a_zero_ton_transfer_is_held(uow, chain, monitor, hot_wallet):
 def test_an_amount_larger_than_a_balance_column_holds_is_held_with_the_amount_as_text(
     uow, chain, monitor, hot_wallet, asset, amount
 ):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     if asset == "USDT":
         huge = chain.jetton_deposit(hot_wallet.address, amount, comment=memo)
     else:
@@ -485,7 +476,7 @@ def test_an_amount_larger_than_a_balance_column_holds_is_held_with_the_amount_as
 def test_an_amount_the_ledger_refuses_is_held_and_the_balance_stays_whole(uow, chain, monitor, hot_wallet):
     """Each amount fits, but the sum would not: the ledger refuses the second one (PostgreSQL would
     refuse the BIGINT update, SQLite would turn the balance into a float)."""
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     full = chain.jetton_deposit(hot_wallet.address, MAX_MINOR, comment=memo)
     more = chain.jetton_deposit(hot_wallet.address, 1, comment=memo)
     good = chain.deposit(hot_wallet.address, TON, comment=memo)
@@ -578,7 +569,7 @@ BAD_BODIES = {
 @pytest.mark.parametrize("name", list(BAD_BODIES))
 def test_a_body_that_cannot_be_read_is_held_with_its_reason(uow, chain, monitor, settings, hot_wallet, name):
     body, from_jetton_wallet, reason, asset, amount = BAD_BODIES[name]
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     if from_jetton_wallet:
         notifier = our_jetton_wallet(chain, settings, hot_wallet)
         bad = chain.deposit(hot_wallet.address, 1, body=body, sender=notifier, bounceable=False)
@@ -595,7 +586,7 @@ def test_a_body_that_cannot_be_read_is_held_with_its_reason(uow, chain, monitor,
 
 def test_a_comment_that_is_almost_a_memo_with_a_nul_is_no_memo(uow, chain, monitor, hot_wallet):
     """PostgreSQL refuses NUL in text: the memo lookup itself used to fail, for the whole batch."""
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     odd = chain.deposit(hot_wallet.address, TON, comment="\x00" + memo[1:])
     good = chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
     chain.advance(1)
@@ -618,7 +609,7 @@ def spy(monkeypatch, obj, name: str) -> list[tuple]:
 
 
 def test_an_exception_while_applying_one_transaction_holds_only_that_one(uow, chain, monitor, hot_wallet, monkeypatch):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     first = chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
     broken = chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
     last = chain.deposit(hot_wallet.address, 4 * TON, comment=memo)
@@ -666,7 +657,7 @@ def test_a_failure_outside_the_transactions_own_savepoints_holds_only_its_transa
 ):
     """The memo lookup and the account locks run for the whole group: if they fail, the group is
     applied again one transaction at a time, and the one that still fails is held alone."""
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     poison = "POISON42"
     before = chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
     bad = chain.deposit(hot_wallet.address, 2 * TON, comment=poison)
@@ -694,7 +685,7 @@ def test_a_failure_outside_the_transactions_own_savepoints_holds_only_its_transa
 def test_a_database_that_is_busy_is_retried_not_held(uow, chain, monitor, hot_wallet, monkeypatch):
     """An error that says the database is away or busy says nothing about the transaction: the round
     rolls back whole and the next one applies it."""
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
     chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
     chain.advance(1)
@@ -734,7 +725,7 @@ KNOWN_OPS = {0, EXCESSES, TRANSFER_NOTIFICATION, 0xFFFFFFFF}
 
 def test_malformed_transactions_never_block_the_good_ones(uow, settings, monkeypatch):
     monkeypatch.setattr(chain_sync, "PAGE_SIZE", 4)  # pages and groups end anywhere
-    users = [make_user(uow) for _ in range(3)]
+    users = [make_depositor(uow) for _ in range(3)]
     explodes: set[str] = set()
     credit = deposits.credit_deposit
 
@@ -883,7 +874,7 @@ def _leaders(uow) -> int:
 
 def test_a_second_worker_waits_while_the_first_leads_and_takes_over_when_it_stops(pg_uow, chain, settings, hot_wallet):
     other = _second_uow(pg_uow)
-    user, memo = make_user(pg_uow)
+    user, memo = make_depositor(pg_uow)
 
     def start(unit, stop):
         return asyncio.create_task(
@@ -923,7 +914,7 @@ def test_a_second_worker_waits_while_the_first_leads_and_takes_over_when_it_stop
 
 def test_two_workers_started_at_once_only_one_runs_rounds(pg_uow, chain, settings, hot_wallet):
     other = _second_uow(pg_uow)
-    user, memo = make_user(pg_uow)
+    user, memo = make_depositor(pg_uow)
 
     async def scenario():
         stop = asyncio.Event()
@@ -950,7 +941,7 @@ def test_two_workers_started_at_once_only_one_runs_rounds(pg_uow, chain, setting
 def test_two_monitors_without_the_leader_lock_still_apply_each_transaction_once(pg_uow, chain, settings, hot_wallet):
     """If leadership ever overlaps (a dropped leader connection), the cursor lock still serialises."""
     other = _second_uow(pg_uow)
-    users = [make_user(pg_uow) for _ in range(5)]
+    users = [make_depositor(pg_uow) for _ in range(5)]
     for _ in range(8):
         for _user, memo in users:
             chain.deposit(hot_wallet.address, TON, comment=memo)
@@ -975,12 +966,10 @@ def test_two_monitors_without_the_leader_lock_still_apply_each_transaction_once(
 def test_a_run_of_deposits_never_deadlocks_with_transfers_between_the_same_users(pg_uow, chain, settings, hot_wallet):
     """Many postings in one database transaction take their account locks up front, in ascending id,
     as every single transfer does; otherwise a transfer could hold one while the run waits for it."""
-    low, low_memo = make_user(pg_uow)
-    high, high_memo = make_user(pg_uow)
+    low, low_memo = make_depositor(pg_uow)
+    high, high_memo = make_depositor(pg_uow)
     for user in (low, high):  # the lower user id gets the lower account id
-        with pg_uow.transaction() as s:
-            leg = ledger.Leg(ledger.system_account(s, "external", "TON"), ledger.user_account(s, user, "TON"), TON)
-            ledger.post(s, idempotency_key=f"funding-{user}", kind="deposit", legs=[leg])
+        deposit(pg_uow, user, TON, key=f"funding-{user}")
     for _ in range(60):  # the higher account first, so a run would lock high, then low
         chain.deposit(hot_wallet.address, TON, comment=high_memo)
         chain.deposit(hot_wallet.address, TON, comment=low_memo)

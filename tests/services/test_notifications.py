@@ -1,7 +1,7 @@
 """Notifications: written inside the caller's transaction; each user lists, counts and marks only their own."""
 
 import pytest
-from rows import make_deal, make_user
+from builders import make_deal, make_user
 
 from krypton_app.domain.errors import KryptonError
 from krypton_app.services.notifications import (

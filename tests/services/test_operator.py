@@ -1,12 +1,10 @@
 """The operator's review queue of deposits the monitor could not credit, on SQLite and PostgreSQL."""
 
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from builders import make_user, race
 from pytoniq_core import Address
-from rows import grant_operator
 from sqlalchemy import select
 
 from krypton_app.domain.errors import Forbidden, InvalidState, NotFound
@@ -21,16 +19,6 @@ from krypton_app.services.operator import (
 
 TON = 10**9
 USDT = 10**6
-
-
-def make_user(uow, *, operator=False, **contacts):
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", **contacts)
-        s.add(user)
-        s.flush()
-        if operator:
-            grant_operator(user.wallet_address)
-        return user.id
 
 
 def unmatched(uow, asset="TON", amount=3 * TON, comment="wrong memo", reason="unmatched", detail=None):
@@ -224,20 +212,6 @@ def test_a_dismissed_item_is_never_credited(uow, desk):
         credit_unmatched_deposit(uow, operator, deposit_id, user_ref=wallet_of(uow, alice))
     assert caught.value.code == "invalid_state"
     assert available(uow, alice) == 0
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        try:
-            return call()
-        except Exception as error:
-            return error
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def test_credit_and_return_race_one_wins(pg_uow):

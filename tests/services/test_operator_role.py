@@ -7,10 +7,18 @@ from __future__ import annotations
 import time
 
 import pytest
-from rows import grant_operator, make_user, revoke_operator
+from builders import (
+    NOW,
+    TON,
+    bitcoin_payout,
+    deposit,
+    disputed_deal,
+    grant_operator,
+    make_user,
+    make_users,
+    revoke_operator,
+)
 from sqlmodel import select
-from test_deals import NOW, TON, make_users, open_, sell_ad
-from test_payouts import btc, deposit
 
 from krypton_app.domain.errors import Forbidden, NotFound
 from krypton_app.models import Deal, User
@@ -46,11 +54,8 @@ def listed_operator(uow) -> tuple[int, str]:
 
 
 def disputed(uow) -> int:
-    owner, taker, ad_id = sell_ad(uow)
-    deal = open_(uow, taker, ad_id, amount="1")
-    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
-    disputes.open_dispute(uow, taker, deal.id, now=NOW)
-    return deal.id
+    """A disputed deal's id, with no operator but the test's own."""
+    return disputed_deal(uow, amount="1", operator=False).dispute.deal.id
 
 
 def test_an_operator_taken_off_the_list_cannot_decide_the_next_dispute(uow):
@@ -79,8 +84,8 @@ def test_an_operator_taken_off_the_list_cannot_decide_the_next_dispute(uow):
 def test_an_operator_taken_off_the_list_cannot_mark_the_next_payout(uow):
     operator, wallet = listed_operator(uow)
     (alice,) = make_users(uow, 1)
-    deposit(uow, alice, "TON", 10 * TON)
-    first, second = btc(uow, alice, "1"), btc(uow, alice, "1")
+    deposit(uow, alice, 10 * TON, "TON")
+    first, second = bitcoin_payout(uow, alice, "1"), bitcoin_payout(uow, alice, "1")
     assert mark_payout_paid(uow, operator, first.id, reference="ab" * 32).status == "paid"
 
     revoke_operator(wallet)

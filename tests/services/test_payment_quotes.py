@@ -4,19 +4,16 @@ funded until the payer confirms the new amount. Several payments started at diff
 let a payer fund at an old one. Retried starts stay idempotent; a re-quote and a fund racing each other
 cannot both win (PostgreSQL). SQLite and PostgreSQL."""
 
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from rows import make_user
+from builders import make_invoice, make_user, race
 from sqlalchemy import select, update
 
 from krypton_app.domain.errors import IdempotencyConflict
 from krypton_app.domain.invoices import QuoteRenewed, asset_for_fiat
-from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.domain.money import format_amount
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
 from krypton_app.services import ledger, payments
@@ -45,14 +42,6 @@ def due(rate: int) -> int:
     return asset_for_fiat(PRICE_RUB, 2, 9, Decimal(rate))
 
 
-def funded_user(uow, amount: int) -> int:
-    user_id = make_user(uow)
-    with uow.transaction() as s:
-        leg = Leg(ledger.system_account(s, EXTERNAL, "TON"), ledger.user_account(s, user_id, "TON"), amount)
-        ledger.post(s, idempotency_key=f"deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
-    return user_id
-
-
 def balance(uow, user_id) -> tuple[int, int]:
     rows = ledger.list_balances(uow, user_id)
     return (rows[0].available, rows[0].held) if rows else (0, 0)
@@ -60,11 +49,8 @@ def balance(uow, user_id) -> tuple[int, int]:
 
 def fiat_invoice(uow, merchant: int | None = None, max_parts: int = 1) -> str:
     """An invoice priced 1000 RUB, paid in TON."""
-    merchant = merchant if merchant is not None else make_user(uow)
-    draft = InvoiceDraft(
-        kind="fixed", title="Tour", asset="TON", fiat_currency="RUB", fiat_amount="1000", max_parts=max_parts
-    )
-    return create_invoice(uow, merchant, draft, settings=AT_420, now=T0)[0].number
+    fields = {"title": "Tour", "amount": None, "fiat_currency": "RUB", "fiat_amount": "1000", "max_parts": max_parts}
+    return make_invoice(uow, merchant, settings=AT_420, now=T0, **fields).number
 
 
 def start(uow, payer, number, parts, *, settings=AT_420, now=T0, key=None):
@@ -86,7 +72,7 @@ def assert_ledger_ok(uow):
 
 
 def test_a_part_funded_within_the_quote_keeps_its_rate(uow):
-    merchant, payer = make_user(uow), funded_user(uow, 10 * TON)
+    merchant, payer = make_user(uow), make_user(uow, balance=10 * TON)
     number = fiat_invoice(uow, merchant)
     payment = start(uow, payer, number, [format_amount(due(420), 9)])
     assert payment.quote_expires_at == at(15) and payment.fiat_rate == "420"
@@ -99,7 +85,7 @@ def test_a_part_funded_within_the_quote_keeps_its_rate(uow):
 
 
 def test_after_expiry_the_payment_is_requoted_and_nothing_funded_until_the_payer_confirms(uow):
-    merchant, payer = make_user(uow), funded_user(uow, 10 * TON)
+    merchant, payer = make_user(uow), make_user(uow, balance=10 * TON)
     number = fiat_invoice(uow, merchant)
     payment = start(uow, payer, number, [format_amount(due(420), 9)])
 
@@ -124,7 +110,7 @@ def test_after_expiry_the_payment_is_requoted_and_nothing_funded_until_the_payer
 
 
 def test_after_expiry_at_an_unchanged_rate_the_part_is_funded_under_a_fresh_quote(uow):
-    payer = funded_user(uow, 10 * TON)
+    payer = make_user(uow, balance=10 * TON)
     number = fiat_invoice(uow, max_parts=2)
     payment = start(uow, payer, number, ["1.190476191", "1.19047619"])
     # The payer confirmed this amount and the rate gives it again: nothing to ask, the part is paid.
@@ -136,7 +122,7 @@ def test_after_expiry_at_an_unchanged_rate_the_part_is_funded_under_a_fresh_quot
 
 
 def test_parts_funded_in_time_keep_their_amount_and_only_the_rest_is_requoted(uow):
-    merchant, payer = make_user(uow), funded_user(uow, 10 * TON)
+    merchant, payer = make_user(uow), make_user(uow, balance=10 * TON)
     number = fiat_invoice(uow, merchant, max_parts=2)
     first, second = 1_190_476_191, 1_190_476_190  # due(420) in two
     payment = start(uow, payer, number, [format_amount(first, 9), format_amount(second, 9)])
@@ -158,7 +144,7 @@ def test_parts_funded_in_time_keep_their_amount_and_only_the_rest_is_requoted(uo
 
 
 def test_several_payments_started_do_not_let_a_payer_pick_an_old_rate(uow):
-    merchant, payer = make_user(uow), funded_user(uow, 10 * TON)
+    merchant, payer = make_user(uow), make_user(uow, balance=10 * TON)
     number = fiat_invoice(uow, merchant)
     # TON was dear at first (2 TON for the price), then cheaper (2.5 TON): the payer kept the first.
     early = start(uow, payer, number, [format_amount(due(500), 9)], settings=AT_500, now=T0)
@@ -176,7 +162,7 @@ def test_several_payments_started_do_not_let_a_payer_pick_an_old_rate(uow):
 
 
 def test_a_retried_start_returns_the_first_payment_even_after_a_requote(uow):
-    payer = funded_user(uow, 10 * TON)
+    payer = make_user(uow, balance=10 * TON)
     number = fiat_invoice(uow, max_parts=2)
     parts = ["1.190476191", "1.19047619"]
     first = start(uow, payer, number, parts, key="order-1")
@@ -189,7 +175,7 @@ def test_a_retried_start_returns_the_first_payment_even_after_a_requote(uow):
 
 
 def test_no_rate_at_requote_time_changes_nothing(uow):
-    payer = funded_user(uow, 10 * TON)
+    payer = make_user(uow, balance=10 * TON)
     number = fiat_invoice(uow)
     payment = start(uow, payer, number, [format_amount(due(420), 9)])
     no_rub = Settings(KRYPTON_APP_URL="https://krypton.example", KRYPTON_RATES={"TON/USD": "5"})
@@ -201,7 +187,7 @@ def test_no_rate_at_requote_time_changes_nothing(uow):
 
 
 def test_a_payment_started_before_quotes_existed_is_requoted_first(uow):
-    payer = funded_user(uow, 10 * TON)
+    payer = make_user(uow, balance=10 * TON)
     number = fiat_invoice(uow, max_parts=2)
     payment = start(uow, payer, number, ["1.190476191", "1.19047619"])
     with uow.transaction() as s:  # as migration 0011 leaves a payment started before it
@@ -228,27 +214,13 @@ def test_a_test_mode_fiat_invoice_is_simulated_at_the_current_rate(uow):
 # --- races (PostgreSQL) --------------------------------------------------------------------------
 
 
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        try:
-            return call()
-        except Exception as error:
-            return error
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def test_a_requote_racing_a_fund_cannot_both_win(pg_uow):
     """Part 1 is funded a second before the quote ends, part 2 a second after: whichever runs first,
     no part is funded at an amount its payer did not confirm, and nothing is funded at an old rate."""
     uow = pg_uow
     merchant, first, second = make_user(uow), 1_190_476_191, 1_190_476_190
     for _ in range(6):
-        payer = funded_user(uow, 10 * TON)
+        payer = make_user(uow, balance=10 * TON)
         payment = start(
             uow, payer, fiat_invoice(uow, merchant, max_parts=2), [format_amount(first, 9), format_amount(second, 9)]
         )
@@ -273,7 +245,7 @@ def test_a_requote_racing_a_fund_cannot_both_win(pg_uow):
 
 def test_many_late_funds_requote_once_and_fund_nothing(pg_uow):
     uow = pg_uow
-    payer = funded_user(uow, 10 * TON)
+    payer = make_user(uow, balance=10 * TON)
     payment = start(uow, payer, fiat_invoice(uow), [format_amount(due(420), 9)])
     results = race(
         *[lambda: fund(uow, payer, payment, 1, settings=AT_400, now=at(16), expected=due(420)) for _ in range(8)]

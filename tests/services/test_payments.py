@@ -2,12 +2,12 @@
 test mode, and money conservation after every flow (SQLite and PostgreSQL; races on PostgreSQL)."""
 
 import json
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
+from builders import make_invoice, make_user, race
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
@@ -20,14 +20,11 @@ from krypton_app.domain.errors import (
     InvoiceUnavailable,
     NotFound,
 )
-from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.domain.money import format_amount
-from krypton_app.models import User
 from krypton_app.models.invoices import InvoicePayment
 from krypton_app.models.merchant import WebhookEvent
 from krypton_app.services import invoices, ledger, payments
 from krypton_app.services.crypto import seal
-from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.services.receipts import receipt_public_key, verify_receipt
 from krypton_app.settings import Settings
 
@@ -37,25 +34,13 @@ SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example", KRYPTON_RATES={"T
 HOOK = "https://shop.example/hook"
 
 
-def make_user(uow, balance=0, **contacts):
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", **contacts)
-        s.add(user)
-        s.flush()
-        if balance:
-            leg = Leg(ledger.system_account(s, EXTERNAL, "TON"), ledger.user_account(s, user.id, "TON"), balance)
-            ledger.post(s, idempotency_key=f"deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
-        return user.id
-
-
 def balance(uow, user_id):
     b = ledger.list_balances(uow, user_id)[0]
     return b.available, b.held
 
 
 def invoice(uow, merchant, **fields):
-    draft = {"kind": "fixed", "title": "VPN key", "asset": "TON", "amount": "2", "webhook_url": HOOK, **fields}
-    return create_invoice(uow, merchant, InvoiceDraft(**draft), settings=SETTINGS, now=NOW)[0]
+    return make_invoice(uow, merchant, settings=SETTINGS, now=NOW, **{"amount": "2", "webhook_url": HOOK, **fields})
 
 
 def start(uow, payer, number, parts, key=None, now=NOW):
@@ -92,7 +77,7 @@ def assert_ledger_ok(uow):
 
 def test_two_payers_fill_a_two_payment_invoice_and_the_third_is_refused(uow):
     merchant = make_user(uow)
-    a, b, c = (make_user(uow, 10 * TON) for _ in range(3))
+    a, b, c = (make_user(uow, balance=10 * TON) for _ in range(3))
     inv = invoice(uow, merchant, max_payments=2, max_parts=2)
 
     paid_a = pay(uow, a, inv.number, ["0.5", "1.5"])
@@ -134,7 +119,7 @@ def receipt_of(uow, payment):
 
 
 def test_parts_are_held_one_by_one_and_captured_only_with_the_last(uow):
-    merchant, payer = make_user(uow), make_user(uow, 5 * TON)
+    merchant, payer = make_user(uow), make_user(uow, balance=5 * TON)
     inv = invoice(uow, merchant, max_parts=3, amount="3")
     payment = start(uow, payer, inv.number, ["1", "1.5", "0.5"])
     assert [p.status for p in payment.parts] == ["pending"] * 3 and payment.receipt is None
@@ -157,7 +142,7 @@ def test_parts_are_held_one_by_one_and_captured_only_with_the_last(uow):
 
 
 def test_a_part_the_balance_cannot_cover_changes_nothing(uow):
-    merchant, payer = make_user(uow), make_user(uow, 1 * TON)
+    merchant, payer = make_user(uow), make_user(uow, balance=1 * TON)
     inv = invoice(uow, merchant, max_parts=2)
     payment = fund(uow, payer, start(uow, payer, inv.number, ["1", "1"]), 1)
     with pytest.raises(InsufficientFunds):
@@ -170,7 +155,7 @@ def test_a_part_the_balance_cannot_cover_changes_nothing(uow):
 
 
 def test_start_checks_parts_and_amounts(uow):
-    merchant, payer = make_user(uow), make_user(uow, 5 * TON)
+    merchant, payer = make_user(uow), make_user(uow, balance=5 * TON)
     inv = invoice(uow, merchant, max_parts=2)
     for parts, expected in (
         (["1", "1", "0"], "parts_invalid"),
@@ -188,7 +173,7 @@ def test_start_checks_parts_and_amounts(uow):
 
 
 def test_the_same_key_returns_the_first_payment_and_refuses_another(uow):
-    merchant, payer = make_user(uow), make_user(uow, 5 * TON)
+    merchant, payer = make_user(uow), make_user(uow, balance=5 * TON)
     inv = invoice(uow, merchant, max_parts=2)
     first = start(uow, payer, inv.number, ["1", "1"], key="k1")
     assert start(uow, payer, inv.number, ["1", "1"], key="k1") == first
@@ -200,7 +185,7 @@ def test_the_same_key_returns_the_first_payment_and_refuses_another(uow):
 
 
 def test_cancel_returns_every_funded_part_once(uow):
-    merchant, payer, stranger = make_user(uow), make_user(uow, 5 * TON), make_user(uow)
+    merchant, payer, stranger = make_user(uow), make_user(uow, balance=5 * TON), make_user(uow)
     inv = invoice(uow, merchant, max_parts=3, amount="3")
     payment = fund(uow, payer, fund(uow, payer, start(uow, payer, inv.number, ["1", "1", "1"]), 1), 2)
     assert balance(uow, payer) == (3 * TON, 2 * TON)
@@ -223,7 +208,7 @@ def test_cancel_returns_every_funded_part_once(uow):
 
 
 def test_closing_an_invoice_returns_parts_of_incomplete_payments(uow):
-    merchant, a, b = make_user(uow), make_user(uow, 5 * TON), make_user(uow, 5 * TON)
+    merchant, a, b = make_user(uow), make_user(uow, balance=5 * TON), make_user(uow, balance=5 * TON)
     inv = invoice(uow, merchant, max_parts=2)
     done = pay(uow, a, inv.number, ["2"])
     open_payment = fund(uow, b, start(uow, b, inv.number, ["1", "1"]), 1)
@@ -242,7 +227,7 @@ def test_closing_an_invoice_returns_parts_of_incomplete_payments(uow):
 
 
 def test_expiry_returns_parts_and_refuses_start_and_fund(uow):
-    merchant, payer = make_user(uow), make_user(uow, 5 * TON)
+    merchant, payer = make_user(uow), make_user(uow, balance=5 * TON)
     inv = invoice(uow, merchant, max_parts=2, expires_in_s=600)
     payment = fund(uow, payer, start(uow, payer, inv.number, ["1", "1"]), 1)
     late = NOW + timedelta(seconds=600)
@@ -265,7 +250,7 @@ def test_expiry_returns_parts_and_refuses_start_and_fund(uow):
 
 def test_floating_invoice_minimum_and_total_limit(uow):
     merchant = make_user(uow)
-    a, b, c = (make_user(uow, 20 * TON) for _ in range(3))
+    a, b, c = (make_user(uow, balance=20 * TON) for _ in range(3))
     inv = invoice(uow, merchant, kind="floating", amount=None, min_payment="1", max_total="10", max_parts=2)
     with pytest.raises(InvoiceUnavailable) as error:
         start(uow, a, inv.number, ["0.5"])
@@ -291,7 +276,7 @@ def test_floating_invoice_minimum_and_total_limit(uow):
 
 
 def test_a_payment_too_big_for_what_is_left_loses_and_gets_its_parts_back(uow):
-    merchant, a, b = make_user(uow), make_user(uow, 20 * TON), make_user(uow, 20 * TON)
+    merchant, a, b = make_user(uow), make_user(uow, balance=20 * TON), make_user(uow, balance=20 * TON)
     inv = invoice(uow, merchant, kind="floating", amount=None, max_total="10", max_parts=2)
     b_payment = fund(uow, b, start(uow, b, inv.number, ["3", "3"]), 1)  # fitted when started
     pay(uow, a, inv.number, ["5"])
@@ -306,7 +291,7 @@ def test_a_payment_too_big_for_what_is_left_loses_and_gets_its_parts_back(uow):
 
 
 def test_a_fiat_invoice_is_converted_at_payment_time_rounding_up(uow):
-    merchant, payer = make_user(uow), make_user(uow, 10 * TON)
+    merchant, payer = make_user(uow), make_user(uow, balance=10 * TON)
     inv = invoice(uow, merchant, amount=None, fiat_currency="RUB", fiat_amount="1000")
     due, rate = payments.amount_due(inv, settings=SETTINGS)
     assert (due, rate) == (2_380_952_381, "420")  # 1000 / 420 = 2.380952380952… TON
@@ -320,8 +305,8 @@ def test_a_fiat_invoice_is_converted_at_payment_time_rounding_up(uow):
 
 
 def test_a_private_invoice_is_paid_by_its_payer_only_and_a_receipt_on_request(uow):
-    merchant, stranger = make_user(uow, 5 * TON), make_user(uow, 5 * TON)
-    payer = make_user(uow, 5 * TON, username="pavel")
+    merchant, stranger = make_user(uow, balance=5 * TON), make_user(uow, balance=5 * TON)
+    payer = make_user(uow, balance=5 * TON, username="pavel")
     inv = invoice(uow, merchant, kind="private", payer_contact="@Pavel")
     with pytest.raises(NotFound):
         start(uow, stranger, inv.number, ["2"])
@@ -342,7 +327,7 @@ def test_a_private_invoice_is_paid_by_its_payer_only_and_a_receipt_on_request(uo
 
 
 def test_secrets_from_the_merchant_are_shown_to_payer_and_merchant(uow):
-    merchant, payer = make_user(uow), make_user(uow, 5 * TON)
+    merchant, payer = make_user(uow), make_user(uow, balance=5 * TON)
     inv = invoice(uow, merchant)
     paid = pay(uow, payer, inv.number, ["2"])
     assert paid.secrets is None and paid.waiting_for_secrets
@@ -358,7 +343,7 @@ def test_secrets_from_the_merchant_are_shown_to_payer_and_merchant(uow):
 
 
 def test_test_mode_pays_only_by_simulation_without_touching_balances(uow):
-    merchant, payer = make_user(uow, 5 * TON), make_user(uow, 5 * TON)
+    merchant, payer = make_user(uow, balance=5 * TON), make_user(uow, balance=5 * TON)
     inv = invoice(uow, merchant, is_test=True, max_payments=1)
     with pytest.raises(InvoiceUnavailable) as error:
         start(uow, payer, inv.number, ["2"])
@@ -396,7 +381,7 @@ def test_test_mode_pays_only_by_simulation_without_touching_balances(uow):
 @given(cuts=st.lists(st.integers(min_value=1, max_value=10**9), min_size=1, max_size=6), order=st.randoms())
 def test_any_split_moves_exactly_the_invoice_amount(uow, cuts, order):
     total = sum(cuts)
-    merchant, payer = make_user(uow), make_user(uow, total + 7)
+    merchant, payer = make_user(uow), make_user(uow, balance=total + 7)
     inv = invoice(uow, merchant, amount=format_amount(total, 9), max_parts=6, webhook_url=None)
     payment = start(uow, payer, inv.number, [format_amount(c, 9) for c in cuts])
     positions = list(range(1, len(cuts) + 1))
@@ -412,27 +397,13 @@ def test_any_split_moves_exactly_the_invoice_amount(uow, cuts, order):
 # --- races (PostgreSQL) --------------------------------------------------------------------------
 
 
-def race(count, work):
-    barrier = threading.Barrier(count)
-
-    def run(i):
-        barrier.wait()
-        try:
-            return work(i)
-        except Exception as error:
-            return error
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
-
-
 @pytest.mark.parametrize("limit", [{"max_payments": 3}, {"kind": "floating", "amount": None, "max_total": "6"}])
 def test_racing_payers_cannot_overfill_an_invoice(pg_uow, limit):
     merchant = make_user(pg_uow)
-    payers = [make_user(pg_uow, 5 * TON) for _ in range(12)]
+    payers = [make_user(pg_uow, balance=5 * TON) for _ in range(12)]
     inv = invoice(pg_uow, merchant, max_parts=2, **limit)
     started = [fund(pg_uow, p, start(pg_uow, p, inv.number, ["1", "1"]), 1) for p in payers]
-    results = race(len(payers), lambda i: fund(pg_uow, payers[i], started[i], 2))
+    results = race(*[partial(fund, pg_uow, payers[i], started[i], 2) for i in range(len(payers))])
 
     won = [r for r in results if not isinstance(r, Exception)]
     lost = [r for r in results if isinstance(r, Exception)]
@@ -446,10 +417,10 @@ def test_racing_payers_cannot_overfill_an_invoice(pg_uow, limit):
 
 
 def test_double_clicks_on_one_part_hold_once(pg_uow):
-    merchant, payer = make_user(pg_uow), make_user(pg_uow, 5 * TON)
+    merchant, payer = make_user(pg_uow), make_user(pg_uow, balance=5 * TON)
     inv = invoice(pg_uow, merchant, max_parts=2)
     payment = start(pg_uow, payer, inv.number, ["1", "1"])
-    results = race(8, lambda i: fund(pg_uow, payer, payment, 1 + i % 2))
+    results = race(*[partial(fund, pg_uow, payer, payment, 1 + i % 2) for i in range(8)])
     assert all(not isinstance(r, Exception) for r in results), results
     assert payments.get_payment(pg_uow, payer, payment.id, settings=SETTINGS).status == "completed"
     assert balance(pg_uow, payer) == (3 * TON, 0) and balance(pg_uow, merchant) == (2 * TON, 0)
@@ -458,7 +429,7 @@ def test_double_clicks_on_one_part_hold_once(pg_uow):
 
 def test_a_close_racing_payers_leaves_each_payment_either_paid_or_returned(pg_uow):
     merchant = make_user(pg_uow)
-    payers = [make_user(pg_uow, 5 * TON) for _ in range(10)]
+    payers = [make_user(pg_uow, balance=5 * TON) for _ in range(10)]
     inv = invoice(pg_uow, merchant, max_parts=2)
     started = [fund(pg_uow, p, start(pg_uow, p, inv.number, ["1", "1"]), 1) for p in payers]
 
@@ -467,7 +438,7 @@ def test_a_close_racing_payers_leaves_each_payment_either_paid_or_returned(pg_uo
             return invoices.close_invoice(pg_uow, merchant, inv.number, now=NOW, settings=SETTINGS)
         return fund(pg_uow, payers[i], started[i], 2)
 
-    results = race(len(payers) + 1, work)
+    results = race(*[partial(work, i) for i in range(len(payers) + 1)])
     completed = [r for r in results[:-1] if not isinstance(r, Exception)]
     refused = [r for r in results[:-1] if isinstance(r, Exception)]
     assert all(isinstance(r, InvoiceUnavailable) and r.code == "invoice_closed" for r in refused), refused

@@ -1,19 +1,27 @@
 """Bitcoin and Lightning payouts through the operator queue, on SQLite and PostgreSQL."""
 
-import hashlib
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
 
-import bolt11
 import pytest
-from bolt11 import Bolt11, MilliSatoshi, Tags
+from builders import (
+    LIGHTNING_PREIMAGE,
+    PAYOUT_RATES,
+    TAPROOT,
+    TON,
+    USDT,
+    balances,
+    bitcoin_payout,
+    deposit,
+    lightning_invoice,
+    make_users,
+    payout_settings,
+    race,
+)
 from hypothesis import given
 from hypothesis import strategies as st
-from rows import grant_operator
 from sqlalchemy import select
 
 from krypton_app.domain.errors import (
@@ -26,8 +34,7 @@ from krypton_app.domain.errors import (
     KryptonError,
     NotFound,
 )
-from krypton_app.domain.ledger import EXTERNAL, Leg
-from krypton_app.models import Account, Payout, User
+from krypton_app.models import Account, Payout
 from krypton_app.payouts.validation import InvalidPayoutReference
 from krypton_app.services import ledger
 from krypton_app.services.payouts import (
@@ -38,65 +45,20 @@ from krypton_app.services.payouts import (
     quote_bitcoin_payout,
     quote_lightning_payout,
     reject_payout,
-    request_bitcoin_payout,
     request_lightning_payout,
     sat_for_amount,
 )
 from krypton_app.services.rates import RateUnavailable, StaticRateProvider
 from krypton_app.settings import Settings
 
-TON = 10**9
-USDT = 10**6
-TAPROOT = "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"
 TESTNET_ADDRESS = "tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sl5k7"
-RATES = StaticRateProvider({"TON/BTC": "0.0000520", "USDT/BTC": "0.0000105"})
+RATES = PAYOUT_RATES
 NOW = 1_700_000_000
-PREIMAGE = bytes(range(32))
-NODE_KEY = "e126f68f7eafcc8b74f54d269fe206be715000f94dac067d1c04a8ca3b2db734"
+PREIMAGE = LIGHTNING_PREIMAGE
 
 
-def settings(network="mainnet"):
-    return Settings(
-        KRYPTON_BTC_NETWORK=network,
-        KRYPTON_PAYOUT_FEES={"TON": TON // 10, "USDT": USDT},
-    )
-
-
-MAINNET = settings()
-REGTEST = settings("regtest")
-
-
-def make_invoice(*, msat=1_500_500, preimage=PREIMAGE, expiry=600, currency="bcrt"):
-    tags = {
-        "payment_hash": hashlib.sha256(preimage).hexdigest(),
-        "payment_secret": "11" * 32,
-        "description": "coffee",
-        "expire_time": expiry,
-    }
-    invoice = Bolt11(currency=currency, date=NOW, amount_msat=MilliSatoshi(msat), tags=Tags.from_dict(tags))
-    return bolt11.encode(invoice, private_key=NODE_KEY)
-
-
-def make_users(uow, count, *, operator=False):
-    with uow.transaction() as s:
-        rows = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(count)]
-        s.add_all(rows)
-        s.flush()
-        for u in rows:
-            if operator:
-                grant_operator(u.wallet_address)
-        return [u.id for u in rows]
-
-
-def deposit(uow, user_id, asset, amount):
-    with uow.transaction() as s:
-        leg = Leg(ledger.system_account(s, EXTERNAL, asset), ledger.user_account(s, user_id, asset), amount)
-        ledger.post(s, idempotency_key=f"test-deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
-
-
-def balance(uow, user_id, asset="TON"):
-    view = next(b for b in ledger.list_balances(uow, user_id) if b.asset == asset)
-    return view.available, view.held
+MAINNET = payout_settings()
+REGTEST = payout_settings("regtest")
 
 
 def system_balance(uow, key):
@@ -114,22 +76,9 @@ def invariants_ok(uow):
 def people(uow):
     alice, bob = make_users(uow, 2)
     (operator,) = make_users(uow, 1, operator=True)
-    deposit(uow, alice, "TON", 10 * TON)
-    deposit(uow, alice, "USDT", 10 * USDT)
+    deposit(uow, alice, 10 * TON, "TON")
+    deposit(uow, alice, 10 * USDT, "USDT")
     return alice, bob, operator
-
-
-def btc(uow, user_id, amount="1", key=None, address=TAPROOT, network=MAINNET):
-    return request_bitcoin_payout(
-        uow,
-        user_id,
-        asset="TON",
-        address=address,
-        amount=amount,
-        idempotency_key=key or str(uuid.uuid4()),
-        rates=RATES,
-        settings=network,
-    )
 
 
 def ln(uow, user_id, invoice=None, key=None, now=NOW, asset="USDT"):
@@ -137,7 +86,7 @@ def ln(uow, user_id, invoice=None, key=None, now=NOW, asset="USDT"):
         uow,
         user_id,
         asset=asset,
-        invoice=invoice or make_invoice(),
+        invoice=invoice or lightning_invoice(),
         idempotency_key=key or str(uuid.uuid4()),
         rates=RATES,
         settings=REGTEST,
@@ -192,7 +141,7 @@ def test_bitcoin_quote(uow, people):
     assert (quote.amount, quote.fee, quote.total, quote.amount_sat) == (TON, TON // 10, TON + TON // 10, 5200)
     assert quote.rate == "0.0000520"
     assert quote.expires_at is None and quote.description is None
-    assert balance(uow, alice) == (10 * TON, 0)  # a quote moves nothing
+    assert balances(uow, alice) == (10 * TON, 0)  # a quote moves nothing
 
 
 def test_bitcoin_quote_refusals(uow, people):
@@ -219,7 +168,7 @@ def test_bitcoin_quote_refusals(uow, people):
 
 def test_bitcoin_request_holds_amount_and_fee_once_per_key(uow, people):
     alice, *_ = people
-    payout = btc(uow, alice, "1", key="k1")
+    payout = bitcoin_payout(uow, alice, "1", key="k1")
     assert (payout.status, payout.network, payout.destination, payout.amount, payout.fee) == (
         "queued",
         "bitcoin",
@@ -229,12 +178,12 @@ def test_bitcoin_request_holds_amount_and_fee_once_per_key(uow, people):
     )
     assert payout.amount_sat == 5200 and payout.user_id == alice
     assert payout.created_at.tzinfo is not None
-    assert balance(uow, alice) == (10 * TON - 1_100_000_000, 1_100_000_000)
+    assert balances(uow, alice) == (10 * TON - 1_100_000_000, 1_100_000_000)
 
-    assert btc(uow, alice, "1", key="k1") == payout  # the retry gets the first payout, no second hold
-    assert balance(uow, alice) == (10 * TON - 1_100_000_000, 1_100_000_000)
+    assert bitcoin_payout(uow, alice, "1", key="k1") == payout  # the retry gets the first payout, no second hold
+    assert balances(uow, alice) == (10 * TON - 1_100_000_000, 1_100_000_000)
     with pytest.raises(IdempotencyConflict):
-        btc(uow, alice, "2", key="k1")
+        bitcoin_payout(uow, alice, "2", key="k1")
     with uow.read() as s:
         row = s.get(Payout, payout.id)
         assert (row.provider, row.rate, row.idempotency_key) == ("operator_queue", "0.00000520", f"user:{alice}:k1")
@@ -243,18 +192,18 @@ def test_bitcoin_request_holds_amount_and_fee_once_per_key(uow, people):
 
 def test_one_users_key_does_not_touch_anothers(uow, people):
     alice, bob, _ = people
-    deposit(uow, bob, "TON", 5 * TON)
-    first = btc(uow, alice, "1", key="same")
-    second = btc(uow, bob, "1", key="same")
+    deposit(uow, bob, 5 * TON, "TON")
+    first = bitcoin_payout(uow, alice, "1", key="same")
+    second = bitcoin_payout(uow, bob, "1", key="same")
     assert first.id != second.id and second.user_id == bob
 
 
 def test_a_request_beyond_the_balance_leaves_nothing_behind(uow, people):
     alice, *_ = people
     with pytest.raises(InsufficientFunds):
-        btc(uow, alice, "9.95")
+        bitcoin_payout(uow, alice, "9.95")
     assert list_user_payouts(uow, alice) == []
-    assert balance(uow, alice) == (10 * TON, 0)
+    assert balances(uow, alice) == (10 * TON, 0)
 
 
 # --- Lightning -----------------------------------------------------------------------------------
@@ -262,7 +211,7 @@ def test_a_request_beyond_the_balance_leaves_nothing_behind(uow, people):
 
 def test_lightning_quote_and_request(uow, people):
     alice, *_ = people
-    invoice = make_invoice()
+    invoice = lightning_invoice()
     quote = quote_lightning_payout(uow, alice, asset="USDT", invoice=invoice, rates=RATES, settings=REGTEST, now=NOW)
     assert (quote.network, quote.amount, quote.fee, quote.total) == ("lightning", 1_429_048, USDT, 2_429_048)
     assert quote.amount_sat == 1501  # 1,500,500 msat shown as whole satoshi
@@ -271,11 +220,11 @@ def test_lightning_quote_and_request(uow, people):
 
     payout = ln(uow, alice, invoice.upper(), key="ln-1")
     assert (payout.destination, payout.amount, payout.status) == (invoice, 1_429_048, "queued")
-    assert balance(uow, alice, "USDT") == (10 * USDT - 2_429_048, 2_429_048)
+    assert balances(uow, alice, "USDT") == (10 * USDT - 2_429_048, 2_429_048)
     # A retry after the invoice expired still answers with the first payout.
     assert ln(uow, alice, invoice, key="ln-1", now=NOW + 10_000) == payout
     with pytest.raises(IdempotencyConflict):
-        ln(uow, alice, make_invoice(msat=2_000_000), key="ln-1")
+        ln(uow, alice, lightning_invoice(msat=2_000_000), key="ln-1")
     assert invariants_ok(uow)
 
 
@@ -288,20 +237,20 @@ def test_lightning_refusals(uow, people):
         return caught.value.code
 
     assert code("lnbcrt1garbage") == "lightning_invoice_invalid"
-    assert code(make_invoice(), now=NOW + 600) == "lightning_invoice_expired"
-    assert code(make_invoice(currency="bc")) == "lightning_invoice_network"
-    assert code(make_invoice(msat=100 * 10**11)) == "insufficient_funds"  # 100 BTC
-    assert balance(uow, alice, "USDT") == (10 * USDT, 0)
+    assert code(lightning_invoice(), now=NOW + 600) == "lightning_invoice_expired"
+    assert code(lightning_invoice(currency="bc")) == "lightning_invoice_network"
+    assert code(lightning_invoice(msat=100 * 10**11)) == "insufficient_funds"  # 100 BTC
+    assert balances(uow, alice, "USDT") == (10 * USDT, 0)
 
 
 def test_an_invoice_is_queued_only_once_until_rejected(uow, people):
     alice, _, operator = people
-    invoice = make_invoice()
+    invoice = lightning_invoice()
     first = ln(uow, alice, invoice)
     with pytest.raises(InvalidDestination) as caught:
         ln(uow, alice, invoice)
     assert caught.value.code == "lightning_invoice_already_used"
-    assert balance(uow, alice, "USDT")[1] == first.amount + first.fee  # the refused one held nothing
+    assert balances(uow, alice, "USDT")[1] == first.amount + first.fee  # the refused one held nothing
     reject_payout(uow, operator, first.id, reason="node offline")
     assert ln(uow, alice, invoice).status == "queued"
 
@@ -311,7 +260,7 @@ def test_an_invoice_is_queued_only_once_until_rejected(uow, people):
 
 def test_only_operators_see_and_decide(uow, people):
     alice, bob, _ = people
-    payout = btc(uow, alice)
+    payout = bitcoin_payout(uow, alice)
     for call in (
         lambda: list_payout_queue(uow, alice),
         lambda: mark_payout_paid(uow, bob, payout.id, reference="ab" * 32),
@@ -322,12 +271,12 @@ def test_only_operators_see_and_decide(uow, people):
             call()
     assert list_user_payouts(uow, bob) == []
     assert [p.id for p in list_user_payouts(uow, alice)] == [payout.id]
-    assert balance(uow, alice)[1] == TON + TON // 10
+    assert balances(uow, alice)[1] == TON + TON // 10
 
 
 def test_queue_lists_oldest_first_and_by_status(uow, people):
     alice, _, operator = people
-    first, second, third = btc(uow, alice), btc(uow, alice), btc(uow, alice)
+    first, second, third = bitcoin_payout(uow, alice), bitcoin_payout(uow, alice), bitcoin_payout(uow, alice)
     assert [p.id for p in list_payout_queue(uow, operator)] == [first.id, second.id, third.id]
     mark_payout_paid(uow, operator, first.id, reference="ab" * 32)
     reject_payout(uow, operator, second.id, reason="sanctioned address")
@@ -339,10 +288,10 @@ def test_queue_lists_oldest_first_and_by_status(uow, people):
 
 def test_mark_bitcoin_paid_sends_amount_out_and_fee_to_fees(uow, people):
     alice, _, operator = people
-    payout = btc(uow, alice, "2")
+    payout = bitcoin_payout(uow, alice, "2")
     paid = mark_payout_paid(uow, operator, payout.id, reference=" " + "AB" * 32)
     assert (paid.status, paid.reference) == ("paid", "ab" * 32)
-    assert balance(uow, alice) == (10 * TON - 2 * TON - TON // 10, 0)
+    assert balances(uow, alice) == (10 * TON - 2 * TON - TON // 10, 0)
     assert system_balance(uow, "system:fees:TON") == TON // 10
     assert system_balance(uow, "system:external:TON") == -10 * TON + 2 * TON
     # A second click with the same txid is the same result; anything else is refused.
@@ -366,20 +315,20 @@ def test_mark_lightning_paid_needs_the_preimage(uow, people):
     assert list_user_payouts(uow, alice)[0].status == "queued"
     paid = mark_payout_paid(uow, operator, payout.id, reference=PREIMAGE.hex())
     assert (paid.status, paid.reference) == ("paid", PREIMAGE.hex())
-    assert balance(uow, alice, "USDT") == (10 * USDT - payout.amount - payout.fee, 0)
+    assert balances(uow, alice, "USDT") == (10 * USDT - payout.amount - payout.fee, 0)
     assert system_balance(uow, "system:fees:USDT") == USDT
     assert invariants_ok(uow)
 
 
 def test_reject_refunds_everything(uow, people):
     alice, _, operator = people
-    payout = btc(uow, alice, "3")
+    payout = bitcoin_payout(uow, alice, "3")
     with pytest.raises(KryptonError) as caught:
         reject_payout(uow, operator, payout.id, reason="  ")
     assert caught.value.code == "reject_reason_invalid"
     rejected = reject_payout(uow, operator, payout.id, reason="address on a sanctions list")
     assert (rejected.status, rejected.reject_reason) == ("rejected", "address on a sanctions list")
-    assert balance(uow, alice) == (10 * TON, 0)
+    assert balances(uow, alice) == (10 * TON, 0)
     assert reject_payout(uow, operator, payout.id, reason="again") == rejected
     with pytest.raises(InvalidState):
         mark_payout_paid(uow, operator, payout.id, reference="ab" * 32)
@@ -393,26 +342,12 @@ def test_reject_refunds_everything(uow, people):
 # --- races (PostgreSQL) --------------------------------------------------------------------------
 
 
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        try:
-            return call()
-        except Exception as error:
-            return error
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def test_paid_and_rejected_cannot_both_happen(pg_uow):
     uow = pg_uow
     (alice,) = make_users(uow, 1)
     (operator,) = make_users(uow, 1, operator=True)
-    deposit(uow, alice, "TON", 100 * TON)
-    payouts = [btc(uow, alice, "1") for _ in range(20)]
+    deposit(uow, alice, 100 * TON, "TON")
+    payouts = [bitcoin_payout(uow, alice, "1") for _ in range(20)]
     for payout in payouts:
         results = race(
             lambda p=payout: mark_payout_paid(uow, operator, p.id, reference="ab" * 32),
@@ -424,26 +359,26 @@ def test_paid_and_rejected_cannot_both_happen(pg_uow):
     statuses = [p.status for p in list_user_payouts(uow, alice)]
     paid, rejected = statuses.count("paid"), statuses.count("rejected")
     assert paid + rejected == 20
-    assert balance(uow, alice) == (100 * TON - paid * (TON + TON // 10), 0)
+    assert balances(uow, alice) == (100 * TON - paid * (TON + TON // 10), 0)
     assert invariants_ok(uow)
 
 
 def test_concurrent_requests_with_one_key_make_one_payout(pg_uow):
     uow = pg_uow
     (alice,) = make_users(uow, 1)
-    deposit(uow, alice, "TON", 10 * TON)
-    results = race(*[lambda: btc(uow, alice, "1", key="double-click") for _ in range(8)])
+    deposit(uow, alice, 10 * TON, "TON")
+    results = race(*[lambda: bitcoin_payout(uow, alice, "1", key="double-click") for _ in range(8)])
     assert all(not isinstance(r, Exception) for r in results), results
     assert len({r.id for r in results}) == 1
-    assert balance(uow, alice) == (10 * TON - TON - TON // 10, TON + TON // 10)
+    assert balances(uow, alice) == (10 * TON - TON - TON // 10, TON + TON // 10)
     assert invariants_ok(uow)
 
 
 def test_concurrent_requests_for_one_invoice_queue_it_once(pg_uow):
     uow = pg_uow
     (alice,) = make_users(uow, 1)
-    deposit(uow, alice, "USDT", 100 * USDT)
-    invoice = make_invoice()
+    deposit(uow, alice, 100 * USDT, "USDT")
+    invoice = lightning_invoice()
     results = race(*[lambda: ln(uow, alice, invoice) for _ in range(8)])
     assert len([r for r in results if not isinstance(r, Exception)]) == 1, results
     assert all(r.code == "lightning_invoice_already_used" for r in results if isinstance(r, Exception))

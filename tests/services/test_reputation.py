@@ -4,9 +4,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from builders import make_user
 
 from krypton_app.domain.errors import NotFound
-from krypton_app.models import Ad, Deal, Review, User
+from krypton_app.models import Ad, Deal, Review
 from krypton_app.services.reputation import completed_deals, trader_card
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -14,13 +15,10 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def market(uow):
+    users = [make_user(uow, display_name="Alice"), make_user(uow), make_user(uow)]
     with uow.transaction() as s:
-        users = [User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}") for _ in range(3)]
-        users[0].display_name = "Alice"
-        s.add_all(users)
-        s.flush()
         ad = Ad(
-            owner_id=users[0].id,
+            owner_id=users[0],
             side="sell",
             asset="TON",
             fiat="RUB",
@@ -35,7 +33,7 @@ def market(uow):
         )
         s.add(ad)
         s.flush()
-        return uow, ad.id, [u.id for u in users]
+        return uow, ad.id, users
 
 
 def add_deal(uow, ad_id, seller, buyer, status, *, created, release_after=None):

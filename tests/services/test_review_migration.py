@@ -2,16 +2,13 @@
 queue held, on SQLite and PostgreSQL, and goes back down without losing a row."""
 
 from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
+from migrations import alembic, revision_before
 from sqlalchemy import inspect, text
-from test_ad_key_migration import alembic, empty_url  # noqa: F401  (the fixture: an empty database)
 
 from krypton_app.db import make_engine
-from krypton_app.settings import ROOT
 
 # The revision 0012 follows, whichever that is after merges.
-BEFORE = ScriptDirectory.from_config(Config(str(ROOT / "alembic.ini"))).get_revision("0012").down_revision
+BEFORE = revision_before("0012")
 
 
 def _rows(url: str) -> list[tuple]:
@@ -24,7 +21,7 @@ def _rows(url: str) -> list[tuple]:
     return [tuple(row) for row in rows]
 
 
-def test_0012_gives_existing_items_their_reason_and_goes_back_down(empty_url):  # noqa: F811
+def test_0012_gives_existing_items_their_reason_and_goes_back_down(empty_url):
     alembic(empty_url, command.upgrade, BEFORE)
     engine = make_engine(empty_url)
     with engine.begin() as c:

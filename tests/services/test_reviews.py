@@ -1,30 +1,13 @@
 """Reviews: after release or a resolved dispute, each side reviews the other once."""
 
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import rows
-from rows import grant_operator
+from builders import make_deal, make_user
 
 from krypton_app.domain.errors import KryptonError, NotFound
-from krypton_app.models import User
 from krypton_app.services.reviews import COMMENT_MAX, leave_review, list_reviews, my_review
-
-
-def make_user(uow, *, operator=False, name="") -> int:
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", display_name=name)
-        s.add(user)
-        s.flush()
-        if operator:
-            grant_operator(user.wallet_address)
-        return user.id
-
-
-def make_deal(uow, seller_id, buyer_id, *, status="released") -> int:
-    return rows.make_deal(uow, seller_id, buyer_id, status=status)
 
 
 def code_of(call) -> str:
@@ -35,7 +18,7 @@ def code_of(call) -> str:
 
 @pytest.mark.parametrize("status", ["released", "resolved"])
 def test_each_side_reviews_the_other_once(uow, status):
-    seller, buyer = make_user(uow, name="Sam"), make_user(uow, name="Bo")
+    seller, buyer = make_user(uow, display_name="Sam"), make_user(uow, display_name="Bo")
     deal_id = make_deal(uow, seller, buyer, status=status)
     by_buyer = leave_review(uow, buyer, deal_id, positive=True, comment="  fast <i>release</i>\x00 ")
     assert (by_buyer.subject_id, by_buyer.positive, by_buyer.comment, by_buyer.author_name) == (
@@ -78,7 +61,7 @@ def test_strangers_and_operators_cannot_review(uow):
 
 def test_comment_length(uow):
     seller, buyer = make_user(uow), make_user(uow)
-    deal_id = make_deal(uow, seller, buyer)
+    deal_id = make_deal(uow, seller, buyer, status="released")
     too_long = "x" * (COMMENT_MAX + 1)
     assert code_of(lambda: leave_review(uow, buyer, deal_id, positive=True, comment=too_long)) == (
         "review_comment_too_long"
@@ -91,7 +74,9 @@ def test_list_reviews_pages_newest_first(uow):
     ids = []
     for _ in range(5):
         buyer = make_user(uow)
-        ids.append(leave_review(uow, buyer, make_deal(uow, trader, buyer), positive=True, comment="").id)
+        ids.append(
+            leave_review(uow, buyer, make_deal(uow, trader, buyer, status="released"), positive=True, comment="").id
+        )
     first = list_reviews(uow, trader, page=1, page_size=2)
     last = list_reviews(uow, trader, page=3, page_size=2)
     assert (first.total, first.pages, [r.id for r in first.items]) == (5, 3, ids[::-1][:2])
@@ -103,7 +88,7 @@ def test_list_reviews_pages_newest_first(uow):
 def test_racing_duplicates_one_wins(pg_uow):
     # Both requests pass the "already reviewed?" check; the unique constraint refuses the second.
     seller, buyer = make_user(pg_uow), make_user(pg_uow)
-    deal_id = make_deal(pg_uow, seller, buyer)
+    deal_id = make_deal(pg_uow, seller, buyer, status="released")
     start = threading.Barrier(4)
 
     def attempt(i):

@@ -2,8 +2,8 @@
 session tables appear, the stored operator flag goes (the settings decide now), and it all reverses."""
 
 from alembic import command
+from migrations import alembic
 from sqlalchemy import inspect, text
-from test_ad_key_migration import alembic, empty_url  # noqa: F401  (the fixture is used by name)
 
 from krypton_app.db import make_engine
 
@@ -24,7 +24,7 @@ def tables(url: str) -> set[str]:
         engine.dispose()
 
 
-def test_0010_adds_sessions_and_drops_the_stored_operator_flag(empty_url):  # noqa: F811
+def test_0010_adds_sessions_and_drops_the_stored_operator_flag(empty_url):
     alembic(empty_url, command.upgrade, "0007")
     engine = make_engine(empty_url)
     with engine.begin() as c:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from rows import make_session, make_user
+from builders import make_session, make_user
 from sqlmodel import select
 
 from krypton_app.domain.errors import LoginLinkInvalid

@@ -6,13 +6,11 @@ saved through update_profile waits in `pending_email` until its code comes back 
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
+from builders import make_user, race
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
-from test_deal_races import race
 
 from krypton_app.domain.errors import KryptonError, ProfileError
 from krypton_app.models import User
@@ -20,14 +18,6 @@ from krypton_app.services import users
 from krypton_app.services.users import find_user_by_contact, get_user, update_profile
 
 PROFILE = {"display_name": "", "username": None, "phone": None, "email": None, "language": "en"}
-
-
-def new_user(uow, **fields) -> int:
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{secrets.token_hex(32)}", **fields)
-        s.add(user)
-        s.flush()
-        return user.id
 
 
 def edit(uow, user_id, **changes):
@@ -40,7 +30,7 @@ def row(uow, user_id) -> User:
 
 
 def test_get_user_returns_a_view_with_friendly_and_short_address(uow):
-    user_id = new_user(uow)
+    user_id = make_user(uow)
     view = get_user(uow, user_id)
     assert view.wallet_address == row(uow, user_id).wallet_address
     assert view.friendly_address.startswith("UQ") and len(view.friendly_address) == 48
@@ -53,7 +43,7 @@ def test_get_user_unknown_is_none(uow):
 
 
 def test_update_profile_normalises_every_field(uow):
-    user_id = new_user(uow)
+    user_id = make_user(uow)
     view = update_profile(
         uow,
         user_id,
@@ -76,13 +66,13 @@ def test_update_profile_normalises_every_field(uow):
 
 
 def test_empty_optional_fields_become_none(uow):
-    user_id = new_user(uow, username="bob", phone="+12025550100", email="bob@example.com")
+    user_id = make_user(uow, username="bob", phone="+12025550100", email="bob@example.com")
     view = edit(uow, user_id, username="  ", phone="", email=" ")
     assert (view.username, view.phone, view.email) == (None, None, None)
 
 
 def test_keeping_your_own_contacts_is_not_taken(uow):
-    user_id = new_user(uow)
+    user_id = make_user(uow)
     edit(uow, user_id, username="carol", phone="+12025550101", email="carol@example.com")
     view = edit(uow, user_id, username="@Carol", phone="+1 202 555 0101", email="CAROL@example.com")
     assert view.username == "carol"
@@ -114,7 +104,7 @@ def test_keeping_your_own_contacts_is_not_taken(uow):
 )
 def test_invalid_input_names_the_rule_and_field_and_changes_nothing(uow, field, value, code):
     assert code in users.PROFILE_ERROR_CODES
-    user_id = new_user(uow, display_name="Dan", username="dan", language="ru")
+    user_id = make_user(uow, display_name="Dan", username="dan", language="ru")
     with pytest.raises(ProfileError) as exc:
         edit(uow, user_id, **{"display_name": "Daniel", "username": "daniel", field: value})
     assert (exc.value.code, exc.value.field) == (code, field)
@@ -123,7 +113,7 @@ def test_invalid_input_names_the_rule_and_field_and_changes_nothing(uow, field, 
 
 
 def test_limits_that_are_allowed(uow):
-    user_id = new_user(uow)
+    user_id = make_user(uow)
     view = edit(
         uow,
         user_id,
@@ -146,8 +136,8 @@ def test_limits_that_are_allowed(uow):
 )
 def test_taken_contacts_are_refused_and_nothing_changes(uow, field, theirs, mine, code):
     assert code in users.PROFILE_ERROR_CODES
-    new_user(uow, **{field: theirs})
-    user_id = new_user(uow, display_name="Frank")
+    make_user(uow, **{field: theirs})
+    user_id = make_user(uow, display_name="Frank")
     with pytest.raises(ProfileError) as exc:
         edit(uow, user_id, display_name="Changed", **{field: mine})
     assert (exc.value.code, exc.value.field) == (code, field)
@@ -166,8 +156,8 @@ def test_taken_contacts_are_refused_and_nothing_changes(uow, field, theirs, mine
 def test_unique_constraint_backs_the_check(uow, monkeypatch, field, value, code):
     # As if a concurrent edit took the value between the check and the write: the first check
     # sees nothing, the constraint fires, and the error still names the field.
-    new_user(uow, **{field: value})
-    user_id = new_user(uow, display_name="Heidi")
+    make_user(uow, **{field: value})
+    user_id = make_user(uow, display_name="Heidi")
     value = value.lower() if field == "username" else value
     real = users._first_taken
     calls = []
@@ -191,8 +181,8 @@ def test_update_profile_of_unknown_user(uow):
 
 @pytest.mark.parametrize("contact", ["@ivan", "ivan", " IVAN ", "@Ivan", "Ivan@Example.com", " ivan@example.com "])
 def test_find_user_by_contact(uow, contact):
-    user_id = new_user(uow, email="ivan@example.com")  # verified
-    new_user(uow, username="someone")
+    user_id = make_user(uow, email="ivan@example.com")  # verified
+    make_user(uow, username="someone")
     edit(uow, user_id, username="ivan", phone="+79001234567", email="ivan@example.com")
     assert find_user_by_contact(uow, contact).id == user_id
 
@@ -203,12 +193,12 @@ def test_find_user_by_contact(uow, contact):
 )
 def test_find_user_by_contact_unknown_malformed_or_a_phone_is_none(uow, contact):
     # Phones address nobody until Telegram confirms them, even one a user has on the profile.
-    new_user(uow, username="judy", phone="+79001234567", email="judy@example.com")
+    make_user(uow, username="judy", phone="+79001234567", email="judy@example.com")
     assert find_user_by_contact(uow, contact) is None
 
 
 def test_an_unverified_email_matches_nobody(uow):
-    owner = new_user(uow)
+    owner = make_user(uow)
     edit(uow, owner, email="kim@example.com")
     assert get_user(uow, owner).email == "kim@example.com" and not get_user(uow, owner).email_verified
     assert find_user_by_contact(uow, "kim@example.com") is None
@@ -216,7 +206,7 @@ def test_an_unverified_email_matches_nobody(uow):
 
 def test_a_pending_email_blocks_nobody_but_a_verified_one_does(uow):
     # Whoever types an address first must not lock its owner out: only a verified email is exclusive.
-    squatter, owner, late = new_user(uow), new_user(uow), new_user(uow)
+    squatter, owner, late = make_user(uow), make_user(uow), make_user(uow)
     edit(uow, squatter, email="leo@example.com")
     assert edit(uow, owner, email="Leo@example.com").email == "leo@example.com"
     with uow.transaction() as s:  # as verify_email_code leaves it
@@ -228,7 +218,7 @@ def test_a_pending_email_blocks_nobody_but_a_verified_one_does(uow):
 
 
 def test_changing_the_email_drops_its_verification_and_keeping_it_does_not(uow):
-    user_id = new_user(uow, email="mia@example.com")
+    user_id = make_user(uow, email="mia@example.com")
     kept = edit(uow, user_id, email=" MIA@example.com ", display_name="Mia")
     assert (kept.email, kept.email_verified) == ("mia@example.com", True)
     changed = edit(uow, user_id, email="mia@example.org")
@@ -242,21 +232,21 @@ def test_changing_the_email_drops_its_verification_and_keeping_it_does_not(uow):
 def test_a_username_is_unique_whatever_its_case(uow):
     # A name written in another case (an old row, a direct write) still belongs to its first owner: the
     # lookup finds them, a new claim is refused, and the database refuses a twin too.
-    first = new_user(uow, username="Nina")
-    other = new_user(uow)
+    first = make_user(uow, username="Nina")
+    other = make_user(uow)
     with pytest.raises(ProfileError) as exc:
         edit(uow, other, username="nina")
     assert exc.value.code == "username_taken"
     assert find_user_by_contact(uow, "@NINA").id == first
     with pytest.raises(IntegrityError):
-        new_user(uow, username="NINA")
+        make_user(uow, username="NINA")
 
 
 def test_two_users_racing_for_one_username_one_wins(pg_uow):
     uow = pg_uow
     for round_ in range(5):
         name = f"olga{round_}"
-        a, b = new_user(uow), new_user(uow)
+        a, b = make_user(uow), make_user(uow)
         results = race(
             lambda a=a, n=name: edit(uow, a, username=n.upper()), lambda b=b, n=name: edit(uow, b, username=n)
         )

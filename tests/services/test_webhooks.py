@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from builders import make_user
 from sqlmodel import select
 
 from krypton_app.domain.errors import Forbidden, InvalidState, NotFound, WebhookUrlRefused
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSecret
-from krypton_app.models.users import User
 from krypton_app.services.crypto import seal, unseal
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.services.payments import get_payment, simulate_test_payment
@@ -39,13 +39,11 @@ NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 def make_merchant_invoice(
     uow, *, name="m", number="INV2345", webhook_url="https://shop.example/hook"
 ) -> tuple[int, int]:
+    merchant_id = make_user(uow, display_name=name)
     with uow.transaction() as s:
-        merchant = User(wallet_address=f"0:{name.encode().hex():0<64}", display_name=name)
-        s.add(merchant)
-        s.flush()
         invoice = Invoice(
             number=number,
-            merchant_id=merchant.id,
+            merchant_id=merchant_id,
             kind="fixed",
             title="VPN key",
             asset="TON",
@@ -54,7 +52,7 @@ def make_merchant_invoice(
         )
         s.add(invoice)
         s.flush()
-        return merchant.id, invoice.id
+        return merchant_id, invoice.id
 
 
 def test_enqueue_writes_the_outbox_row_in_the_callers_transaction(uow):

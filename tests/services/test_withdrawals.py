@@ -6,6 +6,7 @@ import asyncio
 import uuid
 
 import pytest
+from builders import deposit, make_depositor
 from pytoniq_core import Address, Builder, Cell
 from pytoniq_core.tlb.transaction import Transaction
 from sqlalchemy import select
@@ -16,8 +17,8 @@ from krypton_app.chain.hot_wallet import hot_wallet_from_settings
 from krypton_app.chain.parse import EXCESSES
 from krypton_app.domain.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, InvalidDestination
 from krypton_app.domain.ledger import EXTERNAL, FEES
-from krypton_app.models import AppliedChainTransaction, LedgerTransaction, UnmatchedDeposit, User, Withdrawal
-from krypton_app.services import deposits, ledger, withdrawals
+from krypton_app.models import AppliedChainTransaction, LedgerTransaction, UnmatchedDeposit, Withdrawal
+from krypton_app.services import ledger, withdrawals
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.services.withdrawals import EXPIRY_MARGIN_S, MAX_SEND_ATTEMPTS, WithdrawalQuote
 from krypton_app.settings import get_settings
@@ -60,15 +61,6 @@ def run(coroutine):
     return asyncio.run(coroutine)
 
 
-def make_user(uow) -> tuple[int, str]:
-    with uow.transaction() as s:
-        user = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}")
-        s.add(user)
-        s.flush()
-        user_id = user.id
-    return user_id, deposits.ensure_memo(uow, user_id)
-
-
 def settle(chain, monitor) -> int:
     """Let what is on chain get its confirmation and the monitor apply it."""
     chain.advance(1)
@@ -77,7 +69,7 @@ def settle(chain, monitor) -> int:
 
 def funded_user(uow, chain, monitor, hot_wallet, *, ton=10 * TON, usdt=0) -> int:
     """A user whose deposits arrived through the chain (which also funds the hot wallet)."""
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
     chain.deposit(hot_wallet.address, ton, comment=memo)
     if usdt:
         chain.jetton_deposit(hot_wallet.address, usdt, comment=memo)
@@ -161,7 +153,7 @@ def test_a_quote_prices_the_fee_and_checks_the_balance(uow, chain, monitor, hot_
     ids=["garbage", "empty", "checksum", "testnet", "masterchain_raw", "masterchain_friendly"],
 )
 def test_bad_addresses_are_refused_with_their_code(uow, settings, address, code):
-    user, _memo = make_user(uow)
+    user, _memo = make_depositor(uow)
     with pytest.raises(InvalidDestination) as refused:
         withdrawals.quote_ton_withdrawal(uow, user, asset="TON", address=address, amount="1", settings=settings)
     assert refused.value.code == code
@@ -584,10 +576,8 @@ def test_a_non_bounceable_address_is_sent_without_bounce(uow, chain, monitor, ho
 
 def test_a_message_that_executes_but_sends_nothing_is_refunded(uow, chain, monitor, hot_wallet, settings):
     # The hot wallet holds less than the user's ledger balance (the ledger was funded directly).
-    user, _memo = make_user(uow)
-    with uow.transaction() as s:
-        leg = ledger.Leg(ledger.system_account(s, EXTERNAL, "TON"), ledger.user_account(s, user, "TON"), 10 * TON)
-        ledger.post(s, idempotency_key="off-chain", kind="deposit", legs=[leg])
+    user, _memo = make_depositor(uow)
+    deposit(uow, user, 10 * TON, key="off-chain")
     chain.deposit(hot_wallet.address, TON, comment="ZZZZZZZZ")
     settle(chain, monitor)
     view = request(uow, user, settings, "5")
@@ -600,7 +590,7 @@ def test_a_message_that_executes_but_sends_nothing_is_refunded(uow, chain, monit
 
 
 def test_the_worker_loop_runs_a_deposit_and_a_withdrawal_through(uow, chain, settings, hot_wallet):
-    user, memo = make_user(uow)
+    user, memo = make_depositor(uow)
 
     async def scenario():
         stop = asyncio.Event()

@@ -5,8 +5,8 @@ the picture stays upright and still decodes."""
 import io
 
 import pytest
+from builders import image_bytes
 from PIL import Image, PngImagePlugin
-from rows import image_bytes
 
 from krypton_app.domain.errors import KryptonError
 from krypton_app.services.chat import IMAGE_MAX_PIXELS, without_metadata

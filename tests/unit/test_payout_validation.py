@@ -5,10 +5,9 @@ import hashlib
 
 import base58
 import bech32
-import bolt11
 import pytest
 from bech32 import CHARSET, bech32_hrp_expand, bech32_polymod, convertbits
-from bolt11 import Bolt11, MilliSatoshi, Tags
+from builders import lightning_invoice
 
 from krypton_app.domain.errors import InvalidDestination
 from krypton_app.payouts.validation import (
@@ -174,21 +173,6 @@ LEGACY_NO_SECRET = (  # the spec's pre-2021 coffee invoice: no payment secret, u
     "lnbc2500u1pvjluezpp5qqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqypqdq5xysxxatsyp3k7enxv4jsxqzpuaztrnwngzn3"
     "kdzw5hydlzf03qdgm2hdq27cqv3agm2awhz5se903vruatfhq77w3ls4evs3ch9zw97j25emudupq63nyw24cg27h2rspfj9srp"
 )
-NODE_KEY = "e126f68f7eafcc8b74f54d269fe206be715000f94dac067d1c04a8ca3b2db734"
-
-
-def make_invoice(*, currency="bcrt", msat=1_500_500, preimage=bytes(32), date=1_700_000_000, expiry=600):
-    """A BOLT11 invoice signed here with the spec's node key."""
-    tags = {
-        "payment_hash": hashlib.sha256(preimage).hexdigest(),
-        "payment_secret": "11" * 32,
-        "description": "test payout",
-        "expire_time": expiry,
-    }
-    invoice = Bolt11(
-        currency=currency, date=date, amount_msat=MilliSatoshi(msat) if msat else None, tags=Tags.from_dict(tags)
-    )
-    return bolt11.encode(invoice, private_key=NODE_KEY)
 
 
 def invoice_code(text, *, network="mainnet", now=SPEC_TIME):
@@ -253,11 +237,11 @@ def test_garbage_is_not_an_invoice(text):
 
 
 def test_self_signed_regtest_and_signet_invoices():
-    invoice = decode_lightning_invoice(make_invoice(), network="regtest", now=1_700_000_000)
+    invoice = decode_lightning_invoice(lightning_invoice(preimage=bytes(32)), network="regtest", now=1_700_000_000)
     assert invoice.amount_msat == 1_500_500
     assert invoice.payment_hash == hashlib.sha256(bytes(32)).hexdigest()
     assert invoice.expires_at == 1_700_000_600
-    signet = make_invoice(currency="tbs")
+    signet = lightning_invoice(currency="tbs")
     assert invoice_code(signet, network="testnet", now=1_700_000_000) == "lightning_invoice_network"
 
 
@@ -275,7 +259,7 @@ def test_txid_reference_is_64_hex_lowercased():
 
 def test_preimage_must_hash_to_the_invoice_payment_hash():
     preimage = bytes(range(32))
-    invoice = make_invoice(preimage=preimage)
+    invoice = lightning_invoice(preimage=preimage)
     assert parse_payout_reference(LIGHTNING, preimage.hex(), invoice=invoice) == preimage.hex()
     with pytest.raises(InvalidPayoutReference) as caught:
         parse_payout_reference(LIGHTNING, bytes(32).hex(), invoice=invoice)

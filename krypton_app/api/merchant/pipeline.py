@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -26,6 +26,7 @@ from krypton_app.api.merchant.errors import RequestInvalid, error_response, refu
 from krypton_app.bootstrap import app_deps
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import IdempotencyConflict, KryptonError
+from krypton_app.models.common import utcnow
 from krypton_app.services import api_keys
 from krypton_app.services.api_keys import ApiPrincipal, StoredResponse
 from krypton_app.settings import Settings
@@ -47,7 +48,7 @@ class Call:
     path: dict[str, str]
     query: Any = None
     body: Any = None
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    now: datetime = field(default_factory=utcnow)
 
 
 @dataclass(frozen=True)

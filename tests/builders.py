@@ -1,0 +1,327 @@
+"""Every test builder in one place: users, sessions, the operator role, deposits, ads, deals, disputes,
+invoices, payments, payouts, images and races. Importable from every test folder (pytest puts tests/ on
+the path for its conftest); a test module never imports another test module (tests/unit/test_test_layout.py).
+
+Builders go through the services wherever one makes the thing, so they stay valid when a service
+changes. Two write rows directly, and say why: a user (the only service that makes one is a signed
+TON Connect login) and `make_deal` (a deal with no escrow, chat or notification behind it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+import bolt11
+from bolt11 import Bolt11, MilliSatoshi, Tags
+from PIL import Image
+
+from krypton_app.domain.ledger import EXTERNAL, Leg
+from krypton_app.models import Ad, Deal, User
+from krypton_app.services import deals, deposits, disputes, ledger, payments
+from krypton_app.services.ads import AdDraft, create_ad
+from krypton_app.services.auth import exchange_login_token, issue_login_token
+from krypton_app.services.invoices import InvoiceDraft, InvoiceView, create_invoice
+from krypton_app.services.ledger import LedgerTransactionView
+from krypton_app.services.payouts import PayoutView, request_bitcoin_payout
+from krypton_app.services.rates import StaticRateProvider
+from krypton_app.settings import Settings, get_settings
+
+TON = 10**9
+USDT = 10**6
+# The deal tests' clock and settings; deals opened by `open_deal` are due 15 minutes after NOW.
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+SETTINGS = Settings()
+RATES = StaticRateProvider(SETTINGS.rates)
+SELL = AdDraft(
+    side="sell",
+    asset="TON",
+    fiat="RUB",
+    country="RU",
+    methods=("sbp", "card"),
+    price_kind="fixed",
+    price="400",
+    margin_percent=None,
+    min_amount="1",
+    max_amount="5",
+    total_volume="10",
+    payment_window_min=15,
+)
+BUY = AdDraft(**{**SELL.__dict__, "side": "buy"})
+INVOICE_SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example")
+
+
+# --- users, sessions, the operator role ------------------------------------------------------------
+
+
+def new_wallet() -> str:
+    """A raw TON address nobody else has."""
+    return f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}"
+
+
+def make_user(uow, *, operator: bool = False, balance: int = 0, **columns) -> int:
+    """A user as a first login leaves one: a fresh wallet (the row `login_with_ton_proof` writes).
+    `columns` are stored as given: `email=` is a verified email here, where update_profile would leave it
+    pending. `balance` TON arrive as a deposit; `operator` grants the role as production does."""
+    with uow.transaction() as s:
+        user = User(wallet_address=new_wallet(), **columns)
+        s.add(user)
+        s.flush()
+        user_id, wallet = user.id, user.wallet_address
+    if operator:
+        grant_operator(wallet)
+    if balance:
+        deposit(uow, user_id, balance)
+    return user_id
+
+
+def make_users(uow, count: int, *, operator: bool = False) -> list[int]:
+    return [make_user(uow, operator=operator) for _ in range(count)]
+
+
+def make_depositor(uow) -> tuple[int, str]:
+    """(user id, deposit memo): a user the chain monitor can credit by the memo in a transfer's comment."""
+    user_id = make_user(uow)
+    return user_id, deposits.ensure_memo(uow, user_id)
+
+
+def make_session(uow, user_id: int) -> str:
+    """A live session cookie value for the user, made the way a login makes it (token, then exchange)."""
+    ticket = issue_login_token(uow, user_id, next_path="/wallet")
+    return exchange_login_token(uow, ticket.token, ticket.binding).token
+
+
+def grant_operator(wallet_address: str) -> None:
+    """Make a wallet an operator the way production does: by the KRYPTON_OPERATORS list, here the app's
+    settings object (services/roles.py reads it at every check; tests/conftest.py restores it after
+    each test)."""
+    settings = get_settings()
+    settings.operator_addresses = [*settings.operator_addresses, wallet_address]
+
+
+def revoke_operator(wallet_address: str) -> None:
+    settings = get_settings()
+    settings.operator_addresses = [a for a in settings.operator_addresses if a != wallet_address]
+
+
+# --- money ------------------------------------------------------------------------------------------
+
+
+def deposit(
+    uow, user_id: int, amount: int, asset: str = "TON", *, key: str | None = None, memo: str = ""
+) -> LedgerTransactionView:
+    """Money arriving from outside, posted as the chain monitor posts it (external -> available, kind
+    `deposit`). A fresh idempotency key unless `key` is given: the same key again replays the first."""
+    with uow.transaction() as s:
+        leg = Leg(ledger.system_account(s, EXTERNAL, asset), ledger.user_account(s, user_id, asset), amount)
+        key = key or f"test-deposit:{uuid.uuid4()}"
+        return ledger.post(s, idempotency_key=key, kind="deposit", legs=[leg], memo=memo)
+
+
+def balances(uow, user_id: int, asset: str = "TON") -> tuple[int, int]:
+    """(available, held) of one asset."""
+    view = next(b for b in ledger.list_balances(uow, user_id) if b.asset == asset)
+    return view.available, view.held
+
+
+def assert_invariants(uow) -> None:
+    report = ledger.check_invariants(uow)
+    assert report.ok, report.violations
+
+
+# --- ads, deals, disputes ---------------------------------------------------------------------------
+
+
+def sell_ad(uow, volume: int = 10 * TON) -> tuple[int, int, int]:
+    """(owner, taker, ad_id) with the owner's 10 TON held by a SELL ad."""
+    owner, taker = make_users(uow, 2)
+    deposit(uow, owner, volume)
+    ad = create_ad(uow, owner, SELL, rates=RATES, idempotency_key=uuid.uuid4().hex)
+    return owner, taker, ad.id
+
+
+def buy_ad(uow) -> tuple[int, int, int]:
+    """(owner, taker, ad_id): the owner buys crypto; the taker, the seller, has 10 TON."""
+    owner, taker = make_users(uow, 2)
+    deposit(uow, taker, 10 * TON)
+    ad = create_ad(uow, owner, BUY, rates=RATES, idempotency_key=uuid.uuid4().hex)
+    return owner, taker, ad.id
+
+
+def open_deal(uow, taker: int, ad_id: int, amount: str = "2", key: str | None = None, now: datetime = NOW):
+    return deals.open_deal(
+        uow,
+        taker,
+        ad_id,
+        amount=amount,
+        method="sbp",
+        idempotency_key=key or uuid.uuid4().hex,
+        rates=RATES,
+        now=now,
+    )
+
+
+def remaining(uow, ad_id: int) -> int:
+    with uow.read() as s:
+        return s.get(Ad, ad_id).remaining
+
+
+class Disputed(NamedTuple):
+    owner: int  # the sell ad's owner, the seller
+    taker: int  # the buyer
+    operator: int | None
+    ad_id: int
+    dispute: disputes.DisputeView
+
+
+def disputed_deal(uow, opener: str = "buyer", *, amount: str = "4", operator: bool = True) -> Disputed:
+    """A deal on a sell ad, fiat marked sent, then disputed by `opener` ("buyer" or "seller"); with an
+    operator (listed before the dispute opens, so called to it) unless `operator` is False."""
+    owner, taker, ad_id = sell_ad(uow)
+    operator_id = make_user(uow, operator=True) if operator else None
+    deal = open_deal(uow, taker, ad_id, amount=amount)
+    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
+    dispute = disputes.open_dispute(uow, taker if opener == "buyer" else owner, deal.id, now=NOW)
+    return Disputed(owner, taker, operator_id, ad_id, dispute)
+
+
+def make_deal(uow, seller_id: int, buyer_id: int, *, status: str = "escrow_locked") -> int:
+    """A deal row in `status` on a row-written ad, for tests of what reads a deal (chat, notifications,
+    reviews, the chat file route) that must not see the escrow, system messages and notifications the
+    deal services write."""
+    with uow.transaction() as s:
+        ad = Ad(owner_id=seller_id, side="sell", asset="TON", fiat="RUB", country="RU", methods="sbp",
+                price_kind="fixed", price=50_000, min_amount=1, max_amount=10**9, total_volume=10**9,
+                remaining=10**9)  # fmt: skip
+        s.add(ad)
+        s.flush()
+        deal = Deal(ad_id=ad.id, seller_id=seller_id, buyer_id=buyer_id, taker_id=buyer_id, asset="TON",
+                    amount=10**9, fiat="RUB", fiat_amount=50_000, price=50_000, method="sbp",
+                    status=status, idempotency_key=str(uuid.uuid4()))  # fmt: skip
+        s.add(deal)
+        s.flush()
+        return deal.id
+
+
+# --- invoices and payments --------------------------------------------------------------------------
+
+
+def make_invoice(
+    uow, merchant: int | None = None, *, settings: Settings = INVOICE_SETTINGS, now: datetime = NOW, **fields
+) -> InvoiceView:
+    """A fixed 1 TON invoice unless `fields` say otherwise, of a new merchant unless one is given."""
+    merchant = merchant if merchant is not None else make_user(uow)
+    draft = InvoiceDraft(**{"kind": "fixed", "title": "VPN key", "asset": "TON", "amount": "1", **fields})
+    return create_invoice(uow, merchant, draft, settings=settings, now=now)[0]
+
+
+def pay_invoice(
+    uow,
+    payer: int,
+    number: str,
+    parts: Sequence[str] = ("1",),
+    *,
+    settings: Settings = INVOICE_SETTINGS,
+    now: datetime = NOW,
+    key: str | None = None,
+) -> payments.PaymentView:
+    """Start a payment in `parts` and fund every part from the payer's balance."""
+    payment = payments.start_payment(
+        uow, payer, number, parts=list(parts), idempotency_key=key or uuid.uuid4().hex, settings=settings, now=now
+    )
+    for part in payment.parts:
+        payment = payments.fund_part_from_balance(uow, payer, payment.id, part.id, settings=settings, now=now)
+    return payment
+
+
+# --- payouts ----------------------------------------------------------------------------------------
+
+TAPROOT = "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"
+PAYOUT_RATES = StaticRateProvider({"TON/BTC": "0.0000520", "USDT/BTC": "0.0000105"})
+
+
+def payout_settings(network: str = "mainnet") -> Settings:
+    """A Bitcoin network and the payout fees: 0.1 TON, 1 USDT."""
+    return Settings(KRYPTON_BTC_NETWORK=network, KRYPTON_PAYOUT_FEES={"TON": TON // 10, "USDT": USDT})
+
+
+def bitcoin_payout(
+    uow, user_id: int, amount: str = "1", key: str | None = None, address: str = TAPROOT, settings=None
+) -> PayoutView:
+    """A queued payout of `amount` TON to a Bitcoin address (mainnet unless `settings` say otherwise)."""
+    return request_bitcoin_payout(
+        uow,
+        user_id,
+        asset="TON",
+        address=address,
+        amount=amount,
+        idempotency_key=key or str(uuid.uuid4()),
+        rates=PAYOUT_RATES,
+        settings=settings or payout_settings(),
+    )
+
+
+LIGHTNING_PREIMAGE = bytes(range(32))
+# Any node key signs a valid invoice (this is the BOLT11 spec's); the payout queue checks amount, expiry,
+# network and the preimage.
+NODE_KEY = "e126f68f7eafcc8b74f54d269fe206be715000f94dac067d1c04a8ca3b2db734"
+
+
+def lightning_invoice(
+    *,
+    msat: int | None = 1_500_500,
+    preimage: bytes = LIGHTNING_PREIMAGE,
+    date: int = 1_700_000_000,
+    expiry: int = 600,
+    currency: str = "bcrt",
+    description: str = "coffee",
+) -> str:
+    """A BOLT11 invoice signed with NODE_KEY (regtest unless `currency` says otherwise)."""
+    tags = {
+        "payment_hash": hashlib.sha256(preimage).hexdigest(),
+        "payment_secret": "11" * 32,
+        "description": description,
+        "expire_time": expiry,
+    }
+    amount = MilliSatoshi(msat) if msat else None
+    invoice = Bolt11(currency=currency, date=date, amount_msat=amount, tags=Tags.from_dict(tags))
+    return bolt11.encode(invoice, private_key=NODE_KEY)
+
+
+# --- images and races -------------------------------------------------------------------------------
+
+PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
+
+
+def image_bytes(kind="png", *, size=(48, 32), color=(0, 152, 234), **save_options) -> bytes:
+    """A real image that decodes (png | jpeg | webp); save_options go to Pillow (e.g. exif=...)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format=PIL_FORMATS[kind], **save_options)
+    return out.getvalue()
+
+
+def race(*calls) -> list:
+    """Run the calls at the same moment, each in its own thread (and so on its own connection); the
+    results or the raised errors, in call order. Races mean something on PostgreSQL only: SQLite
+    serialises every writer."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        try:
+            results[i] = call()
+        except Exception as error:  # the loser's refusal is the point
+            results[i] = error
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
