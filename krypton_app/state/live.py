@@ -43,21 +43,33 @@ def _fiat_text(minor: int, decimals: int, asset: str) -> str:
     return f"≈ {value:,.2f} {FIAT}"
 
 
-def _balance_row(b: BalanceView) -> dict[str, str]:
-    # Formatted on the server: minor units can exceed what a JavaScript number holds exactly.
-    return {
-        "asset": b.asset,
-        "name_key": f"wallet.asset.{b.asset}",
-        "available": format_amount(b.available, b.decimals),
-        "held": format_amount(b.held, b.decimals),
-        "fiat": _fiat_text(b.available + b.held, b.decimals, b.asset),
-        "color": ASSET_COLORS.get(b.asset, "var(--accent-9)"),
-    }
+@dataclass(frozen=True)
+class BalanceRow:
+    """One asset's balance card. Amounts are formatted on the server: minor units can exceed what a
+    JavaScript number holds exactly."""
+
+    asset: str
+    name_key: str
+    available: str
+    held: str
+    fiat: str  # "≈ 52.00 USD", or "" when the rate is unknown
+    color: str
+
+
+def _balance_row(b: BalanceView) -> BalanceRow:
+    return BalanceRow(
+        asset=b.asset,
+        name_key=f"wallet.asset.{b.asset}",
+        available=format_amount(b.available, b.decimals),
+        held=format_amount(b.held, b.decimals),
+        fiat=_fiat_text(b.available + b.held, b.decimals, b.asset),
+        color=ASSET_COLORS.get(b.asset, "var(--accent-9)"),
+    )
 
 
 @dataclass(frozen=True)
 class _LedgerSnapshot:
-    rows: list[dict[str, str]]
+    rows: list[BalanceRow]
     # asset -> (available + held, decimals): tells money that arrived from money that moved
     totals: dict[str, tuple[int, int]]
     # everything a live page shows that can change by itself (the monitor, the worker, an operator)
@@ -77,7 +89,7 @@ def _read_ledger(user_id: int) -> _LedgerSnapshot:
 
 
 class LiveState(TabWatcher, AuthState):
-    balances: list[dict[str, str]] = []
+    balances: list[BalanceRow] = []
     balances_loaded: bool = False
 
     _fingerprint: str = ""
