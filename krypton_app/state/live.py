@@ -10,16 +10,15 @@ tab closes, the user logs out or the tab leaves the live pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
 
 import reflex as rx
 
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
-from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import translate
 from krypton_app.services.ledger import BalanceView, list_balances
+from krypton_app.services.rates import estimate_in
 from krypton_app.services.withdrawals import list_withdrawals
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
@@ -35,12 +34,8 @@ LIVE_ROUTES = (routes.WALLET, routes.HISTORY)
 
 def _fiat_text(minor: int, decimals: int, asset: str) -> str:
     """`≈ 52.00 USD` for a balance, or "" when the rate is unknown (the card then shows none)."""
-    try:
-        rate = app_deps().rates.rate(asset, FIAT)
-    except KryptonError:
-        return ""
-    value = (Decimal(minor).scaleb(-decimals) * rate).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-    return f"≈ {value:,.2f} {FIAT}"
+    value = estimate_in(app_deps().rates, minor, decimals, asset, FIAT)
+    return "" if value is None else f"≈ {value:,.2f} {FIAT}"
 
 
 @dataclass(frozen=True)
