@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krypton_app import routes
 from krypton_app.components.ui import card, card_title, copy_value, empty_note, status_chip
 from krypton_app.state.developers import SCOPES, ApiKeyRow, DevelopersState
 from krypton_app.state.i18n import I18n
@@ -211,7 +212,7 @@ def developers_card() -> rx.Component:
         rx.text(
             I18n.t["dev.docs"],
             " ",
-            rx.link("/api/v1/openapi.json", href="/api/v1/openapi.json", is_external=True),
+            rx.link(routes.OPENAPI, href=routes.OPENAPI, is_external=True),
             size="2",
             color_scheme="gray",
             margin_top="12px",

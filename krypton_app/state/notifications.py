@@ -121,4 +121,4 @@ class NotificationsState(TabWatcher, AuthState):
             return None
         await off_loop(mark_read, app_deps().uow, user_id, [int(number)])
         await self._load_items(user_id)
-        return rx.redirect(href) if href.startswith("/deals/") else None
+        return rx.redirect(href) if href.startswith(f"{routes.DEALS}/") else None
