@@ -67,10 +67,12 @@ class OperatorState(AuthState):
     checked_at: str = ""
 
     def _show(self, console: OperatorConsole | None) -> None:
-        """The console as the service returned it; None (not an operator) shows nothing."""
+        """The console as the service returned it; None (not, or no longer, an operator) keeps nothing."""
         self.allowed = console is not None
         if console is None:
             self.payouts, self.deposits, self.disputes, self.violations = [], [], [], []
+            self.invariants_ok, self.invariants_checked = False, False
+            self.invariant_counts, self.checked_at = InvariantCounts(), ""
             return
         self.payouts = [payout_row(p) for p in console.payouts]
         self.deposits = [unmatched_row(d) for d in console.deposits]
