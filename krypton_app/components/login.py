@@ -13,7 +13,7 @@ from krypton_app.state.i18n import I18n
 
 def tonconnect_login() -> rx.Component:
     """TON Connect's own button opens the wallet list; the proof comes back through the bridge
-    mounted in the shell (`components/layout.py`), which calls `AuthState.login_with_wallet`."""
+    mounted in the shell (`components/layout/shell.py`), which calls `AuthState.login_with_wallet`."""
     return rx.vstack(
         rx.box(tonconnect_button(), data_testid="tonconnect-login"),
         rx.text(I18n.t["login.tonconnect_hint"], size="1", color_scheme="gray"),

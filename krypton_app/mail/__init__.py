@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from krypton_app.mail.base import EmailNotSent, EmailSender, OutgoingEmail
 from krypton_app.mail.outbox import OutboxEmailSender
 from krypton_app.mail.smtp import SmtpEmailSender
-from krypton_app.settings import Settings, get_settings
+from krypton_app.settings import Settings
 
 __all__ = [
     "EmailNotSent",
@@ -15,7 +13,6 @@ __all__ = [
     "OutboxEmailSender",
     "OutgoingEmail",
     "SmtpEmailSender",
-    "default_email_sender",
     "email_sender",
 ]
 
@@ -35,8 +32,3 @@ def email_sender(settings: Settings) -> EmailSender | None:
     if settings.is_production:
         return None
     return OutboxEmailSender(settings.mail_outbox, sender=settings.mail_from)
-
-
-@lru_cache
-def default_email_sender() -> EmailSender | None:
-    return email_sender(get_settings())

@@ -7,7 +7,6 @@ from krypton_app.pages import (
     buy,
     deals,
     direct,
-    history,
     invoice_detail,
     invoices,
     landing,
@@ -25,7 +24,7 @@ from krypton_app.pages import (
 ALL: tuple[Page, ...] = (
     landing.landing,
     wallet.wallet,
-    history.history,
+    wallet.history,
     pay.pay,
     buy.buy,
     market.market,

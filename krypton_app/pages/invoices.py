@@ -13,6 +13,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
+from krypton_app.components.developers import developers_card
 from krypton_app.components.layout import template
 from krypton_app.components.ui import (
     card,
@@ -28,9 +29,9 @@ from krypton_app.db import default_uow
 from krypton_app.domain.catalog_data import ASSETS, FIAT_CURRENCIES
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
-from krypton_app.pages.developers import DevelopersState, developers_card
 from krypton_app.services.invoices import InvoiceDraft, create_invoice, list_invoices
 from krypton_app.state.auth import AuthState
+from krypton_app.state.developers import DevelopersState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import KINDS, invoice_row
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from krypton_app import routes
@@ -10,53 +12,76 @@ from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, form_error, page_heading
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
-from krypton_app.services.receipts import receipt_public_key, verify_receipt
+from krypton_app.services.receipts import ReceiptView, receipt_public_key, verify_receipt
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.invoice_views import receipt_lines
+from krypton_app.state.offload import off_loop
+from krypton_app.state.views import when
 
-_PUBLIC_KEY = receipt_public_key(app_deps().settings)
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    label_key: str
+    value: str
+
+
+def receipt_lines(r: ReceiptView) -> list[ReceiptLine]:
+    """The decoded content of a verified receipt, as label key / value lines."""
+    lines = [
+        ReceiptLine("verify.field.invoice", r.invoice),
+        ReceiptLine("verify.field.payment", str(r.payment)),
+        ReceiptLine("verify.field.amount", f"{r.amount} {r.asset}"),
+        ReceiptLine("verify.field.parts", str(r.parts)),
+        ReceiptLine("verify.field.time", when(r.time)),
+        ReceiptLine("verify.field.merchant", r.merchant or "—"),
+        ReceiptLine("verify.field.payer", r.payer or "—"),
+    ]
+    if r.test:
+        lines.append(ReceiptLine("verify.field.mode", "TEST"))
+    return lines
+
+
+def _check(token: str, invoice_number: str) -> list[ReceiptLine]:
+    """The receipt's lines once its signature (and invoice, if given) checks out; raises otherwise."""
+    public_key = receipt_public_key(app_deps().settings)
+    return receipt_lines(verify_receipt(token, public_key=public_key, invoice_number=invoice_number or None))
 
 
 class VerifyState(AuthState):
     token: str = ""
     invoice_number: str = ""
-    lines: list[dict[str, str]] = []
+    lines: list[ReceiptLine] = []
     error: str = ""
 
-    def _check(self) -> None:
+    async def _show(self) -> None:
         self.lines = []
         self.error = ""
         if not self.token.strip():
             return
         try:
-            receipt = verify_receipt(
-                self.token.strip(), public_key=_PUBLIC_KEY, invoice_number=self.invoice_number.strip() or None
-            )
+            self.lines = await off_loop(_check, self.token.strip(), self.invoice_number.strip())
         except KryptonError as error:
             self.error = error_key(error.code)
-            return
-        self.lines = receipt_lines(receipt)
 
     @rx.event
-    def load(self):
+    async def load(self):
         """`/verify?token=…&invoice=…`: the result page links here with the token filled in."""
         params = self.router.url.query_parameters
         self.token = params.get("token", "")
         self.invoice_number = params.get("invoice", "")
-        self._check()
+        await self._show()
 
     @rx.event
-    def verify(self, form_data: dict):
+    async def verify(self, form_data: dict):
         self.token = str(form_data.get("token") or "")
         self.invoice_number = str(form_data.get("invoice") or "")
-        self._check()
+        await self._show()
 
 
-def result_line(line: rx.Var) -> rx.Component:
+def result_line(line: rx.Var[ReceiptLine]) -> rx.Component:
     return rx.hstack(
-        rx.text(I18n.t[line["label_key"]], size="2", color_scheme="gray", white_space="nowrap"),
-        rx.text(line["value"], size="2", weight="medium", text_align="right", style={"word_break": "break-all"}),
+        rx.text(I18n.t[line.label_key], size="2", color_scheme="gray", white_space="nowrap"),
+        rx.text(line.value, size="2", weight="medium", text_align="right", style={"word_break": "break-all"}),
         justify="between",
         spacing="4",
         width="100%",

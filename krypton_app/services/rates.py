@@ -10,7 +10,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Mapping
-from decimal import Context, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Context, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Protocol
 
@@ -95,6 +95,16 @@ class HttpRateProvider:
             return StaticRateProvider(body["rates"])
         except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise RateUnavailable(f"rate source {self.url} failed: {error}") from error
+
+
+def estimate_in(rates: RateProvider, minor: int, decimals: int, asset: str, quote: str) -> Decimal | None:
+    """What `minor` units of `asset` are worth in `quote`, rounded down to the cent, to show beside a
+    balance; None while no rate is known. Only an estimate: nothing is ever converted at this value."""
+    try:
+        rate = rates.rate(asset, quote)
+    except KryptonError:
+        return None
+    return (Decimal(minor).scaleb(-decimals) * rate).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 def rate_provider_from_settings(settings: Settings) -> RateProvider:

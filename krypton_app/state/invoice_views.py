@@ -1,4 +1,4 @@
-"""Invoice, payment, receipt and webhook views copied into plain var rows: text formatted on the server
+"""Invoice, payment and webhook views copied into plain var rows: text formatted on the server
 (minor units can exceed what a JavaScript number holds exactly), labels as catalog keys, never ORM rows."""
 
 from __future__ import annotations
@@ -6,7 +6,6 @@ from __future__ import annotations
 from krypton_app.domain.money import format_amount
 from krypton_app.services.invoices import InvoiceView, PayerInvoiceView
 from krypton_app.services.payments import PartView, PaymentView
-from krypton_app.services.receipts import ReceiptView
 from krypton_app.services.webhooks import DeliveryView
 from krypton_app.state.views import amount_text, short, when
 
@@ -145,19 +144,3 @@ def delivery_row(d: DeliveryView) -> dict[str, str]:
         "last_when": when(last.created_at) if last is not None else "",
         **_status("delivery", DELIVERY_STATUS_COLORS, d.status),
     }
-
-
-def receipt_lines(r: ReceiptView) -> list[dict[str, str]]:
-    """The decoded content of a verified receipt, as label key / value lines."""
-    lines = [
-        ("verify.field.invoice", r.invoice),
-        ("verify.field.payment", str(r.payment)),
-        ("verify.field.amount", f"{r.amount} {r.asset}"),
-        ("verify.field.parts", str(r.parts)),
-        ("verify.field.time", when(r.time)),
-        ("verify.field.merchant", r.merchant or "—"),
-        ("verify.field.payer", r.payer or "—"),
-    ]
-    if r.test:
-        lines.append(("verify.field.mode", "TEST"))
-    return [{"label_key": key, "value": value} for key, value in lines]

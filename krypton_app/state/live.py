@@ -10,16 +10,15 @@ tab closes, the user logs out or the tab leaves the live pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
 
 import reflex as rx
 
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
-from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import translate
 from krypton_app.services.ledger import BalanceView, list_balances
+from krypton_app.services.rates import estimate_in
 from krypton_app.services.withdrawals import list_withdrawals
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
@@ -35,29 +34,37 @@ LIVE_ROUTES = (routes.WALLET, routes.HISTORY)
 
 def _fiat_text(minor: int, decimals: int, asset: str) -> str:
     """`≈ 52.00 USD` for a balance, or "" when the rate is unknown (the card then shows none)."""
-    try:
-        rate = app_deps().rates.rate(asset, FIAT)
-    except KryptonError:
-        return ""
-    value = (Decimal(minor).scaleb(-decimals) * rate).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-    return f"≈ {value:,.2f} {FIAT}"
+    value = estimate_in(app_deps().rates, minor, decimals, asset, FIAT)
+    return "" if value is None else f"≈ {value:,.2f} {FIAT}"
 
 
-def _balance_row(b: BalanceView) -> dict[str, str]:
-    # Formatted on the server: minor units can exceed what a JavaScript number holds exactly.
-    return {
-        "asset": b.asset,
-        "name_key": f"wallet.asset.{b.asset}",
-        "available": format_amount(b.available, b.decimals),
-        "held": format_amount(b.held, b.decimals),
-        "fiat": _fiat_text(b.available + b.held, b.decimals, b.asset),
-        "color": ASSET_COLORS.get(b.asset, "var(--accent-9)"),
-    }
+@dataclass(frozen=True)
+class BalanceRow:
+    """One asset's balance card. Amounts are formatted on the server: minor units can exceed what a
+    JavaScript number holds exactly."""
+
+    asset: str
+    name_key: str
+    available: str
+    held: str
+    fiat: str  # "≈ 52.00 USD", or "" when the rate is unknown
+    color: str
+
+
+def _balance_row(b: BalanceView) -> BalanceRow:
+    return BalanceRow(
+        asset=b.asset,
+        name_key=f"wallet.asset.{b.asset}",
+        available=format_amount(b.available, b.decimals),
+        held=format_amount(b.held, b.decimals),
+        fiat=_fiat_text(b.available + b.held, b.decimals, b.asset),
+        color=ASSET_COLORS.get(b.asset, "var(--accent-9)"),
+    )
 
 
 @dataclass(frozen=True)
 class _LedgerSnapshot:
-    rows: list[dict[str, str]]
+    rows: list[BalanceRow]
     # asset -> (available + held, decimals): tells money that arrived from money that moved
     totals: dict[str, tuple[int, int]]
     # everything a live page shows that can change by itself (the monitor, the worker, an operator)
@@ -77,7 +84,7 @@ def _read_ledger(user_id: int) -> _LedgerSnapshot:
 
 
 class LiveState(TabWatcher, AuthState):
-    balances: list[dict[str, str]] = []
+    balances: list[BalanceRow] = []
     balances_loaded: bool = False
 
     _fingerprint: str = ""

@@ -8,6 +8,8 @@ load starts it again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from krypton_app import routes
@@ -30,20 +32,30 @@ KIND_ICONS = {
 }
 
 
-def notification_row(n: NotificationView, lang: str) -> dict[str, str]:
-    return {
-        "id": str(n.id),
-        "text": translate(lang, n.text_key, **n.params),
-        "href": routes.deal_detail(n.deal_id) if n.deal_id is not None else "",
-        "icon": KIND_ICONS.get(n.kind, "clock"),
-        "unread": "" if n.read else "1",
-        "time": n.created_at.strftime("%d.%m %H:%M"),
-    }
+@dataclass(frozen=True)
+class NotificationRow:
+    id: int
+    text: str  # in the reader's language
+    href: str  # the deal's page, or ""
+    icon: str
+    unread: bool
+    time: str
+
+
+def notification_row(n: NotificationView, lang: str) -> NotificationRow:
+    return NotificationRow(
+        id=n.id,
+        text=translate(lang, n.text_key, **n.params),
+        href=routes.deal_detail(n.deal_id) if n.deal_id is not None else "",
+        icon=KIND_ICONS.get(n.kind, "clock"),
+        unread=not n.read,
+        time=n.created_at.strftime("%d.%m %H:%M"),
+    )
 
 
 class NotificationsState(TabWatcher, AuthState):
     unread: int = 0
-    items: list[dict[str, str]] = []
+    items: list[NotificationRow] = []
 
     @rx.var
     def badge(self) -> str:
@@ -101,11 +113,12 @@ class NotificationsState(TabWatcher, AuthState):
         await self._load_items(user_id)
 
     @rx.event
-    async def follow(self, notification_id: str, href: str):
+    async def follow(self, notification_id: int | str, href: str):
         """Mark one read and go to its deal (only ids of the user's own notifications change)."""
         user_id = await self._user_id()
-        if user_id is None or not notification_id.isdigit():
+        number = str(notification_id) if isinstance(notification_id, int | str) else ""
+        if user_id is None or isinstance(notification_id, bool) or not (number.isascii() and number.isdigit()):
             return None
-        await off_loop(mark_read, app_deps().uow, user_id, [int(notification_id)])
+        await off_loop(mark_read, app_deps().uow, user_id, [int(number)])
         await self._load_items(user_id)
-        return rx.redirect(href) if href.startswith("/deals/") else None
+        return rx.redirect(href) if href.startswith(f"{routes.DEALS}/") else None

@@ -1,14 +1,20 @@
-"""Service views copied into plain var rows for the pages: text formatted on the server (minor units
-can exceed what a JavaScript number holds exactly), labels as catalog keys, never ORM objects."""
+"""Service views copied into typed rows for the pages: text formatted on the server (minor units can
+exceed what a JavaScript number holds exactly), labels as catalog keys, never ORM objects.
+
+A row is a frozen dataclass; Reflex sends it to the browser as an object, and a page reads its fields
+(`row.amount`, `row.can_credit`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from krypton_app import routes
 from krypton_app.domain.money import format_amount
 from krypton_app.models.common import as_utc
+from krypton_app.services.disputes import DisputeView
 from krypton_app.services.history import Movement
-from krypton_app.services.operator import UnmatchedDepositView
+from krypton_app.services.operator import CREDIT, DISMISS, RETURN, UnmatchedDepositView
 from krypton_app.services.payouts import PayoutView
 from krypton_app.services.withdrawals import WithdrawalView
 
@@ -51,70 +57,157 @@ def short(text: str, keep: int = 8) -> str:
     return text if len(text) <= 2 * keep + 1 else f"{text[:keep]}…{text[-keep:]}"
 
 
-def status_fields(status: str) -> dict[str, str]:
-    return {"status": status, "status_key": f"status.{status}", "status_color": STATUS_COLORS.get(status, "gray")}
+def _status_color(status: str) -> str:
+    return STATUS_COLORS.get(status, "gray")
 
 
-def withdrawal_row(w: WithdrawalView) -> dict[str, str]:
-    return {
-        "key": f"withdrawal-{w.id}",
-        "method_key": "withdraw.method.ton",
-        "destination": w.destination_friendly,
-        "destination_short": short(w.destination_friendly),
-        "amount": amount_text(w.amount, w.decimals, w.asset),
-        "fee": amount_text(w.fee, w.decimals, w.asset),
-        "detail": "",
-        "reference": short(w.chain_tx_hash or ""),
-        "reject_reason": "",
-        "when": when(w.created_at),
-        **status_fields(w.status),
-    }
+@dataclass(frozen=True)
+class WithdrawalRow:
+    """Money on its way out: a TON withdrawal, or a Bitcoin / Lightning payout (the wallet's recent
+    list, and the operator's payout queue, which acts on `id`)."""
+
+    key: str  # unique across both kinds: `withdrawal-3`, `payout-3`
+    id: int
+    method_key: str
+    destination: str
+    destination_short: str
+    amount: str
+    fee: str
+    detail: str  # what the recipient gets in satoshis; "" for TON
+    reference: str  # chain transaction or the operator's payment reference, shortened
+    reject_reason: str
+    when: str
+    status_key: str
+    status_color: str
 
 
-def payout_row(p: PayoutView) -> dict[str, str]:
-    return {
-        "key": f"payout-{p.id}",
-        "id": str(p.id),
-        "method_key": f"withdraw.method.{p.network}",
-        "destination": p.destination,
-        "destination_short": short(p.destination, 10),
-        "amount": amount_text(p.amount, p.decimals, p.asset),
-        "fee": amount_text(p.fee, p.decimals, p.asset),
-        "detail": f"{p.amount_sat:,} sat",
-        "reference": short(p.reference or ""),
-        "reject_reason": p.reject_reason or "",
-        "when": when(p.created_at),
-        **status_fields(p.status),
-    }
+def withdrawal_row(w: WithdrawalView) -> WithdrawalRow:
+    return WithdrawalRow(
+        key=f"withdrawal-{w.id}",
+        id=w.id,
+        method_key="withdraw.method.ton",
+        destination=w.destination_friendly,
+        destination_short=short(w.destination_friendly),
+        amount=amount_text(w.amount, w.decimals, w.asset),
+        fee=amount_text(w.fee, w.decimals, w.asset),
+        detail="",
+        reference=short(w.chain_tx_hash or ""),
+        reject_reason="",
+        when=when(w.created_at),
+        status_key=f"status.{w.status}",
+        status_color=_status_color(w.status),
+    )
 
 
-def movement_row(m: Movement) -> dict[str, str]:
-    return {
-        "key": f"movement-{m.transaction_id}-{m.asset}",
-        "when": when(m.created_at),
-        "kind_key": f"history.kind.{m.kind}",
-        "asset": m.asset,
-        "available": signed_text(m.available_change, m.decimals),
-        "available_color": "green" if m.available_change > 0 else "gray",
-        "held": signed_text(m.held_change, m.decimals),
-        "memo": m.memo,
-    }
+def payout_row(p: PayoutView) -> WithdrawalRow:
+    return WithdrawalRow(
+        key=f"payout-{p.id}",
+        id=p.id,
+        method_key=f"withdraw.method.{p.network}",
+        destination=p.destination,
+        destination_short=short(p.destination, 10),
+        amount=amount_text(p.amount, p.decimals, p.asset),
+        fee=amount_text(p.fee, p.decimals, p.asset),
+        detail=f"{p.amount_sat:,} sat",
+        reference=short(p.reference or ""),
+        reject_reason=p.reject_reason or "",
+        when=when(p.created_at),
+        status_key=f"status.{p.status}",
+        status_color=_status_color(p.status),
+    )
 
 
-def unmatched_row(d: UnmatchedDepositView) -> dict[str, str]:
-    return {
-        "key": f"deposit-{d.id}",
-        "id": str(d.id),
+@dataclass(frozen=True)
+class MovementRow:
+    """One asset's change in one ledger transaction (the history page)."""
+
+    key: str
+    when: str
+    kind_key: str
+    asset: str
+    available: str  # signed, "" when it did not move
+    available_color: str
+    held: str
+    memo: str
+
+
+def movement_row(m: Movement) -> MovementRow:
+    return MovementRow(
+        key=f"movement-{m.transaction_id}-{m.asset}",
+        when=when(m.created_at),
+        kind_key=f"history.kind.{m.kind}",
+        asset=m.asset,
+        available=signed_text(m.available_change, m.decimals),
+        available_color="green" if m.available_change > 0 else "gray",
+        held=signed_text(m.held_change, m.decimals),
+        memo=m.memo,
+    )
+
+
+@dataclass(frozen=True)
+class UnmatchedDepositRow:
+    """A chain transaction the monitor could not credit, in the operator's review queue."""
+
+    key: str
+    id: int
+    amount: str
+    sender: str
+    sender_short: str
+    comment: str
+    reason_key: str
+    detail: str
+    tx_hash: str
+    when: str
+    status_key: str
+    status_color: str
+    # What the view allows (services/operator.py): the page draws only these buttons.
+    can_credit: bool
+    can_return: bool
+    can_dismiss: bool
+
+
+def unmatched_row(d: UnmatchedDepositView) -> UnmatchedDepositRow:
+    return UnmatchedDepositRow(
+        key=f"deposit-{d.id}",
+        id=d.id,
         # No amount: unknown, or too large to store (the detail says it)
-        "amount": amount_text(d.amount, d.decimals, d.asset) if d.amount is not None else f"? {d.asset}",
-        "sender": d.sender or "",
-        "sender_short": short(d.sender or "—"),
-        "comment": d.comment or "",
-        "reason_key": f"operator.reason.{d.reason}",
-        "detail": d.detail or "",
-        "tx_hash": short(d.chain_tx_hash),
-        "when": when(d.created_at),
-        # "1" / "": what the view allows (services/operator.py), for rx.cond
-        **{f"can_{action}": "1" if action in d.allowed_actions else "" for action in ("credit", "return", "dismiss")},
-        **status_fields(d.status),
-    }
+        amount=amount_text(d.amount, d.decimals, d.asset) if d.amount is not None else f"? {d.asset}",
+        sender=d.sender or "",
+        sender_short=short(d.sender or "—"),
+        comment=d.comment or "",
+        reason_key=f"operator.reason.{d.reason}",
+        detail=d.detail or "",
+        tx_hash=short(d.chain_tx_hash),
+        when=when(d.created_at),
+        status_key=f"status.{d.status}",
+        status_color=_status_color(d.status),
+        can_credit=CREDIT in d.allowed_actions,
+        can_return=RETURN in d.allowed_actions,
+        can_dismiss=DISMISS in d.allowed_actions,
+    )
+
+
+@dataclass(frozen=True)
+class DisputeQueueRow:
+    """An open dispute in the operator's queue; it links to the deal page, where the operator decides."""
+
+    id: int
+    href: str
+    amount: str
+    fiat: str
+    opened_by_key: str
+    when: str
+    statements: str  # `1/2`: how many sides have written their statement
+
+
+def dispute_queue_row(d: DisputeView) -> DisputeQueueRow:
+    deal = d.deal
+    return DisputeQueueRow(
+        id=deal.id,
+        href=routes.deal_detail(deal.id),
+        amount=amount_text(deal.amount, deal.decimals, deal.asset),
+        fiat=f"{format_amount(deal.fiat_amount, 2, trim=False)} {deal.fiat}",
+        opened_by_key=f"dispute.opened_by.{d.opener}",
+        when=when(d.created_at),
+        statements=f"{int(d.seller_wrote) + int(d.buyer_wrote)}/2",
+    )

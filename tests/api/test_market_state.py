@@ -8,9 +8,9 @@ import asyncio
 import uuid
 
 import pytest
+from builders import make_user
 from reflex.utils import format
 from reflex_tabs import Processor
-from builders import make_user
 
 from krypton_app import bootstrap, routes
 from krypton_app.domain.ledger import EXTERNAL, Leg

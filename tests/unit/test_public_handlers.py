@@ -109,11 +109,11 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
     },
     "OperatorState": {
         "choose_tab": "console tabs",
-        "credit": "credit an unmatched deposit",
+        "credit": "review queue: credit an unmatched deposit to a user (operators only)",
         "dismiss": "review queue: close an item with nothing to credit (operators only)",
         "load": ON_LOAD,
         "mark_paid": "payout queue: paid",
-        "mark_returned": "payout queue: returned",
+        "mark_returned": "review queue: record a deposit as sent back (operators only)",
         "refresh": "check again button",
         "reject": "payout queue: reject",
     },

@@ -7,6 +7,7 @@ from krypton_app.services.rates import (
     HttpRateProvider,
     RateUnavailable,
     StaticRateProvider,
+    estimate_in,
     rate_provider_from_settings,
 )
 from krypton_app.settings import Settings
@@ -128,3 +129,11 @@ def test_http_unknown_pair():
     rates = http_provider(lambda request: httpx.Response(200, json={"rates": {"TON/BTC": "0.0000520"}}))
     with pytest.raises(RateUnavailable):
         rates.rate("TON", "EUR")
+
+
+def test_a_balance_estimate_rounds_down_to_the_cent_and_is_none_without_a_rate():
+    rates = StaticRateProvider({"TON/USD": "5.239"})
+    # 10.000000001 TON x 5.239 = 52.390000005…: never shown as more than it is worth.
+    assert estimate_in(rates, 10_000_000_001, 9, "TON", "USD") == Decimal("52.39")
+    assert estimate_in(rates, 1_999_999, 9, "TON", "USD") == Decimal("0.01")
+    assert estimate_in(rates, 1, 6, "USDT", "USD") is None

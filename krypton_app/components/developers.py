@@ -1,171 +1,40 @@
-"""The "Developers" section of /invoices: REST API keys (the secret is shown once) and the two webhook
-signing secrets, one for live events and one for test events (each revealed and rotated on request)."""
+"""The "Developers" card of /invoices: REST API keys (the secret is shown once) and the two webhook
+signing secrets, one for live events and one for test events (each revealed and rotated on request).
+Its state is state/developers.py."""
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
-from krypton_app.bootstrap import app_deps
+from krypton_app import routes
 from krypton_app.components.ui import card, card_title, copy_value, empty_note, status_chip
-from krypton_app.db import default_uow
-from krypton_app.domain.errors import KryptonError
-from krypton_app.i18n import error_key
-from krypton_app.services.api_keys import ApiKeyView, create_api_key, list_api_keys, revoke_api_key
-from krypton_app.services.webhooks import rotate_webhook_secret, webhook_secret
-from krypton_app.state.auth import AuthState
+from krypton_app.state.developers import SCOPES, ApiKeyRow, DevelopersState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.views import when
-
-SCOPES = ("invoices:read", "invoices:write", "webhooks:write")
-MODES = ("live", "test")  # the webhook secrets: events of live invoices, events of test invoices
 
 
-def _key_row(k: ApiKeyView) -> dict[str, str]:
-    return {
-        "id": str(k.id),
-        "name": k.name or "—",
-        "prefix": k.prefix,
-        "scopes": " ".join(k.scopes),
-        "test": "1" if k.is_test else "",
-        "created": when(k.created_at),
-        "revoked": "1" if k.revoked_at else "",
-    }
-
-
-class DevelopersState(AuthState):
-    keys: list[dict[str, str]] = []
-    scopes: list[str] = list(SCOPES)
-    key_test: bool = False
-    key_error: str = ""
-    # The new key's secret while its dialog is open: it is never stored, so it cannot be shown again.
-    new_secret: str = ""
-    # A webhook signing secret while the merchant has it revealed: live and test, each on its own.
-    revealed_live_secret: str = ""
-    revealed_test_secret: str = ""
-
-    def _load_keys(self, user_id: int) -> None:
-        self.keys = [_key_row(k) for k in list_api_keys(default_uow(), user_id)]
-
-    @rx.event
-    def load(self):
-        user_id = self._verified_user_id()
-        self.new_secret = ""
-        self.revealed_live_secret = self.revealed_test_secret = ""
-        if user_id is not None:
-            self._load_keys(user_id)
-
-    @rx.event
-    def toggle_scope(self, scope: str, checked: bool):
-        if scope not in SCOPES:
-            return
-        chosen = [s for s in self.scopes if s != scope]
-        self.scopes = [s for s in SCOPES if s in chosen or (checked and s == scope)]
-
-    @rx.event
-    def set_key_test(self, value: bool):
-        self.key_test = bool(value)
-
-    @rx.event
-    def create_key(self, form_data: dict):
-        user_id = self._verified_user_id()
-        if user_id is None:
-            return
-        try:
-            _view, secret = create_api_key(
-                default_uow(),
-                user_id,
-                name=str(form_data.get("key_name") or "").strip(),
-                scopes=list(self.scopes),
-                is_test=self.key_test,
-            )
-        except KryptonError as error:
-            self.key_error = error_key(error.code)
-            return
-        self.key_error = ""
-        self.new_secret = secret
-        self._load_keys(user_id)
-
-    @rx.event
-    def close_secret(self):
-        self.new_secret = ""
-
-    @rx.event
-    def revoke(self, key_id: str):
-        user_id = self._verified_user_id()
-        if user_id is None:
-            return
-        try:
-            revoke_api_key(default_uow(), user_id, int(key_id))
-        except (KryptonError, ValueError) as error:
-            self.key_error = error_key(getattr(error, "code", "unexpected"))
-            return
-        self._load_keys(user_id)
-
-    def _show(self, mode: str, secret: str) -> None:
-        if mode == "test":
-            self.revealed_test_secret = secret
-        else:
-            self.revealed_live_secret = secret
-
-    @rx.event
-    async def reveal_secret(self, mode: str):
-        """Show or hide the live or the test secret (the signed-in merchant's own; any other `mode` is ignored)."""
-        user_id = self._verified_user_id()
-        if user_id is None or mode not in MODES:
-            return
-        if (self.revealed_test_secret if mode == "test" else self.revealed_live_secret) != "":
-            self._show(mode, "")
-            return
-        is_test = mode == "test"
-        self._show(
-            mode,
-            await asyncio.to_thread(
-                webhook_secret, default_uow(), user_id, is_test=is_test, settings=app_deps().settings
-            ),
-        )
-
-    @rx.event
-    async def rotate_secret(self, mode: str):
-        """Replace the live or the test secret; the other one stays as it is."""
-        user_id = self._verified_user_id()
-        if user_id is None or mode not in MODES:
-            return
-        is_test = mode == "test"
-        self._show(
-            mode,
-            await asyncio.to_thread(
-                rotate_webhook_secret, default_uow(), user_id, is_test=is_test, settings=app_deps().settings
-            ),
-        )
-        i18n = await self.get_state(I18n)
-        return rx.toast.success(i18n.t[f"dev.secret_rotated.{mode}"])
-
-
-def key_item(row: rx.Var) -> rx.Component:
+def key_item(row: rx.Var[ApiKeyRow]) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.hstack(
-                rx.text(row["name"], size="2", weight="bold"),
-                rx.code(row["prefix"], size="1", variant="soft"),
-                rx.cond(row["test"] != "", rx.badge("TEST", color_scheme="amber", size="1")),
-                rx.cond(row["revoked"] != "", status_chip(I18n.t["dev.revoked"], "gray")),
+                rx.text(row.name, size="2", weight="bold"),
+                rx.code(row.prefix, size="1", variant="soft"),
+                rx.cond(row.is_test, rx.badge("TEST", color_scheme="amber", size="1")),
+                rx.cond(row.revoked, status_chip(I18n.t["dev.revoked"], "gray")),
                 spacing="2",
                 wrap="wrap",
                 align="center",
             ),
-            rx.text(row["scopes"], size="1", color_scheme="gray"),
-            rx.text(row["created"], size="1", color_scheme="gray"),
+            rx.text(row.scopes, size="1", color_scheme="gray"),
+            rx.text(row.created, size="1", color_scheme="gray"),
             spacing="1",
             min_width="0",
         ),
         rx.spacer(),
         rx.cond(
-            row["revoked"] == "",
+            ~row.revoked,
             rx.button(
                 I18n.t["dev.revoke"],
-                on_click=DevelopersState.revoke(row["id"]),
+                on_click=DevelopersState.revoke(row.id),
                 color_scheme="red",
                 variant="soft",
                 size="1",
@@ -343,7 +212,7 @@ def developers_card() -> rx.Component:
         rx.text(
             I18n.t["dev.docs"],
             " ",
-            rx.link("/api/v1/openapi.json", href="/api/v1/openapi.json", is_external=True),
+            rx.link(routes.OPENAPI, href=routes.OPENAPI, is_external=True),
             size="2",
             color_scheme="gray",
             margin_top="12px",

@@ -9,12 +9,12 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, empty_note, loading_note, page_heading
 from krypton_app.domain.catalog_data import ASSETS
-from krypton_app.pages.wallet import wallet_tabs
+from krypton_app.pages.wallet.tabs import wallet_tabs
 from krypton_app.services.history import MOVEMENT_KINDS, list_movements, movements_csv
 from krypton_app.state.i18n import I18n
 from krypton_app.state.live import LiveState
 from krypton_app.state.offload import off_loop
-from krypton_app.state.views import movement_row
+from krypton_app.state.views import MovementRow, movement_row
 
 ALL = "all"
 ASSET_CODES = [code for code, _name, _decimals in ASSETS]
@@ -25,7 +25,7 @@ CARDS = rx.breakpoints(initial="flex", md="none")
 
 
 class HistoryState(LiveState):
-    rows: list[dict[str, str]] = []
+    rows: list[MovementRow] = []
     page: int = 1
     pages: int = 1
     total: int = 0
@@ -137,14 +137,14 @@ def change_text(value: rx.Var, color: rx.Var | str) -> rx.Component:
     )
 
 
-def table_row(row: rx.Var) -> rx.Component:
+def table_row(row: rx.Var[MovementRow]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(row["when"], size="2", white_space="nowrap", color_scheme="gray")),
-        rx.table.cell(rx.text(I18n.t[row["kind_key"]], size="2", weight="medium")),
-        rx.table.cell(rx.badge(row["asset"], variant="soft", color_scheme="gray")),
-        rx.table.cell(change_text(row["available"], row["available_color"]), text_align="right"),
-        rx.table.cell(change_text(row["held"], "amber"), text_align="right"),
-        rx.table.cell(rx.text(row["memo"], size="1", color_scheme="gray", style={"word_break": "break-all"})),
+        rx.table.cell(rx.text(row.when, size="2", white_space="nowrap", color_scheme="gray")),
+        rx.table.cell(rx.text(I18n.t[row.kind_key], size="2", weight="medium")),
+        rx.table.cell(rx.badge(row.asset, variant="soft", color_scheme="gray")),
+        rx.table.cell(change_text(row.available, row.available_color), text_align="right"),
+        rx.table.cell(change_text(row.held, "amber"), text_align="right"),
+        rx.table.cell(rx.text(row.memo, size="1", color_scheme="gray", style={"word_break": "break-all"})),
         data_testid="history-row",
     )
 
@@ -172,30 +172,30 @@ def history_table() -> rx.Component:
     )
 
 
-def history_card(row: rx.Var) -> rx.Component:
+def history_card(row: rx.Var[MovementRow]) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.text(I18n.t[row["kind_key"]], size="2", weight="bold"),
-            rx.badge(row["asset"], variant="soft", color_scheme="gray"),
+            rx.text(I18n.t[row.kind_key], size="2", weight="bold"),
+            rx.badge(row.asset, variant="soft", color_scheme="gray"),
             rx.spacer(),
-            change_text(row["available"], row["available_color"]),
+            change_text(row.available, row.available_color),
             spacing="2",
             align="center",
             width="100%",
         ),
         rx.cond(
-            row["held"] != "",
+            row.held != "",
             rx.hstack(
                 rx.text(I18n.t["history.col.held"], size="1", color_scheme="gray"),
-                rx.text(row["held"], size="1", color_scheme="amber", weight="medium"),
+                rx.text(row.held, size="1", color_scheme="amber", weight="medium"),
                 spacing="2",
             ),
             rx.fragment(),
         ),
-        rx.text(row["when"], size="1", color_scheme="gray"),
+        rx.text(row.when, size="1", color_scheme="gray"),
         rx.cond(
-            row["memo"] != "",
-            rx.text(row["memo"], size="1", color_scheme="gray", style={"word_break": "break-all"}),
+            row.memo != "",
+            rx.text(row.memo, size="1", color_scheme="gray", style={"word_break": "break-all"}),
             rx.fragment(),
         ),
         spacing="1",

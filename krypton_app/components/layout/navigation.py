@@ -1,0 +1,146 @@
+"""The navigation: the desktop bar, the operator's icon and the phone menu, all from one list."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.components.layout.measures import NARROW, WIDE
+from krypton_app.state.auth import AuthState
+from krypton_app.state.i18n import I18n
+
+# (route, catalog key, lucide icon): one list feeds the desktop bar and the phone menu.
+NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
+    (routes.WALLET, "nav.wallet", "wallet"),
+    (routes.PAY, "nav.pay", "send"),
+    (routes.BUY, "nav.buy", "banknote"),
+    (routes.MARKET, "nav.market", "store"),
+    (routes.INVOICES, "nav.invoices", "receipt"),
+    (routes.DEALS, "nav.deals", "handshake"),
+    (routes.PROFILE, "nav.profile", "circle-user"),
+)
+# Shown only to operators (the page itself refuses everyone else).
+OPERATOR_ITEM = (routes.OPERATOR, "nav.operator", "shield-check")
+# Pages reached through another page's tabs light up that page in the navigation.
+NAV_PARENT = {
+    routes.HISTORY: routes.WALLET,
+    routes.PAY_INVOICE: routes.PAY,
+    routes.DIRECT: routes.PAY,
+    routes.PAYMENT: routes.PAY,
+    routes.VERIFY: routes.PAY,
+    routes.INVOICE_DETAIL: routes.INVOICES,
+    routes.MARKET_NEW: routes.MARKET,
+    routes.MARKET_AD: routes.MARKET,
+    routes.MARKET_AD_EDIT: routes.MARKET,
+    routes.DEAL_DETAIL: routes.DEALS,
+}
+
+
+def nav_link(route: str, key: str, icon: str, *, active: bool) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=16), rx.text(I18n.t[key], size="2", weight="medium"), spacing="2"),
+        href=route,
+        underline="none",
+        # Tight enough that the Russian labels, the longest, fit a 1280 px window in one row.
+        padding_x="10px",
+        padding_y="8px",
+        border_radius="999px",
+        white_space="nowrap",
+        color=rx.color("accent", 11) if active else rx.color("gray", 11),
+        background=rx.color("accent", 3) if active else "transparent",
+        _hover={"background": rx.color("accent", 3) if active else rx.color("gray", 3)},
+        aria_current="page" if active else None,
+    )
+
+
+def desktop_nav(active: str) -> rx.Component:
+    return rx.hstack(
+        *(nav_link(route, key, icon, active=route == active) for route, key, icon in NAV_ITEMS),
+        spacing="1",
+        display=WIDE,
+        align="center",
+        data_testid="desktop-nav",
+    )
+
+
+def operator_link(active: str) -> rx.Component:
+    """An icon beside the account: the full navigation has no room for a ninth label."""
+    route, key, icon = OPERATOR_ITEM
+    current = route == active
+    return rx.cond(
+        AuthState.is_operator,
+        rx.tooltip(
+            rx.link(
+                rx.center(rx.icon(icon, size=18), width="32px", height="32px"),
+                href=route,
+                border_radius="999px",
+                color=rx.color("accent", 11) if current else rx.color("gray", 11),
+                background=rx.color("accent", 3) if current else "transparent",
+                _hover={"background": rx.color("accent", 3) if current else rx.color("gray", 3)},
+                aria_label=I18n.t[key],
+                aria_current="page" if current else None,
+                display=WIDE,
+                data_testid="nav-operator",
+            ),
+            content=I18n.t[key],
+        ),
+        rx.fragment(),
+    )
+
+
+def mobile_menu(active: str) -> rx.Component:
+    def item(route: str, key: str, icon: str) -> rx.Component:
+        return rx.menu.item(
+            rx.hstack(rx.icon(icon, size=16), rx.text(I18n.t[key]), spacing="3", align="center"),
+            on_click=rx.redirect(route),
+            color=rx.color("accent", 11) if route == active else None,
+        )
+
+    items = [
+        *(item(*nav_item) for nav_item in NAV_ITEMS),
+        rx.cond(AuthState.is_operator, item(*OPERATOR_ITEM), rx.fragment()),
+    ]
+    account = rx.cond(
+        AuthState.signed_in,
+        rx.fragment(
+            rx.menu.separator(),
+            rx.text(
+                AuthState.short_address,
+                size="1",
+                color_scheme="gray",
+                font_family="var(--code-font-family)",
+                padding_x="12px",
+                padding_y="6px",
+            ),
+            rx.menu.item(
+                rx.hstack(rx.icon("log-out", size=16), rx.text(I18n.t["header.logout"]), spacing="3"),
+                on_click=AuthState.logout,
+                color="red",
+                data_testid="menu-logout",
+            ),
+        ),
+        rx.fragment(
+            rx.menu.separator(),
+            rx.menu.item(
+                rx.hstack(rx.icon("log-in", size=16), rx.text(I18n.t["header.login"]), spacing="3"),
+                on_click=rx.redirect(routes.LANDING),
+            ),
+        ),
+    )
+    return rx.box(
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.icon_button(
+                    rx.icon("menu", size=18),
+                    variant="soft",
+                    color_scheme="gray",
+                    radius="full",
+                    size="2",
+                    aria_label=I18n.t["nav.menu"],
+                    data_testid="menu-button",
+                ),
+            ),
+            rx.menu.content(*items, account, size="2", min_width="220px", align="end"),
+        ),
+        display=NARROW,
+    )

@@ -1,0 +1,79 @@
+"""The page template: the shell (header, content column, footer) around a page's content, and the
+`Page` record krypton_app.py adds to the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import reflex as rx
+
+from krypton_app.components.layout.footer import footer
+from krypton_app.components.layout.header import header
+from krypton_app.components.layout.measures import CONTENT_MAX_WIDTH, PAGE_PADDING_X
+from krypton_app.components.layout.navigation import NAV_PARENT
+from krypton_app.components.tonconnect import ton_proof_bridge, tonconnect_provider
+from krypton_app.state.auth import AuthState
+from krypton_app.state.notifications import NotificationsState
+
+
+def shell(content: rx.Component, *, active: str = "") -> rx.Component:
+    # TON Connect wraps every page: logout anywhere can disconnect the wallet, and the bridge
+    # hands a wallet's ton_proof to the server whichever page the user connects from.
+    return tonconnect_provider(
+        ton_proof_bridge(AuthState.proof_payload, AuthState.login_with_wallet),
+        rx.flex(
+            header(active),
+            rx.box(
+                content,
+                flex="1",
+                width="100%",
+                max_width=CONTENT_MAX_WIDTH,
+                margin_x="auto",
+                padding_x=PAGE_PADDING_X,
+                padding_y=["20px", "24px", "36px"],
+            ),
+            footer(),
+            direction="column",
+            min_height="100vh",
+            width="100%",
+            background=rx.color("gray", 2),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page in the shell, ready for `app.add_page` (krypton_app.py lists them all)."""
+
+    component: Callable[[], rx.Component]
+    route: str
+    title: str
+    on_load: list
+
+
+def template(
+    *,
+    route: str,
+    title: str,
+    on_load: Sequence[rx.event.EventType] | None = None,
+    protected: bool = True,
+) -> Callable[[Callable[[], rx.Component]], Page]:
+    """Put a page inside the shell. A protected page first checks the session and sends a
+    visitor without one to the landing page; every page restores the session on load."""
+    guard = AuthState.require_login if protected else AuthState.restore_session
+
+    def decorator(content: Callable[[], rx.Component]) -> Page:
+        def page() -> rx.Component:
+            return shell(content(), active=NAV_PARENT.get(route, route))
+
+        page.__name__ = content.__name__
+        return Page(
+            component=page,
+            route=route,
+            title=f"{title} · Krypton" if title else "Krypton",
+            # The bell's count follows every page, so its watcher starts wherever the user lands.
+            on_load=[guard, NotificationsState.start, *(on_load or [])],
+        )
+
+    return decorator

@@ -1,0 +1,100 @@
+"""/operator: the operator's console: Bitcoin / Lightning payout queue (payouts.py), deposits the chain
+monitor could not credit, each with its reason (deposits.py), open deal disputes, each opening the deal
+page where the operator reads and decides (disputes.py), and the ledger invariants (invariants.py).
+The page shows nothing to other users; the services refuse them too (every call names the operator,
+and a non-operator gets Forbidden, which is what the page shows)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.components.layout import template
+from krypton_app.components.ui import card, card_title, empty_note, loading_note, page_heading
+from krypton_app.pages.operator.deposits import deposit_item
+from krypton_app.pages.operator.disputes import dispute_item
+from krypton_app.pages.operator.invariants import invariants_panel
+from krypton_app.pages.operator.payouts import payout_item
+from krypton_app.pages.operator.state import OperatorState
+from krypton_app.state.i18n import I18n
+
+
+def console() -> rx.Component:
+    def trigger(tab: str, count: rx.Var | None = None) -> rx.Component:
+        label = [I18n.t[f"operator.tab.{tab}"]]
+        if count is not None:
+            label.append(
+                rx.badge(
+                    count,
+                    variant="solid",
+                    color_scheme=rx.cond(count > 0, "blue", "gray"),
+                    radius="full",
+                    size="1",
+                    margin_left="6px",
+                )
+            )
+        return rx.tabs.trigger(*label, value=tab, data_testid=f"operator-tab-{tab}")
+
+    return card(
+        rx.tabs.root(
+            rx.tabs.list(
+                trigger("payouts", OperatorState.payouts.length()),
+                trigger("deposits", OperatorState.deposits.length()),
+                trigger("disputes", OperatorState.disputes.length()),
+                trigger("invariants"),
+                # Three labels do not fit a phone's width: they wrap rather than scroll out of sight.
+                flex_wrap="wrap",
+            ),
+            rx.tabs.content(
+                rx.cond(
+                    OperatorState.payouts.length() > 0,
+                    rx.vstack(rx.foreach(OperatorState.payouts, payout_item), spacing="0", width="100%"),
+                    empty_note(I18n.t["operator.no_payouts"], "circle-check"),
+                ),
+                value="payouts",
+            ),
+            rx.tabs.content(
+                rx.cond(
+                    OperatorState.deposits.length() > 0,
+                    rx.vstack(rx.foreach(OperatorState.deposits, deposit_item), spacing="0", width="100%"),
+                    empty_note(I18n.t["operator.no_deposits"], "circle-check"),
+                ),
+                value="deposits",
+            ),
+            rx.tabs.content(
+                rx.cond(
+                    OperatorState.disputes.length() > 0,
+                    rx.vstack(rx.foreach(OperatorState.disputes, dispute_item), spacing="0", width="100%"),
+                    empty_note(I18n.t["operator.no_disputes"], "circle-check"),
+                ),
+                value="disputes",
+            ),
+            rx.tabs.content(invariants_panel(), value="invariants"),
+            value=OperatorState.tab,
+            on_change=OperatorState.choose_tab,
+            width="100%",
+        ),
+        data_testid="operator-console",
+    )
+
+
+def refused() -> rx.Component:
+    return card(
+        card_title("shield-x", I18n.t["operator.refused_title"], color="red"),
+        rx.text(I18n.t["operator.refused"], size="2", color_scheme="gray"),
+        data_testid="operator-refused",
+        max_width="640px",
+    )
+
+
+@template(route=routes.OPERATOR, title="Operator", on_load=[OperatorState.load])
+def operator() -> rx.Component:
+    return rx.vstack(
+        page_heading(I18n.t["operator.title"], I18n.t["operator.subtitle"]),
+        rx.cond(
+            OperatorState.loaded,
+            rx.cond(OperatorState.allowed, console(), refused()),
+            loading_note(I18n.t["operator.loading"]),
+        ),
+        width="100%",
+    )

@@ -1,0 +1,76 @@
+"""The ledger invariants: checked when the console loads, after each decision and on request."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app.pages.operator.state import OperatorState
+from krypton_app.state.i18n import I18n
+
+
+def count_tile(key: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(I18n.t[f"operator.count.{key}"], size="1", color_scheme="gray"),
+        rx.text(getattr(OperatorState.invariant_counts, key), size="5", weight="bold", data_testid=f"count-{key}"),
+        spacing="0",
+        padding="12px 16px",
+        border_radius="14px",
+        background=rx.color("gray", 3),
+        min_width="120px",
+    )
+
+
+def invariants_panel() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.cond(
+                OperatorState.invariants_ok,
+                rx.badge(
+                    rx.icon("shield-check", size=16),
+                    I18n.t["operator.invariants_ok"],
+                    color_scheme="green",
+                    size="3",
+                    radius="full",
+                    data_testid="invariants-status",
+                ),
+                rx.badge(
+                    rx.icon("shield-alert", size=16),
+                    I18n.t["operator.invariants_broken"],
+                    color_scheme="red",
+                    size="3",
+                    radius="full",
+                    data_testid="invariants-status",
+                ),
+            ),
+            rx.text(I18n.t["operator.checked_at"], " ", OperatorState.checked_at, size="1", color_scheme="gray"),
+            rx.spacer(),
+            rx.button(
+                rx.icon("refresh-cw", size=15),
+                I18n.t["operator.refresh"],
+                on_click=OperatorState.refresh,
+                variant="soft",
+                data_testid="invariants-refresh",
+            ),
+            spacing="3",
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.hstack(*(count_tile(k) for k in ("transactions", "postings", "accounts")), spacing="3", wrap="wrap"),
+        rx.text(I18n.t["operator.invariants_hint"], size="2", color_scheme="gray"),
+        rx.cond(
+            OperatorState.violations.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    OperatorState.violations,
+                    lambda v: rx.callout(v, icon="triangle-alert", color_scheme="red", size="1", width="100%"),
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            rx.fragment(),
+        ),
+        spacing="4",
+        width="100%",
+        padding_top="16px",
+    )

@@ -1,0 +1,67 @@
+"""The recent card of /wallet: the user's latest TON withdrawals and Bitcoin / Lightning payouts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app.components.ui import card, card_title, empty_note, status_chip
+from krypton_app.pages.wallet.state import WalletState
+from krypton_app.state.i18n import I18n
+from krypton_app.state.views import WithdrawalRow
+
+
+def recent_row(row: rx.Var[WithdrawalRow]) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.hstack(
+                rx.text(I18n.t[row.method_key], size="2", weight="bold"),
+                status_chip(I18n.t[row.status_key], row.status_color, data_testid="recent-status"),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            rx.tooltip(
+                rx.text(row.destination_short, size="1", color_scheme="gray", font_family="var(--code-font-family)"),
+                content=row.destination,
+            ),
+            rx.text(row.when, size="1", color_scheme="gray"),
+            rx.cond(
+                row.reference != "",
+                rx.text(I18n.t["recent.reference"], ": ", row.reference, size="1", color_scheme="gray"),
+                rx.fragment(),
+            ),
+            rx.cond(
+                row.reject_reason != "",
+                rx.text(I18n.t["recent.reject_reason"], ": ", row.reject_reason, size="1", color_scheme="red"),
+                rx.fragment(),
+            ),
+            spacing="1",
+            min_width="0",
+        ),
+        rx.spacer(),
+        rx.vstack(
+            rx.text(row.amount, size="3", weight="bold", style={"font_variant_numeric": "tabular-nums"}),
+            rx.text(I18n.t["withdraw.fee"], ": ", row.fee, size="1", color_scheme="gray"),
+            rx.cond(row.detail != "", rx.text(row.detail, size="1", color_scheme="gray"), rx.fragment()),
+            spacing="0",
+            align="end",
+        ),
+        width="100%",
+        align="start",
+        wrap="wrap",
+        padding_y="12px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        data_testid="recent-row",
+    )
+
+
+def recent_card() -> rx.Component:
+    return card(
+        card_title("list", I18n.t["recent.title"]),
+        rx.cond(
+            WalletState.recent.length() > 0,
+            rx.vstack(rx.foreach(WalletState.recent, recent_row), spacing="0", width="100%"),
+            empty_note(I18n.t["recent.empty"]),
+        ),
+        data_testid="recent-card",
+    )

@@ -1,0 +1,188 @@
+"""The withdraw card of /wallet: one form per method (TON, Bitcoin, Lightning), then the quote to
+review and confirm (the flow is in withdraw_state.py)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app.components.ui import card, card_title, field_error, form_error
+from krypton_app.pages.wallet.withdraw_state import ASSET_CODES, METHODS, QuoteLine, WithdrawState
+from krypton_app.state.i18n import I18n
+
+
+def _error_under(name: str) -> rx.Component:
+    return rx.cond(
+        WithdrawState.field_errors.contains(name),
+        field_error(I18n.t[WithdrawState.field_errors[name]]),
+        rx.fragment(),
+    )
+
+
+def _input(method: str, name: str, *, placeholder: str, input_mode: str = "text") -> rx.Component:
+    has_error = WithdrawState.field_errors.contains(name)
+    return rx.vstack(
+        rx.el.label(rx.text(I18n.t[f"withdraw.field.{name}"], size="2", weight="medium"), html_for=f"{method}_{name}"),
+        rx.input(
+            id=f"{method}_{name}",
+            name=name,
+            placeholder=placeholder,
+            input_mode=input_mode,
+            auto_complete="off",
+            spell_check=False,
+            size="3",
+            width="100%",
+            read_only=WithdrawState.quote_lines.length() > 0,
+            color_scheme=rx.cond(has_error, "red", "blue"),
+            aria_invalid=rx.cond(has_error, "true", "false"),
+        ),
+        _error_under(name),
+        spacing="1",
+        width="100%",
+        data_testid=f"withdraw-field-{name}",
+    )
+
+
+def _asset_select(method: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(I18n.t[f"withdraw.field.asset.{method}"], size="2", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(width="100%", data_testid=f"{method}-asset"),
+            rx.select.content(*(rx.select.item(code, value=code) for code in ASSET_CODES)),
+            name="asset",
+            default_value=ASSET_CODES[0],
+            disabled=WithdrawState.quote_lines.length() > 0,
+            size="3",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def quote_line(line: rx.Var[QuoteLine]) -> rx.Component:
+    return rx.hstack(
+        rx.text(I18n.t[line.label_key], size="2", color_scheme="gray", white_space="nowrap"),
+        rx.text(
+            line.value,
+            size=rx.cond(line.strong, "3", "2"),
+            weight=rx.cond(line.strong, "bold", "medium"),
+            text_align="right",
+            style={"word_break": "break-all", "font_variant_numeric": "tabular-nums"},
+            min_width="0",
+        ),
+        justify="between",
+        align="baseline",
+        spacing="4",
+        width="100%",
+    )
+
+
+def quote_panel() -> rx.Component:
+    return rx.vstack(
+        rx.text(I18n.t["withdraw.review_title"], size="2", weight="bold"),
+        rx.foreach(WithdrawState.quote_lines, quote_line),
+        rx.hstack(
+            rx.button(
+                rx.icon("pencil", size=15),
+                I18n.t["withdraw.edit"],
+                type="button",
+                on_click=WithdrawState.edit,
+                variant="soft",
+                color_scheme="gray",
+                size="3",
+                disabled=WithdrawState.busy,
+            ),
+            rx.button(
+                rx.icon("check", size=16),
+                I18n.t["withdraw.confirm"],
+                type="button",
+                on_click=WithdrawState.confirm,
+                loading=WithdrawState.busy,
+                size="3",
+                flex="1",
+                data_testid="withdraw-confirm",
+            ),
+            spacing="2",
+            width="100%",
+            margin_top="4px",
+        ),
+        spacing="2",
+        width="100%",
+        padding="14px",
+        border_radius="14px",
+        background=rx.color("accent", 2),
+        border=f"1px solid {rx.color('accent', 5)}",
+        data_testid="withdraw-quote",
+    )
+
+
+def method_form(method: str, *fields: rx.Component) -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text(I18n.t[f"withdraw.intro.{method}"], size="2", color_scheme="gray"),
+            _asset_select(method),
+            *fields,
+            rx.cond(
+                WithdrawState.field_errors.contains(""),
+                form_error(I18n.t[WithdrawState.field_errors[""]], data_testid="withdraw-error"),
+                rx.fragment(),
+            ),
+            rx.cond(
+                WithdrawState.quote_lines.length() > 0,
+                quote_panel(),
+                rx.button(
+                    I18n.t["withdraw.review"],
+                    rx.icon("arrow-right", size=16),
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    data_testid="withdraw-review",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+            margin_top="16px",
+        ),
+        on_submit=WithdrawState.review,
+        reset_on_submit=False,
+        # The server's rules and messages decide, not the browser's.
+        no_validate=True,
+        width="100%",
+    )
+
+
+def withdraw_card() -> rx.Component:
+    return card(
+        card_title("arrow-up-right", I18n.t["withdraw.title"], color="violet"),
+        rx.tabs.root(
+            rx.tabs.list(
+                *(
+                    rx.tabs.trigger(I18n.t[f"withdraw.method.{m}"], value=m, data_testid=f"withdraw-tab-{m}")
+                    for m in METHODS
+                ),
+            ),
+            rx.tabs.content(
+                method_form(
+                    "ton",
+                    _input("ton", "address", placeholder="UQ… / EQ…"),
+                    _input("ton", "amount", placeholder="0.00", input_mode="decimal"),
+                ),
+                value="ton",
+            ),
+            rx.tabs.content(
+                method_form(
+                    "bitcoin",
+                    _input("bitcoin", "address", placeholder="bc1…"),
+                    _input("bitcoin", "amount", placeholder="0.00", input_mode="decimal"),
+                ),
+                value="bitcoin",
+            ),
+            rx.tabs.content(
+                method_form("lightning", _input("lightning", "invoice", placeholder="lnbc…")),
+                value="lightning",
+            ),
+            value=WithdrawState.method,
+            on_change=WithdrawState.choose_method,
+            width="100%",
+        ),
+        data_testid="withdraw-card",
+    )

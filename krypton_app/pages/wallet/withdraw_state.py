@@ -1,0 +1,244 @@
+"""The withdraw section's state: to a TON address, to Bitcoin, to a Lightning invoice.
+
+Two steps: the form asks the services for a quote (destination checked, fee and total shown), then
+Confirm makes the request with the idempotency key minted when the quote was shown, so a double
+click or a retry cannot withdraw twice. Confirm sends what was quoted, not what the inputs say now.
+Every rule (addresses, amounts, fees, the balance) is the services'; this state shows their answer.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import reflex as rx
+
+from krypton_app.bootstrap import app_deps
+from krypton_app.domain.catalog_data import ASSETS
+from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.money import format_amount
+from krypton_app.i18n import error_key
+from krypton_app.services import payouts, withdrawals
+from krypton_app.state.live import LiveState
+from krypton_app.state.offload import off_loop
+from krypton_app.state.views import amount_text, when
+
+METHODS = ("ton", "bitcoin", "lightning")
+# The inputs of each method's form, by name; their ids are `<method>_<name>` (reset after a request).
+FIELDS = {"ton": ("address", "amount"), "bitcoin": ("address", "amount"), "lightning": ("invoice",)}
+ASSET_CODES = [code for code, _name, _decimals in ASSETS]
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    label_key: str
+    value: str
+    strong: bool = False  # the total
+
+
+def _field_of(code: str) -> str:
+    """Which input an error code is about; "" for the form as a whole."""
+    if code.startswith(("address_", "bitcoin_address_")):
+        return "address"
+    if code.startswith("invoice_"):
+        return "invoice"
+    if code in ("invalid_amount", "insufficient_funds"):
+        return "amount"
+    return ""
+
+
+def _ton_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
+    deps = app_deps()
+    q = withdrawals.quote_ton_withdrawal(
+        deps.uow,
+        user_id,
+        asset=values["asset"],
+        address=values["address"],
+        amount=values["amount"],
+        settings=deps.settings,
+    )
+    return [
+        QuoteLine("withdraw.to", q.destination_friendly),
+        QuoteLine("withdraw.amount", amount_text(q.amount, q.decimals, q.asset)),
+        QuoteLine("withdraw.network_fee", amount_text(q.fee, q.decimals, q.asset)),
+        QuoteLine("withdraw.total", amount_text(q.total, q.decimals, q.asset), strong=True),
+    ]
+
+
+def _payout_lines(q: payouts.PayoutQuote) -> list[QuoteLine]:
+    return [
+        QuoteLine("withdraw.amount", amount_text(q.amount, q.decimals, q.asset)),
+        QuoteLine("withdraw.fee", amount_text(q.fee, q.decimals, q.asset)),
+        QuoteLine("withdraw.total", amount_text(q.total, q.decimals, q.asset), strong=True),
+        QuoteLine("withdraw.rate", f"1 {q.asset} ≈ {q.rate} BTC"),
+    ]
+
+
+def _bitcoin_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
+    deps = app_deps()
+    q = payouts.quote_bitcoin_payout(
+        deps.uow,
+        user_id,
+        asset=values["asset"],
+        address=values["address"],
+        amount=values["amount"],
+        rates=deps.rates,
+        settings=deps.settings,
+    )
+    return [
+        QuoteLine("withdraw.to", q.destination),
+        QuoteLine("withdraw.recipient_gets", f"{q.amount_sat:,} sat ({format_amount(q.amount_sat, 8)} BTC)"),
+        *_payout_lines(q),
+    ]
+
+
+def _lightning_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
+    deps = app_deps()
+    q = payouts.quote_lightning_payout(
+        deps.uow,
+        user_id,
+        asset=values["asset"],
+        invoice=values["invoice"],
+        rates=deps.rates,
+        settings=deps.settings,
+        now=int(time.time()),
+    )
+    lines = [QuoteLine("withdraw.invoice_amount", f"{q.amount_sat:,} sat")]
+    if q.description:
+        lines.append(QuoteLine("withdraw.invoice_description", q.description))
+    if q.expires_at is not None:
+        lines.append(QuoteLine("withdraw.invoice_expires", when(q.expires_at)))
+    return lines + _payout_lines(q)
+
+
+def _ton_request(user_id: int, values: dict[str, str], key: str) -> None:
+    deps = app_deps()
+    withdrawals.request_ton_withdrawal(
+        deps.uow,
+        user_id,
+        asset=values["asset"],
+        address=values["address"],
+        amount=values["amount"],
+        idempotency_key=key,
+        settings=deps.settings,
+    )
+
+
+def _bitcoin_request(user_id: int, values: dict[str, str], key: str) -> None:
+    deps = app_deps()
+    payouts.request_bitcoin_payout(
+        deps.uow,
+        user_id,
+        asset=values["asset"],
+        address=values["address"],
+        amount=values["amount"],
+        idempotency_key=key,
+        rates=deps.rates,
+        settings=deps.settings,
+        provider=deps.payouts,
+    )
+
+
+def _lightning_request(user_id: int, values: dict[str, str], key: str) -> None:
+    deps = app_deps()
+    payouts.request_lightning_payout(
+        deps.uow,
+        user_id,
+        asset=values["asset"],
+        invoice=values["invoice"],
+        idempotency_key=key,
+        rates=deps.rates,
+        settings=deps.settings,
+        now=int(time.time()),
+        provider=deps.payouts,
+    )
+
+
+QUOTES: dict[str, Callable[[int, dict[str, str]], list[QuoteLine]]] = {
+    "ton": _ton_quote,
+    "bitcoin": _bitcoin_quote,
+    "lightning": _lightning_quote,
+}
+REQUESTS: dict[str, Callable[[int, dict[str, str], str], None]] = {
+    "ton": _ton_request,
+    "bitcoin": _bitcoin_request,
+    "lightning": _lightning_request,
+}
+
+
+class WithdrawState(LiveState):
+    method: str = "ton"
+    # The quote being reviewed; empty while the form is edited.
+    quote_lines: list[QuoteLine] = []
+    # input name -> catalog key of its error; "" key for the form as a whole
+    field_errors: dict[str, str] = {}
+    busy: bool = False
+
+    # What the quote was made for, and the key its request will carry.
+    _quoted: dict[str, str] = {}
+    _idempotency_key: str = ""
+
+    def _clear_quote(self) -> None:
+        self.quote_lines = []
+        self._quoted = {}
+        self._idempotency_key = ""
+
+    def _show_error(self, error: KryptonError) -> None:
+        self.field_errors = {_field_of(error.code): error_key(error.code)}
+
+    @rx.event
+    def choose_method(self, method: str):
+        if method in METHODS:
+            self.method = method
+        self._clear_quote()
+        self.field_errors = {}
+
+    @rx.event
+    def edit(self):
+        self._clear_quote()
+
+    @rx.event
+    async def review(self, form_data: dict):
+        user_id = await self._user_id()
+        if user_id is None or self.method not in METHODS:
+            return
+        values = {name: str(form_data.get(name) or "").strip() for name in ("asset", *FIELDS[self.method])}
+        if values["asset"] not in ASSET_CODES:
+            values["asset"] = ASSET_CODES[0]
+        self._clear_quote()
+        try:
+            lines = await off_loop(QUOTES[self.method], user_id, values)
+        except KryptonError as error:
+            self._show_error(error)
+            return
+        self.field_errors = {}
+        self.quote_lines = lines
+        self._quoted = values
+        self._idempotency_key = f"ui-{self.method}-{uuid.uuid4().hex}"
+
+    @rx.event
+    async def confirm(self):
+        user_id = await self._user_id()
+        # A second click finds the key spent: the first one already made the request.
+        if user_id is None or not self._idempotency_key:
+            return
+        method, values, key = self.method, self._quoted, self._idempotency_key
+        self.busy = True
+        yield
+        try:
+            await off_loop(REQUESTS[method], user_id, values, key)
+        except KryptonError as error:
+            self._clear_quote()
+            self._show_error(error)
+            return
+        finally:
+            self.busy = False
+        self._clear_quote()
+        self.field_errors = {}
+        await self._after_own_change(user_id)
+        yield [
+            rx.toast.success(await self._text(f"withdraw.requested.{method}")),
+            *(rx.set_value(f"{method}_{name}", "") for name in FIELDS[method]),
+        ]
