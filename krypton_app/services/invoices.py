@@ -41,7 +41,7 @@ from krypton_app.models.catalog import FiatCurrency
 from krypton_app.models.common import as_utc
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.ledger import Asset
-from krypton_app.services import webhooks
+from krypton_app.services import webhook_urls, webhooks
 from krypton_app.services.api_keys import hidden_from_key
 from krypton_app.services.funding import return_funded_parts
 from krypton_app.services.users import PHONE, contact_kind, find_user_by_contact
@@ -468,7 +468,7 @@ def _validate(uow: UnitOfWork, draft: InvoiceDraft, *, settings: Settings, now: 
         "max_parts": draft.max_parts,
         "payer_contact": payer_contact,
         "payer_user_id": payer_user_id,
-        "webhook_url": webhooks.check_webhook_url(draft.webhook_url, settings=settings),
+        "webhook_url": webhook_urls.check_webhook_url(draft.webhook_url, settings=settings),
         "redirect_url": _redirect_url(draft.redirect_url),
         "allowed_origins": " ".join(_origins(draft.allowed_origins)),
         "is_test": bool(draft.is_test),

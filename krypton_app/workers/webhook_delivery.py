@@ -1,6 +1,6 @@
 """Webhook delivery: every couple of seconds, the due webhook events are posted to the merchants.
 
-Every app process runs it, without a leader: `webhooks.deliver_due` claims the events it posts (FOR
+Every app process runs it, without a leader: `webhook_delivery.deliver_due` claims the events it posts (FOR
 UPDATE SKIP LOCKED on PostgreSQL, with a lease), so two processes never deliver the same attempt twice.
 """
 
@@ -15,7 +15,7 @@ import httpx
 from krypton_app.bootstrap import app_deps
 from krypton_app.db import UnitOfWork
 from krypton_app.models.common import utcnow
-from krypton_app.services.webhooks import deliver_due
+from krypton_app.services.webhook_delivery import deliver_due
 from krypton_app.settings import Settings
 from krypton_app.workers.loop import every
 

@@ -16,7 +16,8 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.services.api_keys import create_api_key, revoke_api_key
 from krypton_app.services.payments import simulate_test_payment
 from krypton_app.services.receipts import verify_receipt
-from krypton_app.services.webhooks import deliver_due, verify_signature, webhook_secret
+from krypton_app.services.webhook_delivery import deliver_due
+from krypton_app.services.webhooks import verify_signature, webhook_secret
 
 ALL = ["invoices:read", "invoices:write", "webhooks:write"]
 INVOICE = {"kind": "fixed", "title": "VPN key, 1 month", "asset": "TON", "amount": "1.5", "order_id": "order-1"}

@@ -17,13 +17,12 @@ from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSe
 from krypton_app.services.crypto import seal, unseal
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.services.payments import get_payment, simulate_test_payment
+from krypton_app.services.webhook_delivery import deliver_due, retry_delay
+from krypton_app.services.webhook_urls import check_webhook_url
 from krypton_app.services.webhooks import (
-    check_webhook_url,
-    deliver_due,
     enqueue_event,
     list_deliveries,
     redeliver,
-    retry_delay,
     rotate_webhook_secret,
     send_test_event,
     verify_signature,

@@ -9,7 +9,8 @@ import pytest
 
 from krypton_app.domain.errors import WebhookUrlRefused
 from krypton_app.services.receipts import issue_receipt, public_key_document
-from krypton_app.services.webhooks import check_webhook_url, sign, verify_signature
+from krypton_app.services.webhook_urls import check_webhook_url
+from krypton_app.services.webhooks import sign, verify_signature
 from krypton_app.settings import Settings
 
 BODY = b'{"id":"evt_1","type":"invoice.payment_completed","data":{"amount":"1.5"}}'
