@@ -20,7 +20,7 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models.chain import AppliedChainTransaction
 from krypton_app.models.common import utcnow
-from krypton_app.services import deposits, withdrawals
+from krypton_app.services import deposits, withdrawal_settlement
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ def _settle_deposit(s: Session, tx: ChainTx, found: Incoming, user_id: int | Non
 
 def _settle_own_message(s: Session, tx: ChainTx, stream: str) -> None:
     """An external message into the hot wallet: one of our signed withdrawals executing."""
-    found = withdrawals.find_by_message(s, tx.in_msg_hash)
+    found = withdrawal_settlement.find_by_message(s, tx.in_msg_hash)
     if found is None or found.status != "sent":
         log.error(
             "chain tx %s executes message %s, which is no sent withdrawal (%s)",
@@ -168,16 +168,18 @@ def _settle_own_message(s: Session, tx: ChainTx, stream: str) -> None:
     if tx.aborted or not any(m.destination for m in tx.out_messages):
         # Accepted and paid for, but it sent nothing (e.g. not enough balance): the money stayed.
         record_applied(s, tx, stream, "withdrawal_failed", user_id=found.user_id, asset=found.asset)
-        withdrawals.refund_held(s, found.id, from_status="sent", failure=f"sent nothing in chain tx {tx.hash}")
+        withdrawal_settlement.refund_held(
+            s, found.id, from_status="sent", failure=f"sent nothing in chain tx {tx.hash}"
+        )
         return
     record_applied(s, tx, stream, "withdrawal_confirmed", user_id=found.user_id, asset=found.asset, amount=found.amount)
-    withdrawals.confirm(s, found.id, chain_tx_hash=tx.hash)
+    withdrawal_settlement.confirm(s, found.id, chain_tx_hash=tx.hash)
 
 
 def _settle_bounce(s: Session, tx: ChainTx, stream: str, jetton_wallet: str) -> None:
     """A message of ours came back: never a deposit. It refunds the one withdrawal it names; a bounce
     that names none goes to the operator's review queue, since refunding a guess could pay twice."""
-    found = withdrawals.find_bounced(
+    found = withdrawal_settlement.find_bounced(
         s, source=tx.source, bounced_body=tx.bounced_body, query_id=tx.query_id, jetton_wallet=jetton_wallet
     )
     if found is None:
@@ -193,7 +195,7 @@ def _settle_bounce(s: Session, tx: ChainTx, stream: str, jetton_wallet: str) -> 
         )
         return
     record_applied(s, tx, stream, "withdrawal_bounced", user_id=found.user_id, asset=found.asset, amount=found.amount)
-    withdrawals.refund_bounced(s, found.id, bounce_tx_hash=tx.hash)
+    withdrawal_settlement.refund_bounced(s, found.id, bounce_tx_hash=tx.hash)
 
 
 def _amount_problem(amount: int) -> str | None:

@@ -53,8 +53,9 @@ from krypton_app.models.chain import AppliedChainTransaction, ChainCursor
 from krypton_app.models.common import utcnow
 from krypton_app.models.ledger import Account
 from krypton_app.services import chain_settlement as settlement
-from krypton_app.services import deposits, withdrawals
+from krypton_app.services import deposits
 from krypton_app.services.ledger import system_account, user_account
+from krypton_app.services.withdrawal_sender import our_jetton_wallet
 from krypton_app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ class ChainMonitor:
 
     async def run_once(self) -> int:
         """Apply every final transaction after the cursor, in order; return how many were applied."""
-        jetton_wallet = await withdrawals.our_jetton_wallet(self.gateway, self.settings, self.address)
+        jetton_wallet = await our_jetton_wallet(self.gateway, self.settings, self.address)
         cursor = await asyncio.to_thread(self._read_cursor)
         final_seqno = await self.gateway.masterchain_seqno()
         applied = 0

@@ -16,7 +16,7 @@ from krypton_app.chain.gateway import ChainGateway
 from krypton_app.chain.hot_wallet import HotWallet
 from krypton_app.db import UnitOfWork
 from krypton_app.services.chain_sync import ChainMonitor
-from krypton_app.services.withdrawals import process_withdrawals
+from krypton_app.services.withdrawal_sender import process_withdrawals
 from krypton_app.settings import Settings
 from krypton_app.workers.loop import LeaderLock, every
 

@@ -20,7 +20,8 @@ from krypton_app.domain.ledger import EXTERNAL, FEES
 from krypton_app.models import AppliedChainTransaction, LedgerTransaction, UnmatchedDeposit, Withdrawal
 from krypton_app.services import ledger, withdrawals
 from krypton_app.services.chain_sync import ChainMonitor
-from krypton_app.services.withdrawals import EXPIRY_MARGIN_S, MAX_SEND_ATTEMPTS, WithdrawalQuote
+from krypton_app.services.withdrawal_sender import EXPIRY_MARGIN_S, MAX_SEND_ATTEMPTS, process_withdrawals
+from krypton_app.services.withdrawals import WithdrawalQuote
 from krypton_app.settings import get_settings
 from krypton_app.workers.chain_sync import run_chain_sync
 
@@ -78,7 +79,7 @@ def funded_user(uow, chain, monitor, hot_wallet, *, ton=10 * TON, usdt=0) -> int
 
 
 def send(uow, chain, hot_wallet, settings) -> int:
-    return run(withdrawals.process_withdrawals(uow, chain, hot_wallet, settings=settings, now=chain.now))
+    return run(process_withdrawals(uow, chain, hot_wallet, settings=settings, now=chain.now))
 
 
 def balance(uow, user_id, asset="TON") -> tuple[int, int]:
@@ -630,10 +631,7 @@ def test_racing_senders_sign_one_message_for_the_seqno(pg_uow, chain, hot_wallet
 
     async def race():
         return await asyncio.gather(
-            *(
-                withdrawals.process_withdrawals(pg_uow, chain, hot_wallet, settings=settings, now=chain.now)
-                for _ in range(10)
-            )
+            *(process_withdrawals(pg_uow, chain, hot_wallet, settings=settings, now=chain.now) for _ in range(10))
         )
 
     assert sum(run(race())) == 1
@@ -653,7 +651,7 @@ def test_racing_senders_handle_an_expired_message_once(pg_uow, chain, hot_wallet
 
     async def race():
         return await asyncio.gather(
-            *(withdrawals.process_withdrawals(pg_uow, chain, hot_wallet, settings=settings, now=now) for _ in range(10))
+            *(process_withdrawals(pg_uow, chain, hot_wallet, settings=settings, now=now) for _ in range(10))
         )
 
     assert sum(run(race())) == 1
