@@ -2,7 +2,7 @@
 (a memo that matched no user, or another reason: services/deposits.py REVIEW_REASONS).
 
 Who is an operator is decided in services/roles.py; the payout queue's operator actions live with the
-payouts (services/payouts.py) and use the same check.
+payouts (services/payout_queue.py) and use the same check.
 """
 
 from __future__ import annotations

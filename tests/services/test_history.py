@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from krypton_app.services import ledger
 from krypton_app.services.history import CSV_HEADER, MOVEMENT_KINDS, _movements, list_movements, movements_csv
-from krypton_app.services.payouts import mark_payout_paid
+from krypton_app.services.payout_queue import mark_payout_paid
 
 TON = 10**9
 USDT = 10**6

@@ -37,17 +37,14 @@ from krypton_app.domain.errors import (
 from krypton_app.models import Account, Payout
 from krypton_app.payouts.validation import InvalidPayoutReference
 from krypton_app.services import ledger
-from krypton_app.services.payouts import (
+from krypton_app.services.payout_queue import list_payout_queue, mark_payout_paid, reject_payout
+from krypton_app.services.payout_quotes import (
     amount_for_msat,
-    list_payout_queue,
-    list_user_payouts,
-    mark_payout_paid,
     quote_bitcoin_payout,
     quote_lightning_payout,
-    reject_payout,
-    request_lightning_payout,
     sat_for_amount,
 )
+from krypton_app.services.payouts import list_user_payouts, request_lightning_payout
 from krypton_app.services.rates import RateUnavailable, StaticRateProvider
 from krypton_app.settings import Settings
 

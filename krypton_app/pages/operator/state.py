@@ -13,7 +13,7 @@ from krypton_app.domain.errors import Forbidden, KryptonError
 from krypton_app.i18n import error_key, translate
 from krypton_app.services.operator import credit_unmatched_deposit, dismiss_unmatched_deposit, mark_unmatched_returned
 from krypton_app.services.operator_console import OperatorConsole, operator_console
-from krypton_app.services.payouts import mark_payout_paid, reject_payout
+from krypton_app.services.payout_queue import mark_payout_paid, reject_payout
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop

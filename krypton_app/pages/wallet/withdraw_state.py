@@ -20,7 +20,7 @@ from krypton_app.domain.catalog_data import ASSETS
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
-from krypton_app.services import payouts, withdrawals
+from krypton_app.services import payout_quotes, payouts, withdrawals
 from krypton_app.state.live import LiveState
 from krypton_app.state.offload import off_loop
 from krypton_app.state.views import amount_text, when
@@ -67,7 +67,7 @@ def _ton_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
     ]
 
 
-def _payout_lines(q: payouts.PayoutQuote) -> list[QuoteLine]:
+def _payout_lines(q: payout_quotes.PayoutQuote) -> list[QuoteLine]:
     return [
         QuoteLine("withdraw.amount", amount_text(q.amount, q.decimals, q.asset)),
         QuoteLine("withdraw.fee", amount_text(q.fee, q.decimals, q.asset)),
@@ -78,7 +78,7 @@ def _payout_lines(q: payouts.PayoutQuote) -> list[QuoteLine]:
 
 def _bitcoin_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
     deps = app_deps()
-    q = payouts.quote_bitcoin_payout(
+    q = payout_quotes.quote_bitcoin_payout(
         deps.uow,
         user_id,
         asset=values["asset"],
@@ -96,7 +96,7 @@ def _bitcoin_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
 
 def _lightning_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
     deps = app_deps()
-    q = payouts.quote_lightning_payout(
+    q = payout_quotes.quote_lightning_payout(
         deps.uow,
         user_id,
         asset=values["asset"],
