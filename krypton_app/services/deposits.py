@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from krypton_app.chain.gateway import ChainGateway, Faucet
-from krypton_app.chain.hot_wallet import hot_wallet_from_settings
+from krypton_app.chain.hot_wallet import HotWallet
 from krypton_app.chain.parse import BODY_MALFORMED, COMMENT_UNDECODABLE, NOTIFICATION_MALFORMED
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import catalog_data
@@ -69,10 +69,10 @@ class DepositInfo:
     usdt_qr_svg: str
 
 
-def deposit_info(uow: UnitOfWork, user_id: int, *, settings: Settings) -> DepositInfo:
-    """Where and with which comment the user pays in TON or USDT; creates the memo on first call."""
+def deposit_info(uow: UnitOfWork, user_id: int, *, hot_wallet: HotWallet, settings: Settings) -> DepositInfo:
+    """Where (`hot_wallet`) and with which comment the user pays in TON or USDT; creates the memo on first call."""
     memo = ensure_memo(uow, user_id)
-    address = hot_wallet_from_settings(settings).friendly
+    address = hot_wallet.friendly
     master = parse_ton_address(settings.usdt_master, testnet=settings.ton_network == "-3").friendly
     ton_link = f"ton://transfer/{address}?text={memo}"
     usdt_link = f"ton://transfer/{address}?jetton={master}&text={memo}"
@@ -111,9 +111,16 @@ def normalise_memo(comment: str | None) -> str | None:
 
 
 async def demo_faucet(
-    uow: UnitOfWork, gateway: ChainGateway, user_id: int, *, asset: str, amount: int, settings: Settings
+    uow: UnitOfWork,
+    gateway: ChainGateway,
+    user_id: int,
+    *,
+    hot_wallet: HotWallet,
+    asset: str,
+    amount: int,
+    settings: Settings,
 ) -> str:
-    """Send `amount` (minor units) to the hot wallet with the user's memo through a gateway that has a
+    """Send `amount` (minor units) to `hot_wallet` with the user's memo through a gateway that has a
     Faucet (the fake chain); return the chain tx hash. The monitor then credits it like any deposit: the
     whole path runs for real."""
     if not settings.demo_faucet_enabled or not isinstance(gateway, Faucet):
@@ -123,7 +130,6 @@ async def demo_faucet(
     if isinstance(amount, bool) or not 0 < amount <= FAUCET_MAX_UNITS * 10 ** ASSET_DECIMALS[asset]:
         raise InvalidAmount(f"faucet amount out of range: {amount}", amount=amount)
     memo = ensure_memo(uow, user_id)
-    hot_wallet = hot_wallet_from_settings(settings)
     if asset == "TON":
         tx = gateway.deposit(hot_wallet.address, amount, comment=memo)
     else:

@@ -40,7 +40,7 @@ def chain():
 
 def test_deposit_info_gives_address_memo_links_and_qr_codes(uow, settings, hot_wallet):
     (user,) = make_users(uow, 1)
-    info = deposits.deposit_info(uow, user, settings=settings)
+    info = deposits.deposit_info(uow, user, hot_wallet=hot_wallet, settings=settings)
     assert info.address == hot_wallet.friendly
     assert parse_ton_address(info.address).raw == hot_wallet.address
     assert len(info.memo) == deposits.MEMO_LENGTH
@@ -57,7 +57,7 @@ def test_deposit_info_gives_address_memo_links_and_qr_codes(uow, settings, hot_w
         assert base64.b64decode(payload).lstrip().startswith(b"<svg")
     assert info.ton_qr_svg != info.usdt_qr_svg
     # The memo is made once and kept.
-    assert deposits.deposit_info(uow, user, settings=settings).memo == info.memo
+    assert deposits.deposit_info(uow, user, hot_wallet=hot_wallet, settings=settings).memo == info.memo
 
 
 def test_every_user_gets_an_own_memo_even_when_a_random_one_collides(uow, monkeypatch):
@@ -84,8 +84,12 @@ def test_comments_are_normalised_like_memos(comment, expected):
 def test_the_demo_faucet_sends_real_deposits_that_the_monitor_credits(uow, chain, settings, hot_wallet):
     (user,) = make_users(uow, 1)
     monitor = ChainMonitor(uow, chain, settings=settings, hot_wallet=hot_wallet)
-    ton_hash = asyncio.run(deposits.demo_faucet(uow, chain, user, asset="TON", amount=5 * TON, settings=settings))
-    usdt_hash = asyncio.run(deposits.demo_faucet(uow, chain, user, asset="USDT", amount=7 * USDT, settings=settings))
+    ton_hash = asyncio.run(
+        deposits.demo_faucet(uow, chain, user, hot_wallet=hot_wallet, asset="TON", amount=5 * TON, settings=settings)
+    )
+    usdt_hash = asyncio.run(
+        deposits.demo_faucet(uow, chain, user, hot_wallet=hot_wallet, asset="USDT", amount=7 * USDT, settings=settings)
+    )
     chain.advance(1)
     assert asyncio.run(monitor.run_once()) == 2
     balances = {b.asset: b.available for b in ledger.list_balances(uow, user)}
@@ -100,31 +104,45 @@ def test_the_demo_faucet_sends_real_deposits_that_the_monitor_credits(uow, chain
     [{"demo_faucet": False}, {"env": "production"}, {"chain": "toncenter"}],
     ids=["switched_off", "production", "real_chain"],
 )
-def test_the_demo_faucet_is_refused_unless_enabled_on_the_fake_chain(uow, chain, settings, change):
+def test_the_demo_faucet_is_refused_unless_enabled_on_the_fake_chain(uow, chain, settings, hot_wallet, change):
     (user,) = make_users(uow, 1)
     with pytest.raises(Forbidden):
         asyncio.run(
-            deposits.demo_faucet(uow, chain, user, asset="TON", amount=TON, settings=settings.model_copy(update=change))
+            deposits.demo_faucet(
+                uow,
+                chain,
+                user,
+                hot_wallet=hot_wallet,
+                asset="TON",
+                amount=TON,
+                settings=settings.model_copy(update=change),
+            )
         )
 
 
-def test_the_demo_faucet_needs_the_fake_chain_as_gateway(uow, settings):
+def test_the_demo_faucet_needs_the_fake_chain_as_gateway(uow, settings, hot_wallet):
     (user,) = make_users(uow, 1)
 
     class RealNode:  # any other gateway
         pass
 
     with pytest.raises(Forbidden):
-        asyncio.run(deposits.demo_faucet(uow, RealNode(), user, asset="TON", amount=TON, settings=settings))
+        asyncio.run(
+            deposits.demo_faucet(
+                uow, RealNode(), user, hot_wallet=hot_wallet, asset="TON", amount=TON, settings=settings
+            )
+        )
 
 
 @pytest.mark.parametrize(
     ("asset", "amount"), [("TON", 0), ("TON", -1), ("TON", 1001 * TON), ("USDT", 1001 * USDT), ("BTC", 1)]
 )
-def test_the_demo_faucet_refuses_odd_amounts(uow, chain, settings, asset, amount):
+def test_the_demo_faucet_refuses_odd_amounts(uow, chain, settings, hot_wallet, asset, amount):
     (user,) = make_users(uow, 1)
     with pytest.raises(InvalidAmount):
-        asyncio.run(deposits.demo_faucet(uow, chain, user, asset=asset, amount=amount, settings=settings))
+        asyncio.run(
+            deposits.demo_faucet(uow, chain, user, hot_wallet=hot_wallet, asset=asset, amount=amount, settings=settings)
+        )
 
 
 def test_racing_first_calls_make_one_memo(pg_uow):

@@ -65,6 +65,7 @@ def _send_from_faucet(user_id: int, asset: str, amount: str) -> str:
             deps.uow,
             deps.gateway,
             user_id,
+            hot_wallet=deps.hot_wallet,
             asset=asset,
             amount=to_minor(amount, DECIMALS[asset]),
             settings=deps.settings,
@@ -94,7 +95,9 @@ class WalletState(LiveState):
             self.loaded = False
             return
         deps = app_deps()
-        self.deposit = _deposit_card(await off_loop(deposit_info, deps.uow, user_id, settings=deps.settings))
+        self.deposit = _deposit_card(
+            await off_loop(deposit_info, deps.uow, user_id, hot_wallet=deps.hot_wallet, settings=deps.settings)
+        )
         await self._load_recent(user_id)
         self.loaded = True
 
