@@ -192,7 +192,13 @@ class InvoiceDetailState(TabWatcher, AuthState):
         async for update in self._act(
             "simulate",
             lambda uid: simulate_test_payment(
-                default_uow(), uid, number, amount=amount, settings=app_deps().settings, now=_now()
+                default_uow(),
+                uid,
+                number,
+                amount=amount,
+                settings=app_deps().settings,
+                rates=app_deps().rates,
+                now=_now(),
             ),
             "detail.simulated",
         ):

@@ -29,9 +29,9 @@ from krypton_app.domain.invoices import QuoteRenewed, normalise_number
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.i18n import error_key
 from krypton_app.services.invoices import PayerInvoiceView, get_payer_invoice
+from krypton_app.services.payment_quotes import amount_due
 from krypton_app.services.payments import (
     PaymentView,
-    amount_due,
     cancel_payment,
     fund_part_from_balance,
     get_payment,
@@ -118,7 +118,7 @@ class PayState(AuthState):
         self._reset()
         number = normalise_number(routes.last_segment(self.router.url.path))
         try:
-            view = get_payer_invoice(default_uow(), self._verified_user_id(), number)
+            view = get_payer_invoice(default_uow(), self._verified_user_id(), number, now=_now())
         except KryptonError as error:
             # A private invoice of someone else reads exactly like a number that does not exist.
             self.error = error_key(error.code)
@@ -147,7 +147,7 @@ class PayState(AuthState):
 
     def _price(self, view: PayerInvoiceView) -> bool:
         """A fixed invoice's amount in its asset, at today's rate when priced in fiat; True if it changed."""
-        total, rate = amount_due(view, settings=app_deps().settings)
+        total, rate = amount_due(view, rates=app_deps().rates)
         amount = format_amount(total or 0, view.decimals)
         changed = amount != self.amount
         self.amount = amount
@@ -162,7 +162,7 @@ class PayState(AuthState):
         if error.code != "payment_amount_invalid" or not self.rate:
             return False
         try:
-            view = get_payer_invoice(default_uow(), self._verified_user_id(), self.invoice["number"])
+            view = get_payer_invoice(default_uow(), self._verified_user_id(), self.invoice["number"], now=_now())
             if not self._price(view):
                 return False
         except KryptonError:
@@ -267,6 +267,7 @@ class PayState(AuthState):
                 parts=list(self.amounts),
                 idempotency_key=self._idempotency_key,
                 settings=app_deps().settings,
+                rates=app_deps().rates,
                 now=_now(),
             )
         except KryptonError as error:
@@ -299,6 +300,7 @@ class PayState(AuthState):
                 self._payment_id,
                 int(part_id),
                 settings=app_deps().settings,
+                rates=app_deps().rates,
                 now=_now(),
                 expected_amount=self._part_amounts[part_id],
             )
@@ -353,6 +355,7 @@ class PayState(AuthState):
                 parts=[self.amount],
                 idempotency_key=self._idempotency_key,
                 settings=app_deps().settings,
+                rates=app_deps().rates,
                 now=_now(),
             )
             part = next(p for p in view.parts if p.status == "pending")
@@ -362,6 +365,7 @@ class PayState(AuthState):
                 view.id,
                 part.id,
                 settings=app_deps().settings,
+                rates=app_deps().rates,
                 now=_now(),
                 expected_amount=part.amount,
             )
@@ -765,7 +769,7 @@ class PayEntryState(AuthState):
             self.error = "pay.number_required"
             return None
         try:
-            get_payer_invoice(default_uow(), self._verified_user_id(), number)
+            get_payer_invoice(default_uow(), self._verified_user_id(), number, now=_now())
         except KryptonError as error:
             self.error = "pay.number_unknown" if error.code == "not_found" else error_key(error.code)
             return None

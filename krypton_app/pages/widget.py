@@ -9,6 +9,7 @@ Content-Security-Policy that krypton_app/api/widget.py puts on this page's respo
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from decimal import ROUND_UP, Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
 from krypton_app.pages.pay import unavailable_key
 from krypton_app.services.invoices import get_payer_invoice
-from krypton_app.services.payments import amount_due
+from krypton_app.services.payment_quotes import amount_due
 from krypton_app.services.rates import rate_provider_from_settings
 from krypton_app.settings import get_settings
 from krypton_app.state.i18n import I18n
@@ -97,7 +98,7 @@ class WidgetState(rx.State):
         number = routes.last_segment(self.router.url.path)
         self.error = ""
         try:
-            view = get_payer_invoice(default_uow(), None, number)
+            view = get_payer_invoice(default_uow(), None, number, now=datetime.now(UTC))
         except KryptonError as error:
             self.invoice = {}
             self.error = error_key(error.code)
@@ -115,7 +116,7 @@ class WidgetState(rx.State):
         self.floating = view.kind == "floating"
         self.amount = _amount(params.get("amount", "")) if self.floating else ""
         try:
-            total, _rate = amount_due(view, settings=SETTINGS)
+            total, _rate = amount_due(view, rates=_rates)
         except KryptonError:
             total = None  # no rate now: the card shows the fiat price alone
         self._asset_amount = format_amount(total, view.decimals) if total is not None else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from krypton_app.domain.money import format_amount
 from krypton_app.services.invoices import InvoiceView, PayerInvoiceView
-from krypton_app.services.payments import PartView, PaymentView
+from krypton_app.services.payment_rows import PartView, PaymentView
 from krypton_app.services.receipts import ReceiptView
 from krypton_app.services.webhooks import DeliveryView
 from krypton_app.state.views import amount_text, short, when

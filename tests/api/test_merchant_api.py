@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
 from krypton_app.api.merchant import OPERATIONS
+from krypton_app.bootstrap import app_deps
 from krypton_app.models.users import User
 from krypton_app.services.api_keys import create_api_key, revoke_api_key
 from krypton_app.services.payments import simulate_test_payment
@@ -266,7 +267,15 @@ def test_payments_of_a_test_invoice_with_receipt(uow):
     shop = Merchant(uow, is_test=True)  # a sandbox key makes sandbox invoices
     invoice = shop.post("/invoices", INVOICE).json()
     assert invoice["test"] is True
-    simulate_test_payment(uow, shop.id, invoice["number"], amount=None, settings=get_settings(), now=datetime.now(UTC))
+    simulate_test_payment(
+        uow,
+        shop.id,
+        invoice["number"],
+        amount=None,
+        settings=get_settings(),
+        rates=app_deps().rates,
+        now=datetime.now(UTC),
+    )
     payments = shop.get(f"/invoices/{invoice['number']}/payments").json()["items"]
     assert len(payments) == 1
     payment = payments[0]

@@ -21,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
 from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
+from krypton_app.bootstrap import app_deps
 from krypton_app.models.users import User
 from krypton_app.services.api_keys import create_api_key
 from krypton_app.services.payments import simulate_test_payment
@@ -55,7 +56,13 @@ def seeded(uow):
         headers=auth | {"Idempotency-Key": "seed-invoice"},
     ).json()
     simulate_test_payment(
-        uow, merchant_id, invoice["number"], amount=None, settings=get_settings(), now=datetime.now(UTC)
+        uow,
+        merchant_id,
+        invoice["number"],
+        amount=None,
+        settings=get_settings(),
+        rates=app_deps().rates,
+        now=datetime.now(UTC),
     )
     [event] = list_deliveries(uow, merchant_id, invoice["number"])  # invoice.payment_completed
     return build_api(lambda: uow), auth, invoice["number"], event.id

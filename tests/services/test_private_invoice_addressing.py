@@ -21,12 +21,14 @@ from krypton_app.models.invoices import Invoice
 from krypton_app.services import invoices, ledger, payments
 from krypton_app.services.email_codes import send_email_code, verify_email_code
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
+from krypton_app.services.rates import StaticRateProvider
 from krypton_app.services.users import update_profile
 from krypton_app.settings import Settings
 
 TON = 10**9
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example")
+RATES = StaticRateProvider({})  # asset-priced invoices only
 
 
 def new_user(uow, *, balance: int = 0, **profile) -> int:
@@ -52,10 +54,10 @@ def private_invoice(uow, merchant: int, payer_contact: str):
 
 def pay(uow, payer: int, number: str):
     payment = payments.start_payment(
-        uow, payer, number, parts=["1"], idempotency_key=secrets.token_hex(8), settings=SETTINGS, now=NOW
+        uow, payer, number, parts=["1"], idempotency_key=secrets.token_hex(8), settings=SETTINGS, rates=RATES, now=NOW
     )
     part = payment.parts[0]
-    return payments.fund_part_from_balance(uow, payer, payment.id, part.id, settings=SETTINGS, now=NOW)
+    return payments.fund_part_from_balance(uow, payer, payment.id, part.id, settings=SETTINGS, rates=RATES, now=NOW)
 
 
 def refused(draft_call) -> tuple[str, str]:
