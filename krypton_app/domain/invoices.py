@@ -105,6 +105,28 @@ def unavailable_reason(status: str, close_reason: str | None, expires_at: dateti
     return None
 
 
+# What a merchant may do with an invoice, and a payer with a payment (services check who is asking).
+CLOSE, SIMULATE = "close", "simulate"
+CANCEL, FUND, REQUEST_RECEIPT = "cancel", "fund", "request_receipt"
+
+
+def invoice_actions(status: str, is_test: bool) -> tuple[str, ...]:
+    """An open invoice may be closed by its merchant, and a test-mode one paid by simulation."""
+    if status != OPEN:
+        return ()
+    return (CLOSE, SIMULATE) if is_test else (CLOSE,)
+
+
+def payment_actions(status: str, has_receipt: bool) -> tuple[str, ...]:
+    """A pending payment's parts are funded or it is cancelled; a completed one without a receipt (a
+    private invoice's) gets one on request."""
+    if status == PENDING:
+        return (FUND, CANCEL)
+    if status == COMPLETED and not has_receipt:
+        return (REQUEST_RECEIPT,)
+    return ()
+
+
 def payment_total(text: str, decimals: int) -> int:
     """What a payer pays in all (typed for a floating invoice, the price for a fixed one), in minor
     units: InvalidAmount when it is not an amount, payment_amount_invalid unless it is above zero."""

@@ -9,7 +9,6 @@ or it gives up.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -20,14 +19,15 @@ from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, copy_value, form_error, loading_note, page_heading, status_chip
-from krypton_app.db import default_uow
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
-from krypton_app.services.payments import PaymentView, cancel_payment, get_payment, request_receipt
+from krypton_app.services.payment_rows import PaymentView
+from krypton_app.services.payments import cancel_payment, get_payment, request_receipt
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.invoice_views import part_row, payment_row
-from krypton_app.state.watchers import TabWatcher, tab_connected
+from krypton_app.state.invoice_views import PartRow, PaymentRow, part_row, payment_row
+from krypton_app.state.offload import off_loop
+from krypton_app.state.watchers import TabWatcher
 
 POLL_S = 1.5
 # A merchant that has not answered in ten minutes is retried by the webhook worker for hours; the page
@@ -35,13 +35,16 @@ POLL_S = 1.5
 POLL_FOR_S = 600
 
 
-def _read(viewer_id: int, payment_id: int) -> PaymentView:
-    return get_payment(default_uow(), viewer_id, payment_id, settings=app_deps().settings)
+def _read(key: tuple[int, int]) -> PaymentView:
+    viewer_id, payment_id = key
+    deps = app_deps()
+    return get_payment(deps.uow, viewer_id, payment_id, settings=deps.settings)
 
 
 class PaymentState(TabWatcher, AuthState):
-    payment: dict[str, str] = {}
-    parts: list[dict[str, str]] = []
+    # None until loaded: a tab that never opened this page holds nothing of a merchant's integration
+    payment: PaymentRow | None = None
+    parts: list[PartRow] = []
     # Delivered by the merchant for this payer: shown to them, as the goods they paid for.
     secrets: list[str] = []
     waiting: bool = False
@@ -50,6 +53,8 @@ class PaymentState(TabWatcher, AuthState):
     action_error: str = ""
 
     _payment_id: int = 0
+    # until when (epoch seconds) the watcher waits for the merchant's secrets
+    _poll_until: float = 0.0
 
     def _show(self, view: PaymentView) -> None:
         self._payment_id = view.id
@@ -64,62 +69,55 @@ class PaymentState(TabWatcher, AuthState):
         )
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.error = ""
         self.action_error = ""
-        self.payment = {}
-        user_id = self._verified_user_id()
+        self.payment = None
+        user_id = await self._user_id()
         if user_id is None:
             return None
         try:
             payment_id = int(routes.last_segment(self.router.url.path))
-            view = _read(user_id, payment_id)
+            view = await off_loop(_read, (user_id, payment_id))
         except (KryptonError, ValueError) as error:
             self.error = error_key(getattr(error, "code", "not_found"))
             return None
         self._show(view)
-        return PaymentState.wait_for_secrets if self.waiting else None
+        if not self.waiting:
+            return None
+        self._poll_until = time.time() + POLL_FOR_S
+        return PaymentState.wait_for_secrets
 
-    def _watch_target(self) -> tuple[int, int] | None:
-        """(viewer, payment) while this tab shows a payment that waits for its secrets, else None.
-        Read each round: a tab that moved on to another waiting payment follows that one."""
+    async def _watch_key(self) -> tuple[int, int] | None:
+        """(viewer, payment) while this tab shows a payment that waits for its secrets, for at most
+        POLL_FOR_S after the page loaded it. Read each round: a tab that moved on to another waiting
+        payment follows that one."""
         path = self.router.url.path.rstrip("/")
         if not self._payment_id or path != routes.payment(self._payment_id) or not self.waiting:
             return None
-        if not tab_connected(self.router.session.client_token):
+        if time.time() > self._poll_until:
             return None
-        user_id = self._verified_user_id()
+        user_id = await self._user_id()
         return None if user_id is None else (user_id, self._payment_id)
+
+    _watch_read = staticmethod(_read)
+
+    async def _watch_show(self, key: tuple[int, int], view: PaymentView) -> None:
+        if self._payment_id == view.id:
+            self._show(view)
 
     @rx.event(background=True)
     async def wait_for_secrets(self):
-        async with self:
-            token = self._claim_watch()
-        if token is None:
-            return
-        try:
-            started = time.monotonic()
-            while time.monotonic() - started < POLL_FOR_S:
-                await asyncio.sleep(POLL_S)
-                async with self:
-                    target = self._watch_target() if self._keep_watch(token) else None
-                if target is None:
-                    return
-                view = await asyncio.to_thread(_read, *target)
-                async with self:
-                    if self._payment_id == view.id:
-                        self._show(view)
-        finally:
-            async with self:
-                self._end_watch(token)
+        async for event in self._watch_rounds(POLL_S):
+            yield event
 
     @rx.event
-    def cancel(self):
-        user_id = self._verified_user_id()
+    async def cancel(self):
+        user_id = await self._user_id()
         if user_id is None or not self._payment_id:
             return
         try:
-            view = cancel_payment(default_uow(), user_id, self._payment_id, now=datetime.now(UTC))
+            view = await off_loop(cancel_payment, app_deps().uow, user_id, self._payment_id, now=datetime.now(UTC))
         except KryptonError as error:
             self.action_error = error_key(error.code)
             return
@@ -127,13 +125,14 @@ class PaymentState(TabWatcher, AuthState):
         self._show(view)
 
     @rx.event
-    def ask_receipt(self):
+    async def ask_receipt(self):
         """Private invoices: the payer asks for a receipt (public ones always get one)."""
-        user_id = self._verified_user_id()
+        user_id = await self._user_id()
         if user_id is None or not self._payment_id:
             return
+        deps = app_deps()
         try:
-            view = request_receipt(default_uow(), user_id, self._payment_id, settings=app_deps().settings)
+            view = await off_loop(request_receipt, deps.uow, user_id, self._payment_id, settings=deps.settings)
         except KryptonError as error:
             self.action_error = error_key(error.code)
             return
@@ -175,11 +174,11 @@ def receipt_card() -> rx.Component:
     return card(
         card_title("receipt-text", I18n.t["result.receipt"]),
         rx.cond(
-            PaymentState.payment["receipt"] != "",
+            PaymentState.payment.receipt != "",
             rx.vstack(
                 copy_value(
                     I18n.t["result.receipt_token"],
-                    PaymentState.payment["receipt"],
+                    PaymentState.payment.receipt,
                     copied=I18n.t["common.copied"],
                     copy_label=I18n.t["common.copy"],
                     test_id="result-receipt",
@@ -194,7 +193,10 @@ def receipt_card() -> rx.Component:
             ),
             rx.vstack(
                 rx.text(I18n.t["result.no_receipt"], size="2", color_scheme="gray"),
-                rx.button(I18n.t["result.ask_receipt"], on_click=PaymentState.ask_receipt, variant="soft"),
+                rx.cond(
+                    PaymentState.payment.can_ask_receipt,
+                    rx.button(I18n.t["result.ask_receipt"], on_click=PaymentState.ask_receipt, variant="soft"),
+                ),
                 spacing="2",
             ),
         ),
@@ -202,12 +204,12 @@ def receipt_card() -> rx.Component:
     )
 
 
-def part_line(row: rx.Var) -> rx.Component:
+def part_line(row: rx.Var[PartRow]) -> rx.Component:
     return rx.hstack(
-        rx.text(I18n.t["pay.part"], " ", row["position"], size="2", weight="medium"),
-        rx.text(row["amount"], size="2"),
+        rx.text(I18n.t["pay.part"], " ", row.position, size="2", weight="medium"),
+        rx.text(row.amount, size="2"),
         rx.spacer(),
-        status_chip(I18n.t[row["status_key"]], row["status_color"], data_testid="part-status"),
+        status_chip(I18n.t[row.status_key], row.status_color, data_testid="part-status"),
         width="100%",
         padding_y="6px",
         border_top=f"1px solid {rx.color('gray', 4)}",
@@ -216,7 +218,7 @@ def part_line(row: rx.Var) -> rx.Component:
 
 def result() -> rx.Component:
     p = PaymentState.payment
-    completed = p["status"] == "completed"
+    completed = p.is_completed
     return rx.vstack(
         card(
             rx.vstack(
@@ -227,33 +229,33 @@ def result() -> rx.Component:
                         color=rx.cond(completed, rx.color("green", 10), rx.color("amber", 10)),
                     ),
                     rx.heading(
-                        rx.cond(completed, I18n.t["result.paid"], I18n.t[p["status_key"]]),
+                        rx.cond(completed, I18n.t["result.paid"], I18n.t[p.status_key]),
                         size="6",
                         data_testid="result-status",
                     ),
                     rx.spacer(),
                     rx.cond(
-                        p["test"] != "",
+                        p.test,
                         rx.badge("TEST", color_scheme="amber", variant="solid", data_testid="test-mark"),
                     ),
                     align="center",
                     width="100%",
                 ),
-                rx.text(p["invoice_title"], " · ", p["merchant"], size="3", color_scheme="gray"),
-                rx.text(p["amount"], size="8", weight="bold", data_testid="result-amount"),
-                rx.cond(p["fiat_rate"] != "", rx.text(p["fiat_rate"], size="1", color_scheme="gray")),
+                rx.text(p.invoice_title, " · ", p.merchant, size="3", color_scheme="gray"),
+                rx.text(p.amount, size="8", weight="bold", data_testid="result-amount"),
+                rx.cond(p.fiat_rate != "", rx.text(p.fiat_rate, size="1", color_scheme="gray")),
                 rx.vstack(rx.foreach(PaymentState.parts, part_line), spacing="0", width="100%"),
                 rx.hstack(
                     rx.cond(
-                        p["redirect_url"] != "",
+                        p.redirect_url != "",
                         rx.link(
                             rx.button(I18n.t["result.back_to_shop"], rx.icon("external-link", size=15)),
-                            href=p["redirect_url"],
+                            href=p.redirect_url,
                             data_testid="result-redirect",
                         ),
                     ),
                     rx.cond(
-                        p["cancellable"] != "",
+                        p.can_cancel,
                         rx.button(
                             I18n.t["pay.cancel"],
                             on_click=PaymentState.cancel,
@@ -288,7 +290,7 @@ def payment() -> rx.Component:
             form_error(I18n.t[PaymentState.error], data_testid="result-error"),
             rx.cond(
                 # The previous payment stays in the tab's state until on_load has run.
-                PaymentState.payment["id"] == rx.State.payment_id,
+                PaymentState.payment.id.to_string() == rx.State.payment_id,
                 result(),
                 loading_note(I18n.t["pay.loading"]),
             ),

@@ -24,6 +24,7 @@ from krypton_app.domain.invoices import (
     PENDING,
     PRIVATE,
     REFUNDED,
+    invoice_actions,
     normalise_number,
     unavailable_reason,
 )
@@ -78,6 +79,8 @@ class InvoiceView:
     telegram_start_url: str | None
     telegram_app_url: str | None
     fiat_decimals: int | None = None
+    # what the merchant may do with it now (domain/invoices.invoice_actions)
+    allowed_actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,7 @@ def invoice_view(row: Row, settings: Settings) -> InvoiceView:
         telegram_start_url=f"https://t.me/{bot}?start=inv_{row.number}" if bot else None,
         telegram_app_url=f"https://t.me/{bot}?startapp=inv_{row.number}" if bot else None,
         fiat_decimals=row.fiat_decimals,
+        allowed_actions=invoice_actions(row.status, row.is_test),
     )
 
 

@@ -197,7 +197,7 @@ def payments_over_time(uow: UnitOfWork, merchant_id: int, number: str) -> list[t
 
 
 def get_payer_invoice(
-    uow: UnitOfWork, viewer_id: int | None, number: str, *, now: datetime, settings: Settings | None = None
+    uow: UnitOfWork, viewer_id: int | None, number: str, *, now: datetime, settings: Settings
 ) -> PayerInvoiceView:
     """`get_invoice` for the payer's pages: the same visibility (a private invoice exists only for its
     merchant and its payer), the payer's fields only, and whether it takes a payment at `now`."""
@@ -205,7 +205,7 @@ def get_payer_invoice(
         row = select_invoice_row(s, _invoices.c.number == normalise_number(number))
         if row is None or not may_see(row, viewer_id):
             raise NotFound(f"invoice {number!r}")
-        return payer_invoice_view(row, settings or get_settings(), to_utc(now))
+        return payer_invoice_view(row, settings, to_utc(now))
 
 
 def _same_order(merchant_id: int, order_id: str, is_test: bool):

@@ -10,7 +10,7 @@ from sqlalchemy import Row, Table, select
 from sqlmodel import Session
 
 from krypton_app.domain.errors import InvalidAmount, InvoiceUnavailable, NotFound
-from krypton_app.domain.invoices import COMPLETED, PENDING
+from krypton_app.domain.invoices import COMPLETED, PENDING, payment_actions
 from krypton_app.domain.money import to_minor
 from krypton_app.models.common import as_utc
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
@@ -59,6 +59,8 @@ class PaymentView:
     completed_at: datetime | None
     # fiat-priced: until when the parts' amounts at fiat_rate hold
     quote_expires_at: datetime | None = None
+    # what its payer may do with it now (domain/invoices.payment_actions)
+    allowed_actions: tuple[str, ...] = ()
 
 
 def payment_row(s: Session, payment_id: int, *, lock: bool = False) -> Row:
@@ -143,4 +145,5 @@ def payment_view(s: Session, payment_id: int, settings: Settings | None) -> Paym
         created_at=as_utc(payment.created_at),
         completed_at=as_utc(payment.completed_at),
         quote_expires_at=as_utc(payment.quote_expires_at),
+        allowed_actions=payment_actions(payment.status, payment.receipt is not None),
     )

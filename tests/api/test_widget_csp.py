@@ -1,11 +1,10 @@
 """Who may frame the invoice widget: the CSP wrapper reads the invoice's allowed origins (SQLite and
-PostgreSQL); plus the small UI rules the payment pages and Telegram routing rely on."""
+PostgreSQL); plus Telegram's routing of start parameters. (The even split of the pay wizard is a domain
+rule now: tests/unit/test_invoice_domain.py.)"""
 
 import uuid
 from datetime import UTC, datetime
 
-from hypothesis import given
-from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
@@ -13,7 +12,6 @@ from starlette.testclient import TestClient
 
 from krypton_app.api.widget import widget_csp
 from krypton_app.models import User
-from krypton_app.pages.pay import even_split
 from krypton_app.pages.telegram import route_for
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.settings import Settings
@@ -68,13 +66,6 @@ def test_other_pages_are_left_alone(uow):
     response = _client(uow).get("/wallet")
     assert "content-security-policy" not in response.headers
     assert response.headers["x-frame-options"] == "DENY"
-
-
-@given(total=st.integers(min_value=1, max_value=10**18), parts=st.integers(min_value=1, max_value=10))
-def test_an_even_split_adds_up_exactly(total, parts):
-    amounts = even_split(total, parts)
-    assert len(amounts) == parts and sum(amounts) == total
-    assert max(amounts) - min(amounts) <= 1
 
 
 def test_telegram_start_parameters():

@@ -201,8 +201,9 @@ def test_paying_in_one_press_funds_a_payment_left_pending_by_a_retry(uow):
     pending = payments.start_payment(
         uow, payer, inv.number, parts=["2"], idempotency_key="direct-1", settings=SETTINGS, rates=RATES, now=NOW
     )
+    assert pending.allowed_actions == ("fund", "cancel")
     paid = pay_now(uow, payer, inv.number, "2")
-    assert (paid.id, paid.status) == (pending.id, "completed")
+    assert (paid.id, paid.status, paid.allowed_actions) == (pending.id, "completed", ())
     assert balance(uow, payer) == (3 * TON, 0)
 
 

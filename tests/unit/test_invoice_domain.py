@@ -16,8 +16,10 @@ from krypton_app.domain.invoices import (
     check_parts,
     check_split,
     even_split,
+    invoice_actions,
     new_invoice_number,
     normalise_number,
+    payment_actions,
     payment_total,
     rate_text,
     unavailable_reason,
@@ -113,3 +115,13 @@ def test_the_payers_parts_each_above_zero_make_the_whole_amount():
     assert error.value.code == "parts_must_sum"
     with pytest.raises(InvalidAmount):
         check_split(["1", "x"], "1.5", 9)
+
+
+def test_what_may_be_done_with_an_invoice_and_a_payment():
+    assert invoice_actions("open", False) == ("close",)
+    assert invoice_actions("open", True) == ("close", "simulate")
+    assert invoice_actions("closed", True) == invoice_actions("expired", False) == ()
+    assert payment_actions("pending", False) == ("fund", "cancel")
+    # A private invoice's payment completes without a receipt; its payer may ask for one.
+    assert payment_actions("completed", False) == ("request_receipt",)
+    assert payment_actions("completed", True) == payment_actions("cancelled", False) == ()
