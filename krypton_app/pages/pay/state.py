@@ -23,7 +23,6 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.invoices import (
     FLOATING,
-    PartsDoNotAddUp,
     check_split,
     even_split,
     normalise_number,
@@ -46,11 +45,6 @@ STEPS = ("parts", "amounts", "fund")
 
 def _new_key() -> str:
     return f"ui-pay-{uuid.uuid4().hex}"
-
-
-def _parts_error(error: KryptonError) -> str:
-    """The catalog key under the parts: the wizard says in its own words that they must add up."""
-    return "pay.parts_must_sum" if error.code == PartsDoNotAddUp.code else error_key(error.code)
 
 
 class PayState(PaymentStep, AuthState):
@@ -211,7 +205,7 @@ class PayState(PaymentStep, AuthState):
         try:
             check_split(self.amounts, self.amount, self._decimals)
         except KryptonError as error:
-            self.field_errors = {"parts": _parts_error(error)}
+            self.field_errors = {"parts": error_key(error.code)}
             return None
         deps = app_deps()
         try:
@@ -231,7 +225,7 @@ class PayState(PaymentStep, AuthState):
                 self.field_errors = {}
                 self.step = "amounts"
                 return None
-            self.field_errors = {"parts": _parts_error(error)}
+            self.field_errors = {"parts": error_key(error.code)}
             return None
         self.field_errors = {}
         self.rate_updated = ""
