@@ -34,6 +34,7 @@ from krypton_app.services import ledger
 from krypton_app.services.ads import AdDraft, create_ad, select_ads
 from krypton_app.services.catalog import load_catalog
 from krypton_app.services.market import _current_price, _filters, browse
+from krypton_app.services.rates import StaticRateProvider
 from krypton_app.services.reputation import completed_deals_expr
 from krypton_app.settings import Settings
 
@@ -44,6 +45,7 @@ REPEAT = 50
 WORKERS = 8
 SECONDS = 5.0
 TON = 10**9
+RATES = StaticRateProvider(Settings().rates)
 MARKETS = [
     ("RUB", "RU", ["sbp", "card", "cash"]),
     ("KZT", "KZ", ["kaspi", "card"]),
@@ -126,7 +128,14 @@ def deal_worker(uow: UnitOfWork, ads: list[tuple[int, int]], takers: list[int]) 
         while time.perf_counter() < deadline:
             now = datetime.now(UTC)
             deal = deals.open_deal(
-                uow, rng.choice(takers), ad_id, amount="1", method="sbp", idempotency_key=uuid.uuid4().hex, now=now
+                uow,
+                rng.choice(takers),
+                ad_id,
+                amount="1",
+                method="sbp",
+                idempotency_key=uuid.uuid4().hex,
+                rates=RATES,
+                now=now,
             )
             deals.mark_fiat_sent(uow, deal.buyer_id, deal.id, now=now)
             deals.release(uow, seller, deal.id, now=now)
@@ -185,7 +194,7 @@ def setup_deals(uow: UnitOfWork, owners: list[int]) -> tuple[list[tuple[int, int
         max_amount="1",
         total_volume="1000000",
     )
-    ads = [(create_ad(uow, u, draft, settings=Settings(), idempotency_key="bench").id, u) for u in sellers]
+    ads = [(create_ad(uow, u, draft, rates=RATES, idempotency_key="bench").id, u) for u in sellers]
     return ads, takers
 
 

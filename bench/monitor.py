@@ -9,7 +9,7 @@ In a scratch database (created here, dropped at the end), with a FakeChain in th
      updates, one transaction: what the rows cost to write at all;
    - per deposit: the same inserts and updates as one transaction per deposit, the monitor's unit of
      atomicity (a crash never leaves half a deposit).
-2. Latency. LATENCY_SAMPLES deposits while the real worker loop (`run_chain_worker`) runs at the
+2. Latency. LATENCY_SAMPLES deposits while the real worker loop (`workers/chain_sync.run_chain_sync`) runs at the
    configured poll interval (2 s by default): from the block that makes the deposit final on the
    FakeChain to the credited balance being visible to a reader.
 
@@ -31,14 +31,14 @@ from sqlalchemy.engine import URL, make_url
 
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.hot_wallet import hot_wallet_from_settings
-from krypton_app.chain.monitor import ChainMonitor
 from krypton_app.cli import migrate
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.models import User
 from krypton_app.services import deposits, ledger
 from krypton_app.services.catalog import load_catalog
+from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.settings import get_settings
-from krypton_app.workers import run_chain_worker
+from krypton_app.workers.chain_sync import run_chain_sync
 
 SERVER = os.environ.get("KRYPTON_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 USERS = 1000
@@ -199,7 +199,7 @@ async def measure_latency(uow: UnitOfWork, chain: FakeChain, users: list[tuple[i
             await asyncio.sleep(0.002)
 
     stop = asyncio.Event()
-    worker = asyncio.create_task(run_chain_worker(uow, chain, hot_wallet, settings=settings, stop=stop))
+    worker = asyncio.create_task(run_chain_sync(uow, chain, hot_wallet, settings=settings, stop=stop))
     await asyncio.gather(watch(), *(deposit(u, m, rng.uniform(0, LATENCY_WINDOW_S)) for u, m in sample))
     stop.set()
     await worker

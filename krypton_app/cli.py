@@ -18,11 +18,11 @@ def migrate(url: str | None = None) -> None:
 
 
 def bootstrap() -> None:
-    from krypton_app.db import default_uow
+    from krypton_app.bootstrap import app_deps
     from krypton_app.services.catalog import load_catalog
 
     migrate()
-    load_catalog(default_uow())
+    load_catalog(app_deps().uow)
     print("database migrated, catalog loaded")
 
 

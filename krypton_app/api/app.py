@@ -1,26 +1,30 @@
-"""Starlette routes served beside the Reflex app on the same port (mounted through api_transformer)."""
+"""Starlette routes served beside the Reflex app on the same port (mounted through api_transformer).
+
+Every route takes the unit of work and the settings from the composition root (`bootstrap.app_deps()`)
+when a request comes in, so building the app opens no database and tests swap them with
+`bootstrap.override`. Database calls run in the thread pool, never on the event loop.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from krypton_app.api import auth, files, merchant
-from krypton_app.db import UnitOfWork, default_uow
+from krypton_app.bootstrap import app_deps
 from krypton_app.services.catalog import get_catalog
-from krypton_app.settings import Settings, get_settings
 
 
 async def tonconnect_manifest(_request: Request) -> JSONResponse:
     # Wallets put the manifest's url into ton_proof's domain, so it must be the configured public URL
     # (whose host the verifier allows), not whatever host the request came in on.
-    app_url = get_settings().app_url.rstrip("/")
+    app_url = app_deps().settings.app_url.rstrip("/")
     # Wallets read it from their own origin, without cookies: public to every origin (CORS is not, see rxconfig).
     return JSONResponse(
         {"url": app_url, "name": "Krypton", "iconUrl": f"{app_url}/krypton-icon.png"},
@@ -28,19 +32,14 @@ async def tonconnect_manifest(_request: Request) -> JSONResponse:
     )
 
 
-async def catalog(request: Request) -> JSONResponse:
-    view = get_catalog(request.app.state.uow())
+async def catalog(_request: Request) -> JSONResponse:
+    view = await run_in_threadpool(get_catalog, app_deps().uow)
     return JSONResponse(asdict(view), headers={"Cache-Control": "public, max-age=300"})
 
 
-def build_api(
-    uow: Callable[[], UnitOfWork] = default_uow,
-    *,
-    chat_upload_dir: Path | None = None,
-    settings: Settings | None = None,
-) -> Starlette:
-    """`uow` is a factory so that importing the app opens no database; tests pass their own (and their
-    own folder of chat images; None: services/chat's default; and settings, None: the app's)."""
+def build_api(*, chat_upload_dir: Path | None = None) -> Starlette:
+    """The routes; `chat_upload_dir` is where chat images are read from (None: services/chat's default;
+    tests pass their own folder)."""
     api = Starlette(
         routes=[
             Route("/tonconnect-manifest.json", tonconnect_manifest),
@@ -51,7 +50,5 @@ def build_api(
             *merchant.routes(),
         ]
     )
-    api.state.uow = uow
     api.state.chat_upload_dir = chat_upload_dir
-    api.state.settings = settings
     return api

@@ -26,9 +26,10 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from krypton_app import routes as app_routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import LoginLinkInvalid
 from krypton_app.services.auth import LOGIN_BINDING_COOKIE, SESSION_COOKIE, exchange_login_token, revoke_session
-from krypton_app.settings import Settings, get_settings
+from krypton_app.settings import Settings
 
 # The token is in the URL for one hop: keep it out of caches and out of the next page's Referer.
 _NO_TRACE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -38,16 +39,13 @@ def cookie_is_secure(settings: Settings) -> bool:
     return urlsplit(settings.app_url).scheme == "https"
 
 
-def _settings(request: Request) -> Settings:
-    return request.app.state.settings or get_settings()
-
-
 async def start_session(request: Request) -> Response:
-    settings = _settings(request)
+    deps = app_deps()
+    settings = deps.settings
     try:
         started = await run_in_threadpool(
             exchange_login_token,
-            request.app.state.uow(),
+            deps.uow,
             request.query_params.get("token"),
             request.cookies.get(LOGIN_BINDING_COOKIE),
         )
@@ -78,10 +76,11 @@ def _forget_binding(response: Response, settings: Settings) -> None:
 
 
 async def end_session(request: Request) -> Response:
-    settings = _settings(request)
+    deps = app_deps()
+    settings = deps.settings
     if not _from_own_page(request, settings):
         return PlainTextResponse("cross-site request refused", status_code=403, headers={"Cache-Control": "no-store"})
-    await run_in_threadpool(revoke_session, request.app.state.uow(), request.cookies.get(SESSION_COOKIE))
+    await run_in_threadpool(revoke_session, deps.uow, request.cookies.get(SESSION_COOKIE))
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
     response.delete_cookie(SESSION_COOKIE, path="/", secure=cookie_is_secure(settings), httponly=True, samesite="lax")
     return response

@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import NotFound
 from krypton_app.services import chat
 from krypton_app.services.auth import SESSION_COOKIE, read_session
-from krypton_app.settings import get_settings
 
 MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: a larger one would be a database error, not a 404
 
@@ -38,19 +38,19 @@ def _not_found() -> Response:
 
 
 async def chat_attachment(request: Request) -> Response:
-    settings = request.app.state.settings or get_settings()
+    deps = app_deps()
     message_id: int = request.path_params["message_id"]
     if not 0 < message_id <= MAX_ROW_ID:
         return _not_found()
     viewer_id = await run_in_threadpool(
-        read_session, request.app.state.uow(), request.cookies.get(SESSION_COOKIE), max_age_s=settings.session_max_age_s
+        read_session, deps.uow, request.cookies.get(SESSION_COOKIE), max_age_s=deps.settings.session_max_age_s
     )
     if viewer_id is None:
         return _not_found()
     try:
         path, content_type = await run_in_threadpool(
             chat.attachment_file,
-            request.app.state.uow(),
+            deps.uow,
             viewer_id,
             message_id,
             upload_dir=request.app.state.chat_upload_dir,

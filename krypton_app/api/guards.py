@@ -13,8 +13,6 @@ before Reflex's own routes see a request.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from reflex_base.config import get_config
 from reflex_base.constants import Endpoint
 from starlette.concurrency import run_in_threadpool
@@ -23,11 +21,10 @@ from starlette.requests import ClientDisconnect, HTTPConnection
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from krypton_app.db import UnitOfWork, default_uow
+from krypton_app.bootstrap import app_deps
 from krypton_app.routes import WIDGET_PREFIX
 from krypton_app.services.auth import SESSION_COOKIE, read_session
 from krypton_app.services.chat import IMAGE_MAX_BYTES
-from krypton_app.settings import get_settings
 
 # One chat image plus the multipart framing around it (boundaries, part headers with the file name, the
 # handler's argument field). Reflex's handler reads the file; services/chat refuses one over the limit
@@ -37,12 +34,12 @@ MAX_UPLOAD_BODY = IMAGE_MAX_BYTES + 64 * 1024
 FRAME_POLICY = "frame-ancestors 'none'"
 
 
-def has_valid_session(conn: HTTPConnection, uow: UnitOfWork | None = None) -> bool:
+def has_valid_session(conn: HTTPConnection) -> bool:
     """Does this request carry a live session? The one question the guards ask (blocking: it reads the
     session table, as `api/files.py` does; a revoked or expired session is refused)."""
-    settings = get_settings()
+    deps = app_deps()
     token = conn.cookies.get(SESSION_COOKIE)
-    return read_session(uow or default_uow(), token, max_age_s=settings.session_max_age_s) is not None
+    return read_session(deps.uow, token, max_age_s=deps.settings.session_max_age_s) is not None
 
 
 def upload_path() -> str:
@@ -50,13 +47,7 @@ def upload_path() -> str:
     return get_config().prepend_backend_path(str(Endpoint.UPLOAD))
 
 
-def upload_guard(
-    app: ASGIApp,
-    *,
-    path: str | None = None,
-    limit: int = MAX_UPLOAD_BODY,
-    session_check: Callable[[HTTPConnection], bool] = has_valid_session,
-) -> ASGIApp:
+def upload_guard(app: ASGIApp, *, path: str | None = None, limit: int = MAX_UPLOAD_BODY) -> ASGIApp:
     mount = path or upload_path()
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
@@ -68,7 +59,7 @@ def upload_guard(
             # Reflex's static view of the upload folder: nothing of ours is meant to be served there.
             await _refuse(send, 404, "Not Found")
             return
-        if not await run_in_threadpool(session_check, HTTPConnection(scope)):
+        if not await run_in_threadpool(has_valid_session, HTTPConnection(scope)):
             await _refuse(send, 401, "Sign in to upload")
             return
         declared = Headers(scope=scope).get("content-length")

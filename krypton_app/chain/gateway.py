@@ -1,8 +1,12 @@
-"""What the services need from a TON node. Implementations: FakeChain, ToncenterGateway, PytoniqGateway."""
+"""What the services need from a TON node. Implementations: FakeChain, ToncenterGateway, PytoniqGateway.
+
+`Faucet` is an optional capability beside it: services ask a gateway whether it has one
+(`isinstance(gateway, Faucet)`, checked structurally), never which class it is.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from krypton_app.chain.types import ChainTx, TxId
 
@@ -26,3 +30,15 @@ class ChainGateway(Protocol):
 
     async def jetton_wallet_address(self, master: str, owner: str) -> str:
         """Raw address of `owner`'s jetton wallet for the jetton `master` (get_wallet_address)."""
+
+
+@runtime_checkable
+class Faucet(Protocol):
+    """A gateway that can make money arrive from outside on demand: only FakeChain has this. The demo
+    faucet sends its deposits through it, so they reach the hot wallet as real chain transactions."""
+
+    def deposit(self, to: str, amount: int, *, comment: str | None = None) -> ChainTx:
+        """`amount` nanotons from someone outside to `to`, with a text comment; `to`'s transaction."""
+
+    def jetton_deposit(self, owner: str, jetton_amount: int, *, comment: str | None = None) -> ChainTx:
+        """USDT (minor units) for `owner` with a comment, as its jetton wallet notifies; `owner`'s transaction."""

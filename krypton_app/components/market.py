@@ -1,14 +1,16 @@
 """Building blocks of the market pages: catalog names in the reader's language, labelled selects,
-the trader line of an ad, and the ad form that /market/new and the edit page share."""
+the trader line and the "Open deal" form of an ad (the market and the ad's page), the card of a
+missing ad, and the ad form that /market/new and the edit page share."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from krypton_app.components.ui import field_error
+from krypton_app import routes
+from krypton_app.components.ui import card, empty_note, field_error
 from krypton_app.domain.catalog_data import ASSET_CODES, COUNTRY_CODES, COUNTRY_NAMES, FIAT_CODES, METHOD_NAMES
 from krypton_app.state.i18n import I18n
-from krypton_app.state.market import AdFormMixin
+from krypton_app.state.market import AdFormMixin, AdRow, MarketState
 
 _METHOD_NAMES = rx.Var.create(METHOD_NAMES)
 _COUNTRY_NAMES = rx.Var.create(COUNTRY_NAMES)
@@ -56,26 +58,87 @@ def labelled_select(name: str, label_key: str, items: list[rx.Component], **prop
     )
 
 
-def trader_line(row: rx.Var) -> rx.Component:
+def trader_line(row: AdRow) -> rx.Component:
     """Deals, 30-day completion, average release time and reviews, in one small line."""
     return rx.text(
-        row["completed"],
+        row.completed,
         " ",
         I18n.t["market.trader.deals"],
         " · ",
         I18n.t["market.trader.completion"],
         " ",
-        row["rate"],
+        row.rate,
         " · ",
         I18n.t["market.trader.release"],
         " ",
-        rx.text.span(row["release"], data_testid="trader-release"),
+        rx.text.span(row.release, data_testid="trader-release"),
         " · ",
-        rx.text.span("+", row["positive"], color=rx.color("green", 11)),
+        rx.text.span("+", row.positive, color=rx.color("green", 11)),
         " / ",
-        rx.text.span("−", row["negative"], color=rx.color("red", 11)),
+        rx.text.span("−", row.negative, color=rx.color("red", 11)),
         size="1",
         color_scheme="gray",
+    )
+
+
+def stat(label_key: str, value: rx.Var, **props) -> rx.Component:
+    return rx.vstack(
+        rx.text(I18n.t[label_key], size="1", color_scheme="gray"),
+        rx.text(value, size="2", weight="medium", **props),
+        spacing="0",
+    )
+
+
+def open_deal_form(row: AdRow) -> rx.Component:
+    """Method and amount for MarketState.take, which opens the deal and goes to its page."""
+    return rx.vstack(
+        rx.form(
+            rx.hstack(
+                rx.el.input(type="hidden", name="ad_id", value=row.id),
+                rx.el.select(
+                    rx.foreach(row.method_codes, lambda code: rx.el.option(method_label(code), value=code)),
+                    name="method",
+                    aria_label=I18n.t["market.filter.method"],
+                    style={
+                        "height": "32px",
+                        "padding": "0 8px",
+                        "border_radius": "var(--radius-2)",
+                        "border": "1px solid var(--gray-a7)",
+                        "background": "var(--color-surface)",
+                        "color": "var(--gray-12)",
+                        "max_width": "220px",
+                    },
+                    data_testid="deal-method",
+                ),
+                rx.input(
+                    name="amount",
+                    placeholder=I18n.t["market.deal_amount"],
+                    input_mode="decimal",
+                    size="2",
+                    data_testid="deal-amount",
+                ),
+                rx.button(I18n.t["market.open_deal"], type="submit", data_testid="open-deal"),
+                spacing="2",
+                wrap="wrap",
+            ),
+            on_submit=MarketState.take,
+            reset_on_submit=False,
+        ),
+        rx.cond(MarketState.deal_error_ad == row.id, field_error(I18n.t[MarketState.deal_error])),
+        spacing="2",
+        width="100%",
+    )
+
+
+def ad_not_found(message_key: str) -> rx.Component:
+    """The card of an ad that is not there (or not yours to edit)."""
+    return card(
+        empty_note(I18n.t[message_key], icon="search-x"),
+        rx.link(
+            rx.button(rx.icon("arrow-left", size=15), I18n.t["ad.back"], variant="soft"),
+            href=routes.MARKET,
+        ),
+        data_testid="ad-not-found",
     )
 
 

@@ -23,6 +23,13 @@ SIDES = (SELL, BUY)
 FIXED, FLOATING = "fixed", "floating"
 PRICE_KINDS = (FIXED, FLOATING)
 ACTIVE, PAUSED, CLOSED = "active", "paused", "closed"
+# What an ad's owner may do in each status: edit or close it until it is closed, pause it while it is on
+# the market, resume it while paused. services/ads.py moves an ad only from the statuses listed here.
+OWNER_ACTIONS = {
+    ACTIVE: frozenset({"edit", "pause", "close"}),
+    PAUSED: frozenset({"edit", "resume", "close"}),
+    CLOSED: frozenset(),
+}
 
 MAX_MARGIN_BP = 5000  # +-50 %: beyond that a floating price is a typo, not an offer
 WINDOW_MIN, WINDOW_MAX = 5, 180  # payment window, minutes
@@ -43,6 +50,11 @@ class AdInvalid(KryptonError):
     def __init__(self, code: str, field: str, message: str = ""):
         super().__init__(message or f"{field}: {code}", code=code, field=field)
         self.field = field
+
+
+def statuses_allowing(action: str) -> tuple[str, ...]:
+    """The statuses from which the owner may take `action` (see OWNER_ACTIONS)."""
+    return tuple(status for status, actions in OWNER_ACTIONS.items() if action in actions)
 
 
 def fiat_for(amount_minor: int, asset_decimals: int, price_minor: int) -> int:

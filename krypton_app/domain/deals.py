@@ -30,6 +30,12 @@ STATUSES = (REQUESTED, ESCROW_LOCKED, FIAT_SENT, RELEASED, CANCELLED, EXPIRED, D
 TERMINAL = frozenset({RELEASED, CANCELLED, EXPIRED, RESOLVED})
 # States in which the seller's crypto sits in escrow (held, owed to the deal).
 ESCROWED = frozenset({ESCROW_LOCKED, FIAT_SENT, DISPUTED})
+# States with a deadline the timer acts on (deadline_at is cleared on leaving them).
+TIMED = frozenset({ESCROW_LOCKED, FIAT_SENT})
+# States a deal reaches only through a dispute, which stays on the deal once decided.
+WITH_DISPUTE = frozenset({DISPUTED, RESOLVED})
+# Once the crypto went to the buyer (or an operator decided), each side may review the other once.
+REVIEWABLE = frozenset({RELEASED, RESOLVED})
 
 # Who may act. A timer and the opening service have no user behind them.
 BUYER = "buyer"
@@ -37,6 +43,7 @@ SELLER = "seller"
 OPERATOR = "operator"
 TIMER = "timer"
 SYSTEM = "system"
+SIDES = frozenset({BUYER, SELLER})
 
 # The side who must act is warned this long before its deadline.
 DEADLINE_WARNING = timedelta(minutes=5)
@@ -93,12 +100,33 @@ def allowed_actions(status: str, role: str) -> tuple[str, ...]:
     return tuple(a for a, t in TRANSITIONS.items() if status in t.from_statuses and role in t.actors)
 
 
+# What a person does to a deal, as the deal page offers it, besides the transitions.
+CANCEL = "cancel"  # buyer_cancel, mutual_cancel or a cancel request: cancel_step picks which
+STATEMENT = "statement"  # a side's account of what happened, while the dispute is open
+REVIEW = "review"  # a side's review of the other, once the deal is over
+
+
+def offered_actions(status: str, role: str) -> frozenset[str]:
+    """What `role` may do to a deal in `status`: the transitions it may take (the cancels as one
+    CANCEL), STATEMENT while disputed and REVIEW once reviewable, for the two sides. Limits per person
+    (one review each, one pending cancel request) are the services' to check."""
+    actions = set(allowed_actions(status, role))
+    if role in SIDES:
+        if actions & {"buyer_cancel", "mutual_cancel"} or status in CANCEL_REQUESTABLE:
+            actions.add(CANCEL)
+        if status == DISPUTED:
+            actions.add(STATEMENT)
+        if status in REVIEWABLE:
+            actions.add(REVIEW)
+    return frozenset(actions - {"buyer_cancel", "mutual_cancel"})
+
+
 def cancel_step(status: str, role: str, *, requested_by_other: bool) -> str:
     """What a cancel call by `role` does: "buyer_cancel" or "mutual_cancel" (a transition), or
     "request" (record the wish and wait for the other side)."""
     if role == BUYER and status in TRANSITIONS["buyer_cancel"].from_statuses:
         return "buyer_cancel"
-    if role not in (BUYER, SELLER):
+    if role not in SIDES:
         raise Forbidden("only the deal's sides may cancel")
     if status not in CANCEL_REQUESTABLE:
         raise DealTransitionRefused(f"cancel not allowed from {status}", status=status, action="cancel")

@@ -33,7 +33,7 @@ class UnbalancedTransaction(KryptonError):
     code = "unbalanced_transaction"
 
 
-# Login (codes listed in krypton_app/services/auth.py)
+# Login (codes listed in krypton_app/services/ton_proof.py)
 class TonProofError(KryptonError):
     code = "ton_proof_invalid"
 

@@ -6,95 +6,87 @@ a paused one is shown without the deal form; the owner sees an Edit button inste
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
-from krypton_app.components.market import country_label
-from krypton_app.components.ui import INSET_STYLE, card, card_title, empty_note, page_heading, status_chip
-from krypton_app.db import default_uow
-from krypton_app.domain.ads import ACTIVE, CLOSED, PAUSED
+from krypton_app.components.market import ad_not_found, country_label, open_deal_form, stat
+from krypton_app.components.ui import INSET_STYLE, card, card_title, page_heading, status_chip
+from krypton_app.domain.ads import CLOSED, PAUSED
 from krypton_app.domain.errors import NotFound
-from krypton_app.pages.market import RATES, MarketState, listing_row, open_deal_form, stat
+from krypton_app.models.common import utcnow
 from krypton_app.services.ads import get_ad
 from krypton_app.services.market import AdListing
 from krypton_app.services.reputation import trader_card
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
+from krypton_app.state.market import AdRow, MarketState, ad_row
+from krypton_app.state.offload import off_loop
+
+
+def _read_listing(ad_id: int) -> AdListing | None:
+    """The ad at the current rate with its trader's card; None when there is no such ad."""
+    uow = app_deps().uow
+    try:
+        view = get_ad(uow, ad_id, rates=app_deps().rates)
+        return AdListing(ad=view, trader=trader_card(uow, view.owner_id, now=utcnow()))
+    except NotFound:
+        return None
 
 
 class AdPageState(AuthState):
-    # listing_row of the ad and its trader; {} when missing
-    ad: dict[str, str] = {}
+    ad: AdRow = AdRow()  # id 0 when missing
     missing: bool = False
     mine: bool = False
 
     @rx.event
     async def load(self):
-        (await self.get_state(MarketState)).deal_errors = {}
+        (await self.get_state(MarketState))._clear_deal_error()
         lang = (await self.get_state(I18n)).lang
-        uow = default_uow()
-        try:
-            view = get_ad(uow, routes.ad_id_in(self.router.url.path), rates=RATES)
-            trader = trader_card(uow, view.owner_id, now=datetime.now(UTC))
-        except NotFound:
-            view = None
-        if view is None or view.status == CLOSED:
-            self.ad, self.missing, self.mine = {}, True, False
+        listing = await off_loop(_read_listing, routes.ad_id_in(self.router.url.path))
+        if listing is None or listing.ad.status == CLOSED:
+            self.ad, self.missing, self.mine = AdRow(), True, False
             return
-        self.ad = listing_row(AdListing(ad=view, trader=trader), lang)
+        self.ad = ad_row(listing, lang)
         self.missing = False
-        self.mine = view.owner_id == self._verified_user_id()
+        self.mine = listing.ad.owner_id == await self._user_id()
 
 
-def not_found(message_key: str) -> rx.Component:
-    """The card of an ad that is not there (or not yours to edit)."""
-    return card(
-        empty_note(I18n.t[message_key], icon="search-x"),
-        rx.link(
-            rx.button(rx.icon("arrow-left", size=15), I18n.t["ad.back"], variant="soft"),
-            href=routes.MARKET,
-        ),
-        data_testid="ad-not-found",
-    )
-
-
-def _offer(ad: rx.Var) -> rx.Component:
+def _offer(ad: AdRow) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.badge(
-                rx.cond(ad["side"] == "sell", I18n.t["ad.offer.sell"], I18n.t["ad.offer.buy"]),
+                rx.cond(ad.side == "sell", I18n.t["ad.offer.sell"], I18n.t["ad.offer.buy"]),
                 " ",
-                ad["asset"],
-                color_scheme=rx.cond(ad["side"] == "sell", "green", "blue"),
+                ad.asset,
+                color_scheme=rx.cond(ad.side == "sell", "green", "blue"),
                 variant="soft",
                 radius="full",
                 size="2",
                 data_testid="ad-side",
             ),
             rx.cond(
-                ad["status"] == PAUSED,
+                ad.status == PAUSED,
                 status_chip(I18n.t["ad.status.paused"], "amber", data_testid="ad-status"),
             ),
             spacing="2",
             align="center",
         ),
         rx.text(I18n.t["ad.view.price"], size="1", color_scheme="gray", margin_top="8px"),
-        rx.text(ad["price"], size="7", weight="bold", data_testid="ad-price"),
+        rx.text(ad.price, size="7", weight="bold", data_testid="ad-price"),
         rx.grid(
-            stat("market.limits", ad["limits"]),
-            stat("market.remaining", ad["remaining"], data_testid="ad-remaining"),
-            stat("market.methods", ad["methods"], data_testid="ad-methods"),
-            stat("ad.field.country", country_label(ad["country"])),
-            stat("ad.view.window", ad["window"], data_testid="ad-window"),
+            stat("market.limits", ad.limits),
+            stat("market.remaining", ad.remaining, data_testid="ad-remaining"),
+            stat("market.methods", ad.methods, data_testid="ad-methods"),
+            stat("ad.field.country", country_label(ad.country)),
+            stat("ad.view.window", ad.window, data_testid="ad-window"),
             stat(
                 "ad.view.requirement",
                 rx.cond(
-                    ad["min_deals"] == "0",
+                    ad.min_deals == 0,
                     I18n.t["ad.requirement.none"],
-                    I18n.t["ad.requirement.min"] + ": " + ad["min_deals"],
+                    I18n.t["ad.requirement.min"] + ": " + ad.min_deals.to_string(),
                 ),
                 data_testid="ad-requirement",
             ),
@@ -104,10 +96,10 @@ def _offer(ad: rx.Var) -> rx.Component:
             margin_top="12px",
         ),
         rx.cond(
-            ad["terms"] != "",
+            ad.terms != "",
             rx.vstack(
                 rx.text(I18n.t["ad.field.terms"], size="1", color_scheme="gray"),
-                rx.text(ad["terms"], size="2", white_space="pre-wrap", data_testid="ad-terms"),
+                rx.text(ad.terms, size="2", white_space="pre-wrap", data_testid="ad-terms"),
                 spacing="1",
                 width="100%",
                 padding="12px 14px",
@@ -120,14 +112,14 @@ def _offer(ad: rx.Var) -> rx.Component:
     )
 
 
-def _deal_section(ad: rx.Var) -> rx.Component:
+def _deal_section(ad: AdRow) -> rx.Component:
     return rx.cond(
         AdPageState.mine,
         rx.hstack(
             rx.text(I18n.t["ad.own_note"], size="2", color_scheme="gray"),
             rx.link(
                 rx.button(rx.icon("pencil", size=15), I18n.t["ad.edit"], variant="soft", data_testid="ad-edit"),
-                href=routes.MARKET_ADS_PREFIX + ad["id"] + "/edit",
+                href=ad.edit_href,
             ),
             align="center",
             justify="between",
@@ -135,7 +127,7 @@ def _deal_section(ad: rx.Var) -> rx.Component:
             wrap="wrap",
         ),
         rx.cond(
-            ad["status"] == ACTIVE,
+            ad.open_for_deals,
             rx.vstack(
                 rx.heading(I18n.t["ad.deal_title"], size="3", weight="bold"),
                 rx.cond(~AuthState.signed_in, rx.text(I18n.t["ad.login_hint"], size="2", color_scheme="gray")),
@@ -148,19 +140,19 @@ def _deal_section(ad: rx.Var) -> rx.Component:
     )
 
 
-def _trader(ad: rx.Var) -> rx.Component:
+def _trader(ad: AdRow) -> rx.Component:
     return card(
         card_title("user-round", I18n.t["ad.trader.title"]),
-        rx.text(ad["owner"], size="4", weight="bold", data_testid="trader-name"),
+        rx.text(ad.owner, size="4", weight="bold", data_testid="trader-name"),
         rx.grid(
-            stat("ad.trader.completed", ad["completed"], data_testid="trader-completed"),
-            stat("ad.trader.rate", ad["rate"], data_testid="trader-rate"),
-            stat("ad.trader.release", ad["release"], data_testid="trader-avg-release"),
+            stat("ad.trader.completed", ad.completed, data_testid="trader-completed"),
+            stat("ad.trader.rate", ad.rate, data_testid="trader-rate"),
+            stat("ad.trader.release", ad.release, data_testid="trader-avg-release"),
             rx.vstack(
                 rx.text(I18n.t["ad.trader.reviews"], size="1", color_scheme="gray"),
                 rx.hstack(
-                    rx.badge(rx.icon("thumbs-up", size=12), ad["positive"], color_scheme="green", variant="soft"),
-                    rx.badge(rx.icon("thumbs-down", size=12), ad["negative"], color_scheme="red", variant="soft"),
+                    rx.badge(rx.icon("thumbs-up", size=12), ad.positive, color_scheme="green", variant="soft"),
+                    rx.badge(rx.icon("thumbs-down", size=12), ad.negative, color_scheme="red", variant="soft"),
                     spacing="2",
                     data_testid="trader-reviews",
                 ),
@@ -185,11 +177,12 @@ def ad_detail() -> rx.Component:
             size="2",
         ),
         page_heading(
-            rx.cond(ad.contains("id"), I18n.t["ad.title"] + " #" + ad["id"], I18n.t["ad.title"]), margin_bottom="0"
+            rx.cond(ad.id > 0, I18n.t["ad.title"] + " #" + ad.id.to_string(), I18n.t["ad.title"]),
+            margin_bottom="0",
         ),
         rx.cond(
             AdPageState.missing,
-            not_found("ad.not_found"),
+            ad_not_found("ad.not_found"),
             rx.grid(
                 card(
                     _offer(ad), rx.divider(margin_y="20px"), _deal_section(ad), grid_column=rx.breakpoints(md="span 2")

@@ -12,41 +12,46 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
-from krypton_app.components.market import ad_form
+from krypton_app.components.market import ad_form, ad_not_found
 from krypton_app.components.ui import card, card_title, loading_note, page_heading
-from krypton_app.db import default_uow
-from krypton_app.domain.ads import CLOSED
 from krypton_app.domain.errors import KryptonError, NotFound
-from krypton_app.pages.ad_detail import not_found
-from krypton_app.services.ads import get_ad, update_ad
+from krypton_app.services.ads import AdView, get_ad, update_ad
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.market import AdFormMixin
+from krypton_app.state.offload import off_loop
+
+
+def _own_ad(user_id: int, ad_id: int) -> AdView | None:
+    """The ad if `user_id` owns it and may still edit it; None otherwise (unknown, another's, closed)."""
+    try:
+        ad = get_ad(app_deps().uow, ad_id)
+    except NotFound:
+        return None
+    return ad if ad.owner_id == user_id and "edit" in ad.owner_actions else None
 
 
 class EditAdState(AdFormMixin, AuthState):
     missing: bool = False
-    edit_id: str = ""
+    edit_id: int = 0  # 0 until the ad is loaded
+    view_href: str = ""
 
     @rx.event
-    def load(self):
+    async def load(self):
         # Unmount the form first, so it mounts again with this ad's values, not the last visit's.
-        self.missing, self.edit_id = False, ""
+        self.missing, self.edit_id = False, 0
         yield
-        user_id = self._verified_user_id()
-        try:
-            ad = get_ad(default_uow(), routes.ad_id_in(self.router.url.path))
-        except NotFound:
-            ad = None
-        if ad is None or user_id is None or ad.owner_id != user_id or ad.status == CLOSED:
+        user_id = await self._user_id()
+        ad = None if user_id is None else await off_loop(_own_ad, user_id, routes.ad_id_in(self.router.url.path))
+        if ad is None:
             self.missing = True
             return
         self._seed(ad)
-        self.edit_id = str(ad.id)
+        self.edit_id, self.view_href = ad.id, routes.market_ad(ad.id)
 
     @rx.event
-    def save(self, form_data: dict):
-        user_id = self._verified_user_id()
+    async def save(self, form_data: dict):
+        user_id = await self._user_id()
         if user_id is None:
             return AuthState.require_login
         if not self.edit_id:
@@ -55,12 +60,12 @@ class EditAdState(AdFormMixin, AuthState):
         if draft is None:
             return None
         try:
-            update_ad(default_uow(), user_id, int(self.edit_id), draft, settings=app_deps().settings)
+            await off_loop(update_ad, app_deps().uow, user_id, self.edit_id, draft, rates=app_deps().rates)
         except KryptonError as error:
             self._refused(error)
             return None
         self.field_errors = {}
-        return rx.redirect(routes.market_ad(self.edit_id))
+        return rx.redirect(self.view_href)
 
 
 @template(route=routes.MARKET_AD_EDIT, title="Edit ad", on_load=[EditAdState.load])
@@ -69,15 +74,15 @@ def ad_edit() -> rx.Component:
         page_heading(I18n.t["ad.edit_title"]),
         rx.cond(
             EditAdState.missing,
-            not_found("ad.not_found"),
+            ad_not_found("ad.not_found"),
             rx.cond(
-                EditAdState.edit_id == "",
+                EditAdState.edit_id == 0,
                 loading_note(I18n.t["ad.loading"]),
                 card(
                     card_title(
                         "pencil",
-                        I18n.t["ad.title"] + " #" + EditAdState.edit_id,
-                        rx.link(I18n.t["ad.view_page"], href=routes.MARKET_ADS_PREFIX + EditAdState.edit_id, size="2"),
+                        I18n.t["ad.title"] + " #" + EditAdState.edit_id.to_string(),
+                        rx.link(I18n.t["ad.view_page"], href=EditAdState.view_href, size="2"),
                     ),
                     ad_form(
                         EditAdState,

@@ -32,8 +32,7 @@ from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurren
 from krypton_app.models.common import utcnow
 from krypton_app.models.market import Ad
 from krypton_app.services.ledger import post, user_account
-from krypton_app.services.rates import RateProvider, rate_provider_from_settings
-from krypton_app.settings import Settings
+from krypton_app.services.rates import RateProvider
 
 AD_RESERVE = "ad_reserve"
 AD_RELEASE = "ad_release"
@@ -88,17 +87,23 @@ class AdView:
     min_completed_deals: int
     status: str
     created_at: datetime
+    # What its owner may do now (domain.ads.OWNER_ACTIONS): the owner's pages draw their buttons from it.
+    owner_actions: frozenset[str] = frozenset()
+
+    @property
+    def open_for_deals(self) -> bool:
+        """On the market: a taker may open a deal on it (take_ad_volume checks again)."""
+        return self.status == ACTIVE
 
 
 # --- use cases -----------------------------------------------------------------------------------
 
 
-def create_ad(uow: UnitOfWork, owner_id: int, draft: AdDraft, *, settings: Settings, idempotency_key: str) -> AdView:
-    """Post an ad; a sell ad holds its total volume.
+def create_ad(uow: UnitOfWork, owner_id: int, draft: AdDraft, *, rates: RateProvider, idempotency_key: str) -> AdView:
+    """Post an ad; a sell ad holds its total volume. A floating ad is priced at `rates`' reference rate.
 
     Idempotent per owner, for both sides: the same key and the same draft return the first ad; the same
     key with another draft raises IdempotencyConflict."""
-    rates = rate_provider_from_settings(settings)
     with uow.read() as s:
         values = _validate(s, draft, rates)
     key = f"{owner_id}:{idempotency_key}"  # the column is unique across owners; the key is per owner
@@ -130,14 +135,13 @@ def _create(uow: UnitOfWork, owner_id: int, values: dict, key: str, rates: RateP
         return _view(s, ad_id, rates)
 
 
-def update_ad(uow: UnitOfWork, owner_id: int, ad_id: int, draft: AdDraft, *, settings: Settings) -> AdView:
+def update_ad(uow: UnitOfWork, owner_id: int, ad_id: int, draft: AdDraft, *, rates: RateProvider) -> AdView:
     """Edit an open ad. Side and asset are fixed at creation; a volume change moves the reserve."""
-    rates = rate_provider_from_settings(settings)
     with uow.read() as s:
         values = _validate(s, draft, rates)
     with uow.transaction() as s:
         ad = _lock_own(s, owner_id, ad_id)
-        if ad.status == CLOSED:
+        if "edit" not in rules.OWNER_ACTIONS[ad.status]:
             raise InvalidState(f"ad {ad_id} is closed", status=ad.status)
         if draft.side != ad.side:
             raise AdInvalid("ad_side_invalid", "side")
@@ -157,17 +161,17 @@ def update_ad(uow: UnitOfWork, owner_id: int, ad_id: int, draft: AdDraft, *, set
 
 def pause_ad(uow: UnitOfWork, owner_id: int, ad_id: int) -> AdView:
     """Hide the ad from the market; a sell ad's remaining volume returns to the balance."""
-    return _set_status(uow, owner_id, ad_id, PAUSED, from_statuses=(ACTIVE,))
+    return _set_status(uow, owner_id, ad_id, PAUSED, from_statuses=rules.statuses_allowing("pause"))
 
 
 def resume_ad(uow: UnitOfWork, owner_id: int, ad_id: int) -> AdView:
     """Show it again; a sell ad holds its remaining volume again (InsufficientFunds if spent meanwhile)."""
-    return _set_status(uow, owner_id, ad_id, ACTIVE, from_statuses=(PAUSED,))
+    return _set_status(uow, owner_id, ad_id, ACTIVE, from_statuses=rules.statuses_allowing("resume"))
 
 
 def close_ad(uow: UnitOfWork, owner_id: int, ad_id: int) -> AdView:
     """End the ad for good; what deals did not take returns to the balance. Open deals run on."""
-    return _set_status(uow, owner_id, ad_id, CLOSED, from_statuses=(ACTIVE, PAUSED))
+    return _set_status(uow, owner_id, ad_id, CLOSED, from_statuses=rules.statuses_allowing("close"))
 
 
 def get_ad(uow: UnitOfWork, ad_id: int, *, rates: RateProvider | None = None) -> AdView:
@@ -179,7 +183,7 @@ def list_my_ads(uow: UnitOfWork, owner_id: int, *, rates: RateProvider | None = 
     """The owner's ads, open ones first, newest first."""
     with uow.read() as s:
         rows = s.execute(
-            _select().where(_ads.c.owner_id == owner_id).order_by((_ads.c.status == CLOSED), _ads.c.id.desc())
+            select_ads().where(_ads.c.owner_id == owner_id).order_by((_ads.c.status == CLOSED), _ads.c.id.desc())
         ).all()
         return [ad_view(row, rates) for row in rows]
 
@@ -241,7 +245,7 @@ def return_ad_volume(session: Session, ad_id: int, amount: int) -> bool:
 
 
 def ad_view(row: Row, rates: RateProvider | None = None) -> AdView:
-    """A row of `_select()` as a view; with `rates`, a floating ad shows its price at the current rate."""
+    """A row of `select_ads()` as a view; with `rates`, a floating ad shows its price at the current rate."""
     price = row.price
     if rates is not None and row.price_kind == FLOATING:
         price = rules.floating_price(rates.rate(row.asset, row.fiat), row.margin_bp, row.fiat_decimals)
@@ -268,6 +272,7 @@ def ad_view(row: Row, rates: RateProvider | None = None) -> AdView:
         min_completed_deals=row.min_completed_deals,
         status=row.status,
         created_at=row.created_at,
+        owner_actions=rules.OWNER_ACTIONS[row.status],
     )
 
 
@@ -285,9 +290,6 @@ def select_ads():
         .join(_assets, _assets.c.code == _ads.c.asset)
         .join(_fiats, _fiats.c.code == _ads.c.fiat)
     )
-
-
-_select = select_ads
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -397,7 +399,7 @@ def _replay(s: Session, ad: Row, values: dict, rates: RateProvider) -> AdView:
 
 
 def _view(s: Session, ad_id: int, rates: RateProvider | None = None) -> AdView:
-    row = s.execute(_select().where(_ads.c.id == ad_id)).one_or_none()
+    row = s.execute(select_ads().where(_ads.c.id == ad_id)).one_or_none()
     if row is None:
         raise NotFound(f"ad {ad_id} not found")
     return ad_view(row, rates)

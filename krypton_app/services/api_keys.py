@@ -1,8 +1,13 @@
-"""Merchant API keys (SPEC F11) and the idempotency store of the REST API.
+"""Merchant API keys (SPEC F11), the sandbox rule, and the idempotency store of the REST API.
 
 A key reads `kr_live_<prefix>_<secret>` (`kr_test_` for sandbox keys). The prefix is public: it
 finds the row and names the key in lists. Only an HMAC of the whole key is stored, with a key
 derived from the app's secret, so a leaked database alone neither reveals nor lets anyone forge one.
+
+The sandbox rule: a sandbox key (say, leaked from a dev box) works in the sandbox only. What it creates
+is a sandbox invoice, and a live invoice or event does not exist for it (the same NotFound as another
+merchant's). The services the API calls take the key's mode as `only_test` and apply it in their own
+transaction (`hidden_from_key`, or a filter on `is_test` in a list).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
@@ -19,8 +24,8 @@ from sqlmodel import col, select
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import ApiAuthError, IdempotencyConflict, KryptonError, NotFound
+from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.merchant import ApiIdempotencyRecord, ApiKey
-from krypton_app.services.ledger import _as_utc
 from krypton_app.settings import Settings, get_settings
 
 SCOPES = ("invoices:read", "invoices:write", "webhooks:write")
@@ -50,6 +55,11 @@ class ApiPrincipal:
     scopes: tuple[str, ...]
 
 
+def hidden_from_key(is_test: bool, *, only_test: bool) -> bool:
+    """The sandbox rule for one row: is an invoice or event of this mode out of reach of a key of that mode?"""
+    return only_test and not is_test
+
+
 def _hash(settings: Settings, token: str) -> str:
     pepper = hashlib.sha256(f"krypton:api-keys:{settings.secret_key}".encode()).digest()
     return hmac.new(pepper, token.encode(), hashlib.sha256).hexdigest()
@@ -62,9 +72,9 @@ def _view(row: ApiKey) -> ApiKeyView:
         prefix=row.prefix,
         scopes=tuple(row.scopes.split()),
         is_test=row.is_test,
-        created_at=_as_utc(row.created_at),
-        last_used_at=_as_utc(row.last_used_at) if row.last_used_at else None,
-        revoked_at=_as_utc(row.revoked_at) if row.revoked_at else None,
+        created_at=as_utc(row.created_at),
+        last_used_at=as_utc(row.last_used_at) if row.last_used_at else None,
+        revoked_at=as_utc(row.revoked_at) if row.revoked_at else None,
     )
 
 
@@ -114,7 +124,7 @@ def revoke_api_key(uow: UnitOfWork, user_id: int, key_id: int, *, now: datetime 
         if row is None or row.user_id != user_id:
             raise NotFound()
         if row.revoked_at is None:
-            row.revoked_at = now or datetime.now(UTC)
+            row.revoked_at = now or utcnow()
         return _view(row)
 
 
@@ -128,7 +138,7 @@ def authenticate(
 ) -> ApiPrincipal:
     """The merchant behind `Authorization: Bearer <key>` if the key is live and has `scope`."""
     settings = settings or get_settings()
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     if not header_value or not header_value.strip():
         raise ApiAuthError(code="api_key_missing")
     scheme, _, token = header_value.strip().partition(" ")
@@ -146,7 +156,7 @@ def authenticate(
     scopes = tuple(row.scopes.split())
     if scope not in scopes:
         raise ApiAuthError(code="api_scope_missing", scope=scope)
-    last_used = _as_utc(row.last_used_at) if row.last_used_at else None
+    last_used = as_utc(row.last_used_at) if row.last_used_at else None
     if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
         with uow.transaction() as session:
             session.execute(update(ApiKey).where(col(ApiKey.id) == row.id).values(last_used_at=now))
@@ -188,7 +198,7 @@ def begin_idempotent(
                     request_hash=request_hash,
                     status_code=IN_PROGRESS,
                     response_body="",
-                    created_at=now or datetime.now(UTC),
+                    created_at=now or utcnow(),
                 )
             )
         return None

@@ -24,10 +24,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
+from krypton_app.domain.deals import BUYER, OPERATOR, SELLER, WITH_DISPUTE
 from krypton_app.domain.errors import KryptonError, NotFound
 from krypton_app.models import ChatMessage, Deal, Dispute
-from krypton_app.models.common import utcnow
-from krypton_app.services.ledger import _as_utc
+from krypton_app.models.common import as_utc, utcnow
 from krypton_app.services.notifications import CHAT_MESSAGE, notify
 from krypton_app.services.roles import user_is_operator
 from krypton_app.settings import ROOT
@@ -39,8 +39,6 @@ IMAGE_MAX_BYTES = 2 * 1024 * 1024
 # photo under 2 MB has.
 IMAGE_MAX_PIXELS = 16_000_000
 DEFAULT_UPLOAD_DIR = ROOT / "uploaded_files" / "chat"  # gitignored
-DISPUTED_STATUSES = ("disputed", "resolved")
-SELLER, BUYER, OPERATOR = "seller", "buyer", "operator"
 NOTIFY_KEY = "notify.chat_message"
 LIST_LIMIT = 500
 
@@ -136,7 +134,7 @@ def _role(session: Session, viewer_id: int, deal: Deal | None) -> str:
         return BUYER
     if user_is_operator(session, viewer_id):
         # The operator reads a chat only as evidence in a dispute: once one exists (open or decided).
-        disputed = deal.status in DISPUTED_STATUSES or (
+        disputed = deal.status in WITH_DISPUTE or (
             session.execute(select(Dispute.id).where(Dispute.deal_id == deal.id)).first() is not None
         )
         if disputed:
@@ -168,7 +166,7 @@ def _view(row: ChatMessage, deal: Deal, viewer_id: int) -> ChatMessageView:
         text_key=text_key,
         params=params,
         attachment=row.attachment_path,
-        created_at=_as_utc(row.created_at),  # SQLite drops the zone
+        created_at=as_utc(row.created_at),
     )
 
 

@@ -10,7 +10,7 @@ from nacl.signing import SigningKey
 from pytoniq.contract.wallets.wallet import WALLET_V4_R2_CODE, WalletV4R2
 from pytoniq_core.tlb.account import StateInit
 
-from krypton_app.services.auth import ton_proof_signing_hash
+from krypton_app.services.ton_proof import ton_proof_signing_hash
 
 WORKCHAIN = 0
 

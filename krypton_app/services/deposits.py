@@ -2,7 +2,7 @@
 
 Money comes in to the one hot wallet; the comment of the transfer (or of the jetton forward payload)
 says whose it is. `credit_deposit` and `record_unmatched` run inside the chain monitor's transaction,
-together with the applied-transaction row and the cursor (see chain/monitor.py).
+together with the applied-transaction row and the cursor (see services/chain_sync.py).
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from krypton_app.chain.fake import FakeChain
-from krypton_app.chain.gateway import ChainGateway
+from krypton_app.chain.gateway import ChainGateway, Faucet
 from krypton_app.chain.hot_wallet import hot_wallet_from_settings
 from krypton_app.chain.parse import BODY_MALFORMED, COMMENT_UNDECODABLE, NOTIFICATION_MALFORMED
 from krypton_app.db import UnitOfWork
@@ -116,9 +115,10 @@ def normalise_memo(comment: str | None) -> str | None:
 async def demo_faucet(
     uow: UnitOfWork, gateway: ChainGateway, user_id: int, *, asset: str, amount: int, settings: Settings
 ) -> str:
-    """Send `amount` (minor units) to the hot wallet on the fake chain with the user's memo; return the
-    chain tx hash. The monitor then credits it like any deposit: the whole path runs for real."""
-    if not settings.demo_faucet_enabled or not isinstance(gateway, FakeChain):
+    """Send `amount` (minor units) to the hot wallet with the user's memo through a gateway that has a
+    Faucet (the fake chain); return the chain tx hash. The monitor then credits it like any deposit: the
+    whole path runs for real."""
+    if not settings.demo_faucet_enabled or not isinstance(gateway, Faucet):
         raise Forbidden("the demo faucet is off")
     if asset not in ASSET_DECIMALS:
         raise InvalidAmount(f"the faucet has no {asset}", asset=asset)

@@ -1,7 +1,7 @@
-"""Deal disputes (SPEC F9): either side opens one from "fiat sent" (or the release timer does),
-both write a statement, an operator decides: release to the buyer, refund the seller, or split.
-The decision is one ledger transaction, a DealEvent and a chat message, with the deal's
-conditional UPDATE, in one database transaction."""
+"""Deal disputes (SPEC F9): either side opens one from "fiat sent" (or the release timer does:
+both go through `start_dispute`), both write a statement, an operator decides: release to the buyer,
+refund the seller, or split. The decision is one ledger transaction, a DealEvent and a chat message,
+with the deal's conditional UPDATE, in one database transaction."""
 
 from __future__ import annotations
 
@@ -15,15 +15,15 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import DealTransitionRefused, Forbidden, KryptonError, NotFound
 from krypton_app.models import Deal, Dispute
-from krypton_app.services.deals import (
+from krypton_app.services.deal_rows import (
     DealView,
-    _announce,
-    _call_operators,
-    _move,
-    _participant_deal,
-    _pay_out,
-    _role,
-    _view,
+    announce,
+    call_operators,
+    deal_view,
+    move,
+    participant_deal,
+    pay_out,
+    role_of,
 )
 from krypton_app.services.roles import require_operator, user_is_operator
 
@@ -50,6 +50,10 @@ class DisputeView:
     created_at: datetime
 
     @property
+    def decided(self) -> bool:
+        return self.outcome != "open"
+
+    @property
     def opener(self) -> str:
         """buyer | seller | timer: who opened the dispute."""
         if self.opened_by is None:
@@ -58,17 +62,29 @@ class DisputeView:
 
 
 def open_dispute(uow: UnitOfWork, user_id: int, deal_id: int, *, now: datetime) -> DisputeView:
+    """A side disputes a deal in "fiat sent"."""
     with uow.transaction() as s:
-        deal = _participant_deal(s, user_id, deal_id)
-        t = machine.transition("open_dispute", deal.status, _role(deal, user_id))
-        # No timer runs while disputed: only an operator ends it.
-        _move(s, deal, t, user_id, now, deadline_at=None)
-        s.add(Dispute(deal_id=deal.id, opened_by=user_id, created_at=now))
-        s.flush()
-        other = deal.seller_id if user_id == deal.buyer_id else deal.buyer_id
-        _announce(s, deal, "deal.sys.disputed", [other])
-        _call_operators(s, deal)
+        deal = participant_deal(s, user_id, deal_id)
+        start_dispute(s, deal, user_id, now)
         return _dispute_view(s, deal, user_id)
+
+
+def start_dispute(s: Session, deal: Deal, opened_by: int | None, now: datetime, *, where=()) -> None:
+    """The one way a deal becomes disputed, inside the caller's transaction: a side's call, or the
+    release timer's (`opened_by` None; `where` re-checks its deadline in the same UPDATE). Raises
+    DealTransitionRefused when the deal left "fiat sent" meanwhile."""
+    actor = machine.TIMER if opened_by is None else role_of(deal, opened_by)
+    t = machine.transition("open_dispute", deal.status, actor)
+    # No timer runs while disputed: only an operator ends it.
+    move(s, deal, t, opened_by, now, where=where, deadline_at=None)
+    s.add(Dispute(deal_id=deal.id, opened_by=opened_by, created_at=now))
+    s.flush()
+    if opened_by is None:
+        announce(s, deal, "deal.sys.disputed_by_timer", [deal.seller_id, deal.buyer_id])
+    else:
+        other = deal.seller_id if opened_by == deal.buyer_id else deal.buyer_id
+        announce(s, deal, "deal.sys.disputed", [other])
+    call_operators(s, deal)
 
 
 def submit_statement(uow: UnitOfWork, user_id: int, deal_id: int, text: str) -> DisputeView:
@@ -77,8 +93,8 @@ def submit_statement(uow: UnitOfWork, user_id: int, deal_id: int, text: str) -> 
     if not text or len(text) > STATEMENT_MAX:
         raise KryptonError("a statement is 1 to 5000 characters", code="dispute_statement_invalid")
     with uow.transaction() as s:
-        deal = _participant_deal(s, user_id, deal_id)
-        column = "seller_statement" if _role(deal, user_id) == machine.SELLER else "buyer_statement"
+        deal = participant_deal(s, user_id, deal_id)
+        column = "seller_statement" if role_of(deal, user_id) == machine.SELLER else "buyer_statement"
         done = s.execute(
             update(_disputes)
             .where(_disputes.c.deal_id == deal.id, _disputes.c.outcome == "open")
@@ -104,7 +120,7 @@ def resolve_dispute(
             raise Forbidden("an operator may not decide a dispute of their own deal")
         to_buyer, to_seller = machine.split_amounts(deal.amount, outcome, buyer_share)
         t = machine.transition("resolve", deal.status, machine.OPERATOR)
-        _move(s, deal, t, operator_id, now, deadline_at=None, released_at=now if to_buyer else None)
+        move(s, deal, t, operator_id, now, deadline_at=None, released_at=now if to_buyer else None)
         done = s.execute(
             update(_disputes)
             .where(_disputes.c.deal_id == deal.id, _disputes.c.outcome == "open")
@@ -112,8 +128,8 @@ def resolve_dispute(
         ).rowcount
         if done != 1:
             raise DealTransitionRefused("the dispute is already decided", status=deal.status, action="resolve")
-        _pay_out(s, deal, to_buyer, to_seller, f"deal:{deal.id}:resolve", DEAL_RESOLVE)
-        _announce(s, deal, f"deal.sys.resolved_{outcome}", [deal.seller_id, deal.buyer_id])
+        pay_out(s, deal, to_buyer, to_seller, f"deal:{deal.id}:resolve", DEAL_RESOLVE)
+        announce(s, deal, f"deal.sys.resolved_{outcome}", [deal.seller_id, deal.buyer_id])
         return _dispute_view(s, deal, operator_id)
 
 
@@ -142,9 +158,9 @@ def _dispute_view(s: Session, deal: Deal, viewer_id: int) -> DisputeView:
     if row is None:
         raise NotFound("no dispute on this deal")
     s.refresh(row)
-    role = _role(deal, viewer_id)
+    role = role_of(deal, viewer_id)
     return DisputeView(
-        deal=_view(s, deal, viewer_id),
+        deal=deal_view(s, deal, viewer_id),
         opened_by=row.opened_by,
         seller_statement=row.seller_statement if role in (None, machine.SELLER) else None,
         buyer_statement=row.buyer_statement if role in (None, machine.BUYER) else None,

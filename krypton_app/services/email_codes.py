@@ -26,6 +26,7 @@ from krypton_app.domain.errors import ContactNotVerified, NotFound
 from krypton_app.i18n import translate
 from krypton_app.mail import EmailNotSent, EmailSender, OutboxEmailSender, OutgoingEmail
 from krypton_app.models import EmailCode, User
+from krypton_app.models.common import as_utc
 from krypton_app.services.users import UserView
 from krypton_app.settings import Settings
 
@@ -123,7 +124,7 @@ def verify_email_code(uow: UnitOfWork, user_id: int, code: str, *, settings: Set
             ).first()
             if row is None or row.used_at is not None:
                 raise ContactNotVerified(code="email_code_missing")
-            if _utc(row.expires_at) <= now:
+            if as_utc(row.expires_at) <= now:
                 raise ContactNotVerified(code="email_code_expired")
             if row.attempts >= MAX_ATTEMPTS:
                 raise ContactNotVerified(code="email_code_attempts")
@@ -157,16 +158,11 @@ def _check_send_limits(s: Session, user_id: int, email: str, now: datetime) -> N
     last = s.exec(
         select(func.max(EmailCode.created_at)).where(EmailCode.user_id == user_id, EmailCode.email == email)
     ).one()
-    if last is not None and _utc(last) > now - RESEND_AFTER:
+    if last is not None and as_utc(last) > now - RESEND_AFTER:
         raise ContactNotVerified(code="email_code_wait")
     to_address = s.exec(select(func.count()).where(EmailCode.email == email, EmailCode.created_at > hour_ago)).one()
     if count >= SENDS_PER_HOUR or to_address >= SENDS_PER_HOUR:
         raise ContactNotVerified(code="email_code_rate_limited")
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _hash(settings: Settings, user_id: int, email: str, code: str) -> str:

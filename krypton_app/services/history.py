@@ -18,7 +18,7 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain.ledger import AVAILABLE, HELD, USER_KINDS
 from krypton_app.domain.money import format_amount
 from krypton_app.models import Account, Asset, LedgerTransaction, Posting
-from krypton_app.services.ledger import _as_utc
+from krypton_app.models.common import as_utc
 
 # Every ledger transaction kind that can touch a user's balance, for the history filter.
 MOVEMENT_KINDS: tuple[str, ...] = (
@@ -153,7 +153,7 @@ def _movements(user_id: int, asset: str | None, kind: str | None) -> Select:
 
 def _movement(row) -> Movement:
     tx_id, created_at, kind, asset, decimals, available, held, memo = row
-    return Movement(tx_id, _as_utc(created_at), kind, asset, decimals, int(available), int(held), memo)
+    return Movement(tx_id, as_utc(created_at), kind, asset, decimals, int(available), int(held), memo)
 
 
 def _cell(text: str) -> str:

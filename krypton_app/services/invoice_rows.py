@@ -35,6 +35,7 @@ from krypton_app.models.common import as_utc
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.ledger import Asset
 from krypton_app.services import webhooks
+from krypton_app.services.api_keys import hidden_from_key
 from krypton_app.services.funding import return_funded_parts
 from krypton_app.settings import Settings
 
@@ -151,9 +152,10 @@ def invoice_by_id(session: Session, invoice_id: int) -> Row:
     return select_invoice_row(session, invoices_table.c.id == invoice_id)
 
 
-def own_invoice_row(session: Session, merchant_id: int, number: str) -> Row:
+def own_invoice_row(session: Session, merchant_id: int, number: str, *, only_test: bool = False) -> Row:
+    """The merchant's invoice; anyone else's, and a live one for a sandbox key (`only_test`), does not exist."""
     row = find_invoice(session, number)
-    if row is None or row.merchant_id != merchant_id:
+    if row is None or row.merchant_id != merchant_id or hidden_from_key(row.is_test, only_test=only_test):
         raise NotFound(f"invoice {number!r}")
     return row
 

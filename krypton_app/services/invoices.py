@@ -8,7 +8,7 @@ services/invoice_drafts.py.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
@@ -54,11 +54,20 @@ class InvoicePage:
 
 
 def create_invoice(
-    uow: UnitOfWork, merchant_id: int, draft: InvoiceDraft, *, settings: Settings, now: datetime
+    uow: UnitOfWork,
+    merchant_id: int,
+    draft: InvoiceDraft,
+    *,
+    settings: Settings,
+    now: datetime,
+    only_test: bool = False,
 ) -> tuple[InvoiceView, bool]:
     """Validate the draft and create the invoice; with an order_id the merchant used before in the same
     mode (live or test), return that invoice instead (created = False), whatever the rest of the draft
-    says. Live and test order_ids are apart: a sandbox invoice never answers for a live order."""
+    says. Live and test order_ids are apart: a sandbox invoice never answers for a live order.
+    `only_test` (a sandbox API key, see services/api_keys): the invoice is a sandbox one, whatever the draft says."""
+    if only_test:
+        draft = replace(draft, is_test=True)
     order_id = (draft.order_id or "").strip() or None
     if order_id is not None and len(order_id) > rules.ORDER_ID_MAX:
         raise InvoiceInvalid("invoice_text_too_long", "order_id")
@@ -110,10 +119,10 @@ def get_invoice(
 
 
 def get_merchant_invoice(
-    uow: UnitOfWork, merchant_id: int, number: str, *, settings: Settings | None = None
+    uow: UnitOfWork, merchant_id: int, number: str, *, settings: Settings | None = None, only_test: bool = False
 ) -> InvoiceView:
     with uow.read() as s:
-        row = own_invoice_row(s, merchant_id, number)
+        row = own_invoice_row(s, merchant_id, number, only_test=only_test)
         return invoice_view(row, settings or get_settings())
 
 
@@ -150,13 +159,19 @@ def list_invoices(
 
 
 def close_invoice(
-    uow: UnitOfWork, merchant_id: int, number: str, *, now: datetime, settings: Settings | None = None
+    uow: UnitOfWork,
+    merchant_id: int,
+    number: str,
+    *,
+    now: datetime,
+    settings: Settings | None = None,
+    only_test: bool = False,
 ) -> InvoiceView:
     """The merchant closes an open invoice: funded parts of incomplete payments go back to their
     payers. Closing a closed or expired invoice changes nothing."""
     now = to_utc(now)
     with uow.transaction() as s:
-        row = own_invoice_row(s, merchant_id, number)
+        row = own_invoice_row(s, merchant_id, number, only_test=only_test)
         if end_invoice(s, row.id, status=CLOSED, reason=BY_MERCHANT, now=now):
             row = select_invoice_row(s, _invoices.c.id == row.id)
             queue_invoice_event(s, row, "invoice.closed", now)

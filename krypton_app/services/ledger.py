@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Insert, Table, bindparam, func, insert, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -45,7 +45,7 @@ from krypton_app.domain.ledger import (
     user_account_key,
 )
 from krypton_app.domain.money import MAX_MINOR, format_amount
-from krypton_app.models.common import utcnow
+from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
 
 # Core tables: the ledger reads and writes rows, never ORM objects that could go stale under a lock.
@@ -401,11 +401,6 @@ def _replay(session: Session, existing, fingerprint: str) -> LedgerTransactionVi
         idempotency_key=existing.idempotency_key,
         kind=existing.kind,
         memo=existing.memo,
-        created_at=_as_utc(existing.created_at),
+        created_at=as_utc(existing.created_at),
         postings=tuple(PostingView(*row) for row in postings),
     )
-
-
-def _as_utc(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -20,8 +20,7 @@ from sqlmodel import Session
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import KryptonError
 from krypton_app.models import Notification
-from krypton_app.models.common import utcnow
-from krypton_app.services.ledger import _as_utc
+from krypton_app.models.common import as_utc, utcnow
 
 DEAL_REQUESTED = "deal_requested"
 DEAL_STATUS = "deal_status"
@@ -83,7 +82,7 @@ def _view(row: Notification) -> NotificationView:
         text_key=row.text_key,
         params=json.loads(row.params or "{}"),
         read=row.read_at is not None,
-        created_at=_as_utc(row.created_at),  # SQLite drops the zone
+        created_at=as_utc(row.created_at),
     )
 
 

@@ -19,8 +19,8 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import InvalidState, NotFound
 from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.models import Asset, UnmatchedDeposit, User
-from krypton_app.models.common import utcnow
-from krypton_app.services.ledger import _as_utc, post, system_account, user_account
+from krypton_app.models.common import as_utc, utcnow
+from krypton_app.services.ledger import post, system_account, user_account
 from krypton_app.services.roles import require_operator
 
 DEPOSIT_REVIEW_CREDIT = "deposit_review_credit"
@@ -195,7 +195,7 @@ def _select_views():
 
 def _to_view(row) -> UnmatchedDepositView:
     *values, created_at = row
-    return UnmatchedDepositView(*values, _as_utc(created_at), _actions(row.status, row.amount))
+    return UnmatchedDepositView(*values, as_utc(created_at), _actions(row.status, row.amount))
 
 
 def _view(session: Session, deposit_id: int) -> UnmatchedDepositView:

@@ -205,10 +205,12 @@ def get_payment(uow: UnitOfWork, viewer_id: int | None, payment_id: int, *, sett
         return payment_view(s, payment_id, settings)
 
 
-def list_invoice_payments(uow: UnitOfWork, merchant_id: int, number: str, *, settings: Settings) -> list[PaymentView]:
-    """Every payment of the merchant's invoice, newest first."""
+def list_invoice_payments(
+    uow: UnitOfWork, merchant_id: int, number: str, *, settings: Settings, only_test: bool = False
+) -> list[PaymentView]:
+    """Every payment of the merchant's invoice, newest first (`only_test`: a sandbox key's view)."""
     with uow.read() as s:
-        invoice = own_invoice_row(s, merchant_id, number)
+        invoice = own_invoice_row(s, merchant_id, number, only_test=only_test)
         ids = (
             s.execute(
                 select(_payments.c.id).where(_payments.c.invoice_id == invoice.id).order_by(_payments.c.id.desc())

@@ -33,7 +33,7 @@ from krypton_app.domain.errors import (
 from krypton_app.domain.ledger import AVAILABLE, EXTERNAL, FEES, HELD, Leg, user_account_key
 from krypton_app.domain.money import to_minor
 from krypton_app.models import Account, Asset, Payout
-from krypton_app.models.common import utcnow
+from krypton_app.models.common import as_utc, utcnow
 from krypton_app.payouts.base import PayoutProvider
 from krypton_app.payouts.operator_queue import OPERATOR_QUEUE
 from krypton_app.payouts.validation import (
@@ -44,7 +44,7 @@ from krypton_app.payouts.validation import (
     parse_bitcoin_address,
     parse_payout_reference,
 )
-from krypton_app.services.ledger import _as_utc, post, system_account, user_account
+from krypton_app.services.ledger import post, system_account, user_account
 from krypton_app.services.rates import RateProvider
 from krypton_app.services.roles import require_operator
 from krypton_app.settings import Settings
@@ -474,7 +474,7 @@ def _select_views():
 
 def _to_view(row) -> PayoutView:
     *values, created_at = row
-    return PayoutView(*values, _as_utc(created_at))
+    return PayoutView(*values, as_utc(created_at))
 
 
 def _view(session: Session, payout_id: int) -> PayoutView:

@@ -11,14 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from krypton_app.db import UnitOfWork
+from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import KryptonError, NotFound
 from krypton_app.models import Deal, Review, User
-from krypton_app.models.common import utcnow
+from krypton_app.models.common import as_utc, utcnow
 from krypton_app.services.chat import clean_text
-from krypton_app.services.ledger import _as_utc
 
 COMMENT_MAX = 1000
-REVIEWABLE_STATUSES = ("released", "resolved")
 PAGE_SIZE_MAX = 100
 
 
@@ -53,7 +52,7 @@ def _view(row: Review, author: User | None) -> ReviewView:
         subject_id=row.subject_id,
         positive=row.positive,
         comment=row.comment,
-        created_at=_as_utc(row.created_at),  # SQLite drops the zone
+        created_at=as_utc(row.created_at),
     )
 
 
@@ -70,7 +69,7 @@ def leave_review(
             # Only the two sides review; to anyone else (operators too) the deal does not exist.
             if deal is None or author_id not in (deal.seller_id, deal.buyer_id):
                 raise NotFound("deal", deal_id=deal_id)
-            if deal.status not in REVIEWABLE_STATUSES:
+            if deal.status not in machine.REVIEWABLE:
                 raise KryptonError(code="review_too_early", status=deal.status)
             taken = select(Review.id).where(Review.deal_id == deal_id, Review.author_id == author_id)
             if s.execute(taken).first() is not None:

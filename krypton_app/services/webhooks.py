@@ -19,10 +19,8 @@ import re
 import secrets
 import socket
 import time
-from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import httpx
@@ -34,10 +32,11 @@ from sqlmodel import Session, col, select
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import Forbidden, InvalidState, NotFound, WebhookUrlRefused
 from krypton_app.domain.invoices import normalise_number
+from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSecret
+from krypton_app.services.api_keys import hidden_from_key
 from krypton_app.services.crypto import seal, unseal
-from krypton_app.services.ledger import _as_utc
 from krypton_app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -225,7 +224,7 @@ def enqueue_event(
         raise ValueError(f"unknown webhook event type {type!r}")
     if not url:
         return None
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     event_id = "evt_" + secrets.token_hex(12)
     payload = {"id": event_id, "type": type, "created": int(now.timestamp()), "test": is_test, "data": data}
     session.add(
@@ -301,7 +300,7 @@ def rotate_webhook_secret(uow: UnitOfWork, merchant_id: int, *, is_test: bool, s
             session.add(WebhookSecret(user_id=merchant_id, is_test=is_test, secret_encrypted=seal(settings, secret)))
         else:
             row.secret_encrypted = seal(settings, secret)
-            row.created_at = datetime.now(UTC)
+            row.created_at = utcnow()
     return secret
 
 
@@ -351,7 +350,7 @@ def _claim_due(uow: UnitOfWork, *, now: datetime, lease: timedelta) -> list[_Cla
                     event.url,
                     event.body,
                     event.attempts,
-                    _as_utc(event.created_at),
+                    as_utc(event.created_at),
                     event.is_test,
                 )
             )
@@ -535,34 +534,9 @@ async def deliver_due(uow: UnitOfWork, *, settings: Settings, client: httpx.Asyn
     return sum(1 for status in results if status == "delivered")
 
 
-async def run_webhook_worker(
-    uow: UnitOfWork,
-    *,
-    settings: Settings,
-    stop: asyncio.Event,
-    poll_s: float = 2.0,
-    client: httpx.AsyncClient | None = None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-) -> None:
-    """Delivery rounds until `stop`. Safe in every app worker at once: events are claimed, not led."""
-    own_client = client is None
-    client = client or httpx.AsyncClient(follow_redirects=False)
-    try:
-        while not stop.is_set():
-            try:
-                await deliver_due(uow, settings=settings, client=client, now=clock())
-            except Exception:  # a failed round is retried; its state is in the database
-                log.exception("webhook delivery round failed")
-            with suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), poll_s)
-    finally:
-        if own_client:
-            await client.aclose()
-
-
-def _merchant_invoice(session: Session, merchant_id: int, number: str) -> Invoice:
+def _merchant_invoice(session: Session, merchant_id: int, number: str, *, only_test: bool) -> Invoice:
     invoice = session.exec(select(Invoice).where(Invoice.number == normalise_number(number))).first()
-    if invoice is None or invoice.merchant_id != merchant_id:
+    if invoice is None or invoice.merchant_id != merchant_id or hidden_from_key(invoice.is_test, only_test=only_test):
         raise NotFound()
     return invoice
 
@@ -586,12 +560,15 @@ def redeliver(uow: UnitOfWork, merchant_id: int, event_row_id: int, *, now: date
         return event.event_id
 
 
-def send_test_event(uow: UnitOfWork, merchant_id: int, number: str, *, settings: Settings, now: datetime) -> str:
+def send_test_event(
+    uow: UnitOfWork, merchant_id: int, number: str, *, settings: Settings, now: datetime, only_test: bool = False
+) -> str:
     """Queue a `webhook.test` event to the invoice's webhook URL; returns its event id. It is in the
     invoice's mode (`"test"` in the body, and the secret that signs it), so a live endpoint can check
-    its live secret with it and a sandbox invoice cannot send a live-signed event."""
+    its live secret with it and a sandbox invoice cannot send a live-signed event. `only_test` (a
+    sandbox key): a live invoice does not exist."""
     with uow.transaction() as session:
-        invoice = _merchant_invoice(session, merchant_id, number)
+        invoice = _merchant_invoice(session, merchant_id, number, only_test=only_test)
         if not invoice.webhook_url:
             raise InvalidState(code="webhook_url_missing")
         check_webhook_url(invoice.webhook_url, settings=settings)
@@ -611,10 +588,11 @@ def send_test_event(uow: UnitOfWork, merchant_id: int, number: str, *, settings:
         return event_id
 
 
-def list_deliveries(uow: UnitOfWork, merchant_id: int, number: str) -> list[DeliveryView]:
-    """The invoice's events, newest first, each with its attempts (the delivery log)."""
+def list_deliveries(uow: UnitOfWork, merchant_id: int, number: str, *, only_test: bool = False) -> list[DeliveryView]:
+    """The invoice's events, newest first, each with its attempts (the delivery log); `only_test`: a
+    sandbox key's view, where a live invoice does not exist."""
     with uow.read() as session:
-        invoice = _merchant_invoice(session, merchant_id, number)
+        invoice = _merchant_invoice(session, merchant_id, number, only_test=only_test)
         events = session.exec(
             select(WebhookEvent)
             .where(WebhookEvent.invoice_id == invoice.id)
@@ -635,7 +613,7 @@ def list_deliveries(uow: UnitOfWork, merchant_id: int, number: str) -> list[Deli
                         row.response_ms,
                         row.error,
                         row.response_excerpt,
-                        _as_utc(row.created_at),
+                        as_utc(row.created_at),
                     )
                 )
         return [
@@ -647,9 +625,9 @@ def list_deliveries(uow: UnitOfWork, merchant_id: int, number: str) -> list[Deli
                 status=event.status,
                 attempts=event.attempts,
                 is_test=event.is_test,
-                created_at=_as_utc(event.created_at),
-                next_attempt_at=_as_utc(event.next_attempt_at) if event.status == "pending" else None,
-                delivered_at=_as_utc(event.delivered_at) if event.delivered_at else None,
+                created_at=as_utc(event.created_at),
+                next_attempt_at=as_utc(event.next_attempt_at) if event.status == "pending" else None,
+                delivered_at=as_utc(event.delivered_at) if event.delivered_at else None,
                 attempts_log=tuple(attempts.get(event.id, ())),
             )
             for event in events

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Row, Table, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,7 +38,7 @@ from krypton_app.domain.errors import (
 from krypton_app.domain.ledger import AVAILABLE, EXTERNAL, FEES, HELD, Leg
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.domain.ton_address import parse_ton_address
-from krypton_app.models.common import utcnow
+from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.withdrawals import Withdrawal
 from krypton_app.services.deposits import ASSET_DECIMALS
 from krypton_app.services.ledger import list_balances, post, system_account, user_account
@@ -518,6 +518,5 @@ def _view(row: Row) -> WithdrawalView:
         attempts=row.attempts,
         chain_tx_hash=row.chain_tx_hash,
         comment=row.comment,
-        # SQLite hands timestamps back without a zone; they were written in UTC.
-        created_at=row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC),
+        created_at=as_utc(row.created_at),
     )

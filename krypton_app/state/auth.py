@@ -27,13 +27,13 @@ from krypton_app.services.auth import (
     SESSION_COOKIE,
     LoginTicket,
     issue_login_token,
-    issue_proof_payload,
     login_with_ton_proof,
     read_session,
     revoke_all_sessions,
     revoke_session,
 )
 from krypton_app.services.demo_wallet import demo_wallet_proof, new_demo_seed
+from krypton_app.services.ton_proof import issue_proof_payload
 from krypton_app.services.users import UserView, get_user, update_profile
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop

@@ -1,16 +1,24 @@
-"""State the market pages share, as mixins (each page state gets its own copy of the vars):
+"""State the market pages share: the ad's typed row, MarketState (the market's filters and "Open
+deal", also used by an ad's own page), and as mixins (each page state gets its own copy of the vars)
 the country choice of the filters and the ad form, and the ad form of /market/new and the edit page.
 
 Country, currency and method are bound to vars: choosing a country preselects its currency and
 narrows the methods to its own. The other fields are uncontrolled inputs that take `values` when the
 form mounts (the edit page mounts it only once seeded). services.ads validates everything again.
+Floating ads are shown and sorted at the current reference rate (`app_deps().rates`): the price a
+deal would take.
 """
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+
 import reflex as rx
 
-from krypton_app.domain.ads import FIXED
+from krypton_app import routes
+from krypton_app.bootstrap import app_deps
+from krypton_app.domain.ads import BUY, FIXED, SELL
 from krypton_app.domain.catalog_data import (
     ASSET_CODES,
     COUNTRY_CODES,
@@ -18,11 +26,18 @@ from krypton_app.domain.catalog_data import (
     METHOD_CODES,
     country_fiat,
     country_methods,
+    method_names,
 )
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
-from krypton_app.i18n import error_key
+from krypton_app.i18n import duration_text, error_key
+from krypton_app.models.common import utcnow
 from krypton_app.services.ads import AdDraft, AdView
+from krypton_app.services.deals import open_deal
+from krypton_app.services.market import AdListing, browse
+from krypton_app.state.auth import AuthState
+from krypton_app.state.i18n import I18n
+from krypton_app.state.offload import off_loop
 
 TEXT_FIELDS = (
     "price",
@@ -37,6 +52,70 @@ TEXT_FIELDS = (
 FORM_FIELD = {"margin_percent": "price"}
 ANY = "any"
 DEFAULTS = {"side": "sell", "asset": ASSET_CODES[0], "country": "RU", "method": "sbp", "price_kind": FIXED}
+PAGE_SIZE = 10
+# The taker's side ("buy": the taker buys crypto) -> the side of the ads that serve it.
+AD_SIDE = {"buy": SELL, "sell": BUY}
+
+
+@dataclass(frozen=True)
+class AdRow:
+    """An ad with its trader's card, as an ad card (and the ad's page) shows it."""
+
+    id: int = 0  # 0: no ad shown
+    href: str = ""
+    edit_href: str = ""
+    owner: str = ""
+    side: str = ""
+    asset: str = ""
+    country: str = ""
+    status: str = ""
+    open_for_deals: bool = False
+    price: str = ""
+    limits: str = ""
+    remaining: str = ""
+    methods: str = ""  # names in the reader's language
+    method_codes: tuple[str, ...] = ()  # the choice of "Open deal"
+    window: str = ""
+    min_deals: int = 0
+    terms: str = ""
+    completed: int = 0
+    rate: str = ""
+    release: str = ""
+    positive: int = 0
+    negative: int = 0
+
+
+def fiat_text(minor: int, decimals: int, fiat: str) -> str:
+    return f"{format_amount(minor, decimals, trim=False)} {fiat}"
+
+
+def ad_row(item: AdListing, lang: str) -> AdRow:
+    ad, trader = item.ad, item.trader
+    rate = trader.completion_rate_30d
+    return AdRow(
+        id=ad.id,
+        href=routes.market_ad(ad.id),
+        edit_href=routes.market_ad_edit(ad.id),
+        owner=ad.owner_name,
+        side=ad.side,
+        asset=ad.asset,
+        country=ad.country,
+        status=ad.status,
+        open_for_deals=ad.open_for_deals,
+        price=fiat_text(ad.price, ad.fiat_decimals, ad.fiat),
+        limits=f"{format_amount(ad.min_amount, ad.decimals)} – {format_amount(ad.max_amount, ad.decimals)} {ad.asset}",
+        remaining=f"{format_amount(ad.remaining, ad.decimals)} {ad.asset}",
+        methods=method_names(ad.methods, lang),
+        method_codes=ad.methods,
+        window=duration_text(lang, ad.payment_window_min * 60),
+        min_deals=ad.min_completed_deals,
+        terms=ad.terms,
+        completed=trader.completed_deals,
+        rate="—" if rate is None else f"{rate * 100:.0f}%",
+        release=duration_text(lang, trader.avg_release_s),
+        positive=trader.positive,
+        negative=trader.negative,
+    )
 
 
 def form_values(ad: AdView) -> dict[str, str]:
@@ -168,3 +247,103 @@ class AdFormMixin(CountryChoiceMixin, mixin=True):
         """The service's refusal under the field it names."""
         field = str(error.details.get("field") or "")
         self.field_errors = {FORM_FIELD.get(field, field): error_key(error.code)}
+
+
+class MarketState(CountryChoiceMixin, AuthState):
+    side: str = "buy"
+    asset: str = ASSET_CODES[0]
+    fiat: str = "RUB"
+    country: str = ANY
+    method: str = ANY
+    amount: str = ""
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    rows: list[AdRow] = []
+    filter_error: str = ""
+    # The refusal of "Open deal" (a catalog key), under the ad it was for.
+    deal_error_ad: int = 0
+    deal_error: str = ""
+    loaded: bool = False
+
+    def _no_method(self) -> str:
+        return ANY
+
+    def _clear_deal_error(self) -> None:
+        self.deal_error_ad, self.deal_error = 0, ""
+
+    async def _load(self) -> None:
+        lang = (await self.get_state(I18n)).lang
+        try:
+            result = await off_loop(
+                browse,
+                app_deps().uow,
+                side=AD_SIDE[self.side],
+                asset=self.asset,
+                fiat=self.fiat,
+                country=None if self.country == ANY else self.country,
+                method=None if self.method == ANY else self.method,
+                amount=self.amount or None,
+                page=self.page,
+                page_size=PAGE_SIZE,
+                rates=app_deps().rates,
+            )
+        except KryptonError as error:
+            self.filter_error = error_key(error.code)
+            self.rows, self.total, self.pages = [], 0, 1
+            return
+        self.filter_error = ""
+        self.rows = [ad_row(item, lang) for item in result.items]
+        self.total = result.total
+        self.pages = max(result.pages, 1)
+        self.loaded = True
+
+    @rx.event
+    async def load(self):
+        self._clear_deal_error()
+        await self._load()
+
+    @rx.event
+    async def apply_filters(self, form_data: dict):
+        side = form_text(form_data, "side")
+        self.side = side if side in AD_SIDE else "buy"
+        self.asset = form_text(form_data, "asset") or self.asset
+        self.fiat = form_text(form_data, "fiat") or self.fiat
+        self.country = form_text(form_data, "country") or ANY
+        self.method = form_text(form_data, "method") or ANY
+        self.amount = form_text(form_data, "amount")
+        self.page = 1
+        self._clear_deal_error()
+        await self._load()
+
+    @rx.event
+    async def go_page(self, delta: int):
+        self.page = min(max(self.page + delta, 1), self.pages)
+        await self._load()
+
+    @rx.event
+    async def take(self, form_data: dict):
+        """An ad card's "Open deal": opens the deal and goes to its page."""
+        user_id = await self._user_id()
+        if user_id is None:
+            return AuthState.require_login
+        ad_id = form_text(form_data, "ad_id")
+        if not ad_id.isdigit():
+            return None
+        try:
+            view = await off_loop(
+                open_deal,
+                app_deps().uow,
+                user_id,
+                int(ad_id),
+                amount=form_text(form_data, "amount"),
+                method=form_text(form_data, "method"),
+                idempotency_key=secrets.token_hex(12),
+                rates=app_deps().rates,
+                now=utcnow(),
+            )
+        except KryptonError as error:
+            self.deal_error_ad, self.deal_error = int(ad_id), error_key(error.code)
+            return None
+        self._clear_deal_error()
+        return rx.redirect(routes.deal_detail(view.id))

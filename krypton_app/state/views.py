@@ -3,9 +3,10 @@ can exceed what a JavaScript number holds exactly), labels as catalog keys, neve
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from krypton_app.domain.money import format_amount
+from krypton_app.models.common import as_utc
 from krypton_app.services.history import Movement
 from krypton_app.services.operator import UnmatchedDepositView
 from krypton_app.services.payouts import PayoutView
@@ -29,9 +30,8 @@ STATUS_COLORS = {
 
 
 def when(moment: datetime) -> str:
-    """A moment in UTC, as the ledger keeps it (SQLite hands it back without a zone)."""
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    """A moment in UTC, as the ledger keeps it."""
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def amount_text(minor: int, decimals: int, asset: str) -> str:

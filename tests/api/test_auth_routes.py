@@ -10,6 +10,7 @@ import pytest
 from rows import make_user
 from starlette.testclient import TestClient
 
+from krypton_app import bootstrap
 from krypton_app.api.app import build_api
 from krypton_app.models.common import utcnow
 from krypton_app.services.auth import (
@@ -26,8 +27,15 @@ HTTP = Settings(KRYPTON_APP_URL="http://testserver")
 HTTPS = Settings(KRYPTON_APP_URL="https://pay.example")
 
 
-def client(uow, settings=HTTP) -> TestClient:
-    return TestClient(build_api(lambda: uow, settings=settings), follow_redirects=False)
+@pytest.fixture(autouse=True)
+def _http_app():
+    """The app's URL is the one TestClient calls (http); one test switches it to https."""
+    with bootstrap.override(settings=HTTP):
+        yield
+
+
+def client() -> TestClient:
+    return TestClient(build_api(), follow_redirects=False)
 
 
 def no_session_cookie(response) -> bool:
@@ -59,7 +67,7 @@ def exchange(c: TestClient, ticket: LoginTicket, binding: str | None = "own"):
 def test_the_exchange_sets_an_httponly_lax_cookie_and_goes_on(uow):
     alice = make_user(uow)
     ticket = issue_login_token(uow, alice, next_path="/pay/INV7?parts=1")
-    response = exchange(client(uow), ticket)
+    response = exchange(client(), ticket)
     assert response.status_code == 303
     assert response.headers["location"] == "/pay/INV7?parts=1"
     assert response.headers["cache-control"] == "no-store"
@@ -79,13 +87,14 @@ def test_the_exchange_sets_an_httponly_lax_cookie_and_goes_on(uow):
 
 def test_the_cookie_is_secure_when_the_app_url_is_https(uow):
     ticket = issue_login_token(uow, make_user(uow), next_path="/wallet")
-    cookie = session_cookie(exchange(client(uow, HTTPS), ticket))
+    with bootstrap.override(settings=HTTPS):
+        cookie = session_cookie(exchange(client(), ticket))
     assert cookie["secure"] is True and cookie["httponly"] is True and str(cookie["samesite"]).lower() == "lax"
 
 
 def test_a_login_token_cannot_be_used_twice(uow):
     ticket = issue_login_token(uow, make_user(uow), next_path="/wallet")
-    c = client(uow)
+    c = client()
     assert exchange(c, ticket).status_code == 303
     again = exchange(c, ticket)
     assert again.status_code == 303
@@ -97,7 +106,7 @@ def test_an_expired_login_token_sets_no_cookie(uow):
     ticket = issue_login_token(
         uow, make_user(uow), next_path="/wallet", now=utcnow() - timedelta(seconds=LOGIN_TOKEN_TTL_S)
     )
-    response = exchange(client(uow), ticket)
+    response = exchange(client(), ticket)
     assert response.headers["location"] == "/?login=invalid"
     assert no_session_cookie(response)
 
@@ -106,14 +115,14 @@ def test_an_expired_login_token_sets_no_cookie(uow):
 def test_a_login_token_without_its_browsers_binding_sets_no_cookie(uow, binding):
     """Login CSRF: an attacker's fresh token, planted in a victim's browser, comes without the binding."""
     ticket = issue_login_token(uow, make_user(uow), next_path="/wallet")
-    response = exchange(client(uow), ticket, binding)
+    response = exchange(client(), ticket, binding)
     assert response.headers["location"] == "/?login=invalid"
     assert no_session_cookie(response)
 
 
 @pytest.mark.parametrize("query", ["", "?token=", "?token=forged", "?token=" + "a" * 3000, "?token=a&token=b"])
 def test_no_token_or_a_forged_one_sets_no_cookie(uow, query):
-    response = client(uow).get(f"/auth/session{query}")
+    response = client().get(f"/auth/session{query}")
     assert response.status_code == 303 and response.headers["location"] == "/?login=invalid"
     assert no_session_cookie(response)
 
@@ -123,7 +132,7 @@ def login(uow, c: TestClient) -> str:
 
 
 def test_logout_revokes_the_session_and_expires_the_cookie(uow):
-    c = client(uow)
+    c = client()
     session = login(uow, c)
     response = c.post("/auth/logout", headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 204
@@ -142,7 +151,7 @@ def test_logout_revokes_the_session_and_expires_the_cookie(uow):
     ],
 )
 def test_another_site_cannot_log_anyone_out(uow, headers):
-    c = client(uow)
+    c = client()
     session = login(uow, c)
     response = c.post("/auth/logout", headers=headers)
     assert response.status_code == 403
@@ -151,7 +160,7 @@ def test_another_site_cannot_log_anyone_out(uow, headers):
 
 
 def test_logout_is_post_only(uow):
-    c = client(uow)
+    c = client()
     session = login(uow, c)
     assert c.get("/auth/logout").status_code == 405
     assert live_user(uow, session) is not None

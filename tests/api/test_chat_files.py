@@ -31,7 +31,7 @@ def deal(uow, tmp_path):
 
 
 def client(uow, tmp_path, user_id=None, token=None):
-    c = TestClient(build_api(lambda: uow, chat_upload_dir=tmp_path))
+    c = TestClient(build_api(chat_upload_dir=tmp_path))
     if user_id is not None:
         token = make_session(uow, user_id)
     if token is not None:

@@ -71,12 +71,13 @@ def served_app():
     return TestClient(assemble(app.api_transformer), base_url="http://localhost:3000")
 
 
-def with_database(uow, tmp_path) -> TestClient:
-    """The same wrappers in the same order, on the test's database."""
+def with_database(tmp_path) -> TestClient:
+    """The same wrappers in the same order, on the test's database (tests/api/conftest.py puts it in the
+    composition root), with the test's folder of chat images."""
     from krypton_app.api.guards import deny_framing, upload_guard
 
-    stack = [build_api(lambda: uow, chat_upload_dir=tmp_path), lambda a: widget_csp(a, lambda: uow)]
-    return TestClient(assemble([*stack, upload_guard, deny_framing]), base_url="http://localhost:3000")
+    stack = [build_api(chat_upload_dir=tmp_path), widget_csp, upload_guard, deny_framing]
+    return TestClient(assemble(stack), base_url="http://localhost:3000")
 
 
 def assert_not_frameable(response):
@@ -98,7 +99,7 @@ def test_a_route_with_its_own_policy_gets_frame_ancestors_added(uow, tmp_path):
     seller, buyer = make_user(uow), make_user(uow)
     deal_id = make_deal(uow, seller, buyer)
     message = chat.post_message(uow, buyer, deal_id, text="", image=image_bytes("png"), upload_dir=tmp_path)
-    client = with_database(uow, tmp_path)
+    client = with_database(tmp_path)
     client.cookies.set(SESSION_COOKIE, make_session(uow, seller))
     response = client.get(f"/files/chat/{message.id}")
     assert response.status_code == 200
@@ -119,7 +120,7 @@ def _invoice(uow, **changes) -> str:
 
 
 def test_the_widget_keeps_its_own_policy_and_no_deny(uow, tmp_path):
-    client = with_database(uow, tmp_path)
+    client = with_database(tmp_path)
     number = _invoice(uow, allowed_origins=("https://shop.example",))
     framed = client.get(f"/widget/invoice/{number}?parts=1")
     assert framed.headers["content-security-policy"] == "frame-ancestors https://shop.example"
@@ -157,7 +158,7 @@ def test_a_foreign_page_cannot_read_a_response_made_with_the_users_cookie(uow, t
     seller, buyer = make_user(uow), make_user(uow)
     deal_id = make_deal(uow, seller, buyer)
     message = chat.post_message(uow, buyer, deal_id, text="", image=image_bytes("png"), upload_dir=tmp_path)
-    client = with_database(uow, tmp_path)
+    client = with_database(tmp_path)
     client.cookies.set(SESSION_COOKIE, make_session(uow, seller))
     foreign = client.get(f"/files/chat/{message.id}", headers={"Origin": FOREIGN})
     assert foreign.status_code == 200  # the server answers; the browser keeps it from the foreign page

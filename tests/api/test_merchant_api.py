@@ -17,7 +17,6 @@ from krypton_app.services.api_keys import create_api_key, revoke_api_key
 from krypton_app.services.payments import simulate_test_payment
 from krypton_app.services.receipts import verify_receipt
 from krypton_app.services.webhooks import deliver_due, verify_signature, webhook_secret
-from krypton_app.settings import get_settings
 
 ALL = ["invoices:read", "invoices:write", "webhooks:write"]
 INVOICE = {"kind": "fixed", "title": "VPN key, 1 month", "asset": "TON", "amount": "1.5", "order_id": "order-1"}
@@ -36,7 +35,7 @@ class Merchant:
         self.uow = uow
         self.id = make_user(uow, name)
         self.key_view, self.key = create_api_key(uow, self.id, name="server", scopes=scopes, is_test=is_test)
-        self.client = TestClient(build_api(lambda: uow))
+        self.client = TestClient(build_api())
         self._keys = 0
 
     def headers(self, key=None, **extra):
@@ -68,7 +67,7 @@ def test_create_invoice_returns_its_json_with_amounts_links_and_counters(shop):
     assert (body["amount"], body["amount_minor"], body["decimals"]) == ("1.5", 1_500_000_000, 9)
     assert body["counters"] == {"payments_count": 0, "collected": "0", "collected_minor": 0}
     number = body["number"]
-    app_url = get_settings().app_url.rstrip("/")
+    app_url = app_deps().settings.app_url.rstrip("/")
     assert body["links"]["direct_url"] == f"{app_url}/i/{number}"
     assert body["links"]["helper_url"] == f"{app_url}/pay/{number}"
     assert shop.get(f"/invoices/{number}").json() == body
@@ -272,7 +271,7 @@ def test_payments_of_a_test_invoice_with_receipt(uow):
         shop.id,
         invoice["number"],
         amount=None,
-        settings=get_settings(),
+        settings=app_deps().settings,
         rates=app_deps().rates,
         now=datetime.now(UTC),
     )
@@ -333,11 +332,11 @@ def test_test_webhook_is_signed_and_shows_in_the_delivery_log(shop):
 
     async def run():
         async with httpx.AsyncClient(transport=httpx.MockTransport(receiver)) as client:
-            await deliver_due(shop.uow, settings=get_settings(), client=client, now=datetime.now(UTC))
+            await deliver_due(shop.uow, settings=app_deps().settings, client=client, now=datetime.now(UTC))
 
     asyncio.run(run())
     [request] = received
-    secret = webhook_secret(shop.uow, shop.id, is_test=False, settings=get_settings())
+    secret = webhook_secret(shop.uow, shop.id, is_test=False, settings=app_deps().settings)
     now = datetime.now(UTC).timestamp()
     assert verify_signature(secret, request.headers["Krypton-Signature"], request.content, now=now)
     assert json.loads(request.content)["type"] == "webhook.test"
@@ -413,7 +412,7 @@ def test_racing_posts_with_one_key_create_one_invoice(pg_uow):
     body = {**INVOICE, "order_id": None}
 
     def post(_):
-        client = TestClient(build_api(lambda: pg_uow))
+        client = TestClient(build_api())
         headers = shop.headers(**{"Idempotency-Key": "race"})
         return client.post("/api/v1/invoices", json=body, headers=headers)
 
@@ -445,7 +444,7 @@ def deliver_now(uow) -> list[httpx.Request]:
 
     async def run():
         async with httpx.AsyncClient(transport=httpx.MockTransport(receiver)) as client:
-            await deliver_due(uow, settings=get_settings(), client=client, now=datetime.now(UTC))
+            await deliver_due(uow, settings=app_deps().settings, client=client, now=datetime.now(UTC))
 
     asyncio.run(run())
     return received
@@ -520,8 +519,8 @@ def test_test_events_verify_only_with_the_test_secret_and_live_events_only_with_
     shop.post("/webhooks/test", {"invoice": test}, key=sandbox_key)
     received = deliver_now(shop.uow)
     assert len(received) == 4
-    live_secret = webhook_secret(shop.uow, shop.id, is_test=False, settings=get_settings())
-    test_secret = webhook_secret(shop.uow, shop.id, is_test=True, settings=get_settings())
+    live_secret = webhook_secret(shop.uow, shop.id, is_test=False, settings=app_deps().settings)
+    test_secret = webhook_secret(shop.uow, shop.id, is_test=True, settings=app_deps().settings)
     assert live_secret != test_secret
     now = datetime.now(UTC).timestamp()
     for request in received:

@@ -26,7 +26,6 @@ from krypton_app.models.users import User
 from krypton_app.services.api_keys import create_api_key
 from krypton_app.services.payments import simulate_test_payment
 from krypton_app.services.webhooks import list_deliveries
-from krypton_app.settings import get_settings
 
 CHECKS = [
     not_a_server_error,
@@ -48,7 +47,7 @@ def seeded(uow):
     _, key = create_api_key(
         uow, merchant_id, name="fuzz", scopes=["invoices:read", "invoices:write", "webhooks:write"], is_test=True
     )
-    client = TestClient(build_api(lambda: uow))
+    client = TestClient(build_api())
     auth = {"Authorization": f"Bearer {key}"}
     invoice = client.post(
         "/api/v1/invoices",
@@ -60,12 +59,12 @@ def seeded(uow):
         merchant_id,
         invoice["number"],
         amount=None,
-        settings=get_settings(),
+        settings=app_deps().settings,
         rates=app_deps().rates,
         now=datetime.now(UTC),
     )
     [event] = list_deliveries(uow, merchant_id, invoice["number"])  # invoice.payment_completed
-    return build_api(lambda: uow), auth, invoice["number"], event.id
+    return build_api(), auth, invoice["number"], event.id
 
 
 def test_api_conforms_to_its_document(seeded):

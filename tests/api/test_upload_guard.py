@@ -21,7 +21,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from krypton_app.api.guards import MAX_UPLOAD_BODY, deny_framing, has_valid_session, upload_guard, upload_path
+from krypton_app.api.guards import MAX_UPLOAD_BODY, deny_framing, upload_guard, upload_path
 from krypton_app.api.widget import widget_csp
 from krypton_app.services.auth import SESSION_COOKIE, revoke_session
 from krypton_app.services.chat import IMAGE_MAX_BYTES
@@ -92,14 +92,10 @@ class FakeReflexUpload:
         return JSONResponse({"received": self.file_bytes})
 
 
-def on(uow):
-    """The guard's session check, against the test's database."""
-    return lambda conn: has_valid_session(conn, uow)
-
-
-def guarded(route: FakeReflexUpload, uow):
+def guarded(route: FakeReflexUpload):
+    """The guard around the stand-in; its session check reads the test's database from the composition root."""
     inner = Starlette(routes=[Route(upload_path(), route.handle, methods=["POST"])])
-    return upload_guard(inner, session_check=on(uow))
+    return upload_guard(inner)
 
 
 def session_cookie(uow) -> dict[str, str]:
@@ -128,7 +124,7 @@ def disk_writes() -> int:
 def test_without_a_session_nothing_of_the_body_is_read(uow, cookies, declare_length):
     route = FakeReflexUpload()
     body = Body(BIG)
-    response = asyncio.run(post(guarded(route, uow), body, cookies=cookies, declare_length=declare_length))
+    response = asyncio.run(post(guarded(route), body, cookies=cookies, declare_length=declare_length))
     assert response.status_code == 401
     assert body.pulled == 0 and route.calls == 0
 
@@ -136,7 +132,7 @@ def test_without_a_session_nothing_of_the_body_is_read(uow, cookies, declare_len
 def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(uow):
     route = FakeReflexUpload()
     body = Body(BIG)
-    response = asyncio.run(post(guarded(route, uow), body, cookies=session_cookie(uow), declare_length=True))
+    response = asyncio.run(post(guarded(route), body, cookies=session_cookie(uow), declare_length=True))
     assert response.status_code == 413
     assert body.pulled == 0 and route.calls == 0
 
@@ -149,7 +145,7 @@ def test_a_chunked_body_is_stopped_as_it_passes_the_limit_without_disk_or_memory
     writes_before = disk_writes()
     tracemalloc.start()
     try:
-        response = asyncio.run(post(guarded(route, uow), body, cookies=session_cookie(uow), declare_length=False))
+        response = asyncio.run(post(guarded(route), body, cookies=session_cookie(uow), declare_length=False))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -179,7 +175,7 @@ def test_the_same_body_without_the_guard_is_read_and_spooled_whole(tmp_path, mon
 def test_a_valid_small_upload_goes_through_whole(uow, declare_length):
     route = FakeReflexUpload()
     body = Body(IMAGE_MAX_BYTES + 1)  # one byte over the image limit: services/chat gives the message
-    response = asyncio.run(post(guarded(route, uow), body, cookies=session_cookie(uow), declare_length=declare_length))
+    response = asyncio.run(post(guarded(route), body, cookies=session_cookie(uow), declare_length=declare_length))
     assert response.status_code == 200
     assert response.json() == {"received": IMAGE_MAX_BYTES + 1} and body.pulled == body.length
 
@@ -189,7 +185,7 @@ def test_a_logged_out_session_uploads_nothing(uow):
     cookies = session_cookie(uow)
     revoke_session(uow, cookies[SESSION_COOKIE])
     body = Body(BIG)
-    response = asyncio.run(post(guarded(route, uow), body, cookies=cookies, declare_length=True))
+    response = asyncio.run(post(guarded(route), body, cookies=cookies, declare_length=True))
     assert response.status_code == 401
     assert body.pulled == 0 and route.calls == 0
 
@@ -204,7 +200,7 @@ def test_the_upload_folder_is_not_served_and_other_routes_pass(uow):
     )
 
     async def run():
-        transport = httpx.ASGITransport(app=upload_guard(inner, session_check=on(uow)))
+        transport = httpx.ASGITransport(app=upload_guard(inner))
         async with (
             httpx.AsyncClient(transport=transport, base_url="http://localhost:3000") as anonymous,
             httpx.AsyncClient(

@@ -27,7 +27,7 @@ def _page(_request):
 
 def _client(uow) -> TestClient:
     inner = Starlette(routes=[Route("/widget/invoice/{number}", _page), Route("/wallet", _page)])
-    return TestClient(widget_csp(inner, lambda: uow))
+    return TestClient(widget_csp(inner))
 
 
 def _invoice(uow, **changes) -> str:

@@ -33,6 +33,7 @@ from krypton_app.settings import Settings
 
 TON = 10**9
 SETTINGS = Settings()
+RATES = StaticRateProvider(SETTINGS.rates)
 SELL = AdDraft(
     side="sell",
     asset="TON",
@@ -69,7 +70,7 @@ def balances(uow, user_id, asset="TON"):
 
 
 def create(uow, owner, draft=SELL, key=None):
-    return create_ad(uow, owner, draft, settings=SETTINGS, idempotency_key=key or uuid.uuid4().hex)
+    return create_ad(uow, owner, draft, rates=RATES, idempotency_key=key or uuid.uuid4().hex)
 
 
 def take(uow, ad_id, amount, taker):
@@ -144,8 +145,8 @@ def test_a_floating_retry_matches_on_the_margin_not_the_price(uow):
     (owner,) = make_users(uow, 1)
     floating = replace(SELL, side="buy", price_kind="floating", price=None, margin_percent="-1.5")
     first = create(uow, owner, floating, key="f")
-    moved = SETTINGS.model_copy(update={"rates": {**SETTINGS.rates, "TON/RUB": "430"}})
-    again = create_ad(uow, owner, floating, settings=moved, idempotency_key="f")
+    moved = StaticRateProvider({**SETTINGS.rates, "TON/RUB": "430"})
+    again = create_ad(uow, owner, floating, rates=moved, idempotency_key="f")
     assert again.id == first.id and again.price != first.price
     with pytest.raises(IdempotencyConflict):
         create(uow, owner, replace(floating, margin_percent="-1"), key="f")
@@ -200,18 +201,18 @@ def test_update_moves_the_reserve_by_the_volume_change(uow):
     deposit(uow, owner, 20 * TON)
     ad = create(uow, owner)
     take(uow, ad.id, 4 * TON, taker)
-    grown = update_ad(uow, owner, ad.id, replace(SELL, total_volume="15", price="400"), settings=SETTINGS)
+    grown = update_ad(uow, owner, ad.id, replace(SELL, total_volume="15", price="400"), rates=RATES)
     assert (grown.total_volume, grown.remaining, grown.price) == (15 * TON, 11 * TON, 40000)
     assert balances(uow, owner) == (5 * TON, 15 * TON)
-    shrunk = update_ad(uow, owner, ad.id, replace(SELL, total_volume="6"), settings=SETTINGS)
+    shrunk = update_ad(uow, owner, ad.id, replace(SELL, total_volume="6"), rates=RATES)
     assert shrunk.remaining == 2 * TON and balances(uow, owner) == (14 * TON, 6 * TON)
     with pytest.raises(AdInvalid) as err:  # below what the deal already took
-        update_ad(uow, owner, ad.id, replace(SELL, total_volume="3", max_amount="3"), settings=SETTINGS)
+        update_ad(uow, owner, ad.id, replace(SELL, total_volume="3", max_amount="3"), rates=RATES)
     assert err.value.code == "ad_limits_invalid"
     with pytest.raises(AdInvalid):
-        update_ad(uow, owner, ad.id, replace(SELL, side="buy"), settings=SETTINGS)
+        update_ad(uow, owner, ad.id, replace(SELL, side="buy"), rates=RATES)
     with pytest.raises(Forbidden):
-        update_ad(uow, taker, ad.id, SELL, settings=SETTINGS)
+        update_ad(uow, taker, ad.id, SELL, rates=RATES)
     with pytest.raises(Forbidden):
         pause_ad(uow, taker, ad.id)
     assert_invariants(uow)
@@ -357,12 +358,12 @@ def test_paused_ad_edit_moves_no_money(uow):
     deposit(uow, owner, 10 * TON)
     ad = create(uow, owner)
     pause_ad(uow, owner, ad.id)
-    edited = update_ad(uow, owner, ad.id, replace(SELL, total_volume="8"), settings=SETTINGS)
+    edited = update_ad(uow, owner, ad.id, replace(SELL, total_volume="8"), rates=RATES)
     assert edited.remaining == 8 * TON and balances(uow, owner) == (10 * TON, 0)
     resume_ad(uow, owner, ad.id)
     assert balances(uow, owner) == (2 * TON, 8 * TON)
     with pytest.raises(InvalidState):
-        update_ad(uow, owner, close_ad(uow, owner, ad.id).id, SELL, settings=SETTINGS)
+        update_ad(uow, owner, close_ad(uow, owner, ad.id).id, SELL, rates=RATES)
 
 
 OPS = st.lists(
@@ -398,7 +399,7 @@ def test_the_owner_holds_exactly_the_active_remaining_plus_open_deals(uow, ops):
                 current = get_ad(uow, ad.id)
                 volume = current.total_volume + (n if op == "grow" else -n) * TON
                 draft = replace(SELL, total_volume=str(volume // TON), max_amount=str(min(5, volume // TON)))
-                update_ad(uow, owner, ad.id, draft, settings=SETTINGS)
+                update_ad(uow, owner, ad.id, draft, rates=RATES)
         except (AdUnavailable, InvalidState, AdInvalid, InsufficientFunds):
             pass  # refused as a whole: nothing moved
         current = get_ad(uow, ad.id)
@@ -442,3 +443,16 @@ def pause_against_a_taker(uow):
     in_deal = 3 * TON if outcome == ["took"] else 0
     assert get_ad(uow, ad.id).status == "paused"
     assert balances(uow, owner) == (10 * TON - in_deal, in_deal)
+
+
+def test_the_view_says_what_the_owner_may_do_now(uow):
+    (owner,) = make_users(uow, 1)
+    deposit(uow, owner, 10 * TON)
+    ad = create(uow, owner)
+    assert ad.owner_actions == {"edit", "pause", "close"} and ad.open_for_deals
+    paused = pause_ad(uow, owner, ad.id)
+    assert paused.owner_actions == {"edit", "resume", "close"} and not paused.open_for_deals
+    closed = close_ad(uow, owner, ad.id)
+    assert closed.owner_actions == frozenset() and not closed.open_for_deals
+    with pytest.raises(InvalidState):
+        resume_ad(uow, owner, ad.id)

@@ -10,8 +10,9 @@ from sqlmodel import func, select
 
 from krypton_app.domain.errors import TonProofError
 from krypton_app.models import UsedProofPayload, User
-from krypton_app.services.auth import issue_proof_payload, login_with_ton_proof
+from krypton_app.services.auth import login_with_ton_proof
 from krypton_app.services.demo_wallet import demo_wallet_proof, new_demo_seed
+from krypton_app.services.ton_proof import issue_proof_payload
 from krypton_app.settings import Settings
 
 NOW = 1_760_000_000
@@ -164,8 +165,9 @@ def test_racing_first_logins_of_one_wallet_make_one_user(pg_uow):
 
 
 def test_demo_login_grants_operator_only_when_demo_operators_is_on(uow):
-    from krypton_app.services.auth import issue_proof_payload, login_with_ton_proof
+    from krypton_app.services.auth import login_with_ton_proof
     from krypton_app.services.demo_wallet import demo_wallet_proof, new_demo_seed
+    from krypton_app.services.ton_proof import issue_proof_payload
     from krypton_app.settings import Settings
 
     now = 1_800_000_000

@@ -1,6 +1,7 @@
 """Deal timers with an injected clock: an unpaid deal expires with the escrow back to the seller;
 "fiat sent" without a release goes to dispute, never to the buyer."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from test_deals import NOW, TON, assert_invariants, balances, buy_ad, make_users
 from krypton_app.models import Notification
 from krypton_app.services import deals, disputes
 from krypton_app.settings import Settings
+from krypton_app.workers.deal_timers import run_deal_timers
 
 
 def test_nothing_happens_before_the_deadline(uow):
@@ -107,17 +109,13 @@ def test_undo_restarts_the_payment_timer(uow):
 
 
 def test_lifespan_worker_runs_rounds_until_stopped(uow):
-    import asyncio
-
-    from krypton_app.market_workers import run_deal_timer_worker
-
     owner, taker, ad_id = sell_ad(uow)
     deal = open_(uow, taker, ad_id)
 
     async def main():
         stop = asyncio.Event()
         task = asyncio.create_task(
-            run_deal_timer_worker(uow, stop=stop, poll_s=0.01, clock=lambda: NOW + timedelta(hours=1))
+            run_deal_timers(uow, stop=stop, interval_s=0.01, clock=lambda: NOW + timedelta(hours=1))
         )
         await asyncio.sleep(0.1)
         stop.set()

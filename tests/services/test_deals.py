@@ -25,10 +25,12 @@ from krypton_app.i18n.ru import CATALOG as RU
 from krypton_app.models import Account, Ad, ChatMessage, Notification, User
 from krypton_app.services import deals, ledger
 from krypton_app.services.ads import AdDraft, create_ad, pause_ad
+from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import Settings
 
 TON = 10**9
 SETTINGS = Settings()
+RATES = StaticRateProvider(SETTINGS.rates)
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SELL = AdDraft(
     side="sell",
@@ -79,7 +81,7 @@ def sell_ad(uow, volume=10 * TON):
     """(owner, taker, ad_id) with the owner's 10 TON held by a sell ad."""
     owner, taker = make_users(uow, 2)
     deposit(uow, owner, volume)
-    ad = create_ad(uow, owner, SELL, settings=SETTINGS, idempotency_key=uuid.uuid4().hex)
+    ad = create_ad(uow, owner, SELL, rates=RATES, idempotency_key=uuid.uuid4().hex)
     return owner, taker, ad.id
 
 
@@ -87,7 +89,7 @@ def buy_ad(uow):
     """(owner, taker, ad_id): the owner buys crypto; the taker, the seller, has 10 TON."""
     owner, taker = make_users(uow, 2)
     deposit(uow, taker, 10 * TON)
-    ad = create_ad(uow, owner, BUY, settings=SETTINGS, idempotency_key=uuid.uuid4().hex)
+    ad = create_ad(uow, owner, BUY, rates=RATES, idempotency_key=uuid.uuid4().hex)
     return owner, taker, ad.id
 
 
@@ -99,7 +101,7 @@ def open_(uow, taker, ad_id, amount="2", key=None, now=NOW):
         amount=amount,
         method="sbp",
         idempotency_key=key or uuid.uuid4().hex,
-        settings=SETTINGS,
+        rates=RATES,
         now=now,
     )
 
@@ -172,9 +174,7 @@ def test_open_is_idempotent_per_taker(uow):
     assert remaining(uow, ad_id) == 6 * TON
     for amount, method in (("2", "card"), ("1", "sbp")):  # the same key for another request is not a retry
         with pytest.raises(IdempotencyConflict):
-            deals.open_deal(
-                uow, taker, ad_id, amount=amount, method=method, idempotency_key="k1", settings=SETTINGS, now=NOW
-            )
+            deals.open_deal(uow, taker, ad_id, amount=amount, method=method, idempotency_key="k1", rates=RATES, now=NOW)
     assert open_(uow, taker, ad_id, amount="2.000", key="k1").id == first.id  # the same amount, written otherwise
 
 
@@ -182,7 +182,7 @@ def test_floating_ad_is_priced_at_the_current_rate(uow):
     owner, taker = make_users(uow, 2)
     deposit(uow, owner, 10 * TON)
     draft = AdDraft(**{**SELL.__dict__, "price_kind": "floating", "price": None, "margin_percent": "1"})
-    ad = create_ad(uow, owner, draft, settings=SETTINGS, idempotency_key=uuid.uuid4().hex)
+    ad = create_ad(uow, owner, draft, rates=RATES, idempotency_key=uuid.uuid4().hex)
     rates = {**SETTINGS.rates, "TON/RUB": "500"}
     deal = deals.open_deal(
         uow,
@@ -191,7 +191,7 @@ def test_floating_ad_is_priced_at_the_current_rate(uow):
         amount="2",
         method="sbp",
         idempotency_key="f",
-        settings=SETTINGS.model_copy(update={"rates": rates}),
+        rates=StaticRateProvider(rates),
         now=NOW,
     )
     assert deal.price == 505_00 and deal.fiat_amount == 1010_00  # 500 RUB + 1 %, for 2 TON
@@ -225,7 +225,7 @@ def test_open_refusals(uow):
         open_(uow, taker, ad_id, amount="6")
     assert err.value.code == "ad_amount_out_of_range"
     with pytest.raises(KryptonError) as err:
-        deals.open_deal(uow, taker, ad_id, amount="1", method="cash", idempotency_key="m", settings=SETTINGS, now=NOW)
+        deals.open_deal(uow, taker, ad_id, amount="1", method="cash", idempotency_key="m", rates=RATES, now=NOW)
     assert err.value.code == "deal_method_invalid"
     with pytest.raises(KryptonError) as err:
         open_(uow, taker, ad_id, amount="0")
@@ -310,3 +310,16 @@ def test_roles_and_strangers(uow):
     assert [d.id for d in deals.list_my_deals(uow, taker, status="escrow_locked")] == [deal.id]
     assert deals.list_my_deals(uow, taker, status="released") == []
     assert deals.list_my_deals(uow, stranger) == []
+
+
+def test_each_view_says_what_its_viewer_may_do_now(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_(uow, taker, ad_id)
+    assert deal.allowed_actions == {"mark_fiat_sent", "cancel"}
+    assert deals.get_deal(uow, owner, deal.id).allowed_actions == {"release", "cancel"}
+    assert deal.timer_deadline == NOW + timedelta(minutes=15)
+    paid = deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
+    assert paid.allowed_actions == {"undo_fiat_sent", "cancel", "open_dispute"}
+    done = deals.release(uow, owner, deal.id, now=NOW)
+    assert done.allowed_actions == {"review"} and done.timer_deadline is None
+    assert deals.get_deal(uow, taker, deal.id).allowed_actions == {"review"}

@@ -10,7 +10,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from sqlalchemy import func, select
-from test_deals import BUY, NOW, SELL, SETTINGS, TON, deposit, make_users
+from test_deals import BUY, NOW, RATES, SELL, TON, deposit, make_users
 
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import KryptonError
@@ -32,8 +32,8 @@ def test_random_deals_keep_the_books(uow):
             for taker in (self.t1, self.t2):
                 deposit(uow, taker, 5 * TON)
             key = uuid.uuid4().hex
-            self.sell = create_ad(uow, self.seller_owner, SELL, settings=SETTINGS, idempotency_key=key).id
-            self.buy = create_ad(uow, self.buyer_owner, BUY, settings=SETTINGS, idempotency_key=key).id
+            self.sell = create_ad(uow, self.seller_owner, SELL, rates=RATES, idempotency_key=key).id
+            self.buy = create_ad(uow, self.buyer_owner, BUY, rates=RATES, idempotency_key=key).id
             self.deals = []
             self.finished = {}
             self.now = NOW
@@ -49,7 +49,7 @@ def test_random_deals_keep_the_books(uow):
                     amount=str(amount),
                     method="sbp",
                     idempotency_key=uuid.uuid4().hex,
-                    settings=SETTINGS,
+                    rates=RATES,
                     now=self.now,
                 )
             except KryptonError as error:

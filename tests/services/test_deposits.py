@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.hot_wallet import hot_wallet_from_settings
-from krypton_app.chain.monitor import ChainMonitor
 from krypton_app.domain.errors import Forbidden, InvalidAmount
 from krypton_app.domain.ton_address import parse_ton_address
 from krypton_app.models import AppliedChainTransaction, DepositMemo, User
 from krypton_app.services import deposits, ledger
+from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.settings import get_settings
 
 NOW = 1_800_000_000

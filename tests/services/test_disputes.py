@@ -13,7 +13,9 @@ from krypton_app.i18n.en import CATALOG as EN
 from krypton_app.i18n.ru import CATALOG as RU
 from krypton_app.models import ChatMessage, LedgerTransaction, User
 from krypton_app.services import deals, disputes
+from krypton_app.services.deal_room import read_deal_room
 from krypton_app.services.notifications import list_notifications
+from krypton_app.services.reviews import leave_review
 
 
 def disputed_deal(uow, opener="buyer"):
@@ -178,3 +180,34 @@ def test_an_operator_who_trades_cannot_decide_their_own_dispute(uow):
     assert disputes.get_dispute(uow, owner, dispute.deal.id).buyer_statement is None
     done = disputes.resolve_dispute(uow, operator, dispute.deal.id, outcome="refund", now=NOW)
     assert done.deal.status == "resolved"
+
+
+def test_the_views_of_a_dispute_offer_statements_to_the_sides_and_the_decision_to_the_operator(uow):
+    owner, taker, operator, _ad_id, dispute = disputed_deal(uow)
+    assert dispute.deal.allowed_actions == {"statement"}
+    assert deals.get_deal(uow, owner, dispute.deal.id).allowed_actions == {"statement"}
+    assert disputes.get_dispute(uow, operator, dispute.deal.id).deal.allowed_actions == {"resolve"}
+    decided = disputes.resolve_dispute(uow, operator, dispute.deal.id, outcome="refund", now=NOW)
+    assert decided.deal.allowed_actions == frozenset()
+    assert deals.get_deal(uow, taker, dispute.deal.id).allowed_actions == {"review"}
+
+
+def test_the_deal_room_reads_the_dispute_once_there_is_one_and_the_viewers_review_once_reviews_open(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_(uow, taker, ad_id, amount="1")
+    room = read_deal_room(uow, taker, deal.id)
+    assert room.deal == deals.get_deal(uow, taker, deal.id)
+    assert (room.dispute, room.my_review) == (None, None)
+    assert [m.text_key for m in room.messages] == ["deal.sys.opened"]
+    assert read_deal_room(uow, taker, deal.id, after_id=room.messages[-1].id).messages == []
+    with pytest.raises(NotFound):
+        read_deal_room(uow, make_users(uow, 1)[0], deal.id)
+
+    _owner, buyer, operator, _ad_id, dispute = disputed_deal(uow)
+    assert read_deal_room(uow, buyer, dispute.deal.id).dispute == disputes.get_dispute(uow, buyer, dispute.deal.id)
+    disputes.resolve_dispute(uow, operator, dispute.deal.id, outcome="release", now=NOW)
+    assert read_deal_room(uow, buyer, dispute.deal.id).my_review is None
+    leave_review(uow, buyer, dispute.deal.id, positive=True, comment="ok")
+    room = read_deal_room(uow, buyer, dispute.deal.id)
+    assert room.dispute.outcome == "released_to_buyer" and room.my_review.positive
+    assert read_deal_room(uow, operator, dispute.deal.id).my_review is None

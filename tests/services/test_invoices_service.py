@@ -13,7 +13,7 @@ from krypton_app.domain.invoices import InvoiceInvalid
 from krypton_app.models import User
 from krypton_app.models.invoices import Invoice
 from krypton_app.models.merchant import WebhookEvent
-from krypton_app.services import invoices
+from krypton_app.services import invoices, payments
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.settings import Settings
 
@@ -269,3 +269,25 @@ def test_the_payer_sees_whether_the_invoice_takes_a_payment_now(uow):
     assert (view.number, view.status, view.helper_url) == (soon.number, "open", soon.helper_url)
     with pytest.raises(NotFound):
         invoices.get_payer_invoice(uow, payer, "ZZZZ2222", now=NOW, settings=SETTINGS)
+
+
+def test_a_sandbox_keys_view_holds_only_sandbox_invoices(uow):
+    """The sandbox rule (services/api_keys.py), applied by each service the API calls: with `only_test`
+    a live invoice is the same NotFound as another merchant's, and what it creates is a sandbox invoice."""
+    merchant = make_user(uow)
+    live, _ = create(uow, merchant, fixed())
+    sandbox, created = create_invoice(uow, merchant, fixed(is_test=False), settings=SETTINGS, now=NOW, only_test=True)
+    assert created and sandbox.is_test
+    for reach in (
+        lambda number: invoices.get_merchant_invoice(uow, merchant, number, settings=SETTINGS, only_test=True),
+        lambda number: payments.list_invoice_payments(uow, merchant, number, settings=SETTINGS, only_test=True),
+        lambda number: invoices.close_invoice(uow, merchant, number, now=NOW, settings=SETTINGS, only_test=True),
+    ):
+        with pytest.raises(NotFound):
+            reach(live.number)
+        reach(sandbox.number)
+    assert invoices.get_merchant_invoice(uow, merchant, live.number, settings=SETTINGS).status == "open"
+    listed = invoices.list_invoices(uow, merchant, settings=SETTINGS, only_test=True)
+    assert [view.number for view in listed.items] == [sandbox.number]
+    # A live key (the default) reaches both.
+    assert invoices.get_merchant_invoice(uow, merchant, sandbox.number, settings=SETTINGS).is_test

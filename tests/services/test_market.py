@@ -16,7 +16,7 @@ from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import Settings
 
 TON = 10**9
-SETTINGS = Settings()
+RATES = StaticRateProvider(Settings().rates)
 BASE = AdDraft(
     side="sell",
     asset="TON",
@@ -47,7 +47,7 @@ def deposit(uow, user_id, amount, asset="TON"):
 
 
 def post(uow, owner, **change):
-    return create_ad(uow, owner, replace(BASE, **change), settings=SETTINGS, idempotency_key=uuid.uuid4().hex)
+    return create_ad(uow, owner, replace(BASE, **change), rates=RATES, idempotency_key=uuid.uuid4().hex)
 
 
 def released_deals(uow, seller, buyer, count):

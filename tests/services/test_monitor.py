@@ -19,20 +19,21 @@ from rows import grant_operator
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
-from krypton_app.chain import monitor as monitor_module
+from krypton_app import bootstrap
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.gateway import ChainError
 from krypton_app.chain.hot_wallet import HotWallet, hot_wallet_from_settings
-from krypton_app.chain.monitor import ChainMonitor
 from krypton_app.chain.parse import EXCESSES, TRANSFER_NOTIFICATION
 from krypton_app.chain.types import ChainTx
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models import AppliedChainTransaction, ChainCursor, LedgerTransaction, UnmatchedDeposit, User
-from krypton_app.services import deposits, ledger
+from krypton_app.services import chain_settlement, chain_sync, deposits, ledger
+from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.services.operator import credit_unmatched_deposit
 from krypton_app.settings import get_settings
-from krypton_app.workers import CHAIN_WORKER_LOCK_KEY, LeaderLock, run_chain_worker
+from krypton_app.workers.chain_sync import CHAIN_WORKER_LOCK_KEY, chain_sync_worker, run_chain_sync
+from krypton_app.workers.loop import LeaderLock
 
 NOW = 1_800_000_000
 TON = 10**9
@@ -151,10 +152,10 @@ def test_without_a_masterchain_seqno_confirmations_are_waited_out_in_block_inter
     )
     user, memo = make_user(uow)
     chain.deposit(hot_wallet.address, TON, comment=memo)  # utime NOW
-    wait = 2 * monitor_module.MASTERCHAIN_BLOCK_S
-    monkeypatch.setattr(monitor_module.time, "time", lambda: NOW + wait - 1)
+    wait = 2 * chain_sync.MASTERCHAIN_BLOCK_S
+    monkeypatch.setattr(chain_sync.time, "time", lambda: NOW + wait - 1)
     assert run(monitor.run_once()) == 0
-    monkeypatch.setattr(monitor_module.time, "time", lambda: NOW + wait)
+    monkeypatch.setattr(chain_sync.time, "time", lambda: NOW + wait)
     assert run(monitor.run_once()) == 1
     assert balance(uow, user) == TON
 
@@ -311,10 +312,10 @@ def _raise_after(original):
 @pytest.mark.parametrize(
     "target",
     [
-        (monitor_module, "_record_applied"),  # after the applied-transaction row
+        (chain_settlement, "record_applied"),  # after the applied-transaction row
         (deposits, "post"),  # after the ledger credit
         (deposits, "record_unmatched"),  # after the review-queue row
-        (monitor_module, "_save_cursor"),  # after the cursor update, before commit
+        (chain_sync, "_save_cursor"),  # after the cursor update, before commit
     ],
     ids=["after_applied_row", "after_ledger_post", "after_unmatched_row", "before_commit"],
 )
@@ -354,12 +355,12 @@ def test_a_restarted_monitor_resumes_from_the_saved_cursor(uow, chain, settings,
     assert balance(uow, user) == 3 * TON
 
 
-def test_run_polls_until_stopped(uow, chain, monitor, hot_wallet):
+def test_the_worker_polls_until_stopped(uow, chain, settings, hot_wallet):
     user, memo = make_user(uow)
 
     async def scenario():
         stop = asyncio.Event()
-        task = asyncio.create_task(monitor.run(stop))
+        task = asyncio.create_task(run_chain_sync(uow, chain, hot_wallet, settings=settings, stop=stop))
         chain.deposit(hot_wallet.address, TON, comment=memo)
         chain.advance(1)
         await eventually(lambda: balance(uow, user) == TON)
@@ -369,13 +370,13 @@ def test_run_polls_until_stopped(uow, chain, monitor, hot_wallet):
     run(scenario())
 
 
-def test_run_rides_out_node_errors(uow, chain, monitor, hot_wallet):
+def test_the_worker_rides_out_node_errors(uow, chain, settings, hot_wallet):
     user, memo = make_user(uow)
 
     async def scenario():
         stop = asyncio.Event()
         chain.fail_next(3)
-        task = asyncio.create_task(monitor.run(stop))
+        task = asyncio.create_task(run_chain_sync(uow, chain, hot_wallet, settings=settings, stop=stop))
         chain.deposit(hot_wallet.address, TON, comment=memo)
         chain.advance(1)
         await eventually(lambda: balance(uow, user) == TON)
@@ -383,6 +384,22 @@ def test_run_rides_out_node_errors(uow, chain, monitor, hot_wallet):
         await asyncio.wait_for(task, 2)
 
     run(scenario())
+
+
+def test_the_lifespan_task_runs_on_the_adapters_of_the_composition_root(uow, chain, settings, hot_wallet):
+    user, memo = make_user(uow)
+
+    async def scenario():
+        task = asyncio.create_task(chain_sync_worker())
+        chain.deposit(hot_wallet.address, TON, comment=memo)
+        chain.advance(1)
+        await eventually(lambda: balance(uow, user) == TON)
+        task.cancel()  # how the app stops it
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    with bootstrap.override(uow=uow, gateway=chain, hot_wallet=hot_wallet, settings=settings):
+        run(scenario())
 
 
 def test_a_comment_the_database_cannot_store_does_not_stop_the_monitor(uow, chain, monitor, hot_wallet):
@@ -716,7 +733,7 @@ KNOWN_OPS = {0, EXCESSES, TRANSFER_NOTIFICATION, 0xFFFFFFFF}
 
 
 def test_malformed_transactions_never_block_the_good_ones(uow, settings, monkeypatch):
-    monkeypatch.setattr(monitor_module, "PAGE_SIZE", 4)  # pages and groups end anywhere
+    monkeypatch.setattr(chain_sync, "PAGE_SIZE", 4)  # pages and groups end anywhere
     users = [make_user(uow) for _ in range(3)]
     explodes: set[str] = set()
     credit = deposits.credit_deposit
@@ -870,7 +887,7 @@ def test_a_second_worker_waits_while_the_first_leads_and_takes_over_when_it_stop
 
     def start(unit, stop):
         return asyncio.create_task(
-            run_chain_worker(unit, chain, hot_wallet, settings=settings, stop=stop, clock=lambda: chain.now)
+            run_chain_sync(unit, chain, hot_wallet, settings=settings, stop=stop, clock=lambda: chain.now)
         )
 
     async def scenario():
@@ -912,7 +929,7 @@ def test_two_workers_started_at_once_only_one_runs_rounds(pg_uow, chain, setting
         stop = asyncio.Event()
         workers = [
             asyncio.create_task(
-                run_chain_worker(unit, chain, hot_wallet, settings=settings, stop=stop, clock=lambda: chain.now)
+                run_chain_sync(unit, chain, hot_wallet, settings=settings, stop=stop, clock=lambda: chain.now)
             )
             for unit in (pg_uow, other)
         ]
@@ -990,7 +1007,7 @@ def test_a_run_of_deposits_never_deadlocks_with_transfers_between_the_same_users
 
 
 def test_a_leader_whose_connection_dies_loses_the_lock_to_another(pg_uow):
-    first, second = LeaderLock(pg_uow.engine, CHAIN_WORKER_LOCK_KEY), LeaderLock(pg_uow.engine, CHAIN_WORKER_LOCK_KEY)
+    first, second = (LeaderLock(pg_uow.engine, CHAIN_WORKER_LOCK_KEY, name=name) for name in ("first", "second"))
     try:
         assert first.hold() and not second.hold()
         with pg_uow.engine.connect() as c:
@@ -1023,7 +1040,7 @@ def test_the_worker_keeps_going_while_the_database_is_away(chain, settings, hot_
 
     async def scenario():
         stop = asyncio.Event()
-        worker = asyncio.create_task(run_chain_worker(unreachable, chain, hot_wallet, settings=settings, stop=stop))
+        worker = asyncio.create_task(run_chain_sync(unreachable, chain, hot_wallet, settings=settings, stop=stop))
         await asyncio.sleep(0.2)  # several failed rounds
         assert not worker.done()
         stop.set()

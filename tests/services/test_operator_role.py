@@ -15,12 +15,13 @@ from test_payouts import btc, deposit
 from krypton_app.domain.errors import Forbidden, NotFound
 from krypton_app.models import Deal, User
 from krypton_app.services import chat, deals, disputes
-from krypton_app.services.auth import issue_proof_payload, login_with_ton_proof
+from krypton_app.services.auth import login_with_ton_proof
 from krypton_app.services.demo_wallet import demo_wallet_proof, new_demo_seed
 from krypton_app.services.notifications import list_notifications
 from krypton_app.services.operator import list_unmatched_deposits
 from krypton_app.services.payouts import list_payout_queue, list_user_payouts, mark_payout_paid, reject_payout
 from krypton_app.services.roles import is_operator, operators_clause
+from krypton_app.services.ton_proof import issue_proof_payload
 from krypton_app.settings import Settings, get_settings
 
 DOMAIN = "localhost:3000"

@@ -11,7 +11,6 @@ import pytest
 from sqlmodel import select
 
 from krypton_app.domain.errors import Forbidden, InvalidState, NotFound, WebhookUrlRefused
-from krypton_app.integration_workers import run_housekeeping
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSecret
 from krypton_app.models.users import User
@@ -27,12 +26,13 @@ from krypton_app.services.webhooks import (
     redeliver,
     retry_delay,
     rotate_webhook_secret,
-    run_webhook_worker,
     send_test_event,
     verify_signature,
     webhook_secret,
 )
 from krypton_app.settings import Settings
+from krypton_app.workers.housekeeping import run_housekeeping
+from krypton_app.workers.webhook_delivery import run_webhook_delivery
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -395,6 +395,24 @@ def test_send_test_event_needs_a_webhook_url_and_the_merchants_invoice(uow):
     assert verify_signature(live, signature, receiver.requests[0].content, now=NOW.timestamp())
 
 
+def test_a_sandbox_key_reaches_only_sandbox_invoices_events(uow):
+    """The sandbox rule (services/api_keys.py): with `only_test` a live invoice does not exist."""
+    merchant_id, _ = make_merchant_invoice(uow)
+    _, _ = make_merchant_invoice(uow, name="same", number="TEST2345")
+    with uow.transaction() as s:
+        sandbox = s.exec(select(Invoice).where(Invoice.number == "TEST2345")).one()
+        sandbox.merchant_id, sandbox.is_test = merchant_id, True
+    for number in ("INV2345", "TEST2345"):
+        send_test_event(uow, merchant_id, number, settings=SETTINGS, now=NOW)
+    with pytest.raises(NotFound):
+        send_test_event(uow, merchant_id, "INV2345", settings=SETTINGS, now=NOW, only_test=True)
+    with pytest.raises(NotFound):
+        list_deliveries(uow, merchant_id, "INV2345", only_test=True)
+    assert send_test_event(uow, merchant_id, "TEST2345", settings=SETTINGS, now=NOW, only_test=True)
+    assert [e.is_test for e in list_deliveries(uow, merchant_id, "TEST2345", only_test=True)] == [True, True]
+    assert len(list_deliveries(uow, merchant_id, "INV2345")) == 1
+
+
 def test_send_test_event_without_url_is_refused(uow):
     merchant_id, _ = make_merchant_invoice(uow, webhook_url=None)
     with pytest.raises(InvalidState) as error:
@@ -457,7 +475,7 @@ def test_webhook_worker_delivers_queued_events_until_stopped(uow):
         stop = asyncio.Event()
         async with receiver.client() as client:
             worker = asyncio.create_task(
-                run_webhook_worker(uow, settings=SETTINGS, stop=stop, poll_s=0.01, client=client)
+                run_webhook_delivery(uow, settings=SETTINGS, stop=stop, interval_s=0.01, client=client)
             )
             for _ in range(500):
                 if event_row(uow).status == "delivered":
@@ -478,7 +496,7 @@ def test_expiry_loop_expires_overdue_invoices_and_queues_the_event(uow):
     async def run():
         stop = asyncio.Event()
         loop = asyncio.create_task(
-            run_housekeeping(uow, stop=stop, poll_s=0.01, clock=lambda: NOW + timedelta(seconds=1))
+            run_housekeeping(uow, stop=stop, interval_s=0.01, clock=lambda: NOW + timedelta(seconds=1))
         )
         for _ in range(500):
             with uow.read() as s:

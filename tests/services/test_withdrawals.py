@@ -13,15 +13,15 @@ from sqlalchemy import select
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.gateway import ChainError
 from krypton_app.chain.hot_wallet import hot_wallet_from_settings
-from krypton_app.chain.monitor import ChainMonitor
 from krypton_app.chain.parse import EXCESSES
 from krypton_app.domain.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, InvalidDestination
 from krypton_app.domain.ledger import EXTERNAL, FEES
 from krypton_app.models import AppliedChainTransaction, LedgerTransaction, UnmatchedDeposit, User, Withdrawal
 from krypton_app.services import deposits, ledger, withdrawals
+from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.services.withdrawals import EXPIRY_MARGIN_S, MAX_SEND_ATTEMPTS, WithdrawalQuote
 from krypton_app.settings import get_settings
-from krypton_app.workers import run_chain_worker
+from krypton_app.workers.chain_sync import run_chain_sync
 
 NOW = 1_800_000_000
 TON = 10**9
@@ -605,7 +605,7 @@ def test_the_worker_loop_runs_a_deposit_and_a_withdrawal_through(uow, chain, set
     async def scenario():
         stop = asyncio.Event()
         worker = asyncio.create_task(
-            run_chain_worker(uow, chain, hot_wallet, settings=settings, stop=stop, clock=lambda: chain.now)
+            run_chain_sync(uow, chain, hot_wallet, settings=settings, stop=stop, clock=lambda: chain.now)
         )
         chain.deposit(hot_wallet.address, 3 * TON, comment=memo)
         chain.advance(1)

@@ -75,6 +75,35 @@ def test_allowed_actions_per_role():
     assert d.allowed_actions(d.DISPUTED, d.OPERATOR) == ("resolve",)
 
 
+# What the deal page offers each role in each state it can show (the buttons the page drew by hand before).
+OFFERED = {
+    (d.ESCROW_LOCKED, d.BUYER): {"mark_fiat_sent", d.CANCEL},
+    (d.ESCROW_LOCKED, d.SELLER): {"release", d.CANCEL},
+    (d.FIAT_SENT, d.BUYER): {"undo_fiat_sent", d.CANCEL, "open_dispute"},
+    (d.FIAT_SENT, d.SELLER): {"release", d.CANCEL, "open_dispute"},
+    (d.DISPUTED, d.BUYER): {d.STATEMENT},
+    (d.DISPUTED, d.SELLER): {d.STATEMENT},
+    (d.DISPUTED, d.OPERATOR): {"resolve"},
+    (d.RELEASED, d.BUYER): {d.REVIEW},
+    (d.RELEASED, d.SELLER): {d.REVIEW},
+    (d.RESOLVED, d.BUYER): {d.REVIEW},
+    (d.RESOLVED, d.SELLER): {d.REVIEW},
+}
+
+
+@pytest.mark.parametrize("status", [s for s in d.STATUSES if s != d.REQUESTED])
+@pytest.mark.parametrize("role", [d.BUYER, d.SELLER, d.OPERATOR])
+def test_offered_actions_are_what_the_deal_page_shows(status, role):
+    assert d.offered_actions(status, role) == OFFERED.get((status, role), set())
+
+
+def test_every_offered_transition_is_one_the_machine_allows():
+    for status in d.STATUSES:
+        for role in (d.BUYER, d.SELLER, d.OPERATOR):
+            transitions = d.offered_actions(status, role) & set(d.TRANSITIONS)
+            assert transitions <= set(d.allowed_actions(status, role))
+
+
 def test_cancel_steps():
     assert d.cancel_step(d.ESCROW_LOCKED, d.BUYER, requested_by_other=False) == "buyer_cancel"
     assert d.cancel_step(d.ESCROW_LOCKED, d.SELLER, requested_by_other=False) == "request"

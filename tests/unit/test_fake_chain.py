@@ -10,9 +10,11 @@ from pytoniq_core.tlb.transaction import Transaction
 
 from krypton_app.chain import factory
 from krypton_app.chain.fake import USDT_MASTER, FakeChain
-from krypton_app.chain.gateway import ChainError
+from krypton_app.chain.gateway import ChainError, Faucet
 from krypton_app.chain.hot_wallet import HotWallet
+from krypton_app.chain.liteserver import PytoniqGateway
 from krypton_app.chain.parse import parse_transaction
+from krypton_app.chain.toncenter import ToncenterGateway
 
 NOW = 1_700_000_000
 USER = "0:" + "11" * 32
@@ -309,3 +311,9 @@ def test_factory_keeps_one_fake_chain_beside_the_database(tmp_path, monkeypatch)
     assert (tmp_path / "krypton.fakechain.json").exists()
     postgres = SimpleNamespace(database_url="postgresql+psycopg://u@h/db")
     assert factory.fake_chain_path(postgres).name == "krypton.fakechain.json"
+
+
+def test_only_the_fake_chain_offers_a_faucet(chain):
+    """The demo faucet asks for the capability; a real node never has it."""
+    assert isinstance(chain, Faucet)
+    assert not issubclass(ToncenterGateway, Faucet) and not issubclass(PytoniqGateway, Faucet)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from krypton_app.i18n import CATALOGS, LANGUAGES, error_key, translate
-from krypton_app.services.auth import TON_PROOF_ERROR_CODES
+from krypton_app.services.ton_proof import TON_PROOF_ERROR_CODES
 
 PACKAGE = Path(__file__).resolve().parents[2] / "krypton_app"
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from pytoniq_core import Address, Builder, Cell
 from pytoniq_core.tlb.transaction import ExternalMsgInfo, ExternalOutMsgInfo, MessageAny
 
-from krypton_app.chain.fake import internal_message, ordinary_description, transaction_cell
+from krypton_app.chain.fake_cells import internal_message, ordinary_description, transaction_cell
 from krypton_app.chain.hot_wallet import HotWallet, comment_cell
 from krypton_app.chain.parse import (
     BODY_MALFORMED,

@@ -26,7 +26,8 @@ from pytoniq_core import Builder, Cell, CellTypes
 from pytoniq_core.tlb.account import StateInit
 
 from krypton_app.domain.errors import TonProofError
-from krypton_app.services.auth import (
+from krypton_app.services.demo_wallet import demo_wallet_proof, new_demo_seed
+from krypton_app.services.ton_proof import (
     PAYLOAD_TTL_S,
     TON_PROOF_ERROR_CODES,
     check_proof_payload,
@@ -34,7 +35,6 @@ from krypton_app.services.auth import (
     ton_proof_signing_hash,
     verify_ton_proof,
 )
-from krypton_app.services.demo_wallet import demo_wallet_proof, new_demo_seed
 
 NOW = 1_760_000_000
 DOMAIN = "krypton.example"

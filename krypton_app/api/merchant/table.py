@@ -1,0 +1,46 @@
+"""The served route table: each resource module's operations behind the pipeline, the OpenAPI document
+made from the same operations, the public receipt key, and a JSON 404 for the rest of /api/v1."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from krypton_app.api.merchant import invoices, payments, webhooks
+from krypton_app.api.merchant.errors import error_response
+from krypton_app.api.merchant.openapi import RECEIPT_KEY_PATH, openapi_document
+from krypton_app.api.merchant.pipeline import PREFIX, Operation, dispatch
+from krypton_app.bootstrap import app_deps
+from krypton_app.services.receipts import public_key_document
+
+# A new resource adds its module's OPERATIONS here; the document and the routes follow.
+OPERATIONS: tuple[Operation, ...] = (*invoices.OPERATIONS, *payments.OPERATIONS, *webhooks.OPERATIONS)
+
+
+async def openapi_json(_request: Request) -> JSONResponse:
+    return JSONResponse(openapi_document(OPERATIONS, app_deps().settings))
+
+
+async def receipt_key(_request: Request) -> JSONResponse:
+    # Computed from the settings in memory: nothing here waits on the database.
+    document = public_key_document(app_deps().settings)
+    return JSONResponse(document, headers={"Cache-Control": "public, max-age=3600"})
+
+
+async def api_not_found(request: Request) -> JSONResponse:
+    # Mounted beside Reflex, an unknown /api/v1 path would otherwise get an HTML page.
+    return error_response(request, 404, "not_found")
+
+
+def routes() -> list[Route]:
+    table: dict[str, dict[str, Operation]] = {}
+    for operation in OPERATIONS:
+        table.setdefault(operation.path, {})[operation.method] = operation
+    served = [Route(PREFIX + path, dispatch(methods), methods=list(methods)) for path, methods in table.items()]
+    return [
+        *served,
+        Route(PREFIX + "/openapi.json", openapi_json),
+        Route(RECEIPT_KEY_PATH, receipt_key),
+        Route(PREFIX + "/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    ]

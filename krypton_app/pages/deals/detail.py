@@ -1,0 +1,48 @@
+"""/deals/[deal_id]: the deal, the actions the viewer may take, the dispute, the review and the chat.
+
+The operator's dispute page is this page too: an operator may open a deal once it is disputed,
+reads both statements and the chat, writes in it, and decides (release, refund or split).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.components.layout import template
+from krypton_app.components.ui import card, empty_note
+from krypton_app.domain import deals as machine
+from krypton_app.pages.deals.chat import chat
+from krypton_app.pages.deals.dispute import dispute_card
+from krypton_app.pages.deals.review import review_card
+from krypton_app.pages.deals.state import DealState
+from krypton_app.pages.deals.summary import summary
+from krypton_app.state.i18n import I18n
+
+
+@template(route=routes.DEAL_DETAIL, title="Deal", on_load=[DealState.load])
+def deal_detail() -> rx.Component:
+    return rx.vstack(
+        rx.link(
+            rx.hstack(rx.icon("chevron-left", size=15), I18n.t["deals.title"], align="center"),
+            href=routes.DEALS,
+            size="2",
+        ),
+        rx.cond(
+            DealState.missing,
+            card(empty_note(I18n.t["deal.missing"])),
+            rx.cond(
+                DealState.deal.id > 0,
+                rx.vstack(
+                    summary(),
+                    rx.cond(DealState.dispute_info.outcome != "", dispute_card()),
+                    rx.cond(DealState.actions.contains(machine.REVIEW), review_card()),
+                    chat(),
+                    spacing="4",
+                    width="100%",
+                ),
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )

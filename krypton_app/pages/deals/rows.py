@@ -1,0 +1,115 @@
+"""The deal pages' typed rows: a deal (list item and summary), a chat message, a dispute. Texts are
+formatted on the server (minor units can exceed what a JavaScript number holds exactly); labels are
+catalog keys, so they follow a language switch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from krypton_app import routes
+from krypton_app.domain import deals as machine
+from krypton_app.domain.catalog_data import method_names
+from krypton_app.domain.money import format_amount
+from krypton_app.i18n import translate
+from krypton_app.services.chat import SYSTEM, ChatMessageView
+from krypton_app.services.deal_rows import DealView
+from krypton_app.services.disputes import DisputeView
+from krypton_app.state.views import amount_text
+
+STATUS_COLORS = {
+    "requested": "gray",
+    "escrow_locked": "blue",
+    "fiat_sent": "amber",
+    "released": "green",
+    "cancelled": "gray",
+    "expired": "gray",
+    "disputed": "red",
+    "resolved": "green",
+}
+
+
+@dataclass(frozen=True)
+class DealRow:
+    id: int = 0  # 0: no deal shown
+    href: str = ""
+    role_key: str = ""
+    status_key: str = ""
+    status_color: str = "gray"
+    amount: str = ""
+    fiat_amount: str = ""
+    price: str = ""
+    method: str = ""
+    created: str = ""
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    id: int
+    text: str  # plain text, escaped by React; a system message in the reader's language
+    side: str  # mine | theirs | system
+    author_key: str
+    time: str
+    image: str  # the /files/chat URL of an attached image, or ""
+
+
+@dataclass(frozen=True)
+class DisputeRow:
+    outcome: str = ""  # "": no dispute; open | released_to_buyer | refunded_to_seller | split
+    decided: bool = False
+    opened_by_key: str = ""
+    outcome_key: str = ""
+    to_buyer: str = ""
+    to_seller: str = ""
+    # A side gets only its own statement from the service; an operator gets both.
+    mine: str = ""
+    other_wrote: bool = False
+    seller_statement: str = ""
+    buyer_statement: str = ""
+
+
+def _fiat_text(minor: int, fiat: str) -> str:
+    return f"{format_amount(minor, 2, trim=False)} {fiat}"
+
+
+def deal_row(v: DealView, lang: str) -> DealRow:
+    return DealRow(
+        id=v.id,
+        href=routes.deal_detail(v.id),
+        role_key=f"deal.role.{v.my_role}",
+        status_key=f"deal.status.{v.status}",
+        status_color=STATUS_COLORS.get(v.status, "gray"),
+        amount=amount_text(v.amount, v.decimals, v.asset),
+        fiat_amount=_fiat_text(v.fiat_amount, v.fiat),
+        price=_fiat_text(v.price, v.fiat),
+        method=method_names((v.method,), lang),
+        created=v.created_at.strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+def message_row(m: ChatMessageView, lang: str) -> MessageRow:
+    system = m.kind == SYSTEM
+    return MessageRow(
+        id=m.id,
+        text=translate(lang, m.text_key or "", **(m.params or {})) if system else m.text,
+        side="mine" if m.mine else ("system" if system else "theirs"),
+        author_key=f"deal.role.{m.author_role}" if m.author_role else "deal.system",
+        time=m.created_at.strftime("%H:%M"),
+        image=routes.chat_file(m.id) if m.attachment else "",
+    )
+
+
+def dispute_row(d: DisputeView) -> DisputeRow:
+    to_buyer = d.buyer_share or 0
+    seller = d.deal.my_role == machine.SELLER
+    return DisputeRow(
+        outcome=d.outcome,
+        decided=d.decided,
+        opened_by_key=f"dispute.opened_by.{d.opener}",
+        outcome_key=f"dispute.outcome.{d.outcome}",
+        to_buyer=amount_text(to_buyer, d.deal.decimals, d.deal.asset),
+        to_seller=amount_text(d.deal.amount - to_buyer, d.deal.decimals, d.deal.asset),
+        mine=(d.seller_statement if seller else d.buyer_statement) or "",
+        other_wrote=d.buyer_wrote if seller else d.seller_wrote,
+        seller_statement=d.seller_statement or "",
+        buyer_statement=d.buyer_statement or "",
+    )

@@ -1,0 +1,302 @@
+"""The deal page's state: the deal, the chat, the dispute and the review, as one read of
+services/deal_room.py, and the handlers of its buttons and forms.
+
+A per-tab watcher (state/watchers.py) reads the deal room every POLL_S, so the other side's messages
+and actions appear without a reload. What the viewer may do comes from the deal view
+(`allowed_actions`); the services check every action again.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.bootstrap import app_deps
+from krypton_app.domain import deals as machine
+from krypton_app.domain.errors import KryptonError
+from krypton_app.i18n import error_key
+from krypton_app.models.common import utcnow
+from krypton_app.pages.deals.rows import DealRow, DisputeRow, MessageRow, deal_row, dispute_row, message_row
+from krypton_app.services import deals as deal_service
+from krypton_app.services.chat import IMAGE_MAX_BYTES, post_message
+from krypton_app.services.deal_room import DealRoom, read_deal_room
+from krypton_app.services.disputes import open_dispute, resolve_dispute, submit_statement
+from krypton_app.services.reviews import leave_review
+from krypton_app.state.auth import AuthState
+from krypton_app.state.i18n import I18n
+from krypton_app.state.offload import off_loop
+from krypton_app.state.views import amount_text
+from krypton_app.state.watchers import TabWatcher
+
+POLL_S = 1.5
+DEAL_PAGE_PREFIX = routes.deal_detail("")
+
+
+def _read_room(key: tuple[int, int, int]) -> DealRoom | None:
+    """(viewer, deal, last message id) -> the room, or None when the viewer may no longer see it."""
+    user_id, deal_id, after_id = key
+    try:
+        return read_deal_room(app_deps().uow, user_id, deal_id, after_id=after_id)
+    except KryptonError:
+        return None
+
+
+class DealState(TabWatcher, AuthState):
+    deal: DealRow = DealRow()
+    role: str = ""
+    status: str = ""
+    # domain.deals.offered_actions for the viewer, from the deal view
+    actions: list[str] = []
+    cancel_requested: str = ""  # "", "me", "other"
+    deadline_ts: int = 0
+    seconds_left: int = -1
+    messages: list[MessageRow] = []
+    error: str = ""
+    chat_error: str = ""
+    image_error: str = ""
+    missing: bool = False
+    # my review of the other side once the deal is over: "" none yet, "positive" / "negative"
+    my_review: str = ""
+    review_error: str = ""
+    dispute_info: DisputeRow = DisputeRow()
+    statement_error: str = ""
+    statement_saved: bool = False
+    # The operator's decision, asked once more before it is final: "" | release | refund | split
+    decision: str = ""
+    decision_share: str = ""
+    decision_to_buyer: str = ""
+    decision_to_seller: str = ""
+    decision_error: str = ""
+
+    _deal_id: int = 0
+    _last_id: int = 0
+    # The escrow, for the operator's split preview: raw amounts never go to the browser.
+    _amount: int = 0
+    _decimals: int = 0
+    _asset: str = ""
+
+    def _url_deal_id(self) -> int:
+        segment = routes.last_segment(self.router.url.path)
+        return int(segment) if segment.isdigit() else 0
+
+    def _show(self, room: DealRoom, user_id: int, lang: str) -> None:
+        view = room.deal
+        self.deal = deal_row(view, lang)
+        self.dispute_info = dispute_row(room.dispute) if room.dispute is not None else DisputeRow()
+        self.role, self.status = view.my_role or "", view.status
+        self.actions = sorted(view.allowed_actions)
+        self._amount, self._decimals, self._asset = view.amount, view.decimals, view.asset
+        asked = view.cancel_requested_by
+        self.cancel_requested = "" if asked is None else ("me" if asked == user_id else "other")
+        deadline = view.timer_deadline
+        self.deadline_ts = int(deadline.timestamp()) if deadline else 0
+        self._tick()
+        if room.my_review is not None:
+            self.my_review = "positive" if room.my_review.positive else "negative"
+        self.messages.extend(message_row(m, lang) for m in room.messages)
+        self._last_id = max([self._last_id, *(m.id for m in room.messages)])
+
+    def _tick(self) -> None:
+        self.seconds_left = max(self.deadline_ts - int(utcnow().timestamp()), 0) if self.deadline_ts else -1
+
+    @rx.var
+    def time_left(self) -> str:
+        if self.seconds_left < 0:
+            return ""
+        return f"{self.seconds_left // 60:02d}:{self.seconds_left % 60:02d}"
+
+    async def _refresh(self, user_id: int) -> None:
+        room = await off_loop(read_deal_room, app_deps().uow, user_id, self._deal_id, after_id=self._last_id)
+        self._show(room, user_id, (await self.get_state(I18n)).lang)
+
+    @rx.event
+    async def load(self):
+        user_id = await self._user_id()
+        if user_id is None:
+            return None
+        self._deal_id = self._url_deal_id()
+        self.messages, self._last_id, self.error, self.chat_error, self.missing = [], 0, "", "", False
+        self.my_review, self.review_error = "", ""
+        self.statement_error, self.statement_saved, self.image_error = "", False, ""
+        self.decision, self.decision_error = "", ""
+        room = await off_loop(_read_room, (user_id, self._deal_id, 0))
+        if room is None:
+            self.missing, self.deal = True, DealRow()
+            return None
+        self._show(room, user_id, (await self.get_state(I18n)).lang)
+        return DealState.watch
+
+    # -- the watcher ------------------------------------------------------------------------------
+
+    async def _watch_key(self) -> tuple[int, int, int] | None:
+        path = self.router.url.path
+        if not path.startswith(DEAL_PAGE_PREFIX) or self._url_deal_id() != self._deal_id or self.missing:
+            return None
+        user_id = await self._user_id()
+        return None if user_id is None else (user_id, self._deal_id, self._last_id)
+
+    _watch_read = staticmethod(_read_room)
+
+    async def _watch_show(self, key: tuple[int, int, int], room: DealRoom | None) -> None:
+        user_id, deal_id, after_id = key
+        # Shown only if the tab did not move on meanwhile (another deal, or its own refresh).
+        if room is not None and (self._deal_id, self._last_id) == (deal_id, after_id):
+            self._show(room, user_id, (await self.get_state(I18n)).lang)
+        else:
+            self._tick()
+
+    @rx.event(background=True)
+    async def watch(self):
+        async for event in self._watch_rounds(POLL_S):
+            yield event
+
+    # -- the two sides' buttons -------------------------------------------------------------------
+
+    async def _act(self, user_id: int, action) -> None:
+        try:
+            await off_loop(action, app_deps().uow, user_id, self._deal_id, now=utcnow())
+            self.error = ""
+        except KryptonError as error:
+            self.error = error_key(error.code)
+        await self._refresh(user_id)
+
+    @rx.event
+    async def mark_paid(self):
+        if (user_id := await self._user_id()) is not None:
+            await self._act(user_id, deal_service.mark_fiat_sent)
+
+    @rx.event
+    async def undo_paid(self):
+        if (user_id := await self._user_id()) is not None:
+            await self._act(user_id, deal_service.undo_fiat_sent)
+
+    @rx.event
+    async def release(self):
+        if (user_id := await self._user_id()) is not None:
+            await self._act(user_id, deal_service.release)
+
+    @rx.event
+    async def cancel(self):
+        if (user_id := await self._user_id()) is not None:
+            await self._act(user_id, deal_service.cancel)
+
+    @rx.event
+    async def dispute(self):
+        if (user_id := await self._user_id()) is not None:
+            await self._act(user_id, open_dispute)
+
+    # -- the dispute ------------------------------------------------------------------------------
+
+    @rx.event
+    async def save_statement(self, form_data: dict):
+        user_id = await self._user_id()
+        if user_id is None:
+            return
+        text = str(form_data.get("statement") or "")
+        try:
+            await off_loop(submit_statement, app_deps().uow, user_id, self._deal_id, text)
+        except KryptonError as error:
+            self.statement_error, self.statement_saved = error_key(error.code), False
+            return
+        self.statement_error, self.statement_saved = "", True
+        await self._refresh(user_id)
+
+    @rx.event
+    def propose(self, form_data: dict):
+        """First step of the operator's decision: show exactly what each side will get."""
+        outcome = str(form_data.get("outcome") or "")
+        self.decision_error = ""
+        try:
+            share = machine.share_from_percent(str(form_data.get("share") or "")) if outcome == "split" else None
+            to_buyer, to_seller = machine.split_amounts(self._amount, outcome, share)
+        except KryptonError as error:
+            self.decision, self.decision_error = "", error_key(error.code)
+            return
+        self.decision, self.decision_share = outcome, share or ""
+        self.decision_to_buyer = amount_text(to_buyer, self._decimals, self._asset)
+        self.decision_to_seller = amount_text(to_seller, self._decimals, self._asset)
+
+    @rx.event
+    def back_to_decision(self):
+        self.decision = ""
+
+    @rx.event
+    async def decide(self):
+        user_id = await self._user_id()
+        if user_id is None or not self.decision:
+            return
+        try:
+            await off_loop(
+                resolve_dispute,
+                app_deps().uow,
+                user_id,
+                self._deal_id,
+                outcome=self.decision,
+                buyer_share=self.decision_share or None,
+                now=utcnow(),
+            )
+        except KryptonError as error:
+            self.decision_error = error_key(error.code)
+            return
+        self.decision, self.decision_error = "", ""
+        await self._refresh(user_id)
+
+    # -- the review and the chat ------------------------------------------------------------------
+
+    @rx.event
+    async def review(self, form_data: dict):
+        user_id = await self._user_id()
+        if user_id is None:
+            return
+        positive = str(form_data.get("verdict") or "") != "negative"
+        comment = str(form_data.get("comment") or "").strip()
+        try:
+            await off_loop(
+                leave_review, app_deps().uow, user_id, self._deal_id, positive=positive, comment=comment, now=utcnow()
+            )
+        except KryptonError as error:
+            self.review_error = error_key(error.code)
+            return
+        self.review_error = ""
+        self.my_review = "positive" if positive else "negative"
+
+    @rx.event
+    async def send(self, form_data: dict):
+        user_id = await self._user_id()
+        if user_id is None:
+            return None
+        text = str(form_data.get("text") or "")
+        try:
+            await off_loop(post_message, app_deps().uow, user_id, self._deal_id, text=text, now=utcnow())
+            self.chat_error = ""
+        except KryptonError as error:
+            self.chat_error = error_key(error.code)
+            return None
+        await self._refresh(user_id)
+        return rx.set_value("chat_text", "")
+
+    @rx.event
+    async def send_image(self, files: list[rx.UploadFile]):
+        user_id = await self._user_id()
+        if user_id is None or not files:
+            return
+        upload = files[0]
+        # One byte over the limit is enough for the service to refuse; never read a huge file whole.
+        data = await upload.read(IMAGE_MAX_BYTES + 1)
+        image_type = getattr(upload, "content_type", None) or None
+        try:
+            await off_loop(
+                post_message,
+                app_deps().uow,
+                user_id,
+                self._deal_id,
+                text="",
+                image=data,
+                image_type=image_type,
+                now=utcnow(),
+            )
+        except KryptonError as error:
+            self.image_error = error_key(error.code)
+            return
+        self.image_error = ""
+        await self._refresh(user_id)

@@ -1,0 +1,108 @@
+"""The deal's summary card: amounts, the countdown, a pending cancel request, and the buttons of
+what the viewer may do now (DealState.actions, from the deal view)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from krypton_app.components.ui import card, card_title, field_error, status_chip
+from krypton_app.domain import deals as machine
+from krypton_app.pages.deals.state import DealState
+from krypton_app.state.i18n import I18n
+
+
+def _kv(label_key: str, value: rx.Var, test_id: str = "") -> rx.Component:
+    return rx.vstack(
+        rx.text(I18n.t[label_key], size="1", color_scheme="gray"),
+        rx.text(value, size="3", weight="medium", data_testid=test_id or None),
+        spacing="0",
+    )
+
+
+def _may(action: str) -> rx.Var:
+    return DealState.actions.contains(action)
+
+
+def actions() -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            _may("mark_fiat_sent"),
+            rx.button(I18n.t["deal.action.mark_paid"], on_click=DealState.mark_paid, data_testid="deal-mark-paid"),
+        ),
+        rx.cond(
+            _may("undo_fiat_sent"),
+            rx.button(
+                I18n.t["deal.action.undo"], on_click=DealState.undo_paid, variant="soft", data_testid="deal-undo"
+            ),
+        ),
+        rx.cond(
+            _may("release"),
+            rx.button(
+                I18n.t["deal.action.release"],
+                on_click=DealState.release,
+                color_scheme="green",
+                data_testid="deal-release",
+            ),
+        ),
+        rx.cond(
+            _may(machine.CANCEL),
+            rx.button(
+                rx.cond(
+                    DealState.cancel_requested == "other",
+                    I18n.t["deal.action.agree_cancel"],
+                    I18n.t["deal.action.cancel"],
+                ),
+                on_click=DealState.cancel,
+                variant="soft",
+                color_scheme="gray",
+                # My own request waits for the other side: asking again changes nothing.
+                disabled=DealState.cancel_requested == "me",
+                data_testid="deal-cancel",
+            ),
+        ),
+        rx.cond(
+            _may("open_dispute"),
+            rx.button(
+                I18n.t["deal.action.dispute"],
+                on_click=DealState.dispute,
+                variant="outline",
+                color_scheme="red",
+                data_testid="deal-dispute",
+            ),
+        ),
+        spacing="2",
+        wrap="wrap",
+        margin_top="16px",
+    )
+
+
+def summary() -> rx.Component:
+    d = DealState.deal
+    return card(
+        card_title(
+            "handshake",
+            rx.text.span(I18n.t["deal.title"], " #", d.id),
+            status_chip(I18n.t[d.status_key], d.status_color, data_testid="deal-status"),
+        ),
+        rx.grid(
+            _kv("deal.field.role", I18n.t[d.role_key], "deal-role"),
+            _kv("deal.field.amount", d.amount, "deal-amount-value"),
+            _kv("deal.field.fiat_amount", d.fiat_amount),
+            _kv("deal.field.price", d.price),
+            _kv("deal.field.method", d.method),
+            rx.cond(DealState.time_left != "", _kv("deal.field.time_left", DealState.time_left, "deal-time-left")),
+            columns=rx.breakpoints(initial="2", sm="3"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.cond(
+            DealState.cancel_requested == "other",
+            rx.callout(I18n.t["deal.cancel_asked"], icon="info", color_scheme="amber", size="1", margin_top="12px"),
+        ),
+        rx.cond(
+            DealState.cancel_requested == "me",
+            rx.callout(I18n.t["deal.cancel_waiting"], icon="info", color_scheme="gray", size="1", margin_top="12px"),
+        ),
+        actions(),
+        rx.cond(DealState.error != "", field_error(I18n.t[DealState.error])),
+    )

@@ -1,0 +1,12 @@
+"""Background work: one module per worker, all on the one periodic loop of loop.py (stop, interval,
+leader lock, a failed round logged and retried). `ALL` is what krypton_app.py registers as lifespan
+tasks, as it adds `pages.ALL`; each task builds nothing itself, it takes its adapters from bootstrap."""
+
+from krypton_app.workers import chain_sync, deal_timers, housekeeping, webhook_delivery
+
+ALL = (
+    chain_sync.chain_sync_worker,  # one leader across the app's processes
+    deal_timers.deal_timer_worker,  # claimed deals: every process
+    webhook_delivery.webhook_delivery_worker,  # claimed events: every process
+    housekeeping.housekeeping_worker,  # conditional updates: every process
+)
