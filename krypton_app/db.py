@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
-
-from krypton_app.settings import get_settings
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -54,8 +51,3 @@ class UnitOfWork:
     def read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
-
-
-@lru_cache
-def default_uow() -> UnitOfWork:
-    return UnitOfWork(make_engine(get_settings().database_url))

@@ -231,11 +231,21 @@ def pay_invoice(
     key: str | None = None,
 ) -> payments.PaymentView:
     """Start a payment in `parts` and fund every part from the payer's balance."""
+    rates = StaticRateProvider(settings.rates)
     payment = payments.start_payment(
-        uow, payer, number, parts=list(parts), idempotency_key=key or uuid.uuid4().hex, settings=settings, now=now
+        uow,
+        payer,
+        number,
+        parts=list(parts),
+        idempotency_key=key or uuid.uuid4().hex,
+        settings=settings,
+        rates=rates,
+        now=now,
     )
     for part in payment.parts:
-        payment = payments.fund_part_from_balance(uow, payer, payment.id, part.id, settings=settings, now=now)
+        payment = payments.fund_part_from_balance(
+            uow, payer, payment.id, part.id, settings=settings, rates=rates, now=now
+        )
     return payment
 
 

@@ -7,8 +7,6 @@ Importable from every test folder (pytest puts tests/ on the path for its confte
 from __future__ import annotations
 
 import asyncio
-import json
-import sys
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -19,18 +17,10 @@ from reflex.state import State
 from reflex.utils.format import format_event_handler
 from reflex_base.event import Event
 from reflex_base.event.processor import BaseStateEventProcessor
+from reflex_base.utils.format import json_dumps
 
 # The app module registers the app and every page state, as `reflex run` does.
 import krypton_app.krypton_app  # noqa: F401
-from krypton_app import db
-
-
-def use_database(monkeypatch, uow) -> None:
-    """Every module of the app that opens the default database opens the test's instead."""
-    original = db.default_uow
-    for name, module in list(sys.modules.items()):
-        if name.startswith("krypton_app") and getattr(module, "default_uow", None) is original:
-            monkeypatch.setattr(module, "default_uow", lambda: uow)
 
 
 def state_classes() -> list[type[State]]:
@@ -112,7 +102,8 @@ class Tab:
 
     def received_text(self) -> str:
         """Every delta this tab received, as one JSON text to search."""
-        return json.dumps(self.deltas, default=str)
+        # Reflex's own encoder, so typed rows read as the browser gets them (field names quoted).
+        return json_dumps(self.deltas)
 
 
 class Processor:

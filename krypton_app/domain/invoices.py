@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import ROUND_CEILING, Context, Decimal
 
 from krypton_app.domain.errors import InvoiceUnavailable, KryptonError
+from krypton_app.domain.money import to_minor
 
 # No 0/O, 1/I/L: a number read aloud or copied from paper cannot be mistyped into another one.
 INVOICE_NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -68,6 +70,12 @@ class QuoteRenewed(KryptonError):
     code = "quote_renewed"
 
 
+class PartsDoNotAddUp(KryptonError):
+    """The payer's parts are not each above zero, or do not make the payment's whole amount."""
+
+    code = "parts_must_sum"
+
+
 class InvoiceInvalid(KryptonError):
     """A draft that cannot become an invoice: `code` names the rule, `field` the input."""
 
@@ -85,6 +93,63 @@ def new_invoice_number() -> str:
 def normalise_number(text: str | None) -> str:
     """As a payer types it: any case, with spaces or dashes between groups."""
     return "".join(ch for ch in (text or "").upper() if ch not in " -\t\n")
+
+
+def unavailable_reason(status: str, close_reason: str | None, expires_at: datetime | None, now: datetime) -> str | None:
+    """Why an invoice takes no payment at `now`, as an error code; None while it takes payments. The one
+    rule: the payment services refuse with it and the payer's pages show it. `expires_at` is aware."""
+    if status == EXPIRED or (expires_at is not None and expires_at <= now):
+        return "invoice_expired"
+    if status != OPEN:
+        return "invoice_limit_reached" if close_reason == LIMIT_REACHED else "invoice_closed"
+    return None
+
+
+# What a merchant may do with an invoice, and a payer with a payment (services check who is asking).
+CLOSE, SIMULATE = "close", "simulate"
+CANCEL, FUND, REQUEST_RECEIPT = "cancel", "fund", "request_receipt"
+
+
+def invoice_actions(status: str, is_test: bool) -> tuple[str, ...]:
+    """An open invoice may be closed by its merchant, and a test-mode one paid by simulation."""
+    if status != OPEN:
+        return ()
+    return (CLOSE, SIMULATE) if is_test else (CLOSE,)
+
+
+def payment_actions(status: str, has_receipt: bool) -> tuple[str, ...]:
+    """A pending payment's parts are funded or it is cancelled; a completed one without a receipt (a
+    private invoice's) gets one on request."""
+    if status == PENDING:
+        return (FUND, CANCEL)
+    if status == COMPLETED and not has_receipt:
+        return (REQUEST_RECEIPT,)
+    return ()
+
+
+def payment_total(text: str, decimals: int) -> int:
+    """What a payer pays in all (typed for a floating invoice, the price for a fixed one), in minor
+    units: InvalidAmount when it is not an amount, payment_amount_invalid unless it is above zero."""
+    total = to_minor(text, decimals)
+    if total <= 0:
+        raise InvoiceUnavailable("a payment is above zero", code="payment_amount_invalid")
+    return total
+
+
+def even_split(total: int, parts: int) -> list[int]:
+    """`total` in `parts` amounts that differ by at most one minor unit and add up to `total` exactly
+    (the first parts take the remainder's minor units)."""
+    base, rest = divmod(total, parts)
+    return [base + 1 if i < rest else base for i in range(parts)]
+
+
+def check_split(parts: Sequence[str], total: str, decimals: int) -> list[int]:
+    """The payer's parts (decimal text) in minor units: each above zero and together exactly `total`,
+    else PartsDoNotAddUp; InvalidAmount when one of them is not an amount."""
+    amounts = [to_minor(part, decimals) for part in parts]
+    if any(a <= 0 for a in amounts) or sum(amounts) != to_minor(total, decimals):
+        raise PartsDoNotAddUp(f"{len(amounts)} parts do not make {total}")
+    return amounts
 
 
 def check_parts(amounts: list[int], max_parts: int) -> None:

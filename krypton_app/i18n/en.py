@@ -450,7 +450,7 @@ CATALOG: dict[str, str] = {
     "pay.amounts": "Amount of each part",
     "pay.amounts_hint": "Together:",
     "pay.part": "Part",
-    "pay.parts_must_sum": "Each part must be above zero and together they must make the whole amount.",
+    "error.parts_must_sum": "Each part must be above zero and together they must make the whole amount.",
     "pay.start": "Continue to payment",
     "pay.fund_title": "Fund the parts",
     "pay.fund_hint": "Each part is held on your balance; the merchant is paid when all parts are funded.",

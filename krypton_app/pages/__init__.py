@@ -6,7 +6,6 @@ from krypton_app.pages import (
     ad_edit,
     buy,
     deals,
-    direct,
     invoice_detail,
     invoices,
     landing,
@@ -34,7 +33,7 @@ ALL: tuple[Page, ...] = (
     operator.operator,
     # Reached by links, not by the menu.
     pay.pay_invoice,
-    direct.direct,
+    pay.direct,
     payment.payment,
     invoice_detail.invoice_detail,
     market.market_new,

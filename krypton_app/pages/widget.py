@@ -9,31 +9,28 @@ Content-Security-Policy that krypton_app/api/widget.py puts on this page's respo
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from decimal import ROUND_UP, Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import Page
 from krypton_app.components.ui import card
-from krypton_app.db import default_uow
 from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.invoices import FLOATING
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
-from krypton_app.pages.pay import unavailable_key
 from krypton_app.services.invoices import get_payer_invoice
-from krypton_app.services.payments import amount_due
-from krypton_app.services.rates import rate_provider_from_settings
-from krypton_app.settings import get_settings
+from krypton_app.services.payment_quotes import amount_due
 from krypton_app.state.i18n import I18n
-from krypton_app.state.invoice_views import payer_invoice_row
+from krypton_app.state.invoice_views import PayerInvoiceRow, payer_invoice_row
+from krypton_app.state.offload import off_loop
 
-SETTINGS = get_settings()
 # What a payer may see the price in, beside the invoice's own asset.
 DISPLAY_FIAT = ("USD", "EUR", "RUB")
-
-_rates = rate_provider_from_settings(SETTINGS)
 
 
 def _int(text: str, default: int, low: int, high: int) -> int:
@@ -53,8 +50,18 @@ def _amount(text: str) -> str:
     return text.strip() if value.is_finite() and value > 0 else ""
 
 
+def _converted(amount: str, asset: str, currency: str) -> str:
+    """`≈ 52.00 USD`: an amount of the asset in another currency, for information; "" without a rate.
+    Blocking (the rate source may be an HTTP one)."""
+    try:
+        value = Decimal(amount) * app_deps().rates.rate(asset, currency)
+    except (KryptonError, InvalidOperation):
+        return ""
+    return f"≈ {value.quantize(Decimal('0.01'), rounding=ROUND_UP):,} {currency}"
+
+
 class WidgetState(rx.State):
-    invoice: dict[str, str] = {}
+    invoice: PayerInvoiceRow = PayerInvoiceRow()
     error: str = ""
     parts: int = 1
     max_parts: int = 1
@@ -68,24 +75,19 @@ class WidgetState(rx.State):
 
     _asset_amount: str = ""
 
-    def _convert(self) -> None:
-        """`≈ 52.00 USD`: the price in the chosen currency, for information (the payment is in the asset)."""
+    async def _convert(self) -> None:
+        """The price in the chosen currency (the payment is in the asset)."""
         self.converted = ""
-        asset = self.invoice.get("asset", "")
+        asset = self.invoice.asset
         base_amount = self.amount if self.floating else self._asset_amount
-        if not base_amount or self.currency in ("", asset):
-            return
-        try:
-            value = Decimal(base_amount) * _rates.rate(asset, self.currency)
-        except (KryptonError, InvalidOperation):
-            return
-        self.converted = f"≈ {value.quantize(Decimal('0.01'), rounding=ROUND_UP):,} {self.currency}"
+        if base_amount and self.currency not in ("", asset):
+            self.converted = await off_loop(_converted, base_amount, asset, self.currency)
 
     def _message(self):
         """The values out to the shop's page; the message carries nothing private, hence target "*"."""
         message = {
             "type": "krypton:invoice",
-            "number": self.invoice.get("number", ""),
+            "number": self.invoice.number,
             "parts": self.parts,
             "currency": self.currency,
             "amount": self.amount if self.floating else self._asset_amount,
@@ -93,18 +95,21 @@ class WidgetState(rx.State):
         return rx.call_script(f"window.parent && window.parent.postMessage({json.dumps(message)}, '*')")
 
     @rx.event
-    def load(self):
+    async def load(self):
         number = routes.last_segment(self.router.url.path)
         self.error = ""
+        deps = app_deps()
         try:
-            view = get_payer_invoice(default_uow(), None, number)
+            view = await off_loop(
+                get_payer_invoice, deps.uow, None, number, now=datetime.now(UTC), settings=deps.settings
+            )
         except KryptonError as error:
-            self.invoice = {}
+            self.invoice = PayerInvoiceRow()
             self.error = error_key(error.code)
             return None
         params = self.router.url.query_parameters
         self.invoice = payer_invoice_row(view)
-        self.unavailable = unavailable_key(view)
+        self.unavailable = error_key(view.unavailable) if view.unavailable else ""
         self.max_parts = view.max_parts
         self.parts = _int(params.get("parts", "1"), 1, 1, view.max_parts)
         # The invoice's own fiat first when it is priced in one, then the usual ones.
@@ -112,14 +117,14 @@ class WidgetState(rx.State):
         self.currencies = [view.asset, *fiat, *(c for c in DISPLAY_FIAT if c not in fiat)]
         currency = params.get("currency", "").upper()
         self.currency = currency if currency in self.currencies else view.asset
-        self.floating = view.kind == "floating"
+        self.floating = view.kind == FLOATING
         self.amount = _amount(params.get("amount", "")) if self.floating else ""
         try:
-            total, _rate = amount_due(view, settings=SETTINGS)
+            total, _rate = await off_loop(amount_due, view, rates=deps.rates)
         except KryptonError:
             total = None  # no rate now: the card shows the fiat price alone
         self._asset_amount = format_amount(total, view.decimals) if total is not None else ""
-        self._convert()
+        await self._convert()
         return self._message()
 
     @rx.event
@@ -128,27 +133,27 @@ class WidgetState(rx.State):
         return self._message()
 
     @rx.event
-    def set_currency(self, value: str):
+    async def set_currency(self, value: str):
         if value in self.currencies:
             self.currency = value
-        self._convert()
+        await self._convert()
         return self._message()
 
     @rx.event
-    def set_amount(self, value: str):
+    async def set_amount(self, value: str):
         self.amount = _amount(value)
-        self._convert()
+        await self._convert()
         return self._message()
 
     @rx.var
     def payment_url(self) -> str:
         """The wizard with the payer's choices, opened outside the frame."""
-        if not self.invoice:
+        if not self.invoice.number:
             return ""
         query = {"parts": self.parts}
         if self.floating and self.amount:
             query["amount"] = self.amount
-        return f"{self.invoice['helper_url']}?{urlencode(query)}"
+        return f"{self.invoice.helper_url}?{urlencode(query)}"
 
 
 def _label(key: str) -> rx.Component:
@@ -160,16 +165,14 @@ def widget_card() -> rx.Component:
     return card(
         rx.vstack(
             rx.hstack(
-                rx.text(inv["merchant"], size="2", color_scheme="gray"),
+                rx.text(inv.merchant, size="2", color_scheme="gray"),
                 rx.spacer(),
-                rx.cond(
-                    inv["test"] != "", rx.badge("TEST", color_scheme="amber", variant="solid", data_testid="test-mark")
-                ),
-                rx.code(inv["number"], size="1", variant="soft"),
+                rx.cond(inv.test, rx.badge("TEST", color_scheme="amber", variant="solid", data_testid="test-mark")),
+                rx.code(inv.number, size="1", variant="soft"),
                 width="100%",
                 align="center",
             ),
-            rx.heading(inv["title"], size="5", weight="bold"),
+            rx.heading(inv.title, size="5", weight="bold"),
             rx.cond(
                 WidgetState.floating,
                 rx.vstack(
@@ -185,7 +188,7 @@ def widget_card() -> rx.Component:
                     spacing="1",
                     width="100%",
                 ),
-                rx.text(inv["amount"], size="7", weight="bold", data_testid="widget-price"),
+                rx.text(inv.amount, size="7", weight="bold", data_testid="widget-price"),
             ),
             rx.cond(WidgetState.converted != "", rx.text(WidgetState.converted, size="2", color_scheme="gray")),
             rx.grid(
@@ -241,7 +244,7 @@ def widget_page() -> rx.Component:
         rx.cond(
             WidgetState.error != "",
             card(rx.text(I18n.t[WidgetState.error], data_testid="widget-error"), padding="16px"),
-            rx.cond(WidgetState.invoice.length() > 0, widget_card(), rx.center(rx.spinner(), padding="24px")),
+            rx.cond(WidgetState.invoice.number != "", widget_card(), rx.center(rx.spinner(), padding="24px")),
         ),
         padding="8px",
         max_width="420px",

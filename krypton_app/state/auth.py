@@ -97,11 +97,6 @@ class AuthState(rx.State):
         deps = app_deps()
         return await off_loop(read_session, deps.uow, self._session_token(), max_age_s=deps.settings.session_max_age_s)
 
-    def _verified_user_id(self) -> int | None:
-        """The same check, blocking the event loop: kept only until every page awaits `_user_id`."""
-        deps = app_deps()
-        return read_session(deps.uow, self._session_token(), max_age_s=deps.settings.session_max_age_s)
-
     def _show_user(self, user: UserView) -> None:
         self.signed_in = True
         self.short_address = user.short_address

@@ -1,11 +1,17 @@
-"""Invoice, payment and webhook views copied into plain var rows: text formatted on the server
-(minor units can exceed what a JavaScript number holds exactly), labels as catalog keys, never ORM rows."""
+"""Invoice, payment, receipt and webhook views copied into typed var rows: amounts formatted on the
+server (minor units can exceed what a JavaScript number holds exactly), labels as catalog keys, what a
+user may do as flags from the view's allowed actions, never ORM rows. Raw amounts a handler needs stay
+in the page state's backend-only vars."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from krypton_app import routes
+from krypton_app.domain.invoices import CANCEL, CLOSE, COMPLETED, FUND, PENDING, REQUEST_RECEIPT, SIMULATE
 from krypton_app.domain.money import format_amount
-from krypton_app.services.invoices import InvoiceView, PayerInvoiceView
-from krypton_app.services.payments import PartView, PaymentView
+from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView
+from krypton_app.services.payment_rows import PartView, PaymentView
 from krypton_app.services.webhooks import DeliveryView
 from krypton_app.state.views import amount_text, short, when
 
@@ -19,6 +25,117 @@ KINDS = ("fixed", "floating", "private")
 FIAT_DECIMALS = 2
 
 
+@dataclass
+class InvoiceRow:
+    """An invoice on its merchant's pages."""
+
+    number: str = ""
+    title: str = ""
+    description: str = ""
+    kind_key: str = ""
+    # what the payer is asked (`5 TON`, `10 USD`); "" when the payer chooses
+    amount: str = ""
+    max_payments: int = 0  # 0: no limit
+    payments_count: int = 0
+    collected: str = ""
+    webhook_url: str = ""
+    allowed_origins: str = ""
+    test: bool = False
+    can_close: bool = False
+    can_simulate: bool = False
+    close_reason_key: str = ""
+    expires: str = ""
+    created: str = ""
+    detail_path: str = ""
+    direct_url: str = ""
+    helper_url: str = ""
+    telegram_start_url: str = ""
+    telegram_app_url: str = ""
+    status: str = ""
+    status_key: str = ""
+    status_color: str = "gray"
+
+
+@dataclass
+class PayerInvoiceRow:
+    """The invoice on the payer's pages and in the widget: what to pay and to whom. Client state, so
+    nothing of the merchant's integration (see PayerInvoiceView)."""
+
+    number: str = ""
+    title: str = ""
+    description: str = ""
+    asset: str = ""
+    amount: str = ""
+    # the price in the asset: at today's rate for a fiat price, at the payment's quote once started
+    asset_amount: str = ""
+    fiat: bool = False
+    min_payment: str = ""
+    merchant: str = ""
+    test: bool = False
+    helper_url: str = ""
+    wizard_path: str = ""
+    status: str = ""
+    status_key: str = ""
+    status_color: str = "gray"
+
+
+@dataclass
+class PartRow:
+    id: int = 0
+    position: int = 0
+    amount: str = ""
+    method_key: str = ""
+    funded_at: str = ""
+    pending: bool = False
+    status: str = ""
+    status_key: str = ""
+    status_color: str = "gray"
+
+
+@dataclass
+class PaymentRow:
+    id: int = 0
+    invoice_number: str = ""
+    invoice_title: str = ""
+    merchant: str = ""
+    amount: str = ""
+    parts: int = 0
+    funded: str = ""  # `1/2`: parts funded of all
+    test: bool = False
+    receipt: str = ""
+    # Back to the shop once paid: before that the payer has no use for the merchant's address.
+    redirect_url: str = ""
+    fiat_rate: str = ""
+    created: str = ""
+    completed: str = ""
+    is_completed: bool = False
+    can_fund: bool = False
+    can_cancel: bool = False
+    can_ask_receipt: bool = False
+    status: str = ""
+    status_key: str = ""
+    status_color: str = "gray"
+
+
+@dataclass
+class DeliveryRow:
+    """One webhook event with its attempts, newest attempt last."""
+
+    id: int = 0
+    event_id: str = ""
+    event_short: str = ""
+    type: str = ""
+    attempts: int = 0
+    test: bool = False
+    last_code: str = "—"
+    last_ms: str = ""
+    last_error: str = ""
+    last_when: str = ""
+    status: str = ""
+    status_key: str = ""
+    status_color: str = "gray"
+
+
 def _status(prefix: str, colors: dict[str, str], status: str) -> dict[str, str]:
     return {
         "status": status,
@@ -28,7 +145,7 @@ def _status(prefix: str, colors: dict[str, str], status: str) -> dict[str, str]:
 
 
 def invoice_amount_text(v: InvoiceView | PayerInvoiceView) -> str:
-    """What the payer is asked for: `5 TON`, `10 USD in TON`, or `any amount` (a key, see below)."""
+    """What the payer is asked for: `5 TON`, `10 USD in TON`, or "" for a payer-chosen amount."""
     if v.fiat_currency and v.fiat_amount is not None:
         return f"{format_amount(v.fiat_amount, v.fiat_decimals or FIAT_DECIMALS)} {v.fiat_currency}"
     if v.amount is not None:
@@ -36,111 +153,99 @@ def invoice_amount_text(v: InvoiceView | PayerInvoiceView) -> str:
     return ""
 
 
-def invoice_row(v: InvoiceView) -> dict[str, str]:
-    return {
-        "number": v.number,
-        "title": v.title,
-        "description": v.description or "",
-        "kind": v.kind,
-        "kind_key": f"invoice.kind.{v.kind}",
-        "asset": v.asset,
-        "amount": invoice_amount_text(v),
-        "asset_amount": amount_text(v.amount, v.decimals, v.asset) if v.amount is not None else "",
-        "fiat": "1" if v.fiat_currency else "",
-        "min_payment": amount_text(v.min_payment, v.decimals, v.asset) if v.min_payment else "",
-        "max_total": amount_text(v.max_total, v.decimals, v.asset) if v.max_total else "",
-        "max_payments": str(v.max_payments) if v.max_payments else "",
-        "max_parts": str(v.max_parts),
-        "payments_count": str(v.payments_count),
-        "collected": amount_text(v.collected, v.decimals, v.asset),
-        "merchant": v.merchant_name,
-        "order_id": v.order_id or "",
-        "webhook_url": v.webhook_url or "",
-        "redirect_url": v.redirect_url or "",
-        "allowed_origins": " ".join(v.allowed_origins),
-        "test": "1" if v.is_test else "",
-        "private": "1" if v.is_private else "",
-        "open": "1" if v.status == "open" else "",
-        "close_reason_key": f"invoice.close_reason.{v.close_reason}" if v.close_reason else "",
-        "expires": when(v.expires_at) if v.expires_at else "",
-        "created": when(v.created_at),
-        "direct_url": v.direct_url,
-        "helper_url": v.helper_url,
-        "telegram_start_url": v.telegram_start_url or "",
-        "telegram_app_url": v.telegram_app_url or "",
+def invoice_row(v: InvoiceView) -> InvoiceRow:
+    return InvoiceRow(
+        number=v.number,
+        title=v.title,
+        description=v.description or "",
+        kind_key=f"invoice.kind.{v.kind}",
+        amount=invoice_amount_text(v),
+        max_payments=v.max_payments or 0,
+        payments_count=v.payments_count,
+        collected=amount_text(v.collected, v.decimals, v.asset),
+        webhook_url=v.webhook_url or "",
+        allowed_origins=" ".join(v.allowed_origins),
+        test=v.is_test,
+        can_close=CLOSE in v.allowed_actions,
+        can_simulate=SIMULATE in v.allowed_actions,
+        close_reason_key=f"invoice.close_reason.{v.close_reason}" if v.close_reason else "",
+        expires=when(v.expires_at) if v.expires_at else "",
+        created=when(v.created_at),
+        detail_path=routes.invoice_detail(v.number),
+        direct_url=v.direct_url,
+        helper_url=v.helper_url,
+        telegram_start_url=v.telegram_start_url or "",
+        telegram_app_url=v.telegram_app_url or "",
         **_status("invoice", INVOICE_STATUS_COLORS, v.status),
-    }
+    )
 
 
-def payer_invoice_row(v: PayerInvoiceView) -> dict[str, str]:
-    """The invoice on the payer's pages and in the widget: what to pay and to whom. Client state, so
-    nothing of the merchant's integration (see PayerInvoiceView)."""
-    return {
-        "number": v.number,
-        "title": v.title,
-        "description": v.description or "",
-        "kind": v.kind,
-        "asset": v.asset,
-        "amount": invoice_amount_text(v),
-        "asset_amount": amount_text(v.amount, v.decimals, v.asset) if v.amount is not None else "",
-        "fiat": "1" if v.fiat_currency else "",
-        "min_payment": amount_text(v.min_payment, v.decimals, v.asset) if v.min_payment else "",
-        "max_parts": str(v.max_parts),
-        "merchant": v.merchant_name,
-        "test": "1" if v.is_test else "",
-        "expires": when(v.expires_at) if v.expires_at else "",
-        "helper_url": v.helper_url,
+def payer_invoice_row(v: PayerInvoiceView) -> PayerInvoiceRow:
+    return PayerInvoiceRow(
+        number=v.number,
+        title=v.title,
+        description=v.description or "",
+        asset=v.asset,
+        amount=invoice_amount_text(v),
+        asset_amount=amount_text(v.amount, v.decimals, v.asset) if v.amount is not None else "",
+        fiat=bool(v.fiat_currency),
+        min_payment=amount_text(v.min_payment, v.decimals, v.asset) if v.min_payment else "",
+        merchant=v.merchant_name,
+        test=v.is_test,
+        helper_url=v.helper_url,
+        wizard_path=routes.pay_invoice(v.number),
         **_status("invoice", INVOICE_STATUS_COLORS, v.status),
-    }
+    )
 
 
-def part_row(p: PartView, decimals: int, asset: str) -> dict[str, str]:
-    return {
-        "id": str(p.id),
-        "position": str(p.position),
-        "amount": amount_text(p.amount, decimals, asset),
-        "method_key": f"part.method.{p.method}" if p.method else "",
-        "funded_at": when(p.funded_at) if p.funded_at else "",
-        "pending": "1" if p.status == "pending" else "",
+def part_row(p: PartView, decimals: int, asset: str) -> PartRow:
+    return PartRow(
+        id=p.id,
+        position=p.position,
+        amount=amount_text(p.amount, decimals, asset),
+        method_key=f"part.method.{p.method}" if p.method else "",
+        funded_at=when(p.funded_at) if p.funded_at else "",
+        pending=p.status == PENDING,
         **_status("part", PART_STATUS_COLORS, p.status),
-    }
+    )
 
 
-def payment_row(p: PaymentView) -> dict[str, str]:
-    funded = sum(1 for part in p.parts if part.status != "pending")
-    return {
-        "id": str(p.id),
-        "invoice_number": p.invoice_number,
-        "invoice_title": p.invoice_title,
-        "merchant": p.merchant_name,
-        "amount": amount_text(p.amount, p.decimals, p.asset),
-        "parts": str(len(p.parts)),
-        "funded": f"{funded}/{len(p.parts)}",
-        "test": "1" if p.is_test else "",
-        "receipt": p.receipt or "",
-        # Back to the shop once paid: before that the payer has no use for the merchant's address.
-        "redirect_url": (p.redirect_url or "") if p.status == "completed" else "",
-        "fiat_rate": f"1 {p.asset} = {p.fiat_rate} {p.fiat_currency}" if p.fiat_rate and p.fiat_currency else "",
-        "created": when(p.created_at),
-        "completed": when(p.completed_at) if p.completed_at else "",
-        "cancellable": "1" if p.status == "pending" else "",
+def payment_row(p: PaymentView) -> PaymentRow:
+    funded = sum(1 for part in p.parts if part.status != PENDING)
+    return PaymentRow(
+        id=p.id,
+        invoice_number=p.invoice_number,
+        invoice_title=p.invoice_title,
+        merchant=p.merchant_name,
+        amount=amount_text(p.amount, p.decimals, p.asset),
+        parts=len(p.parts),
+        funded=f"{funded}/{len(p.parts)}",
+        test=p.is_test,
+        receipt=p.receipt or "",
+        redirect_url=(p.redirect_url or "") if p.status == COMPLETED else "",
+        fiat_rate=f"1 {p.asset} = {p.fiat_rate} {p.fiat_currency}" if p.fiat_rate and p.fiat_currency else "",
+        created=when(p.created_at),
+        completed=when(p.completed_at) if p.completed_at else "",
+        is_completed=p.status == COMPLETED,
+        can_fund=FUND in p.allowed_actions,
+        can_cancel=CANCEL in p.allowed_actions,
+        can_ask_receipt=REQUEST_RECEIPT in p.allowed_actions,
         **_status("payment", PAYMENT_STATUS_COLORS, p.status),
-    }
+    )
 
 
-def delivery_row(d: DeliveryView) -> dict[str, str]:
-    """One webhook event with its attempts, newest attempt last."""
+def delivery_row(d: DeliveryView) -> DeliveryRow:
     last = d.attempts_log[-1] if d.attempts_log else None
-    return {
-        "id": str(d.id),
-        "event_id": d.event_id,
-        "event_short": short(d.event_id, 6),
-        "type": d.type,
-        "attempts": str(d.attempts),
-        "test": "1" if d.is_test else "",
-        "last_code": str(last.status_code) if last is not None and last.status_code is not None else "—",
-        "last_ms": f"{last.response_ms} ms" if last is not None and last.response_ms is not None else "",
-        "last_error": (last.error or "") if last is not None else "",
-        "last_when": when(last.created_at) if last is not None else "",
+    return DeliveryRow(
+        id=d.id,
+        event_id=d.event_id,
+        event_short=short(d.event_id, 6),
+        type=d.type,
+        attempts=d.attempts,
+        test=d.is_test,
+        last_code=str(last.status_code) if last is not None and last.status_code is not None else "—",
+        last_ms=f"{last.response_ms} ms" if last is not None and last.response_ms is not None else "",
+        last_error=(last.error or "") if last is not None else "",
+        last_when=when(last.created_at) if last is not None else "",
         **_status("delivery", DELIVERY_STATUS_COLORS, d.status),
-    }
+    )

@@ -260,7 +260,13 @@ def test_payments_of_a_test_invoice_with_receipt(uow):
     invoice = shop.post("/invoices", INVOICE).json()
     assert invoice["test"] is True
     simulate_test_payment(
-        uow, shop.id, invoice["number"], amount=None, settings=app_deps().settings, now=datetime.now(UTC)
+        uow,
+        shop.id,
+        invoice["number"],
+        amount=None,
+        settings=app_deps().settings,
+        rates=app_deps().rates,
+        now=datetime.now(UTC),
     )
     payments = shop.get(f"/invoices/{invoice['number']}/payments").json()["items"]
     assert len(payments) == 1

@@ -51,7 +51,13 @@ def seeded(uow):
         headers=auth | {"Idempotency-Key": "seed-invoice"},
     ).json()
     simulate_test_payment(
-        uow, merchant_id, invoice["number"], amount=None, settings=app_deps().settings, now=datetime.now(UTC)
+        uow,
+        merchant_id,
+        invoice["number"],
+        amount=None,
+        settings=app_deps().settings,
+        rates=app_deps().rates,
+        now=datetime.now(UTC),
     )
     [event] = list_deliveries(uow, merchant_id, invoice["number"])  # invoice.payment_completed
     return build_api(), auth, invoice["number"], event.id

@@ -8,8 +8,8 @@ import asyncio
 import uuid
 
 import pytest
-from reflex_tabs import Processor
 from builders import make_user
+from reflex_tabs import Processor
 
 from krypton_app import bootstrap, routes
 from krypton_app.models import AppliedChainTransaction, UnmatchedDeposit

@@ -6,17 +6,23 @@ origins, redirect URL, the merchant's id); and the wizard carries a fiat price's
 from __future__ import annotations
 
 import asyncio
-import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import make_invoice, make_user
-from reflex_tabs import Processor, use_database
+from builders import make_user
+from reflex_base.utils.format import json_dumps
+from reflex_tabs import Processor
 
-from krypton_app.pages import pay
-from krypton_app.pages.pay import PayState
+from krypton_app import bootstrap
+from krypton_app.domain.ledger import EXTERNAL, Leg
+from krypton_app.models import User
+from krypton_app.pages.pay import payment_step
+from krypton_app.pages.pay.state import PayState
 from krypton_app.pages.widget import WidgetState
-from krypton_app.services import ledger
+from krypton_app.services import ledger, payments
+from krypton_app.services.invoices import InvoiceDraft, create_invoice
+from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import get_settings
 from krypton_app.state.auth import AuthState
 
@@ -28,15 +34,41 @@ REDIRECT = "https://shop.example/thanks?grant=3b7e11c0"
 MERCHANT_KEYS = ("webhook_url", "order_id", "allowed_origins", "redirect_url", "merchant_id", "payer_contact")
 
 
+class MovingRates:
+    """A rate source whose table the test changes, as the market moves."""
+
+    def __init__(self, table: dict[str, str]):
+        self.table = table
+
+    def rate(self, base: str, quote: str):
+        return StaticRateProvider(self.table).rate(base, quote)
+
+
 @pytest.fixture
-def invoice(uow, monkeypatch):
-    use_database(monkeypatch, uow)
-    return make_invoice(
-        uow,
-        make_user(uow, display_name="VPN shop"),
-        settings=get_settings(),
-        now=NOW,
+def app_on(uow):
+    """The app's pages read and write the test database."""
+    with bootstrap.override(uow=uow) as deps:
+        yield deps
+
+
+def sign_in(monkeypatch, user_id: int) -> None:
+    async def signed_in(self):
+        return user_id
+
+    monkeypatch.setattr(AuthState, "_user_id", signed_in)
+
+
+@pytest.fixture
+def invoice(uow, app_on):
+    with uow.transaction() as s:
+        merchant = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", display_name="VPN shop")
+        s.add(merchant)
+        s.flush()
+        merchant_id = merchant.id
+    draft = InvoiceDraft(
+        kind="fixed",
         title="VPN, 1 month",
+        asset="TON",
         amount="1.5",
         max_parts=3,
         order_id=ORDER,
@@ -44,6 +76,8 @@ def invoice(uow, monkeypatch):
         redirect_url=REDIRECT,
         allowed_origins=(ORIGIN,),
     )
+    view, _created = create_invoice(uow, merchant_id, draft, settings=get_settings(), now=NOW)
+    return view
 
 
 def _leaks(text: str, merchant_id: int) -> list[str]:
@@ -55,14 +89,15 @@ def _leaks(text: str, merchant_id: int) -> list[str]:
 
 def _opened(path: str, handler, state_cls, *, user_id: int | None = None, monkeypatch=None):
     if user_id is not None:
-        monkeypatch.setattr(AuthState, "_verified_user_id", lambda self: user_id)
+        sign_in(monkeypatch, user_id)
 
     async def scenario():
         async with Processor() as p:
             tab = p.tab(path, {"parts": "2"})
             await tab.send(handler)
             state = await tab.state(state_cls)
-            return tab.received_text(), json.dumps(await tab.client_state(), default=str), dict(state.invoice)
+            # As Reflex sends them: typed rows become JSON objects with their field names as keys.
+            return json_dumps(tab.deltas), json_dumps(await tab.client_state()), state.invoice
 
     return asyncio.run(scenario())
 
@@ -70,7 +105,7 @@ def _opened(path: str, handler, state_cls, *, user_id: int | None = None, monkey
 def test_the_anonymous_widget_receives_no_merchant_integration(invoice):
     sent, client, shown = _opened(f"/widget/invoice/{invoice.number}", WidgetState.load, WidgetState)
     # The widget did load the invoice, so the checks below look at a real card.
-    assert (shown["number"], shown["title"], shown["amount"], shown["merchant"]) == (
+    assert (shown.number, shown.title, shown.amount, shown.merchant) == (
         invoice.number,
         "VPN, 1 month",
         "1.5 TON",
@@ -83,10 +118,14 @@ def test_the_anonymous_widget_receives_no_merchant_integration(invoice):
 
 @pytest.mark.parametrize("path", ["/pay/{number}", "/i/{number}"])
 def test_the_payers_pages_receive_no_merchant_integration(invoice, path, monkeypatch, uow):
-    payer_id = make_user(uow)
+    with uow.transaction() as s:
+        payer = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}")
+        s.add(payer)
+        s.flush()
+        payer_id = payer.id
     route = path.format(number=invoice.number)
     sent, client, shown = _opened(route, PayState.load, PayState, user_id=payer_id, monkeypatch=monkeypatch)
-    assert (shown["number"], shown["amount"]) == (invoice.number, "1.5 TON")
+    assert (shown.number, shown.amount) == (invoice.number, "1.5 TON")
     assert _leaks(sent, invoice.merchant_id) == []
     assert _leaks(client, invoice.merchant_id) == []
 
@@ -94,16 +133,17 @@ def test_the_payers_pages_receive_no_merchant_integration(invoice, path, monkeyp
 def test_the_pay_page_counts_the_quote_down_and_asks_again_after_the_rate_moved(uow, monkeypatch):
     """The wizard's handlers with a fiat-priced invoice: the quote's deadline reaches the page; a part
     funded after it shows the new amount and funds nothing; the second press pays the new amount."""
-    use_database(monkeypatch, uow)
     settings = get_settings()
-    monkeypatch.setattr(settings, "rates", {"TON/RUB": "420"})
+    rates = MovingRates({"TON/RUB": "420"})
     clock = {"now": NOW}
-    monkeypatch.setattr(pay, "_now", lambda: clock["now"])
-    merchant, payer = make_user(uow), make_user(uow, balance=10 * 10**9)
-    number = make_invoice(
-        uow, merchant, settings=settings, now=NOW, title="Tour", amount=None, fiat_currency="RUB", fiat_amount="1000"
-    ).number
-    monkeypatch.setattr(AuthState, "_verified_user_id", lambda self: payer)
+    monkeypatch.setattr(payment_step, "now", lambda: clock["now"])
+    merchant, payer = make_user(uow), make_user(uow)
+    with uow.transaction() as s:
+        leg = Leg(ledger.system_account(s, EXTERNAL, "TON"), ledger.user_account(s, payer, "TON"), 10 * 10**9)
+        ledger.post(s, idempotency_key=f"deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
+    draft = InvoiceDraft(kind="fixed", title="Tour", asset="TON", fiat_currency="RUB", fiat_amount="1000")
+    number = create_invoice(uow, merchant, draft, settings=settings, now=NOW)[0].number
+    sign_in(monkeypatch, payer)
 
     async def scenario():
         async with Processor() as p:
@@ -115,26 +155,51 @@ def test_the_pay_page_counts_the_quote_down_and_asks_again_after_the_rate_moved(
             await tab.send(PayState.start)
             page = await tab.state(PayState)
             seen |= {"step": page.step, "deadline": page.quote_deadline_ms}
-            part_id = page.payment_parts[0]["id"]
+            part_id = page.payment_parts[0].id
 
             clock["now"] = NOW + timedelta(minutes=16)
-            monkeypatch.setattr(settings, "rates", {"TON/RUB": "400"})
+            rates.table = {"TON/RUB": "400"}
             await tab.send(PayState.fund, part_id=part_id)
             page = await tab.state(PayState)
             seen |= {
                 "updated": page.rate_updated,
-                "part": page.payment_parts[0]["amount"],
+                "part": page.payment_parts[0].amount,
                 "held": ledger.list_balances(uow, payer)[0].held,
                 "new_deadline": page.quote_deadline_ms,
             }
             await tab.send(PayState.fund, part_id=part_id)
-            seen["paid"] = (await tab.state(PayState)).payment["status"]
+            seen["paid"] = (await tab.state(PayState)).payment.status
             return seen
 
-    seen = asyncio.run(scenario())
+    with bootstrap.override(uow=uow, rates=rates):
+        seen = asyncio.run(scenario())
     assert (seen["amount"], seen["rate"]) == ("2.380952381", "1 TON = 420 RUB")
     assert seen["step"] == "fund" and seen["deadline"] == int((NOW + timedelta(minutes=15)).timestamp() * 1000)
     assert (seen["updated"], seen["part"], seen["held"]) == ("2.5 TON", "2.5 TON", 0)
     assert seen["new_deadline"] == int((NOW + timedelta(minutes=31)).timestamp() * 1000)
     assert seen["paid"] == "completed"
     assert ledger.list_balances(uow, merchant)[0].available == 2_500_000_000
+
+
+def test_the_direct_page_pays_in_one_press_or_leaves_nothing_behind(invoice, uow, monkeypatch):
+    """/i/<number>: not enough balance shows the refusal and starts no payment; with the money, one
+    press pays the invoice in one part."""
+    short, rich = make_user(uow), make_user(uow)
+    with uow.transaction() as s:
+        leg = Leg(ledger.system_account(s, EXTERNAL, "TON"), ledger.user_account(s, rich, "TON"), 5 * 10**9)
+        ledger.post(s, idempotency_key=f"deposit:{uuid.uuid4()}", kind="deposit", legs=[leg])
+
+    async def press(user_id: int):
+        sign_in(monkeypatch, user_id)
+        async with Processor() as p:
+            tab = p.tab(f"/i/{invoice.number}")
+            await tab.send(PayState.load)
+            await tab.send(PayState.pay_now)
+            return (await tab.state(PayState)).field_errors
+
+    errors = asyncio.run(press(short))
+    assert errors == {"amount": "error.insufficient_funds"}
+    assert payments.list_invoice_payments(uow, invoice.merchant_id, invoice.number, settings=get_settings()) == []
+    errors = asyncio.run(press(rich))
+    [paid] = payments.list_invoice_payments(uow, invoice.merchant_id, invoice.number, settings=get_settings())
+    assert (paid.status, paid.payer_id, len(paid.parts), errors) == ("completed", rich, 1, {})

@@ -1,20 +1,19 @@
 """Who may frame the invoice widget: the CSP wrapper reads the invoice's allowed origins (SQLite and
-PostgreSQL); plus the small UI rules the payment pages and Telegram routing rely on."""
+PostgreSQL); plus Telegram's routing of start parameters. (The even split of the pay wizard is a domain
+rule now: tests/unit/test_invoice_domain.py.)"""
 
 import uuid
 from datetime import UTC, datetime
 
-from builders import make_invoice, make_user
-from hypothesis import given
-from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from krypton_app.api.widget import widget_csp
-from krypton_app.pages.pay import even_split
+from krypton_app.models import User
 from krypton_app.pages.telegram import route_for
+from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.settings import Settings
 
 SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example")
@@ -32,10 +31,20 @@ def _client(uow) -> TestClient:
 
 
 def _invoice(uow, **changes) -> str:
+    with uow.transaction() as s:
+        merchant = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", username=None)
+        s.add(merchant)
+        s.flush()
+        merchant_id = merchant.id
     if changes.get("kind") == "private":
-        changes["payer_contact"] = username = f"p{uuid.uuid4().hex[:8]}"
-        make_user(uow, username=username)
-    return make_invoice(uow, settings=SETTINGS, now=NOW, **changes).number
+        with uow.transaction() as s:
+            payer = User(wallet_address=f"0:{uuid.uuid4().hex}{uuid.uuid4().hex}", username=f"p{uuid.uuid4().hex[:8]}")
+            s.add(payer)
+            s.flush()
+            changes["payer_contact"] = payer.username
+    draft = InvoiceDraft(**{"kind": "fixed", "title": "VPN key", "asset": "TON", "amount": "1", **changes})
+    view, _created = create_invoice(uow, merchant_id, draft, settings=SETTINGS, now=NOW)
+    return view.number
 
 
 def test_allowed_origins_may_frame_the_widget(uow):
@@ -57,13 +66,6 @@ def test_other_pages_are_left_alone(uow):
     response = _client(uow).get("/wallet")
     assert "content-security-policy" not in response.headers
     assert response.headers["x-frame-options"] == "DENY"
-
-
-@given(total=st.integers(min_value=1, max_value=10**18), parts=st.integers(min_value=1, max_value=10))
-def test_an_even_split_adds_up_exactly(total, parts):
-    amounts = even_split(total, parts)
-    assert len(amounts) == parts and sum(amounts) == total
-    assert max(amounts) - min(amounts) <= 1
 
 
 def test_telegram_start_parameters():

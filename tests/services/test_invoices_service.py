@@ -228,6 +228,25 @@ def test_expiry_marks_only_due_invoices(uow):
         assert s.execute(select(WebhookEvent.type)).scalars().all() == ["invoice.expired"]
 
 
+def test_the_payer_sees_whether_the_invoice_takes_a_payment_now(uow):
+    merchant, payer = make_user(uow), make_user(uow)
+    soon, _ = create(uow, merchant, fixed(expires_in_s=60, webhook_url="https://shop.example/hook"))
+    closed, _ = create(uow, merchant, fixed())
+    invoices.close_invoice(uow, merchant, closed.number, now=NOW, settings=SETTINGS)
+
+    def unavailable(number, now):
+        return invoices.get_payer_invoice(uow, payer, number, now=now, settings=SETTINGS).unavailable
+
+    assert unavailable(soon.number, NOW) is None
+    # Past its expiry it takes nothing, also before the worker marks it expired.
+    assert unavailable(soon.number, NOW + timedelta(seconds=60)) == "invoice_expired"
+    assert unavailable(closed.number, NOW) == "invoice_closed"
+    view = invoices.get_payer_invoice(uow, payer, soon.number.lower(), now=NOW, settings=SETTINGS)
+    assert (view.number, view.status, view.helper_url) == (soon.number, "open", soon.helper_url)
+    with pytest.raises(NotFound):
+        invoices.get_payer_invoice(uow, payer, "ZZZZ2222", now=NOW, settings=SETTINGS)
+
+
 def test_a_sandbox_keys_view_holds_only_sandbox_invoices(uow):
     """The sandbox rule (services/api_keys.py), applied by each service the API calls: with `only_test`
     a live invoice is the same NotFound as another merchant's, and what it creates is a sandbox invoice."""

@@ -4,10 +4,9 @@ test mode, and money conservation after every flow (SQLite and PostgreSQL; races
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 import pytest
-from builders import make_invoice, make_user, race
+from builders import make_user, race
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
@@ -16,6 +15,7 @@ from krypton_app.domain.errors import (
     Forbidden,
     IdempotencyConflict,
     InsufficientFunds,
+    InvalidAmount,
     InvalidState,
     InvoiceUnavailable,
     NotFound,
@@ -25,12 +25,16 @@ from krypton_app.models.invoices import InvoicePayment
 from krypton_app.models.merchant import WebhookEvent
 from krypton_app.services import invoices, ledger, payments
 from krypton_app.services.crypto import seal
+from krypton_app.services.invoices import InvoiceDraft, create_invoice
+from krypton_app.services.payment_quotes import amount_due
+from krypton_app.services.rates import StaticRateProvider
 from krypton_app.services.receipts import receipt_public_key, verify_receipt
 from krypton_app.settings import Settings
 
 TON = 10**9
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example", KRYPTON_RATES={"TON/RUB": "420"})
+RATES = StaticRateProvider(SETTINGS.rates)
 HOOK = "https://shop.example/hook"
 
 
@@ -40,18 +44,26 @@ def balance(uow, user_id):
 
 
 def invoice(uow, merchant, **fields):
-    return make_invoice(uow, merchant, settings=SETTINGS, now=NOW, **{"amount": "2", "webhook_url": HOOK, **fields})
+    draft = {"kind": "fixed", "title": "VPN key", "asset": "TON", "amount": "2", "webhook_url": HOOK, **fields}
+    return create_invoice(uow, merchant, InvoiceDraft(**draft), settings=SETTINGS, now=NOW)[0]
 
 
 def start(uow, payer, number, parts, key=None, now=NOW):
     return payments.start_payment(
-        uow, payer, number, parts=parts, idempotency_key=key or uuid.uuid4().hex, settings=SETTINGS, now=now
+        uow,
+        payer,
+        number,
+        parts=parts,
+        idempotency_key=key or uuid.uuid4().hex,
+        settings=SETTINGS,
+        rates=RATES,
+        now=now,
     )
 
 
 def fund(uow, payer, payment, position, now=NOW):
     part = payment.parts[position - 1]
-    return payments.fund_part_from_balance(uow, payer, payment.id, part.id, settings=SETTINGS, now=now)
+    return payments.fund_part_from_balance(uow, payer, payment.id, part.id, settings=SETTINGS, rates=RATES, now=now)
 
 
 def pay(uow, payer, number, parts, now=NOW):
@@ -139,6 +151,46 @@ def test_parts_are_held_one_by_one_and_captured_only_with_the_last(uow):
     assert fund(uow, payer, payment, 3) == payment
     assert invoices.get_invoice(uow, None, inv.number, settings=SETTINGS).status == "open"  # no limit
     assert_ledger_ok(uow)
+
+
+def pay_now(uow, payer, number, amount, key="direct-1", now=NOW):
+    return payments.pay_from_balance(
+        uow, payer, number, amount=amount, idempotency_key=key, settings=SETTINGS, rates=RATES, now=now
+    )
+
+
+def test_paying_in_one_press_starts_and_funds_in_one_transaction(uow):
+    merchant, payer, short = make_user(uow), make_user(uow, balance=5 * TON), make_user(uow, balance=1 * TON)
+    inv = invoice(uow, merchant)
+    # Not enough balance: no pending payment is left behind for the payer to cancel.
+    with pytest.raises(InsufficientFunds):
+        pay_now(uow, short, inv.number, "2")
+    assert payments.list_invoice_payments(uow, merchant, inv.number, settings=SETTINGS) == []
+    with pytest.raises(InvalidAmount):
+        pay_now(uow, payer, inv.number, "two")
+    with pytest.raises(InvoiceUnavailable) as error:
+        pay_now(uow, payer, inv.number, "1.5")
+    assert code(error) == "payment_amount_invalid"
+    assert payments.list_invoice_payments(uow, merchant, inv.number, settings=SETTINGS) == []
+
+    paid = pay_now(uow, payer, inv.number, "2")
+    assert (paid.status, paid.amount, [p.method for p in paid.parts]) == ("completed", 2 * TON, ["balance"])
+    # A retry with the same key is the same payment, paid once.
+    assert pay_now(uow, payer, inv.number, "2").id == paid.id
+    assert balance(uow, payer) == (3 * TON, 0) and balance(uow, merchant) == (2 * TON, 0)
+    assert_ledger_ok(uow)
+
+
+def test_paying_in_one_press_funds_a_payment_left_pending_by_a_retry(uow):
+    merchant, payer = make_user(uow), make_user(uow, balance=5 * TON)
+    inv = invoice(uow, merchant)
+    pending = payments.start_payment(
+        uow, payer, inv.number, parts=["2"], idempotency_key="direct-1", settings=SETTINGS, rates=RATES, now=NOW
+    )
+    assert pending.allowed_actions == ("fund", "cancel")
+    paid = pay_now(uow, payer, inv.number, "2")
+    assert (paid.id, paid.status, paid.allowed_actions) == (pending.id, "completed", ())
+    assert balance(uow, payer) == (3 * TON, 0)
 
 
 def test_a_part_the_balance_cannot_cover_changes_nothing(uow):
@@ -293,7 +345,7 @@ def test_a_payment_too_big_for_what_is_left_loses_and_gets_its_parts_back(uow):
 def test_a_fiat_invoice_is_converted_at_payment_time_rounding_up(uow):
     merchant, payer = make_user(uow), make_user(uow, balance=10 * TON)
     inv = invoice(uow, merchant, amount=None, fiat_currency="RUB", fiat_amount="1000")
-    due, rate = payments.amount_due(inv, settings=SETTINGS)
+    due, rate = amount_due(inv, rates=RATES)
     assert (due, rate) == (2_380_952_381, "420")  # 1000 / 420 = 2.380952380952… TON
     with pytest.raises(InvoiceUnavailable) as error:
         start(uow, payer, inv.number, ["2.38095238"])
@@ -349,8 +401,10 @@ def test_test_mode_pays_only_by_simulation_without_touching_balances(uow):
         start(uow, payer, inv.number, ["2"])
     assert code(error) == "invoice_is_test"
     with pytest.raises(NotFound):
-        payments.simulate_test_payment(uow, payer, inv.number, amount=None, settings=SETTINGS, now=NOW)
-    simulated = payments.simulate_test_payment(uow, merchant, inv.number, amount=None, settings=SETTINGS, now=NOW)
+        payments.simulate_test_payment(uow, payer, inv.number, amount=None, settings=SETTINGS, rates=RATES, now=NOW)
+    simulated = payments.simulate_test_payment(
+        uow, merchant, inv.number, amount=None, settings=SETTINGS, rates=RATES, now=NOW
+    )
     assert (simulated.status, simulated.payer_id, simulated.is_test, simulated.amount) == (
         "completed",
         None,
@@ -363,16 +417,20 @@ def test_test_mode_pays_only_by_simulation_without_touching_balances(uow):
     assert [e["type"] for e in sent] == ["invoice.payment_completed", "invoice.closed"]
     assert all(e["test"] is True for e in sent) and sent[0]["data"]["payer"] is None
     with pytest.raises(InvoiceUnavailable) as error:
-        payments.simulate_test_payment(uow, merchant, inv.number, amount=None, settings=SETTINGS, now=NOW)
+        payments.simulate_test_payment(uow, merchant, inv.number, amount=None, settings=SETTINGS, rates=RATES, now=NOW)
     assert code(error) == "invoice_limit_reached"
     real = invoice(uow, merchant)
     with pytest.raises(InvalidState):
-        payments.simulate_test_payment(uow, merchant, real.number, amount=None, settings=SETTINGS, now=NOW)
+        payments.simulate_test_payment(uow, merchant, real.number, amount=None, settings=SETTINGS, rates=RATES, now=NOW)
     floating = invoice(uow, merchant, kind="floating", amount=None, is_test=True, min_payment="1")
     with pytest.raises(InvoiceUnavailable) as error:
-        payments.simulate_test_payment(uow, merchant, floating.number, amount="0.5", settings=SETTINGS, now=NOW)
+        payments.simulate_test_payment(
+            uow, merchant, floating.number, amount="0.5", settings=SETTINGS, rates=RATES, now=NOW
+        )
     assert code(error) == "payment_amount_invalid"
-    tip = payments.simulate_test_payment(uow, merchant, floating.number, amount="1.25", settings=SETTINGS, now=NOW)
+    tip = payments.simulate_test_payment(
+        uow, merchant, floating.number, amount="1.25", settings=SETTINGS, rates=RATES, now=NOW
+    )
     assert tip.amount == 1_250_000_000
     assert_ledger_ok(uow)
 
@@ -403,7 +461,7 @@ def test_racing_payers_cannot_overfill_an_invoice(pg_uow, limit):
     payers = [make_user(pg_uow, balance=5 * TON) for _ in range(12)]
     inv = invoice(pg_uow, merchant, max_parts=2, **limit)
     started = [fund(pg_uow, p, start(pg_uow, p, inv.number, ["1", "1"]), 1) for p in payers]
-    results = race(*[partial(fund, pg_uow, payers[i], started[i], 2) for i in range(len(payers))])
+    results = race(*(lambda i=i: fund(pg_uow, payers[i], started[i], 2) for i in range(len(payers))))
 
     won = [r for r in results if not isinstance(r, Exception)]
     lost = [r for r in results if isinstance(r, Exception)]
@@ -420,7 +478,7 @@ def test_double_clicks_on_one_part_hold_once(pg_uow):
     merchant, payer = make_user(pg_uow), make_user(pg_uow, balance=5 * TON)
     inv = invoice(pg_uow, merchant, max_parts=2)
     payment = start(pg_uow, payer, inv.number, ["1", "1"])
-    results = race(*[partial(fund, pg_uow, payer, payment, 1 + i % 2) for i in range(8)])
+    results = race(*(lambda i=i: fund(pg_uow, payer, payment, 1 + i % 2) for i in range(8)))
     assert all(not isinstance(r, Exception) for r in results), results
     assert payments.get_payment(pg_uow, payer, payment.id, settings=SETTINGS).status == "completed"
     assert balance(pg_uow, payer) == (3 * TON, 0) and balance(pg_uow, merchant) == (2 * TON, 0)
@@ -438,7 +496,7 @@ def test_a_close_racing_payers_leaves_each_payment_either_paid_or_returned(pg_uo
             return invoices.close_invoice(pg_uow, merchant, inv.number, now=NOW, settings=SETTINGS)
         return fund(pg_uow, payers[i], started[i], 2)
 
-    results = race(*[partial(work, i) for i in range(len(payers) + 1)])
+    results = race(*(lambda i=i: work(i) for i in range(len(payers) + 1)))
     completed = [r for r in results[:-1] if not isinstance(r, Exception)]
     refused = [r for r in results[:-1] if isinstance(r, Exception)]
     assert all(isinstance(r, InvoiceUnavailable) and r.code == "invoice_closed" for r in refused), refused

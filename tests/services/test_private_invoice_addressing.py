@@ -4,30 +4,42 @@ server and is read from the delivered message)."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 import pytest
-from builders import make_invoice, make_user, pay_invoice
 from smtp import smtp_server
 from sqlalchemy import func
 from sqlmodel import select
 
 from krypton_app.domain.errors import Forbidden, NotFound
 from krypton_app.domain.invoices import InvoiceInvalid
+from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.mail import SmtpEmailSender
+from krypton_app.models import User
 from krypton_app.models.invoices import Invoice
-from krypton_app.services import invoices
+from krypton_app.services import invoices, ledger, payments
 from krypton_app.services.email_codes import send_email_code, verify_email_code
+from krypton_app.services.invoices import InvoiceDraft, create_invoice
+from krypton_app.services.rates import StaticRateProvider
 from krypton_app.services.users import update_profile
 from krypton_app.settings import Settings
 
 TON = 10**9
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example")
+RATES = StaticRateProvider({})  # asset-priced invoices only
 
 
 def new_user(uow, *, balance: int = 0, **profile) -> int:
-    user_id = make_user(uow, balance=balance)
+    with uow.transaction() as s:
+        user = User(wallet_address=f"0:{secrets.token_hex(32)}")
+        s.add(user)
+        s.flush()
+        if balance:
+            leg = Leg(ledger.system_account(s, EXTERNAL, "TON"), ledger.user_account(s, user.id, "TON"), balance)
+            ledger.post(s, idempotency_key=f"deposit:{secrets.token_hex(8)}", kind="deposit", legs=[leg])
+        user_id = user.id
     if profile:
         # Through the profile, as a person types it (this is how a squatter claims someone's address too).
         values = {"display_name": "", "username": None, "phone": None, "email": None, "language": "en", **profile}
@@ -36,7 +48,16 @@ def new_user(uow, *, balance: int = 0, **profile) -> int:
 
 
 def private_invoice(uow, merchant: int, payer_contact: str):
-    return make_invoice(uow, merchant, kind="private", title="Rent", payer_contact=payer_contact, now=NOW)
+    draft = InvoiceDraft(kind="private", title="Rent", asset="TON", amount="1", payer_contact=payer_contact)
+    return create_invoice(uow, merchant, draft, settings=SETTINGS, now=NOW)[0]
+
+
+def pay(uow, payer: int, number: str):
+    payment = payments.start_payment(
+        uow, payer, number, parts=["1"], idempotency_key=secrets.token_hex(8), settings=SETTINGS, rates=RATES, now=NOW
+    )
+    part = payment.parts[0]
+    return payments.fund_part_from_balance(uow, payer, payment.id, part.id, settings=SETTINGS, rates=RATES, now=NOW)
 
 
 def refused(draft_call) -> tuple[str, str]:
@@ -75,9 +96,9 @@ def test_a_verified_email_addresses_its_owner_only(uow):
     with pytest.raises(NotFound):
         invoices.get_invoice(uow, squatter, inv.number, settings=SETTINGS)
     with pytest.raises(NotFound):
-        pay_invoice(uow, squatter, inv.number, now=NOW)
+        pay(uow, squatter, inv.number)
     assert invoices.get_invoice(uow, owner, inv.number, settings=SETTINGS).id == inv.id
-    assert pay_invoice(uow, owner, inv.number, now=NOW).status == "completed"
+    assert pay(uow, owner, inv.number).status == "completed"
 
 
 def test_a_phone_addresses_nobody_yet(uow):
@@ -94,5 +115,5 @@ def test_a_username_addresses_its_owner_in_any_case(uow):
     with pytest.raises(NotFound):
         invoices.get_invoice(uow, other, inv.number, settings=SETTINGS)
     with pytest.raises(Forbidden):
-        pay_invoice(uow, merchant, inv.number, now=NOW)
-    assert pay_invoice(uow, owner, inv.number, now=NOW).status == "completed"
+        pay(uow, merchant, inv.number)
+    assert pay(uow, owner, inv.number).status == "completed"

@@ -17,6 +17,7 @@ from krypton_app.models.merchant import WebhookDelivery, WebhookEvent, WebhookSe
 from krypton_app.services.crypto import seal, unseal
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.services.payments import get_payment, simulate_test_payment
+from krypton_app.services.rates import StaticRateProvider
 from krypton_app.services.webhook_delivery import deliver_due, retry_delay
 from krypton_app.services.webhook_urls import check_webhook_url
 from krypton_app.services.webhooks import (
@@ -517,7 +518,9 @@ def test_a_completed_payment_reaches_the_merchant_and_its_secrets_reach_the_paye
         kind="fixed", title="VPN", asset="TON", amount="2", webhook_url="https://shop.example/hook", is_test=True
     )
     invoice, _ = create_invoice(uow, merchant_id, draft, settings=SETTINGS, now=NOW)
-    payment = simulate_test_payment(uow, merchant_id, invoice.number, amount=None, settings=SETTINGS, now=NOW)
+    payment = simulate_test_payment(
+        uow, merchant_id, invoice.number, amount=None, settings=SETTINGS, rates=StaticRateProvider({}), now=NOW
+    )
     assert payment.waiting_for_secrets and payment.secrets is None
 
     receiver = Receiver((200, {"secrets": ["VPN-KEY-42"]}))

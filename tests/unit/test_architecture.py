@@ -26,7 +26,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 APP = "krypton_app"
 BUSINESS = ["domain", "services", "chain", "payouts", "mail"]
-OTHER_BRANCHES = "other branches of issue 10 fix these; lead removes the xfail at merge"
 
 
 @dataclass(frozen=True)
@@ -197,13 +196,8 @@ def test_chain_adapters_import_nothing_of_services(app_tree):
     assert layer_violations(app_tree, f"{APP}.chain", forbidden=[f"{APP}.services"]) == []
 
 
-@pytest.mark.xfail(strict=False, reason=OTHER_BRANCHES)
 def test_no_page_imports_another_page(app_tree):
     assert page_violations(app_tree) == []
-
-
-# Areas other branches are still working on; the others must hold now.
-UNFINISHED = {"services", "pages", "state", "api", "components"}
 
 
 def _areas() -> list[str]:
@@ -211,13 +205,7 @@ def _areas() -> list[str]:
     return folders + ["root modules"]
 
 
-@pytest.mark.parametrize(
-    "area",
-    [
-        pytest.param(area, marks=pytest.mark.xfail(strict=False, reason=OTHER_BRANCHES)) if area in UNFINISHED else area
-        for area in _areas()
-    ],
-)
+@pytest.mark.parametrize("area", _areas())
 def test_no_module_imports_another_modules_private_name(area, app_tree):
     folders = [f"{APP}.{name}" for name in _areas()[:-1]]
     if area == "root modules":

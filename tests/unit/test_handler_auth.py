@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2] / "krypton_app"
 MODULES = sorted([*ROOT.joinpath("pages").rglob("*.py"), *ROOT.joinpath("state").rglob("*.py")])
 # Methods of AuthState (state/auth.py) that read the verified session themselves.
-AUTH_CALLS = {"_user_id", "_verified_user_id", "_load_user"}
+AUTH_CALLS = {"_user_id", "_load_user"}
 PUBLIC = {
     # the public market and an ad's page: browsing needs no account (opening a deal does)
     ("MarketState", "load"),

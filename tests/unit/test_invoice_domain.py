@@ -1,20 +1,28 @@
 """Invoice numbers, parts and fiat conversion: rules without a database."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from krypton_app.domain.errors import InvoiceUnavailable
+from krypton_app.domain.errors import InvalidAmount, InvoiceUnavailable
 from krypton_app.domain.invoices import (
     INVOICE_NUMBER_ALPHABET,
     INVOICE_NUMBER_LENGTH,
+    PartsDoNotAddUp,
     asset_for_fiat,
     check_parts,
+    check_split,
+    even_split,
+    invoice_actions,
     new_invoice_number,
     normalise_number,
+    payment_actions,
+    payment_total,
     rate_text,
+    unavailable_reason,
 )
 
 
@@ -66,3 +74,54 @@ def test_fiat_conversion_is_never_short_and_at_most_one_unit_over(fiat, rate, de
 def test_rate_text_is_plain_decimal():
     assert rate_text(Decimal("4.20E+2")) == "420"
     assert rate_text(Decimal("0.0000520")) == "0.000052"
+
+
+NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_one_rule_says_why_an_invoice_takes_no_payment():
+    assert unavailable_reason("open", None, None, NOON) is None
+    assert unavailable_reason("open", None, NOON + timedelta(seconds=1), NOON) is None
+    # Past its expiry an invoice takes nothing, before the worker has marked it expired.
+    assert unavailable_reason("open", None, NOON, NOON) == "invoice_expired"
+    assert unavailable_reason("expired", "expired", NOON, NOON) == "invoice_expired"
+    assert unavailable_reason("closed", "limit_reached", None, NOON) == "invoice_limit_reached"
+    assert unavailable_reason("closed", "merchant", None, NOON) == "invoice_closed"
+
+
+@given(total=st.integers(min_value=1, max_value=10**18), parts=st.integers(min_value=1, max_value=10))
+def test_an_even_split_adds_up_exactly(total, parts):
+    amounts = even_split(total, parts)
+    assert len(amounts) == parts and sum(amounts) == total
+    assert max(amounts) - min(amounts) <= 1
+
+
+def test_a_payment_total_is_a_positive_amount():
+    assert payment_total("1.5", 9) == 1_500_000_000
+    with pytest.raises(InvoiceUnavailable) as error:
+        payment_total("0", 9)
+    assert error.value.code == "payment_amount_invalid"
+    with pytest.raises(InvalidAmount):
+        payment_total("1,5", 9)
+
+
+def test_the_payers_parts_each_above_zero_make_the_whole_amount():
+    assert check_split(["1", "0.5"], "1.5", 9) == [1_000_000_000, 500_000_000]
+    for parts in (["1", "0.4"], ["1.5", "0"], ["2", "-0.5"]):
+        with pytest.raises((PartsDoNotAddUp, InvalidAmount)):
+            check_split(parts, "1.5", 9)
+    with pytest.raises(PartsDoNotAddUp) as error:
+        check_split(["1", "0.4"], "1.5", 9)
+    assert error.value.code == "parts_must_sum"
+    with pytest.raises(InvalidAmount):
+        check_split(["1", "x"], "1.5", 9)
+
+
+def test_what_may_be_done_with_an_invoice_and_a_payment():
+    assert invoice_actions("open", False) == ("close",)
+    assert invoice_actions("open", True) == ("close", "simulate")
+    assert invoice_actions("closed", True) == invoice_actions("expired", False) == ()
+    assert payment_actions("pending", False) == ("fund", "cancel")
+    # A private invoice's payment completes without a receipt; its payer may ask for one.
+    assert payment_actions("completed", False) == ("request_receipt",)
+    assert payment_actions("completed", True) == payment_actions("cancelled", False) == ()

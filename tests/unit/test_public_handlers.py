@@ -201,4 +201,4 @@ def test_helpers_are_not_handlers():
         assert helpers & set(cls.event_handlers) == set(), cls.__name__
         seen |= {f"{cls.__name__}.{name}" for name in helpers}
     # The scan sees the helpers, or this test would pass on nothing.
-    assert {"LiveState._watch_key", "PayState._show_payment", "AuthState._user_id"} <= seen
+    assert {"LiveState._watch_key", "PayState._price_moved", "AuthState._user_id"} <= seen

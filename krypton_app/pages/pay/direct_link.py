@@ -8,7 +8,8 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, loading_note
-from krypton_app.pages.pay import PayState, amount_input, invoice_card, rate_updated_note, refusal, shows_route
+from krypton_app.pages.pay.card import amount_input, invoice_card, rate_updated_note, refusal, shows_route
+from krypton_app.pages.pay.state import PayState
 from krypton_app.state.i18n import I18n
 
 
@@ -36,7 +37,7 @@ def direct_content() -> rx.Component:
                     ),
                     rx.link(
                         I18n.t["direct.more_options"],
-                        href=routes.pay_invoice("") + PayState.invoice["number"],
+                        href=PayState.invoice.wizard_path,
                         size="2",
                     ),
                     spacing="3",

@@ -1,0 +1,163 @@
+"""The merchant's invoice list and the "New invoice" form's state: a page of invoices, the form's kind
+and test switch, and each refusal of a draft as the catalog message under its input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.bootstrap import app_deps
+from krypton_app.domain.catalog_data import ASSETS, FIAT_CURRENCIES
+from krypton_app.domain.errors import KryptonError
+from krypton_app.i18n import error_key
+from krypton_app.services.invoices import InvoiceDraft, create_invoice, list_invoices
+from krypton_app.state.auth import AuthState
+from krypton_app.state.i18n import I18n
+from krypton_app.state.invoice_views import KINDS, InvoiceRow, invoice_row
+from krypton_app.state.offload import off_loop
+
+ASSET_CODES = [code for code, _name, _decimals in ASSETS]
+NO_FIAT = "none"
+FIAT_CODES = [code for code, _en, _ru in FIAT_CURRENCIES]
+# Expiry choices in seconds; "0" for an invoice that does not expire.
+EXPIRY_CHOICES = ("0", "3600", "86400", "604800", "2592000")
+PAGE_SIZE = 20
+AMOUNT_FIELDS = ("amount", "min_payment", "max_total")
+
+
+def _text(form_data: dict, name: str) -> str | None:
+    value = str(form_data.get(name) or "").strip()
+    return value or None
+
+
+def _int_or_none(text: str | None) -> int | None | str:
+    """An optional whole number; the text itself when it is not one (the service refuses it by field)."""
+    if text is None:
+        return None
+    return int(text) if text.isdigit() else text
+
+
+class InvoicesState(AuthState):
+    rows: list[InvoiceRow] = []
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    loaded: bool = False
+
+    show_form: bool = False
+    kind: str = "fixed"
+    is_test: bool = False
+    # input name -> catalog key of its error; "" for the form as a whole
+    field_errors: dict[str, str] = {}
+    creating: bool = False
+
+    async def _load(self, user_id: int) -> None:
+        deps = app_deps()
+        result = await off_loop(
+            list_invoices, deps.uow, user_id, page=self.page, page_size=PAGE_SIZE, settings=deps.settings
+        )
+        self.rows = [invoice_row(v) for v in result.items]
+        self.total = result.total
+        self.pages = max(result.pages, 1)
+        self.loaded = True
+
+    @rx.event
+    async def load(self):
+        user_id = await self._user_id()
+        if user_id is None:
+            return
+        self.field_errors = {}
+        self.show_form = False
+        await self._load(user_id)
+
+    @rx.event
+    async def go_page(self, delta: int):
+        user_id = await self._user_id()
+        if user_id is None or type(delta) is not int:
+            return
+        self.page = min(max(self.page + delta, 1), self.pages)
+        await self._load(user_id)
+
+    @rx.event
+    def toggle_form(self):
+        self.show_form = not self.show_form
+        self.field_errors = {}
+
+    @rx.event
+    def choose_kind(self, kind: str | list[str]):
+        kind = kind if isinstance(kind, str) else "".join(kind[:1])
+        if kind in KINDS:
+            self.kind = kind
+        self.field_errors = {}
+
+    @rx.event
+    def set_test(self, value: bool):
+        self.is_test = bool(value)
+
+    @rx.event
+    async def create(self, form_data: dict):
+        user_id = await self._user_id()
+        if user_id is None:
+            yield AuthState.require_login
+            return
+        fiat = _text(form_data, "fiat_currency")
+        fiat = None if fiat in (None, NO_FIAT) else fiat
+        max_payments = _int_or_none(_text(form_data, "max_payments"))
+        max_parts = _int_or_none(_text(form_data, "max_parts")) or 1
+        expires = _text(form_data, "expires_in_s") or "0"
+        if isinstance(max_payments, str) or isinstance(max_parts, str):
+            self.field_errors = {
+                "max_payments" if isinstance(max_payments, str) else "max_parts": "error.invoice_limits_invalid"
+            }
+            return
+        amount = _text(form_data, "amount")
+        draft = InvoiceDraft(
+            kind=self.kind,
+            title=_text(form_data, "title") or "",
+            description=_text(form_data, "description") or "",
+            asset=_text(form_data, "asset") or ASSET_CODES[0],
+            # A fiat-denominated invoice names its amount in the fiat; the asset amount comes at payment time.
+            amount=None if fiat else amount,
+            fiat_currency=fiat,
+            fiat_amount=amount if fiat else None,
+            min_payment=_text(form_data, "min_payment"),
+            max_payments=max_payments,
+            max_total=_text(form_data, "max_total"),
+            max_parts=max_parts,
+            payer_contact=_text(form_data, "payer_contact"),
+            order_id=_text(form_data, "order_id"),
+            webhook_url=_text(form_data, "webhook_url"),
+            redirect_url=_text(form_data, "redirect_url"),
+            allowed_origins=tuple((_text(form_data, "allowed_origins") or "").replace(",", " ").split()),
+            expires_in_s=int(expires) if expires.isdigit() and expires != "0" else None,
+            is_test=self.is_test,
+        )
+        self.creating = True
+        yield
+        try:
+            deps = app_deps()
+            view, created = await off_loop(
+                create_invoice, deps.uow, user_id, draft, settings=deps.settings, now=datetime.now(UTC)
+            )
+        except KryptonError as error:
+            field = getattr(error, "field", "")
+            if error.code.startswith("webhook_url"):
+                field = "webhook_url"
+            if not field and "value" in error.details:
+                # An amount the money parser refused names no field, only the text: find its input.
+                field = next((n for n in AMOUNT_FIELDS if _text(form_data, n) == error.details["value"]), "")
+            if field == "fiat_amount":
+                field = "amount"
+            self.field_errors = {field or "": error_key(error.code)}
+            return
+        finally:
+            self.creating = False
+        self.field_errors = {}
+        self.show_form = False
+        yield rx.redirect(routes.invoice_detail(view.number))
+        if not created:
+            # The order id was used before: the merchant lands on that invoice, and is told why.
+            i18n = await self.get_state(I18n)
+            yield rx.toast.info(i18n.t["invoices.existing_order"])

@@ -1,0 +1,120 @@
+"""The wizard's third step, a mixin of PayState (pages/pay/state.py): the started payment shown part
+by part, each part funded from the balance at the amount the page shows, or the payment cancelled. It
+sets PayState's step, rate, invoice card and messages as the payment moves."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import reflex as rx
+
+from krypton_app import routes
+from krypton_app.bootstrap import app_deps
+from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.invoices import QuoteRenewed
+from krypton_app.i18n import error_key
+from krypton_app.services.payment_rows import PaymentView
+from krypton_app.services.payments import cancel_payment, fund_part_from_balance, get_payment
+from krypton_app.state.invoice_views import PartRow, PaymentRow, part_row, payment_row
+from krypton_app.state.offload import off_loop
+from krypton_app.state.views import amount_text
+
+
+def now() -> datetime:
+    """The moment both pay states hand the services (a test sets its own clock here)."""
+    return datetime.now(UTC)
+
+
+class PaymentStep(rx.State, mixin=True):
+    # None until a payment starts (its redirect back to the shop is the payer's only once it completes)
+    payment: PaymentRow | None = None
+    payment_parts: list[PartRow] = []
+    # the part being funded (0: none)
+    busy: int = 0
+    # until when the started payment's fiat quote holds (ms; 0: no quote)
+    quote_deadline_ms: int = 0
+
+    _payment_id: int = 0
+    # part id -> amount (minor units) as the page shows it: a part is funded at that amount or not at all
+    _part_amounts: dict[int, int] = {}
+
+    async def _resume(self, user_id: int, payment_id: int, number: str) -> None:
+        """A reload in the middle of funding finds this tab's unfinished payment of the same invoice
+        and goes on with it, instead of starting a second payment beside it."""
+        deps = app_deps()
+        try:
+            view = await off_loop(get_payment, deps.uow, user_id, payment_id, settings=deps.settings)
+        except KryptonError:
+            return
+        if view.invoice_number == number and payment_row(view).can_fund:
+            self._show_payment(view)
+            self.step = "fund"
+
+    def _show_payment(self, view: PaymentView) -> None:
+        self._payment_id = view.id
+        self.payment = payment_row(view)
+        self.payment_parts = [part_row(p, view.decimals, view.asset) for p in view.parts]
+        self._part_amounts = {p.id: p.amount for p in view.parts}
+        quoted = view.quote_expires_at is not None and self.payment.can_fund
+        self.quote_deadline_ms = int(view.quote_expires_at.timestamp() * 1000) if quoted else 0
+        if quoted:
+            # The card shows what this payment asks at its quote, not the price when the page opened.
+            self.rate = self.payment.fiat_rate
+            self.invoice = replace(self.invoice, asset_amount=self.payment.amount)
+
+    # -- step 3: fund each part -----------------------------------------------------------------------
+
+    @rx.event
+    async def fund(self, part_id: int):
+        user_id = await self._user_id()
+        if user_id is None or self.busy or not self._payment_id:
+            return
+        # Any value may come from the client: only a part of this payment, as the page shows it.
+        if type(part_id) is not int or part_id not in self._part_amounts:
+            return
+        self.busy = part_id
+        yield
+        deps = app_deps()
+        try:
+            view = await off_loop(
+                fund_part_from_balance,
+                deps.uow,
+                user_id,
+                self._payment_id,
+                part_id,
+                settings=deps.settings,
+                rates=deps.rates,
+                now=now(),
+                expected_amount=self._part_amounts[part_id],
+            )
+        except QuoteRenewed as renewed:
+            # Nothing was funded: the page shows the new amounts, the payer presses again to pay them.
+            self._show_payment(await off_loop(get_payment, deps.uow, user_id, self._payment_id, settings=deps.settings))
+            details = renewed.details
+            self.rate_updated = amount_text(details["remaining"], details["decimals"], details["asset"])
+            self.field_errors = {}
+            return
+        except KryptonError as error:
+            self.field_errors = {"fund": error_key(error.code)}
+            return
+        finally:
+            self.busy = 0
+        self.field_errors = {}
+        self.rate_updated = ""
+        self._show_payment(view)
+        if self.payment.is_completed:
+            yield rx.redirect(routes.payment(view.id))
+
+    @rx.event
+    async def cancel(self):
+        user_id = await self._user_id()
+        if user_id is None or not self._payment_id:
+            return None
+        try:
+            view = await off_loop(cancel_payment, app_deps().uow, user_id, self._payment_id, now=now())
+        except KryptonError as error:
+            self.field_errors = {"fund": error_key(error.code)}
+            return None
+        self._show_payment(view)
+        return rx.redirect(routes.payment(view.id))
