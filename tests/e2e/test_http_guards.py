@@ -23,6 +23,7 @@ import pytest
 from builders import make_session, make_user
 
 from krypton_app.db import UnitOfWork, make_engine
+from krypton_app.pages.deals.state import DealState
 from krypton_app.services.auth import SESSION_COOKIE
 from krypton_app.settings import ROOT
 
@@ -30,11 +31,9 @@ MB = 1024 * 1024
 BIG = 50 * MB
 CHUNK = 64 * 1024
 BOUNDARY = "krypton-e2e-boundary"
-# The chat's upload handler as Reflex names it: with it, Reflex's route reads the whole body.
-SEND_IMAGE = (
-    "reflex___state____state.krypton_app___state___auth____auth_state."
-    "krypton_app___pages___deals____deal_state.send_image"
-)
+# The chat's upload handler as Reflex names it (from the class, so a moved module keeps it right):
+# with it, Reflex's route reads the whole body; an unknown name gets a 400 before any byte is read.
+SEND_IMAGE = f"{DealState.get_full_name()}.send_image"
 FOREIGN = "https://evil.example"
 
 
