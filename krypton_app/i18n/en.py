@@ -13,6 +13,11 @@ CATALOG: dict[str, str] = {
     "nav.operator": "Operator",
     "nav.profile": "Profile",
     "nav.menu": "Menu",
+    "notfound.title": "Page not found",
+    "notfound.body": (
+        "There is nothing at this address. The link may be mistyped, or what it pointed to no longer exists."
+    ),
+    "notfound.home": "Home",
     "header.language": "Language",
     "header.theme": "Switch light / dark theme",
     "header.logout": "Log out",

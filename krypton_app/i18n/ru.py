@@ -13,6 +13,11 @@ CATALOG: dict[str, str] = {
     "nav.operator": "Оператор",
     "nav.profile": "Профиль",
     "nav.menu": "Меню",
+    "notfound.title": "Страница не найдена",
+    "notfound.body": (
+        "По этому адресу ничего нет. Возможно, в ссылке опечатка или то, на что она вела, больше не существует."
+    ),
+    "notfound.home": "На главную",
     "header.language": "Язык",
     "header.theme": "Светлая / тёмная тема",
     "header.logout": "Выйти",

@@ -10,6 +10,7 @@ from krypton_app.pages import (
     invoices,
     landing,
     market,
+    not_found,
     operator,
     pay,
     payment,
@@ -43,4 +44,5 @@ ALL: tuple[Page, ...] = (
     verify.verify,
     telegram.telegram,
     widget.widget,
+    not_found.not_found,
 )
