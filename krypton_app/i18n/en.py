@@ -481,6 +481,7 @@ CATALOG: dict[str, str] = {
     "verify.token": "Receipt",
     "verify.invoice": "Invoice number (optional)",
     "verify.invoice_placeholder": "Check that the receipt is for this invoice",
+    "verify.empty": "Paste a receipt first: the field is empty.",
     "verify.check": "Verify",
     "verify.valid": "Genuine receipt",
     "verify.offline": "Check receipts offline with our public key:",

@@ -496,6 +496,7 @@ CATALOG: dict[str, str] = {
     "verify.token": "Квитанция",
     "verify.invoice": "Номер счёта (необязательно)",
     "verify.invoice_placeholder": "Проверить, что квитанция относится к этому счёту",
+    "verify.empty": "Сначала вставьте квитанцию: поле пустое.",
     "verify.check": "Проверить",
     "verify.valid": "Подлинная квитанция",
     "verify.offline": "Проверяйте квитанции офлайн нашим открытым ключом:",

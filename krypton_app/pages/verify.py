@@ -53,10 +53,12 @@ class VerifyState(AuthState):
     lines: list[ReceiptLine] = []
     error: str = ""
 
-    async def _show(self) -> None:
+    async def _show(self, *, asked: bool) -> None:
+        """Check the token; an empty one is only an error when the visitor pressed Verify."""
         self.lines = []
         self.error = ""
         if not self.token.strip():
+            self.error = "verify.empty" if asked else ""
             return
         try:
             self.lines = await off_loop(_check, self.token.strip(), self.invoice_number.strip())
@@ -69,13 +71,13 @@ class VerifyState(AuthState):
         params = self.router.url.query_parameters
         self.token = params.get("token", "")
         self.invoice_number = params.get("invoice", "")
-        await self._show()
+        await self._show(asked=False)
 
     @rx.event
     async def verify(self, form_data: dict):
         self.token = str(form_data.get("token") or "")
         self.invoice_number = str(form_data.get("invoice") or "")
-        await self._show()
+        await self._show(asked=True)
 
 
 def result_line(line: rx.Var[ReceiptLine]) -> rx.Component:
