@@ -109,6 +109,9 @@ def test_profile_edit(page: Page, screenshots: Path):
     page.locator("#username").fill("alice_k")
     page.get_by_test_id("profile-save").click()
     expect(page.get_by_text("Profile saved")).to_be_visible()
+    # The header names the user by the chosen name now, not by the wallet address (issue 11, item 11).
+    expect(page.get_by_test_id("account-address")).to_have_text("Alice")
+    shoot(page, screenshots, "desktop-header-name")
     expect(page.get_by_test_id("field-email")).not_to_contain_text("Enter a valid email address.")
 
     # The profile language drives the UI.

@@ -59,7 +59,7 @@ def theme_toggle() -> rx.Component:
 
 
 def account_chip() -> rx.Component:
-    """Short address and logout for a signed-in user; a sign-in button for everyone else."""
+    """Display name (or short address) and logout for a signed-in user; a sign-in button for everyone else."""
     return rx.cond(
         AuthState.signed_in,
         rx.hstack(
@@ -73,12 +73,17 @@ def account_chip() -> rx.Component:
                         background=rx.color("accent", 4),
                         color=rx.color("accent", 11),
                     ),
+                    # The name the user chose; the wallet address only while there is none.
                     rx.text(
-                        AuthState.short_address,
+                        rx.cond(AuthState.display_name != "", AuthState.display_name, AuthState.short_address),
                         size="2",
                         weight="medium",
-                        font_family="var(--code-font-family)",
+                        font_family=rx.cond(AuthState.display_name != "", "inherit", "var(--code-font-family)"),
                         white_space="nowrap",
+                        max_width="180px",
+                        overflow="hidden",
+                        text_overflow="ellipsis",
+                        title=AuthState.friendly_address,
                         data_testid="account-address",
                     ),
                     spacing="2",

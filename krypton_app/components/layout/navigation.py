@@ -105,10 +105,10 @@ def mobile_menu(active: str) -> rx.Component:
         rx.fragment(
             rx.menu.separator(),
             rx.text(
-                AuthState.short_address,
+                rx.cond(AuthState.display_name != "", AuthState.display_name, AuthState.short_address),
                 size="1",
                 color_scheme="gray",
-                font_family="var(--code-font-family)",
+                font_family=rx.cond(AuthState.display_name != "", "inherit", "var(--code-font-family)"),
                 padding_x="12px",
                 padding_y="6px",
             ),
