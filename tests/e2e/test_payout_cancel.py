@@ -28,6 +28,10 @@ def review_lightning(page: Page, msat: int) -> None:
     withdraw.get_by_test_id("withdraw-review").click()
 
 
+def switch_language(page: Page, lang: str) -> None:
+    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
+
+
 def test_lightning_over_the_balance_and_cancel_a_queued_payout(new_context, screenshots: Path):
     page = new_context(viewport=DESKTOP).new_page()
     demo_login(page)
@@ -40,6 +44,11 @@ def test_lightning_over_the_balance_and_cancel_a_queued_payout(new_context, scre
     expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Not enough funds on the balance.")
     expect(withdraw.get_by_test_id("withdraw-quote")).to_have_count(0)
     shoot(page, screenshots, "desktop-wallet-lightning-over-balance")
+    switch_language(page, "RU")
+    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Недостаточно средств на балансе.")
+    shoot(page, screenshots, "desktop-wallet-lightning-over-balance-ru")
+    switch_language(page, "EN")
+    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Not enough funds on the balance.")
 
     # A payout the balance covers, queued; its owner cancels it before an operator takes it.
     review_lightning(page, 2_000_000)
@@ -66,8 +75,11 @@ def test_lightning_over_the_balance_and_cancel_a_queued_payout(new_context, scre
 
     # On a phone, in Russian: the same refusal, and a Bitcoin payout cancelled.
     page.set_viewport_size(PHONE)
-    page.get_by_test_id("language-switch").get_by_role("radio", name="RU").click()
     review_lightning(page, 10**11)
+    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Not enough funds on the balance.")
+    assert_fits_width(page)
+    shoot(page, screenshots, "phone-wallet-lightning-over-balance")
+    switch_language(page, "RU")
     expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Недостаточно средств на балансе.")
     assert_fits_width(page)
     shoot(page, screenshots, "phone-wallet-lightning-over-balance-ru")
@@ -85,6 +97,9 @@ def test_lightning_over_the_balance_and_cancel_a_queued_payout(new_context, scre
     row.get_by_test_id("recent-cancel").click()
     expect(page.get_by_test_id("recent-cancel-dialog")).to_contain_text("Ничего не будет отправлено.")
     shoot(page, screenshots, "phone-wallet-cancel-dialog-ru")
+    page.set_viewport_size(DESKTOP)
+    shoot(page, screenshots, "desktop-wallet-cancel-dialog-ru")
+    page.set_viewport_size(PHONE)
     page.get_by_test_id("recent-cancel-confirm").click()
     expect(row.get_by_test_id("recent-status")).to_have_text("Отменён")
     expect(usdt(page)).to_have_text("100")
