@@ -161,6 +161,14 @@ CATALOG: dict[str, str] = {
     "recent.empty": "No withdrawals yet.",
     "recent.reference": "Transaction",
     "recent.reject_reason": "Rejected because",
+    "recent.cancel": "Cancel payout",
+    "recent.cancel_title": "Cancel this payout?",
+    "recent.cancel_body": (
+        "Nothing is sent. The amount and the fee held for it, {amount} + {fee}, return to your available balance."
+    ),
+    "recent.cancel_keep": "Keep it",
+    "recent.cancel_confirm": "Cancel payout",
+    "recent.cancelled": "Payout cancelled. The amount and the fee are back on your balance.",
     # Statuses of withdrawals, payouts and review deposits
     "status.requested": "Requested",
     "status.expired": "Retrying",
@@ -174,6 +182,7 @@ CATALOG: dict[str, str] = {
     "status.credited": "Credited",
     "status.returned": "Returned",
     "status.dismissed": "Dismissed",
+    "status.cancelled": "Cancelled",
     # History
     "history.title": "History",
     "history.subtitle": "Every movement of your money, newest first.",
@@ -538,6 +547,7 @@ CATALOG: dict[str, str] = {
     "error.not_found": "Not found. It may have been removed.",
     "error.forbidden": "You are not allowed to do this.",
     "error.invalid_state": "This can no longer be done: its status has changed. Reload to see it.",
+    "error.payout_not_cancellable": "An operator has already handled this payout: it can no longer be cancelled.",
     "error.deposit_not_creditable": "This item has no amount to credit. Return it or dismiss it.",
     "error.chain_unavailable": "The TON network cannot be reached right now. Please try again in a minute.",
     "error.rate_unavailable": "No exchange rate is available right now. Please try again later.",
@@ -564,7 +574,11 @@ CATALOG: dict[str, str] = {
     "error.invoice_limit_reached": "This invoice has reached its limit and takes no more payments.",
     "error.payment_amount_invalid": "This amount does not fit the invoice.",
     "error.parts_invalid": "The parts must be between 1 and the invoice's maximum and add up to the amount.",
-    "error.invoice_is_test": "This is a test invoice: it can only be paid with the simulate button.",
+    "error.invoice_is_test": (
+        "This is a test invoice: it cannot be paid with real money. Only its merchant can mark it paid, "
+        "with test funds, from the invoice's page."
+    ),
+    "pay.test_title": "Test invoice",
     "error.receipt_malformed": "This is not a Krypton receipt: check that you copied the whole text.",
     "error.receipt_signature": "The receipt's signature does not match: it was changed or not issued by Krypton.",
     "error.receipt_wrong_invoice": "This receipt is genuine but belongs to another invoice.",

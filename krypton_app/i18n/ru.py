@@ -167,6 +167,14 @@ CATALOG: dict[str, str] = {
     "recent.empty": "Выводов пока нет.",
     "recent.reference": "Транзакция",
     "recent.reject_reason": "Причина отказа",
+    "recent.cancel": "Отменить выплату",
+    "recent.cancel_title": "Отменить эту выплату?",
+    "recent.cancel_body": (
+        "Ничего не будет отправлено. Замороженные сумма и комиссия, {amount} + {fee}, вернутся на доступный баланс."
+    ),
+    "recent.cancel_keep": "Оставить",
+    "recent.cancel_confirm": "Отменить выплату",
+    "recent.cancelled": "Выплата отменена. Сумма и комиссия вернулись на баланс.",
     # Статусы выводов, выплат и пополнений на проверке
     "status.requested": "Запрошен",
     "status.expired": "Повтор",
@@ -180,6 +188,7 @@ CATALOG: dict[str, str] = {
     "status.credited": "Зачислен",
     "status.returned": "Возвращён",
     "status.dismissed": "Закрыт",
+    "status.cancelled": "Отменён",
     # История
     "history.title": "История",
     "history.subtitle": "Все движения ваших денег, сначала новые.",
@@ -553,6 +562,7 @@ CATALOG: dict[str, str] = {
     "error.not_found": "Не найдено. Возможно, это уже удалено.",
     "error.forbidden": "У вас нет прав на это действие.",
     "error.invalid_state": "Это действие больше недоступно: статус изменился. Обновите страницу.",
+    "error.payout_not_cancellable": "Оператор уже обработал эту выплату: отменить её больше нельзя.",
     "error.deposit_not_creditable": "У этой записи нет суммы для зачисления. Верните её или закройте.",
     "error.chain_unavailable": "Сеть TON сейчас недоступна. Попробуйте через минуту.",
     "error.rate_unavailable": "Курс сейчас недоступен. Попробуйте позже.",
@@ -581,7 +591,11 @@ CATALOG: dict[str, str] = {
     "error.invoice_limit_reached": "Счёт достиг своего лимита и больше не принимает оплату.",
     "error.payment_amount_invalid": "Эта сумма не подходит для счёта.",
     "error.parts_invalid": "Частей должно быть от 1 до максимума счёта, а их сумма — равна сумме платежа.",
-    "error.invoice_is_test": "Это тестовый счёт: его можно оплатить только кнопкой симуляции.",
+    "error.invoice_is_test": (
+        "Это тестовый счёт: оплатить его настоящими деньгами нельзя. Отметить его оплаченным тестовыми "
+        "средствами может только продавец на странице счёта."
+    ),
+    "pay.test_title": "Тестовый счёт",
     "error.receipt_malformed": "Это не чек Krypton: проверьте, что скопировали текст целиком.",
     "error.receipt_signature": "Подпись чека не сходится: его изменили или его выдал не Krypton.",
     "error.receipt_wrong_invoice": "Чек подлинный, но относится к другому счёту.",

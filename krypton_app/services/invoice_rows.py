@@ -340,5 +340,8 @@ def payer_invoice_view(row: Row, settings: Settings, now: datetime) -> PayerInvo
         close_reason=view.close_reason,
         expires_at=view.expires_at,
         helper_url=view.helper_url,
-        unavailable=unavailable_reason(view.status, view.close_reason, view.expires_at, now),
+        # A test invoice takes only its merchant's simulated payment: a payer's start or pay is refused
+        # with this same code (services/payments.py), so their pages offer neither.
+        unavailable=unavailable_reason(view.status, view.close_reason, view.expires_at, now)
+        or ("invoice_is_test" if view.is_test else None),
     )

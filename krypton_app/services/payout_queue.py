@@ -1,18 +1,17 @@
 """The operator's payout queue: the payouts waiting, and the paid / rejected decisions that end them
-(services/payouts.py has the money flow). Each decision is a conditional UPDATE from `queued`, and both
-endings share one ledger key per payout, so a payout can end only one way.
+(services/payouts.py has the money flow, and the owner's cancel). Each decision is a conditional UPDATE
+from `queued`, and every ending shares one ledger key per payout, so a payout can end only one way.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, select
 from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import InvalidState, KryptonError, NotFound
 from krypton_app.domain.ledger import AVAILABLE, EXTERNAL, FEES, HELD, Leg
 from krypton_app.models import Payout
-from krypton_app.models.common import utcnow
 from krypton_app.payouts.validation import parse_payout_reference
 from krypton_app.services.ledger import post, system_account, user_account
 from krypton_app.services.payouts import (
@@ -23,7 +22,9 @@ from krypton_app.services.payouts import (
     QUEUED,
     REJECTED,
     PayoutView,
+    move_from_queued,
     payout_memo,
+    payout_settle_key,
     payout_view,
     payout_view_from_row,
     payout_views_query,
@@ -53,7 +54,7 @@ def mark_payout_paid(uow: UnitOfWork, operator_id: int, payout_id: int, *, refer
         require_operator(s, operator_id)
         payout = _get(s, payout_id)
         reference = parse_payout_reference(payout.network, reference, invoice=payout.destination)
-        if not _transition(s, payout_id, PAID, reference=reference, resolved_by=operator_id):
+        if not move_from_queued(s, payout_id, PAID, reference=reference, resolved_by=operator_id):
             current = _get(s, payout_id)
             if current.status == PAID and current.reference == reference:
                 return payout_view(s, payout_id)  # a repeated click: the first result
@@ -62,7 +63,7 @@ def mark_payout_paid(uow: UnitOfWork, operator_id: int, payout_id: int, *, refer
         legs = [Leg(held, system_account(s, EXTERNAL, payout.asset), payout.amount)]
         if payout.fee:
             legs.append(Leg(held, system_account(s, FEES, payout.asset), payout.fee))
-        post(s, idempotency_key=_settle_key(payout_id), kind=PAYOUT, legs=legs, memo=_memo(payout))
+        post(s, idempotency_key=payout_settle_key(payout_id), kind=PAYOUT, legs=legs, memo=_memo(payout))
         return payout_view(s, payout_id)
 
 
@@ -74,7 +75,7 @@ def reject_payout(uow: UnitOfWork, operator_id: int, payout_id: int, *, reason: 
     with uow.transaction() as s:
         require_operator(s, operator_id)
         payout = _get(s, payout_id)
-        if not _transition(s, payout_id, REJECTED, reject_reason=reason, resolved_by=operator_id):
+        if not move_from_queued(s, payout_id, REJECTED, reject_reason=reason, resolved_by=operator_id):
             current = _get(s, payout_id)
             if current.status == REJECTED:
                 return payout_view(s, payout_id)
@@ -84,18 +85,8 @@ def reject_payout(uow: UnitOfWork, operator_id: int, payout_id: int, *, reason: 
             user_account(s, payout.user_id, payout.asset, AVAILABLE),
             payout.amount + payout.fee,
         )
-        post(s, idempotency_key=_settle_key(payout_id), kind=PAYOUT_REFUND, legs=[leg], memo=_memo(payout))
+        post(s, idempotency_key=payout_settle_key(payout_id), kind=PAYOUT_REFUND, legs=[leg], memo=_memo(payout))
         return payout_view(s, payout_id)
-
-
-def _transition(session: Session, payout_id: int, status: str, **values) -> bool:
-    """queued -> `status`, checked in the UPDATE itself: of two racing decisions only one matches."""
-    moved = session.execute(
-        update(_payouts)
-        .where(_payouts.c.id == payout_id, _payouts.c.status == QUEUED)
-        .values(status=status, updated_at=utcnow(), **values)
-    ).rowcount
-    return moved == 1
 
 
 def _get(session: Session, payout_id: int):
@@ -103,11 +94,6 @@ def _get(session: Session, payout_id: int):
     if row is None:
         raise NotFound(f"payout {payout_id}")
     return row
-
-
-def _settle_key(payout_id: int) -> str:
-    # One key for both endings: even past the status check, the ledger refuses to pay and refund.
-    return f"payout_settle:{payout_id}"
 
 
 def _memo(payout) -> str:

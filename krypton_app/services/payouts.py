@@ -4,8 +4,9 @@ services/payout_quotes.py.
 
 Money flow (ledger kinds): request = user available -> user held (`amount + fee`, payout_hold);
 paid = user held -> external (`amount`) and user held -> fees (`fee`) (payout); rejected = user held ->
-user available (payout_refund). Paid and rejected share one ledger key per payout, and each is a
-conditional UPDATE from `queued`, so a payout can end only one way.
+user available (payout_refund); cancelled by its owner while still queued = the same refund. Paid,
+rejected and cancelled share one ledger key per payout, and each is a conditional UPDATE from
+`queued`, so a payout can end only one way.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
-from krypton_app.domain.errors import IdempotencyConflict, InvalidDestination
+from krypton_app.domain.errors import IdempotencyConflict, InvalidDestination, InvalidState, NotFound
 from krypton_app.domain.ledger import AVAILABLE, HELD, Leg
 from krypton_app.domain.money import to_minor
 from krypton_app.models import Asset, Payout
@@ -36,8 +37,10 @@ from krypton_app.settings import Settings
 PAYOUT_HOLD = "payout_hold"
 PAYOUT = "payout"
 PAYOUT_REFUND = "payout_refund"
-QUEUED, PAID, REJECTED = "queued", "paid", "rejected"
-PAYOUT_STATUSES = (QUEUED, PAID, REJECTED)
+QUEUED, PAID, REJECTED, CANCELLED = "queued", "paid", "rejected", "cancelled"
+PAYOUT_STATUSES = (QUEUED, PAID, REJECTED, CANCELLED)
+# What the owner may do with a payout: cancel it while no operator has decided it.
+CANCEL = "cancel"
 
 _payouts: Table = Payout.__table__
 
@@ -57,6 +60,10 @@ class PayoutView:
     reference: str | None
     reject_reason: str | None
     created_at: datetime
+
+    @property
+    def owner_actions(self) -> tuple[str, ...]:
+        return (CANCEL,) if self.status == QUEUED else ()
 
 
 def request_bitcoin_payout(
@@ -116,6 +123,37 @@ def list_user_payouts(uow: UnitOfWork, user_id: int, *, limit: int = 50) -> list
             payout_views_query().where(_payouts.c.user_id == user_id).order_by(_payouts.c.id.desc()).limit(limit)
         ).all()
     return [payout_view_from_row(row) for row in rows]
+
+
+def cancel_payout(uow: UnitOfWork, user_id: int, payout_id: int) -> PayoutView:
+    """The owner takes back a payout no operator has decided yet: amount + fee return to the available
+    balance in the same transaction. A repeated cancel returns the cancelled payout; a payout that is
+    paid or rejected already (even a moment ago, by an operator racing this) is InvalidState."""
+    with uow.transaction() as s:
+        payout = s.execute(
+            select(_payouts).where(_payouts.c.id == payout_id, _payouts.c.user_id == user_id)
+        ).one_or_none()
+        if payout is None:
+            # Someone else's payout reads exactly like one that does not exist.
+            raise NotFound(f"payout {payout_id}")
+        if not move_from_queued(s, payout_id, CANCELLED):
+            status = s.execute(select(_payouts.c.status).where(_payouts.c.id == payout_id)).scalar_one()
+            if status == CANCELLED:
+                return payout_view(s, payout_id)  # a repeated click: the first result
+            raise InvalidState(f"payout {payout_id} is {status}", code="payout_not_cancellable", status=status)
+        leg = Leg(
+            user_account(s, user_id, payout.asset, HELD),
+            user_account(s, user_id, payout.asset, AVAILABLE),
+            payout.amount + payout.fee,
+        )
+        post(
+            s,
+            idempotency_key=payout_settle_key(payout_id),
+            kind=PAYOUT_REFUND,
+            legs=[leg],
+            memo=f"{payout_memo(payout_id, payout.network, payout.destination)} cancelled",
+        )
+        return payout_view(s, payout_id)
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -211,6 +249,23 @@ def _refuse_invoice_twice(session: Session, payout_id: int, invoice: str) -> Non
 
 
 # --- shared with the operator's queue ------------------------------------------------------------
+
+
+def move_from_queued(session: Session, payout_id: int, status: str, **values) -> bool:
+    """queued -> `status`, checked in the UPDATE itself: of two racing endings (paid, rejected,
+    cancelled) only one matches; the other waits for the row's lock, then finds it moved."""
+    moved = session.execute(
+        update(_payouts)
+        .where(_payouts.c.id == payout_id, _payouts.c.status == QUEUED)
+        .values(status=status, updated_at=utcnow(), **values)
+    ).rowcount
+    return moved == 1
+
+
+def payout_settle_key(payout_id: int) -> str:
+    """The ledger key of a payout's ending. One key for every ending: even past the status check,
+    the ledger refuses to both pay and refund."""
+    return f"payout_settle:{payout_id}"
 
 
 def payout_memo(payout_id: int, network: str, destination: str) -> str:

@@ -15,7 +15,7 @@ from krypton_app.models.common import as_utc
 from krypton_app.services.disputes import DisputeView
 from krypton_app.services.history import Movement
 from krypton_app.services.operator import CREDIT, DISMISS, RETURN, UnmatchedDepositView
-from krypton_app.services.payouts import PayoutView
+from krypton_app.services.payouts import CANCEL, PayoutView
 from krypton_app.services.withdrawals import WithdrawalView
 
 # Status -> Radix colour of its chip: waiting amber, moving blue, done green, money back gray, refused red.
@@ -32,6 +32,7 @@ STATUS_COLORS = {
     "credited": "green",
     "returned": "gray",
     "dismissed": "gray",
+    "cancelled": "gray",
 }
 
 
@@ -79,6 +80,7 @@ class WithdrawalRow:
     when: str
     status_key: str
     status_color: str
+    can_cancel: bool = False  # the owner's queued payout: no operator has decided it yet
 
 
 def withdrawal_row(w: WithdrawalView) -> WithdrawalRow:
@@ -114,6 +116,7 @@ def payout_row(p: PayoutView) -> WithdrawalRow:
         when=when(p.created_at),
         status_key=f"status.{p.status}",
         status_color=_status_color(p.status),
+        can_cancel=CANCEL in p.owner_actions,
     )
 
 

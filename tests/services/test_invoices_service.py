@@ -241,6 +241,9 @@ def test_the_payer_sees_whether_the_invoice_takes_a_payment_now(uow):
     # Past its expiry it takes nothing, also before the worker marks it expired.
     assert unavailable(soon.number, NOW + timedelta(seconds=60)) == "invoice_expired"
     assert unavailable(closed.number, NOW) == "invoice_closed"
+    # A test invoice takes only its merchant's simulated payment: the payer is told so up front.
+    test, _ = create(uow, merchant, fixed(is_test=True))
+    assert unavailable(test.number, NOW) == "invoice_is_test"
     view = invoices.get_payer_invoice(uow, payer, soon.number.lower(), now=NOW, settings=SETTINGS)
     assert (view.number, view.status, view.helper_url) == (soon.number, "open", soon.helper_url)
     with pytest.raises(NotFound):

@@ -44,7 +44,7 @@ from krypton_app.services.payout_quotes import (
     quote_lightning_payout,
     sat_for_amount,
 )
-from krypton_app.services.payouts import list_user_payouts, request_lightning_payout
+from krypton_app.services.payouts import cancel_payout, list_user_payouts, request_lightning_payout
 from krypton_app.services.rates import RateUnavailable, StaticRateProvider
 from krypton_app.settings import Settings
 
@@ -336,7 +336,96 @@ def test_reject_refunds_everything(uow, people):
     assert invariants_ok(uow)
 
 
+# --- the owner's cancel --------------------------------------------------------------------------
+
+
+def test_owner_cancels_a_queued_payout_once_and_gets_amount_and_fee_back(uow, people):
+    alice, _, operator = people
+    payout = bitcoin_payout(uow, alice, "2")
+    assert payout.owner_actions == ("cancel",)
+    assert balances(uow, alice) == (10 * TON - 2 * TON - TON // 10, 2 * TON + TON // 10)
+    cancelled = cancel_payout(uow, alice, payout.id)
+    assert (cancelled.status, cancelled.owner_actions) == ("cancelled", ())
+    assert balances(uow, alice) == (10 * TON, 0)
+    # A second click (or a retry) is the same answer and refunds nothing more.
+    assert cancel_payout(uow, alice, payout.id) == cancelled
+    assert balances(uow, alice) == (10 * TON, 0)
+    # Nobody decides a cancelled payout, and it leaves the operator's queue.
+    assert list_payout_queue(uow, operator) == []
+    assert [p.id for p in list_payout_queue(uow, operator, status="cancelled")] == [payout.id]
+    with pytest.raises(InvalidState):
+        mark_payout_paid(uow, operator, payout.id, reference="ab" * 32)
+    with pytest.raises(InvalidState):
+        reject_payout(uow, operator, payout.id, reason="late")
+    assert balances(uow, alice) == (10 * TON, 0)
+    assert invariants_ok(uow)
+
+
+def test_only_the_owner_cancels_and_only_while_queued(uow, people):
+    alice, bob, operator = people
+    payout = bitcoin_payout(uow, alice, "1")
+    # Another user's payout, and one that does not exist, read the same.
+    for user, payout_id in ((bob, payout.id), (operator, payout.id), (alice, 999_999)):
+        with pytest.raises(NotFound):
+            cancel_payout(uow, user, payout_id)
+    assert list_user_payouts(uow, alice)[0].status == "queued"
+    paid = mark_payout_paid(uow, operator, payout.id, reference="ab" * 32)
+    assert paid.owner_actions == ()
+    with pytest.raises(InvalidState) as caught:
+        cancel_payout(uow, alice, payout.id)
+    assert caught.value.code == "payout_not_cancellable"
+    rejected = reject_payout(uow, operator, bitcoin_payout(uow, alice, "1").id, reason="no")
+    with pytest.raises(InvalidState):
+        cancel_payout(uow, alice, rejected.id)
+    assert balances(uow, alice) == (10 * TON - TON - TON // 10, 0)
+    assert invariants_ok(uow)
+
+
+def test_a_cancelled_lightning_invoice_may_be_queued_again(uow, people):
+    alice, *_ = people
+    invoice = lightning_invoice()
+    first = ln(uow, alice, invoice)
+    cancel_payout(uow, alice, first.id)
+    assert balances(uow, alice, "USDT") == (10 * USDT, 0)
+    again = ln(uow, alice, invoice)
+    assert again.status == "queued" and again.id != first.id
+    assert invariants_ok(uow)
+
+
 # --- races (PostgreSQL) --------------------------------------------------------------------------
+
+
+def test_owner_cancel_and_operator_paid_cannot_both_happen(pg_uow):
+    uow = pg_uow
+    (alice,) = make_users(uow, 1)
+    (operator,) = make_users(uow, 1, operator=True)
+    deposit(uow, alice, 100 * TON, "TON")
+    payouts = [bitcoin_payout(uow, alice, "1") for _ in range(20)]
+    for payout in payouts:
+        results = race(
+            lambda p=payout: mark_payout_paid(uow, operator, p.id, reference="ab" * 32),
+            lambda p=payout: cancel_payout(uow, alice, p.id),
+        )
+        winners = [r for r in results if not isinstance(r, Exception)]
+        assert len(winners) == 1, results
+        assert all(isinstance(r, InvalidState) for r in results if isinstance(r, Exception)), results
+    statuses = [p.status for p in list_user_payouts(uow, alice)]
+    paid, cancelled = statuses.count("paid"), statuses.count("cancelled")
+    assert paid + cancelled == 20
+    # Each payout either went out with its fee or came back whole; nothing stays held.
+    assert balances(uow, alice) == (100 * TON - paid * (TON + TON // 10), 0)
+    assert invariants_ok(uow)
+
+
+def test_concurrent_cancels_refund_once(pg_uow):
+    uow = pg_uow
+    (alice,) = make_users(uow, 1)
+    deposit(uow, alice, 10 * TON, "TON")
+    payout = bitcoin_payout(uow, alice, "1")
+    results = race(*[lambda: cancel_payout(uow, alice, payout.id) for _ in range(8)])
+    assert all(not isinstance(r, Exception) and r.status == "cancelled" for r in results), results
+    assert balances(uow, alice) == (10 * TON, 0)
+    assert invariants_ok(uow)
 
 
 def test_paid_and_rejected_cannot_both_happen(pg_uow):

@@ -25,7 +25,13 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "start_live": "on_load of the wallet and history pages",
         "watch_ledger": "background watcher started by start_live (guarded: one per tab)",
     },
-    "WalletState": {"faucet": "the demo faucet button (off in production)", "load": ON_LOAD},
+    "WalletState": {
+        # Any int: the service answers NotFound for a payout not the caller's, InvalidState once decided,
+        # the cancelled payout again on a repeat; one cancel per tab runs at a time.
+        "cancel_payout": "the Cancel button of a queued payout in the recent list, after its confirmation",
+        "faucet": "the demo faucet button (off in production)",
+        "load": ON_LOAD,
+    },
     "HistoryState": {
         "choose_asset": "asset filter",
         "choose_kind": "kind filter",

@@ -47,7 +47,9 @@ class InvoicesState(AuthState):
     loaded: bool = False
 
     show_form: bool = False
-    kind: str = "fixed"
+    # The form's kind and test switch. Reflex keeps a tab's state across reloads and across a logout
+    # and another login in the same tab, so every new form starts from these again (_new_form).
+    kind: str = KINDS[0]
     is_test: bool = False
     # input name -> catalog key of its error; "" for the form as a whole
     field_errors: dict[str, str] = {}
@@ -63,13 +65,19 @@ class InvoicesState(AuthState):
         self.pages = max(result.pages, 1)
         self.loaded = True
 
+    def _new_form(self, show: bool) -> None:
+        """A form as new: fixed kind, live mode (a TEST invoice only when asked for each time)."""
+        self.show_form = show
+        self.kind = KINDS[0]
+        self.is_test = False
+        self.field_errors = {}
+
     @rx.event
     async def load(self):
+        self._new_form(False)
         user_id = await self._user_id()
         if user_id is None:
             return
-        self.field_errors = {}
-        self.show_form = False
         await self._load(user_id)
 
     @rx.event
@@ -82,8 +90,7 @@ class InvoicesState(AuthState):
 
     @rx.event
     def toggle_form(self):
-        self.show_form = not self.show_form
-        self.field_errors = {}
+        self._new_form(not self.show_form)
 
     @rx.event
     def choose_kind(self, kind: str | list[str]):
@@ -154,8 +161,7 @@ class InvoicesState(AuthState):
             return
         finally:
             self.creating = False
-        self.field_errors = {}
-        self.show_form = False
+        self._new_form(False)
         yield rx.redirect(routes.invoice_detail(view.number))
         if not created:
             # The order id was used before: the merchant lands on that invoice, and is told why.

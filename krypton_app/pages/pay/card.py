@@ -127,12 +127,31 @@ def quote_countdown() -> rx.Component:
     )
 
 
+def test_notice() -> rx.Component:
+    """A test invoice: no real payment is possible, so the page says so and offers none."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("flask-conical")),
+        rx.callout.text(rx.text(I18n.t["pay.test_title"], weight="bold"), I18n.t["error.invoice_is_test"]),
+        color_scheme="amber",
+        variant="surface",
+        width="100%",
+        data_testid="pay-test-notice",
+    )
+
+
 def refusal() -> rx.Component:
-    """Not found (wrong number or someone else's private invoice), or closed / expired."""
+    """Not found (wrong number or someone else's private invoice), closed / expired, or a test invoice."""
     return rx.cond(
         PayState.error != "",
         form_error(I18n.t[PayState.error], data_testid="pay-error"),
-        rx.cond(PayState.unavailable != "", form_error(I18n.t[PayState.unavailable], data_testid="pay-unavailable")),
+        rx.cond(
+            PayState.unavailable == "error.invoice_is_test",
+            test_notice(),
+            rx.cond(
+                PayState.unavailable != "",
+                form_error(I18n.t[PayState.unavailable], data_testid="pay-unavailable"),
+            ),
+        ),
     )
 
 

@@ -10,6 +10,47 @@ from krypton_app.state.i18n import I18n
 from krypton_app.state.views import WithdrawalRow
 
 
+def cancel_payout_button(row: rx.Var[WithdrawalRow]) -> rx.Component:
+    """Cancel a queued payout, after a confirmation that says what comes back."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                rx.icon("x", size=14),
+                I18n.t["recent.cancel"],
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                loading=WalletState.cancelling == row.id,
+                data_testid="recent-cancel",
+            ),
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(I18n.t["recent.cancel_title"]),
+            rx.alert_dialog.description(
+                I18n.t["recent.cancel_body"].replace("{amount}", row.amount).replace("{fee}", row.fee),
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(I18n.t["recent.cancel_keep"], variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        I18n.t["recent.cancel_confirm"],
+                        color_scheme="red",
+                        on_click=WalletState.cancel_payout(row.id),
+                        data_testid="recent-cancel-confirm",
+                    ),
+                ),
+                spacing="3",
+                justify="end",
+                wrap="wrap",
+                margin_top="16px",
+            ),
+            max_width="440px",
+            data_testid="recent-cancel-dialog",
+        ),
+    )
+
+
 def recent_row(row: rx.Var[WithdrawalRow]) -> rx.Component:
     return rx.hstack(
         rx.vstack(
@@ -43,6 +84,7 @@ def recent_row(row: rx.Var[WithdrawalRow]) -> rx.Component:
             rx.text(row.amount, size="3", weight="bold", style={"font_variant_numeric": "tabular-nums"}),
             rx.text(I18n.t["withdraw.fee"], ": ", row.fee, size="1", color_scheme="gray"),
             rx.cond(row.detail != "", rx.text(row.detail, size="1", color_scheme="gray"), rx.fragment()),
+            rx.cond(row.can_cancel, rx.box(cancel_payout_button(row), margin_top="6px"), rx.fragment()),
             spacing="0",
             align="end",
         ),

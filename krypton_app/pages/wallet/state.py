@@ -14,7 +14,7 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import to_minor
 from krypton_app.i18n import error_key
 from krypton_app.services.deposits import DepositInfo, demo_faucet, deposit_info
-from krypton_app.services.payouts import list_user_payouts
+from krypton_app.services.payouts import cancel_payout, list_user_payouts
 from krypton_app.services.withdrawals import list_withdrawals
 from krypton_app.state.live import LiveState
 from krypton_app.state.offload import off_loop
@@ -80,6 +80,8 @@ class WalletState(LiveState):
     loaded: bool = False
     faucet_enabled: bool = app_deps().settings.demo_faucet_enabled
     faucet_busy: str = ""
+    # the payout whose cancel is running (0: none)
+    cancelling: int = 0
 
     async def _load_recent(self, user_id: int) -> None:
         self.recent = await off_loop(_recent_rows, user_id)
@@ -100,6 +102,26 @@ class WalletState(LiveState):
         )
         await self._load_recent(user_id)
         self.loaded = True
+
+    @rx.event
+    async def cancel_payout(self, payout_id: int):
+        """The owner cancels a queued payout after confirming it; the service checks it is theirs and
+        still queued, and a repeated call returns the first result."""
+        user_id = await self._user_id()
+        if user_id is None or type(payout_id) is not int or self.cancelling:
+            return
+        self.cancelling = payout_id
+        yield
+        try:
+            await off_loop(cancel_payout, app_deps().uow, user_id, payout_id)
+        except KryptonError as error:
+            await self._load_recent(user_id)  # an operator decided it meanwhile: show what happened
+            yield rx.toast.error(await self._text(error_key(error.code)))
+            return
+        finally:
+            self.cancelling = 0
+        await self._after_own_change(user_id)
+        yield rx.toast.success(await self._text("recent.cancelled"))
 
     @rx.event
     async def faucet(self, asset: str):

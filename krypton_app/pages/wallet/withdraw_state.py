@@ -38,15 +38,18 @@ class QuoteLine:
     strong: bool = False  # the total
 
 
-def _field_of(code: str) -> str:
-    """Which input an error code is about; "" for the form as a whole."""
+def _field_of(code: str, method: str) -> str:
+    """Which input of `method`'s form an error code is about; "" for the form as a whole. An error
+    about an input the form does not have (the balance of a Lightning payout, whose amount is the
+    invoice's) goes to the form: shown under a missing input, it would not be shown at all."""
+    field = ""
     if code.startswith(("address_", "bitcoin_address_")):
-        return "address"
-    if code.startswith("invoice_"):
-        return "invoice"
-    if code in ("invalid_amount", "insufficient_funds"):
-        return "amount"
-    return ""
+        field = "address"
+    elif code.startswith(("invoice_", "lightning_invoice_")):
+        field = "invoice"
+    elif code in ("invalid_amount", "insufficient_funds", "payout_too_small"):
+        field = "amount"
+    return field if field in FIELDS[method] else ""
 
 
 def _ton_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
@@ -186,7 +189,7 @@ class WithdrawState(LiveState):
         self._idempotency_key = ""
 
     def _show_error(self, error: KryptonError) -> None:
-        self.field_errors = {_field_of(error.code): error_key(error.code)}
+        self.field_errors = {_field_of(error.code, self.method): error_key(error.code)}
 
     @rx.event
     def choose_method(self, method: str):
