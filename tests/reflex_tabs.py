@@ -20,7 +20,16 @@ from reflex_base.event.processor import BaseStateEventProcessor
 from reflex_base.utils.format import json_dumps
 
 # The app module registers the app and every page state, as `reflex run` does.
-import krypton_app.krypton_app  # noqa: F401
+import krypton_app.krypton_app
+
+# A path no page claims. The app's 404 page would still run its on_load there (session, bell);
+# `quiet_unknown_paths` takes that away, so only the events a test sends run.
+NO_PAGE = "/no-page-here"
+
+
+def quiet_unknown_paths(monkeypatch) -> None:
+    app = krypton_app.krypton_app.app
+    monkeypatch.setitem(app._load_events, "404", [])
 
 
 def state_classes() -> list[type[State]]:

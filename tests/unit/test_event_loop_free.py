@@ -12,7 +12,7 @@ import asyncio
 import threading
 import time
 
-from reflex_tabs import Processor, wait_for
+from reflex_tabs import NO_PAGE, Processor, quiet_unknown_paths, wait_for
 
 from krypton_app import bootstrap
 from krypton_app.state import notifications
@@ -35,10 +35,11 @@ def test_a_blocked_service_call_does_not_delay_another_tab(monkeypatch):
     monkeypatch.setattr(notifications, "list_notifications", slow_list)
     monkeypatch.setattr(notifications, "unread_count", lambda _uow, _user: 0)
     monkeypatch.setattr(AuthState, "_user_id", as_user_7)
+    quiet_unknown_paths(monkeypatch)
 
     async def scenario() -> float:
         async with Processor() as p:
-            blocked, other = p.tab("/no-page-here"), p.tab("/no-page-here")
+            blocked, other = p.tab(NO_PAGE), p.tab(NO_PAGE)
             slow = await blocked.start(NotificationsState.opened, is_open=True)
             try:
                 assert await wait_for(inside.is_set, timeout_s=5), "the slow call never started"

@@ -14,7 +14,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from reflex_tabs import Processor, state_classes, wait_for
+from reflex_tabs import NO_PAGE, Processor, quiet_unknown_paths, state_classes, wait_for
 
 import krypton_app.krypton_app
 from krypton_app import bootstrap, routes
@@ -107,6 +107,7 @@ def test_a_claim_left_by_a_dead_watcher_is_taken_over(connected):
 
 def test_five_concurrent_calls_start_one_polling_loop(monkeypatch, connected):
     connected.connected = True
+    quiet_unknown_paths(monkeypatch)
 
     async def signed_in(self):
         return 7
@@ -131,8 +132,8 @@ def test_five_concurrent_calls_start_one_polling_loop(monkeypatch, connected):
 
     async def scenario():
         async with Processor() as p:
-            # A path with no page: no on_load runs, only the five calls below (and no database).
-            tab = p.tab("/no-page-here")
+            # No page and no 404 on_load: only the five calls below run (and no database).
+            tab = p.tab(NO_PAGE)
             futures = [await tab.start(NotificationsState.watch) for _ in range(5)]
             try:
                 assert await wait_for(lambda: inside["now"] >= 1)
