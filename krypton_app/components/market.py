@@ -117,7 +117,13 @@ def open_deal_form(row: AdRow) -> rx.Component:
                     size="2",
                     data_testid="deal-amount",
                 ),
-                rx.button(I18n.t["market.open_deal"], type="submit", data_testid="open-deal"),
+                rx.button(
+                    I18n.t["market.open_deal"],
+                    type="submit",
+                    loading=MarketState.submitting,
+                    disabled=MarketState.submitting,
+                    data_testid="open-deal",
+                ),
                 spacing="2",
                 wrap="wrap",
             ),
@@ -211,8 +217,11 @@ def method_choice(state: type[AdFormMixin]) -> rx.Component:
     )
 
 
-def ad_form(state: type[AdFormMixin], *, editing: bool, submit_label: rx.Var, on_submit, submit_test_id: str):
-    """The ad's fields. Editing: side and crypto are fixed at creation (shown, not submitted)."""
+def ad_form(
+    state: type[AdFormMixin], *, editing: bool, submit_label: rx.Var, on_submit, submit_test_id: str, busy=False
+):
+    """The ad's fields. Editing: side and crypto are fixed at creation (shown, not submitted). `busy`:
+    the submit's event runs (state/once_form.py), the button is disabled."""
     return rx.form(
         rx.grid(
             _ad_select(
@@ -253,7 +262,15 @@ def ad_form(state: type[AdFormMixin], *, editing: bool, submit_label: rx.Var, on
             else []
         ),
         _error_under(state, ""),
-        rx.button(submit_label, type="submit", size="3", margin_top="16px", data_testid=submit_test_id),
+        rx.button(
+            submit_label,
+            type="submit",
+            size="3",
+            margin_top="16px",
+            loading=busy,
+            disabled=busy,
+            data_testid=submit_test_id,
+        ),
         on_submit=on_submit,
         reset_on_submit=False,
     )

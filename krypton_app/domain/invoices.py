@@ -43,6 +43,7 @@ PART_STATUSES = (PENDING, FUNDED, CAPTURED, RETURNED)
 
 MAX_PARTS_LIMIT = 10
 TITLE_MAX, DESCRIPTION_MAX, ORDER_ID_MAX, CONTACT_MAX = 120, 2000, 100, 254
+FORM_KEY_MAX = 64  # a form's idempotency key (models.invoices.Invoice.idempotency_key)
 MAX_EXPIRY_S = 366 * 24 * 3600
 
 # Every code create_invoice can fail with (InvoiceInvalid.field names the input); the UI maps each.

@@ -15,6 +15,8 @@ class Invoice(SQLModel, table=True):
         UniqueConstraint("merchant_id", "is_test", "order_id", name="uq_invoices_merchant_mode_order"),
         Index("ix_invoices_merchant_created", "merchant_id", "created_at"),
         Index("ix_invoices_status_expires", "status", "expires_at"),
+        # The "New invoice" form's key (state/once_form.py): a double submit finds the first invoice.
+        UniqueConstraint("merchant_id", "idempotency_key", name="uq_invoices_merchant_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -35,6 +37,7 @@ class Invoice(SQLModel, table=True):
     payer_contact: str | None = Field(default=None, max_length=254)  # private: as the merchant typed it
     payer_user_id: int | None = Field(default=None, foreign_key="users.id")  # private: who alone may pay
     order_id: str | None = Field(default=None, max_length=100)
+    idempotency_key: str | None = Field(default=None, max_length=64)  # the form's; None from the API
     webhook_url: str | None = Field(default=None, max_length=2000)
     redirect_url: str | None = Field(default=None, max_length=2000)
     # Origins that may frame the widget, space-separated; empty: not frameable.

@@ -42,7 +42,7 @@ class AdPageState(AuthState):
 
     @rx.event
     async def load(self):
-        (await self.get_state(MarketState))._clear_deal_error()
+        (await self.get_state(MarketState))._deal_form_shown()
         lang = (await self.get_state(I18n)).lang
         listing = await off_loop(_read_listing, routes.ad_id_in(self.router.url.path))
         if listing is None or listing.ad.status == CLOSED:

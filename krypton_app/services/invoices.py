@@ -61,13 +61,23 @@ def create_invoice(
     settings: Settings,
     now: datetime,
     only_test: bool = False,
+    idempotency_key: str | None = None,
 ) -> tuple[InvoiceView, bool]:
     """Validate the draft and create the invoice; with an order_id the merchant used before in the same
     mode (live or test), return that invoice instead (created = False), whatever the rest of the draft
     says. Live and test order_ids are apart: a sandbox invoice never answers for a live order.
-    `only_test` (a sandbox API key, see services/api_keys): the invoice is a sandbox one, whatever the draft says."""
+    `only_test` (a sandbox API key, see services/api_keys): the invoice is a sandbox one, whatever the draft says.
+    `idempotency_key` (the form's, per merchant): the same key answers as the first call did, with
+    the invoice it created, so a double submit makes one invoice. The API has its own replay
+    (api/merchant/pipeline.py) and passes none."""
     if only_test:
         draft = replace(draft, is_test=True)
+    if idempotency_key is not None:
+        if not 0 < len(idempotency_key) <= rules.FORM_KEY_MAX:
+            raise ValueError("idempotency_key must be 1-64 characters")
+        first = _invoice_of_key(uow, merchant_id, idempotency_key, settings)
+        if first is not None:
+            return first, True
     order_id = (draft.order_id or "").strip() or None
     if order_id is not None and len(order_id) > rules.ORDER_ID_MAX:
         raise InvoiceInvalid("invoice_text_too_long", "order_id")
@@ -80,14 +90,15 @@ def create_invoice(
     with uow.transaction() as s:
         dialect = postgresql if uow.is_postgres else sqlite
         for _ in range(_NUMBER_ATTEMPTS):
-            # No conflict target: a taken number and a concurrent twin with the same order_id both
-            # insert nothing, without aborting the transaction; which one it was is looked up below.
+            # No conflict target: a taken number and a concurrent twin with the same order_id or key
+            # all insert nothing, without aborting the transaction; which one it was is looked up below.
             invoice_id = s.execute(
                 dialect.insert(_invoices)
                 .values(
                     number=rules.new_invoice_number(),
                     merchant_id=merchant_id,
                     order_id=order_id,
+                    idempotency_key=idempotency_key,
                     status=OPEN,
                     payments_count=0,
                     collected=0,
@@ -99,6 +110,10 @@ def create_invoice(
             ).scalar_one_or_none()
             if invoice_id is not None:
                 return invoice_view(select_invoice_row(s, _invoices.c.id == invoice_id), settings), True
+            if idempotency_key is not None:
+                twin = select_invoice_row(s, _same_key(merchant_id, idempotency_key))
+                if twin is not None:
+                    return invoice_view(twin, settings), True
             if order_id is not None:
                 twin = select_invoice_row(s, _same_order(merchant_id, order_id, bool(draft.is_test)))
                 if twin is not None:
@@ -226,6 +241,17 @@ def get_payer_invoice(
 def _same_order(merchant_id: int, order_id: str, is_test: bool):
     c = _invoices.c
     return and_(c.merchant_id == merchant_id, c.is_test == is_test, c.order_id == order_id)
+
+
+def _same_key(merchant_id: int, key: str):
+    c = _invoices.c
+    return and_(c.merchant_id == merchant_id, c.idempotency_key == key)
+
+
+def _invoice_of_key(uow: UnitOfWork, merchant_id: int, key: str, settings: Settings) -> InvoiceView | None:
+    with uow.read() as s:
+        row = select_invoice_row(s, _same_key(merchant_id, key))
+        return None if row is None else invoice_view(row, settings)
 
 
 def _existing_order(

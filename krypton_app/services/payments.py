@@ -241,15 +241,26 @@ def simulate_test_payment(
     settings: Settings,
     rates: RateProvider,
     now: datetime,
+    idempotency_key: str | None = None,
 ) -> PaymentView:
     """Pay the merchant's own test-mode invoice with sandbox funds: no balance moves, the payer is
-    nobody, and its webhooks say "test": true. `amount` is for floating invoices."""
+    nobody, and its webhooks say "test": true. `amount` is for floating invoices.
+    `idempotency_key` (the page's form key, per merchant): the same key returns the first payment, so
+    a double click simulates one payment; without one every call is a new payment."""
     now = to_utc(now)
+    key = f"test:{merchant_id}:{idempotency_key}" if idempotency_key else None
+    if key is not None and len(idempotency_key) > 150:
+        raise ValueError("idempotency_key must be 1-150 characters")
     with uow.transaction() as s:
         invoice = own_invoice_row(s, merchant_id, number)
         if not invoice.is_test:
             raise InvalidState("only test-mode invoices take simulated payments", code="invalid_state")
+        # The invoice's lock orders two calls with one key: the second finds the first's payment.
         invoice = lock_invoice(s, invoice.id)
+        if key is not None and (first := _payment_of_key(s, key)) is not None:
+            if first.invoice_id != invoice.id:
+                raise IdempotencyConflict("the idempotency key was used for another payment")
+            return payment_view(s, first.id, settings)
         require_open(invoice, now)
         chosen = _floating_amount(amount, invoice.decimals) if invoice.kind == FLOATING else None
         total, rate = check_total(invoice, chosen, rates)
@@ -264,7 +275,7 @@ def simulate_test_payment(
                 quote_expires_at=quote_expiry(rate, settings, now),
                 parts_count=1,
                 status=PENDING,
-                idempotency_key=f"test:{invoice.id}:{token_source.token_hex(12)}",
+                idempotency_key=key or f"test:{invoice.id}:{token_source.token_hex(12)}",
                 created_at=now,
             )
             .returning(_payments.c.id)
@@ -284,6 +295,10 @@ def _payer_key(payer_id: int, idempotency_key: str) -> str:
     if not idempotency_key or len(idempotency_key) > 150:
         raise ValueError("idempotency_key must be 1-150 characters")
     return f"user:{payer_id}:{idempotency_key}"
+
+
+def _payment_of_key(s: Session, key: str) -> Row | None:
+    return s.execute(select(_payments).where(_payments.c.idempotency_key == key)).one_or_none()
 
 
 def _visible_invoice(s: Session, payer_id: int, number: str) -> Row:
@@ -306,7 +321,7 @@ def _start(
     now: datetime,
 ) -> int:
     """The payment for this key: the first one for a retried start, else a new pending one with its parts."""
-    existing = s.execute(select(_payments).where(_payments.c.idempotency_key == key)).one_or_none()
+    existing = _payment_of_key(s, key)
     if existing is not None:
         return _replay(s, existing, invoice, amounts)
     if invoice.kind == PRIVATE and payer_id != invoice.payer_user_id:
@@ -336,7 +351,7 @@ def _start(
     ).scalar_one_or_none()
     if payment_id is None:
         # A concurrent twin with the same key committed first.
-        twin = s.execute(select(_payments).where(_payments.c.idempotency_key == key)).one()
+        twin = _payment_of_key(s, key)
         return _replay(s, twin, invoice, amounts)
     insert_parts(s, payment_id, amounts, fiat_shares(invoice, amounts, rate))
     return payment_id

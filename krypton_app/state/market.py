@@ -11,7 +11,6 @@ deal would take.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 import reflex as rx
@@ -38,6 +37,7 @@ from krypton_app.services.market import AdListing, browse
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
+from krypton_app.state.once_form import OnceForm
 
 TEXT_FIELDS = (
     "price",
@@ -249,7 +249,7 @@ class AdFormMixin(CountryChoiceMixin, mixin=True):
         self.field_errors = {FORM_FIELD.get(field, field): error_key(error.code)}
 
 
-class MarketState(CountryChoiceMixin, AuthState):
+class MarketState(OnceForm, CountryChoiceMixin, AuthState):
     side: str = "buy"
     asset: str = ASSET_CODES[0]
     fiat: str = "RUB"
@@ -268,6 +268,11 @@ class MarketState(CountryChoiceMixin, AuthState):
 
     def _no_method(self) -> str:
         return ANY
+
+    def _deal_form_shown(self) -> None:
+        """The market or an ad's page shows "Open deal" afresh: no old error, a new form key."""
+        self._clear_deal_error()
+        self._fresh_form_key()
 
     def _clear_deal_error(self) -> None:
         self.deal_error_ad, self.deal_error = 0, ""
@@ -300,7 +305,7 @@ class MarketState(CountryChoiceMixin, AuthState):
 
     @rx.event
     async def load(self):
-        self._clear_deal_error()
+        self._deal_form_shown()
         await self._load()
 
     @rx.event
@@ -323,13 +328,17 @@ class MarketState(CountryChoiceMixin, AuthState):
 
     @rx.event
     async def take(self, form_data: dict):
-        """An ad card's "Open deal": opens the deal and goes to its page."""
+        """An ad card's "Open deal": opens the deal and goes to its page. The form's key stays until
+        the market or an ad's page is shown again, so a second click finds the same deal."""
         user_id = await self._user_id()
         if user_id is None:
-            return AuthState.require_login
+            yield AuthState.require_login
+            return
         ad_id = form_text(form_data, "ad_id")
         if not ad_id.isdigit():
-            return None
+            return
+        self.submitting = True
+        yield
         try:
             view = await off_loop(
                 open_deal,
@@ -338,12 +347,14 @@ class MarketState(CountryChoiceMixin, AuthState):
                 int(ad_id),
                 amount=form_text(form_data, "amount"),
                 method=form_text(form_data, "method"),
-                idempotency_key=secrets.token_hex(12),
+                idempotency_key=self._submit_key(),
                 rates=app_deps().rates,
                 now=utcnow(),
             )
         except KryptonError as error:
             self.deal_error_ad, self.deal_error = int(ad_id), error_key(error.code)
-            return None
+            return
+        finally:
+            self.submitting = False
         self._clear_deal_error()
-        return rx.redirect(routes.deal_detail(view.id))
+        yield rx.redirect(routes.deal_detail(view.id))

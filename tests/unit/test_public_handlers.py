@@ -136,6 +136,7 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "load": ON_LOAD,
         "redeliver": "redeliver a webhook event",
         "refresh": "refresh button",
+        "next_simulation": "chained by simulate after a success: a fresh form key (renews only its own tab's)",
         "simulate": "simulate payment (test mode)",
         "test_event": "send a test webhook event",
         "watch": "background watcher started by load (guarded: one per tab)",

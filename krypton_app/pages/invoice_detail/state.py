@@ -36,6 +36,7 @@ from krypton_app.state.invoice_views import (
     payment_row,
 )
 from krypton_app.state.offload import off_loop
+from krypton_app.state.once_form import OnceForm
 from krypton_app.state.watchers import TabWatcher
 
 POLL_S = 2.0
@@ -106,7 +107,7 @@ def _read_if_changed(key: tuple[int, str, str]) -> _Page | None:
         return None
 
 
-class InvoiceDetailState(TabWatcher, AuthState):
+class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
     # None until loaded: a tab that never opened this page holds nothing of a merchant's integration
     invoice: InvoiceRow | None = None
     payments: list[PaymentRow] = []
@@ -152,6 +153,7 @@ class InvoiceDetailState(TabWatcher, AuthState):
     @rx.event
     async def load(self):
         self.action_error = ""
+        self._fresh_form_key()  # "Simulate payment" (state/once_form.py)
         user_id = await self._user_id()
         if user_id is None:
             return None
@@ -208,15 +210,42 @@ class InvoiceDetailState(TabWatcher, AuthState):
 
     @rx.event
     async def simulate(self):
+        """Simulate a payment with the page's form key: a double click makes one payment."""
+        user_id = await self._user_id()
+        if user_id is None:
+            return
         number, amount, deps = self._number(), self._simulate_amount, app_deps()
-        async for update in self._act(
-            "simulate",
-            lambda uid: simulate_test_payment(
-                deps.uow, uid, number, amount=amount, settings=deps.settings, rates=deps.rates, now=_now()
-            ),
-            "detail.simulated",
-        ):
-            yield update
+        self.submitting = True
+        yield
+        try:
+            await off_loop(
+                simulate_test_payment,
+                deps.uow,
+                user_id,
+                number,
+                amount=amount,
+                settings=deps.settings,
+                rates=deps.rates,
+                now=_now(),
+                idempotency_key=self._submit_key(),
+            )
+        except KryptonError as error:
+            self.action_error = error_key(error.code)
+            return
+        finally:
+            self.submitting = False
+        self.action_error = ""
+        await self._reload(user_id)
+        i18n = await self.get_state(I18n)
+        yield rx.toast.success(i18n.t["detail.simulated"])
+        # Queued behind any click already sent, which repeats this payment; the next click is a new one.
+        yield InvoiceDetailState.next_simulation
+
+    @rx.event
+    def next_simulation(self):
+        """Chained by `simulate` after a success: a new key for the next simulated payment. It renews
+        only the caller's own tab's key."""
+        self._fresh_form_key()
 
     @rx.event
     async def test_event(self):

@@ -17,6 +17,7 @@ from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import KINDS, InvoiceRow, invoice_row
 from krypton_app.state.offload import off_loop
+from krypton_app.state.once_form import OnceForm
 
 ASSET_CODES = [code for code, _name, _decimals in ASSETS]
 NO_FIAT = "none"
@@ -39,7 +40,7 @@ def _int_or_none(text: str | None) -> int | None | str:
     return int(text) if text.isdigit() else text
 
 
-class InvoicesState(AuthState):
+class InvoicesState(OnceForm, AuthState):
     rows: list[InvoiceRow] = []
     total: int = 0
     page: int = 1
@@ -53,7 +54,6 @@ class InvoicesState(AuthState):
     is_test: bool = False
     # input name -> catalog key of its error; "" for the form as a whole
     field_errors: dict[str, str] = {}
-    creating: bool = False
 
     async def _load(self, user_id: int) -> None:
         deps = app_deps()
@@ -66,11 +66,14 @@ class InvoicesState(AuthState):
         self.loaded = True
 
     def _new_form(self, show: bool) -> None:
-        """A form as new: fixed kind, live mode (a TEST invoice only when asked for each time)."""
+        """A form as new: fixed kind, live mode (a TEST invoice only when asked for each time), and,
+        when it is shown, a new key, so this form makes a new invoice (a second click, the same one)."""
         self.show_form = show
         self.kind = KINDS[0]
         self.is_test = False
         self.field_errors = {}
+        if show:
+            self._fresh_form_key()
 
     @rx.event
     async def load(self):
@@ -78,6 +81,7 @@ class InvoicesState(AuthState):
         user_id = await self._user_id()
         if user_id is None:
             return
+        self._fresh_form_key()
         await self._load(user_id)
 
     @rx.event
@@ -141,12 +145,18 @@ class InvoicesState(AuthState):
             expires_in_s=int(expires) if expires.isdigit() and expires != "0" else None,
             is_test=self.is_test,
         )
-        self.creating = True
+        self.submitting = True
         yield
         try:
             deps = app_deps()
             view, created = await off_loop(
-                create_invoice, deps.uow, user_id, draft, settings=deps.settings, now=datetime.now(UTC)
+                create_invoice,
+                deps.uow,
+                user_id,
+                draft,
+                settings=deps.settings,
+                now=datetime.now(UTC),
+                idempotency_key=self._submit_key(),
             )
         except KryptonError as error:
             field = getattr(error, "field", "")
@@ -160,7 +170,7 @@ class InvoicesState(AuthState):
             self.field_errors = {field or "": error_key(error.code)}
             return
         finally:
-            self.creating = False
+            self.submitting = False
         self._new_form(False)
         yield rx.redirect(routes.invoice_detail(view.number))
         if not created:

@@ -25,6 +25,7 @@ def market_new() -> rx.Component:
                 submit_label=I18n.t["ad.publish"],
                 on_submit=NewAdState.create,
                 submit_test_id="ad-publish",
+                busy=NewAdState.submitting,
             ),
         ),
         my_ads(),

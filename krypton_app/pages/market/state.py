@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 import reflex as rx
@@ -19,6 +18,7 @@ from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.market import AdFormMixin, fiat_text, form_text
 from krypton_app.state.offload import off_loop
+from krypton_app.state.once_form import OnceForm
 
 STATUS_COLORS = {ACTIVE: "green", PAUSED: "amber"}
 
@@ -54,10 +54,9 @@ def my_ad_row(ad: AdView, lang: str) -> MyAdRow:
     )
 
 
-class NewAdState(AdFormMixin, AuthState):
+class NewAdState(OnceForm, AdFormMixin, AuthState):
     my_ads: list[MyAdRow] = []
     ad_error: str = ""
-    _key: str = ""
 
     async def _load_mine(self, user_id: int) -> None:
         lang = (await self.get_state(I18n)).lang
@@ -68,7 +67,7 @@ class NewAdState(AdFormMixin, AuthState):
     async def load(self):
         self._seed()
         self.ad_error = ""
-        self._key = secrets.token_hex(12)
+        self._fresh_form_key()
         user_id = await self._user_id()
         if user_id is not None:
             await self._load_mine(user_id)
@@ -103,16 +102,23 @@ class NewAdState(AdFormMixin, AuthState):
     async def create(self, form_data: dict):
         user_id = await self._user_id()
         if user_id is None:
-            return AuthState.require_login
+            yield AuthState.require_login
+            return
         side = form_text(form_data, "side") or "sell"
         draft = self._draft(form_data, side=side, asset=form_text(form_data, "asset") or ASSET_CODES[0])
         if draft is None:
-            return None
+            return
+        self.submitting = True
+        yield
         try:
-            await off_loop(create_ad, app_deps().uow, user_id, draft, rates=app_deps().rates, idempotency_key=self._key)
+            deps = app_deps()
+            key = self._submit_key()
+            await off_loop(create_ad, deps.uow, user_id, draft, rates=deps.rates, idempotency_key=key)
         except KryptonError as error:
             self._refused(error)
-            return None
+            return
+        finally:
+            self.submitting = False
+        # The key stays until the form is shown again (load): a second click repeats this answer.
         self.field_errors = {}
-        self._key = secrets.token_hex(12)
-        return rx.redirect(routes.MARKET)
+        yield rx.redirect(routes.MARKET)
