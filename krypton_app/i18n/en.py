@@ -585,6 +585,7 @@ CATALOG: dict[str, str] = {
     "error.api_key_name_invalid": "Name the key (up to 64 characters).",
     "error.idempotency_in_progress": "A request with this Idempotency-Key is still running. Retry in a moment.",
     "error.invalid_request": "The request is not valid: check the field named in the error.",
+    "error.method_not_allowed": "This path does not take this HTTP method: the Allow header lists the ones it takes.",
     "error.invalid_json": "The request body is not valid JSON (UTF-8, nested at most 32 levels deep).",
     "error.deal_state": "This deal has moved on: refresh the page to see its current state.",
     "error.ad_inactive": "This ad is not active.",

@@ -602,6 +602,7 @@ CATALOG: dict[str, str] = {
     "error.api_key_name_invalid": "Назовите ключ (до 64 символов).",
     "error.idempotency_in_progress": "Запрос с этим Idempotency-Key ещё выполняется. Повторите чуть позже.",
     "error.invalid_request": "Запрос неверен: проверьте поле, указанное в ошибке.",
+    "error.method_not_allowed": "Этот адрес не принимает такой HTTP-метод: допустимые указаны в заголовке Allow.",
     "error.invalid_json": "Тело запроса — не корректный JSON (UTF-8, вложенность не глубже 32 уровней).",
     "error.deal_state": "Сделка уже изменилась: обновите страницу, чтобы увидеть её состояние.",
     "error.ad_inactive": "Это объявление неактивно.",
