@@ -113,6 +113,8 @@ class Settings(BaseSettings):
     # --- P2P deals ---
     # After "fiat sent", the seller has this long to release before the deal goes to an operator.
     deal_release_window_min: int = Field(60, ge=5, validation_alias="KRYPTON_DEAL_RELEASE_WINDOW_MIN")
+    # A side may open a dispute only this long after "I have paid" (domain/deals.py says why 10 minutes).
+    deal_dispute_after_s: int = Field(600, ge=0, le=24 * 3600, validation_alias="KRYPTON_DEAL_DISPUTE_AFTER_S")
 
     # Demo-wallet users get the operator console too (local runs and browser tests only).
     demo_operators: bool = Field(False, validation_alias="KRYPTON_DEMO_OPERATORS")

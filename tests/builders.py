@@ -14,7 +14,7 @@ import io
 import threading
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import bolt11
@@ -36,6 +36,8 @@ TON = 10**9
 USDT = 10**6
 # The deal tests' clock and settings; deals opened by `open_deal` are due 15 minutes after NOW.
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+# The first moment a side may dispute a deal marked paid at NOW (the default wait after "paid").
+DISPUTABLE = NOW + timedelta(seconds=Settings.model_fields["deal_dispute_after_s"].default)
 SETTINGS = Settings()
 RATES = StaticRateProvider(SETTINGS.rates)
 SELL = AdDraft(
@@ -186,7 +188,7 @@ def disputed_deal(uow, opener: str = "buyer", *, amount: str = "4", operator: bo
     operator_id = make_user(uow, operator=True) if operator else None
     deal = open_deal(uow, taker, ad_id, amount=amount)
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
-    dispute = disputes.open_dispute(uow, taker if opener == "buyer" else owner, deal.id, now=NOW)
+    dispute = disputes.open_dispute(uow, taker if opener == "buyer" else owner, deal.id, now=DISPUTABLE)
     return Disputed(owner, taker, operator_id, ad_id, dispute)
 
 

@@ -7,6 +7,20 @@ first one to commit changes the row; the other sees no row updated and is refuse
 `requested` is kept in the table but never rests in the database: opening a deal locks the
 escrow in the same transaction (requested -> escrow_locked), because the ad's owner agreed
 to trade by publishing the ad. An acceptance step can be added later by splitting that.
+
+The clock. A deal has one payment deadline, fixed when it opens (`payment_deadline`, kept on the
+deal as `payment_deadline_at`). Undoing "I have paid" puts the deal back on that same deadline and
+never gives time back (`deadline_after_undo`), and "I have paid" is accepted only before it
+(`check_payment_time`). We chose "never extends" over "extends once by a bounded amount": the
+buyer who undoes says they have not paid, so the seller owes them no more time, and any extension,
+however bounded, is free escrow time a buyer can take from every seller. With both rules a deal
+holds the seller's coins at most until the payment deadline plus one release window, however
+often the buyer toggles; once the deadline passed, an undo leaves the deal to expire.
+
+A side may open a dispute only `deal_dispute_after_s` (a setting, 10 minutes by default) after
+"I have paid" (`dispute_opens_at`, `check_dispute_time`): long enough for the seller to look at
+their bank, short of the release window after which the timer opens the dispute anyway. P2P
+platforms do the same (Binance and Bybit offer the buyer an appeal only some minutes after "paid").
 """
 
 from __future__ import annotations
@@ -15,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from krypton_app.domain.errors import DealTransitionRefused, Forbidden, InvalidAmount
+from krypton_app.domain.errors import DealClockRefused, DealTransitionRefused, Forbidden, InvalidAmount
 
 REQUESTED = "requested"
 ESCROW_LOCKED = "escrow_locked"
@@ -66,7 +80,7 @@ TRANSITIONS: dict[str, Transition] = {
     for t in (
         _t("lock_escrow", (REQUESTED,), ESCROW_LOCKED, (SYSTEM,)),
         _t("mark_fiat_sent", (ESCROW_LOCKED,), FIAT_SENT, (BUYER,)),
-        # The buyer pressed "paid" by mistake: back to waiting, and the payment timer restarts.
+        # The buyer pressed "paid" by mistake: back to waiting, on the deal's original payment deadline.
         _t("undo_fiat_sent", (FIAT_SENT,), ESCROW_LOCKED, (BUYER,)),
         # The seller may release as soon as the fiat shows up, even if the buyer never pressed "paid".
         _t("release", (ESCROW_LOCKED, FIAT_SENT), RELEASED, (SELLER,)),
@@ -140,6 +154,31 @@ def payment_deadline(now: datetime, payment_window_min: int) -> datetime:
 def release_deadline(now: datetime, release_window_min: int) -> datetime:
     # The window is the setting deal_release_window_min.
     return now + timedelta(minutes=release_window_min)
+
+
+def check_payment_time(now: datetime, payment_deadline_at: datetime) -> None:
+    """ "I have paid" counts only before the payment deadline; after it the deal is the timer's to
+    expire (the seller's coins go back), even if the timer has not come round yet."""
+    if now >= payment_deadline_at:
+        raise DealClockRefused("the payment window is over", code="deal_payment_window_over")
+
+
+def deadline_after_undo(payment_deadline_at: datetime) -> datetime:
+    """The deadline of a deal whose buyer took back "I have paid": the original payment deadline,
+    never later (see the module's docstring for why not a bounded extension)."""
+    return payment_deadline_at
+
+
+def dispute_opens_at(fiat_sent_at: datetime, dispute_after_s: int) -> datetime:
+    """When a side may first dispute a deal marked paid at `fiat_sent_at` (setting deal_dispute_after_s)."""
+    return fiat_sent_at + timedelta(seconds=dispute_after_s)
+
+
+def check_dispute_time(actor: str, now: datetime, opens_at: datetime | None) -> None:
+    """A side may not dispute before `opens_at`; the release timer (TIMER), which acts only after the
+    whole release window, is never held back."""
+    if actor in SIDES and opens_at is not None and now < opens_at:
+        raise DealClockRefused("too early to open a dispute", code="deal_dispute_too_early", opens_at=opens_at)
 
 
 def timer_action(status: str) -> str | None:

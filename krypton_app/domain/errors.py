@@ -115,6 +115,14 @@ class DealTransitionRefused(KryptonError):
     code = "deal_state"
 
 
+class DealClockRefused(KryptonError):
+    """The deal's clock does not allow this action now (domain/deals.py says why). Codes:
+    deal_dispute_too_early (a side disputes before the wait after "I have paid" is over; `opens_at`),
+    deal_payment_window_over (the buyer says "paid" after the payment deadline)."""
+
+    code = "deal_dispute_too_early"
+
+
 class AdUnavailable(KryptonError):
     """Codes: ad_inactive, ad_amount_out_of_range, ad_volume_exhausted, ad_requirements_unmet, ad_own."""
 

@@ -70,8 +70,13 @@ class Deal(SQLModel, table=True):
     release_ref: str | None = Field(default=None, max_length=64)
     idempotency_key: str = Field(unique=True, max_length=200)
     deadline_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))  # current timer
+    # The payment deadline set at opening: undoing "I have paid" returns to it, never later. open_deal
+    # sets it; a row written without it has no payment time left.
+    payment_deadline_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     cancel_requested_by: int | None = Field(default=None, foreign_key="users.id")
     fiat_sent_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    # When a side may first open a dispute: "I have paid" plus the setting deal_dispute_after_s of then.
+    dispute_opens_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     released_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())

@@ -58,6 +58,8 @@ class DealView:
     deadline_at: datetime | None
     cancel_requested_by: int | None
     fiat_sent_at: datetime | None
+    # When a side may first open a dispute (while "fiat sent"); the page says it and counts down to it.
+    dispute_opens_at: datetime | None
     released_at: datetime | None
     created_at: datetime
     events: tuple[DealEventView, ...]
@@ -205,6 +207,7 @@ def deal_view(s: Session, deal: Deal, viewer_id: int) -> DealView:
         deadline_at=as_utc(deal.deadline_at),
         cancel_requested_by=deal.cancel_requested_by,
         fiat_sent_at=as_utc(deal.fiat_sent_at),
+        dispute_opens_at=as_utc(deal.dispute_opens_at),
         released_at=as_utc(deal.released_at),
         created_at=as_utc(deal.created_at),
         events=tuple(

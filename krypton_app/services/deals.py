@@ -107,6 +107,7 @@ def open_deal(
                 status=machine.ESCROW_LOCKED,
                 idempotency_key=key,
                 deadline_at=machine.payment_deadline(now, ad.payment_window_min),
+                payment_deadline_at=machine.payment_deadline(now, ad.payment_window_min),
                 created_at=now,
                 updated_at=now,
             )
@@ -144,23 +145,35 @@ def open_deal(
 def mark_fiat_sent(
     uow: UnitOfWork, buyer_id: int, deal_id: int, *, now: datetime, settings: Settings | None = None
 ) -> DealView:
-    """The buyer says the fiat is paid; the seller then has the release window to release."""
-    window = (settings or get_settings()).deal_release_window_min
+    """The buyer says the fiat is paid, before the payment deadline; the seller then has the release
+    window to release, and either side may dispute once the wait after "paid" is over."""
+    settings = settings or get_settings()
     with uow.transaction() as s:
         deal = participant_deal(s, buyer_id, deal_id)
         t = machine.transition("mark_fiat_sent", deal.status, role_of(deal, buyer_id))
-        move(s, deal, t, buyer_id, now, fiat_sent_at=now, deadline_at=machine.release_deadline(now, window))
+        machine.check_payment_time(now, as_utc(deal.payment_deadline_at))
+        move(
+            s,
+            deal,
+            t,
+            buyer_id,
+            now,
+            fiat_sent_at=now,
+            deadline_at=machine.release_deadline(now, settings.deal_release_window_min),
+            dispute_opens_at=machine.dispute_opens_at(now, settings.deal_dispute_after_s),
+        )
         announce(s, deal, "deal.sys.fiat_sent", [deal.seller_id])
         return deal_view(s, deal, buyer_id)
 
 
 def undo_fiat_sent(uow: UnitOfWork, buyer_id: int, deal_id: int, *, now: datetime) -> DealView:
+    """The buyer has not paid after all: the deal waits for payment again, on its original payment
+    deadline (already passed: the timer expires it), so toggling "paid" never buys escrow time."""
     with uow.transaction() as s:
         deal = participant_deal(s, buyer_id, deal_id)
         t = machine.transition("undo_fiat_sent", deal.status, role_of(deal, buyer_id))
-        window = s.get(Ad, deal.ad_id).payment_window_min
-        # The payment timer starts again: the buyer said they have not paid after all.
-        move(s, deal, t, buyer_id, now, fiat_sent_at=None, deadline_at=machine.payment_deadline(now, window))
+        deadline = machine.deadline_after_undo(as_utc(deal.payment_deadline_at))
+        move(s, deal, t, buyer_id, now, fiat_sent_at=None, dispute_opens_at=None, deadline_at=deadline)
         announce(s, deal, "deal.sys.fiat_sent_undone", [deal.seller_id])
         return deal_view(s, deal, buyer_id)
 

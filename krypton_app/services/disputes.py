@@ -15,6 +15,7 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import DealTransitionRefused, Forbidden, KryptonError, NotFound
 from krypton_app.models import Deal, Dispute
+from krypton_app.models.common import as_utc
 from krypton_app.services.deal_rows import (
     DealView,
     announce,
@@ -62,7 +63,7 @@ class DisputeView:
 
 
 def open_dispute(uow: UnitOfWork, user_id: int, deal_id: int, *, now: datetime) -> DisputeView:
-    """A side disputes a deal in "fiat sent"."""
+    """A side disputes a deal in "fiat sent", once the wait after "I have paid" is over."""
     with uow.transaction() as s:
         deal = participant_deal(s, user_id, deal_id)
         start_dispute(s, deal, user_id, now)
@@ -72,9 +73,11 @@ def open_dispute(uow: UnitOfWork, user_id: int, deal_id: int, *, now: datetime) 
 def start_dispute(s: Session, deal: Deal, opened_by: int | None, now: datetime, *, where=()) -> None:
     """The one way a deal becomes disputed, inside the caller's transaction: a side's call, or the
     release timer's (`opened_by` None; `where` re-checks its deadline in the same UPDATE). Raises
-    DealTransitionRefused when the deal left "fiat sent" meanwhile."""
+    DealTransitionRefused when the deal left "fiat sent" meanwhile, DealClockRefused when a side
+    comes before the deal's `dispute_opens_at`."""
     actor = machine.TIMER if opened_by is None else role_of(deal, opened_by)
     t = machine.transition("open_dispute", deal.status, actor)
+    machine.check_dispute_time(actor, now, as_utc(deal.dispute_opens_at))
     # No timer runs while disputed: only an operator ends it.
     move(s, deal, t, opened_by, now, where=where, deadline_at=None)
     s.add(Dispute(deal_id=deal.id, opened_by=opened_by, created_at=now))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import timedelta
 
 import pytest
 from builders import make_user
@@ -14,6 +15,8 @@ from reflex_tabs import Processor
 
 from krypton_app import bootstrap, routes
 from krypton_app.domain.ledger import EXTERNAL, Leg
+from krypton_app.models import Deal
+from krypton_app.models.common import utcnow
 from krypton_app.pages.ad_detail import AdPageState
 from krypton_app.pages.deals.listing import DealsState
 from krypton_app.pages.deals.state import DealState
@@ -24,6 +27,7 @@ from krypton_app.services.deals import list_my_deals
 from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import get_settings
 from krypton_app.state.auth import AuthState
+from krypton_app.state.i18n import I18n
 from krypton_app.state.market import MarketState
 
 TON = 10**9
@@ -124,5 +128,45 @@ def test_browse_open_a_deal_and_act_on_it(market, uow):
             await new.send(NewAdState.pause, ad_id=str(ad_id))
             (my_ad,) = (await new.state(NewAdState)).my_ads
             assert (my_ad.status_key, my_ad.actions) == ("ad.status.paused", ("close", "edit", "resume"))
+
+    asyncio.run(scenario())
+
+
+def test_the_deal_page_says_when_a_dispute_becomes_possible(market, uow):
+    owner, taker, ad_id, who = market
+
+    async def scenario():
+        async with Processor() as p:
+            await p.tab(routes.MARKET).send(
+                MarketState.take, form_data={"ad_id": str(ad_id), "amount": "2", "method": "sbp"}
+            )
+            (deal,) = list_my_deals(uow, taker)
+            page = p.tab(routes.deal_detail(deal.id))
+            await page.send(DealState.load)
+            state = await page.state(DealState)
+            # Before "paid": the rule, in the reader's language; no countdown yet.
+            assert (state.dispute_wait, state.dispute_left) == ("10 min", "")
+            await page.edit(I18n, lang="ru")
+            await page.send(DealState.load)
+            assert (await page.state(DealState)).dispute_wait == "10 мин"
+            await page.send(DealState.mark_paid)
+            state = await page.state(DealState)
+            # After "paid": the countdown to the first moment a dispute may be opened; the rule is gone.
+            assert state.dispute_wait == "" and "09:5" <= state.dispute_left <= "10:00"
+            assert "open_dispute" in state.actions  # offered, but the button waits (disabled) for the countdown
+            await page.send(DealState.dispute)
+            state = await page.state(DealState)
+            assert (state.status, state.error) == ("fiat_sent", "error.deal_dispute_too_early")
+
+            # The seller sees the same countdown; once it is over, the dispute opens.
+            who[0] = owner
+            await page.send(DealState.load)
+            assert (await page.state(DealState)).dispute_left != ""
+            with uow.transaction() as s:
+                s.get(Deal, deal.id).dispute_opens_at = utcnow() - timedelta(seconds=1)
+            await page.send(DealState.load)
+            assert (await page.state(DealState)).dispute_left == ""
+            await page.send(DealState.dispute)
+            assert (await page.state(DealState)).status == "disputed"
 
     asyncio.run(scenario())

@@ -366,6 +366,36 @@ def test_unknown_api_paths_are_json_404(shop):
     assert response.status_code == 404 and error_of(response) == "not_found"
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("HEAD", "/invoices", "GET, POST"),  # was a 500: KeyError 'HEAD'
+        ("PUT", "/invoices", "GET, POST"),
+        ("DELETE", "/invoices", "GET, POST"),
+        ("PATCH", "/invoices/7", "GET"),
+        ("DELETE", "/invoices/7/close", "POST"),
+        ("GET", "/webhooks/test", "POST"),
+    ],
+)
+def test_other_methods_on_a_served_path_are_405_with_allow(shop, method, path, allow):
+    response = shop.client.request(method, f"/api/v1{path}", headers=shop.headers())
+    assert (response.status_code, response.headers["allow"]) == (405, allow)
+    if method != "HEAD":  # a HEAD answer has no body
+        assert error_of(response) == "method_not_allowed"
+        assert "Allow" in response.json()["error"]["message"]
+    # Without a key too: which methods a path takes is public (the OpenAPI document says it).
+    anonymous = shop.client.request(method, f"/api/v1{path}")
+    assert (anonymous.status_code, anonymous.headers["allow"]) == (405, allow)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
+def test_unknown_paths_stay_404_whatever_the_method(shop, method):
+    response = shop.client.request(method, "/api/v1/nothing/here", headers=shop.headers())
+    assert response.status_code == 404
+    if method != "HEAD":
+        assert error_of(response) == "not_found"
+
+
 def test_error_messages_follow_accept_language(shop):
     response = shop.client.get("/api/v1/invoices", headers={"Accept-Language": "ru-RU,ru;q=0.9"})
     assert response.json()["error"]["message"] == "Передайте API-ключ в заголовке Authorization."

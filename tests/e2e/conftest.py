@@ -99,6 +99,8 @@ def app_server(tmp_path_factory, mail_outbox, app_database_url) -> str:
         "KRYPTON_WEBHOOK_ALLOW_PRIVATE": "1",
         "KRYPTON_TELEGRAM_BOT": "krypton_e2e_bot",
         "KRYPTON_MAIL_OUTBOX": str(mail_outbox),
+        # A dispute waits this long after "I have paid" (10 min by default): long enough to see the countdown.
+        "KRYPTON_DEAL_DISPUTE_AFTER_S": "15",
         "PATH": os.pathsep.join([str(BUN_BIN), str(BIN), os.environ["PATH"]]),
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_CHECK_LATEST_VERSION": "0",

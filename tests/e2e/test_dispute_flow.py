@@ -39,6 +39,8 @@ def test_dispute_statements_image_and_operator_split(new_context, screenshots: P
     demo_login(operator)
     buyer.get_by_test_id("deal-mark-paid").click()
     expect(seller.get_by_test_id("deal-status")).to_have_text("Payment sent", timeout=LIVE_TIMEOUT_MS)
+    # The dispute opens only after the wait after "paid" (15 s here): the button waits for it.
+    expect(buyer.get_by_test_id("deal-dispute")).to_be_enabled(timeout=20_000)
     buyer.get_by_test_id("deal-dispute").click()
     expect(buyer.get_by_test_id("deal-status")).to_have_text("In dispute")
     expect(seller.get_by_test_id("deal-status")).to_have_text("In dispute", timeout=LIVE_TIMEOUT_MS)

@@ -98,13 +98,13 @@ def test_a_release_window_under_five_minutes_is_refused(minutes):
         Settings(KRYPTON_DEAL_RELEASE_WINDOW_MIN=minutes)
 
 
-def test_undo_restarts_the_payment_timer(uow):
+def test_undo_keeps_the_original_payment_timer(uow):
     owner, taker, ad_id = sell_ad(uow)
     deal = open_deal(uow, taker, ad_id)
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=1))
     deals.undo_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=10))
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=20)) == 0
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=25)) == 1
+    assert deals.run_timers(uow, now=NOW + timedelta(minutes=14)) == 0
+    assert deals.run_timers(uow, now=NOW + timedelta(minutes=15)) == 1  # opened at NOW, 15 min to pay
     assert deals.get_deal(uow, taker, deal.id).status == "expired"
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from krypton_app.domain.errors import (
     AdUnavailable,
+    DealClockRefused,
     DealTransitionRefused,
     Forbidden,
     IdempotencyConflict,
@@ -203,16 +204,50 @@ def test_seller_cancel_needs_the_buyer_and_after_fiat_sent_both(uow):
     assert_invariants(uow)
 
 
-def test_buyer_may_undo_fiat_sent_and_the_payment_timer_restarts(uow):
+def test_buyer_may_undo_fiat_sent_and_is_back_on_the_original_payment_deadline(uow):
+    # Issue 11: an undo used to start the payment window again, so toggling kept the escrow forever.
     owner, taker, ad_id = sell_ad(uow)
     deal = open_deal(uow, taker, ad_id)
+    original = NOW + timedelta(minutes=15)  # the ad's payment window, from opening
+    assert deal.deadline_at == original
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
     later = NOW + timedelta(minutes=3)
     undone = deals.undo_fiat_sent(uow, taker, deal.id, now=later)
-    assert undone.status == "escrow_locked" and undone.fiat_sent_at is None
-    assert undone.deadline_at == later + timedelta(minutes=15)
+    assert undone.status == "escrow_locked" and undone.fiat_sent_at is None and undone.dispute_opens_at is None
+    assert undone.deadline_at == original
     with pytest.raises(DealTransitionRefused):
         deals.undo_fiat_sent(uow, taker, deal.id, now=later)
+
+
+def test_toggling_paid_never_moves_the_payment_deadline_past_the_original(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_deal(uow, taker, ad_id)
+    original = NOW + timedelta(minutes=15)
+    for minute in range(1, 15, 2):
+        paid = deals.mark_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=minute))
+        assert paid.deadline_at == NOW + timedelta(minutes=minute + 60)  # the seller's release window
+        undone = deals.undo_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=minute + 1))
+        assert undone.deadline_at == original
+    # Undone after the deadline: no time given back; "paid" is refused and the timer expires the deal.
+    deals.mark_fiat_sent(uow, taker, deal.id, now=original - timedelta(seconds=1))
+    undone = deals.undo_fiat_sent(uow, taker, deal.id, now=original + timedelta(minutes=30))
+    assert undone.deadline_at == original
+    with pytest.raises(DealClockRefused) as refused:
+        deals.mark_fiat_sent(uow, taker, deal.id, now=original + timedelta(minutes=30))
+    assert refused.value.code == "deal_payment_window_over"
+    assert deals.run_timers(uow, now=original + timedelta(minutes=30)) == 1
+    assert deals.get_deal(uow, taker, deal.id).status == "expired"
+    assert remaining(uow, ad_id) == 10 * TON
+    assert_invariants(uow)
+
+
+def test_paid_at_the_deadline_is_refused_and_changes_nothing(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_deal(uow, taker, ad_id)
+    with pytest.raises(DealClockRefused):
+        deals.mark_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=15))
+    after = deals.get_deal(uow, taker, deal.id)
+    assert (after.status, after.deadline_at, after.fiat_sent_at) == ("escrow_locked", deal.deadline_at, None)
 
 
 def test_roles_and_strangers(uow):

@@ -76,7 +76,9 @@ def test_random_deals_keep_the_books(uow):
             try:
                 calls[action]()
             except KryptonError as error:
-                assert error.code == "deal_state", error.code
+                # The deal's clock: "paid" after the payment deadline the timer has not acted on yet, a
+                # dispute within the wait after "paid".
+                assert error.code in ("deal_state", "deal_payment_window_over", "deal_dispute_too_early"), error.code
                 return
             after = self._status(deal_id)
             assert after == d.status or after in {t.to for t in machine.TRANSITIONS.values()}

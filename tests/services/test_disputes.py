@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 from builders import (
+    DISPUTABLE,
     NOW,
+    SETTINGS,
     TON,
     assert_invariants,
     balances,
@@ -18,7 +20,14 @@ from builders import (
 )
 from sqlalchemy import select
 
-from krypton_app.domain.errors import DealTransitionRefused, Forbidden, InvalidAmount, KryptonError, NotFound
+from krypton_app.domain.errors import (
+    DealClockRefused,
+    DealTransitionRefused,
+    Forbidden,
+    InvalidAmount,
+    KryptonError,
+    NotFound,
+)
 from krypton_app.i18n.en import CATALOG as EN
 from krypton_app.i18n.ru import CATALOG as RU
 from krypton_app.models import ChatMessage, LedgerTransaction, User
@@ -63,7 +72,7 @@ def test_every_operator_is_told_when_a_side_opens_a_dispute(uow, opener):
     deal = open_deal(uow, taker, ad_id, amount="1")
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
     assert operator_alerts(uow, deal.id) == []
-    disputes.open_dispute(uow, taker if opener == "buyer" else owner, deal.id, now=NOW)
+    disputes.open_dispute(uow, taker if opener == "buyer" else owner, deal.id, now=DISPUTABLE)
     params = {"deal_id": deal.id}
     assert operator_alerts(uow, deal.id) == sorted(
         [(first, "notify.dispute_opened", params), (second, "notify.dispute_opened", params)]
@@ -83,7 +92,7 @@ def test_an_operator_who_is_a_side_is_not_called_to_their_own_dispute(uow):
         grant_operator(s.get(User, taker).wallet_address)
     deal = open_deal(uow, taker, ad_id, amount="1")
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
-    disputes.open_dispute(uow, owner, deal.id, now=NOW)
+    disputes.open_dispute(uow, owner, deal.id, now=DISPUTABLE)
     assert [user for user, _, _ in operator_alerts(uow, deal.id)] == [operator]
 
 
@@ -95,6 +104,39 @@ def test_no_dispute_before_fiat_sent(uow):
     (stranger,) = make_users(uow, 1)
     with pytest.raises(NotFound):
         disputes.open_dispute(uow, stranger, deal.id, now=NOW)
+
+
+def test_a_side_may_dispute_only_once_the_wait_after_paid_is_over(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_deal(uow, taker, ad_id)
+    paid = deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
+    assert paid.dispute_opens_at == DISPUTABLE == NOW + timedelta(minutes=10)
+    for side in (taker, owner):
+        with pytest.raises(DealClockRefused) as refused:
+            disputes.open_dispute(uow, side, deal.id, now=DISPUTABLE - timedelta(seconds=1))
+        assert (refused.value.code, refused.value.details["opens_at"]) == ("deal_dispute_too_early", DISPUTABLE)
+    assert deals.get_deal(uow, taker, deal.id).status == "fiat_sent"
+    assert EN["error.deal_dispute_too_early"] and RU["error.deal_dispute_too_early"]
+    assert disputes.open_dispute(uow, owner, deal.id, now=DISPUTABLE).deal.status == "disputed"
+
+
+def test_the_wait_is_a_setting_taken_when_the_buyer_says_paid(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_deal(uow, taker, ad_id)
+    settings = SETTINGS.model_copy(update={"deal_dispute_after_s": 0})
+    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW, settings=settings)
+    assert disputes.open_dispute(uow, taker, deal.id, now=NOW).deal.status == "disputed"
+
+
+def test_an_undo_and_a_new_paid_start_the_wait_again(uow):
+    owner, taker, ad_id = sell_ad(uow)
+    deal = open_deal(uow, taker, ad_id)
+    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
+    deals.undo_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=1))
+    deals.mark_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=2))
+    with pytest.raises(DealClockRefused):
+        disputes.open_dispute(uow, taker, deal.id, now=DISPUTABLE)
+    assert disputes.open_dispute(uow, taker, deal.id, now=DISPUTABLE + timedelta(minutes=2)).opener == "buyer"
 
 
 def test_statements_from_both_sides(uow):

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from krypton_app.domain import deals as d
-from krypton_app.domain.errors import DealTransitionRefused, Forbidden, InvalidAmount
+from krypton_app.domain.errors import DealClockRefused, DealTransitionRefused, Forbidden, InvalidAmount
 
 ROLES = (d.BUYER, d.SELLER, d.OPERATOR, d.TIMER, d.SYSTEM)
 
@@ -164,3 +164,28 @@ def test_share_from_percent_refuses(typed):
     with pytest.raises(InvalidAmount) as err:
         d.share_from_percent(typed)
     assert err.value.code == "dispute_share_invalid"
+
+
+T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def test_an_undo_never_gives_time_back():
+    original = d.payment_deadline(T0, 15)
+    assert d.deadline_after_undo(original) == original == T0 + timedelta(minutes=15)
+    d.check_payment_time(original - timedelta(seconds=1), original)
+    for late in (original, original + timedelta(hours=1)):
+        with pytest.raises(DealClockRefused) as refused:
+            d.check_payment_time(late, original)
+        assert refused.value.code == "deal_payment_window_over"
+
+
+def test_a_side_disputes_only_after_the_wait_and_the_timer_always():
+    opens = d.dispute_opens_at(T0, 600)
+    assert opens == T0 + timedelta(minutes=10)
+    for side in (d.BUYER, d.SELLER):
+        with pytest.raises(DealClockRefused) as refused:
+            d.check_dispute_time(side, opens - timedelta(seconds=1), opens)
+        assert (refused.value.code, refused.value.details["opens_at"]) == ("deal_dispute_too_early", opens)
+        d.check_dispute_time(side, opens, opens)
+    d.check_dispute_time(d.TIMER, T0, opens)  # the release timer fires after the whole window anyway
+    d.check_dispute_time(d.BUYER, T0, None)  # a deal marked paid before the rule existed

@@ -126,11 +126,18 @@ def endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
 
 
 def dispatch(methods: dict[str, Operation]) -> Callable[[Request], Awaitable[Response]]:
-    """One Starlette endpoint for the operations that share a path (GET and POST /invoices)."""
+    """One Starlette endpoint for the operations that share a path (GET and POST /invoices). The route
+    takes every method, so any other (HEAD, PUT, DELETE, …) is a 405 in the API's envelope with an Allow
+    header, before the key is checked: Starlette's own answer would be plain text, and HEAD, which
+    Starlette adds beside GET, found no handler here."""
     handlers = {method: endpoint(operation) for method, operation in methods.items()}
+    allow = ", ".join(sorted(handlers))
 
     async def by_method(request: Request) -> Response:
-        return await handlers[request.method](request)
+        handler = handlers.get(request.method)
+        if handler is None:
+            return error_response(request, 405, "method_not_allowed", Allow=allow)
+        return await handler(request)
 
     return by_method
 

@@ -16,6 +16,8 @@ from krypton_app.services.receipts import public_key_document
 
 # A new resource adds its module's OPERATIONS here; the document and the routes follow.
 OPERATIONS: tuple[Operation, ...] = (*invoices.OPERATIONS, *payments.OPERATIONS, *webhooks.OPERATIONS)
+# Every method a client may send (Starlette needs them listed: a function endpoint defaults to GET).
+HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 
 
 async def openapi_json(_request: Request) -> JSONResponse:
@@ -37,10 +39,12 @@ def routes() -> list[Route]:
     table: dict[str, dict[str, Operation]] = {}
     for operation in OPERATIONS:
         table.setdefault(operation.path, {})[operation.method] = operation
-    served = [Route(PREFIX + path, dispatch(methods), methods=list(methods)) for path, methods in table.items()]
+    # A served path takes every method and `dispatch` answers the ones it lacks with a 405; limited to
+    # its own methods, the path would fall through to the catch-all below and be called a 404.
+    served = [Route(PREFIX + path, dispatch(methods), methods=HTTP_METHODS) for path, methods in table.items()]
     return [
         *served,
         Route(PREFIX + "/openapi.json", openapi_json),
         Route(RECEIPT_KEY_PATH, receipt_key),
-        Route(PREFIX + "/{rest:path}", api_not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        Route(PREFIX + "/{rest:path}", api_not_found, methods=HTTP_METHODS),
     ]

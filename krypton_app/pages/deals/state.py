@@ -8,13 +8,15 @@ and actions appear without a reload. What the viewer may do comes from the deal 
 
 from __future__ import annotations
 
+from functools import partial
+
 import reflex as rx
 
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import KryptonError
-from krypton_app.i18n import error_key
+from krypton_app.i18n import duration_text, error_key
 from krypton_app.models.common import utcnow
 from krypton_app.pages.deals.rows import DealRow, DisputeRow, MessageRow, deal_row, dispute_row, message_row
 from krypton_app.services import deals as deal_service
@@ -41,6 +43,10 @@ def _read_room(key: tuple[int, int, int]) -> DealRoom | None:
         return None
 
 
+def _clock(seconds: int) -> str:
+    return "" if seconds < 0 else f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
 class DealState(TabWatcher, AuthState):
     deal: DealRow = DealRow()
     role: str = ""
@@ -50,6 +56,11 @@ class DealState(TabWatcher, AuthState):
     cancel_requested: str = ""  # "", "me", "other"
     deadline_ts: int = 0
     seconds_left: int = -1
+    # A side may dispute only a while after "I have paid" (domain/deals.py): the wait as text ("10 min")
+    # for the rule shown before "paid", and the countdown to it while it runs.
+    dispute_wait: str = ""
+    dispute_ts: int = 0
+    dispute_seconds_left: int = -1
     messages: list[MessageRow] = []
     error: str = ""
     chat_error: str = ""
@@ -90,6 +101,12 @@ class DealState(TabWatcher, AuthState):
         self.cancel_requested = "" if asked is None else ("me" if asked == user_id else "other")
         deadline = view.timer_deadline
         self.deadline_ts = int(deadline.timestamp()) if deadline else 0
+        side = view.my_role in machine.SIDES
+        wait_s = app_deps().settings.deal_dispute_after_s
+        waiting = side and view.status == machine.ESCROW_LOCKED and wait_s > 0
+        self.dispute_wait = duration_text(lang, wait_s) if waiting else ""
+        opens = view.dispute_opens_at if side and view.status == machine.FIAT_SENT else None
+        self.dispute_ts = int(opens.timestamp()) if opens else 0
         self._tick()
         if room.my_review is not None:
             self.my_review = "positive" if room.my_review.positive else "negative"
@@ -97,13 +114,19 @@ class DealState(TabWatcher, AuthState):
         self._last_id = max([self._last_id, *(m.id for m in room.messages)])
 
     def _tick(self) -> None:
-        self.seconds_left = max(self.deadline_ts - int(utcnow().timestamp()), 0) if self.deadline_ts else -1
+        now = int(utcnow().timestamp())
+        self.seconds_left = max(self.deadline_ts - now, 0) if self.deadline_ts else -1
+        # -1 once the dispute may be opened (or there is nothing to wait for): the button is enabled.
+        self.dispute_seconds_left = self.dispute_ts - now if self.dispute_ts > now else -1
 
     @rx.var
     def time_left(self) -> str:
-        if self.seconds_left < 0:
-            return ""
-        return f"{self.seconds_left // 60:02d}:{self.seconds_left % 60:02d}"
+        return _clock(self.seconds_left)
+
+    @rx.var
+    def dispute_left(self) -> str:
+        """The countdown to the first moment a dispute may be opened; "" when it may be now."""
+        return _clock(self.dispute_seconds_left)
 
     async def _refresh(self, user_id: int) -> None:
         room = await off_loop(read_deal_room, app_deps().uow, user_id, self._deal_id, after_id=self._last_id)
@@ -163,7 +186,8 @@ class DealState(TabWatcher, AuthState):
     @rx.event
     async def mark_paid(self):
         if (user_id := await self._user_id()) is not None:
-            await self._act(user_id, deal_service.mark_fiat_sent)
+            # The settings of the composition root: the wait it starts is the one this page shows.
+            await self._act(user_id, partial(deal_service.mark_fiat_sent, settings=app_deps().settings))
 
     @rx.event
     async def undo_paid(self):

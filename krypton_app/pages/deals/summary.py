@@ -1,5 +1,5 @@
-"""The deal's summary card: amounts, the countdown, a pending cancel request, and the buttons of
-what the viewer may do now (DealState.actions, from the deal view)."""
+"""The deal's summary card: amounts, the countdown, a pending cancel request, the buttons of what the
+viewer may do now (DealState.actions, from the deal view) and when a dispute becomes possible."""
 
 from __future__ import annotations
 
@@ -67,12 +67,48 @@ def actions() -> rx.Component:
                 on_click=DealState.dispute,
                 variant="outline",
                 color_scheme="red",
+                # Not before the wait after "paid" is over (the service refuses it too): the line below says when.
+                disabled=DealState.dispute_left != "",
                 data_testid="deal-dispute",
             ),
         ),
         spacing="2",
         wrap="wrap",
         margin_top="16px",
+    )
+
+
+def dispute_when() -> rx.Component:
+    """When a dispute becomes possible: the rule while the buyer has not marked the deal paid, then
+    the countdown to it. Nothing once it may be opened (the button is enabled) or for an operator."""
+    return rx.fragment(
+        rx.cond(
+            DealState.dispute_wait != "",
+            rx.text(
+                I18n.t["deal.dispute_rule_before"],
+                " ",
+                DealState.dispute_wait,
+                " ",
+                I18n.t["deal.dispute_rule_after"],
+                size="2",
+                color_scheme="gray",
+                margin_top="8px",
+                data_testid="deal-dispute-rule",
+            ),
+        ),
+        rx.cond(
+            DealState.dispute_left != "",
+            rx.text(
+                rx.icon("clock", size=14, display="inline", vertical_align="middle", margin_right="4px"),
+                I18n.t["deal.dispute_in"],
+                " ",
+                rx.text.span(DealState.dispute_left, font_variant_numeric="tabular-nums", white_space="nowrap"),
+                size="2",
+                color_scheme="gray",
+                margin_top="8px",
+                data_testid="deal-dispute-when",
+            ),
+        ),
     )
 
 
@@ -104,5 +140,6 @@ def summary() -> rx.Component:
             rx.callout(I18n.t["deal.cancel_waiting"], icon="info", color_scheme="gray", size="1", margin_top="12px"),
         ),
         actions(),
+        dispute_when(),
         rx.cond(DealState.error != "", field_error(I18n.t[DealState.error])),
     )

@@ -1,0 +1,59 @@
+"""The deal page says when a dispute becomes possible (issue 11): before "I have paid" the rule, after
+it a countdown while the dispute button waits; then the dispute opens. The browser tests' server waits
+15 s after "paid" (10 min by default), which the rule shows as "< 1 min"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, open_deal_on, post_sell_ad, shoot
+from playwright.sync_api import Page, expect
+
+TERMS = "Dispute wait ad: SBP only."
+
+
+def switch_language(page: Page, lang: str) -> None:
+    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
+
+
+def shoot_four(page: Page, screenshots: Path, name: str, texts: dict[str, str], test_id: str) -> None:
+    """Desktop and phone, English then Russian, each checked for `texts[lang]` and for fitting the width."""
+    for lang in ("EN", "RU"):
+        page.set_viewport_size(DESKTOP)
+        switch_language(page, lang)
+        expect(page.get_by_test_id(test_id)).to_contain_text(texts[lang])
+        for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            assert_fits_width(page)
+            shoot(page, screenshots, f"{label}-{name}-{lang.lower()}")
+    page.set_viewport_size(DESKTOP)
+    switch_language(page, "EN")
+
+
+def test_the_deal_page_says_when_a_dispute_becomes_possible(new_context, screenshots: Path):
+    seller = new_context(viewport=DESKTOP).new_page()
+    funded_login(seller)
+    post_sell_ad(seller, terms=TERMS)
+    buyer = new_context(viewport=DESKTOP).new_page()
+    demo_login(buyer)
+    open_deal_on(buyer, terms=TERMS, amount="1")
+
+    expect(buyer.get_by_test_id("deal-dispute-rule")).to_have_text(
+        "Either side may open a dispute < 1 min after the buyer marks the deal paid."
+    )
+    expect(buyer.get_by_test_id("deal-dispute-when")).to_have_count(0)
+    rule = {"EN": "Either side may open a dispute", "RU": "Любая сторона может открыть спор через"}
+    shoot_four(buyer, screenshots, "deal-dispute-rule", rule, "deal-dispute-rule")
+
+    buyer.get_by_test_id("deal-mark-paid").click()
+    when = buyer.get_by_test_id("deal-dispute-when")
+    expect(when).to_contain_text("A dispute can be opened in 00:")
+    expect(buyer.get_by_test_id("deal-dispute")).to_be_disabled()
+    expect(buyer.get_by_test_id("deal-dispute-rule")).to_have_count(0)
+    countdown = {"EN": "A dispute can be opened in 00:", "RU": "Спор можно будет открыть через 00:"}
+    shoot_four(buyer, screenshots, "deal-dispute-countdown", countdown, "deal-dispute-when")
+
+    # The countdown ends by itself (the page's watcher ticks it), and the button opens the dispute.
+    expect(when).to_have_count(0, timeout=20_000)
+    buyer.get_by_test_id("deal-dispute").click()
+    expect(buyer.get_by_test_id("deal-status")).to_have_text("In dispute")
