@@ -14,7 +14,7 @@ from alembic import op
 
 revision: str = "0014_deal_paid_window"
 # The head when this was written; the lead re-links it after 0013_form_keys at merge.
-down_revision: str | None = "0012"
+down_revision: str | None = "0013_form_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
