@@ -14,6 +14,7 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.invoices import QuoteRenewed
 from krypton_app.i18n import error_key
+from krypton_app.services.payer_payments import find_unfinished_payment
 from krypton_app.services.payment_rows import PaymentView
 from krypton_app.services.payments import cancel_payment, fund_part_from_balance, get_payment
 from krypton_app.state.invoice_views import PartRow, PaymentRow, part_row, payment_row
@@ -39,15 +40,13 @@ class PaymentStep(rx.State, mixin=True):
     # part id -> amount (minor units) as the page shows it: a part is funded at that amount or not at all
     _part_amounts: dict[int, int] = {}
 
-    async def _resume(self, user_id: int, payment_id: int, number: str) -> None:
-        """A reload in the middle of funding finds this tab's unfinished payment of the same invoice
-        and goes on with it, instead of starting a second payment beside it."""
+    async def _resume(self, user_id: int, number: str) -> None:
+        """Opening the invoice link again (a reload, another tab, the next day's browser) goes back to
+        the payer's unfinished payment of this invoice, its funded parts shown, instead of starting a
+        second payment beside it while the first one's money stays held."""
         deps = app_deps()
-        try:
-            view = await off_loop(get_payment, deps.uow, user_id, payment_id, settings=deps.settings)
-        except KryptonError:
-            return
-        if view.invoice_number == number and payment_row(view).can_fund:
+        view = await off_loop(find_unfinished_payment, deps.uow, user_id, number, settings=deps.settings, now=now())
+        if view is not None:
             self._show_payment(view)
             self.step = "fund"
 
