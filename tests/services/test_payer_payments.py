@@ -4,6 +4,7 @@ returned, once, however many processes run the step (SQLite and PostgreSQL; the 
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from krypton_app.services.payer_payments import (
 )
 from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import Settings
+from krypton_app.workers.housekeeping import run_housekeeping
 
 SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example", KRYPTON_PAYMENT_TTL_MIN=30)
 RATES = StaticRateProvider(SETTINGS.rates)
@@ -110,3 +112,31 @@ def test_racing_expiry_steps_return_the_parts_once(pg_uow):
     assert sum(counts) == 5
     assert balances(pg_uow, payer) == (20 * TON, 0)
     assert_invariants(pg_uow)
+
+
+def test_the_housekeeping_worker_cancels_an_unfinished_payment_once_its_time_is_up(uow):
+    payer = make_user(uow, balance=5 * TON)
+    payment = half_funded(uow, payer, make_invoice(uow, amount="2", max_parts=2).number)
+
+    def status() -> str:
+        return payments.get_payment(uow, payer, payment.id, settings=SETTINGS).status
+
+    async def rounds(minutes: int, until: str | None) -> int:
+        stop = asyncio.Event()
+        clock = NOW + timedelta(minutes=minutes)
+        loop = asyncio.create_task(
+            run_housekeeping(uow, settings=SETTINGS, stop=stop, interval_s=0.01, clock=lambda: clock)
+        )
+        for _ in range(500):
+            if until is None or status() == until:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)  # a few more rounds: nothing moves twice
+        stop.set()
+        return await asyncio.wait_for(loop, 5)
+
+    assert asyncio.run(rounds(29, None)) >= 1
+    assert status() == "pending" and balances(uow, payer) == (4 * TON, TON)
+    asyncio.run(rounds(30, "cancelled"))
+    assert status() == "cancelled" and balances(uow, payer) == (5 * TON, 0)
+    assert_invariants(uow)
