@@ -101,7 +101,7 @@ CATALOG: dict[str, str] = {
     "payments.continue": "Continue paying",
     "payments.receipt": "Receipt",
     "payments.details": "Details",
-    "payments.expires": "Cancelled by itself at",
+    "payments.expires": "Cancelled automatically at",
     "payments.keep": "Keep it",
     "payments.cancel_title": "Cancel this payment?",
     "payments.cancel_warning": (
@@ -474,6 +474,8 @@ CATALOG: dict[str, str] = {
     "pay.fund_balance": "Pay from balance",
     "pay.parts_funded": "Parts funded",
     "pay.cancel": "Cancel payment",
+    "pay.resumed": "You started this payment earlier; the parts you funded are kept.",
+    "pay.cancels_at": "Unless finished, it is cancelled automatically and funded parts go back to your balance at",
     "direct.pay": "Pay from balance",
     "direct.more_options": "Split into parts or see more options",
     # Result

@@ -105,7 +105,7 @@ CATALOG: dict[str, str] = {
     "payments.continue": "Продолжить оплату",
     "payments.receipt": "Чек",
     "payments.details": "Подробнее",
-    "payments.expires": "Отменится сам в",
+    "payments.expires": "Отменится автоматически в",
     "payments.keep": "Не отменять",
     "payments.cancel_title": "Отменить этот платёж?",
     "payments.cancel_warning": (
@@ -489,6 +489,8 @@ CATALOG: dict[str, str] = {
     "pay.fund_balance": "Оплатить с баланса",
     "pay.parts_funded": "Оплачено частей",
     "pay.cancel": "Отменить оплату",
+    "pay.resumed": "Вы начали этот платёж раньше; оплаченные части сохранены.",
+    "pay.cancels_at": "Если его не завершить, он отменится автоматически, а оплаченные части вернутся на баланс в",
     "direct.pay": "Оплатить с баланса",
     "direct.more_options": "Разбить на части или другие способы",
     # Result

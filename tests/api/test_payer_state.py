@@ -228,14 +228,16 @@ def test_the_invoice_link_opened_again_goes_back_to_the_half_funded_payment(invo
             await tab.send(PayState.load)
             page = await tab.state(PayState)
             shown = (page.step, page.payment.id if page.payment else 0, [r.status for r in page.payment_parts])
+            shown += (page.resumed, page.cancels_at != "")
             if page.step == "fund":
                 await tab.send(PayState.fund, part_id=page.payment_parts[1].id)
             return shown
 
     payment_id = asyncio.run(first_visit())
-    assert asyncio.run(opened_again(f"/i/{invoice.number}")) == ("parts", 0, [])
-    assert asyncio.run(opened_again(f"/pay/{invoice.number}")) == ("fund", payment_id, ["funded", "pending"])
+    assert asyncio.run(opened_again(f"/i/{invoice.number}")) == ("parts", 0, [], False, False)
+    resumed = ("fund", payment_id, ["funded", "pending"], True, True)
+    assert asyncio.run(opened_again(f"/pay/{invoice.number}")) == resumed
     [paid] = payments.list_invoice_payments(uow, invoice.merchant_id, invoice.number, settings=get_settings())
     assert (paid.id, paid.status) == (payment_id, "completed")
     # Paid: the link no longer has anything to go back to.
-    assert asyncio.run(opened_again(f"/pay/{invoice.number}")) == ("parts", 0, [])
+    assert asyncio.run(opened_again(f"/pay/{invoice.number}")) == ("parts", 0, [], False, False)

@@ -83,6 +83,8 @@ class PayState(PaymentStep, AuthState):
         self.amounts = []
         self.rate = ""
         self.quote_deadline_ms = 0
+        self.cancels_at = ""
+        self.resumed = False
         self.rate_updated = ""
         self._idempotency_key = ""
         self._payment_id = 0

@@ -170,6 +170,8 @@ def payment_line(row: rx.Var[PaymentRow]) -> rx.Component:
         width="100%",
         padding_y="14px",
         border_top=f"1px solid {rx.color('gray', 4)}",
+        # The card's edge is the first row's top line.
+        style={"&:first-child": {"border_top": "none", "padding_top": "0"}},
         data_testid="payments-row",
     )
 
