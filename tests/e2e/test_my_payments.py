@@ -94,14 +94,14 @@ def test_a_half_funded_payment_is_found_again_listed_and_cancelled(new_context, 
     shoot(phone, screenshots, "phone-payments-ru")
     phone.get_by_test_id("payments-cancel").click()
     expect(phone.get_by_role("alertdialog")).to_contain_text("Оплаченные части вернутся на ваш баланс")
-    phone.screenshot(path=str(screenshots / "phone-payments-cancel-ru.png"))
+    shoot(phone, screenshots, "phone-payments-cancel-ru")
     phone.context.close()
 
     # Cancel asks first; "Keep it" changes nothing, the confirmation returns the funded part.
     again.get_by_test_id("payments-cancel").click()
     dialog = again.get_by_role("alertdialog")
     expect(dialog).to_contain_text("Desk lamp")
-    again.screenshot(path=str(screenshots / "desktop-payments-cancel-ru.png"))
+    shoot(again, screenshots, "desktop-payments-cancel-ru")
     dialog.get_by_role("button", name="Не отменять").click()
     expect(rows.get_by_test_id("payments-status")).to_have_text(["Ждёт оплаты частей", "Оплачено"])
     again.get_by_test_id("payments-cancel").click()
