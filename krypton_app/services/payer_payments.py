@@ -25,17 +25,11 @@ _payments = payments_table
 LIST_LIMIT = 50
 
 
-def payment_deadline(created_at: datetime, settings: Settings) -> datetime:
-    """When a payment started at `created_at` expires if it is still unfinished."""
-    return to_utc(created_at) + timedelta(minutes=settings.payment_ttl_min)
-
-
 def find_unfinished_payment(
     uow: UnitOfWork, payer_id: int, number: str, *, settings: Settings, now: datetime
 ) -> PaymentView | None:
     """The payer's newest pending payment of invoice `number` that has not expired, or None (also
     for an invoice the payer may not see)."""
-    cutoff = to_utc(now) - timedelta(minutes=settings.payment_ttl_min)
     with uow.read() as s:
         invoice = find_invoice(s, number)
         if invoice is None or not may_see(invoice, payer_id):
@@ -46,7 +40,7 @@ def find_unfinished_payment(
                 _payments.c.invoice_id == invoice.id,
                 _payments.c.payer_id == payer_id,
                 _payments.c.status == PENDING,
-                _payments.c.created_at > cutoff,
+                _payments.c.created_at > _cutoff(settings, now),
             )
             .order_by(_payments.c.id.desc())
             .limit(1)
@@ -76,7 +70,7 @@ def expire_unfinished_payments(uow: UnitOfWork, *, settings: Settings, now: date
     started, one transaction each, returning its funded parts. The UPDATE checks the status again, so
     of two processes (or the payer cancelling meanwhile) one moves it and only that one refunds.
     Returns how many expired."""
-    cutoff = to_utc(now) - timedelta(minutes=settings.payment_ttl_min)
+    cutoff = _cutoff(settings, now)
     due = (_payments.c.status == PENDING, _payments.c.payer_id.is_not(None), _payments.c.created_at <= cutoff)
     with uow.read() as s:
         rows = s.execute(select(_payments.c.id, _payments.c.invoice_id).where(*due).order_by(_payments.c.id)).all()
@@ -89,3 +83,8 @@ def expire_unfinished_payments(uow: UnitOfWork, *, settings: Settings, now: date
                 return_funded_parts(s, [payment_id])
                 expired += 1
     return expired
+
+
+def _cutoff(settings: Settings, now: datetime) -> datetime:
+    """Payments started at or before this moment are past their deadline at `now`."""
+    return to_utc(now) - timedelta(minutes=settings.payment_ttl_min)

@@ -12,9 +12,9 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import KryptonError
-from krypton_app.domain.invoices import QuoteRenewed
+from krypton_app.domain.invoices import QuoteRenewed, unfinished_payment_deadline
 from krypton_app.i18n import error_key
-from krypton_app.services.payer_payments import find_unfinished_payment, payment_deadline
+from krypton_app.services.payer_payments import find_unfinished_payment
 from krypton_app.services.payment_rows import PaymentView
 from krypton_app.services.payments import cancel_payment, fund_part_from_balance, get_payment
 from krypton_app.state.invoice_views import PartRow, PaymentRow, part_row, payment_row
@@ -60,7 +60,7 @@ class PaymentStep(rx.State, mixin=True):
         self.payment = payment_row(view)
         self.payment_parts = [part_row(p, view.decimals, view.asset) for p in view.parts]
         self._part_amounts = {p.id: p.amount for p in view.parts}
-        deadline = payment_deadline(view.created_at, app_deps().settings)
+        deadline = unfinished_payment_deadline(view.created_at, app_deps().settings.payment_ttl_min)
         self.cancels_at = when(deadline) if self.payment.can_fund else ""
         quoted = view.quote_expires_at is not None and self.payment.can_fund
         self.quote_deadline_ms = int(view.quote_expires_at.timestamp() * 1000) if quoted else 0

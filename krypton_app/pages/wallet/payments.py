@@ -17,10 +17,11 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, empty_note, form_error, loading_note, page_heading, status_chip
 from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.invoices import unfinished_payment_deadline
 from krypton_app.i18n import error_key
 from krypton_app.models.common import utcnow
 from krypton_app.pages.wallet.tabs import wallet_tabs
-from krypton_app.services.payer_payments import list_payer_payments, payment_deadline
+from krypton_app.services.payer_payments import list_payer_payments
 from krypton_app.services.payments import cancel_payment
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
@@ -36,7 +37,8 @@ def _rows(user_id: int) -> list[PaymentRow]:
     for view in list_payer_payments(deps.uow, user_id, settings=deps.settings):
         row = payment_row(view)
         if row.can_cancel:
-            row = replace(row, expires=when(payment_deadline(view.created_at, deps.settings)))
+            deadline = unfinished_payment_deadline(view.created_at, deps.settings.payment_ttl_min)
+            row = replace(row, expires=when(deadline))
         rows.append(row)
     return rows
 
