@@ -13,6 +13,7 @@ OPERATOR = "/operator"
 PAY_INVOICE = "/pay/[number]"  # the step-by-step wizard (the invoice's helper link)
 DIRECT = "/i/[number]"  # the compact one-screen page (the invoice's direct link)
 PAYMENT = "/payment/[payment_id]"  # a payment's result: receipt, secrets, redirect
+PAYMENTS = "/payments"  # the payer's own payments: pending ones to go on with or cancel, receipts
 INVOICE_DETAIL = "/invoices/[number]"
 MARKET_NEW = "/market/new"
 MARKET_AD = "/market/ads/[ad_id]"  # an ad with its trader's card; public, opening a deal needs login
@@ -35,6 +36,11 @@ LOGIN_LINK_INVALID_QUERY = "login=invalid"
 
 def pay_invoice(number: str) -> str:
     return f"/pay/{number}"
+
+
+def is_pay_wizard(path: str) -> bool:
+    """`/pay/K7QX2M` (the wizard), not `/pay` (the number form) nor `/i/K7QX2M` (the direct page)."""
+    return path.rstrip("/").startswith(f"{PAY}/")
 
 
 def invoice_detail(number: str) -> str:

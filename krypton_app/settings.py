@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     webhook_timeout_s: float = Field(10.0, validation_alias="KRYPTON_WEBHOOK_TIMEOUT_S")
     # A fiat-priced payment's rate is a quote for this long; a part funded later gets the rate of then.
     quote_ttl_min: int = Field(15, ge=1, le=24 * 60, validation_alias="KRYPTON_QUOTE_TTL_MIN")
+    # A payment still unfinished this long after it started is cancelled and its funded parts go back.
+    payment_ttl_min: int = Field(30, ge=1, le=7 * 24 * 60, validation_alias="KRYPTON_PAYMENT_TTL_MIN")
 
     # --- P2P deals ---
     # After "fiat sent", the seller has this long to release before the deal goes to an operator.

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, Context, Decimal
 
 from krypton_app.domain.errors import InvoiceUnavailable, KryptonError
@@ -116,6 +116,12 @@ def invoice_actions(status: str, is_test: bool) -> tuple[str, ...]:
     if status != OPEN:
         return ()
     return (CLOSE, SIMULATE) if is_test else (CLOSE,)
+
+
+def unfinished_payment_deadline(started_at: datetime, ttl_min: int) -> datetime:
+    """When a payment started at `started_at` is cancelled by itself if still unfinished: its funded
+    parts hold the payer's money, so an abandoned one must not hold it for ever (KRYPTON_PAYMENT_TTL_MIN)."""
+    return started_at + timedelta(minutes=ttl_min)
 
 
 def payment_actions(status: str, has_receipt: bool) -> tuple[str, ...]:

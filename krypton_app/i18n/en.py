@@ -96,6 +96,23 @@ CATALOG: dict[str, str] = {
     "wallet.loading": "Loading balances…",
     "wallet.tab.balances": "Balances",
     "wallet.tab.history": "History",
+    "wallet.tab.payments": "Payments",
+    "payments.title": "My payments",
+    "payments.subtitle": (
+        "Invoices you paid or started paying. An unfinished payment holds the parts you funded "
+        "until you finish or cancel it."
+    ),
+    "payments.empty": "You have not paid any invoice yet.",
+    "payments.continue": "Continue paying",
+    "payments.receipt": "Receipt",
+    "payments.details": "Details",
+    "payments.expires": "Cancelled automatically at",
+    "payments.keep": "Keep it",
+    "payments.cancel_title": "Cancel this payment?",
+    "payments.cancel_warning": (
+        "The parts you funded go back to your balance and the invoice stays unpaid. This cannot be "
+        "undone; to pay the invoice later you start a new payment."
+    ),
     "common.copy": "Copy",
     "common.copied": "Copied",
     "live.received": "Deposit received: +{amount} {asset}",
@@ -471,6 +488,8 @@ CATALOG: dict[str, str] = {
     "pay.fund_balance": "Pay from balance",
     "pay.parts_funded": "Parts funded",
     "pay.cancel": "Cancel payment",
+    "pay.resumed": "You started this payment earlier; the parts you funded are kept.",
+    "pay.cancels_at": "Unless finished, it is cancelled automatically and funded parts go back to your balance at",
     "direct.pay": "Pay from balance",
     "direct.more_options": "Split into parts or see more options",
     # Result

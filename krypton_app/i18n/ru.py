@@ -100,6 +100,23 @@ CATALOG: dict[str, str] = {
     "wallet.loading": "Загружаем балансы…",
     "wallet.tab.balances": "Балансы",
     "wallet.tab.history": "История",
+    "wallet.tab.payments": "Платежи",
+    "payments.title": "Мои платежи",
+    "payments.subtitle": (
+        "Счета, которые вы оплатили или начали оплачивать. Незавершённый платёж держит оплаченные "
+        "части, пока вы его не завершите или не отмените."
+    ),
+    "payments.empty": "Вы ещё не оплачивали счета.",
+    "payments.continue": "Продолжить оплату",
+    "payments.receipt": "Чек",
+    "payments.details": "Подробнее",
+    "payments.expires": "Отменится автоматически в",
+    "payments.keep": "Не отменять",
+    "payments.cancel_title": "Отменить этот платёж?",
+    "payments.cancel_warning": (
+        "Оплаченные части вернутся на ваш баланс, счёт останется неоплаченным. Это нельзя отменить; "
+        "чтобы оплатить счёт позже, начните новый платёж."
+    ),
     "common.copy": "Скопировать",
     "common.copied": "Скопировано",
     "live.received": "Пополнение получено: +{amount} {asset}",
@@ -486,6 +503,8 @@ CATALOG: dict[str, str] = {
     "pay.fund_balance": "Оплатить с баланса",
     "pay.parts_funded": "Оплачено частей",
     "pay.cancel": "Отменить оплату",
+    "pay.resumed": "Вы начали этот платёж раньше; оплаченные части сохранены.",
+    "pay.cancels_at": "Если его не завершить, он отменится автоматически, а оплаченные части вернутся на баланс в",
     "direct.pay": "Оплатить с баланса",
     "direct.more_options": "Разбить на части или другие способы",
     # Result

@@ -56,7 +56,11 @@ class InvoicePayment(SQLModel, table=True):
     """One payer's payment of an invoice, made of 1..max_parts parts."""
 
     __tablename__ = "invoice_payments"
-    __table_args__ = (Index("ix_invoice_payments_invoice_status", "invoice_id", "status"),)
+    __table_args__ = (
+        Index("ix_invoice_payments_invoice_status", "invoice_id", "status"),
+        # The housekeeping step's lookup of pending payments past their time (services/payer_payments.py).
+        Index("ix_invoice_payments_status_created", "status", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     invoice_id: int = Field(foreign_key="invoices.id")

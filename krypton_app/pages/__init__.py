@@ -25,6 +25,7 @@ ALL: tuple[Page, ...] = (
     landing.landing,
     wallet.wallet,
     wallet.history,
+    wallet.payments,
     pay.pay,
     buy.buy,
     market.market,

@@ -108,6 +108,8 @@ class PaymentRow:
     fiat_rate: str = ""
     created: str = ""
     completed: str = ""
+    # pending, on /payments: until when it waits before it is cancelled by itself ("" elsewhere)
+    expires: str = ""
     is_completed: bool = False
     can_fund: bool = False
     can_cancel: bool = False

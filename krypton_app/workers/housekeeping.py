@@ -1,8 +1,10 @@
-"""Housekeeping: overdue invoices expire (refunding funded parts, queueing invoice.expired) and
+"""Housekeeping: overdue invoices expire (refunding funded parts, queueing invoice.expired), payments
+left unfinished for KRYPTON_PAYMENT_TTL_MIN are cancelled (returning their funded parts) and
 idempotency keys past their replay window are forgotten.
 
-Every app process runs it, without a leader: expiry is a conditional UPDATE per invoice in its own
-transaction, so two processes never expire the same invoice twice, and pruning is an idempotent DELETE.
+Every app process runs it, without a leader: each expiry is a conditional UPDATE per invoice or payment
+in its own transaction, so two processes never expire the same one twice (nor refund it twice), and
+pruning is an idempotent DELETE.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from krypton_app.db import UnitOfWork
 from krypton_app.models.common import utcnow
 from krypton_app.services.api_keys import prune_idempotency_records
 from krypton_app.services.invoices import expire_invoices
+from krypton_app.services.payer_payments import expire_unfinished_payments
+from krypton_app.settings import Settings
 from krypton_app.workers.loop import every
 
 log = logging.getLogger(__name__)
@@ -28,6 +32,7 @@ INTERVAL_S = 15.0
 async def run_housekeeping(
     uow: UnitOfWork,
     *,
+    settings: Settings,
     stop: asyncio.Event,
     interval_s: float = INTERVAL_S,
     clock: Callable[[], datetime] = utcnow,
@@ -39,12 +44,19 @@ async def run_housekeeping(
         if expired:
             log.info("expired %d invoices", expired)
 
+    def expire_payments() -> None:
+        expired = expire_unfinished_payments(uow, settings=settings, now=clock())
+        if expired:
+            log.info("cancelled %d unfinished payments", expired)
+
     def prune() -> None:
         prune_idempotency_records(uow, now=clock())
 
-    return await every(interval_s, {"invoice expiry": expire, "idempotency key pruning": prune}, stop=stop)
+    steps = {"invoice expiry": expire, "payment expiry": expire_payments, "idempotency key pruning": prune}
+    return await every(interval_s, steps, stop=stop)
 
 
 async def housekeeping_worker() -> None:
     """The lifespan task: runs until the app shuts down (the task is cancelled)."""
-    await run_housekeeping(app_deps().uow, stop=asyncio.Event())
+    deps = app_deps()
+    await run_housekeeping(deps.uow, settings=deps.settings, stop=asyncio.Event())

@@ -203,3 +203,41 @@ def test_the_direct_page_pays_in_one_press_or_leaves_nothing_behind(invoice, uow
     errors = asyncio.run(press(rich))
     [paid] = payments.list_invoice_payments(uow, invoice.merchant_id, invoice.number, settings=get_settings())
     assert (paid.status, paid.payer_id, len(paid.parts), errors) == ("completed", rich, 1, {})
+
+
+def test_the_invoice_link_opened_again_goes_back_to_the_half_funded_payment(invoice, uow, monkeypatch):
+    """Part 1 of 2 funded, the browser closed: a new tab on the wizard opens at the funding step of the
+    same payment with part 1 funded, and funding part 2 completes it; no second payment is started.
+    The direct page is a one-press payment of its own and stays on its amount."""
+    payer = make_user(uow, balance=5 * 10**9)
+    sign_in(monkeypatch, payer)
+
+    async def first_visit():
+        async with Processor() as p:
+            tab = p.tab(f"/pay/{invoice.number}", {"parts": "2"})
+            await tab.send(PayState.load)
+            await tab.send(PayState.to_amounts)
+            await tab.send(PayState.start)
+            page = await tab.state(PayState)
+            await tab.send(PayState.fund, part_id=page.payment_parts[0].id)
+            return (await tab.state(PayState)).payment.id
+
+    async def opened_again(path: str):
+        async with Processor() as p:
+            tab = p.tab(path)
+            await tab.send(PayState.load)
+            page = await tab.state(PayState)
+            shown = (page.step, page.payment.id if page.payment else 0, [r.status for r in page.payment_parts])
+            shown += (page.resumed, page.cancels_at != "")
+            if page.step == "fund":
+                await tab.send(PayState.fund, part_id=page.payment_parts[1].id)
+            return shown
+
+    payment_id = asyncio.run(first_visit())
+    assert asyncio.run(opened_again(f"/i/{invoice.number}")) == ("parts", 0, [], False, False)
+    resumed = ("fund", payment_id, ["funded", "pending"], True, True)
+    assert asyncio.run(opened_again(f"/pay/{invoice.number}")) == resumed
+    [paid] = payments.list_invoice_payments(uow, invoice.merchant_id, invoice.number, settings=get_settings())
+    assert (paid.id, paid.status) == (payment_id, "completed")
+    # Paid: the link no longer has anything to go back to.
+    assert asyncio.run(opened_again(f"/pay/{invoice.number}")) == ("parts", 0, [], False, False)

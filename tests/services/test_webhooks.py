@@ -493,7 +493,9 @@ def test_expiry_loop_expires_overdue_invoices_and_queues_the_event(uow):
     async def run():
         stop = asyncio.Event()
         loop = asyncio.create_task(
-            run_housekeeping(uow, stop=stop, interval_s=0.01, clock=lambda: NOW + timedelta(seconds=1))
+            run_housekeeping(
+                uow, settings=SETTINGS, stop=stop, interval_s=0.01, clock=lambda: NOW + timedelta(seconds=1)
+            )
         )
         for _ in range(500):
             with uow.read() as s:

@@ -32,6 +32,10 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "faucet": "the demo faucet button (off in production)",
         "load": ON_LOAD,
     },
+    "PaymentsState": {
+        "cancel": "the confirmed Cancel on /payments (only a payment the page lists; the service checks the payer)",
+        "load": ON_LOAD,
+    },
     "HistoryState": {
         "choose_asset": "asset filter",
         "choose_kind": "kind filter",

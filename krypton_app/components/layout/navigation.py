@@ -24,6 +24,7 @@ OPERATOR_ITEM = (routes.OPERATOR, "nav.operator", "shield-check")
 # Pages reached through another page's tabs light up that page in the navigation.
 NAV_PARENT = {
     routes.HISTORY: routes.WALLET,
+    routes.PAYMENTS: routes.WALLET,
     routes.PAY_INVOICE: routes.PAY,
     routes.DIRECT: routes.PAY,
     routes.PAYMENT: routes.PAY,

@@ -12,13 +12,14 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import KryptonError
-from krypton_app.domain.invoices import QuoteRenewed
+from krypton_app.domain.invoices import QuoteRenewed, unfinished_payment_deadline
 from krypton_app.i18n import error_key
+from krypton_app.services.payer_payments import find_unfinished_payment
 from krypton_app.services.payment_rows import PaymentView
 from krypton_app.services.payments import cancel_payment, fund_part_from_balance, get_payment
 from krypton_app.state.invoice_views import PartRow, PaymentRow, part_row, payment_row
 from krypton_app.state.offload import off_loop
-from krypton_app.state.views import amount_text
+from krypton_app.state.views import amount_text, when
 
 
 def now() -> datetime:
@@ -34,28 +35,33 @@ class PaymentStep(rx.State, mixin=True):
     busy: int = 0
     # until when the started payment's fiat quote holds (ms; 0: no quote)
     quote_deadline_ms: int = 0
+    # an unfinished payment: when it is cancelled by itself ("" once it cannot be funded any more)
+    cancels_at: str = ""
+    # the payment was started earlier (another visit of the link), not by this page's Continue
+    resumed: bool = False
 
     _payment_id: int = 0
     # part id -> amount (minor units) as the page shows it: a part is funded at that amount or not at all
     _part_amounts: dict[int, int] = {}
 
-    async def _resume(self, user_id: int, payment_id: int, number: str) -> None:
-        """A reload in the middle of funding finds this tab's unfinished payment of the same invoice
-        and goes on with it, instead of starting a second payment beside it."""
+    async def _resume(self, user_id: int, number: str) -> None:
+        """Opening the invoice link again (a reload, another tab, the next day's browser) goes back to
+        the payer's unfinished payment of this invoice, its funded parts shown, instead of starting a
+        second payment beside it while the first one's money stays held."""
         deps = app_deps()
-        try:
-            view = await off_loop(get_payment, deps.uow, user_id, payment_id, settings=deps.settings)
-        except KryptonError:
-            return
-        if view.invoice_number == number and payment_row(view).can_fund:
+        view = await off_loop(find_unfinished_payment, deps.uow, user_id, number, settings=deps.settings, now=now())
+        if view is not None:
             self._show_payment(view)
             self.step = "fund"
+            self.resumed = True
 
     def _show_payment(self, view: PaymentView) -> None:
         self._payment_id = view.id
         self.payment = payment_row(view)
         self.payment_parts = [part_row(p, view.decimals, view.asset) for p in view.parts]
         self._part_amounts = {p.id: p.amount for p in view.parts}
+        deadline = unfinished_payment_deadline(view.created_at, app_deps().settings.payment_ttl_min)
+        self.cancels_at = when(deadline) if self.payment.can_fund else ""
         quoted = view.quote_expires_at is not None and self.payment.can_fund
         self.quote_deadline_ms = int(view.quote_expires_at.timestamp() * 1000) if quoted else 0
         if quoted:

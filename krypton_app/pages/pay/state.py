@@ -83,6 +83,8 @@ class PayState(PaymentStep, AuthState):
         self.amounts = []
         self.rate = ""
         self.quote_deadline_ms = 0
+        self.cancels_at = ""
+        self.resumed = False
         self.rate_updated = ""
         self._idempotency_key = ""
         self._payment_id = 0
@@ -96,7 +98,6 @@ class PayState(PaymentStep, AuthState):
 
     @rx.event
     async def load(self):
-        unfinished = self._payment_id
         self._reset()
         number = normalise_number(routes.last_segment(self.router.url.path))
         user_id = await self._user_id()
@@ -125,8 +126,9 @@ class PayState(PaymentStep, AuthState):
             except KryptonError as error:
                 self.unavailable = error_key(error.code)
                 return
-        if unfinished and user_id is not None:
-            await self._resume(user_id, unfinished, view.number)
+        # The wizard only: the direct page's one press is a payment of its own, in one part.
+        if user_id is not None and routes.is_pay_wizard(self.router.url.path):
+            await self._resume(user_id, view.number)
 
     async def _price(self, view: PayerInvoiceView) -> bool:
         """A fixed invoice's amount in its asset, at today's rate when priced in fiat; True if it changed."""

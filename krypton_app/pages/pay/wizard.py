@@ -172,6 +172,28 @@ def part_progress(row: rx.Var[PartRow]) -> rx.Component:
     )
 
 
+def unfinished_note() -> rx.Component:
+    """Until when the parts stay held: an unfinished payment is cancelled by itself (their money back)."""
+    return rx.cond(
+        PayState.cancels_at != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("history", size=16)),
+            rx.callout.text(
+                rx.cond(PayState.resumed, I18n.t["pay.resumed"] + " ", ""),
+                I18n.t["pay.cancels_at"],
+                " ",
+                PayState.cancels_at,
+                ".",
+            ),
+            color_scheme="blue",
+            size="1",
+            width="100%",
+            margin_top="8px",
+            data_testid="pay-unfinished",
+        ),
+    )
+
+
 def fund_step() -> rx.Component:
     return card(
         card_title(
@@ -180,6 +202,7 @@ def fund_step() -> rx.Component:
             status_chip(I18n.t[PayState.payment.status_key], PayState.payment.status_color),
         ),
         rx.text(I18n.t["pay.fund_hint"], size="2", color_scheme="gray"),
+        unfinished_note(),
         rx.box(quote_countdown(), width="100%", margin_top="8px"),
         rx.vstack(rx.foreach(PayState.payment_parts, part_progress), spacing="0", width="100%", margin_top="8px"),
         rx.cond(

@@ -1,4 +1,4 @@
-"""Balances and history are two views of one wallet: a switch at the top of both pages."""
+"""Balances, history and the payer's payments are views of one wallet: a switch at the top of each page."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from krypton_app.state.i18n import I18n
 TABS = (
     (routes.WALLET, "wallet.tab.balances", "wallet"),
     (routes.HISTORY, "wallet.tab.history", "history"),
+    (routes.PAYMENTS, "wallet.tab.payments", "receipt-text"),
 )
 
 
