@@ -197,6 +197,7 @@ def history_card(row: rx.Var[MovementRow]) -> rx.Component:
             align="center",
             width="100%",
         ),
+        about_text(row),
         rx.cond(
             row.held != "",
             rx.hstack(
@@ -206,7 +207,6 @@ def history_card(row: rx.Var[MovementRow]) -> rx.Component:
             ),
             rx.fragment(),
         ),
-        about_text(row),
         rx.text(row.when, size="1", color_scheme="gray"),
         spacing="1",
         width="100%",
