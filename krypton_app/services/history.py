@@ -2,7 +2,9 @@
 
 One movement per ledger transaction and asset, with the net change of each of the two balances (a hold
 shows available -x and held +x). Only the user's own accounts are read, so another party's side of a
-transfer never shows.
+transfer never shows. Each movement carries what it is about (`About`: the invoice's number and title,
+the deal and the other side's name, where a withdrawal or payout went), read from the user's own rows;
+the internal memo only says which row, and is never shown on the page.
 """
 
 from __future__ import annotations
