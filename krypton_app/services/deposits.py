@@ -37,6 +37,8 @@ ASSET_DECIMALS = {code: decimals for code, _name, decimals in catalog_data.ASSET
 # The demo faucet hands out play money, but not unbounded amounts (whole units of either asset).
 FAUCET_MAX_UNITS = 1000
 
+DEPOSIT = "deposit"  # the ledger kind of money the monitor credits from the chain
+
 # Why a chain transaction waits in the operator's review queue (UnmatchedDeposit.reason); the page shows
 # the catalog text `operator.reason.<reason>`.
 UNMATCHED = "unmatched"  # a deposit whose comment is no user's memo
@@ -152,7 +154,7 @@ def memo_owners(session: Session, comments: Iterable[str | None]) -> dict[str, i
 def credit_deposit(session: Session, *, tx_hash: str, user_id: int, asset: str, amount: int) -> None:
     """Money arrived from outside: external -> the user's available balance, once per chain tx."""
     leg = Leg(system_account(session, EXTERNAL, asset), user_account(session, user_id, asset), amount)
-    post(session, idempotency_key=f"deposit:{tx_hash}", kind="deposit", legs=[leg], memo=f"chain tx {tx_hash}")
+    post(session, idempotency_key=f"deposit:{tx_hash}", kind=DEPOSIT, legs=[leg], memo=f"chain tx {tx_hash}")
 
 
 def record_unmatched(

@@ -2,45 +2,107 @@
 
 One movement per ledger transaction and asset, with the net change of each of the two balances (a hold
 shows available -x and held +x). Only the user's own accounts are read, so another party's side of a
-transfer never shows.
+transfer never shows. Each movement carries what it is about (`About`: the invoice's number and title,
+the deal and the other side's name, where a withdrawal or payout went), read from the user's own rows;
+the internal memo only says which row, and is never shown on the page.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, Table, case, func, select
+from pytoniq_core import Address
+from sqlalchemy import Select, Table, case, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
-from krypton_app.domain.ledger import AVAILABLE, HELD, USER_KINDS
+from krypton_app.domain.ledger import AVAILABLE, CAPTURE, HELD, HOLD, RELEASE, TRANSFER, USER_KINDS
 from krypton_app.domain.money import format_amount
-from krypton_app.models import Account, Asset, LedgerTransaction, Posting
-from krypton_app.models.common import as_utc
-
-# Every ledger transaction kind that can touch a user's balance, for the history filter.
-MOVEMENT_KINDS: tuple[str, ...] = (
-    "deposit",
-    "deposit_review_credit",
-    "withdrawal_hold",
-    "withdrawal",
-    "withdrawal_refund",
-    "payout_hold",
-    "payout",
-    "payout_refund",
-    "transfer",
-    "hold",
-    "release",
-    "capture",
+from krypton_app.i18n import translate
+from krypton_app.models import (
+    Account,
+    Ad,
+    Asset,
+    Deal,
+    Invoice,
+    InvoicePayment,
+    LedgerTransaction,
+    PaymentPart,
+    Payout,
+    Posting,
+    User,
+    Withdrawal,
 )
+from krypton_app.models.common import as_utc
+from krypton_app.services.ads import AD_RELEASE, AD_RESERVE
+from krypton_app.services.deals import DEAL_ESCROW, DEAL_REFUND, DEAL_RELEASE
+from krypton_app.services.deposits import DEPOSIT
+from krypton_app.services.disputes import DEAL_RESOLVE
+from krypton_app.services.funding import INVOICE_HOLD, INVOICE_PAYMENT, INVOICE_REFUND
+from krypton_app.services.operator import DEPOSIT_REVIEW_CREDIT
+from krypton_app.services.payouts import PAYOUT, PAYOUT_HOLD, PAYOUT_REFUND
+from krypton_app.services.withdrawals import WITHDRAWAL, WITHDRAWAL_HOLD, WITHDRAWAL_REFUND
+
+# Every ledger kind that can touch a user's balance, and the family of rows a movement of it is about
+# (None: the ledger's own primitives, which no product flow posts). The kinds are the services' own
+# constants, and tests/unit/test_history_kinds.py checks that every kind a service posts is here.
+FAMILIES: dict[str, str | None] = {
+    DEPOSIT: "deposit",
+    DEPOSIT_REVIEW_CREDIT: "deposit",
+    WITHDRAWAL_HOLD: "withdrawal",
+    WITHDRAWAL: "withdrawal",
+    WITHDRAWAL_REFUND: "withdrawal",
+    PAYOUT_HOLD: "payout",
+    PAYOUT: "payout",
+    PAYOUT_REFUND: "payout",
+    AD_RESERVE: "ad",
+    AD_RELEASE: "ad",
+    DEAL_ESCROW: "deal",
+    DEAL_RELEASE: "deal",
+    DEAL_REFUND: "deal",
+    DEAL_RESOLVE: "deal",
+    INVOICE_HOLD: "invoice",
+    INVOICE_PAYMENT: "invoice",
+    INVOICE_REFUND: "invoice",
+    TRANSFER: None,
+    HOLD: None,
+    RELEASE: None,
+    CAPTURE: None,
+}
+MOVEMENT_KINDS: tuple[str, ...] = tuple(FAMILIES)
+# Which row a movement is about: the id the posting service writes into the memo ("ad:3", "deal 5",
+# "withdrawal 7 to …", "bitcoin payout #2 to …", "invoice payment 7 part 11"). The memo stays internal
+# (it is never shown); the per-family tests in tests/services/test_history.py pin these formats.
+_REFERENCE = {
+    "withdrawal": re.compile(r"^withdrawal (\d+)\b"),
+    "payout": re.compile(r"\bpayout #(\d+)\b"),
+    "ad": re.compile(r"^ad:(\d+)$"),
+    "deal": re.compile(r"^deal (\d+)$"),
+    "invoice": re.compile(r"^invoice payment \d+ part (\d+)$"),
+}
 PAGE_SIZE_MAX = 100
-CSV_HEADER = ("time", "transaction", "kind", "asset", "available_change", "held_change", "memo")
+CSV_HEADER = ("time", "transaction", "kind", "asset", "available_change", "held_change", "memo", "description")
 
 _accounts: Table = Account.__table__
 _postings: Table = Posting.__table__
 _transactions: Table = LedgerTransaction.__table__
+
+
+@dataclass(frozen=True)
+class About:
+    """What a movement is about, for a person: a catalog key `history.about.*` and its parameters."""
+
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    def text(self, lang: str | None) -> str:
+        return translate(lang, self.key, **self.params)
 
 
 @dataclass(frozen=True)
@@ -52,7 +114,8 @@ class Movement:
     decimals: int
     available_change: int  # signed minor units
     held_change: int
-    memo: str
+    memo: str  # internal (which row it is about), for the CSV's audit column; the page shows `about`
+    about: About | None = None
 
 
 @dataclass(frozen=True)
@@ -80,8 +143,9 @@ def list_movements(
     with uow.read() as s:
         rows = s.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
         total = s.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+        items = _described(s, user_id, [_movement(row) for row in rows])
     return HistoryPage(
-        items=[_movement(row) for row in rows],
+        items=items,
         page=page,
         page_size=page_size,
         total=total,
@@ -89,11 +153,13 @@ def list_movements(
     )
 
 
-def movements_csv(uow: UnitOfWork, user_id: int, *, asset: str | None = None, kind: str | None = None) -> str:
+def movements_csv(
+    uow: UnitOfWork, user_id: int, *, asset: str | None = None, kind: str | None = None, lang: str | None = None
+) -> str:
     """The whole filtered history as CSV: a header row, ISO-8601 UTC times, amounts as decimal strings
-    with every decimal place of the asset (`-1.500000000`)."""
+    with every decimal place of the asset (`-1.500000000`), the description in `lang`."""
     with uow.read() as s:
-        movements = [_movement(row) for row in s.execute(_movements(user_id, asset, kind))]
+        movements = _described(s, user_id, [_movement(row) for row in s.execute(_movements(user_id, asset, kind))])
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -107,6 +173,7 @@ def movements_csv(uow: UnitOfWork, user_id: int, *, asset: str | None = None, ki
                 format_amount(m.available_change, m.decimals, trim=False),
                 format_amount(m.held_change, m.decimals, trim=False),
                 _cell(m.memo),
+                _cell(m.about.text(lang) if m.about else ""),
             )
         )
     return out.getvalue()
@@ -154,6 +221,116 @@ def _movements(user_id: int, asset: str | None, kind: str | None) -> Select:
 def _movement(row) -> Movement:
     tx_id, created_at, kind, asset, decimals, available, held, memo = row
     return Movement(tx_id, as_utc(created_at), kind, asset, decimals, int(available), int(held), memo)
+
+
+def _described(s: Session, user_id: int, movements: list[Movement]) -> list[Movement]:
+    """Each movement with what it is about, read from the rows its memo names: one query per family
+    on the page. Only the user's own rows are read (their withdrawal, their side of a deal)."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for m in movements:
+        if (ref := _reference(m)) is not None:
+            wanted[ref[0]].add(ref[1])
+    found = {family: _READERS[family](s, user_id, ids) for family, ids in wanted.items()}
+    out = []
+    for m in movements:
+        ref = _reference(m)
+        about = found[ref[0]].get(ref[1]) if ref is not None else None
+        if about is None and FAMILIES.get(m.kind) == "deposit":
+            about = About("history.about.deposit")
+        out.append(replace(m, about=about))
+    return out
+
+
+def _reference(m: Movement) -> tuple[str, int] | None:
+    family = FAMILIES.get(m.kind)
+    pattern = _REFERENCE.get(family) if family is not None else None
+    match = pattern.search(m.memo) if pattern is not None else None
+    return (family, int(match.group(1))) if match else None
+
+
+def _withdrawals(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
+    rows = s.execute(
+        select(Withdrawal.id, Withdrawal.destination_friendly).where(
+            Withdrawal.id.in_(ids), Withdrawal.user_id == user_id
+        )
+    )
+    return {row.id: About("history.about.withdrawal", {"address": _short(row.destination_friendly)}) for row in rows}
+
+
+def _payouts(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
+    rows = s.execute(
+        select(Payout.id, Payout.network, Payout.destination).where(Payout.id.in_(ids), Payout.user_id == user_id)
+    )
+    return {
+        row.id: About(f"history.about.payout.{row.network}", {"destination": _short(row.destination)}) for row in rows
+    }
+
+
+def _ads(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
+    rows = s.execute(select(Ad.id, Ad.side, Ad.asset, Ad.fiat).where(Ad.id.in_(ids), Ad.owner_id == user_id))
+    return {
+        row.id: About(f"history.about.ad.{row.side}", {"id": str(row.id), "asset": row.asset, "fiat": row.fiat})
+        for row in rows
+    }
+
+
+def _deals(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
+    seller, buyer = aliased(User), aliased(User)
+    rows = s.execute(
+        select(Deal.id, Deal.seller_id, seller, buyer)
+        .join(seller, seller.id == Deal.seller_id)
+        .join(buyer, buyer.id == Deal.buyer_id)
+        .where(Deal.id.in_(ids), or_(Deal.seller_id == user_id, Deal.buyer_id == user_id))
+    )
+    return {
+        row.id: About(
+            "history.about.deal",
+            {"id": str(row.id), "name": _name(row[3] if row.seller_id == user_id else row[2])},
+        )
+        for row in rows
+    }
+
+
+def _invoices(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
+    rows = s.execute(
+        select(PaymentPart.id, PaymentPart.position, InvoicePayment.parts_count, Invoice.number, Invoice.title)
+        .join(InvoicePayment, InvoicePayment.id == PaymentPart.payment_id)
+        .join(Invoice, Invoice.id == InvoicePayment.invoice_id)
+        .where(
+            PaymentPart.id.in_(ids),
+            or_(InvoicePayment.payer_id == user_id, Invoice.merchant_id == user_id, PaymentPart.funded_by == user_id),
+        )
+    )
+    out = {}
+    for row in rows:
+        params = {"number": row.number, "title": row.title}
+        if row.parts_count > 1:
+            params |= {"position": str(row.position), "count": str(row.parts_count)}
+        out[row.id] = About("history.about.invoice_part" if row.parts_count > 1 else "history.about.invoice", params)
+    return out
+
+
+_READERS = {
+    "withdrawal": _withdrawals,
+    "payout": _payouts,
+    "ad": _ads,
+    "deal": _deals,
+    "invoice": _invoices,
+}
+
+
+def _name(user: User) -> str:
+    """How the other side of a deal is named elsewhere: their display name, else @username, else the
+    short form of their wallet address."""
+    if user.display_name:
+        return user.display_name
+    if user.username:
+        return "@" + user.username
+    return _short(Address(user.wallet_address).to_str(is_user_friendly=True, is_bounceable=False), 4)
+
+
+def _short(text: str, keep: int = 6) -> str:
+    return text if len(text) <= 2 * keep + 1 else f"{text[:keep]}…{text[-keep:]}"
 
 
 def _cell(text: str) -> str:

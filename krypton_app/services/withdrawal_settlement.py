@@ -18,6 +18,7 @@ from krypton_app.domain.ledger import AVAILABLE, EXTERNAL, FEES, HELD, Leg
 from krypton_app.models.common import utcnow
 from krypton_app.models.withdrawals import Withdrawal
 from krypton_app.services.ledger import post, system_account, user_account
+from krypton_app.services.withdrawals import WITHDRAWAL, WITHDRAWAL_REFUND
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def confirm(session: Session, withdrawal_id: int, *, chain_tx_hash: str) -> Row 
     post(
         session,
         idempotency_key=f"withdrawal:{withdrawal_id}:confirm",
-        kind="withdrawal",
+        kind=WITHDRAWAL,
         legs=legs,
         memo=f"withdrawal {withdrawal_id} to {row.destination_friendly}",
     )
@@ -76,7 +77,7 @@ def refund_held(session: Session, withdrawal_id: int, *, from_status: str, failu
     post(
         session,
         idempotency_key=f"withdrawal:{withdrawal_id}:refund",
-        kind="withdrawal_refund",
+        kind=WITHDRAWAL_REFUND,
         legs=[leg],
         memo=f"withdrawal {withdrawal_id} refunded: {failure}",
     )
@@ -130,7 +131,7 @@ def refund_bounced(session: Session, withdrawal_id: int, *, bounce_tx_hash: str)
     post(
         session,
         idempotency_key=f"withdrawal:{withdrawal_id}:refund",
-        kind="withdrawal_refund",
+        kind=WITHDRAWAL_REFUND,
         legs=[leg],
         memo=f"withdrawal {withdrawal_id} refunded: {failure}",
     )

@@ -41,6 +41,10 @@ from krypton_app.settings import Settings
 
 _withdrawals: Table = Withdrawal.__table__
 
+# Ledger kinds: amount + fee held at the request, then sent (confirmed) or given back.
+WITHDRAWAL_HOLD = "withdrawal_hold"
+WITHDRAWAL = "withdrawal"
+WITHDRAWAL_REFUND = "withdrawal_refund"
 MAX_COMMENT_CHARS = 120  # room for any exchange's memo; the column holds this much
 
 
@@ -146,7 +150,7 @@ def request_ton_withdrawal(
         post(
             s,
             idempotency_key=f"withdrawal:{withdrawal_id}:hold",
-            kind="withdrawal_hold",
+            kind=WITHDRAWAL_HOLD,
             legs=[held],
             memo=f"withdrawal {withdrawal_id} to {quote.destination_friendly}",
         )

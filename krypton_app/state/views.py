@@ -11,6 +11,7 @@ from datetime import datetime
 
 from krypton_app import routes
 from krypton_app.domain.money import format_amount
+from krypton_app.i18n import LANGUAGES
 from krypton_app.models.common import as_utc
 from krypton_app.services.disputes import DisputeView
 from krypton_app.services.history import Movement
@@ -131,7 +132,9 @@ class MovementRow:
     available: str  # signed, "" when it did not move
     available_color: str
     held: str
-    memo: str
+    # What it is about, in each language: the page picks the reader's, so the language switch applies
+    # at once without reading the history again.
+    about: dict[str, str]
 
 
 def movement_row(m: Movement) -> MovementRow:
@@ -143,7 +146,7 @@ def movement_row(m: Movement) -> MovementRow:
         available=signed_text(m.available_change, m.decimals),
         available_color="green" if m.available_change > 0 else "gray",
         held=signed_text(m.held_change, m.decimals),
-        memo=m.memo,
+        about={lang: m.about.text(lang) if m.about else "" for lang in LANGUAGES},
     )
 
 

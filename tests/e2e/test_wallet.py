@@ -92,7 +92,31 @@ def test_deposit_withdraw_history_payout(page: Page, screenshots: Path):
     # Retrying checks, not one read of whatever rows are drawn at that moment.
     for kind in ("Deposit", "Withdrawal sent", "Withdrawal requested"):
         expect(history.get_by_test_id("history-row").filter(has_text=kind).first).to_be_visible()
+    # Each says what it was about, never an internal memo: where the money came from, where it went.
+    rows = history.get_by_test_id("history-row")
+    expect(rows.filter(has_text="Deposit").get_by_test_id("history-about")).to_have_text("From the TON blockchain")
+    sent = rows.filter(has_text="Withdrawal sent").get_by_test_id("history-about")
+    expect(sent).to_have_text(re.compile(r"^To [A-Za-z0-9_-]{6}…[A-Za-z0-9_-]{6}$"))
+    expect(history).not_to_contain_text("chain tx")
+    expect(history).not_to_contain_text(re.compile(r"withdrawal \d+ to"))
+    assert_fits_width(page)
     shoot(page, screenshots, "desktop-history")
+    # The kind filter lists every kind, those of deals, ads and invoices too.
+    history.get_by_test_id("history-kind").click()
+    for label in ("Deal escrow", "Deal: operator's decision", "Ad reserve", "Invoice payment", "Invoice part refunded"):
+        expect(page.get_by_role("option", name=label, exact=True)).to_be_visible()
+    page.get_by_role("option", name="Deposit", exact=True).click()
+    expect(rows).to_have_count(1)
+    page.get_by_test_id("history-kind").click()
+    page.get_by_role("option", name="All kinds").click()
+    expect(rows).to_have_count(3)
+    # The language switch applies to labels and descriptions at once, without reading the history again.
+    page.get_by_test_id("language-switch").get_by_role("radio", name="RU").click()
+    expect(rows.filter(has_text="Пополнение").get_by_test_id("history-about")).to_have_text("Из блокчейна TON")
+    expect(rows.filter(has_text="Вывод отправлен").get_by_test_id("history-about")).to_contain_text("На адрес ")
+    shoot(page, screenshots, "desktop-history-ru")
+    page.get_by_test_id("language-switch").get_by_role("radio", name="EN").click()
+    expect(rows.filter(has_text="Deposit").get_by_test_id("history-about")).to_have_text("From the TON blockchain")
     with page.expect_download() as download_info:
         history.get_by_test_id("history-csv").click()
     download = download_info.value
@@ -102,6 +126,8 @@ def test_deposit_withdraw_history_payout(page: Page, screenshots: Path):
     assert "kind" in header.lower() and "asset" in header.lower(), header
     assert any("deposit" in line and "TON" in line for line in lines), csv_text
     assert any("withdrawal" in line for line in lines), csv_text
+    assert header.endswith(",description"), header
+    assert any(line.startswith(tuple("0123456789")) and "From the TON blockchain" in line for line in lines)
 
     # A Bitcoin payout: converted at the rate, queued for the operator.
     page.get_by_test_id("wallet-tab-wallet").click()
@@ -178,8 +204,19 @@ def test_lightning_payout_history_operator_on_a_phone(new_context, screenshots: 
     page.get_by_test_id("wallet-tab-history").click()
     expect(page.get_by_test_id("history-card")).to_have_count(2)
     expect(page.get_by_test_id("history-row").first).to_be_hidden()
+    cards = page.get_by_test_id("history-card")
+    expect(cards.filter(has_text="Deposit").get_by_test_id("history-about")).to_have_text("From the TON blockchain")
+    expect(cards.filter(has_text="Payout requested").get_by_test_id("history-about")).to_have_text(
+        re.compile(r"^Lightning invoice lnbc\w{2,}…\w{6}$")
+    )
     assert_fits_width(page)
     shoot(page, screenshots, "phone-history")
+    page.get_by_test_id("language-switch").get_by_role("radio", name="RU").click()
+    expect(cards.filter(has_text="Запрос на выплату").get_by_test_id("history-about")).to_contain_text("Lightning-счёт")
+    assert_fits_width(page)
+    shoot(page, screenshots, "phone-history-ru")
+    page.get_by_test_id("language-switch").get_by_role("radio", name="EN").click()
+    expect(cards.filter(has_text="Deposit").get_by_test_id("history-about")).to_have_text("From the TON blockchain")
 
     # The operator pays the invoice; its preimage is the proof.
     page.get_by_test_id("menu-button").click()

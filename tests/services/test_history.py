@@ -5,12 +5,29 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from builders import TAPROOT, bitcoin_payout, deposit, make_user
+from builders import (
+    INVOICE_SETTINGS,
+    NOW,
+    RATES,
+    TAPROOT,
+    bitcoin_payout,
+    buy_ad,
+    deposit,
+    make_invoice,
+    make_user,
+    open_deal,
+    pay_invoice,
+    sell_ad,
+)
+from pytoniq_core import Address
 from sqlalchemy import event
 
-from krypton_app.services import ledger
+from krypton_app.domain.ledger import Leg
+from krypton_app.models import User
+from krypton_app.services import deals, ledger, payments, withdrawals
 from krypton_app.services.history import CSV_HEADER, MOVEMENT_KINDS, _movements, list_movements, movements_csv
 from krypton_app.services.payout_queue import mark_payout_paid
+from krypton_app.settings import get_settings
 
 TON = 10**9
 USDT = 10**6
@@ -132,12 +149,129 @@ def test_csv_export(uow, alice_bob):
     assert tuple(rows[0]) == CSV_HEADER
     body = [row[2:] for row in rows[1:]]
     assert body == [
-        ["deposit", "USDT", "2.000000", "0.000000", ""],
-        ["hold", "TON", "-0.500000000", "0.500000000", ""],
-        ["deposit", "TON", "1.500000000", "0.000000000", "'=HYPERLINK(evil)"],
+        ["deposit", "USDT", "2.000000", "0.000000", "", "From the TON blockchain"],
+        ["hold", "TON", "-0.500000000", "0.500000000", "", ""],
+        ["deposit", "TON", "1.500000000", "0.000000000", "'=HYPERLINK(evil)", "From the TON blockchain"],
     ]
     for row in rows[1:]:
         assert row[0].endswith("Z")
         assert datetime.fromisoformat(row[0]).tzinfo == UTC
     only_ton = list(csv.reader(io.StringIO(movements_csv(uow, alice, asset="TON", kind="hold"))))
     assert [row[2] for row in only_ton[1:]] == ["hold"]
+
+
+# --- what each movement is about -------------------------------------------------------------------
+
+
+def about(uow, user_id, lang="en", **filters) -> list[tuple[str, str]]:
+    """(kind, description) of the user's movements, newest first; the memo never shows."""
+    items = list_movements(uow, user_id, **filters).items
+    for m in items:
+        assert m.about is None or m.memo not in m.about.text(lang) or not m.memo
+    return [(m.kind, m.about.text(lang) if m.about else "") for m in items]
+
+
+def test_a_deposit_is_from_the_chain(uow, alice_bob):
+    alice, _ = alice_bob
+    deposit(uow, alice, TON, memo="chain tx " + "ab" * 32)
+    assert about(uow, alice) == [("deposit", "From the TON blockchain")]
+    assert about(uow, alice, "ru") == [("deposit", "Из блокчейна TON")]
+
+
+def test_a_withdrawal_names_its_destination(uow, alice_bob):
+    alice, _ = alice_bob
+    deposit(uow, alice, 10 * TON)
+    view = withdrawals.request_ton_withdrawal(
+        uow, alice, asset="TON", address="0:" + "cd" * 32, amount="1.5", idempotency_key="w1", settings=get_settings()
+    )
+    address = view.destination_friendly
+    assert about(uow, alice)[0] == ("withdrawal_hold", f"To {address[:6]}…{address[-6:]}")
+    assert about(uow, alice, "ru")[0] == ("withdrawal_hold", f"На адрес {address[:6]}…{address[-6:]}")
+
+
+def test_a_sell_ad_reserve_names_the_ad(uow):
+    owner, _taker, ad_id = sell_ad(uow)
+    assert about(uow, owner)[0] == ("ad_reserve", f"Sell ad #{ad_id}: TON for RUB")
+    assert about(uow, owner, "ru")[0] == ("ad_reserve", f"Объявление №{ad_id}: продажа TON за RUB")
+
+
+def test_deal_escrow_and_release_name_the_deal_and_the_counterparty(uow):
+    buyer, seller, ad_id = buy_ad(uow)  # the taker sells into the owner's buy ad: their escrow is posted
+    with uow.transaction() as s:
+        s.get(User, buyer).display_name = "Bob the buyer"
+    deal = open_deal(uow, seller, ad_id)
+    deals.mark_fiat_sent(uow, buyer, deal.id, now=NOW)
+    deals.release(uow, seller, deal.id, now=NOW)
+    with uow.read() as s:
+        seller_wallet = s.get(User, seller).wallet_address
+    seller_short = Address(seller_wallet).to_str(is_user_friendly=True, is_bounceable=False)
+    seller_short = f"{seller_short[:4]}…{seller_short[-4:]}"
+    assert about(uow, seller)[:2] == [
+        ("deal_release", f"Deal #{deal.id} with Bob the buyer"),
+        ("deal_escrow", f"Deal #{deal.id} with Bob the buyer"),
+    ]
+    # A counterparty without a name is their short wallet address.
+    assert about(uow, buyer) == [("deal_release", f"Deal #{deal.id} with {seller_short}")]
+    assert about(uow, buyer, "ru") == [("deal_release", f"Сделка №{deal.id} с {seller_short}")]
+
+
+def test_invoice_payment_and_refund_name_the_invoice_number_and_title(uow):
+    merchant, payer = make_user(uow), make_user(uow, balance=5 * TON)
+    paid = make_invoice(uow, merchant, title="Coffee beans")
+    pay_invoice(uow, payer, paid.number)
+    assert about(uow, payer)[:2] == [
+        ("invoice_payment", f"Invoice {paid.number} · Coffee beans"),
+        ("invoice_hold", f"Invoice {paid.number} · Coffee beans"),
+    ]
+    assert about(uow, merchant) == [("invoice_payment", f"Invoice {paid.number} · Coffee beans")]
+    # A payment in two parts, one funded, then cancelled: the part comes back, and says which it was.
+    split = make_invoice(uow, merchant, title="VPN key", amount="2", max_parts=2)
+    started = payments.start_payment(
+        uow, payer, split.number, parts=["1", "1"], idempotency_key="split", settings=INVOICE_SETTINGS,
+        rates=RATES, now=NOW,
+    )  # fmt: skip
+    payments.fund_part_from_balance(
+        uow, payer, started.id, started.parts[0].id, settings=INVOICE_SETTINGS, rates=RATES, now=NOW
+    )
+    payments.cancel_payment(uow, payer, started.id, now=NOW)
+    assert about(uow, payer)[:2] == [
+        ("invoice_refund", f"Invoice {split.number} · VPN key · part 1 of 2"),
+        ("invoice_hold", f"Invoice {split.number} · VPN key · part 1 of 2"),
+    ]
+    assert about(uow, payer, "ru")[0] == ("invoice_refund", f"Счёт {split.number} · VPN key · часть 1 из 2")
+
+
+def test_a_payout_names_its_network_and_destination(uow, alice_bob):
+    alice, _ = alice_bob
+    deposit(uow, alice, 10 * TON)
+    bitcoin_payout(uow, alice, "1", key="p-about")
+    assert about(uow, alice)[0] == ("payout_hold", f"Bitcoin, to {TAPROOT[:6]}…{TAPROOT[-6:]}")
+
+
+def test_another_users_rows_are_never_described(uow, alice_bob):
+    """A memo is only a pointer: a movement is described from the reader's own rows, never another's."""
+    alice, bob = alice_bob
+    owner, _taker, ad_id = sell_ad(uow)
+    deposit(uow, alice, TON, memo=f"ad:{ad_id}")
+    with uow.transaction() as s:  # a hand-made posting of an ad kind whose memo names someone else's ad
+        leg = Leg(ledger.user_account(s, alice, "TON"), ledger.user_account(s, alice, "TON", "held"), TON)
+        ledger.post(s, idempotency_key="odd", kind="ad_reserve", legs=[leg], memo=f"ad:{ad_id}")
+    assert about(uow, alice)[0] == ("ad_reserve", "")
+
+
+def test_descriptions_cost_one_query_per_family_on_the_page(uow, alice_bob):
+    alice, _ = alice_bob
+    deposit(uow, alice, 10 * TON)
+    for key in ("a", "b", "c"):
+        bitcoin_payout(uow, alice, "1", key=key)
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(uow.engine, "before_cursor_execute", count)
+    try:
+        list_movements(uow, alice)
+    finally:
+        event.remove(uow.engine, "before_cursor_execute", count)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3

@@ -83,7 +83,8 @@ class HistoryState(LiveState):
         user_id = await self._user_id()
         if user_id is None:
             return None
-        data = await off_loop(movements_csv, app_deps().uow, user_id, **self._filters())
+        lang = (await self.get_state(I18n)).lang
+        data = await off_loop(movements_csv, app_deps().uow, user_id, **self._filters(), lang=lang)
         return rx.download(data=data, filename="krypton-history.csv", mime_type="text/csv")
 
 
@@ -137,14 +138,28 @@ def change_text(value: rx.Var, color: rx.Var | str) -> rx.Component:
     )
 
 
+def about_text(row: rx.Var[MovementRow]) -> rx.Component:
+    """What the movement is about (an invoice, a deal and who with, where it went), in the reader's
+    language; long titles and addresses wrap instead of widening the page."""
+    return rx.text(
+        row.about[I18n.lang],
+        size="1",
+        color_scheme="gray",
+        style={"overflow_wrap": "anywhere"},
+        data_testid="history-about",
+    )
+
+
 def table_row(row: rx.Var[MovementRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row.when, size="2", white_space="nowrap", color_scheme="gray")),
-        rx.table.cell(rx.text(I18n.t[row.kind_key], size="2", weight="medium")),
+        rx.table.cell(
+            rx.text(I18n.t[row.kind_key], size="2", weight="medium", data_testid="history-kind-label"),
+            about_text(row),
+        ),
         rx.table.cell(rx.badge(row.asset, variant="soft", color_scheme="gray")),
         rx.table.cell(change_text(row.available, row.available_color), text_align="right"),
         rx.table.cell(change_text(row.held, "amber"), text_align="right"),
-        rx.table.cell(rx.text(row.memo, size="1", color_scheme="gray", style={"word_break": "break-all"})),
         data_testid="history-row",
     )
 
@@ -155,11 +170,10 @@ def history_table() -> rx.Component:
             rx.table.header(
                 rx.table.row(
                     rx.table.column_header_cell(I18n.t["history.col.date"]),
-                    rx.table.column_header_cell(I18n.t["history.col.kind"]),
+                    rx.table.column_header_cell(I18n.t["history.col.description"]),
                     rx.table.column_header_cell(I18n.t["history.col.asset"]),
                     rx.table.column_header_cell(I18n.t["history.col.available"], text_align="right"),
                     rx.table.column_header_cell(I18n.t["history.col.held"], text_align="right"),
-                    rx.table.column_header_cell(I18n.t["history.col.memo"]),
                 )
             ),
             rx.table.body(rx.foreach(HistoryState.rows, table_row)),
@@ -183,6 +197,7 @@ def history_card(row: rx.Var[MovementRow]) -> rx.Component:
             align="center",
             width="100%",
         ),
+        about_text(row),
         rx.cond(
             row.held != "",
             rx.hstack(
@@ -193,11 +208,6 @@ def history_card(row: rx.Var[MovementRow]) -> rx.Component:
             rx.fragment(),
         ),
         rx.text(row.when, size="1", color_scheme="gray"),
-        rx.cond(
-            row.memo != "",
-            rx.text(row.memo, size="1", color_scheme="gray", style={"word_break": "break-all"}),
-            rx.fragment(),
-        ),
         spacing="1",
         width="100%",
         padding_y="12px",
