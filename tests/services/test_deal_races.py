@@ -39,8 +39,10 @@ def test_mark_fiat_sent_vs_timer(pg_uow):
     due = NOW + timedelta(minutes=15)
     for _ in range(ROUNDS):
         deal = open_deal(uow, taker, ad_id, amount="1")
+        # The buyer presses "paid" in the window's last second while the timer runs at its end: one wins
+        # (at the deadline itself "paid" is refused by the clock, so nothing would race).
         paid, moved = race(
-            lambda d=deal: deals.mark_fiat_sent(uow, taker, d.id, now=due),
+            lambda d=deal: deals.mark_fiat_sent(uow, taker, d.id, now=due - timedelta(seconds=1)),
             lambda: deals.run_timers(uow, now=due),
         )
         final = deals.get_deal(uow, taker, deal.id).status
