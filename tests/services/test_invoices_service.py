@@ -81,8 +81,9 @@ INVALID_DRAFTS = [
     (InvoiceDraft(kind="fixed", title="x", asset="TON", amount="0"), "invoice_limits_invalid", "amount"),
     (fixed(max_payments=0), "invoice_limits_invalid", "max_payments"),
     (fixed(min_payment="1"), "invoice_limits_invalid", "min_payment"),
-    (fixed(max_parts=0), "invoice_limits_invalid", "max_parts"),
-    (fixed(max_parts=11), "invoice_limits_invalid", "max_parts"),
+    (fixed(max_parts=0), "invoice_parts_invalid", "max_parts"),
+    (fixed(max_parts=11), "invoice_parts_invalid", "max_parts"),
+    (fixed(max_parts=-1), "invoice_parts_invalid", "max_parts"),
     (
         InvoiceDraft(kind="floating", title="x", asset="TON", min_payment="5", max_total="1"),
         "invoice_limits_invalid",
