@@ -74,7 +74,25 @@ def invoice_card() -> rx.Component:
             ),
             rx.cond(
                 PayState.floating & (inv.min_payment != ""),
-                rx.text(I18n.t["invoice.field.min_payment"], ": ", inv.min_payment, size="2", color_scheme="gray"),
+                rx.text(
+                    I18n.t["invoice.field.min_payment"],
+                    ": ",
+                    inv.min_payment,
+                    size="2",
+                    color_scheme="gray",
+                    data_testid="pay-min-payment",
+                ),
+            ),
+            rx.cond(
+                PayState.floating & (inv.cap_left != ""),
+                rx.text(
+                    I18n.t["pay.cap_left"],
+                    ": ",
+                    inv.cap_left,
+                    size="2",
+                    color_scheme="gray",
+                    data_testid="pay-cap-left",
+                ),
             ),
             spacing="2",
             width="100%",
