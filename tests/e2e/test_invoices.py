@@ -267,6 +267,10 @@ def test_invoice_paid_in_parts_webhook_secrets_receipt_and_limit(new_context, ba
     private = create_invoice(
         merchant, kind="private", title="Consulting", amount="2", max_parts="2", payer_contact="@payer_a"
     )
+    # The merchant's detail page says who it is for and how many parts it allows.
+    expect(merchant.get_by_test_id("setting-payer")).to_have_text("@payer_a")
+    expect(merchant.get_by_test_id("setting-max-payments")).to_have_text("1 · 1 left")
+    expect(merchant.get_by_test_id("setting-max-parts")).to_have_text("2")
     c.goto(f"/pay/{private}")
     expect(c.get_by_test_id("pay-error")).to_have_text("Not found. It may have been removed.")
     c.goto("/pay/NOSUCH22")
