@@ -55,6 +55,7 @@ INVOICE_ERROR_CODES = (
     "invoice_amount_required",
     "invoice_fiat_invalid",
     "invoice_limits_invalid",
+    "invoice_parts_invalid",
     "invoice_expiry_invalid",
     "invoice_payer_required",
     "invoice_payer_unknown",

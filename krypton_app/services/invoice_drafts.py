@@ -92,8 +92,9 @@ def validate_draft(uow: UnitOfWork, draft: InvoiceDraft, *, settings: Settings, 
         max_payments = 1  # one person pays it once
     if max_payments is not None and max_payments < 1:
         raise InvoiceInvalid("invoice_limits_invalid", "max_payments")
-    if not 1 <= draft.max_parts <= rules.MAX_PARTS_LIMIT:
-        raise InvoiceInvalid("invoice_limits_invalid", "max_parts")
+    # Its own code: the range is one message (1 to MAX_PARTS_LIMIT), below it or above.
+    if type(draft.max_parts) is not int or not 1 <= draft.max_parts <= rules.MAX_PARTS_LIMIT:
+        raise InvoiceInvalid("invoice_parts_invalid", "max_parts")
 
     payer_contact, payer_user_id = None, None
     if draft.kind == PRIVATE:

@@ -82,6 +82,8 @@ class InvoiceView:
     fiat_decimals: int | None = None
     # what the merchant may do with it now (domain/invoices.invoice_actions)
     allowed_actions: tuple[str, ...] = ()
+    # private: the payer as the merchant named them (@username or email); the merchant's view only
+    payer_contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,15 @@ class PayerInvoiceView:
     close_reason: str | None
     expires_at: datetime | None
     helper_url: str
+    # a capped floating invoice: how much it still takes (minor units), None when it has no cap
+    cap_left: int | None = None
     # why it takes no payment at the moment it was read (an error code), None while it does
     unavailable: str | None = None
+
+
+def cap_left(view: InvoiceView) -> int | None:
+    """What a capped invoice still takes before it closes by itself (never below zero); None: no cap."""
+    return None if view.max_total is None else max(view.max_total - view.collected, 0)
 
 
 def to_utc(moment: datetime) -> datetime:
@@ -316,6 +325,7 @@ def invoice_view(row: Row, settings: Settings) -> InvoiceView:
         telegram_app_url=f"https://t.me/{bot}?startapp=inv_{row.number}" if bot else None,
         fiat_decimals=row.fiat_decimals,
         allowed_actions=invoice_actions(row.status, row.is_test),
+        payer_contact=row.payer_contact,
     )
 
 
@@ -340,6 +350,7 @@ def payer_invoice_view(row: Row, settings: Settings, now: datetime) -> PayerInvo
         close_reason=view.close_reason,
         expires_at=view.expires_at,
         helper_url=view.helper_url,
+        cap_left=cap_left(view),
         # A test invoice takes only its merchant's simulated payment: a payer's start or pay is refused
         # with this same code (services/payments.py), so their pages offer neither.
         unavailable=unavailable_reason(view.status, view.close_reason, view.expires_at, now)

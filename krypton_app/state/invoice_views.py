@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from krypton_app import routes
 from krypton_app.domain.invoices import CANCEL, CLOSE, COMPLETED, FUND, PENDING, REQUEST_RECEIPT, SIMULATE
 from krypton_app.domain.money import format_amount
-from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView
+from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView, cap_left
 from krypton_app.services.payment_rows import PartView, PaymentView
 from krypton_app.services.webhooks import DeliveryView
 from krypton_app.state.views import amount_text, short, when
@@ -40,6 +40,15 @@ class InvoiceRow:
     collected: str = ""
     webhook_url: str = ""
     allowed_origins: str = ""
+    # the rest of its settings, for the detail page; "" (0 for max_parts) when not set
+    payer_contact: str = ""
+    max_parts: int = 1
+    order_id: str = ""
+    redirect_url: str = ""
+    min_payment: str = ""
+    max_total: str = ""
+    total_left: str = ""
+    payments_left: str = ""
     test: bool = False
     can_close: bool = False
     can_simulate: bool = False
@@ -70,6 +79,8 @@ class PayerInvoiceRow:
     asset_amount: str = ""
     fiat: bool = False
     min_payment: str = ""
+    # a capped floating invoice: what it still takes ("" when it has no cap)
+    cap_left: str = ""
     merchant: str = ""
     test: bool = False
     helper_url: str = ""
@@ -155,6 +166,10 @@ def invoice_amount_text(v: InvoiceView | PayerInvoiceView) -> str:
     return ""
 
 
+def _or_blank(minor: int | None, v: InvoiceView | PayerInvoiceView) -> str:
+    return "" if minor is None else amount_text(minor, v.decimals, v.asset)
+
+
 def invoice_row(v: InvoiceView) -> InvoiceRow:
     return InvoiceRow(
         number=v.number,
@@ -167,6 +182,14 @@ def invoice_row(v: InvoiceView) -> InvoiceRow:
         collected=amount_text(v.collected, v.decimals, v.asset),
         webhook_url=v.webhook_url or "",
         allowed_origins=" ".join(v.allowed_origins),
+        payer_contact=v.payer_contact or "",
+        max_parts=v.max_parts,
+        order_id=v.order_id or "",
+        redirect_url=v.redirect_url or "",
+        min_payment=amount_text(v.min_payment, v.decimals, v.asset) if v.min_payment else "",
+        max_total=amount_text(v.max_total, v.decimals, v.asset) if v.max_total is not None else "",
+        total_left=_or_blank(cap_left(v), v),
+        payments_left=str(max(v.max_payments - v.payments_count, 0)) if v.max_payments else "",
         test=v.is_test,
         can_close=CLOSE in v.allowed_actions,
         can_simulate=SIMULATE in v.allowed_actions,
@@ -192,6 +215,7 @@ def payer_invoice_row(v: PayerInvoiceView) -> PayerInvoiceRow:
         asset_amount=amount_text(v.amount, v.decimals, v.asset) if v.amount is not None else "",
         fiat=bool(v.fiat_currency),
         min_payment=amount_text(v.min_payment, v.decimals, v.asset) if v.min_payment else "",
+        cap_left=_or_blank(v.cap_left, v),
         merchant=v.merchant_name,
         test=v.is_test,
         helper_url=v.helper_url,

@@ -15,6 +15,8 @@ from reflex_tabs import Processor
 from sqlalchemy import func, select
 
 from krypton_app import bootstrap, routes
+from krypton_app.domain.invoices import MAX_PARTS_LIMIT
+from krypton_app.i18n import translate
 from krypton_app.models import InvoicePayment
 from krypton_app.pages.invoices.state import InvoicesState
 from krypton_app.pages.pay.state import PayState
@@ -119,6 +121,56 @@ def test_a_test_invoices_payer_is_told_and_offered_no_payment(uow, who):
                 assert s.execute(select(func.count()).select_from(InvoicePayment)).scalar_one() == 0
 
     asyncio.run(scenario())
+
+
+def test_a_repeated_order_id_is_said_under_its_field_with_a_link_not_opened(uow, who):
+    """The second form with an order id used before makes nothing and goes nowhere: the order id's
+    message, a link to the invoice that answers for it, and the form as typed."""
+    with_order = FORM | {"order_id": "order-42"}
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(routes.INVOICES)
+            await tab.send(InvoicesState.load)
+            await tab.send(InvoicesState.toggle_form)
+            await tab.send(InvoicesState.create, form_data=with_order)
+            (first,) = list_invoices(uow, who[0], settings=get_settings()).items
+            await tab.send(InvoicesState.toggle_form)
+            await tab.send(InvoicesState.create, form_data=with_order | {"title": "Another"})
+            state = await tab.state(InvoicesState)
+            shown = (state.show_form, state.field_errors, state.existing_number, state.existing_path)
+            assert shown == (
+                True,
+                {"order_id": "invoices.existing_order"},
+                first.number,
+                routes.invoice_detail(first.number),
+            )
+            assert list_invoices(uow, who[0], settings=get_settings()).total == 1
+            # A new form forgets the link.
+            await tab.send(InvoicesState.toggle_form)
+            await tab.send(InvoicesState.toggle_form)
+            state = await tab.state(InvoicesState)
+            assert (state.field_errors, state.existing_number) == ({}, "")
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("parts", ["0", "11", "-1", "1.5"])
+def test_parts_out_of_range_get_one_clear_message(uow, who, parts):
+    """Below one, above the limit or not a whole number: the same message under "Parts", with the range."""
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(routes.INVOICES)
+            await tab.send(InvoicesState.load)
+            await tab.send(InvoicesState.toggle_form)
+            await tab.send(InvoicesState.create, form_data=FORM | {"max_parts": parts})
+            return (await tab.state(InvoicesState)).field_errors
+
+    assert asyncio.run(scenario()) == {"max_parts": "error.invoice_parts_invalid"}
+    assert list_invoices(uow, who[0], settings=get_settings()).total == 0
+    assert f"1 to {MAX_PARTS_LIMIT}" in translate("en", "error.invoice_parts_invalid")
+    assert f"1 до {MAX_PARTS_LIMIT}" in translate("ru", "error.invoice_parts_invalid")
 
 
 def test_lightning_above_the_balance_says_so_on_review(uow, who):

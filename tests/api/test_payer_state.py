@@ -241,3 +241,35 @@ def test_the_invoice_link_opened_again_goes_back_to_the_half_funded_payment(invo
     assert (paid.id, paid.status) == (payment_id, "completed")
     # Paid: the link no longer has anything to go back to.
     assert asyncio.run(opened_again(f"/pay/{invoice.number}")) == ("parts", 0, [], False, False)
+
+
+@pytest.mark.parametrize("path", ["/pay/{number}", "/i/{number}"])
+def test_a_visitor_sees_a_public_invoice_and_nothing_of_a_private_one(invoice, path, uow):
+    """No session: a public invoice shows what is asked and by whom (nothing of the integration); a
+    private one answers exactly as a number that does not exist (services/invoices.get_payer_invoice)."""
+    sent, client, shown = _opened(path.format(number=invoice.number), PayState.load, PayState)
+    assert (shown.number, shown.title, shown.amount, shown.merchant, shown.status_key) == (
+        invoice.number,
+        "VPN, 1 month",
+        "1.5 TON",
+        "VPN shop",
+        "invoice.status.open",
+    )
+    assert _leaks(sent, invoice.merchant_id) == []
+    assert _leaks(client, invoice.merchant_id) == []
+
+    name = f"payer_{uuid.uuid4().hex[:8]}"
+    merchant, _payer = make_user(uow), make_user(uow, username=name)
+    draft = InvoiceDraft(kind="private", title="Consulting", asset="TON", amount="2", payer_contact=f"@{name}")
+    private = create_invoice(uow, merchant, draft, settings=get_settings(), now=NOW)[0].number
+
+    async def visit(number: str):
+        async with Processor() as p:
+            tab = p.tab(path.format(number=number))
+            await tab.send(PayState.load)
+            page = await tab.state(PayState)
+            return page.error, page.invoice.number, json_dumps(tab.deltas)
+
+    hidden, missing = asyncio.run(visit(private)), asyncio.run(visit("NOSUCH22"))
+    assert hidden[:2] == missing[:2] == ("error.not_found", "")
+    assert "Consulting" not in hidden[2]

@@ -267,6 +267,10 @@ def test_invoice_paid_in_parts_webhook_secrets_receipt_and_limit(new_context, ba
     private = create_invoice(
         merchant, kind="private", title="Consulting", amount="2", max_parts="2", payer_contact="@payer_a"
     )
+    # The merchant's detail page says who it is for and how many parts it allows.
+    expect(merchant.get_by_test_id("setting-payer")).to_have_text("@payer_a")
+    expect(merchant.get_by_test_id("setting-max-payments")).to_have_text("1 · 1 left")
+    expect(merchant.get_by_test_id("setting-max-parts")).to_have_text("2")
     c.goto(f"/pay/{private}")
     expect(c.get_by_test_id("pay-error")).to_have_text("Not found. It may have been removed.")
     c.goto("/pay/NOSUCH22")
@@ -300,7 +304,9 @@ def test_invoice_paid_in_parts_webhook_secrets_receipt_and_limit(new_context, ba
 def test_merchant_pages_on_a_phone_and_test_mode(new_context, screenshots: Path):
     page = new_context(viewport=PHONE).new_page()
     # A payment link opened before signing in comes back after the login, with its query.
+    # The link itself is public: a visitor sees the refusal anyone sees, and signs in from it.
     page.goto("/pay/NOSUCH22?parts=2")
+    page.get_by_test_id("pay-sign-in").click()
     expect(page.get_by_test_id("notice")).to_have_text("Please sign in to open that page.")
     page.get_by_test_id("demo-login").click()
     expect(page).to_have_url(re.compile(r"/pay/NOSUCH22\?parts=2$"))

@@ -1,5 +1,6 @@
 """Invoices: creation rules per kind, order_id, privacy, lists, close and expiry (SQLite and PostgreSQL)."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -13,7 +14,9 @@ from krypton_app.models.invoices import Invoice
 from krypton_app.models.merchant import WebhookEvent
 from krypton_app.services import invoices, payments
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
+from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import Settings
+from krypton_app.state.invoice_views import invoice_row, payer_invoice_row
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example", KRYPTON_TELEGRAM_BOT="kryptonbot")
@@ -81,8 +84,9 @@ INVALID_DRAFTS = [
     (InvoiceDraft(kind="fixed", title="x", asset="TON", amount="0"), "invoice_limits_invalid", "amount"),
     (fixed(max_payments=0), "invoice_limits_invalid", "max_payments"),
     (fixed(min_payment="1"), "invoice_limits_invalid", "min_payment"),
-    (fixed(max_parts=0), "invoice_limits_invalid", "max_parts"),
-    (fixed(max_parts=11), "invoice_limits_invalid", "max_parts"),
+    (fixed(max_parts=0), "invoice_parts_invalid", "max_parts"),
+    (fixed(max_parts=11), "invoice_parts_invalid", "max_parts"),
+    (fixed(max_parts=-1), "invoice_parts_invalid", "max_parts"),
     (
         InvoiceDraft(kind="floating", title="x", asset="TON", min_payment="5", max_total="1"),
         "invoice_limits_invalid",
@@ -270,3 +274,43 @@ def test_a_sandbox_keys_view_holds_only_sandbox_invoices(uow):
     assert [view.number for view in listed.items] == [sandbox.number]
     # A live key (the default) reaches both.
     assert invoices.get_merchant_invoice(uow, merchant, sandbox.number, settings=SETTINGS).is_test
+
+
+def test_the_merchant_sees_every_setting_and_the_payer_what_is_left_of_the_cap(uow):
+    """The merchant's view carries each setting (a private invoice's payer, parts, order id, limits and
+    what is left of them, webhook, redirect); the payer's view only the cap left, never the integration."""
+    merchant = make_user(uow)
+    draft = InvoiceDraft(
+        kind="floating",
+        title="Donations",
+        asset="TON",
+        description="For the roof",
+        min_payment="0.1",
+        max_total="1",
+        max_payments=3,
+        max_parts=4,
+        order_id="roof-1",
+        redirect_url="https://shop.example/thanks",
+        is_test=True,
+    )
+    number = create(uow, merchant, draft)[0].number
+    payments.simulate_test_payment(
+        uow, merchant, number, amount="0.25", settings=SETTINGS, rates=StaticRateProvider({}), now=NOW
+    )
+    row = invoice_row(invoices.get_merchant_invoice(uow, merchant, number, settings=SETTINGS))
+    settings = (row.min_payment, row.max_total, row.total_left, row.max_payments, row.payments_left, row.max_parts)
+    assert settings == ("0.1 TON", "1 TON", "0.75 TON", 3, "2", 4)
+    assert (row.order_id, row.redirect_url, row.description) == (
+        "roof-1",
+        "https://shop.example/thanks",
+        "For the roof",
+    )
+    payer = payer_invoice_row(invoices.get_payer_invoice(uow, None, number, now=NOW, settings=SETTINGS))
+    assert (payer.min_payment, payer.cap_left) == ("0.1 TON", "0.75 TON")
+    assert not hasattr(payer, "order_id") and not hasattr(payer, "redirect_url")
+
+    name = f"roof_{uuid.uuid4().hex[:8]}"
+    make_user(uow, username=name)
+    private = create(uow, merchant, fixed(kind="private", payer_contact=f"@{name}"))[0].number
+    row = invoice_row(invoices.get_merchant_invoice(uow, merchant, private, settings=SETTINGS))
+    assert (row.payer_contact, row.max_payments, row.payments_left, row.total_left) == (f"@{name}", 1, "1", "")

@@ -45,6 +45,21 @@ def text_input(
     )
 
 
+def existing_order_link() -> rx.Component:
+    """Under the order id its error names: the invoice that already answers for it."""
+    return rx.cond(
+        InvoicesState.field_errors.contains("order_id") & (InvoicesState.existing_number != ""),
+        rx.link(
+            I18n.t["invoices.open_existing"],
+            " ",
+            InvoicesState.existing_number,
+            href=InvoicesState.existing_path,
+            size="2",
+            data_testid="invoice-existing-order",
+        ),
+    )
+
+
 def select_input(name: str, options: list[tuple[str, rx.Var | str]], default: str) -> rx.Component:
     return rx.vstack(
         rx.text(I18n.t[f"invoice.field.{name}"], size="2", weight="medium"),
@@ -97,7 +112,7 @@ def new_invoice_form() -> rx.Component:
                 kind_switch(),
                 grid(
                     text_input("title", placeholder=I18n.t["invoice.placeholder.title"]),
-                    text_input("order_id", hint=True),
+                    rx.vstack(text_input("order_id", hint=True), existing_order_link(), spacing="1", width="100%"),
                 ),
                 text_input("description"),
                 section("invoices.section.amount"),

@@ -14,7 +14,6 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
 from krypton_app.services.invoices import InvoiceDraft, create_invoice, list_invoices
 from krypton_app.state.auth import AuthState
-from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import KINDS, InvoiceRow, invoice_row
 from krypton_app.state.offload import off_loop
 from krypton_app.state.once_form import OnceForm
@@ -54,6 +53,9 @@ class InvoicesState(OnceForm, AuthState):
     is_test: bool = False
     # input name -> catalog key of its error; "" for the form as a whole
     field_errors: dict[str, str] = {}
+    # The invoice that already answers for the order id just submitted, linked under the field ("" if none)
+    existing_number: str = ""
+    existing_path: str = ""
 
     async def _load(self, user_id: int) -> None:
         deps = app_deps()
@@ -72,6 +74,8 @@ class InvoicesState(OnceForm, AuthState):
         self.kind = KINDS[0]
         self.is_test = False
         self.field_errors = {}
+        self.existing_number = ""
+        self.existing_path = ""
         if show:
             self._fresh_form_key()
 
@@ -116,12 +120,15 @@ class InvoicesState(OnceForm, AuthState):
         fiat = _text(form_data, "fiat_currency")
         fiat = None if fiat in (None, NO_FIAT) else fiat
         max_payments = _int_or_none(_text(form_data, "max_payments"))
-        max_parts = _int_or_none(_text(form_data, "max_parts")) or 1
+        # Empty is one part; 0, 11, -1 or 1.5 all get the service's one range message (invoice_parts_invalid).
+        max_parts = _int_or_none(_text(form_data, "max_parts"))
+        max_parts = 1 if max_parts is None else max_parts
         expires = _text(form_data, "expires_in_s") or "0"
-        if isinstance(max_payments, str) or isinstance(max_parts, str):
-            self.field_errors = {
-                "max_payments" if isinstance(max_payments, str) else "max_parts": "error.invoice_limits_invalid"
-            }
+        if isinstance(max_payments, str):
+            self.field_errors = {"max_payments": "error.invoice_limits_invalid"}
+            return
+        if isinstance(max_parts, str):
+            self.field_errors = {"max_parts": "error.invoice_parts_invalid"}
             return
         amount = _text(form_data, "amount")
         draft = InvoiceDraft(
@@ -159,6 +166,7 @@ class InvoicesState(OnceForm, AuthState):
                 idempotency_key=self._submit_key(),
             )
         except KryptonError as error:
+            self.existing_number = self.existing_path = ""
             field = getattr(error, "field", "")
             if error.code.startswith("webhook_url"):
                 field = "webhook_url"
@@ -171,9 +179,12 @@ class InvoicesState(OnceForm, AuthState):
             return
         finally:
             self.submitting = False
+        if not created:
+            # The order id answers for an invoice made before (services/invoices.create_invoice): say so
+            # and link it, rather than opening it as if this form had made it. The form stays as typed.
+            self.field_errors = {"order_id": "invoices.existing_order"}
+            self.existing_number = view.number
+            self.existing_path = routes.invoice_detail(view.number)
+            return
         self._new_form(False)
         yield rx.redirect(routes.invoice_detail(view.number))
-        if not created:
-            # The order id was used before: the merchant lands on that invoice, and is told why.
-            i18n = await self.get_state(I18n)
-            yield rx.toast.info(i18n.t["invoices.existing_order"])

@@ -6,8 +6,9 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app.components.countdown import countdown
-from krypton_app.components.ui import card, field_error, form_error
+from krypton_app.components.ui import card, field_error, form_error, status_chip
 from krypton_app.pages.pay.state import PayState
+from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 
 
@@ -38,6 +39,7 @@ def invoice_card() -> rx.Component:
                 ),
                 rx.spacer(),
                 test_badge(),
+                status_chip(I18n.t[inv.status_key], inv.status_color, data_testid="pay-status"),
                 rx.code(inv.number, size="2", variant="soft", data_testid="pay-number"),
                 width="100%",
                 align="center",
@@ -72,7 +74,25 @@ def invoice_card() -> rx.Component:
             ),
             rx.cond(
                 PayState.floating & (inv.min_payment != ""),
-                rx.text(I18n.t["invoice.field.min_payment"], ": ", inv.min_payment, size="2", color_scheme="gray"),
+                rx.text(
+                    I18n.t["invoice.field.min_payment"],
+                    ": ",
+                    inv.min_payment,
+                    size="2",
+                    color_scheme="gray",
+                    data_testid="pay-min-payment",
+                ),
+            ),
+            rx.cond(
+                PayState.floating & (inv.cap_left != ""),
+                rx.text(
+                    I18n.t["pay.cap_left"],
+                    ": ",
+                    inv.cap_left,
+                    size="2",
+                    color_scheme="gray",
+                    data_testid="pay-cap-left",
+                ),
             ),
             spacing="2",
             width="100%",
@@ -177,4 +197,29 @@ def amount_input() -> rx.Component:
         spacing="1",
         width="100%",
         data_testid="pay-field-amount",
+    )
+
+
+def sign_in_card(*, private_hint: bool = False) -> rx.Component:
+    """A visitor sees the invoice (or, for a number that is not theirs to see, the same refusal as anyone)
+    and signs in here; the login returns to this very link, query included (AuthState.require_login)."""
+    return card(
+        rx.vstack(
+            rx.text(
+                I18n.t["pay.sign_in_private" if private_hint else "pay.sign_in_hint"],
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.button(
+                rx.icon("log-in", size=16),
+                I18n.t["pay.sign_in"],
+                on_click=AuthState.require_login,
+                size="3",
+                width="100%",
+                data_testid="pay-sign-in",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        data_testid="pay-visitor",
     )

@@ -8,7 +8,14 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, loading_note
-from krypton_app.pages.pay.card import amount_input, invoice_card, rate_updated_note, refusal, shows_route
+from krypton_app.pages.pay.card import (
+    amount_input,
+    invoice_card,
+    rate_updated_note,
+    refusal,
+    shows_route,
+    sign_in_card,
+)
 from krypton_app.pages.pay.state import PayState
 from krypton_app.state.i18n import I18n
 
@@ -19,29 +26,33 @@ def direct_content() -> rx.Component:
         rx.cond(
             PayState.unavailable != "",
             refusal(),
-            card(
-                rx.vstack(
-                    rate_updated_note(),
-                    rx.cond(PayState.floating, amount_input()),
-                    rx.cond(
-                        ~PayState.floating & PayState.field_errors.contains("amount"),
-                        rx.text(I18n.t[PayState.field_errors["amount"]], color_scheme="red", size="2"),
-                    ),
-                    rx.button(
-                        rx.icon("wallet", size=16),
-                        I18n.t["direct.pay"],
-                        on_click=PayState.pay_now,
-                        size="3",
+            rx.cond(
+                ~PayState.signed_in,
+                sign_in_card(),
+                card(
+                    rx.vstack(
+                        rate_updated_note(),
+                        rx.cond(PayState.floating, amount_input()),
+                        rx.cond(
+                            ~PayState.floating & PayState.field_errors.contains("amount"),
+                            rx.text(I18n.t[PayState.field_errors["amount"]], color_scheme="red", size="2"),
+                        ),
+                        rx.button(
+                            rx.icon("wallet", size=16),
+                            I18n.t["direct.pay"],
+                            on_click=PayState.pay_now,
+                            size="3",
+                            width="100%",
+                            data_testid="direct-pay",
+                        ),
+                        rx.link(
+                            I18n.t["direct.more_options"],
+                            href=PayState.invoice.wizard_path,
+                            size="2",
+                        ),
+                        spacing="3",
                         width="100%",
-                        data_testid="direct-pay",
                     ),
-                    rx.link(
-                        I18n.t["direct.more_options"],
-                        href=PayState.invoice.wizard_path,
-                        size="2",
-                    ),
-                    spacing="3",
-                    width="100%",
                 ),
             ),
         ),
@@ -52,10 +63,18 @@ def direct_content() -> rx.Component:
     )
 
 
-@template(route=routes.DIRECT, title="Pay", on_load=[PayState.load])
+# Public: anyone with the link sees the invoice, as a shop's checkout page is; paying needs a session.
+@template(route=routes.DIRECT, title="Pay", on_load=[PayState.load], protected=False)
 def direct() -> rx.Component:
     return rx.cond(
         PayState.error != "",
-        rx.box(refusal(), max_width="520px", margin_x="auto", width="100%"),
+        rx.vstack(
+            refusal(),
+            rx.cond(~PayState.signed_in, sign_in_card(private_hint=True)),
+            spacing="3",
+            max_width="520px",
+            margin_x="auto",
+            width="100%",
+        ),
         rx.cond(shows_route(), direct_content(), loading_note(I18n.t["pay.loading"])),
     )

@@ -15,6 +15,7 @@ from krypton_app.pages.pay.card import (
     rate_updated_note,
     refusal,
     shows_route,
+    sign_in_card,
 )
 from krypton_app.pages.pay.state import STEPS, PayState
 from krypton_app.state.i18n import I18n
@@ -230,17 +231,21 @@ def wizard() -> rx.Component:
         rx.cond(
             PayState.unavailable != "",
             refusal(),
-            rx.vstack(
-                stepper(),
-                rate_updated_note(),
-                rx.match(
-                    PayState.step,
-                    ("parts", parts_step()),
-                    ("amounts", amounts_step()),
-                    fund_step(),
+            rx.cond(
+                ~PayState.signed_in,
+                sign_in_card(),
+                rx.vstack(
+                    stepper(),
+                    rate_updated_note(),
+                    rx.match(
+                        PayState.step,
+                        ("parts", parts_step()),
+                        ("amounts", amounts_step()),
+                        fund_step(),
+                    ),
+                    spacing="4",
+                    width="100%",
                 ),
-                spacing="4",
-                width="100%",
             ),
         ),
         spacing="4",
@@ -249,13 +254,20 @@ def wizard() -> rx.Component:
     )
 
 
-@template(route=routes.PAY_INVOICE, title="Pay an invoice", on_load=[PayState.load])
+# Public: anyone with the link sees the invoice, as a shop's checkout page is; paying needs a session.
+@template(route=routes.PAY_INVOICE, title="Pay an invoice", on_load=[PayState.load], protected=False)
 def pay_invoice() -> rx.Component:
     return rx.vstack(
         page_heading(I18n.t["pay.title"]),
         rx.cond(
             PayState.error != "",
-            rx.vstack(refusal(), rx.link(I18n.t["pay.try_another"], href=routes.PAY), spacing="3", max_width="640px"),
+            rx.vstack(
+                refusal(),
+                rx.cond(~PayState.signed_in, sign_in_card(private_hint=True)),
+                rx.link(I18n.t["pay.try_another"], href=routes.PAY),
+                spacing="3",
+                max_width="640px",
+            ),
             rx.cond(shows_route(), wizard(), loading_note(I18n.t["pay.loading"])),
         ),
         width="100%",
