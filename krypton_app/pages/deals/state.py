@@ -64,6 +64,7 @@ class DealState(TabWatcher, AuthState):
     messages: list[MessageRow] = []
     error: str = ""
     chat_error: str = ""
+    chat_length: int = 0  # of the text being typed, for the input's counter
     image_error: str = ""
     missing: bool = False
     # my review of the other side once the deal is over: "" none yet, "positive" / "negative"
@@ -297,7 +298,14 @@ class DealState(TabWatcher, AuthState):
             self.chat_error = error_key(error.code, error.details)
             return None
         await self._refresh(user_id)
+        # Cleared only once sent: a refused message stays in the input to be shortened (issue 11).
+        self.chat_length = 0
         return rx.set_value("chat_text", "")
+
+    @rx.event
+    def count_chat(self, text: str):
+        """The counter under the chat input: the length of the text only, nothing is stored or sent."""
+        self.chat_length = len(text) if isinstance(text, str) else 0
 
     @rx.event
     async def send_image(self, files: list[rx.UploadFile]):
