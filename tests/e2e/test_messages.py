@@ -52,6 +52,13 @@ def test_long_terms_wrap_amounts_say_why_and_chat_keeps_a_refused_message(new_co
     expect(ad).to_contain_text("Write the amount without thousands separators")
     shoot_four(buyer, screenshots, "market-amount-message")
 
+    # The ad's own page wraps the terms too.
+    ad.get_by_test_id("ad-details").click()
+    expect(buyer.get_by_test_id("ad-terms")).to_contain_text(WORD)
+    shoot_four(buyer, screenshots, "ad-long-terms")
+    buyer.go_back()
+    expect(ad).to_be_visible()
+
     ad.get_by_test_id("deal-amount").fill("1,5")
     ad.get_by_test_id("open-deal").click()
     expect(buyer).to_have_url(DEAL_URL)
@@ -73,3 +80,9 @@ def test_long_terms_wrap_amounts_say_why_and_chat_keeps_a_refused_message(new_co
     buyer.get_by_test_id("chat-send").click()
     expect(buyer.get_by_test_id("chat-message").filter(has_text="Shorter now")).to_be_visible()
     expect(chat).to_have_value("")
+    # A long unbroken word in the chat wraps inside its bubble on a phone.
+    chat.fill(WORD)
+    buyer.get_by_test_id("chat-send").click()
+    expect(buyer.get_by_test_id("chat-message").filter(has_text=WORD)).to_be_visible()
+    buyer.set_viewport_size(PHONE)
+    assert_fits_width(buyer)
