@@ -8,6 +8,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.ui import card, empty_note, field_error
+from krypton_app.domain.ads import TERMS_MAX
 from krypton_app.domain.catalog_data import ASSET_CODES, COUNTRY_CODES, COUNTRY_NAMES, FIAT_CODES, METHOD_NAMES
 from krypton_app.state.i18n import I18n
 from krypton_app.state.market import AdFormMixin, AdRow, MarketState
@@ -165,7 +166,7 @@ def _field(state: type[AdFormMixin], name: str, *, placeholder: str = "", input_
         data_testid=f"ad-{name}",
     )
     control = (
-        rx.text_area(**props, size="3", rows="3", max_length=2000)
+        rx.text_area(**props, size="3", rows="3", max_length=TERMS_MAX)
         if input_mode == "text"
         else rx.input(**props, input_mode=input_mode, size="3")
     )

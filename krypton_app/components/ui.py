@@ -11,6 +11,10 @@ CARD_STYLE = {
     "box_shadow": "0 1px 2px var(--black-a1), 0 8px 24px var(--black-a2)",
 }
 
+# Text people type (ad terms, chat): one unbroken 300-character word must wrap, not widen the page.
+# overflow-wrap is inherited, so a container with it covers every text inside.
+WRAP_ANYWHERE = {"overflow_wrap": "anywhere", "word_break": "break-word"}
+
 # A panel inside a card: a value to copy, an ad's terms.
 INSET_STYLE = {
     "border_radius": "12px",

@@ -24,9 +24,13 @@ def translate(lang: str | None, key: str, **params) -> str:
     return text.format(**params) if params else text
 
 
-def error_key(code: str) -> str:
-    """Catalog key for a domain error code; unknown codes fall back to the generic message."""
+def error_key(code: str, details: dict | None = None) -> str:
+    """Catalog key for a domain error code; unknown codes fall back to the generic message. With the
+    error's details, a code whose message depends on them gets its precise key: too many decimals
+    says how many the asset allows ("error.amount_too_many_decimals.9")."""
     key = f"error.{code}"
+    if details and "decimals" in details and f"{key}.{details['decimals']}" in CATALOGS[DEFAULT_LANGUAGE]:
+        return f"{key}.{details['decimals']}"
     return key if key in CATALOGS[DEFAULT_LANGUAGE] else "error.unexpected"
 
 

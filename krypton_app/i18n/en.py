@@ -585,6 +585,17 @@ CATALOG: dict[str, str] = {
     "error.user_not_found": "This account no longer exists.",
     "error.insufficient_funds": "Not enough funds on the balance.",
     "error.invalid_amount": "The amount is not valid.",
+    "error.amount_empty": "Enter an amount.",
+    "error.amount_negative": "The amount cannot be negative.",
+    "error.amount_zero": "The amount must be more than zero.",
+    "error.amount_exponent": "Write the amount in plain digits, without an exponent (1000, not 1e3).",
+    "error.amount_separator": (
+        "Write the amount without thousands separators: 1500 or 1.5 (a decimal comma works too: 1,5)."
+    ),
+    "error.amount_not_a_number": "The amount must be a number, such as 10 or 2.5.",
+    "error.amount_too_many_decimals": "The amount has too many digits after the decimal point.",
+    "error.amount_too_large": "The amount is too large.",
+    "error.withdrawal_below_minimum": "The amount must be at least the network fee.",
     "error.idempotency_conflict": "This request was already made with different details.",
     "error.unbalanced_transaction": "The ledger refused an unbalanced transaction.",
     "error.not_found": "Not found. It may have been removed.",
@@ -917,3 +928,13 @@ CATALOG: dict[str, str] = {
     "pay.quote_expired": "expired: paying a part first gets the current rate",
     "pay.rate_updated": "The rate was updated: now {amount}. Check the amount and pay again.",
 }
+
+
+def _decimals_en(n: int) -> str:
+    if n == 0:
+        return "This amount must be a whole number."
+    return f"At most {n} digit{'s' if n > 1 else ''} after the decimal point."
+
+
+# amount_too_many_decimals says how many the asset allows: one key per count (i18n.error_key picks it).
+CATALOG.update({f"error.amount_too_many_decimals.{n}": _decimals_en(n) for n in range(19)})

@@ -600,6 +600,15 @@ CATALOG: dict[str, str] = {
     "error.user_not_found": "Этого аккаунта больше нет.",
     "error.insufficient_funds": "Недостаточно средств на балансе.",
     "error.invalid_amount": "Неверная сумма.",
+    "error.amount_empty": "Введите сумму.",
+    "error.amount_negative": "Сумма не может быть отрицательной.",
+    "error.amount_zero": "Сумма должна быть больше нуля.",
+    "error.amount_exponent": "Запишите сумму обычными цифрами, без степени (1000, а не 1e3).",
+    "error.amount_separator": "Запишите сумму без разделителей тысяч: 1500 или 1,5 (точка тоже подходит: 1.5).",
+    "error.amount_not_a_number": "Сумма должна быть числом, например 10 или 2,5.",
+    "error.amount_too_many_decimals": "В сумме слишком много знаков после запятой.",
+    "error.amount_too_large": "Сумма слишком большая.",
+    "error.withdrawal_below_minimum": "Сумма должна быть не меньше комиссии сети.",
     "error.idempotency_conflict": "Этот запрос уже был сделан с другими данными.",
     "error.unbalanced_transaction": "Учёт отклонил несбалансированную проводку.",
     "error.not_found": "Не найдено. Возможно, это уже удалено.",
@@ -939,3 +948,15 @@ CATALOG: dict[str, str] = {
     "pay.quote_expired": "истёк: при оплате части сначала будет взят текущий курс",
     "pay.rate_updated": "Курс обновился: теперь {amount}. Проверьте сумму и оплатите снова.",
 }
+
+
+def _decimals_ru(n: int) -> str:
+    if n == 0:
+        return "Сумма должна быть целым числом."
+    # "Не больше" takes the genitive: одного знака, двух / девяти знаков.
+    word = "знака" if n % 10 == 1 and n % 100 != 11 else "знаков"
+    return f"Не больше {n} {word} после запятой."
+
+
+# amount_too_many_decimals says how many the asset allows: one key per count (i18n.error_key picks it).
+CATALOG.update({f"error.amount_too_many_decimals.{n}": _decimals_ru(n) for n in range(19)})

@@ -12,7 +12,7 @@ from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.market import ad_not_found, country_label, open_deal_form, stat
-from krypton_app.components.ui import INSET_STYLE, card, card_title, page_heading, status_chip
+from krypton_app.components.ui import INSET_STYLE, WRAP_ANYWHERE, card, card_title, page_heading, status_chip
 from krypton_app.domain.ads import CLOSED, PAUSED
 from krypton_app.domain.errors import NotFound
 from krypton_app.models.common import utcnow
@@ -99,7 +99,7 @@ def _offer(ad: AdRow) -> rx.Component:
             ad.terms != "",
             rx.vstack(
                 rx.text(I18n.t["ad.field.terms"], size="1", color_scheme="gray"),
-                rx.text(ad.terms, size="2", white_space="pre-wrap", data_testid="ad-terms"),
+                rx.text(ad.terms, size="2", white_space="pre-wrap", data_testid="ad-terms", **WRAP_ANYWHERE),
                 spacing="1",
                 width="100%",
                 padding="12px 14px",

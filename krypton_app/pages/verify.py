@@ -63,7 +63,7 @@ class VerifyState(AuthState):
         try:
             self.lines = await off_loop(_check, self.token.strip(), self.invoice_number.strip())
         except KryptonError as error:
-            self.error = error_key(error.code)
+            self.error = error_key(error.code, error.details)
 
     @rx.event
     async def load(self):

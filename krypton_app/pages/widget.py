@@ -105,7 +105,7 @@ class WidgetState(rx.State):
             )
         except KryptonError as error:
             self.invoice = PayerInvoiceRow()
-            self.error = error_key(error.code)
+            self.error = error_key(error.code, error.details)
             return None
         params = self.router.url.query_parameters
         self.invoice = payer_invoice_row(view)

@@ -24,7 +24,14 @@ from sqlmodel import Session
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import ads as rules
 from krypton_app.domain.ads import ACTIVE, BUY, CLOSED, FIXED, FLOATING, PAUSED, SELL, AdInvalid
-from krypton_app.domain.errors import AdUnavailable, Forbidden, IdempotencyConflict, InvalidState, NotFound
+from krypton_app.domain.errors import (
+    AdUnavailable,
+    Forbidden,
+    IdempotencyConflict,
+    InvalidAmount,
+    InvalidState,
+    NotFound,
+)
 from krypton_app.domain.ledger import AVAILABLE, HELD, Leg
 from krypton_app.domain.money import to_minor
 from krypton_app.models import Asset, User
@@ -322,8 +329,13 @@ def _validate(s: Session, draft: AdDraft, rates: RateProvider) -> dict:
     for field in ("min_amount", "max_amount", "total_volume"):
         try:
             amounts[field] = to_minor(getattr(draft, field), decimals)
-        except Exception:
-            raise AdInvalid("ad_limits_invalid", field) from None
+        except InvalidAmount as error:
+            # Say what is wrong with the typed amount (amount_separator, too many decimals, ...).
+            code = "ad_limits_invalid" if error.code == InvalidAmount.code else error.code
+            refusal = AdInvalid(code, field)
+            if code == "amount_too_many_decimals":
+                refusal.details["decimals"] = decimals
+            raise refusal from None
     rules.check_limits(amounts["min_amount"], amounts["max_amount"], amounts["total_volume"])
     return dict(
         side=draft.side,

@@ -387,5 +387,6 @@ def _pending_part(s: Session, payment_id: int) -> Row | None:
 def _floating_amount(text: str | None, decimals: int) -> int:
     try:
         return to_minor(text or "", decimals)
-    except InvalidAmount:
-        raise InvoiceUnavailable("not an amount", code="payment_amount_invalid") from None
+    except InvalidAmount as error:
+        # The typed amount's own reason (a thousands separator, too many decimals, ...) reaches the form.
+        raise InvoiceUnavailable(f"not an amount: {error}", code=error.code, **error.details) from None

@@ -186,6 +186,7 @@ def _quote(asset: str, address: str, amount: str, settings: Settings, comment: s
     if minor < minimum:
         raise InvalidAmount(
             f"the smallest {asset} withdrawal is {format_amount(minimum, decimals)}",
+            code="withdrawal_below_minimum",
             amount=minor,
             minimum=minimum,
         )

@@ -167,7 +167,7 @@ class AuthState(rx.State):
         try:
             user = await off_loop(login_with_ton_proof, deps.uow, account, proof, settings=deps.settings, now=_now())
         except TonProofError as error:
-            self.error_key = error_key(error.code)
+            self.error_key = error_key(error.code, error.details)
             self.proof_payload = issue_proof_payload(deps.settings.secret_key, now=_now())
             return None
         return await self._complete_login(user)
@@ -200,7 +200,7 @@ class AuthState(rx.State):
                     login_with_ton_proof, deps.uow, account, proof, settings=deps.settings, now=now, demo=True
                 )
             except TonProofError as error:
-                self.error_key = error_key(error.code)
+                self.error_key = error_key(error.code, error.details)
                 return
             yield await self._complete_login(user)
         finally:
@@ -259,4 +259,4 @@ class AuthState(rx.State):
             )
         except ProfileError as error:
             # The header shows no form; say why the choice was not kept in the profile.
-            return rx.toast.error(translate(lang, error_key(error.code)))
+            return rx.toast.error(translate(lang, error_key(error.code, error.details)))

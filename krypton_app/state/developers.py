@@ -95,7 +95,7 @@ class DevelopersState(AuthState):
                 is_test=self.key_test,
             )
         except KryptonError as error:
-            self.key_error = error_key(error.code)
+            self.key_error = error_key(error.code, error.details)
             return
         self.key_error = ""
         self.new_secret = secret

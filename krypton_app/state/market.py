@@ -246,7 +246,7 @@ class AdFormMixin(CountryChoiceMixin, mixin=True):
     def _refused(self, error: KryptonError) -> None:
         """The service's refusal under the field it names."""
         field = str(error.details.get("field") or "")
-        self.field_errors = {FORM_FIELD.get(field, field): error_key(error.code)}
+        self.field_errors = {FORM_FIELD.get(field, field): error_key(error.code, error.details)}
 
 
 class MarketState(OnceForm, CountryChoiceMixin, AuthState):
@@ -294,7 +294,7 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
                 rates=app_deps().rates,
             )
         except KryptonError as error:
-            self.filter_error = error_key(error.code)
+            self.filter_error = error_key(error.code, error.details)
             self.rows, self.total, self.pages = [], 0, 1
             return
         self.filter_error = ""
@@ -352,7 +352,7 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
                 now=utcnow(),
             )
         except KryptonError as error:
-            self.deal_error_ad, self.deal_error = int(ad_id), error_key(error.code)
+            self.deal_error_ad, self.deal_error = int(ad_id), error_key(error.code, error.details)
             return
         finally:
             self.submitting = False

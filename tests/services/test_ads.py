@@ -234,7 +234,9 @@ def create_owner(uow):
         (dict(min_amount="6"), "ad_limits_invalid"),
         (dict(max_amount="11"), "ad_limits_invalid"),
         (dict(min_amount="0"), "ad_limits_invalid"),
-        (dict(min_amount="0.0000000001"), "ad_limits_invalid"),
+        (dict(min_amount="0.0000000001"), "amount_too_many_decimals"),  # the typed amount's own reason
+        (dict(max_amount="1 000"), "amount_separator"),
+        (dict(total_volume="1e3"), "amount_exponent"),
         (dict(payment_window_min=1), "ad_window_invalid"),
         (dict(terms="x" * 2001), "ad_terms_invalid"),
         (dict(min_completed_deals=-1), "ad_requirements_invalid"),
@@ -419,3 +421,18 @@ def test_the_view_says_what_the_owner_may_do_now(uow):
     assert closed.owner_actions == frozenset() and not closed.open_for_deals
     with pytest.raises(InvalidState):
         resume_ad(uow, owner, ad.id)
+
+
+def test_an_ad_takes_a_decimal_comma_and_says_how_many_decimals_an_asset_has(uow):
+    """Issue 11: Russian users type "1,5"; a refused amount tells which rule it broke."""
+    from krypton_app.i18n import error_key, translate
+
+    (owner,) = make_users(uow, 1)
+    deposit(uow, owner, 10 * TON)
+    ad = create(uow, owner, replace(SELL, min_amount="1,5"))
+    assert ad.min_amount == 1_500_000_000
+    with pytest.raises(AdInvalid) as err:
+        create(uow, owner, replace(SELL, min_amount="0.0000000001"))
+    assert err.value.field == "min_amount"
+    key = error_key(err.value.code, err.value.details)
+    assert translate("en", key) == "At most 9 digits after the decimal point."

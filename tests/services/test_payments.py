@@ -428,8 +428,16 @@ def test_test_mode_pays_only_by_simulation_without_touching_balances(uow):
             uow, merchant, floating.number, amount="0.5", settings=SETTINGS, rates=RATES, now=NOW
         )
     assert code(error) == "payment_amount_invalid"
+    # A typed amount the parser refuses says why (issue 11), with the asset's decimals for the message.
+    for typed, why in (("1,250", "amount_separator"), ("1.0000000001", "amount_too_many_decimals")):
+        with pytest.raises(InvoiceUnavailable) as error:
+            payments.simulate_test_payment(
+                uow, merchant, floating.number, amount=typed, settings=SETTINGS, rates=RATES, now=NOW
+            )
+        assert code(error) == why
+    assert error.value.details["decimals"] == 9
     tip = payments.simulate_test_payment(
-        uow, merchant, floating.number, amount="1.25", settings=SETTINGS, rates=RATES, now=NOW
+        uow, merchant, floating.number, amount="1,25", settings=SETTINGS, rates=RATES, now=NOW
     )
     assert tip.amount == 1_250_000_000
     assert_ledger_ok(uow)

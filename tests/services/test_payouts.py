@@ -154,7 +154,7 @@ def test_bitcoin_quote_refusals(uow, people):
     with pytest.raises(InsufficientFunds):
         quote_bitcoin_payout(uow, bob, asset="TON", address=TAPROOT, amount="1", rates=RATES, settings=MAINNET)
     assert code(amount="0.01") == (InvalidAmount, "payout_too_small")  # 520 sat: dust
-    assert code(amount="-1") == (InvalidAmount, "invalid_amount")
+    assert code(amount="-1") == (InvalidAmount, "amount_negative")
     assert code(address="bc1qnope") == (InvalidDestination, "bitcoin_address_invalid")
     assert code(address=TESTNET_ADDRESS) == (InvalidDestination, "bitcoin_address_network")
     assert code(asset="DOGE") == (NotFound, "not_found")

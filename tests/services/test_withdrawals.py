@@ -139,6 +139,17 @@ def test_a_quote_prices_the_fee_and_checks_the_balance(uow, chain, monitor, hot_
     assert (usdt.decimals, usdt.amount, usdt.total) == (6, 9_700_000, 10 * USDT)
     with pytest.raises(InsufficientFunds):
         withdrawals.quote_ton_withdrawal(uow, user, asset="TON", address=DESTINATION, amount="1.96", settings=settings)
+    # Each refused amount has its own reason (issue 11); a decimal comma is a decimal point.
+    for typed, why in (("0", "withdrawal_below_minimum"), ("-1", "amount_negative"), ("1e0", "amount_exponent")):
+        with pytest.raises(InvalidAmount) as error:
+            withdrawals.quote_ton_withdrawal(
+                uow, user, asset="TON", address=DESTINATION, amount=typed, settings=settings
+            )
+        assert error.value.code == why
+    comma = withdrawals.quote_ton_withdrawal(
+        uow, user, asset="TON", address=DESTINATION, amount="1,5", settings=settings
+    )
+    assert comma.amount == 1_500_000_000
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,18 @@ PROFILE_ERROR_CODES = (
     "language_invalid",
     "display_name_too_long",
 )
-LEDGER_ERROR_CODES = ("insufficient_funds", "invalid_amount")
+LEDGER_ERROR_CODES = (
+    "insufficient_funds",
+    "invalid_amount",
+    "amount_empty",
+    "amount_negative",
+    "amount_zero",
+    "amount_exponent",
+    "amount_separator",
+    "amount_not_a_number",
+    "amount_too_many_decimals",
+    "amount_too_large",
+)
 
 
 def _codes_in_source() -> set[str]:

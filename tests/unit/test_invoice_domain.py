@@ -101,8 +101,10 @@ def test_a_payment_total_is_a_positive_amount():
     with pytest.raises(InvoiceUnavailable) as error:
         payment_total("0", 9)
     assert error.value.code == "payment_amount_invalid"
+    # A decimal comma is a decimal point (issue 11); a thousands group is refused, not guessed.
+    assert payment_total("1,5", 9) == 1_500_000_000
     with pytest.raises(InvalidAmount):
-        payment_total("1,5", 9)
+        payment_total("1,500", 9)
 
 
 def test_the_payers_parts_each_above_zero_make_the_whole_amount():

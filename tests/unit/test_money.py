@@ -28,31 +28,63 @@ def test_to_minor_reads_amounts(text, decimals, minor):
 
 
 @pytest.mark.parametrize(
-    "value",
+    ("value", "code"),
     [
-        "1.0000001",  # more decimals than USDT has
-        "-1",
-        "1e3",
-        "1,5",
-        "1_000",
-        "",
-        ".",
-        "NaN",
-        "one",
-        "１",  # a full-width digit is not an ASCII amount
-        "9223372036854.775808",  # beyond BIGINT
-        "9" * 80,
-        Decimal("-0.5"),
-        Decimal("Infinity"),
-        Decimal("0.0000001"),
-        1.5,
-        None,
+        ("1.0000001", "amount_too_many_decimals"),  # more decimals than USDT has
+        ("-1", "amount_negative"),
+        ("-1,5", "amount_negative"),
+        ("1e3", "amount_exponent"),
+        ("1.5E-2", "amount_exponent"),
+        ("1,500", "amount_separator"),  # 1.5 or 1500? Refused, not guessed
+        ("1,500.5", "amount_separator"),
+        ("1.000,5", "amount_separator"),
+        ("1 000", "amount_separator"),
+        ("1_000", "amount_separator"),
+        ("1,5,0", "amount_separator"),
+        ("", "amount_empty"),
+        ("   ", "amount_empty"),
+        (".", "amount_not_a_number"),
+        (",", "amount_not_a_number"),
+        ("NaN", "amount_not_a_number"),
+        ("one", "amount_not_a_number"),
+        ("１", "amount_not_a_number"),  # a full-width digit is not an ASCII amount
+        ("9223372036854.775808", "amount_too_large"),  # beyond BIGINT
+        ("9" * 80, "amount_too_large"),
+        (Decimal("-0.5"), "amount_negative"),
+        (Decimal("Infinity"), "amount_not_a_number"),
+        (Decimal("0.0000001"), "amount_too_many_decimals"),
+        (1.5, "invalid_amount"),
+        (None, "invalid_amount"),
     ],
 )
-def test_to_minor_refuses_what_is_not_a_usdt_amount(value):
+def test_to_minor_says_why_it_is_not_a_usdt_amount(value, code):
     with pytest.raises(InvalidAmount) as error:
         to_minor(value, 6)
-    assert error.value.code == "invalid_amount"
+    assert error.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "decimals", "minor"),
+    [("1,5", 9, 1_500_000_000), ("0,125", 6, 125_000), (" 12,3456 ", 6, 12_345_600), (",5", 2, 50), ("2,", 2, 200)],
+)
+def test_a_decimal_comma_is_a_decimal_point(text, decimals, minor):
+    assert to_minor(text, decimals) == minor
+
+
+def test_too_many_decimals_says_how_many_the_asset_allows():
+    from krypton_app.i18n import error_key, translate
+
+    with pytest.raises(InvalidAmount) as error:
+        to_minor("1.0000000001", 9)
+    assert error.value.details["decimals"] == 9
+    key = error_key(error.value.code, error.value.details)
+    assert translate("en", key) == "At most 9 digits after the decimal point."
+    assert translate("ru", key) == "Не больше 9 знаков после запятой."
+    two = error_key("amount_too_many_decimals", {"decimals": 2})
+    none = error_key("amount_too_many_decimals", {"decimals": 0})
+    assert translate("ru", two) == "Не больше 2 знаков после запятой."
+    assert translate("en", none) == "This amount must be a whole number."
+    assert error_key("amount_too_many_decimals") == "error.amount_too_many_decimals"
 
 
 @pytest.mark.parametrize(

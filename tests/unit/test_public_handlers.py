@@ -104,6 +104,8 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
     "DealState": {
         "back_to_decision": "the operator's confirm step: back",
         "cancel": "cancel button",
+        # Any text, on each keystroke: only its length is kept (no service, no storage).
+        "count_chat": "the chat input's character counter",
         "decide": "the operator's confirm step: decide",
         "dispute": "open a dispute button",
         "load": ON_LOAD,

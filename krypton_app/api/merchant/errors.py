@@ -32,8 +32,10 @@ def status_of(error: KryptonError) -> int:
     return 422  # a business rule refused it: the code says which
 
 
-def error_response(request: Request, status: int, code: str, field: str | None = None, **headers: str) -> JSONResponse:
-    message = translate(_language(request), error_key(code))
+def error_response(
+    request: Request, status: int, code: str, field: str | None = None, details: dict | None = None, **headers: str
+) -> JSONResponse:
+    message = translate(_language(request), error_key(code, details))
     detail = ErrorDetail(code=code, message=message, field=field)
     return JSONResponse(Error(error=detail).model_dump(mode="json"), status_code=status, headers=headers or None)
 
@@ -42,7 +44,7 @@ def refusal(request: Request, error: KryptonError) -> JSONResponse:
     """The envelope of a typed error; a 401 tells the client which scheme to authenticate with."""
     status = status_of(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
-    return error_response(request, status, error.code, error.details.get("field"), **headers)
+    return error_response(request, status, error.code, error.details.get("field"), error.details, **headers)
 
 
 def _language(request: Request) -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from krypton_app.components.ui import card, card_title, field_error
+from krypton_app.components.ui import WRAP_ANYWHERE, card, card_title, field_error
 from krypton_app.pages.deals.rows import MessageRow
 from krypton_app.pages.deals.state import DealState
+from krypton_app.services.chat import TEXT_MAX
 from krypton_app.state.i18n import I18n
 
 CHAT_UPLOAD = "chat_image"
@@ -44,7 +45,7 @@ def message_bubble(m: MessageRow) -> rx.Component:
                 # Plain text child: React escapes it, so a message can never inject HTML.
                 rx.cond(
                     m.text != "",
-                    rx.text(m.text, size="2", white_space="pre-wrap", word_break="break-word"),
+                    rx.text(m.text, size="2", white_space="pre-wrap", **WRAP_ANYWHERE),
                 ),
                 background=rx.cond(m.side == "mine", rx.color("accent", 3), rx.color("gray", 3)),
                 border_radius="14px",
@@ -78,6 +79,8 @@ def chat() -> rx.Component:
                     size="3",
                     width="100%",
                     auto_complete="off",
+                    max_length=TEXT_MAX,
+                    on_change=DealState.count_chat,
                     data_testid="chat-input",
                 ),
                 rx.button(
@@ -87,7 +90,13 @@ def chat() -> rx.Component:
                 margin_top="12px",
             ),
             on_submit=DealState.send,
-            reset_on_submit=True,
+        ),
+        rx.text(
+            DealState.chat_length.to_string() + f" / {TEXT_MAX}",
+            size="1",
+            color_scheme=rx.cond(DealState.chat_length >= TEXT_MAX, "red", "gray"),
+            align="right",
+            data_testid="chat-counter",
         ),
         rx.upload.root(
             rx.button(

@@ -10,7 +10,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
-from krypton_app.components.ui import card, empty_note
+from krypton_app.components.ui import WRAP_ANYWHERE, card, empty_note
 from krypton_app.domain import deals as machine
 from krypton_app.pages.deals.chat import chat
 from krypton_app.pages.deals.dispute import dispute_card
@@ -45,4 +45,6 @@ def deal_detail() -> rx.Component:
         ),
         spacing="4",
         width="100%",
+        # The ad's terms and chat messages are typed by people: long unbroken text wraps.
+        **WRAP_ANYWHERE,
     )

@@ -64,6 +64,7 @@ class DealState(TabWatcher, AuthState):
     messages: list[MessageRow] = []
     error: str = ""
     chat_error: str = ""
+    chat_length: int = 0  # of the text being typed, for the input's counter
     image_error: str = ""
     missing: bool = False
     # my review of the other side once the deal is over: "" none yet, "positive" / "negative"
@@ -180,7 +181,7 @@ class DealState(TabWatcher, AuthState):
             await off_loop(action, app_deps().uow, user_id, self._deal_id, now=utcnow())
             self.error = ""
         except KryptonError as error:
-            self.error = error_key(error.code)
+            self.error = error_key(error.code, error.details)
         await self._refresh(user_id)
 
     @rx.event
@@ -220,7 +221,7 @@ class DealState(TabWatcher, AuthState):
         try:
             await off_loop(submit_statement, app_deps().uow, user_id, self._deal_id, text)
         except KryptonError as error:
-            self.statement_error, self.statement_saved = error_key(error.code), False
+            self.statement_error, self.statement_saved = error_key(error.code, error.details), False
             return
         self.statement_error, self.statement_saved = "", True
         await self._refresh(user_id)
@@ -234,7 +235,7 @@ class DealState(TabWatcher, AuthState):
             share = machine.share_from_percent(str(form_data.get("share") or "")) if outcome == "split" else None
             to_buyer, to_seller = machine.split_amounts(self._amount, outcome, share)
         except KryptonError as error:
-            self.decision, self.decision_error = "", error_key(error.code)
+            self.decision, self.decision_error = "", error_key(error.code, error.details)
             return
         self.decision, self.decision_share = outcome, share or ""
         self.decision_to_buyer = amount_text(to_buyer, self._decimals, self._asset)
@@ -260,7 +261,7 @@ class DealState(TabWatcher, AuthState):
                 now=utcnow(),
             )
         except KryptonError as error:
-            self.decision_error = error_key(error.code)
+            self.decision_error = error_key(error.code, error.details)
             return
         self.decision, self.decision_error = "", ""
         await self._refresh(user_id)
@@ -279,7 +280,7 @@ class DealState(TabWatcher, AuthState):
                 leave_review, app_deps().uow, user_id, self._deal_id, positive=positive, comment=comment, now=utcnow()
             )
         except KryptonError as error:
-            self.review_error = error_key(error.code)
+            self.review_error = error_key(error.code, error.details)
             return
         self.review_error = ""
         self.my_review = "positive" if positive else "negative"
@@ -294,10 +295,17 @@ class DealState(TabWatcher, AuthState):
             await off_loop(post_message, app_deps().uow, user_id, self._deal_id, text=text, now=utcnow())
             self.chat_error = ""
         except KryptonError as error:
-            self.chat_error = error_key(error.code)
+            self.chat_error = error_key(error.code, error.details)
             return None
         await self._refresh(user_id)
+        # Cleared only once sent: a refused message stays in the input to be shortened (issue 11).
+        self.chat_length = 0
         return rx.set_value("chat_text", "")
+
+    @rx.event
+    def count_chat(self, text: str):
+        """The counter under the chat input: the length of the text only, nothing is stored or sent."""
+        self.chat_length = len(text) if isinstance(text, str) else 0
 
     @rx.event
     async def send_image(self, files: list[rx.UploadFile]):
@@ -320,7 +328,7 @@ class DealState(TabWatcher, AuthState):
                 now=utcnow(),
             )
         except KryptonError as error:
-            self.image_error = error_key(error.code)
+            self.image_error = error_key(error.code, error.details)
             return
         self.image_error = ""
         await self._refresh(user_id)

@@ -148,7 +148,7 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
             self._show(await off_loop(_read_page, user_id, self._number()))
         except KryptonError as error:
             self.invoice = None
-            self.error = error_key(error.code)
+            self.error = error_key(error.code, error.details)
 
     @rx.event
     async def load(self):
@@ -189,7 +189,7 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
         try:
             await off_loop(action, user_id)
         except KryptonError as error:
-            self.action_error = error_key(error.code)
+            self.action_error = error_key(error.code, error.details)
             return
         finally:
             self.busy = ""
@@ -230,7 +230,7 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
                 idempotency_key=self._submit_key(),
             )
         except KryptonError as error:
-            self.action_error = error_key(error.code)
+            self.action_error = error_key(error.code, error.details)
             return
         finally:
             self.submitting = False

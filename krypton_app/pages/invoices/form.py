@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app.components.ui import card, card_title, field_error, form_error
+from krypton_app.domain import invoices as rules
 from krypton_app.pages.invoices.state import ASSET_CODES, EXPIRY_CHOICES, FIAT_CODES, NO_FIAT, InvoicesState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import KINDS
@@ -18,6 +19,15 @@ def _error_under(name: str, hint_key: str | None = None) -> rx.Component:
         field_error(I18n.t[InvoicesState.field_errors[name]]),
         rx.text(I18n.t[hint_key], size="1", color_scheme="gray") if hint_key else rx.fragment(),
     )
+
+
+# The service's limits (domain/invoices.py): the browser stops typing there instead of refusing later.
+MAX_LENGTHS = {
+    "title": rules.TITLE_MAX,
+    "description": rules.DESCRIPTION_MAX,
+    "order_id": rules.ORDER_ID_MAX,
+    "payer_contact": rules.CONTACT_MAX,
+}
 
 
 def text_input(
@@ -37,6 +47,7 @@ def text_input(
             width="100%",
             color_scheme=rx.cond(has_error, "red", "blue"),
             aria_invalid=rx.cond(has_error, "true", "false"),
+            **({"max_length": MAX_LENGTHS[name]} if name in MAX_LENGTHS else {}),
         ),
         _error_under(name, f"invoice.hint.{name}" if hint else None),
         spacing="1",

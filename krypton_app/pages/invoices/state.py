@@ -175,7 +175,7 @@ class InvoicesState(OnceForm, AuthState):
                 field = next((n for n in AMOUNT_FIELDS if _text(form_data, n) == error.details["value"]), "")
             if field == "fiat_amount":
                 field = "amount"
-            self.field_errors = {field or "": error_key(error.code)}
+            self.field_errors = {field or "": error_key(error.code, error.details)}
             return
         finally:
             self.submitting = False

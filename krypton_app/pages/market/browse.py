@@ -19,7 +19,7 @@ from krypton_app.components.market import (
     stat,
     trader_line,
 )
-from krypton_app.components.ui import card, empty_note, field_error, page_heading
+from krypton_app.components.ui import WRAP_ANYWHERE, card, empty_note, field_error, page_heading
 from krypton_app.domain.catalog_data import ASSET_CODES, FIAT_CODES
 from krypton_app.state.i18n import I18n
 from krypton_app.state.market import ANY, AdRow, MarketState
@@ -146,6 +146,7 @@ def ad_card(row: AdRow) -> rx.Component:
             width="100%",
         ),
         data_testid="ad-card",
+        **WRAP_ANYWHERE,
     )
 
 

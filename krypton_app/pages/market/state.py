@@ -80,7 +80,7 @@ class NewAdState(OnceForm, AdFormMixin, AuthState):
             await off_loop(action, app_deps().uow, user_id, int(ad_id))
             self.ad_error = ""
         except KryptonError as error:
-            self.ad_error = error_key(error.code)
+            self.ad_error = error_key(error.code, error.details)
         await self._load_mine(user_id)
 
     @rx.event

@@ -103,7 +103,7 @@ class OperatorState(AuthState):
         try:
             await off_loop(action, app_deps().uow, user_id, *args, **kwargs)
         except KryptonError as error:
-            self.row_errors = {row_key: error_key(error.code)}
+            self.row_errors = {row_key: error_key(error.code, error.details)}
             return None
         self.row_errors = {}
         await self._reload()

@@ -32,7 +32,7 @@ class PayEntryState(AuthState):
         try:
             await off_loop(get_payer_invoice, deps.uow, user_id, number, now=datetime.now(UTC), settings=deps.settings)
         except KryptonError as error:
-            self.error = "pay.number_unknown" if error.code == "not_found" else error_key(error.code)
+            self.error = "pay.number_unknown" if error.code == "not_found" else error_key(error.code, error.details)
             return None
         self.error = ""
         return rx.redirect(routes.pay_invoice(number))

@@ -102,7 +102,7 @@ class PaymentStep(rx.State, mixin=True):
             self.field_errors = {}
             return
         except KryptonError as error:
-            self.field_errors = {"fund": error_key(error.code)}
+            self.field_errors = {"fund": error_key(error.code, error.details)}
             return
         finally:
             self.busy = 0
@@ -120,7 +120,7 @@ class PaymentStep(rx.State, mixin=True):
         try:
             view = await off_loop(cancel_payment, app_deps().uow, user_id, self._payment_id, now=now())
         except KryptonError as error:
-            self.field_errors = {"fund": error_key(error.code)}
+            self.field_errors = {"fund": error_key(error.code, error.details)}
             return None
         self._show_payment(view)
         return rx.redirect(routes.payment(view.id))

@@ -105,7 +105,7 @@ class PayState(PaymentStep, AuthState):
             view = await self._read_invoice(user_id, number)
         except KryptonError as error:
             # A private invoice of someone else reads exactly like a number that does not exist.
-            self.error = error_key(error.code)
+            self.error = error_key(error.code, error.details)
             return
         self.invoice = payer_invoice_row(view)
         self.unavailable = error_key(view.unavailable) if view.unavailable else ""
@@ -124,7 +124,7 @@ class PayState(PaymentStep, AuthState):
             try:
                 await self._price(view)
             except KryptonError as error:
-                self.unavailable = error_key(error.code)
+                self.unavailable = error_key(error.code, error.details)
                 return
         # The wizard only: the direct page's one press is a payment of its own, in one part.
         if user_id is not None and routes.is_pay_wizard(self.router.url.path):
@@ -177,7 +177,7 @@ class PayState(PaymentStep, AuthState):
         try:
             total = payment_total(self.amount, self._decimals)
         except KryptonError as error:
-            self.field_errors = {"amount": error_key(error.code)}
+            self.field_errors = {"amount": error_key(error.code, error.details)}
             return
         self.field_errors = {}
         self._split(total, self.parts)
@@ -207,7 +207,7 @@ class PayState(PaymentStep, AuthState):
         try:
             check_split(self.amounts, self.amount, self._decimals)
         except KryptonError as error:
-            self.field_errors = {"parts": error_key(error.code)}
+            self.field_errors = {"parts": error_key(error.code, error.details)}
             return None
         deps = app_deps()
         try:
@@ -227,7 +227,7 @@ class PayState(PaymentStep, AuthState):
                 self.field_errors = {}
                 self.step = "amounts"
                 return None
-            self.field_errors = {"parts": error_key(error.code)}
+            self.field_errors = {"parts": error_key(error.code, error.details)}
             return None
         self.field_errors = {}
         self.rate_updated = ""
@@ -262,6 +262,6 @@ class PayState(PaymentStep, AuthState):
             if await self._price_moved(user_id, error):
                 self.field_errors = {}
                 return None
-            self.field_errors = {"amount": error_key(error.code)}
+            self.field_errors = {"amount": error_key(error.code, error.details)}
             return None
         return rx.redirect(routes.payment(view.id))

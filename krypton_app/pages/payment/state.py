@@ -116,7 +116,7 @@ class PaymentState(TabWatcher, AuthState):
         try:
             view = await off_loop(cancel_payment, app_deps().uow, user_id, self._payment_id, now=datetime.now(UTC))
         except KryptonError as error:
-            self.action_error = error_key(error.code)
+            self.action_error = error_key(error.code, error.details)
             return
         self.action_error = ""
         self._show(view)
@@ -131,6 +131,6 @@ class PaymentState(TabWatcher, AuthState):
         try:
             view = await off_loop(request_receipt, deps.uow, user_id, self._payment_id, settings=deps.settings)
         except KryptonError as error:
-            self.action_error = error_key(error.code)
+            self.action_error = error_key(error.code, error.details)
             return
         self._show(view)

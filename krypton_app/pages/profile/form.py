@@ -8,6 +8,7 @@ import reflex as rx
 from krypton_app.components.ui import field_error
 from krypton_app.i18n import LANGUAGES
 from krypton_app.pages.profile.state import ProfileState
+from krypton_app.services.users import DISPLAY_NAME_MAX
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 
@@ -33,6 +34,10 @@ def email_status() -> rx.Component:
     )
 
 
+# The service's limits (services/users.py); a username may be typed with its "@".
+MAX_LENGTHS = {"display_name": DISPLAY_NAME_MAX, "username": 33, "email": 254}
+
+
 def text_field(name: str, *, input_type: str = "text", placeholder: str = "", hint: bool = True, badge=None):
     has_error = ProfileState.field_errors.contains(name)
     return rx.vstack(
@@ -52,6 +57,7 @@ def text_field(name: str, *, input_type: str = "text", placeholder: str = "", hi
             width="100%",
             color_scheme=rx.cond(has_error, "red", "blue"),
             aria_invalid=rx.cond(has_error, "true", "false"),
+            **({"max_length": MAX_LENGTHS[name]} if name in MAX_LENGTHS else {}),
         ),
         rx.cond(
             has_error,

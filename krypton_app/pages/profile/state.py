@@ -95,7 +95,7 @@ class ProfileState(AuthState):
                 language=values["language"],
             )
         except ProfileError as error:
-            self.field_errors = {error.field: error_key(error.code)}
+            self.field_errors = {error.field: error_key(error.code, error.details)}
             return
         finally:
             self.saving = False
@@ -127,7 +127,7 @@ class ProfileState(AuthState):
                 now=datetime.now(UTC),
             )
         except ContactNotVerified as error:
-            self.verify_error = error_key(error.code)
+            self.verify_error = error_key(error.code, error.details)
             return
         finally:
             self.sending_code = False
@@ -153,7 +153,7 @@ class ProfileState(AuthState):
                 now=datetime.now(UTC),
             )
         except ContactNotVerified as error:
-            self.verify_error = error_key(error.code)
+            self.verify_error = error_key(error.code, error.details)
             return
         finally:
             self.checking_code = False

@@ -73,7 +73,7 @@ class PaymentsState(AuthState):
         try:
             await off_loop(cancel_payment, app_deps().uow, user_id, payment_id, now=utcnow())
         except KryptonError as error:
-            self.error = error_key(error.code)
+            self.error = error_key(error.code, error.details)
         else:
             self.error = ""
         await self._reload(user_id)

@@ -116,7 +116,7 @@ class WalletState(LiveState):
             await off_loop(cancel_payout, app_deps().uow, user_id, payout_id)
         except KryptonError as error:
             await self._load_recent(user_id)  # an operator decided it meanwhile: show what happened
-            yield rx.toast.error(await self._text(error_key(error.code)))
+            yield rx.toast.error(await self._text(error_key(error.code, error.details)))
             return
         finally:
             self.cancelling = 0
@@ -135,7 +135,7 @@ class WalletState(LiveState):
         try:
             await off_loop(_send_from_faucet, user_id, asset, amount)
         except KryptonError as error:
-            yield rx.toast.error(await self._text(error_key(error.code)))
+            yield rx.toast.error(await self._text(error_key(error.code, error.details)))
             return
         finally:
             self.faucet_busy = ""

@@ -38,6 +38,10 @@ class QuoteLine:
     strong: bool = False  # the total
 
 
+# Refusals about the typed amount (besides the parser's own amount_* codes): shown under the amount input.
+AMOUNT_CODES = ("invalid_amount", "insufficient_funds", "payout_too_small", "withdrawal_below_minimum")
+
+
 def _field_of(code: str, method: str) -> str:
     """Which input of `method`'s form an error code is about; "" for the form as a whole. An error
     about an input the form does not have (the balance of a Lightning payout, whose amount is the
@@ -47,7 +51,7 @@ def _field_of(code: str, method: str) -> str:
         field = "address"
     elif code.startswith(("invoice_", "lightning_invoice_")):
         field = "invoice"
-    elif code in ("invalid_amount", "insufficient_funds", "payout_too_small"):
+    elif code.startswith("amount_") or code in AMOUNT_CODES:
         field = "amount"
     return field if field in FIELDS[method] else ""
 
@@ -189,7 +193,7 @@ class WithdrawState(LiveState):
         self._idempotency_key = ""
 
     def _show_error(self, error: KryptonError) -> None:
-        self.field_errors = {_field_of(error.code, self.method): error_key(error.code)}
+        self.field_errors = {_field_of(error.code, self.method): error_key(error.code, error.details)}
 
     @rx.event
     def choose_method(self, method: str):
