@@ -155,7 +155,13 @@ CATALOG: dict[str, str] = {
     "withdraw.field.asset.bitcoin": "Pay with",
     "withdraw.field.asset.lightning": "Pay with",
     "withdraw.field.address": "Destination address",
-    "withdraw.field.amount": "Amount",
+    "withdraw.field.amount.ton": "Amount",
+    "withdraw.field.amount.bitcoin": "Amount you spend",
+    "withdraw.available": "Available:",
+    "withdraw.max": "Max",
+    "withdraw.bitcoin_amount_hint": (
+        "Enter the amount in the asset you pay with; the recipient gets its value in BTC (shown on Review)."
+    ),
     "withdraw.field.invoice": "Lightning invoice",
     "withdraw.review": "Review",
     "withdraw.review_title": "Check before you confirm",

@@ -161,7 +161,13 @@ CATALOG: dict[str, str] = {
     "withdraw.field.asset.bitcoin": "Списать в",
     "withdraw.field.asset.lightning": "Списать в",
     "withdraw.field.address": "Адрес получателя",
-    "withdraw.field.amount": "Сумма",
+    "withdraw.field.amount.ton": "Сумма",
+    "withdraw.field.amount.bitcoin": "Сумма к списанию",
+    "withdraw.available": "Доступно:",
+    "withdraw.max": "Макс.",
+    "withdraw.bitcoin_amount_hint": (
+        "Сумма указывается в активе, которым вы платите; получатель получит её стоимость в BTC (видно при проверке)."
+    ),
     "withdraw.field.invoice": "Lightning-счёт",
     "withdraw.review": "Проверить",
     "withdraw.review_title": "Проверьте перед подтверждением",

@@ -44,9 +44,12 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "load": ON_LOAD,
     },
     "WithdrawState": {
+        # Reads only the caller's own balance and the fee: any click count, any tab, the same answer.
+        "choose_asset": "the TON / Bitcoin form's asset select (which balance is shown by the amount)",
         "choose_method": "method switch (TON / Bitcoin / Lightning)",
         "confirm": "the confirm button of the review step",
         "edit": "back from the review step",
+        "fill_max": "the amount's Max button: the caller's available balance less the service's fee (a read)",
         "review": "the withdrawal form's submit",
     },
     "NotificationsState": {
@@ -159,6 +162,7 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
     "PayState": {
         "back": "the amounts step: back",
         "cancel": "cancel the payment",
+        "fill_max": "a floating invoice's Max button: the signed-in payer's own available balance (a read)",
         "fund": "fund one part from the balance",
         "load": "on_load of /pay/<number> and /i/<number>",
         "pay_now": "the direct page's one button",
