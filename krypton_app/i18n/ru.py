@@ -497,7 +497,21 @@ CATALOG: dict[str, str] = {
     ),
     "dev.secret_rotated.live": "Боевой секрет вебхуков сменён.",
     "dev.secret_rotated.test": "Тестовый секрет вебхуков сменён.",
-    "dev.docs": "Справочник API:",
+    "dev.docs": "Документ OpenAPI:",
+    "dev.reference": "Справочник API",
+    "apiref.title": "Справочник API",
+    "apiref.subtitle": "Все операции API для мерчантов: метод, путь, права, параметры и ответы.",
+    "apiref.auth": (
+        "Передавайте ключ API из карточки «Разработчикам» как Authorization: Bearer kr_live_…; каждый POST "
+        "требует заголовок Idempotency-Key. Документ для программ:"
+    ),
+    "apiref.scope": "Права:",
+    "apiref.no_key": "не нужны, без ключа",
+    "apiref.parameters": "Параметры",
+    "apiref.body": "тело запроса в JSON",
+    "apiref.none": "Нет",
+    "apiref.required": "обязательный",
+    "apiref.responses": "Ответы",
     # Paying
     "pay.subtitle": "Введите номер счёта, который вам дали.",
     "pay.number": "Номер счёта",
@@ -736,7 +750,9 @@ CATALOG: dict[str, str] = {
     "market.filter.method": "Способ оплаты",
     "market.filter.amount": "Сумма",
     "market.any": "Любой",
-    "market.search": "Показать предложения",
+    "market.yours": "Ваше",
+    "market.published": "Объявление опубликовано.",
+    "market.published_view": "Открыть",
     "market.found": "Найдено предложений",
     "market.empty": "Пока нет предложений с такими фильтрами.",
     "market.trader.deals": "сделок",
