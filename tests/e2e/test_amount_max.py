@@ -1,12 +1,14 @@
 """The amount inputs show what is available and a "Max" fills in what can be sent: on /wallet's
 withdraw form (the balance less the fee the services price) on the TON and Bitcoin tabs, the Bitcoin
-tab saying the amount is in the asset spent. Desktop and phone, English and Russian."""
+tab saying the amount is in the asset spent; on the payer wizard of a "payer chooses" invoice (the
+whole balance in its asset). Desktop and phone, English and Russian."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, funded_login, shoot
+from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, shoot
 from playwright.sync_api import Page, expect
 
 
@@ -51,3 +53,37 @@ def test_withdraw_max_phone(new_context, screenshots: Path):
     page = new_context(viewport=PHONE).new_page()
     funded_login(page)
     check_withdraw_max(page, screenshots, "phone-en")
+
+
+def create_floating_invoice(page: Page) -> str:
+    """A "payer chooses" invoice from the New invoice form; its number."""
+    page.goto("/invoices")
+    page.get_by_test_id("invoice-new").click()
+    page.get_by_test_id("invoice-kind").get_by_role("radio", name=re.compile("Payer chooses")).click()
+    page.locator("#inv_title").fill("Tip jar")
+    page.get_by_test_id("invoice-create").click()
+    expect(page).to_have_url(re.compile(r"/invoices/[0-9A-Z]+$"))
+    expect(page.get_by_role("heading", name="Tip jar")).to_be_visible()
+    return page.get_by_test_id("detail-number").inner_text().strip()
+
+
+def test_the_payer_sees_the_balance_and_max_fills_the_amount(new_context, screenshots: Path):
+    merchant = new_context(viewport=DESKTOP).new_page()
+    demo_login(merchant)
+    number = create_floating_invoice(merchant)
+
+    for viewport, prefix in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        payer = new_context(viewport=viewport).new_page()
+        funded_login(payer)
+        payer.goto(f"/pay/{number}")
+        expect(payer.get_by_test_id("pay-available")).to_have_text("Available: 10 TON")
+        payer.get_by_test_id("pay-max").click()
+        expect(payer.locator("#pay_amount")).to_have_value("10")
+        assert_fits_width(payer)
+        shoot(payer, screenshots, f"{prefix}-en-pay-max")
+        switch_language(payer, "RU")
+        expect(payer.get_by_test_id("pay-available")).to_have_text("Доступно: 10 TON")
+        shoot(payer, screenshots, f"{prefix}-ru-pay-max")
+        # What Max filled in is the payment's amount: the next step splits it.
+        payer.get_by_test_id("pay-next").click()
+        expect(payer.get_by_test_id("pay-part-amount").first).to_have_value("10")
