@@ -27,6 +27,8 @@ WIDGET_PREFIX = "/widget/invoice/"
 RECEIPT_KEY = "/.well-known/krypton-receipt-key"
 # The merchant API's OpenAPI document (api/merchant/table.py serves it under the API's prefix).
 OPENAPI = "/api/v1/openapi.json"
+# The same document as a page for people (pages/api_reference.py), linked from the Developers card.
+API_REFERENCE = "/developers/api"
 # The session cookie's routes (api/auth.py): a verified login's one-time token becomes an HttpOnly cookie.
 SESSION_START = "/auth/session"
 SESSION_END = "/auth/logout"

@@ -210,6 +210,8 @@ def developers_card() -> rx.Component:
             width="100%",
         ),
         rx.text(
+            rx.link(I18n.t["dev.reference"], href=routes.API_REFERENCE, data_testid="dev-api-reference"),
+            " · ",
             I18n.t["dev.docs"],
             " ",
             rx.link(routes.OPENAPI, href=routes.OPENAPI, is_external=True),

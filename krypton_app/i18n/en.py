@@ -155,7 +155,13 @@ CATALOG: dict[str, str] = {
     "withdraw.field.asset.bitcoin": "Pay with",
     "withdraw.field.asset.lightning": "Pay with",
     "withdraw.field.address": "Destination address",
-    "withdraw.field.amount": "Amount",
+    "withdraw.field.amount.ton": "Amount",
+    "withdraw.field.amount.bitcoin": "Amount you spend",
+    "withdraw.available": "Available:",
+    "withdraw.max": "Max",
+    "withdraw.bitcoin_amount_hint": (
+        "Enter the amount in the asset you pay with; the recipient gets its value in BTC (shown on Review)."
+    ),
     "withdraw.field.invoice": "Lightning invoice",
     "withdraw.review": "Review",
     "withdraw.review_title": "Check before you confirm",
@@ -479,7 +485,21 @@ CATALOG: dict[str, str] = {
     "dev.rotate_warning.test": "Test events are signed with the new secret from now on. The live secret stays.",
     "dev.secret_rotated.live": "Live webhook secret rotated.",
     "dev.secret_rotated.test": "Test webhook secret rotated.",
-    "dev.docs": "API reference:",
+    "dev.docs": "OpenAPI document:",
+    "dev.reference": "API reference",
+    "apiref.title": "API reference",
+    "apiref.subtitle": "Every operation of the merchant API: method, path, scope, parameters and responses.",
+    "apiref.auth": (
+        "Send an API key from the Developers card as Authorization: Bearer kr_live_…; every POST takes an "
+        "Idempotency-Key header. The machine-readable document:"
+    ),
+    "apiref.scope": "Scope:",
+    "apiref.no_key": "none, no key needed",
+    "apiref.parameters": "Parameters",
+    "apiref.body": "JSON request body",
+    "apiref.none": "None",
+    "apiref.required": "required",
+    "apiref.responses": "Responses",
     # Paying
     "pay.subtitle": "Enter the invoice number you were given.",
     "pay.number": "Invoice number",
@@ -728,7 +748,9 @@ CATALOG: dict[str, str] = {
     "market.filter.method": "Payment method",
     "market.filter.amount": "Amount",
     "market.any": "Any",
-    "market.search": "Show offers",
+    "market.yours": "Yours",
+    "market.published": "Your ad is published.",
+    "market.published_view": "View it",
     "market.found": "Offers found",
     "market.empty": "No offers match these filters yet.",
     "market.trader.deals": "deals",

@@ -161,7 +161,13 @@ CATALOG: dict[str, str] = {
     "withdraw.field.asset.bitcoin": "Списать в",
     "withdraw.field.asset.lightning": "Списать в",
     "withdraw.field.address": "Адрес получателя",
-    "withdraw.field.amount": "Сумма",
+    "withdraw.field.amount.ton": "Сумма",
+    "withdraw.field.amount.bitcoin": "Сумма к списанию",
+    "withdraw.available": "Доступно:",
+    "withdraw.max": "Макс.",
+    "withdraw.bitcoin_amount_hint": (
+        "Сумма указывается в активе, которым вы платите; получатель получит её стоимость в BTC (видно при проверке)."
+    ),
     "withdraw.field.invoice": "Lightning-счёт",
     "withdraw.review": "Проверить",
     "withdraw.review_title": "Проверьте перед подтверждением",
@@ -494,7 +500,21 @@ CATALOG: dict[str, str] = {
     ),
     "dev.secret_rotated.live": "Боевой секрет вебхуков сменён.",
     "dev.secret_rotated.test": "Тестовый секрет вебхуков сменён.",
-    "dev.docs": "Справочник API:",
+    "dev.docs": "Документ OpenAPI:",
+    "dev.reference": "Справочник API",
+    "apiref.title": "Справочник API",
+    "apiref.subtitle": "Все операции API для мерчантов: метод, путь, права, параметры и ответы.",
+    "apiref.auth": (
+        "Передавайте ключ API из карточки «Разработчикам» как Authorization: Bearer kr_live_…; каждый POST "
+        "требует заголовок Idempotency-Key. Документ для программ:"
+    ),
+    "apiref.scope": "Права:",
+    "apiref.no_key": "не нужны, без ключа",
+    "apiref.parameters": "Параметры",
+    "apiref.body": "тело запроса в JSON",
+    "apiref.none": "Нет",
+    "apiref.required": "обязательный",
+    "apiref.responses": "Ответы",
     # Paying
     "pay.subtitle": "Введите номер счёта, который вам дали.",
     "pay.number": "Номер счёта",
@@ -747,7 +767,9 @@ CATALOG: dict[str, str] = {
     "market.filter.method": "Способ оплаты",
     "market.filter.amount": "Сумма",
     "market.any": "Любой",
-    "market.search": "Показать предложения",
+    "market.yours": "Ваше",
+    "market.published": "Объявление опубликовано.",
+    "market.published_view": "Открыть",
     "market.found": "Найдено предложений",
     "market.empty": "Пока нет предложений с такими фильтрами.",
     "market.trader.deals": "сделок",

@@ -4,6 +4,7 @@ from krypton_app.components.layout import Page
 from krypton_app.pages import (
     ad_detail,
     ad_edit,
+    api_reference,
     buy,
     deals,
     invoice_detail,
@@ -43,6 +44,7 @@ ALL: tuple[Page, ...] = (
     ad_edit.ad_edit,
     deals.deal_detail,
     verify.verify,
+    api_reference.api_reference,
     telegram.telegram,
     widget.widget,
     not_found.not_found,

@@ -27,6 +27,7 @@ from krypton_app.payouts.validation import (
     parse_bitcoin_address,
 )
 from krypton_app.services.rates import RateProvider
+from krypton_app.services.withdrawals import MaxAmount, spendable
 from krypton_app.settings import Settings
 
 # Outputs below the dust limit of a P2PKH output are not relayed by Bitcoin nodes.
@@ -70,6 +71,13 @@ def quote_lightning_payout(
     quote = lightning_quote(uow, asset=asset, invoice=invoice, rates=rates, settings=settings, now=now)
     _require_balance(uow, user_id, quote)
     return quote
+
+
+def max_bitcoin_payout(uow: UnitOfWork, user_id: int, *, asset: str, settings: Settings) -> MaxAmount:
+    """The "Max" of the Bitcoin withdraw form, in `asset` (what is spent): available less the payout fee."""
+    with uow.read() as s:
+        decimals = asset_decimals(s, asset)
+    return spendable(_available(uow, user_id, asset), _fee(settings, asset), asset, decimals)
 
 
 # --- conversions ---------------------------------------------------------------------------------
@@ -146,12 +154,16 @@ def asset_decimals(session: Session, asset: str) -> int:
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _require_balance(uow: UnitOfWork, user_id: int, quote: PayoutQuote) -> None:
+def _available(uow: UnitOfWork, user_id: int, asset: str) -> int:
     with uow.read() as s:
         balance = s.execute(
-            select(Account.balance).where(Account.key == user_account_key(user_id, quote.asset, AVAILABLE))
+            select(Account.balance).where(Account.key == user_account_key(user_id, asset, AVAILABLE))
         ).scalar_one_or_none()
-    balance = balance or 0
+    return balance or 0
+
+
+def _require_balance(uow: UnitOfWork, user_id: int, quote: PayoutQuote) -> None:
+    balance = _available(uow, user_id, quote.asset)
     if balance < quote.total:
         raise InsufficientFunds(
             f"available {balance}, payout needs {quote.total}",

@@ -61,6 +61,21 @@ class WithdrawalQuote:
 
 
 @dataclass(frozen=True)
+class MaxAmount:
+    """The most the user can send of `asset` by one method: what is available less that method's fee."""
+
+    asset: str
+    decimals: int
+    available: int
+    fee: int
+    amount: int  # available - fee; 0 when the balance does not cover the fee
+
+
+def spendable(available: int, fee: int, asset: str, decimals: int) -> MaxAmount:
+    return MaxAmount(asset, decimals, available, fee, max(available - fee, 0))
+
+
+@dataclass(frozen=True)
 class WithdrawalView:
     id: int
     asset: str
@@ -97,6 +112,14 @@ def quote_ton_withdrawal(
             required=quote.total,
         )
     return quote
+
+
+def max_ton_withdrawal(uow: UnitOfWork, user_id: int, *, asset: str, settings: Settings) -> MaxAmount:
+    """The "Max" of the TON withdraw form: the available balance less the network fee."""
+    if asset not in ASSET_DECIMALS:
+        raise NotFound(f"no asset {asset!r} on TON", asset=asset)
+    balance = next(b for b in list_balances(uow, user_id) if b.asset == asset)
+    return spendable(balance.available, settings.withdrawal_fees[asset], asset, balance.decimals)
 
 
 def request_ton_withdrawal(

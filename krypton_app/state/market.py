@@ -83,13 +83,14 @@ class AdRow:
     release: str = ""
     positive: int = 0
     negative: int = 0
+    own: bool = False  # the viewer's own ad: marked "Yours", no "Open deal"
 
 
 def fiat_text(minor: int, decimals: int, fiat: str) -> str:
     return f"{format_amount(minor, decimals, trim=False)} {fiat}"
 
 
-def ad_row(item: AdListing, lang: str) -> AdRow:
+def ad_row(item: AdListing, lang: str, viewer: int | None = None) -> AdRow:
     ad, trader = item.ad, item.trader
     rate = trader.completion_rate_30d
     return AdRow(
@@ -115,6 +116,7 @@ def ad_row(item: AdListing, lang: str) -> AdRow:
         release=duration_text(lang, trader.avg_release_s),
         positive=trader.positive,
         negative=trader.negative,
+        own=viewer is not None and ad.owner_id == viewer,
     )
 
 
@@ -156,20 +158,35 @@ class CountryChoiceMixin(rx.State, mixin=True):
         if self.method not in self.method_choices:
             self.method = self._no_method()
 
-    @rx.event
-    def choose_country(self, country: str):
+    def _set_country(self, country: str) -> None:
         self.country = country if country in COUNTRY_CODES else ANY
         self.fiat = country_fiat(self.country) or self.fiat
         self._country_changed()
 
-    @rx.event
-    def choose_fiat(self, fiat: str):
+    def _set_fiat(self, fiat: str) -> None:
         if fiat in FIAT_CODES:
             self.fiat = fiat
 
-    @rx.event
-    def choose_method(self, method: str):
+    def _set_method(self, method: str) -> None:
         self.method = method if method in METHOD_CODES else self._no_method()
+
+    @rx.event
+    async def choose_country(self, country: str):
+        self._set_country(country)
+        await self._choice_made()
+
+    @rx.event
+    async def choose_fiat(self, fiat: str):
+        self._set_fiat(fiat)
+        await self._choice_made()
+
+    @rx.event
+    async def choose_method(self, method: str):
+        self._set_method(method)
+        await self._choice_made()
+
+    async def _choice_made(self) -> None:
+        """After a select changed: the market's filters search again; the ad form does nothing more."""
 
 
 class AdFormMixin(CountryChoiceMixin, mixin=True):
@@ -261,6 +278,9 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
     total: int = 0
     rows: list[AdRow] = []
     filter_error: str = ""
+    # The ad its owner just published (0: none): /market says so, with a link, and marks its card.
+    published_ad: int = 0
+    _just_published: int = 0
     # The refusal of "Open deal" (a catalog key), under the ad it was for.
     deal_error_ad: int = 0
     deal_error: str = ""
@@ -279,6 +299,7 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
 
     async def _load(self) -> None:
         lang = (await self.get_state(I18n)).lang
+        viewer = await self._user_id()
         try:
             result = await off_loop(
                 browse,
@@ -298,15 +319,44 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
             self.rows, self.total, self.pages = [], 0, 1
             return
         self.filter_error = ""
-        self.rows = [ad_row(item, lang) for item in result.items]
+        self.rows = [ad_row(item, lang, viewer) for item in result.items]
         self.total = result.total
         self.pages = max(result.pages, 1)
         self.loaded = True
 
+    async def _choice_made(self) -> None:
+        # Each filter applies as it changes: a new first page, no old deal error.
+        self.page = 1
+        self._clear_deal_error()
+        await self._load()
+
+    def _published(self, ad_id: int) -> None:
+        """NewAdState.create: the next /market load shows this ad as just published."""
+        self._just_published = ad_id
+
     @rx.event
     async def load(self):
         self._deal_form_shown()
+        # Shown on the load right after publishing, not on later visits.
+        self.published_ad, self._just_published = self._just_published, 0
         await self._load()
+
+    @rx.event
+    async def choose_side(self, side: str):
+        self.side = side if side in AD_SIDE else "buy"
+        await self._choice_made()
+
+    @rx.event
+    async def choose_asset(self, asset: str):
+        if asset in ASSET_CODES:
+            self.asset = asset
+        await self._choice_made()
+
+    @rx.event
+    async def set_amount_filter(self, amount: str):
+        """The amount input, debounced in the browser: one search per pause in typing, not per key."""
+        self.amount = amount.strip()[:40]
+        await self._choice_made()
 
     @rx.event
     async def apply_filters(self, form_data: dict):

@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from builders import make_user
+from builders import deposit, make_user
 from reflex.utils import format
 from reflex_tabs import Processor
 
@@ -168,5 +168,68 @@ def test_the_deal_page_says_when_a_dispute_becomes_possible(market, uow):
             assert (await page.state(DealState)).dispute_left == ""
             await page.send(DealState.dispute)
             assert (await page.state(DealState)).status == "disputed"
+
+    asyncio.run(scenario())
+
+
+def test_filters_apply_as_they_change_and_own_ads_say_yours(market, uow):
+    owner, taker, ad_id, who = market
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(routes.MARKET)
+            await tab.send(MarketState.load)
+            assert [r.id for r in (await tab.state(MarketState)).rows] == [ad_id]
+            # No submit: each choice searches again.
+            await tab.send(MarketState.choose_asset, asset="USDT")
+            assert (await tab.state(MarketState)).rows == []
+            await tab.send(MarketState.choose_asset, asset="TON")
+            await tab.send(MarketState.choose_side, side="sell")  # the taker sells: buy ads, none here
+            assert (await tab.state(MarketState)).total == 0
+            await tab.send(MarketState.choose_side, side="buy")
+            await tab.send(MarketState.choose_method, method="card")
+            assert (await tab.state(MarketState)).total == 1
+            await tab.send(MarketState.choose_country, country="KZ")  # KZT, no such ad
+            assert (await tab.state(MarketState)).total == 0
+            await tab.send(MarketState.choose_country, country="RU")
+            await tab.send(MarketState.choose_fiat, fiat="RUB")
+            await tab.send(MarketState.set_amount_filter, amount="20")  # above the ad's limit of 5
+            assert (await tab.state(MarketState)).total == 0
+            await tab.send(MarketState.set_amount_filter, amount="-1")
+            assert (await tab.state(MarketState)).filter_error.startswith("error.")
+            await tab.send(MarketState.set_amount_filter, amount="2")
+            state = await tab.state(MarketState)
+            assert (state.total, state.filter_error, state.page) == (1, "", 1)
+            # The taker sees an ad to open a deal on; its owner sees it marked as theirs.
+            assert state.rows[0].own is False
+            who[0] = owner
+            await tab.send(MarketState.load)
+            assert (await tab.state(MarketState)).rows[0].own is True
+
+    asyncio.run(scenario())
+
+
+def test_after_publishing_the_market_shows_the_new_ad(market, uow):
+    owner, taker, ad_id, who = market
+    form = {"side": "sell", "asset": "TON", "fiat": "RUB", "country": "RU", "price": "410", "total_volume": "3"}
+    form |= {"min_amount": "1", "max_amount": "2", "payment_window_min": "15", "min_completed_deals": "0"}
+    deposit(uow, owner, 3 * TON)  # the first ad holds all of the fixture's 10 TON
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(routes.MARKET_NEW)
+            who[0] = owner
+            await tab.send(NewAdState.load)
+            await tab.send(NewAdState.create, form_data=form)
+            assert (await tab.state(NewAdState)).field_errors == {}
+            tab.go(routes.MARKET)
+            await tab.send(MarketState.load)
+            state = await tab.state(MarketState)
+            new_id = state.published_ad
+            assert new_id not in (0, ad_id)
+            assert {r.id for r in state.rows if r.own} == {ad_id, new_id}
+            # Said once: a later visit to the market is a plain one.
+            await tab.send(MarketState.load)
+            assert (await tab.state(MarketState)).published_ad == 0
 
     asyncio.run(scenario())

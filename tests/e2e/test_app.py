@@ -177,7 +177,7 @@ def test_phone_layout(new_context, screenshots: Path):
     expect(page.get_by_test_id("not-built-badge")).to_be_visible()
     assert_fits_width(page)
     page.goto("/market")
-    expect(page.get_by_test_id("market-search")).to_be_visible()
+    expect(page.get_by_test_id("market-filters")).to_be_visible()
     assert_fits_width(page)
     page.goto("/deals")
     expect(page.get_by_role("heading", name="My deals")).to_be_visible()

@@ -87,7 +87,7 @@ def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
     phone = new_context(viewport=PHONE).new_page()
     demo_login(phone)
     phone.goto("/market")
-    expect(phone.get_by_test_id("market-search")).to_be_visible()
+    expect(phone.get_by_test_id("market-filters")).to_be_visible()
     assert_fits_width(phone)
     shoot(phone, screenshots, "phone-market")
     phone_deal = buyer.context.new_page()

@@ -44,9 +44,12 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "load": ON_LOAD,
     },
     "WithdrawState": {
+        # Reads only the caller's own balance and the fee: any click count, any tab, the same answer.
+        "choose_asset": "the TON / Bitcoin form's asset select (which balance is shown by the amount)",
         "choose_method": "method switch (TON / Bitcoin / Lightning)",
         "confirm": "the confirm button of the review step",
         "edit": "back from the review step",
+        "fill_max": "the amount's Max button: the caller's available balance less the service's fee (a read)",
         "review": "the withdrawal form's submit",
     },
     "NotificationsState": {
@@ -68,12 +71,17 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
     },
     "VerifyState": {"load": ON_LOAD, "verify": "the receipt form's submit"},
     "MarketState": {
-        "apply_filters": "the filter form's submit",
-        "choose_country": "country filter",
-        "choose_fiat": "currency filter",
-        "choose_method": "method filter",
+        # The filters are public reads (no login); each change runs one search of PAGE_SIZE ads,
+        # the amount input only after a pause in typing (debounced in the browser).
+        "apply_filters": "the filter form's submit (Enter in the amount)",
+        "choose_asset": "asset filter (applies at once)",
+        "choose_country": "country filter (applies at once)",
+        "choose_fiat": "currency filter (applies at once)",
+        "choose_method": "method filter (applies at once)",
+        "choose_side": "side filter (applies at once)",
         "go_page": "pager",
         "load": ON_LOAD,
+        "set_amount_filter": "amount filter, debounced (applies after a pause in typing, at most 40 characters)",
         "take": "an ad card's Open deal form",
     },
     "AdPageState": {"load": ON_LOAD},
@@ -161,6 +169,7 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
     "PayState": {
         "back": "the amounts step: back",
         "cancel": "cancel the payment",
+        "fill_max": "a floating invoice's Max button: the signed-in payer's own available balance (a read)",
         "fund": "fund one part from the balance",
         "load": "on_load of /pay/<number> and /i/<number>",
         "pay_now": "the direct page's one button",

@@ -33,13 +33,15 @@ def filters() -> rx.Component:
                     "side",
                     "market.filter.side",
                     options([("buy", I18n.t["market.side.buy"]), ("sell", I18n.t["market.side.sell"])]),
-                    default_value=MarketState.side,
+                    value=MarketState.side,
+                    on_change=MarketState.choose_side,
                 ),
                 labelled_select(
                     "asset",
                     "market.filter.asset",
                     options((c, c) for c in ASSET_CODES),
-                    default_value=MarketState.asset,
+                    value=MarketState.asset,
+                    on_change=MarketState.choose_asset,
                 ),
                 labelled_select(
                     "fiat",
@@ -64,13 +66,17 @@ def filters() -> rx.Component:
                 ),
                 rx.vstack(
                     rx.text(I18n.t["market.filter.amount"], size="2", weight="medium"),
+                    # Searched after a pause in typing, not at every key.
                     rx.input(
                         name="amount",
-                        default_value=MarketState.amount,
+                        value=MarketState.amount,
+                        on_change=MarketState.set_amount_filter,
+                        debounce_timeout=500,
                         placeholder="0.0",
                         input_mode="decimal",
                         size="2",
                         width="100%",
+                        data_testid="market-amount",
                     ),
                     spacing="1",
                     width="100%",
@@ -79,17 +85,45 @@ def filters() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            rx.hstack(
-                rx.button(
-                    rx.icon("search", size=15), I18n.t["market.search"], type="submit", data_testid="market-search"
-                ),
-                rx.cond(MarketState.filter_error != "", field_error(I18n.t[MarketState.filter_error])),
-                margin_top="12px",
-                align="center",
-                wrap="wrap",
+            rx.cond(
+                MarketState.filter_error != "",
+                rx.box(field_error(I18n.t[MarketState.filter_error]), margin_top="12px"),
             ),
+            # Every filter applies as it changes; Enter in the amount applies it at once.
             on_submit=MarketState.apply_filters,
         ),
+        data_testid="market-filters",
+    )
+
+
+def published_note() -> rx.Component:
+    return rx.cond(
+        MarketState.published_ad != 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("circle-check")),
+            rx.callout.text(
+                I18n.t["market.published"],
+                " ",
+                rx.link(
+                    I18n.t["market.published_view"],
+                    href=routes.MARKET_ADS_PREFIX + MarketState.published_ad.to_string(),
+                ),
+            ),
+            color_scheme="green",
+            width="100%",
+            data_testid="market-published",
+        ),
+    )
+
+
+def own_mark() -> rx.Component:
+    return rx.badge(
+        rx.icon("user-round", size=12),
+        I18n.t["market.yours"],
+        color_scheme="blue",
+        variant="soft",
+        size="2",
+        data_testid="ad-yours",
     )
 
 
@@ -126,7 +160,7 @@ def ad_card(row: AdRow) -> rx.Component:
             ),
             rx.cond(row.terms != "", rx.text(row.terms, size="1", color_scheme="gray")),
             rx.hstack(
-                open_deal_form(row),
+                rx.cond(row.own, own_mark(), open_deal_form(row)),
                 rx.link(
                     I18n.t["market.details"],
                     rx.icon("chevron-right", size=14),
@@ -147,6 +181,8 @@ def ad_card(row: AdRow) -> rx.Component:
         ),
         data_testid="ad-card",
         **WRAP_ANYWHERE,
+        # The ad just published stands out among the others.
+        outline=rx.cond(row.id == MarketState.published_ad, f"2px solid {rx.color('green', 8)}", "none"),
     )
 
 
@@ -164,6 +200,7 @@ def market() -> rx.Component:
             align="start",
             wrap="wrap",
         ),
+        published_note(),
         filters(),
         rx.text(I18n.t["market.found"], ": ", MarketState.total, size="2", color_scheme="gray"),
         rx.cond(

@@ -16,7 +16,7 @@ from krypton_app.i18n import error_key
 from krypton_app.services.ads import AdView, close_ad, create_ad, list_my_ads, pause_ad, resume_ad
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.market import AdFormMixin, fiat_text, form_text
+from krypton_app.state.market import AdFormMixin, MarketState, fiat_text, form_text
 from krypton_app.state.offload import off_loop
 from krypton_app.state.once_form import OnceForm
 
@@ -113,7 +113,7 @@ class NewAdState(OnceForm, AdFormMixin, AuthState):
         try:
             deps = app_deps()
             key = self._submit_key()
-            await off_loop(create_ad, deps.uow, user_id, draft, rates=deps.rates, idempotency_key=key)
+            view = await off_loop(create_ad, deps.uow, user_id, draft, rates=deps.rates, idempotency_key=key)
         except KryptonError as error:
             self._refused(error)
             return
@@ -121,4 +121,6 @@ class NewAdState(OnceForm, AdFormMixin, AuthState):
             self.submitting = False
         # The key stays until the form is shown again (load): a second click repeats this answer.
         self.field_errors = {}
+        # The market then says the ad is up and links it: its filters may not list it on their first page.
+        (await self.get_state(MarketState))._published(view.id)
         yield rx.redirect(routes.MARKET)

@@ -175,9 +175,32 @@ def refusal() -> rx.Component:
     )
 
 
+def available_note() -> rx.Component:
+    """What the signed-in payer has in the invoice's asset, by the amount it pays."""
+    return rx.cond(
+        PayState.available != "",
+        rx.text(
+            I18n.t["withdraw.available"],
+            " ",
+            PayState.available,
+            size="1",
+            color_scheme="gray",
+            style={"font_variant_numeric": "tabular-nums"},
+            data_testid="pay-available",
+        ),
+    )
+
+
 def amount_input() -> rx.Component:
     return rx.vstack(
-        rx.el.label(rx.text(I18n.t["pay.your_amount"], size="2", weight="medium"), html_for="pay_amount"),
+        rx.hstack(
+            rx.el.label(rx.text(I18n.t["pay.your_amount"], size="2", weight="medium"), html_for="pay_amount"),
+            available_note(),
+            justify="between",
+            align="baseline",
+            wrap="wrap",
+            width="100%",
+        ),
         rx.hstack(
             rx.input(
                 id="pay_amount",
@@ -190,6 +213,17 @@ def amount_input() -> rx.Component:
                 flex="1",
             ),
             rx.text(PayState.invoice.asset, size="3", weight="medium"),
+            rx.cond(
+                PayState.available != "",
+                rx.button(
+                    I18n.t["withdraw.max"],
+                    type="button",
+                    on_click=PayState.fill_max,
+                    variant="soft",
+                    size="3",
+                    data_testid="pay-max",
+                ),
+            ),
             align="center",
             width="100%",
         ),

@@ -34,6 +34,7 @@ from krypton_app.pages.pay import payment_step
 from krypton_app.pages.pay.payment_step import PaymentStep
 from krypton_app.services.invoice_rows import PayerInvoiceView
 from krypton_app.services.invoices import get_payer_invoice
+from krypton_app.services.ledger import list_balances
 from krypton_app.services.payment_quotes import amount_due
 from krypton_app.services.payments import pay_from_balance, start_payment
 from krypton_app.state.auth import AuthState
@@ -41,6 +42,12 @@ from krypton_app.state.invoice_views import PayerInvoiceRow, payer_invoice_row
 from krypton_app.state.offload import off_loop
 
 STEPS = ("parts", "amounts", "fund")
+
+
+def _available_of(user_id: int, asset: str) -> int:
+    """The payer's available balance in the invoice's asset: what a payment from the balance can use
+    (paying an invoice has no fee)."""
+    return next((b.available for b in list_balances(app_deps().uow, user_id) if b.asset == asset), 0)
 
 
 def _new_key() -> str:
@@ -66,6 +73,8 @@ class PayState(PaymentStep, AuthState):
     quote_minutes: str = str(app_deps().settings.quote_ttl_min)
     # the new amount to pay after the rate moved ("" when it did not)
     rate_updated: str = ""
+    # the payer's available balance in the invoice's asset, "12.5 TON" ("" signed out)
+    available: str = ""
 
     _decimals: int = 0
     _idempotency_key: str = ""
@@ -86,6 +95,7 @@ class PayState(PaymentStep, AuthState):
         self.cancels_at = ""
         self.resumed = False
         self.rate_updated = ""
+        self.available = ""
         self._idempotency_key = ""
         self._payment_id = 0
         self._part_amounts = {}
@@ -113,6 +123,8 @@ class PayState(PaymentStep, AuthState):
         self.part_choices = [str(n) for n in range(1, view.max_parts + 1)]
         self.floating = view.kind == FLOATING
         self._decimals = view.decimals
+        if user_id is not None:
+            await self._show_available(user_id)
         params = self.router.url.query_parameters
         try:
             self.parts = min(max(int(params.get("parts", "1")), 1), view.max_parts)
@@ -160,7 +172,29 @@ class PayState(PaymentStep, AuthState):
         self.amounts = [format_amount(a, self._decimals) for a in even_split(total, parts)]
         self._idempotency_key = _new_key()
 
+    async def _show_available(self, user_id: int) -> int:
+        available = await off_loop(_available_of, user_id, self.invoice.asset)
+        self.available = f"{format_amount(available, self._decimals)} {self.invoice.asset}"
+        return available
+
     # -- step 1: parts (and the amount of a floating invoice) ---------------------------------------
+
+    @rx.event
+    async def fill_max(self):
+        """A floating invoice's "Max": the whole available balance in its asset (the services still
+        check the invoice's own limits when the payment starts). A read: any click count is the same."""
+        user_id = await self._user_id()
+        if user_id is None:
+            return AuthState.require_login
+        if not self.floating or not self.invoice.asset:
+            return None
+        available = await self._show_available(user_id)
+        if available <= 0:
+            self.field_errors = {"amount": error_key("insufficient_funds")}
+            return None
+        self.field_errors = {}
+        self.amount = format_amount(available, self._decimals)
+        return rx.set_value("pay_amount", self.amount)
 
     @rx.event
     def set_parts(self, value: str | list[str]):

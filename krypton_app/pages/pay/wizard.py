@@ -10,6 +10,7 @@ from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, form_error, loading_note, page_heading, status_chip
 from krypton_app.pages.pay.card import (
     amount_input,
+    available_note,
     invoice_card,
     quote_countdown,
     rate_updated_note,
@@ -105,6 +106,7 @@ def amounts_step() -> rx.Component:
                 size="2",
                 color_scheme="gray",
             ),
+            available_note(),
             rx.foreach(PayState.amounts, part_amount_input),
             rx.cond(
                 PayState.field_errors.contains("parts"),

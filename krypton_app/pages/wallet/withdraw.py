@@ -42,6 +42,69 @@ def _input(method: str, name: str, *, placeholder: str, input_mode: str = "text"
     )
 
 
+def _amount_input(method: str) -> rx.Component:
+    """The amount, in the asset spent (a Bitcoin payout too: the recipient's BTC is shown on review),
+    with the available balance and a "Max" that fills in the balance less the fee."""
+    has_error = WithdrawState.field_errors.contains("amount")
+    return rx.vstack(
+        rx.hstack(
+            rx.el.label(
+                rx.text(
+                    I18n.t[f"withdraw.field.amount.{method}"], " (", WithdrawState.asset, ")", size="2", weight="medium"
+                ),
+                html_for=f"{method}_amount",
+            ),
+            rx.text(
+                I18n.t["withdraw.available"],
+                " ",
+                WithdrawState.available,
+                size="1",
+                color_scheme="gray",
+                style={"font_variant_numeric": "tabular-nums"},
+                data_testid="withdraw-available",
+            ),
+            justify="between",
+            align="baseline",
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.hstack(
+            rx.input(
+                id=f"{method}_amount",
+                name="amount",
+                placeholder="0.00",
+                input_mode="decimal",
+                auto_complete="off",
+                size="3",
+                flex="1",
+                read_only=WithdrawState.quote_lines.length() > 0,
+                color_scheme=rx.cond(has_error, "red", "blue"),
+                aria_invalid=rx.cond(has_error, "true", "false"),
+            ),
+            rx.button(
+                I18n.t["withdraw.max"],
+                type="button",
+                on_click=WithdrawState.fill_max,
+                variant="soft",
+                size="3",
+                disabled=WithdrawState.quote_lines.length() > 0,
+                data_testid="withdraw-max",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        *(
+            [rx.text(I18n.t["withdraw.bitcoin_amount_hint"], size="1", color_scheme="gray")]
+            if method == "bitcoin"
+            else []
+        ),
+        _error_under("amount"),
+        spacing="1",
+        width="100%",
+        data_testid="withdraw-field-amount",
+    )
+
+
 def _asset_select(method: str) -> rx.Component:
     return rx.vstack(
         rx.text(I18n.t[f"withdraw.field.asset.{method}"], size="2", weight="medium"),
@@ -49,7 +112,8 @@ def _asset_select(method: str) -> rx.Component:
             rx.select.trigger(width="100%", data_testid=f"{method}-asset"),
             rx.select.content(*(rx.select.item(code, value=code) for code in ASSET_CODES)),
             name="asset",
-            default_value=ASSET_CODES[0],
+            value=WithdrawState.asset,
+            on_change=WithdrawState.choose_asset,
             disabled=WithdrawState.quote_lines.length() > 0,
             size="3",
         ),
@@ -164,7 +228,7 @@ def withdraw_card() -> rx.Component:
                 method_form(
                     "ton",
                     _input("ton", "address", placeholder="UQ… / EQ…"),
-                    _input("ton", "amount", placeholder="0.00", input_mode="decimal"),
+                    _amount_input("ton"),
                 ),
                 value="ton",
             ),
@@ -172,7 +236,7 @@ def withdraw_card() -> rx.Component:
                 method_form(
                     "bitcoin",
                     _input("bitcoin", "address", placeholder="bc1…"),
-                    _input("bitcoin", "amount", placeholder="0.00", input_mode="decimal"),
+                    _amount_input("bitcoin"),
                 ),
                 value="bitcoin",
             ),

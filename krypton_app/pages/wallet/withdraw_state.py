@@ -17,7 +17,7 @@ import reflex as rx
 
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.catalog_data import ASSETS
-from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.errors import InsufficientFunds, KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
 from krypton_app.services import payout_quotes, payouts, withdrawals
@@ -163,6 +163,18 @@ def _lightning_request(user_id: int, values: dict[str, str], key: str) -> None:
     )
 
 
+def _max_amount(method: str, user_id: int, asset: str) -> str:
+    """The "Max" button's amount as decimal text: the service's available balance less its fee."""
+    deps = app_deps()
+    if method == "bitcoin":
+        top = payout_quotes.max_bitcoin_payout(deps.uow, user_id, asset=asset, settings=deps.settings)
+    else:
+        top = withdrawals.max_ton_withdrawal(deps.uow, user_id, asset=asset, settings=deps.settings)
+    if top.amount <= 0:
+        raise InsufficientFunds(f"{asset} available {top.available}, fee {top.fee}", asset=asset)
+    return format_amount(top.amount, top.decimals)
+
+
 QUOTES: dict[str, Callable[[int, dict[str, str]], list[QuoteLine]]] = {
     "ton": _ton_quote,
     "bitcoin": _bitcoin_quote,
@@ -177,6 +189,8 @@ REQUESTS: dict[str, Callable[[int, dict[str, str], str], None]] = {
 
 class WithdrawState(LiveState):
     method: str = "ton"
+    # The asset the TON or Bitcoin form spends: its available balance is shown by the amount.
+    asset: str = ASSET_CODES[0]
     # The quote being reviewed; empty while the form is edited.
     quote_lines: list[QuoteLine] = []
     # input name -> catalog key of its error; "" key for the form as a whole
@@ -195,12 +209,43 @@ class WithdrawState(LiveState):
     def _show_error(self, error: KryptonError) -> None:
         self.field_errors = {_field_of(error.code, self.method): error_key(error.code, error.details)}
 
+    @rx.var
+    def available(self) -> str:
+        """The chosen asset's available balance, "12.5 TON", from the balances the live page keeps."""
+        row = next((b for b in self.balances if b.asset == self.asset), None)
+        return f"{row.available} {row.asset}" if row else ""
+
     @rx.event
     def choose_method(self, method: str):
         if method in METHODS:
             self.method = method
+        # Each tab's form starts on the first asset: keep the balance shown for the one it shows.
+        self.asset = ASSET_CODES[0]
         self._clear_quote()
         self.field_errors = {}
+
+    @rx.event
+    def choose_asset(self, asset: str):
+        if asset in ASSET_CODES:
+            self.asset = asset
+        self._clear_quote()
+        self.field_errors = {}
+
+    @rx.event
+    async def fill_max(self):
+        """Put the most that can be sent (available less the fee, as the services price it) in the
+        amount input. A read: any click count gives the same answer."""
+        user_id = await self._user_id()
+        if user_id is None or "amount" not in FIELDS.get(self.method, ()):
+            return
+        method = self.method
+        try:
+            text = await off_loop(_max_amount, method, user_id, self.asset)
+        except KryptonError as error:
+            self._show_error(error)
+            return
+        self.field_errors = {}
+        return rx.set_value(f"{method}_amount", text)
 
     @rx.event
     def edit(self):
