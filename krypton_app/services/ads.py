@@ -61,6 +61,8 @@ class AdDraft:
     payment_window_min: int = 15
     terms: str = ""
     min_completed_deals: int = 0
+    # Private: never in AdView (market and ad pages); see payment_details_of and services/deal_room.py.
+    payment_details: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,18 @@ def close_ad(uow: UnitOfWork, owner_id: int, ad_id: int) -> AdView:
 def get_ad(uow: UnitOfWork, ad_id: int, *, rates: RateProvider | None = None) -> AdView:
     with uow.read() as s:
         return _view(s, ad_id, rates)
+
+
+def payment_details_of(uow: UnitOfWork, owner_id: int, ad_id: int) -> str:
+    """An ad's payment details, for its owner's edit form only (Forbidden to anyone else): AdView, which
+    the market and ad pages show to everybody, never carries them."""
+    with uow.read() as s:
+        row = s.execute(select(_ads.c.owner_id, _ads.c.payment_details).where(_ads.c.id == ad_id)).one_or_none()
+    if row is None:
+        raise NotFound(f"ad {ad_id} not found")
+    if row.owner_id != owner_id:
+        raise Forbidden(f"ad {ad_id} is not yours")
+    return row.payment_details
 
 
 def list_my_ads(uow: UnitOfWork, owner_id: int, *, rates: RateProvider | None = None) -> list[AdView]:
@@ -337,6 +351,7 @@ def _validate(s: Session, draft: AdDraft, rates: RateProvider) -> dict:
         **amounts,
         payment_window_min=rules.check_window(draft.payment_window_min),
         terms=rules.check_terms(draft.terms),
+        payment_details=rules.check_payment_details(draft.payment_details),
         min_completed_deals=rules.check_requirements(draft.min_completed_deals),
     )
 

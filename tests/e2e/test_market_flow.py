@@ -57,10 +57,20 @@ def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
     expect(buyer.get_by_test_id("chat-message").filter(has_text="OK, waiting")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
 
     buyer.get_by_test_id("deal-mark-paid").click()
+    buyer.get_by_test_id("deal-mark-paid-confirm").click()
     expect(buyer.get_by_test_id("deal-status")).to_have_text("Payment sent")
     expect(seller.get_by_test_id("deal-status")).to_have_text("Payment sent", timeout=LIVE_TIMEOUT_MS)
     shoot(seller, screenshots, "desktop-deal")
+    # Release asks first and says what it does, to whom; going back leaves the deal as it was.
     seller.get_by_test_id("deal-release").click()
+    expect(seller.get_by_test_id("deal-release-text")).to_contain_text("Release 2 TON to")
+    expect(seller.get_by_test_id("deal-release-text")).to_contain_text("This cannot be undone.")
+    seller.wait_for_timeout(300)
+    seller.screenshot(path=str(screenshots / "desktop-deal-confirm-release.png"))
+    seller.get_by_test_id("deal-release-back").click()
+    expect(seller.get_by_test_id("deal-status")).to_have_text("Payment sent")
+    seller.get_by_test_id("deal-release").click()
+    seller.get_by_test_id("deal-release-confirm").click()
     expect(seller.get_by_test_id("deal-status")).to_have_text("Completed")
     expect(buyer.get_by_test_id("deal-status")).to_have_text("Completed", timeout=LIVE_TIMEOUT_MS)
 
