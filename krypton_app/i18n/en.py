@@ -659,6 +659,7 @@ CATALOG: dict[str, str] = {
     "error.ad_limits_invalid": "Limits: 0 < minimum ≤ maximum ≤ total volume, not below what deals already took.",
     "error.ad_window_invalid": "The payment window must be between 5 and 180 minutes.",
     "error.ad_terms_invalid": "Terms may be at most 2000 characters.",
+    "error.review_verdict_required": "Choose positive or negative.",
     "error.ad_payment_details_invalid": "Payment details may be at most 200 characters.",
     "error.ad_requirements_invalid": "The required number of completed deals must be between 0 and 10000.",
     "error.dispute_outcome_invalid": "Choose how to settle the dispute: release, refund or split.",

@@ -676,6 +676,7 @@ CATALOG: dict[str, str] = {
     "error.ad_limits_invalid": "Лимиты: 0 < минимум ≤ максимум ≤ общий объём (и не меньше уже взятого сделками).",
     "error.ad_window_invalid": "Окно оплаты — от 5 до 180 минут.",
     "error.ad_terms_invalid": "Условия — не более 2000 символов.",
+    "error.review_verdict_required": "Выберите: положительный или отрицательный.",
     "error.ad_payment_details_invalid": "Реквизиты — не более 200 символов.",
     "error.ad_requirements_invalid": "Требуемое число завершённых сделок — от 0 до 10000.",
     "error.dispute_outcome_invalid": "Выберите решение спора: выплатить, вернуть или разделить.",

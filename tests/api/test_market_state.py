@@ -211,3 +211,38 @@ def test_the_deal_page_names_the_other_side_and_gives_the_payment_details_to_the
             assert state.cancel_now is False  # the seller only asks
 
     asyncio.run(scenario())
+
+
+def test_a_review_needs_a_verdict_and_its_comment_shows_on_the_trader_card(market, uow):
+    """Issue 11 item 8: no default verdict (sending without one is refused, nothing saved); the review's
+    comment appears on the ad page's trader card, for anyone."""
+    owner, taker, ad_id, who = market
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(routes.MARKET)
+            await tab.send(MarketState.load)
+            await tab.send(MarketState.take, form_data={"ad_id": str(ad_id), "amount": "2", "method": "sbp"})
+            (deal,) = list_my_deals(uow, taker)
+            page = p.tab(routes.deal_detail(deal.id))
+            await page.send(DealState.load)
+            await page.send(DealState.mark_paid)
+            who[0] = owner
+            await page.send(DealState.load)
+            await page.send(DealState.release)
+            who[0] = taker
+            await page.send(DealState.load)
+            await page.send(DealState.review, form_data={"comment": "Quick <b>and</b> fair"})
+            state = await page.state(DealState)
+            assert (state.review_error, state.my_review) == ("error.review_verdict_required", "")
+            await page.send(DealState.review, form_data={"verdict": "positive", "comment": "Quick <b>and</b> fair"})
+            state = await page.state(DealState)
+            assert (state.review_error, state.my_review) == ("", "positive")
+
+            who[0] = None  # the ad page is public
+            ad_page = p.tab(routes.market_ad(ad_id))
+            await ad_page.send(AdPageState.load)
+            (review,) = (await ad_page.state(AdPageState)).reviews
+            assert (review.positive, review.comment) == (True, "Quick <b>and</b> fair")
+
+    asyncio.run(scenario())

@@ -291,7 +291,12 @@ class DealState(TabWatcher, AuthState):
         user_id = await self._user_id()
         if user_id is None:
             return
-        positive = str(form_data.get("verdict") or "") != "negative"
+        verdict = str(form_data.get("verdict") or "")
+        if verdict not in ("positive", "negative"):
+            # No default verdict: the author must pick one (pages/deals/review.py).
+            self.review_error = "error.review_verdict_required"
+            return
+        positive = verdict == "positive"
         comment = str(form_data.get("comment") or "").strip()
         try:
             await off_loop(
