@@ -62,6 +62,14 @@ def test_the_deal_page_says_when_a_dispute_becomes_possible(new_context, screens
     rule = {"EN": "Either side may open a dispute", "RU": "Любая сторона может открыть спор через"}
     shoot_four(buyer, screenshots, "deal-dispute-rule", rule, "deal-dispute-rule")
 
+    # Cancel asks first too: before "paid" the buyer's cancel ends the deal at once, and says so.
+    buyer.get_by_test_id("deal-cancel").click()
+    expect(buyer.get_by_test_id("deal-cancel-text")).to_have_text(
+        "The deal ends now, and 1 TON goes back to the seller. This cannot be undone."
+    )
+    buyer.get_by_test_id("deal-cancel-back").click()
+    expect(buyer.get_by_test_id("deal-status")).to_have_text("Awaiting payment")
+
     # "I have paid" asks first, naming the fiat amount and the seller; going back changes nothing.
     paid = {"EN": "Confirm that you sent 250.00 RUB to", "RU": "Подтвердите, что вы перевели 250.00 RUB"}
     shoot_dialog(buyer, screenshots, "deal-confirm-paid", "deal-mark-paid", paid)

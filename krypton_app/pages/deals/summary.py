@@ -29,6 +29,11 @@ def _sentence(*parts) -> rx.Component:
     return rx.text(*parts)
 
 
+def _name() -> rx.Component:
+    # An address-like name ("UQC3…Ugs0") must not break across lines on a phone.
+    return rx.text.span(DealState.other_name, white_space="nowrap")
+
+
 def _warning(key: str) -> rx.Component:
     return rx.callout(I18n.t[key], icon="triangle-alert", color_scheme="amber", size="1", margin_top="12px")
 
@@ -49,7 +54,7 @@ def actions() -> rx.Component:
                     " ",
                     t["deal.confirm.to"],
                     " ",
-                    DealState.other_name,
+                    _name(),
                     t["deal.confirm.paid_after"],
                 ),
                 confirm_label=t["deal.confirm.paid_ok"],
@@ -73,7 +78,7 @@ def actions() -> rx.Component:
                     " ",
                     t["deal.confirm.to"],
                     " ",
-                    DealState.other_name,
+                    _name(),
                     t["deal.confirm.release_after"],
                 ),
                 # Offered before "paid" too (domain/deals.py says why), but never without this warning.
@@ -106,7 +111,7 @@ def actions() -> rx.Component:
                     _sentence(
                         t["deal.confirm.cancel_request_before"],
                         " ",
-                        DealState.other_name,
+                        _name(),
                         " ",
                         t["deal.confirm.cancel_request_after"],
                     ),
