@@ -33,6 +33,7 @@ from krypton_app.models.common import utcnow
 from krypton_app.models.market import Ad
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import RateProvider
+from krypton_app.services.users import public_name
 
 AD_RESERVE = "ad_reserve"
 AD_RELEASE = "ad_release"
@@ -266,7 +267,7 @@ def ad_view(row: Row, rates: RateProvider | None = None) -> AdView:
     return AdView(
         id=row.id,
         owner_id=row.owner_id,
-        owner_name=row.owner_name or row.owner_username or f"#{row.owner_id}",
+        owner_name=public_name(row.owner_name, row.owner_username, row.owner_wallet),
         side=row.side,
         asset=row.asset,
         decimals=row.decimals,
@@ -297,6 +298,7 @@ def select_ads():
             _ads,
             _users.c.display_name.label("owner_name"),
             _users.c.username.label("owner_username"),
+            _users.c.wallet_address.label("owner_wallet"),
             _assets.c.decimals.label("decimals"),
             _fiats.c.decimals.label("fiat_decimals"),
         )

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from pytoniq_core import Address
-
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.models import Ad, User
@@ -25,6 +23,7 @@ from krypton_app.services.deals import get_deal
 from krypton_app.services.disputes import DisputeView, get_dispute
 from krypton_app.services.reputation import TraderCard, trader_card_in
 from krypton_app.services.reviews import ReviewView, my_review
+from krypton_app.services.users import public_name
 
 
 @dataclass(frozen=True)
@@ -38,19 +37,6 @@ class DealRoom:
     payment_details: str = ""  # only for the deal's two sides
 
 
-def public_name(user: User) -> str:
-    """How the deal page names a trader: display name, else @username, else the short address."""
-    if user.display_name:
-        return user.display_name
-    if user.username:
-        return f"@{user.username}"
-    try:
-        friendly = Address(user.wallet_address).to_str(is_user_friendly=True, is_bounceable=False)
-    except Exception:  # an address the library does not parse still names someone
-        friendly = user.wallet_address
-    return f"{friendly[:4]}…{friendly[-4:]}"
-
-
 def _counterparty(uow: UnitOfWork, deal: DealView, now: datetime) -> TraderCard | None:
     if deal.my_role not in machine.SIDES:
         return None
@@ -58,7 +44,7 @@ def _counterparty(uow: UnitOfWork, deal: DealView, now: datetime) -> TraderCard 
     with uow.read() as s:
         card = trader_card_in(s, other_id, now=now)
         user = s.get(User, other_id)
-        return replace(card, name=public_name(user)) if user is not None else card
+        return replace(card, name=public_name(user.display_name, user.username, user.wallet_address)) if user else card
 
 
 def _ad_part(uow: UnitOfWork, deal: DealView) -> tuple[str, str]:
