@@ -8,7 +8,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.ui import card, empty_note, field_error
-from krypton_app.domain.ads import TERMS_MAX
+from krypton_app.domain.ads import PAYMENT_DETAILS_MAX, TERMS_MAX
 from krypton_app.domain.catalog_data import ASSET_CODES, COUNTRY_CODES, COUNTRY_NAMES, FIAT_CODES, METHOD_NAMES
 from krypton_app.state.i18n import I18n
 from krypton_app.state.market import AdFormMixin, AdRow, MarketState
@@ -156,7 +156,14 @@ def _error_under(state: type[AdFormMixin], name: str) -> rx.Component:
     return rx.cond(state.field_errors.contains(name), field_error(I18n.t[state.field_errors[name]]))
 
 
-def _field(state: type[AdFormMixin], name: str, *, placeholder: str = "", input_mode: str = "decimal") -> rx.Component:
+def _field(
+    state: type[AdFormMixin],
+    name: str,
+    *,
+    placeholder: str = "",
+    input_mode: str = "decimal",
+    max_length: int = TERMS_MAX,
+) -> rx.Component:
     props = dict(
         name=name,
         default_value=state.values[name],
@@ -166,7 +173,7 @@ def _field(state: type[AdFormMixin], name: str, *, placeholder: str = "", input_
         data_testid=f"ad-{name}",
     )
     control = (
-        rx.text_area(**props, size="3", rows="3", max_length=TERMS_MAX)
+        rx.text_area(**props, size="3", rows="3", max_length=max_length)
         if input_mode == "text"
         else rx.input(**props, input_mode=input_mode, size="3")
     )
@@ -257,6 +264,11 @@ def ad_form(
         ),
         method_choice(state),
         rx.box(_field(state, "terms", input_mode="text"), margin_top="16px"),
+        rx.box(
+            _field(state, "payment_details", input_mode="text", max_length=PAYMENT_DETAILS_MAX),
+            rx.text(I18n.t["ad.payment_details_hint"], size="1", color_scheme="gray", margin_top="4px"),
+            margin_top="16px",
+        ),
         *(
             [rx.text(I18n.t["ad.fixed_after_posting"], size="1", color_scheme="gray", margin_top="8px")]
             if editing

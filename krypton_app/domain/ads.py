@@ -34,6 +34,8 @@ OWNER_ACTIONS = {
 MAX_MARGIN_BP = 5000  # +-50 %: beyond that a floating price is a typo, not an offer
 WINDOW_MIN, WINDOW_MAX = 5, 180  # payment window, minutes
 TERMS_MAX = 2000
+# A card or phone number and a name fit; more is terms, which are public.
+PAYMENT_DETAILS_MAX = 200
 MAX_METHODS = 5
 MAX_REQUIRED_DEALS = 10_000
 
@@ -42,7 +44,8 @@ _CALC = Context(prec=40)
 
 class AdInvalid(KryptonError):
     """A draft that cannot become an ad. Codes: ad_side_invalid, ad_market_invalid, ad_methods_invalid,
-    ad_price_invalid, ad_limits_invalid, ad_window_invalid, ad_terms_invalid, ad_requirements_invalid.
+    ad_price_invalid, ad_limits_invalid, ad_window_invalid, ad_terms_invalid, ad_payment_details_invalid,
+    ad_requirements_invalid.
     `field` names the input."""
 
     code = "ad_invalid"
@@ -130,6 +133,13 @@ def check_terms(terms: str) -> str:
     if len(terms) > TERMS_MAX:
         raise AdInvalid("ad_terms_invalid", "terms")
     return terms
+
+
+def check_payment_details(details: str) -> str:
+    details = (details or "").strip()
+    if len(details) > PAYMENT_DETAILS_MAX:
+        raise AdInvalid("ad_payment_details_invalid", "payment_details")
+    return details
 
 
 def check_requirements(min_completed_deals: int) -> int:

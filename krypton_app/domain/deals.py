@@ -21,6 +21,13 @@ A side may open a dispute only `deal_dispute_after_s` (a setting, 10 minutes by 
 "I have paid" (`dispute_opens_at`, `check_dispute_time`): long enough for the seller to look at
 their bank, short of the release window after which the timer opens the dispute anyway. P2P
 platforms do the same (Binance and Bybit offer the buyer an appeal only some minutes after "paid").
+
+Release before "I have paid". The seller may release from `escrow_locked` too, and the deal page offers
+it there, as Binance does, but only behind a confirmation that warns the buyer has not marked the deal
+paid. We kept it rather than hide it: a buyer who paid and forgot to press "paid" would otherwise see
+the deal expire with their money sent and the coins back with the seller, and the seller, who is the
+only one who can lose by releasing early, is the one who decides. Every release (and "I have paid",
+cancel, dispute) is confirmed on the page with what it does.
 """
 
 from __future__ import annotations

@@ -698,6 +698,8 @@ CATALOG: dict[str, str] = {
     "error.ad_limits_invalid": "Limits: 0 < minimum ≤ maximum ≤ total volume, not below what deals already took.",
     "error.ad_window_invalid": "The payment window must be between 5 and 180 minutes.",
     "error.ad_terms_invalid": "Terms may be at most 2000 characters.",
+    "error.review_verdict_required": "Choose positive or negative.",
+    "error.ad_payment_details_invalid": "Payment details may be at most 200 characters.",
     "error.ad_requirements_invalid": "The required number of completed deals must be between 0 and 10000.",
     "error.dispute_outcome_invalid": "Choose how to settle the dispute: release, refund or split.",
     "error.dispute_share_invalid": "The buyer's share is a percentage from 0 to 100, for example 50.",
@@ -778,6 +780,11 @@ CATALOG: dict[str, str] = {
     "ad.field.payment_window_min": "Payment window, minutes",
     "ad.field.min_completed_deals": "Taker's minimum completed deals",
     "ad.field.terms": "Terms",
+    "ad.field.payment_details": "Payment details",
+    "ad.payment_details_hint": (
+        "Where the buyer sends the money (card or phone number, name). Only the buyer of a deal sees "
+        "them, on the deal page; never the market."
+    ),
     "ad.publish": "Publish ad",
     "deals.subtitle": "Your trades: escrow, payment, release and the chat with the other side.",
     "deals.list_title": "My deals",
@@ -814,6 +821,39 @@ CATALOG: dict[str, str] = {
     "deal.action.cancel": "Cancel deal",
     "deal.action.agree_cancel": "Agree to cancel",
     "deal.action.dispute": "Open dispute",
+    "deal.confirm.back": "Go back",
+    "deal.confirm.paid_title": "Have you paid?",
+    "deal.confirm.paid_before": "Confirm that you sent",
+    "deal.confirm.to": "to",
+    "deal.confirm.paid_after": (
+        ". The seller is then asked to release the crypto. Marking a deal paid without paying is fraud."
+    ),
+    "deal.confirm.paid_ok": "Yes, I have paid",
+    "deal.confirm.release_title": "Release the crypto?",
+    "deal.confirm.release_before": "Release",
+    "deal.confirm.release_after": "? This cannot be undone.",
+    "deal.confirm.release_unpaid": (
+        "The buyer has not marked this deal paid yet. Release only if the money is already in your account."
+    ),
+    "deal.confirm.release_ok": "Release",
+    "deal.confirm.cancel_title": "Cancel the deal?",
+    "deal.confirm.cancel_now_before": "The deal ends now, and",
+    "deal.confirm.cancel_now_after": "goes back to the seller. This cannot be undone.",
+    "deal.confirm.cancel_request_before": "Ask",
+    "deal.confirm.cancel_request_after": (
+        "to cancel the deal? It is cancelled once they agree; until then nothing changes."
+    ),
+    "deal.confirm.cancel_ok": "Cancel the deal",
+    "deal.confirm.dispute_title": "Open a dispute?",
+    "deal.confirm.dispute_before": "An operator will read the chat and both statements and decide who gets",
+    "deal.confirm.dispute_after": ". Until then neither side can release or cancel the deal.",
+    "deal.confirm.dispute_ok": "Open dispute",
+    "deal.trade_info": "Trade details",
+    "deal.counterparty": "Trading with",
+    "deal.completed_deals": "Completed deals",
+    "deal.completion_rate": "Completion rate (30 days)",
+    "deal.pay_to": "Send the payment to",
+    "deal.my_payment_details": "Your payment details (the buyer sees them)",
     "deal.chat": "Chat",
     "deal.chat_placeholder": "Write a message…",
     "deal.chat_send": "Send",

@@ -713,6 +713,8 @@ CATALOG: dict[str, str] = {
     "error.ad_limits_invalid": "Лимиты: 0 < минимум ≤ максимум ≤ общий объём (и не меньше уже взятого сделками).",
     "error.ad_window_invalid": "Окно оплаты — от 5 до 180 минут.",
     "error.ad_terms_invalid": "Условия — не более 2000 символов.",
+    "error.review_verdict_required": "Выберите: положительный или отрицательный.",
+    "error.ad_payment_details_invalid": "Реквизиты — не более 200 символов.",
     "error.ad_requirements_invalid": "Требуемое число завершённых сделок — от 0 до 10000.",
     "error.dispute_outcome_invalid": "Выберите решение спора: выплатить, вернуть или разделить.",
     "error.dispute_share_invalid": "Доля покупателя — процент от 0 до 100, например 50.",
@@ -797,6 +799,11 @@ CATALOG: dict[str, str] = {
     "ad.field.payment_window_min": "Время на оплату, минут",
     "ad.field.min_completed_deals": "Минимум завершённых сделок у покупателя",
     "ad.field.terms": "Условия",
+    "ad.field.payment_details": "Реквизиты для оплаты",
+    "ad.payment_details_hint": (
+        "Куда покупатель переводит деньги (номер карты или телефона, имя). Их видит только покупатель в "
+        "сделке, на странице сделки; на рынке их нет."
+    ),
     "ad.publish": "Опубликовать",
     "deals.subtitle": "Ваши сделки: эскроу, оплата, выпуск и чат со второй стороной.",
     "deals.list_title": "Мои сделки",
@@ -833,6 +840,39 @@ CATALOG: dict[str, str] = {
     "deal.action.cancel": "Отменить сделку",
     "deal.action.agree_cancel": "Согласиться на отмену",
     "deal.action.dispute": "Открыть спор",
+    "deal.confirm.back": "Назад",
+    "deal.confirm.paid_title": "Вы оплатили?",
+    "deal.confirm.paid_before": "Подтвердите, что вы перевели",
+    "deal.confirm.to": "пользователю",
+    "deal.confirm.paid_after": (
+        ". Продавец получит просьбу отпустить криптовалюту. Отметить сделку оплаченной без оплаты — мошенничество."
+    ),
+    "deal.confirm.paid_ok": "Да, я оплатил",
+    "deal.confirm.release_title": "Отпустить криптовалюту?",
+    "deal.confirm.release_before": "Отпустить",
+    "deal.confirm.release_after": "? Это действие нельзя отменить.",
+    "deal.confirm.release_unpaid": (
+        "Покупатель ещё не отметил оплату. Отпускайте, только если деньги уже пришли на ваш счёт."
+    ),
+    "deal.confirm.release_ok": "Отпустить",
+    "deal.confirm.cancel_title": "Отменить сделку?",
+    "deal.confirm.cancel_now_before": "Сделка завершится сейчас, и",
+    "deal.confirm.cancel_now_after": "вернутся продавцу. Это действие нельзя отменить.",
+    "deal.confirm.cancel_request_before": "Попросить",
+    "deal.confirm.cancel_request_after": (
+        "отменить сделку? Она будет отменена, когда другая сторона согласится; до тех пор ничего не меняется."
+    ),
+    "deal.confirm.cancel_ok": "Отменить сделку",
+    "deal.confirm.dispute_title": "Открыть спор?",
+    "deal.confirm.dispute_before": "Оператор прочитает чат и объяснения обеих сторон и решит, кому достанутся",
+    "deal.confirm.dispute_after": ". До решения ни одна сторона не сможет отпустить или отменить сделку.",
+    "deal.confirm.dispute_ok": "Открыть спор",
+    "deal.trade_info": "Условия сделки",
+    "deal.counterparty": "Контрагент",
+    "deal.completed_deals": "Завершённых сделок",
+    "deal.completion_rate": "Доля завершённых (30 дней)",
+    "deal.pay_to": "Реквизиты для оплаты",
+    "deal.my_payment_details": "Ваши реквизиты (их видит покупатель)",
     "deal.chat": "Чат",
     "deal.chat_placeholder": "Напишите сообщение…",
     "deal.chat_send": "Отправить",

@@ -33,6 +33,8 @@ class Ad(SQLModel, table=True):
     remaining: int = Field(sa_column=money_column())  # not yet taken by deals
     payment_window_min: int = Field(default=15)
     terms: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # Where the buyer sends the fiat (card, phone for SBP): private, shown only to a deal's two sides.
+    payment_details: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     min_completed_deals: int = Field(default=0)  # taker requirement
     status: str = Field(default="active", max_length=8)  # active | paused | closed
     # "<owner_id>:<client key>": a retried create returns this ad (NULL only for ads made before 0007

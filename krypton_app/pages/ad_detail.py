@@ -6,6 +6,8 @@ a paused one is shown without the deal form; the owner sees an Edit button inste
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from krypton_app import routes
@@ -19,34 +21,52 @@ from krypton_app.models.common import utcnow
 from krypton_app.services.ads import get_ad
 from krypton_app.services.market import AdListing
 from krypton_app.services.reputation import trader_card
+from krypton_app.services.reviews import list_reviews
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.market import AdRow, MarketState, ad_row
 from krypton_app.state.offload import off_loop
 
+# The trader card shows the latest reviews about the ad's owner; reviews are public (services/reviews.py).
+REVIEWS_SHOWN = 5
 
-def _read_listing(ad_id: int) -> AdListing | None:
-    """The ad at the current rate with its trader's card; None when there is no such ad."""
+
+@dataclass(frozen=True)
+class ReviewRow:
+    id: int
+    positive: bool
+    author: str  # "" when the author has no name: the row shows only the verdict and date
+    comment: str  # plain text, escaped by React
+    date: str
+
+
+def _read_listing(ad_id: int) -> tuple[AdListing, list[ReviewRow]] | None:
+    """The ad at the current rate with its trader's card and latest reviews; None when there is no such ad."""
     uow = app_deps().uow
     try:
         view = get_ad(uow, ad_id, rates=app_deps().rates)
-        return AdListing(ad=view, trader=trader_card(uow, view.owner_id, now=utcnow()))
+        listing = AdListing(ad=view, trader=trader_card(uow, view.owner_id, now=utcnow()))
     except NotFound:
         return None
+    reviews = list_reviews(uow, view.owner_id, page_size=REVIEWS_SHOWN).items
+    rows = [ReviewRow(r.id, r.positive, r.author_name, r.comment, r.created_at.strftime("%Y-%m-%d")) for r in reviews]
+    return listing, rows
 
 
 class AdPageState(AuthState):
     ad: AdRow = AdRow()  # id 0 when missing
     missing: bool = False
     mine: bool = False
+    reviews: list[ReviewRow] = []
 
     @rx.event
     async def load(self):
         (await self.get_state(MarketState))._deal_form_shown()
         lang = (await self.get_state(I18n)).lang
-        listing = await off_loop(_read_listing, routes.ad_id_in(self.router.url.path))
+        read = await off_loop(_read_listing, routes.ad_id_in(self.router.url.path))
+        listing, self.reviews = read if read is not None else (None, [])
         if listing is None or listing.ad.status == CLOSED:
-            self.ad, self.missing, self.mine = AdRow(), True, False
+            self.ad, self.missing, self.mine, self.reviews = AdRow(), True, False, []
             return
         self.ad = ad_row(listing, lang)
         self.missing = False
@@ -163,7 +183,40 @@ def _trader(ad: AdRow) -> rx.Component:
             width="100%",
             margin_top="16px",
         ),
+        rx.cond(
+            AdPageState.reviews.length() > 0,
+            rx.vstack(
+                rx.divider(margin_y="8px"),
+                rx.foreach(AdPageState.reviews, _review),
+                spacing="3",
+                width="100%",
+                margin_top="8px",
+            ),
+        ),
         data_testid="trader-card",
+    )
+
+
+def _review(review: ReviewRow) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.cond(
+                review.positive,
+                rx.icon("thumbs-up", size=14, color=rx.color("green", 10)),
+                rx.icon("thumbs-down", size=14, color=rx.color("red", 10)),
+            ),
+            rx.text(review.author, size="1", weight="medium"),
+            rx.text(review.date, size="1", color_scheme="gray"),
+            spacing="2",
+            align="center",
+        ),
+        rx.cond(
+            review.comment != "",
+            rx.text(review.comment, size="2", white_space="pre-wrap", overflow_wrap="anywhere"),
+        ),
+        spacing="1",
+        width="100%",
+        data_testid="trader-review",
     )
 
 

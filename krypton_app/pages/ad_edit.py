@@ -15,20 +15,23 @@ from krypton_app.components.layout import template
 from krypton_app.components.market import ad_form, ad_not_found
 from krypton_app.components.ui import card, card_title, loading_note, page_heading
 from krypton_app.domain.errors import KryptonError, NotFound
-from krypton_app.services.ads import AdView, get_ad, update_ad
+from krypton_app.services.ads import AdView, get_ad, payment_details_of, update_ad
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.market import AdFormMixin
 from krypton_app.state.offload import off_loop
 
 
-def _own_ad(user_id: int, ad_id: int) -> AdView | None:
-    """The ad if `user_id` owns it and may still edit it; None otherwise (unknown, another's, closed)."""
+def _own_ad(user_id: int, ad_id: int) -> tuple[AdView, str] | None:
+    """The ad and its private payment details if `user_id` owns it and may still edit it; None otherwise
+    (unknown, another's, closed)."""
     try:
         ad = get_ad(app_deps().uow, ad_id)
     except NotFound:
         return None
-    return ad if ad.owner_id == user_id and "edit" in ad.owner_actions else None
+    if ad.owner_id != user_id or "edit" not in ad.owner_actions:
+        return None
+    return ad, payment_details_of(app_deps().uow, user_id, ad_id)
 
 
 class EditAdState(AdFormMixin, AuthState):
@@ -42,11 +45,13 @@ class EditAdState(AdFormMixin, AuthState):
         self.missing, self.edit_id = False, 0
         yield
         user_id = await self._user_id()
-        ad = None if user_id is None else await off_loop(_own_ad, user_id, routes.ad_id_in(self.router.url.path))
-        if ad is None:
+        own = None if user_id is None else await off_loop(_own_ad, user_id, routes.ad_id_in(self.router.url.path))
+        if own is None:
             self.missing = True
             return
+        ad, details = own
         self._seed(ad)
+        self.values = {**self.values, "payment_details": details}
         self.edit_id, self.view_href = ad.id, routes.market_ad(ad.id)
 
     @rx.event

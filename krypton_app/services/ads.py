@@ -40,6 +40,7 @@ from krypton_app.models.common import utcnow
 from krypton_app.models.market import Ad
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import RateProvider
+from krypton_app.services.users import public_name
 
 AD_RESERVE = "ad_reserve"
 AD_RELEASE = "ad_release"
@@ -68,6 +69,8 @@ class AdDraft:
     payment_window_min: int = 15
     terms: str = ""
     min_completed_deals: int = 0
+    # Private: never in AdView (market and ad pages); see payment_details_of and services/deal_room.py.
+    payment_details: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,18 @@ def get_ad(uow: UnitOfWork, ad_id: int, *, rates: RateProvider | None = None) ->
         return _view(s, ad_id, rates)
 
 
+def payment_details_of(uow: UnitOfWork, owner_id: int, ad_id: int) -> str:
+    """An ad's payment details, for its owner's edit form only (Forbidden to anyone else): AdView, which
+    the market and ad pages show to everybody, never carries them."""
+    with uow.read() as s:
+        row = s.execute(select(_ads.c.owner_id, _ads.c.payment_details).where(_ads.c.id == ad_id)).one_or_none()
+    if row is None:
+        raise NotFound(f"ad {ad_id} not found")
+    if row.owner_id != owner_id:
+        raise Forbidden(f"ad {ad_id} is not yours")
+    return row.payment_details
+
+
 def list_my_ads(uow: UnitOfWork, owner_id: int, *, rates: RateProvider | None = None) -> list[AdView]:
     """The owner's ads, open ones first, newest first."""
     with uow.read() as s:
@@ -259,7 +274,7 @@ def ad_view(row: Row, rates: RateProvider | None = None) -> AdView:
     return AdView(
         id=row.id,
         owner_id=row.owner_id,
-        owner_name=row.owner_name or row.owner_username or f"#{row.owner_id}",
+        owner_name=public_name(row.owner_name, row.owner_username, row.owner_wallet),
         side=row.side,
         asset=row.asset,
         decimals=row.decimals,
@@ -290,6 +305,7 @@ def select_ads():
             _ads,
             _users.c.display_name.label("owner_name"),
             _users.c.username.label("owner_username"),
+            _users.c.wallet_address.label("owner_wallet"),
             _assets.c.decimals.label("decimals"),
             _fiats.c.decimals.label("fiat_decimals"),
         )
@@ -349,6 +365,7 @@ def _validate(s: Session, draft: AdDraft, rates: RateProvider) -> dict:
         **amounts,
         payment_window_min=rules.check_window(draft.payment_window_min),
         terms=rules.check_terms(draft.terms),
+        payment_details=rules.check_payment_details(draft.payment_details),
         min_completed_deals=rules.check_requirements(draft.min_completed_deals),
     )
 

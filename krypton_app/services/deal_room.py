@@ -1,19 +1,29 @@
 """What the deal page shows, in one call: the deal as the viewer sees it, the chat after the last
-message the page has, the dispute once there is one, and the viewer's own review once reviews are open.
+message the page has, the dispute once there is one, the viewer's own review once reviews are open,
+and who the viewer trades with (name and reputation; None for an operator, who is neither side).
+
+The ad's terms are public and go to every viewer; the seller's payment details (Ad.payment_details) go
+only to the deal's buyer and seller: this is the one place they leave the database for anyone but the
+ad's owner, so an operator deciding a dispute and every stranger get "".
 
 Each part is read by its own service, which checks the viewer again (NotFound for a stranger)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
+from krypton_app.models import Ad, User
+from krypton_app.models.common import utcnow
 from krypton_app.services.chat import ChatMessageView, list_messages
 from krypton_app.services.deal_rows import DealView
 from krypton_app.services.deals import get_deal
 from krypton_app.services.disputes import DisputeView, get_dispute
+from krypton_app.services.reputation import TraderCard, trader_card_in
 from krypton_app.services.reviews import ReviewView, my_review
+from krypton_app.services.users import public_name
 
 
 @dataclass(frozen=True)
@@ -22,15 +32,43 @@ class DealRoom:
     messages: list[ChatMessageView]  # oldest first, after the id asked for
     dispute: DisputeView | None
     my_review: ReviewView | None
+    counterparty: TraderCard | None = None
+    ad_terms: str = ""
+    payment_details: str = ""  # only for the deal's two sides
 
 
-def read_deal_room(uow: UnitOfWork, viewer_id: int, deal_id: int, *, after_id: int = 0) -> DealRoom:
+def _counterparty(uow: UnitOfWork, deal: DealView, now: datetime) -> TraderCard | None:
+    if deal.my_role not in machine.SIDES:
+        return None
+    other_id = deal.buyer_id if deal.my_role == machine.SELLER else deal.seller_id
+    with uow.read() as s:
+        card = trader_card_in(s, other_id, now=now)
+        user = s.get(User, other_id)
+        return replace(card, name=public_name(user.display_name, user.username, user.wallet_address)) if user else card
+
+
+def _ad_part(uow: UnitOfWork, deal: DealView) -> tuple[str, str]:
+    """(terms, payment details) of the deal's ad; the details only when the viewer is a side."""
+    with uow.read() as s:
+        ad = s.get(Ad, deal.ad_id)
+        if ad is None:
+            return "", ""
+        return ad.terms, ad.payment_details if deal.my_role in machine.SIDES else ""
+
+
+def read_deal_room(
+    uow: UnitOfWork, viewer_id: int, deal_id: int, *, after_id: int = 0, now: datetime | None = None
+) -> DealRoom:
     deal = get_deal(uow, viewer_id, deal_id)
     dispute = get_dispute(uow, viewer_id, deal_id) if deal.status in machine.WITH_DISPUTE else None
     review = my_review(uow, viewer_id, deal_id) if machine.REVIEW in deal.allowed_actions else None
+    terms, details = _ad_part(uow, deal)
     return DealRoom(
         deal=deal,
         messages=list_messages(uow, viewer_id, deal_id, after_id=after_id),
         dispute=dispute,
         my_review=review,
+        counterparty=_counterparty(uow, deal, now or utcnow()),
+        ad_terms=terms,
+        payment_details=details,
     )

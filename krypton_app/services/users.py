@@ -166,6 +166,19 @@ def find_user_by_contact(uow: UnitOfWork, contact: str) -> UserView | None:
 # Normalisers return the stored form, None for an empty input, and raise ProfileError when invalid.
 
 
+def public_name(display_name: str | None, username: str | None, wallet_address: str) -> str:
+    """How other traders see a user: display name, else @username, else the short address."""
+    if display_name:
+        return display_name
+    if username:
+        return f"@{username}"
+    try:
+        friendly = Address(wallet_address).to_str(is_user_friendly=True, is_bounceable=False)
+    except Exception:  # an address the library does not parse still names someone
+        friendly = wallet_address
+    return f"{friendly[:4]}…{friendly[-4:]}"
+
+
 def normalize_username(raw: str | None) -> str | None:
     value = (raw or "").strip().removeprefix("@").lower()
     if value and not _USERNAME.fullmatch(value):

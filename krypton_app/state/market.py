@@ -47,6 +47,7 @@ TEXT_FIELDS = (
     "payment_window_min",
     "min_completed_deals",
     "terms",
+    "payment_details",
 )
 # The fields the service names that the form shows under another name.
 FORM_FIELD = {"margin_percent": "price"}
@@ -131,6 +132,8 @@ def form_values(ad: AdView) -> dict[str, str]:
         "payment_window_min": str(ad.payment_window_min),
         "min_completed_deals": str(ad.min_completed_deals),
         "terms": ad.terms,
+        # Private, not in AdView: the edit page adds it from services.ads.payment_details_of.
+        "payment_details": "",
     }
 
 
@@ -258,6 +261,7 @@ class AdFormMixin(CountryChoiceMixin, mixin=True):
             payment_window_min=int(window),
             terms=text["terms"],
             min_completed_deals=int(min_deals),
+            payment_details=text["payment_details"],
         )
 
     def _refused(self, error: KryptonError) -> None:

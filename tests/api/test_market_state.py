@@ -5,6 +5,7 @@ follow the deal view's allowed actions; the escrow's raw amount stays on the ser
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from reflex_tabs import Processor
 
 from krypton_app import bootstrap, routes
 from krypton_app.domain.ledger import EXTERNAL, Leg
-from krypton_app.models import Deal
+from krypton_app.models import Deal, User
 from krypton_app.models.common import utcnow
 from krypton_app.pages.ad_detail import AdPageState
 from krypton_app.pages.deals.listing import DealsState
@@ -168,6 +169,81 @@ def test_the_deal_page_says_when_a_dispute_becomes_possible(market, uow):
             assert (await page.state(DealState)).dispute_left == ""
             await page.send(DealState.dispute)
             assert (await page.state(DealState)).status == "disputed"
+
+    asyncio.run(scenario())
+
+
+def test_the_deal_page_names_the_other_side_and_gives_the_payment_details_to_the_sides_only(market, uow):
+    """Issue 11 item 8: the ad's payment details reach the deal's buyer and seller, never the market
+    tabs; each side sees the other's name and reputation; cancel says whether it ends the deal now."""
+    owner, taker, ad_id, who = market
+    deposit(uow, owner, 10 * TON)
+    seller_draft = dataclasses.replace(SELL, terms="SBP only", payment_details="+7 900 000-00-00 Ivan")
+    private_ad = create_ad(uow, owner, seller_draft, rates=RATES, idempotency_key="private").id
+    with uow.transaction() as s:
+        s.get(User, owner).display_name = "Bob"
+
+    async def scenario():
+        async with Processor() as p:
+            market_tab = p.tab(routes.MARKET)
+            await market_tab.send(MarketState.load)
+            ad_tab = p.tab(routes.market_ad(private_ad))
+            await ad_tab.send(AdPageState.load)
+            await market_tab.send(
+                MarketState.take, form_data={"ad_id": str(private_ad), "amount": "1", "method": "sbp"}
+            )
+            # Nothing a market or ad tab received carries the details.
+            assert "+7 900" not in format.json_dumps(market_tab.deltas) + format.json_dumps(ad_tab.deltas)
+            (deal,) = list_my_deals(uow, taker)
+
+            page = p.tab(routes.deal_detail(deal.id))
+            await page.send(DealState.load)
+            state = await page.state(DealState)
+            assert (state.payment_details, state.ad_terms) == ("+7 900 000-00-00 Ivan", "SBP only")
+            assert (state.other_name, state.other_deals, state.other_rate) == ("Bob", 0, "")
+            assert state.cancel_now is True  # the buyer walks away before paying: ends now
+
+            who[0] = owner
+            await page.send(DealState.load)
+            state = await page.state(DealState)
+            assert state.payment_details == "+7 900 000-00-00 Ivan"
+            assert state.other_name.startswith("0:") is False and "…" in state.other_name
+            assert state.cancel_now is False  # the seller only asks
+
+    asyncio.run(scenario())
+
+
+def test_a_review_needs_a_verdict_and_its_comment_shows_on_the_trader_card(market, uow):
+    """Issue 11 item 8: no default verdict (sending without one is refused, nothing saved); the review's
+    comment appears on the ad page's trader card, for anyone."""
+    owner, taker, ad_id, who = market
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(routes.MARKET)
+            await tab.send(MarketState.load)
+            await tab.send(MarketState.take, form_data={"ad_id": str(ad_id), "amount": "2", "method": "sbp"})
+            (deal,) = list_my_deals(uow, taker)
+            page = p.tab(routes.deal_detail(deal.id))
+            await page.send(DealState.load)
+            await page.send(DealState.mark_paid)
+            who[0] = owner
+            await page.send(DealState.load)
+            await page.send(DealState.release)
+            who[0] = taker
+            await page.send(DealState.load)
+            await page.send(DealState.review, form_data={"comment": "Quick <b>and</b> fair"})
+            state = await page.state(DealState)
+            assert (state.review_error, state.my_review) == ("error.review_verdict_required", "")
+            await page.send(DealState.review, form_data={"verdict": "positive", "comment": "Quick <b>and</b> fair"})
+            state = await page.state(DealState)
+            assert (state.review_error, state.my_review) == ("", "positive")
+
+            who[0] = None  # the ad page is public
+            ad_page = p.tab(routes.market_ad(ad_id))
+            await ad_page.send(AdPageState.load)
+            (review,) = (await ad_page.state(AdPageState)).reviews
+            assert (review.positive, review.comment) == (True, "Quick <b>and</b> fair")
 
     asyncio.run(scenario())
 

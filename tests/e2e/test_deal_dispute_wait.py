@@ -30,6 +30,23 @@ def shoot_four(page: Page, screenshots: Path, name: str, texts: dict[str, str], 
     switch_language(page, "EN")
 
 
+def shoot_dialog(page: Page, screenshots: Path, name: str, trigger: str, texts: dict[str, str]) -> None:
+    """The confirmation `trigger` opens, desktop and phone, English then Russian; closed with "Go back"
+    each time, so nothing happens until the test confirms it."""
+    for lang in ("EN", "RU"):
+        switch_language(page, lang)
+        for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            page.get_by_test_id(trigger).click()
+            expect(page.get_by_test_id(f"{trigger}-text")).to_contain_text(texts[lang])
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(screenshots / f"{label}-{name}-{lang.lower()}.png"))
+            page.get_by_test_id(f"{trigger}-back").click()
+            expect(page.get_by_test_id(f"{trigger}-text")).to_have_count(0)
+    page.set_viewport_size(DESKTOP)
+    switch_language(page, "EN")
+
+
 def test_the_deal_page_says_when_a_dispute_becomes_possible(new_context, screenshots: Path):
     seller = new_context(viewport=DESKTOP).new_page()
     funded_login(seller)
@@ -45,7 +62,20 @@ def test_the_deal_page_says_when_a_dispute_becomes_possible(new_context, screens
     rule = {"EN": "Either side may open a dispute", "RU": "Любая сторона может открыть спор через"}
     shoot_four(buyer, screenshots, "deal-dispute-rule", rule, "deal-dispute-rule")
 
+    # Cancel asks first too: before "paid" the buyer's cancel ends the deal at once, and says so.
+    buyer.get_by_test_id("deal-cancel").click()
+    expect(buyer.get_by_test_id("deal-cancel-text")).to_have_text(
+        "The deal ends now, and 1 TON goes back to the seller. This cannot be undone."
+    )
+    buyer.get_by_test_id("deal-cancel-back").click()
+    expect(buyer.get_by_test_id("deal-status")).to_have_text("Awaiting payment")
+
+    # "I have paid" asks first, naming the fiat amount and the seller; going back changes nothing.
+    paid = {"EN": "Confirm that you sent 250.00 RUB to", "RU": "Подтвердите, что вы перевели 250.00 RUB"}
+    shoot_dialog(buyer, screenshots, "deal-confirm-paid", "deal-mark-paid", paid)
+    expect(buyer.get_by_test_id("deal-status")).to_have_text("Awaiting payment")
     buyer.get_by_test_id("deal-mark-paid").click()
+    buyer.get_by_test_id("deal-mark-paid-confirm").click()
     when = buyer.get_by_test_id("deal-dispute-when")
     expect(when).to_contain_text("A dispute can be opened in 00:")
     expect(buyer.get_by_test_id("deal-dispute")).to_be_disabled()
@@ -56,4 +86,7 @@ def test_the_deal_page_says_when_a_dispute_becomes_possible(new_context, screens
     # The countdown ends by itself (the page's watcher ticks it), and the button opens the dispute.
     expect(when).to_have_count(0, timeout=20_000)
     buyer.get_by_test_id("deal-dispute").click()
+    expect(buyer.get_by_test_id("deal-dispute-text")).to_contain_text("decide who gets 1 TON")
+    shoot(buyer, screenshots, "desktop-deal-confirm-dispute")
+    buyer.get_by_test_id("deal-dispute-confirm").click()
     expect(buyer.get_by_test_id("deal-status")).to_have_text("In dispute")

@@ -38,10 +38,12 @@ def test_dispute_statements_image_and_operator_split(new_context, screenshots: P
     operator = new_context(viewport=DESKTOP).new_page()
     demo_login(operator)
     buyer.get_by_test_id("deal-mark-paid").click()
+    buyer.get_by_test_id("deal-mark-paid-confirm").click()
     expect(seller.get_by_test_id("deal-status")).to_have_text("Payment sent", timeout=LIVE_TIMEOUT_MS)
     # The dispute opens only after the wait after "paid" (15 s here): the button waits for it.
     expect(buyer.get_by_test_id("deal-dispute")).to_be_enabled(timeout=20_000)
     buyer.get_by_test_id("deal-dispute").click()
+    buyer.get_by_test_id("deal-dispute-confirm").click()
     expect(buyer.get_by_test_id("deal-status")).to_have_text("In dispute")
     expect(seller.get_by_test_id("deal-status")).to_have_text("In dispute", timeout=LIVE_TIMEOUT_MS)
     expect(seller.get_by_test_id("dispute-card")).to_contain_text("Opened by the buyer")
@@ -149,4 +151,5 @@ def test_deals_list_is_live(new_context):
     row = seller.get_by_test_id("deal-row").filter(has_text=f"#{deal_id}")
     expect(row).to_contain_text("Awaiting payment", timeout=LIVE_TIMEOUT_MS)
     buyer.get_by_test_id("deal-mark-paid").click()
+    buyer.get_by_test_id("deal-mark-paid-confirm").click()
     expect(row).to_contain_text("Payment sent", timeout=LIVE_TIMEOUT_MS)

@@ -8,9 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import DEAL_URL, DESKTOP, PHONE, assert_fits_width, demo_login, fill_ad, funded_login, shoot, url_of
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 LIVE_TIMEOUT_MS = 10_000
+# The seller's payment details: on the deal page for its two sides, never on the market.
+DETAILS = "SBP +7 900 123-45-67 Ivan P."
+
+
+def switch_language(page: Page, lang: str) -> None:
+    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
 def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
@@ -23,7 +29,7 @@ def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
     fill_ad(seller, price="250", total_volume="50", min_amount="1", max_amount="5")
     seller.get_by_test_id("ad-publish").click()
     expect(seller.get_by_text("Not enough funds on the balance.")).to_be_visible()
-    fill_ad(seller, total_volume="5", terms="SBP only, name must match.")
+    fill_ad(seller, total_volume="5", terms="SBP only, name must match.", payment_details=DETAILS)
     seller.get_by_test_id("ad-publish").click()
     expect(seller).to_have_url(url_of("/market"))
 
@@ -33,6 +39,7 @@ def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
     ad = buyer.get_by_test_id("ad-card").filter(has_text="SBP only, name must match.")
     expect(ad).to_be_visible()
     expect(ad.get_by_test_id("ad-price")).to_have_text("250.00 RUB")
+    expect(buyer.get_by_text(DETAILS)).to_have_count(0)
     shoot(buyer, screenshots, "desktop-market")
     ad.get_by_test_id("deal-amount").fill("2")
     ad.get_by_test_id("open-deal").click()
@@ -40,6 +47,20 @@ def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
     deal_id = DEAL_URL.match(buyer.url).group(1)
     expect(buyer.get_by_test_id("deal-role")).to_have_text("Buyer")
     expect(buyer.get_by_test_id("deal-time-left")).to_be_visible()
+    # Whom the buyer pays and how: the seller's name and reputation, the details and the ad's terms.
+    expect(buyer.get_by_test_id("deal-payment-details")).to_have_text(DETAILS)
+    expect(buyer.get_by_test_id("deal-terms")).to_have_text("SBP only, name must match.")
+    expect(buyer.get_by_test_id("deal-counterparty")).not_to_be_empty()
+    expect(buyer.get_by_test_id("deal-counterparty-reputation")).to_contain_text("Completed deals: 0")
+    for lang, label in (("EN", "Send the payment to"), ("RU", "Реквизиты для оплаты")):
+        switch_language(buyer, lang)
+        expect(buyer.get_by_test_id("deal-trade-info")).to_contain_text(label)
+        for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            buyer.set_viewport_size(viewport)
+            assert_fits_width(buyer)
+            shoot(buyer, screenshots, f"{size}-deal-trade-info-{lang.lower()}")
+    buyer.set_viewport_size(DESKTOP)
+    switch_language(buyer, "EN")
 
     seller.goto("/deals")
     seller.get_by_test_id("deal-row").filter(has_text=f"#{deal_id}").click()
@@ -57,19 +78,43 @@ def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
     expect(buyer.get_by_test_id("chat-message").filter(has_text="OK, waiting")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
 
     buyer.get_by_test_id("deal-mark-paid").click()
+    buyer.get_by_test_id("deal-mark-paid-confirm").click()
     expect(buyer.get_by_test_id("deal-status")).to_have_text("Payment sent")
     expect(seller.get_by_test_id("deal-status")).to_have_text("Payment sent", timeout=LIVE_TIMEOUT_MS)
     shoot(seller, screenshots, "desktop-deal")
+    # Release asks first and says what it does, to whom; going back leaves the deal as it was.
     seller.get_by_test_id("deal-release").click()
+    expect(seller.get_by_test_id("deal-release-text")).to_contain_text("Release 2 TON to")
+    expect(seller.get_by_test_id("deal-release-text")).to_contain_text("This cannot be undone.")
+    seller.wait_for_timeout(300)
+    seller.screenshot(path=str(screenshots / "desktop-deal-confirm-release.png"))
+    seller.get_by_test_id("deal-release-back").click()
+    expect(seller.get_by_test_id("deal-status")).to_have_text("Payment sent")
+    seller.get_by_test_id("deal-release").click()
+    seller.get_by_test_id("deal-release-confirm").click()
     expect(seller.get_by_test_id("deal-status")).to_have_text("Completed")
     expect(buyer.get_by_test_id("deal-status")).to_have_text("Completed", timeout=LIVE_TIMEOUT_MS)
 
     # Both review each other; the form is gone once the review is saved.
     buyer.get_by_test_id("review-comment").fill("Fast release, thanks")
+    # No verdict is chosen for the author: sending without one says so and keeps the comment.
+    buyer.get_by_test_id("review-send").click()
+    expect(buyer.get_by_text("Choose positive or negative.")).to_be_visible()
+    expect(buyer.get_by_test_id("review-comment")).to_have_value("Fast release, thanks")
+    buyer.get_by_test_id("review-positive").click()
     buyer.get_by_test_id("review-send").click()
     expect(buyer.get_by_test_id("review-done")).to_be_visible()
+    seller.get_by_test_id("review-positive").click()
     seller.get_by_test_id("review-send").click()
     expect(seller.get_by_test_id("review-done")).to_be_visible()
+
+    # The buyer's comment is on the seller's trader card, on the ad page; the details are not.
+    buyer.goto("/market")
+    buyer.get_by_test_id("ad-card").filter(has_text="SBP only, name must match.").get_by_test_id("ad-details").click()
+    review = buyer.get_by_test_id("trader-card").get_by_test_id("trader-review")
+    expect(review).to_contain_text("Fast release, thanks")
+    expect(buyer.get_by_text(DETAILS)).to_have_count(0)
+    shoot(buyer, screenshots, "desktop-ad-page-reviews")
 
     # The seller closes the ad: what no deal took (3 TON) returns to the balance.
     seller.goto("/market/new")

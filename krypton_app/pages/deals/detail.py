@@ -17,6 +17,7 @@ from krypton_app.pages.deals.dispute import dispute_card
 from krypton_app.pages.deals.review import review_card
 from krypton_app.pages.deals.state import DealState
 from krypton_app.pages.deals.summary import summary
+from krypton_app.pages.deals.trade_info import trade_info
 from krypton_app.state.i18n import I18n
 
 
@@ -35,6 +36,10 @@ def deal_detail() -> rx.Component:
                 DealState.deal.id > 0,
                 rx.vstack(
                     summary(),
+                    rx.cond(
+                        (DealState.other_name != "") | (DealState.ad_terms != "") | (DealState.payment_details != ""),
+                        trade_info(),
+                    ),
                     rx.cond(DealState.dispute_info.outcome != "", dispute_card()),
                     rx.cond(DealState.actions.contains(machine.REVIEW), review_card()),
                     chat(),

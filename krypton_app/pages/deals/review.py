@@ -1,4 +1,6 @@
-"""The review card: once the deal is over, each side rates the other once (+ or -) with a comment."""
+"""The review card: once the deal is over, each side rates the other once (+ or -) with a comment.
+Neither verdict is chosen in advance: a review counts in the other's reputation, so it is a choice the
+author makes, never a default they sent by pressing "Send"."""
 
 from __future__ import annotations
 
@@ -26,10 +28,13 @@ def review_card() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.radio_group.root(
-                        rx.radio_group.item(I18n.t["deal.review.positive"], value="positive"),
-                        rx.radio_group.item(I18n.t["deal.review.negative"], value="negative"),
+                        rx.radio_group.item(
+                            I18n.t["deal.review.positive"], value="positive", data_testid="review-positive"
+                        ),
+                        rx.radio_group.item(
+                            I18n.t["deal.review.negative"], value="negative", data_testid="review-negative"
+                        ),
                         name="verdict",
-                        default_value="positive",
                         direction="row",
                         spacing="4",
                     ),

@@ -54,6 +54,15 @@ class DealState(TabWatcher, AuthState):
     # domain.deals.offered_actions for the viewer, from the deal view
     actions: list[str] = []
     cancel_requested: str = ""  # "", "me", "other"
+    # What the cancel button does (domain.deals.cancel_step): True ends the deal now, False only asks.
+    cancel_now: bool = False
+    # Who the viewer trades with and their reputation ("" / -1 for an operator, who is neither side).
+    other_name: str = ""
+    other_deals: int = -1
+    other_rate: str = ""
+    ad_terms: str = ""
+    # The seller's payment details: the deal room gives them to the two sides only, "" to anyone else.
+    payment_details: str = ""
     deadline_ts: int = 0
     seconds_left: int = -1
     # A side may dispute only a while after "I have paid" (domain/deals.py): the wait as text ("10 min")
@@ -100,6 +109,16 @@ class DealState(TabWatcher, AuthState):
         self._amount, self._decimals, self._asset = view.amount, view.decimals, view.asset
         asked = view.cancel_requested_by
         self.cancel_requested = "" if asked is None else ("me" if asked == user_id else "other")
+        self.cancel_now = machine.CANCEL in view.allowed_actions and (
+            machine.cancel_step(view.status, view.my_role or "", requested_by_other=self.cancel_requested == "other")
+            != "request"
+        )
+        other = room.counterparty
+        self.other_name = other.name if other else ""
+        self.other_deals = other.completed_deals if other else -1
+        rate = other.completion_rate_30d if other else None
+        self.other_rate = "" if rate is None else f"{round(rate * 100)}%"
+        self.ad_terms, self.payment_details = room.ad_terms, room.payment_details
         deadline = view.timer_deadline
         self.deadline_ts = int(deadline.timestamp()) if deadline else 0
         side = view.my_role in machine.SIDES
@@ -273,7 +292,12 @@ class DealState(TabWatcher, AuthState):
         user_id = await self._user_id()
         if user_id is None:
             return
-        positive = str(form_data.get("verdict") or "") != "negative"
+        verdict = str(form_data.get("verdict") or "")
+        if verdict not in ("positive", "negative"):
+            # No default verdict: the author must pick one (pages/deals/review.py).
+            self.review_error = "error.review_verdict_required"
+            return
+        positive = verdict == "positive"
         comment = str(form_data.get("comment") or "").strip()
         try:
             await off_loop(

@@ -7,6 +7,7 @@ import reflex as rx
 
 from krypton_app.components.ui import card, card_title, field_error, status_chip
 from krypton_app.domain import deals as machine
+from krypton_app.pages.deals.confirm import confirm_button
 from krypton_app.pages.deals.state import DealState
 from krypton_app.state.i18n import I18n
 
@@ -23,53 +24,121 @@ def _may(action: str) -> rx.Var:
     return DealState.actions.contains(action)
 
 
+def _sentence(*parts) -> rx.Component:
+    """A dialog's text from catalog pieces and values (amount, name), so each language keeps its order."""
+    return rx.text(*parts)
+
+
+def _name() -> rx.Component:
+    # An address-like name ("UQC3…Ugs0") must not break across lines on a phone.
+    return rx.text.span(DealState.other_name, white_space="nowrap")
+
+
+def _warning(key: str) -> rx.Component:
+    return rx.callout(I18n.t[key], icon="triangle-alert", color_scheme="amber", size="1", margin_top="12px")
+
+
 def actions() -> rx.Component:
+    d = DealState.deal
+    t = I18n.t
     return rx.hstack(
         rx.cond(
             _may("mark_fiat_sent"),
-            rx.button(I18n.t["deal.action.mark_paid"], on_click=DealState.mark_paid, data_testid="deal-mark-paid"),
-        ),
-        rx.cond(
-            _may("undo_fiat_sent"),
-            rx.button(
-                I18n.t["deal.action.undo"], on_click=DealState.undo_paid, variant="soft", data_testid="deal-undo"
+            confirm_button(
+                rx.button(t["deal.action.mark_paid"], data_testid="deal-mark-paid"),
+                title=t["deal.confirm.paid_title"],
+                body=_sentence(
+                    t["deal.confirm.paid_before"],
+                    " ",
+                    d.fiat_amount,
+                    " ",
+                    t["deal.confirm.to"],
+                    " ",
+                    _name(),
+                    t["deal.confirm.paid_after"],
+                ),
+                confirm_label=t["deal.confirm.paid_ok"],
+                on_confirm=DealState.mark_paid,
+                test_id="deal-mark-paid",
             ),
         ),
         rx.cond(
+            _may("undo_fiat_sent"),
+            rx.button(t["deal.action.undo"], on_click=DealState.undo_paid, variant="soft", data_testid="deal-undo"),
+        ),
+        rx.cond(
             _may("release"),
-            rx.button(
-                I18n.t["deal.action.release"],
-                on_click=DealState.release,
-                color_scheme="green",
-                data_testid="deal-release",
+            confirm_button(
+                rx.button(t["deal.action.release"], color_scheme="green", data_testid="deal-release"),
+                title=t["deal.confirm.release_title"],
+                body=_sentence(
+                    t["deal.confirm.release_before"],
+                    " ",
+                    d.amount,
+                    " ",
+                    t["deal.confirm.to"],
+                    " ",
+                    _name(),
+                    t["deal.confirm.release_after"],
+                ),
+                # Offered before "paid" too (domain/deals.py says why), but never without this warning.
+                warning=rx.cond(DealState.status == machine.ESCROW_LOCKED, _warning("deal.confirm.release_unpaid")),
+                confirm_label=t["deal.confirm.release_ok"],
+                on_confirm=DealState.release,
+                test_id="deal-release",
+                color="green",
             ),
         ),
         rx.cond(
             _may(machine.CANCEL),
-            rx.button(
-                rx.cond(
-                    DealState.cancel_requested == "other",
-                    I18n.t["deal.action.agree_cancel"],
-                    I18n.t["deal.action.cancel"],
+            confirm_button(
+                rx.button(
+                    rx.cond(
+                        DealState.cancel_requested == "other", t["deal.action.agree_cancel"], t["deal.action.cancel"]
+                    ),
+                    variant="soft",
+                    color_scheme="gray",
+                    # My own request waits for the other side: asking again changes nothing.
+                    disabled=DealState.cancel_requested == "me",
+                    data_testid="deal-cancel",
                 ),
-                on_click=DealState.cancel,
-                variant="soft",
-                color_scheme="gray",
-                # My own request waits for the other side: asking again changes nothing.
-                disabled=DealState.cancel_requested == "me",
-                data_testid="deal-cancel",
+                title=t["deal.confirm.cancel_title"],
+                body=rx.cond(
+                    DealState.cancel_now,
+                    _sentence(
+                        t["deal.confirm.cancel_now_before"], " ", d.amount, " ", t["deal.confirm.cancel_now_after"]
+                    ),
+                    _sentence(
+                        t["deal.confirm.cancel_request_before"],
+                        " ",
+                        _name(),
+                        " ",
+                        t["deal.confirm.cancel_request_after"],
+                    ),
+                ),
+                confirm_label=t["deal.confirm.cancel_ok"],
+                on_confirm=DealState.cancel,
+                test_id="deal-cancel",
+                color="red",
             ),
         ),
         rx.cond(
             _may("open_dispute"),
-            rx.button(
-                I18n.t["deal.action.dispute"],
-                on_click=DealState.dispute,
-                variant="outline",
-                color_scheme="red",
-                # Not before the wait after "paid" is over (the service refuses it too): the line below says when.
-                disabled=DealState.dispute_left != "",
-                data_testid="deal-dispute",
+            confirm_button(
+                rx.button(
+                    t["deal.action.dispute"],
+                    variant="outline",
+                    color_scheme="red",
+                    # Not before the wait after "paid" is over (the service refuses it too): the line below says when.
+                    disabled=DealState.dispute_left != "",
+                    data_testid="deal-dispute",
+                ),
+                title=t["deal.confirm.dispute_title"],
+                body=_sentence(t["deal.confirm.dispute_before"], " ", d.amount, t["deal.confirm.dispute_after"]),
+                confirm_label=t["deal.confirm.dispute_ok"],
+                on_confirm=DealState.dispute,
+                test_id="deal-dispute",
+                color="red",
             ),
         ),
         spacing="2",
