@@ -125,7 +125,9 @@ def test_invoice_paid_in_parts_webhook_secrets_receipt_and_limit(new_context, ba
     merchant.locator("#inv_title").fill("VPN licence")
     merchant.locator("#inv_amount").fill("abc")
     merchant.get_by_test_id("invoice-create").click()
-    expect(merchant.get_by_test_id("invoice-field-amount")).to_contain_text("not valid")
+    expect(merchant.get_by_test_id("invoice-field-amount")).to_contain_text(
+        "The amount must be a number, such as 10 or 2.5."
+    )
     expect(merchant.locator("#inv_title")).to_have_value("VPN licence")
     shoot(merchant, screenshots, "desktop-invoice-form-error")
 
