@@ -309,3 +309,27 @@ def test_after_publishing_the_market_shows_the_new_ad(market, uow):
             assert (await tab.state(MarketState)).published_ad == 0
 
     asyncio.run(scenario())
+
+
+def test_the_dispute_button_never_enables_before_the_server_would_accept(market, uow, monkeypatch):
+    """The countdown rounds the opening moment up: at 12:00:00.0005 a dispute that opens at 12:00:00.5 is
+    still a second away, so the button cannot be clicked into a "too early" refusal."""
+    owner, taker, ad_id, who = market
+    now = utcnow().replace(microsecond=500)
+    monkeypatch.setattr("krypton_app.pages.deals.state.utcnow", lambda: now)
+
+    async def scenario():
+        async with Processor() as p:
+            await p.tab(routes.MARKET).send(
+                MarketState.take, form_data={"ad_id": str(ad_id), "amount": "2", "method": "sbp"}
+            )
+            (deal,) = list_my_deals(uow, taker)
+            page = p.tab(routes.deal_detail(deal.id))
+            await page.send(DealState.load)
+            await page.send(DealState.mark_paid)
+            with uow.transaction() as s:
+                s.get(Deal, deal.id).dispute_opens_at = now.replace(microsecond=500_000)
+            await page.send(DealState.load)
+            assert (await page.state(DealState)).dispute_left == "00:01"
+
+    asyncio.run(scenario())

@@ -8,6 +8,7 @@ and actions appear without a reload. What the viewer may do comes from the deal 
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import reflex as rx
@@ -68,7 +69,7 @@ class DealState(TabWatcher, AuthState):
     # A side may dispute only a while after "I have paid" (domain/deals.py): the wait as text ("10 min")
     # for the rule shown before "paid", and the countdown to it while it runs.
     dispute_wait: str = ""
-    dispute_ts: int = 0
+    dispute_ts: float = 0.0
     dispute_seconds_left: int = -1
     messages: list[MessageRow] = []
     error: str = ""
@@ -126,7 +127,7 @@ class DealState(TabWatcher, AuthState):
         waiting = side and view.status == machine.ESCROW_LOCKED and wait_s > 0
         self.dispute_wait = duration_text(lang, wait_s) if waiting else ""
         opens = view.dispute_opens_at if side and view.status == machine.FIAT_SENT else None
-        self.dispute_ts = int(opens.timestamp()) if opens else 0
+        self.dispute_ts = opens.timestamp() if opens else 0.0
         self._tick()
         if room.my_review is not None:
             self.my_review = "positive" if room.my_review.positive else "negative"
@@ -134,10 +135,12 @@ class DealState(TabWatcher, AuthState):
         self._last_id = max([self._last_id, *(m.id for m in room.messages)])
 
     def _tick(self) -> None:
-        now = int(utcnow().timestamp())
-        self.seconds_left = max(self.deadline_ts - now, 0) if self.deadline_ts else -1
+        now = utcnow().timestamp()
+        self.seconds_left = max(self.deadline_ts - int(now), 0) if self.deadline_ts else -1
         # -1 once the dispute may be opened (or there is nothing to wait for): the button is enabled.
-        self.dispute_seconds_left = self.dispute_ts - now if self.dispute_ts > now else -1
+        # Rounded up, to the microsecond the server checks: enabled a moment early would only earn "too early".
+        wait = self.dispute_ts - now
+        self.dispute_seconds_left = math.ceil(wait) if wait > 0 else -1
 
     @rx.var
     def time_left(self) -> str:
