@@ -11,12 +11,14 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, form_error, page_heading
 from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.money import to_minor
 from krypton_app.i18n import error_key
 from krypton_app.services.receipts import ReceiptView, receipt_public_key, verify_receipt
+from krypton_app.services.users import public_name_of_address
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
-from krypton_app.state.views import when
+from krypton_app.state.views import amount_text, when
 
 
 @dataclass(frozen=True)
@@ -25,15 +27,20 @@ class ReceiptLine:
     value: str
 
 
-def receipt_lines(r: ReceiptView) -> list[ReceiptLine]:
-    """The decoded content of a verified receipt, as label key / value lines."""
+def receipt_lines(r: ReceiptView, lang: str, merchant_name: str | None = None) -> list[ReceiptLine]:
+    """The decoded content of a verified receipt, as label key / value lines: every digit of the amount
+    (a receipt is checked against a statement), the merchant by name with the signed address beside it.
+    The receipt names the payer only by address, so the payer stays an address: a receipt is passed
+    on (to an accountant, a shop) and must not reveal more than it signs."""
+    amount = to_minor(r.amount, _decimals_of(r.amount))
+    merchant = f"{merchant_name} ({r.merchant})" if merchant_name else r.merchant
     lines = [
         ReceiptLine("verify.field.invoice", r.invoice),
         ReceiptLine("verify.field.payment", str(r.payment)),
-        ReceiptLine("verify.field.amount", f"{r.amount} {r.asset}"),
+        ReceiptLine("verify.field.amount", amount_text(amount, _decimals_of(r.amount), r.asset, lang, full=True)),
         ReceiptLine("verify.field.parts", str(r.parts)),
-        ReceiptLine("verify.field.time", when(r.time)),
-        ReceiptLine("verify.field.merchant", r.merchant or "—"),
+        ReceiptLine("verify.field.time", when(r.time, lang)),
+        ReceiptLine("verify.field.merchant", merchant or "—"),
         ReceiptLine("verify.field.payer", r.payer or "—"),
     ]
     if r.test:
@@ -41,10 +48,16 @@ def receipt_lines(r: ReceiptView) -> list[ReceiptLine]:
     return lines
 
 
-def _check(token: str, invoice_number: str) -> list[ReceiptLine]:
+def _decimals_of(amount: str) -> int:
+    """Places the receipt's decimal text carries (it is written trimmed, so this is exact)."""
+    return len(amount.partition(".")[2])
+
+
+def _check(token: str, invoice_number: str, lang: str) -> list[ReceiptLine]:
     """The receipt's lines once its signature (and invoice, if given) checks out; raises otherwise."""
-    public_key = receipt_public_key(app_deps().settings)
-    return receipt_lines(verify_receipt(token, public_key=public_key, invoice_number=invoice_number or None))
+    deps = app_deps()
+    view = verify_receipt(token, public_key=receipt_public_key(deps.settings), invoice_number=invoice_number or None)
+    return receipt_lines(view, lang, public_name_of_address(deps.uow, view.merchant))
 
 
 class VerifyState(AuthState):
@@ -61,7 +74,8 @@ class VerifyState(AuthState):
             self.error = "verify.empty" if asked else ""
             return
         try:
-            self.lines = await off_loop(_check, self.token.strip(), self.invoice_number.strip())
+            lang = (await self.get_state(I18n)).lang
+            self.lines = await off_loop(_check, self.token.strip(), self.invoice_number.strip(), lang)
         except KryptonError as error:
             self.error = error_key(error.code, error.details)
 

@@ -108,7 +108,7 @@ class WidgetState(rx.State):
             self.error = error_key(error.code, error.details)
             return None
         params = self.router.url.query_parameters
-        self.invoice = payer_invoice_row(view)
+        self.invoice = payer_invoice_row(view, (await self.get_state(I18n)).lang)
         self.unavailable = error_key(view.unavailable) if view.unavailable else ""
         self.max_parts = view.max_parts
         self.parts = _int(params.get("parts", "1"), 1, 1, view.max_parts)

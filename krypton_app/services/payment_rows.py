@@ -15,13 +15,16 @@ from krypton_app.domain.money import to_minor
 from krypton_app.models.common import as_utc
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
 from krypton_app.models.merchant import WebhookEvent
+from krypton_app.models.users import User
 from krypton_app.services.crypto import unseal
 from krypton_app.services.invoice_rows import invoice_by_id, merchant_name
+from krypton_app.services.users import public_name
 from krypton_app.settings import Settings
 
 payments_table: Table = InvoicePayment.__table__
 parts_table: Table = PaymentPart.__table__
 _events: Table = WebhookEvent.__table__
+_users: Table = User.__table__
 
 PAYMENT_COMPLETED = "invoice.payment_completed"
 
@@ -61,6 +64,10 @@ class PaymentView:
     quote_expires_at: datetime | None = None
     # what its payer may do with it now (domain/invoices.payment_actions)
     allowed_actions: tuple[str, ...] = ()
+    # who paid: the wallet address the receipt and the webhook carry, and the public name other users
+    # see (services/users.public_name); None for a merchant's test simulation, which has no payer
+    payer_address: str | None = None
+    payer_name: str | None = None
 
 
 def payment_row(s: Session, payment_id: int, *, lock: bool = False) -> Row:
@@ -124,6 +131,15 @@ def payment_view(s: Session, payment_id: int, settings: Settings | None) -> Paym
             ).first()
             is not None
         )
+    payer = (
+        s.execute(
+            select(_users.c.wallet_address, _users.c.display_name, _users.c.username).where(
+                _users.c.id == payment.payer_id
+            )
+        ).one_or_none()
+        if payment.payer_id is not None
+        else None
+    )
     return PaymentView(
         id=payment.id,
         invoice_number=invoice.number,
@@ -146,4 +162,6 @@ def payment_view(s: Session, payment_id: int, settings: Settings | None) -> Paym
         completed_at=as_utc(payment.completed_at),
         quote_expires_at=as_utc(payment.quote_expires_at),
         allowed_actions=payment_actions(payment.status, payment.receipt is not None),
+        payer_address=payer.wallet_address if payer is not None else None,
+        payer_name=public_name(payer.display_name, payer.username, payer.wallet_address) if payer is not None else None,
     )

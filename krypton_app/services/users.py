@@ -163,6 +163,14 @@ def find_user_by_contact(uow: UnitOfWork, contact: str) -> UserView | None:
         return UserView.from_user(user) if user else None
 
 
+def public_name_of_address(uow: UnitOfWork, wallet_address: str) -> str | None:
+    """The public name of the user who signs in with `wallet_address` (a receipt names its merchant only
+    by address); None when no user has it."""
+    with uow.read() as s:
+        user = s.exec(select(User).where(User.wallet_address == wallet_address)).first()
+        return public_name(user.display_name, user.username, user.wallet_address) if user else None
+
+
 # Normalisers return the stored form, None for an empty input, and raise ProfileError when invalid.
 
 

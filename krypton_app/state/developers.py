@@ -34,20 +34,20 @@ class ApiKeyRow:
     revoked: bool
 
 
-def _key_row(k: api_keys.ApiKeyView) -> ApiKeyRow:
+def _key_row(k: api_keys.ApiKeyView, lang: str) -> ApiKeyRow:
     return ApiKeyRow(
         id=k.id,
         name=k.name or "—",
         prefix=k.prefix,
         scopes=" ".join(k.scopes),
         is_test=k.is_test,
-        created=when(k.created_at),
+        created=when(k.created_at, lang),
         revoked=k.revoked_at is not None,
     )
 
 
-def _key_rows(user_id: int) -> list[ApiKeyRow]:
-    return [_key_row(k) for k in api_keys.list_api_keys(app_deps().uow, user_id)]
+def _key_rows(user_id: int, lang: str) -> list[ApiKeyRow]:
+    return [_key_row(k, lang) for k in api_keys.list_api_keys(app_deps().uow, user_id)]
 
 
 class DevelopersState(AuthState):
@@ -67,7 +67,7 @@ class DevelopersState(AuthState):
         self.new_secret = ""
         self.revealed_live_secret = self.revealed_test_secret = ""
         if user_id is not None:
-            self.keys = await off_loop(_key_rows, user_id)
+            self.keys = await off_loop(_key_rows, user_id, (await self.get_state(I18n)).lang)
 
     @rx.event
     def toggle_scope(self, scope: str, checked: bool):
@@ -99,7 +99,7 @@ class DevelopersState(AuthState):
             return
         self.key_error = ""
         self.new_secret = secret
-        self.keys = await off_loop(_key_rows, user_id)
+        self.keys = await off_loop(_key_rows, user_id, (await self.get_state(I18n)).lang)
 
     @rx.event
     def close_secret(self):
@@ -115,7 +115,7 @@ class DevelopersState(AuthState):
         except (KryptonError, ValueError, TypeError) as error:
             self.key_error = error_key(getattr(error, "code", "unexpected"))
             return
-        self.keys = await off_loop(_key_rows, user_id)
+        self.keys = await off_loop(_key_rows, user_id, (await self.get_state(I18n)).lang)
 
     def _show(self, mode: str, secret: str) -> None:
         if mode == "test":

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from krypton_app import routes
 from krypton_app.domain.invoices import CANCEL, CLOSE, COMPLETED, FUND, PENDING, REQUEST_RECEIPT, SIMULATE
-from krypton_app.domain.money import format_amount
+from krypton_app.i18n.formatting import format_fiat, unit
 from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView, cap_left
 from krypton_app.services.payment_rows import PartView, PaymentView
 from krypton_app.services.webhooks import DeliveryView
@@ -35,9 +35,11 @@ class InvoiceRow:
     kind_key: str = ""
     # what the payer is asked (`5 TON`, `10 USD`); "" when the payer chooses
     amount: str = ""
+    amount_full: str = ""  # every digit, for the tooltip and the details page
     max_payments: int = 0  # 0: no limit
     payments_count: int = 0
     collected: str = ""
+    collected_full: str = ""
     webhook_url: str = ""
     allowed_origins: str = ""
     # the rest of its settings, for the detail page; "" (0 for max_parts) when not set
@@ -75,6 +77,7 @@ class PayerInvoiceRow:
     description: str = ""
     asset: str = ""
     amount: str = ""
+    amount_full: str = ""  # every digit, for the tooltip and the details page
     # the price in the asset: at today's rate for a fiat price, at the payment's quote once started
     asset_amount: str = ""
     fiat: bool = False
@@ -95,6 +98,7 @@ class PartRow:
     id: int = 0
     position: int = 0
     amount: str = ""
+    amount_full: str = ""  # every digit, for the tooltip and the details page
     method_key: str = ""
     funded_at: str = ""
     pending: bool = False
@@ -110,6 +114,7 @@ class PaymentRow:
     invoice_title: str = ""
     merchant: str = ""
     amount: str = ""
+    amount_full: str = ""  # every digit, for the tooltip and the details page
     parts: int = 0
     funded: str = ""  # `1/2`: parts funded of all
     test: bool = False
@@ -157,45 +162,48 @@ def _status(prefix: str, colors: dict[str, str], status: str) -> dict[str, str]:
     }
 
 
-def invoice_amount_text(v: InvoiceView | PayerInvoiceView) -> str:
+def invoice_amount_text(v: InvoiceView | PayerInvoiceView, lang: str | None, *, full: bool = False) -> str:
     """What the payer is asked for: `5 TON`, `10 USD in TON`, or "" for a payer-chosen amount."""
     if v.fiat_currency and v.fiat_amount is not None:
-        return f"{format_amount(v.fiat_amount, v.fiat_decimals or FIAT_DECIMALS)} {v.fiat_currency}"
+        return format_fiat(v.fiat_amount, v.fiat_currency, lang, v.fiat_decimals or FIAT_DECIMALS)
     if v.amount is not None:
-        return amount_text(v.amount, v.decimals, v.asset)
+        return amount_text(v.amount, v.decimals, v.asset, lang, full=full)
     return ""
 
 
-def _or_blank(minor: int | None, v: InvoiceView | PayerInvoiceView) -> str:
-    return "" if minor is None else amount_text(minor, v.decimals, v.asset)
+def _or_blank(minor: int | None, v: InvoiceView | PayerInvoiceView, lang: str | None) -> str:
+    """An invoice's limits are what the merchant set or what is left of them: every digit."""
+    return "" if minor is None else amount_text(minor, v.decimals, v.asset, lang, full=True)
 
 
-def invoice_row(v: InvoiceView) -> InvoiceRow:
+def invoice_row(v: InvoiceView, lang: str | None) -> InvoiceRow:
     return InvoiceRow(
         number=v.number,
         title=v.title,
         description=v.description or "",
         kind_key=f"invoice.kind.{v.kind}",
-        amount=invoice_amount_text(v),
+        amount=invoice_amount_text(v, lang),
+        amount_full=invoice_amount_text(v, lang, full=True),
         max_payments=v.max_payments or 0,
         payments_count=v.payments_count,
-        collected=amount_text(v.collected, v.decimals, v.asset),
+        collected=amount_text(v.collected, v.decimals, v.asset, lang),
+        collected_full=amount_text(v.collected, v.decimals, v.asset, lang, full=True),
         webhook_url=v.webhook_url or "",
         allowed_origins=" ".join(v.allowed_origins),
         payer_contact=v.payer_contact or "",
         max_parts=v.max_parts,
         order_id=v.order_id or "",
         redirect_url=v.redirect_url or "",
-        min_payment=amount_text(v.min_payment, v.decimals, v.asset) if v.min_payment else "",
-        max_total=amount_text(v.max_total, v.decimals, v.asset) if v.max_total is not None else "",
-        total_left=_or_blank(cap_left(v), v),
+        min_payment=_or_blank(v.min_payment or None, v, lang),
+        max_total=_or_blank(v.max_total, v, lang),
+        total_left=_or_blank(cap_left(v), v, lang),
         payments_left=str(max(v.max_payments - v.payments_count, 0)) if v.max_payments else "",
         test=v.is_test,
         can_close=CLOSE in v.allowed_actions,
         can_simulate=SIMULATE in v.allowed_actions,
         close_reason_key=f"invoice.close_reason.{v.close_reason}" if v.close_reason else "",
-        expires=when(v.expires_at) if v.expires_at else "",
-        created=when(v.created_at),
+        expires=when(v.expires_at, lang) if v.expires_at else "",
+        created=when(v.created_at, lang),
         detail_path=routes.invoice_detail(v.number),
         direct_url=v.direct_url,
         helper_url=v.helper_url,
@@ -205,17 +213,19 @@ def invoice_row(v: InvoiceView) -> InvoiceRow:
     )
 
 
-def payer_invoice_row(v: PayerInvoiceView) -> PayerInvoiceRow:
+def payer_invoice_row(v: PayerInvoiceView, lang: str | None) -> PayerInvoiceRow:
+    """What a payer is asked to pay: every digit, never a rounded figure."""
     return PayerInvoiceRow(
         number=v.number,
         title=v.title,
         description=v.description or "",
         asset=v.asset,
-        amount=invoice_amount_text(v),
-        asset_amount=amount_text(v.amount, v.decimals, v.asset) if v.amount is not None else "",
+        amount=invoice_amount_text(v, lang, full=True),
+        amount_full=invoice_amount_text(v, lang, full=True),
+        asset_amount=_or_blank(v.amount, v, lang),
         fiat=bool(v.fiat_currency),
-        min_payment=amount_text(v.min_payment, v.decimals, v.asset) if v.min_payment else "",
-        cap_left=_or_blank(v.cap_left, v),
+        min_payment=_or_blank(v.min_payment or None, v, lang),
+        cap_left=_or_blank(v.cap_left, v, lang),
         merchant=v.merchant_name,
         test=v.is_test,
         helper_url=v.helper_url,
@@ -224,34 +234,37 @@ def payer_invoice_row(v: PayerInvoiceView) -> PayerInvoiceRow:
     )
 
 
-def part_row(p: PartView, decimals: int, asset: str) -> PartRow:
+def part_row(p: PartView, decimals: int, asset: str, lang: str | None) -> PartRow:
+    """A part is an amount to pay: every digit."""
     return PartRow(
         id=p.id,
         position=p.position,
-        amount=amount_text(p.amount, decimals, asset),
+        amount=amount_text(p.amount, decimals, asset, lang, full=True),
+        amount_full=amount_text(p.amount, decimals, asset, lang, full=True),
         method_key=f"part.method.{p.method}" if p.method else "",
-        funded_at=when(p.funded_at) if p.funded_at else "",
+        funded_at=when(p.funded_at, lang) if p.funded_at else "",
         pending=p.status == PENDING,
         **_status("part", PART_STATUS_COLORS, p.status),
     )
 
 
-def payment_row(p: PaymentView) -> PaymentRow:
+def payment_row(p: PaymentView, lang: str | None) -> PaymentRow:
     funded = sum(1 for part in p.parts if part.status != PENDING)
     return PaymentRow(
         id=p.id,
         invoice_number=p.invoice_number,
         invoice_title=p.invoice_title,
         merchant=p.merchant_name,
-        amount=amount_text(p.amount, p.decimals, p.asset),
+        amount=amount_text(p.amount, p.decimals, p.asset, lang),
+        amount_full=amount_text(p.amount, p.decimals, p.asset, lang, full=True),
         parts=len(p.parts),
         funded=f"{funded}/{len(p.parts)}",
         test=p.is_test,
         receipt=p.receipt or "",
         redirect_url=(p.redirect_url or "") if p.status == COMPLETED else "",
         fiat_rate=f"1 {p.asset} = {p.fiat_rate} {p.fiat_currency}" if p.fiat_rate and p.fiat_currency else "",
-        created=when(p.created_at),
-        completed=when(p.completed_at) if p.completed_at else "",
+        created=when(p.created_at, lang),
+        completed=when(p.completed_at, lang) if p.completed_at else "",
         is_completed=p.status == COMPLETED,
         can_fund=FUND in p.allowed_actions,
         can_cancel=CANCEL in p.allowed_actions,
@@ -260,7 +273,7 @@ def payment_row(p: PaymentView) -> PaymentRow:
     )
 
 
-def delivery_row(d: DeliveryView) -> DeliveryRow:
+def delivery_row(d: DeliveryView, lang: str | None) -> DeliveryRow:
     last = d.attempts_log[-1] if d.attempts_log else None
     return DeliveryRow(
         id=d.id,
@@ -270,8 +283,8 @@ def delivery_row(d: DeliveryView) -> DeliveryRow:
         attempts=d.attempts,
         test=d.is_test,
         last_code=str(last.status_code) if last is not None and last.status_code is not None else "—",
-        last_ms=f"{last.response_ms} ms" if last is not None and last.response_ms is not None else "",
+        last_ms=unit(lang, "ms", last.response_ms) if last is not None and last.response_ms is not None else "",
         last_error=(last.error or "") if last is not None else "",
-        last_when=when(last.created_at) if last is not None else "",
+        last_when=when(last.created_at, lang) if last is not None else "",
         **_status("delivery", DELIVERY_STATUS_COLORS, d.status),
     )

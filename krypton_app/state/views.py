@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from krypton_app import routes
-from krypton_app.domain.money import format_amount
 from krypton_app.i18n import LANGUAGES
-from krypton_app.models.common import as_utc
+from krypton_app.i18n.formatting import amount_with_asset, format_amount, format_datetime, format_fiat, unit
 from krypton_app.services.disputes import DisputeView
 from krypton_app.services.history import Movement
 from krypton_app.services.operator import CREDIT, DISMISS, RETURN, UnmatchedDepositView
@@ -37,21 +36,22 @@ STATUS_COLORS = {
 }
 
 
-def when(moment: datetime) -> str:
-    """A moment in UTC, as the ledger keeps it."""
-    return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC")
+def when(moment: datetime, lang: str | None) -> str:
+    """A moment in UTC, as the ledger keeps it, in the reader's language's one date format."""
+    return format_datetime(moment, lang)
 
 
-def amount_text(minor: int, decimals: int, asset: str) -> str:
-    return f"{format_amount(minor, decimals)} {asset}"
+def amount_text(minor: int, decimals: int, asset: str, lang: str | None, *, full: bool = False) -> str:
+    """`"412,39 TON"`: rounded for a list; `full=True` gives every digit (the tooltip, a details page)."""
+    return amount_with_asset(minor, decimals, asset, lang, display=not full)
 
 
-def signed_text(minor: int, decimals: int) -> str:
+def signed_text(minor: int, decimals: int, lang: str | None, asset: str | None = None, *, full: bool = False) -> str:
     """`+10`, `−1.05` (a real minus sign), or "" for no change, so a column shows only what moved."""
     if minor == 0:
         return ""
     sign = "+" if minor > 0 else "−"
-    return sign + format_amount(abs(minor), decimals)
+    return sign + format_amount(abs(minor), decimals, lang, asset, display=not full)
 
 
 def short(text: str, keep: int = 8) -> str:
@@ -74,6 +74,7 @@ class WithdrawalRow:
     destination: str
     destination_short: str
     amount: str
+    amount_full: str  # every digit, for the tooltip
     fee: str
     detail: str  # what the recipient gets in satoshis; "" for TON
     reference: str  # chain transaction or the operator's payment reference, shortened
@@ -84,37 +85,39 @@ class WithdrawalRow:
     can_cancel: bool = False  # the owner's queued payout: no operator has decided it yet
 
 
-def withdrawal_row(w: WithdrawalView) -> WithdrawalRow:
+def withdrawal_row(w: WithdrawalView, lang: str | None) -> WithdrawalRow:
     return WithdrawalRow(
         key=f"withdrawal-{w.id}",
         id=w.id,
         method_key="withdraw.method.ton",
         destination=w.destination_friendly,
         destination_short=short(w.destination_friendly),
-        amount=amount_text(w.amount, w.decimals, w.asset),
-        fee=amount_text(w.fee, w.decimals, w.asset),
+        amount=amount_text(w.amount, w.decimals, w.asset, lang),
+        amount_full=amount_text(w.amount, w.decimals, w.asset, lang, full=True),
+        fee=amount_text(w.fee, w.decimals, w.asset, lang),
         detail="",
         reference=short(w.chain_tx_hash or ""),
         reject_reason="",
-        when=when(w.created_at),
+        when=when(w.created_at, lang),
         status_key=f"status.{w.status}",
         status_color=_status_color(w.status),
     )
 
 
-def payout_row(p: PayoutView) -> WithdrawalRow:
+def payout_row(p: PayoutView, lang: str | None) -> WithdrawalRow:
     return WithdrawalRow(
         key=f"payout-{p.id}",
         id=p.id,
         method_key=f"withdraw.method.{p.network}",
         destination=p.destination,
         destination_short=short(p.destination, 10),
-        amount=amount_text(p.amount, p.decimals, p.asset),
-        fee=amount_text(p.fee, p.decimals, p.asset),
-        detail=f"{p.amount_sat:,} sat",
+        amount=amount_text(p.amount, p.decimals, p.asset, lang),
+        amount_full=amount_text(p.amount, p.decimals, p.asset, lang, full=True),
+        fee=amount_text(p.fee, p.decimals, p.asset, lang),
+        detail=unit(lang, "sat", p.amount_sat),
         reference=short(p.reference or ""),
         reject_reason=p.reject_reason or "",
-        when=when(p.created_at),
+        when=when(p.created_at, lang),
         status_key=f"status.{p.status}",
         status_color=_status_color(p.status),
         can_cancel=CANCEL in p.owner_actions,
@@ -130,22 +133,26 @@ class MovementRow:
     kind_key: str
     asset: str
     available: str  # signed, "" when it did not move
+    available_full: str  # every digit, for the tooltip
     available_color: str
     held: str
+    held_full: str
     # What it is about, in each language: the page picks the reader's, so the language switch applies
     # at once without reading the history again.
     about: dict[str, str]
 
 
-def movement_row(m: Movement) -> MovementRow:
+def movement_row(m: Movement, lang: str | None) -> MovementRow:
     return MovementRow(
         key=f"movement-{m.transaction_id}-{m.asset}",
-        when=when(m.created_at),
+        when=when(m.created_at, lang),
         kind_key=f"history.kind.{m.kind}",
         asset=m.asset,
-        available=signed_text(m.available_change, m.decimals),
+        available=signed_text(m.available_change, m.decimals, lang, m.asset),
+        available_full=signed_text(m.available_change, m.decimals, lang, full=True),
         available_color="green" if m.available_change > 0 else "gray",
-        held=signed_text(m.held_change, m.decimals),
+        held=signed_text(m.held_change, m.decimals, lang, m.asset),
+        held_full=signed_text(m.held_change, m.decimals, lang, full=True),
         about={lang: m.about.text(lang) if m.about else "" for lang in LANGUAGES},
     )
 
@@ -172,19 +179,20 @@ class UnmatchedDepositRow:
     can_dismiss: bool
 
 
-def unmatched_row(d: UnmatchedDepositView) -> UnmatchedDepositRow:
+def unmatched_row(d: UnmatchedDepositView, lang: str | None) -> UnmatchedDepositRow:
     return UnmatchedDepositRow(
         key=f"deposit-{d.id}",
         id=d.id,
         # No amount: unknown, or too large to store (the detail says it)
-        amount=amount_text(d.amount, d.decimals, d.asset) if d.amount is not None else f"? {d.asset}",
+        # The operator decides on it: every digit, not a rounded figure.
+        amount=amount_text(d.amount, d.decimals, d.asset, lang, full=True) if d.amount is not None else f"? {d.asset}",
         sender=d.sender or "",
         sender_short=short(d.sender or "—"),
         comment=d.comment or "",
         reason_key=f"operator.reason.{d.reason}",
         detail=d.detail or "",
         tx_hash=short(d.chain_tx_hash),
-        when=when(d.created_at),
+        when=when(d.created_at, lang),
         status_key=f"status.{d.status}",
         status_color=_status_color(d.status),
         can_credit=CREDIT in d.allowed_actions,
@@ -206,14 +214,14 @@ class DisputeQueueRow:
     statements: str  # `1/2`: how many sides have written their statement
 
 
-def dispute_queue_row(d: DisputeView) -> DisputeQueueRow:
+def dispute_queue_row(d: DisputeView, lang: str | None) -> DisputeQueueRow:
     deal = d.deal
     return DisputeQueueRow(
         id=deal.id,
         href=routes.deal_detail(deal.id),
-        amount=amount_text(deal.amount, deal.decimals, deal.asset),
-        fiat=f"{format_amount(deal.fiat_amount, 2, trim=False)} {deal.fiat}",
+        amount=amount_text(deal.amount, deal.decimals, deal.asset, lang, full=True),
+        fiat=format_fiat(deal.fiat_amount, deal.fiat, lang),
         opened_by_key=f"dispute.opened_by.{d.opener}",
-        when=when(d.created_at),
+        when=when(d.created_at, lang),
         statements=f"{int(d.seller_wrote) + int(d.buyer_wrote)}/2",
     )

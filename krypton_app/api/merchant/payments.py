@@ -15,6 +15,9 @@ def payment_json(view: PaymentView) -> Payment:
     return Payment(
         id=view.id,
         invoice=view.invoice_number,
+        invoice_title=view.invoice_title,
+        payer=view.payer_address,
+        payer_name=view.payer_name,
         status=view.status,
         test=view.is_test,
         asset=view.asset,

@@ -148,6 +148,11 @@ class PaymentPart(BaseModel):
 class Payment(BaseModel):
     id: int
     invoice: str
+    invoice_title: str
+    payer: str | None = Field(description="the payer's wallet address (raw form); null for a test simulation")
+    payer_name: str | None = Field(
+        description="the payer's public name: display name, else @username, else the short address"
+    )
     status: str
     test: bool
     asset: str

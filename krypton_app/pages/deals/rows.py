@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from krypton_app import routes
 from krypton_app.domain import deals as machine
 from krypton_app.domain.catalog_data import method_names
-from krypton_app.domain.money import format_amount
 from krypton_app.i18n import translate
+from krypton_app.i18n.formatting import format_datetime, format_fiat, format_time
 from krypton_app.services.chat import SYSTEM, ChatMessageView
 from krypton_app.services.deal_rows import DealView
 from krypton_app.services.disputes import DisputeView
@@ -36,6 +36,7 @@ class DealRow:
     status_key: str = ""
     status_color: str = "gray"
     amount: str = ""
+    amount_full: str = ""  # every digit, for the tooltip and the deal page
     fiat_amount: str = ""
     price: str = ""
     method: str = ""
@@ -67,10 +68,6 @@ class DisputeRow:
     buyer_statement: str = ""
 
 
-def _fiat_text(minor: int, fiat: str) -> str:
-    return f"{format_amount(minor, 2, trim=False)} {fiat}"
-
-
 def deal_row(v: DealView, lang: str) -> DealRow:
     return DealRow(
         id=v.id,
@@ -78,11 +75,12 @@ def deal_row(v: DealView, lang: str) -> DealRow:
         role_key=f"deal.role.{v.my_role}",
         status_key=f"deal.status.{v.status}",
         status_color=STATUS_COLORS.get(v.status, "gray"),
-        amount=amount_text(v.amount, v.decimals, v.asset),
-        fiat_amount=_fiat_text(v.fiat_amount, v.fiat),
-        price=_fiat_text(v.price, v.fiat),
+        amount=amount_text(v.amount, v.decimals, v.asset, lang),
+        amount_full=amount_text(v.amount, v.decimals, v.asset, lang, full=True),
+        fiat_amount=format_fiat(v.fiat_amount, v.fiat, lang),
+        price=format_fiat(v.price, v.fiat, lang),
         method=method_names((v.method,), lang),
-        created=v.created_at.strftime("%Y-%m-%d %H:%M"),
+        created=format_datetime(v.created_at, lang),
     )
 
 
@@ -93,12 +91,13 @@ def message_row(m: ChatMessageView, lang: str) -> MessageRow:
         text=translate(lang, m.text_key or "", **(m.params or {})) if system else m.text,
         side="mine" if m.mine else ("system" if system else "theirs"),
         author_key=f"deal.role.{m.author_role}" if m.author_role else "deal.system",
-        time=m.created_at.strftime("%H:%M"),
+        time=format_time(m.created_at, lang),
         image=routes.chat_file(m.id) if m.attachment else "",
     )
 
 
-def dispute_row(d: DisputeView) -> DisputeRow:
+def dispute_row(d: DisputeView, lang: str) -> DisputeRow:
+    """What each side gets is money decided on: every digit."""
     to_buyer = d.buyer_share or 0
     seller = d.deal.my_role == machine.SELLER
     return DisputeRow(
@@ -106,8 +105,8 @@ def dispute_row(d: DisputeView) -> DisputeRow:
         decided=d.decided,
         opened_by_key=f"dispute.opened_by.{d.opener}",
         outcome_key=f"dispute.outcome.{d.outcome}",
-        to_buyer=amount_text(to_buyer, d.deal.decimals, d.deal.asset),
-        to_seller=amount_text(d.deal.amount - to_buyer, d.deal.decimals, d.deal.asset),
+        to_buyer=amount_text(to_buyer, d.deal.decimals, d.deal.asset, lang, full=True),
+        to_seller=amount_text(d.deal.amount - to_buyer, d.deal.decimals, d.deal.asset, lang, full=True),
         mine=(d.seller_statement if seller else d.buyer_statement) or "",
         other_wrote=d.buyer_wrote if seller else d.seller_wrote,
         seller_statement=d.seller_statement or "",

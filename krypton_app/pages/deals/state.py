@@ -104,7 +104,7 @@ class DealState(TabWatcher, AuthState):
     def _show(self, room: DealRoom, user_id: int, lang: str) -> None:
         view = room.deal
         self.deal = deal_row(view, lang)
-        self.dispute_info = dispute_row(room.dispute) if room.dispute is not None else DisputeRow()
+        self.dispute_info = dispute_row(room.dispute, lang) if room.dispute is not None else DisputeRow()
         self.role, self.status = view.my_role or "", view.status
         self.actions = sorted(view.allowed_actions)
         self._amount, self._decimals, self._asset = view.amount, view.decimals, view.asset
@@ -249,7 +249,7 @@ class DealState(TabWatcher, AuthState):
         await self._refresh(user_id)
 
     @rx.event
-    def propose(self, form_data: dict):
+    async def propose(self, form_data: dict):
         """First step of the operator's decision: show exactly what each side will get."""
         outcome = str(form_data.get("outcome") or "")
         self.decision_error = ""
@@ -260,8 +260,9 @@ class DealState(TabWatcher, AuthState):
             self.decision, self.decision_error = "", error_key(error.code, error.details)
             return
         self.decision, self.decision_share = outcome, share or ""
-        self.decision_to_buyer = amount_text(to_buyer, self._decimals, self._asset)
-        self.decision_to_seller = amount_text(to_seller, self._decimals, self._asset)
+        lang = (await self.get_state(I18n)).lang
+        self.decision_to_buyer = amount_text(to_buyer, self._decimals, self._asset, lang, full=True)
+        self.decision_to_seller = amount_text(to_seller, self._decimals, self._asset, lang, full=True)
 
     @rx.event
     def back_to_decision(self):

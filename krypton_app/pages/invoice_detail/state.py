@@ -127,25 +127,25 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
     def _number(self) -> str:
         return routes.last_segment(self.router.url.path)
 
-    def _show(self, page: _Page) -> None:
+    def _show(self, page: _Page, lang: str) -> None:
         view = page.view
         self.error = ""
-        self.invoice = invoice_row(view)
+        self.invoice = invoice_row(view, lang)
         self._simulate_amount = format_amount(view.min_payment or 10**view.decimals, view.decimals)
         self.qr = page.qr
         self.embed = embed_snippet(app_deps().settings.app_url, view.number, self.invoice.allowed_origins)
-        self.payments = [payment_row(p) for p in page.payments]
+        self.payments = [payment_row(p, lang) for p in page.payments]
         # The chart is a picture: a float of whole units is precise enough to draw a bar.
         self.chart = [
             {"day": day, "payments": count, "sum": float(Decimal(total).scaleb(-view.decimals))}
             for day, count, total in page.chart
         ]
-        self.deliveries = [delivery_row(d) for d in page.deliveries]
+        self.deliveries = [delivery_row(d, lang) for d in page.deliveries]
         self._fingerprint = page.fingerprint
 
     async def _reload(self, user_id: int) -> None:
         try:
-            self._show(await off_loop(_read_page, user_id, self._number()))
+            self._show(await off_loop(_read_page, user_id, self._number()), (await self.get_state(I18n)).lang)
         except KryptonError as error:
             self.invoice = None
             self.error = error_key(error.code, error.details)
@@ -171,7 +171,7 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
 
     async def _watch_show(self, key: tuple[int, str, str], page: _Page | None) -> None:
         if page is not None and (await self._user_id(), self._number()) == key[:2]:
-            self._show(page)
+            self._show(page, (await self.get_state(I18n)).lang)
 
     @rx.event(background=True)
     async def watch(self):

@@ -14,6 +14,7 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
 from krypton_app.services.invoices import InvoiceDraft, create_invoice, list_invoices
 from krypton_app.state.auth import AuthState
+from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import KINDS, InvoiceRow, invoice_row
 from krypton_app.state.offload import off_loop
 from krypton_app.state.once_form import OnceForm
@@ -62,7 +63,8 @@ class InvoicesState(OnceForm, AuthState):
         result = await off_loop(
             list_invoices, deps.uow, user_id, page=self.page, page_size=PAGE_SIZE, settings=deps.settings
         )
-        self.rows = [invoice_row(v) for v in result.items]
+        lang = (await self.get_state(I18n)).lang
+        self.rows = [invoice_row(v, lang) for v in result.items]
         self.total = result.total
         self.pages = max(result.pages, 1)
         self.loaded = True

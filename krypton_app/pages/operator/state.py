@@ -11,6 +11,7 @@ import reflex as rx
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import Forbidden, KryptonError
 from krypton_app.i18n import error_key, translate
+from krypton_app.i18n.formatting import format_number
 from krypton_app.services.operator import credit_unmatched_deposit, dismiss_unmatched_deposit, mark_unmatched_returned
 from krypton_app.services.operator_console import OperatorConsole, operator_console
 from krypton_app.services.payout_queue import mark_payout_paid, reject_payout
@@ -66,7 +67,7 @@ class OperatorState(AuthState):
     violations: list[str] = []
     checked_at: str = ""
 
-    def _show(self, console: OperatorConsole | None) -> None:
+    def _show(self, console: OperatorConsole | None, lang: str) -> None:
         """The console as the service returned it; None (not, or no longer, an operator) keeps nothing."""
         self.allowed = console is not None
         if console is None:
@@ -74,17 +75,19 @@ class OperatorState(AuthState):
             self.invariants_ok, self.invariants_checked = False, False
             self.invariant_counts, self.checked_at = InvariantCounts(), ""
             return
-        self.payouts = [payout_row(p) for p in console.payouts]
-        self.deposits = [unmatched_row(d) for d in console.deposits]
-        self.disputes = [dispute_queue_row(d) for d in console.disputes]
+        self.payouts = [payout_row(p, lang) for p in console.payouts]
+        self.deposits = [unmatched_row(d, lang) for d in console.deposits]
+        self.disputes = [dispute_queue_row(d, lang) for d in console.disputes]
         report = console.invariants
         self.invariants_ok = report.ok
         self.invariants_checked = True
         self.violations = list(report.violations)
         self.invariant_counts = InvariantCounts(
-            transactions=f"{report.transactions:,}", postings=f"{report.postings:,}", accounts=f"{report.accounts:,}"
+            transactions=format_number(report.transactions, lang),
+            postings=format_number(report.postings, lang),
+            accounts=format_number(report.accounts, lang),
         )
-        self.checked_at = when(console.checked_at)
+        self.checked_at = when(console.checked_at, lang)
 
     async def _reload(self) -> None:
         user_id = await self._user_id()
@@ -92,7 +95,7 @@ class OperatorState(AuthState):
             console = None if user_id is None else await off_loop(operator_console, app_deps().uow, user_id)
         except Forbidden:
             console = None
-        self._show(console)
+        self._show(console, (await self.get_state(I18n)).lang)
 
     async def _act(self, row_key: str, done_key: str, action: Callable, *args, **kwargs):
         """One decision on one row (the service checks the role and the row's state); then the console

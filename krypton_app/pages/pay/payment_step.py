@@ -17,6 +17,7 @@ from krypton_app.i18n import error_key
 from krypton_app.services.payer_payments import find_unfinished_payment
 from krypton_app.services.payment_rows import PaymentView
 from krypton_app.services.payments import cancel_payment, fund_part_from_balance, get_payment
+from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import PartRow, PaymentRow, part_row, payment_row
 from krypton_app.state.offload import off_loop
 from krypton_app.state.views import amount_text, when
@@ -51,17 +52,17 @@ class PaymentStep(rx.State, mixin=True):
         deps = app_deps()
         view = await off_loop(find_unfinished_payment, deps.uow, user_id, number, settings=deps.settings, now=now())
         if view is not None:
-            self._show_payment(view)
+            self._show_payment(view, (await self.get_state(I18n)).lang)
             self.step = "fund"
             self.resumed = True
 
-    def _show_payment(self, view: PaymentView) -> None:
+    def _show_payment(self, view: PaymentView, lang: str) -> None:
         self._payment_id = view.id
-        self.payment = payment_row(view)
-        self.payment_parts = [part_row(p, view.decimals, view.asset) for p in view.parts]
+        self.payment = payment_row(view, lang)
+        self.payment_parts = [part_row(p, view.decimals, view.asset, lang) for p in view.parts]
         self._part_amounts = {p.id: p.amount for p in view.parts}
         deadline = unfinished_payment_deadline(view.created_at, app_deps().settings.payment_ttl_min)
-        self.cancels_at = when(deadline) if self.payment.can_fund else ""
+        self.cancels_at = when(deadline, lang) if self.payment.can_fund else ""
         quoted = view.quote_expires_at is not None and self.payment.can_fund
         self.quote_deadline_ms = int(view.quote_expires_at.timestamp() * 1000) if quoted else 0
         if quoted:
@@ -96,9 +97,12 @@ class PaymentStep(rx.State, mixin=True):
             )
         except QuoteRenewed as renewed:
             # Nothing was funded: the page shows the new amounts, the payer presses again to pay them.
-            self._show_payment(await off_loop(get_payment, deps.uow, user_id, self._payment_id, settings=deps.settings))
+            view = await off_loop(get_payment, deps.uow, user_id, self._payment_id, settings=deps.settings)
+            self._show_payment(view, (await self.get_state(I18n)).lang)
             details = renewed.details
-            self.rate_updated = amount_text(details["remaining"], details["decimals"], details["asset"])
+            self.rate_updated = amount_text(
+                details["remaining"], details["decimals"], details["asset"], (await self.get_state(I18n)).lang, full=True
+            )
             self.field_errors = {}
             return
         except KryptonError as error:
@@ -108,7 +112,7 @@ class PaymentStep(rx.State, mixin=True):
             self.busy = 0
         self.field_errors = {}
         self.rate_updated = ""
-        self._show_payment(view)
+        self._show_payment(view, (await self.get_state(I18n)).lang)
         if self.payment.is_completed:
             yield rx.redirect(routes.payment(view.id))
 
@@ -122,5 +126,5 @@ class PaymentStep(rx.State, mixin=True):
         except KryptonError as error:
             self.field_errors = {"fund": error_key(error.code, error.details)}
             return None
-        self._show_payment(view)
+        self._show_payment(view, (await self.get_state(I18n)).lang)
         return rx.redirect(routes.payment(view.id))

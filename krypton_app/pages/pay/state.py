@@ -38,6 +38,7 @@ from krypton_app.services.ledger import list_balances
 from krypton_app.services.payment_quotes import amount_due
 from krypton_app.services.payments import pay_from_balance, start_payment
 from krypton_app.state.auth import AuthState
+from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import PayerInvoiceRow, payer_invoice_row
 from krypton_app.state.offload import off_loop
 
@@ -117,7 +118,7 @@ class PayState(PaymentStep, AuthState):
             # A private invoice of someone else reads exactly like a number that does not exist.
             self.error = error_key(error.code, error.details)
             return
-        self.invoice = payer_invoice_row(view)
+        self.invoice = payer_invoice_row(view, (await self.get_state(I18n)).lang)
         self.unavailable = error_key(view.unavailable) if view.unavailable else ""
         self.max_parts = view.max_parts
         self.part_choices = [str(n) for n in range(1, view.max_parts + 1)]
@@ -265,7 +266,7 @@ class PayState(PaymentStep, AuthState):
             return None
         self.field_errors = {}
         self.rate_updated = ""
-        self._show_payment(view)
+        self._show_payment(view, (await self.get_state(I18n)).lang)
         self.step = "fund"
         return None
 

@@ -22,6 +22,7 @@ from krypton_app.i18n import error_key
 from krypton_app.services.payment_rows import PaymentView
 from krypton_app.services.payments import cancel_payment, get_payment, request_receipt
 from krypton_app.state.auth import AuthState
+from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import PartRow, PaymentRow, part_row, payment_row
 from krypton_app.state.offload import off_loop
 from krypton_app.state.watchers import TabWatcher
@@ -53,10 +54,10 @@ class PaymentState(TabWatcher, AuthState):
     # until when (epoch seconds) the watcher waits for the merchant's secrets
     _poll_until: float = 0.0
 
-    def _show(self, view: PaymentView) -> None:
+    def _show(self, view: PaymentView, lang: str) -> None:
         self._payment_id = view.id
-        self.payment = payment_row(view)
-        self.parts = [part_row(p, view.decimals, view.asset) for p in view.parts]
+        self.payment = payment_row(view, lang)
+        self.parts = [part_row(p, view.decimals, view.asset, lang) for p in view.parts]
         self.secrets = list(view.secrets or ())
         self.waiting = bool(view.waiting_for_secrets)
         self.verify_url = (
@@ -79,7 +80,7 @@ class PaymentState(TabWatcher, AuthState):
         except (KryptonError, ValueError) as error:
             self.error = error_key(getattr(error, "code", "not_found"))
             return None
-        self._show(view)
+        self._show(view, (await self.get_state(I18n)).lang)
         if not self.waiting:
             return None
         self._poll_until = time.time() + POLL_FOR_S
@@ -101,7 +102,7 @@ class PaymentState(TabWatcher, AuthState):
 
     async def _watch_show(self, key: tuple[int, int], view: PaymentView) -> None:
         if self._payment_id == view.id:
-            self._show(view)
+            self._show(view, (await self.get_state(I18n)).lang)
 
     @rx.event(background=True)
     async def wait_for_secrets(self):
@@ -119,7 +120,7 @@ class PaymentState(TabWatcher, AuthState):
             self.action_error = error_key(error.code, error.details)
             return
         self.action_error = ""
-        self._show(view)
+        self._show(view, (await self.get_state(I18n)).lang)
 
     @rx.event
     async def ask_receipt(self):
@@ -133,4 +134,4 @@ class PaymentState(TabWatcher, AuthState):
         except KryptonError as error:
             self.action_error = error_key(error.code, error.details)
             return
-        self._show(view)
+        self._show(view, (await self.get_state(I18n)).lang)

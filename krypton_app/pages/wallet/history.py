@@ -40,7 +40,8 @@ class HistoryState(LiveState):
         view = await off_loop(
             list_movements, app_deps().uow, user_id, **self._filters(), page=self.page, page_size=PAGE_SIZE
         )
-        self.rows = [movement_row(m) for m in view.items]
+        lang = (await self.get_state(I18n)).lang
+        self.rows = [movement_row(m, lang) for m in view.items]
         self.page = view.page
         self.pages = max(view.pages, 1)
         self.total = view.total

@@ -30,15 +30,15 @@ from krypton_app.state.offload import off_loop
 from krypton_app.state.views import when
 
 
-def _rows(user_id: int) -> list[PaymentRow]:
+def _rows(user_id: int, lang: str) -> list[PaymentRow]:
     """The payer's payments as rows; a pending one with until when it waits."""
     deps = app_deps()
     rows = []
     for view in list_payer_payments(deps.uow, user_id, settings=deps.settings):
-        row = payment_row(view)
+        row = payment_row(view, lang)
         if row.can_cancel:
             deadline = unfinished_payment_deadline(view.created_at, deps.settings.payment_ttl_min)
-            row = replace(row, expires=when(deadline))
+            row = replace(row, expires=when(deadline, lang))
         rows.append(row)
     return rows
 
@@ -49,7 +49,7 @@ class PaymentsState(AuthState):
     error: str = ""
 
     async def _reload(self, user_id: int) -> None:
-        self.rows = await off_loop(_rows, user_id)
+        self.rows = await off_loop(_rows, user_id, (await self.get_state(I18n)).lang)
         self.loaded = True
 
     @rx.event

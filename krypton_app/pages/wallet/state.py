@@ -16,6 +16,7 @@ from krypton_app.i18n import error_key
 from krypton_app.services.deposits import DepositInfo, demo_faucet, deposit_info
 from krypton_app.services.payouts import cancel_payout, list_user_payouts
 from krypton_app.services.withdrawals import list_withdrawals
+from krypton_app.state.i18n import I18n
 from krypton_app.state.live import LiveState
 from krypton_app.state.offload import off_loop
 from krypton_app.state.views import WithdrawalRow, payout_row, withdrawal_row
@@ -47,11 +48,11 @@ def _deposit_card(info: DepositInfo) -> DepositCard:
     )
 
 
-def _recent_rows(user_id: int) -> list[WithdrawalRow]:
+def _recent_rows(user_id: int, lang: str) -> list[WithdrawalRow]:
     """TON withdrawals and Bitcoin / Lightning payouts together, newest first."""
     uow = app_deps().uow
-    rows = [(w.created_at, withdrawal_row(w)) for w in list_withdrawals(uow, user_id, limit=RECENT_LIMIT)]
-    rows += [(p.created_at, payout_row(p)) for p in list_user_payouts(uow, user_id)]
+    rows = [(w.created_at, withdrawal_row(w, lang)) for w in list_withdrawals(uow, user_id, limit=RECENT_LIMIT)]
+    rows += [(p.created_at, payout_row(p, lang)) for p in list_user_payouts(uow, user_id)]
     rows.sort(key=lambda pair: pair[0], reverse=True)
     return [row for _created, row in rows[:RECENT_LIMIT]]
 
@@ -84,7 +85,7 @@ class WalletState(LiveState):
     cancelling: int = 0
 
     async def _load_recent(self, user_id: int) -> None:
-        self.recent = await off_loop(_recent_rows, user_id)
+        self.recent = await off_loop(_recent_rows, user_id, (await self.get_state(I18n)).lang)
 
     async def _ledger_changed(self, user_id: int) -> None:
         if self.loaded:

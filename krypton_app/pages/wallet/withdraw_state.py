@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import reflex as rx
 
@@ -20,7 +21,9 @@ from krypton_app.domain.catalog_data import ASSETS
 from krypton_app.domain.errors import InsufficientFunds, KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
+from krypton_app.i18n.formatting import format_full, format_number, unit
 from krypton_app.services import payout_quotes, payouts, withdrawals
+from krypton_app.state.i18n import I18n
 from krypton_app.state.live import LiveState
 from krypton_app.state.offload import off_loop
 from krypton_app.state.views import amount_text, when
@@ -56,7 +59,7 @@ def _field_of(code: str, method: str) -> str:
     return field if field in FIELDS[method] else ""
 
 
-def _ton_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
+def _ton_quote(user_id: int, values: dict[str, str], lang: str) -> list[QuoteLine]:
     deps = app_deps()
     q = withdrawals.quote_ton_withdrawal(
         deps.uow,
@@ -68,22 +71,22 @@ def _ton_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
     )
     return [
         QuoteLine("withdraw.to", q.destination_friendly),
-        QuoteLine("withdraw.amount", amount_text(q.amount, q.decimals, q.asset)),
-        QuoteLine("withdraw.network_fee", amount_text(q.fee, q.decimals, q.asset)),
-        QuoteLine("withdraw.total", amount_text(q.total, q.decimals, q.asset), strong=True),
+        QuoteLine("withdraw.amount", amount_text(q.amount, q.decimals, q.asset, lang, full=True)),
+        QuoteLine("withdraw.network_fee", amount_text(q.fee, q.decimals, q.asset, lang, full=True)),
+        QuoteLine("withdraw.total", amount_text(q.total, q.decimals, q.asset, lang, full=True), strong=True),
     ]
 
 
-def _payout_lines(q: payout_quotes.PayoutQuote) -> list[QuoteLine]:
+def _payout_lines(q: payout_quotes.PayoutQuote, lang: str) -> list[QuoteLine]:
     return [
-        QuoteLine("withdraw.amount", amount_text(q.amount, q.decimals, q.asset)),
-        QuoteLine("withdraw.fee", amount_text(q.fee, q.decimals, q.asset)),
-        QuoteLine("withdraw.total", amount_text(q.total, q.decimals, q.asset), strong=True),
-        QuoteLine("withdraw.rate", f"1 {q.asset} ≈ {q.rate} BTC"),
+        QuoteLine("withdraw.amount", amount_text(q.amount, q.decimals, q.asset, lang, full=True)),
+        QuoteLine("withdraw.fee", amount_text(q.fee, q.decimals, q.asset, lang, full=True)),
+        QuoteLine("withdraw.total", amount_text(q.total, q.decimals, q.asset, lang, full=True), strong=True),
+        QuoteLine("withdraw.rate", f"1 {q.asset} ≈ {format_number(Decimal(q.rate), lang)} BTC"),
     ]
 
 
-def _bitcoin_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
+def _bitcoin_quote(user_id: int, values: dict[str, str], lang: str) -> list[QuoteLine]:
     deps = app_deps()
     q = payout_quotes.quote_bitcoin_payout(
         deps.uow,
@@ -96,12 +99,12 @@ def _bitcoin_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
     )
     return [
         QuoteLine("withdraw.to", q.destination),
-        QuoteLine("withdraw.recipient_gets", f"{q.amount_sat:,} sat ({format_amount(q.amount_sat, 8)} BTC)"),
-        *_payout_lines(q),
+        QuoteLine("withdraw.recipient_gets", f"{unit(lang, 'sat', q.amount_sat)} ({format_full(q.amount_sat, 8, lang)} BTC)"),
+        *_payout_lines(q, lang),
     ]
 
 
-def _lightning_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
+def _lightning_quote(user_id: int, values: dict[str, str], lang: str) -> list[QuoteLine]:
     deps = app_deps()
     q = payout_quotes.quote_lightning_payout(
         deps.uow,
@@ -112,12 +115,12 @@ def _lightning_quote(user_id: int, values: dict[str, str]) -> list[QuoteLine]:
         settings=deps.settings,
         now=int(time.time()),
     )
-    lines = [QuoteLine("withdraw.invoice_amount", f"{q.amount_sat:,} sat")]
+    lines = [QuoteLine("withdraw.invoice_amount", unit(lang, "sat", q.amount_sat))]
     if q.description:
         lines.append(QuoteLine("withdraw.invoice_description", q.description))
     if q.expires_at is not None:
-        lines.append(QuoteLine("withdraw.invoice_expires", when(q.expires_at)))
-    return lines + _payout_lines(q)
+        lines.append(QuoteLine("withdraw.invoice_expires", when(q.expires_at, lang)))
+    return lines + _payout_lines(q, lang)
 
 
 def _ton_request(user_id: int, values: dict[str, str], key: str) -> None:
@@ -175,7 +178,7 @@ def _max_amount(method: str, user_id: int, asset: str) -> str:
     return format_amount(top.amount, top.decimals)
 
 
-QUOTES: dict[str, Callable[[int, dict[str, str]], list[QuoteLine]]] = {
+QUOTES: dict[str, Callable[[int, dict[str, str], str], list[QuoteLine]]] = {
     "ton": _ton_quote,
     "bitcoin": _bitcoin_quote,
     "lightning": _lightning_quote,
@@ -261,7 +264,7 @@ class WithdrawState(LiveState):
             values["asset"] = ASSET_CODES[0]
         self._clear_quote()
         try:
-            lines = await off_loop(QUOTES[self.method], user_id, values)
+            lines = await off_loop(QUOTES[self.method], user_id, values, (await self.get_state(I18n)).lang)
         except KryptonError as error:
             self._show_error(error)
             return
