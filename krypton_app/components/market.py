@@ -62,9 +62,7 @@ def labelled_select(name: str, label_key: str, items: list[rx.Component], **prop
 def trader_line(row: AdRow) -> rx.Component:
     """Deals, 30-day completion, average release time and reviews, in one small line."""
     return rx.text(
-        row.completed,
-        " ",
-        I18n.t["market.trader.deals"],
+        row.completed_text,
         " · ",
         I18n.t["market.trader.completion"],
         " ",

@@ -217,7 +217,6 @@ CATALOG: dict[str, str] = {
     "history.col.available": "Available",
     "history.col.held": "Held",
     "history.col.description": "Description",
-    "history.total": "Movements",
     "history.previous": "Previous page",
     "history.next": "Next page",
     "history.empty": "Nothing here yet.",
@@ -348,7 +347,6 @@ CATALOG: dict[str, str] = {
     "invoices.new": "New invoice",
     "invoices.create": "Create invoice",
     "invoices.list_title": "Your invoices",
-    "invoices.total": "Total",
     "invoices.empty": "No invoices yet. Create one to get paid.",
     "invoices.open_existing": "Open invoice",
     "invoices.existing_order": "You already have an invoice with this order id. Use another one, or open it below.",
@@ -753,9 +751,7 @@ CATALOG: dict[str, str] = {
     "market.yours": "Yours",
     "market.published": "Your ad is published.",
     "market.published_view": "View it",
-    "market.found": "Offers found",
     "market.empty": "No offers match these filters yet.",
-    "market.trader.deals": "deals",
     "market.limits": "Limits",
     "market.remaining": "Available",
     "market.methods": "Payment methods",
@@ -1000,3 +996,25 @@ def _decimals_en(n: int) -> str:
 
 # amount_too_many_decimals says how many the asset allows: one key per count (i18n.error_key picks it).
 CATALOG.update({f"error.amount_too_many_decimals.{n}": _decimals_en(n) for n in range(19)})
+
+
+# Numbers with units and counts (i18n/formatting.py). A plural key has one entry per CLDR category
+# of the language (`plural_categories`): English one/other, Russian one/few/many/other.
+CATALOG.update(
+    {
+        "unit.sat": "{n} sat",
+        "unit.ms": "{n} ms",
+        "count.deals.one": "{n} deal",
+        "count.deals.other": "{n} deals",
+        "count.movements.one": "{n} movement",
+        "count.movements.other": "{n} movements",
+        "count.invoices.one": "{n} invoice",
+        "count.invoices.other": "{n} invoices",
+        "count.offers.one": "{n} offer found",
+        "count.offers.other": "{n} offers found",
+        "count.parts.one": "{n} part",
+        "count.parts.other": "{n} parts",
+        "count.payments.one": "{n} payment",
+        "count.payments.other": "{n} payments",
+    }
+)

@@ -79,7 +79,9 @@ def rounded(minor: int, decimals: int, asset: str | None = None) -> Decimal:
     return cut.normalize()
 
 
-def format_amount(minor: int, decimals: int, lang: str | None, asset: str | None = None, *, display: bool = True) -> str:
+def format_amount(
+    minor: int, decimals: int, lang: str | None, asset: str | None = None, *, display: bool = True
+) -> str:
     """`412_390_000_000, 9, "ru", "TON" -> "412,39"`; with `display=False` every digit (`format_full`).
     Trailing zeros are dropped: a crypto amount reads "10", not "10.0000"."""
     if not display:

@@ -223,7 +223,6 @@ CATALOG: dict[str, str] = {
     "history.col.available": "Доступно",
     "history.col.held": "Заморожено",
     "history.col.description": "Описание",
-    "history.total": "Движений",
     "history.previous": "Предыдущая страница",
     "history.next": "Следующая страница",
     "history.empty": "Здесь пока пусто.",
@@ -356,7 +355,6 @@ CATALOG: dict[str, str] = {
     "invoices.new": "Новый счёт",
     "invoices.create": "Создать счёт",
     "invoices.list_title": "Ваши счета",
-    "invoices.total": "Всего",
     "invoices.empty": "Счетов пока нет. Создайте первый, чтобы получить оплату.",
     "invoices.open_existing": "Открыть счёт",
     "invoices.existing_order": "Счёт с этим номером заказа уже есть. Укажите другой номер или откройте тот счёт.",
@@ -772,9 +770,7 @@ CATALOG: dict[str, str] = {
     "market.yours": "Ваше",
     "market.published": "Объявление опубликовано.",
     "market.published_view": "Открыть",
-    "market.found": "Найдено предложений",
     "market.empty": "Пока нет предложений с такими фильтрами.",
-    "market.trader.deals": "сделок",
     "market.limits": "Лимиты",
     "market.remaining": "Доступно",
     "market.methods": "Способы оплаты",
@@ -1022,3 +1018,37 @@ def _decimals_ru(n: int) -> str:
 
 # amount_too_many_decimals says how many the asset allows: one key per count (i18n.error_key picks it).
 CATALOG.update({f"error.amount_too_many_decimals.{n}": _decimals_ru(n) for n in range(19)})
+
+
+# Числа с единицами и счётчики (i18n/formatting.py). У ключа с числом по записи на каждую категорию
+# CLDR: one (1, 21), few (2–4, 22), many (5–20, 11), other (дробные).
+CATALOG.update(
+    {
+        "unit.sat": "{n} сат",
+        "unit.ms": "{n} мс",
+        "count.deals.one": "{n} сделка",
+        "count.deals.few": "{n} сделки",
+        "count.deals.many": "{n} сделок",
+        "count.deals.other": "{n} сделки",
+        "count.movements.one": "{n} движение",
+        "count.movements.few": "{n} движения",
+        "count.movements.many": "{n} движений",
+        "count.movements.other": "{n} движения",
+        "count.invoices.one": "{n} счёт",
+        "count.invoices.few": "{n} счёта",
+        "count.invoices.many": "{n} счетов",
+        "count.invoices.other": "{n} счёта",
+        "count.offers.one": "Найдено {n} предложение",
+        "count.offers.few": "Найдено {n} предложения",
+        "count.offers.many": "Найдено {n} предложений",
+        "count.offers.other": "Найдено {n} предложения",
+        "count.parts.one": "{n} часть",
+        "count.parts.few": "{n} части",
+        "count.parts.many": "{n} частей",
+        "count.parts.other": "{n} части",
+        "count.payments.one": "{n} платёж",
+        "count.payments.few": "{n} платежа",
+        "count.payments.many": "{n} платежей",
+        "count.payments.other": "{n} платежа",
+    }
+)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from krypton_app import routes
 from krypton_app.domain.invoices import CANCEL, CLOSE, COMPLETED, FUND, PENDING, REQUEST_RECEIPT, SIMULATE
-from krypton_app.i18n.formatting import format_fiat, unit
+from krypton_app.i18n.formatting import format_fiat, plural, unit
 from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView, cap_left
 from krypton_app.services.payment_rows import PartView, PaymentView
 from krypton_app.services.webhooks import DeliveryView
@@ -38,6 +38,7 @@ class InvoiceRow:
     amount_full: str = ""  # every digit, for the tooltip and the details page
     max_payments: int = 0  # 0: no limit
     payments_count: int = 0
+    payments_text: str = ""  # "1 payment", "5 платежей"
     collected: str = ""
     collected_full: str = ""
     webhook_url: str = ""
@@ -186,6 +187,7 @@ def invoice_row(v: InvoiceView, lang: str | None) -> InvoiceRow:
         amount_full=invoice_amount_text(v, lang, full=True),
         max_payments=v.max_payments or 0,
         payments_count=v.payments_count,
+        payments_text=plural(lang, v.payments_count, "count.payments"),
         collected=amount_text(v.collected, v.decimals, v.asset, lang),
         collected_full=amount_text(v.collected, v.decimals, v.asset, lang, full=True),
         webhook_url=v.webhook_url or "",

@@ -10,13 +10,14 @@ tab closes, the user logs out or the tab leaves the live pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import reflex as rx
 
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
-from krypton_app.domain.money import format_amount
 from krypton_app.i18n import translate
+from krypton_app.i18n.formatting import amount_with_asset, format_amount, format_fiat
 from krypton_app.services.ledger import BalanceView, list_balances
 from krypton_app.services.rates import estimate_in
 from krypton_app.services.withdrawals import list_withdrawals
@@ -32,10 +33,9 @@ POLL_S = 1.5
 LIVE_ROUTES = (routes.WALLET, routes.HISTORY)
 
 
-def _fiat_text(minor: int, decimals: int, asset: str) -> str:
+def _fiat_text(value: Decimal | None, lang: str) -> str:
     """`≈ 52.00 USD` for a balance, or "" when the rate is unknown (the card then shows none)."""
-    value = estimate_in(app_deps().rates, minor, decimals, asset, FIAT)
-    return "" if value is None else f"≈ {value:,.2f} {FIAT}"
+    return "" if value is None else f"≈ {format_fiat(int(value.scaleb(2)), FIAT, lang)}"
 
 
 @dataclass(frozen=True)
@@ -45,26 +45,31 @@ class BalanceRow:
 
     asset: str
     name_key: str
-    available: str
+    available: str  # rounded for the card; the full value is its tooltip
+    available_full: str
     held: str
+    held_full: str
     fiat: str  # "≈ 52.00 USD", or "" when the rate is unknown
     color: str
 
 
-def _balance_row(b: BalanceView) -> BalanceRow:
+def _balance_row(b: BalanceView, worth: Decimal | None, lang: str) -> BalanceRow:
     return BalanceRow(
         asset=b.asset,
         name_key=f"wallet.asset.{b.asset}",
-        available=format_amount(b.available, b.decimals),
-        held=format_amount(b.held, b.decimals),
-        fiat=_fiat_text(b.available + b.held, b.decimals, b.asset),
+        available=format_amount(b.available, b.decimals, lang, b.asset),
+        available_full=amount_with_asset(b.available, b.decimals, b.asset, lang, display=False),
+        held=format_amount(b.held, b.decimals, lang, b.asset),
+        held_full=amount_with_asset(b.held, b.decimals, b.asset, lang, display=False),
+        fiat=_fiat_text(worth, lang),
         color=ASSET_COLORS.get(b.asset, "var(--accent-9)"),
     )
 
 
 @dataclass(frozen=True)
 class _LedgerSnapshot:
-    rows: list[BalanceRow]
+    # each balance with its estimate in FIAT (None: no rate); formatted in the tab's language on showing
+    balances: list[tuple[BalanceView, Decimal | None]]
     # asset -> (available + held, decimals): tells money that arrived from money that moved
     totals: dict[str, tuple[int, int]]
     # everything a live page shows that can change by itself (the monitor, the worker, an operator)
@@ -77,7 +82,9 @@ def _read_ledger(user_id: int) -> _LedgerSnapshot:
     balances = list_balances(uow, user_id)
     statuses = [(w.id, w.status) for w in list_withdrawals(uow, user_id, limit=10)]
     return _LedgerSnapshot(
-        rows=[_balance_row(b) for b in balances],
+        balances=[
+            (b, estimate_in(app_deps().rates, b.available + b.held, b.decimals, b.asset, FIAT)) for b in balances
+        ],
         totals={b.asset: (b.available + b.held, b.decimals) for b in balances},
         fingerprint=repr(([(b.asset, b.available, b.held) for b in balances], statuses)),
     )
@@ -91,21 +98,21 @@ class LiveState(TabWatcher, AuthState):
     # asset -> available + held, to tell money that arrived from money that moved between the two
     _totals: dict[str, int] = {}
 
-    def _apply_ledger(self, snapshot: _LedgerSnapshot) -> list[tuple[str, str]]:
+    def _apply_ledger(self, snapshot: _LedgerSnapshot, lang: str) -> list[tuple[str, str]]:
         """Show a snapshot; return (asset, amount) for each asset whose total grew since the last."""
         grown = [
-            (asset, format_amount(total - self._totals[asset], decimals))
+            (asset, format_amount(total - self._totals[asset], decimals, lang, display=False))
             for asset, (total, decimals) in snapshot.totals.items()
             if asset in self._totals and total > self._totals[asset]
         ]
-        self.balances = snapshot.rows
+        self.balances = [_balance_row(b, worth, lang) for b, worth in snapshot.balances]
         self.balances_loaded = True
         self._totals = {asset: total for asset, (total, _decimals) in snapshot.totals.items()}
         self._fingerprint = snapshot.fingerprint
         return grown
 
     async def _refresh_ledger(self, user_id: int) -> None:
-        self._apply_ledger(await off_loop(_read_ledger, user_id))
+        self._apply_ledger(await off_loop(_read_ledger, user_id), (await self.get_state(I18n)).lang)
 
     async def _ledger_changed(self, user_id: int) -> None:
         """Subclasses reload what they show from the ledger; called with the state locked."""
@@ -145,7 +152,7 @@ class LiveState(TabWatcher, AuthState):
     async def _watch_show(self, user_id: int, snapshot: _LedgerSnapshot) -> list:
         toasts = []
         if snapshot.fingerprint != self._fingerprint and await self._user_id() == user_id:
-            for asset, amount in self._apply_ledger(snapshot):
+            for asset, amount in self._apply_ledger(snapshot, (await self.get_state(I18n)).lang):
                 toasts.append(rx.toast.success(await self._text("live.received", amount=amount, asset=asset)))
             await self._reload_pages(user_id)
         return toasts

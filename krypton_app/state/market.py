@@ -30,6 +30,7 @@ from krypton_app.domain.catalog_data import (
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import duration_text, error_key
+from krypton_app.i18n.formatting import format_fiat, format_full, plural
 from krypton_app.models.common import utcnow
 from krypton_app.services.ads import AdDraft, AdView
 from krypton_app.services.deals import open_deal
@@ -80,6 +81,7 @@ class AdRow:
     min_deals: int = 0
     terms: str = ""
     completed: int = 0
+    completed_text: str = ""  # "1 deal", "5 сделок"
     rate: str = ""
     release: str = ""
     positive: int = 0
@@ -87,8 +89,13 @@ class AdRow:
     own: bool = False  # the viewer's own ad: marked "Yours", no "Open deal"
 
 
-def fiat_text(minor: int, decimals: int, fiat: str) -> str:
-    return f"{format_amount(minor, decimals, trim=False)} {fiat}"
+def fiat_text(minor: int, decimals: int, fiat: str, lang: str) -> str:
+    return format_fiat(minor, fiat, lang, decimals)
+
+
+def _asset_text(minor: int, decimals: int, lang: str) -> str:
+    """An ad's volumes and limits are what the trader typed and what a deal may ask: every digit."""
+    return format_full(minor, decimals, lang)
 
 
 def ad_row(item: AdListing, lang: str, viewer: int | None = None) -> AdRow:
@@ -104,15 +111,17 @@ def ad_row(item: AdListing, lang: str, viewer: int | None = None) -> AdRow:
         country=ad.country,
         status=ad.status,
         open_for_deals=ad.open_for_deals,
-        price=fiat_text(ad.price, ad.fiat_decimals, ad.fiat),
-        limits=f"{format_amount(ad.min_amount, ad.decimals)} – {format_amount(ad.max_amount, ad.decimals)} {ad.asset}",
-        remaining=f"{format_amount(ad.remaining, ad.decimals)} {ad.asset}",
+        price=fiat_text(ad.price, ad.fiat_decimals, ad.fiat, lang),
+        limits=f"{_asset_text(ad.min_amount, ad.decimals, lang)} – {_asset_text(ad.max_amount, ad.decimals, lang)}"
+        f" {ad.asset}",
+        remaining=f"{_asset_text(ad.remaining, ad.decimals, lang)} {ad.asset}",
         methods=method_names(ad.methods, lang),
         method_codes=ad.methods,
         window=duration_text(lang, ad.payment_window_min * 60),
         min_deals=ad.min_completed_deals,
         terms=ad.terms,
         completed=trader.completed_deals,
+        completed_text=plural(lang, trader.completed_deals, "count.deals"),
         rate="—" if rate is None else f"{rate * 100:.0f}%",
         release=duration_text(lang, trader.avg_release_s),
         positive=trader.positive,
@@ -280,6 +289,7 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
     page: int = 1
     pages: int = 1
     total: int = 0
+    total_text: str = ""  # "12 offers found", "Найдено 12 предложений"
     rows: list[AdRow] = []
     filter_error: str = ""
     # The ad its owner just published (0: none): /market says so, with a link, and marks its card.
@@ -321,10 +331,12 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
         except KryptonError as error:
             self.filter_error = error_key(error.code, error.details)
             self.rows, self.total, self.pages = [], 0, 1
+            self.total_text = plural(lang, 0, "count.offers")
             return
         self.filter_error = ""
         self.rows = [ad_row(item, lang, viewer) for item in result.items]
         self.total = result.total
+        self.total_text = plural(lang, result.total, "count.offers")
         self.pages = max(result.pages, 1)
         self.loaded = True
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from krypton_app.i18n import CATALOGS, LANGUAGES, error_key, translate
+from krypton_app.i18n.formatting import plural_categories
 from krypton_app.services.ton_proof import TON_PROOF_ERROR_CODES
 
 PACKAGE = Path(__file__).resolve().parents[2] / "krypton_app"
@@ -65,11 +66,38 @@ def _codes_in_source() -> set[str]:
     return {c for c in codes if isinstance(c, str)}
 
 
+def _plural_families(lang: str) -> dict[str, set[str]]:
+    """`count.deals` -> {"one", "few", ...}: the plural keys (i18n/formatting.plural) of a catalog."""
+    families: dict[str, set[str]] = {}
+    for key in CATALOGS[lang]:
+        base, _, category = key.rpartition(".")
+        if base.startswith("count."):
+            families.setdefault(base, set()).add(category)
+    return families
+
+
+def _non_plural_keys(lang: str) -> set[str]:
+    return {key for key in CATALOGS[lang] if not key.startswith("count.")}
+
+
 def test_catalogs_have_the_same_keys():
-    en, ru = CATALOGS["en"], CATALOGS["ru"]
-    assert sorted(set(en) - set(ru)) == []
-    assert sorted(set(ru) - set(en)) == []
+    en, ru = _non_plural_keys("en"), _non_plural_keys("ru")
+    assert sorted(en - ru) == []
+    assert sorted(ru - en) == []
     assert set(LANGUAGES) == {"en", "ru"}
+
+
+def test_every_plural_key_has_exactly_its_languages_forms():
+    """Each language spells a count in the forms CLDR gives it (en one/other, ru one/few/many/other):
+    a missing form would show another category's words, an extra one is never chosen."""
+    families = {lang: _plural_families(lang) for lang in LANGUAGES}
+    assert families["en"], "no plural keys: the check would prove nothing"
+    assert set(families["en"]) == set(families["ru"])
+    for lang in LANGUAGES:
+        wanted = set(plural_categories(lang))
+        assert {base: forms for base, forms in families[lang].items() if forms != wanted} == {}, lang
+    assert plural_categories("ru") == {"one", "few", "many", "other"}
+    assert plural_categories("en") == {"one", "other"}
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -85,7 +113,12 @@ def test_placeholders_match_between_languages(lang):
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
     other = CATALOGS["ru" if lang == "en" else "en"]
-    assert [k for k, v in CATALOGS[lang].items() if fields(v) != fields(other[k])] == []
+    # A plural form only one language has is compared with that key's "other" form.
+    assert [
+        k
+        for k, v in CATALOGS[lang].items()
+        if fields(v) != fields(other.get(k) or other[k.rpartition(".")[0] + ".other"])
+    ] == []
 
 
 def test_every_error_code_has_a_message():

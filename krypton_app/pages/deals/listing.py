@@ -72,7 +72,7 @@ def deal_item(row: DealRow) -> rx.Component:
             ),
             rx.spacer(),
             rx.vstack(
-                rx.text(row.amount, size="3", weight="bold"),
+                rx.text(row.amount, size="3", weight="bold", title=row.amount_full, data_testid="deal-amount"),
                 rx.text(row.fiat_amount, " · ", row.method, size="1", color_scheme="gray"),
                 spacing="0",
                 align="end",

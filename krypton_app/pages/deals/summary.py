@@ -74,7 +74,7 @@ def actions() -> rx.Component:
                 body=_sentence(
                     t["deal.confirm.release_before"],
                     " ",
-                    d.amount,
+                    d.amount_full,
                     " ",
                     t["deal.confirm.to"],
                     " ",
@@ -106,7 +106,7 @@ def actions() -> rx.Component:
                 body=rx.cond(
                     DealState.cancel_now,
                     _sentence(
-                        t["deal.confirm.cancel_now_before"], " ", d.amount, " ", t["deal.confirm.cancel_now_after"]
+                        t["deal.confirm.cancel_now_before"], " ", d.amount_full, " ", t["deal.confirm.cancel_now_after"]
                     ),
                     _sentence(
                         t["deal.confirm.cancel_request_before"],
@@ -134,7 +134,7 @@ def actions() -> rx.Component:
                     data_testid="deal-dispute",
                 ),
                 title=t["deal.confirm.dispute_title"],
-                body=_sentence(t["deal.confirm.dispute_before"], " ", d.amount, t["deal.confirm.dispute_after"]),
+                body=_sentence(t["deal.confirm.dispute_before"], " ", d.amount_full, t["deal.confirm.dispute_after"]),
                 confirm_label=t["deal.confirm.dispute_ok"],
                 on_confirm=DealState.dispute,
                 test_id="deal-dispute",
@@ -191,7 +191,7 @@ def summary() -> rx.Component:
         ),
         rx.grid(
             _kv("deal.field.role", I18n.t[d.role_key], "deal-role"),
-            _kv("deal.field.amount", d.amount, "deal-amount-value"),
+            _kv("deal.field.amount", d.amount_full, "deal-amount-value"),
             _kv("deal.field.fiat_amount", d.fiat_amount),
             _kv("deal.field.price", d.price),
             _kv("deal.field.method", d.method),

@@ -54,7 +54,7 @@ def payment_item(row: rx.Var[PaymentRow]) -> rx.Component:
         ),
         rx.spacer(),
         rx.vstack(
-            rx.text(row.amount, size="3", weight="bold"),
+            rx.text(row.amount, size="3", weight="bold", title=row.amount_full),
             rx.text(I18n.t["pay.parts_funded"], ": ", row.funded, size="1", color_scheme="gray"),
             spacing="0",
             align="end",

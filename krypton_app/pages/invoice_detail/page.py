@@ -118,7 +118,7 @@ def detail() -> rx.Component:
         rx.grid(
             counter(
                 "detail.amount",
-                rx.cond(inv.amount != "", inv.amount, I18n.t["invoice.any_amount"]),
+                rx.cond(inv.amount != "", inv.amount_full, I18n.t["invoice.any_amount"]),
                 "detail-amount",
             ),
             counter(
@@ -130,7 +130,7 @@ def detail() -> rx.Component:
                 ),
                 "detail-payments",
             ),
-            counter("invoice.collected", inv.collected, "detail-collected"),
+            counter("invoice.collected", inv.collected_full, "detail-collected"),
             counter("detail.expires", rx.cond(inv.expires != "", inv.expires, "—"), "detail-expires"),
             columns=rx.breakpoints(initial="2", md="4"),
             spacing="3",

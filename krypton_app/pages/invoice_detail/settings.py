@@ -30,7 +30,7 @@ def settings_card() -> rx.Component:
         card_title("sliders-horizontal", I18n.t["detail.settings"]),
         rx.data_list.root(
             _item("invoice.field.payer_contact", inv.payer_contact, "payer", inv.payer_contact != ""),
-            _item("detail.amount", rx.cond(inv.amount != "", inv.amount, I18n.t["invoice.any_amount"]), "amount"),
+            _item("detail.amount", rx.cond(inv.amount != "", inv.amount_full, I18n.t["invoice.any_amount"]), "amount"),
             _item("invoice.field.min_payment", inv.min_payment, "min-payment", inv.min_payment != ""),
             _item("invoice.field.max_total", _left(inv.max_total, inv.total_left), "max-total", inv.max_total != ""),
             _item(

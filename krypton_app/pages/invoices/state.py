@@ -12,6 +12,7 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.domain.catalog_data import ASSETS, FIAT_CURRENCIES
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
+from krypton_app.i18n.formatting import plural
 from krypton_app.services.invoices import InvoiceDraft, create_invoice, list_invoices
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
@@ -43,6 +44,7 @@ def _int_or_none(text: str | None) -> int | None | str:
 class InvoicesState(OnceForm, AuthState):
     rows: list[InvoiceRow] = []
     total: int = 0
+    total_text: str = ""  # "3 invoices", "3 счёта"
     page: int = 1
     pages: int = 1
     loaded: bool = False
@@ -66,6 +68,7 @@ class InvoicesState(OnceForm, AuthState):
         lang = (await self.get_state(I18n)).lang
         self.rows = [invoice_row(v, lang) for v in result.items]
         self.total = result.total
+        self.total_text = plural(lang, result.total, "count.invoices")
         self.pages = max(result.pages, 1)
         self.loaded = True
 

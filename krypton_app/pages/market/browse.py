@@ -202,7 +202,7 @@ def market() -> rx.Component:
         ),
         published_note(),
         filters(),
-        rx.text(I18n.t["market.found"], ": ", MarketState.total, size="2", color_scheme="gray"),
+        rx.text(MarketState.total_text, size="2", color_scheme="gray", data_testid="market-found"),
         rx.cond(
             MarketState.rows.length() > 0,
             rx.vstack(rx.foreach(MarketState.rows, ad_card), spacing="3", width="100%"),

@@ -11,8 +11,8 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.domain.ads import ACTIVE, PAUSED
 from krypton_app.domain.catalog_data import ASSET_CODES, method_names
 from krypton_app.domain.errors import KryptonError
-from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
+from krypton_app.i18n.formatting import format_full
 from krypton_app.services.ads import AdView, close_ad, create_ad, list_my_ads, pause_ad, resume_ad
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
@@ -46,8 +46,8 @@ def my_ad_row(ad: AdView, lang: str) -> MyAdRow:
         side_key=f"ad.side.{ad.side}",
         status_key=f"ad.status.{ad.status}",
         status_color=STATUS_COLORS.get(ad.status, "gray"),
-        price=fiat_text(ad.price, ad.fiat_decimals, ad.fiat),
-        remaining=f"{format_amount(ad.remaining, ad.decimals)} / {format_amount(ad.total_volume, ad.decimals)}"
+        price=fiat_text(ad.price, ad.fiat_decimals, ad.fiat, lang),
+        remaining=f"{format_full(ad.remaining, ad.decimals, lang)} / {format_full(ad.total_volume, ad.decimals, lang)}"
         f" {ad.asset}",
         methods=method_names(ad.methods, lang),
         actions=tuple(sorted(ad.owner_actions)),

@@ -34,7 +34,7 @@ def payout_item(row: rx.Var[WithdrawalRow]) -> rx.Component:
         rx.text(
             I18n.t["operator.charged"],
             ": ",
-            row.amount,
+            row.amount_full,
             " + ",
             row.fee,
             " · ",

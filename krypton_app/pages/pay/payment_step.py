@@ -101,7 +101,11 @@ class PaymentStep(rx.State, mixin=True):
             self._show_payment(view, (await self.get_state(I18n)).lang)
             details = renewed.details
             self.rate_updated = amount_text(
-                details["remaining"], details["decimals"], details["asset"], (await self.get_state(I18n)).lang, full=True
+                details["remaining"],
+                details["decimals"],
+                details["asset"],
+                (await self.get_state(I18n)).lang,
+                full=True,
             )
             self.field_errors = {}
             return

@@ -9,6 +9,7 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, empty_note, loading_note, page_heading
 from krypton_app.domain.catalog_data import ASSETS
+from krypton_app.i18n.formatting import plural
 from krypton_app.pages.wallet.tabs import wallet_tabs
 from krypton_app.services.history import MOVEMENT_KINDS, list_movements, movements_csv
 from krypton_app.state.i18n import I18n
@@ -29,6 +30,7 @@ class HistoryState(LiveState):
     page: int = 1
     pages: int = 1
     total: int = 0
+    total_text: str = ""  # "5 movements", "5 движений"
     asset: str = ALL
     kind: str = ALL
     loaded: bool = False
@@ -45,6 +47,7 @@ class HistoryState(LiveState):
         self.page = view.page
         self.pages = max(view.pages, 1)
         self.total = view.total
+        self.total_text = plural(lang, view.total, "count.movements")
         self.loaded = True
 
     async def _reload(self) -> None:
@@ -129,13 +132,16 @@ def toolbar() -> rx.Component:
     )
 
 
-def change_text(value: rx.Var, color: rx.Var | str) -> rx.Component:
+def change_text(value: rx.Var, color: rx.Var | str, full: rx.Var) -> rx.Component:
+    """The change rounded for the table; every digit on hover."""
     return rx.text(
         rx.cond(value != "", value, "—"),
         color_scheme=rx.cond(value != "", color, "gray"),
         weight="medium",
         style={"font_variant_numeric": "tabular-nums"},
         white_space="nowrap",
+        title=full,
+        data_testid="history-change",
     )
 
 
@@ -159,8 +165,8 @@ def table_row(row: rx.Var[MovementRow]) -> rx.Component:
             about_text(row),
         ),
         rx.table.cell(rx.badge(row.asset, variant="soft", color_scheme="gray")),
-        rx.table.cell(change_text(row.available, row.available_color), text_align="right"),
-        rx.table.cell(change_text(row.held, "amber"), text_align="right"),
+        rx.table.cell(change_text(row.available, row.available_color, row.available_full), text_align="right"),
+        rx.table.cell(change_text(row.held, "amber", row.held_full), text_align="right"),
         data_testid="history-row",
     )
 
@@ -193,7 +199,7 @@ def history_card(row: rx.Var[MovementRow]) -> rx.Component:
             rx.text(I18n.t[row.kind_key], size="2", weight="bold"),
             rx.badge(row.asset, variant="soft", color_scheme="gray"),
             rx.spacer(),
-            change_text(row.available, row.available_color),
+            change_text(row.available, row.available_color, row.available_full),
             spacing="2",
             align="center",
             width="100%",
@@ -203,7 +209,7 @@ def history_card(row: rx.Var[MovementRow]) -> rx.Component:
             row.held != "",
             rx.hstack(
                 rx.text(I18n.t["history.col.held"], size="1", color_scheme="gray"),
-                rx.text(row.held, size="1", color_scheme="amber", weight="medium"),
+                rx.text(row.held, size="1", color_scheme="amber", weight="medium", title=row.held_full),
                 spacing="2",
             ),
             rx.fragment(),
@@ -220,9 +226,7 @@ def history_card(row: rx.Var[MovementRow]) -> rx.Component:
 def pager() -> rx.Component:
     return rx.hstack(
         rx.text(
-            I18n.t["history.total"],
-            ": ",
-            HistoryState.total,
+            HistoryState.total_text,
             size="2",
             color_scheme="gray",
             data_testid="history-total",

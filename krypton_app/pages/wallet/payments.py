@@ -94,7 +94,7 @@ def cancel_button(row: rx.Var[PaymentRow]) -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title(I18n.t["payments.cancel_title"]),
             rx.alert_dialog.description(
-                rx.text(row.invoice_title, " · ", row.amount, weight="medium"),
+                rx.text(row.invoice_title, " · ", row.amount_full, weight="medium"),
                 rx.text(I18n.t["payments.cancel_warning"], margin_top="8px"),
             ),
             rx.hstack(
@@ -127,7 +127,7 @@ def payment_line(row: rx.Var[PaymentRow]) -> rx.Component:
             ),
             rx.spacer(),
             rx.vstack(
-                rx.text(row.amount, size="3", weight="bold", white_space="nowrap"),
+                rx.text(row.amount, size="3", weight="bold", white_space="nowrap", title=row.amount_full),
                 status_chip(I18n.t[row.status_key], row.status_color, data_testid="payments-status"),
                 spacing="1",
                 align="end",

@@ -27,7 +27,7 @@ def cancel_payout_button(row: rx.Var[WithdrawalRow]) -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title(I18n.t["recent.cancel_title"]),
             rx.alert_dialog.description(
-                I18n.t["recent.cancel_body"].replace("{amount}", row.amount).replace("{fee}", row.fee),
+                I18n.t["recent.cancel_body"].replace("{amount}", row.amount_full).replace("{fee}", row.fee),
                 size="2",
             ),
             rx.hstack(
@@ -81,7 +81,14 @@ def recent_row(row: rx.Var[WithdrawalRow]) -> rx.Component:
         ),
         rx.spacer(),
         rx.vstack(
-            rx.text(row.amount, size="3", weight="bold", style={"font_variant_numeric": "tabular-nums"}),
+            rx.text(
+                row.amount,
+                size="3",
+                weight="bold",
+                style={"font_variant_numeric": "tabular-nums"},
+                title=row.amount_full,
+                data_testid="recent-amount",
+            ),
             rx.text(I18n.t["withdraw.fee"], ": ", row.fee, size="1", color_scheme="gray"),
             rx.cond(row.detail != "", rx.text(row.detail, size="1", color_scheme="gray"), rx.fragment()),
             rx.cond(row.can_cancel, rx.box(cancel_payout_button(row), margin_top="6px"), rx.fragment()),

@@ -99,7 +99,9 @@ def _bitcoin_quote(user_id: int, values: dict[str, str], lang: str) -> list[Quot
     )
     return [
         QuoteLine("withdraw.to", q.destination),
-        QuoteLine("withdraw.recipient_gets", f"{unit(lang, 'sat', q.amount_sat)} ({format_full(q.amount_sat, 8, lang)} BTC)"),
+        QuoteLine(
+            "withdraw.recipient_gets", f"{unit(lang, 'sat', q.amount_sat)} ({format_full(q.amount_sat, 8, lang)} BTC)"
+        ),
         *_payout_lines(q, lang),
     ]
 
