@@ -1,4 +1,4 @@
-"""Builds the Reflex app: pages, style (the theme is in rxconfig) and lifespan tasks. Nothing else."""
+"""Builds the Reflex app: pages, style (the theme is in rxconfig), toasts and lifespan tasks. Nothing else."""
 
 import reflex as rx
 
@@ -6,6 +6,7 @@ from krypton_app import pages, workers
 from krypton_app.api.app import build_api
 from krypton_app.api.guards import deny_framing, upload_guard
 from krypton_app.api.widget import widget_csp
+from krypton_app.components.layout.toasts import toaster
 
 app = rx.App(
     # Reflex applies these in order, each around the ones before: the API is mounted around the app; the
@@ -13,6 +14,7 @@ app = rx.App(
     # Reflex's static mount; the upload guard refuses a request before Reflex's `/_upload` reads its body.
     api_transformer=[build_api(), widget_csp, upload_guard, deny_framing],
     style={"font_family": "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+    toaster=toaster(),
 )
 for page in pages.ALL:
     app.add_page(page.component, route=page.route, title=page.title, on_load=page.on_load)

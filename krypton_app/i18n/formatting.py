@@ -159,6 +159,20 @@ def plural(lang: str | None, n: int, key: str, **params) -> str:
     return translate(lang, f"{key}.{category}", n=format_number(n, lang), **params)
 
 
+def message_params(params: dict, lang: str | None) -> dict:
+    """A stored message's params for `translate`: an `amount` kept as exact decimal text ("1.5", written
+    when the message was) reads in the reader's digits ("1,5"), every digit kept."""
+    amount = params.get("amount")
+    if isinstance(amount, str):
+        try:
+            number = Decimal(amount)
+        except ArithmeticError:
+            return params
+        if number.is_finite():
+            return {**params, "amount": _number(number, lang)}
+    return params
+
+
 def unit(lang: str | None, name: str, value: int | Decimal) -> str:
     """A number with a translated unit: `unit("ru", "sat", 1500) -> "1 500 сат"`."""
     return translate(lang, f"unit.{name}", n=format_number(value, lang))

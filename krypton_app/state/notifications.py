@@ -1,5 +1,5 @@
 """The bell: the unread count follows the user's notifications in every open tab, and the list
-shows each one in the reader's language with a link to its deal.
+shows each one in the reader's language; a click opens what it is about (`notification_target`).
 
 One background task per tab (guarded in itself, see state/watchers.py) polls `unread_count` (one
 indexed COUNT) every POLL_S; it stops when the tab closes or the user logs out, and the next page
@@ -15,6 +15,7 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.i18n import translate
+from krypton_app.i18n.formatting import format_short_datetime, message_params
 from krypton_app.services.notifications import NotificationView, list_notifications, mark_read, unread_count
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
@@ -32,11 +33,18 @@ KIND_ICONS = {
 }
 
 
+def notification_target(n: NotificationView) -> str:
+    """The page a notification is about. Every kind the services send today (services/notifications.KINDS:
+    a deal requested, a deal's status, a chat message, a timer, a dispute for the operators) is about
+    one deal, and its page holds the status, the chat and the dispute; "" for one without a deal."""
+    return routes.deal_detail(n.deal_id) if n.deal_id is not None else ""
+
+
 @dataclass(frozen=True)
 class NotificationRow:
     id: int
     text: str  # in the reader's language
-    href: str  # the deal's page, or ""
+    href: str  # notification_target: where a click goes, or ""
     icon: str
     unread: bool
     time: str
@@ -45,11 +53,11 @@ class NotificationRow:
 def notification_row(n: NotificationView, lang: str) -> NotificationRow:
     return NotificationRow(
         id=n.id,
-        text=translate(lang, n.text_key, **n.params),
-        href=routes.deal_detail(n.deal_id) if n.deal_id is not None else "",
+        text=translate(lang, n.text_key, **message_params(n.params, lang)),
+        href=notification_target(n),
         icon=KIND_ICONS.get(n.kind, "clock"),
         unread=not n.read,
-        time=n.created_at.strftime("%d.%m %H:%M"),
+        time=format_short_datetime(n.created_at, lang),
     )
 
 
@@ -113,12 +121,16 @@ class NotificationsState(TabWatcher, AuthState):
         await self._load_items(user_id)
 
     @rx.event
-    async def follow(self, notification_id: int | str, href: str):
-        """Mark one read and go to its deal (only ids of the user's own notifications change)."""
+    async def follow(self, notification_id: int | str):
+        """Mark one read and open what it is about. The target is the one the server put on the row it
+        listed for this user, never a link from the browser; an id not in the list does nothing."""
         user_id = await self._user_id()
         number = str(notification_id) if isinstance(notification_id, int | str) else ""
         if user_id is None or isinstance(notification_id, bool) or not (number.isascii() and number.isdigit()):
             return None
-        await off_loop(mark_read, app_deps().uow, user_id, [int(number)])
+        row = next((item for item in self.items if item.id == int(number)), None)
+        if row is None:
+            return None
+        await off_loop(mark_read, app_deps().uow, user_id, [row.id])
         await self._load_items(user_id)
-        return rx.redirect(href) if href.startswith(f"{routes.DEALS}/") else None
+        return rx.redirect(row.href) if row.href else None

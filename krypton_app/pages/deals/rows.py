@@ -10,7 +10,7 @@ from krypton_app import routes
 from krypton_app.domain import deals as machine
 from krypton_app.domain.catalog_data import method_names
 from krypton_app.i18n import translate
-from krypton_app.i18n.formatting import format_datetime, format_fiat, format_time
+from krypton_app.i18n.formatting import format_datetime, format_fiat, format_time, message_params
 from krypton_app.services.chat import SYSTEM, ChatMessageView
 from krypton_app.services.deal_rows import DealView
 from krypton_app.services.disputes import DisputeView
@@ -88,7 +88,7 @@ def message_row(m: ChatMessageView, lang: str) -> MessageRow:
     system = m.kind == SYSTEM
     return MessageRow(
         id=m.id,
-        text=translate(lang, m.text_key or "", **(m.params or {})) if system else m.text,
+        text=translate(lang, m.text_key or "", **message_params(m.params or {}, lang)) if system else m.text,
         side="mine" if m.mine else ("system" if system else "theirs"),
         author_key=f"deal.role.{m.author_role}" if m.author_role else "deal.system",
         time=format_time(m.created_at, lang),
