@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from builders import make_user
+from builders import make_user, pay_invoice
+from sqlmodel import select
 from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
 from krypton_app.api.merchant import OPERATIONS
 from krypton_app.bootstrap import app_deps
+from krypton_app.models import User
 from krypton_app.services.api_keys import create_api_key, revoke_api_key
 from krypton_app.services.payments import simulate_test_payment
 from krypton_app.services.receipts import verify_receipt
@@ -279,12 +281,38 @@ def test_payments_of_a_test_invoice_with_receipt(uow):
     )
     assert [(p["position"], p["amount"]) for p in payment["parts"]] == [(1, "1.5")]
     assert payment["secrets_delivered"] is False
+    # A simulation has nobody behind it: no payer, said so rather than left out.
+    assert (payment["payer"], payment["payer_name"], payment["invoice_title"]) == (None, None, INVOICE["title"])
     counters = shop.get(f"/invoices/{invoice['number']}").json()["counters"]
     assert counters == {"payments_count": 1, "collected": "1.5", "collected_minor": 1_500_000_000}
     # A public invoice's payment has a receipt, checked offline with the published key.
     key = shop.client.get("/.well-known/krypton-receipt-key").json()
     receipt = verify_receipt(payment["receipt"], public_key=bytes.fromhex(key["public_key_hex"]))
     assert receipt.invoice == invoice["number"]
+
+
+def test_payments_name_their_payer_and_invoice(uow, shop):
+    """The payments list says who paid: the wallet address the receipt and the webhook carry, and the
+    public name the app shows (display name, else @username)."""
+    number = shop.post("/invoices", {**INVOICE, "max_parts": 2}).json()["number"]
+    anna = make_user(uow, display_name="Anna K.", balance=5 * 10**9)
+    nameless = make_user(uow, username="bob_pays", balance=5 * 10**9)
+    pay_invoice(uow, anna, number, ("1.5",))
+    pay_invoice(uow, nameless, number, ("0.5", "1"))
+    with uow.read() as s:
+        wallets = {u.id: u.wallet_address for u in s.exec(select(User).where(User.id.in_((anna, nameless))))}
+    items = shop.get(f"/invoices/{number}/payments").json()["items"]
+    assert sorted((p["payer"], p["payer_name"], p["invoice_title"], p["amount"]) for p in items) == sorted(
+        [
+            (wallets[anna], "Anna K.", INVOICE["title"], "1.5"),
+            (wallets[nameless], "@bob_pays", INVOICE["title"], "1.5"),
+        ]
+    )
+    # The OpenAPI document is generated from the same schema: it documents the new fields.
+    payment_schema = shop.client.get("/api/v1/openapi.json").json()["components"]["schemas"]["Payment"]
+    assert {"payer", "payer_name", "invoice_title"} <= set(payment_schema["required"]) & set(
+        payment_schema["properties"]
+    )
 
 
 def test_a_sandbox_key_cannot_touch_live_invoices(uow, shop):
