@@ -53,8 +53,9 @@ def notification_bell() -> rx.Component:
                     ),
                     rx.cond(
                         NotificationsState.unread > 0,
-                        # A small pill centred on the button's top-right corner: it stays clear of the
-                        # glyph in the middle (18 px in a 32 px button), which the old offset covered.
+                        # A small pill over the glyph's top-right corner, mostly above it: a ghost button's
+                        # negative margins make this box the 18 px glyph, and the old offset sat on the
+                        # bell itself. Only the empty corner of the glyph's square is under the pill.
                         rx.badge(
                             NotificationsState.badge,
                             variant="solid",
@@ -63,7 +64,7 @@ def notification_bell() -> rx.Component:
                             position="absolute",
                             top="0",
                             right="0",
-                            transform="translate(45%, -45%)",
+                            transform="translate(55%, -80%)",
                             min_width="16px",
                             height="16px",
                             padding_x="4px",
