@@ -39,6 +39,13 @@ def available(page: Page):
     return page.get_by_test_id("balance-TON").get_by_test_id("balance-available")
 
 
+def switch_language(page: Page, name: str, history_tab: str) -> None:
+    """Press the header's switch and wait until the page shows it (the cookie is set with that update),
+    so the next page load is read in the new language."""
+    page.get_by_test_id("language-switch").get_by_role("radio", name=name).click()
+    expect(page.get_by_test_id("wallet-tab-history")).to_have_text(history_tab)
+
+
 def box(locator) -> dict:
     found = locator.bounding_box()
     assert found is not None
@@ -92,7 +99,7 @@ def test_amounts_round_for_lists_with_every_digit_on_hover_in_both_languages(pag
     shoot(page, screenshots, "desktop-history-amounts-en")
 
     # Russian: a decimal comma, its own date form and plural; the page is read again in the new language.
-    page.get_by_test_id("language-switch").get_by_role("radio", name="RU").click()
+    switch_language(page, "RU", "История")
     page.goto("/wallet")
     expect(available(page)).to_have_text("8,8265")
     expect(available(page)).to_have_attribute("title", "8,826543211 TON")
@@ -114,7 +121,7 @@ def test_amounts_round_for_lists_with_every_digit_on_hover_in_both_languages(pag
     expect(page.get_by_test_id("history-total")).to_be_visible()
     assert_fits_width(page)
     shoot(page, screenshots, "phone-history-amounts-ru")
-    page.get_by_test_id("language-switch").get_by_role("radio", name="EN").click()
+    switch_language(page, "EN", "History")
     page.goto("/wallet")
     expect(available(page)).to_have_text("8.8265")
     assert_fits_width(page)
