@@ -17,6 +17,7 @@ from krypton_app.components.market import ad_not_found, country_label, open_deal
 from krypton_app.components.ui import INSET_STYLE, WRAP_ANYWHERE, card, card_title, page_heading, status_chip
 from krypton_app.domain.ads import CLOSED, PAUSED
 from krypton_app.domain.errors import NotFound
+from krypton_app.i18n.formatting import format_date
 from krypton_app.models.common import utcnow
 from krypton_app.services.ads import get_ad
 from krypton_app.services.market import AdListing
@@ -40,7 +41,7 @@ class ReviewRow:
     date: str
 
 
-def _read_listing(ad_id: int) -> tuple[AdListing, list[ReviewRow]] | None:
+def _read_listing(ad_id: int, lang: str) -> tuple[AdListing, list[ReviewRow]] | None:
     """The ad at the current rate with its trader's card and latest reviews; None when there is no such ad."""
     uow = app_deps().uow
     try:
@@ -49,7 +50,7 @@ def _read_listing(ad_id: int) -> tuple[AdListing, list[ReviewRow]] | None:
     except NotFound:
         return None
     reviews = list_reviews(uow, view.owner_id, page_size=REVIEWS_SHOWN).items
-    rows = [ReviewRow(r.id, r.positive, r.author_name, r.comment, r.created_at.strftime("%Y-%m-%d")) for r in reviews]
+    rows = [ReviewRow(r.id, r.positive, r.author_name, r.comment, format_date(r.created_at, lang)) for r in reviews]
     return listing, rows
 
 
@@ -63,7 +64,7 @@ class AdPageState(AuthState):
     async def load(self):
         (await self.get_state(MarketState))._deal_form_shown()
         lang = (await self.get_state(I18n)).lang
-        read = await off_loop(_read_listing, routes.ad_id_in(self.router.url.path))
+        read = await off_loop(_read_listing, routes.ad_id_in(self.router.url.path), lang)
         listing, self.reviews = read if read is not None else (None, [])
         if listing is None or listing.ad.status == CLOSED:
             self.ad, self.missing, self.mine, self.reviews = AdRow(), True, False, []

@@ -23,6 +23,7 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.invoices import FLOATING
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
+from krypton_app.i18n.formatting import format_fiat
 from krypton_app.services.invoices import get_payer_invoice
 from krypton_app.services.payment_quotes import amount_due
 from krypton_app.state.i18n import I18n
@@ -50,14 +51,15 @@ def _amount(text: str) -> str:
     return text.strip() if value.is_finite() and value > 0 else ""
 
 
-def _converted(amount: str, asset: str, currency: str) -> str:
+def _converted(amount: str, asset: str, currency: str, lang: str) -> str:
     """`≈ 52.00 USD`: an amount of the asset in another currency, for information; "" without a rate.
     Blocking (the rate source may be an HTTP one)."""
     try:
         value = Decimal(amount) * app_deps().rates.rate(asset, currency)
     except (KryptonError, InvalidOperation):
         return ""
-    return f"≈ {value.quantize(Decimal('0.01'), rounding=ROUND_UP):,} {currency}"
+    cents = int(value.quantize(Decimal("0.01"), rounding=ROUND_UP).scaleb(2))
+    return f"≈ {format_fiat(cents, currency, lang)}"
 
 
 class WidgetState(rx.State):
@@ -81,7 +83,8 @@ class WidgetState(rx.State):
         asset = self.invoice.asset
         base_amount = self.amount if self.floating else self._asset_amount
         if base_amount and self.currency not in ("", asset):
-            self.converted = await off_loop(_converted, base_amount, asset, self.currency)
+            lang = (await self.get_state(I18n)).lang
+            self.converted = await off_loop(_converted, base_amount, asset, self.currency, lang)
 
     def _message(self):
         """The values out to the shop's page; the message carries nothing private, hence target "*"."""

@@ -6,10 +6,11 @@ in the page state's backend-only vars."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from krypton_app import routes
 from krypton_app.domain.invoices import CANCEL, CLOSE, COMPLETED, FUND, PENDING, REQUEST_RECEIPT, SIMULATE
-from krypton_app.i18n.formatting import format_fiat, plural, unit
+from krypton_app.i18n.formatting import format_fiat, format_number, plural, unit
 from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView, cap_left
 from krypton_app.services.payment_rows import PartView, PaymentView
 from krypton_app.services.webhooks import DeliveryView
@@ -264,7 +265,9 @@ def payment_row(p: PaymentView, lang: str | None) -> PaymentRow:
         test=p.is_test,
         receipt=p.receipt or "",
         redirect_url=(p.redirect_url or "") if p.status == COMPLETED else "",
-        fiat_rate=f"1 {p.asset} = {p.fiat_rate} {p.fiat_currency}" if p.fiat_rate and p.fiat_currency else "",
+        fiat_rate=f"1 {p.asset} = {format_number(Decimal(p.fiat_rate), lang)} {p.fiat_currency}"
+        if p.fiat_rate and p.fiat_currency
+        else "",
         created=when(p.created_at, lang),
         completed=when(p.completed_at, lang) if p.completed_at else "",
         is_completed=p.status == COMPLETED,

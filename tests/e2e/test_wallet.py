@@ -139,7 +139,7 @@ def test_deposit_withdraw_history_payout(page: Page, screenshots: Path):
     withdraw.get_by_test_id("withdraw-review").click()
     quote = withdraw.get_by_test_id("withdraw-quote")
     expect(quote).to_contain_text("sat")
-    expect(quote).to_contain_text("1 TON ≈ 0.0000520 BTC")
+    expect(quote).to_contain_text("1 TON ≈ 0.000052 BTC")
     quote.get_by_test_id("withdraw-confirm").click()
     expect(page.get_by_text("Bitcoin payout requested.")).to_be_visible()
     recent = page.get_by_test_id("recent-card")

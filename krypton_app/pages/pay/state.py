@@ -30,6 +30,7 @@ from krypton_app.domain.invoices import (
 )
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
+from krypton_app.i18n.formatting import amount_with_asset
 from krypton_app.pages.pay import payment_step
 from krypton_app.pages.pay.payment_step import PaymentStep
 from krypton_app.services.invoice_rows import PayerInvoiceView
@@ -175,7 +176,9 @@ class PayState(PaymentStep, AuthState):
 
     async def _show_available(self, user_id: int) -> int:
         available = await off_loop(_available_of, user_id, self.invoice.asset)
-        self.available = f"{format_amount(available, self._decimals)} {self.invoice.asset}"
+        # Every digit: the payer compares it with what the invoice asks.
+        lang = (await self.get_state(I18n)).lang
+        self.available = amount_with_asset(available, self._decimals, self.invoice.asset, lang, display=False)
         return available
 
     # -- step 1: parts (and the amount of a floating invoice) ---------------------------------------
