@@ -216,9 +216,10 @@ class WithdrawState(LiveState):
 
     @rx.var
     def available(self) -> str:
-        """The chosen asset's available balance, "12.5 TON", from the balances the live page keeps."""
+        """The chosen asset's available balance, "12.5 TON", from the balances the live page keeps: every
+        digit, as it sits beside the amount being typed."""
         row = next((b for b in self.balances if b.asset == self.asset), None)
-        return f"{row.available} {row.asset}" if row else ""
+        return row.available_full if row else ""
 
     @rx.event
     def choose_method(self, method: str):
