@@ -95,6 +95,8 @@ class LiveState(TabWatcher, AuthState):
     balances_loaded: bool = False
 
     _fingerprint: str = ""
+    # the language the balances and the pages' rows were formatted in: a switch re-formats them
+    _lang: str = ""
     # asset -> available + held, to tell money that arrived from money that moved between the two
     _totals: dict[str, int] = {}
 
@@ -106,6 +108,7 @@ class LiveState(TabWatcher, AuthState):
             if asset in self._totals and total > self._totals[asset]
         ]
         self.balances = [_balance_row(b, worth, lang) for b, worth in snapshot.balances]
+        self._lang = lang
         self.balances_loaded = True
         self._totals = {asset: total for asset, (total, _decimals) in snapshot.totals.items()}
         self._fingerprint = snapshot.fingerprint
@@ -151,8 +154,11 @@ class LiveState(TabWatcher, AuthState):
 
     async def _watch_show(self, user_id: int, snapshot: _LedgerSnapshot) -> list:
         toasts = []
-        if snapshot.fingerprint != self._fingerprint and await self._user_id() == user_id:
-            for asset, amount in self._apply_ledger(snapshot, (await self.get_state(I18n)).lang):
+        lang = (await self.get_state(I18n)).lang
+        # A language switch re-formats amounts and dates at the next round, as new money does.
+        changed = snapshot.fingerprint != self._fingerprint or lang != self._lang
+        if changed and await self._user_id() == user_id:
+            for asset, amount in self._apply_ledger(snapshot, lang):
                 toasts.append(rx.toast.success(await self._text("live.received", amount=amount, asset=asset)))
             await self._reload_pages(user_id)
         return toasts
