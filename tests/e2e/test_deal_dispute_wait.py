@@ -71,7 +71,7 @@ def test_the_deal_page_says_when_a_dispute_becomes_possible(new_context, screens
     expect(buyer.get_by_test_id("deal-status")).to_have_text("Awaiting payment")
 
     # "I have paid" asks first, naming the fiat amount and the seller; going back changes nothing.
-    paid = {"EN": "Confirm that you sent 250.00 RUB to", "RU": "Подтвердите, что вы перевели 250.00 RUB"}
+    paid = {"EN": "Confirm that you sent 250.00 RUB to", "RU": "Подтвердите, что вы перевели 250,00 RUB"}
     shoot_dialog(buyer, screenshots, "deal-confirm-paid", "deal-mark-paid", paid)
     expect(buyer.get_by_test_id("deal-status")).to_have_text("Awaiting payment")
     buyer.get_by_test_id("deal-mark-paid").click()
