@@ -68,7 +68,7 @@ class PaymentStep(rx.State, mixin=True):
         if quoted:
             # The card shows what this payment asks at its quote, not the price when the page opened.
             self.rate = self.payment.fiat_rate
-            self.invoice = replace(self.invoice, asset_amount=self.payment.amount)
+            self.invoice = replace(self.invoice, asset_amount=self.payment.amount_full)
 
     # -- step 3: fund each part -----------------------------------------------------------------------
 

@@ -115,7 +115,7 @@ def result() -> rx.Component:
                     width="100%",
                 ),
                 rx.text(p.invoice_title, " · ", p.merchant, size="3", color_scheme="gray"),
-                rx.text(p.amount, size="8", weight="bold", data_testid="result-amount"),
+                rx.text(p.amount_full, size="8", weight="bold", data_testid="result-amount"),
                 rx.cond(p.fiat_rate != "", rx.text(p.fiat_rate, size="1", color_scheme="gray")),
                 rx.vstack(rx.foreach(PaymentState.parts, part_line), spacing="0", width="100%"),
                 rx.hstack(
