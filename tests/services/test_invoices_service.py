@@ -297,7 +297,7 @@ def test_the_merchant_sees_every_setting_and_the_payer_what_is_left_of_the_cap(u
     payments.simulate_test_payment(
         uow, merchant, number, amount="0.25", settings=SETTINGS, rates=StaticRateProvider({}), now=NOW
     )
-    row = invoice_row(invoices.get_merchant_invoice(uow, merchant, number, settings=SETTINGS))
+    row = invoice_row(invoices.get_merchant_invoice(uow, merchant, number, settings=SETTINGS), "en")
     settings = (row.min_payment, row.max_total, row.total_left, row.max_payments, row.payments_left, row.max_parts)
     assert settings == ("0.1 TON", "1 TON", "0.75 TON", 3, "2", 4)
     assert (row.order_id, row.redirect_url, row.description) == (
@@ -305,12 +305,12 @@ def test_the_merchant_sees_every_setting_and_the_payer_what_is_left_of_the_cap(u
         "https://shop.example/thanks",
         "For the roof",
     )
-    payer = payer_invoice_row(invoices.get_payer_invoice(uow, None, number, now=NOW, settings=SETTINGS))
+    payer = payer_invoice_row(invoices.get_payer_invoice(uow, None, number, now=NOW, settings=SETTINGS), "en")
     assert (payer.min_payment, payer.cap_left) == ("0.1 TON", "0.75 TON")
     assert not hasattr(payer, "order_id") and not hasattr(payer, "redirect_url")
 
     name = f"roof_{uuid.uuid4().hex[:8]}"
     make_user(uow, username=name)
     private = create(uow, merchant, fixed(kind="private", payer_contact=f"@{name}"))[0].number
-    row = invoice_row(invoices.get_merchant_invoice(uow, merchant, private, settings=SETTINGS))
+    row = invoice_row(invoices.get_merchant_invoice(uow, merchant, private, settings=SETTINGS), "en")
     assert (row.payer_contact, row.max_payments, row.payments_left, row.total_left) == (f"@{name}", 1, "1", "")
