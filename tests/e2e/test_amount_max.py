@@ -43,6 +43,8 @@ def test_withdraw_max_desktop_en_and_ru(new_context, screenshots: Path):
     funded_login(page)
     check_withdraw_max(page, screenshots, "desktop-en")
     switch_language(page, "RU")
+    # Shown in Russian first: the language cookie comes with that update, so the reload keeps it.
+    expect(page.get_by_test_id("withdraw-card")).to_contain_text("Доступно:")
     page.reload()
     expect(page.get_by_test_id("withdraw-card")).to_contain_text("Доступно:")
     page.get_by_test_id("withdraw-card").get_by_test_id("withdraw-tab-ton").click()

@@ -166,7 +166,7 @@ def test_a_country_narrows_the_methods(new_context, screenshots: Path):
     page.get_by_test_id("ad-publish").click()
     expect(page).to_have_url(url_of("/market"))
     page.goto("/market/new")
-    expect(page.get_by_test_id("my-ad").filter(has_text="5000.00 KZT")).to_contain_text("Kaspi Bank, Bank card")
+    expect(page.get_by_test_id("my-ad").filter(has_text="5,000.00 KZT")).to_contain_text("Kaspi Bank, Bank card")
     page.set_viewport_size(PHONE)
     assert_fits_width(page)
     shoot(page, screenshots, "phone-market-new")
