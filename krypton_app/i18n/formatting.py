@@ -94,11 +94,6 @@ def format_full(minor: int, decimals: int, lang: str | None) -> str:
     return _number(_scaled(minor, decimals).normalize(), lang)
 
 
-def is_rounded(minor: int, decimals: int, asset: str | None = None) -> bool:
-    """True when the display value hides digits, so the page offers the full value on hover."""
-    return rounded(minor, decimals, asset) != _scaled(minor, decimals)
-
-
 def amount_with_asset(minor: int, decimals: int, asset: str, lang: str | None, *, display: bool = True) -> str:
     """`"412,39 TON"`: the number in the language's form and the asset's ticker (never translated)."""
     return f"{format_amount(minor, decimals, lang, asset, display=display)} {asset}"

@@ -14,7 +14,6 @@ from krypton_app.i18n.formatting import (
     format_number,
     format_short_datetime,
     format_time,
-    is_rounded,
     plural,
     unit,
 )
@@ -40,8 +39,6 @@ def test_a_list_rounds_down_to_the_assets_places_and_the_full_form_keeps_every_d
     assert format_amount(minor, 9, "en", "TON") == "1.2345"
     assert format_full(minor, 9, "en") == "1.234567891"
     assert format_amount(minor, 9, "en", "TON", display=False) == "1.234567891"
-    assert is_rounded(minor, 9, "TON")
-    assert not is_rounded(1_500_000_000, 9, "TON")
     # USDT reads to the cent, and rounding never shows more than there is.
     assert format_amount(9_999_999, 6, "en", "USDT") == "9.99"
 
