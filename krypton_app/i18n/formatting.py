@@ -14,7 +14,7 @@ Invariants:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 
 from babel import Locale
@@ -22,6 +22,7 @@ from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 
 from krypton_app.i18n import CATALOGS, normalize_language, translate
+from krypton_app.models.common import as_utc
 
 # Decimal places a list shows per asset: enough to tell amounts apart, no nanoton noise. TON keeps 9
 # decimals but people compare it to four; USDT is a dollar, read to the cent.
@@ -36,11 +37,6 @@ SMALL_SIGNIFICANT = 2
 _DATE = "yMMMd"
 _SHORT_DATE = "MMMd"
 _TIME = "Hm"
-
-
-def as_utc(moment: datetime) -> datetime:
-    """The database hands back naive datetimes that are UTC (models/common.py stores them so)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _locale(lang: str | None) -> str:
