@@ -10,8 +10,9 @@ from krypton_app import routes
 from krypton_app.components.ui import card, empty_note, field_error
 from krypton_app.domain.ads import PAYMENT_DETAILS_MAX, TERMS_MAX
 from krypton_app.domain.catalog_data import ASSET_CODES, COUNTRY_CODES, COUNTRY_NAMES, FIAT_CODES, METHOD_NAMES
+from krypton_app.state.ad_form import AdFormMixin
 from krypton_app.state.i18n import I18n
-from krypton_app.state.market import AdFormMixin, AdRow, MarketState
+from krypton_app.state.market import AdRow, MarketState
 
 _METHOD_NAMES = rx.Var.create(METHOD_NAMES)
 _COUNTRY_NAMES = rx.Var.create(COUNTRY_NAMES)

@@ -18,7 +18,7 @@ from krypton_app.components.ui import INSET_STYLE, WRAP_ANYWHERE, card, card_tit
 from krypton_app.domain.ads import CLOSED, PAUSED
 from krypton_app.domain.errors import NotFound
 from krypton_app.models.common import utcnow
-from krypton_app.services.ads import get_ad
+from krypton_app.services.ad_views import get_ad
 from krypton_app.services.market import AdListing
 from krypton_app.services.reputation import trader_card
 from krypton_app.services.reviews import list_reviews

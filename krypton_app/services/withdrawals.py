@@ -36,7 +36,8 @@ from krypton_app.domain.ton_address import parse_ton_address
 from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.withdrawals import Withdrawal
 from krypton_app.services.deposits import ASSET_DECIMALS
-from krypton_app.services.ledger import list_balances, post, user_account
+from krypton_app.services.ledger import post, user_account
+from krypton_app.services.ledger_reads import list_balances
 from krypton_app.settings import Settings
 
 _withdrawals: Table = Withdrawal.__table__

@@ -17,7 +17,7 @@ from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import translate
-from krypton_app.services.ledger import BalanceView, list_balances
+from krypton_app.services.ledger_reads import BalanceView, list_balances
 from krypton_app.services.rates import estimate_in
 from krypton_app.services.withdrawals import list_withdrawals
 from krypton_app.state.auth import AuthState

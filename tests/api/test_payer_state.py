@@ -20,7 +20,7 @@ from krypton_app.models import User
 from krypton_app.pages.pay import payment_step
 from krypton_app.pages.pay.state import PayState
 from krypton_app.pages.widget import WidgetState
-from krypton_app.services import ledger, payments
+from krypton_app.services import ledger, ledger_reads, payments
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import get_settings
@@ -164,7 +164,7 @@ def test_the_pay_page_counts_the_quote_down_and_asks_again_after_the_rate_moved(
             seen |= {
                 "updated": page.rate_updated,
                 "part": page.payment_parts[0].amount,
-                "held": ledger.list_balances(uow, payer)[0].held,
+                "held": ledger_reads.list_balances(uow, payer)[0].held,
                 "new_deadline": page.quote_deadline_ms,
             }
             await tab.send(PayState.fund, part_id=part_id)
@@ -178,7 +178,7 @@ def test_the_pay_page_counts_the_quote_down_and_asks_again_after_the_rate_moved(
     assert (seen["updated"], seen["part"], seen["held"]) == ("2.5 TON", "2.5 TON", 0)
     assert seen["new_deadline"] == int((NOW + timedelta(minutes=31)).timestamp() * 1000)
     assert seen["paid"] == "completed"
-    assert ledger.list_balances(uow, merchant)[0].available == 2_500_000_000
+    assert ledger_reads.list_balances(uow, merchant)[0].available == 2_500_000_000
 
 
 def test_the_direct_page_pays_in_one_press_or_leaves_nothing_behind(invoice, uow, monkeypatch):

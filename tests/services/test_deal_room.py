@@ -12,7 +12,8 @@ from builders import NOW, RATES, SELL, TON, deposit, disputed_deal, make_user, o
 from krypton_app.domain.ads import AdInvalid
 from krypton_app.domain.errors import Forbidden, NotFound
 from krypton_app.services import deals
-from krypton_app.services.ads import AdView, create_ad, get_ad, list_my_ads, payment_details_of
+from krypton_app.services.ad_views import AdView, get_ad, list_my_ads, payment_details_of
+from krypton_app.services.ads import create_ad
 from krypton_app.services.deal_room import read_deal_room
 
 DETAILS = "SBP +7 900 000-00-00, Ivan I."

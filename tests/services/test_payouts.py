@@ -36,7 +36,7 @@ from krypton_app.domain.errors import (
 )
 from krypton_app.models import Account, Payout
 from krypton_app.payouts.validation import InvalidPayoutReference
-from krypton_app.services import ledger
+from krypton_app.services import ledger_reads
 from krypton_app.services.payout_queue import list_payout_queue, mark_payout_paid, reject_payout
 from krypton_app.services.payout_quotes import (
     amount_for_msat,
@@ -64,7 +64,7 @@ def system_balance(uow, key):
 
 
 def invariants_ok(uow):
-    report = ledger.check_invariants(uow)
+    report = ledger_reads.check_invariants(uow)
     assert report.ok, report.violations
     return True
 

@@ -85,7 +85,7 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "take": "an ad card's Open deal form",
     },
     "AdPageState": {"load": ON_LOAD},
-    # The ad form's states get the country choice from CountryChoiceMixin (state/market.py).
+    # The ad form's states get the country choice from CountryChoiceMixin (state/ad_form.py).
     "NewAdState": {
         "choose_country": "the ad form's country select",
         "choose_fiat": "the ad form's currency select",

@@ -13,10 +13,12 @@ from krypton_app.domain.catalog_data import ASSET_CODES, method_names
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
-from krypton_app.services.ads import AdView, close_ad, create_ad, list_my_ads, pause_ad, resume_ad
+from krypton_app.services.ad_views import AdView, list_my_ads
+from krypton_app.services.ads import close_ad, create_ad, pause_ad, resume_ad
+from krypton_app.state.ad_form import AdFormMixin, form_text
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.market import AdFormMixin, MarketState, fiat_text, form_text
+from krypton_app.state.market import MarketState, fiat_text
 from krypton_app.state.offload import off_loop
 from krypton_app.state.once_form import OnceForm
 

@@ -34,7 +34,7 @@ from krypton_app.pages.pay import payment_step
 from krypton_app.pages.pay.payment_step import PaymentStep
 from krypton_app.services.invoice_rows import PayerInvoiceView
 from krypton_app.services.invoices import get_payer_invoice
-from krypton_app.services.ledger import list_balances
+from krypton_app.services.ledger_reads import list_balances
 from krypton_app.services.payment_quotes import amount_due
 from krypton_app.services.payments import pay_from_balance, start_payment
 from krypton_app.state.auth import AuthState
