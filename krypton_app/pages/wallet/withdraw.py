@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krypton_app.components.amount_field import amount_field
 from krypton_app.components.ui import card, card_title, field_error, form_error
 from krypton_app.pages.wallet.withdraw_state import ASSET_CODES, METHODS, QuoteLine, WithdrawState
 from krypton_app.state.i18n import I18n
@@ -46,62 +47,38 @@ def _amount_input(method: str) -> rx.Component:
     """The amount, in the asset spent (a Bitcoin payout too: the recipient's BTC is shown on review),
     with the available balance and a "Max" that fills in the balance less the fee."""
     has_error = WithdrawState.field_errors.contains("amount")
-    return rx.vstack(
-        rx.hstack(
-            rx.el.label(
-                rx.text(
-                    I18n.t[f"withdraw.field.amount.{method}"], " (", WithdrawState.asset, ")", size="2", weight="medium"
-                ),
-                html_for=f"{method}_amount",
-            ),
+    quoted = WithdrawState.quote_lines.length() > 0
+    return amount_field(
+        rx.el.label(
             rx.text(
-                I18n.t["withdraw.available"],
-                " ",
-                WithdrawState.available,
-                size="1",
-                color_scheme="gray",
-                style={"font_variant_numeric": "tabular-nums"},
-                data_testid="withdraw-available",
+                I18n.t[f"withdraw.field.amount.{method}"], " (", WithdrawState.asset, ")", size="2", weight="medium"
             ),
-            justify="between",
-            align="baseline",
-            wrap="wrap",
-            width="100%",
+            html_for=f"{method}_amount",
         ),
-        rx.hstack(
-            rx.input(
-                id=f"{method}_amount",
-                name="amount",
-                placeholder="0.00",
-                input_mode="decimal",
-                auto_complete="off",
-                size="3",
-                flex="1",
-                read_only=WithdrawState.quote_lines.length() > 0,
-                color_scheme=rx.cond(has_error, "red", "blue"),
-                aria_invalid=rx.cond(has_error, "true", "false"),
+        rx.input(
+            id=f"{method}_amount",
+            name="amount",
+            placeholder="0.00",
+            input_mode="decimal",
+            auto_complete="off",
+            size="3",
+            flex="1",
+            read_only=quoted,
+            color_scheme=rx.cond(has_error, "red", "blue"),
+            aria_invalid=rx.cond(has_error, "true", "false"),
+        ),
+        available=WithdrawState.available,
+        on_max=WithdrawState.fill_max,
+        test_prefix="withdraw",
+        max_disabled=quoted,
+        below=(
+            *(
+                [rx.text(I18n.t["withdraw.bitcoin_amount_hint"], size="1", color_scheme="gray")]
+                if method == "bitcoin"
+                else []
             ),
-            rx.button(
-                I18n.t["withdraw.max"],
-                type="button",
-                on_click=WithdrawState.fill_max,
-                variant="soft",
-                size="3",
-                disabled=WithdrawState.quote_lines.length() > 0,
-                data_testid="withdraw-max",
-            ),
-            spacing="2",
-            width="100%",
+            _error_under("amount"),
         ),
-        *(
-            [rx.text(I18n.t["withdraw.bitcoin_amount_hint"], size="1", color_scheme="gray")]
-            if method == "bitcoin"
-            else []
-        ),
-        _error_under("amount"),
-        spacing="1",
-        width="100%",
-        data_testid="withdraw-field-amount",
     )
 
 
