@@ -156,11 +156,11 @@ CATALOG: dict[str, str] = {
     "withdraw.field.asset.lightning": "Pay with",
     "withdraw.field.address": "Destination address",
     "withdraw.field.amount.ton": "Amount",
-    "withdraw.field.amount.bitcoin": "Amount you spend",
+    "withdraw.field.amount.bitcoin": "Amount",
     "withdraw.available": "Available:",
     "withdraw.max": "Max",
     "withdraw.bitcoin_amount_hint": (
-        "Enter the amount in the asset you pay with; the recipient gets its value in BTC (shown on Review)."
+        "Enter what you spend, or choose BTC and enter what the recipient gets: the other is shown at the current rate."
     ),
     "withdraw.field.invoice": "Lightning invoice",
     "withdraw.review": "Review",
@@ -989,6 +989,8 @@ CATALOG: dict[str, str] = {
     "pay.quote_fixed": "fixed for",
     "pay.quote_expired": "expired: paying a part first gets the current rate",
     "pay.rate_updated": "The rate was updated: now {amount}. Check the amount and pay again.",
+    # --- withdraw: the Bitcoin amount's unit (issue 11, item 14) ---
+    "withdraw.unit": "Unit of the amount",
 }
 
 

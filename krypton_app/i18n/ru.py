@@ -162,11 +162,12 @@ CATALOG: dict[str, str] = {
     "withdraw.field.asset.lightning": "Списать в",
     "withdraw.field.address": "Адрес получателя",
     "withdraw.field.amount.ton": "Сумма",
-    "withdraw.field.amount.bitcoin": "Сумма к списанию",
+    "withdraw.field.amount.bitcoin": "Сумма",
     "withdraw.available": "Доступно:",
     "withdraw.max": "Макс.",
     "withdraw.bitcoin_amount_hint": (
-        "Сумма указывается в активе, которым вы платите; получатель получит её стоимость в BTC (видно при проверке)."
+        "Укажите, сколько списать, или выберите BTC и укажите, сколько получит получатель: "
+        "другая сумма — по текущему курсу."
     ),
     "withdraw.field.invoice": "Lightning-счёт",
     "withdraw.review": "Проверить",
@@ -1009,6 +1010,8 @@ CATALOG: dict[str, str] = {
     "pay.quote_fixed": "зафиксирован ещё на",
     "pay.quote_expired": "истёк: при оплате части сначала будет взят текущий курс",
     "pay.rate_updated": "Курс обновился: теперь {amount}. Проверьте сумму и оплатите снова.",
+    # --- withdraw: the Bitcoin amount's unit (issue 11, item 14) ---
+    "withdraw.unit": "Единица суммы",
 }
 
 

@@ -8,6 +8,7 @@ import reflex as rx
 from krypton_app.components.amount_field import amount_field
 from krypton_app.components.ui import card, card_title, field_error, form_error
 from krypton_app.pages.wallet.withdraw_state import ASSET_CODES, METHODS, QuoteLine, WithdrawState
+from krypton_app.pages.wallet.withdraw_units import ASSET, BTC
 from krypton_app.state.i18n import I18n
 
 
@@ -43,16 +44,28 @@ def _input(method: str, name: str, *, placeholder: str, input_mode: str = "text"
     )
 
 
+def _unit_select() -> rx.Component:
+    """The Bitcoin form's amount unit: the asset spent or BTC, what the recipient gets."""
+    return rx.select.root(
+        rx.select.trigger(aria_label=I18n.t["withdraw.unit"], data_testid="withdraw-unit"),
+        rx.select.content(rx.select.item(WithdrawState.asset, value=ASSET), rx.select.item("BTC", value=BTC)),
+        value=WithdrawState.unit,
+        on_change=WithdrawState.choose_unit,
+        disabled=WithdrawState.quote_lines.length() > 0,
+        size="3",
+    )
+
+
 def _amount_input(method: str) -> rx.Component:
-    """The amount, in the asset spent (a Bitcoin payout too: the recipient's BTC is shown on review),
-    with the available balance and a "Max" that fills in the balance less the fee."""
+    """The amount, in the asset spent; on the Bitcoin tab in BTC if the user chooses, with the other
+    unit shown under it. The available balance and a "Max" that fills in the balance less the fee."""
     has_error = WithdrawState.field_errors.contains("amount")
     quoted = WithdrawState.quote_lines.length() > 0
+    bitcoin = method == "bitcoin"
+    unit = rx.cond(WithdrawState.unit == BTC, "BTC", WithdrawState.asset) if bitcoin else WithdrawState.asset
     return amount_field(
         rx.el.label(
-            rx.text(
-                I18n.t[f"withdraw.field.amount.{method}"], " (", WithdrawState.asset, ")", size="2", weight="medium"
-            ),
+            rx.text(I18n.t[f"withdraw.field.amount.{method}"], " (", unit, ")", size="2", weight="medium"),
             html_for=f"{method}_amount",
         ),
         rx.input(
@@ -63,18 +76,33 @@ def _amount_input(method: str) -> rx.Component:
             auto_complete="off",
             size="3",
             flex="1",
+            min_width="0",
             read_only=quoted,
             color_scheme=rx.cond(has_error, "red", "blue"),
             aria_invalid=rx.cond(has_error, "true", "false"),
+            **({"on_change": WithdrawState.type_amount.debounce(300)} if bitcoin else {}),
         ),
         available=WithdrawState.available,
         on_max=WithdrawState.fill_max,
         test_prefix="withdraw",
+        unit=_unit_select() if bitcoin else None,
         max_disabled=quoted,
         below=(
             *(
-                [rx.text(I18n.t["withdraw.bitcoin_amount_hint"], size="1", color_scheme="gray")]
-                if method == "bitcoin"
+                [
+                    rx.cond(
+                        WithdrawState.equivalent != "",
+                        rx.text(
+                            WithdrawState.equivalent,
+                            size="2",
+                            weight="medium",
+                            style={"font_variant_numeric": "tabular-nums"},
+                            data_testid="withdraw-equivalent",
+                        ),
+                    ),
+                    rx.text(I18n.t["withdraw.bitcoin_amount_hint"], size="1", color_scheme="gray"),
+                ]
+                if bitcoin
                 else []
             ),
             _error_under("amount"),

@@ -20,6 +20,7 @@ from krypton_app.domain.catalog_data import ASSETS
 from krypton_app.domain.errors import InsufficientFunds, KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key
+from krypton_app.pages.wallet.withdraw_units import ASSET, BTC, AmountUnitMixin, converted
 from krypton_app.services import payout_quotes, payouts, withdrawals
 from krypton_app.state.live import LiveState
 from krypton_app.state.offload import off_loop
@@ -187,7 +188,7 @@ REQUESTS: dict[str, Callable[[int, dict[str, str], str], None]] = {
 }
 
 
-class WithdrawState(LiveState):
+class WithdrawState(AmountUnitMixin, LiveState):
     method: str = "ton"
     # The asset the TON or Bitcoin form spends: its available balance is shown by the amount.
     asset: str = ASSET_CODES[0]
@@ -221,15 +222,18 @@ class WithdrawState(LiveState):
             self.method = method
         # Each tab's form starts on the first asset: keep the balance shown for the one it shows.
         self.asset = ASSET_CODES[0]
+        self._reset_unit()
         self._clear_quote()
         self.field_errors = {}
 
     @rx.event
-    def choose_asset(self, asset: str):
+    async def choose_asset(self, asset: str):
         if asset in ASSET_CODES:
             self.asset = asset
         self._clear_quote()
         self.field_errors = {}
+        # The same typed amount is worth another sum in the other unit.
+        await self._show_equivalent(self._typed)
 
     @rx.event
     async def fill_max(self):
@@ -244,7 +248,11 @@ class WithdrawState(LiveState):
         except KryptonError as error:
             self._show_error(error)
             return
+        if method == "bitcoin" and self.unit == BTC:
+            # Rounded down to the satoshi: its BTC, quoted back, costs no more than the maximum.
+            text = await off_loop(converted, ASSET, self.asset, text)
         self.field_errors = {}
+        await self._show_equivalent(text)
         return rx.set_value(f"{method}_amount", text)
 
     @rx.event
@@ -261,6 +269,8 @@ class WithdrawState(LiveState):
             values["asset"] = ASSET_CODES[0]
         self._clear_quote()
         try:
+            if self.method == "bitcoin":
+                values["amount"] = await self._quoted_amount(values["asset"], values["amount"])
             lines = await off_loop(QUOTES[self.method], user_id, values)
         except KryptonError as error:
             self._show_error(error)
@@ -289,6 +299,7 @@ class WithdrawState(LiveState):
             self.busy = False
         self._clear_quote()
         self.field_errors = {}
+        self.equivalent, self._typed = "", ""
         await self._after_own_change(user_id)
         yield [
             rx.toast.success(await self._text(f"withdraw.requested.{method}")),
