@@ -68,13 +68,16 @@ class AmountUnitMixin(rx.State, mixin=True):
     @rx.event
     async def type_amount(self, text: str):
         """The Bitcoin form's amount as it is typed (debounced): its equivalent in the other unit."""
-        if self.method == "bitcoin" and isinstance(text, str):
+        # Only for the signed-in owner of the form (WithdrawState's AuthState): a read, but not a public one.
+        if self.method == "bitcoin" and isinstance(text, str) and await self._user_id() is not None:
             await self._show_equivalent(text)
 
     @rx.event
     async def choose_unit(self, unit: str):
         """Switch the unit the amount is typed in; what was typed is converted, so it is the same money."""
         if unit not in UNITS or unit == self.unit or self.method != "bitcoin" or self.quote_lines:
+            return
+        if await self._user_id() is None:
             return
         text = await off_loop(converted, self.unit, self.asset, self._typed) if self._typed else ""
         self.unit = unit
