@@ -4,6 +4,8 @@ Two steps: the form asks the services for a quote (destination checked, fee and 
 Confirm makes the request with the idempotency key minted when the quote was shown, so a double
 click or a retry cannot withdraw twice. Confirm sends what was quoted, not what the inputs say now.
 Every rule (addresses, amounts, fees, the balance) is the services'; this state shows their answer.
+The Bitcoin form's amount may be typed in BTC (AmountUnitMixin, withdraw_units.py): it is quoted and
+requested as the asset amount it costs.
 """
 
 from __future__ import annotations
