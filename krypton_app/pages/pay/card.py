@@ -9,7 +9,7 @@ from krypton_app.components.countdown import countdown
 from krypton_app.components.ui import card, field_error, form_error, status_chip
 from krypton_app.pages.pay.state import PayState
 from krypton_app.state.auth import AuthState
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 
 
 def shows_route() -> rx.Var:
@@ -227,7 +227,7 @@ def amount_input() -> rx.Component:
             align="center",
             width="100%",
         ),
-        rx.cond(PayState.field_errors.contains("amount"), field_error(I18n.t[PayState.field_errors["amount"]])),
+        rx.cond(PayState.field_errors.contains("amount"), field_error(in_language(PayState.field_errors["amount"]))),
         spacing="1",
         width="100%",
         data_testid="pay-field-amount",
