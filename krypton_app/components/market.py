@@ -153,7 +153,7 @@ def ad_not_found(message_key: str) -> rx.Component:
 
 
 def _error_under(state: type[AdFormMixin], name: str) -> rx.Component:
-    return rx.cond(state.field_errors.contains(name), field_error(I18n.t[state.field_errors[name]]))
+    return rx.cond(state.field_errors.contains(name), field_error(in_language(state.field_errors[name])))
 
 
 def _field(

@@ -1,6 +1,7 @@
-"""The pay pages name the numbers a payer must meet and keep what was typed (issue 11 item 10): a
-floating invoice's minimum and what is left of its cap, on the wizard's first step and on the direct
-page. The message is kept in every language, so the tab shows its own and a language switch re-words it."""
+"""Forms name the numbers a user must meet and keep what was typed (issue 11 item 10): a floating
+invoice's minimum and what is left of its cap, on the pay wizard's first step and on the direct page;
+the balance a new sell ad would hold. The message is kept in every language, so the tab shows its own
+and a language switch re-words it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from reflex_base.utils.format import json_dumps
 from reflex_tabs import Processor
 
 from krypton_app import bootstrap, routes
+from krypton_app.pages.market.state import NewAdState
 from krypton_app.pages.pay.state import PayState
 from krypton_app.state.auth import AuthState
 
@@ -70,3 +72,31 @@ def test_the_direct_page_names_what_is_left_and_keeps_the_amount(floating):
             assert state.field_errors["amount"]["ru"] == "По этому счёту осталось оплатить только 4 TON."
 
     asyncio.run(scenario())
+
+
+def test_publishing_more_than_the_balance_names_what_is_available(uow, monkeypatch):
+    """A sell ad holds its volume: above the available balance, the form says how much there is."""
+    owner = make_user(uow, balance=3 * TON)
+
+    async def signed_in(self):
+        return owner
+
+    monkeypatch.setattr(AuthState, "_user_id", signed_in)
+    form = {"side": "sell", "asset": "TON", "fiat": "RUB", "country": "RU", "price": "410", "total_volume": "4"}
+    form |= {"min_amount": "1", "max_amount": "2", "payment_window_min": "15", "min_completed_deals": "0"}
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(routes.MARKET_NEW)
+            await tab.send(NewAdState.load)
+            await tab.send(NewAdState.create, form_data=form)
+            state = await tab.state(NewAdState)
+            assert state.field_errors == {
+                "": {
+                    "en": "Not enough on your balance: 3 TON available.",
+                    "ru": "Недостаточно средств на балансе: доступно 3 TON.",
+                }
+            }
+
+    with bootstrap.override(uow=uow):
+        asyncio.run(scenario())
