@@ -37,8 +37,9 @@ def status_of(error: KryptonError) -> int:
 def error_response(
     request: Request, status: int, code: str, field: str | None = None, details: dict | None = None, **headers: str
 ) -> JSONResponse:
-    details = details or {}
-    message = error_text(_language(request), KryptonError(code=code, **details))
+    refused = KryptonError(code=code)
+    refused.details = details = details or {}
+    message = error_text(_language(request), refused)
     detail = ErrorDetail(code=code, message=message, field=field, **numbers_of(details))
     # Unset number fields are left out: a refusal carries only the numbers it is about.
     body = Error(error=detail).model_dump(mode="json", exclude_unset=True)
