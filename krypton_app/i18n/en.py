@@ -1002,3 +1002,16 @@ def _decimals_en(n: int) -> str:
 
 # amount_too_many_decimals says how many the asset allows: one key per count (i18n.error_key picks it).
 CATALOG.update({f"error.amount_too_many_decimals.{n}": _decimals_en(n) for n in range(19)})
+
+# --- errors that name the numbers (issue 11 item 10): i18n.error_text picks error.<code>.<detail> ---
+CATALOG.update(
+    {
+        "error.payment_amount_invalid.minimum": "The minimum is {minimum} for this invoice.",
+        "error.payment_amount_invalid.left": "Only {left} is left of this invoice.",
+        "error.ad_amount_out_of_range.maximum": "This ad takes {minimum} to {maximum}.",
+        "error.ad_volume_exhausted.left": "Only {left} is left of this ad's volume.",
+        "error.insufficient_funds.available": "Not enough on your balance: {available} available.",
+        "error.withdrawal_below_minimum.minimum": "The minimum is {minimum}: a withdrawal must cover the network fee.",
+        "error.payout_too_small.minimum_sat": "After the fee this is below {minimum_sat} sat, the smallest payout.",
+    }
+)

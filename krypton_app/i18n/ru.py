@@ -1025,3 +1025,16 @@ def _decimals_ru(n: int) -> str:
 
 # amount_too_many_decimals says how many the asset allows: one key per count (i18n.error_key picks it).
 CATALOG.update({f"error.amount_too_many_decimals.{n}": _decimals_ru(n) for n in range(19)})
+
+# --- errors that name the numbers (issue 11 item 10): i18n.error_text picks error.<code>.<detail> ---
+CATALOG.update(
+    {
+        "error.payment_amount_invalid.minimum": "Минимум для этого счёта — {minimum}.",
+        "error.payment_amount_invalid.left": "По этому счёту осталось оплатить только {left}.",
+        "error.ad_amount_out_of_range.maximum": "Это объявление принимает от {minimum} до {maximum}.",
+        "error.ad_volume_exhausted.left": "В этом объявлении осталось только {left}.",
+        "error.insufficient_funds.available": "Недостаточно средств на балансе: доступно {available}.",
+        "error.withdrawal_below_minimum.minimum": "Минимум — {minimum}: вывод должен покрывать комиссию сети.",
+        "error.payout_too_small.minimum_sat": "После комиссии это меньше {minimum_sat} сат — наименьшей выплаты.",
+    }
+)

@@ -172,7 +172,9 @@ def take_ad_volume(
     if ad.owner_id == taker_id:
         raise AdUnavailable(code="ad_own")
     if not ad.min_amount <= amount <= ad.max_amount:
-        raise AdUnavailable(code="ad_amount_out_of_range", min_amount=ad.min_amount, max_amount=ad.max_amount)
+        decimals = session.execute(select(Asset.decimals).where(Asset.code == ad.asset)).scalar_one()
+        numbers = {"minimum": ad.min_amount, "maximum": ad.max_amount, "decimals": decimals, "asset": ad.asset}
+        raise AdUnavailable(code="ad_amount_out_of_range", **numbers)
     if ad.min_completed_deals and completed_deals(session, taker_id) < ad.min_completed_deals:
         raise AdUnavailable(code="ad_requirements_unmet", min_completed_deals=ad.min_completed_deals)
     price = ad.price
@@ -187,8 +189,11 @@ def take_ad_volume(
     ).one_or_none()
     if taken is None:
         # Someone else acted first: paused or closed it, or took the volume.
-        status = session.execute(select(_ads.c.status).where(_ads.c.id == ad_id)).scalar_one()
-        raise AdUnavailable(code="ad_inactive" if status != ACTIVE else "ad_volume_exhausted")
+        now_ad = session.execute(select(_ads.c.status, _ads.c.remaining).where(_ads.c.id == ad_id)).one()
+        if now_ad.status != ACTIVE:
+            raise AdUnavailable(code="ad_inactive")
+        decimals = session.execute(select(Asset.decimals).where(Asset.code == ad.asset)).scalar_one()
+        raise AdUnavailable(code="ad_volume_exhausted", left=now_ad.remaining, decimals=decimals, asset=ad.asset)
     return taken
 
 

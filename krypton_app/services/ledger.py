@@ -237,6 +237,10 @@ def _account(session: Session, key: str, **values) -> AccountRef:
     return AccountRef(found, key, values["asset"])
 
 
+# The catalog's assets are the ledger's: a refusal's amounts need their decimals to be written.
+_ASSET_DECIMALS = {code: decimals for code, _name, decimals in catalog_data.ASSETS}
+
+
 def _shortfall(lines: Sequence[PostingLine], locked: dict) -> KryptonError | None:
     """The error for the first account the postings would take below zero or out of what its BIGINT
     balance holds (PostgreSQL would refuse the update; SQLite would make the balance a float); raise
@@ -255,12 +259,16 @@ def _shortfall(lines: Sequence[PostingLine], locked: dict) -> KryptonError | Non
                 amount=line.amount,
             )
         if row.balance + line.amount < 0 and not row.may_go_negative:
+            # A user's spendable balance is what the message names ("4.1 TON available").
+            spendable = {"available": row.balance} if line.account.key.endswith(f":{AVAILABLE}") else {}
             return InsufficientFunds(
                 f"{line.account.key} holds {row.balance}, needs {-line.amount}",
                 account=line.account.key,
                 asset=row.asset,
                 balance=row.balance,
                 required=-line.amount,
+                decimals=_ASSET_DECIMALS.get(row.asset),
+                **spendable,
             )
     return None
 

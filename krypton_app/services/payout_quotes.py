@@ -184,7 +184,8 @@ def _require_balance(uow: UnitOfWork, user_id: int, quote: PayoutQuote) -> None:
         raise InsufficientFunds(
             f"available {balance}, payout needs {quote.total}",
             asset=quote.asset,
-            balance=balance,
+            available=balance,
+            decimals=quote.decimals,
             required=quote.total,
         )
 

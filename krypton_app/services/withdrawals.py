@@ -109,7 +109,8 @@ def quote_ton_withdrawal(
         raise InsufficientFunds(
             f"{asset} available {balance.available}, needs {quote.total}",
             asset=asset,
-            balance=balance.available,
+            available=balance.available,
+            decimals=quote.decimals,
             required=quote.total,
         )
     return quote
@@ -213,6 +214,8 @@ def _quote(asset: str, address: str, amount: str, settings: Settings, comment: s
             code="withdrawal_below_minimum",
             amount=minor,
             minimum=minimum,
+            decimals=decimals,
+            asset=asset,
         )
     return WithdrawalQuote(
         asset=asset,

@@ -22,7 +22,7 @@ from krypton_app.domain.catalog_data import (
 )
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
-from krypton_app.i18n import error_key
+from krypton_app.i18n import error_texts, key_texts
 from krypton_app.services.ad_views import AdView
 from krypton_app.services.ads import AdDraft
 
@@ -117,8 +117,8 @@ class AdFormMixin(CountryChoiceMixin, mixin=True):
     """The ad form. An ad takes one or more of its country's payment methods (`methods`); the
     single `method` of CountryChoiceMixin is the filters' choice and is not used here."""
 
-    # form field -> catalog key of its refusal; "" is the form as a whole
-    field_errors: dict[str, str] = {}
+    # form field -> its refusal in every language (i18n.error_texts); "" is the form as a whole
+    field_errors: dict[str, dict[str, str]] = {}
     methods: list[str] = [DEFAULTS["method"]]
     values: dict[str, str] = {}
     side: str = DEFAULTS["side"]
@@ -160,10 +160,10 @@ class AdFormMixin(CountryChoiceMixin, mixin=True):
         window = text["payment_window_min"] or "15"
         min_deals = text["min_completed_deals"] or "0"
         if not window.isdigit():
-            self.field_errors = {"payment_window_min": "error.ad_window_invalid"}
+            self.field_errors = {"payment_window_min": key_texts("error.ad_window_invalid")}
             return None
         if not min_deals.isdigit():
-            self.field_errors = {"min_completed_deals": "error.ad_requirements_invalid"}
+            self.field_errors = {"min_completed_deals": key_texts("error.ad_requirements_invalid")}
             return None
         price_kind = form_text(form_data, "price_kind") or FIXED
         price = text["price"]
@@ -188,4 +188,4 @@ class AdFormMixin(CountryChoiceMixin, mixin=True):
     def _refused(self, error: KryptonError) -> None:
         """The service's refusal under the field it names."""
         field = str(error.details.get("field") or "")
-        self.field_errors = {FORM_FIELD.get(field, field): error_key(error.code, error.details)}
+        self.field_errors = {FORM_FIELD.get(field, field): error_texts(error)}

@@ -18,7 +18,7 @@ from krypton_app.domain.ads import BUY, SELL
 from krypton_app.domain.catalog_data import ASSET_CODES, method_names
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
-from krypton_app.i18n import duration_text, error_key
+from krypton_app.i18n import duration_text, error_key, error_texts
 from krypton_app.models.common import utcnow
 from krypton_app.services.deals import open_deal
 from krypton_app.services.market import AdListing, browse
@@ -111,9 +111,9 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
     # The ad its owner just published (0: none): /market says so, with a link, and marks its card.
     published_ad: int = 0
     _just_published: int = 0
-    # The refusal of "Open deal" (a catalog key), under the ad it was for.
+    # The refusal of "Open deal", under the ad it was for.
     deal_error_ad: int = 0
-    deal_error: str = ""
+    deal_error: dict[str, str] = {}  # in every language (i18n.error_texts)
     loaded: bool = False
 
     def _no_method(self) -> str:
@@ -125,7 +125,7 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
         self._fresh_form_key()
 
     def _clear_deal_error(self) -> None:
-        self.deal_error_ad, self.deal_error = 0, ""
+        self.deal_error_ad, self.deal_error = 0, {}
 
     async def _load(self) -> None:
         lang = (await self.get_state(I18n)).lang
@@ -232,7 +232,7 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
                 now=utcnow(),
             )
         except KryptonError as error:
-            self.deal_error_ad, self.deal_error = int(ad_id), error_key(error.code, error.details)
+            self.deal_error_ad, self.deal_error = int(ad_id), error_texts(error)
             return
         finally:
             self.submitting = False

@@ -12,6 +12,8 @@ from builders import TAPROOT, TON, USDT, deposit, make_invoice, make_user
 from reflex_tabs import Processor
 
 from krypton_app import bootstrap, routes
+from krypton_app.domain.errors import InsufficientFunds
+from krypton_app.i18n import error_texts
 from krypton_app.pages.pay.state import PayState
 from krypton_app.pages.wallet.withdraw_state import WithdrawState, _max_amount
 from krypton_app.services import payout_quotes, payouts, withdrawals
@@ -69,7 +71,8 @@ def test_the_form_shows_the_chosen_assets_balance_and_max_fills_the_amount(uow, 
             state = await tab.state(WithdrawState)
             assert state.available == "0 USDT"
             await tab.send(WithdrawState.fill_max)
-            assert (await tab.state(WithdrawState)).field_errors == {"amount": "error.insufficient_funds"}
+            refusal = (await tab.state(WithdrawState)).field_errors["amount"]
+            assert refusal["en"] == "Not enough on your balance: 0 USDT available."
             # Another tab resets the asset to the one its form shows first.
             await tab.send(WithdrawState.choose_method, method="bitcoin")
             assert (await tab.state(WithdrawState)).asset == "TON"
@@ -111,7 +114,7 @@ def test_a_payer_with_nothing_gets_a_message_not_an_empty_max(uow, user):
             assert (state.available, state.amount, state.field_errors) == (
                 "0 TON",
                 "",
-                {"amount": "error.insufficient_funds"},
+                {"amount": error_texts(InsufficientFunds(available=0, decimals=9, asset="TON"))},
             )
 
     asyncio.run(scenario())

@@ -15,7 +15,9 @@ from reflex_base.utils.format import json_dumps
 from reflex_tabs import Processor
 
 from krypton_app import bootstrap
+from krypton_app.domain.errors import InsufficientFunds
 from krypton_app.domain.ledger import EXTERNAL, Leg
+from krypton_app.i18n import error_texts
 from krypton_app.models import User
 from krypton_app.pages.pay import payment_step
 from krypton_app.pages.pay.state import PayState
@@ -198,7 +200,8 @@ def test_the_direct_page_pays_in_one_press_or_leaves_nothing_behind(invoice, uow
             return (await tab.state(PayState)).field_errors
 
     errors = asyncio.run(press(short))
-    assert errors == {"amount": "error.insufficient_funds"}
+    assert errors == {"amount": error_texts(InsufficientFunds(available=0, decimals=9, asset="TON"))}
+    assert errors["amount"]["en"] == "Not enough on your balance: 0 TON available."
     assert payments.list_invoice_payments(uow, invoice.merchant_id, invoice.number, settings=get_settings()) == []
     errors = asyncio.run(press(rich))
     [paid] = payments.list_invoice_payments(uow, invoice.merchant_id, invoice.number, settings=get_settings())

@@ -12,7 +12,7 @@ from krypton_app.pages.invoice_detail.activity import chart_card, deliveries_car
 from krypton_app.pages.invoice_detail.links import embed_card, links_card
 from krypton_app.pages.invoice_detail.settings import settings_card
 from krypton_app.pages.invoice_detail.state import InvoiceDetailState
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 
 
 def counter(label_key: str, value: rx.Var, test_id: str) -> rx.Component:
@@ -114,7 +114,7 @@ def detail() -> rx.Component:
             align="end",
             spacing="3",
         ),
-        rx.cond(InvoiceDetailState.action_error != "", form_error(I18n.t[InvoiceDetailState.action_error])),
+        rx.cond(InvoiceDetailState.action_error.length() > 0, form_error(in_language(InvoiceDetailState.action_error))),
         rx.grid(
             counter(
                 "detail.amount",

@@ -7,7 +7,7 @@ import reflex as rx
 from krypton_app.components.rows import list_row
 from krypton_app.components.ui import card, card_title, empty_note, field_error, status_chip
 from krypton_app.pages.market.state import MyAdRow, NewAdState
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 
 
 def my_ad_item(row: MyAdRow) -> rx.Component:
@@ -71,5 +71,5 @@ def my_ads() -> rx.Component:
             rx.vstack(rx.foreach(NewAdState.my_ads, my_ad_item), spacing="0", width="100%"),
             empty_note(I18n.t["ad.mine_empty"]),
         ),
-        rx.cond(NewAdState.ad_error != "", field_error(I18n.t[NewAdState.ad_error])),
+        rx.cond(NewAdState.ad_error.length() > 0, field_error(in_language(NewAdState.ad_error))),
     )

@@ -10,7 +10,7 @@ from krypton_app.components.countdown import countdown
 from krypton_app.components.ui import card, field_error, form_error, status_chip
 from krypton_app.pages.pay.state import PayState
 from krypton_app.state.auth import AuthState
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 
 
 def shows_route() -> rx.Var:
@@ -199,7 +199,7 @@ def amount_input() -> rx.Component:
         test_prefix="pay",
         unit=rx.text(PayState.invoice.asset, size="3", weight="medium"),
         below=(
-            rx.cond(PayState.field_errors.contains("amount"), field_error(I18n.t[PayState.field_errors["amount"]])),
+            rx.cond(PayState.field_errors.contains("amount"), field_error(in_language(PayState.field_errors["amount"]))),
         ),
     )
 

@@ -17,7 +17,7 @@ from krypton_app.pages.pay.card import (
     sign_in_card,
 )
 from krypton_app.pages.pay.state import PayState
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 
 
 def direct_content() -> rx.Component:
@@ -35,7 +35,7 @@ def direct_content() -> rx.Component:
                         rx.cond(PayState.floating, amount_input()),
                         rx.cond(
                             ~PayState.floating & PayState.field_errors.contains("amount"),
-                            rx.text(I18n.t[PayState.field_errors["amount"]], color_scheme="red", size="2"),
+                            rx.text(in_language(PayState.field_errors["amount"]), color_scheme="red", size="2"),
                         ),
                         rx.button(
                             rx.icon("wallet", size=16),

@@ -19,7 +19,7 @@ from krypton_app.pages.pay.card import (
     sign_in_card,
 )
 from krypton_app.pages.pay.state import STEPS, PayState
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 from krypton_app.state.invoice_views import PartRow
 
 
@@ -110,7 +110,7 @@ def amounts_step() -> rx.Component:
             rx.foreach(PayState.amounts, part_amount_input),
             rx.cond(
                 PayState.field_errors.contains("parts"),
-                form_error(I18n.t[PayState.field_errors["parts"]], data_testid="pay-parts-error"),
+                form_error(in_language(PayState.field_errors["parts"]), data_testid="pay-parts-error"),
             ),
             rx.hstack(
                 rx.button(
@@ -210,7 +210,7 @@ def fund_step() -> rx.Component:
         rx.vstack(rx.foreach(PayState.payment_parts, part_progress), spacing="0", width="100%", margin_top="8px"),
         rx.cond(
             PayState.field_errors.contains("fund"),
-            form_error(I18n.t[PayState.field_errors["fund"]], data_testid="pay-fund-error"),
+            form_error(in_language(PayState.field_errors["fund"]), data_testid="pay-fund-error"),
         ),
         rx.cond(
             PayState.payment.can_cancel,

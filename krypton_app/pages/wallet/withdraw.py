@@ -9,13 +9,13 @@ from krypton_app.components.amount_field import amount_field
 from krypton_app.components.ui import card, card_title, field_error, form_error
 from krypton_app.pages.wallet.withdraw_state import ASSET_CODES, METHODS, QuoteLine, WithdrawState
 from krypton_app.pages.wallet.withdraw_units import ASSET, BTC
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 
 
 def _error_under(name: str) -> rx.Component:
     return rx.cond(
         WithdrawState.field_errors.contains(name),
-        field_error(I18n.t[WithdrawState.field_errors[name]]),
+        field_error(in_language(WithdrawState.field_errors[name])),
         rx.fragment(),
     )
 
@@ -192,7 +192,7 @@ def method_form(method: str, *fields: rx.Component) -> rx.Component:
             *fields,
             rx.cond(
                 WithdrawState.field_errors.contains(""),
-                form_error(I18n.t[WithdrawState.field_errors[""]], data_testid="withdraw-error"),
+                form_error(in_language(WithdrawState.field_errors[""]), data_testid="withdraw-error"),
                 rx.fragment(),
             ),
             rx.cond(

@@ -21,7 +21,7 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.domain.catalog_data import ASSETS
 from krypton_app.domain.errors import InsufficientFunds, KryptonError
 from krypton_app.domain.money import format_amount
-from krypton_app.i18n import error_key
+from krypton_app.i18n import error_texts
 from krypton_app.pages.wallet.withdraw_units import ASSET, BTC, AmountUnitMixin, converted
 from krypton_app.services import payout_quotes, payouts, withdrawals
 from krypton_app.state.live import LiveState
@@ -174,7 +174,8 @@ def _max_amount(method: str, user_id: int, asset: str) -> str:
     else:
         top = withdrawals.max_ton_withdrawal(deps.uow, user_id, asset=asset, settings=deps.settings)
     if top.amount <= 0:
-        raise InsufficientFunds(f"{asset} available {top.available}, fee {top.fee}", asset=asset)
+        numbers = {"asset": asset, "available": top.available, "decimals": top.decimals}
+        raise InsufficientFunds(f"{asset} available {top.available}, fee {top.fee}", **numbers)
     return format_amount(top.amount, top.decimals)
 
 
@@ -196,8 +197,8 @@ class WithdrawState(AmountUnitMixin, LiveState):
     asset: str = ASSET_CODES[0]
     # The quote being reviewed; empty while the form is edited.
     quote_lines: list[QuoteLine] = []
-    # input name -> catalog key of its error; "" key for the form as a whole
-    field_errors: dict[str, str] = {}
+    # input name -> its error in every language (i18n.error_texts); "" key for the form as a whole
+    field_errors: dict[str, dict[str, str]] = {}
     busy: bool = False
 
     # What the quote was made for, and the key its request will carry.
@@ -210,7 +211,7 @@ class WithdrawState(AmountUnitMixin, LiveState):
         self._idempotency_key = ""
 
     def _show_error(self, error: KryptonError) -> None:
-        self.field_errors = {_field_of(error.code, self.method): error_key(error.code, error.details)}
+        self.field_errors = {_field_of(error.code, self.method): error_texts(error)}
 
     @rx.var
     def available(self) -> str:
