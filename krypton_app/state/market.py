@@ -38,6 +38,7 @@ from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.once_form import OnceForm
+from krypton_app.wakeups import WAKEUPS, deals_topic
 
 TEXT_FIELDS = (
     "price",
@@ -411,4 +412,6 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
         finally:
             self.submitting = False
         self._clear_deal_error()
+        # The seller's list of deals (the other side's open tab) shows the new deal now.
+        WAKEUPS.wake(deals_topic(view.seller_id), deals_topic(view.buyer_id))
         yield rx.redirect(routes.deal_detail(view.id))

@@ -2,8 +2,10 @@
 services/deal_room.py, and the handlers of its buttons and forms.
 
 A per-tab watcher (state/watchers.py) reads the deal room every POLL_S, so the other side's messages
-and actions appear without a reload. What the viewer may do comes from the deal view
-(`allowed_actions`); the services check every action again.
+and actions appear without a reload; an action or a message taken in this process wakes the deal's
+watchers (krypton_app/wakeups.py), so the other side sees it at once rather than at the next round.
+What the viewer may do comes from the deal view (`allowed_actions`); the services check every action
+again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.views import amount_text
 from krypton_app.state.watchers import TabWatcher
+from krypton_app.wakeups import WAKEUPS, deal_topic, deals_topic
 
 POLL_S = 1.5
 DEAL_PAGE_PREFIX = routes.deal_detail("")
@@ -92,6 +95,8 @@ class DealState(TabWatcher, AuthState):
 
     _deal_id: int = 0
     _last_id: int = 0
+    # The deal's seller and buyer, whose lists of deals an action here changes.
+    _sides: tuple[int, ...] = ()
     # The escrow, for the operator's split preview: raw amounts never go to the browser.
     _amount: int = 0
     _decimals: int = 0
@@ -103,6 +108,7 @@ class DealState(TabWatcher, AuthState):
 
     def _show(self, room: DealRoom, user_id: int, lang: str) -> None:
         view = room.deal
+        self._sides = (view.seller_id, view.buyer_id)
         self.deal = deal_row(view, lang)
         self.dispute_info = dispute_row(room.dispute) if room.dispute is not None else DisputeRow()
         self.role, self.status = view.my_role or "", view.status
@@ -183,6 +189,13 @@ class DealState(TabWatcher, AuthState):
 
     _watch_read = staticmethod(_read_room)
 
+    def _watch_topics(self, key: tuple[int, int, int]) -> tuple:
+        return (deal_topic(key[1]),)
+
+    def _changed(self) -> None:
+        """This tab changed the deal: the deal's other tabs and both sides' lists look again now."""
+        WAKEUPS.wake(deal_topic(self._deal_id), *(deals_topic(side) for side in self._sides))
+
     async def _watch_show(self, key: tuple[int, int, int], room: DealRoom | None) -> None:
         user_id, deal_id, after_id = key
         # Shown only if the tab did not move on meanwhile (another deal, or its own refresh).
@@ -202,6 +215,7 @@ class DealState(TabWatcher, AuthState):
         try:
             await off_loop(action, app_deps().uow, user_id, self._deal_id, now=utcnow())
             self.error = ""
+            self._changed()
         except KryptonError as error:
             self.error = error_key(error.code, error.details)
         await self._refresh(user_id)
@@ -246,6 +260,7 @@ class DealState(TabWatcher, AuthState):
             self.statement_error, self.statement_saved = error_key(error.code, error.details), False
             return
         self.statement_error, self.statement_saved = "", True
+        self._changed()
         await self._refresh(user_id)
 
     @rx.event
@@ -286,6 +301,7 @@ class DealState(TabWatcher, AuthState):
             self.decision_error = error_key(error.code, error.details)
             return
         self.decision, self.decision_error = "", ""
+        self._changed()
         await self._refresh(user_id)
 
     # -- the review and the chat ------------------------------------------------------------------
@@ -311,6 +327,7 @@ class DealState(TabWatcher, AuthState):
             return
         self.review_error = ""
         self.my_review = "positive" if positive else "negative"
+        self._changed()
 
     @rx.event
     async def send(self, form_data: dict):
@@ -324,6 +341,7 @@ class DealState(TabWatcher, AuthState):
         except KryptonError as error:
             self.chat_error = error_key(error.code, error.details)
             return None
+        self._changed()
         await self._refresh(user_id)
         # Cleared only once sent: a refused message stays in the input to be shortened (issue 11).
         self.chat_length = 0
@@ -358,4 +376,5 @@ class DealState(TabWatcher, AuthState):
             self.image_error = error_key(error.code, error.details)
             return
         self.image_error = ""
+        self._changed()
         await self._refresh(user_id)
