@@ -38,11 +38,12 @@ POLL_S = 1.5
 DEAL_PAGE_PREFIX = routes.deal_detail("")
 
 
-def _read_room(key: tuple[int, int, int]) -> DealRoom | None:
-    """(viewer, deal, last message id) -> the room, or None when the viewer may no longer see it."""
-    user_id, deal_id, after_id = key
+def _read_room(key: tuple[int, int, int, str]) -> DealRoom | None:
+    """(viewer, deal, last message id, status of the counterparty's card shown) -> the room, or None when
+    the viewer may no longer see it."""
+    user_id, deal_id, after_id, card_status = key
     try:
-        return read_deal_room(app_deps().uow, user_id, deal_id, after_id=after_id)
+        return read_deal_room(app_deps().uow, user_id, deal_id, after_id=after_id, counterparty_known_at=card_status)
     except KryptonError:
         return None
 
@@ -97,6 +98,8 @@ class DealState(TabWatcher, AuthState):
     _last_id: int = 0
     # The deal's seller and buyer, whose lists of deals an action here changes.
     _sides: tuple[int, ...] = ()
+    # The deal status at which the counterparty's card was read: read again only when it changes.
+    _card_status: str = ""
     # The escrow, for the operator's split preview: raw amounts never go to the browser.
     _amount: int = 0
     _decimals: int = 0
@@ -120,11 +123,13 @@ class DealState(TabWatcher, AuthState):
             machine.cancel_step(view.status, view.my_role or "", requested_by_other=self.cancel_requested == "other")
             != "request"
         )
-        other = room.counterparty
-        self.other_name = other.name if other else ""
-        self.other_deals = other.completed_deals if other else -1
-        rate = other.completion_rate_30d if other else None
-        self.other_rate = "" if rate is None else f"{round(rate * 100)}%"
+        if room.counterparty_read:
+            other = room.counterparty
+            self.other_name = other.name if other else ""
+            self.other_deals = other.completed_deals if other else -1
+            rate = other.completion_rate_30d if other else None
+            self.other_rate = "" if rate is None else f"{round(rate * 100)}%"
+            self._card_status = view.status
         self.ad_terms, self.payment_details = room.ad_terms, room.payment_details
         deadline = view.timer_deadline
         self.deadline_ts = int(deadline.timestamp()) if deadline else 0
@@ -158,7 +163,14 @@ class DealState(TabWatcher, AuthState):
         return _clock(self.dispute_seconds_left)
 
     async def _refresh(self, user_id: int) -> None:
-        room = await off_loop(read_deal_room, app_deps().uow, user_id, self._deal_id, after_id=self._last_id)
+        room = await off_loop(
+            read_deal_room,
+            app_deps().uow,
+            user_id,
+            self._deal_id,
+            after_id=self._last_id,
+            counterparty_known_at=self._card_status,
+        )
         self._show(room, user_id, (await self.get_state(I18n)).lang)
 
     @rx.event
@@ -171,7 +183,8 @@ class DealState(TabWatcher, AuthState):
         self.my_review, self.review_error = "", ""
         self.statement_error, self.statement_saved, self.image_error = "", False, ""
         self.decision, self.decision_error = "", ""
-        room = await off_loop(_read_room, (user_id, self._deal_id, 0))
+        self._card_status = ""
+        room = await off_loop(_read_room, (user_id, self._deal_id, 0, ""))
         if room is None:
             self.missing, self.deal = True, DealRow()
             return None
@@ -180,26 +193,26 @@ class DealState(TabWatcher, AuthState):
 
     # -- the watcher ------------------------------------------------------------------------------
 
-    async def _watch_key(self) -> tuple[int, int, int] | None:
+    async def _watch_key(self) -> tuple[int, int, int, str] | None:
         path = self.router.url.path
         if not path.startswith(DEAL_PAGE_PREFIX) or self._url_deal_id() != self._deal_id or self.missing:
             return None
         user_id = await self._user_id()
-        return None if user_id is None else (user_id, self._deal_id, self._last_id)
+        return None if user_id is None else (user_id, self._deal_id, self._last_id, self._card_status)
 
     _watch_read = staticmethod(_read_room)
 
-    def _watch_topics(self, key: tuple[int, int, int]) -> tuple:
+    def _watch_topics(self, key: tuple[int, int, int, str]) -> tuple:
         return (deal_topic(key[1]),)
 
     def _changed(self) -> None:
         """This tab changed the deal: the deal's other tabs and both sides' lists look again now."""
         WAKEUPS.wake(deal_topic(self._deal_id), *(deals_topic(side) for side in self._sides))
 
-    async def _watch_show(self, key: tuple[int, int, int], room: DealRoom | None) -> None:
-        user_id, deal_id, after_id = key
+    async def _watch_show(self, key: tuple[int, int, int, str], room: DealRoom | None) -> None:
+        user_id, deal_id, after_id, card_status = key
         # Shown only if the tab did not move on meanwhile (another deal, or its own refresh).
-        if room is not None and (self._deal_id, self._last_id) == (deal_id, after_id):
+        if room is not None and (self._deal_id, self._last_id, self._card_status) == (deal_id, after_id, card_status):
             self._show(room, user_id, (await self.get_state(I18n)).lang)
         else:
             self._tick()
