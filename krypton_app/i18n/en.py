@@ -791,6 +791,7 @@ CATALOG: dict[str, str] = {
     "deals.empty": "You have no deals yet. Open one from the market.",
     "deal.title": "Deal",
     "deal.missing": "This deal does not exist or is not yours.",
+    "deal.loading": "Loading the deal…",
     "deal.role.buyer": "Buyer",
     "deal.role.seller": "Seller",
     "deal.role.operator": "Operator",

@@ -811,6 +811,7 @@ CATALOG: dict[str, str] = {
     "deals.empty": "У вас пока нет сделок. Откройте сделку на рынке.",
     "deal.title": "Сделка",
     "deal.missing": "Такой сделки нет, или она не ваша.",
+    "deal.loading": "Загружаем сделку…",
     "deal.role.buyer": "Покупатель",
     "deal.role.seller": "Продавец",
     "deal.role.operator": "Оператор",

@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
+from krypton_app.domain import catalog_data
 from krypton_app.domain.errors import (
     IdempotencyConflict,
     InsufficientFunds,

@@ -32,6 +32,7 @@ from krypton_app.services import chain_settlement, chain_sync, deposits, ledger,
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.services.operator import credit_unmatched_deposit
 from krypton_app.settings import get_settings
+from krypton_app.wakeups import CHAIN_TOPIC, LEDGER_TOPIC, WAKEUPS
 from krypton_app.workers.chain_sync import CHAIN_WORKER_LOCK_KEY, chain_sync_worker, run_chain_sync
 from krypton_app.workers.loop import LeaderLock
 
@@ -105,6 +106,19 @@ def test_a_deposit_with_the_memo_is_credited_once_when_confirmed(uow, chain, mon
     assert outcomes(uow) == {tx.hash: "deposit"}
     assert ledger_kinds(uow) == ["deposit"]
     assert cursor_lt(uow) == tx.lt
+
+
+def test_the_monitor_says_when_it_stopped_at_a_transaction_waiting_for_confirmations(uow, chain, monitor, hot_wallet):
+    """The worker pauses briefly while one waits (workers/chain_sync.py), the full interval otherwise."""
+    _user, memo = make_depositor(uow)
+    assert run(monitor.run_once()) == 0
+    assert monitor.unconfirmed is False  # nothing on the chain at all
+    chain.deposit(hot_wallet.address, TON, comment=memo)
+    assert run(monitor.run_once()) == 0
+    assert monitor.unconfirmed is True
+    chain.advance(1)
+    assert run(monitor.run_once()) == 1
+    assert monitor.unconfirmed is False
 
 
 def test_confirmations_are_counted_in_masterchain_blocks(uow, chain, settings, hot_wallet):
@@ -355,6 +369,28 @@ def test_the_worker_polls_until_stopped(uow, chain, settings, hot_wallet):
         chain.deposit(hot_wallet.address, TON, comment=memo)
         chain.advance(1)
         await eventually(lambda: balance(uow, user) == TON)
+        stop.set()
+        await asyncio.wait_for(task, 2)
+
+    run(scenario())
+
+
+def test_the_worker_runs_a_round_when_woken_and_wakes_the_balances_when_it_credits(uow, chain, settings, hot_wallet):
+    """A round an hour apart, so only the wake-up (the faucet's, WalletState.faucet) can start the second;
+    the round that credits wakes the tabs showing balances (LiveState)."""
+    user, memo = make_depositor(uow)
+    hourly = settings.model_copy(update={"monitor_poll_s": 3600.0})
+
+    async def scenario():
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_chain_sync(uow, chain, hot_wallet, settings=hourly, stop=stop))
+        await eventually(lambda: WAKEUPS.sleeping(CHAIN_TOPIC) == 1)  # the first round ran, it waits
+        balances = asyncio.create_task(WAKEUPS.sleep([LEDGER_TOPIC], 3600))
+        chain.deposit(hot_wallet.address, TON, comment=memo)
+        chain.advance(1)
+        WAKEUPS.wake(CHAIN_TOPIC)
+        await eventually(lambda: balance(uow, user) == TON)
+        assert await asyncio.wait_for(balances, 5) is True
         stop.set()
         await asyncio.wait_for(task, 2)
 

@@ -199,7 +199,9 @@ def amount_input() -> rx.Component:
         test_prefix="pay",
         unit=rx.text(PayState.invoice.asset, size="3", weight="medium"),
         below=(
-            rx.cond(PayState.field_errors.contains("amount"), field_error(in_language(PayState.field_errors["amount"]))),
+            rx.cond(
+                PayState.field_errors.contains("amount"), field_error(in_language(PayState.field_errors["amount"]))
+            ),
         ),
     )
 

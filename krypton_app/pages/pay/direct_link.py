@@ -7,7 +7,8 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
-from krypton_app.components.ui import card, loading_note
+from krypton_app.components.skeleton import page_skeleton
+from krypton_app.components.ui import card
 from krypton_app.pages.pay.card import (
     amount_input,
     invoice_card,
@@ -76,5 +77,5 @@ def direct() -> rx.Component:
             margin_x="auto",
             width="100%",
         ),
-        rx.cond(shows_route(), direct_content(), loading_note(I18n.t["pay.loading"])),
+        rx.cond(shows_route(), direct_content(), page_skeleton(I18n.t["pay.loading"])),
     )

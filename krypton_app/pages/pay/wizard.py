@@ -7,7 +7,8 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
-from krypton_app.components.ui import card, card_title, form_error, loading_note, page_heading, status_chip
+from krypton_app.components.skeleton import page_skeleton
+from krypton_app.components.ui import card, card_title, form_error, page_heading, status_chip
 from krypton_app.pages.pay.card import (
     amount_input,
     available_note,
@@ -270,7 +271,7 @@ def pay_invoice() -> rx.Component:
                 spacing="3",
                 max_width="640px",
             ),
-            rx.cond(shows_route(), wizard(), loading_note(I18n.t["pay.loading"])),
+            rx.cond(shows_route(), wizard(), page_skeleton(I18n.t["pay.loading"])),
         ),
         width="100%",
     )
