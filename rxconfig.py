@@ -1,5 +1,6 @@
 import reflex as rx
 
+from krypton_app.api.link_pages import PrerenderLinkPages
 from krypton_app.settings import get_settings
 
 settings = get_settings()
@@ -16,7 +17,9 @@ config = rx.Config(
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="blue", gray_color="slate", radius="large", scaling="100%")
-        )
+        ),
+        # Pages opened from a link paint their layout and skeleton before their scripts have loaded.
+        PrerenderLinkPages(),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

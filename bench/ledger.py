@@ -26,7 +26,7 @@ from krypton_app.cli import migrate
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.models import User
-from krypton_app.services import ledger
+from krypton_app.services import ledger, ledger_reads
 from krypton_app.services.catalog import load_catalog
 
 SERVER = os.environ.get("KRYPTON_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -118,7 +118,7 @@ def main() -> None:
         uow = UnitOfWork(make_engine(url, pool_size=WORKERS))
         users = setup_ledger(uow)
         transfers, ledger_time = measure(ledger_worker(uow, users))
-        report = ledger.check_invariants(uow)
+        report = ledger_reads.check_invariants(uow)
         uow.engine.dispose()
 
         conninfo = scratch.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -30,8 +30,9 @@ from krypton_app.cli import migrate
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.models import Ad, User
-from krypton_app.services import ledger
-from krypton_app.services.ads import AdDraft, create_ad, select_ads
+from krypton_app.services import ledger, ledger_reads
+from krypton_app.services.ad_views import select_ads
+from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.catalog import load_catalog
 from krypton_app.services.market import _current_price, _filters, browse
 from krypton_app.services.rates import StaticRateProvider
@@ -217,7 +218,7 @@ def main() -> None:
         except ImportError:
             transitions = None  # the deal service has not landed
         transfers = measure(transfer_worker(uow, takers))
-        report = ledger.check_invariants(uow)
+        report = ledger_reads.check_invariants(uow)
         uow.engine.dispose()
     finally:
         with admin.connect() as c:

@@ -34,7 +34,7 @@ from krypton_app.chain.hot_wallet import hot_wallet_from_settings
 from krypton_app.cli import migrate
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.models import User
-from krypton_app.services import deposits, ledger
+from krypton_app.services import deposits, ledger_reads
 from krypton_app.services.catalog import load_catalog
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.settings import get_settings
@@ -238,7 +238,7 @@ def main() -> None:
         chain.advance(settings.confirmations)
         monitor = ChainMonitor(uow, chain, settings=settings, hot_wallet=hot_wallet)
         monitor_time = measure_monitor(monitor)
-        report = ledger.check_invariants(uow)
+        report = ledger_reads.check_invariants(uow)
 
         rows = captured_rows(conninfo)
         bulk_time = bulk_baseline(conninfo, rows)

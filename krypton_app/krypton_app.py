@@ -5,14 +5,16 @@ import reflex as rx
 from krypton_app import pages, workers
 from krypton_app.api.app import build_api
 from krypton_app.api.guards import deny_framing, upload_guard
+from krypton_app.api.link_pages import serve_link_pages
 from krypton_app.api.widget import widget_csp
 from krypton_app.components.layout.toasts import toaster
 
 app = rx.App(
-    # Reflex applies these in order, each around the ones before: the API is mounted around the app; the
-    # widget's CSP and the framing policy wrap everything, so they also see the compiled pages served by
-    # Reflex's static mount; the upload guard refuses a request before Reflex's `/_upload` reads its body.
-    api_transformer=[build_api(), widget_csp, upload_guard, deny_framing],
+    # Reflex applies these in order, each around the ones before: the API is mounted around the app; a page
+    # opened from a link is served its prerendered shell (api/link_pages.py); the widget's CSP and the
+    # framing policy wrap everything, so they also see the compiled pages served by Reflex's static mount;
+    # the upload guard refuses a request before Reflex's `/_upload` reads its body.
+    api_transformer=[build_api(), serve_link_pages, widget_csp, upload_guard, deny_framing],
     style={"font_family": "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
     toaster=toaster(),
 )

@@ -23,7 +23,7 @@ from PIL import Image
 
 from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.models import Ad, Deal, User
-from krypton_app.services import deals, deposits, disputes, ledger, payments
+from krypton_app.services import deals, deposits, disputes, ledger, ledger_reads, payments
 from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.auth import exchange_login_token, issue_login_token
 from krypton_app.services.invoices import InvoiceDraft, InvoiceView, create_invoice
@@ -127,12 +127,12 @@ def deposit(
 
 def balances(uow, user_id: int, asset: str = "TON") -> tuple[int, int]:
     """(available, held) of one asset."""
-    view = next(b for b in ledger.list_balances(uow, user_id) if b.asset == asset)
+    view = next(b for b in ledger_reads.list_balances(uow, user_id) if b.asset == asset)
     return view.available, view.held
 
 
 def assert_invariants(uow) -> None:
-    report = ledger.check_invariants(uow)
+    report = ledger_reads.check_invariants(uow)
     assert report.ok, report.violations
 
 

@@ -10,8 +10,9 @@ from krypton_app import routes
 from krypton_app.components.ui import card, empty_note, field_error
 from krypton_app.domain.ads import PAYMENT_DETAILS_MAX, TERMS_MAX
 from krypton_app.domain.catalog_data import ASSET_CODES, COUNTRY_CODES, COUNTRY_NAMES, FIAT_CODES, METHOD_NAMES
-from krypton_app.state.i18n import I18n
-from krypton_app.state.market import AdFormMixin, AdRow, MarketState
+from krypton_app.state.ad_form import AdFormMixin
+from krypton_app.state.i18n import I18n, in_language
+from krypton_app.state.market import AdRow, MarketState
 
 _METHOD_NAMES = rx.Var.create(METHOD_NAMES)
 _COUNTRY_NAMES = rx.Var.create(COUNTRY_NAMES)
@@ -129,7 +130,7 @@ def open_deal_form(row: AdRow) -> rx.Component:
             on_submit=MarketState.take,
             reset_on_submit=False,
         ),
-        rx.cond(MarketState.deal_error_ad == row.id, field_error(I18n.t[MarketState.deal_error])),
+        rx.cond(MarketState.deal_error_ad == row.id, field_error(in_language(MarketState.deal_error))),
         spacing="2",
         width="100%",
     )
@@ -151,7 +152,7 @@ def ad_not_found(message_key: str) -> rx.Component:
 
 
 def _error_under(state: type[AdFormMixin], name: str) -> rx.Component:
-    return rx.cond(state.field_errors.contains(name), field_error(I18n.t[state.field_errors[name]]))
+    return rx.cond(state.field_errors.contains(name), field_error(in_language(state.field_errors[name])))
 
 
 def _field(

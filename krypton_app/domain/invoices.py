@@ -144,6 +144,23 @@ def payment_total(text: str, decimals: int) -> int:
     return total
 
 
+def check_floating_total(total: int, *, minimum: int | None, left: int | None, decimals: int, asset: str) -> None:
+    """A floating invoice takes a payment of at least its minimum and at most what is left of its cap
+    (None: no minimum, no cap). The refusal, payment_amount_invalid, names the number the payer must
+    meet: `minimum` or `left` (minor units, with `decimals` and `asset`)."""
+    if minimum is not None and total < minimum:
+        numbers = {"minimum": minimum, "decimals": decimals, "asset": asset}
+        raise InvoiceUnavailable(f"below the minimum {minimum}", code="payment_amount_invalid", **numbers)
+    if left is not None and total > left:
+        raise InvoiceUnavailable(
+            f"more than the {left} left of the invoice's total",
+            code="payment_amount_invalid",
+            left=max(left, 0),
+            decimals=decimals,
+            asset=asset,
+        )
+
+
 def even_split(total: int, parts: int) -> list[int]:
     """`total` in `parts` amounts that differ by at most one minor unit and add up to `total` exactly
     (the first parts take the remainder's minor units)."""

@@ -156,11 +156,11 @@ CATALOG: dict[str, str] = {
     "withdraw.field.asset.lightning": "Pay with",
     "withdraw.field.address": "Destination address",
     "withdraw.field.amount.ton": "Amount",
-    "withdraw.field.amount.bitcoin": "Amount you spend",
+    "withdraw.field.amount.bitcoin": "Amount",
     "withdraw.available": "Available:",
     "withdraw.max": "Max",
     "withdraw.bitcoin_amount_hint": (
-        "Enter the amount in the asset you pay with; the recipient gets its value in BTC (shown on Review)."
+        "Enter what you spend, or choose BTC and enter what the recipient gets: the other is shown at the current rate."
     ),
     "withdraw.field.invoice": "Lightning invoice",
     "withdraw.review": "Review",
@@ -787,6 +787,7 @@ CATALOG: dict[str, str] = {
     "deals.empty": "You have no deals yet. Open one from the market.",
     "deal.title": "Deal",
     "deal.missing": "This deal does not exist or is not yours.",
+    "deal.loading": "Loading the deal…",
     "deal.role.buyer": "Buyer",
     "deal.role.seller": "Seller",
     "deal.role.operator": "Operator",
@@ -985,6 +986,8 @@ CATALOG: dict[str, str] = {
     "pay.quote_fixed": "fixed for",
     "pay.quote_expired": "expired: paying a part first gets the current rate",
     "pay.rate_updated": "The rate was updated: now {amount}. Check the amount and pay again.",
+    # --- withdraw: the Bitcoin amount's unit (issue 11, item 14) ---
+    "withdraw.unit": "Unit of the amount",
 }
 
 
@@ -997,6 +1000,18 @@ def _decimals_en(n: int) -> str:
 # amount_too_many_decimals says how many the asset allows: one key per count (i18n.error_key picks it).
 CATALOG.update({f"error.amount_too_many_decimals.{n}": _decimals_en(n) for n in range(19)})
 
+# --- errors that name the numbers (issue 11 item 10): i18n.error_text picks error.<code>.<detail> ---
+CATALOG.update(
+    {
+        "error.payment_amount_invalid.minimum": "The minimum is {minimum} for this invoice.",
+        "error.payment_amount_invalid.left": "Only {left} is left of this invoice.",
+        "error.ad_amount_out_of_range.maximum": "This ad takes {minimum} to {maximum}.",
+        "error.ad_volume_exhausted.left": "Only {left} is left of this ad's volume.",
+        "error.insufficient_funds.available": "Not enough on your balance: {available} available.",
+        "error.withdrawal_below_minimum.minimum": "The minimum is {minimum}: a withdrawal must cover the network fee.",
+        "error.payout_too_small.minimum_sat": "After the fee this is below {minimum_sat} sat, the smallest payout.",
+    }
+)
 
 # Numbers with units and counts (i18n/formatting.py). A plural key has one entry per CLDR category
 # of the language (`plural_categories`): English one/other, Russian one/few/many/other.

@@ -162,11 +162,12 @@ CATALOG: dict[str, str] = {
     "withdraw.field.asset.lightning": "Списать в",
     "withdraw.field.address": "Адрес получателя",
     "withdraw.field.amount.ton": "Сумма",
-    "withdraw.field.amount.bitcoin": "Сумма к списанию",
+    "withdraw.field.amount.bitcoin": "Сумма",
     "withdraw.available": "Доступно:",
     "withdraw.max": "Макс.",
     "withdraw.bitcoin_amount_hint": (
-        "Сумма указывается в активе, которым вы платите; получатель получит её стоимость в BTC (видно при проверке)."
+        "Укажите, сколько списать, или выберите BTC и укажите, сколько получит получатель: "
+        "другая сумма — по текущему курсу."
     ),
     "withdraw.field.invoice": "Lightning-счёт",
     "withdraw.review": "Проверить",
@@ -806,6 +807,7 @@ CATALOG: dict[str, str] = {
     "deals.empty": "У вас пока нет сделок. Откройте сделку на рынке.",
     "deal.title": "Сделка",
     "deal.missing": "Такой сделки нет, или она не ваша.",
+    "deal.loading": "Загружаем сделку…",
     "deal.role.buyer": "Покупатель",
     "deal.role.seller": "Продавец",
     "deal.role.operator": "Оператор",
@@ -1005,6 +1007,8 @@ CATALOG: dict[str, str] = {
     "pay.quote_fixed": "зафиксирован ещё на",
     "pay.quote_expired": "истёк: при оплате части сначала будет взят текущий курс",
     "pay.rate_updated": "Курс обновился: теперь {amount}. Проверьте сумму и оплатите снова.",
+    # --- withdraw: the Bitcoin amount's unit (issue 11, item 14) ---
+    "withdraw.unit": "Единица суммы",
 }
 
 
@@ -1019,6 +1023,18 @@ def _decimals_ru(n: int) -> str:
 # amount_too_many_decimals says how many the asset allows: one key per count (i18n.error_key picks it).
 CATALOG.update({f"error.amount_too_many_decimals.{n}": _decimals_ru(n) for n in range(19)})
 
+# --- errors that name the numbers (issue 11 item 10): i18n.error_text picks error.<code>.<detail> ---
+CATALOG.update(
+    {
+        "error.payment_amount_invalid.minimum": "Минимум для этого счёта — {minimum}.",
+        "error.payment_amount_invalid.left": "По этому счёту осталось оплатить только {left}.",
+        "error.ad_amount_out_of_range.maximum": "Это объявление принимает от {minimum} до {maximum}.",
+        "error.ad_volume_exhausted.left": "В этом объявлении осталось только {left}.",
+        "error.insufficient_funds.available": "Недостаточно средств на балансе: доступно {available}.",
+        "error.withdrawal_below_minimum.minimum": "Минимум — {minimum}: вывод должен покрывать комиссию сети.",
+        "error.payout_too_small.minimum_sat": "После комиссии это меньше {minimum_sat} сат — наименьшей выплаты.",
+    }
+)
 
 # Числа с единицами и счётчики (i18n/formatting.py). У ключа с числом по записи на каждую категорию
 # CLDR: one (1, 21), few (2–4, 22), many (5–20, 11), other (дробные).

@@ -14,12 +14,13 @@ from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.market import ad_not_found, country_label, open_deal_form, stat
+from krypton_app.components.skeleton import page_skeleton
 from krypton_app.components.ui import INSET_STYLE, WRAP_ANYWHERE, card, card_title, page_heading, status_chip
 from krypton_app.domain.ads import CLOSED, PAUSED
 from krypton_app.domain.errors import NotFound
 from krypton_app.i18n.formatting import format_date
 from krypton_app.models.common import utcnow
-from krypton_app.services.ads import get_ad
+from krypton_app.services.ad_views import get_ad
 from krypton_app.services.market import AdListing
 from krypton_app.services.reputation import trader_card
 from krypton_app.services.reviews import list_reviews
@@ -237,15 +238,23 @@ def ad_detail() -> rx.Component:
         rx.cond(
             AdPageState.missing,
             ad_not_found("ad.not_found"),
-            rx.grid(
-                card(
-                    _offer(ad), rx.divider(margin_y="20px"), _deal_section(ad), grid_column=rx.breakpoints(md="span 2")
+            # The previous ad stays in the tab's state until on_load has run: show only the URL's.
+            rx.cond(
+                ad.id.to_string() == rx.State.ad_id,
+                rx.grid(
+                    card(
+                        _offer(ad),
+                        rx.divider(margin_y="20px"),
+                        _deal_section(ad),
+                        grid_column=rx.breakpoints(md="span 2"),
+                    ),
+                    _trader(ad),
+                    columns=rx.breakpoints(initial="1", md="3"),
+                    spacing="4",
+                    width="100%",
+                    align_items="start",
                 ),
-                _trader(ad),
-                columns=rx.breakpoints(initial="1", md="3"),
-                spacing="4",
-                width="100%",
-                align_items="start",
+                page_skeleton(I18n.t["ad.loading"]),
             ),
         ),
         spacing="4",

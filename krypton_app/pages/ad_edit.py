@@ -15,10 +15,11 @@ from krypton_app.components.layout import template
 from krypton_app.components.market import ad_form, ad_not_found
 from krypton_app.components.ui import card, card_title, loading_note, page_heading
 from krypton_app.domain.errors import KryptonError, NotFound
-from krypton_app.services.ads import AdView, get_ad, payment_details_of, update_ad
+from krypton_app.services.ad_views import AdView, get_ad, payment_details_of
+from krypton_app.services.ads import update_ad
+from krypton_app.state.ad_form import AdFormMixin
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.market import AdFormMixin
 from krypton_app.state.offload import off_loop
 
 

@@ -8,14 +8,14 @@ back while the ad is active; otherwise the deal's side releases it to the owner'
 holds nothing.
 
 `total_volume - remaining` is the volume handed to deals so far; an edit keeps it and moves `remaining`
-by the change in `total_volume`.
+by the change in `total_volume`. What pages read of an ad (AdView, one ad, the owner's list) is
+services/ad_views.py.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Row, Table, select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,19 +34,18 @@ from krypton_app.domain.errors import (
 )
 from krypton_app.domain.ledger import AVAILABLE, HELD, Leg
 from krypton_app.domain.money import to_minor
-from krypton_app.models import Asset, User
+from krypton_app.models import Asset
 from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurrency
 from krypton_app.models.common import utcnow
 from krypton_app.models.market import Ad
+from krypton_app.services.ad_views import AdView, read_ad
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import RateProvider
-from krypton_app.services.users import public_name
 
 AD_RESERVE = "ad_reserve"
 AD_RELEASE = "ad_release"
 
 _ads: Table = Ad.__table__
-_users: Table = User.__table__
 _assets: Table = Asset.__table__
 _fiats: Table = FiatCurrency.__table__
 
@@ -71,39 +70,6 @@ class AdDraft:
     min_completed_deals: int = 0
     # Private: never in AdView (market and ad pages); see payment_details_of and services/deal_room.py.
     payment_details: str = ""
-
-
-@dataclass(frozen=True)
-class AdView:
-    id: int
-    owner_id: int
-    owner_name: str
-    side: str
-    asset: str
-    decimals: int
-    fiat: str
-    fiat_decimals: int
-    country: str
-    methods: tuple[str, ...]
-    price_kind: str
-    price: int  # fiat minor per whole asset unit, current
-    margin_bp: int | None
-    min_amount: int
-    max_amount: int
-    total_volume: int
-    remaining: int
-    payment_window_min: int
-    terms: str
-    min_completed_deals: int
-    status: str
-    created_at: datetime
-    # What its owner may do now (domain.ads.OWNER_ACTIONS): the owner's pages draw their buttons from it.
-    owner_actions: frozenset[str] = frozenset()
-
-    @property
-    def open_for_deals(self) -> bool:
-        """On the market: a taker may open a deal on it (take_ad_volume checks again)."""
-        return self.status == ACTIVE
 
 
 # --- use cases -----------------------------------------------------------------------------------
@@ -142,7 +108,7 @@ def _create(uow: UnitOfWork, owner_id: int, values: dict, key: str, rates: RateP
         ).scalar_one()
         if values["side"] == SELL:
             _move(s, owner_id, values["asset"], values["total_volume"], AD_RESERVE, f"{AD_RESERVE}:{key}", ad_id)
-        return _view(s, ad_id, rates)
+        return read_ad(s, ad_id, rates)
 
 
 def update_ad(uow: UnitOfWork, owner_id: int, ad_id: int, draft: AdDraft, *, rates: RateProvider) -> AdView:
@@ -166,7 +132,7 @@ def update_ad(uow: UnitOfWork, owner_id: int, ad_id: int, draft: AdDraft, *, rat
         if ad.side == SELL and ad.status == ACTIVE and delta:
             kind = AD_RESERVE if delta > 0 else AD_RELEASE
             _move(s, owner_id, ad.asset, abs(delta), kind, _once(kind, ad_id), ad_id)
-        return _view(s, ad_id, rates)
+        return read_ad(s, ad_id, rates)
 
 
 def pause_ad(uow: UnitOfWork, owner_id: int, ad_id: int) -> AdView:
@@ -182,32 +148,6 @@ def resume_ad(uow: UnitOfWork, owner_id: int, ad_id: int) -> AdView:
 def close_ad(uow: UnitOfWork, owner_id: int, ad_id: int) -> AdView:
     """End the ad for good; what deals did not take returns to the balance. Open deals run on."""
     return _set_status(uow, owner_id, ad_id, CLOSED, from_statuses=rules.statuses_allowing("close"))
-
-
-def get_ad(uow: UnitOfWork, ad_id: int, *, rates: RateProvider | None = None) -> AdView:
-    with uow.read() as s:
-        return _view(s, ad_id, rates)
-
-
-def payment_details_of(uow: UnitOfWork, owner_id: int, ad_id: int) -> str:
-    """An ad's payment details, for its owner's edit form only (Forbidden to anyone else): AdView, which
-    the market and ad pages show to everybody, never carries them."""
-    with uow.read() as s:
-        row = s.execute(select(_ads.c.owner_id, _ads.c.payment_details).where(_ads.c.id == ad_id)).one_or_none()
-    if row is None:
-        raise NotFound(f"ad {ad_id} not found")
-    if row.owner_id != owner_id:
-        raise Forbidden(f"ad {ad_id} is not yours")
-    return row.payment_details
-
-
-def list_my_ads(uow: UnitOfWork, owner_id: int, *, rates: RateProvider | None = None) -> list[AdView]:
-    """The owner's ads, open ones first, newest first."""
-    with uow.read() as s:
-        rows = s.execute(
-            select_ads().where(_ads.c.owner_id == owner_id).order_by((_ads.c.status == CLOSED), _ads.c.id.desc())
-        ).all()
-        return [ad_view(row, rates) for row in rows]
 
 
 # --- inside a deal's transaction (services/deals.py) ---------------------------------------------
@@ -232,7 +172,9 @@ def take_ad_volume(
     if ad.owner_id == taker_id:
         raise AdUnavailable(code="ad_own")
     if not ad.min_amount <= amount <= ad.max_amount:
-        raise AdUnavailable(code="ad_amount_out_of_range", min_amount=ad.min_amount, max_amount=ad.max_amount)
+        decimals = session.execute(select(Asset.decimals).where(Asset.code == ad.asset)).scalar_one()
+        numbers = {"minimum": ad.min_amount, "maximum": ad.max_amount, "decimals": decimals, "asset": ad.asset}
+        raise AdUnavailable(code="ad_amount_out_of_range", **numbers)
     if ad.min_completed_deals and completed_deals(session, taker_id) < ad.min_completed_deals:
         raise AdUnavailable(code="ad_requirements_unmet", min_completed_deals=ad.min_completed_deals)
     price = ad.price
@@ -247,8 +189,11 @@ def take_ad_volume(
     ).one_or_none()
     if taken is None:
         # Someone else acted first: paused or closed it, or took the volume.
-        status = session.execute(select(_ads.c.status).where(_ads.c.id == ad_id)).scalar_one()
-        raise AdUnavailable(code="ad_inactive" if status != ACTIVE else "ad_volume_exhausted")
+        now_ad = session.execute(select(_ads.c.status, _ads.c.remaining).where(_ads.c.id == ad_id)).one()
+        if now_ad.status != ACTIVE:
+            raise AdUnavailable(code="ad_inactive")
+        decimals = session.execute(select(Asset.decimals).where(Asset.code == ad.asset)).scalar_one()
+        raise AdUnavailable(code="ad_volume_exhausted", left=now_ad.remaining, decimals=decimals, asset=ad.asset)
     return taken
 
 
@@ -261,58 +206,6 @@ def return_ad_volume(session: Session, ad_id: int, amount: int) -> bool:
         .values(remaining=_ads.c.remaining + amount, updated_at=utcnow())
     )
     return result.rowcount == 1
-
-
-# --- views ---------------------------------------------------------------------------------------
-
-
-def ad_view(row: Row, rates: RateProvider | None = None) -> AdView:
-    """A row of `select_ads()` as a view; with `rates`, a floating ad shows its price at the current rate."""
-    price = row.price
-    if rates is not None and row.price_kind == FLOATING:
-        price = rules.floating_price(rates.rate(row.asset, row.fiat), row.margin_bp, row.fiat_decimals)
-    return AdView(
-        id=row.id,
-        owner_id=row.owner_id,
-        owner_name=public_name(row.owner_name, row.owner_username, row.owner_wallet),
-        side=row.side,
-        asset=row.asset,
-        decimals=row.decimals,
-        fiat=row.fiat,
-        fiat_decimals=row.fiat_decimals,
-        country=row.country,
-        methods=tuple(row.methods.split()),
-        price_kind=row.price_kind,
-        price=price,
-        margin_bp=row.margin_bp,
-        min_amount=row.min_amount,
-        max_amount=row.max_amount,
-        total_volume=row.total_volume,
-        remaining=row.remaining,
-        payment_window_min=row.payment_window_min,
-        terms=row.terms,
-        min_completed_deals=row.min_completed_deals,
-        status=row.status,
-        created_at=row.created_at,
-        owner_actions=rules.OWNER_ACTIONS[row.status],
-    )
-
-
-def select_ads():
-    """Ads with what a view needs: owner's name and the decimals of asset and fiat."""
-    return (
-        select(
-            _ads,
-            _users.c.display_name.label("owner_name"),
-            _users.c.username.label("owner_username"),
-            _users.c.wallet_address.label("owner_wallet"),
-            _assets.c.decimals.label("decimals"),
-            _fiats.c.decimals.label("fiat_decimals"),
-        )
-        .join(_users, _users.c.id == _ads.c.owner_id)
-        .join(_assets, _assets.c.code == _ads.c.asset)
-        .join(_fiats, _fiats.c.code == _ads.c.fiat)
-    )
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -374,7 +267,7 @@ def _set_status(uow: UnitOfWork, owner_id: int, ad_id: int, status: str, *, from
     with uow.transaction() as s:
         ad = _lock_own(s, owner_id, ad_id)
         if ad.status == status:
-            return _view(s, ad_id)  # a repeated click: already done
+            return read_ad(s, ad_id)  # a repeated click: already done
         moved = s.execute(
             update(_ads)
             .where(_ads.c.id == ad_id, _ads.c.status.in_(from_statuses))
@@ -387,7 +280,7 @@ def _set_status(uow: UnitOfWork, owner_id: int, ad_id: int, status: str, *, from
                 _move(s, owner_id, ad.asset, ad.remaining, AD_RELEASE, _once(AD_RELEASE, ad_id), ad_id)
             elif status == ACTIVE:  # back on the market: hold it again
                 _move(s, owner_id, ad.asset, ad.remaining, AD_RESERVE, _once(AD_RESERVE, ad_id), ad_id)
-        return _view(s, ad_id)
+        return read_ad(s, ad_id)
 
 
 def _lock_own(s: Session, owner_id: int, ad_id: int) -> Row:
@@ -424,11 +317,4 @@ def _replay(s: Session, ad: Row, values: dict, rates: RateProvider) -> AdView:
     compared = [name for name in values if not (name == "price" and values["price_kind"] == FLOATING)]
     if any(getattr(ad, name) != values[name] for name in compared):
         raise IdempotencyConflict("idempotency key already used for another ad")
-    return _view(s, ad.id, rates)
-
-
-def _view(s: Session, ad_id: int, rates: RateProvider | None = None) -> AdView:
-    row = s.execute(select_ads().where(_ads.c.id == ad_id)).one_or_none()
-    if row is None:
-        raise NotFound(f"ad {ad_id} not found")
-    return ad_view(row, rates)
+    return read_ad(s, ad.id, rates)

@@ -84,9 +84,13 @@ class ChainMonitor:
         self.settings = settings
         self.address = hot_wallet.address
         self.stream = f"ton:{hot_wallet.address}"
+        # Whether the last round stopped at a transaction still waiting for its confirmations: the
+        # worker then looks again soon, since the deposit is final at the chain's next block.
+        self.unconfirmed = False
 
     async def run_once(self) -> int:
         """Apply every final transaction after the cursor, in order; return how many were applied."""
+        self.unconfirmed = False
         jetton_wallet = await our_jetton_wallet(self.gateway, self.settings, self.address)
         cursor = await asyncio.to_thread(self._read_cursor)
         final_seqno = await self.gateway.masterchain_seqno()
@@ -126,6 +130,7 @@ class ChainMonitor:
                 )
                 return batch, True
             if not self._is_final(tx, final_seqno):
+                self.unconfirmed = True
                 return batch, True
             batch.append(tx)
             cursor = tx.id

@@ -6,6 +6,9 @@ The ad's terms are public and go to every viewer; the seller's payment details (
 only to the deal's buyer and seller: this is the one place they leave the database for anyone but the
 ad's owner, so an operator deciding a dispute and every stranger get "".
 
+The counterparty's card is a few aggregate queries and moves only when deals end, so a page that
+polls the room reads it once and again only when the deal's status changed (`counterparty_known_at`).
+
 Each part is read by its own service, which checks the viewer again (NotFound for a stranger)."""
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class DealRoom:
     counterparty: TraderCard | None = None
     ad_terms: str = ""
     payment_details: str = ""  # only for the deal's two sides
+    # False when the card was not read this time (the caller has it for this status): keep what it shows.
+    counterparty_read: bool = True
 
 
 def _counterparty(uow: UnitOfWork, deal: DealView, now: datetime) -> TraderCard | None:
@@ -57,9 +62,18 @@ def _ad_part(uow: UnitOfWork, deal: DealView) -> tuple[str, str]:
 
 
 def read_deal_room(
-    uow: UnitOfWork, viewer_id: int, deal_id: int, *, after_id: int = 0, now: datetime | None = None
+    uow: UnitOfWork,
+    viewer_id: int,
+    deal_id: int,
+    *,
+    after_id: int = 0,
+    now: datetime | None = None,
+    counterparty_known_at: str = "",
 ) -> DealRoom:
+    """`counterparty_known_at`: the deal status at which the caller last read the counterparty's card;
+    while the deal is still in it the card is not read again ("" reads it)."""
     deal = get_deal(uow, viewer_id, deal_id)
+    card_read = deal.status != counterparty_known_at
     dispute = get_dispute(uow, viewer_id, deal_id) if deal.status in machine.WITH_DISPUTE else None
     review = my_review(uow, viewer_id, deal_id) if machine.REVIEW in deal.allowed_actions else None
     terms, details = _ad_part(uow, deal)
@@ -68,7 +82,8 @@ def read_deal_room(
         messages=list_messages(uow, viewer_id, deal_id, after_id=after_id),
         dispute=dispute,
         my_review=review,
-        counterparty=_counterparty(uow, deal, now or utcnow()),
+        counterparty=_counterparty(uow, deal, now or utcnow()) if card_read else None,
         ad_terms=terms,
         payment_details=details,
+        counterparty_read=card_read,
     )

@@ -1,4 +1,5 @@
-"""The double-entry ledger: accounts, postings, holds, balances and the invariant check.
+"""The double-entry ledger: accounts, postings and holds. Reading it back (balances, the invariant
+check) is services/ledger_reads.py.
 
 Two layers. `user_account`, `system_account` and `post` take an open `Session`, so a use case (a
 deposit, an invoice payment, a deal) moves money in its own transaction, atomically with its own state
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Insert, Table, bindparam, func, insert, not_, or_, select, update
+from sqlalchemy import Insert, Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -44,9 +45,9 @@ from krypton_app.domain.ledger import (
     system_account_key,
     user_account_key,
 )
-from krypton_app.domain.money import MAX_MINOR, format_amount
+from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models.common import as_utc, utcnow
-from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
+from krypton_app.models.ledger import Account, LedgerTransaction, Posting
 
 # Core tables: the ledger reads and writes rows, never ORM objects that could go stale under a lock.
 _accounts: Table = Account.__table__
@@ -71,23 +72,6 @@ class LedgerTransactionView:
     created_at: datetime
     # One signed posting per account, ascending account id.
     postings: tuple[PostingView, ...]
-
-
-@dataclass(frozen=True)
-class BalanceView:
-    asset: str
-    decimals: int
-    available: int
-    held: int
-
-
-@dataclass(frozen=True)
-class InvariantReport:
-    ok: bool
-    violations: list[str]
-    transactions: int
-    postings: int
-    accounts: int
 
 
 # --- inside the caller's transaction -------------------------------------------------------------
@@ -241,96 +225,6 @@ def capture_held(
         return post(s, idempotency_key=idempotency_key, kind=CAPTURE, legs=[leg], memo=memo)
 
 
-# --- reads ---------------------------------------------------------------------------------------
-
-
-def list_balances(uow: UnitOfWork, user_id: int) -> list[BalanceView]:
-    """One row per catalog asset, in catalog order, zeros where the user has no account yet."""
-    with uow.read() as s:
-        assets = s.execute(select(Asset.code, Asset.decimals)).all()
-        rows = s.execute(
-            select(_accounts.c.asset, _accounts.c.kind, _accounts.c.balance).where(_accounts.c.user_id == user_id)
-        ).all()
-    amounts = {(row.asset, row.kind): row.balance for row in rows}
-    order = [code for code, _name, _decimals in catalog_data.ASSETS]
-    assets.sort(key=lambda a: (order.index(a.code) if a.code in order else len(order), a.code))
-    return [
-        BalanceView(a.code, a.decimals, amounts.get((a.code, AVAILABLE), 0), amounts.get((a.code, HELD), 0))
-        for a in assets
-    ]
-
-
-def check_invariants(uow: UnitOfWork) -> InvariantReport:
-    """Postings sum to zero per transaction and asset; each balance equals the sum of its postings and
-    is not below zero unless the account may go negative; postings match their account's asset.
-
-    Each check is one statement, so it sees one consistent snapshot even while money moves.
-    """
-    with uow.read() as s:
-        decimals = dict(s.execute(select(Asset.code, Asset.decimals)).all())
-
-        def amount(minor: int, asset: str) -> str:
-            return f"{format_amount(minor, decimals.get(asset, 0))} {asset}"
-
-        violations: list[str] = []
-        total = func.sum(_postings.c.amount)
-        for tx_id, key, asset, off in s.execute(
-            select(_postings.c.transaction_id, _transactions.c.idempotency_key, _postings.c.asset, total)
-            .join(_transactions, _transactions.c.id == _postings.c.transaction_id)
-            .group_by(_postings.c.transaction_id, _transactions.c.idempotency_key, _postings.c.asset)
-            .having(total != 0)
-            .order_by(_postings.c.transaction_id)
-        ):
-            violations.append(f"transaction {tx_id} ({key}): {asset} postings sum to {amount(off, asset)}, not 0")
-
-        derived = func.coalesce(func.sum(_postings.c.amount), 0)
-        may_not_go_negative = not_(_accounts.c.may_go_negative)
-        for key, asset, balance, may_go_negative, posted in s.execute(
-            select(_accounts.c.key, _accounts.c.asset, _accounts.c.balance, _accounts.c.may_go_negative, derived)
-            .outerjoin(_postings, _postings.c.account_id == _accounts.c.id)
-            .group_by(
-                _accounts.c.id,
-                _accounts.c.key,
-                _accounts.c.asset,
-                _accounts.c.balance,
-                _accounts.c.may_go_negative,
-            )
-            .having(
-                or_(
-                    _accounts.c.balance != derived,
-                    may_not_go_negative & ((_accounts.c.balance < 0) | (derived < 0)),
-                )
-            )
-            .order_by(_accounts.c.id)
-        ):
-            if balance != posted:
-                violations.append(
-                    f"account {key}: balance {amount(balance, asset)}, postings sum {amount(posted, asset)}"
-                )
-            if not may_go_negative and min(balance, posted) < 0:
-                violations.append(f"account {key}: below zero ({amount(min(balance, posted), asset)})")
-
-        for posting_id, tx_id, posted_asset, key, account_asset in s.execute(
-            select(
-                _postings.c.id,
-                _postings.c.transaction_id,
-                _postings.c.asset,
-                _accounts.c.key,
-                _accounts.c.asset,
-            )
-            .join(_accounts, _accounts.c.id == _postings.c.account_id)
-            .where(_postings.c.asset != _accounts.c.asset)
-            .order_by(_postings.c.id)
-        ):
-            violations.append(
-                f"posting {posting_id} (transaction {tx_id}): {posted_asset} on {account_asset} account {key}"
-            )
-
-        counted = (_transactions, _postings, _accounts)
-        counts = s.execute(select(*(select(func.count()).select_from(t).scalar_subquery() for t in counted))).one()
-    return InvariantReport(not violations, violations, *counts)
-
-
 # --- helpers -------------------------------------------------------------------------------------
 
 
@@ -342,6 +236,10 @@ def _account(session: Session, key: str, **values) -> AccountRef:
         session.execute(_insert_unless_exists(session, _accounts, "key").values(key=key, balance=0, **values))
         found = session.execute(select(_accounts.c.id).where(_accounts.c.key == key)).scalar_one()
     return AccountRef(found, key, values["asset"])
+
+
+# The catalog's assets are the ledger's: a refusal's amounts need their decimals to be written.
+_ASSET_DECIMALS = {code: decimals for code, _name, decimals in catalog_data.ASSETS}
 
 
 def _shortfall(lines: Sequence[PostingLine], locked: dict) -> KryptonError | None:
@@ -362,12 +260,16 @@ def _shortfall(lines: Sequence[PostingLine], locked: dict) -> KryptonError | Non
                 amount=line.amount,
             )
         if row.balance + line.amount < 0 and not row.may_go_negative:
+            # A user's spendable balance is what the message names ("4.1 TON available").
+            spendable = {"available": row.balance} if line.account.key.endswith(f":{AVAILABLE}") else {}
             return InsufficientFunds(
                 f"{line.account.key} holds {row.balance}, needs {-line.amount}",
                 account=line.account.key,
                 asset=row.asset,
                 balance=row.balance,
                 required=-line.amount,
+                decimals=_ASSET_DECIMALS.get(row.asset),
+                **spendable,
             )
     return None
 

@@ -21,7 +21,7 @@ from krypton_app.domain.ads import ACTIVE, BUY, FLOATING, SELL, AdInvalid
 from krypton_app.domain.money import to_minor
 from krypton_app.models import Ad, Asset, FiatCurrency
 from krypton_app.models.common import utcnow
-from krypton_app.services.ads import AdView, ad_view, select_ads
+from krypton_app.services.ad_views import AdView, ad_view, select_ads
 from krypton_app.services.rates import RateProvider
 from krypton_app.services.reputation import TraderCard, completed_deals_expr, trader_cards_in
 

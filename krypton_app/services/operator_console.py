@@ -10,7 +10,7 @@ from datetime import datetime
 from krypton_app.db import UnitOfWork
 from krypton_app.models.common import utcnow
 from krypton_app.services.disputes import DisputeView, list_open_disputes
-from krypton_app.services.ledger import InvariantReport, check_invariants
+from krypton_app.services.ledger_reads import InvariantReport, check_invariants
 from krypton_app.services.operator import UnmatchedDepositView, list_unmatched_deposits
 from krypton_app.services.payout_queue import list_payout_queue
 from krypton_app.services.payouts import PayoutView

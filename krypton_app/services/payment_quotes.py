@@ -21,6 +21,7 @@ from krypton_app.domain.invoices import (
     PENDING,
     QuoteRenewed,
     asset_for_fiat,
+    check_floating_total,
     quote_parts,
     rate_text,
     split_in_proportion,
@@ -50,10 +51,9 @@ def check_total(invoice: Row, total: int | None, rates: RateProvider) -> tuple[i
     if invoice.kind == FLOATING:
         if total is None:
             raise InvoiceUnavailable(code="payment_amount_invalid")
-        if invoice.min_payment is not None and total < invoice.min_payment:
-            raise InvoiceUnavailable(f"below the minimum {invoice.min_payment}", code="payment_amount_invalid")
-        if invoice.max_total is not None and invoice.collected + total > invoice.max_total:
-            raise InvoiceUnavailable("more than the invoice's total allows", code="payment_amount_invalid")
+        left = None if invoice.max_total is None else invoice.max_total - invoice.collected
+        limits = {"minimum": invoice.min_payment, "left": left}
+        check_floating_total(total, **limits, decimals=invoice.decimals, asset=invoice.asset)
         return total, None
     rate = None
     due = invoice.amount

@@ -95,6 +95,22 @@ def amount_for_msat(msat: int, decimals: int, rate: Decimal) -> int:
     return -(-msat * denominator * 10**decimals // (numerator * MSAT_PER_BTC))
 
 
+def btc_for_amount(uow: UnitOfWork, *, asset: str, amount: str, rates: RateProvider) -> int:
+    """Satoshi that `amount` of `asset` (decimal text as typed) buys at the current rate, rounded down:
+    what a Bitcoin payout of that amount sends (the "≈ BTC" beside the withdraw form's amount)."""
+    with uow.read() as s:
+        decimals = asset_decimals(s, asset)
+    return sat_for_amount(to_minor(amount, decimals), decimals, _rate(rates, asset))
+
+
+def amount_for_btc(uow: UnitOfWork, *, asset: str, btc: str, rates: RateProvider) -> int:
+    """Minor units of `asset` that buy at least `btc` (decimal text as typed) at the current rate: the
+    least amount whose payout sends that many BTC, so a user who enters BTC is never sent less."""
+    with uow.read() as s:
+        decimals = asset_decimals(s, asset)
+    return amount_for_msat(to_minor(btc, 8) * 1000, decimals, _rate(rates, asset))
+
+
 # --- quotes, balance aside (a request prices the payout again with these) -------------------------
 
 
@@ -168,7 +184,8 @@ def _require_balance(uow: UnitOfWork, user_id: int, quote: PayoutQuote) -> None:
         raise InsufficientFunds(
             f"available {balance}, payout needs {quote.total}",
             asset=quote.asset,
-            balance=balance,
+            available=balance,
+            decimals=quote.decimals,
             required=quote.total,
         )
 

@@ -36,7 +36,8 @@ from krypton_app.domain.ton_address import parse_ton_address
 from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.withdrawals import Withdrawal
 from krypton_app.services.deposits import ASSET_DECIMALS
-from krypton_app.services.ledger import list_balances, post, user_account
+from krypton_app.services.ledger import post, user_account
+from krypton_app.services.ledger_reads import list_balances
 from krypton_app.settings import Settings
 
 _withdrawals: Table = Withdrawal.__table__
@@ -108,7 +109,8 @@ def quote_ton_withdrawal(
         raise InsufficientFunds(
             f"{asset} available {balance.available}, needs {quote.total}",
             asset=asset,
-            balance=balance.available,
+            available=balance.available,
+            decimals=quote.decimals,
             required=quote.total,
         )
     return quote
@@ -212,6 +214,8 @@ def _quote(asset: str, address: str, amount: str, settings: Settings, comment: s
             code="withdrawal_below_minimum",
             amount=minor,
             minimum=minimum,
+            decimals=decimals,
+            asset=asset,
         )
     return WithdrawalQuote(
         asset=asset,

@@ -18,6 +18,17 @@ class I18n(rx.State):
     def t(self) -> dict[str, str]:
         return catalog(self.lang)
 
+    @rx.var
+    def language(self) -> str:
+        """`lang` as a catalog has it: the cookie may hold anything the browser sent."""
+        return normalize_language(self.lang)
+
     def _apply(self, lang: str | None) -> None:
         """Called by other states (login, profile save); the value may come from the client."""
         self.lang = normalize_language(lang)
+
+
+def in_language(texts: rx.Var) -> rx.Var:
+    """A message kept in every language (i18n.error_texts / key_texts: {lang: text}) in the tab's current
+    one: a state keeps the message whole, so a language switch re-words it with no server round."""
+    return texts[I18n.language]

@@ -4,7 +4,8 @@ Pages whose content moves with the user's money (wallet, history) subclass `Live
 `start_live` on load. One background task per tab (guarded in itself, see state/watchers.py) polls a
 cheap fingerprint (balances and the statuses of recent withdrawals) and, only when it changed,
 refreshes the balances and asks each subclass to reload through `_ledger_changed`. It stops when the
-tab closes, the user logs out or the tab leaves the live pages.
+tab closes, the user logs out or the tab leaves the live pages. When the chain monitor of this process
+credits something it wakes these watchers (`LEDGER_TOPIC`), so a deposit shows without waiting a round.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.i18n import translate
 from krypton_app.i18n.formatting import amount_with_asset, format_amount, format_fiat
-from krypton_app.services.ledger import BalanceView, list_balances
+from krypton_app.services.ledger_reads import BalanceView, list_balances
 from krypton_app.services.rates import estimate_in
 from krypton_app.services.withdrawals import list_withdrawals
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.watchers import TabWatcher
+from krypton_app.wakeups import LEDGER_TOPIC
 
 # Brand colours of the assets, so a balance is recognised before it is read.
 ASSET_COLORS = {"TON": "#0098EA", "USDT": "#26A17B"}
@@ -151,6 +153,9 @@ class LiveState(TabWatcher, AuthState):
         return await self._user_id() if path in LIVE_ROUTES else None
 
     _watch_read = staticmethod(_read_ledger)
+
+    def _watch_topics(self, user_id: int) -> tuple:
+        return (LEDGER_TOPIC,)
 
     async def _watch_show(self, user_id: int, snapshot: _LedgerSnapshot) -> list:
         toasts = []

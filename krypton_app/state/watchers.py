@@ -13,11 +13,14 @@ round it checks in (`_keep_watch`), and it lets go in `finally` (`_end_watch`).
 The claim lives in the state, so it also holds across the app's worker processes (Redis state). A
 claim not checked in for WATCH_STALE_S belongs to a watcher that is gone (its process died with the
 claim still set), and the next call may take it over; the old one, if it wakes up, sees it lost.
+
+Between rounds a watcher sleeps its poll interval, or less when one of its `_watch_topics` is woken
+(krypton_app/wakeups.py): the tab's own action, the other side's in this process, or a credited deposit
+shows at once, while an idle tab still reads the database once per interval and no more.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Hashable
@@ -26,6 +29,7 @@ from typing import Any
 import reflex as rx
 
 from krypton_app.state.offload import off_loop
+from krypton_app.wakeups import WAKEUPS
 
 # Longer than any watcher's poll interval plus a slow database read.
 WATCH_STALE_S = 60.0
@@ -84,6 +88,10 @@ class TabWatcher(rx.State, mixin=True):
         """Under the lock: show the snapshot if it still applies; return events to send (toasts)."""
         raise NotImplementedError
 
+    def _watch_topics(self, key: Any) -> tuple[Hashable, ...]:
+        """The wake-up topics (krypton_app/wakeups.py) that end this watcher's sleep early; none: it polls."""
+        return ()
+
     async def _watch_ended(self) -> None:
         """Under the lock, when the watcher stops because `_watch_key` said so."""
 
@@ -109,7 +117,7 @@ class TabWatcher(rx.State, mixin=True):
                     events = await self._watch_show(key, snapshot)
                 for event in events or ():
                     yield event
-                await asyncio.sleep(poll_s)
+                await WAKEUPS.sleep(self._watch_topics(key), poll_s)
         finally:
             async with self:
                 self._end_watch(token)

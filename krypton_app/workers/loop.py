@@ -1,6 +1,7 @@
 """The one periodic loop every background worker runs on, and the leader lock some of them take.
 
-`every`: until `stop`, a round every `interval_s`; a round is named steps run in order. Each step fails
+`every`: until `stop`, a round every `interval_s` (or what a function of it says now), or sooner when one
+of its `wake_on` topics is woken (krypton_app/wakeups.py); a round is named steps run in order. Each step fails
 alone: it is logged and the next step and the next round run as usual, since a background loop that
 dies stops its work for good (deposits, timers, deliveries) while the state of every step is in the
 database, ready to be picked up again. A blocking step (a plain function: database work) runs in a
@@ -18,13 +19,14 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from krypton_app.chain.gateway import ChainError
+from krypton_app.wakeups import WAKEUPS
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +89,16 @@ class LeaderLock:
 
 
 async def every(
-    interval_s: float,
+    interval_s: float | Callable[[], float],
     steps: Mapping[str, Callable[[], object]],
     *,
     stop: asyncio.Event,
     leader: LeaderLock | None = None,
+    wake_on: tuple[Hashable, ...] = (),
 ) -> int:
     """Rounds of `steps` (name -> step, run in order) every `interval_s` until `stop`, only while
-    leading if there is a `leader`; returns the rounds run. The lock is released on the way out."""
+    leading if there is a `leader`; returns the rounds run. The lock is released on the way out.
+    A callable `interval_s` is asked after each round (a shorter pause while work is pending)."""
     rounds = 0
     try:
         while not stop.is_set():
@@ -107,12 +111,25 @@ async def every(
                 for name, step in steps.items():
                     with _logged(name):
                         await _run(step)
-            with suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), interval_s)
+            await _pause(stop, interval_s() if callable(interval_s) else interval_s, wake_on)
     finally:
         if leader is not None:
             leader.release()
     return rounds
+
+
+async def _pause(stop: asyncio.Event, seconds: float, wake_on: tuple[Hashable, ...]) -> None:
+    """Until `stop` is set, a topic of `wake_on` is woken, or `seconds` have passed."""
+    if not wake_on:
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
+        return
+    waits = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(WAKEUPS.sleep(wake_on, seconds))}
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
 
 
 async def _run(step: Callable[[], object]) -> None:

@@ -1,19 +1,22 @@
 """The available balance and "Max" of the amount inputs, as a browser tab drives them: the withdraw
 form's Max is the available balance less the fee the services price (TON network fee, Bitcoin payout
-fee), in the asset spent; a balance below the fee says so instead of filling in nothing."""
+fee), in the asset spent; a balance below the fee says so instead of filling in nothing. The Bitcoin
+form's amount may be typed in BTC instead, the other unit shown beside it."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-from builders import TON, USDT, deposit, make_invoice, make_user
+from builders import TAPROOT, TON, USDT, deposit, make_invoice, make_user
 from reflex_tabs import Processor
 
 from krypton_app import bootstrap, routes
+from krypton_app.domain.errors import InsufficientFunds
+from krypton_app.i18n import error_texts
 from krypton_app.pages.pay.state import PayState
 from krypton_app.pages.wallet.withdraw_state import WithdrawState, _max_amount
-from krypton_app.services import payout_quotes, withdrawals
+from krypton_app.services import payout_quotes, payouts, withdrawals
 from krypton_app.settings import get_settings
 from krypton_app.state.auth import AuthState
 from krypton_app.state.live import LiveState
@@ -68,7 +71,8 @@ def test_the_form_shows_the_chosen_assets_balance_and_max_fills_the_amount(uow, 
             state = await tab.state(WithdrawState)
             assert state.available == "0 USDT"
             await tab.send(WithdrawState.fill_max)
-            assert (await tab.state(WithdrawState)).field_errors == {"amount": "error.insufficient_funds"}
+            refusal = (await tab.state(WithdrawState)).field_errors["amount"]
+            assert refusal["en"] == "Not enough on your balance: 0 USDT available."
             # Another tab resets the asset to the one its form shows first.
             await tab.send(WithdrawState.choose_method, method="bitcoin")
             assert (await tab.state(WithdrawState)).asset == "TON"
@@ -110,7 +114,67 @@ def test_a_payer_with_nothing_gets_a_message_not_an_empty_max(uow, user):
             assert (state.available, state.amount, state.field_errors) == (
                 "0 TON",
                 "",
-                {"amount": "error.insufficient_funds"},
+                {"amount": error_texts(InsufficientFunds(available=0, decimals=9, asset="TON"))},
             )
+
+    asyncio.run(scenario())
+
+
+def test_the_bitcoin_amount_may_be_typed_in_btc_and_shows_the_other_unit(uow, user):
+    deposit(uow, user, 10 * TON, "TON")
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(routes.WALLET)
+            await tab.send(LiveState.start_live)
+            await tab.send(WithdrawState.choose_method, method="bitcoin")
+            # Typed in TON (the default unit): what it sends at 0.0000520 BTC per TON, rounded down.
+            await tab.send(WithdrawState.type_amount, text=" 9.9 ")
+            assert (await tab.state(WithdrawState)).equivalent == "≈ 0.0005148 BTC"
+            # Switched to BTC: the same money, now in BTC, and its TON beside it.
+            await tab.send(WithdrawState.choose_unit, unit="btc")
+            state = await tab.state(WithdrawState)
+            assert (state.unit, state.equivalent) == ("btc", "≈ 9.9 TON")
+            # Not a unit, or not an amount (yet): nothing changes, no equivalent shown.
+            await tab.send(WithdrawState.choose_unit, unit="doge")
+            assert (await tab.state(WithdrawState)).unit == "btc"
+            await tab.send(WithdrawState.type_amount, text="1e")
+            assert (await tab.state(WithdrawState)).equivalent == ""
+            # Max in BTC: the most that can be spent (10 TON less the 0.1 TON fee), rounded down to the satoshi.
+            await tab.send(WithdrawState.fill_max)
+            state = await tab.state(WithdrawState)
+            assert (state.field_errors, state.equivalent) == ({}, "≈ 9.9 TON")
+            # Review of 0.0005 BTC: quoted as the least TON that sends at least that (50,000 sat / 0.000052 TON).
+            form = {"asset": "TON", "address": TAPROOT, "amount": "0.0005"}
+            await tab.send(WithdrawState.review, form_data=form)
+            lines = {line.label_key: line.value for line in (await tab.state(WithdrawState)).quote_lines}
+            assert lines["withdraw.amount"] == "9.615384616 TON"
+            assert lines["withdraw.recipient_gets"] == "50,000 sat (0.0005 BTC)"
+            await tab.send(WithdrawState.confirm)
+            state = await tab.state(WithdrawState)
+            assert (state.field_errors, state.equivalent) == ({}, "")
+        (payout,) = payouts.list_user_payouts(uow, user)
+        assert (payout.asset, payout.amount, payout.amount_sat) == ("TON", 9_615_384_616, 50_000)
+
+    asyncio.run(scenario())
+
+
+def test_a_btc_amount_with_too_many_decimals_is_refused_under_the_amount(uow, user):
+    deposit(uow, user, 10 * TON, "TON")
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(routes.WALLET)
+            await tab.send(LiveState.start_live)
+            await tab.send(WithdrawState.choose_method, method="bitcoin")
+            await tab.send(WithdrawState.choose_unit, unit="btc")
+            form = {"asset": "TON", "address": TAPROOT, "amount": "0.000500001"}
+            await tab.send(WithdrawState.review, form_data=form)
+            state = await tab.state(WithdrawState)
+            assert state.field_errors["amount"]["en"] == "At most 8 digits after the decimal point."
+            assert state.quote_lines == []
+            # Another tab of the form starts in the asset again.
+            await tab.send(WithdrawState.choose_method, method="ton")
+            assert (await tab.state(WithdrawState)).unit == "asset"
 
     asyncio.run(scenario())

@@ -184,13 +184,15 @@ def test_lightning_above_the_balance_says_so_on_review(uow, who):
             await tab.send(WithdrawState.review, form_data={"asset": "USDT", "invoice": invoice})
             state = await tab.state(WithdrawState)
             # On the form, which shows it: the Lightning form has no amount input to show it under.
-            assert (state.field_errors, state.quote_lines) == ({"": "error.insufficient_funds"}, [])
+            said = "Not enough on your balance: 1 USDT available."
+            assert (state.field_errors[""]["en"], state.quote_lines) == (said, [])
             await tab.send(WithdrawState.choose_method, method="bitcoin")
             await tab.send(
                 WithdrawState.review,
                 form_data={"asset": "USDT", "address": "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "amount": "5"},
             )
-            assert (await tab.state(WithdrawState)).field_errors == {"amount": "error.insufficient_funds"}
+            refusal = (await tab.state(WithdrawState)).field_errors["amount"]
+            assert refusal["ru"] == "Недостаточно средств на балансе: доступно 1 USDT."
 
     asyncio.run(scenario())
 

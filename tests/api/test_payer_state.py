@@ -15,12 +15,14 @@ from reflex_base.utils.format import json_dumps
 from reflex_tabs import Processor
 
 from krypton_app import bootstrap
+from krypton_app.domain.errors import InsufficientFunds
 from krypton_app.domain.ledger import EXTERNAL, Leg
+from krypton_app.i18n import error_texts
 from krypton_app.models import User
 from krypton_app.pages.pay import payment_step
 from krypton_app.pages.pay.state import PayState
 from krypton_app.pages.widget import WidgetState
-from krypton_app.services import ledger, payments
+from krypton_app.services import ledger, ledger_reads, payments
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import get_settings
@@ -164,7 +166,7 @@ def test_the_pay_page_counts_the_quote_down_and_asks_again_after_the_rate_moved(
             seen |= {
                 "updated": page.rate_updated,
                 "part": page.payment_parts[0].amount,
-                "held": ledger.list_balances(uow, payer)[0].held,
+                "held": ledger_reads.list_balances(uow, payer)[0].held,
                 "new_deadline": page.quote_deadline_ms,
             }
             await tab.send(PayState.fund, part_id=part_id)
@@ -178,7 +180,7 @@ def test_the_pay_page_counts_the_quote_down_and_asks_again_after_the_rate_moved(
     assert (seen["updated"], seen["part"], seen["held"]) == ("2.5 TON", "2.5 TON", 0)
     assert seen["new_deadline"] == int((NOW + timedelta(minutes=31)).timestamp() * 1000)
     assert seen["paid"] == "completed"
-    assert ledger.list_balances(uow, merchant)[0].available == 2_500_000_000
+    assert ledger_reads.list_balances(uow, merchant)[0].available == 2_500_000_000
 
 
 def test_the_direct_page_pays_in_one_press_or_leaves_nothing_behind(invoice, uow, monkeypatch):
@@ -198,7 +200,8 @@ def test_the_direct_page_pays_in_one_press_or_leaves_nothing_behind(invoice, uow
             return (await tab.state(PayState)).field_errors
 
     errors = asyncio.run(press(short))
-    assert errors == {"amount": "error.insufficient_funds"}
+    assert errors == {"amount": error_texts(InsufficientFunds(available=0, decimals=9, asset="TON"))}
+    assert errors["amount"]["en"] == "Not enough on your balance: 0 TON available."
     assert payments.list_invoice_payments(uow, invoice.merchant_id, invoice.number, settings=get_settings()) == []
     errors = asyncio.run(press(rich))
     [paid] = payments.list_invoice_payments(uow, invoice.merchant_id, invoice.number, settings=get_settings())

@@ -1,7 +1,8 @@
 """The amount inputs show what is available and a "Max" fills in what can be sent: on /wallet's
 withdraw form (the balance less the fee the services price) on the TON and Bitcoin tabs, the Bitcoin
-tab saying the amount is in the asset spent; on the payer wizard of a "payer chooses" invoice (the
-whole balance in its asset). Desktop and phone, English and Russian."""
+tab saying the amount's unit, which may be BTC instead of the asset spent, with the other unit shown
+under it; on the payer wizard of a "payer chooses" invoice (the whole balance in its asset). Desktop
+and phone, English and Russian."""
 
 from __future__ import annotations
 
@@ -32,10 +33,23 @@ def check_withdraw_max(page: Page, screenshots: Path, prefix: str) -> None:
     field = withdraw.get_by_test_id("withdraw-field-amount")
     expect(field).to_contain_text("(TON)")
     withdraw.get_by_test_id("withdraw-max").click()
-    # 10 TON less the 0.1 TON payout fee, in TON: the BTC the recipient gets is shown on Review.
+    # 10 TON less the 0.1 TON payout fee, in TON; what it sends at 0.0000520 BTC per TON beside it.
     expect(withdraw.locator("#bitcoin_amount")).to_have_value("9.9")
+    expect(withdraw.get_by_test_id("withdraw-equivalent")).to_have_text("≈ 0.0005148 BTC")
     assert_fits_width(page)
     shoot(page, screenshots, f"{prefix}-wallet-withdraw-bitcoin-max")
+
+    # The amount in BTC instead: the same money, converted in the input, its TON beside it.
+    withdraw.get_by_test_id("withdraw-unit").click()
+    page.get_by_role("option", name="BTC").click()
+    expect(withdraw.locator("#bitcoin_amount")).to_have_value("0.0005148")
+    expect(field).to_contain_text("(BTC)")
+    expect(withdraw.get_by_test_id("withdraw-equivalent")).to_have_text("≈ 9.9 TON")
+    # Typed in BTC: its TON follows as it is typed.
+    withdraw.locator("#bitcoin_amount").fill("0.00052")
+    expect(withdraw.get_by_test_id("withdraw-equivalent")).to_have_text("≈ 10 TON")
+    assert_fits_width(page)
+    shoot(page, screenshots, f"{prefix}-wallet-withdraw-bitcoin-in-btc")
 
 
 def test_withdraw_max_desktop_en_and_ru(new_context, screenshots: Path):
@@ -43,7 +57,7 @@ def test_withdraw_max_desktop_en_and_ru(new_context, screenshots: Path):
     funded_login(page)
     check_withdraw_max(page, screenshots, "desktop-en")
     switch_language(page, "RU")
-    # Shown in Russian first: the language cookie comes with that update, so the reload keeps it.
+    # The choice is kept once the page shows it; a reload before that could lose it.
     expect(page.get_by_test_id("withdraw-card")).to_contain_text("Доступно:")
     page.reload()
     expect(page.get_by_test_id("withdraw-card")).to_contain_text("Доступно:")
@@ -55,6 +69,10 @@ def test_withdraw_max_phone(new_context, screenshots: Path):
     page = new_context(viewport=PHONE).new_page()
     funded_login(page)
     check_withdraw_max(page, screenshots, "phone-en")
+    switch_language(page, "RU")
+    expect(page.get_by_test_id("withdraw-card")).to_contain_text("Доступно:")
+    page.get_by_test_id("withdraw-card").get_by_test_id("withdraw-tab-ton").click()
+    check_withdraw_max(page, screenshots, "phone-ru")
 
 
 def create_floating_invoice(page: Page) -> str:

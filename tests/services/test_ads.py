@@ -15,12 +15,11 @@ from krypton_app.domain.ads import AdInvalid
 from krypton_app.domain.errors import AdUnavailable, Forbidden, IdempotencyConflict, InsufficientFunds, InvalidState
 from krypton_app.domain.ledger import HELD, Leg
 from krypton_app.services import ledger
+from krypton_app.services.ad_views import get_ad, list_my_ads
 from krypton_app.services.ads import (
     AdDraft,
     close_ad,
     create_ad,
-    get_ad,
-    list_my_ads,
     pause_ad,
     resume_ad,
     return_ad_volume,

@@ -11,8 +11,9 @@ from builders import NOW, RATES, SELL, TON, deposit, disputed_deal, make_user, o
 
 from krypton_app.domain.ads import AdInvalid
 from krypton_app.domain.errors import Forbidden, NotFound
-from krypton_app.services import deals
-from krypton_app.services.ads import AdView, create_ad, get_ad, list_my_ads, payment_details_of
+from krypton_app.services import deal_room, deals
+from krypton_app.services.ad_views import AdView, get_ad, list_my_ads, payment_details_of
+from krypton_app.services.ads import create_ad
 from krypton_app.services.deal_room import read_deal_room
 
 DETAILS = "SBP +7 900 000-00-00, Ivan I."
@@ -60,6 +61,22 @@ def test_reputation_counts_completed_deals(uow):
     other = read_deal_room(uow, buyer, second.id, now=NOW).counterparty
     assert other.completed_deals == 1
     assert other.completion_rate_30d == 1.0
+
+
+def test_a_polling_page_reads_the_counterpartys_card_again_only_when_the_status_changed(uow, monkeypatch):
+    """The deal page polls the room; the card (aggregate queries) is read on load and on a status change."""
+    seller, buyer = _seller(uow, display_name="Bob"), make_user(uow)
+    deal = open_deal(uow, buyer, _ad(uow, seller))
+    cards = []
+    original = deal_room.trader_card_in
+    monkeypatch.setattr(deal_room, "trader_card_in", lambda *a, **k: cards.append(1) or original(*a, **k))
+    first = read_deal_room(uow, buyer, deal.id, now=NOW)
+    assert (first.counterparty_read, first.counterparty.name, len(cards)) == (True, "Bob", 1)
+    again = read_deal_room(uow, buyer, deal.id, now=NOW, counterparty_known_at=first.deal.status)
+    assert (again.counterparty_read, again.counterparty, len(cards)) == (False, None, 1)
+    deals.mark_fiat_sent(uow, buyer, deal.id, now=NOW)
+    moved = read_deal_room(uow, buyer, deal.id, now=NOW, counterparty_known_at=first.deal.status)
+    assert (moved.counterparty_read, moved.counterparty.name, len(cards)) == (True, "Bob", 2)
 
 
 def test_strangers_and_the_market_never_get_the_payment_details(uow):

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import KryptonError
 from krypton_app.models import Account, Ad, Deal
-from krypton_app.services import deals, disputes, ledger
+from krypton_app.services import deals, disputes, ledger_reads
 from krypton_app.services.ads import create_ad, pause_ad, resume_ad
 
 ACTIONS = ("fiat_sent", "undo", "release", "cancel_buyer", "cancel_seller", "dispute", "resolve")
@@ -104,7 +104,7 @@ def test_random_deals_keep_the_books(uow):
 
         @invariant()
         def books_balance(self):
-            report = ledger.check_invariants(uow)
+            report = ledger_reads.check_invariants(uow)
             assert report.ok, report.violations
             with uow.read() as s:
                 total = s.execute(

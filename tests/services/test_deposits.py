@@ -14,7 +14,7 @@ from krypton_app.chain.hot_wallet import hot_wallet_from_settings
 from krypton_app.domain.errors import Forbidden, InvalidAmount
 from krypton_app.domain.ton_address import parse_ton_address
 from krypton_app.models import AppliedChainTransaction, DepositMemo
-from krypton_app.services import deposits, ledger
+from krypton_app.services import deposits, ledger_reads
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.settings import get_settings
 
@@ -92,7 +92,7 @@ def test_the_demo_faucet_sends_real_deposits_that_the_monitor_credits(uow, chain
     )
     chain.advance(1)
     assert asyncio.run(monitor.run_once()) == 2
-    balances = {b.asset: b.available for b in ledger.list_balances(uow, user)}
+    balances = {b.asset: b.available for b in ledger_reads.list_balances(uow, user)}
     assert balances == {"TON": 5 * TON, "USDT": 7 * USDT}
     with uow.read() as s:
         applied = dict(s.execute(select(AppliedChainTransaction.hash, AppliedChainTransaction.outcome)).all())

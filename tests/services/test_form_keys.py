@@ -25,7 +25,8 @@ from sqlalchemy import func, select
 
 from krypton_app.domain.errors import IdempotencyConflict
 from krypton_app.models.invoices import Invoice, InvoicePayment
-from krypton_app.services.ads import create_ad, list_my_ads
+from krypton_app.services.ad_views import list_my_ads
+from krypton_app.services.ads import create_ad
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.services.payments import simulate_test_payment
 from krypton_app.services.rates import StaticRateProvider

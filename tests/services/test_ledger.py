@@ -11,8 +11,8 @@ from krypton_app.domain.errors import (
 )
 from krypton_app.domain.ledger import FEES, HELD, Leg
 from krypton_app.domain.money import MAX_MINOR
-from krypton_app.services import ledger
-from krypton_app.services.ledger import BalanceView
+from krypton_app.services import ledger, ledger_reads
+from krypton_app.services.ledger_reads import BalanceView
 
 TON = 10**9
 
@@ -26,7 +26,7 @@ def alice_bob(uow):
 
 def test_balances_list_every_catalog_asset_even_before_any_account(uow):
     (carol,) = make_users(uow, 1)
-    assert ledger.list_balances(uow, carol) == [BalanceView("TON", 9, 0, 0), BalanceView("USDT", 6, 0, 0)]
+    assert ledger_reads.list_balances(uow, carol) == [BalanceView("TON", 9, 0, 0), BalanceView("USDT", 6, 0, 0)]
 
 
 def test_deposit_from_the_external_account(uow, alice_bob):
@@ -35,7 +35,7 @@ def test_deposit_from_the_external_account(uow, alice_bob):
     with uow.read() as s:
         external = s.execute(text("SELECT balance, may_go_negative FROM ledger_accounts WHERE kind = 'external'"))
         assert external.one() == (-10 * TON, True)
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_transfer_moves_available_balance(uow, alice_bob):
@@ -63,7 +63,7 @@ def test_hold_release_and_capture_move_between_available_and_held(uow, alice_bob
     with uow.read() as s:
         fees = s.execute(text("SELECT balance FROM ledger_accounts WHERE key = 'system:fees:TON'")).scalar_one()
     assert fees == 1 * TON
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_capture_names_exactly_one_destination(uow, alice_bob):
@@ -94,7 +94,7 @@ def test_nothing_spends_more_than_the_balance(uow, alice_bob, operation):
     assert balances(uow, bob) == (0, 0)
     with uow.read() as s:
         assert s.execute(text("SELECT count(*) FROM ledger_transactions WHERE idempotency_key = 'x'")).scalar() == 0
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_spending_the_whole_balance_is_allowed(uow, alice_bob):
@@ -124,7 +124,7 @@ def test_no_balance_is_taken_beyond_what_its_column_holds(uow):
     deposit(uow, dave, 1, "USDT")
     assert balances(uow, carol, "USDT") == (MAX_MINOR, 0)
     assert balances(uow, dave, "USDT") == (1, 0)
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_a_transfer_to_oneself_is_refused(uow, alice_bob):
@@ -194,12 +194,12 @@ def test_accounts_are_created_once(uow, alice_bob):
 
 def test_the_checker_finds_a_corrupted_balance(uow, alice_bob):
     alice, _ = alice_bob
-    report = ledger.check_invariants(uow)
+    report = ledger_reads.check_invariants(uow)
     assert report.ok and report.violations == []
     assert (report.transactions, report.postings, report.accounts) == (1, 2, 2)
     with uow.transaction() as s:
         s.execute(text(f"UPDATE ledger_accounts SET balance = balance + 7 WHERE key = 'user:{alice}:TON:available'"))
-    report = ledger.check_invariants(uow)
+    report = ledger_reads.check_invariants(uow)
     assert not report.ok
     assert report.violations == [f"account user:{alice}:TON:available: balance 10.000000007 TON, postings sum 10 TON"]
 
@@ -216,7 +216,7 @@ def test_the_checker_finds_unbalanced_postings_and_overdrawn_accounts(uow, alice
             ),
             {"account": bob_account.id},
         )
-    violations = ledger.check_invariants(uow).violations
+    violations = ledger_reads.check_invariants(uow).violations
     assert any("TON postings sum to -0.000000005 TON, not 0" in v for v in violations)
     assert f"account user:{bob}:TON:available: balance 0 TON, postings sum -0.000000005 TON" in violations
     assert f"account user:{bob}:TON:available: below zero (-0.000000005 TON)" in violations

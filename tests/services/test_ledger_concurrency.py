@@ -10,7 +10,7 @@ from builders import deposit, make_users, race
 from sqlalchemy import text
 
 from krypton_app.domain.errors import IdempotencyConflict, InsufficientFunds
-from krypton_app.services import ledger
+from krypton_app.services import ledger, ledger_reads
 from krypton_app.services.ledger import LedgerTransactionView
 
 THREADS = 50
@@ -27,7 +27,7 @@ def kinds(results):
 
 
 def available(uow, user_id):
-    return ledger.list_balances(uow, user_id)[0].available
+    return ledger_reads.list_balances(uow, user_id)[0].available
 
 
 def test_fifty_spends_from_a_balance_for_ten_let_exactly_ten_through(pg_uow):
@@ -37,7 +37,7 @@ def test_fifty_spends_from_a_balance_for_ten_let_exactly_ten_through(pg_uow):
     assert sum(isinstance(r, LedgerTransactionView) for r in results) == 10
     assert sum(isinstance(r, InsufficientFunds) for r in results) == 40, kinds(results)
     assert (available(pg_uow, alice), available(pg_uow, bob)) == (0, 10 * PRICE)
-    report = ledger.check_invariants(pg_uow)
+    report = ledger_reads.check_invariants(pg_uow)
     assert report.ok, report.violations
 
 
@@ -52,7 +52,7 @@ def test_fifty_retries_of_one_key_make_one_transaction(pg_uow):
         count = s.execute(text("SELECT count(*) FROM ledger_transactions WHERE idempotency_key = 'checkout-42'"))
         assert count.scalar_one() == 1
     assert available(pg_uow, alice) == 9 * PRICE
-    assert ledger.check_invariants(pg_uow).ok
+    assert ledger_reads.check_invariants(pg_uow).ok
 
 
 def test_one_key_raced_for_different_requests_wins_once(pg_uow):
@@ -63,7 +63,7 @@ def test_one_key_raced_for_different_requests_wins_once(pg_uow):
     results = all_at_once(lambda i: ledger.transfer(pg_uow, people[i], people[THREADS + i], "TON", PRICE, "shared"))
     assert sum(isinstance(r, LedgerTransactionView) for r in results) == 1, kinds(results)
     assert sum(isinstance(r, IdempotencyConflict) for r in results) == THREADS - 1
-    report = ledger.check_invariants(pg_uow)
+    report = ledger_reads.check_invariants(pg_uow)
     assert report.ok, report.violations
 
 
@@ -78,7 +78,7 @@ def test_transfers_both_ways_between_two_users_do_not_deadlock(pg_uow):
 
     assert kinds(all_at_once(pay)) == ["LedgerTransactionView"]
     assert (available(pg_uow, alice), available(pg_uow, bob)) == (THREADS * PRICE, THREADS * PRICE)
-    assert ledger.check_invariants(pg_uow).ok
+    assert ledger_reads.check_invariants(pg_uow).ok
 
 
 def test_first_deposits_to_a_new_user_create_one_account(pg_uow):
@@ -88,4 +88,4 @@ def test_first_deposits_to_a_new_user_create_one_account(pg_uow):
         accounts = s.execute(text("SELECT count(*) FROM ledger_accounts WHERE user_id = :u"), {"u": carol})
         assert accounts.scalar_one() == 1
     assert available(pg_uow, carol) == THREADS * PRICE
-    assert ledger.check_invariants(pg_uow).ok
+    assert ledger_reads.check_invariants(pg_uow).ok

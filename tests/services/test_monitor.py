@@ -28,10 +28,11 @@ from krypton_app.chain.types import ChainTx
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models import AppliedChainTransaction, ChainCursor, LedgerTransaction, UnmatchedDeposit, User
-from krypton_app.services import chain_settlement, chain_sync, deposits, ledger
+from krypton_app.services import chain_settlement, chain_sync, deposits, ledger, ledger_reads
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.services.operator import credit_unmatched_deposit
 from krypton_app.settings import get_settings
+from krypton_app.wakeups import CHAIN_TOPIC, LEDGER_TOPIC, WAKEUPS
 from krypton_app.workers.chain_sync import CHAIN_WORKER_LOCK_KEY, chain_sync_worker, run_chain_sync
 from krypton_app.workers.loop import LeaderLock
 
@@ -70,7 +71,7 @@ def run(coroutine):
 
 
 def balance(uow, user_id, asset="TON") -> int:
-    return next(b.available for b in ledger.list_balances(uow, user_id) if b.asset == asset)
+    return next(b.available for b in ledger_reads.list_balances(uow, user_id) if b.asset == asset)
 
 
 def outcomes(uow) -> dict[str, str]:
@@ -105,6 +106,19 @@ def test_a_deposit_with_the_memo_is_credited_once_when_confirmed(uow, chain, mon
     assert outcomes(uow) == {tx.hash: "deposit"}
     assert ledger_kinds(uow) == ["deposit"]
     assert cursor_lt(uow) == tx.lt
+
+
+def test_the_monitor_says_when_it_stopped_at_a_transaction_waiting_for_confirmations(uow, chain, monitor, hot_wallet):
+    """The worker pauses briefly while one waits (workers/chain_sync.py), the full interval otherwise."""
+    _user, memo = make_depositor(uow)
+    assert run(monitor.run_once()) == 0
+    assert monitor.unconfirmed is False  # nothing on the chain at all
+    chain.deposit(hot_wallet.address, TON, comment=memo)
+    assert run(monitor.run_once()) == 0
+    assert monitor.unconfirmed is True
+    chain.advance(1)
+    assert run(monitor.run_once()) == 1
+    assert monitor.unconfirmed is False
 
 
 def test_confirmations_are_counted_in_masterchain_blocks(uow, chain, settings, hot_wallet):
@@ -332,7 +346,7 @@ def test_a_monitor_killed_mid_transaction_and_restarted_credits_once(
     with uow.read() as s:
         assert s.execute(select(UnmatchedDeposit.chain_tx_hash)).scalars().all() == [unknown.hash]
     assert cursor_lt(uow) == unknown.lt
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_a_restarted_monitor_resumes_from_the_saved_cursor(uow, chain, settings, hot_wallet):
@@ -355,6 +369,28 @@ def test_the_worker_polls_until_stopped(uow, chain, settings, hot_wallet):
         chain.deposit(hot_wallet.address, TON, comment=memo)
         chain.advance(1)
         await eventually(lambda: balance(uow, user) == TON)
+        stop.set()
+        await asyncio.wait_for(task, 2)
+
+    run(scenario())
+
+
+def test_the_worker_runs_a_round_when_woken_and_wakes_the_balances_when_it_credits(uow, chain, settings, hot_wallet):
+    """A round an hour apart, so only the wake-up (the faucet's, WalletState.faucet) can start the second;
+    the round that credits wakes the tabs showing balances (LiveState)."""
+    user, memo = make_depositor(uow)
+    hourly = settings.model_copy(update={"monitor_poll_s": 3600.0})
+
+    async def scenario():
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_chain_sync(uow, chain, hot_wallet, settings=hourly, stop=stop))
+        await eventually(lambda: WAKEUPS.sleeping(CHAIN_TOPIC) == 1)  # the first round ran, it waits
+        balances = asyncio.create_task(WAKEUPS.sleep([LEDGER_TOPIC], 3600))
+        chain.deposit(hot_wallet.address, TON, comment=memo)
+        chain.advance(1)
+        WAKEUPS.wake(CHAIN_TOPIC)
+        await eventually(lambda: balance(uow, user) == TON)
+        assert await asyncio.wait_for(balances, 5) is True
         stop.set()
         await asyncio.wait_for(task, 2)
 
@@ -435,7 +471,7 @@ def test_a_zero_usdt_transfer_is_held_and_the_deposits_after_it_are_credited(uow
     assert cursor_lt(uow) == usdt.lt
     assert ledger_kinds(uow) == ["deposit", "deposit"]
     assert run(monitor.run_once()) == 0
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_a_zero_ton_transfer_is_held(uow, chain, monitor, hot_wallet):
@@ -470,7 +506,7 @@ def test_an_amount_larger_than_a_balance_column_holds_is_held_with_the_amount_as
     assert outcomes(uow) == {huge.hash: "held", good.hash: "deposit"}
     assert queue_items(uow) == [(huge.hash, "amount_too_large", asset, None)]
     assert review_queue(uow)[0].detail == f"{amount} ({asset} minor units)"
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_an_amount_the_ledger_refuses_is_held_and_the_balance_stays_whole(uow, chain, monitor, hot_wallet):
@@ -487,7 +523,7 @@ def test_an_amount_the_ledger_refuses_is_held_and_the_balance_stays_whole(uow, c
     assert queue_items(uow) == [(more.hash, "apply_failed", "USDT", 1)]
     assert review_queue(uow)[0].detail.startswith("invalid_amount: ")
     assert ledger_kinds(uow) == ["deposit", "deposit"]
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def _notification(*fields) -> Cell:
@@ -640,7 +676,7 @@ def test_an_exception_while_applying_one_transaction_holds_only_that_one(uow, ch
     assert review_queue(uow)[0].detail == "RuntimeError: disk says no"
     assert ledger_kinds(uow) == ["deposit", "deposit"]
     assert cursor_lt(uow) == stranger.lt
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
     # The operator reads the reason and credits it by hand; the monitor never applies it again.
     with uow.read() as s:
         wallet = s.execute(select(User.wallet_address).where(User.id == user)).scalar_one()
@@ -649,7 +685,7 @@ def test_an_exception_while_applying_one_transaction_holds_only_that_one(uow, ch
     credit_unmatched_deposit(uow, user, item.id, user_ref=wallet)
     assert run(monitor.run_once()) == 0
     assert balance(uow, user) == 7 * TON
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_a_failure_outside_the_transactions_own_savepoints_holds_only_its_transaction(
@@ -833,7 +869,7 @@ def test_malformed_transactions_never_block_the_good_ones(uow, settings, monkeyp
                 assert recorded[tx.hash] == "ignored" or reasons[tx.hash] in deposits.REVIEW_REASONS
         assert credited == {f"deposit:{tx.hash}" for tx, credit_to in sent if credit_to is not None}
         assert {key: balance(uow, users[key[1]][0], key[0]) for key in expected} == expected
-        report = ledger.check_invariants(uow)
+        report = ledger_reads.check_invariants(uow)
         assert report.ok, report.violations
 
     check()
@@ -960,7 +996,7 @@ def test_two_monitors_without_the_leader_lock_still_apply_each_transaction_once(
     assert sum(applied) == 40
     assert [balance(pg_uow, user) for user, _memo in users] == [8 * TON] * 5
     assert ledger_kinds(pg_uow) == ["deposit"] * 40
-    assert ledger.check_invariants(pg_uow).ok
+    assert ledger_reads.check_invariants(pg_uow).ok
 
 
 def test_a_run_of_deposits_never_deadlocks_with_transfers_between_the_same_users(pg_uow, chain, settings, hot_wallet):
@@ -992,7 +1028,7 @@ def test_a_run_of_deposits_never_deadlocks_with_transfers_between_the_same_users
     assert run(scenario()) == 120
     assert failures == []
     assert balance(pg_uow, low) + balance(pg_uow, high) == 122 * TON
-    assert ledger.check_invariants(pg_uow).ok
+    assert ledger_reads.check_invariants(pg_uow).ok
 
 
 def test_a_leader_whose_connection_dies_loses_the_lock_to_another(pg_uow):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from krypton_app.domain.errors import Forbidden, InvalidState, NotFound
 from krypton_app.models import AppliedChainTransaction, LedgerTransaction, UnmatchedDeposit, User
-from krypton_app.services import ledger
+from krypton_app.services import ledger_reads
 from krypton_app.services.operator import (
     credit_unmatched_deposit,
     dismiss_unmatched_deposit,
@@ -43,7 +43,7 @@ def unmatched(uow, asset="TON", amount=3 * TON, comment="wrong memo", reason="un
 
 
 def available(uow, user_id, asset="TON"):
-    return next(b for b in ledger.list_balances(uow, user_id) if b.asset == asset).available
+    return next(b for b in ledger_reads.list_balances(uow, user_id) if b.asset == asset).available
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_credit_once_even_on_a_double_click(uow, desk):
         assert (row.resolved_user_id, row.resolved_by) == (alice, operator)
         kinds = s.execute(select(LedgerTransaction.kind, LedgerTransaction.idempotency_key)).all()
     assert kinds == [("deposit_review_credit", f"deposit_review_credit:{deposit_id}")]
-    report = ledger.check_invariants(uow)
+    report = ledger_reads.check_invariants(uow)
     assert report.ok, report.violations
 
 
@@ -228,5 +228,5 @@ def test_credit_and_return_race_one_wins(pg_uow):
     credited = len(list_unmatched_deposits(uow, operator, status="credited"))
     assert credited + len(list_unmatched_deposits(uow, operator, status="returned")) == 20
     assert available(uow, alice) == credited * 3 * TON
-    report = ledger.check_invariants(uow)
+    report = ledger_reads.check_invariants(uow)
     assert report.ok, report.violations

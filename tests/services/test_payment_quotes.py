@@ -17,7 +17,7 @@ from krypton_app.domain.invoices import QuoteRenewed, asset_for_fiat
 from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.domain.money import format_amount
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
-from krypton_app.services import ledger, payments
+from krypton_app.services import ledger, ledger_reads, payments
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.services.rates import RateUnavailable, StaticRateProvider
 from krypton_app.settings import Settings
@@ -56,7 +56,7 @@ def funded_user(uow, amount: int) -> int:
 
 
 def balance(uow, user_id) -> tuple[int, int]:
-    rows = ledger.list_balances(uow, user_id)
+    rows = ledger_reads.list_balances(uow, user_id)
     return (rows[0].available, rows[0].held) if rows else (0, 0)
 
 
@@ -90,7 +90,7 @@ def fund(uow, payer, payment, position, *, rates, now, expected=None):
 
 
 def assert_ledger_ok(uow):
-    report = ledger.check_invariants(uow)
+    report = ledger_reads.check_invariants(uow)
     assert report.ok, report.violations
 
 

@@ -23,7 +23,7 @@ from krypton_app.domain.errors import (
 from krypton_app.domain.money import format_amount
 from krypton_app.models.invoices import InvoicePayment
 from krypton_app.models.merchant import WebhookEvent
-from krypton_app.services import invoices, ledger, payments
+from krypton_app.services import invoices, ledger_reads, payments
 from krypton_app.services.crypto import seal
 from krypton_app.services.invoices import InvoiceDraft, create_invoice
 from krypton_app.services.payment_quotes import amount_due
@@ -39,7 +39,7 @@ HOOK = "https://shop.example/hook"
 
 
 def balance(uow, user_id):
-    b = ledger.list_balances(uow, user_id)[0]
+    b = ledger_reads.list_balances(uow, user_id)[0]
     return b.available, b.held
 
 
@@ -83,7 +83,7 @@ def events(uow):
 
 
 def assert_ledger_ok(uow):
-    report = ledger.check_invariants(uow)
+    report = ledger_reads.check_invariants(uow)
     assert report.ok, report.violations
 
 

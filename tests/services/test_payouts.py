@@ -36,10 +36,12 @@ from krypton_app.domain.errors import (
 )
 from krypton_app.models import Account, Payout
 from krypton_app.payouts.validation import InvalidPayoutReference
-from krypton_app.services import ledger
+from krypton_app.services import ledger_reads
 from krypton_app.services.payout_queue import list_payout_queue, mark_payout_paid, reject_payout
 from krypton_app.services.payout_quotes import (
+    amount_for_btc,
     amount_for_msat,
+    btc_for_amount,
     quote_bitcoin_payout,
     quote_lightning_payout,
     sat_for_amount,
@@ -64,7 +66,7 @@ def system_balance(uow, key):
 
 
 def invariants_ok(uow):
-    report = ledger.check_invariants(uow)
+    report = ledger_reads.check_invariants(uow)
     assert report.ok, report.violations
     return True
 
@@ -124,6 +126,23 @@ def test_lightning_cost_covers_the_invoice_and_overcharges_less_than_one_minor_u
 def test_bitcoin_payout_sends_the_floor(minor, decimals, rate):
     exact = Fraction(minor) * Fraction(rate) * 10**8 / 10**decimals
     assert 0 <= exact - sat_for_amount(minor, decimals, rate) < 1
+
+
+def test_an_amount_typed_in_btc_costs_the_least_asset_that_sends_it(uow):
+    rate = Decimal("0.0000520")
+    # 0.00052 BTC at 0.0000520 BTC per TON is exactly 10 TON.
+    assert amount_for_btc(uow, asset="TON", btc="0.00052", rates=RATES) == 10 * TON
+    # One satoshi more: the next nano-TON up sends it; one nano-TON less would not.
+    minor = amount_for_btc(uow, asset="TON", btc="0.00052001", rates=RATES)
+    assert sat_for_amount(minor, 9, rate) >= 52_001 > sat_for_amount(minor - 1, 9, rate)
+    # And back: what an amount of the asset sends, rounded down to the satoshi.
+    assert btc_for_amount(uow, asset="TON", amount="9.9", rates=RATES) == 51_480
+    assert btc_for_amount(uow, asset="USDT", amount="19", rates=RATES) == 19_950
+    with pytest.raises(InvalidAmount) as refused:
+        amount_for_btc(uow, asset="TON", btc="0.000000001", rates=RATES)
+    assert (refused.value.code, refused.value.details["decimals"]) == ("amount_too_many_decimals", 8)
+    with pytest.raises(RateUnavailable):
+        btc_for_amount(uow, asset="TON", amount="1", rates=StaticRateProvider({}))
 
 
 # --- Bitcoin -------------------------------------------------------------------------------------

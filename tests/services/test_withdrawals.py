@@ -18,7 +18,7 @@ from krypton_app.chain.parse import EXCESSES
 from krypton_app.domain.errors import IdempotencyConflict, InsufficientFunds, InvalidAmount, InvalidDestination
 from krypton_app.domain.ledger import EXTERNAL, FEES
 from krypton_app.models import AppliedChainTransaction, LedgerTransaction, UnmatchedDeposit, Withdrawal
-from krypton_app.services import ledger, withdrawals
+from krypton_app.services import ledger, ledger_reads, withdrawals
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.services.withdrawal_sender import EXPIRY_MARGIN_S, MAX_SEND_ATTEMPTS, process_withdrawals
 from krypton_app.services.withdrawals import WithdrawalQuote
@@ -83,7 +83,7 @@ def send(uow, chain, hot_wallet, settings) -> int:
 
 
 def balance(uow, user_id, asset="TON") -> tuple[int, int]:
-    view = next(b for b in ledger.list_balances(uow, user_id) if b.asset == asset)
+    view = next(b for b in ledger_reads.list_balances(uow, user_id) if b.asset == asset)
     return view.available, view.held
 
 
@@ -248,7 +248,7 @@ def test_a_ton_withdrawal_is_sent_seen_and_confirmed(uow, chain, monitor, hot_wa
     assert run(chain.get_seqno(hot_wallet.address)) == 1
     (arrived,) = run(chain.transactions_after(DESTINATION, None))
     assert arrived.comment == f"Withdrawal #{view.id} from Krypton"  # names it, for the recipient and a bounce
-    report = ledger.check_invariants(uow)
+    report = ledger_reads.check_invariants(uow)
     assert report.ok, report.violations
 
 
@@ -264,7 +264,7 @@ def test_a_usdt_withdrawal_goes_through_our_jetton_wallet(uow, chain, monitor, h
     assert balance(uow, user, "USDT") == (50 * USDT - 20 * USDT - FEE["USDT"], 0)
     assert system_balance(uow, FEES, "USDT") == FEE["USDT"]
     assert row(uow, view.id).asset == "USDT"
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_one_message_per_seqno_in_order(uow, chain, monitor, hot_wallet, settings):
@@ -306,7 +306,7 @@ def test_a_message_that_expired_unexecuted_is_signed_again_with_a_fresh_seqno(
     assert row(uow, view.id).status == "confirmed"
     assert balance(uow, user) == (10 * TON - 1_550_000_000, 0)
     assert ledger_kinds(uow).count("withdrawal") == 1
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_a_message_that_never_executes_is_refunded_after_the_last_attempt(uow, chain, monitor, hot_wallet, settings):
@@ -324,7 +324,7 @@ def test_a_message_that_never_executes_is_refunded_after_the_last_attempt(uow, c
     assert balance(uow, user) == (10 * TON, 0)
     assert send(uow, chain, hot_wallet, settings) == 0  # refunded is final: never sent again
     assert ledger_kinds(uow) == ["deposit", "withdrawal_hold", "withdrawal_refund"]
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_a_send_that_fails_after_recording_is_reconciled_by_expiry(
@@ -366,7 +366,7 @@ def test_a_bounced_withdrawal_is_refunded_once(uow, chain, monitor, hot_wallet, 
     with uow.read() as s:
         outcomes = sorted(s.execute(select(AppliedChainTransaction.outcome)).scalars())
     assert outcomes == ["deposit", "withdrawal_bounced", "withdrawal_confirmed"]
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_withdrawals_and_their_bounces_settle_past_held_transactions(uow, chain, monitor, hot_wallet, settings):
@@ -385,7 +385,7 @@ def test_withdrawals_and_their_bounces_settle_past_held_transactions(uow, chain,
         outcomes = dict(s.execute(select(AppliedChainTransaction.hash, AppliedChainTransaction.outcome)).all())
     assert (outcomes[before.hash], outcomes[after.hash]) == ("held", "held")
     assert sorted(outcomes.values()) == ["deposit", "held", "held", "withdrawal_bounced", "withdrawal_confirmed"]
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def outcome_of(uow, tx_hash) -> str:
@@ -423,7 +423,7 @@ def test_bounces_of_two_withdrawals_to_one_address_refund_each_its_own(uow, chai
     assert [row(uow, w.id).status for w in (first, second)] == ["refunded", "refunded"]
     assert balance(uow, user) == (10 * TON - 2 * FEE["TON"], 0)
     assert review_queue(uow) == {}
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_a_bounce_that_names_no_withdrawal_exactly_refunds_nothing(uow, chain, monitor, hot_wallet, settings):
@@ -484,7 +484,7 @@ def test_usdt_bounces_from_our_jetton_wallet_refund_by_query_id(uow, chain, moni
     assert outcome_of(uow, stray.hash) == "unmatched"
     assert review_queue(uow)[stray.hash].comment == "bounce of op 0x0f8a7ea5"
     assert ledger_kinds(uow).count("withdrawal_refund") == 2
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_jetton_excesses_are_ignored(uow, chain, monitor, hot_wallet, settings):
@@ -598,7 +598,7 @@ def test_a_message_that_executes_but_sends_nothing_is_refunded(uow, chain, monit
     failed = row(uow, view.id)
     assert failed.status == "refunded" and "sent nothing" in failed.failure
     assert balance(uow, user) == (10 * TON, 0)
-    assert ledger.check_invariants(uow).ok
+    assert ledger_reads.check_invariants(uow).ok
 
 
 def test_the_worker_loop_runs_a_deposit_and_a_withdrawal_through(uow, chain, settings, hot_wallet):
@@ -674,4 +674,4 @@ def test_racing_senders_handle_an_expired_message_once(pg_uow, chain, hot_wallet
     assert row(pg_uow, view.id).status == "refunded"
     assert ledger_kinds(pg_uow).count("withdrawal_refund") == 1
     assert balance(pg_uow, user) == (10 * TON, 0)
-    assert ledger.check_invariants(pg_uow).ok
+    assert ledger_reads.check_invariants(pg_uow).ok

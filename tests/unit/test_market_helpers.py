@@ -10,8 +10,8 @@ from krypton_app.domain.catalog_data import COUNTRIES, PAYMENT_METHODS, country_
 from krypton_app.domain.money import to_minor
 from krypton_app.i18n import duration_text
 from krypton_app.routes import ad_id_in
-from krypton_app.services.ads import AdView
-from krypton_app.state.market import form_values
+from krypton_app.services.ad_views import AdView
+from krypton_app.state.ad_form import form_values
 
 
 def test_a_country_offers_its_own_methods_in_catalog_order():

@@ -47,10 +47,13 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         # Reads only the caller's own balance and the fee: any click count, any tab, the same answer.
         "choose_asset": "the TON / Bitcoin form's asset select (which balance is shown by the amount)",
         "choose_method": "method switch (TON / Bitcoin / Lightning)",
+        "choose_unit": "the Bitcoin amount's unit select (asset or BTC; anything else is ignored)",
         "confirm": "the confirm button of the review step",
         "edit": "back from the review step",
         "fill_max": "the amount's Max button: the caller's available balance less the service's fee (a read)",
         "review": "the withdrawal form's submit",
+        # A read at the current rate, of any text (at most 40 characters): nothing is written.
+        "type_amount": "the Bitcoin amount input, debounced: its equivalent in the other unit",
     },
     "NotificationsState": {
         "follow": "a click on one notification",
@@ -85,7 +88,7 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "take": "an ad card's Open deal form",
     },
     "AdPageState": {"load": ON_LOAD},
-    # The ad form's states get the country choice from CountryChoiceMixin (state/market.py).
+    # The ad form's states get the country choice from CountryChoiceMixin (state/ad_form.py).
     "NewAdState": {
         "choose_country": "the ad form's country select",
         "choose_fiat": "the ad form's currency select",

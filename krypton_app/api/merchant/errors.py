@@ -1,5 +1,6 @@
 """The error envelope: every refusal is `{"error": {"code", "message", "field"}}` with a stable code, an
-HTTP status chosen by the error's type, and the message in the client's language."""
+HTTP status chosen by the error's type, and the message in the client's language; a refusal about an
+amount adds the numbers it is about (minimum, maximum, left, available, asset, decimals)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from starlette.responses import JSONResponse
 
 from krypton_app.api.merchant.schemas import Error, ErrorDetail
 from krypton_app.domain.errors import ApiAuthError, Forbidden, IdempotencyConflict, KryptonError, NotFound
-from krypton_app.i18n import error_key, translate
+from krypton_app.domain.money import format_amount
+from krypton_app.i18n import AMOUNT_DETAILS, error_text
 
 
 class RequestInvalid(KryptonError):
@@ -35,9 +37,28 @@ def status_of(error: KryptonError) -> int:
 def error_response(
     request: Request, status: int, code: str, field: str | None = None, details: dict | None = None, **headers: str
 ) -> JSONResponse:
-    message = translate(_language(request), error_key(code, details))
-    detail = ErrorDetail(code=code, message=message, field=field)
-    return JSONResponse(Error(error=detail).model_dump(mode="json"), status_code=status, headers=headers or None)
+    refused = KryptonError(code=code)
+    refused.details = details = details or {}
+    message = error_text(_language(request), refused)
+    detail = ErrorDetail(code=code, message=message, field=field, **numbers_of(details))
+    # Unset number fields are left out: a refusal carries only the numbers it is about.
+    body = Error(error=detail).model_dump(mode="json", exclude_unset=True)
+    return JSONResponse(body, status_code=status, headers=headers or None)
+
+
+def numbers_of(details: dict) -> dict[str, str | int]:
+    """A refusal's numbers as the envelope's fields: amounts as decimal text in their asset ("0.5"), with
+    `asset` and the `decimals` it allows; nothing when the details carry no `decimals` to write them."""
+    decimals = details.get("decimals")
+    if not isinstance(decimals, int):
+        return {}
+    numbers: dict[str, str | int] = {"decimals": decimals}
+    for name in AMOUNT_DETAILS:
+        if isinstance(details.get(name), int):
+            numbers[name] = format_amount(details[name], decimals)
+    if len(numbers) > 1 and details.get("asset"):
+        numbers["asset"] = str(details["asset"])
+    return numbers
 
 
 def refusal(request: Request, error: KryptonError) -> JSONResponse:

@@ -59,7 +59,8 @@ def openapi_document(operations: Sequence[Operation], settings: Settings) -> dic
             "title": "Krypton merchant API",
             "version": "1",
             "description": "Invoices, payments and webhooks. Authenticate with `Authorization: Bearer kr_live_...`; "
-            'every POST takes an Idempotency-Key. Errors: {"error": {"code", "message", "field"}}.',
+            'every POST takes an Idempotency-Key. Errors: {"error": {"code", "message", "field"}}, '
+            "plus the numbers a refusal is about (minimum, maximum, left, available, asset, decimals).",
         },
         "servers": [{"url": settings.app_url.rstrip("/")}],
         "security": [{"bearer": []}],

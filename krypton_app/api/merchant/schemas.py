@@ -77,9 +77,17 @@ class TestEventCreate(BaseModel):
 
 
 class ErrorDetail(BaseModel):
+    """The numbers fields are present only when the refusal is about them (the message names them too)."""
+
     code: str = Field(description="stable, e.g. invalid_request, api_key_invalid, invoice_closed")
     message: str
     field: str | None = None
+    minimum: str | None = Field(default=None, description='the smallest amount taken, in `asset`, e.g. "0.5"')
+    maximum: str | None = Field(default=None, description="the largest amount taken, in `asset`")
+    left: str | None = Field(default=None, description="what is left to take (of an invoice's cap), in `asset`")
+    available: str | None = Field(default=None, description="the available balance, in `asset`")
+    asset: str | None = Field(default=None, description="the asset of the amounts above, e.g. TON")
+    decimals: int | None = Field(default=None, description="digits the asset allows after the decimal point")
 
 
 class Error(BaseModel):

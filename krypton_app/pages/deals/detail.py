@@ -10,6 +10,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
+from krypton_app.components.skeleton import page_skeleton
 from krypton_app.components.ui import WRAP_ANYWHERE, card, empty_note
 from krypton_app.domain import deals as machine
 from krypton_app.pages.deals.chat import chat
@@ -32,8 +33,9 @@ def deal_detail() -> rx.Component:
         rx.cond(
             DealState.missing,
             card(empty_note(I18n.t["deal.missing"])),
+            # The previous deal stays in the tab's state until on_load has run: show only the URL's.
             rx.cond(
-                DealState.deal.id > 0,
+                DealState.deal.id.to_string() == rx.State.deal_id,
                 rx.vstack(
                     summary(),
                     rx.cond(
@@ -46,6 +48,7 @@ def deal_detail() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
+                page_skeleton(I18n.t["deal.loading"], cards=3),
             ),
         ),
         spacing="4",

@@ -1,5 +1,6 @@
 """/deals: my deals with status chips. New deals on my ads and the other sides' moves show up without
-a reload: a per-tab watcher (state/watchers.py) reads the list every 2 x POLL_S."""
+a reload: a per-tab watcher (state/watchers.py) reads the list every POLL_S, and at once when a deal of
+this user was opened or moved in this process (krypton_app/wakeups.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.watchers import TabWatcher
+from krypton_app.wakeups import deals_topic
 
 POLL_S = 3.0
 
@@ -45,6 +47,9 @@ class DealsState(TabWatcher, AuthState):
     @staticmethod
     def _watch_read(key: tuple[int, str]) -> list[DealRow]:
         return _deal_rows(*key)
+
+    def _watch_topics(self, key: tuple[int, str]) -> tuple:
+        return (deals_topic(key[0]),)
 
     async def _watch_show(self, key: tuple[int, str], rows: list[DealRow]) -> None:
         if rows != self.rows and await self._user_id() == key[0]:

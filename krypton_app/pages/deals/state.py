@@ -2,8 +2,10 @@
 services/deal_room.py, and the handlers of its buttons and forms.
 
 A per-tab watcher (state/watchers.py) reads the deal room every POLL_S, so the other side's messages
-and actions appear without a reload. What the viewer may do comes from the deal view
-(`allowed_actions`); the services check every action again.
+and actions appear without a reload; an action or a message taken in this process wakes the deal's
+watchers (krypton_app/wakeups.py), so the other side sees it at once rather than at the next round.
+What the viewer may do comes from the deal view (`allowed_actions`); the services check every action
+again.
 """
 
 from __future__ import annotations
@@ -30,16 +32,18 @@ from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.views import amount_text
 from krypton_app.state.watchers import TabWatcher
+from krypton_app.wakeups import WAKEUPS, deal_topic, deals_topic
 
 POLL_S = 1.5
 DEAL_PAGE_PREFIX = routes.deal_detail("")
 
 
-def _read_room(key: tuple[int, int, int]) -> DealRoom | None:
-    """(viewer, deal, last message id) -> the room, or None when the viewer may no longer see it."""
-    user_id, deal_id, after_id = key
+def _read_room(key: tuple[int, int, int, str]) -> DealRoom | None:
+    """(viewer, deal, last message id, status of the counterparty's card shown) -> the room, or None when
+    the viewer may no longer see it."""
+    user_id, deal_id, after_id, card_status = key
     try:
-        return read_deal_room(app_deps().uow, user_id, deal_id, after_id=after_id)
+        return read_deal_room(app_deps().uow, user_id, deal_id, after_id=after_id, counterparty_known_at=card_status)
     except KryptonError:
         return None
 
@@ -92,6 +96,10 @@ class DealState(TabWatcher, AuthState):
 
     _deal_id: int = 0
     _last_id: int = 0
+    # The deal's seller and buyer, whose lists of deals an action here changes.
+    _sides: tuple[int, ...] = ()
+    # The deal status at which the counterparty's card was read: read again only when it changes.
+    _card_status: str = ""
     # The escrow, for the operator's split preview: raw amounts never go to the browser.
     _amount: int = 0
     _decimals: int = 0
@@ -103,6 +111,7 @@ class DealState(TabWatcher, AuthState):
 
     def _show(self, room: DealRoom, user_id: int, lang: str) -> None:
         view = room.deal
+        self._sides = (view.seller_id, view.buyer_id)
         self.deal = deal_row(view, lang)
         self.dispute_info = dispute_row(room.dispute, lang) if room.dispute is not None else DisputeRow()
         self.role, self.status = view.my_role or "", view.status
@@ -114,11 +123,13 @@ class DealState(TabWatcher, AuthState):
             machine.cancel_step(view.status, view.my_role or "", requested_by_other=self.cancel_requested == "other")
             != "request"
         )
-        other = room.counterparty
-        self.other_name = other.name if other else ""
-        self.other_deals = other.completed_deals if other else -1
-        rate = other.completion_rate_30d if other else None
-        self.other_rate = "" if rate is None else f"{round(rate * 100)}%"
+        if room.counterparty_read:
+            other = room.counterparty
+            self.other_name = other.name if other else ""
+            self.other_deals = other.completed_deals if other else -1
+            rate = other.completion_rate_30d if other else None
+            self.other_rate = "" if rate is None else f"{round(rate * 100)}%"
+            self._card_status = view.status
         self.ad_terms, self.payment_details = room.ad_terms, room.payment_details
         deadline = view.timer_deadline
         self.deadline_ts = int(deadline.timestamp()) if deadline else 0
@@ -152,7 +163,14 @@ class DealState(TabWatcher, AuthState):
         return _clock(self.dispute_seconds_left)
 
     async def _refresh(self, user_id: int) -> None:
-        room = await off_loop(read_deal_room, app_deps().uow, user_id, self._deal_id, after_id=self._last_id)
+        room = await off_loop(
+            read_deal_room,
+            app_deps().uow,
+            user_id,
+            self._deal_id,
+            after_id=self._last_id,
+            counterparty_known_at=self._card_status,
+        )
         self._show(room, user_id, (await self.get_state(I18n)).lang)
 
     @rx.event
@@ -165,7 +183,8 @@ class DealState(TabWatcher, AuthState):
         self.my_review, self.review_error = "", ""
         self.statement_error, self.statement_saved, self.image_error = "", False, ""
         self.decision, self.decision_error = "", ""
-        room = await off_loop(_read_room, (user_id, self._deal_id, 0))
+        self._card_status = ""
+        room = await off_loop(_read_room, (user_id, self._deal_id, 0, ""))
         if room is None:
             self.missing, self.deal = True, DealRow()
             return None
@@ -174,19 +193,26 @@ class DealState(TabWatcher, AuthState):
 
     # -- the watcher ------------------------------------------------------------------------------
 
-    async def _watch_key(self) -> tuple[int, int, int] | None:
+    async def _watch_key(self) -> tuple[int, int, int, str] | None:
         path = self.router.url.path
         if not path.startswith(DEAL_PAGE_PREFIX) or self._url_deal_id() != self._deal_id or self.missing:
             return None
         user_id = await self._user_id()
-        return None if user_id is None else (user_id, self._deal_id, self._last_id)
+        return None if user_id is None else (user_id, self._deal_id, self._last_id, self._card_status)
 
     _watch_read = staticmethod(_read_room)
 
-    async def _watch_show(self, key: tuple[int, int, int], room: DealRoom | None) -> None:
-        user_id, deal_id, after_id = key
+    def _watch_topics(self, key: tuple[int, int, int, str]) -> tuple:
+        return (deal_topic(key[1]),)
+
+    def _changed(self) -> None:
+        """This tab changed the deal: the deal's other tabs and both sides' lists look again now."""
+        WAKEUPS.wake(deal_topic(self._deal_id), *(deals_topic(side) for side in self._sides))
+
+    async def _watch_show(self, key: tuple[int, int, int, str], room: DealRoom | None) -> None:
+        user_id, deal_id, after_id, card_status = key
         # Shown only if the tab did not move on meanwhile (another deal, or its own refresh).
-        if room is not None and (self._deal_id, self._last_id) == (deal_id, after_id):
+        if room is not None and (self._deal_id, self._last_id, self._card_status) == (deal_id, after_id, card_status):
             self._show(room, user_id, (await self.get_state(I18n)).lang)
         else:
             self._tick()
@@ -202,6 +228,7 @@ class DealState(TabWatcher, AuthState):
         try:
             await off_loop(action, app_deps().uow, user_id, self._deal_id, now=utcnow())
             self.error = ""
+            self._changed()
         except KryptonError as error:
             self.error = error_key(error.code, error.details)
         await self._refresh(user_id)
@@ -246,6 +273,7 @@ class DealState(TabWatcher, AuthState):
             self.statement_error, self.statement_saved = error_key(error.code, error.details), False
             return
         self.statement_error, self.statement_saved = "", True
+        self._changed()
         await self._refresh(user_id)
 
     @rx.event
@@ -287,6 +315,7 @@ class DealState(TabWatcher, AuthState):
             self.decision_error = error_key(error.code, error.details)
             return
         self.decision, self.decision_error = "", ""
+        self._changed()
         await self._refresh(user_id)
 
     # -- the review and the chat ------------------------------------------------------------------
@@ -312,6 +341,7 @@ class DealState(TabWatcher, AuthState):
             return
         self.review_error = ""
         self.my_review = "positive" if positive else "negative"
+        self._changed()
 
     @rx.event
     async def send(self, form_data: dict):
@@ -325,6 +355,7 @@ class DealState(TabWatcher, AuthState):
         except KryptonError as error:
             self.chat_error = error_key(error.code, error.details)
             return None
+        self._changed()
         await self._refresh(user_id)
         # Cleared only once sent: a refused message stays in the input to be shortened (issue 11).
         self.chat_length = 0
@@ -359,4 +390,5 @@ class DealState(TabWatcher, AuthState):
             self.image_error = error_key(error.code, error.details)
             return
         self.image_error = ""
+        self._changed()
         await self._refresh(user_id)

@@ -35,7 +35,14 @@ def _name() -> rx.Component:
 
 
 def _warning(key: str) -> rx.Component:
-    return rx.callout(I18n.t[key], icon="triangle-alert", color_scheme="amber", size="1", margin_top="12px")
+    return rx.callout(
+        I18n.t[key],
+        icon="triangle-alert",
+        color_scheme="amber",
+        size="1",
+        margin_top="12px",
+        data_testid="deal-warning",
+    )
 
 
 def actions() -> rx.Component:

@@ -7,12 +7,13 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.components.invoices import test_mark
 from krypton_app.components.layout import template
-from krypton_app.components.ui import form_error, loading_note, page_heading, status_chip
+from krypton_app.components.skeleton import page_skeleton
+from krypton_app.components.ui import form_error, page_heading, status_chip
 from krypton_app.pages.invoice_detail.activity import chart_card, deliveries_card, payments_card
 from krypton_app.pages.invoice_detail.links import embed_card, links_card
 from krypton_app.pages.invoice_detail.settings import settings_card
 from krypton_app.pages.invoice_detail.state import InvoiceDetailState
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 
 
 def counter(label_key: str, value: rx.Var, test_id: str) -> rx.Component:
@@ -114,7 +115,7 @@ def detail() -> rx.Component:
             align="end",
             spacing="3",
         ),
-        rx.cond(InvoiceDetailState.action_error != "", form_error(I18n.t[InvoiceDetailState.action_error])),
+        rx.cond(InvoiceDetailState.action_error.length() > 0, form_error(in_language(InvoiceDetailState.action_error))),
         rx.grid(
             counter(
                 "detail.amount",
@@ -159,6 +160,6 @@ def invoice_detail() -> rx.Component:
         rx.cond(
             InvoiceDetailState.invoice.number == rx.State.number.upper(),
             detail(),
-            loading_note(I18n.t["invoices.loading"]),
+            page_skeleton(I18n.t["invoices.loading"], cards=3),
         ),
     )

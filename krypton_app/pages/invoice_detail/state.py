@@ -18,7 +18,7 @@ from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
-from krypton_app.i18n import error_key
+from krypton_app.i18n import error_key, error_texts
 from krypton_app.services.invoice_rows import InvoiceView
 from krypton_app.services.invoices import close_invoice, get_merchant_invoice, payments_over_time
 from krypton_app.services.payment_rows import PaymentView
@@ -117,7 +117,7 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
     qr: str = ""
     embed: str = ""
     error: str = ""
-    action_error: str = ""
+    action_error: dict[str, str] = {}  # in every language (i18n.error_texts)
     busy: str = ""
 
     # What "simulate payment" pays on a floating invoice: its minimum, or one whole unit.
@@ -152,7 +152,7 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
 
     @rx.event
     async def load(self):
-        self.action_error = ""
+        self.action_error = {}
         self._fresh_form_key()  # "Simulate payment" (state/once_form.py)
         user_id = await self._user_id()
         if user_id is None:
@@ -189,11 +189,11 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
         try:
             await off_loop(action, user_id)
         except KryptonError as error:
-            self.action_error = error_key(error.code, error.details)
+            self.action_error = error_texts(error)
             return
         finally:
             self.busy = ""
-        self.action_error = ""
+        self.action_error = {}
         await self._reload(user_id)
         i18n = await self.get_state(I18n)
         yield rx.toast.success(i18n.t[success_key])
@@ -230,11 +230,11 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
                 idempotency_key=self._submit_key(),
             )
         except KryptonError as error:
-            self.action_error = error_key(error.code, error.details)
+            self.action_error = error_texts(error)
             return
         finally:
             self.submitting = False
-        self.action_error = ""
+        self.action_error = {}
         await self._reload(user_id)
         i18n = await self.get_state(I18n)
         yield rx.toast.success(i18n.t["detail.simulated"])

@@ -21,8 +21,9 @@ from krypton_app.components.market import (
 )
 from krypton_app.components.ui import WRAP_ANYWHERE, card, empty_note, field_error, page_heading
 from krypton_app.domain.catalog_data import ASSET_CODES, FIAT_CODES
+from krypton_app.state.ad_form import ANY
 from krypton_app.state.i18n import I18n
-from krypton_app.state.market import ANY, AdRow, MarketState
+from krypton_app.state.market import AdRow, MarketState
 
 
 def filters() -> rx.Component:

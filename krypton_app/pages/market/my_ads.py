@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krypton_app.components.rows import list_row
 from krypton_app.components.ui import card, card_title, empty_note, field_error, status_chip
 from krypton_app.pages.market.state import MyAdRow, NewAdState
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 
 
 def my_ad_item(row: MyAdRow) -> rx.Component:
-    return rx.hstack(
+    return list_row(
         rx.vstack(
             rx.hstack(
                 rx.link(rx.code("#", row.id, size="2", variant="soft"), href=row.href),
@@ -27,7 +28,6 @@ def my_ad_item(row: MyAdRow) -> rx.Component:
             rx.text(row.methods, size="1", color_scheme="gray"),
             spacing="1",
         ),
-        rx.spacer(),
         rx.hstack(
             rx.cond(
                 row.actions.contains("edit"),
@@ -58,11 +58,8 @@ def my_ad_item(row: MyAdRow) -> rx.Component:
             ),
             spacing="2",
         ),
-        width="100%",
-        wrap="wrap",
+        test_id="my-ad",
         padding_y="10px",
-        border_top=f"1px solid {rx.color('gray', 4)}",
-        data_testid="my-ad",
     )
 
 
@@ -74,5 +71,5 @@ def my_ads() -> rx.Component:
             rx.vstack(rx.foreach(NewAdState.my_ads, my_ad_item), spacing="0", width="100%"),
             empty_note(I18n.t["ad.mine_empty"]),
         ),
-        rx.cond(NewAdState.ad_error != "", field_error(I18n.t[NewAdState.ad_error])),
+        rx.cond(NewAdState.ad_error.length() > 0, field_error(in_language(NewAdState.ad_error))),
     )

@@ -11,12 +11,14 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.domain.ads import ACTIVE, PAUSED
 from krypton_app.domain.catalog_data import ASSET_CODES, method_names
 from krypton_app.domain.errors import KryptonError
-from krypton_app.i18n import error_key
+from krypton_app.i18n import error_texts
 from krypton_app.i18n.formatting import format_full
-from krypton_app.services.ads import AdView, close_ad, create_ad, list_my_ads, pause_ad, resume_ad
+from krypton_app.services.ad_views import AdView, list_my_ads
+from krypton_app.services.ads import close_ad, create_ad, pause_ad, resume_ad
+from krypton_app.state.ad_form import AdFormMixin, form_text
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.market import AdFormMixin, MarketState, fiat_text, form_text
+from krypton_app.state.market import MarketState, fiat_text
 from krypton_app.state.offload import off_loop
 from krypton_app.state.once_form import OnceForm
 
@@ -56,7 +58,7 @@ def my_ad_row(ad: AdView, lang: str) -> MyAdRow:
 
 class NewAdState(OnceForm, AdFormMixin, AuthState):
     my_ads: list[MyAdRow] = []
-    ad_error: str = ""
+    ad_error: dict[str, str] = {}  # in every language (i18n.error_texts)
 
     async def _load_mine(self, user_id: int) -> None:
         lang = (await self.get_state(I18n)).lang
@@ -66,7 +68,7 @@ class NewAdState(OnceForm, AdFormMixin, AuthState):
     @rx.event
     async def load(self):
         self._seed()
-        self.ad_error = ""
+        self.ad_error = {}
         self._fresh_form_key()
         user_id = await self._user_id()
         if user_id is not None:
@@ -78,9 +80,9 @@ class NewAdState(OnceForm, AdFormMixin, AuthState):
             return
         try:
             await off_loop(action, app_deps().uow, user_id, int(ad_id))
-            self.ad_error = ""
+            self.ad_error = {}
         except KryptonError as error:
-            self.ad_error = error_key(error.code, error.details)
+            self.ad_error = error_texts(error)
         await self._load_mine(user_id)
 
     @rx.event

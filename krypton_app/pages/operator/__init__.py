@@ -6,6 +6,8 @@ and a non-operator gets Forbidden, which is what the page shows)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from krypton_app import routes
@@ -17,6 +19,18 @@ from krypton_app.pages.operator.invariants import invariants_panel
 from krypton_app.pages.operator.payouts import payout_item
 from krypton_app.pages.operator.state import OperatorState
 from krypton_app.state.i18n import I18n
+
+
+def queue_tab(tab: str, rows: rx.Var[list], item: Callable[[rx.Var], rx.Component]) -> rx.Component:
+    """A console tab listing one queue, `item` a row; when the queue is empty, that all is done."""
+    return rx.tabs.content(
+        rx.cond(
+            rows.length() > 0,
+            rx.vstack(rx.foreach(rows, item), spacing="0", width="100%"),
+            empty_note(I18n.t[f"operator.no_{tab}"], "circle-check"),
+        ),
+        value=tab,
+    )
 
 
 def console() -> rx.Component:
@@ -45,30 +59,9 @@ def console() -> rx.Component:
                 # Three labels do not fit a phone's width: they wrap rather than scroll out of sight.
                 flex_wrap="wrap",
             ),
-            rx.tabs.content(
-                rx.cond(
-                    OperatorState.payouts.length() > 0,
-                    rx.vstack(rx.foreach(OperatorState.payouts, payout_item), spacing="0", width="100%"),
-                    empty_note(I18n.t["operator.no_payouts"], "circle-check"),
-                ),
-                value="payouts",
-            ),
-            rx.tabs.content(
-                rx.cond(
-                    OperatorState.deposits.length() > 0,
-                    rx.vstack(rx.foreach(OperatorState.deposits, deposit_item), spacing="0", width="100%"),
-                    empty_note(I18n.t["operator.no_deposits"], "circle-check"),
-                ),
-                value="deposits",
-            ),
-            rx.tabs.content(
-                rx.cond(
-                    OperatorState.disputes.length() > 0,
-                    rx.vstack(rx.foreach(OperatorState.disputes, dispute_item), spacing="0", width="100%"),
-                    empty_note(I18n.t["operator.no_disputes"], "circle-check"),
-                ),
-                value="disputes",
-            ),
+            queue_tab("payouts", OperatorState.payouts, payout_item),
+            queue_tab("deposits", OperatorState.deposits, deposit_item),
+            queue_tab("disputes", OperatorState.disputes, dispute_item),
             rx.tabs.content(invariants_panel(), value="invariants"),
             value=OperatorState.tab,
             on_change=OperatorState.choose_tab,

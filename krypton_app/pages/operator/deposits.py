@@ -6,23 +6,20 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app.components.ui import status_chip
-from krypton_app.pages.operator.forms import inline_form, row_error
+from krypton_app.pages.operator.forms import inline_form, queue_head, queue_item
 from krypton_app.pages.operator.state import OperatorState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.views import UnmatchedDepositRow
 
 
 def deposit_item(row: rx.Var[UnmatchedDepositRow]) -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
+    return queue_item(
+        row.key,
+        queue_head(
             rx.text(row.amount, size="4", weight="bold"),
             status_chip(I18n.t[row.status_key], row.status_color),
             rx.spacer(),
             rx.text(row.when, size="1", color_scheme="gray"),
-            spacing="2",
-            align="center",
-            width="100%",
-            wrap="wrap",
         ),
         rx.text(
             I18n.t[row.reason_key],
@@ -90,11 +87,5 @@ def deposit_item(row: rx.Var[UnmatchedDepositRow]) -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        row_error(row.key),
-        spacing="2",
-        width="100%",
-        padding_y="16px",
-        border_top=f"1px solid {rx.color('gray', 4)}",
-        data_testid="deposit-item",
-        key=row.key,
+        test_id="deposit-item",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krypton_app.components.rows import ROW_RULE
 from krypton_app.state.i18n import I18n
 from krypton_app.state.views import DisputeQueueRow
 
@@ -44,6 +45,6 @@ def dispute_item(row: rx.Var[DisputeQueueRow]) -> rx.Component:
         color=rx.color("gray", 12),
         width="100%",
         padding_y="12px",
-        border_top=f"1px solid {rx.color('gray', 4)}",
+        border_top=ROW_RULE,
         data_testid="dispute-item",
     )

@@ -1,9 +1,11 @@
-"""Pieces the queue items share: a one-field form beside its button, and the error under a row."""
+"""Pieces the queue items share: the item's frame and head line, a one-field form beside its button, and
+the error under a row."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from krypton_app.components.rows import ROW_RULE
 from krypton_app.components.ui import field_error
 from krypton_app.pages.operator.state import OperatorState
 from krypton_app.state.i18n import I18n
@@ -30,4 +32,24 @@ def inline_form(on_submit, hidden: dict[str, rx.Var], field: str, placeholder: r
         # A refused reference stays for correcting; a decided row leaves the list.
         reset_on_submit=False,
         width="100%",
+    )
+
+
+def queue_head(*children: rx.Component) -> rx.Component:
+    """An item's first line: what it is, and its amount or time, wrapping on a phone."""
+    return rx.hstack(*children, spacing="2", align="center", width="100%", wrap="wrap")
+
+
+def queue_item(row_key: rx.Var, *children: rx.Component, test_id: str, spacing: str = "2") -> rx.Component:
+    """A queue item: its lines, then the refusal of its last action. Keyed by the row, so text typed for
+    one item never stays on the next after it leaves the queue."""
+    return rx.vstack(
+        *children,
+        row_error(row_key),
+        spacing=spacing,
+        width="100%",
+        padding_y="16px",
+        border_top=ROW_RULE,
+        data_testid=test_id,
+        key=row_key,
     )

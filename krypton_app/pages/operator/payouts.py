@@ -6,23 +6,20 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app.components.ui import copy_value
-from krypton_app.pages.operator.forms import inline_form, row_error
+from krypton_app.pages.operator.forms import inline_form, queue_head, queue_item
 from krypton_app.pages.operator.state import OperatorState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.views import WithdrawalRow
 
 
 def payout_item(row: rx.Var[WithdrawalRow]) -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
+    return queue_item(
+        row.key,
+        queue_head(
             rx.badge(I18n.t[row.method_key], color_scheme="violet", variant="soft", radius="full"),
             rx.text("#", row.id, size="2", color_scheme="gray"),
             rx.spacer(),
             rx.text(row.detail, size="4", weight="bold", style={"font_variant_numeric": "tabular-nums"}),
-            spacing="2",
-            align="center",
-            width="100%",
-            wrap="wrap",
         ),
         copy_value(
             I18n.t["operator.destination"],
@@ -74,12 +71,6 @@ def payout_item(row: rx.Var[WithdrawalRow]) -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        row_error(row.key),
+        test_id="payout-item",
         spacing="3",
-        width="100%",
-        padding_y="16px",
-        border_top=f"1px solid {rx.color('gray', 4)}",
-        data_testid="payout-item",
-        # Keyed by payout, so text typed for one payout never stays on the next after it leaves.
-        key=row.key,
     )

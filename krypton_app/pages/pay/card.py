@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krypton_app.components.amount_field import amount_field, available_text
 from krypton_app.components.countdown import countdown
 from krypton_app.components.ui import card, field_error, form_error, status_chip
 from krypton_app.pages.pay.state import PayState
 from krypton_app.state.auth import AuthState
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 
 
 def shows_route() -> rx.Var:
@@ -177,60 +178,31 @@ def refusal() -> rx.Component:
 
 def available_note() -> rx.Component:
     """What the signed-in payer has in the invoice's asset, by the amount it pays."""
-    return rx.cond(
-        PayState.available != "",
-        rx.text(
-            I18n.t["withdraw.available"],
-            " ",
-            PayState.available,
-            size="1",
-            color_scheme="gray",
-            style={"font_variant_numeric": "tabular-nums"},
-            data_testid="pay-available",
-        ),
-    )
+    return available_text(PayState.available, test_id="pay-available")
 
 
 def amount_input() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            rx.el.label(rx.text(I18n.t["pay.your_amount"], size="2", weight="medium"), html_for="pay_amount"),
-            available_note(),
-            justify="between",
-            align="baseline",
-            wrap="wrap",
-            width="100%",
+    return amount_field(
+        rx.el.label(rx.text(I18n.t["pay.your_amount"], size="2", weight="medium"), html_for="pay_amount"),
+        rx.input(
+            id="pay_amount",
+            # Sent on blur, so a click on Next (which blurs it first) always sees the typed amount.
+            default_value=PayState.amount,
+            on_blur=PayState.set_amount,
+            placeholder="0.00",
+            input_mode="decimal",
+            size="3",
+            flex="1",
         ),
-        rx.hstack(
-            rx.input(
-                id="pay_amount",
-                # Sent on blur, so a click on Next (which blurs it first) always sees the typed amount.
-                default_value=PayState.amount,
-                on_blur=PayState.set_amount,
-                placeholder="0.00",
-                input_mode="decimal",
-                size="3",
-                flex="1",
-            ),
-            rx.text(PayState.invoice.asset, size="3", weight="medium"),
+        available=PayState.available,
+        on_max=PayState.fill_max,
+        test_prefix="pay",
+        unit=rx.text(PayState.invoice.asset, size="3", weight="medium"),
+        below=(
             rx.cond(
-                PayState.available != "",
-                rx.button(
-                    I18n.t["withdraw.max"],
-                    type="button",
-                    on_click=PayState.fill_max,
-                    variant="soft",
-                    size="3",
-                    data_testid="pay-max",
-                ),
+                PayState.field_errors.contains("amount"), field_error(in_language(PayState.field_errors["amount"]))
             ),
-            align="center",
-            width="100%",
         ),
-        rx.cond(PayState.field_errors.contains("amount"), field_error(I18n.t[PayState.field_errors["amount"]])),
-        spacing="1",
-        width="100%",
-        data_testid="pay-field-amount",
     )
 
 

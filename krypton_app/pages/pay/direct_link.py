@@ -7,7 +7,8 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
-from krypton_app.components.ui import card, loading_note
+from krypton_app.components.skeleton import page_skeleton
+from krypton_app.components.ui import card
 from krypton_app.pages.pay.card import (
     amount_input,
     invoice_card,
@@ -17,7 +18,7 @@ from krypton_app.pages.pay.card import (
     sign_in_card,
 )
 from krypton_app.pages.pay.state import PayState
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 
 
 def direct_content() -> rx.Component:
@@ -35,7 +36,7 @@ def direct_content() -> rx.Component:
                         rx.cond(PayState.floating, amount_input()),
                         rx.cond(
                             ~PayState.floating & PayState.field_errors.contains("amount"),
-                            rx.text(I18n.t[PayState.field_errors["amount"]], color_scheme="red", size="2"),
+                            rx.text(in_language(PayState.field_errors["amount"]), color_scheme="red", size="2"),
                         ),
                         rx.button(
                             rx.icon("wallet", size=16),
@@ -76,5 +77,5 @@ def direct() -> rx.Component:
             margin_x="auto",
             width="100%",
         ),
-        rx.cond(shows_route(), direct_content(), loading_note(I18n.t["pay.loading"])),
+        rx.cond(shows_route(), direct_content(), page_skeleton(I18n.t["pay.loading"])),
     )

@@ -13,7 +13,7 @@ from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.invoices import QuoteRenewed, unfinished_payment_deadline
-from krypton_app.i18n import error_key
+from krypton_app.i18n import error_texts
 from krypton_app.services.payer_payments import find_unfinished_payment
 from krypton_app.services.payment_rows import PaymentView
 from krypton_app.services.payments import cancel_payment, fund_part_from_balance, get_payment
@@ -110,7 +110,7 @@ class PaymentStep(rx.State, mixin=True):
             self.field_errors = {}
             return
         except KryptonError as error:
-            self.field_errors = {"fund": error_key(error.code, error.details)}
+            self.field_errors = {"fund": error_texts(error)}
             return
         finally:
             self.busy = 0
@@ -128,7 +128,7 @@ class PaymentStep(rx.State, mixin=True):
         try:
             view = await off_loop(cancel_payment, app_deps().uow, user_id, self._payment_id, now=now())
         except KryptonError as error:
-            self.field_errors = {"fund": error_key(error.code, error.details)}
+            self.field_errors = {"fund": error_texts(error)}
             return None
         self._show_payment(view, (await self.get_state(I18n)).lang)
         return rx.redirect(routes.payment(view.id))

@@ -20,22 +20,23 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
-from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.errors import InsufficientFunds, KryptonError
 from krypton_app.domain.invoices import (
     FLOATING,
+    check_floating_total,
     check_split,
     even_split,
     normalise_number,
     payment_total,
 )
 from krypton_app.domain.money import format_amount
-from krypton_app.i18n import error_key
+from krypton_app.i18n import error_key, error_texts
 from krypton_app.i18n.formatting import amount_with_asset
 from krypton_app.pages.pay import payment_step
 from krypton_app.pages.pay.payment_step import PaymentStep
 from krypton_app.services.invoice_rows import PayerInvoiceView
 from krypton_app.services.invoices import get_payer_invoice
-from krypton_app.services.ledger import list_balances
+from krypton_app.services.ledger_reads import list_balances
 from krypton_app.services.payment_quotes import amount_due
 from krypton_app.services.payments import pay_from_balance, start_payment
 from krypton_app.state.auth import AuthState
@@ -69,7 +70,8 @@ class PayState(PaymentStep, AuthState):
     # payer-chosen amount (floating) or the fixed amount in the asset, as decimal text
     amount: str = ""
     amounts: list[str] = []
-    field_errors: dict[str, str] = {}
+    # slot (amount, parts, fund) -> its error in every language (i18n.error_texts)
+    field_errors: dict[str, dict[str, str]] = {}
     # fiat-priced: the rate the price is shown at, and until when the payment's quote holds (ms, 0: none)
     rate: str = ""
     quote_minutes: str = str(app_deps().settings.quote_ttl_min)
@@ -79,6 +81,9 @@ class PayState(PaymentStep, AuthState):
     available: str = ""
 
     _decimals: int = 0
+    # a floating invoice's minimum payment and what is left of its cap (minor units; None: none)
+    _minimum: int | None = None
+    _left: int | None = None
     _idempotency_key: str = ""
 
     # -- loading ----------------------------------------------------------------------------------
@@ -125,6 +130,7 @@ class PayState(PaymentStep, AuthState):
         self.part_choices = [str(n) for n in range(1, view.max_parts + 1)]
         self.floating = view.kind == FLOATING
         self._decimals = view.decimals
+        self._minimum, self._left = view.min_payment, view.cap_left
         if user_id is not None:
             await self._show_available(user_id)
         params = self.router.url.query_parameters
@@ -194,7 +200,8 @@ class PayState(PaymentStep, AuthState):
             return None
         available = await self._show_available(user_id)
         if available <= 0:
-            self.field_errors = {"amount": error_key("insufficient_funds")}
+            refusal = InsufficientFunds(asset=self.invoice.asset, available=available, decimals=self._decimals)
+            self.field_errors = {"amount": error_texts(refusal)}
             return None
         self.field_errors = {}
         self.amount = format_amount(available, self._decimals)
@@ -214,8 +221,11 @@ class PayState(PaymentStep, AuthState):
     def to_amounts(self):
         try:
             total = payment_total(self.amount, self._decimals)
+            if self.floating:
+                limits = {"minimum": self._minimum, "left": self._left, "decimals": self._decimals}
+                check_floating_total(total, **limits, asset=self.invoice.asset)
         except KryptonError as error:
-            self.field_errors = {"amount": error_key(error.code, error.details)}
+            self.field_errors = {"amount": error_texts(error)}
             return
         self.field_errors = {}
         self._split(total, self.parts)
@@ -245,7 +255,7 @@ class PayState(PaymentStep, AuthState):
         try:
             check_split(self.amounts, self.amount, self._decimals)
         except KryptonError as error:
-            self.field_errors = {"parts": error_key(error.code, error.details)}
+            self.field_errors = {"parts": error_texts(error)}
             return None
         deps = app_deps()
         try:
@@ -265,7 +275,7 @@ class PayState(PaymentStep, AuthState):
                 self.field_errors = {}
                 self.step = "amounts"
                 return None
-            self.field_errors = {"parts": error_key(error.code, error.details)}
+            self.field_errors = {"parts": error_texts(error)}
             return None
         self.field_errors = {}
         self.rate_updated = ""
@@ -300,6 +310,6 @@ class PayState(PaymentStep, AuthState):
             if await self._price_moved(user_id, error):
                 self.field_errors = {}
                 return None
-            self.field_errors = {"amount": error_key(error.code, error.details)}
+            self.field_errors = {"amount": error_texts(error)}
             return None
         return rx.redirect(routes.payment(view.id))

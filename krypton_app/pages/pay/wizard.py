@@ -7,7 +7,8 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
-from krypton_app.components.ui import card, card_title, form_error, loading_note, page_heading, status_chip
+from krypton_app.components.skeleton import page_skeleton
+from krypton_app.components.ui import card, card_title, form_error, page_heading, status_chip
 from krypton_app.pages.pay.card import (
     amount_input,
     available_note,
@@ -19,7 +20,7 @@ from krypton_app.pages.pay.card import (
     sign_in_card,
 )
 from krypton_app.pages.pay.state import STEPS, PayState
-from krypton_app.state.i18n import I18n
+from krypton_app.state.i18n import I18n, in_language
 from krypton_app.state.invoice_views import PartRow
 
 
@@ -110,7 +111,7 @@ def amounts_step() -> rx.Component:
             rx.foreach(PayState.amounts, part_amount_input),
             rx.cond(
                 PayState.field_errors.contains("parts"),
-                form_error(I18n.t[PayState.field_errors["parts"]], data_testid="pay-parts-error"),
+                form_error(in_language(PayState.field_errors["parts"]), data_testid="pay-parts-error"),
             ),
             rx.hstack(
                 rx.button(
@@ -210,7 +211,7 @@ def fund_step() -> rx.Component:
         rx.vstack(rx.foreach(PayState.payment_parts, part_progress), spacing="0", width="100%", margin_top="8px"),
         rx.cond(
             PayState.field_errors.contains("fund"),
-            form_error(I18n.t[PayState.field_errors["fund"]], data_testid="pay-fund-error"),
+            form_error(in_language(PayState.field_errors["fund"]), data_testid="pay-fund-error"),
         ),
         rx.cond(
             PayState.payment.can_cancel,
@@ -270,7 +271,7 @@ def pay_invoice() -> rx.Component:
                 spacing="3",
                 max_width="640px",
             ),
-            rx.cond(shows_route(), wizard(), loading_note(I18n.t["pay.loading"])),
+            rx.cond(shows_route(), wizard(), page_skeleton(I18n.t["pay.loading"])),
         ),
         width="100%",
     )

@@ -6,7 +6,8 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
-from krypton_app.components.ui import card, card_title, copy_value, form_error, loading_note, page_heading, status_chip
+from krypton_app.components.skeleton import page_skeleton
+from krypton_app.components.ui import card, card_title, copy_value, form_error, page_heading, status_chip
 from krypton_app.pages.payment.state import PaymentState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import PartRow
@@ -165,7 +166,7 @@ def payment() -> rx.Component:
                 # The previous payment stays in the tab's state until on_load has run.
                 PaymentState.payment.id.to_string() == rx.State.payment_id,
                 result(),
-                loading_note(I18n.t["pay.loading"]),
+                page_skeleton(I18n.t["pay.loading"]),
             ),
         ),
         width="100%",

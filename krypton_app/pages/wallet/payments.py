@@ -15,6 +15,7 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
+from krypton_app.components.rows import ROW_RULE, confirm_dialog, split_row
 from krypton_app.components.ui import card, empty_note, form_error, loading_note, page_heading, status_chip
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.invoices import unfinished_payment_deadline
@@ -80,60 +81,42 @@ class PaymentsState(AuthState):
 
 
 def cancel_button(row: rx.Var[PaymentRow]) -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(
-                rx.icon("circle-x", size=15),
-                I18n.t["pay.cancel"],
-                color_scheme="red",
-                variant="soft",
-                size="2",
-                data_testid="payments-cancel",
-            )
+    return confirm_dialog(
+        rx.button(
+            rx.icon("circle-x", size=15),
+            I18n.t["pay.cancel"],
+            color_scheme="red",
+            variant="soft",
+            size="2",
+            data_testid="payments-cancel",
         ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(I18n.t["payments.cancel_title"]),
-            rx.alert_dialog.description(
-                rx.text(row.invoice_title, " · ", row.amount_full, weight="medium"),
-                rx.text(I18n.t["payments.cancel_warning"], margin_top="8px"),
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(I18n.t["payments.keep"], variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button(
-                        I18n.t["pay.cancel"],
-                        color_scheme="red",
-                        on_click=PaymentsState.cancel(row.id),
-                        data_testid="payments-cancel-confirm",
-                    )
-                ),
-                spacing="3",
-                justify="end",
-                wrap="wrap",
-                margin_top="16px",
-            ),
+        title=I18n.t["payments.cancel_title"],
+        description=rx.fragment(
+            rx.text(row.invoice_title, " · ", row.amount_full, weight="medium"),
+            rx.text(I18n.t["payments.cancel_warning"], margin_top="8px"),
         ),
+        keep_label=I18n.t["payments.keep"],
+        confirm_label=I18n.t["pay.cancel"],
+        on_confirm=PaymentsState.cancel(row.id),
+        confirm_test_id="payments-cancel-confirm",
     )
 
 
 def payment_line(row: rx.Var[PaymentRow]) -> rx.Component:
     return rx.vstack(
-        rx.hstack(
+        split_row(
             rx.vstack(
                 rx.text(row.invoice_title, size="3", weight="bold", overflow_wrap="anywhere"),
                 rx.text(row.merchant, " · ", row.invoice_number, size="2", color_scheme="gray"),
                 spacing="1",
                 min_width="0",
             ),
-            rx.spacer(),
             rx.vstack(
                 rx.text(row.amount, size="3", weight="bold", white_space="nowrap", title=row.amount_full),
                 status_chip(I18n.t[row.status_key], row.status_color, data_testid="payments-status"),
                 spacing="1",
                 align="end",
             ),
-            width="100%",
-            align="start",
         ),
         rx.hstack(
             rx.text(I18n.t["pay.parts_funded"], ": ", row.funded, size="2"),
@@ -171,7 +154,7 @@ def payment_line(row: rx.Var[PaymentRow]) -> rx.Component:
         spacing="2",
         width="100%",
         padding_y="14px",
-        border_top=f"1px solid {rx.color('gray', 4)}",
+        border_top=ROW_RULE,
         # The card's edge is the first row's top line.
         style={"&:first-child": {"border_top": "none", "padding_top": "0"}},
         data_testid="payments-row",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krypton_app.components.rows import confirm_dialog, list_row
 from krypton_app.components.ui import card, card_title, empty_note, status_chip
 from krypton_app.pages.wallet.state import WalletState
 from krypton_app.state.i18n import I18n
@@ -12,47 +13,29 @@ from krypton_app.state.views import WithdrawalRow
 
 def cancel_payout_button(row: rx.Var[WithdrawalRow]) -> rx.Component:
     """Cancel a queued payout, after a confirmation that says what comes back."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(
-                rx.icon("x", size=14),
-                I18n.t["recent.cancel"],
-                size="1",
-                variant="soft",
-                color_scheme="red",
-                loading=WalletState.cancelling == row.id,
-                data_testid="recent-cancel",
-            ),
+    return confirm_dialog(
+        rx.button(
+            rx.icon("x", size=14),
+            I18n.t["recent.cancel"],
+            size="1",
+            variant="soft",
+            color_scheme="red",
+            loading=WalletState.cancelling == row.id,
+            data_testid="recent-cancel",
         ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(I18n.t["recent.cancel_title"]),
-            rx.alert_dialog.description(
-                I18n.t["recent.cancel_body"].replace("{amount}", row.amount_full).replace("{fee}", row.fee),
-                size="2",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button(I18n.t["recent.cancel_keep"], variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button(
-                        I18n.t["recent.cancel_confirm"],
-                        color_scheme="red",
-                        on_click=WalletState.cancel_payout(row.id),
-                        data_testid="recent-cancel-confirm",
-                    ),
-                ),
-                spacing="3",
-                justify="end",
-                wrap="wrap",
-                margin_top="16px",
-            ),
-            max_width="440px",
-            data_testid="recent-cancel-dialog",
-        ),
+        title=I18n.t["recent.cancel_title"],
+        description=I18n.t["recent.cancel_body"].replace("{amount}", row.amount_full).replace("{fee}", row.fee),
+        keep_label=I18n.t["recent.cancel_keep"],
+        confirm_label=I18n.t["recent.cancel_confirm"],
+        on_confirm=WalletState.cancel_payout(row.id),
+        confirm_test_id="recent-cancel-confirm",
+        max_width="440px",
+        data_testid="recent-cancel-dialog",
     )
 
 
 def recent_row(row: rx.Var[WithdrawalRow]) -> rx.Component:
-    return rx.hstack(
+    return list_row(
         rx.vstack(
             rx.hstack(
                 rx.text(I18n.t[row.method_key], size="2", weight="bold"),
@@ -79,7 +62,6 @@ def recent_row(row: rx.Var[WithdrawalRow]) -> rx.Component:
             spacing="1",
             min_width="0",
         ),
-        rx.spacer(),
         rx.vstack(
             rx.text(
                 row.amount,
@@ -95,12 +77,7 @@ def recent_row(row: rx.Var[WithdrawalRow]) -> rx.Component:
             spacing="0",
             align="end",
         ),
-        width="100%",
-        align="start",
-        wrap="wrap",
-        padding_y="12px",
-        border_top=f"1px solid {rx.color('gray', 4)}",
-        data_testid="recent-row",
+        test_id="recent-row",
     )
 
 

@@ -20,6 +20,7 @@ from krypton_app.state.i18n import I18n
 from krypton_app.state.live import LiveState
 from krypton_app.state.offload import off_loop
 from krypton_app.state.views import WithdrawalRow, payout_row, withdrawal_row
+from krypton_app.wakeups import CHAIN_TOPIC, WAKEUPS
 
 DECIMALS = {code: decimals for code, _name, decimals in ASSETS}
 # What one press of the demo faucet sends through the fake chain (the service caps it).
@@ -140,4 +141,6 @@ class WalletState(LiveState):
             return
         finally:
             self.faucet_busy = ""
+        # The chain monitor looks at once, and then until the deposit has its confirmations.
+        WAKEUPS.wake(CHAIN_TOPIC)
         yield rx.toast.info(await self._text("faucet.sent", amount=amount, asset=asset))

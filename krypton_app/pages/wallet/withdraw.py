@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krypton_app.components.amount_field import amount_field
 from krypton_app.components.ui import card, card_title, field_error, form_error
 from krypton_app.pages.wallet.withdraw_state import ASSET_CODES, METHODS, QuoteLine, WithdrawState
-from krypton_app.state.i18n import I18n
+from krypton_app.pages.wallet.withdraw_units import ASSET, BTC
+from krypton_app.state.i18n import I18n, in_language
 
 
 def _error_under(name: str) -> rx.Component:
     return rx.cond(
         WithdrawState.field_errors.contains(name),
-        field_error(I18n.t[WithdrawState.field_errors[name]]),
+        field_error(in_language(WithdrawState.field_errors[name])),
         rx.fragment(),
     )
 
@@ -42,66 +44,69 @@ def _input(method: str, name: str, *, placeholder: str, input_mode: str = "text"
     )
 
 
+def _unit_select() -> rx.Component:
+    """The Bitcoin form's amount unit: the asset spent or BTC, what the recipient gets."""
+    return rx.select.root(
+        rx.select.trigger(aria_label=I18n.t["withdraw.unit"], data_testid="withdraw-unit"),
+        rx.select.content(rx.select.item(WithdrawState.asset, value=ASSET), rx.select.item("BTC", value=BTC)),
+        value=WithdrawState.unit,
+        on_change=WithdrawState.choose_unit,
+        disabled=WithdrawState.quote_lines.length() > 0,
+        size="3",
+    )
+
+
 def _amount_input(method: str) -> rx.Component:
-    """The amount, in the asset spent (a Bitcoin payout too: the recipient's BTC is shown on review),
-    with the available balance and a "Max" that fills in the balance less the fee."""
+    """The amount, in the asset spent; on the Bitcoin tab in BTC if the user chooses, with the other
+    unit shown under it. The available balance and a "Max" that fills in the balance less the fee."""
     has_error = WithdrawState.field_errors.contains("amount")
-    return rx.vstack(
-        rx.hstack(
-            rx.el.label(
-                rx.text(
-                    I18n.t[f"withdraw.field.amount.{method}"], " (", WithdrawState.asset, ")", size="2", weight="medium"
-                ),
-                html_for=f"{method}_amount",
-            ),
-            rx.text(
-                I18n.t["withdraw.available"],
-                " ",
-                WithdrawState.available,
-                size="1",
-                color_scheme="gray",
-                style={"font_variant_numeric": "tabular-nums"},
-                data_testid="withdraw-available",
-            ),
-            justify="between",
-            align="baseline",
-            wrap="wrap",
-            width="100%",
+    quoted = WithdrawState.quote_lines.length() > 0
+    bitcoin = method == "bitcoin"
+    unit = rx.cond(WithdrawState.unit == BTC, "BTC", WithdrawState.asset) if bitcoin else WithdrawState.asset
+    return amount_field(
+        rx.el.label(
+            rx.text(I18n.t[f"withdraw.field.amount.{method}"], " (", unit, ")", size="2", weight="medium"),
+            html_for=f"{method}_amount",
         ),
-        rx.hstack(
-            rx.input(
-                id=f"{method}_amount",
-                name="amount",
-                placeholder="0.00",
-                input_mode="decimal",
-                auto_complete="off",
-                size="3",
-                flex="1",
-                read_only=WithdrawState.quote_lines.length() > 0,
-                color_scheme=rx.cond(has_error, "red", "blue"),
-                aria_invalid=rx.cond(has_error, "true", "false"),
-            ),
-            rx.button(
-                I18n.t["withdraw.max"],
-                type="button",
-                on_click=WithdrawState.fill_max,
-                variant="soft",
-                size="3",
-                disabled=WithdrawState.quote_lines.length() > 0,
-                data_testid="withdraw-max",
-            ),
-            spacing="2",
-            width="100%",
+        rx.input(
+            id=f"{method}_amount",
+            name="amount",
+            placeholder="0.00",
+            input_mode="decimal",
+            auto_complete="off",
+            size="3",
+            flex="1",
+            min_width="0",
+            read_only=quoted,
+            color_scheme=rx.cond(has_error, "red", "blue"),
+            aria_invalid=rx.cond(has_error, "true", "false"),
+            **({"on_change": WithdrawState.type_amount.debounce(300)} if bitcoin else {}),
         ),
-        *(
-            [rx.text(I18n.t["withdraw.bitcoin_amount_hint"], size="1", color_scheme="gray")]
-            if method == "bitcoin"
-            else []
+        available=WithdrawState.available,
+        on_max=WithdrawState.fill_max,
+        test_prefix="withdraw",
+        unit=_unit_select() if bitcoin else None,
+        max_disabled=quoted,
+        below=(
+            *(
+                [
+                    rx.cond(
+                        WithdrawState.equivalent != "",
+                        rx.text(
+                            WithdrawState.equivalent,
+                            size="2",
+                            weight="medium",
+                            style={"font_variant_numeric": "tabular-nums"},
+                            data_testid="withdraw-equivalent",
+                        ),
+                    ),
+                    rx.text(I18n.t["withdraw.bitcoin_amount_hint"], size="1", color_scheme="gray"),
+                ]
+                if bitcoin
+                else []
+            ),
+            _error_under("amount"),
         ),
-        _error_under("amount"),
-        spacing="1",
-        width="100%",
-        data_testid="withdraw-field-amount",
     )
 
 
@@ -187,7 +192,7 @@ def method_form(method: str, *fields: rx.Component) -> rx.Component:
             *fields,
             rx.cond(
                 WithdrawState.field_errors.contains(""),
-                form_error(I18n.t[WithdrawState.field_errors[""]], data_testid="withdraw-error"),
+                form_error(in_language(WithdrawState.field_errors[""]), data_testid="withdraw-error"),
                 rx.fragment(),
             ),
             rx.cond(

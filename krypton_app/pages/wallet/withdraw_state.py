@@ -4,6 +4,8 @@ Two steps: the form asks the services for a quote (destination checked, fee and 
 Confirm makes the request with the idempotency key minted when the quote was shown, so a double
 click or a retry cannot withdraw twice. Confirm sends what was quoted, not what the inputs say now.
 Every rule (addresses, amounts, fees, the balance) is the services'; this state shows their answer.
+The Bitcoin form's amount may be typed in BTC (AmountUnitMixin, withdraw_units.py): it is quoted and
+requested as the asset amount it costs.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.domain.catalog_data import ASSETS
 from krypton_app.domain.errors import InsufficientFunds, KryptonError
 from krypton_app.domain.money import format_amount
-from krypton_app.i18n import error_key
+from krypton_app.i18n import error_texts
 from krypton_app.i18n.formatting import format_full, format_number, unit
+from krypton_app.pages.wallet.withdraw_units import ASSET, BTC, AmountUnitMixin, converted
 from krypton_app.services import payout_quotes, payouts, withdrawals
 from krypton_app.state.i18n import I18n
 from krypton_app.state.live import LiveState
@@ -176,7 +179,8 @@ def _max_amount(method: str, user_id: int, asset: str) -> str:
     else:
         top = withdrawals.max_ton_withdrawal(deps.uow, user_id, asset=asset, settings=deps.settings)
     if top.amount <= 0:
-        raise InsufficientFunds(f"{asset} available {top.available}, fee {top.fee}", asset=asset)
+        numbers = {"asset": asset, "available": top.available, "decimals": top.decimals}
+        raise InsufficientFunds(f"{asset} available {top.available}, fee {top.fee}", **numbers)
     return format_amount(top.amount, top.decimals)
 
 
@@ -192,14 +196,14 @@ REQUESTS: dict[str, Callable[[int, dict[str, str], str], None]] = {
 }
 
 
-class WithdrawState(LiveState):
+class WithdrawState(AmountUnitMixin, LiveState):
     method: str = "ton"
     # The asset the TON or Bitcoin form spends: its available balance is shown by the amount.
     asset: str = ASSET_CODES[0]
     # The quote being reviewed; empty while the form is edited.
     quote_lines: list[QuoteLine] = []
-    # input name -> catalog key of its error; "" key for the form as a whole
-    field_errors: dict[str, str] = {}
+    # input name -> its error in every language (i18n.error_texts); "" key for the form as a whole
+    field_errors: dict[str, dict[str, str]] = {}
     busy: bool = False
 
     # What the quote was made for, and the key its request will carry.
@@ -212,7 +216,7 @@ class WithdrawState(LiveState):
         self._idempotency_key = ""
 
     def _show_error(self, error: KryptonError) -> None:
-        self.field_errors = {_field_of(error.code, self.method): error_key(error.code, error.details)}
+        self.field_errors = {_field_of(error.code, self.method): error_texts(error)}
 
     @rx.var
     def available(self) -> str:
@@ -227,15 +231,18 @@ class WithdrawState(LiveState):
             self.method = method
         # Each tab's form starts on the first asset: keep the balance shown for the one it shows.
         self.asset = ASSET_CODES[0]
+        self._reset_unit()
         self._clear_quote()
         self.field_errors = {}
 
     @rx.event
-    def choose_asset(self, asset: str):
+    async def choose_asset(self, asset: str):
         if asset in ASSET_CODES:
             self.asset = asset
         self._clear_quote()
         self.field_errors = {}
+        # The same typed amount is worth another sum in the other unit.
+        await self._show_equivalent(self._typed)
 
     @rx.event
     async def fill_max(self):
@@ -250,7 +257,11 @@ class WithdrawState(LiveState):
         except KryptonError as error:
             self._show_error(error)
             return
+        if method == "bitcoin" and self.unit == BTC:
+            # Rounded down to the satoshi: its BTC, quoted back, costs no more than the maximum.
+            text = await off_loop(converted, ASSET, self.asset, text)
         self.field_errors = {}
+        await self._show_equivalent(text)
         return rx.set_value(f"{method}_amount", text)
 
     @rx.event
@@ -267,6 +278,8 @@ class WithdrawState(LiveState):
             values["asset"] = ASSET_CODES[0]
         self._clear_quote()
         try:
+            if self.method == "bitcoin":
+                values["amount"] = await self._quoted_amount(values["asset"], values["amount"])
             lines = await off_loop(QUOTES[self.method], user_id, values, (await self.get_state(I18n)).lang)
         except KryptonError as error:
             self._show_error(error)
@@ -295,6 +308,7 @@ class WithdrawState(LiveState):
             self.busy = False
         self._clear_quote()
         self.field_errors = {}
+        self.equivalent, self._typed = "", ""
         await self._after_own_change(user_id)
         yield [
             rx.toast.success(await self._text(f"withdraw.requested.{method}")),

@@ -1,0 +1,87 @@
+"""Refusals name the numbers (issue 11 item 10): the pay page says a floating invoice's minimum, the
+withdraw form what is available, the deal form an ad's range; each keeps what was typed, and switching
+the language re-words the message on screen. Desktop and phone, English and Russian."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, post_sell_ad, shoot
+from playwright.sync_api import Page, expect
+
+MINIMUM = {"EN": "The minimum is 0.5 TON for this invoice.", "RU": "Минимум для этого счёта — 0.5 TON."}
+
+
+def switch_language(page: Page, lang: str) -> None:
+    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
+
+
+def create_floating_invoice(page: Page, title: str) -> str:
+    """A "payer chooses" invoice with a 0.5 TON minimum, from the New invoice form; its number."""
+    page.goto("/invoices")
+    page.get_by_test_id("invoice-new").click()
+    page.get_by_test_id("invoice-kind").get_by_role("radio", name=re.compile("Payer chooses")).click()
+    page.locator("#inv_title").fill(title)
+    page.locator("#inv_min_payment").fill("0.5")
+    page.get_by_test_id("invoice-create").click()
+    expect(page).to_have_url(re.compile(r"/invoices/[0-9A-Z]+$"))
+    return page.get_by_test_id("detail-number").inner_text().strip()
+
+
+def test_pay_withdraw_and_deal_forms_name_the_numbers(new_context, screenshots: Path):
+    title = f"Numbers {uuid.uuid4().hex[:6]}"
+    merchant = new_context(viewport=DESKTOP).new_page()
+    demo_login(merchant)
+    number = create_floating_invoice(merchant, title)
+
+    payer = new_context(viewport=DESKTOP).new_page()
+    funded_login(payer)
+    payer.goto(f"/pay/{number}")
+    expect(payer.get_by_test_id("pay-min-payment")).to_be_visible()
+    payer.locator("#pay_amount").fill("0,4")
+    payer.get_by_test_id("pay-next").click()
+    field = payer.get_by_test_id("pay-field-amount")
+    expect(field).to_contain_text(MINIMUM["EN"])
+    expect(payer.locator("#pay_amount")).to_have_value("0,4")
+    # The message already on screen follows the language, in both layouts.
+    for lang in ("EN", "RU"):
+        switch_language(payer, lang)
+        expect(field).to_contain_text(MINIMUM[lang])
+        for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            payer.set_viewport_size(viewport)
+            expect(field).to_contain_text(MINIMUM[lang])
+            assert_fits_width(payer)
+            shoot(payer, screenshots, f"{label}-pay-minimum-{lang.lower()}")
+        payer.set_viewport_size(DESKTOP)
+    switch_language(payer, "EN")
+    expect(payer.locator("#pay_amount")).to_have_value("0,4")
+
+    # The withdraw form names the available balance and keeps the amount.
+    payer.goto("/wallet")
+    withdraw = payer.get_by_test_id("withdraw-card")
+    withdraw.locator("#ton_address").fill("EQD__________________________________________0vo")
+    withdraw.locator("#ton_amount").fill("12")
+    withdraw.get_by_test_id("withdraw-review").click()
+    expect(withdraw.get_by_test_id("withdraw-field-amount")).to_contain_text(
+        "Not enough on your balance: 10 TON available."
+    )
+    expect(withdraw.locator("#ton_amount")).to_have_value("12")
+    shoot(payer, screenshots, "desktop-withdraw-available-en")
+
+    # The deal form names the ad's range and keeps the amount.
+    terms = f"Range ad {uuid.uuid4().hex[:6]}"
+    post_sell_ad(payer, terms=terms)  # 1 to 5 TON a deal
+    merchant.set_viewport_size(PHONE)
+    merchant.goto("/market")
+    ad = merchant.get_by_test_id("ad-card").filter(has_text=terms)
+    ad.get_by_test_id("deal-amount").fill("6")
+    ad.get_by_test_id("open-deal").click()
+    expect(ad).to_contain_text("This ad takes 1 TON to 5 TON.")
+    expect(ad.get_by_test_id("deal-amount")).to_have_value("6")
+    switch_language(merchant, "RU")
+    expect(ad).to_contain_text("Это объявление принимает от 1 TON до 5 TON.")
+    ad.scroll_into_view_if_needed()
+    assert_fits_width(merchant)
+    merchant.screenshot(path=str(screenshots / "phone-deal-range-ru.png"))
