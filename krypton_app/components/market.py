@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.components.layout.measures import PRIMARY_SIZE, PRIMARY_WIDTH
 from krypton_app.components.ui import card, empty_note, field_error
 from krypton_app.domain.ads import PAYMENT_DETAILS_MAX, TERMS_MAX
 from krypton_app.domain.catalog_data import ASSET_CODES, COUNTRY_CODES, COUNTRY_NAMES, FIAT_CODES, METHOD_NAMES
@@ -121,6 +122,9 @@ def open_deal_form(row: AdRow) -> rx.Component:
                 rx.button(
                     I18n.t["market.open_deal"],
                     type="submit",
+                    # The card's one action: on a phone it is a full-width button of its own row.
+                    size=PRIMARY_SIZE,
+                    width=PRIMARY_WIDTH,
                     loading=MarketState.submitting,
                     disabled=MarketState.submitting,
                     data_testid="open-deal",

@@ -989,6 +989,9 @@ CATALOG: dict[str, str] = {
     "pay.quote_fixed": "fixed for",
     "pay.quote_expired": "expired: paying a part first gets the current rate",
     "pay.rate_updated": "The rate was updated: now {amount}. Check the amount and pay again.",
+    # Phone: the bottom tab bar and the account menu beside it (issue 11, item 13).
+    "tabbar.label": "Main sections",
+    "nav.theme": "Light / dark theme",
 }
 
 

@@ -1009,6 +1009,9 @@ CATALOG: dict[str, str] = {
     "pay.quote_fixed": "зафиксирован ещё на",
     "pay.quote_expired": "истёк: при оплате части сначала будет взят текущий курс",
     "pay.rate_updated": "Курс обновился: теперь {amount}. Проверьте сумму и оплатите снова.",
+    # Phone: the bottom tab bar and the account menu beside it (issue 11, item 13).
+    "tabbar.label": "Основные разделы",
+    "nav.theme": "Светлая / тёмная тема",
 }
 
 
