@@ -88,16 +88,16 @@ def status_chip(label: rx.Var, color: rx.Var, **props) -> rx.Component:
 
 
 def link_text(url: rx.Var) -> rx.Component:
-    """A URL that may wrap only before a `/` or a `?` of its path, never inside a piece between them, so
-    an invoice number (`/i/K7QX2M`) and the host stay whole on a phone. Each piece carries its leading
-    separator in one unbreakable span, and only a `<wbr>` between spans allows a break; the scheme's `//`
-    and the host (pieces 0 to 2 of the split) get none."""
+    """A URL that may wrap only where its path starts and before its query, never inside the host or a
+    path (`https://krypton.example` / `/i/K7QX2M` / `?start=…`), so an invoice number stays whole on a
+    phone. Each piece carries its leading separator in one unbreakable span, and only a `<wbr>` between
+    spans allows a break: before piece 3 of the split on `/` (the path) and before each `?`."""
 
     def piece(part: rx.Var, i: rx.Var) -> rx.Component:
         def query(sub: rx.Var, j: rx.Var) -> rx.Component:
             lead = rx.cond(j > 0, "?", rx.cond(i > 0, "/", ""))
             return rx.fragment(
-                rx.cond((j > 0) | (i > 2), rx.el.wbr()),
+                rx.cond((j > 0) | ((i == 3) & (j == 0)), rx.el.wbr()),
                 rx.text.span(lead, sub, white_space="nowrap"),
             )
 
