@@ -8,7 +8,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, shoot, url_of
+from helpers import (
+    DEAL_URL,
+    DESKTOP,
+    PHONE,
+    assert_fits_width,
+    demo_login,
+    funded_login,
+    post_sell_ad,
+    shoot,
+    url_of,
+)
 from playwright.sync_api import Locator, Page, expect
 
 TABS = ("wallet", "pay", "market", "deals", "invoices")
@@ -194,3 +204,49 @@ def test_invoice_links_and_expiry_do_not_break_mid_number(new_context, screensho
     expect_current(page, "pay")
     assert_bar_covers_nothing(page)
     shoot(page, screenshots, "phone-invoice-direct")
+
+
+def test_one_large_primary_action_on_a_phone(new_context, screenshots: Path):
+    seller = new_context(viewport=DESKTOP).new_page()
+    funded_login(seller)
+    terms = f"Phone primary {seller.get_by_test_id('account-address').inner_text()}"
+    post_sell_ad(seller, terms=terms)
+    seller.context.close()
+
+    page = new_context(viewport=PHONE).new_page()
+    demo_login(page)
+    page.goto("/market")
+    page.get_by_test_id("ad-card").filter(has_text=terms).get_by_test_id("ad-details").click()
+    expect(page.get_by_test_id("ad-window")).to_be_visible()  # the ad page, not the market's cards
+    expect_current(page, "market")
+    open_deal = page.get_by_test_id("open-deal")
+    expect(open_deal).to_be_visible()
+    # The page's one action spans the column (390 px less the page's and the card's padding).
+    assert open_deal.bounding_box()["width"] > 280
+    assert_fits_width(page)
+    assert_bar_covers_nothing(page)
+    shoot(page, screenshots, "phone-ad-primary")
+
+    page.get_by_test_id("deal-amount").fill("1")
+    open_deal.click()
+    expect(page).to_have_url(DEAL_URL)
+    mark_paid = page.get_by_test_id("deal-mark-paid")
+    expect(mark_paid).to_be_visible()
+    expect_current(page, "deals")
+    assert mark_paid.bounding_box()["width"] > 280
+    assert_fits_width(page)
+    assert_bar_covers_nothing(page)
+    shoot(page, screenshots, "phone-deal-primary")
+    page.get_by_test_id("language-switch").get_by_role("radio", name="RU").click()
+    expect(page.get_by_test_id("tab-deals")).to_have_text("Сделки")
+    assert_fits_width(page)
+    shoot(page, screenshots, "phone-deal-primary-ru")
+
+    # On a desktop the same button keeps its natural size beside the others.
+    page.set_viewport_size(DESKTOP)
+    expect(page.get_by_test_id("tab-bar")).to_be_hidden()
+    assert mark_paid.bounding_box()["width"] < 240
+    shoot(page, screenshots, "desktop-deal-primary-ru")
+    page.get_by_test_id("language-switch").get_by_role("radio", name="EN").click()
+    expect(page.get_by_test_id("tab-deals")).to_have_text("Deals")
+    shoot(page, screenshots, "desktop-deal-primary")

@@ -78,9 +78,11 @@ def embed_card() -> rx.Component:
         rx.hstack(
             rx.el.pre(
                 InvoiceDetailState.embed,
+                # Code keeps its lines and scrolls sideways on a phone: wrapping it anywhere would cut
+                # the invoice's URL (its port, its number) in the middle.
                 style={
-                    "white_space": "pre-wrap",
-                    "word_break": "break-all",
+                    "white_space": "pre",
+                    "overflow_x": "auto",
                     "font_family": "var(--code-font-family)",
                     "font_size": "12px",
                     "margin": "0",
