@@ -102,21 +102,24 @@ def open_deal_form(row: AdRow) -> rx.Component:
                     name="method",
                     aria_label=I18n.t["market.filter.method"],
                     style={
-                        "height": "32px",
                         "padding": "0 8px",
                         "border_radius": "var(--radius-2)",
                         "border": "1px solid var(--gray-a7)",
                         "background": "var(--color-surface)",
                         "color": "var(--gray-12)",
-                        "max_width": "220px",
                     },
+                    # On a phone the method, the amount and the button are one column of equal rows.
+                    height=rx.breakpoints(initial="40px", sm="32px"),
+                    width=PRIMARY_WIDTH,
+                    max_width=rx.breakpoints(initial="100%", sm="220px"),
                     data_testid="deal-method",
                 ),
                 rx.input(
                     name="amount",
                     placeholder=I18n.t["market.deal_amount"],
                     input_mode="decimal",
-                    size="2",
+                    size=PRIMARY_SIZE,
+                    width=PRIMARY_WIDTH,
                     data_testid="deal-amount",
                 ),
                 rx.button(
