@@ -17,6 +17,11 @@ app = rx.App(
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"),
     ],
+    # A phone's toasts rise above the bottom tab bar (60 px, components/layout/measures.py) instead of
+    # covering it. Sonner's phone layout applies below 600 px; the desktop keeps the default corner.
+    toaster=rx.toast.provider(
+        custom_attrs={"mobileOffset": {"bottom": "calc(60px + 16px + env(safe-area-inset-bottom, 0px))"}}
+    ),
     style={"font_family": "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
 )
 for page in pages.ALL:

@@ -137,7 +137,7 @@ def test_tab_bar_on_a_phone_only(new_context, screenshots: Path):
     shoot(page, screenshots, "desktop-tabbar-wallet")
 
 
-def make_invoice(page: Page) -> str:
+def invoice_from_form(page: Page) -> str:
     """A fixed invoice that expires in 30 days, made from the form; returns its number."""
     page.goto("/invoices")
     page.get_by_test_id("invoice-new").click()
@@ -171,11 +171,18 @@ def assert_no_number_cut(page: Page, number: str) -> None:
 def test_invoice_links_and_expiry_do_not_break_mid_number(new_context, screenshots: Path):
     page = new_context(viewport=PHONE).new_page()
     demo_login(page)
-    number = make_invoice(page)
+    number = invoice_from_form(page)
     expect_current(page, "invoices")
     assert_no_number_cut(page, number)
     assert_bar_covers_nothing(page)
     shoot(page, screenshots, "phone-invoice-detail")
+    # A toast (here "Copied") rises above the bar instead of covering the tabs.
+    page.get_by_test_id("link-direct-copy").click()
+    toast = page.locator("[data-sonner-toast]").filter(has_text="Copied")
+    expect(toast).to_be_visible()
+    page.wait_for_timeout(500)  # its entry animation slides it up from the edge
+    toast_box, bar_box = toast.bounding_box(), page.get_by_test_id("tab-bar").bounding_box()
+    assert toast_box["y"] + toast_box["height"] <= bar_box["y"], (toast_box, bar_box)
 
     # Narrower still: the link has to wrap, and it does so before a piece of its path, not inside one.
     page.set_viewport_size(NARROW_PHONE)
