@@ -15,6 +15,11 @@ app = rx.App(
     # framing policy wrap everything, so they also see the compiled pages served by Reflex's static mount;
     # the upload guard refuses a request before Reflex's `/_upload` reads its body.
     api_transformer=[build_api(), serve_link_pages, widget_csp, upload_guard, deny_framing],
+    # viewport-fit=cover lets the page reach under a phone's home indicator, so env(safe-area-inset-bottom)
+    # is set and the tab bar (components/layout/tab_bar.py) lifts its labels above the indicator.
+    head_components=[
+        rx.el.meta(name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"),
+    ],
     style={"font_family": "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
     toaster=toaster(),
 )

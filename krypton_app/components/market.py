@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.components.layout.measures import PRIMARY_SIZE, PRIMARY_WIDTH
 from krypton_app.components.ui import card, empty_note, field_error
 from krypton_app.domain.ads import PAYMENT_DETAILS_MAX, TERMS_MAX
 from krypton_app.domain.catalog_data import ASSET_CODES, COUNTRY_CODES, COUNTRY_NAMES, FIAT_CODES, METHOD_NAMES
@@ -100,26 +101,32 @@ def open_deal_form(row: AdRow) -> rx.Component:
                     name="method",
                     aria_label=I18n.t["market.filter.method"],
                     style={
-                        "height": "32px",
                         "padding": "0 8px",
                         "border_radius": "var(--radius-2)",
                         "border": "1px solid var(--gray-a7)",
                         "background": "var(--color-surface)",
                         "color": "var(--gray-12)",
-                        "max_width": "220px",
                     },
+                    # On a phone the method, the amount and the button are one column of equal rows.
+                    height=rx.breakpoints(initial="40px", sm="32px"),
+                    width=PRIMARY_WIDTH,
+                    max_width=rx.breakpoints(initial="100%", sm="220px"),
                     data_testid="deal-method",
                 ),
                 rx.input(
                     name="amount",
                     placeholder=I18n.t["market.deal_amount"],
                     input_mode="decimal",
-                    size="2",
+                    size=PRIMARY_SIZE,
+                    width=PRIMARY_WIDTH,
                     data_testid="deal-amount",
                 ),
                 rx.button(
                     I18n.t["market.open_deal"],
                     type="submit",
+                    # The card's one action: on a phone it is a full-width button of its own row.
+                    size=PRIMARY_SIZE,
+                    width=PRIMARY_WIDTH,
                     loading=MarketState.submitting,
                     disabled=MarketState.submitting,
                     data_testid="open-deal",

@@ -87,16 +87,38 @@ def status_chip(label: rx.Var, color: rx.Var, **props) -> rx.Component:
     return rx.badge(label, color_scheme=color, variant="soft", radius="full", size="1", **props)
 
 
-def copy_value(label: rx.Var | str, value: rx.Var, *, copied: rx.Var, copy_label: rx.Var, test_id: str) -> rx.Component:
-    """A labelled value in monospace that wraps instead of overflowing, with a copy button."""
+def link_text(url: rx.Var) -> rx.Component:
+    """A URL that may wrap only where its path starts and before its query, never inside the host or a
+    path (`https://krypton.example` / `/i/K7QX2M` / `?start=…`), so an invoice number stays whole on a
+    phone. Each piece carries its leading separator in one unbreakable span, and only a `<wbr>` between
+    spans allows a break: before piece 3 of the split on `/` (the path) and before each `?`."""
+
+    def piece(part: rx.Var, i: rx.Var) -> rx.Component:
+        def query(sub: rx.Var, j: rx.Var) -> rx.Component:
+            lead = rx.cond(j > 0, "?", rx.cond(i > 0, "/", ""))
+            return rx.fragment(
+                rx.cond((j > 0) | ((i == 3) & (j == 0)), rx.el.wbr()),
+                rx.text.span(lead, sub, white_space="nowrap"),
+            )
+
+        return rx.foreach(part.split("?"), query)
+
+    return rx.foreach(url.split("/"), piece)
+
+
+def copy_value(
+    label: rx.Var | str, value: rx.Var, *, copied: rx.Var, copy_label: rx.Var, test_id: str, link: bool = False
+) -> rx.Component:
+    """A labelled value in monospace with a copy button. An address or a key wraps anywhere rather than
+    overflow; a link (`link=True`) wraps only between its path's pieces (`link_text`)."""
     return rx.vstack(
         rx.text(label, size="2", weight="medium", color_scheme="gray"),
         rx.hstack(
             rx.code(
-                value,
+                link_text(value) if link else value,
                 size="2",
                 variant="ghost",
-                style={"word_break": "break-all"},
+                style={"word_break": "normal"} if link else {"word_break": "break-all"},
                 flex="1",
                 min_width="0",
                 data_testid=test_id,

@@ -988,6 +988,9 @@ CATALOG: dict[str, str] = {
     "pay.rate_updated": "The rate was updated: now {amount}. Check the amount and pay again.",
     # --- withdraw: the Bitcoin amount's unit (issue 11, item 14) ---
     "withdraw.unit": "Unit of the amount",
+    # Phone: the bottom tab bar and the account menu beside it (issue 11, item 13).
+    "tabbar.label": "Main sections",
+    "nav.theme": "Light / dark theme",
 }
 
 

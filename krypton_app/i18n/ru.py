@@ -1009,6 +1009,9 @@ CATALOG: dict[str, str] = {
     "pay.rate_updated": "Курс обновился: теперь {amount}. Проверьте сумму и оплатите снова.",
     # --- withdraw: the Bitcoin amount's unit (issue 11, item 14) ---
     "withdraw.unit": "Единица суммы",
+    # Phone: the bottom tab bar and the account menu beside it (issue 11, item 13).
+    "tabbar.label": "Основные разделы",
+    "nav.theme": "Светлая / тёмная тема",
 }
 
 

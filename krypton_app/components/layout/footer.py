@@ -22,4 +22,5 @@ def footer() -> rx.Component:
         padding_y="24px",
         border_top=f"1px solid {rx.color('gray', 4)}",
         width="100%",
+        data_testid="footer",
     )

@@ -49,12 +49,14 @@ def language_switch() -> rx.Component:
 
 
 def theme_toggle() -> rx.Component:
+    # A phone's header keeps the logo, the bell, the language and the account; the theme is in its menu.
     return rx.color_mode.button(
         variant="ghost",
         color_scheme="gray",
         size="2",
         radius="full",
         aria_label=I18n.t["header.theme"],
+        display=TABLET_UP,
     )
 
 
@@ -140,7 +142,8 @@ def header(active: str) -> rx.Component:
                 align="center",
             ),
             align="center",
-            spacing="3",
+            # The gaps around the (hidden) navigation's spacers are what a 320 px phone cannot spare.
+            spacing={"initial": "2", "sm": "3"},
             max_width="1280px",
             margin_x="auto",
             height="64px",

@@ -1,11 +1,14 @@
-"""The navigation: the desktop bar, the operator's icon and the phone menu, all from one list."""
+"""The navigation: the desktop bar, the operator's icon and the menu (tablets and phones), all from one
+list. On a phone with a session the main sections are in the bottom tab bar (tab_bar.py), so the menu
+there keeps only the rest and its button shows the account."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from krypton_app import routes
-from krypton_app.components.layout.measures import NARROW, WIDE
+from krypton_app.components.layout.measures import NARROW, PHONE_ONLY, TABLET_UP, WIDE
+from krypton_app.components.layout.tab_bar import TAB_ROUTES
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 
@@ -90,16 +93,30 @@ def operator_link(active: str) -> rx.Component:
 
 
 def mobile_menu(active: str) -> rx.Component:
-    def item(route: str, key: str, icon: str) -> rx.Component:
+    def item(route: str, key: str, icon: str, **props) -> rx.Component:
         return rx.menu.item(
             rx.hstack(rx.icon(icon, size=16), rx.text(I18n.t[key]), spacing="3", align="center"),
             on_click=rx.redirect(route),
             color=rx.color("accent", 11) if route == active else None,
+            **props,
         )
 
+    def nav_item(route: str, key: str, icon: str) -> rx.Component:
+        if route not in TAB_ROUTES:
+            return item(route, key, icon)
+        # Not twice on a phone: with a session the tab bar has it.
+        return rx.cond(AuthState.signed_in, item(route, key, icon, display=TABLET_UP), item(route, key, icon))
+
     items = [
-        *(item(*nav_item) for nav_item in NAV_ITEMS),
+        *(nav_item(*nav) for nav in NAV_ITEMS),
         rx.cond(AuthState.is_operator, item(*OPERATOR_ITEM), rx.fragment()),
+        # The header's theme button does not fit a phone's header: it moves in here.
+        rx.menu.item(
+            rx.hstack(rx.icon("sun-moon", size=16), rx.text(I18n.t["nav.theme"]), spacing="3", align="center"),
+            on_click=rx.toggle_color_mode,
+            display=PHONE_ONLY,
+            data_testid="menu-theme",
+        ),
     ]
     account = rx.cond(
         AuthState.signed_in,
@@ -132,7 +149,15 @@ def mobile_menu(active: str) -> rx.Component:
         rx.menu.root(
             rx.menu.trigger(
                 rx.icon_button(
-                    rx.icon("menu", size=18),
+                    # On a phone with a session this is the account's menu (the sections are in the tab bar).
+                    rx.cond(
+                        AuthState.signed_in,
+                        rx.fragment(
+                            rx.icon("menu", size=18, display=TABLET_UP),
+                            rx.icon("user-round", size=18, display=PHONE_ONLY),
+                        ),
+                        rx.icon("menu", size=18),
+                    ),
                     variant="soft",
                     color_scheme="gray",
                     radius="full",

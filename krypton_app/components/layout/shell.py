@@ -12,6 +12,7 @@ from krypton_app.components.layout.footer import footer
 from krypton_app.components.layout.header import header
 from krypton_app.components.layout.measures import CONTENT_MAX_WIDTH, PAGE_PADDING_X
 from krypton_app.components.layout.navigation import NAV_PARENT
+from krypton_app.components.layout.tab_bar import tab_bar
 from krypton_app.components.tonconnect import ton_proof_bridge, tonconnect_provider
 from krypton_app.state.auth import AuthState
 from krypton_app.state.notifications import NotificationsState
@@ -34,6 +35,7 @@ def shell(content: rx.Component, *, active: str = "") -> rx.Component:
                 padding_y=["20px", "24px", "36px"],
             ),
             footer(),
+            tab_bar(active),
             direction="column",
             min_height="100vh",
             width="100%",

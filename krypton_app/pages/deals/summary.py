@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krypton_app.components.layout.measures import PRIMARY_SIZE, PRIMARY_WIDTH
 from krypton_app.components.ui import card, card_title, field_error, status_chip
 from krypton_app.domain import deals as machine
 from krypton_app.pages.deals.confirm import confirm_button
@@ -52,7 +53,9 @@ def actions() -> rx.Component:
         rx.cond(
             _may("mark_fiat_sent"),
             confirm_button(
-                rx.button(t["deal.action.mark_paid"], data_testid="deal-mark-paid"),
+                rx.button(
+                    t["deal.action.mark_paid"], size=PRIMARY_SIZE, width=PRIMARY_WIDTH, data_testid="deal-mark-paid"
+                ),
                 title=t["deal.confirm.paid_title"],
                 body=_sentence(
                     t["deal.confirm.paid_before"],
@@ -76,7 +79,13 @@ def actions() -> rx.Component:
         rx.cond(
             _may("release"),
             confirm_button(
-                rx.button(t["deal.action.release"], color_scheme="green", data_testid="deal-release"),
+                rx.button(
+                    t["deal.action.release"],
+                    color_scheme="green",
+                    size=PRIMARY_SIZE,
+                    width=PRIMARY_WIDTH,
+                    data_testid="deal-release",
+                ),
                 title=t["deal.confirm.release_title"],
                 body=_sentence(
                     t["deal.confirm.release_before"],

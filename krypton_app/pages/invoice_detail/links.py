@@ -25,6 +25,7 @@ def links_card() -> rx.Component:
                     copied=I18n.t["common.copied"],
                     copy_label=I18n.t["common.copy"],
                     test_id="link-direct",
+                    link=True,
                 ),
                 copy_value(
                     I18n.t["detail.helper_link"],
@@ -32,6 +33,7 @@ def links_card() -> rx.Component:
                     copied=I18n.t["common.copied"],
                     copy_label=I18n.t["common.copy"],
                     test_id="link-helper",
+                    link=True,
                 ),
                 rx.cond(
                     inv.telegram_start_url != "",
@@ -42,6 +44,7 @@ def links_card() -> rx.Component:
                             copied=I18n.t["common.copied"],
                             copy_label=I18n.t["common.copy"],
                             test_id="link-telegram",
+                            link=True,
                         ),
                         copy_value(
                             I18n.t["detail.telegram_app_link"],
@@ -49,6 +52,7 @@ def links_card() -> rx.Component:
                             copied=I18n.t["common.copied"],
                             copy_label=I18n.t["common.copy"],
                             test_id="link-telegram-app",
+                            link=True,
                         ),
                         spacing="3",
                         width="100%",
@@ -74,9 +78,11 @@ def embed_card() -> rx.Component:
         rx.hstack(
             rx.el.pre(
                 InvoiceDetailState.embed,
+                # Code keeps its lines and scrolls sideways on a phone: wrapping it anywhere would cut
+                # the invoice's URL (its port, its number) in the middle.
                 style={
-                    "white_space": "pre-wrap",
-                    "word_break": "break-all",
+                    "white_space": "pre",
+                    "overflow_x": "auto",
                     "font_family": "var(--code-font-family)",
                     "font_size": "12px",
                     "margin": "0",

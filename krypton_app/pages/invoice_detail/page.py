@@ -16,10 +16,20 @@ from krypton_app.pages.invoice_detail.state import InvoiceDetailState
 from krypton_app.state.i18n import I18n, in_language
 
 
-def counter(label_key: str, value: rx.Var, test_id: str) -> rx.Component:
+def counter(label_key: str, value: rx.Var, test_id: str, *, moment: bool = False) -> rx.Component:
+    """A figure in the row under the title. A moment (`2026-12-02 20:32 UTC`) never wraps inside itself:
+    it takes the whole row while the counters are two to a row (phones) and one line always."""
     return rx.vstack(
         rx.text(I18n.t[label_key], size="2", color_scheme="gray"),
-        rx.text(value, size="6", weight="bold", data_testid=test_id),
+        rx.text(
+            value,
+            # A moment is twice as long as a figure: a step smaller on a phone, so it fits 320 px on one line.
+            size={"initial": "5", "sm": "6"} if moment else "6",
+            weight="bold",
+            white_space="nowrap" if moment else None,
+            data_testid=test_id,
+        ),
+        grid_column=rx.breakpoints(initial="span 2", md="auto") if moment else None,
         spacing="1",
         padding="14px",
         border_radius="14px",
@@ -132,7 +142,7 @@ def detail() -> rx.Component:
                 "detail-payments",
             ),
             counter("invoice.collected", inv.collected_full, "detail-collected"),
-            counter("detail.expires", rx.cond(inv.expires != "", inv.expires, "—"), "detail-expires"),
+            counter("detail.expires", rx.cond(inv.expires != "", inv.expires, "—"), "detail-expires", moment=True),
             columns=rx.breakpoints(initial="2", md="4"),
             spacing="3",
             width="100%",

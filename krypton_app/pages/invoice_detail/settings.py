@@ -44,7 +44,11 @@ def settings_card() -> rx.Component:
             _item("invoice.field.description", inv.description, "description", inv.description != ""),
             _item("invoice.field.webhook_url", inv.webhook_url, "webhook-url", inv.webhook_url != ""),
             _item("invoice.field.redirect_url", inv.redirect_url, "redirect-url", inv.redirect_url != ""),
-            _item("detail.expires", rx.cond(inv.expires != "", inv.expires, "—"), "expires"),
+            _item(
+                "detail.expires",
+                rx.text.span(rx.cond(inv.expires != "", inv.expires, "—"), white_space="nowrap"),
+                "expires",
+            ),
             orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
             size="2",
             width="100%",

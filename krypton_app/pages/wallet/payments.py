@@ -123,7 +123,7 @@ def payment_line(row: rx.Var[PaymentRow]) -> rx.Component:
             rx.text(row.created, size="2", color_scheme="gray"),
             rx.cond(
                 row.can_cancel,
-                rx.text(I18n.t["payments.expires"], " ", row.expires, size="2"),
+                rx.text(I18n.t["payments.expires"], " ", rx.text.span(row.expires, white_space="nowrap"), size="2"),
             ),
             spacing="3",
             wrap="wrap",

@@ -135,7 +135,8 @@ def quote_line(line: rx.Var[QuoteLine]) -> rx.Component:
             size=rx.cond(line.strong, "3", "2"),
             weight=rx.cond(line.strong, "bold", "medium"),
             text_align="right",
-            style={"word_break": "break-all", "font_variant_numeric": "tabular-nums"},
+            # A destination (one long word) breaks where it must; a date or an amount only at its spaces.
+            style={"overflow_wrap": "anywhere", "font_variant_numeric": "tabular-nums"},
             min_width="0",
         ),
         justify="between",
