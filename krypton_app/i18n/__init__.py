@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from krypton_app.domain.errors import KryptonError
-from krypton_app.domain.money import format_amount
 from krypton_app.i18n import en, ru
 
 DEFAULT_LANGUAGE = "en"
@@ -45,9 +44,12 @@ NUMBER_DETAILS = ("maximum", "minimum", "left", "available", "minimum_sat")
 
 
 def amount_text(lang: str | None, minor: int, decimals: int, asset: str) -> str:
-    """An amount with its asset as a message writes it ("0.5 TON"): the one place messages format a number,
-    so a per-language number format replaces this function only."""
-    return f"{format_amount(minor, decimals)} {asset}"
+    """An amount with its asset as a message writes it, every digit, in the language's number format
+    ("0.5 TON", "0,5 TON"): the one place messages format a number."""
+    # Imported here: the formatting module reads this package's catalogs.
+    from krypton_app.i18n.formatting import amount_with_asset
+
+    return amount_with_asset(minor, decimals, asset, lang, display=False)
 
 
 def error_text(lang: str | None, error: KryptonError) -> str:

@@ -42,7 +42,7 @@ def test_a_refusal_about_an_amount_adds_its_numbers():
     body = _body(ad, "ru")["error"]
     numbers = (body["minimum"], body["maximum"], body["asset"])
     assert (body["code"], numbers) == ("ad_amount_out_of_range", ("1", "2.5", "USDT"))
-    assert body["message"] == "Это объявление принимает от 1 USDT до 2.5 USDT."
+    assert body["message"] == "Это объявление принимает от 1 USDT до 2,5 USDT."
     short = InsufficientFunds(asset="TON", available=4_100_000_000, required=5 * 10**9, decimals=9)
     assert (_body(short)["error"]["available"], _body(short)["error"]["code"]) == ("4.1", "insufficient_funds")
 

@@ -43,7 +43,7 @@ def test_the_wizard_names_the_minimum_and_keeps_the_amount(floating):
             assert (state.step, state.amount) == ("parts", "0,4")
             assert state.field_errors["amount"] == {
                 "en": "The minimum is 0.5 TON for this invoice.",
-                "ru": "Минимум для этого счёта — 0.5 TON.",
+                "ru": "Минимум для этого счёта — 0,5 TON.",
             }
             # Both languages reach the tab: switching the language re-words the message on screen.
             assert "Минимум для этого счёта" in json_dumps(tab.deltas)

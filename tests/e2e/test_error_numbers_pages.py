@@ -11,7 +11,7 @@ from pathlib import Path
 from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, post_sell_ad, shoot
 from playwright.sync_api import Page, expect
 
-MINIMUM = {"EN": "The minimum is 0.5 TON for this invoice.", "RU": "Минимум для этого счёта — 0.5 TON."}
+MINIMUM = {"EN": "The minimum is 0.5 TON for this invoice.", "RU": "Минимум для этого счёта — 0,5 TON."}
 
 
 def switch_language(page: Page, lang: str) -> None:

@@ -41,14 +41,14 @@ def test_lightning_over_the_balance_and_cancel_a_queued_payout(new_context, scre
     # 1 BTC is far above 100 USDT: Review says so on the form instead of doing nothing.
     review_lightning(page, 10**11)
     withdraw = page.get_by_test_id("withdraw-card")
-    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Not enough funds on the balance.")
+    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Not enough on your balance: 100 USDT available.")
     expect(withdraw.get_by_test_id("withdraw-quote")).to_have_count(0)
     shoot(page, screenshots, "desktop-wallet-lightning-over-balance")
     switch_language(page, "RU")
-    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Недостаточно средств на балансе.")
+    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Недостаточно средств на балансе: доступно 100 USDT.")
     shoot(page, screenshots, "desktop-wallet-lightning-over-balance-ru")
     switch_language(page, "EN")
-    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Not enough funds on the balance.")
+    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Not enough on your balance: 100 USDT available.")
 
     # A payout the balance covers, queued; its owner cancels it before an operator takes it.
     review_lightning(page, 2_000_000)
@@ -76,11 +76,11 @@ def test_lightning_over_the_balance_and_cancel_a_queued_payout(new_context, scre
     # On a phone, in Russian: the same refusal, and a Bitcoin payout cancelled.
     page.set_viewport_size(PHONE)
     review_lightning(page, 10**11)
-    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Not enough funds on the balance.")
+    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Not enough on your balance: 100 USDT available.")
     assert_fits_width(page)
     shoot(page, screenshots, "phone-wallet-lightning-over-balance")
     switch_language(page, "RU")
-    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Недостаточно средств на балансе.")
+    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Недостаточно средств на балансе: доступно 100 USDT.")
     assert_fits_width(page)
     shoot(page, screenshots, "phone-wallet-lightning-over-balance-ru")
     withdraw.get_by_test_id("withdraw-tab-bitcoin").click()

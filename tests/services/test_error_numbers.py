@@ -57,7 +57,7 @@ def test_a_floating_invoice_names_its_minimum_and_what_is_left(uow):
         pay_invoice(uow, payer, invoice.number, parts=("2", "1.3"))
     assert above.value.details == {"left": 3_200_000_000, "decimals": 9, "asset": "TON"}
     assert error_text("en", above.value) == "Only 3.2 TON is left of this invoice."
-    assert error_text("ru", above.value) == "По этому счёту осталось оплатить только 3.2 TON."
+    assert error_text("ru", above.value) == "По этому счёту осталось оплатить только 3,2 TON."
 
 
 def test_paying_from_a_short_balance_names_what_is_available(uow):

@@ -20,12 +20,12 @@ CASES = [
     (
         InvoiceUnavailable(code="payment_amount_invalid", minimum=500_000_000, **TON),
         "The minimum is 0.5 TON for this invoice.",
-        "Минимум для этого счёта — 0.5 TON.",
+        "Минимум для этого счёта — 0,5 TON.",
     ),
     (
         InvoiceUnavailable(code="payment_amount_invalid", left=3_200_000_000, **TON),
         "Only 3.2 TON is left of this invoice.",
-        "По этому счёту осталось оплатить только 3.2 TON.",
+        "По этому счёту осталось оплатить только 3,2 TON.",
     ),
     (
         AdUnavailable(code="ad_amount_out_of_range", minimum=10**9, maximum=5 * 10**9, **TON),
@@ -35,17 +35,17 @@ CASES = [
     (
         AdUnavailable(code="ad_volume_exhausted", left=1_250_000, **USDT),
         "Only 1.25 USDT is left of this ad's volume.",
-        "В этом объявлении осталось только 1.25 USDT.",
+        "В этом объявлении осталось только 1,25 USDT.",
     ),
     (
         InsufficientFunds(available=4_100_000_000, required=5 * 10**9, **TON),
         "Not enough on your balance: 4.1 TON available.",
-        "Недостаточно средств на балансе: доступно 4.1 TON.",
+        "Недостаточно средств на балансе: доступно 4,1 TON.",
     ),
     (
         InvalidAmount(code="withdrawal_below_minimum", minimum=50_000_000, amount=1, **TON),
         "The minimum is 0.05 TON: a withdrawal must cover the network fee.",
-        "Минимум — 0.05 TON: вывод должен покрывать комиссию сети.",
+        "Минимум — 0,05 TON: вывод должен покрывать комиссию сети.",
     ),
     (
         InvalidAmount(code="payout_too_small", minimum_sat=546),
