@@ -76,3 +76,22 @@ def open_deal_on(page: Page, *, terms: str, amount: str) -> str:
     ad.get_by_test_id("open-deal").click()
     expect(page).to_have_url(DEAL_URL)
     return DEAL_URL.match(page.url).group(1)
+
+
+INVOICE_KINDS = {"fixed": "Fixed amount", "floating": "Payer chooses", "private": "Private"}
+
+
+def create_invoice(page: Page, *, title: str, kind: str = "fixed", **fields: str) -> str:
+    """Fill the New invoice form (`fields` by their `#inv_<name>` inputs) and return the new invoice's number.
+    The kind is chosen first: the form is drawn afresh once the server has reset it, as a merchant sees it."""
+    page.goto("/invoices")
+    page.get_by_test_id("invoice-new").click()
+    page.get_by_test_id("invoice-kind").get_by_role("radio", name=re.compile(INVOICE_KINDS[kind])).click()
+    page.locator("#inv_title").fill(title)
+    for name, value in fields.items():
+        page.locator(f"#inv_{name}").fill(value)
+    page.get_by_test_id("invoice-create").click()
+    expect(page).to_have_url(re.compile(r"/invoices/[0-9A-Z]+/?$"))
+    # The tab's state still holds the previous invoice until the new page has loaded its own.
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    return page.get_by_test_id("detail-number").inner_text().strip()

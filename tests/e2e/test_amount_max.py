@@ -6,10 +6,9 @@ and phone, English and Russian."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, shoot
+from helpers import DESKTOP, PHONE, assert_fits_width, create_invoice, demo_login, funded_login, shoot
 from playwright.sync_api import Page, expect
 
 
@@ -75,22 +74,10 @@ def test_withdraw_max_phone(new_context, screenshots: Path):
     check_withdraw_max(page, screenshots, "phone-ru")
 
 
-def create_floating_invoice(page: Page) -> str:
-    """A "payer chooses" invoice from the New invoice form; its number."""
-    page.goto("/invoices")
-    page.get_by_test_id("invoice-new").click()
-    page.get_by_test_id("invoice-kind").get_by_role("radio", name=re.compile("Payer chooses")).click()
-    page.locator("#inv_title").fill("Tip jar")
-    page.get_by_test_id("invoice-create").click()
-    expect(page).to_have_url(re.compile(r"/invoices/[0-9A-Z]+$"))
-    expect(page.get_by_role("heading", name="Tip jar")).to_be_visible()
-    return page.get_by_test_id("detail-number").inner_text().strip()
-
-
 def test_the_payer_sees_the_balance_and_max_fills_the_amount(new_context, screenshots: Path):
     merchant = new_context(viewport=DESKTOP).new_page()
     demo_login(merchant)
-    number = create_floating_invoice(merchant)
+    number = create_invoice(merchant, title="Tip jar", kind="floating")
 
     for viewport, prefix in ((DESKTOP, "desktop"), (PHONE, "phone")):
         payer = new_context(viewport=viewport).new_page()

@@ -4,11 +4,10 @@ the language re-words the message on screen. Desktop and phone, English and Russ
 
 from __future__ import annotations
 
-import re
 import uuid
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, post_sell_ad, shoot
+from helpers import DESKTOP, PHONE, assert_fits_width, create_invoice, demo_login, funded_login, post_sell_ad, shoot
 from playwright.sync_api import Page, expect
 
 MINIMUM = {"EN": "The minimum is 0.5 TON for this invoice.", "RU": "Минимум для этого счёта — 0,5 TON."}
@@ -18,23 +17,11 @@ def switch_language(page: Page, lang: str) -> None:
     page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
-def create_floating_invoice(page: Page, title: str) -> str:
-    """A "payer chooses" invoice with a 0.5 TON minimum, from the New invoice form; its number."""
-    page.goto("/invoices")
-    page.get_by_test_id("invoice-new").click()
-    page.get_by_test_id("invoice-kind").get_by_role("radio", name=re.compile("Payer chooses")).click()
-    page.locator("#inv_title").fill(title)
-    page.locator("#inv_min_payment").fill("0.5")
-    page.get_by_test_id("invoice-create").click()
-    expect(page).to_have_url(re.compile(r"/invoices/[0-9A-Z]+$"))
-    return page.get_by_test_id("detail-number").inner_text().strip()
-
-
 def test_pay_withdraw_and_deal_forms_name_the_numbers(new_context, screenshots: Path):
     title = f"Numbers {uuid.uuid4().hex[:6]}"
     merchant = new_context(viewport=DESKTOP).new_page()
     demo_login(merchant)
-    number = create_floating_invoice(merchant, title)
+    number = create_invoice(merchant, title=title, kind="floating", min_payment="0.5")
 
     payer = new_context(viewport=DESKTOP).new_page()
     funded_login(payer)

@@ -4,25 +4,11 @@ only the refusal anyone gets for a wrong number. Desktop and phone, English and 
 
 from __future__ import annotations
 
-import re
 import uuid
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, shoot, url_of
-from playwright.sync_api import Page, expect
-
-
-def new_invoice(page: Page, *, kind: str, title: str, **fields: str) -> str:
-    page.goto("/invoices")
-    page.get_by_test_id("invoice-new").click()
-    page.get_by_test_id("invoice-kind").get_by_role("radio", name=re.compile(kind)).click()
-    page.locator("#inv_title").fill(title)
-    for name, value in fields.items():
-        page.locator(f"#inv_{name}").fill(value)
-    page.get_by_test_id("invoice-create").click()
-    expect(page).to_have_url(re.compile(r"/invoices/[0-9A-Z]+$"))
-    expect(page.get_by_role("heading", name=title)).to_be_visible()
-    return page.get_by_test_id("detail-number").inner_text().strip()
+from helpers import DESKTOP, PHONE, assert_fits_width, create_invoice, demo_login, shoot, url_of
+from playwright.sync_api import expect
 
 
 def test_a_visitor_sees_the_invoice_and_signs_in_to_pay(new_context, screenshots: Path):
@@ -32,7 +18,7 @@ def test_a_visitor_sees_the_invoice_and_signs_in_to_pay(new_context, screenshots
     merchant.locator("#display_name").fill("Lamp shop")
     merchant.get_by_test_id("profile-save").click()
     expect(merchant.get_by_text("Profile saved")).to_be_visible()
-    number = new_invoice(merchant, kind="Fixed amount", title="Desk lamp", amount="1.5", description="Warm light")
+    number = create_invoice(merchant, title="Desk lamp", amount="1.5", description="Warm light")
 
     visitor = new_context(viewport=DESKTOP).new_page()
     for path in (f"/pay/{number}", f"/i/{number}"):
@@ -71,7 +57,7 @@ def test_a_visitor_sees_the_invoice_and_signs_in_to_pay(new_context, screenshots
     visitor.locator("#username").fill(buyer)
     visitor.get_by_test_id("profile-save").click()
     expect(visitor.get_by_text("Profile saved")).to_be_visible()
-    private = new_invoice(merchant, kind="Private", title="Secret lamp", amount="2", payer_contact=f"@{buyer}")
+    private = create_invoice(merchant, kind="private", title="Secret lamp", amount="2", payer_contact=f"@{buyer}")
     stranger = new_context(viewport=PHONE).new_page()
     for path in (f"/pay/{private}", "/pay/NOSUCH22"):
         stranger.goto(path)

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, shoot, url_of
+from helpers import DESKTOP, PHONE, assert_fits_width, create_invoice, demo_login, shoot, url_of
 from playwright.sync_api import Page, expect
 
 CHAIN_TIMEOUT_MS = 30_000
@@ -88,24 +88,6 @@ def payer(new_context, *, viewport=DESKTOP, funds: bool = True) -> Page:
             "10", timeout=CHAIN_TIMEOUT_MS
         )
     return page
-
-
-def create_invoice(page: Page, **fields: str) -> str:
-    """Fill the New invoice form (kind chosen first) and return the new invoice's number."""
-    page.goto("/invoices")
-    page.get_by_test_id("invoice-new").click()
-    kind = fields.pop("kind", "fixed")
-    page.get_by_test_id("invoice-kind").get_by_role("radio", name=re.compile(KIND_LABELS[kind])).click()
-    for name, value in fields.items():
-        page.locator(f"#inv_{name}").fill(value)
-    page.get_by_test_id("invoice-create").click()
-    expect(page).to_have_url(re.compile(r"/invoices/[0-9A-Z]+$"))
-    # The tab's state still holds the previous invoice until the new page has loaded its own.
-    expect(page.get_by_role("heading", name=fields["title"])).to_be_visible()
-    return page.get_by_test_id("detail-number").inner_text().strip()
-
-
-KIND_LABELS = {"fixed": "Fixed amount", "floating": "Payer chooses", "private": "Private"}
 
 
 def test_invoice_paid_in_parts_webhook_secrets_receipt_and_limit(new_context, base_url, receiver, screenshots: Path):

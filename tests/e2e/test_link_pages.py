@@ -14,6 +14,7 @@ from helpers import (
     DESKTOP,
     PHONE,
     assert_fits_width,
+    create_invoice,
     demo_login,
     funded_login,
     open_deal_on,
@@ -25,17 +26,6 @@ from playwright.sync_api import Page, expect
 
 EDIT_URL = re.compile(r"^http://localhost:\d+/market/ads/(\d+)/edit/?$")
 PAYMENT_URL = re.compile(r"^http://localhost:\d+/payment/(\d+)/?$")
-
-
-def _invoice(page: Page, title: str) -> str:
-    page.goto("/invoices")
-    page.get_by_test_id("invoice-new").click()
-    page.get_by_test_id("invoice-kind").get_by_role("radio", name=re.compile("Fixed amount")).click()
-    page.locator("#inv_title").fill(title)
-    page.locator("#inv_amount").fill("1")
-    page.get_by_test_id("invoice-create").click()
-    expect(page).to_have_url(re.compile(r"/invoices/[0-9A-Z]+/?$"))
-    return page.get_by_test_id("detail-number").inner_text().strip()
 
 
 def _switch_language(page: Page, lang: str) -> None:
@@ -51,7 +41,7 @@ def test_link_pages_show_the_layout_and_a_skeleton_before_their_data(new_context
     seller.get_by_test_id("my-ad").get_by_test_id("my-ad-edit").click()
     expect(seller).to_have_url(EDIT_URL)
     ad_id = EDIT_URL.match(seller.url).group(1)
-    number = _invoice(seller, "Link page lamp")
+    number = create_invoice(seller, title="Link page lamp", amount="1")
 
     buyer = new_context(viewport=DESKTOP).new_page()
     funded_login(buyer)

@@ -8,21 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, shoot, url_of
-from playwright.sync_api import Page, expect
-
-
-def create_invoice(page: Page, **fields: str) -> str:
-    """A fixed-amount invoice from the New invoice form; its number."""
-    page.goto("/invoices")
-    page.get_by_test_id("invoice-new").click()
-    page.get_by_test_id("invoice-kind").get_by_role("radio", name=re.compile("Fixed amount")).click()
-    for name, value in fields.items():
-        page.locator(f"#inv_{name}").fill(value)
-    page.get_by_test_id("invoice-create").click()
-    expect(page).to_have_url(re.compile(r"/invoices/[0-9A-Z]+$"))
-    expect(page.get_by_role("heading", name=fields["title"])).to_be_visible()
-    return page.get_by_test_id("detail-number").inner_text().strip()
+from helpers import DESKTOP, PHONE, assert_fits_width, create_invoice, demo_login, funded_login, shoot, url_of
+from playwright.sync_api import expect
 
 
 def test_a_half_funded_payment_is_found_again_listed_and_cancelled(new_context, screenshots: Path):

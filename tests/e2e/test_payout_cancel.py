@@ -45,7 +45,9 @@ def test_lightning_over_the_balance_and_cancel_a_queued_payout(new_context, scre
     expect(withdraw.get_by_test_id("withdraw-quote")).to_have_count(0)
     shoot(page, screenshots, "desktop-wallet-lightning-over-balance")
     switch_language(page, "RU")
-    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Недостаточно средств на балансе: доступно 100 USDT.")
+    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text(
+        "Недостаточно средств на балансе: доступно 100 USDT."
+    )
     shoot(page, screenshots, "desktop-wallet-lightning-over-balance-ru")
     switch_language(page, "EN")
     expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Not enough on your balance: 100 USDT available.")
@@ -80,7 +82,9 @@ def test_lightning_over_the_balance_and_cancel_a_queued_payout(new_context, scre
     assert_fits_width(page)
     shoot(page, screenshots, "phone-wallet-lightning-over-balance")
     switch_language(page, "RU")
-    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text("Недостаточно средств на балансе: доступно 100 USDT.")
+    expect(withdraw.get_by_test_id("withdraw-error")).to_have_text(
+        "Недостаточно средств на балансе: доступно 100 USDT."
+    )
     assert_fits_width(page)
     shoot(page, screenshots, "phone-wallet-lightning-over-balance-ru")
     withdraw.get_by_test_id("withdraw-tab-bitcoin").click()
