@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from builders import TON, deposit, make_user, open_deal, sell_ad
+from builders import TON, deposit, make_invoice, make_user, open_deal, sell_ad
 from reflex_tabs import Processor
 
 from krypton_app import bootstrap, routes
+from krypton_app.pages.invoice_detail.state import InvoiceDetailState
 from krypton_app.pages.wallet.history import HistoryState
 from krypton_app.pages.wallet.state import WalletState
 from krypton_app.services import notifications
@@ -110,3 +111,39 @@ def test_a_deal_notification_shows_its_amount_in_the_readers_digits(uow, monkeyp
     with bootstrap.override(uow=uow):
         items = asyncio.run(scenario())
     assert [row.text for row in items] == [f"Новая сделка №{deal.id} по вашему объявлению: 2,5 TON"]
+
+
+def test_the_invoice_page_reformats_its_dates_after_a_language_switch(uow, monkeypatch):
+    """The merchant's invoice page is live: a switch to Russian re-writes its dates at the watcher's next
+    round, though nothing about the invoice changed (its fingerprint alone would say "nothing new")."""
+    merchant = make_user(uow)
+    invoice = make_invoice(uow, merchant)
+    monkeypatch.setattr("krypton_app.pages.invoice_detail.state.POLL_S", 0.05)
+    connected = [False]  # no websocket here: the watcher runs while this says so
+    monkeypatch.setattr("krypton_app.state.watchers.tab_connected", lambda token: connected[0])
+    sign_in(monkeypatch, merchant)
+
+    async def created(tab) -> str:
+        return (await tab.state(InvoiceDetailState)).invoice.created
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(routes.invoice_detail(invoice.number))
+            await tab.send(InvoiceDetailState.load)
+            english = await created(tab)
+            connected[0] = True
+            watcher = await tab.start(InvoiceDetailState.watch)
+            await tab.edit(I18n, lang="ru")
+            for _ in range(200):
+                if await created(tab) != english:
+                    break
+                await asyncio.sleep(0.01)
+            russian = await created(tab)
+            connected[0] = False  # the watcher's next round sees the tab gone and ends
+            await asyncio.wait_for(watcher, 5)
+            return english, russian
+
+    with bootstrap.override(uow=uow):
+        english, russian = asyncio.run(scenario())
+    assert english != russian
+    assert russian.endswith("UTC") and any("а" <= c <= "я" for c in russian), russian

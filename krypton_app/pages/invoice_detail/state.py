@@ -123,6 +123,7 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
     # What "simulate payment" pays on a floating invoice: its minimum, or one whole unit.
     _simulate_amount: str = ""
     _fingerprint: str = ""
+    _lang: str = ""  # the language the rows were formatted in
 
     def _number(self) -> str:
         return routes.last_segment(self.router.url.path)
@@ -141,7 +142,7 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
             for day, count, total in page.chart
         ]
         self.deliveries = [delivery_row(d, lang) for d in page.deliveries]
-        self._fingerprint = page.fingerprint
+        self._fingerprint, self._lang = page.fingerprint, lang
 
     async def _reload(self, user_id: int) -> None:
         try:
@@ -165,7 +166,9 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
         if not self.router.url.path.startswith(routes.invoice_detail("")) or self.invoice is None:
             return None
         user_id = await self._user_id()
-        return None if user_id is None else (user_id, self._number(), self._fingerprint)
+        # After a language switch no fingerprint matches: the next round re-formats amounts and dates.
+        relang = (await self.get_state(I18n)).lang != self._lang
+        return None if user_id is None else (user_id, self._number(), "" if relang else self._fingerprint)
 
     _watch_read = staticmethod(_read_if_changed)
 
