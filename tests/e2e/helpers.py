@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -67,11 +67,26 @@ def post_sell_ad(page: Page, *, terms: str, price: str = "250", volume: str = "5
     expect(page).to_have_url(url_of("/market"))
 
 
+def market_card(page: Page, terms: str) -> Locator:
+    """The card of the ad with these terms on /market, paging on until it shows: the tests share one server,
+    and earlier tests' ads at the same price rank above a new trader's (price, the trader's deals, age)."""
+    page.goto("/market")
+    cards = page.get_by_test_id("ad-card")
+    card = cards.filter(has_text=terms)
+    expect(cards.first).to_be_visible()
+    next_page = page.get_by_test_id("market-next")
+    while card.count() == 0 and next_page.count() and next_page.is_enabled():
+        shown = page.get_by_test_id("market-page").inner_text()
+        next_page.click()
+        expect(page.get_by_test_id("market-page")).not_to_have_text(shown)
+        expect(cards.first).to_be_visible()
+    expect(card).to_be_visible()
+    return card
+
+
 def open_deal_on(page: Page, *, terms: str, amount: str) -> str:
     """Open a deal from /market on the ad with these terms; returns the deal id."""
-    page.goto("/market")
-    ad = page.get_by_test_id("ad-card").filter(has_text=terms)
-    expect(ad).to_be_visible()
+    ad = market_card(page, terms)
     ad.get_by_test_id("deal-amount").fill(amount)
     ad.get_by_test_id("open-deal").click()
     expect(page).to_have_url(DEAL_URL)
@@ -95,3 +110,11 @@ def create_invoice(page: Page, *, title: str, kind: str = "fixed", **fields: str
     # The tab's state still holds the previous invoice until the new page has loaded its own.
     expect(page.get_by_role("heading", name=title)).to_be_visible()
     return page.get_by_test_id("detail-number").inner_text().strip()
+
+
+def switch_language(page: Page, lang: str) -> None:
+    """Press the header's EN / RU switch and wait until the server has taken it (the switch shows the
+    server's value, and the cookie comes with that update): a page opened next is read in `lang`."""
+    choice = page.get_by_test_id("language-switch").get_by_role("radio", name=lang)
+    choice.click()
+    expect(choice).to_have_attribute("aria-checked", "true")

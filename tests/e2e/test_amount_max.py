@@ -8,12 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, create_invoice, demo_login, funded_login, shoot
+from helpers import DESKTOP, PHONE, assert_fits_width, create_invoice, demo_login, funded_login, shoot, switch_language
 from playwright.sync_api import Page, expect
-
-
-def switch_language(page: Page, lang: str) -> None:
-    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
 def check_withdraw_max(page: Page, screenshots: Path, prefix: str) -> None:

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, shoot, url_of
-from playwright.sync_api import Page, expect
+from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, shoot, switch_language, url_of
+from playwright.sync_api import expect
 
 OPERATIONS = 9  # the route table's 8 operations and the public receipt key
-
-
-def switch_language(page: Page, lang: str) -> None:
-    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
 def test_the_reference_is_public_and_linked_from_developers(new_context, screenshots: Path):

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, open_deal_on, post_sell_ad, shoot
+from helpers import (
+    DESKTOP,
+    PHONE,
+    assert_fits_width,
+    demo_login,
+    funded_login,
+    open_deal_on,
+    post_sell_ad,
+    shoot,
+    switch_language,
+)
 from playwright.sync_api import Page, expect
 
 TERMS = "Dispute wait ad: SBP only."
-
-
-def switch_language(page: Page, lang: str) -> None:
-    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
 def shoot_four(page: Page, screenshots: Path, name: str, texts: dict[str, str], test_id: str) -> None:

@@ -9,7 +9,7 @@ import re
 import uuid
 from pathlib import Path
 
-from helpers import DEAL_URL, DESKTOP, PHONE, demo_login, fill_ad, funded_login, shoot, url_of
+from helpers import DEAL_URL, DESKTOP, PHONE, demo_login, fill_ad, funded_login, market_card, shoot, url_of
 from playwright.sync_api import Page, expect
 
 INVOICE_URL = re.compile(r"/invoices/[0-9A-Z]+$")
@@ -49,8 +49,7 @@ def test_double_clicks_create_once(new_context, screenshots: Path):
     # Open deal: one deal, 2 TON of the ad's volume taken once.
     buyer = new_context(viewport=DESKTOP).new_page()
     demo_login(buyer)
-    buyer.goto("/market")
-    ad = buyer.get_by_test_id("ad-card").filter(has_text=terms)
+    ad = market_card(buyer, terms)
     ad.get_by_test_id("deal-amount").fill("2")
     shoot_everywhere(buyer, screenshots, "market")
     ad.get_by_test_id("open-deal").dblclick()

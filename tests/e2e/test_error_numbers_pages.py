@@ -7,14 +7,21 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, create_invoice, demo_login, funded_login, post_sell_ad, shoot
-from playwright.sync_api import Page, expect
+from helpers import (
+    DESKTOP,
+    PHONE,
+    assert_fits_width,
+    create_invoice,
+    demo_login,
+    funded_login,
+    market_card,
+    post_sell_ad,
+    shoot,
+    switch_language,
+)
+from playwright.sync_api import expect
 
 MINIMUM = {"EN": "The minimum is 0.5 TON for this invoice.", "RU": "Минимум для этого счёта — 0,5 TON."}
-
-
-def switch_language(page: Page, lang: str) -> None:
-    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
 def test_pay_withdraw_and_deal_forms_name_the_numbers(new_context, screenshots: Path):
@@ -33,7 +40,8 @@ def test_pay_withdraw_and_deal_forms_name_the_numbers(new_context, screenshots: 
     expect(field).to_contain_text(MINIMUM["EN"])
     expect(payer.locator("#pay_amount")).to_have_value("0,4")
     # The message already on screen follows the language, in both layouts.
-    for lang in ("EN", "RU"):
+    # It ends in English, and waits for it to land before leaving the page: the rest of the test reads English.
+    for lang in ("RU", "EN"):
         switch_language(payer, lang)
         expect(field).to_contain_text(MINIMUM[lang])
         for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
@@ -42,7 +50,6 @@ def test_pay_withdraw_and_deal_forms_name_the_numbers(new_context, screenshots: 
             assert_fits_width(payer)
             shoot(payer, screenshots, f"{label}-pay-minimum-{lang.lower()}")
         payer.set_viewport_size(DESKTOP)
-    switch_language(payer, "EN")
     expect(payer.locator("#pay_amount")).to_have_value("0,4")
 
     # The withdraw form names the available balance and keeps the amount.
@@ -61,8 +68,7 @@ def test_pay_withdraw_and_deal_forms_name_the_numbers(new_context, screenshots: 
     terms = f"Range ad {uuid.uuid4().hex[:6]}"
     post_sell_ad(payer, terms=terms)  # 1 to 5 TON a deal
     merchant.set_viewport_size(PHONE)
-    merchant.goto("/market")
-    ad = merchant.get_by_test_id("ad-card").filter(has_text=terms)
+    ad = market_card(merchant, terms)
     ad.get_by_test_id("deal-amount").fill("6")
     ad.get_by_test_id("open-deal").click()
     expect(ad).to_contain_text("This ad takes 1 TON to 5 TON.")

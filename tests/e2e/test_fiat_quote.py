@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, shoot
+from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, shoot, switch_language
 from playwright.sync_api import Page, expect
 
 COUNTDOWN_EN = re.compile(r"^fixed for 1[45]:\d\d$")
@@ -37,10 +37,6 @@ def start_payment(page: Page, number: str) -> None:
     page.get_by_test_id("pay-next").click()
     page.get_by_test_id("pay-start").click()
     expect(page.get_by_test_id("pay-part")).to_have_count(1)
-
-
-def switch_language(page: Page, lang: str) -> None:
-    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
 def test_the_pay_page_counts_down_the_rate_quote(new_context, screenshots: Path):

@@ -20,16 +20,13 @@ from helpers import (
     open_deal_on,
     post_sell_ad,
     shoot,
+    switch_language,
     url_of,
 )
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 EDIT_URL = re.compile(r"^http://localhost:\d+/market/ads/(\d+)/edit/?$")
 PAYMENT_URL = re.compile(r"^http://localhost:\d+/payment/(\d+)/?$")
-
-
-def _switch_language(page: Page, lang: str) -> None:
-    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
 def test_link_pages_show_the_layout_and_a_skeleton_before_their_data(new_context, screenshots: Path):
@@ -99,7 +96,7 @@ def test_releasing_before_the_buyer_paid_warns_in_the_dialog(new_context, screen
         ("EN", "The buyer has not marked this deal paid yet."),
         ("RU", "Покупатель ещё не отметил оплату."),
     ):
-        _switch_language(seller, lang)
+        switch_language(seller, lang)
         seller.get_by_test_id("deal-release").click()
         expect(seller.get_by_test_id("deal-warning")).to_contain_text(warning)
         expect(seller.get_by_test_id("deal-release-confirm")).to_be_visible()
@@ -107,7 +104,7 @@ def test_releasing_before_the_buyer_paid_warns_in_the_dialog(new_context, screen
         seller.screenshot(path=str(screenshots / f"phone-deal-release-unpaid-{lang.lower()}.png"))
         seller.get_by_test_id("deal-release-back").click()
         expect(seller.get_by_test_id("deal-release-confirm")).to_have_count(0)
-    _switch_language(seller, "EN")
+    switch_language(seller, "EN")
 
     # Once the buyer said "I have paid" (seen live by the seller) the dialog has no warning.
     buyer.get_by_test_id("deal-mark-paid").click()

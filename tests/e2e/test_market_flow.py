@@ -7,16 +7,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import DEAL_URL, DESKTOP, PHONE, assert_fits_width, demo_login, fill_ad, funded_login, shoot, url_of
-from playwright.sync_api import Page, expect
+from helpers import (
+    DEAL_URL,
+    DESKTOP,
+    PHONE,
+    assert_fits_width,
+    demo_login,
+    fill_ad,
+    funded_login,
+    market_card,
+    shoot,
+    switch_language,
+    url_of,
+)
+from playwright.sync_api import expect
 
 LIVE_TIMEOUT_MS = 10_000
 # The seller's payment details: on the deal page for its two sides, never on the market.
 DETAILS = "SBP +7 900 123-45-67 Ivan P."
-
-
-def switch_language(page: Page, lang: str) -> None:
-    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
 def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
@@ -28,15 +36,14 @@ def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
     expect(seller.get_by_test_id("ad-publish")).to_be_visible()
     fill_ad(seller, price="250", total_volume="50", min_amount="1", max_amount="5")
     seller.get_by_test_id("ad-publish").click()
-    expect(seller.get_by_text("Not enough funds on the balance.")).to_be_visible()
+    expect(seller.get_by_text("Not enough on your balance: 10 TON available.")).to_be_visible()
     fill_ad(seller, total_volume="5", terms="SBP only, name must match.", payment_details=DETAILS)
     seller.get_by_test_id("ad-publish").click()
     expect(seller).to_have_url(url_of("/market"))
 
     buyer = new_context(viewport=DESKTOP).new_page()
     demo_login(buyer)
-    buyer.goto("/market")
-    ad = buyer.get_by_test_id("ad-card").filter(has_text="SBP only, name must match.")
+    ad = market_card(buyer, "SBP only, name must match.")
     expect(ad).to_be_visible()
     expect(ad.get_by_test_id("ad-price")).to_have_text("250.00 RUB")
     expect(buyer.get_by_text(DETAILS)).to_have_count(0)
@@ -109,8 +116,7 @@ def test_sell_ad_deal_chat_release(new_context, screenshots: Path):
     expect(seller.get_by_test_id("review-done")).to_be_visible()
 
     # The buyer's comment is on the seller's trader card, on the ad page; the details are not.
-    buyer.goto("/market")
-    buyer.get_by_test_id("ad-card").filter(has_text="SBP only, name must match.").get_by_test_id("ad-details").click()
+    market_card(buyer, "SBP only, name must match.").get_by_test_id("ad-details").click()
     review = buyer.get_by_test_id("trader-card").get_by_test_id("trader-review")
     expect(review).to_contain_text("Fast release, thanks")
     expect(buyer.get_by_text(DETAILS)).to_have_count(0)

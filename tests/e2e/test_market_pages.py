@@ -8,7 +8,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from helpers import DEAL_URL, DESKTOP, PHONE, assert_fits_width, demo_login, fill_ad, funded_login, shoot, url_of
+from helpers import (
+    DEAL_URL,
+    DESKTOP,
+    PHONE,
+    assert_fits_width,
+    demo_login,
+    fill_ad,
+    funded_login,
+    market_card,
+    shoot,
+    url_of,
+)
 from playwright.sync_api import Page, expect
 
 EDIT_URL = re.compile(r"^http://localhost:\d+/market/ads/(\d+)/edit/?$")
@@ -72,16 +83,14 @@ def test_edit_ad_then_open_deal_from_its_page(new_context, screenshots: Path):
     expect(seller.get_by_test_id("ad-edit")).to_be_visible()  # the owner edits, does not take
     expect(seller.get_by_test_id("open-deal")).to_have_count(0)
 
-    seller.goto("/market")
-    card = seller.get_by_test_id("ad-card").filter(has_text=f"Edited terms of ad {ad_id}")
+    card = market_card(seller, f"Edited terms of ad {ad_id}")
     expect(card.get_by_test_id("ad-price")).to_have_text("260.00 RUB")
     expect(card.get_by_test_id("trader-release")).to_have_text("—")
 
     # A buyer goes from the card to the ad page, reads the trader card and opens a deal there.
     buyer = new_context(viewport=DESKTOP).new_page()
     demo_login(buyer)
-    buyer.goto("/market")
-    card = buyer.get_by_test_id("ad-card").filter(has_text=f"Edited terms of ad {ad_id}")
+    card = market_card(buyer, f"Edited terms of ad {ad_id}")
     card.get_by_test_id("ad-details").click()
     expect(buyer).to_have_url(url_of(f"/market/ads/{ad_id}"))
     # The URL changes before the market's cards leave the page: wait for a field only the ad page has.
@@ -97,8 +106,7 @@ def test_edit_ad_then_open_deal_from_its_page(new_context, screenshots: Path):
 
     phone = buyer.context.new_page()
     phone.set_viewport_size(PHONE)
-    phone.goto("/market")
-    expect(phone.get_by_test_id("ad-card").filter(has_text=f"Edited terms of ad {ad_id}")).to_be_visible()
+    market_card(phone, f"Edited terms of ad {ad_id}")
     assert_fits_width(phone)
     shoot(phone, screenshots, "phone-market-cards")
     phone.goto(f"/market/ads/{ad_id}")

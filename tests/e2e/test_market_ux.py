@@ -7,17 +7,23 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, post_sell_ad, shoot
+from helpers import (
+    DESKTOP,
+    PHONE,
+    assert_fits_width,
+    demo_login,
+    funded_login,
+    market_card,
+    post_sell_ad,
+    shoot,
+    switch_language,
+)
 from playwright.sync_api import Page, expect
 
 
 def choose(page: Page, select: str, option: str) -> None:
     page.get_by_test_id(select).click()
     page.get_by_role("option", name=option, exact=True).click()
-
-
-def switch_language(page: Page, lang: str) -> None:
-    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
 def test_filters_apply_on_change_and_own_ads_say_yours(new_context, screenshots: Path):
@@ -42,8 +48,7 @@ def test_filters_apply_on_change_and_own_ads_say_yours(new_context, screenshots:
 
     buyer = new_context(viewport=PHONE).new_page()
     demo_login(buyer)
-    buyer.goto("/market")
-    theirs = buyer.get_by_test_id("ad-card").filter(has_text=terms)
+    theirs = market_card(buyer, terms)
     expect(theirs.get_by_test_id("open-deal")).to_be_visible()
     expect(theirs.get_by_test_id("ad-yours")).to_have_count(0)
     expect(buyer.get_by_test_id("market-published")).to_have_count(0)

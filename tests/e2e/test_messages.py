@@ -6,15 +6,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import DEAL_URL, DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, post_sell_ad, shoot
+from helpers import (
+    DEAL_URL,
+    DESKTOP,
+    PHONE,
+    assert_fits_width,
+    demo_login,
+    funded_login,
+    market_card,
+    post_sell_ad,
+    shoot,
+    switch_language,
+)
 from playwright.sync_api import Page, expect
 
 WORD = "W" * 300
 TERMS = f"Wrap test ad {WORD}"
-
-
-def switch_language(page: Page, lang: str) -> None:
-    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
 def shoot_four(page: Page, screenshots: Path, name: str) -> None:
@@ -38,8 +45,7 @@ def test_long_terms_wrap_amounts_say_why_and_chat_keeps_a_refused_message(new_co
 
     buyer = new_context(viewport=PHONE).new_page()
     demo_login(buyer)
-    buyer.goto("/market")
-    ad = buyer.get_by_test_id("ad-card").filter(has_text="Wrap test ad")
+    ad = market_card(buyer, "Wrap test ad")
     expect(ad).to_be_visible()
     assert_fits_width(buyer)  # was 14,000 px wide on a phone
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from builders import lightning_invoice
-from helpers import CHAIN_TIMEOUT_MS, DESKTOP, PHONE, assert_fits_width, demo_login, shoot
+from helpers import CHAIN_TIMEOUT_MS, DESKTOP, PHONE, assert_fits_width, demo_login, shoot, switch_language
 from playwright.sync_api import Page, expect
 
 BITCOIN_ADDRESS = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
@@ -26,10 +26,6 @@ def review_lightning(page: Page, msat: int) -> None:
     invoice = lightning_invoice(msat=msat, date=int(time.time()), expiry=3600, currency="bc", description="Coffee")
     withdraw.locator("#lightning_invoice").fill(invoice)
     withdraw.get_by_test_id("withdraw-review").click()
-
-
-def switch_language(page: Page, lang: str) -> None:
-    page.get_by_test_id("language-switch").get_by_role("radio", name=lang).click()
 
 
 def test_lightning_over_the_balance_and_cancel_a_queued_payout(new_context, screenshots: Path):

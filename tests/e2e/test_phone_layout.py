@@ -15,6 +15,7 @@ from helpers import (
     assert_fits_width,
     demo_login,
     funded_login,
+    market_card,
     post_sell_ad,
     shoot,
     url_of,
@@ -233,8 +234,7 @@ def test_one_large_primary_action_on_a_phone(new_context, screenshots: Path):
 
     page = new_context(viewport=PHONE).new_page()
     demo_login(page)
-    page.goto("/market")
-    page.get_by_test_id("ad-card").filter(has_text=terms).get_by_test_id("ad-details").click()
+    market_card(page, terms).get_by_test_id("ad-details").click()
     expect(page.get_by_test_id("ad-window")).to_be_visible()  # the ad page, not the market's cards
     expect_current(page, "market")
     open_deal = page.get_by_test_id("open-deal")
