@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -47,6 +49,11 @@ def session_cookie(context: BrowserContext) -> dict | None:
 
 
 def assert_fits_width(page: Page) -> None:
+    """Nothing scrolls sideways. Waits up to 3 s for a page that was just resized to lay itself out again
+    (the invoice chart follows its container a few frames late); an overflow that stays fails."""
+    fits = "document.documentElement.scrollWidth <= window.innerWidth"
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(fits, timeout=3000)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} overflows horizontally by {overflow}px"
 
