@@ -1,8 +1,8 @@
 """The composition root: every adapter the app runs on is built here, once per process.
 
 Pages, states, API routes and workers take what they need from `app_deps()` (the unit of work, the
-settings, the rate provider, the chain gateway and hot wallet, the payout provider, the email sender);
-services never build adapters themselves, they are handed them. Tests swap any part with `override`.
+settings, the rate provider, the chain gateway and hot wallet, the payout provider, the Lightning node,
+the email sender); services never build adapters themselves, they are handed them. Tests swap any part with `override`.
 
 Everything is built lazily on first use, so importing the app (as Reflex's compiler does) opens no
 database connection and reads no chain.
@@ -20,6 +20,8 @@ from krypton_app.chain.factory import build_gateway
 from krypton_app.chain.gateway import ChainGateway
 from krypton_app.chain.hot_wallet import HotWallet, hot_wallet_from_settings
 from krypton_app.db import UnitOfWork, make_engine
+from krypton_app.lightning.base import LightningProvider
+from krypton_app.lightning.factory import build_lightning
 from krypton_app.mail import EmailSender, email_sender
 from krypton_app.payouts.base import PayoutProvider
 from krypton_app.payouts.operator_queue import OperatorQueueProvider
@@ -35,6 +37,7 @@ class AppDeps:
     gateway: ChainGateway
     hot_wallet: HotWallet
     payouts: PayoutProvider
+    lightning: LightningProvider
     # None in production without SMTP: the app says it cannot send email rather than pretending to.
     mailer: EmailSender | None
 
@@ -47,6 +50,7 @@ def build(settings: Settings) -> AppDeps:
         gateway=build_gateway(settings),
         hot_wallet=hot_wallet_from_settings(settings),
         payouts=OperatorQueueProvider(),
+        lightning=build_lightning(settings),
         mailer=email_sender(settings),
     )
 

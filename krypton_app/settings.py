@@ -100,6 +100,16 @@ class Settings(BaseSettings):
     payout_fees: dict[str, int] = Field(
         default_factory=lambda: {"TON": 100_000_000, "USDT": 1_000_000}, validation_alias="KRYPTON_PAYOUT_FEES"
     )
+    # --- Lightning node (a payment part paid from a Lightning wallet) ---
+    # fake: an in-process node with a demo wallet (local runs only: in production Lightning is then off);
+    # lnd: LND's REST API.
+    lightning: Literal["fake", "lnd"] = Field("fake", validation_alias="KRYPTON_LIGHTNING")
+    lnd_url: str | None = Field(None, validation_alias="KRYPTON_LND_URL")  # e.g. https://127.0.0.1:8080
+    lnd_macaroon: str | None = Field(None, validation_alias="KRYPTON_LND_MACAROON", repr=False)  # hex
+    lnd_macaroon_path: Path | None = Field(None, validation_alias="KRYPTON_LND_MACAROON_PATH")  # or the file
+    lnd_cert: Path | None = Field(None, validation_alias="KRYPTON_LND_CERT")  # LND's self-signed tls.cert
+    lightning_expiry_s: int = Field(900, ge=60, le=24 * 3600, validation_alias="KRYPTON_LIGHTNING_EXPIRY_S")
+    lightning_poll_s: float = Field(2.0, gt=0, validation_alias="KRYPTON_LIGHTNING_POLL_S")
     # --- Invoices, receipts, merchant integrations ---
     # 32-byte ed25519 seed as hex for signing receipts; outside production as the hot wallet's seed.
     receipt_seed: str | None = Field(None, validation_alias="KRYPTON_RECEIPT_SEED", repr=False)
@@ -178,6 +188,16 @@ class Settings(BaseSettings):
         return True if self.demo_wallet is None else self.demo_wallet
 
     @property
+    def lightning_enabled(self) -> bool:
+        """A payer may fund a part from a Lightning wallet: a real node, or the fake one outside production."""
+        return self.lightning == "lnd" or not self.is_production
+
+    @property
+    def lightning_demo_wallet(self) -> bool:
+        """The fake node's "pay from the demo Lightning wallet" button: local runs only."""
+        return self.lightning == "fake" and self.demo_wallet_enabled
+
+    @property
     def demo_faucet_enabled(self) -> bool:
         if self.is_production or self.chain != "fake":
             return False
@@ -217,6 +237,8 @@ class Settings(BaseSettings):
             return
         if not self.secret_key or self.secret_key == OLD_DEV_SECRET_KEY:
             raise RuntimeError("KRYPTON_SECRET_KEY must be set in production")
+        if self.lightning == "lnd" and not (self.lnd_url and (self.lnd_macaroon or self.lnd_macaroon_path)):
+            raise RuntimeError("KRYPTON_LIGHTNING=lnd needs KRYPTON_LND_URL and a macaroon")
         if self.chain == "fake" or not self.hot_wallet_seed:
             raise RuntimeError("production needs a real chain (KRYPTON_CHAIN) and KRYPTON_HOT_WALLET_SEED")
         loopback = [domain for domain in self.allowed_proof_domains if is_loopback_host(domain)]

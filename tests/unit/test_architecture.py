@@ -25,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = "krypton_app"
-BUSINESS = ["domain", "services", "chain", "payouts", "mail"]
+BUSINESS = ["domain", "services", "chain", "payouts", "lightning", "mail"]
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,7 @@ def test_workers_import_nothing_of_the_ui_or_the_api(app_tree):
 
 def test_chain_adapters_import_nothing_of_services(app_tree):
     assert layer_violations(app_tree, f"{APP}.chain", forbidden=[f"{APP}.services"]) == []
+    assert layer_violations(app_tree, f"{APP}.lightning", forbidden=[f"{APP}.services"]) == []
 
 
 def test_no_page_imports_another_page(app_tree):

@@ -1,0 +1,68 @@
+"""What the app needs from a Lightning node: invoices to be paid (a payment part funded from a
+Lightning wallet) and, later, invoices to pay (Lightning payouts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from krypton_app.domain.errors import KryptonError
+
+InvoiceStateName = Literal["open", "settled", "expired", "cancelled"]
+OPEN: InvoiceStateName = "open"
+SETTLED: InvoiceStateName = "settled"
+EXPIRED: InvoiceStateName = "expired"
+CANCELLED: InvoiceStateName = "cancelled"
+
+
+class LightningError(KryptonError):
+    """The node could not be reached or refused the request; nothing is known to have happened."""
+
+    code = "lightning_unavailable"
+
+
+class LightningInvoiceNotFound(LightningError):
+    code = "lightning_invoice_unknown"
+
+
+class LightningPaymentFailed(LightningError):
+    """The node tried to pay and gave up (no route, timeout, ...): no money left it."""
+
+    code = "lightning_payment_failed"
+
+
+@dataclass(frozen=True)
+class LnInvoice:
+    bolt11: str
+    payment_hash: str  # hex
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class LnInvoiceState:
+    state: InvoiceStateName
+    amount_paid_msat: int
+    settled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LnPayment:
+    preimage: str  # hex
+    fee_msat: int
+
+
+class LightningProvider(Protocol):
+    def create_invoice(self, amount_msat: int, memo: str, expiry_s: int) -> LnInvoice: ...
+
+    def lookup_invoice(self, payment_hash: str) -> LnInvoiceState:
+        """Raises LightningInvoiceNotFound for a hash the node never issued."""
+        ...
+
+    def pay_invoice(self, bolt11: str, *, fee_limit_msat: int) -> LnPayment: ...
+
+
+class DemoWallet(Protocol):
+    """Only the fake node: a wallet outside the platform paying one of the node's invoices."""
+
+    def demo_pay(self, bolt11: str) -> None: ...

@@ -1,0 +1,138 @@
+"""LndRestProvider against the fake node over LND's REST protocol (httpx through the node's ASGI app):
+the invoices are real BOLT11, signed by the node's key; lookups follow the invoice's life; payments
+return the preimage of the invoice they paid."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from datetime import UTC, datetime
+
+import bolt11
+import pytest
+
+from krypton_app.lightning.base import (
+    CANCELLED,
+    OPEN,
+    SETTLED,
+    LightningError,
+    LightningInvoiceNotFound,
+    LightningPaymentFailed,
+)
+from krypton_app.lightning.fake_node import FakeLightningNode, lnd_rest_app
+from krypton_app.lightning.lnd import LndRestProvider
+
+MACAROON = "0201036c6e6402f801"  # any hex: the fake only compares it
+
+
+class Clock:
+    def __init__(self, t: float = 1_900_000_000):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def node(clock):
+    return FakeLightningNode(network="regtest", node_key=bytes(range(1, 33)), clock=clock)
+
+
+def rest(node: FakeLightningNode, macaroon: str = MACAROON) -> LndRestProvider:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Starlette's TestClient prefers another httpx; this one is ours
+        from starlette.testclient import TestClient
+
+        client = TestClient(lnd_rest_app(node, MACAROON), base_url="https://lnd.test")
+    return LndRestProvider("https://lnd.test", macaroon, client=client)
+
+
+def test_invoice_is_a_signed_bolt11_for_the_amount_hash_and_expiry(node, clock):
+    invoice = rest(node).create_invoice(123_456_789, "Krypton payment 7 part 2", 900)
+    decoded = bolt11.decode(invoice.bolt11)
+    # decode recovers the signer's key from the signature: it is the node's, so the signature is valid.
+    assert decoded.payee == node.pubkey
+    assert decoded.currency == "bcrt"
+    assert decoded.amount_msat == 123_456_789
+    assert decoded.payment_hash == invoice.payment_hash
+    assert decoded.description == "Krypton payment 7 part 2"
+    assert decoded.expiry == 900
+    assert invoice.expires_at == datetime.fromtimestamp(clock.t + 900, UTC)
+
+
+def test_a_tampered_invoice_does_not_verify(node):
+    invoice = rest(node).create_invoice(1_000, "x", 900)
+    tampered = invoice.bolt11[:-10] + ("q" if invoice.bolt11[-10] != "q" else "p") + invoice.bolt11[-9:]
+
+    def signer(text: str) -> str | None:
+        try:
+            return bolt11.decode(text).payee
+        except Exception:  # a broken checksum or signature: nobody signed it
+            return None
+
+    assert signer(invoice.bolt11) == node.pubkey
+    assert signer(tampered) != node.pubkey
+
+
+def test_lookup_follows_open_settled(node, clock):
+    provider = rest(node)
+    invoice = provider.create_invoice(50_000, "x", 900)
+    state = provider.lookup_invoice(invoice.payment_hash)
+    assert (state.state, state.amount_paid_msat, state.settled_at) == (OPEN, 0, None)
+    clock.t += 10
+    node.demo_pay(invoice.bolt11)
+    state = provider.lookup_invoice(invoice.payment_hash)
+    assert (state.state, state.amount_paid_msat) == (SETTLED, 50_000)
+    assert state.settled_at == datetime.fromtimestamp(clock.t, UTC)
+
+
+def test_lookup_of_an_expired_invoice_says_cancelled_and_it_cannot_be_paid(node, clock):
+    provider = rest(node)
+    invoice = provider.create_invoice(50_000, "x", 60)
+    clock.t += 60
+    assert provider.lookup_invoice(invoice.payment_hash).state == CANCELLED
+    with pytest.raises(LightningError):
+        node.demo_pay(invoice.bolt11)
+
+
+def test_lookup_of_an_unknown_hash_is_not_found(node):
+    with pytest.raises(LightningInvoiceNotFound):
+        rest(node).lookup_invoice("ab" * 32)
+
+
+def test_a_wrong_macaroon_is_refused(node):
+    with pytest.raises(LightningError) as refused:
+        rest(node, macaroon="00").create_invoice(1_000, "x", 900)
+    assert not isinstance(refused.value, LightningInvoiceNotFound)
+    assert "verification failed" in str(refused.value)
+
+
+def test_pay_invoice_returns_the_preimage_of_the_paid_hash(node):
+    provider = rest(node)
+    invoice = provider.create_invoice(21_000, "x", 900)
+    paid = provider.pay_invoice(invoice.bolt11, fee_limit_msat=1_000)
+    assert hashlib.sha256(bytes.fromhex(paid.preimage)).hexdigest() == invoice.payment_hash
+    assert paid.fee_msat == 0
+    assert provider.lookup_invoice(invoice.payment_hash).state == SETTLED
+
+
+def test_paying_twice_or_a_foreign_invoice_fails(node):
+    provider = rest(node)
+    invoice = provider.create_invoice(21_000, "x", 900)
+    provider.pay_invoice(invoice.bolt11, fee_limit_msat=0)
+    with pytest.raises(LightningPaymentFailed):
+        provider.pay_invoice(invoice.bolt11, fee_limit_msat=0)
+    other = FakeLightningNode(network="regtest").create_invoice(21_000, "x", 900)
+    with pytest.raises(LightningPaymentFailed):
+        provider.pay_invoice(other.bolt11, fee_limit_msat=0)
+
+
+def test_an_unreachable_node_is_a_lightning_error():
+    provider = LndRestProvider("http://127.0.0.1:9", MACAROON, timeout_s=2)
+    with pytest.raises(LightningError):
+        provider.lookup_invoice("ab" * 32)
