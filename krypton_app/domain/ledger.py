@@ -25,9 +25,12 @@ HOT_WALLET = "hot_wallet"
 FEES = "fees"
 PROMISE_BACKING = "promise_backing"
 EXTERNAL = "external"
-SYSTEM_KINDS = (HOT_WALLET, FEES, PROMISE_BACKING, EXTERNAL)
-# The outside world's account mirrors money outside the system, so it is the one that goes negative.
-MAY_GO_NEGATIVE = frozenset({EXTERNAL})
+# The platform's Lightning liquidity per asset: the asset given out for sats received on the node. It
+# mirrors sats held outside the ledger (like EXTERNAL), so it goes negative as Lightning payments arrive.
+LIGHTNING = "lightning"
+SYSTEM_KINDS = (HOT_WALLET, FEES, PROMISE_BACKING, EXTERNAL, LIGHTNING)
+# The outside world's accounts mirror money outside the system, so they are the ones that go negative.
+MAY_GO_NEGATIVE = frozenset({EXTERNAL, LIGHTNING})
 
 # Ledger transaction kinds written by services/ledger.py.
 TRANSFER = "transfer"

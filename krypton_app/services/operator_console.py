@@ -1,13 +1,18 @@
 """The operator's console in one read: the Bitcoin / Lightning payout queue, the deposits waiting for
-review, the open disputes and the ledger invariants. Only an operator (services/roles.py, checked now,
-not at login) gets it; everyone else gets Forbidden, which is how the page knows whom to refuse."""
+review, the open disputes, the ledger invariants and the Lightning liquidity. Only an operator
+(services/roles.py, checked now, not at login) gets it; everyone else gets Forbidden, which is how the
+page knows whom to refuse."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
+
 from krypton_app.db import UnitOfWork
+from krypton_app.domain.ledger import LIGHTNING
+from krypton_app.models import Account, Asset
 from krypton_app.models.common import utcnow
 from krypton_app.services.disputes import DisputeView, list_open_disputes
 from krypton_app.services.ledger_reads import InvariantReport, check_invariants
@@ -18,12 +23,21 @@ from krypton_app.services.roles import require_operator
 
 
 @dataclass(frozen=True)
+class Liquidity:
+    asset: str
+    decimals: int
+    balance: int
+
+
+@dataclass(frozen=True)
 class OperatorConsole:
     payouts: list[PayoutView]  # queued, oldest first
     deposits: list[UnmatchedDepositView]  # pending review, oldest first
     disputes: list[DisputeView]  # open
     invariants: InvariantReport
     checked_at: datetime  # when the invariants were checked
+    # The platform's Lightning liquidity per asset (negative: that much was given out for sats received).
+    lightning_liquidity: list[Liquidity] = field(default_factory=list)
 
 
 def operator_console(uow: UnitOfWork, operator_id: int) -> OperatorConsole:
@@ -36,4 +50,17 @@ def operator_console(uow: UnitOfWork, operator_id: int) -> OperatorConsole:
         disputes=list_open_disputes(uow, operator_id),
         invariants=check_invariants(uow),
         checked_at=utcnow(),
+        lightning_liquidity=lightning_liquidity(uow),
     )
+
+
+def lightning_liquidity(uow: UnitOfWork) -> list[Liquidity]:
+    """The balance of the Lightning liquidity account of every asset that has one."""
+    with uow.read() as s:
+        rows = s.execute(
+            select(Account.asset, Asset.decimals, Account.balance)
+            .join(Asset, Asset.code == Account.asset)
+            .where(Account.user_id.is_(None), Account.kind == LIGHTNING)
+            .order_by(Account.asset)
+        ).all()
+    return [Liquidity(row.asset, row.decimals, row.balance) for row in rows]

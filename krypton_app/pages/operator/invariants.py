@@ -20,6 +20,34 @@ def count_tile(key: str) -> rx.Component:
     )
 
 
+def liquidity_tile(row) -> rx.Component:
+    return rx.vstack(
+        rx.text(row.asset, size="1", color_scheme="gray"),
+        rx.text(row.amount, size="4", weight="bold", data_testid="lightning-liquidity-amount"),
+        spacing="0",
+        padding="12px 16px",
+        border_radius="14px",
+        background=rx.color("amber", 3),
+        min_width="120px",
+    )
+
+
+def lightning_liquidity() -> rx.Component:
+    """Negative: that much of the asset was given out for sats the Lightning node received."""
+    return rx.vstack(
+        rx.heading(I18n.t["operator.lightning_liquidity"], size="3"),
+        rx.cond(
+            OperatorState.lightning_liquidity.length() > 0,
+            rx.hstack(rx.foreach(OperatorState.lightning_liquidity, liquidity_tile), spacing="3", wrap="wrap"),
+            rx.text(I18n.t["operator.lightning_liquidity_none"], size="2", color_scheme="gray"),
+        ),
+        rx.text(I18n.t["operator.lightning_liquidity_hint"], size="2", color_scheme="gray"),
+        spacing="2",
+        width="100%",
+        data_testid="lightning-liquidity",
+    )
+
+
 def invariants_panel() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -58,6 +86,7 @@ def invariants_panel() -> rx.Component:
         ),
         rx.hstack(*(count_tile(k) for k in ("transactions", "postings", "accounts")), spacing="3", wrap="wrap"),
         rx.text(I18n.t["operator.invariants_hint"], size="2", color_scheme="gray"),
+        lightning_liquidity(),
         rx.cond(
             OperatorState.violations.length() > 0,
             rx.vstack(

@@ -11,7 +11,7 @@ import reflex as rx
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import Forbidden, KryptonError
 from krypton_app.i18n import error_key, translate
-from krypton_app.i18n.formatting import format_number
+from krypton_app.i18n.formatting import amount_with_asset, format_number
 from krypton_app.services.operator import credit_unmatched_deposit, dismiss_unmatched_deposit, mark_unmatched_returned
 from krypton_app.services.operator_console import OperatorConsole, operator_console
 from krypton_app.services.payout_queue import mark_payout_paid, reject_payout
@@ -36,6 +36,12 @@ class InvariantCounts:
     transactions: str = ""
     postings: str = ""
     accounts: str = ""
+
+
+@dataclass(frozen=True)
+class LiquidityRow:
+    asset: str = ""
+    amount: str = ""  # signed, formatted with its asset
 
 
 def _row_id(value: object) -> int | None:
@@ -66,6 +72,7 @@ class OperatorState(AuthState):
     invariant_counts: InvariantCounts = InvariantCounts()
     violations: list[str] = []
     checked_at: str = ""
+    lightning_liquidity: list[LiquidityRow] = []
 
     def _show(self, console: OperatorConsole | None, lang: str) -> None:
         """The console as the service returned it; None (not, or no longer, an operator) keeps nothing."""
@@ -74,6 +81,7 @@ class OperatorState(AuthState):
             self.payouts, self.deposits, self.disputes, self.violations = [], [], [], []
             self.invariants_ok, self.invariants_checked = False, False
             self.invariant_counts, self.checked_at = InvariantCounts(), ""
+            self.lightning_liquidity = []
             return
         self.payouts = [payout_row(p, lang) for p in console.payouts]
         self.deposits = [unmatched_row(d, lang) for d in console.deposits]
@@ -88,6 +96,10 @@ class OperatorState(AuthState):
             accounts=format_number(report.accounts, lang),
         )
         self.checked_at = when(console.checked_at, lang)
+        self.lightning_liquidity = [
+            LiquidityRow(row.asset, amount_with_asset(row.balance, row.decimals, row.asset, lang, display=False))
+            for row in console.lightning_liquidity
+        ]
 
     async def _reload(self) -> None:
         user_id = await self._user_id()
