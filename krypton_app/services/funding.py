@@ -5,7 +5,8 @@ captures it to the merchant when the whole payment completes, or refunds it to w
 when the payment is cancelled or the invoice cannot take it. Capture and refund of one part share one
 ledger key, so even past the status checks the ledger refuses to do both.
 
-Later sources (Lightning, fiat through a deal, promise) implement the same four methods.
+Later sources (Lightning, fiat through a deal, promise) implement the same four methods; those whose
+money arrives later are ArrivingSources.
 """
 
 from __future__ import annotations
@@ -53,6 +54,19 @@ class FundingSource(Protocol):
     def capture(self, session: Session, part: PartFunding, merchant_id: int) -> None: ...
 
     def refund(self, session: Session, part: PartFunding) -> None: ...
+
+
+class ArrivingSource(FundingSource, Protocol):
+    """A source whose money arrives after the payer chose it (a settled Lightning invoice, a P2P deal
+    released to the part), funded through payment_completion.fund_on_arrival. The instance carries
+    its origin."""
+
+    reference: str  # unique per arrival, returned by fund(): tells whether this arrival funded the part
+
+    def to_balance(self, session: Session, payer_id: int, amount: int) -> None:
+        """Post the arrived amount from its origin to the payer's available balance: the part could not
+        take it."""
+        ...
 
 
 class BalanceSource:

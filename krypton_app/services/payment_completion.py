@@ -12,6 +12,7 @@ commit. Lock order: invoice row, payment row, ledger accounts in ascending id.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 
 from sqlalchemy import Row, select, update
@@ -25,6 +26,7 @@ from krypton_app.models.common import as_utc
 from krypton_app.services import webhooks
 from krypton_app.services.funding import (
     TEST,
+    ArrivingSource,
     FundingSource,
     PartFunding,
     accounts_of,
@@ -101,6 +103,45 @@ def fund_part(
         fund_one(s, source, payment, part.id, payer_id, now)
         return None
     return complete(s, invoice, payment_id, part.id, source, payer_id, settings=settings, now=now)
+
+
+def fund_on_arrival(
+    s: Session,
+    payment_id: int,
+    part_id: int,
+    source: ArrivingSource,
+    *,
+    amount: int,
+    settings: Settings,
+    rates: RateProvider,
+    now: datetime,
+) -> bool:
+    """Money for a part arrived (a Lightning invoice settled, a deal released to the part): fund the
+    part with it, which completes the payment when it was the last one. The part takes it only while
+    it is pending, its payment pending, its invoice open and it asks exactly `amount`; otherwise the
+    money goes to the payer's available balance, since the payer paid it. Returns whether the part
+    took it (a payment refunded right after, because the invoice could not take it, still counts: the
+    refund brought it to the payer)."""
+    payer_id = s.execute(select(_payments.c.payer_id).where(_payments.c.id == payment_id)).scalar_one()
+    # fund_part refuses before it writes anything, so the caller's transaction (the release, the
+    # settlement) goes on with the money sent to the balance instead.
+    with suppress(KryptonError):
+        fund_part(
+            s,
+            payer_id,
+            payment_id,
+            part_id,
+            source,
+            settings=settings,
+            rates=rates,
+            now=now,
+            expected_amount=amount,
+        )
+    reference = s.execute(select(_parts.c.funding_ref).where(_parts.c.id == part_id)).scalar_one()
+    if reference == source.reference:
+        return True
+    source.to_balance(s, payer_id, amount)
+    return False
 
 
 def fund_one(
