@@ -337,3 +337,36 @@ def race(*calls) -> list:
     for t in threads:
         t.join()
     return results
+
+
+# --- Lightning parts (issue 12) --------------------------------------------------------------------
+
+
+class NodeClock:
+    """The fake Lightning node's clock, set by the test (starts at NOW)."""
+
+    def __init__(self, at: datetime = NOW):
+        self.at = at
+
+    def __call__(self) -> float:
+        return self.at.timestamp()
+
+
+def lightning_node(clock: NodeClock | None = None):
+    from krypton_app.lightning.fake_node import FakeLightningNode
+
+    return FakeLightningNode(network="regtest", clock=clock or NodeClock())
+
+
+def lightning_liquidity(uow, asset: str = "TON") -> int:
+    """The platform's Lightning liquidity in `asset` (0 before its account exists)."""
+    from sqlalchemy import select
+
+    from krypton_app.domain.ledger import LIGHTNING, system_account_key
+    from krypton_app.models import Account
+
+    with uow.read() as s:
+        balance = s.execute(
+            select(Account.balance).where(Account.key == system_account_key(LIGHTNING, asset))
+        ).scalar_one_or_none()
+    return balance or 0

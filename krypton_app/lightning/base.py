@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from krypton_app.domain.errors import KryptonError
 
@@ -62,6 +62,7 @@ class LightningProvider(Protocol):
     def pay_invoice(self, bolt11: str, *, fee_limit_msat: int) -> LnPayment: ...
 
 
+@runtime_checkable
 class DemoWallet(Protocol):
     """Only the fake node: a wallet outside the platform paying one of the node's invoices."""
 

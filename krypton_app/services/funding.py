@@ -18,10 +18,10 @@ from sqlalchemy import Table, select, update
 from sqlmodel import Session
 
 from krypton_app.domain.invoices import CAPTURED, FUNDED, RETURNED
-from krypton_app.domain.ledger import AVAILABLE, HELD, AccountRef, Leg
+from krypton_app.domain.ledger import AVAILABLE, HELD, LIGHTNING, AccountRef, Leg
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account
-from krypton_app.services.ledger import post, user_account
+from krypton_app.services.ledger import post, system_account, user_account
 
 INVOICE_HOLD = "invoice_hold"
 INVOICE_PAYMENT = "invoice_payment"
@@ -130,9 +130,44 @@ class SandboxSource:
         return None
 
 
+class LightningSource(BalanceSource):
+    """A settled Lightning invoice: the sats reached the platform's node, so the part's asset comes from
+    the platform's Lightning liquidity into the payer's held account; from there it is a balance part.
+    A refund goes to the payer's available balance: sats cannot be pushed back to a Lightning wallet."""
+
+    method = "lightning"
+
+    def __init__(self, invoice_id: int | None = None, payment_id: int = 0, part_id: int = 0, asset: str = ""):
+        self.reference = f"lightning:{invoice_id}"
+        self._payment_id, self._part_id, self._asset = payment_id, part_id, asset
+
+    def accounts(self, session: Session, part: PartFunding, merchant_id: int | None) -> list[AccountRef]:
+        return [*super().accounts(session, part, merchant_id), system_account(session, LIGHTNING, part.asset)]
+
+    def fund(self, session: Session, part: PartFunding, payer_id: int | None) -> str:
+        if payer_id is None:
+            raise ValueError("a lightning part needs a payer")
+        leg = Leg(
+            system_account(session, LIGHTNING, part.asset),
+            user_account(session, payer_id, part.asset, HELD),
+            part.amount,
+        )
+        post(session, idempotency_key=self.reference, kind=INVOICE_HOLD, legs=[leg], memo=_memo(part))
+        return self.reference
+
+    def to_balance(self, session: Session, payer_id: int, amount: int) -> None:
+        leg = Leg(
+            system_account(session, LIGHTNING, self._asset),
+            user_account(session, payer_id, self._asset, AVAILABLE),
+            amount,
+        )
+        memo = f"invoice payment {self._payment_id} part {self._part_id}"
+        post(session, idempotency_key=f"{self.reference}:balance", kind=INVOICE_REFUND, legs=[leg], memo=memo)
+
+
 BALANCE = BalanceSource()
 TEST = SandboxSource()
-SOURCES: dict[str, FundingSource] = {source.method: source for source in (BALANCE, TEST)}
+SOURCES: dict[str, FundingSource] = {source.method: source for source in (BALANCE, TEST, LightningSource())}
 
 
 def source_for(method: str | None) -> FundingSource:
