@@ -1036,3 +1036,38 @@ CATALOG.update(
         "count.payments.other": "{n} payments",
     }
 )
+
+# --- Lightning: a part paid from a Lightning wallet, the node's errors, the operator's liquidity ---
+CATALOG.update(
+    {
+        "part.method.lightning": "Lightning wallet",
+        "payln.create": "Pay with a Lightning wallet",
+        "payln.new": "New Lightning invoice",
+        "payln.invoice": "Lightning invoice (BOLT11)",
+        "payln.copied": "Invoice copied",
+        "payln.qr_alt": "QR code of the Lightning invoice",
+        "payln.you_pay": "You pay",
+        "payln.part_gets": "This part gets",
+        "payln.rate": "Rate",
+        "payln.expires_in": "expires in",
+        "payln.expired": "The invoice expired: create a new one.",
+        "payln.waiting": "Waiting for the payment: this part turns paid by itself.",
+        "payln.demo_pay": "Pay from demo Lightning wallet (demo)",
+        "payln.cancel_note": (
+            "If the payment is cancelled after you paid, this part's value comes back to your Krypton "
+            "balance: sats cannot be pushed back to a Lightning wallet."
+        ),
+        "operator.lightning_liquidity": "Lightning liquidity",
+        "operator.lightning_liquidity_none": "No Lightning payments yet.",
+        "operator.lightning_liquidity_hint": (
+            "What the platform gave out for sats its Lightning node received (negative: sats on the node "
+            "stand behind it)."
+        ),
+        "error.lightning_unavailable": "The Lightning node is not answering. Try again in a minute.",
+        "error.lightning_invoice_unknown": "The Lightning node does not know this invoice.",
+        "error.lightning_payment_failed": "The Lightning payment failed: no money left.",
+        "error.lightning_payment_pending": "The Lightning payment is still in flight.",
+        "error.lightning_disabled": "Lightning payments are not available here.",
+        "error.lightning_demo_off": "The demo Lightning wallet is not available here.",
+    }
+)

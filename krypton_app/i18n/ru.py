@@ -1071,3 +1071,37 @@ CATALOG.update(
         "count.payments.other": "{n} платежа",
     }
 )
+
+# --- Lightning: a part paid from a Lightning wallet, the node's errors, the operator's liquidity ---
+CATALOG.update(
+    {
+        "part.method.lightning": "Lightning-кошелёк",
+        "payln.create": "Оплатить Lightning-кошельком",
+        "payln.new": "Новый Lightning-счёт",
+        "payln.invoice": "Lightning-счёт (BOLT11)",
+        "payln.copied": "Счёт скопирован",
+        "payln.qr_alt": "QR-код Lightning-счёта",
+        "payln.you_pay": "Вы платите",
+        "payln.part_gets": "Часть получит",
+        "payln.rate": "Курс",
+        "payln.expires_in": "истекает через",
+        "payln.expired": "Срок счёта истёк: создайте новый.",
+        "payln.waiting": "Ждём оплату: часть отметится оплаченной сама.",
+        "payln.demo_pay": "Оплатить из демо Lightning-кошелька (демо)",
+        "payln.cancel_note": (
+            "Если платёж отменят после вашей оплаты, стоимость этой части вернётся на ваш баланс в Krypton: "
+            "саты нельзя вернуть обратно в Lightning-кошелёк."
+        ),
+        "operator.lightning_liquidity": "Ликвидность Lightning",
+        "operator.lightning_liquidity_none": "Lightning-платежей пока не было.",
+        "operator.lightning_liquidity_hint": (
+            "Сколько платформа выдала за саты, полученные её Lightning-узлом (минус: за ним стоят саты на узле)."
+        ),
+        "error.lightning_unavailable": "Lightning-узел не отвечает. Попробуйте через минуту.",
+        "error.lightning_invoice_unknown": "Lightning-узел не знает этот счёт.",
+        "error.lightning_payment_failed": "Lightning-платёж не прошёл: деньги не ушли.",
+        "error.lightning_payment_pending": "Lightning-платёж ещё в пути.",
+        "error.lightning_disabled": "Lightning-платежи здесь недоступны.",
+        "error.lightning_demo_off": "Демо Lightning-кошелёк здесь недоступен.",
+    }
+)

@@ -2,11 +2,12 @@
 leader lock, a failed round logged and retried). `ALL` is what krypton_app.py registers as lifespan
 tasks, as it adds `pages.ALL`; each task builds nothing itself, it takes its adapters from bootstrap."""
 
-from krypton_app.workers import chain_sync, deal_timers, housekeeping, webhook_delivery
+from krypton_app.workers import chain_sync, deal_timers, housekeeping, lightning_settle, webhook_delivery
 
 ALL = (
     chain_sync.chain_sync_worker,  # one leader across the app's processes
     deal_timers.deal_timer_worker,  # claimed deals: every process
     webhook_delivery.webhook_delivery_worker,  # claimed events: every process
     housekeeping.housekeeping_worker,  # conditional updates: every process
+    lightning_settle.lightning_settle_worker,  # one leader; settling is a conditional update anyway
 )

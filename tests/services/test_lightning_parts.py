@@ -2,8 +2,10 @@
 SQLite and PostgreSQL: the invoice, its settlement funding the part exactly once, expiry, and the sats
 of a part that can no longer take them going to the payer's balance."""
 
+import asyncio
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from functools import partial
 
 import bolt11
@@ -36,6 +38,7 @@ from krypton_app.services.lightning_parts import (
 )
 from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import Settings
+from krypton_app.workers.lightning_settle import run_lightning_settle
 
 RATES = StaticRateProvider(INVOICE_SETTINGS.rates)  # TON/BTC 0.0000520: 1 TON = 5200 sat
 SAT_PER_TON = 5200
@@ -121,8 +124,6 @@ def test_an_invoice_about_to_expire_is_replaced(uow, node, clock):
 
 def test_sats_round_up_to_the_payers_cost():
     # 1 nanoton at 0.0000520 BTC is 0.0052 sat: the payer pays one whole satoshi, never zero.
-    from decimal import Decimal
-
     assert msat_for_amount(1, 9, Decimal("0.0000520")) == 1000
     assert msat_for_amount(TON, 9, Decimal("0.0000520")) == SAT_PER_TON * 1000
     assert msat_for_amount(TON + 1, 9, Decimal("0.0000520")) == (SAT_PER_TON + 1) * 1000
@@ -251,4 +252,26 @@ def test_racing_workers_fund_the_part_once(pg_uow, node):
     assert sorted(results) == [False, False, True], results
     assert balances(uow, payer) == (0, TON)
     assert lightning_liquidity(uow) == -TON
+    assert_conserved(uow)
+
+
+def test_the_worker_settles_a_paid_invoice(uow, node):
+    payer, _, payment = started(uow)
+    node.demo_pay(start(uow, node, payer, payment).bolt11)
+    settings = INVOICE_SETTINGS.model_copy(update={"lightning_poll_s": 0.01})
+
+    async def scenario():
+        stop = asyncio.Event()
+        worker = asyncio.create_task(
+            run_lightning_settle(uow, node, settings=settings, rates=RATES, stop=stop, clock=lambda: NOW)
+        )
+        for _ in range(250):
+            await asyncio.sleep(0.02)
+            if status_of(uow, payer, payment) == COMPLETED:
+                break
+        stop.set()
+        return await asyncio.wait_for(worker, 5)
+
+    assert asyncio.run(scenario()) >= 1
+    assert status_of(uow, payer, payment) == COMPLETED
     assert_conserved(uow)

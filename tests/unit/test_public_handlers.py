@@ -176,11 +176,15 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "fund": "fund one part from the balance",
         "load": "on_load of /pay/<number> and /i/<number>",
         "pay_now": "the direct page's one button",
+        # Only a part of this payment as the page shows it; the services check the payer and the part.
+        "pay_lightning_demo": "the Lightning panel's demo wallet button (fake node outside production only)",
         "set_amount": "the payer's amount (floating invoices)",
         "set_part_amount": "the amount of one part",
         "set_parts": "the number of parts",
         "start": "start the payment",
+        "start_lightning": "a part's Lightning wallet button: its invoice (the open one again, or a new one)",
         "to_amounts": "the parts step: next",
+        "watch_lightning": "background watcher started by start_lightning (guarded: one per tab)",
     },
     "PaymentState": {
         "ask_receipt": "a private invoice's payer asks for a receipt",

@@ -30,6 +30,7 @@ PAGES = {
     "DealState.watch": "/deals/1",
     "PaymentState.wait_for_secrets": "/payment/1",
     "InvoiceDetailState.watch": "/invoices/ABCD2345",
+    "PayState.watch_lightning": "/pay/ABCD2345",
 }
 
 

@@ -19,6 +19,7 @@ from krypton_app.pages.pay.card import (
     shows_route,
     sign_in_card,
 )
+from krypton_app.pages.pay.part_lightning import lightning_panel
 from krypton_app.pages.pay.state import STEPS, PayState
 from krypton_app.state.i18n import I18n, in_language
 from krypton_app.state.invoice_views import PartRow
@@ -167,6 +168,9 @@ def part_progress(row: rx.Var[PartRow]) -> rx.Component:
                 data_testid="pay-fund",
             ),
         ),
+        # Until the wizard's method picker takes it in (the coordinator's merge), the Lightning panel
+        # sits under each pending part.
+        rx.cond(row.pending & PayState.payment.can_fund, lightning_panel(row)),
         width="100%",
         align="center",
         wrap="wrap",
