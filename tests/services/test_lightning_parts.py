@@ -36,6 +36,7 @@ from krypton_app.services.lightning_parts import (
     settle_lightning_invoices,
     start_lightning_part,
 )
+from krypton_app.services.operator_console import Liquidity, operator_console
 from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import Settings
 from krypton_app.workers.lightning_settle import run_lightning_settle
@@ -275,3 +276,12 @@ def test_the_worker_settles_a_paid_invoice(uow, node):
     assert asyncio.run(scenario()) >= 1
     assert status_of(uow, payer, payment) == COMPLETED
     assert_conserved(uow)
+
+
+def test_the_operator_console_shows_the_lightning_liquidity(uow, node):
+    operator = make_user(uow, operator=True)
+    assert operator_console(uow, operator).lightning_liquidity == []
+    payer, _, payment = started(uow)
+    node.demo_pay(start(uow, node, payer, payment).bolt11)
+    settle_all(uow, node)
+    assert operator_console(uow, operator).lightning_liquidity == [Liquidity("TON", 9, -TON)]

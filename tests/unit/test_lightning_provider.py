@@ -136,3 +136,42 @@ def test_an_unreachable_node_is_a_lightning_error():
     provider = LndRestProvider("http://127.0.0.1:9", MACAROON, timeout_s=2)
     with pytest.raises(LightningError):
         provider.lookup_invoice("ab" * 32)
+
+
+def test_the_settings_pick_the_node(tmp_path):
+    from krypton_app.lightning.factory import build_lightning
+    from krypton_app.settings import Settings
+
+    fake = build_lightning(Settings())
+    assert isinstance(fake, FakeLightningNode) and fake.currency == "bcrt"  # never a real network's invoices
+    macaroon = tmp_path / "invoice.macaroon"
+    macaroon.write_bytes(b"\x02\x01\x03lnd")
+    lnd = Settings(
+        KRYPTON_LIGHTNING="lnd", KRYPTON_LND_URL="https://127.0.0.1:8080", KRYPTON_LND_MACAROON_PATH=macaroon
+    )
+    provider = build_lightning(lnd)
+    assert isinstance(provider, LndRestProvider)
+    assert provider._headers == {"Grpc-Metadata-macaroon": "0201036c6e64"}
+    # the macaroon is a secret: never in the settings' repr
+    assert "cafe" not in repr(Settings(KRYPTON_LIGHTNING="lnd", KRYPTON_LND_MACAROON="cafe"))
+
+
+def test_production_needs_a_complete_lnd_setup_and_has_no_fake_lightning():
+    from krypton_app.settings import Settings
+
+    production = {
+        "KRYPTON_ENV": "production",
+        "KRYPTON_APP_URL": "https://krypton.example",
+        "KRYPTON_SECRET_KEY": "s" * 40,
+        "KRYPTON_CHAIN": "toncenter",
+        "KRYPTON_HOT_WALLET_SEED": "11" * 32,
+        "KRYPTON_PROOF_DOMAINS": ["krypton.example"],
+    }
+    fake = Settings(**production)
+    fake.check()
+    assert not fake.lightning_enabled and not fake.lightning_demo_wallet
+    with pytest.raises(RuntimeError):
+        Settings(**production, KRYPTON_LIGHTNING="lnd").check()
+    lnd = Settings(**production, KRYPTON_LIGHTNING="lnd", KRYPTON_LND_URL="https://lnd:8080", KRYPTON_LND_MACAROON="ab")
+    lnd.check()
+    assert lnd.lightning_enabled and not lnd.lightning_demo_wallet
