@@ -8,17 +8,19 @@ import asyncio
 import uuid
 from dataclasses import replace
 from datetime import timedelta
+from types import SimpleNamespace
 
 import bolt11
 import pytest
 from builders import NOW, lightning_node, make_invoice, make_user
 from reflex_tabs import Processor
 
+import krypton_app.krypton_app
 from krypton_app import bootstrap
 from krypton_app.pages.pay import part_lightning, payment_step
 from krypton_app.pages.pay.state import PayState
 from krypton_app.services import payments
-from krypton_app.services.lightning_parts import LightningInvoiceView
+from krypton_app.services.lightning_parts import LightningInvoiceView, settle_lightning_invoices
 from krypton_app.services.rates import StaticRateProvider
 from krypton_app.settings import get_settings
 from krypton_app.state.auth import AuthState
@@ -164,3 +166,53 @@ def test_an_invoice_past_its_time_shows_expired(monkeypatch):
     row = part_lightning.lightning_row(view, "en")
     assert row.expired and not row.open
     assert not part_lightning.lightning_row(replace(view, expires_at=NOW + timedelta(seconds=1)), "en").expired
+
+
+async def wait_for_state(tab, condition, timeout_s: float = 10.0) -> bool:
+    for _ in range(int(timeout_s / 0.02)):
+        if condition(await tab.state(PayState)):
+            return True
+        await asyncio.sleep(0.02)
+    return False
+
+
+class _Connected:
+    """The app's websocket namespace as the watchers see it: every tab connected once `now` is set
+    (before that the page's other watchers, the bell's, end at once and `load` returns)."""
+
+    now = False
+
+    def __contains__(self, token: str) -> bool:
+        return self.now
+
+
+def test_the_watcher_turns_the_part_funded_when_the_worker_settles_it(uow, app_on, node, monkeypatch):
+    payer, invoice, payment = unfinished(uow, ("1",))
+    sign_in(monkeypatch, payer)
+    connected = _Connected()
+    monkeypatch.setattr(krypton_app.krypton_app.app, "_event_namespace", SimpleNamespace(token_to_sid=connected))
+    monkeypatch.setattr(part_lightning, "POLL_S", 0.01)
+    part = payment.parts[0].id
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(f"/pay/{invoice.number}")
+            await tab.send(PayState.load)
+            connected.now = True
+            # Not awaited to the end: the button chains the watcher, which runs until the part is paid.
+            await tab.start(PayState.start_lightning, part_id=part)
+            watching = await wait_for_state(tab, lambda page: str(part) in page.lightning_invoices and page._watcher)
+            shown = (await tab.state(PayState)).lightning_invoices[str(part)]
+            # The payer's own wallet pays; the settle worker sees it (its one round, called here).
+            node.demo_pay(shown.bolt11)
+            await asyncio.to_thread(
+                settle_lightning_invoices, uow, node, settings=app_on.settings, rates=RATES, now=NOW
+            )
+            assert await wait_for_state(tab, lambda page: page._watcher == "")
+            return watching, await tab.state(PayState)
+
+    watching, page = asyncio.run(scenario())
+    assert watching  # the button started the watcher
+    # Only the watcher refreshes the page here: the completed payment is its doing.
+    assert page.payment.status == "completed" and page.lightning_invoices == {}
+    # nothing open any more: the watcher ended and let go of the tab

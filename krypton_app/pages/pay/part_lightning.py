@@ -76,8 +76,11 @@ def lightning_row(view: LightningInvoiceView, lang: str | None) -> LightningRow:
 def _read(key: tuple[int, int]) -> tuple[PaymentView, dict[int, LightningInvoiceView]]:
     user_id, payment_id = key
     deps = app_deps()
-    payment = get_payment(deps.uow, user_id, payment_id, settings=deps.settings)
-    return payment, lightning_invoices_of(deps.uow, user_id, payment_id)
+    # The invoices first: a settlement commits the invoice and the funded part together, so an invoice
+    # read as settled comes with a payment read after it that shows the part funded (the other order
+    # could show a settled invoice beside a pending part, and the watcher would stop there).
+    invoices = lightning_invoices_of(deps.uow, user_id, payment_id)
+    return get_payment(deps.uow, user_id, payment_id, settings=deps.settings), invoices
 
 
 class LightningPart(TabWatcher, mixin=True):
@@ -226,7 +229,7 @@ def lightning_panel(row: rx.Var[PartRow]) -> rx.Component:
                 data_testid="pay-lightning-expired",
             ),
             rx.vstack(
-                qr_code(invoice.qr, alt=I18n.t["payln.qr_alt"], test_id="pay-lightning-qr"),
+                rx.center(qr_code(invoice.qr, alt=I18n.t["payln.qr_alt"], test_id="pay-lightning-qr"), width="100%"),
                 copy_value(
                     I18n.t["payln.invoice"],
                     invoice.bolt11,
