@@ -88,6 +88,8 @@ class LightningPart(TabWatcher, mixin=True):
     lightning_invoices: dict[str, LightningRow] = {}
     # the fake node's demo wallet can pay here (local runs only)
     lightning_demo: bool = False
+    # this deployment takes Lightning at all (a real node, or the fake one outside production)
+    lightning_on: bool = app_deps().settings.lightning_enabled
 
     def _show_lightning(self, invoices: dict[int, LightningInvoiceView], pending: set[int], lang: str) -> None:
         self.lightning_invoices = {
@@ -281,7 +283,7 @@ def lightning_panel(row: rx.Var[PartRow]) -> rx.Component:
         spacing="2",
         width="100%",
     )
-    return rx.vstack(
+    panel = rx.vstack(
         rx.cond(has_invoice, shown),
         rx.cond(~has_invoice | invoice.expired, create),
         rx.text(I18n.t["payln.cancel_note"], size="1", color_scheme="gray", data_testid="pay-lightning-note"),
@@ -291,6 +293,7 @@ def lightning_panel(row: rx.Var[PartRow]) -> rx.Component:
         style=INSET_STYLE,
         data_testid="pay-lightning-panel",
     )
+    return rx.cond(PayState.lightning_on, panel)
 
 
 def _line(label: rx.Var, value: rx.Var, test_id: str) -> rx.Component:
