@@ -244,7 +244,7 @@ def part_row(p: PartView, decimals: int, asset: str, lang: str | None) -> PartRo
         position=p.position,
         amount=amount_text(p.amount, decimals, asset, lang, full=True),
         amount_full=amount_text(p.amount, decimals, asset, lang, full=True),
-        method_key=f"part.method.{p.method}" if p.method else "",
+        method_key=f"part_method.{p.method}" if p.method else "",
         funded_at=when(p.funded_at, lang) if p.funded_at else "",
         pending=p.status == PENDING,
         **_status("part", PART_STATUS_COLORS, p.status),

@@ -82,6 +82,10 @@ def part_line(row: rx.Var[PartRow]) -> rx.Component:
     return rx.hstack(
         rx.text(I18n.t["pay.part"], " ", row.position, size="2", weight="medium"),
         rx.text(row.amount, size="2"),
+        rx.cond(
+            row.method_key != "",
+            rx.text(I18n.t[row.method_key], size="1", color_scheme="gray", data_testid="part-method"),
+        ),
         rx.spacer(),
         status_chip(I18n.t[row.status_key], row.status_color, data_testid="part-status"),
         width="100%",
