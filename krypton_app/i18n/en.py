@@ -1068,7 +1068,8 @@ CATALOG.update(
         "paychat.notify_operator": "An operator is called to the chat of payment #{payment_id}",
         "paychat.back": "Back to the payment",
         "paychat.missing": "This chat does not exist or is not yours.",
-        "paychat.operator_list": "Payment chats with an operator called",
-        "paychat.operator_list_empty": "No payment chat has called an operator.",
+        "paychat.invoice": "Invoice",
+        "operator.tab.chats": "Payment chats",
+        "operator.no_chats": "No payment chat has called an operator.",
     }
 )

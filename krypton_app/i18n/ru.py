@@ -1103,7 +1103,8 @@ CATALOG.update(
         "paychat.notify_operator": "Оператора зовут в чат платежа №{payment_id}",
         "paychat.back": "К платежу",
         "paychat.missing": "Такого чата нет, или он не ваш.",
-        "paychat.operator_list": "Чаты платежей, где позвали оператора",
-        "paychat.operator_list_empty": "Ни в одном чате платежа оператора не звали.",
+        "paychat.invoice": "Счёт",
+        "operator.tab.chats": "Чаты платежей",
+        "operator.no_chats": "Ни в одном чате платежа оператора не звали.",
     }
 )

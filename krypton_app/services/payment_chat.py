@@ -10,7 +10,6 @@ this chat, so unlike a deal's it is rate limited per author: RATE_MAX messages p
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -231,12 +230,10 @@ def call_operator(uow: UnitOfWork, user_id: int, payment_id: int, *, now: dateti
         return True
 
 
-def unread_counts(uow: UnitOfWork, merchant_id: int, payment_ids: Iterable[int]) -> dict[int, int]:
-    """payment id -> messages the merchant has not seen yet (written by someone else), for the merchant's
-    own payments among `payment_ids`; payments with none are left out."""
-    wanted = sorted({int(i) for i in payment_ids})
-    if not wanted:
-        return {}
+def unread_counts(uow: UnitOfWork, merchant_id: int, invoice_number: str) -> dict[int, int]:
+    """payment id -> messages the merchant has not seen yet (written by someone else), for the payments
+    of the merchant's invoice `invoice_number`; payments with none are left out, and so is an invoice
+    that is not the merchant's (it gets {} like one without messages)."""
     read_id = func.coalesce(PaymentChat.merchant_read_id, 0)
     query = (
         select(ChatMessage.payment_id, func.count())
@@ -244,7 +241,7 @@ def unread_counts(uow: UnitOfWork, merchant_id: int, payment_ids: Iterable[int])
         .join(Invoice, Invoice.id == InvoicePayment.invoice_id)
         .outerjoin(PaymentChat, PaymentChat.payment_id == ChatMessage.payment_id)
         .where(
-            ChatMessage.payment_id.in_(wanted),
+            Invoice.number == invoice_number,
             Invoice.merchant_id == merchant_id,
             ChatMessage.author_id.is_not(None),
             ChatMessage.author_id != merchant_id,

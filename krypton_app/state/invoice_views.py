@@ -135,6 +135,9 @@ class PaymentRow:
     status: str = ""
     status_key: str = ""
     status_color: str = "gray"
+    # The payment's chat, on the merchant's invoice page: its link ("" without a payer) and unread count.
+    chat_href: str = ""
+    chat_unread: int = 0
 
 
 @dataclass

@@ -9,7 +9,7 @@ from builders import NOW, TON, image_bytes, make_invoice, make_user, paid_paymen
 from sqlalchemy import select
 
 from krypton_app.domain.errors import Forbidden, KryptonError, NotFound
-from krypton_app.models import ChatMessage, InvoicePayment
+from krypton_app.models import ChatMessage, Invoice, InvoicePayment
 from krypton_app.services.chat import IMAGE, SYSTEM, TEXT, TEXT_MAX, attachment_file
 from krypton_app.services.notifications import list_notifications
 from krypton_app.services.payment_chat import (
@@ -27,6 +27,11 @@ from krypton_app.services.payment_chat import (
 @pytest.fixture
 def paid(uow):
     return paid_payment(uow)
+
+
+def number_of(uow, payment_id):
+    with uow.read() as s:
+        return s.get(Invoice, s.get(InvoicePayment, payment_id).invoice_id).number
 
 
 def notified(uow, user_id):
@@ -76,7 +81,7 @@ def test_a_third_user_a_stranger_and_an_uncalled_operator_get_not_found(uow, pai
             call_operator(uow, outsider, payment_id)
         with pytest.raises(NotFound):
             attachment_file(uow, outsider, image.id, upload_dir=tmp_path)
-        assert unread_counts(uow, outsider, [payment_id]) == {}
+        assert unread_counts(uow, outsider, number_of(uow, payment_id)) == {}
     # An unknown payment looks exactly like someone else's.
     for user in (payer, merchant, stranger):
         with pytest.raises(NotFound):
@@ -126,16 +131,17 @@ def test_an_operator_comes_in_only_when_called_and_then_reads_and_writes(uow, pa
 
 def test_unread_counts_follow_what_the_merchant_has_seen(uow, paid):
     merchant, payer, payment_id = paid
-    assert unread_counts(uow, merchant, [payment_id]) == {}
+    number = number_of(uow, payment_id)
+    assert unread_counts(uow, merchant, number) == {}
     first = post_payment_message(uow, payer, payment_id, text="one")
     post_payment_message(uow, payer, payment_id, text="two")
-    assert unread_counts(uow, merchant, [payment_id]) == {payment_id: 2}
+    assert unread_counts(uow, merchant, number) == {payment_id: 2}
     mark_read(uow, merchant, payment_id, first.id)
-    assert unread_counts(uow, merchant, [payment_id]) == {payment_id: 1}
+    assert unread_counts(uow, merchant, number) == {payment_id: 1}
     reply = post_payment_message(uow, merchant, payment_id, text="ok")  # writing means having read
-    assert unread_counts(uow, merchant, [payment_id]) == {}
+    assert unread_counts(uow, merchant, number) == {}
     mark_read(uow, merchant, payment_id, first.id)  # an older tab never marks them unread again
-    assert unread_counts(uow, merchant, [payment_id]) == {}
+    assert unread_counts(uow, merchant, number) == {}
     assert reply.id > first.id
 
 
