@@ -112,6 +112,7 @@ def post_payment_message(
                 ChatMessage.created_at > now - timedelta(seconds=RATE_WINDOW_S),
             )
         ).scalar_one()
+        # Not serialised: a burst of concurrent requests may pass by a few. It stops spam, it guards no money.
         if recent >= RATE_MAX:
             raise KryptonError(code="chat_rate_limited", limit=RATE_MAX, seconds=RATE_WINDOW_S)
         payment, invoice = _payment_and_invoice(s, payment_id)

@@ -68,7 +68,7 @@ def _footer() -> rx.Component:
 def _chat() -> rx.Component:
     s = PaymentChatState
     return chat_card(
-        title=I18n.t["paychat.title"],
+        title=I18n.t["deal.chat"],
         messages=s.messages,
         send=s.send,
         count=s.count_chat,
