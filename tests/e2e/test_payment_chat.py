@@ -50,6 +50,8 @@ def test_payer_and_merchant_chat_live_about_a_paid_payment(new_context, screensh
     messages = merchant.get_by_test_id("payment-messages")
     expect(messages).to_have_count(1)
     expect(messages.get_by_test_id("chat-unread")).to_have_text("1")
+    messages.scroll_into_view_if_needed()
+    merchant.screenshot(path=str(screenshots / "desktop-invoice-messages.png"))
     messages.click()
     expect(merchant).to_have_url(re.compile(r"/payment/\d+/chat$"))
     merchant_log = merchant.get_by_test_id("chat-message")
