@@ -12,6 +12,7 @@ from krypton_app.domain.errors import Forbidden, KryptonError, NotFound
 from krypton_app.models import ChatMessage, Invoice, InvoicePayment
 from krypton_app.services.chat import IMAGE, SYSTEM, TEXT, TEXT_MAX, attachment_file
 from krypton_app.services.notifications import list_notifications
+from krypton_app.services.operator_console import operator_console
 from krypton_app.services.payment_chat import (
     RATE_MAX,
     RATE_WINDOW_S,
@@ -179,3 +180,12 @@ def test_two_first_messages_at_once_both_land(uow, paid):
     )
     assert all(not isinstance(r, Exception) for r in results), results
     assert sorted(m.text for m in read_payment_chat(uow, payer, payment_id).messages) == ["a", "b"]
+
+
+def test_the_operator_console_lists_the_called_chats(uow, paid):
+    merchant, _payer, payment_id = paid
+    operator = make_user(uow, operator=True)
+    assert operator_console(uow, operator).payment_chats == ()
+    call_operator(uow, merchant, payment_id, now=NOW)
+    (listed,) = operator_console(uow, operator).payment_chats
+    assert (listed.payment_id, listed.called_at) == (payment_id, NOW)
