@@ -1036,3 +1036,40 @@ CATALOG.update(
         "count.payments.other": "{n} payments",
     }
 )
+
+# Issue 12: each part's method on receipts and results; the payment's "contact the seller" chat.
+CATALOG.update(
+    {
+        "part_method.balance": "From balance",
+        "part_method.promise": "Promise",
+        "part_method.lightning": "Lightning",
+        "part_method.fiat_deal": "Fiat via a trader",
+        "part_method.test": "Test funds",
+        "verify.parts_title": "Parts",
+        "error.chat_rate_limited": "Too many messages in a minute. Please wait a moment.",
+        "error.chat_operator_already_here": "An operator is already in this chat.",
+        "paychat.title": "Messages about this payment",
+        "paychat.contact_seller": "Contact the seller",
+        "paychat.contact_seller_hint": "Questions about this payment go straight to the seller.",
+        "paychat.open": "Messages",
+        "paychat.about": "Payment #{payment_id} · invoice {invoice}",
+        "paychat.with": "With",
+        "paychat.role.payer": "Payer",
+        "paychat.role.merchant": "Seller",
+        "paychat.role.operator": "Operator",
+        "paychat.role.None": "—",
+        "paychat.empty": "No messages yet. Write the first one.",
+        "paychat.call_operator": "Call an operator",
+        "paychat.call_operator_hint": "An operator will read this chat and can write in it.",
+        "paychat.operator_here": "An operator was called and can read this chat.",
+        "paychat.operator_called.payer": "The payer called an operator.",
+        "paychat.operator_called.merchant": "The seller called an operator.",
+        "paychat.notify": "New message about payment #{payment_id}",
+        "paychat.notify_operator": "An operator is called to the chat of payment #{payment_id}",
+        "paychat.back": "Back to the payment",
+        "paychat.missing": "This chat does not exist or is not yours.",
+        "paychat.invoice": "Invoice",
+        "operator.tab.chats": "Payment chats",
+        "operator.no_chats": "No payment chat has called an operator.",
+    }
+)

@@ -1071,3 +1071,40 @@ CATALOG.update(
         "count.payments.other": "{n} платежа",
     }
 )
+
+# Issue 12: each part's method on receipts and results; the payment's "contact the seller" chat.
+CATALOG.update(
+    {
+        "part_method.balance": "С баланса",
+        "part_method.promise": "Обещание",
+        "part_method.lightning": "Lightning",
+        "part_method.fiat_deal": "Фиат через трейдера",
+        "part_method.test": "Тестовые средства",
+        "verify.parts_title": "Части",
+        "error.chat_rate_limited": "Слишком много сообщений за минуту. Подождите немного.",
+        "error.chat_operator_already_here": "Оператор уже в этом чате.",
+        "paychat.title": "Сообщения об этом платеже",
+        "paychat.contact_seller": "Написать продавцу",
+        "paychat.contact_seller_hint": "Вопросы об этом платеже уходят прямо продавцу.",
+        "paychat.open": "Сообщения",
+        "paychat.about": "Платёж №{payment_id} · счёт {invoice}",
+        "paychat.with": "С кем",
+        "paychat.role.payer": "Плательщик",
+        "paychat.role.merchant": "Продавец",
+        "paychat.role.operator": "Оператор",
+        "paychat.role.None": "—",
+        "paychat.empty": "Сообщений пока нет. Напишите первое.",
+        "paychat.call_operator": "Позвать оператора",
+        "paychat.call_operator_hint": "Оператор прочитает этот чат и сможет в нём писать.",
+        "paychat.operator_here": "Оператор вызван и может читать этот чат.",
+        "paychat.operator_called.payer": "Плательщик позвал оператора.",
+        "paychat.operator_called.merchant": "Продавец позвал оператора.",
+        "paychat.notify": "Новое сообщение о платеже №{payment_id}",
+        "paychat.notify_operator": "Оператора зовут в чат платежа №{payment_id}",
+        "paychat.back": "К платежу",
+        "paychat.missing": "Такого чата нет, или он не ваш.",
+        "paychat.invoice": "Счёт",
+        "operator.tab.chats": "Чаты платежей",
+        "operator.no_chats": "Ни в одном чате платежа оператора не звали.",
+    }
+)

@@ -135,6 +135,9 @@ class PaymentRow:
     status: str = ""
     status_key: str = ""
     status_color: str = "gray"
+    # The payment's chat, on the merchant's invoice page: its link ("" without a payer) and unread count.
+    chat_href: str = ""
+    chat_unread: int = 0
 
 
 @dataclass
@@ -244,7 +247,7 @@ def part_row(p: PartView, decimals: int, asset: str, lang: str | None) -> PartRo
         position=p.position,
         amount=amount_text(p.amount, decimals, asset, lang, full=True),
         amount_full=amount_text(p.amount, decimals, asset, lang, full=True),
-        method_key=f"part.method.{p.method}" if p.method else "",
+        method_key=f"part_method.{p.method}" if p.method else "",
         funded_at=when(p.funded_at, lang) if p.funded_at else "",
         pending=p.status == PENDING,
         **_status("part", PART_STATUS_COLORS, p.status),

@@ -188,6 +188,18 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "load": ON_LOAD,
         "wait_for_secrets": "background watcher started by load (guarded: one per tab)",
     },
+    # The payment's chat: the payment comes from the URL, never from an argument; every read and write
+    # goes through services/payment_chat, which answers NotFound to all but its two sides (and a called
+    # operator), and the page then keeps no payment to act on (tests/api/test_payment_chat_state.py).
+    "PaymentChatState": {
+        "call_operator": "the chat's call an operator button",
+        # Any text, on each keystroke: only its length is kept (no service, no storage).
+        "count_chat": "the chat input's character counter",
+        "load": ON_LOAD,
+        "send": "the chat form",
+        "send_image": "the chat's image upload",
+        "watch": "background watcher started by load (guarded: one per tab)",
+    },
     "WidgetState": {
         "load": "on_load of the iframe widget",
         "set_amount": "the widget's amount",

@@ -47,6 +47,9 @@ class PaymentState(TabWatcher, AuthState):
     secrets: list[str] = []
     waiting: bool = False
     verify_url: str = ""
+    # The payment's chat with the other side ("contact the seller"); "" for a test simulation (no payer).
+    chat_href: str = ""
+    is_payer: bool = False
     error: str = ""
     action_error: str = ""
 
@@ -58,6 +61,7 @@ class PaymentState(TabWatcher, AuthState):
         self._payment_id = view.id
         self.payment = payment_row(view, lang)
         self.parts = [part_row(p, view.decimals, view.asset, lang) for p in view.parts]
+        self.chat_href = routes.payment_chat(view.id) if view.payer_id is not None else ""
         self.secrets = list(view.secrets or ())
         self.waiting = bool(view.waiting_for_secrets)
         self.verify_url = (
@@ -81,6 +85,7 @@ class PaymentState(TabWatcher, AuthState):
             self.error = error_key(getattr(error, "code", "not_found"))
             return None
         self._show(view, (await self.get_state(I18n)).lang)
+        self.is_payer = view.payer_id == user_id
         if not self.waiting:
             return None
         self._poll_until = time.time() + POLL_FOR_S
