@@ -1036,3 +1036,23 @@ CATALOG.update(
         "count.payments.other": "{n} payments",
     }
 )
+
+# --- the pay wizard's per-part method picker and promise parts (issue 12, items 2 and 5) ---
+CATALOG.update(
+    {
+        "paywiz.fund_hint": (
+            "Pick how to pay each part. Paid parts are set aside; the merchant is paid when all parts are."
+        ),
+        "paywiz.method.balance": "Balance",
+        "paywiz.method.promise": "Promise",
+        "paywiz.you_pay": "You pay",
+        "paywiz.balance_enough": "Your balance covers this part.",
+        "paywiz.balance_short": "Not enough on your balance for this part: top it up or pick another method.",
+        "paywiz.cancel_rules": "If you cancel the payment, paid parts come back:",
+        "paywiz.cancel_rule.balance": "Balance: back to your balance.",
+        "paywiz.cancel_rule.promise": "Promise: as a new promise for you.",
+        "paywiz.cancel_rule.lightning": "Lightning: to your balance (sats cannot be sent back to a wallet).",
+        "paywiz.cancel_rule.fiat": "Fiat via a trader: the crypto goes to your balance (you paid the fiat).",
+        "part.method.promise": "With a promise",
+    }
+)

@@ -1071,3 +1071,24 @@ CATALOG.update(
         "count.payments.other": "{n} платежа",
     }
 )
+
+# --- the pay wizard's per-part method picker and promise parts (issue 12, items 2 and 5) ---
+CATALOG.update(
+    {
+        "paywiz.fund_hint": (
+            "Выберите способ оплаты каждой части. Оплаченные части откладываются; "
+            "продавец получит деньги, когда оплачены все."
+        ),
+        "paywiz.method.balance": "Баланс",
+        "paywiz.method.promise": "Ваучер",
+        "paywiz.you_pay": "Вы платите",
+        "paywiz.balance_enough": "Баланса хватает на эту часть.",
+        "paywiz.balance_short": "На балансе не хватает на эту часть: пополните его или выберите другой способ.",
+        "paywiz.cancel_rules": "Если отменить платёж, оплаченные части вернутся:",
+        "paywiz.cancel_rule.balance": "Баланс — обратно на баланс.",
+        "paywiz.cancel_rule.promise": "Ваучер — новым ваучером для вас.",
+        "paywiz.cancel_rule.lightning": "Lightning — на ваш баланс (саты нельзя вернуть в кошелёк).",
+        "paywiz.cancel_rule.fiat": "Фиат через трейдера — крипта придёт на ваш баланс (фиат вы уже заплатили).",
+        "part.method.promise": "Ваучером",
+    }
+)

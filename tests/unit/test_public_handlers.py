@@ -172,6 +172,8 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
     "PayState": {
         "back": "the amounts step: back",
         "cancel": "cancel the payment",
+        # Any values: only a pending part of the tab's payment and a method of pages/pay/methods.py.
+        "choose_method": "a part's method picker on the fund step",
         "fill_max": "a floating invoice's Max button: the signed-in payer's own available balance (a read)",
         "fund": "fund one part from the balance",
         "load": "on_load of /pay/<number> and /i/<number>",

@@ -106,6 +106,8 @@ class PayState(PaymentStep, AuthState):
         self._idempotency_key = ""
         self._payment_id = 0
         self._part_amounts = {}
+        self.part_methods = {}
+        self.balance_short = []
 
     async def _read_invoice(self, user_id: int | None, number: str) -> PayerInvoiceView:
         deps = app_deps()
@@ -182,6 +184,8 @@ class PayState(PaymentStep, AuthState):
 
     async def _show_available(self, user_id: int) -> int:
         available = await off_loop(_available_of, user_id, self.invoice.asset)
+        self._available_minor = available
+        self._mark_short()
         # Every digit: the payer compares it with what the invoice asks.
         lang = (await self.get_state(I18n)).lang
         self.available = amount_with_asset(available, self._decimals, self.invoice.asset, lang, display=False)
