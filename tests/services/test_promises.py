@@ -4,6 +4,7 @@ and the two helpers a payment uses inside its own transaction."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -25,6 +26,7 @@ from krypton_app.domain.promises import CHANGE, PromiseRefused
 from krypton_app.models import LedgerTransaction, Promise, WebhookEvent
 from krypton_app.services import history, ledger, promises
 from krypton_app.services.promise_rows import backing, issue_promise, settle_key, spend_promise
+from krypton_app.workers.housekeeping import run_housekeeping
 
 
 def _redeem(uow, user_id, code, now=NOW, client=None):
@@ -279,4 +281,29 @@ def test_spend_refusals_and_issue_from_an_account(uow):
         keys = s.exec(select(LedgerTransaction.idempotency_key).where(LedgerTransaction.kind == "promise_redeem")).all()
     assert sorted(keys) == sorted([settle_key(created.promise.id), settle_key(issued.id)])
     assert balances(uow, payer) == (3 * TON, 0) and promise_backing(uow) == 0
+    assert_invariants(uow)
+
+
+def test_the_housekeeping_worker_expires_promises(uow):
+    alice = make_user(uow, balance=5 * TON)
+    created = make_promise(uow, alice, 2 * TON, expires_at=NOW + timedelta(minutes=5))
+
+    async def rounds() -> int:
+        stop = asyncio.Event()
+        clock = NOW + timedelta(minutes=6)
+        loop = asyncio.create_task(
+            run_housekeeping(uow, settings=SETTINGS, stop=stop, interval_s=0.01, clock=lambda: clock)
+        )
+        for _ in range(500):
+            if promises.get_promise(uow, alice, created.promise.id, now=NOW).ended_at is not None:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)  # a few more rounds: nothing moves twice
+        stop.set()
+        return await asyncio.wait_for(loop, 5)
+
+    assert asyncio.run(rounds()) >= 1
+    with uow.read() as s:
+        assert s.get(Promise, created.promise.id).status == "expired"
+    assert balances(uow, alice) == (5 * TON, 0) and promise_backing(uow) == 0
     assert_invariants(uow)
