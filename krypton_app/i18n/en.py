@@ -1037,6 +1037,27 @@ CATALOG.update(
     }
 )
 
+# Promises (SPEC F6): the history's labels, the refusals, the "My promises" and redeem pages.
+CATALOG.update(
+    {
+        "history.kind.promise_create": "Promise created",
+        "history.kind.promise_redeem": "Promise redeemed",
+        "history.kind.promise_cancel": "Promise cancelled",
+        "history.kind.promise_expire": "Promise expired",
+        "history.about.promise": "Promise {hint}…",
+        "history.about.promise_note": "Promise {hint}… · {note}",
+        "error.promise_not_found": "No promise has this code. Check that it was copied whole.",
+        "error.promise_redeemed": "This promise has already been redeemed.",
+        "error.promise_cancelled": "This promise was cancelled by the person who made it.",
+        "error.promise_expired": "This promise has expired; its money went back to the person who made it.",
+        "error.promise_pinned": "This promise is meant for another user: only they can redeem it.",
+        "error.promise_guess_limit": "Too many wrong codes. Try again in an hour.",
+        "error.promise_pin_unknown": "Nobody has this username or verified email.",
+        "error.promise_note_too_long": "The note is too long: at most 500 characters.",
+        "error.promise_expiry_past": "The expiry must be in the future.",
+        "error.promise_asset_unknown": "Choose an asset.",
+        "error.promise_sandbox": "A sandbox API key cannot create promises: they hold real money.",
+
 # --- the pay wizard's per-part method picker and promise parts (issue 12, items 2 and 5) ---
 CATALOG.update(
     {

@@ -1072,6 +1072,27 @@ CATALOG.update(
     }
 )
 
+# Promises (SPEC F6): the history's labels, the refusals, the "My promises" and redeem pages.
+CATALOG.update(
+    {
+        "history.kind.promise_create": "Ваучер создан",
+        "history.kind.promise_redeem": "Ваучер погашен",
+        "history.kind.promise_cancel": "Ваучер отменён",
+        "history.kind.promise_expire": "Срок ваучера истёк",
+        "history.about.promise": "Ваучер {hint}…",
+        "history.about.promise_note": "Ваучер {hint}… · {note}",
+        "error.promise_not_found": "Ваучера с таким кодом нет. Проверьте, что код скопирован целиком.",
+        "error.promise_redeemed": "Этот ваучер уже погашен.",
+        "error.promise_cancelled": "Этот ваучер отменён его создателем.",
+        "error.promise_expired": "Срок ваучера истёк, деньги вернулись его создателю.",
+        "error.promise_pinned": "Этот ваучер предназначен другому пользователю: погасить его может только он.",
+        "error.promise_guess_limit": "Слишком много неверных кодов. Попробуйте через час.",
+        "error.promise_pin_unknown": "Нет пользователя с таким именем или подтверждённой почтой.",
+        "error.promise_note_too_long": "Слишком длинная заметка: не больше 500 символов.",
+        "error.promise_expiry_past": "Срок действия должен быть в будущем.",
+        "error.promise_asset_unknown": "Выберите актив.",
+        "error.promise_sandbox": "Тестовый API-ключ не может создавать ваучеры: в них настоящие деньги.",
+
 # --- the pay wizard's per-part method picker and promise parts (issue 12, items 2 and 5) ---
 CATALOG.update(
     {
