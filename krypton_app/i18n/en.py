@@ -1057,6 +1057,8 @@ CATALOG.update(
         "error.promise_expiry_past": "The expiry must be in the future.",
         "error.promise_asset_unknown": "Choose an asset.",
         "error.promise_sandbox": "A sandbox API key cannot create promises: they hold real money.",
+    }
+)
 
 # --- the pay wizard's per-part method picker and promise parts (issue 12, items 2 and 5) ---
 CATALOG.update(
@@ -1075,5 +1077,25 @@ CATALOG.update(
         "paywiz.cancel_rule.lightning": "Lightning: to your balance (sats cannot be sent back to a wallet).",
         "paywiz.cancel_rule.fiat": "Fiat via a trader: the crypto goes to your balance (you paid the fiat).",
         "part.method.promise": "With a promise",
+        "paywiz.promise_hint": (
+            "Paste the promise's code or its link. If it holds more than this part, the rest comes back to "
+            "you at once as a new promise."
+        ),
+        "paywiz.promise_placeholder": "Code or https://…/p/…",
+        "paywiz.pay_with_promise": "Pay with promise",
+        "paywiz.promise_codes": "Your new promise",
+        "paywiz.promise_codes_once": (
+            "Shown only this once: copy the code or the link now. If you lose it, cancel the promise in My "
+            "promises to get the money to your balance."
+        ),
+        "paywiz.promise_code": "Code",
+        "paywiz.promise_link": "Link",
+        "paywiz.promise_origin.change": "Change",
+        "paywiz.promise_origin.refund": "Refund",
+        "error.promise_too_small": "This promise holds less than the part. Lower the part or pay it another way.",
+        "error.promise_too_small.available": (
+            "This promise holds only {available}: less than the part. Lower the part or pay it another way."
+        ),
+        "error.promise_other_asset": "This promise is in another asset than the invoice.",
     }
 )

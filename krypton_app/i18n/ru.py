@@ -1092,6 +1092,8 @@ CATALOG.update(
         "error.promise_expiry_past": "Срок действия должен быть в будущем.",
         "error.promise_asset_unknown": "Выберите актив.",
         "error.promise_sandbox": "Тестовый API-ключ не может создавать ваучеры: в них настоящие деньги.",
+    }
+)
 
 # --- the pay wizard's per-part method picker and promise parts (issue 12, items 2 and 5) ---
 CATALOG.update(
@@ -1111,5 +1113,25 @@ CATALOG.update(
         "paywiz.cancel_rule.lightning": "Lightning — на ваш баланс (саты нельзя вернуть в кошелёк).",
         "paywiz.cancel_rule.fiat": "Фиат через трейдера — крипта придёт на ваш баланс (фиат вы уже заплатили).",
         "part.method.promise": "Ваучером",
+        "paywiz.promise_hint": (
+            "Вставьте код ваучера или его ссылку. Если в нём больше, чем эта часть, остаток сразу вернётся "
+            "вам новым ваучером."
+        ),
+        "paywiz.promise_placeholder": "Код или https://…/p/…",
+        "paywiz.pay_with_promise": "Оплатить ваучером",
+        "paywiz.promise_codes": "Ваш новый ваучер",
+        "paywiz.promise_codes_once": (
+            "Показывается только один раз: скопируйте код или ссылку сейчас. Если потеряете, отмените ваучер "
+            "в «Мои ваучеры» — деньги вернутся на баланс."
+        ),
+        "paywiz.promise_code": "Код",
+        "paywiz.promise_link": "Ссылка",
+        "paywiz.promise_origin.change": "Сдача",
+        "paywiz.promise_origin.refund": "Возврат",
+        "error.promise_too_small": "В ваучере меньше, чем эта часть. Уменьшите часть или оплатите её иначе.",
+        "error.promise_too_small.available": (
+            "В ваучере только {available} — меньше, чем эта часть. Уменьшите часть или оплатите её иначе."
+        ),
+        "error.promise_other_asset": "Ваучер в другой валюте, чем счёт.",
     }
 )

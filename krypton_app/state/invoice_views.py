@@ -13,6 +13,7 @@ from krypton_app.domain.invoices import CANCEL, CLOSE, COMPLETED, FUND, PENDING,
 from krypton_app.i18n.formatting import format_fiat, format_number, plural, unit
 from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView, cap_left
 from krypton_app.services.payment_rows import PartView, PaymentView
+from krypton_app.services.promise_codes import PromiseCode
 from krypton_app.services.webhooks import DeliveryView
 from krypton_app.state.views import amount_text, short, when
 
@@ -292,4 +293,25 @@ def delivery_row(d: DeliveryView, lang: str | None) -> DeliveryRow:
         last_error=(last.error or "") if last is not None else "",
         last_when=when(last.created_at, lang) if last is not None else "",
         **_status("delivery", DELIVERY_STATUS_COLORS, d.status),
+    )
+
+
+@dataclass
+class PromiseCodeRow:
+    """A promise a payment part gave its payer (change or refund), its code shown this once."""
+
+    position: int = 0
+    origin_key: str = ""  # paywiz.promise_origin.change | .refund
+    amount: str = ""
+    code: str = ""
+    link: str = ""
+
+
+def promise_code_row(c: PromiseCode, decimals: int, app_url: str, lang: str | None) -> PromiseCodeRow:
+    return PromiseCodeRow(
+        position=c.part_position,
+        origin_key=f"paywiz.promise_origin.{c.origin}",
+        amount=amount_text(c.amount, decimals, c.asset, lang, full=True),
+        code=c.code,
+        link=f"{app_url.rstrip('/')}/p/{c.code}",
     )

@@ -178,6 +178,9 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "fund": "fund one part from the balance",
         "load": "on_load of /pay/<number> and /i/<number>",
         "pay_now": "the direct page's one button",
+        # Any values: only a pending part of the tab's payment and a code of at most 400 characters; a
+        # wrong code costs a guess (services/promises.check_guess_limit).
+        "pay_with_promise": "a part's promise panel: Pay with promise",
         "set_amount": "the payer's amount (floating invoices)",
         "set_part_amount": "the amount of one part",
         "set_parts": "the number of parts",

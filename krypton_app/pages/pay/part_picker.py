@@ -8,6 +8,7 @@ import reflex as rx
 
 from krypton_app.components.ui import INSET_STYLE, status_chip
 from krypton_app.pages.pay.methods import DEFAULT_METHOD, METHODS
+from krypton_app.pages.pay.part_promise import promise_panel
 from krypton_app.pages.pay.state import PayState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import PartRow
@@ -104,8 +105,11 @@ def balance_panel(row: rx.Var[PartRow]) -> rx.Component:
 def method_panel(row: rx.Var[PartRow]) -> rx.Component:
     """The picked method's panel: one case per entry of METHODS (the balance's is the default)."""
     return rx.box(
-        # The balance's panel is the only one so far; the promise's comes with its use case.
-        balance_panel(row),
+        rx.match(
+            chosen(row),
+            ("promise", promise_panel(row)),
+            balance_panel(row),
+        ),
         padding="12px",
         width="100%",
         style=INSET_STYLE,

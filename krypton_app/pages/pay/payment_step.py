@@ -80,6 +80,16 @@ class PaymentStep(rx.State, mixin=True):
             self.rate = self.payment.fiat_rate
             self.invoice = replace(self.invoice, asset_amount=self.payment.amount_full)
 
+    async def _show_renewed_quote(self, user_id: int, renewed: QuoteRenewed) -> None:
+        """Nothing was funded: the page shows the new amounts, the payer presses again to pay them."""
+        deps = app_deps()
+        view = await off_loop(get_payment, deps.uow, user_id, self._payment_id, settings=deps.settings)
+        lang = (await self.get_state(I18n)).lang
+        self._show_payment(view, lang)
+        details = renewed.details
+        self.rate_updated = amount_text(details["remaining"], details["decimals"], details["asset"], lang, full=True)
+        self.field_errors = {}
+
     def _mark_short(self) -> None:
         pending, available = self.part_methods.keys(), self._available_minor
         amounts = self._part_amounts.items()
@@ -122,18 +132,7 @@ class PaymentStep(rx.State, mixin=True):
                 expected_amount=self._part_amounts[part_id],
             )
         except QuoteRenewed as renewed:
-            # Nothing was funded: the page shows the new amounts, the payer presses again to pay them.
-            view = await off_loop(get_payment, deps.uow, user_id, self._payment_id, settings=deps.settings)
-            self._show_payment(view, (await self.get_state(I18n)).lang)
-            details = renewed.details
-            self.rate_updated = amount_text(
-                details["remaining"],
-                details["decimals"],
-                details["asset"],
-                (await self.get_state(I18n)).lang,
-                full=True,
-            )
-            self.field_errors = {}
+            await self._show_renewed_quote(user_id, renewed)
             return
         except KryptonError as error:
             self.field_errors = {"fund": error_texts(error)}

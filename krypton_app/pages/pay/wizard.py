@@ -8,6 +8,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
+from krypton_app.components.promise_codes import promise_codes_card
 from krypton_app.components.skeleton import page_skeleton
 from krypton_app.components.ui import card, card_title, form_error, page_heading, status_chip
 from krypton_app.pages.pay.card import (
@@ -200,6 +201,7 @@ def wizard() -> rx.Component:
                 rx.vstack(
                     stepper(),
                     rate_updated_note(),
+                    promise_codes_card(PayState.promise_codes),
                     rx.match(
                         PayState.step,
                         ("parts", parts_step()),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
+from krypton_app.components.promise_codes import promise_codes_card
 from krypton_app.components.skeleton import page_skeleton
 from krypton_app.components.ui import card, card_title, copy_value, form_error, page_heading, status_chip
 from krypton_app.pages.payment.state import PaymentState
@@ -82,6 +83,7 @@ def part_line(row: rx.Var[PartRow]) -> rx.Component:
     return rx.hstack(
         rx.text(I18n.t["pay.part"], " ", row.position, size="2", weight="medium"),
         rx.text(row.amount, size="2"),
+        rx.cond(row.method_key != "", rx.text(I18n.t[row.method_key], size="1", color_scheme="gray")),
         rx.spacer(),
         status_chip(I18n.t[row.status_key], row.status_color, data_testid="part-status"),
         width="100%",
@@ -147,6 +149,7 @@ def result() -> rx.Component:
             data_testid="result-card",
         ),
         rx.cond(PaymentState.action_error != "", form_error(I18n.t[PaymentState.action_error])),
+        promise_codes_card(PaymentState.promise_codes),
         rx.cond(completed & (PaymentState.waiting | (PaymentState.secrets.length() > 0)), secrets_card()),
         rx.cond(completed, receipt_card()),
         spacing="4",
