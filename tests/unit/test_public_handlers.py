@@ -193,6 +193,20 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "load": ON_LOAD,
         "wait_for_secrets": "background watcher started by load (guarded: one per tab)",
     },
+    "PromisesState": {
+        # Reads only the caller's own balance: any click count gives the same answer.
+        "choose_asset": "the New promise form's asset select (anything not in the catalog is ignored)",
+        "fill_max": "the amount's Max button: the caller's available balance of the chosen asset (a read)",
+        "create": "the New promise form's submit (the form's key: a double click makes one promise)",
+        "dismiss_code": "the new promise card's I saved it button (hides this tab's card)",
+        # Any int: the service answers promise_not_found unless the caller issued it, and moves money once.
+        "cancel": "the confirmed Cancel of an active issued promise",
+        "load": ON_LOAD,
+    },
+    "RedeemPromiseState": {
+        "load": "on_load of /p/<code>: the promise's preview (a wrong code costs a guess)",
+        "redeem": "Redeem to balance (needs a login; a wrong code costs a guess; one redeem wins)",
+    },
     "WidgetState": {
         "load": "on_load of the iframe widget",
         "set_amount": "the widget's amount",
