@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krypton_app.components.qr import qr_code
 from krypton_app.components.ui import card, card_title, copy_value
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import PromiseCodeRow
@@ -21,20 +22,31 @@ def promise_code(row: rx.Var[PromiseCodeRow]) -> rx.Component:
             width="100%",
             wrap="wrap",
         ),
-        copy_value(
-            I18n.t["paywiz.promise_code"],
-            row.code,
-            copied=I18n.t["common.copied"],
-            copy_label=I18n.t["common.copy"],
-            test_id="new-promise-code",
-        ),
-        copy_value(
-            I18n.t["paywiz.promise_link"],
-            row.link,
-            copied=I18n.t["common.copied"],
-            copy_label=I18n.t["common.copy"],
-            test_id="new-promise-link",
-            link=True,
+        rx.grid(
+            qr_code(row.qr, alt=I18n.t["paywiz.promise_link"], test_id="new-promise-qr", size="160px", padding="8px"),
+            rx.vstack(
+                copy_value(
+                    I18n.t["paywiz.promise_code"],
+                    row.code,
+                    copied=I18n.t["common.copied"],
+                    copy_label=I18n.t["common.copy"],
+                    test_id="new-promise-code",
+                ),
+                copy_value(
+                    I18n.t["paywiz.promise_link"],
+                    row.link,
+                    copied=I18n.t["common.copied"],
+                    copy_label=I18n.t["common.copy"],
+                    test_id="new-promise-link",
+                    link=True,
+                ),
+                spacing="2",
+                width="100%",
+                min_width="0",
+            ),
+            columns=rx.breakpoints(initial="1", sm="auto 1fr"),
+            spacing="4",
+            width="100%",
         ),
         spacing="2",
         width="100%",

@@ -1122,6 +1122,7 @@ CATALOG.update(
         "paywiz.method.balance": "Balance",
         "paywiz.method.promise": "Promise",
         "paywiz.you_pay": "You pay",
+        "paywiz.available": "On your balance",
         "paywiz.balance_enough": "Your balance covers this part.",
         "paywiz.balance_short": "Not enough on your balance for this part: top it up or pick another method.",
         "paywiz.cancel_rules": "If you cancel the payment, paid parts come back:",

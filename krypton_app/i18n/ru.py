@@ -1156,6 +1156,7 @@ CATALOG.update(
         "paywiz.method.balance": "Баланс",
         "paywiz.method.promise": "Ваучер",
         "paywiz.you_pay": "Вы платите",
+        "paywiz.available": "На балансе",
         "paywiz.balance_enough": "Баланса хватает на эту часть.",
         "paywiz.balance_short": "На балансе не хватает на эту часть: пополните его или выберите другой способ.",
         "paywiz.cancel_rules": "Если отменить платёж, оплаченные части вернутся:",

@@ -14,6 +14,7 @@ from krypton_app.i18n.formatting import format_fiat, format_number, plural, unit
 from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView, cap_left
 from krypton_app.services.payment_rows import PartView, PaymentView
 from krypton_app.services.promise_codes import PromiseCode
+from krypton_app.services.qr import qr_data_uri
 from krypton_app.services.webhooks import DeliveryView
 from krypton_app.state.views import amount_text, short, when
 
@@ -305,13 +306,22 @@ class PromiseCodeRow:
     amount: str = ""
     code: str = ""
     link: str = ""
+    qr: str = ""  # the link as a QR code (data URI)
 
 
-def promise_code_row(c: PromiseCode, decimals: int, app_url: str, lang: str | None) -> PromiseCodeRow:
-    return PromiseCodeRow(
-        position=c.part_position,
-        origin_key=f"paywiz.promise_origin.{c.origin}",
-        amount=amount_text(c.amount, decimals, c.asset, lang, full=True),
-        code=c.code,
-        link=f"{app_url.rstrip('/')}/p/{c.code}",
-    )
+def promise_code_rows(codes: list[PromiseCode], decimals: int, app_url: str, lang: str | None) -> list[PromiseCodeRow]:
+    """The rows with their QR codes drawn: run it off the event loop (state/offload.py)."""
+    rows = []
+    for c in codes:
+        link = f"{app_url.rstrip('/')}/p/{c.code}"
+        rows.append(
+            PromiseCodeRow(
+                position=c.part_position,
+                origin_key=f"paywiz.promise_origin.{c.origin}",
+                amount=amount_text(c.amount, decimals, c.asset, lang, full=True),
+                code=c.code,
+                link=link,
+                qr=qr_data_uri(link),
+            )
+        )
+    return rows

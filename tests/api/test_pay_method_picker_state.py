@@ -95,18 +95,25 @@ def test_the_promise_panel_pays_a_part_and_shows_the_change_code_once(uow, app_o
             await tab.send(PayState.start)
             page = await tab.state(PayState)
             one, two = (row.id for row in page.payment_parts)
-            for part_id, form in ((one + two + 99, {"code": first.code}), (two, "code"), (two, {"code": "x" * 401})):
-                await tab.send(PayState.pay_with_promise, part_id=part_id, form=form)
+            for form in (
+                {"part": str(one + two + 99), "code": first.code},
+                {"part": one, "code": first.code},
+                {"part": f"-{one}", "code": first.code},
+                "code",
+                {"part": str(two), "code": "x" * 401},
+            ):
+                await tab.send(PayState.pay_with_promise, form=form)
             page = await tab.state(PayState)
             seen = {"ignored": ([r.status for r in page.payment_parts], page.promise_codes)}
             seen["too_long"] = dict(page.field_errors)
-            await tab.send(PayState.pay_with_promise, part_id=two, form={"code": "A" * 32})
+            await tab.send(PayState.pay_with_promise, form={"part": str(two), "code": "A" * 32})
             seen["wrong"] = dict((await tab.state(PayState)).field_errors)
-            await tab.send(PayState.pay_with_promise, part_id=two, form={"code": f"https://k.example/p/{first.code}"})
+            link = f"https://k.example/p/{first.code}"
+            await tab.send(PayState.pay_with_promise, form={"part": str(two), "code": link})
             page = await tab.state(PayState)
             seen["paid"] = ([r.status for r in page.payment_parts], page.field_errors, page.part_methods)
             seen["codes"] = [(c.origin_key, c.amount, c.code, c.link) for c in page.promise_codes]
-            await tab.send(PayState.pay_with_promise, part_id=one, form={"code": second.code})
+            await tab.send(PayState.pay_with_promise, form={"part": str(one), "code": second.code})
             seen["done"] = (await tab.state(PayState)).payment.status
             result = p.tab(f"/payment/{page.payment.id}")
             await result.send(PaymentState.load)

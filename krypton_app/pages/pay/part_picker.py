@@ -67,7 +67,7 @@ def balance_panel(row: rx.Var[PartRow]) -> rx.Component:
     short = PayState.balance_short.contains(row.id)
     return rx.vstack(
         cost_line(I18n.t["paywiz.you_pay"], row.amount, data_testid="pay-method-cost"),
-        cost_line(I18n.t["withdraw.available"], PayState.available, data_testid="pay-method-available"),
+        cost_line(I18n.t["paywiz.available"], PayState.available, data_testid="pay-method-available"),
         rx.cond(
             short,
             rx.hstack(

@@ -14,7 +14,7 @@ from krypton_app.i18n import error_texts
 from krypton_app.pages.pay import payment_step
 from krypton_app.services.promise_parts import fund_part_from_promise, take_promise_codes
 from krypton_app.state.i18n import I18n, in_language
-from krypton_app.state.invoice_views import PartRow, PromiseCodeRow, promise_code_row
+from krypton_app.state.invoice_views import PartRow, PromiseCodeRow, promise_code_rows
 from krypton_app.state.offload import off_loop
 
 # Longer than any code with its link around it; anything longer is not one of ours.
@@ -30,14 +30,18 @@ class PromisePart(rx.State, mixin=True):
     promise_codes: list[PromiseCodeRow] = []
 
     @rx.event
-    async def pay_with_promise(self, part_id: int, form: dict):
-        """The promise panel's form: `form["code"]` is the pasted code or link. Any value may come from
-        the client: only a part of this payment as the page shows it, and text of a sane length."""
+    async def pay_with_promise(self, form: dict):
+        """The promise panel's form: `form["part"]` is the part's id (a hidden field: a form's submit
+        handler is drawn outside the parts' loop, so it cannot name the part itself) and `form["code"]`
+        the pasted code or link. Any value may come from the client: only a part of this payment as the
+        page shows it, and text of a sane length."""
         user_id = await self._user_id()
-        if user_id is None or self.busy or not self._payment_id:
+        if user_id is None or self.busy or not self._payment_id or not isinstance(form, dict):
             return
-        if type(part_id) is not int or part_id not in self._part_amounts or not isinstance(form, dict):
+        part = form.get("part")
+        if not isinstance(part, str) or not part.isdigit() or len(part) > 18 or int(part) not in self._part_amounts:
             return
+        part_id = int(part)
         code = form.get("code")
         if not isinstance(code, str) or not code.strip() or len(code) > CODE_INPUT_MAX:
             self.field_errors = {error_slot(part_id): error_texts(KryptonError(code="promise_not_found"))}
@@ -76,9 +80,9 @@ class PromisePart(rx.State, mixin=True):
             yield rx.redirect(routes.payment(view.id))
             return
         codes = await off_loop(take_promise_codes, deps.uow, user_id, view.id, settings=deps.settings)
-        self.promise_codes = self.promise_codes + [
-            promise_code_row(c, view.decimals, deps.settings.app_url, lang) for c in codes
-        ]
+        if codes:
+            rows = await off_loop(promise_code_rows, codes, view.decimals, deps.settings.app_url, lang)
+            self.promise_codes = self.promise_codes + rows
 
 
 def promise_panel(row: rx.Var[PartRow]) -> rx.Component:
@@ -88,6 +92,7 @@ def promise_panel(row: rx.Var[PartRow]) -> rx.Component:
     slot = "promise-" + row.id.to_string()
     return rx.form(
         rx.vstack(
+            rx.el.input(type="hidden", name="part", value=row.id.to_string()),
             rx.hstack(
                 rx.text(I18n.t["paywiz.you_pay"], size="2", color_scheme="gray"),
                 rx.spacer(),
@@ -127,7 +132,7 @@ def promise_panel(row: rx.Var[PartRow]) -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        on_submit=lambda form: PayState.pay_with_promise(row.id, form),
+        on_submit=PayState.pay_with_promise,
         reset_on_submit=False,
         width="100%",
     )

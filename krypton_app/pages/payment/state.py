@@ -24,7 +24,14 @@ from krypton_app.services.payments import cancel_payment, get_payment, request_r
 from krypton_app.services.promise_parts import take_promise_codes
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.invoice_views import PartRow, PaymentRow, PromiseCodeRow, part_row, payment_row, promise_code_row
+from krypton_app.state.invoice_views import (
+    PartRow,
+    PaymentRow,
+    PromiseCodeRow,
+    part_row,
+    payment_row,
+    promise_code_rows,
+)
 from krypton_app.state.offload import off_loop
 from krypton_app.state.watchers import TabWatcher
 
@@ -139,9 +146,9 @@ class PaymentState(TabWatcher, AuthState):
         deps = app_deps()
         codes = await off_loop(take_promise_codes, deps.uow, user_id, view.id, settings=deps.settings)
         lang = (await self.get_state(I18n)).lang
-        self.promise_codes = self.promise_codes + [
-            promise_code_row(c, view.decimals, deps.settings.app_url, lang) for c in codes
-        ]
+        if codes:
+            rows = await off_loop(promise_code_rows, codes, view.decimals, deps.settings.app_url, lang)
+            self.promise_codes = self.promise_codes + rows
 
     @rx.event
     async def ask_receipt(self):
