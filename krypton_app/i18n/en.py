@@ -1110,6 +1110,10 @@ CATALOG.update(
         "error.promise_expiry_past": "The expiry must be in the future.",
         "error.promise_asset_unknown": "Choose an asset.",
         "error.promise_sandbox": "A sandbox API key cannot create promises: they hold real money.",
+        # Replaces the message above in this catalog: the scopes now include the promises'.
+        "error.api_scopes_invalid": (
+            "Choose at least one scope: invoices:read, invoices:write, webhooks:write, promises:read, promises:write."
+        ),
     }
 )
 

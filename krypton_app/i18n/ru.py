@@ -1143,6 +1143,10 @@ CATALOG.update(
         "error.promise_expiry_past": "Срок действия должен быть в будущем.",
         "error.promise_asset_unknown": "Выберите актив.",
         "error.promise_sandbox": "Тестовый API-ключ не может создавать ваучеры: в них настоящие деньги.",
+        # Заменяет сообщение выше в этом каталоге: теперь есть и права на ваучеры.
+        "error.api_scopes_invalid": (
+            "Выберите хотя бы одно право: invoices:read, invoices:write, webhooks:write, promises:read, promises:write."
+        ),
     }
 )
 
