@@ -251,7 +251,7 @@ OPS = st.lists(
 )
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=OPS)
 def test_random_promise_payments_keep_money_and_statuses_consistent(uow, ops):
     """create a promise / start a 2-part payment / pay a part with a promise (with change, or refused
