@@ -96,3 +96,11 @@ def last_segment(path: str) -> str:
 def session_start(login_token: str) -> str:
     """Where a verified login sends the browser (a full navigation: only a response can set the cookie)."""
     return f"{SESSION_START}?token={login_token}"
+
+
+PROMISES = "/promises"  # "My promises": make one, the issued and received lists
+PROMISE_REDEEM = "/p/[code]"  # a promise's link: its redeem page
+
+
+def promise_link(code: str) -> str:
+    return f"/p/{code}"

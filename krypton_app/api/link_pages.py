@@ -36,6 +36,7 @@ LINK_ROUTES = (
     routes.MARKET_AD,
     routes.MARKET_AD_EDIT,
     routes.DEAL_DETAIL,
+    routes.PROMISE_REDEEM,
 )
 _PARAM = re.compile(r"\[[a-z_]+\]")
 

@@ -7,6 +7,7 @@ from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
 from krypton_app.models.market import Ad, ChatMessage, Deal, DealEvent, Dispute, Notification, PaymentChat, Review
 from krypton_app.models.merchant import ApiIdempotencyRecord, ApiKey, WebhookDelivery, WebhookEvent, WebhookSecret
+from krypton_app.models.promises import Promise, PromiseGuess
 from krypton_app.models.users import EmailCode, User
 from krypton_app.models.withdrawals import Payout, Withdrawal
 
@@ -24,6 +25,8 @@ __all__ = [
     "Invoice",
     "InvoicePayment",
     "PaymentPart",
+    "Promise",
+    "PromiseGuess",
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookSecret",

@@ -16,6 +16,7 @@ from krypton_app.pages import (
     pay,
     payment,
     profile,
+    promises,
     telegram,
     verify,
     wallet,
@@ -48,5 +49,7 @@ ALL: tuple[Page, ...] = (
     api_reference.api_reference,
     telegram.telegram,
     widget.widget,
+    promises.promises_page,
+    promises.redeem_page,
     not_found.not_found,
 )

@@ -13,6 +13,8 @@ from krypton_app.domain.invoices import CANCEL, CLOSE, COMPLETED, FUND, PENDING,
 from krypton_app.i18n.formatting import format_fiat, format_number, plural, unit
 from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView, cap_left
 from krypton_app.services.payment_rows import PartView, PaymentView
+from krypton_app.services.promise_codes import PromiseCode
+from krypton_app.services.qr import qr_data_uri
 from krypton_app.services.webhooks import DeliveryView
 from krypton_app.state.views import amount_text, short, when
 
@@ -296,3 +298,33 @@ def delivery_row(d: DeliveryView, lang: str | None) -> DeliveryRow:
         last_when=when(last.created_at, lang) if last is not None else "",
         **_status("delivery", DELIVERY_STATUS_COLORS, d.status),
     )
+
+
+@dataclass
+class PromiseCodeRow:
+    """A promise a payment part gave its payer (change or refund), its code shown this once."""
+
+    position: int = 0
+    origin_key: str = ""  # paywiz.promise_origin.change | .refund
+    amount: str = ""
+    code: str = ""
+    link: str = ""
+    qr: str = ""  # the link as a QR code (data URI)
+
+
+def promise_code_rows(codes: list[PromiseCode], decimals: int, app_url: str, lang: str | None) -> list[PromiseCodeRow]:
+    """The rows with their QR codes drawn: run it off the event loop (state/offload.py)."""
+    rows = []
+    for c in codes:
+        link = f"{app_url.rstrip('/')}/p/{c.code}"
+        rows.append(
+            PromiseCodeRow(
+                position=c.part_position,
+                origin_key=f"paywiz.promise_origin.{c.origin}",
+                amount=amount_text(c.amount, decimals, c.asset, lang, full=True),
+                code=c.code,
+                link=link,
+                qr=qr_data_uri(link),
+            )
+        )
+    return rows

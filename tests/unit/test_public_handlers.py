@@ -172,10 +172,15 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
     "PayState": {
         "back": "the amounts step: back",
         "cancel": "cancel the payment",
+        # Any values: only a pending part of the tab's payment and a method of pages/pay/methods.py.
+        "choose_method": "a part's method picker on the fund step",
         "fill_max": "a floating invoice's Max button: the signed-in payer's own available balance (a read)",
         "fund": "fund one part from the balance",
         "load": "on_load of /pay/<number> and /i/<number>",
         "pay_now": "the direct page's one button",
+        # Any values: only a pending part of the tab's payment and a code of at most 400 characters; a
+        # wrong code costs a guess (services/promises.check_guess_limit).
+        "pay_with_promise": "a part's promise panel: Pay with promise",
         "set_amount": "the payer's amount (floating invoices)",
         "set_part_amount": "the amount of one part",
         "set_parts": "the number of parts",
@@ -199,6 +204,20 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "send": "the chat form",
         "send_image": "the chat's image upload",
         "watch": "background watcher started by load (guarded: one per tab)",
+    },
+    "PromisesState": {
+        # Reads only the caller's own balance: any click count gives the same answer.
+        "choose_asset": "the New promise form's asset select (anything not in the catalog is ignored)",
+        "fill_max": "the amount's Max button: the caller's available balance of the chosen asset (a read)",
+        "create": "the New promise form's submit (the form's key: a double click makes one promise)",
+        "dismiss_code": "the new promise card's I saved it button (hides this tab's card)",
+        # Any int: the service answers promise_not_found unless the caller issued it, and moves money once.
+        "cancel": "the confirmed Cancel of an active issued promise",
+        "load": ON_LOAD,
+    },
+    "RedeemPromiseState": {
+        "load": "on_load of /p/<code>: the promise's preview (a wrong code costs a guess)",
+        "redeem": "Redeem to balance (needs a login; a wrong code costs a guess; one redeem wins)",
     },
     "WidgetState": {
         "load": "on_load of the iframe widget",

@@ -6,6 +6,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
+from krypton_app.components.promise_codes import promise_codes_card
 from krypton_app.components.skeleton import page_skeleton
 from krypton_app.components.ui import card, card_title, copy_value, form_error, page_heading, status_chip
 from krypton_app.pages.payment.state import PaymentState
@@ -183,6 +184,7 @@ def result() -> rx.Component:
             data_testid="result-card",
         ),
         rx.cond(PaymentState.action_error != "", form_error(I18n.t[PaymentState.action_error])),
+        promise_codes_card(PaymentState.promise_codes),
         rx.cond(completed & (PaymentState.waiting | (PaymentState.secrets.length() > 0)), secrets_card()),
         rx.cond(completed, receipt_card()),
         rx.cond(PaymentState.chat_href != "", contact_card()),
