@@ -6,8 +6,9 @@ from krypton_app.models.chain import AppliedChainTransaction, ChainCursor, Depos
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
 from krypton_app.models.lightning import LightningInvoice
-from krypton_app.models.market import Ad, ChatMessage, Deal, DealEvent, Dispute, Notification, Review
+from krypton_app.models.market import Ad, ChatMessage, Deal, DealEvent, Dispute, Notification, PaymentChat, Review
 from krypton_app.models.merchant import ApiIdempotencyRecord, ApiKey, WebhookDelivery, WebhookEvent, WebhookSecret
+from krypton_app.models.promises import Promise, PromiseGuess
 from krypton_app.models.users import EmailCode, User
 from krypton_app.models.withdrawals import Payout, Withdrawal
 
@@ -18,6 +19,7 @@ __all__ = [
     "DealEvent",
     "Dispute",
     "Notification",
+    "PaymentChat",
     "Review",
     "ApiIdempotencyRecord",
     "ApiKey",
@@ -25,6 +27,8 @@ __all__ = [
     "InvoicePayment",
     "PaymentPart",
     "LightningInvoice",
+    "Promise",
+    "PromiseGuess",
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookSecret",

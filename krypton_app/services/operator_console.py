@@ -1,7 +1,7 @@
 """The operator's console in one read: the Bitcoin / Lightning payout queue, the deposits waiting for
-review, the open disputes, the ledger invariants and the Lightning liquidity. Only an operator
-(services/roles.py, checked now, not at login) gets it; everyone else gets Forbidden, which is how the
-page knows whom to refuse."""
+review, the open disputes, the payment chats an operator was called to, the ledger invariants and the
+Lightning liquidity. Only an operator (services/roles.py, checked now, not at login) gets it; everyone
+else gets Forbidden, which is how the page knows whom to refuse."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from krypton_app.models.common import utcnow
 from krypton_app.services.disputes import DisputeView, list_open_disputes
 from krypton_app.services.ledger_reads import InvariantReport, check_invariants
 from krypton_app.services.operator import UnmatchedDepositView, list_unmatched_deposits
+from krypton_app.services.payment_chat import CalledChat, called_chats
 from krypton_app.services.payout_queue import list_payout_queue
 from krypton_app.services.payouts import PayoutView
 from krypton_app.services.roles import require_operator
@@ -36,6 +37,7 @@ class OperatorConsole:
     disputes: list[DisputeView]  # open
     invariants: InvariantReport
     checked_at: datetime  # when the invariants were checked
+    payment_chats: tuple[CalledChat, ...] = ()  # payment chats a side called an operator to, newest first
     # The platform's Lightning liquidity per asset (negative: that much was given out for sats received).
     lightning_liquidity: list[Liquidity] = field(default_factory=list)
 
@@ -50,6 +52,7 @@ def operator_console(uow: UnitOfWork, operator_id: int) -> OperatorConsole:
         disputes=list_open_disputes(uow, operator_id),
         invariants=check_invariants(uow),
         checked_at=utcnow(),
+        payment_chats=tuple(called_chats(uow, operator_id)),
         lightning_liquidity=lightning_liquidity(uow),
     )
 

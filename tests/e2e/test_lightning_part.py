@@ -23,6 +23,7 @@ def test_a_part_paid_from_the_demo_lightning_wallet(new_context, screenshots: Pa
     page.goto(f"/pay/{number}")
     page.get_by_test_id("pay-next").click()
     page.get_by_test_id("pay-start").click()
+    page.get_by_test_id("pay-method-lightning").click()
     page.get_by_test_id("pay-lightning-create").click()
 
     expect(page.get_by_test_id("pay-lightning-bolt11")).to_have_text(re.compile(r"^lnbcrt52u1"))

@@ -19,7 +19,7 @@ from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.components.countdown import countdown
 from krypton_app.components.qr import qr_code
-from krypton_app.components.ui import INSET_STYLE, copy_value
+from krypton_app.components.ui import copy_value
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_texts
 from krypton_app.i18n.formatting import unit
@@ -202,7 +202,8 @@ class LightningPart(TabWatcher, mixin=True):
 
 
 def lightning_panel(row: rx.Var[PartRow]) -> rx.Component:
-    """The panel of one pending part: the button, then its invoice (or that it expired)."""
+    """The panel of one pending part under the method picker (pages/pay/part_picker.py): the button,
+    then its invoice (or that it expired)."""
     # Here, not at the top: pages/pay/state.py builds PayState from this module's mixin.
     from krypton_app.pages.pay.state import PayState
 
@@ -289,11 +290,10 @@ def lightning_panel(row: rx.Var[PartRow]) -> rx.Component:
         rx.text(I18n.t["payln.cancel_note"], size="1", color_scheme="gray", data_testid="pay-lightning-note"),
         spacing="2",
         width="100%",
-        padding="12px",
-        style=INSET_STYLE,
         data_testid="pay-lightning-panel",
     )
-    return rx.cond(PayState.lightning_on, panel)
+    off = rx.text(I18n.t["error.lightning_disabled"], size="2", color_scheme="gray", data_testid="pay-lightning-off")
+    return rx.cond(PayState.lightning_on, panel, off)
 
 
 def _line(label: rx.Var, value: rx.Var, test_id: str) -> rx.Component:
