@@ -4,11 +4,14 @@ return the preimage of the invoice they paid."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import warnings
 from datetime import UTC, datetime
 
 import bolt11
+import httpx
 import pytest
 
 from krypton_app.lightning.base import (
@@ -175,3 +178,41 @@ def test_production_needs_a_complete_lnd_setup_and_has_no_fake_lightning():
     lnd = Settings(**production, KRYPTON_LIGHTNING="lnd", KRYPTON_LND_URL="https://lnd:8080", KRYPTON_LND_MACAROON="ab")
     lnd.check()
     assert lnd.lightning_enabled and not lnd.lightning_demo_wallet
+
+
+def lnd_answering(status: int, body: str) -> LndRestProvider:
+    """An LND whose every answer is `body` with `status` (for what the fake node never says)."""
+    client = httpx.Client(
+        base_url="https://lnd.test", transport=httpx.MockTransport(lambda request: httpx.Response(status, text=body))
+    )
+    return LndRestProvider("https://lnd.test", MACAROON, client=client)
+
+
+def test_a_payment_stream_that_ends_in_flight_is_not_taken_for_a_failure():
+    provider = lnd_answering(200, '{"result": {"status": "IN_FLIGHT"}}\n')
+    with pytest.raises(LightningError) as pending:
+        provider.pay_invoice("lnbcrt1", fee_limit_msat=0)
+    assert pending.value.code == "lightning_payment_pending"
+    assert not isinstance(pending.value, LightningPaymentFailed)
+
+
+def test_a_stream_error_and_a_refusal_are_lightning_errors():
+    with pytest.raises(LightningPaymentFailed):
+        lnd_answering(200, '{"error": {"code": 2, "message": "invoice is already paid"}}\n').pay_invoice(
+            "lnbcrt1", fee_limit_msat=0
+        )
+    with pytest.raises(LightningError) as refused:
+        lnd_answering(500, '{"code": 2, "message": "permission denied"}').create_invoice(1_000, "x", 900)
+    assert "permission denied" in str(refused.value)
+    with pytest.raises(LightningError):
+        lnd_answering(200, "not json").lookup_invoice("ab" * 32)
+    with pytest.raises(LightningError):
+        lnd_answering(200, '{"state": "SOMETHING_NEW"}').lookup_invoice("ab" * 32)
+
+
+def test_an_invoice_that_does_not_match_the_request_is_refused(node):
+    """A node answering another amount than asked (misconfigured, or not ours) is not trusted."""
+    other = node.create_invoice(2_000, "x", 900)
+    body = {"r_hash": base64.b64encode(bytes.fromhex(other.payment_hash)).decode(), "payment_request": other.bolt11}
+    with pytest.raises(LightningError):
+        lnd_answering(200, json.dumps(body)).create_invoice(1_000, "x", 900)
