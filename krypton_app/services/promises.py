@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import promises as rules
@@ -284,6 +284,12 @@ def check_guess_limit(uow: UnitOfWork, actors: list[str], *, now: datetime) -> N
 def record_wrong_code(uow: UnitOfWork, actors: list[str], *, now: datetime) -> None:
     with uow.transaction() as s:
         s.add_all(PromiseGuess(actor=actor, created_at=now) for actor in actors)
+
+
+def prune_guesses(uow: UnitOfWork, *, now: datetime) -> int:
+    """Forget wrong codes older than the limit's hour (they no longer count); returns how many."""
+    with uow.transaction() as s:
+        return s.execute(delete(PromiseGuess).where(PromiseGuess.created_at <= now - timedelta(hours=1))).rowcount
 
 
 def guess_actors(user_id: int | None, client: str | None) -> list[str]:

@@ -51,6 +51,15 @@ def test_create_a_promise_and_redeem_it_through_its_link(new_context, screenshot
     shoot(issuer, screenshots, "promise-created-desktop-ru")
     switch_language(issuer, "EN")
 
+    # The link's page paints its layout and a skeleton before any script runs (the prerendered shell).
+    still = new_context(viewport=PHONE, java_script_enabled=False)
+    bare = still.new_page()
+    bare.goto(f"/p/{code}")
+    expect(bare.get_by_test_id("language-switch")).to_be_visible()
+    expect(bare.get_by_test_id("page-skeleton")).to_be_visible()
+    expect(bare.get_by_test_id("promise-card")).to_have_count(0)
+    still.close()
+
     # A second user opens the link, sees what it holds, and redeems it.
     redeemer: Page = new_context(viewport=PHONE).new_page()
     demo_login(redeemer)

@@ -169,6 +169,8 @@ def test_wrong_codes_are_limited_per_user_and_per_client(uow):
     with pytest.raises(PromiseRefused) as refused:  # an hour on, bob may try again
         _redeem(uow, bob, created.code, now=later, client="10.0.0.1")
     assert refused.value.code == "promise_redeemed"
+    assert promises.prune_guesses(uow, now=NOW) == 0
+    assert promises.prune_guesses(uow, now=later) == 2 * promises.GUESSES_PER_HOUR  # user and client rows
 
 
 def test_lists_of_issued_and_received_and_who_may_see_one(uow):
