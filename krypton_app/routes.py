@@ -13,6 +13,7 @@ OPERATOR = "/operator"
 PAY_INVOICE = "/pay/[number]"  # the step-by-step wizard (the invoice's helper link)
 DIRECT = "/i/[number]"  # the compact one-screen page (the invoice's direct link)
 PAYMENT = "/payment/[payment_id]"  # a payment's result: receipt, secrets, redirect
+PAYMENT_CHAT = "/payment/[payment_id]/chat"  # the payer and the merchant write about one payment
 PAYMENTS = "/payments"  # the payer's own payments: pending ones to go on with or cancel, receipts
 INVOICE_DETAIL = "/invoices/[number]"
 MARKET_NEW = "/market/new"
@@ -74,6 +75,17 @@ def ad_id_in(path: str) -> int:
 
 def payment(payment_id: int | str) -> str:
     return f"/payment/{payment_id}"
+
+
+def payment_chat(payment_id: int | str) -> str:
+    return f"/payment/{payment_id}/chat"
+
+
+def payment_id_in_chat(path: str) -> int:
+    """`/payment/12/chat` -> 12; 0 for anything else."""
+    parts = path.strip("/").split("/")
+    ok = len(parts) == 3 and parts[0] == "payment" and parts[2] == "chat" and parts[1].isdigit()
+    return int(parts[1]) if ok else 0
 
 
 def last_segment(path: str) -> str:

@@ -339,6 +339,16 @@ def race(*calls) -> list:
     return results
 
 
+# --- payment chats (issue 12 item 6) -----------------------------------------------------------------
+
+
+def paid_payment(uow, *, amount: str = "1") -> tuple[int, int, int]:
+    """(merchant, payer, payment id): a completed payment of a new merchant's invoice by a new payer."""
+    merchant, payer = make_user(uow), make_user(uow, balance=5 * TON)
+    number = make_invoice(uow, merchant, amount=amount).number
+    return merchant, payer, pay_invoice(uow, payer, number, (amount,)).id
+
+
 # --- promises ---------------------------------------------------------------------------------------
 
 

@@ -1037,6 +1037,43 @@ CATALOG.update(
     }
 )
 
+# Issue 12: each part's method on receipts and results; the payment's "contact the seller" chat.
+CATALOG.update(
+    {
+        "part_method.balance": "From balance",
+        "part_method.promise": "Promise",
+        "part_method.lightning": "Lightning",
+        "part_method.fiat_deal": "Fiat via a trader",
+        "part_method.test": "Test funds",
+        "verify.parts_title": "Parts",
+        "error.chat_rate_limited": "Too many messages in a minute. Please wait a moment.",
+        "error.chat_operator_already_here": "An operator is already in this chat.",
+        "paychat.title": "Messages about this payment",
+        "paychat.contact_seller": "Contact the seller",
+        "paychat.contact_seller_hint": "Questions about this payment go straight to the seller.",
+        "paychat.open": "Messages",
+        "paychat.about": "Payment #{payment_id} · invoice {invoice}",
+        "paychat.with": "With",
+        "paychat.role.payer": "Payer",
+        "paychat.role.merchant": "Seller",
+        "paychat.role.operator": "Operator",
+        "paychat.role.None": "—",
+        "paychat.empty": "No messages yet. Write the first one.",
+        "paychat.call_operator": "Call an operator",
+        "paychat.call_operator_hint": "An operator will read this chat and can write in it.",
+        "paychat.operator_here": "An operator was called and can read this chat.",
+        "paychat.operator_called.payer": "The payer called an operator.",
+        "paychat.operator_called.merchant": "The seller called an operator.",
+        "paychat.notify": "New message about payment #{payment_id}",
+        "paychat.notify_operator": "An operator is called to the chat of payment #{payment_id}",
+        "paychat.back": "Back to the payment",
+        "paychat.missing": "This chat does not exist or is not yours.",
+        "paychat.invoice": "Invoice",
+        "operator.tab.chats": "Payment chats",
+        "operator.no_chats": "No payment chat has called an operator.",
+    }
+)
+
 # Promises (SPEC F6): the history's labels, the refusals, the "My promises" and redeem pages.
 CATALOG.update(
     {
@@ -1114,5 +1151,46 @@ CATALOG.update(
         "error.api_scopes_invalid": (
             "Choose at least one scope: invoices:read, invoices:write, webhooks:write, promises:read, promises:write."
         ),
+    }
+)
+
+# --- the pay wizard's per-part method picker and promise parts (issue 12, items 2 and 5) ---
+CATALOG.update(
+    {
+        "paywiz.fund_hint": (
+            "Pick how to pay each part. Paid parts are set aside; the merchant is paid when all parts are."
+        ),
+        "paywiz.method.balance": "Balance",
+        "paywiz.method.promise": "Promise",
+        "paywiz.you_pay": "You pay",
+        "paywiz.available": "On your balance",
+        "paywiz.balance_enough": "Your balance covers this part.",
+        "paywiz.balance_short": "Not enough on your balance for this part: top it up or pick another method.",
+        "paywiz.cancel_rules": "If you cancel the payment, paid parts come back:",
+        "paywiz.cancel_rule.balance": "Balance: back to your balance.",
+        "paywiz.cancel_rule.promise": "Promise: as a new promise for you.",
+        "paywiz.cancel_rule.lightning": "Lightning: to your balance (sats cannot be sent back to a wallet).",
+        "paywiz.cancel_rule.fiat": "Fiat via a trader: the crypto goes to your balance (you paid the fiat).",
+        "part.method.promise": "With a promise",
+        "paywiz.promise_hint": (
+            "Paste the promise's code or its link. If it holds more than this part, the rest comes back to "
+            "you at once as a new promise."
+        ),
+        "paywiz.promise_placeholder": "Code or https://…/p/…",
+        "paywiz.pay_with_promise": "Pay with promise",
+        "paywiz.promise_codes": "Your new promise",
+        "paywiz.promise_codes_once": (
+            "Shown only this once: copy the code or the link now. If you lose it, cancel the promise in My "
+            "promises to get the money to your balance."
+        ),
+        "paywiz.promise_code": "Code",
+        "paywiz.promise_link": "Link",
+        "paywiz.promise_origin.change": "Change",
+        "paywiz.promise_origin.refund": "Refund",
+        "error.promise_too_small": "This promise holds less than the part. Lower the part or pay it another way.",
+        "error.promise_too_small.available": (
+            "This promise holds only {available}: less than the part. Lower the part or pay it another way."
+        ),
+        "error.promise_other_asset": "This promise is in another asset than the invoice.",
     }
 )

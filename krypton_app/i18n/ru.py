@@ -1072,6 +1072,43 @@ CATALOG.update(
     }
 )
 
+# Issue 12: each part's method on receipts and results; the payment's "contact the seller" chat.
+CATALOG.update(
+    {
+        "part_method.balance": "С баланса",
+        "part_method.promise": "Обещание",
+        "part_method.lightning": "Lightning",
+        "part_method.fiat_deal": "Фиат через трейдера",
+        "part_method.test": "Тестовые средства",
+        "verify.parts_title": "Части",
+        "error.chat_rate_limited": "Слишком много сообщений за минуту. Подождите немного.",
+        "error.chat_operator_already_here": "Оператор уже в этом чате.",
+        "paychat.title": "Сообщения об этом платеже",
+        "paychat.contact_seller": "Написать продавцу",
+        "paychat.contact_seller_hint": "Вопросы об этом платеже уходят прямо продавцу.",
+        "paychat.open": "Сообщения",
+        "paychat.about": "Платёж №{payment_id} · счёт {invoice}",
+        "paychat.with": "С кем",
+        "paychat.role.payer": "Плательщик",
+        "paychat.role.merchant": "Продавец",
+        "paychat.role.operator": "Оператор",
+        "paychat.role.None": "—",
+        "paychat.empty": "Сообщений пока нет. Напишите первое.",
+        "paychat.call_operator": "Позвать оператора",
+        "paychat.call_operator_hint": "Оператор прочитает этот чат и сможет в нём писать.",
+        "paychat.operator_here": "Оператор вызван и может читать этот чат.",
+        "paychat.operator_called.payer": "Плательщик позвал оператора.",
+        "paychat.operator_called.merchant": "Продавец позвал оператора.",
+        "paychat.notify": "Новое сообщение о платеже №{payment_id}",
+        "paychat.notify_operator": "Оператора зовут в чат платежа №{payment_id}",
+        "paychat.back": "К платежу",
+        "paychat.missing": "Такого чата нет, или он не ваш.",
+        "paychat.invoice": "Счёт",
+        "operator.tab.chats": "Чаты платежей",
+        "operator.no_chats": "Ни в одном чате платежа оператора не звали.",
+    }
+)
+
 # Promises (SPEC F6): the history's labels, the refusals, the "My promises" and redeem pages.
 CATALOG.update(
     {
@@ -1147,5 +1184,47 @@ CATALOG.update(
         "error.api_scopes_invalid": (
             "Выберите хотя бы одно право: invoices:read, invoices:write, webhooks:write, promises:read, promises:write."
         ),
+    }
+)
+
+# --- the pay wizard's per-part method picker and promise parts (issue 12, items 2 and 5) ---
+CATALOG.update(
+    {
+        "paywiz.fund_hint": (
+            "Выберите способ оплаты каждой части. Оплаченные части откладываются; "
+            "продавец получит деньги, когда оплачены все."
+        ),
+        "paywiz.method.balance": "Баланс",
+        "paywiz.method.promise": "Ваучер",
+        "paywiz.you_pay": "Вы платите",
+        "paywiz.available": "На балансе",
+        "paywiz.balance_enough": "Баланса хватает на эту часть.",
+        "paywiz.balance_short": "На балансе не хватает на эту часть: пополните его или выберите другой способ.",
+        "paywiz.cancel_rules": "Если отменить платёж, оплаченные части вернутся:",
+        "paywiz.cancel_rule.balance": "Баланс — обратно на баланс.",
+        "paywiz.cancel_rule.promise": "Ваучер — новым ваучером для вас.",
+        "paywiz.cancel_rule.lightning": "Lightning — на ваш баланс (саты нельзя вернуть в кошелёк).",
+        "paywiz.cancel_rule.fiat": "Фиат через трейдера — крипта придёт на ваш баланс (фиат вы уже заплатили).",
+        "part.method.promise": "Ваучером",
+        "paywiz.promise_hint": (
+            "Вставьте код ваучера или его ссылку. Если в нём больше, чем эта часть, остаток сразу вернётся "
+            "вам новым ваучером."
+        ),
+        "paywiz.promise_placeholder": "Код или https://…/p/…",
+        "paywiz.pay_with_promise": "Оплатить ваучером",
+        "paywiz.promise_codes": "Ваш новый ваучер",
+        "paywiz.promise_codes_once": (
+            "Показывается только один раз: скопируйте код или ссылку сейчас. Если потеряете, отмените ваучер "
+            "в «Мои ваучеры» — деньги вернутся на баланс."
+        ),
+        "paywiz.promise_code": "Код",
+        "paywiz.promise_link": "Ссылка",
+        "paywiz.promise_origin.change": "Сдача",
+        "paywiz.promise_origin.refund": "Возврат",
+        "error.promise_too_small": "В ваучере меньше, чем эта часть. Уменьшите часть или оплатите её иначе.",
+        "error.promise_too_small.available": (
+            "В ваучере только {available} — меньше, чем эта часть. Уменьшите часть или оплатите её иначе."
+        ),
+        "error.promise_other_asset": "Ваучер в другой валюте, чем счёт.",
     }
 )

@@ -39,6 +39,7 @@ ALL: tuple[Page, ...] = (
     pay.pay_invoice,
     pay.direct,
     payment.payment,
+    payment.payment_chat,
     invoice_detail.invoice_detail,
     market.market_new,
     ad_detail.ad_detail,

@@ -12,6 +12,7 @@ commit. Lock order: invoice row, payment row, ledger accounts in ascending id.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 
 from sqlalchemy import Row, select, update
@@ -25,6 +26,7 @@ from krypton_app.models.common import as_utc
 from krypton_app.services import webhooks
 from krypton_app.services.funding import (
     TEST,
+    ArrivingSource,
     FundingSource,
     PartFunding,
     accounts_of,
@@ -46,6 +48,7 @@ from krypton_app.services.invoice_rows import (
 from krypton_app.services.payment_quotes import quote_expired, renewed, requote
 from krypton_app.services.payment_rows import PAYMENT_COMPLETED, parts_table, payment_of, payment_row, payments_table
 from krypton_app.services.rates import RateProvider
+from krypton_app.services.receipts import VERSION as RECEIPT_VERSION
 from krypton_app.services.receipts import issue_receipt
 from krypton_app.settings import Settings
 
@@ -101,6 +104,45 @@ def fund_part(
         fund_one(s, source, payment, part.id, payer_id, now)
         return None
     return complete(s, invoice, payment_id, part.id, source, payer_id, settings=settings, now=now)
+
+
+def fund_on_arrival(
+    s: Session,
+    payment_id: int,
+    part_id: int,
+    source: ArrivingSource,
+    *,
+    amount: int,
+    settings: Settings,
+    rates: RateProvider,
+    now: datetime,
+) -> bool:
+    """Money for a part arrived (a Lightning invoice settled, a deal released to the part): fund the
+    part with it, which completes the payment when it was the last one. The part takes it only while
+    it is pending, its payment pending, its invoice open and it asks exactly `amount`; otherwise the
+    money goes to the payer's available balance, since the payer paid it. Returns whether the part
+    took it (a payment refunded right after, because the invoice could not take it, still counts: the
+    refund brought it to the payer)."""
+    payer_id = s.execute(select(_payments.c.payer_id).where(_payments.c.id == payment_id)).scalar_one()
+    # fund_part refuses before it writes anything, so the caller's transaction (the release, the
+    # settlement) goes on with the money sent to the balance instead.
+    with suppress(KryptonError):
+        fund_part(
+            s,
+            payer_id,
+            payment_id,
+            part_id,
+            source,
+            settings=settings,
+            rates=rates,
+            now=now,
+            expected_amount=amount,
+        )
+    reference = s.execute(select(_parts.c.funding_ref).where(_parts.c.id == part_id)).scalar_one()
+    if reference == source.reference:
+        return True
+    source.to_balance(s, payer_id, amount)
+    return False
 
 
 def fund_one(
@@ -203,16 +245,19 @@ def issue_payment_receipt(s: Session, invoice: Row, payment_id: int, settings: S
     """Sign the completed payment's receipt and keep it on the payment (the first one stays)."""
     payment = payment_row(s, payment_id)
     payer = s.execute(select(_users.c.wallet_address).where(_users.c.id == payment.payer_id)).scalar_one_or_none()
+    parts = s.execute(
+        select(_parts.c.method, _parts.c.amount).where(_parts.c.payment_id == payment_id).order_by(_parts.c.position)
+    ).all()
     token = issue_receipt(
         settings,
         {
-            "v": 1,
+            "v": RECEIPT_VERSION,
             "invoice": invoice.number,
             "payment": payment_id,
             "payer": payer,
             "amount": format_amount(payment.amount, invoice.decimals),
             "asset": payment.asset,
-            "parts": payment.parts_count,
+            "parts": [{"method": p.method, "amount": format_amount(p.amount, invoice.decimals)} for p in parts],
             "time": int(as_utc(payment.completed_at).timestamp()),
             "merchant": invoice.merchant_address,
             "test": invoice.is_test,

@@ -1,4 +1,4 @@
-"""Migration 0018_promises creates the promises and promise_guesses tables (with the unique code hash)
+"""Migration 0019_promises creates the promises and promise_guesses tables (with the unique code hash)
 and drops them on downgrade; on SQLite and PostgreSQL."""
 
 from alembic import command
@@ -21,12 +21,12 @@ def _tables(url: str) -> dict[str, set[str]]:
         engine.dispose()
 
 
-def test_0018_creates_and_drops_promise_tables(empty_url):
-    alembic(empty_url, command.upgrade, "0018_promises")
+def test_0019_creates_and_drops_promise_tables(empty_url):
+    alembic(empty_url, command.upgrade, "0019_promises")
     tables = _tables(empty_url)
     assert {"code_hash", "issuer_id", "pinned_user_id", "status", "idempotency_key"} <= tables["promises"]
     assert tables["promise_guesses"] == {"id", "actor", "created_at"}
-    alembic(empty_url, command.downgrade, revision_before("0018_promises"))
+    alembic(empty_url, command.downgrade, revision_before("0019_promises"))
     assert _tables(empty_url) == {}
     alembic(empty_url, command.upgrade, "head")
     assert set(_tables(empty_url)) == {"promises", "promise_guesses"}

@@ -172,10 +172,15 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
     "PayState": {
         "back": "the amounts step: back",
         "cancel": "cancel the payment",
+        # Any values: only a pending part of the tab's payment and a method of pages/pay/methods.py.
+        "choose_method": "a part's method picker on the fund step",
         "fill_max": "a floating invoice's Max button: the signed-in payer's own available balance (a read)",
         "fund": "fund one part from the balance",
         "load": "on_load of /pay/<number> and /i/<number>",
         "pay_now": "the direct page's one button",
+        # Any values: only a pending part of the tab's payment and a code of at most 400 characters; a
+        # wrong code costs a guess (services/promises.check_guess_limit).
+        "pay_with_promise": "a part's promise panel: Pay with promise",
         "set_amount": "the payer's amount (floating invoices)",
         "set_part_amount": "the amount of one part",
         "set_parts": "the number of parts",
@@ -187,6 +192,18 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "cancel": "cancel an incomplete payment",
         "load": ON_LOAD,
         "wait_for_secrets": "background watcher started by load (guarded: one per tab)",
+    },
+    # The payment's chat: the payment comes from the URL, never from an argument; every read and write
+    # goes through services/payment_chat, which answers NotFound to all but its two sides (and a called
+    # operator), and the page then keeps no payment to act on (tests/api/test_payment_chat_state.py).
+    "PaymentChatState": {
+        "call_operator": "the chat's call an operator button",
+        # Any text, on each keystroke: only its length is kept (no service, no storage).
+        "count_chat": "the chat input's character counter",
+        "load": ON_LOAD,
+        "send": "the chat form",
+        "send_image": "the chat's image upload",
+        "watch": "background watcher started by load (guarded: one per tab)",
     },
     "PromisesState": {
         # Reads only the caller's own balance: any click count gives the same answer.

@@ -1,8 +1,8 @@
 """promises (SPEC F6): bearer vouchers whose code is stored only as a keyed hash, and the wrong codes
 typed, counted to rate-limit guessing
 
-Revision ID: 0018_promises
-Revises: 0017_ad_payment_details
+Revision ID: 0019_promises
+Revises: 0018_chat
 Create Date: 2026-12-03 04:10:00
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0018_promises"
-down_revision: str | None = "0017_ad_payment_details"
+revision: str = "0019_promises"
+down_revision: str | None = "0018_chat"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
