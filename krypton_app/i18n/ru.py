@@ -1141,7 +1141,7 @@ CATALOG.update(
         "promise.created.code": "Код",
         "promise.created.link": "Ссылка",
         "promise.created.qr_alt": "QR-код ссылки на ваучер",
-        "promise.created.done": "Я сохранил",
+        "promise.created.done": "Код сохранён",
         "promise.status.active": "Активен",
         "promise.status.redeemed": "Погашен",
         "promise.status.cancelled": "Отменён",
