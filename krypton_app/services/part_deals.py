@@ -61,8 +61,7 @@ from krypton_app.settings import Settings
 
 _parts = parts_table
 _deals = Deal.__table__
-# A deal still holding the trader's crypto for the part (the index ux_deals_live_part says the same).
-LIVE = (machine.REQUESTED, *sorted(machine.ESCROWED))
+LIVE = sorted(machine.LIVE)  # the index ux_deals_live_part says the same
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from krypton_app.domain.errors import AdUnavailable, IdempotencyConflict, Invali
 from krypton_app.domain.invoices import CANCELLED, COMPLETED, FUNDED, PENDING, RETURNED
 from krypton_app.services import deals, disputes, part_deals, payments, reviews
 from krypton_app.services.ads import AdDraft, create_ad
+from krypton_app.services.deal_room import read_deal_room
 
 LATER = NOW + timedelta(minutes=16)  # past the 15-minute payment window of the trader's ad
 
@@ -370,3 +371,19 @@ def test_two_deals_on_one_part_at_once_one_opens(pg_uow):
     assert isinstance(refused[0], InvalidState) and refused[0].code == "part_deal_live"
     assert remaining(pg_uow, case.ad_id) + remaining(pg_uow, other_ad) == 18 * TON
     assert_invariants(pg_uow)
+
+
+def test_the_payment_shows_its_parts_deal_and_the_deal_room_the_part(uow):
+    case = part_deal_case(uow)
+    deal = open_part_deal(uow, case)
+    part = payment_of(uow, case).parts[1]
+    assert (part.deal_id, part.deal_status) == (deal.id, "escrow_locked")
+    deals.cancel(uow, case.payer, deal.id, now=NOW)
+    assert payment_of(uow, case).parts[1].deal_status == "cancelled"
+    payer_room = read_deal_room(uow, case.payer, deal.id)
+    trader_room = read_deal_room(uow, case.trader, deal.id)
+    assert (payer_room.part.position, payer_room.part.parts) == (2, 2)
+    assert payer_room.part.invoice_number == case.invoice.number
+    assert payer_room.part.is_payer and not trader_room.part.is_payer
+    with pytest.raises(NotFound):
+        part_deals.part_deal(uow, make_user(uow), deal.id)
