@@ -1060,13 +1060,14 @@ CATALOG.update(
         "payfiat.close": "Close",
         "payfiat.in_progress": "Deal in progress: pay the trader and chat in the deal.",
         "payfiat.open_chat": "Open the deal and its chat",
-        "payfiat.ended": "The deal ended without paying this part — pick another ad or pay it another way.",
         "payfiat.part.requested": "Deal in progress",
         "payfiat.part.escrow_locked": "Deal in progress",
         "payfiat.part.fiat_sent": "Deal in progress: fiat marked as sent",
         "payfiat.part.disputed": "Deal in dispute: an operator decides",
-        "payfiat.part.released": "Deal released",
-        "payfiat.part.resolved": "Deal decided by an operator",
+        "payfiat.part.released": "The deal's crypto is on your balance (this part could not take it any more) — "
+        "pay this part another way",
+        "payfiat.part.resolved": "An operator decided the deal: a share for you is on your balance — pay this "
+        "part another way",
         "payfiat.part.expired": "Deal expired — pick another ad",
         "payfiat.part.cancelled": "Deal cancelled — pick another ad",
         "payfiat.deal.title": "This deal pays an invoice",

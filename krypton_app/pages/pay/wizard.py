@@ -19,6 +19,7 @@ from krypton_app.pages.pay.card import (
     shows_route,
     sign_in_card,
 )
+from krypton_app.pages.pay.part_fiat import fiat_panel
 from krypton_app.pages.pay.state import STEPS, PayState
 from krypton_app.state.i18n import I18n, in_language
 from krypton_app.state.invoice_views import PartRow
@@ -167,6 +168,7 @@ def part_progress(row: rx.Var[PartRow]) -> rx.Component:
                 data_testid="pay-fund",
             ),
         ),
+        rx.box(fiat_panel(row), width="100%"),
         width="100%",
         align="center",
         wrap="wrap",
