@@ -26,7 +26,7 @@ from builders import (
 
 from krypton_app.domain.errors import AdUnavailable, IdempotencyConflict, InvalidState, NotFound
 from krypton_app.domain.invoices import CANCELLED, COMPLETED, FUNDED, PENDING, RETURNED
-from krypton_app.services import deals, disputes, part_deals, payments, reviews
+from krypton_app.services import deals, disputes, invoices, part_deals, payments, reviews
 from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.deal_room import read_deal_room
 
@@ -243,6 +243,16 @@ def test_release_for_a_part_funded_another_way_goes_to_the_payers_balance(uow):
     assert_invariants(uow)
 
 
+def test_release_after_the_invoice_closed_goes_to_the_payers_balance(uow):
+    case = part_deal_case(uow)
+    deal = open_part_deal(uow, case)
+    invoices.close_invoice(uow, case.merchant, case.invoice.number, now=NOW)
+    release(uow, case, deal)
+    assert balances(uow, case.payer) == (2 * TON, 0)
+    assert balances(uow, case.merchant) == (0, 0)
+    assert_invariants(uow)
+
+
 def test_cancelling_a_payment_gives_a_deal_funded_part_to_the_payer_not_the_trader(uow):
     case = part_deal_case(uow)
     deal = open_part_deal(uow, case)
@@ -387,3 +397,18 @@ def test_the_payment_shows_its_parts_deal_and_the_deal_room_the_part(uow):
     assert payer_room.part.is_payer and not trader_room.part.is_payer
     with pytest.raises(NotFound):
         part_deals.part_deal(uow, make_user(uow), deal.id)
+
+
+def test_a_release_and_a_cancel_of_the_payment_at_once_leave_the_crypto_with_the_payer(pg_uow):
+    """Whichever commits first, the payer paid the fiat and ends with the crypto on their balance: the
+    part funded then returned, or the release finding the payment cancelled."""
+    case = part_deal_case(pg_uow)
+    deal = open_part_deal(pg_uow, case)
+    results = race(
+        lambda: release(pg_uow, case, deal),
+        lambda: payments.cancel_payment(pg_uow, case.payer, case.payment.id, now=NOW),
+    )
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert balances(pg_uow, case.payer) == (2 * TON, 0)
+    assert payment_of(pg_uow, case).status == CANCELLED
+    assert_invariants(pg_uow)

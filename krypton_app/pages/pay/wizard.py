@@ -158,7 +158,7 @@ def part_progress(row: rx.Var[PartRow]) -> rx.Component:
         ),
         rx.spacer(),
         rx.cond(
-            row.pending & PayState.payment.can_fund,
+            row.pending & PayState.payment.can_fund & ~row.deal_live,
             rx.button(
                 rx.icon("wallet", size=15),
                 I18n.t["pay.fund_balance"],
