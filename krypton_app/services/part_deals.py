@@ -142,8 +142,10 @@ def open_part_deal(
 ) -> DealView:
     """Open a deal on a SELL ad with the payer as buyer for exactly the part's amount, released to the
     part. Only the payer's own pending part of a pending payment of an open invoice, with no live deal
-    on it. A fiat-priced payment whose quote expired is re-quoted first (committed) and QuoteRenewed is
-    raised: nothing is opened and the payer looks at the new amount. The same key returns the same deal."""
+    on it. A fiat-priced payment whose quote expired is re-quoted first; if the part now asks another
+    amount, the new quote is committed, nothing is opened and QuoteRenewed is raised for the payer to
+    look at the new amount (the ads' fiat totals were for the old one). The same key returns the same
+    deal."""
     if not idempotency_key or len(idempotency_key) > 150:
         raise ValueError("idempotency_key must be 1-150 characters")
     key = f"{payer_id}:part:{idempotency_key}"
@@ -167,7 +169,9 @@ def open_part_deal(
             renewed = None
             if quote_expired(payment, now):
                 renewed = requote(s, invoice, payment, settings=settings, rates=rates, now=now)
-            else:
+                if _part(s, payment_id, part_id).amount == part.amount:
+                    renewed = None  # the same amount at the new rate: open at once
+            if renewed is None:
                 ad = offering_ad(s, ad_id, method)
                 if ad.side != SELL or ad.asset != payment.asset:
                     raise AdUnavailable(code="ad_not_for_part")

@@ -17,18 +17,21 @@ from builders import (
     assert_invariants,
     balances,
     deposit,
+    make_invoice,
     make_user,
     open_part_deal,
     part_deal_case,
     race,
     remaining,
+    sell_ad,
 )
 
 from krypton_app.domain.errors import AdUnavailable, IdempotencyConflict, InvalidState, NotFound
-from krypton_app.domain.invoices import CANCELLED, COMPLETED, FUNDED, PENDING, RETURNED
+from krypton_app.domain.invoices import CANCELLED, COMPLETED, FUNDED, PENDING, RETURNED, QuoteRenewed
 from krypton_app.services import deals, disputes, invoices, part_deals, payments, reviews
 from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.deal_room import read_deal_room
+from krypton_app.services.rates import StaticRateProvider
 
 LATER = NOW + timedelta(minutes=16)  # past the 15-minute payment window of the trader's ad
 
@@ -412,3 +415,64 @@ def test_a_release_and_a_cancel_of_the_payment_at_once_leave_the_crypto_with_the
     assert balances(pg_uow, case.payer) == (2 * TON, 0)
     assert payment_of(pg_uow, case).status == CANCELLED
     assert_invariants(pg_uow)
+
+
+def test_a_part_past_its_quote_is_priced_anew_before_its_deal_opens(uow):
+    """A fiat-priced payment: the ads' totals were shown for the part's amount at its quote. Past the
+    quote, a new rate that changes the part opens nothing and says so; the next try opens the deal for
+    the new amount."""
+    trader, payer, ad_id = sell_ad(uow)
+    invoice = make_invoice(uow, amount=None, fiat_currency="RUB", fiat_amount="840")  # 2 TON at 420
+    payment = payments.start_payment(
+        uow, payer, invoice.number, parts=["2"], idempotency_key="p", settings=INVOICE_SETTINGS, rates=RATES, now=NOW
+    )
+    moved, later = StaticRateProvider({"TON/RUB": "400"}), NOW + timedelta(minutes=16)
+
+    def attempt(key):
+        return part_deals.open_part_deal(
+            uow,
+            payer,
+            payment.id,
+            payment.parts[0].id,
+            ad_id,
+            method="sbp",
+            idempotency_key=key,
+            settings=INVOICE_SETTINGS,
+            rates=moved,
+            now=later,
+        )
+
+    with pytest.raises(QuoteRenewed):
+        attempt("first")
+    assert remaining(uow, ad_id) == 10 * TON
+    deal = attempt("second")
+    assert deal.amount == 2_100_000_000
+    assert deal.release_to == f"part:{payment.parts[0].id}"
+
+
+def test_a_release_after_the_quote_moved_the_part_goes_to_the_payers_balance(uow):
+    """The deal was for the part's amount at its quote; released after the quote expired at a rate that
+    changes the part, the part cannot take it: the crypto is the payer's, the part asks its new amount."""
+    trader, payer, ad_id = sell_ad(uow)
+    invoice = make_invoice(uow, amount=None, fiat_currency="RUB", fiat_amount="840")
+    payment = payments.start_payment(
+        uow, payer, invoice.number, parts=["2"], idempotency_key="p", settings=INVOICE_SETTINGS, rates=RATES, now=NOW
+    )
+    deal = part_deals.open_part_deal(
+        uow,
+        payer,
+        payment.id,
+        payment.parts[0].id,
+        ad_id,
+        method="sbp",
+        idempotency_key="k",
+        settings=INVOICE_SETTINGS,
+        rates=RATES,
+        now=NOW,
+    )
+    moved = StaticRateProvider({"TON/RUB": "400"})
+    deals.release(uow, trader, deal.id, now=NOW + timedelta(minutes=16), settings=INVOICE_SETTINGS, rates=moved)
+    view = payments.get_payment(uow, payer, payment.id, settings=INVOICE_SETTINGS)
+    assert (view.parts[0].status, view.parts[0].amount) == (PENDING, 2_100_000_000)
+    assert balances(uow, payer) == (2 * TON, 0)
+    assert_invariants(uow)
