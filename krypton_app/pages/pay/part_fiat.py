@@ -226,11 +226,10 @@ def _select(label: str, options, value, on_change, test_id: str) -> rx.Component
     return rx.vstack(
         rx.text(I18n.t[label], size="1", color_scheme="gray"),
         rx.select.root(
-            rx.select.trigger(placeholder=I18n.t["payfiat.choose"], width="100%"),
+            rx.select.trigger(placeholder=I18n.t["payfiat.choose"], width="100%", data_testid=test_id),
             rx.select.content(rx.foreach(options, lambda o: rx.select.item(o.name, value=o.code))),
             value=value,
             on_change=on_change,
-            data_testid=test_id,
         ),
         spacing="1",
         min_width="150px",
