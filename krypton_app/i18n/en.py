@@ -1058,7 +1058,7 @@ CATALOG.update(
         "payfiat.completion": "Completed",
         "payfiat.open_deal": "Open deal",
         "payfiat.close": "Close",
-        "payfiat.in_progress": "Deal in progress: pay the trader and chat in the deal.",
+        "payfiat.in_progress": "Pay the trader and chat in the deal.",
         "payfiat.open_chat": "Open the deal and its chat",
         "payfiat.part.requested": "Deal in progress",
         "payfiat.part.escrow_locked": "Deal in progress",
@@ -1075,6 +1075,7 @@ CATALOG.update(
         "payfiat.deal.invoice": "of invoice",
         "payfiat.deal.to_invoice_buyer": "The crypto goes to the invoice, not to your balance.",
         "payfiat.deal.to_invoice_seller": "Your release pays the buyer's invoice part, not the buyer's balance.",
+        "payfiat.deal.to_invoice_operator": "A release pays the buyer's invoice part, not the buyer's balance.",
         "payfiat.deal.outcomes": "If the payment was cancelled or the part paid another way meanwhile, the released "
         "crypto goes to the buyer's balance, since the buyer paid the fiat. If an operator splits a dispute, the "
         "buyer's share is less than the part asks: it goes to the buyer's balance and the part waits to be paid "

@@ -34,10 +34,11 @@ def part_info() -> rx.Component:
                 data_testid="deal-part",
             ),
             rx.text(
-                rx.cond(
-                    DealState.role == machine.SELLER,
-                    t["payfiat.deal.to_invoice_seller"],
-                    t["payfiat.deal.to_invoice_buyer"],
+                rx.match(
+                    DealState.role,
+                    (machine.SELLER, t["payfiat.deal.to_invoice_seller"]),
+                    (machine.BUYER, t["payfiat.deal.to_invoice_buyer"]),
+                    t["payfiat.deal.to_invoice_operator"],
                 ),
                 size="2",
             ),
