@@ -1081,6 +1081,11 @@ CATALOG.update(
         "buyer's share is less than the part asks: it goes to the buyer's balance and the part waits to be paid "
         "another way. An expired or cancelled deal leaves the part unpaid.",
         "payfiat.deal.open_payment": "Open the payment",
+        "deal.sys.part_funded": "Deal #{deal_id}: the crypto paid part {position} of invoice {number}.",
+        "deal.sys.part_to_balance": "Deal #{deal_id}: part {position} of invoice {number} could no longer take the "
+        "crypto (payment cancelled, part paid another way or invoice closed): it is on the buyer's balance.",
+        "deal.sys.part_split": "Deal #{deal_id}: the buyer's share is on the buyer's balance; part {position} of "
+        "invoice {number} waits to be paid another way.",
         "error.part_deal_live": "This part already has a deal in progress.",
         "error.part_not_pending": "This part is already paid.",
         "error.ad_not_for_part": "This ad cannot pay this part: choose an ad that sells the invoice's currency.",

@@ -19,7 +19,7 @@ from krypton_app.domain.errors import DealTransitionRefused, KryptonError, NotFo
 from krypton_app.domain.ledger import AVAILABLE, HELD, AccountRef, Leg
 from krypton_app.models import Deal, DealEvent, Dispute
 from krypton_app.models.common import as_utc, utcnow
-from krypton_app.models.invoices import PaymentPart
+from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Asset
 from krypton_app.models.users import User
 from krypton_app.services import chat, notifications
@@ -33,6 +33,8 @@ from krypton_app.settings import Settings, get_settings
 
 _deals = Deal.__table__
 _parts = PaymentPart.__table__
+_payments = InvoicePayment.__table__
+_invoices = Invoice.__table__
 
 
 @dataclass(frozen=True)
@@ -178,8 +180,11 @@ def pay_out(
     leaves the crypto on the payer's balance, since the payer paid the fiat. A split's share is less
     than the part asks, so it goes to the payer's balance and the part stays to pay another way."""
     if deal.part_id is not None and to_buyer == deal.amount:
-        _fund_part(s, deal, key, kind, settings=settings, rates=rates, now=now)
+        funded = _fund_part(s, deal, key, kind, settings=settings, rates=rates, now=now)
+        _tell_part(s, deal, "deal.sys.part_funded" if funded else "deal.sys.part_to_balance")
         return
+    if deal.part_id is not None and to_buyer:
+        _tell_part(s, deal, "deal.sys.part_split")
     legs = []
     if to_buyer:
         legs.append(Leg(user_account(s, deal.seller_id, deal.asset, HELD), _release_target(s, deal), to_buyer))
@@ -236,6 +241,17 @@ def _fund_part(
         rates=rates or rate_provider_from_settings(settings),
         now=now or utcnow(),
     )
+
+
+def _tell_part(s: Session, deal: Deal, text_key: str) -> None:
+    """Both sides read in the chat where a part deal's crypto went: the part, or the buyer's balance."""
+    position, number = s.execute(
+        select(_parts.c.position, _invoices.c.number)
+        .join(_payments, _payments.c.id == _parts.c.payment_id)
+        .join(_invoices, _invoices.c.id == _payments.c.invoice_id)
+        .where(_parts.c.id == deal.part_id)
+    ).one()
+    chat.post_system_message(s, deal.id, text_key, {"deal_id": deal.id, "position": position, "number": number})
 
 
 def deal_view(s: Session, deal: Deal, viewer_id: int) -> DealView:

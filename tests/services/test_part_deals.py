@@ -28,7 +28,7 @@ from builders import (
 
 from krypton_app.domain.errors import AdUnavailable, IdempotencyConflict, InvalidState, NotFound
 from krypton_app.domain.invoices import CANCELLED, COMPLETED, FUNDED, PENDING, RETURNED, QuoteRenewed
-from krypton_app.services import deals, disputes, invoices, part_deals, payments, reviews
+from krypton_app.services import chat, deals, disputes, invoices, part_deals, payments, reviews
 from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.deal_room import read_deal_room
 from krypton_app.services.rates import StaticRateProvider
@@ -51,6 +51,11 @@ def total(uow, *users):
 
 def release(uow, case, deal, now=NOW):
     return deals.release(uow, case.trader, deal.id, now=now, settings=INVOICE_SETTINGS, rates=RATES)
+
+
+def said(uow, case, deal):
+    """The system messages of the deal's chat, by catalog key."""
+    return [m.text_key for m in chat.list_messages(uow, case.payer, deal.id) if m.text_key]
 
 
 def fund_from_balance(uow, case, position):
@@ -220,6 +225,7 @@ def test_release_of_a_first_part_leaves_it_held_for_the_payment(uow):
     deal = open_part_deal(uow, case)
     release(uow, case, deal)
     assert part_status(uow, case, 2) == FUNDED
+    assert "deal.sys.part_funded" in said(uow, case, deal)
     assert payment_of(uow, case).status == PENDING
     assert balances(uow, case.payer) == (0, 2 * TON)
     assert_invariants(uow)
@@ -232,6 +238,7 @@ def test_release_after_the_payment_was_cancelled_goes_to_the_payers_balance(uow)
     payments.cancel_payment(uow, case.payer, case.payment.id, now=NOW)
     release(uow, case, deal)
     assert part_status(uow, case, 2) == PENDING
+    assert "deal.sys.part_to_balance" in said(uow, case, deal)
     assert balances(uow, case.payer) == (2 * TON, 0)  # the payer paid the fiat: the crypto is theirs
     assert_invariants(uow)
 
@@ -319,6 +326,7 @@ def test_a_split_gives_the_payer_their_share_and_the_part_waits_for_another_way(
     operator, deal = disputed(uow, case)
     resolve(uow, operator, deal, "split", "0.5")
     assert part_status(uow, case, 2) == PENDING
+    assert "deal.sys.part_split" in said(uow, case, deal)
     assert balances(uow, case.payer) == (TON, 0)
     assert remaining(uow, case.ad_id) == 9 * TON
     deposit(uow, case.payer, 2 * TON)
