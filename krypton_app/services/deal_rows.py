@@ -180,7 +180,7 @@ def pay_out(
     leaves the crypto on the payer's balance, since the payer paid the fiat. A split's share is less
     than the part asks, so it goes to the payer's balance and the part stays to pay another way."""
     if deal.part_id is not None and to_buyer == deal.amount:
-        funded = _fund_part(s, deal, key, kind, settings=settings, rates=rates, now=now)
+        funded = _fund_part(s, deal, key, settings=settings, rates=rates, now=now)
         _tell_part(s, deal, "deal.sys.part_funded" if funded else "deal.sys.part_to_balance")
         return
     if deal.part_id is not None and to_buyer:
@@ -219,7 +219,6 @@ def _fund_part(
     s: Session,
     deal: Deal,
     key: str,
-    kind: str,
     *,
     settings: Settings | None,
     rates: RateProvider | None,
@@ -230,7 +229,7 @@ def _fund_part(
     After the deal row: the invoice, the payment, then the accounts (fund_on_arrival's lock order)."""
     settings = settings or get_settings()
     payment_id = s.execute(select(_parts.c.payment_id).where(_parts.c.id == deal.part_id)).scalar_one()
-    source = DealSource(deal.id, deal.seller_id, deal.asset, kind=kind, key=key)
+    source = DealSource(deal.id, deal.seller_id, deal.asset, key=key)
     return fund_on_arrival(
         s,
         payment_id,

@@ -40,6 +40,7 @@ from krypton_app.services.deal_rows import (
     role_of,
 )
 from krypton_app.services.disputes import start_dispute
+from krypton_app.services.funding import DEAL_RELEASE
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import RateProvider
 from krypton_app.settings import Settings, get_settings
@@ -47,9 +48,9 @@ from krypton_app.settings import Settings, get_settings
 _deals = Deal.__table__
 log = logging.getLogger(__name__)
 
-# Ledger transaction kinds (contract): escrow from a taker selling to a buy ad, release, refund.
+# Ledger transaction kinds (contract): escrow from a taker selling to a buy ad, refund; and release,
+# DEAL_RELEASE, kept in services/funding.py because a release to an invoice part posts it there too.
 DEAL_ESCROW = "deal_escrow"
-DEAL_RELEASE = "deal_release"
 DEAL_REFUND = "deal_refund"
 
 TIMER_BATCH = 100

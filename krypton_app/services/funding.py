@@ -26,6 +26,8 @@ from krypton_app.services.ledger import post, user_account
 INVOICE_HOLD = "invoice_hold"
 INVOICE_PAYMENT = "invoice_payment"
 INVOICE_REFUND = "invoice_refund"
+# A P2P deal's escrow released to its buyer (services/deals.py posts it too; here for DealSource).
+DEAL_RELEASE = "deal_release"
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,9 @@ class DealSource(BalanceSource):
     funded the part's money is the payer's, held like a balance part (capture and refund are
     BalanceSource's: a cancelled payment gives it to the payer's balance, not back to the trader).
 
-    `deal_id`, `seller_id`, `asset` say where the money arrives from, `kind` and `key` are the
-    release's ledger kind and key; the instance in SOURCES has none and only captures and refunds."""
+    `deal_id`, `seller_id`, `asset` say where the money arrives from, `key` is the release's (or the
+    operator's decision's) ledger key; the instance in SOURCES has none and only captures and refunds.
+    Either way the trader's escrow goes to the buyer: ledger kind DEAL_RELEASE."""
 
     method = "fiat_deal"
 
@@ -146,10 +149,9 @@ class DealSource(BalanceSource):
         seller_id: int | None = None,
         asset: str = "",
         *,
-        kind: str = "",
         key: str = "",
     ):
-        self.deal_id, self.seller_id, self.asset, self.kind, self.key = deal_id, seller_id, asset, kind, key
+        self.deal_id, self.seller_id, self.asset, self.key = deal_id, seller_id, asset, key
 
     @property
     def reference(self) -> str:
@@ -176,7 +178,7 @@ class DealSource(BalanceSource):
         if self.seller_id is None or not self.key:
             raise ValueError("a deal source without its deal only captures and refunds")
         leg = Leg(user_account(session, self.seller_id, self.asset, HELD), target, amount)
-        post(session, idempotency_key=self.key, kind=self.kind, legs=[leg], memo=f"deal {self.deal_id}")
+        post(session, idempotency_key=self.key, kind=DEAL_RELEASE, legs=[leg], memo=f"deal {self.deal_id}")
 
 
 BALANCE = BalanceSource()
