@@ -13,6 +13,7 @@ OPERATOR = "/operator"
 PAY_INVOICE = "/pay/[number]"  # the step-by-step wizard (the invoice's helper link)
 DIRECT = "/i/[number]"  # the compact one-screen page (the invoice's direct link)
 PAYMENT = "/payment/[payment_id]"  # a payment's result: receipt, secrets, redirect
+PAYMENT_CHAT = "/payment/[payment_id]/chat"  # the payer and the merchant write about one payment
 PAYMENTS = "/payments"  # the payer's own payments: pending ones to go on with or cancel, receipts
 INVOICE_DETAIL = "/invoices/[number]"
 MARKET_NEW = "/market/new"
@@ -76,6 +77,17 @@ def payment(payment_id: int | str) -> str:
     return f"/payment/{payment_id}"
 
 
+def payment_chat(payment_id: int | str) -> str:
+    return f"/payment/{payment_id}/chat"
+
+
+def payment_id_in_chat(path: str) -> int:
+    """`/payment/12/chat` -> 12; 0 for anything else."""
+    parts = path.strip("/").split("/")
+    ok = len(parts) == 3 and parts[0] == "payment" and parts[2] == "chat" and parts[1].isdigit()
+    return int(parts[1]) if ok else 0
+
+
 def last_segment(path: str) -> str:
     """`/pay/K7QX2M` -> `K7QX2M`: the dynamic part of a page route, read from the URL path."""
     return path.rstrip("/").rsplit("/", 1)[-1]
@@ -84,3 +96,11 @@ def last_segment(path: str) -> str:
 def session_start(login_token: str) -> str:
     """Where a verified login sends the browser (a full navigation: only a response can set the cookie)."""
     return f"{SESSION_START}?token={login_token}"
+
+
+PROMISES = "/promises"  # "My promises": make one, the issued and received lists
+PROMISE_REDEEM = "/p/[code]"  # a promise's link: its redeem page
+
+
+def promise_link(code: str) -> str:
+    return f"/p/{code}"

@@ -71,6 +71,11 @@ def deal_topic(deal_id: int) -> tuple[str, int]:
     return ("deal", deal_id)
 
 
+def payment_chat_topic(payment_id: int) -> tuple[str, int]:
+    """A payment's "contact the seller" chat got a message (pages/payment/chat_state.py)."""
+    return ("payment_chat", payment_id)
+
+
 def deals_topic(user_id: int) -> tuple[str, int]:
     return ("deals", user_id)
 

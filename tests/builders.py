@@ -383,3 +383,47 @@ def open_part_deal(uow, case: PartDealCase, position: int = 2, *, payer: int | N
         rates=RATES,
         now=NOW,
     )
+
+
+# --- payment chats (issue 12 item 6) -----------------------------------------------------------------
+
+
+def paid_payment(uow, *, amount: str = "1") -> tuple[int, int, int]:
+    """(merchant, payer, payment id): a completed payment of a new merchant's invoice by a new payer."""
+    merchant, payer = make_user(uow), make_user(uow, balance=5 * TON)
+    number = make_invoice(uow, merchant, amount=amount).number
+    return merchant, payer, pay_invoice(uow, payer, number, (amount,)).id
+
+
+# --- promises ---------------------------------------------------------------------------------------
+
+
+def make_promise(uow, issuer_id: int, amount: int = TON, *, asset: str = "TON", now: datetime = NOW, **options):
+    """A promise made from the issuer's balance through the service (fund them first); returns
+    CreatedPromise (its `.code` is shown this once)."""
+    from krypton_app.services.promises import create_promise
+
+    return create_promise(
+        uow,
+        issuer_id,
+        asset=asset,
+        amount=amount,
+        idempotency_key=options.pop("key", uuid.uuid4().hex),
+        settings=SETTINGS,
+        now=now,
+        **options,
+    )
+
+
+def promise_backing(uow, asset: str = "TON") -> int:
+    """The balance of the platform's promise backing account in `asset` (0 before the first promise)."""
+    from sqlmodel import select
+
+    from krypton_app.domain.ledger import PROMISE_BACKING, system_account_key
+    from krypton_app.models import Account
+
+    with uow.read() as s:
+        balance = s.exec(
+            select(Account.balance).where(Account.key == system_account_key(PROMISE_BACKING, asset))
+        ).first()
+    return balance or 0

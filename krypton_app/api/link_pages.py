@@ -26,15 +26,17 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from krypton_app import routes
 
 PLACEHOLDER = "_"
-# The pages people reach by a link; each has one parameter, its last segment.
+# The pages people reach by a link; each has one parameter.
 LINK_ROUTES = (
     routes.PAY_INVOICE,
     routes.DIRECT,
     routes.PAYMENT,
+    routes.PAYMENT_CHAT,
     routes.INVOICE_DETAIL,
     routes.MARKET_AD,
     routes.MARKET_AD_EDIT,
     routes.DEAL_DETAIL,
+    routes.PROMISE_REDEEM,
 )
 _PARAM = re.compile(r"\[[a-z_]+\]")
 

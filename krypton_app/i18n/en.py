@@ -1041,8 +1041,8 @@ CATALOG.update(
 # on the payment pages, the deal page's note, and their refusals.
 CATALOG.update(
     {
-        "part.method.fiat_deal": "Fiat through a trader",
-        "payfiat.open": "Pay in fiat via a trader",
+        "paywiz.method.fiat_deal": "Fiat via a trader",
+        "payfiat.open": "Find a trader for this part",
         "payfiat.title": "Pay this part in fiat through a trader",
         "payfiat.explain": "You pay the trader in your currency; the trader's crypto goes straight to this "
         "part. If the payment is cancelled after that, the crypto comes to your balance, since you paid the fiat.",
@@ -1089,5 +1089,163 @@ CATALOG.update(
         "error.part_deal_live": "This part already has a deal in progress.",
         "error.part_not_pending": "This part is already paid.",
         "error.ad_not_for_part": "This ad cannot pay this part: choose an ad that sells the invoice's currency.",
+    }
+)
+
+# Issue 12: each part's method on receipts and results; the payment's "contact the seller" chat.
+CATALOG.update(
+    {
+        "part_method.balance": "From balance",
+        "part_method.promise": "Promise",
+        "part_method.lightning": "Lightning",
+        "part_method.fiat_deal": "Fiat via a trader",
+        "part_method.test": "Test funds",
+        "verify.parts_title": "Parts",
+        "error.chat_rate_limited": "Too many messages in a minute. Please wait a moment.",
+        "error.chat_operator_already_here": "An operator is already in this chat.",
+        "paychat.title": "Messages about this payment",
+        "paychat.contact_seller": "Contact the seller",
+        "paychat.contact_seller_hint": "Questions about this payment go straight to the seller.",
+        "paychat.open": "Messages",
+        "paychat.about": "Payment #{payment_id} · invoice {invoice}",
+        "paychat.with": "With",
+        "paychat.role.payer": "Payer",
+        "paychat.role.merchant": "Seller",
+        "paychat.role.operator": "Operator",
+        "paychat.role.None": "—",
+        "paychat.empty": "No messages yet. Write the first one.",
+        "paychat.call_operator": "Call an operator",
+        "paychat.call_operator_hint": "An operator will read this chat and can write in it.",
+        "paychat.operator_here": "An operator was called and can read this chat.",
+        "paychat.operator_called.payer": "The payer called an operator.",
+        "paychat.operator_called.merchant": "The seller called an operator.",
+        "paychat.notify": "New message about payment #{payment_id}",
+        "paychat.notify_operator": "An operator is called to the chat of payment #{payment_id}",
+        "paychat.back": "Back to the payment",
+        "paychat.missing": "This chat does not exist or is not yours.",
+        "paychat.invoice": "Invoice",
+        "operator.tab.chats": "Payment chats",
+        "operator.no_chats": "No payment chat has called an operator.",
+    }
+)
+
+# Promises (SPEC F6): the history's labels, the refusals, the "My promises" and redeem pages.
+CATALOG.update(
+    {
+        "nav.promises": "My promises",
+        "wallet.promises_hint": "a code anyone can redeem, made from your balance",
+        "promises.title": "My promises",
+        "promises.subtitle": (
+            "Turn part of your balance into a code. Whoever has the code can redeem it to their balance."
+        ),
+        "promises.new": "New promise",
+        "promises.loading": "Loading your promises…",
+        "promises.issued": "Issued",
+        "promises.received": "Received",
+        "promises.empty_issued": "You have not made any promises yet.",
+        "promises.empty_received": "You have not redeemed any promises yet.",
+        "promise.field.asset": "Asset",
+        "promise.field.amount": "Amount",
+        "promise.field.pin": "Only for (optional)",
+        "promise.hint.pin": "@username or a verified email. Empty: whoever has the code.",
+        "promise.field.note": "Note (optional)",
+        "promise.field.expiry": "Expires",
+        "promise.expiry.0": "Never",
+        "promise.expiry.3600": "In 1 hour",
+        "promise.expiry.86400": "In 1 day",
+        "promise.expiry.604800": "In 7 days",
+        "promise.expiry.2592000": "In 30 days",
+        "promise.create": "Create promise",
+        "promise.created.title": "Your promise is ready",
+        "promise.created.once": (
+            "Save the code now: it is shown only this once. Whoever has the code or the link can take the money."
+        ),
+        "promise.created.code": "Code",
+        "promise.created.link": "Link",
+        "promise.created.qr_alt": "QR code of the promise's link",
+        "promise.created.done": "I saved it",
+        "promise.status.active": "Active",
+        "promise.status.redeemed": "Redeemed",
+        "promise.status.cancelled": "Cancelled",
+        "promise.status.expired": "Expired",
+        "promise.origin.change": "Change",
+        "promise.origin.refund": "Refund",
+        "promise.expires": "Expires",
+        "promise.for": "For",
+        "promise.cancel": "Cancel",
+        "promise.cancel.title": "Cancel this promise?",
+        "promise.cancel.body": "Its code stops working and the money goes back to your balance.",
+        "promise.cancel.keep": "Keep it",
+        "promise.cancel.confirm": "Cancel promise",
+        "promise.redeem.title": "Promise",
+        "promise.redeem.from": "From",
+        "promise.redeem.button": "Redeem to balance",
+        "promise.redeem.login": "Log in to redeem",
+        "promise.redeem.done": "Redeemed: the money is on your balance.",
+        "promise.redeem.to_wallet": "Open wallet",
+        "promise.redeem.for_you": "This promise is meant for you.",
+        "promise.redeem.loading": "Opening the promise…",
+        "history.kind.promise_create": "Promise created",
+        "history.kind.promise_redeem": "Promise redeemed",
+        "history.kind.promise_cancel": "Promise cancelled",
+        "history.kind.promise_expire": "Promise expired",
+        "history.about.promise": "Promise {hint}…",
+        "history.about.promise_note": "Promise {hint}… · {note}",
+        "error.promise_not_found": "No promise has this code. Check that it was copied whole.",
+        "error.promise_redeemed": "This promise has already been redeemed.",
+        "error.promise_cancelled": "This promise was cancelled by the person who made it.",
+        "error.promise_expired": "This promise has expired; its money went back to the person who made it.",
+        "error.promise_pinned": "This promise is meant for another user: only they can redeem it.",
+        "error.promise_guess_limit": "Too many wrong codes. Try again in an hour.",
+        "error.promise_pin_unknown": "Nobody has this username or verified email.",
+        "error.promise_note_too_long": "The note is too long: at most 500 characters.",
+        "error.promise_expiry_past": "The expiry must be in the future.",
+        "error.promise_asset_unknown": "Choose an asset.",
+        "error.promise_sandbox": "A sandbox API key cannot create promises: they hold real money.",
+        # Replaces the message above in this catalog: the scopes now include the promises'.
+        "error.api_scopes_invalid": (
+            "Choose at least one scope: invoices:read, invoices:write, webhooks:write, promises:read, promises:write."
+        ),
+    }
+)
+
+# --- the pay wizard's per-part method picker and promise parts (issue 12, items 2 and 5) ---
+CATALOG.update(
+    {
+        "paywiz.fund_hint": (
+            "Pick how to pay each part. Paid parts are set aside; the merchant is paid when all parts are."
+        ),
+        "paywiz.method.balance": "Balance",
+        "paywiz.method.promise": "Promise",
+        "paywiz.you_pay": "You pay",
+        "paywiz.available": "On your balance",
+        "paywiz.balance_enough": "Your balance covers this part.",
+        "paywiz.balance_short": "Not enough on your balance for this part: top it up or pick another method.",
+        "paywiz.cancel_rules": "If you cancel the payment, paid parts come back:",
+        "paywiz.cancel_rule.balance": "Balance: back to your balance.",
+        "paywiz.cancel_rule.promise": "Promise: as a new promise for you.",
+        "paywiz.cancel_rule.lightning": "Lightning: to your balance (sats cannot be sent back to a wallet).",
+        "paywiz.cancel_rule.fiat": "Fiat via a trader: the crypto goes to your balance (you paid the fiat).",
+        "part.method.promise": "With a promise",
+        "paywiz.promise_hint": (
+            "Paste the promise's code or its link. If it holds more than this part, the rest comes back to "
+            "you at once as a new promise."
+        ),
+        "paywiz.promise_placeholder": "Code or https://…/p/…",
+        "paywiz.pay_with_promise": "Pay with promise",
+        "paywiz.promise_codes": "Your new promise",
+        "paywiz.promise_codes_once": (
+            "Shown only this once: copy the code or the link now. If you lose it, cancel the promise in My "
+            "promises to get the money to your balance."
+        ),
+        "paywiz.promise_code": "Code",
+        "paywiz.promise_link": "Link",
+        "paywiz.promise_origin.change": "Change",
+        "paywiz.promise_origin.refund": "Refund",
+        "error.promise_too_small": "This promise holds less than the part. Lower the part or pay it another way.",
+        "error.promise_too_small.available": (
+            "This promise holds only {available}: less than the part. Lower the part or pay it another way."
+        ),
+        "error.promise_other_asset": "This promise is in another asset than the invoice.",
     }
 )

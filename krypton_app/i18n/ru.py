@@ -1076,8 +1076,8 @@ CATALOG.update(
 # на страницах платежа, пояснение на странице сделки и отказы.
 CATALOG.update(
     {
-        "part.method.fiat_deal": "Фиатом через трейдера",
-        "payfiat.open": "Оплатить фиатом через трейдера",
+        "paywiz.method.fiat_deal": "Фиат через трейдера",
+        "payfiat.open": "Найти трейдера для этой части",
         "payfiat.title": "Оплатить эту часть фиатом через трейдера",
         "payfiat.explain": "Вы платите трейдеру в своей валюте, а его криптовалюта идёт прямо в эту часть. "
         "Если после этого платёж отменят, криптовалюта придёт на ваш баланс: фиат ведь заплатили вы.",
@@ -1124,5 +1124,162 @@ CATALOG.update(
         "error.part_not_pending": "Эта часть уже оплачена.",
         "error.ad_not_for_part": "Это объявление не может оплатить эту часть: выберите объявление, которое "
         "продаёт валюту счёта.",
+    }
+)
+
+# Issue 12: each part's method on receipts and results; the payment's "contact the seller" chat.
+CATALOG.update(
+    {
+        "part_method.balance": "С баланса",
+        "part_method.promise": "Обещание",
+        "part_method.lightning": "Lightning",
+        "part_method.fiat_deal": "Фиат через трейдера",
+        "part_method.test": "Тестовые средства",
+        "verify.parts_title": "Части",
+        "error.chat_rate_limited": "Слишком много сообщений за минуту. Подождите немного.",
+        "error.chat_operator_already_here": "Оператор уже в этом чате.",
+        "paychat.title": "Сообщения об этом платеже",
+        "paychat.contact_seller": "Написать продавцу",
+        "paychat.contact_seller_hint": "Вопросы об этом платеже уходят прямо продавцу.",
+        "paychat.open": "Сообщения",
+        "paychat.about": "Платёж №{payment_id} · счёт {invoice}",
+        "paychat.with": "С кем",
+        "paychat.role.payer": "Плательщик",
+        "paychat.role.merchant": "Продавец",
+        "paychat.role.operator": "Оператор",
+        "paychat.role.None": "—",
+        "paychat.empty": "Сообщений пока нет. Напишите первое.",
+        "paychat.call_operator": "Позвать оператора",
+        "paychat.call_operator_hint": "Оператор прочитает этот чат и сможет в нём писать.",
+        "paychat.operator_here": "Оператор вызван и может читать этот чат.",
+        "paychat.operator_called.payer": "Плательщик позвал оператора.",
+        "paychat.operator_called.merchant": "Продавец позвал оператора.",
+        "paychat.notify": "Новое сообщение о платеже №{payment_id}",
+        "paychat.notify_operator": "Оператора зовут в чат платежа №{payment_id}",
+        "paychat.back": "К платежу",
+        "paychat.missing": "Такого чата нет, или он не ваш.",
+        "paychat.invoice": "Счёт",
+        "operator.tab.chats": "Чаты платежей",
+        "operator.no_chats": "Ни в одном чате платежа оператора не звали.",
+    }
+)
+
+# Promises (SPEC F6): the history's labels, the refusals, the "My promises" and redeem pages.
+CATALOG.update(
+    {
+        "nav.promises": "Мои ваучеры",
+        "wallet.promises_hint": "код из вашего баланса, который может погасить любой",
+        "promises.title": "Мои ваучеры",
+        "promises.subtitle": "Превратите часть баланса в код. Владелец кода может зачислить деньги себе на баланс.",
+        "promises.new": "Новый ваучер",
+        "promises.loading": "Загружаем ваши ваучеры…",
+        "promises.issued": "Выпущенные",
+        "promises.received": "Полученные",
+        "promises.empty_issued": "Вы ещё не выпускали ваучеры.",
+        "promises.empty_received": "Вы ещё не погашали ваучеры.",
+        "promise.field.asset": "Актив",
+        "promise.field.amount": "Сумма",
+        "promise.field.pin": "Только для (необязательно)",
+        "promise.hint.pin": "@имя или подтверждённая почта. Пусто: для любого, у кого есть код.",
+        "promise.field.note": "Заметка (необязательно)",
+        "promise.field.expiry": "Срок действия",
+        "promise.expiry.0": "Бессрочно",
+        "promise.expiry.3600": "1 час",
+        "promise.expiry.86400": "1 день",
+        "promise.expiry.604800": "7 дней",
+        "promise.expiry.2592000": "30 дней",
+        "promise.create": "Создать ваучер",
+        "promise.created.title": "Ваучер готов",
+        "promise.created.once": (
+            "Сохраните код сейчас: он показывается только один раз. Кто знает код или ссылку, тот может забрать деньги."
+        ),
+        "promise.created.code": "Код",
+        "promise.created.link": "Ссылка",
+        "promise.created.qr_alt": "QR-код ссылки на ваучер",
+        "promise.created.done": "Я сохранил",
+        "promise.status.active": "Активен",
+        "promise.status.redeemed": "Погашен",
+        "promise.status.cancelled": "Отменён",
+        "promise.status.expired": "Истёк",
+        "promise.origin.change": "Сдача",
+        "promise.origin.refund": "Возврат",
+        "promise.expires": "Действует до",
+        "promise.for": "Для",
+        "promise.cancel": "Отменить",
+        "promise.cancel.title": "Отменить ваучер?",
+        "promise.cancel.body": "Код перестанет работать, а деньги вернутся на ваш баланс.",
+        "promise.cancel.keep": "Оставить",
+        "promise.cancel.confirm": "Отменить ваучер",
+        "promise.redeem.title": "Ваучер",
+        "promise.redeem.from": "От",
+        "promise.redeem.button": "Зачислить на баланс",
+        "promise.redeem.login": "Войдите, чтобы погасить",
+        "promise.redeem.done": "Готово: деньги на вашем балансе.",
+        "promise.redeem.to_wallet": "Открыть кошелёк",
+        "promise.redeem.for_you": "Этот ваучер предназначен вам.",
+        "promise.redeem.loading": "Открываем ваучер…",
+        "history.kind.promise_create": "Ваучер создан",
+        "history.kind.promise_redeem": "Ваучер погашен",
+        "history.kind.promise_cancel": "Ваучер отменён",
+        "history.kind.promise_expire": "Срок ваучера истёк",
+        "history.about.promise": "Ваучер {hint}…",
+        "history.about.promise_note": "Ваучер {hint}… · {note}",
+        "error.promise_not_found": "Ваучера с таким кодом нет. Проверьте, что код скопирован целиком.",
+        "error.promise_redeemed": "Этот ваучер уже погашен.",
+        "error.promise_cancelled": "Этот ваучер отменён его создателем.",
+        "error.promise_expired": "Срок ваучера истёк, деньги вернулись его создателю.",
+        "error.promise_pinned": "Этот ваучер предназначен другому пользователю: погасить его может только он.",
+        "error.promise_guess_limit": "Слишком много неверных кодов. Попробуйте через час.",
+        "error.promise_pin_unknown": "Нет пользователя с таким именем или подтверждённой почтой.",
+        "error.promise_note_too_long": "Слишком длинная заметка: не больше 500 символов.",
+        "error.promise_expiry_past": "Срок действия должен быть в будущем.",
+        "error.promise_asset_unknown": "Выберите актив.",
+        "error.promise_sandbox": "Тестовый API-ключ не может создавать ваучеры: в них настоящие деньги.",
+        # Заменяет сообщение выше в этом каталоге: теперь есть и права на ваучеры.
+        "error.api_scopes_invalid": (
+            "Выберите хотя бы одно право: invoices:read, invoices:write, webhooks:write, promises:read, promises:write."
+        ),
+    }
+)
+
+# --- the pay wizard's per-part method picker and promise parts (issue 12, items 2 and 5) ---
+CATALOG.update(
+    {
+        "paywiz.fund_hint": (
+            "Выберите способ оплаты каждой части. Оплаченные части откладываются; "
+            "продавец получит деньги, когда оплачены все."
+        ),
+        "paywiz.method.balance": "Баланс",
+        "paywiz.method.promise": "Ваучер",
+        "paywiz.you_pay": "Вы платите",
+        "paywiz.available": "На балансе",
+        "paywiz.balance_enough": "Баланса хватает на эту часть.",
+        "paywiz.balance_short": "На балансе не хватает на эту часть: пополните его или выберите другой способ.",
+        "paywiz.cancel_rules": "Если отменить платёж, оплаченные части вернутся:",
+        "paywiz.cancel_rule.balance": "Баланс — обратно на баланс.",
+        "paywiz.cancel_rule.promise": "Ваучер — новым ваучером для вас.",
+        "paywiz.cancel_rule.lightning": "Lightning — на ваш баланс (саты нельзя вернуть в кошелёк).",
+        "paywiz.cancel_rule.fiat": "Фиат через трейдера — крипта придёт на ваш баланс (фиат вы уже заплатили).",
+        "part.method.promise": "Ваучером",
+        "paywiz.promise_hint": (
+            "Вставьте код ваучера или его ссылку. Если в нём больше, чем эта часть, остаток сразу вернётся "
+            "вам новым ваучером."
+        ),
+        "paywiz.promise_placeholder": "Код или https://…/p/…",
+        "paywiz.pay_with_promise": "Оплатить ваучером",
+        "paywiz.promise_codes": "Ваш новый ваучер",
+        "paywiz.promise_codes_once": (
+            "Показывается только один раз: скопируйте код или ссылку сейчас. Если потеряете, отмените ваучер "
+            "в «Мои ваучеры» — деньги вернутся на баланс."
+        ),
+        "paywiz.promise_code": "Код",
+        "paywiz.promise_link": "Ссылка",
+        "paywiz.promise_origin.change": "Сдача",
+        "paywiz.promise_origin.refund": "Возврат",
+        "error.promise_too_small": "В ваучере меньше, чем эта часть. Уменьшите часть или оплатите её иначе.",
+        "error.promise_too_small.available": (
+            "В ваучере только {available} — меньше, чем эта часть. Уменьшите часть или оплатите её иначе."
+        ),
+        "error.promise_other_asset": "Ваучер в другой валюте, чем счёт.",
     }
 )

@@ -5,8 +5,9 @@ from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurren
 from krypton_app.models.chain import AppliedChainTransaction, ChainCursor, DepositMemo, UnmatchedDeposit
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
-from krypton_app.models.market import Ad, ChatMessage, Deal, DealEvent, Dispute, Notification, Review
+from krypton_app.models.market import Ad, ChatMessage, Deal, DealEvent, Dispute, Notification, PaymentChat, Review
 from krypton_app.models.merchant import ApiIdempotencyRecord, ApiKey, WebhookDelivery, WebhookEvent, WebhookSecret
+from krypton_app.models.promises import Promise, PromiseGuess
 from krypton_app.models.users import EmailCode, User
 from krypton_app.models.withdrawals import Payout, Withdrawal
 
@@ -17,12 +18,15 @@ __all__ = [
     "DealEvent",
     "Dispute",
     "Notification",
+    "PaymentChat",
     "Review",
     "ApiIdempotencyRecord",
     "ApiKey",
     "Invoice",
     "InvoicePayment",
     "PaymentPart",
+    "Promise",
+    "PromiseGuess",
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookSecret",

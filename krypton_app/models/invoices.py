@@ -92,8 +92,11 @@ class PaymentPart(SQLModel, table=True):
     amount: int = Field(sa_column=money_column())
     # Fiat-denominated: the part's share of the fiat price (fiat minor units); a re-quote keeps it.
     fiat_amount: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    method: str | None = Field(default=None, max_length=16)  # balance | test (later: lightning, fiat_deal, promise)
+    method: str | None = Field(default=None, max_length=16)  # balance | test | promise (later: lightning, fiat_deal)
     status: str = Field(default="pending", max_length=16)  # pending | funded | captured | returned
     funded_by: int | None = Field(default=None, foreign_key="users.id")
     funding_ref: str | None = Field(default=None, max_length=200)  # e.g. ledger idempotency key of the hold
     funded_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    # Codes of the promises this part gave its payer (change, refund), sealed (services/crypto.py) until
+    # the payer's page has shown them once; then None.
+    promise_codes_sealed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from krypton_app.models.common import money_column, timestamp_column, utcnow
@@ -44,7 +44,7 @@ class Ad(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
 
 
-# A deal still holding the trader's crypto (domain.deals: requested and ESCROWED); alembic 0018_fiat.
+# A deal still holding the trader's crypto (domain.deals: requested and ESCROWED); alembic 0021_fiat.
 _LIVE = text("status IN ('requested', 'escrow_locked', 'fiat_sent', 'disputed')")
 
 
@@ -108,16 +108,42 @@ class DealEvent(SQLModel, table=True):
 
 
 class ChatMessage(SQLModel, table=True):
+    """A message of a deal's chat or of a payment's "contact the seller" chat (issue 12).
+
+    One table for both rather than a payment_messages twin: the two chats have the same limits, the same
+    cleaning of text and images, the same attachment route and files; only who may read differs, and
+    services/chat.py decides that per room. Exactly one of deal_id / payment_id names the room.
+    """
+
     __tablename__ = "chat_messages"
-    __table_args__ = (Index("ix_chat_messages_deal", "deal_id", "id"),)
+    __table_args__ = (
+        Index("ix_chat_messages_deal", "deal_id", "id"),
+        Index("ix_chat_messages_payment", "payment_id", "id"),
+        CheckConstraint("(deal_id IS NULL) <> (payment_id IS NULL)", name="ck_chat_messages_one_room"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    deal_id: int = Field(foreign_key="deals.id")
+    deal_id: int | None = Field(default=None, foreign_key="deals.id")
+    payment_id: int | None = Field(default=None, foreign_key="invoice_payments.id")
     author_id: int | None = Field(default=None, foreign_key="users.id")  # None: a system message
     kind: str = Field(default="text", max_length=8)  # text | system | image
     body: str = Field(sa_column=Column(Text, nullable=False))  # plain text, escaped when shown
     attachment_path: str | None = Field(default=None, max_length=300)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class PaymentChat(SQLModel, table=True):
+    """What a payment's chat remembers besides its messages: how far each side has read (the merchant's
+    "Messages (2)" on the invoice page) and whether a side called an operator, who may read and write
+    in it from then on. Created with the chat's first message or call."""
+
+    __tablename__ = "payment_chats"
+
+    payment_id: int = Field(foreign_key="invoice_payments.id", primary_key=True)
+    payer_read_id: int = Field(default=0)  # the last message id the payer has seen
+    merchant_read_id: int = Field(default=0)
+    operator_called_by: int | None = Field(default=None, foreign_key="users.id")
+    operator_called_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
 
 
 class Dispute(SQLModel, table=True):

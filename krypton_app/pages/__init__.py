@@ -16,6 +16,7 @@ from krypton_app.pages import (
     pay,
     payment,
     profile,
+    promises,
     telegram,
     verify,
     wallet,
@@ -38,6 +39,7 @@ ALL: tuple[Page, ...] = (
     pay.pay_invoice,
     pay.direct,
     payment.payment,
+    payment.payment_chat,
     invoice_detail.invoice_detail,
     market.market_new,
     ad_detail.ad_detail,
@@ -47,5 +49,7 @@ ALL: tuple[Page, ...] = (
     api_reference.api_reference,
     telegram.telegram,
     widget.widget,
+    promises.promises_page,
+    promises.redeem_page,
     not_found.not_found,
 )

@@ -27,6 +27,13 @@ class ReceiptLine:
     value: str
 
 
+@dataclass(frozen=True)
+class ReceiptPartLine:
+    position: int
+    method_key: str  # part_method.<method>
+    amount: str
+
+
 def receipt_lines(r: ReceiptView, lang: str, merchant_name: str | None = None) -> list[ReceiptLine]:
     """The decoded content of a verified receipt, as label key / value lines: every digit of the amount
     (a receipt is checked against a statement), the merchant by name with the signed address beside it.
@@ -48,34 +55,49 @@ def receipt_lines(r: ReceiptView, lang: str, merchant_name: str | None = None) -
     return lines
 
 
+def receipt_part_lines(r: ReceiptView, lang: str) -> list[ReceiptPartLine]:
+    """Each part's method and amount, every digit; none for a v1 receipt (it signed only their number)."""
+    return [
+        ReceiptPartLine(
+            position=position,
+            method_key=f"part_method.{part.method}",
+            amount=amount_text(
+                to_minor(part.amount, _decimals_of(part.amount)), _decimals_of(part.amount), r.asset, lang, full=True
+            ),
+        )
+        for position, part in enumerate(r.part_details, start=1)
+    ]
+
+
 def _decimals_of(amount: str) -> int:
     """Places the receipt's decimal text carries (it is written trimmed, so this is exact)."""
     return len(amount.partition(".")[2])
 
 
-def _check(token: str, invoice_number: str, lang: str) -> list[ReceiptLine]:
-    """The receipt's lines once its signature (and invoice, if given) checks out; raises otherwise."""
+def _check(token: str, invoice_number: str, lang: str) -> tuple[list[ReceiptLine], list[ReceiptPartLine]]:
+    """The receipt's lines and parts once its signature (and invoice, if given) checks out; raises otherwise."""
     deps = app_deps()
     view = verify_receipt(token, public_key=receipt_public_key(deps.settings), invoice_number=invoice_number or None)
-    return receipt_lines(view, lang, public_name_of_address(deps.uow, view.merchant))
+    return receipt_lines(view, lang, public_name_of_address(deps.uow, view.merchant)), receipt_part_lines(view, lang)
 
 
 class VerifyState(AuthState):
     token: str = ""
     invoice_number: str = ""
     lines: list[ReceiptLine] = []
+    parts: list[ReceiptPartLine] = []
     error: str = ""
 
     async def _show(self, *, asked: bool) -> None:
         """Check the token; an empty one is only an error when the visitor pressed Verify."""
-        self.lines = []
+        self.lines, self.parts = [], []
         self.error = ""
         if not self.token.strip():
             self.error = "verify.empty" if asked else ""
             return
         try:
             lang = (await self.get_state(I18n)).lang
-            self.lines = await off_loop(_check, self.token.strip(), self.invoice_number.strip(), lang)
+            self.lines, self.parts = await off_loop(_check, self.token.strip(), self.invoice_number.strip(), lang)
         except KryptonError as error:
             self.error = error_key(error.code, error.details)
 
@@ -103,6 +125,19 @@ def result_line(line: rx.Var[ReceiptLine]) -> rx.Component:
         width="100%",
         padding_y="6px",
         border_top=f"1px solid {rx.color('gray', 4)}",
+    )
+
+
+def part_line(part: rx.Var[ReceiptPartLine]) -> rx.Component:
+    return rx.hstack(
+        rx.text(I18n.t["pay.part"], " ", part.position, " · ", I18n.t[part.method_key], size="2", color_scheme="gray"),
+        rx.text(part.amount, size="2", weight="medium", text_align="right"),
+        justify="between",
+        spacing="4",
+        width="100%",
+        padding_y="6px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        data_testid="verify-part",
     )
 
 
@@ -157,6 +192,15 @@ def verify() -> rx.Component:
             card(
                 card_title("badge-check", I18n.t["verify.valid"], color="green"),
                 rx.vstack(rx.foreach(VerifyState.lines, result_line), spacing="0", width="100%"),
+                rx.cond(
+                    VerifyState.parts.length() > 0,
+                    rx.vstack(
+                        rx.text(I18n.t["verify.parts_title"], size="2", weight="bold", margin_top="12px"),
+                        rx.foreach(VerifyState.parts, part_line),
+                        spacing="0",
+                        width="100%",
+                    ),
+                ),
                 max_width="760px",
                 data_testid="verify-result",
             ),

@@ -28,7 +28,7 @@ from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.merchant import ApiIdempotencyRecord, ApiKey
 from krypton_app.settings import Settings, get_settings
 
-SCOPES = ("invoices:read", "invoices:write", "webhooks:write")
+SCOPES = ("invoices:read", "invoices:write", "webhooks:write", "promises:read", "promises:write")
 # last_used_at is a hint for the merchant, not an audit log: write it at most once a minute per key.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 IN_PROGRESS = 0  # status_code of an idempotency record whose first request has not finished

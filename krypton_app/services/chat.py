@@ -1,4 +1,7 @@
 """Deal chat (SPEC F9, issue 5 item 4): the two participants, and the operator once the deal is disputed.
+A payment's "contact the seller" chat (services/payment_chat.py) stores its messages in the same table
+and goes through the same checks (`checked_message`, `store_image`, `message_view`); who may read one
+is `payment_role` here, so the attachment route below serves both rooms.
 
 Authorisation: anyone else gets NotFound, through every function, so a stranger cannot even learn that
 a deal id exists. Text is stored as plain text (control characters stripped) and escaped by the UI.
@@ -26,7 +29,7 @@ from sqlmodel import Session
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.deals import BUYER, OPERATOR, SELLER, WITH_DISPUTE
 from krypton_app.domain.errors import KryptonError, NotFound
-from krypton_app.models import ChatMessage, Deal, Dispute
+from krypton_app.models import ChatMessage, Deal, Dispute, Invoice, InvoicePayment, PaymentChat
 from krypton_app.models.common import as_utc, utcnow
 from krypton_app.services.notifications import CHAT_MESSAGE, notify
 from krypton_app.services.roles import user_is_operator
@@ -56,12 +59,16 @@ _PIL_MODES = {
 _PIL_OPTIONS = {"png": {}, "jpeg": {"quality": 90}, "webp": {"quality": 90}}
 
 
+# A payment chat's sides (the deal's are domain.deals.SELLER / BUYER; the operator is OPERATOR in both).
+PAYER, MERCHANT = "payer", "merchant"
+
+
 @dataclass(frozen=True)
 class ChatMessageView:
     id: int
-    deal_id: int
+    deal_id: int | None  # None: a payment's chat
     author_id: int | None  # None: a system message
-    author_role: str | None  # seller | buyer | operator; None for system messages
+    author_role: str | None  # seller | buyer | payer | merchant | operator; None for system messages
     mine: bool  # written by the viewer
     kind: str  # text | image | system
     text: str  # plain text (a caption for images); "" for system messages
@@ -69,6 +76,7 @@ class ChatMessageView:
     params: dict[str, Any]  # ... and its params
     attachment: str | None  # stored file name of an image, served through `attachment_file`
     created_at: datetime
+    payment_id: int | None = None  # the payment's chat it belongs to, for a payment chat
 
 
 def clean_text(raw: str) -> str:
@@ -142,24 +150,41 @@ def _role(session: Session, viewer_id: int, deal: Deal | None) -> str:
     raise NotFound("deal", deal_id=deal.id)
 
 
+def payment_role(session: Session, viewer_id: int, payment_id: int | None) -> str:
+    """The viewer's role in a payment's chat: its payer, the invoice's merchant, or an operator once one
+    of them called one. Anyone else, a payment without a payer (a test simulation) or no payment at
+    all: NotFound, the same for each, so a stranger learns nothing about the payment."""
+    row = session.get(InvoicePayment, payment_id) if payment_id else None
+    if row is None or row.payer_id is None:
+        raise NotFound("payment")
+    if viewer_id == row.payer_id:
+        return PAYER
+    invoice = session.get(Invoice, row.invoice_id)
+    if invoice is not None and viewer_id == invoice.merchant_id:
+        return MERCHANT
+    chat = session.get(PaymentChat, payment_id)
+    if chat is not None and chat.operator_called_at is not None and user_is_operator(session, viewer_id):
+        return OPERATOR
+    raise NotFound("payment", payment_id=payment_id)
+
+
 def _view(row: ChatMessage, deal: Deal, viewer_id: int) -> ChatMessageView:
+    sides = {deal.seller_id: SELLER, deal.buyer_id: BUYER}
+    return message_view(row, viewer_id, None if row.author_id is None else sides.get(row.author_id, OPERATOR))
+
+
+def message_view(row: ChatMessage, viewer_id: int, author_role: str | None) -> ChatMessageView:
+    """A stored message as its reader sees it; `author_role` is the author's role in the room."""
     text_key, params, text = None, {}, row.body
     if row.kind == SYSTEM:
         payload = json.loads(row.body)
         text_key, params, text = payload["key"], payload.get("params", {}), ""
-    if row.author_id is None:
-        role = None
-    elif row.author_id == deal.seller_id:
-        role = SELLER
-    elif row.author_id == deal.buyer_id:
-        role = BUYER
-    else:
-        role = OPERATOR
     return ChatMessageView(
         id=row.id,
         deal_id=row.deal_id,
+        payment_id=row.payment_id,
         author_id=row.author_id,
-        author_role=role,
+        author_role=author_role,
         mine=row.author_id is not None and row.author_id == viewer_id,
         kind=row.kind,
         text=text,
@@ -180,6 +205,29 @@ def _check_image(image: bytes, image_type: str | None) -> str:
     return kind
 
 
+def checked_message(text: str, image: bytes | None, image_type: str | None) -> tuple[str, bytes | None, str | None]:
+    """(cleaned text, image without metadata, its kind) of a message every chat accepts; raises otherwise."""
+    body = clean_text(text)
+    if len(body) > TEXT_MAX:
+        raise KryptonError(code="chat_text_too_long", limit=TEXT_MAX)
+    if not body and not image:
+        raise KryptonError(code="chat_text_empty")
+    kind = _check_image(image, image_type) if image else None
+    if kind is not None:
+        image = without_metadata(image, kind)
+    return body, image, kind
+
+
+def store_image(image: bytes, kind: str, upload_dir: Path | None) -> Path:
+    """Write an accepted image under a random name. Call it after the authorisation check, so strangers
+    cannot fill the disk, and unlink it if the transaction then fails, so no file outlives its message."""
+    folder = Path(upload_dir or DEFAULT_UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{secrets.token_hex(16)}.{kind}"
+    stored.write_bytes(image)
+    return stored
+
+
 def post_message(
     uow: UnitOfWork,
     author_id: int,
@@ -192,25 +240,11 @@ def post_message(
     upload_dir: Path | None = None,
 ) -> ChatMessageView:
     """A participant's (or, in a dispute, the operator's) message; notifies the other side(s)."""
-    body = clean_text(text)
-    if len(body) > TEXT_MAX:
-        raise KryptonError(code="chat_text_too_long", limit=TEXT_MAX)
-    if not body and not image:
-        raise KryptonError(code="chat_text_empty")
-    kind = _check_image(image, image_type) if image else None
-    if kind is not None:
-        image = without_metadata(image, kind)
+    body, image, kind = checked_message(text, image, image_type)
     with uow.transaction() as s:
         deal = s.get(Deal, deal_id)
         role = _role(s, author_id, deal)
-        stored: Path | None = None
-        if kind is not None:
-            # Written after the authorisation check, so strangers cannot fill the disk; removed again
-            # below if the transaction fails, so no file outlives its message.
-            folder = Path(upload_dir or DEFAULT_UPLOAD_DIR)
-            folder.mkdir(parents=True, exist_ok=True)
-            stored = folder / f"{secrets.token_hex(16)}.{kind}"
-            stored.write_bytes(image)
+        stored = store_image(image, kind, upload_dir) if kind is not None else None
         try:
             row = ChatMessage(
                 deal_id=deal.id,
@@ -252,12 +286,16 @@ def list_messages(
 def attachment_file(
     uow: UnitOfWork, viewer_id: int, message_id: int, *, upload_dir: Path | None = None
 ) -> tuple[Path, str]:
-    """(path, content type) of an image attachment, for whoever may read its deal's chat; else NotFound."""
+    """(path, content type) of an image attachment, for whoever may read its chat (a deal's or a
+    payment's); else NotFound."""
     with uow.read() as s:
         row = s.get(ChatMessage, message_id)
         if row is None or row.attachment_path is None:
             raise NotFound("attachment", message_id=message_id)
-        _role(s, viewer_id, s.get(Deal, row.deal_id))
+        if row.deal_id is not None:
+            _role(s, viewer_id, s.get(Deal, row.deal_id))
+        else:
+            payment_role(s, viewer_id, row.payment_id)
         name = row.attachment_path
     path = Path(upload_dir or DEFAULT_UPLOAD_DIR) / name
     return path, _IMAGE_TYPES[name.rsplit(".", 1)[-1]]

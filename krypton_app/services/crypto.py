@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 
 import nacl.exceptions
@@ -17,6 +18,12 @@ from krypton_app.settings import Settings
 def _derived(settings: Settings, purpose: str) -> bytes:
     # One secret in the environment, independent keys per purpose: a leak of one use reveals no other.
     return hashlib.sha256(f"krypton:{purpose}:{settings.secret_key}".encode()).digest()
+
+
+def keyed_hash(settings: Settings, purpose: str, text: str) -> str:
+    """HMAC-SHA256 (hex) of `text` under the key derived for `purpose`: what is stored in place of a secret
+    that must be found again (a promise's code), so a leaked database alone reveals none of them."""
+    return hmac.new(_derived(settings, purpose), text.encode(), hashlib.sha256).hexdigest()
 
 
 def _box(settings: Settings) -> nacl.secret.SecretBox:

@@ -12,6 +12,7 @@ money arrives later are ArrivingSources.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy import Table, select, update
@@ -19,9 +20,13 @@ from sqlmodel import Session
 
 from krypton_app.domain.invoices import CAPTURED, FUNDED, RETURNED
 from krypton_app.domain.ledger import AVAILABLE, HELD, AccountRef, Leg
+from krypton_app.domain.promises import CHANGE, REFUND, PromiseRefused
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account
+from krypton_app.services import promise_rows
 from krypton_app.services.ledger import post, user_account
+from krypton_app.services.promise_codes import keep_code
+from krypton_app.settings import Settings, get_settings
 
 INVOICE_HOLD = "invoice_hold"
 INVOICE_PAYMENT = "invoice_payment"
@@ -181,9 +186,91 @@ class DealSource(BalanceSource):
         post(session, idempotency_key=self.key, kind=DEAL_RELEASE, legs=[leg], memo=f"deal {self.deal_id}")
 
 
+class PromiseSource(BalanceSource):
+    """A promise the payer hands in (SPEC F5, F6). Funding spends it: the part's amount leaves the
+    promise backing into the payer's held account (a balance part from there on), and whatever the
+    promise held beyond the part stays in the backing as a new promise of the payer's, the change, whose
+    code the payer's page shows once (services/promise_codes.py). A refund never reaches a balance: the
+    part's money goes back into the backing as a new promise of the payer's (origin "refund"), never to
+    the first promise's issuer. The instance in SOURCES carries no code: it captures and refunds only."""
+
+    method = "promise"
+
+    def __init__(self, code: str | None = None, *, now: datetime | None = None, settings: Settings | None = None):
+        self.code = code
+        self.now = now
+        self.settings = settings
+
+    def accounts(self, session: Session, part: PartFunding, merchant_id: int | None) -> list[AccountRef]:
+        accounts = [promise_rows.backing(session, part.asset), user_account(session, _payer(part), part.asset, HELD)]
+        if merchant_id is not None:
+            accounts.append(user_account(session, merchant_id, part.asset, AVAILABLE))
+        return accounts
+
+    def fund(self, session: Session, part: PartFunding, payer_id: int | None) -> str:
+        if self.code is None or self.now is None or payer_id is None:
+            raise ValueError("a promise part needs its payer and the promise's code")
+        settings = self.settings or get_settings()
+        spent = promise_rows.spend_promise(session, payer_id, self.code, now=self.now, settings=settings)
+        check_promise_covers(spent.asset, spent.amount, part.asset, part.amount)
+        leg = Leg(
+            promise_rows.backing(session, part.asset), user_account(session, payer_id, part.asset, HELD), part.amount
+        )
+        post(
+            session, idempotency_key=promise_rows.settle_key(spent.id), kind=INVOICE_HOLD, legs=[leg], memo=_memo(part)
+        )
+        if spent.amount > part.amount:
+            self._issue_to_payer(session, part, payer_id, CHANGE, spent.amount - part.amount, self.now, settings)
+        return f"promise:{spent.id}"
+
+    def refund(self, session: Session, part: PartFunding) -> None:
+        payer = _payer(part)
+        leg = Leg(
+            user_account(session, payer, part.asset, HELD), promise_rows.backing(session, part.asset), part.amount
+        )
+        post(session, idempotency_key=_settle_key(part), kind=INVOICE_REFUND, legs=[leg], memo=_memo(part))
+        # Refunds run from every path that returns parts (cancel, expiry, a lost last slot), none of which
+        # hands the sources a clock or settings.
+        self._issue_to_payer(session, part, payer, REFUND, part.amount, datetime.now(UTC), get_settings())
+
+    @staticmethod
+    def _issue_to_payer(
+        session: Session, part: PartFunding, payer_id: int, origin: str, amount: int, now: datetime, settings: Settings
+    ) -> None:
+        """A new promise of the payer's worth `amount`, its money in the backing already."""
+        issued = promise_rows.issue_promise(
+            session,
+            payer_id,
+            asset=part.asset,
+            amount=amount,
+            origin=origin,
+            source_account=None,
+            idempotency_key=f"invoice_part:{part.part_id}:{origin}",
+            now=now,
+            settings=settings,
+        )
+        keep_code(
+            session, part.part_id, settings=settings, origin=origin, asset=part.asset, amount=amount, code=issued.code
+        )
+
+
+def check_promise_covers(
+    promise_asset: str, promise_amount: int, asset: str, amount: int, decimals: int | None = None
+) -> None:
+    """A promise pays a part of its own asset that asks at most what it holds."""
+    if promise_asset != asset:
+        raise PromiseRefused(code="promise_other_asset", promise_asset=promise_asset, asset=asset)
+    if promise_amount < amount:
+        details = {"available": promise_amount, "asset": asset}
+        if decimals is not None:
+            details["decimals"] = decimals
+        raise PromiseRefused(code="promise_too_small", **details)
+
+
 BALANCE = BalanceSource()
 TEST = SandboxSource()
-SOURCES: dict[str, FundingSource] = {source.method: source for source in (BALANCE, TEST, DealSource())}
+PROMISE = PromiseSource()
+SOURCES: dict[str, FundingSource] = {source.method: source for source in (BALANCE, TEST, PROMISE, DealSource())}
 
 
 def source_for(method: str | None) -> FundingSource:

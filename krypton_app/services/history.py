@@ -36,6 +36,7 @@ from krypton_app.models import (
     PaymentPart,
     Payout,
     Posting,
+    Promise,
     User,
     Withdrawal,
 )
@@ -47,6 +48,7 @@ from krypton_app.services.disputes import DEAL_RESOLVE
 from krypton_app.services.funding import INVOICE_HOLD, INVOICE_PAYMENT, INVOICE_REFUND
 from krypton_app.services.operator import DEPOSIT_REVIEW_CREDIT
 from krypton_app.services.payouts import PAYOUT, PAYOUT_HOLD, PAYOUT_REFUND
+from krypton_app.services.promise_rows import PROMISE_CANCEL, PROMISE_CREATE, PROMISE_EXPIRE, PROMISE_REDEEM
 from krypton_app.services.withdrawals import WITHDRAWAL, WITHDRAWAL_HOLD, WITHDRAWAL_REFUND
 
 # Every ledger kind that can touch a user's balance, and the family of rows a movement of it is about
@@ -70,6 +72,10 @@ FAMILIES: dict[str, str | None] = {
     INVOICE_HOLD: "invoice",
     INVOICE_PAYMENT: "invoice",
     INVOICE_REFUND: "invoice",
+    PROMISE_CREATE: "promise",
+    PROMISE_REDEEM: "promise",
+    PROMISE_CANCEL: "promise",
+    PROMISE_EXPIRE: "promise",
     TRANSFER: None,
     HOLD: None,
     RELEASE: None,
@@ -85,6 +91,7 @@ _REFERENCE = {
     "ad": re.compile(r"^ad:(\d+)$"),
     "deal": re.compile(r"^deal (\d+)$"),
     "invoice": re.compile(r"^invoice payment \d+ part (\d+)$"),
+    "promise": re.compile(r"^promise (\d+)$"),
 }
 PAGE_SIZE_MAX = 100
 CSV_HEADER = ("time", "transaction", "kind", "asset", "available_change", "held_change", "memo", "description")
@@ -310,12 +317,27 @@ def _invoices(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
     return out
 
 
+def _promises(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
+    rows = s.execute(
+        select(Promise.id, Promise.code_hint, Promise.note).where(
+            Promise.id.in_(ids), or_(Promise.issuer_id == user_id, Promise.redeemed_by == user_id)
+        )
+    )
+    return {
+        row.id: About("history.about.promise_note", {"hint": row.code_hint, "note": row.note})
+        if row.note
+        else About("history.about.promise", {"hint": row.code_hint})
+        for row in rows
+    }
+
+
 _READERS = {
     "withdrawal": _withdrawals,
     "payout": _payouts,
     "ad": _ads,
     "deal": _deals,
     "invoice": _invoices,
+    "promise": _promises,
 }
 
 

@@ -48,6 +48,7 @@ from krypton_app.services.invoice_rows import (
 from krypton_app.services.payment_quotes import quote_expired, renewed, requote
 from krypton_app.services.payment_rows import PAYMENT_COMPLETED, parts_table, payment_of, payment_row, payments_table
 from krypton_app.services.rates import RateProvider
+from krypton_app.services.receipts import VERSION as RECEIPT_VERSION
 from krypton_app.services.receipts import issue_receipt
 from krypton_app.settings import Settings
 
@@ -244,16 +245,19 @@ def issue_payment_receipt(s: Session, invoice: Row, payment_id: int, settings: S
     """Sign the completed payment's receipt and keep it on the payment (the first one stays)."""
     payment = payment_row(s, payment_id)
     payer = s.execute(select(_users.c.wallet_address).where(_users.c.id == payment.payer_id)).scalar_one_or_none()
+    parts = s.execute(
+        select(_parts.c.method, _parts.c.amount).where(_parts.c.payment_id == payment_id).order_by(_parts.c.position)
+    ).all()
     token = issue_receipt(
         settings,
         {
-            "v": 1,
+            "v": RECEIPT_VERSION,
             "invoice": invoice.number,
             "payment": payment_id,
             "payer": payer,
             "amount": format_amount(payment.amount, invoice.decimals),
             "asset": payment.asset,
-            "parts": payment.parts_count,
+            "parts": [{"method": p.method, "amount": format_amount(p.amount, invoice.decimals)} for p in parts],
             "time": int(as_utc(payment.completed_at).timestamp()),
             "merchant": invoice.merchant_address,
             "test": invoice.is_test,

@@ -25,9 +25,20 @@ from krypton_app.services.crypto import receipt_signing_key
 from krypton_app.settings import Settings
 
 PREFIX = "kr1"
-VERSION = 1
+# v1: `parts` is the number of parts. v2 (issue 12): `parts` lists each part as {"method", "amount"}
+# (amount in decimal asset units), because a payment's parts are now funded by different means. The
+# signed bytes of a v1 receipt never change, so both versions verify for as long as the key does.
+VERSION = 2
+VERSIONS = (1, 2)
 SIGNATURE_BYTES = 64
 _FIELDS = ("v", "invoice", "payment", "payer", "amount", "asset", "parts", "time", "merchant", "test")
+PART_METHODS = ("balance", "promise", "lightning", "fiat_deal", "test")
+
+
+@dataclass(frozen=True)
+class ReceiptPart:
+    method: str  # one of PART_METHODS
+    amount: str  # decimal text in asset units
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,9 @@ class ReceiptView:
     time: datetime
     merchant: str  # raw address
     test: bool
+    version: int = VERSION
+    # Each part's method and amount (v2); empty for a v1 receipt, which signed only the count.
+    part_details: tuple[ReceiptPart, ...] = ()
 
 
 def issue_receipt(settings: Settings, payload: dict) -> str:
@@ -87,22 +101,36 @@ def public_key_document(settings: Settings) -> dict:
 def _parse(body: bytes) -> ReceiptView:
     try:
         data = json.loads(body)
-        if not isinstance(data, dict) or set(data) != set(_FIELDS) or data["v"] != VERSION:
-            raise ValueError("not a version 1 receipt")
+        if not isinstance(data, dict) or set(data) != set(_FIELDS) or data["v"] not in VERSIONS:
+            raise ValueError("not a known receipt version")
+        details = _part_details(data["parts"]) if data["v"] >= 2 else ()
         return ReceiptView(
             invoice=str(data["invoice"]),
             payment=int(data["payment"]),
             payer=data["payer"],
             amount=str(data["amount"]),
             asset=str(data["asset"]),
-            parts=int(data["parts"]),
+            parts=len(details) if data["v"] >= 2 else int(data["parts"]),
             time=datetime.fromtimestamp(int(data["time"]), UTC),
             merchant=str(data["merchant"]),
             test=bool(data["test"]),
+            version=int(data["v"]),
+            part_details=details,
         )
     except (ValueError, TypeError, OverflowError) as error:
         # Signed by us but unreadable: only a key shared with another format could do this.
         raise ReceiptInvalid(code="receipt_malformed") from error
+
+
+def _part_details(parts: object) -> tuple[ReceiptPart, ...]:
+    if not isinstance(parts, list) or not parts:
+        raise ValueError("v2 parts must be a non-empty list")
+    details = []
+    for part in parts:
+        if not isinstance(part, dict) or set(part) != {"method", "amount"} or part["method"] not in PART_METHODS:
+            raise ValueError("unknown part")
+        details.append(ReceiptPart(method=str(part["method"]), amount=str(part["amount"])))
+    return tuple(details)
 
 
 def _b64(data: bytes) -> str:

@@ -31,7 +31,13 @@ from krypton_app.services.crypto import seal, unseal
 from krypton_app.services.webhook_urls import check_webhook_url
 from krypton_app.settings import Settings
 
-EVENT_TYPES = ("invoice.payment_completed", "invoice.closed", "invoice.expired", "webhook.test")
+EVENT_TYPES = (
+    "invoice.payment_completed",
+    "invoice.closed",
+    "invoice.expired",
+    "webhook.test",
+    "promise.redeemed",
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ def enqueue_event(
     session: Session,
     *,
     merchant_id: int,
-    invoice_id: int,
+    invoice_id: int | None,
     payment_id: int | None,
     type: str,
     data: dict,

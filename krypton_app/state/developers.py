@@ -52,7 +52,8 @@ def _key_rows(user_id: int, lang: str) -> list[ApiKeyRow]:
 
 class DevelopersState(AuthState):
     keys: list[ApiKeyRow] = []
-    scopes: list[str] = list(SCOPES)
+    # A new key may move money into promises only when asked for: promises:write is not checked at first.
+    scopes: list[str] = [s for s in SCOPES if s != "promises:write"]
     key_test: bool = False
     key_error: str = ""
     # The new key's secret while its dialog is open: it is never stored, so it cannot be shown again.

@@ -14,6 +14,8 @@ from krypton_app.domain.invoices import CANCEL, CLOSE, COMPLETED, FUND, PENDING,
 from krypton_app.i18n.formatting import format_fiat, format_number, plural, unit
 from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView, cap_left
 from krypton_app.services.payment_rows import PartView, PaymentView
+from krypton_app.services.promise_codes import PromiseCode
+from krypton_app.services.qr import qr_data_uri
 from krypton_app.services.webhooks import DeliveryView
 from krypton_app.state.views import amount_text, short, when
 
@@ -140,6 +142,9 @@ class PaymentRow:
     status: str = ""
     status_key: str = ""
     status_color: str = "gray"
+    # The payment's chat, on the merchant's invoice page: its link ("" without a payer) and unread count.
+    chat_href: str = ""
+    chat_unread: int = 0
 
 
 @dataclass
@@ -249,7 +254,7 @@ def part_row(p: PartView, decimals: int, asset: str, lang: str | None) -> PartRo
         position=p.position,
         amount=amount_text(p.amount, decimals, asset, lang, full=True),
         amount_full=amount_text(p.amount, decimals, asset, lang, full=True),
-        method_key=f"part.method.{p.method}" if p.method else "",
+        method_key=f"part_method.{p.method}" if p.method else "",
         funded_at=when(p.funded_at, lang) if p.funded_at else "",
         pending=p.status == PENDING,
         **_status("part", PART_STATUS_COLORS, p.status),
@@ -301,3 +306,33 @@ def delivery_row(d: DeliveryView, lang: str | None) -> DeliveryRow:
         last_when=when(last.created_at, lang) if last is not None else "",
         **_status("delivery", DELIVERY_STATUS_COLORS, d.status),
     )
+
+
+@dataclass
+class PromiseCodeRow:
+    """A promise a payment part gave its payer (change or refund), its code shown this once."""
+
+    position: int = 0
+    origin_key: str = ""  # paywiz.promise_origin.change | .refund
+    amount: str = ""
+    code: str = ""
+    link: str = ""
+    qr: str = ""  # the link as a QR code (data URI)
+
+
+def promise_code_rows(codes: list[PromiseCode], decimals: int, app_url: str, lang: str | None) -> list[PromiseCodeRow]:
+    """The rows with their QR codes drawn: run it off the event loop (state/offload.py)."""
+    rows = []
+    for c in codes:
+        link = f"{app_url.rstrip('/')}/p/{c.code}"
+        rows.append(
+            PromiseCodeRow(
+                position=c.part_position,
+                origin_key=f"paywiz.promise_origin.{c.origin}",
+                amount=amount_text(c.amount, decimals, c.asset, lang, full=True),
+                code=c.code,
+                link=link,
+                qr=qr_data_uri(link),
+            )
+        )
+    return rows

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from builders import make_user, pay_invoice
+from builders import deposit, make_user, pay_invoice
 from sqlmodel import select
 from starlette.testclient import TestClient
 
@@ -21,7 +21,7 @@ from krypton_app.services.receipts import verify_receipt
 from krypton_app.services.webhook_delivery import deliver_due
 from krypton_app.services.webhooks import verify_signature, webhook_secret
 
-ALL = ["invoices:read", "invoices:write", "webhooks:write"]
+ALL = ["invoices:read", "invoices:write", "webhooks:write", "promises:read", "promises:write"]
 INVOICE = {"kind": "fixed", "title": "VPN key, 1 month", "asset": "TON", "amount": "1.5", "order_id": "order-1"}
 
 
@@ -154,9 +154,9 @@ def nested(depth: int, kind: str) -> bytes:
 def test_deeply_nested_json_is_400_invalid_json_on_every_route_that_reads_a_body(shop, depth, kind):
     number = shop.post("/invoices", INVOICE).json()["number"]
     posts = [operation for operation in OPERATIONS if operation.method == "POST"]
-    assert len(posts) == 4
+    assert len(posts) == 6
     for operation in posts:
-        path = operation.path.replace("{number}", number).replace("{delivery_id}", "1")
+        path = operation.path.replace("{number}", number).replace("{delivery_id}", "1").replace("{promise_id}", "1")
         headers = shop.headers(**{"Idempotency-Key": f"deep-{operation.operation_id}"})
         response = shop.client.post(f"/api/v1{path}", content=nested(depth, kind), headers=headers)
         assert (response.status_code, error_of(response)) == (400, "invalid_json"), operation.operation_id
@@ -448,6 +448,10 @@ def test_openapi_document_lists_exactly_the_served_operations(shop):
         ("POST", "/api/v1/webhooks/test"),
         ("POST", "/api/v1/webhook-deliveries/{delivery_id}/redeliver"),
         ("GET", "/.well-known/krypton-receipt-key"),
+        ("POST", "/api/v1/promises"),
+        ("GET", "/api/v1/promises"),
+        ("GET", "/api/v1/promises/{promise_id}"),
+        ("POST", "/api/v1/promises/{promise_id}/cancel"),
     }
     for path, item in document["paths"].items():
         for method, operation in item.items():
@@ -587,6 +591,8 @@ def test_test_events_verify_only_with_the_test_secret_and_live_events_only_with_
 
 def test_every_route_keeps_a_sandbox_key_away_from_live_data(shop, sandbox_key):
     live = shop.post("/invoices", {**INVOICE, "webhook_url": HOOK}).json()["number"]
+    deposit(shop.uow, shop.id, 5 * 10**9)
+    promise = shop.post("/promises", {"asset": "TON", "amount": "1"}).json()
     shop.post("/webhooks/test", {"invoice": live})
     [event] = shop.get(f"/invoices/{live}/webhook-deliveries").json()["items"]
     probes = {
@@ -598,14 +604,24 @@ def test_every_route_keeps_a_sandbox_key_away_from_live_data(shop, sandbox_key):
         "listWebhookDeliveries": lambda: shop.get(f"/invoices/{live}/webhook-deliveries", key=sandbox_key),
         "sendTestWebhook": lambda: shop.post("/webhooks/test", {"invoice": live}, key=sandbox_key),
         "redeliverWebhook": lambda: shop.post(f"/webhook-deliveries/{event['id']}/redeliver", key=sandbox_key),
+        "createPromise": lambda: shop.post("/promises", {"asset": "TON", "amount": "1"}, key=sandbox_key),
+        "listPromises": lambda: shop.get("/promises", key=sandbox_key),
+        "getPromise": lambda: shop.get(f"/promises/{promise['id']}", key=sandbox_key),
+        "cancelPromise": lambda: shop.post(f"/promises/{promise['id']}/cancel", key=sandbox_key),
     }
     # A new route must be added here, with what a sandbox key gets from it.
     assert set(probes) == {operation.operation_id for operation in OPERATIONS}
     for name, probe in probes.items():
         response = probe()
         assert live not in response.text and event["event_id"] not in response.text, name
-        if name not in ("createInvoice", "listInvoices"):
+        assert promise["code_hint"] not in response.text, name
+        if name == "createPromise":
+            assert (response.status_code, error_of(response)) == (422, "promise_sandbox")
+        elif name in ("getPromise", "cancelPromise"):
+            assert (response.status_code, error_of(response)) == (404, "promise_not_found"), name
+        elif name not in ("createInvoice", "listInvoices", "listPromises"):
             assert (response.status_code, error_of(response)) == (404, "not_found"), name
     assert shop.get(f"/invoices/{live}").json()["status"] == "open"
     [after] = shop.get(f"/invoices/{live}/webhook-deliveries").json()["items"]
     assert after == event  # not redelivered, no new event
+    assert shop.get(f"/promises/{promise['id']}").json()["status"] == "active"

@@ -42,6 +42,7 @@ def test_a_part_paid_in_fiat_through_a_trader(new_context, screenshots: Path):
     parts.nth(0).get_by_test_id("pay-fund").click()
     expect(parts.nth(0).get_by_test_id("part-status")).to_have_text("Funded")
 
+    parts.nth(1).get_by_test_id("pay-method-fiat_deal").click()
     parts.nth(1).get_by_test_id("pay-fiat-open").click()
     payer.get_by_test_id("pay-fiat-country").click()
     payer.get_by_role("option", name="Russia", exact=True).click()

@@ -1,4 +1,4 @@
-"""Migration 0018_fiat adds deals.part_id with its index and the one-live-deal-per-part unique index,
+"""Migration 0021_fiat adds deals.part_id with its index and the one-live-deal-per-part unique index,
 and takes them away again on downgrade; on SQLite and PostgreSQL."""
 
 from alembic import command
@@ -19,10 +19,10 @@ def _deals(url: str) -> tuple[set[str], set[str]]:
 
 
 def test_0018_adds_the_part_of_a_deal(empty_url):
-    alembic(empty_url, command.upgrade, "0018_fiat")
+    alembic(empty_url, command.upgrade, "0021_fiat")
     columns, indexes = _deals(empty_url)
     assert "part_id" in columns and {"ix_deals_part", "ux_deals_live_part"} <= indexes
-    alembic(empty_url, command.downgrade, revision_before("0018_fiat"))
+    alembic(empty_url, command.downgrade, revision_before("0021_fiat"))
     columns, indexes = _deals(empty_url)
     assert "part_id" not in columns and not {"ix_deals_part", "ux_deals_live_part"} & indexes
     alembic(empty_url, command.upgrade, "head")

@@ -26,6 +26,8 @@ PUBLIC = {
     # receipts are verified by anyone holding one
     ("VerifyState", "load"),
     ("VerifyState", "verify"),
+    # a promise's link shows what it holds to whoever opens it (guesses are limited per client)
+    ("RedeemPromiseState", "load"),
     # the iframe widget opens for visitors
     ("WidgetState", "load"),
     # logging in is how a visitor gets a session

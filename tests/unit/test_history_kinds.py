@@ -125,6 +125,7 @@ def test_every_family_describes_its_movements():
         "ad": ["history.about.ad.sell", "history.about.ad.buy"],
         "deal": ["history.about.deal"],
         "invoice": ["history.about.invoice", "history.about.invoice_part"],
+        "promise": ["history.about.promise", "history.about.promise_note"],
     }
     assert set(FAMILIES.values()) - {None} == set(keys)
     for lang in LANGUAGES:

@@ -19,6 +19,7 @@ from krypton_app.api.link_pages import LINK_ROUTES, placeholder_path, shell_for
         ("/i/K7QX2M", "/i/_"),
         ("/pay/K7QX2M", "/pay/_"),
         ("/payment/3", "/payment/_"),
+        ("/payment/3/chat", "/payment/_/chat"),
         ("/invoices/K7QX2M", "/invoices/_"),
         ("/market/ads/4", "/market/ads/_"),
         ("/market/ads/4/edit", "/market/ads/_/edit"),

@@ -177,13 +177,18 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "choose_fiat_country": "the fiat panel's country select (lists the ads that fit the part)",
         "choose_fiat_currency": "the fiat panel's currency select (lists the ads again)",
         "choose_fiat_method": "the fiat panel's payment method select (lists the ads again)",
+        # Any values: only a pending part of the tab's payment and a method of pages/pay/methods.py.
+        "choose_method": "a part's method picker on the fund step",
         "close_fiat": "the fiat panel's Close",
         "fill_max": "a floating invoice's Max button: the signed-in payer's own available balance (a read)",
         "fund": "fund one part from the balance",
         "load": "on_load of /pay/<number> and /i/<number>",
-        "open_fiat": "a pending part's 'Pay in fiat via a trader' button",
+        "open_fiat": "the fiat panel's 'Find a trader for this part' button",
         "open_fiat_deal": "an ad's 'Open deal' in the fiat panel: a deal for exactly the part, released to it",
         "pay_now": "the direct page's one button",
+        # Any values: only a pending part of the tab's payment and a code of at most 400 characters; a
+        # wrong code costs a guess (services/promises.check_guess_limit).
+        "pay_with_promise": "a part's promise panel: Pay with promise",
         "set_amount": "the payer's amount (floating invoices)",
         "set_part_amount": "the amount of one part",
         "set_parts": "the number of parts",
@@ -195,6 +200,32 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "cancel": "cancel an incomplete payment",
         "load": ON_LOAD,
         "wait_for_secrets": "background watcher started by load (guarded: one per tab)",
+    },
+    # The payment's chat: the payment comes from the URL, never from an argument; every read and write
+    # goes through services/payment_chat, which answers NotFound to all but its two sides (and a called
+    # operator), and the page then keeps no payment to act on (tests/api/test_payment_chat_state.py).
+    "PaymentChatState": {
+        "call_operator": "the chat's call an operator button",
+        # Any text, on each keystroke: only its length is kept (no service, no storage).
+        "count_chat": "the chat input's character counter",
+        "load": ON_LOAD,
+        "send": "the chat form",
+        "send_image": "the chat's image upload",
+        "watch": "background watcher started by load (guarded: one per tab)",
+    },
+    "PromisesState": {
+        # Reads only the caller's own balance: any click count gives the same answer.
+        "choose_asset": "the New promise form's asset select (anything not in the catalog is ignored)",
+        "fill_max": "the amount's Max button: the caller's available balance of the chosen asset (a read)",
+        "create": "the New promise form's submit (the form's key: a double click makes one promise)",
+        "dismiss_code": "the new promise card's I saved it button (hides this tab's card)",
+        # Any int: the service answers promise_not_found unless the caller issued it, and moves money once.
+        "cancel": "the confirmed Cancel of an active issued promise",
+        "load": ON_LOAD,
+    },
+    "RedeemPromiseState": {
+        "load": "on_load of /p/<code>: the promise's preview (a wrong code costs a guess)",
+        "redeem": "Redeem to balance (needs a login; a wrong code costs a guess; one redeem wins)",
     },
     "WidgetState": {
         "load": "on_load of the iframe widget",

@@ -92,3 +92,39 @@ def test_a_signed_body_that_is_not_a_receipt_is_malformed():
     with pytest.raises(ReceiptInvalid) as error:
         verify_receipt(token, public_key=bytes(key.verify_key))
     assert error.value.code == "receipt_malformed"
+
+
+PAYLOAD_V2 = {
+    **PAYLOAD,
+    "v": 2,
+    "parts": [{"method": "balance", "amount": "0.5"}, {"method": "promise", "amount": "1"}],
+}
+
+
+def test_a_v2_receipt_lists_each_parts_method_and_amount():
+    view = verify_receipt(issue_receipt(SETTINGS, PAYLOAD_V2), public_key=receipt_public_key(SETTINGS))
+    assert (view.version, view.parts) == (2, 2)
+    assert [(p.method, p.amount) for p in view.part_details] == [("balance", "0.5"), ("promise", "1")]
+
+
+def test_a_v1_receipt_still_verifies_with_its_count_and_no_details():
+    view = verify_receipt(issue_receipt(SETTINGS, PAYLOAD), public_key=receipt_public_key(SETTINGS))
+    assert (view.version, view.parts, view.part_details) == (1, 2, ())
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        2,  # a v1 count under v2
+        [],
+        [{"method": "cash", "amount": "1"}],
+        [{"method": "balance"}],
+        [{"method": "balance", "amount": "1", "extra": 1}],
+    ],
+)
+def test_a_v2_receipt_with_unreadable_parts_is_malformed(parts):
+    assert code_of(issue_receipt(SETTINGS, {**PAYLOAD_V2, "parts": parts})) == "receipt_malformed"
+
+
+def test_an_unknown_version_is_malformed():
+    assert code_of(issue_receipt(SETTINGS, {**PAYLOAD, "v": 3})) == "receipt_malformed"

@@ -29,6 +29,7 @@ PAGES = {
     "DealsState.watch": routes.DEALS,
     "DealState.watch": "/deals/1",
     "PaymentState.wait_for_secrets": "/payment/1",
+    "PaymentChatState.watch": "/payment/1/chat",
     "InvoiceDetailState.watch": "/invoices/ABCD2345",
 }
 

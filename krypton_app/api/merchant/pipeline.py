@@ -29,6 +29,7 @@ from krypton_app.domain.errors import IdempotencyConflict, KryptonError
 from krypton_app.models.common import utcnow
 from krypton_app.services import api_keys
 from krypton_app.services.api_keys import ApiPrincipal, StoredResponse
+from krypton_app.services.crypto import seal, unseal
 from krypton_app.settings import Settings
 
 PREFIX = "/api/v1"
@@ -49,6 +50,7 @@ class Call:
     query: Any = None
     body: Any = None
     now: datetime = field(default_factory=utcnow)
+    idempotency_key: str = ""  # a POST's Idempotency-Key, for a service that keeps its own
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class Operation:
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     description: str = ""
+    # The response holds a secret shown once (a promise's code): its replay copy is stored sealed.
+    seal_replay: bool = False
 
 
 def endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
@@ -93,7 +97,8 @@ def endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
                     raise RequestInvalid(field=IDEMPOTENCY_HEADER)
         except KryptonError as error:
             return refusal(request, error)
-        call = Call(uow, deps.settings, principal, dict(request.path_params), query, body)
+        key = request.headers.get(IDEMPOTENCY_HEADER, "") if operation.method == "POST" else ""
+        call = Call(uow, deps.settings, principal, dict(request.path_params), query, body, idempotency_key=key)
         if operation.method != "POST":
             return await _run(request, operation, call)
         # Idempotency keys are the merchant's per mode: a sandbox key never meets a live request's key.
@@ -107,7 +112,7 @@ def endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
             return error_response(request, 409, error.code, IDEMPOTENCY_HEADER)
         if stored is not None:
             return Response(
-                stored.body,
+                unseal(deps.settings, stored.body) if operation.seal_replay else stored.body,
                 status_code=stored.status_code,
                 media_type="application/json",
                 headers={"Idempotent-Replayed": "true"},
@@ -118,7 +123,10 @@ def endpoint(operation: Operation) -> Callable[[Request], Awaitable[Response]]:
             # Nothing was decided: the client's retry with this key must run, not replay a failure.
             await run_in_threadpool(api_keys.abandon_idempotent, uow, user_id, key, is_test=is_test)
             raise
-        stored_response = StoredResponse(response.status_code, response.body.decode())
+        text = response.body.decode()
+        stored_response = StoredResponse(
+            response.status_code, seal(deps.settings, text) if operation.seal_replay else text
+        )
         await run_in_threadpool(api_keys.finish_idempotent, uow, user_id, key, stored_response, is_test=is_test)
         return response
 

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from krypton_app.api.merchant import invoices, payments, webhooks
+from krypton_app.api.merchant import invoices, payments, promises, webhooks
 from krypton_app.api.merchant.errors import error_response
 from krypton_app.api.merchant.openapi import RECEIPT_KEY_PATH, openapi_document
 from krypton_app.api.merchant.pipeline import PREFIX, Operation, dispatch
@@ -15,7 +15,12 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.services.receipts import public_key_document
 
 # A new resource adds its module's OPERATIONS here; the document and the routes follow.
-OPERATIONS: tuple[Operation, ...] = (*invoices.OPERATIONS, *payments.OPERATIONS, *webhooks.OPERATIONS)
+OPERATIONS: tuple[Operation, ...] = (
+    *invoices.OPERATIONS,
+    *payments.OPERATIONS,
+    *webhooks.OPERATIONS,
+    *promises.OPERATIONS,
+)
 # Every method a client may send (Starlette needs them listed: a function endpoint defaults to GET).
 HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 

@@ -37,6 +37,7 @@ NAV_PARENT = {
     routes.MARKET_AD: routes.MARKET,
     routes.MARKET_AD_EDIT: routes.MARKET,
     routes.DEAL_DETAIL: routes.DEALS,
+    routes.PROMISES: routes.WALLET,
 }
 
 
@@ -130,6 +131,7 @@ def mobile_menu(active: str) -> rx.Component:
                 padding_x="12px",
                 padding_y="6px",
             ),
+            item(routes.PROMISES, "nav.promises", "ticket", data_testid="menu-promises"),
             rx.menu.item(
                 rx.hstack(rx.icon("log-out", size=16), rx.text(I18n.t["header.logout"]), spacing="3"),
                 on_click=AuthState.logout,

@@ -1,4 +1,5 @@
-"""The deal pages' typed rows: a deal (list item and summary), a chat message, a dispute. Texts are
+"""The deal pages' typed rows: a deal (list item and summary), a dispute (a chat message is
+state/chat_rows.py, shared with the payment's chat). Texts are
 formatted on the server (minor units can exceed what a JavaScript number holds exactly); labels are
 catalog keys, so they follow a language switch."""
 
@@ -9,9 +10,7 @@ from dataclasses import dataclass
 from krypton_app import routes
 from krypton_app.domain import deals as machine
 from krypton_app.domain.catalog_data import method_names
-from krypton_app.i18n import translate
-from krypton_app.i18n.formatting import format_datetime, format_fiat, format_time, message_params
-from krypton_app.services.chat import SYSTEM, ChatMessageView
+from krypton_app.i18n.formatting import format_datetime, format_fiat
 from krypton_app.services.deal_rows import DealView
 from krypton_app.services.disputes import DisputeView
 from krypton_app.state.views import amount_text
@@ -44,16 +43,6 @@ class DealRow:
 
 
 @dataclass(frozen=True)
-class MessageRow:
-    id: int
-    text: str  # plain text, escaped by React; a system message in the reader's language
-    side: str  # mine | theirs | system
-    author_key: str
-    time: str
-    image: str  # the /files/chat URL of an attached image, or ""
-
-
-@dataclass(frozen=True)
 class DisputeRow:
     outcome: str = ""  # "": no dispute; open | released_to_buyer | refunded_to_seller | split
     decided: bool = False
@@ -81,18 +70,6 @@ def deal_row(v: DealView, lang: str) -> DealRow:
         price=format_fiat(v.price, v.fiat, lang),
         method=method_names((v.method,), lang),
         created=format_datetime(v.created_at, lang),
-    )
-
-
-def message_row(m: ChatMessageView, lang: str) -> MessageRow:
-    system = m.kind == SYSTEM
-    return MessageRow(
-        id=m.id,
-        text=translate(lang, m.text_key or "", **message_params(m.params or {}, lang)) if system else m.text,
-        side="mine" if m.mine else ("system" if system else "theirs"),
-        author_key=f"deal.role.{m.author_role}" if m.author_role else "deal.system",
-        time=format_time(m.created_at, lang),
-        image=routes.chat_file(m.id) if m.attachment else "",
     )
 
 

@@ -21,13 +21,14 @@ from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import duration_text, error_key
 from krypton_app.models.common import utcnow
-from krypton_app.pages.deals.rows import DealRow, DisputeRow, MessageRow, deal_row, dispute_row, message_row
+from krypton_app.pages.deals.rows import DealRow, DisputeRow, deal_row, dispute_row
 from krypton_app.services import deals as deal_service
 from krypton_app.services.chat import IMAGE_MAX_BYTES, post_message
 from krypton_app.services.deal_room import DealRoom, read_deal_room
 from krypton_app.services.disputes import open_dispute, resolve_dispute, submit_statement
 from krypton_app.services.reviews import leave_review
 from krypton_app.state.auth import AuthState
+from krypton_app.state.chat_rows import MessageRow, message_row
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.views import amount_text

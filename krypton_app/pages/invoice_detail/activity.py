@@ -39,6 +39,26 @@ def chart_card() -> rx.Component:
     )
 
 
+def messages_link(row: rx.Var[PaymentRow]) -> rx.Component:
+    """The payment's chat with its payer, with how many of the payer's messages are unread."""
+    return rx.link(
+        rx.hstack(
+            rx.icon("message-circle", size=14),
+            rx.text(I18n.t["paychat.open"], size="1"),
+            rx.cond(
+                row.chat_unread > 0,
+                rx.badge(
+                    row.chat_unread, color_scheme="red", variant="solid", radius="full", data_testid="chat-unread"
+                ),
+            ),
+            spacing="1",
+            align="center",
+        ),
+        href=row.chat_href,
+        data_testid="payment-messages",
+    )
+
+
 def payment_item(row: rx.Var[PaymentRow]) -> rx.Component:
     return rx.hstack(
         rx.vstack(
@@ -56,6 +76,7 @@ def payment_item(row: rx.Var[PaymentRow]) -> rx.Component:
         rx.vstack(
             rx.text(row.amount, size="3", weight="bold", title=row.amount_full),
             rx.text(I18n.t["pay.parts_funded"], ": ", row.funded, size="1", color_scheme="gray"),
+            rx.cond(row.chat_href != "", messages_link(row)),
             spacing="0",
             align="end",
         ),

@@ -8,7 +8,7 @@ changed, so payments and deliveries show up without a reload.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -21,6 +21,7 @@ from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key, error_texts
 from krypton_app.services.invoice_rows import InvoiceView
 from krypton_app.services.invoices import close_invoice, get_merchant_invoice, payments_over_time
+from krypton_app.services.payment_chat import unread_counts
 from krypton_app.services.payment_rows import PaymentView
 from krypton_app.services.payments import list_invoice_payments, simulate_test_payment
 from krypton_app.services.qr import qr_data_uri
@@ -64,9 +65,17 @@ def embed_snippet(app_url: str, number: str, origins: str) -> str:
     return "\n".join(lines)
 
 
-def _fingerprint(view: InvoiceView, deliveries: list[DeliveryView]) -> str:
-    """What changes by itself while the merchant looks: counters, status, deliveries."""
-    return repr((view.status, view.payments_count, view.collected, [(d.id, d.status, d.attempts) for d in deliveries]))
+def _fingerprint(view: InvoiceView, deliveries: list[DeliveryView], unread: dict[int, int]) -> str:
+    """What changes by itself while the merchant looks: counters, status, deliveries, unread messages."""
+    return repr(
+        (
+            view.status,
+            view.payments_count,
+            view.collected,
+            [(d.id, d.status, d.attempts) for d in deliveries],
+            sorted(unread.items()),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,7 @@ class _Page:
     deliveries: list[DeliveryView]
     qr: str
     fingerprint: str
+    unread: dict[int, int]  # payment id -> the payer's messages the merchant has not read
 
 
 def _read_page(user_id: int, number: str) -> _Page:
@@ -84,13 +94,15 @@ def _read_page(user_id: int, number: str) -> _Page:
     deps = app_deps()
     view = get_merchant_invoice(deps.uow, user_id, number, settings=deps.settings)
     deliveries = list_deliveries(deps.uow, user_id, view.number)
+    unread = unread_counts(deps.uow, user_id, view.number)
     return _Page(
         view=view,
         payments=list_invoice_payments(deps.uow, user_id, view.number, settings=deps.settings),
         chart=payments_over_time(deps.uow, user_id, view.number),
         deliveries=deliveries,
         qr=qr_data_uri(view.direct_url),
-        fingerprint=_fingerprint(view, deliveries),
+        fingerprint=_fingerprint(view, deliveries, unread),
+        unread=unread,
     )
 
 
@@ -100,7 +112,8 @@ def _read_if_changed(key: tuple[int, str, str]) -> _Page | None:
     deps = app_deps()
     try:
         view = get_merchant_invoice(deps.uow, user_id, number, settings=deps.settings)
-        if _fingerprint(view, list_deliveries(deps.uow, user_id, number)) == seen:
+        unread = unread_counts(deps.uow, user_id, view.number)
+        if _fingerprint(view, list_deliveries(deps.uow, user_id, number), unread) == seen:
             return None
         return _read_page(user_id, number)
     except KryptonError:
@@ -135,7 +148,14 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
         self._simulate_amount = format_amount(view.min_payment or 10**view.decimals, view.decimals)
         self.qr = page.qr
         self.embed = embed_snippet(app_deps().settings.app_url, view.number, self.invoice.allowed_origins)
-        self.payments = [payment_row(p, lang) for p in page.payments]
+        self.payments = [
+            replace(
+                payment_row(p, lang),
+                chat_href=routes.payment_chat(p.id) if p.payer_id is not None else "",
+                chat_unread=page.unread.get(p.id, 0),
+            )
+            for p in page.payments
+        ]
         # The chart is a picture: a float of whole units is precise enough to draw a bar.
         self.chart = [
             {"day": day, "payments": count, "sum": float(Decimal(total).scaleb(-view.decimals))}

@@ -1,6 +1,7 @@
 """/operator: the operator's console: Bitcoin / Lightning payout queue (payouts.py), deposits the chain
 monitor could not credit, each with its reason (deposits.py), open deal disputes, each opening the deal
-page where the operator reads and decides (disputes.py), and the ledger invariants (invariants.py).
+page where the operator reads and decides (disputes.py), payment chats a side called an operator to
+(chats.py), and the ledger invariants (invariants.py).
 The page shows nothing to other users; the services refuse them too (every call names the operator,
 and a non-operator gets Forbidden, which is what the page shows)."""
 
@@ -13,6 +14,7 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, empty_note, loading_note, page_heading
+from krypton_app.pages.operator.chats import chat_item
 from krypton_app.pages.operator.deposits import deposit_item
 from krypton_app.pages.operator.disputes import dispute_item
 from krypton_app.pages.operator.invariants import invariants_panel
@@ -55,6 +57,7 @@ def console() -> rx.Component:
                 trigger("payouts", OperatorState.payouts.length()),
                 trigger("deposits", OperatorState.deposits.length()),
                 trigger("disputes", OperatorState.disputes.length()),
+                trigger("chats", OperatorState.chats.length()),
                 trigger("invariants"),
                 # Three labels do not fit a phone's width: they wrap rather than scroll out of sight.
                 flex_wrap="wrap",
@@ -62,6 +65,7 @@ def console() -> rx.Component:
             queue_tab("payouts", OperatorState.payouts, payout_item),
             queue_tab("deposits", OperatorState.deposits, deposit_item),
             queue_tab("disputes", OperatorState.disputes, dispute_item),
+            queue_tab("chats", OperatorState.chats, chat_item),
             rx.tabs.content(invariants_panel(), value="invariants"),
             value=OperatorState.tab,
             on_change=OperatorState.choose_tab,

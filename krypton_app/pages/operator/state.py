@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import Forbidden, KryptonError
 from krypton_app.i18n import error_key, translate
@@ -28,7 +29,17 @@ from krypton_app.state.views import (
     when,
 )
 
-TABS = ("payouts", "deposits", "disputes", "invariants")
+TABS = ("payouts", "deposits", "disputes", "chats", "invariants")
+
+
+@dataclass(frozen=True)
+class CalledChatRow:
+    """A payment chat a side called an operator to: it opens the chat, where the operator reads and writes."""
+
+    payment_id: int
+    invoice: str
+    when: str
+    href: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class OperatorState(AuthState):
     payouts: list[WithdrawalRow] = []
     deposits: list[UnmatchedDepositRow] = []
     disputes: list[DisputeQueueRow] = []
+    chats: list[CalledChatRow] = []
     # row key (`payout-3`, `deposit-5`) -> catalog key of the error of its last action
     row_errors: dict[str, str] = {}
     invariants_ok: bool = False
@@ -71,13 +83,17 @@ class OperatorState(AuthState):
         """The console as the service returned it; None (not, or no longer, an operator) keeps nothing."""
         self.allowed = console is not None
         if console is None:
-            self.payouts, self.deposits, self.disputes, self.violations = [], [], [], []
+            self.payouts, self.deposits, self.disputes, self.chats, self.violations = [], [], [], [], []
             self.invariants_ok, self.invariants_checked = False, False
             self.invariant_counts, self.checked_at = InvariantCounts(), ""
             return
         self.payouts = [payout_row(p, lang) for p in console.payouts]
         self.deposits = [unmatched_row(d, lang) for d in console.deposits]
         self.disputes = [dispute_queue_row(d, lang) for d in console.disputes]
+        self.chats = [
+            CalledChatRow(c.payment_id, c.invoice_number, when(c.called_at, lang), routes.payment_chat(c.payment_id))
+            for c in console.payment_chats
+        ]
         report = console.invariants
         self.invariants_ok = report.ok
         self.invariants_checked = True

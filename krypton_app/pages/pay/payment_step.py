@@ -12,8 +12,9 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import KryptonError
-from krypton_app.domain.invoices import QuoteRenewed, unfinished_payment_deadline
+from krypton_app.domain.invoices import PENDING, QuoteRenewed, unfinished_payment_deadline
 from krypton_app.i18n import error_texts
+from krypton_app.pages.pay.methods import DEFAULT_METHOD, METHOD_KEYS
 from krypton_app.services.payer_payments import find_unfinished_payment
 from krypton_app.services.payment_rows import PaymentView
 from krypton_app.services.payments import cancel_payment, fund_part_from_balance, get_payment
@@ -40,10 +41,16 @@ class PaymentStep(rx.State, mixin=True):
     cancels_at: str = ""
     # the payment was started earlier (another visit of the link), not by this page's Continue
     resumed: bool = False
+    # pending part id (as text: a JSON object's key) -> the method the payer picked (pages/pay/methods.py)
+    part_methods: dict[str, str] = {}
+    # pending parts the available balance does not cover, as the page last read it
+    balance_short: list[int] = []
 
     _payment_id: int = 0
     # part id -> amount (minor units) as the page shows it: a part is funded at that amount or not at all
     _part_amounts: dict[int, int] = {}
+    # the payer's available balance in the invoice's asset (minor units), as the page last read it
+    _available_minor: int = 0
 
     async def _resume(self, user_id: int, number: str) -> None:
         """Opening the invoice link again (a reload, another tab, the next day's browser) goes back to
@@ -61,6 +68,9 @@ class PaymentStep(rx.State, mixin=True):
         self.payment = payment_row(view, lang)
         self.payment_parts = [part_row(p, view.decimals, view.asset, lang) for p in view.parts]
         self._part_amounts = {p.id: p.amount for p in view.parts}
+        pending = [str(p.id) for p in view.parts if p.status == PENDING]
+        self.part_methods = {part: self.part_methods.get(part, DEFAULT_METHOD) for part in pending}
+        self._mark_short()
         deadline = unfinished_payment_deadline(view.created_at, app_deps().settings.payment_ttl_min)
         self.cancels_at = when(deadline, lang) if self.payment.can_fund else ""
         quoted = view.quote_expires_at is not None and self.payment.can_fund
@@ -70,7 +80,33 @@ class PaymentStep(rx.State, mixin=True):
             self.rate = self.payment.fiat_rate
             self.invoice = replace(self.invoice, asset_amount=self.payment.amount_full)
 
-    # -- step 3: fund each part -----------------------------------------------------------------------
+    async def _show_renewed_quote(self, user_id: int, renewed: QuoteRenewed) -> None:
+        """Nothing was funded: the page shows the new amounts, the payer presses again to pay them."""
+        deps = app_deps()
+        view = await off_loop(get_payment, deps.uow, user_id, self._payment_id, settings=deps.settings)
+        lang = (await self.get_state(I18n)).lang
+        self._show_payment(view, lang)
+        details = renewed.details
+        self.rate_updated = amount_text(details["remaining"], details["decimals"], details["asset"], lang, full=True)
+        self.field_errors = {}
+
+    def _mark_short(self) -> None:
+        pending, available = self.part_methods.keys(), self._available_minor
+        amounts = self._part_amounts.items()
+        self.balance_short = [part for part, amount in amounts if str(part) in pending and amount > available]
+
+    # -- step 3: pick each part's method and fund it ---------------------------------------------------
+
+    @rx.event
+    def choose_method(self, part_id: int, method: str):
+        """The picker of one pending part. Any value may come from the client: only a pending part of
+        this payment and a method the picker offers."""
+        if type(part_id) is not int or str(part_id) not in self.part_methods:
+            return
+        if type(method) is not str or method not in METHOD_KEYS:
+            return
+        self.part_methods[str(part_id)] = method
+        self.field_errors = {}
 
     @rx.event
     async def fund(self, part_id: int):
@@ -96,18 +132,7 @@ class PaymentStep(rx.State, mixin=True):
                 expected_amount=self._part_amounts[part_id],
             )
         except QuoteRenewed as renewed:
-            # Nothing was funded: the page shows the new amounts, the payer presses again to pay them.
-            view = await off_loop(get_payment, deps.uow, user_id, self._payment_id, settings=deps.settings)
-            self._show_payment(view, (await self.get_state(I18n)).lang)
-            details = renewed.details
-            self.rate_updated = amount_text(
-                details["remaining"],
-                details["decimals"],
-                details["asset"],
-                (await self.get_state(I18n)).lang,
-                full=True,
-            )
-            self.field_errors = {}
+            await self._show_renewed_quote(user_id, renewed)
             return
         except KryptonError as error:
             self.field_errors = {"fund": error_texts(error)}
@@ -119,6 +144,8 @@ class PaymentStep(rx.State, mixin=True):
         self._show_payment(view, (await self.get_state(I18n)).lang)
         if self.payment.is_completed:
             yield rx.redirect(routes.payment(view.id))
+            return
+        await self._show_available(user_id)
 
     @rx.event
     async def cancel(self):

@@ -34,6 +34,7 @@ from krypton_app.i18n import error_key, error_texts
 from krypton_app.i18n.formatting import amount_with_asset
 from krypton_app.pages.pay import payment_step
 from krypton_app.pages.pay.part_fiat import FiatPart
+from krypton_app.pages.pay.part_promise import PromisePart
 from krypton_app.pages.pay.payment_step import PaymentStep
 from krypton_app.services.invoice_rows import PayerInvoiceView
 from krypton_app.services.invoices import get_payer_invoice
@@ -58,7 +59,7 @@ def _new_key() -> str:
     return f"ui-pay-{uuid.uuid4().hex}"
 
 
-class PayState(FiatPart, PaymentStep, AuthState):
+class PayState(FiatPart, PromisePart, PaymentStep, AuthState):
     invoice: PayerInvoiceRow = PayerInvoiceRow()
     # catalog key: the invoice cannot be shown (not found) or cannot be paid (closed, expired)
     error: str = ""
@@ -107,6 +108,9 @@ class PayState(FiatPart, PaymentStep, AuthState):
         self._idempotency_key = ""
         self._payment_id = 0
         self._part_amounts = {}
+        self.part_methods = {}
+        self.promise_codes = []
+        self.balance_short = []
         self._fiat_reset()
 
     async def _read_invoice(self, user_id: int | None, number: str) -> PayerInvoiceView:
@@ -184,6 +188,8 @@ class PayState(FiatPart, PaymentStep, AuthState):
 
     async def _show_available(self, user_id: int) -> int:
         available = await off_loop(_available_of, user_id, self.invoice.asset)
+        self._available_minor = available
+        self._mark_short()
         # Every digit: the payer compares it with what the invoice asks.
         lang = (await self.get_state(I18n)).lang
         self.available = amount_with_asset(available, self._decimals, self.invoice.asset, lang, display=False)

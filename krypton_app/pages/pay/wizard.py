@@ -1,5 +1,6 @@
 """/pay/[number]: the step-by-step wizard (the invoice's helper link): how many parts, the amount of
-each, then fund each part from the balance. A completed payment goes to its result page."""
+each, then fund each part by the method the payer picks for it (pages/pay/part_picker.py). A completed
+payment goes to its result page."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
+from krypton_app.components.promise_codes import promise_codes_card
 from krypton_app.components.skeleton import page_skeleton
 from krypton_app.components.ui import card, card_title, form_error, page_heading, status_chip
 from krypton_app.pages.pay.card import (
@@ -19,10 +21,9 @@ from krypton_app.pages.pay.card import (
     shows_route,
     sign_in_card,
 )
-from krypton_app.pages.pay.part_fiat import fiat_panel
+from krypton_app.pages.pay.part_picker import cancel_rules_note, part_progress
 from krypton_app.pages.pay.state import STEPS, PayState
 from krypton_app.state.i18n import I18n, in_language
-from krypton_app.state.invoice_views import PartRow
 
 
 def stepper() -> rx.Component:
@@ -135,49 +136,6 @@ def amounts_step() -> rx.Component:
     )
 
 
-def part_progress(row: rx.Var[PartRow]) -> rx.Component:
-    return rx.hstack(
-        rx.center(
-            rx.cond(row.pending, rx.text(row.position, size="2", weight="bold"), rx.icon("check", size=16)),
-            width="32px",
-            height="32px",
-            min_width="32px",
-            border_radius="999px",
-            background=rx.cond(row.pending, rx.color("gray", 4), rx.color("green", 4)),
-            color=rx.cond(row.pending, rx.color("gray", 11), rx.color("green", 11)),
-        ),
-        rx.vstack(
-            rx.text(row.amount, size="3", weight="bold"),
-            rx.hstack(
-                status_chip(I18n.t[row.status_key], row.status_color, data_testid="part-status"),
-                rx.cond(row.method_key != "", rx.text(I18n.t[row.method_key], size="1", color_scheme="gray")),
-                spacing="2",
-                align="center",
-            ),
-            spacing="1",
-        ),
-        rx.spacer(),
-        rx.cond(
-            row.pending & PayState.payment.can_fund & ~row.deal_live,
-            rx.button(
-                rx.icon("wallet", size=15),
-                I18n.t["pay.fund_balance"],
-                on_click=PayState.fund(row.id),
-                loading=PayState.busy == row.id,
-                disabled=PayState.busy != 0,
-                data_testid="pay-fund",
-            ),
-        ),
-        rx.box(fiat_panel(row), width="100%"),
-        width="100%",
-        align="center",
-        wrap="wrap",
-        padding_y="10px",
-        border_top=f"1px solid {rx.color('gray', 4)}",
-        data_testid="pay-part",
-    )
-
-
 def unfinished_note() -> rx.Component:
     """Until when the parts stay held: an unfinished payment is cancelled by itself (their money back)."""
     return rx.cond(
@@ -207,8 +165,9 @@ def fund_step() -> rx.Component:
             I18n.t["pay.fund_title"],
             status_chip(I18n.t[PayState.payment.status_key], PayState.payment.status_color),
         ),
-        rx.text(I18n.t["pay.fund_hint"], size="2", color_scheme="gray"),
+        rx.text(I18n.t["paywiz.fund_hint"], size="2", color_scheme="gray"),
         unfinished_note(),
+        cancel_rules_note(),
         rx.box(quote_countdown(), width="100%", margin_top="8px"),
         rx.vstack(rx.foreach(PayState.payment_parts, part_progress), spacing="0", width="100%", margin_top="8px"),
         rx.cond(
@@ -242,6 +201,7 @@ def wizard() -> rx.Component:
                 rx.vstack(
                     stepper(),
                     rate_updated_note(),
+                    promise_codes_card(PayState.promise_codes),
                     rx.match(
                         PayState.step,
                         ("parts", parts_step()),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.components.layout import template
+from krypton_app.components.promise_codes import promise_codes_card
 from krypton_app.components.skeleton import page_skeleton
 from krypton_app.components.ui import card, card_title, copy_value, form_error, page_heading, status_chip
 from krypton_app.pages.payment.state import PaymentState
@@ -78,10 +79,46 @@ def receipt_card() -> rx.Component:
     )
 
 
+def contact_card() -> rx.Component:
+    """SPEC F5 step 5: the payer may write to the seller about this payment (the merchant sees the same
+    chat from here and from the invoice page)."""
+    return card(
+        rx.hstack(
+            rx.vstack(
+                rx.text(
+                    rx.cond(PaymentState.is_payer, I18n.t["paychat.contact_seller"], I18n.t["paychat.title"]),
+                    size="3",
+                    weight="bold",
+                ),
+                rx.cond(
+                    PaymentState.is_payer,
+                    rx.text(I18n.t["paychat.contact_seller_hint"], size="2", color_scheme="gray"),
+                ),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.link(
+                rx.button(rx.icon("message-circle", size=15), I18n.t["paychat.open"], variant="soft"),
+                href=PaymentState.chat_href,
+                data_testid="result-contact-seller",
+            ),
+            align="center",
+            spacing="3",
+            wrap="wrap",
+            width="100%",
+        ),
+        data_testid="result-contact-card",
+    )
+
+
 def part_line(row: rx.Var[PartRow]) -> rx.Component:
     return rx.hstack(
         rx.text(I18n.t["pay.part"], " ", row.position, size="2", weight="medium"),
         rx.text(row.amount, size="2"),
+        rx.cond(
+            row.method_key != "",
+            rx.text(I18n.t[row.method_key], size="1", color_scheme="gray", data_testid="part-method"),
+        ),
         rx.spacer(),
         # A part paid in fiat through a trader (SPEC F10): its deal while it runs, and the way to its chat.
         rx.cond(
@@ -157,8 +194,10 @@ def result() -> rx.Component:
             data_testid="result-card",
         ),
         rx.cond(PaymentState.action_error != "", form_error(I18n.t[PaymentState.action_error])),
+        promise_codes_card(PaymentState.promise_codes),
         rx.cond(completed & (PaymentState.waiting | (PaymentState.secrets.length() > 0)), secrets_card()),
         rx.cond(completed, receipt_card()),
+        rx.cond(PaymentState.chat_href != "", contact_card()),
         spacing="4",
         width="100%",
         max_width="720px",

@@ -21,9 +21,17 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
 from krypton_app.services.payment_rows import PaymentView
 from krypton_app.services.payments import cancel_payment, get_payment, request_receipt
+from krypton_app.services.promise_parts import take_promise_codes
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
-from krypton_app.state.invoice_views import PartRow, PaymentRow, part_row, payment_row
+from krypton_app.state.invoice_views import (
+    PartRow,
+    PaymentRow,
+    PromiseCodeRow,
+    part_row,
+    payment_row,
+    promise_code_rows,
+)
 from krypton_app.state.offload import off_loop
 from krypton_app.state.watchers import TabWatcher
 
@@ -46,7 +54,12 @@ class PaymentState(TabWatcher, AuthState):
     # Delivered by the merchant for this payer: shown to them, as the goods they paid for.
     secrets: list[str] = []
     waiting: bool = False
+    # promises the payment's parts gave its payer (change, refund): their codes shown this once
+    promise_codes: list[PromiseCodeRow] = []
     verify_url: str = ""
+    # The payment's chat with the other side ("contact the seller"); "" for a test simulation (no payer).
+    chat_href: str = ""
+    is_payer: bool = False
     error: str = ""
     action_error: str = ""
 
@@ -58,6 +71,7 @@ class PaymentState(TabWatcher, AuthState):
         self._payment_id = view.id
         self.payment = payment_row(view, lang)
         self.parts = [part_row(p, view.decimals, view.asset, lang) for p in view.parts]
+        self.chat_href = routes.payment_chat(view.id) if view.payer_id is not None else ""
         self.secrets = list(view.secrets or ())
         self.waiting = bool(view.waiting_for_secrets)
         self.verify_url = (
@@ -80,7 +94,13 @@ class PaymentState(TabWatcher, AuthState):
         except (KryptonError, ValueError) as error:
             self.error = error_key(getattr(error, "code", "not_found"))
             return None
+        if view.id != self._payment_id:
+            # Another payment's codes leave; this one's stay through a reload of the tab's state (they
+            # are taken from the services once, so a second load would otherwise blank them).
+            self.promise_codes = []
+        await self._show_promise_codes(user_id, view)
         self._show(view, (await self.get_state(I18n)).lang)
+        self.is_payer = view.payer_id == user_id
         if not self.waiting:
             return None
         self._poll_until = time.time() + POLL_FOR_S
@@ -120,7 +140,20 @@ class PaymentState(TabWatcher, AuthState):
             self.action_error = error_key(error.code, error.details)
             return
         self.action_error = ""
+        await self._show_promise_codes(user_id, view)
         self._show(view, (await self.get_state(I18n)).lang)
+
+    async def _show_promise_codes(self, user_id: int, view: PaymentView) -> None:
+        """The payer's promise codes of this payment no page has shown yet (a refunded promise part's,
+        a change the wizard did not show), taken as they are shown."""
+        if view.payer_id != user_id:
+            return
+        deps = app_deps()
+        codes = await off_loop(take_promise_codes, deps.uow, user_id, view.id, settings=deps.settings)
+        lang = (await self.get_state(I18n)).lang
+        if codes:
+            rows = await off_loop(promise_code_rows, codes, view.decimals, deps.settings.app_url, lang)
+            self.promise_codes = self.promise_codes + rows
 
     @rx.event
     async def ask_receipt(self):

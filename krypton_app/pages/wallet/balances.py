@@ -160,6 +160,20 @@ def wallet() -> rx.Component:
             loading_note(I18n.t["wallet.loading"]),
         ),
         rx.text(I18n.t["wallet.held_hint"], size="1", color_scheme="gray"),
+        rx.link(
+            rx.hstack(
+                rx.icon("ticket", size=16),
+                rx.text(I18n.t["nav.promises"], weight="medium", size="2"),
+                rx.text(I18n.t["wallet.promises_hint"], size="2", color_scheme="gray"),
+                rx.icon("chevron-right", size=16),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            ),
+            href=routes.PROMISES,
+            underline="none",
+            data_testid="wallet-promises-link",
+        ),
         rx.cond(WalletState.faucet_enabled, faucet_card(), rx.fragment()),
         rx.cond(
             WalletState.loaded,

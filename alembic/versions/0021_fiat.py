@@ -1,8 +1,8 @@
 """deals may pay an invoice part (SPEC F10, fiat -> crypto): deals.part_id names the part a release
 funds, and a partial unique index lets one part have at most one live deal at a time
 
-Revision ID: 0018_fiat
-Revises: 0017_ad_payment_details
+Revision ID: 0021_fiat
+Revises: 0020_wizard
 Create Date: 2026-12-03 04:10:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018_fiat"
-down_revision: str | None = "0017_ad_payment_details"
+revision: str = "0021_fiat"
+down_revision: str | None = "0020_wizard"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

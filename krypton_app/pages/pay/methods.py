@@ -1,0 +1,24 @@
+"""The ways to fund a part that the wizard offers, in the order the picker shows them.
+
+Adding a method is one entry here (its PaymentPart.method value, its icon, its label's catalog key)
+and one case in pages/pay/part_picker.method_panel. The state accepts only these keys from the browser.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Method(NamedTuple):
+    key: str
+    icon: str
+    label: str
+
+
+METHODS: tuple[Method, ...] = (
+    Method("balance", "wallet", "paywiz.method.balance"),
+    Method("promise", "ticket", "paywiz.method.promise"),
+    Method("fiat_deal", "handshake", "paywiz.method.fiat_deal"),
+)
+METHOD_KEYS = frozenset(method.key for method in METHODS)
+DEFAULT_METHOD = METHODS[0].key

@@ -1,0 +1,7 @@
+"""Promises (SPEC F6): /promises, "My promises" (page.py, its state in state.py), and /p/<code>, the
+redeem page a promise's link opens (redeem.py)."""
+
+from krypton_app.pages.promises.page import promises_page
+from krypton_app.pages.promises.redeem import redeem_page
+
+__all__ = ["promises_page", "redeem_page"]
