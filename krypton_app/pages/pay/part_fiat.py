@@ -327,9 +327,7 @@ def _picker() -> rx.Component:
         rx.button(I18n.t["payfiat.close"], on_click=state.close_fiat, variant="ghost", size="1"),
         spacing="2",
         width="100%",
-        padding="12px",
-        border=f"1px solid {rx.color('gray', 5)}",
-        border_radius="8px",
+        # Drawn inside the picker's method panel (pages/pay/part_picker.py), which gives it its frame.
         data_testid="pay-fiat-panel",
     )
 
