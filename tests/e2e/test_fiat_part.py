@@ -9,7 +9,7 @@ import re
 import uuid
 from pathlib import Path
 
-from helpers import DEAL_URL, DESKTOP, demo_login, funded_login, post_sell_ad, shoot
+from helpers import DEAL_URL, DESKTOP, PHONE, assert_fits_width, demo_login, funded_login, post_sell_ad, shoot
 from playwright.sync_api import expect
 
 PAYMENT_URL = re.compile(r"/payment/\d+/?$")
@@ -51,6 +51,11 @@ def test_a_part_paid_in_fiat_through_a_trader(new_context, screenshots: Path):
     expect(offer).to_be_visible()
     expect(offer.get_by_test_id("pay-fiat-total")).to_have_text("280.70 RUB")  # 1.5 TON at 187.13, rounded up
     shoot(payer, screenshots, "desktop-pay-fiat-offers")
+    # On a phone the selects and the offer wrap: nothing scrolls sideways.
+    payer.set_viewport_size(PHONE)
+    assert_fits_width(payer)
+    shoot(payer, screenshots, "phone-pay-fiat-offers")
+    payer.set_viewport_size(DESKTOP)
     offer.get_by_test_id("pay-fiat-open-deal").click()
 
     in_progress = parts.nth(1).get_by_test_id("pay-fiat-deal")
