@@ -18,6 +18,7 @@ class Method(NamedTuple):
 METHODS: tuple[Method, ...] = (
     Method("balance", "wallet", "paywiz.method.balance"),
     Method("promise", "ticket", "paywiz.method.promise"),
+    Method("fiat_deal", "handshake", "paywiz.method.fiat_deal"),
 )
 METHOD_KEYS = frozenset(method.key for method in METHODS)
 DEFAULT_METHOD = METHODS[0].key
