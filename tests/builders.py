@@ -23,7 +23,7 @@ from PIL import Image
 
 from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.models import Ad, Deal, User
-from krypton_app.services import deals, deposits, disputes, ledger, ledger_reads, payments
+from krypton_app.services import deals, deposits, disputes, ledger, ledger_reads, part_deals, payments
 from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.auth import exchange_login_token, issue_login_token
 from krypton_app.services.invoices import InvoiceDraft, InvoiceView, create_invoice
@@ -337,6 +337,52 @@ def race(*calls) -> list:
     for t in threads:
         t.join()
     return results
+
+
+# --- invoice parts paid through a P2P deal (SPEC F10) -------------------------------------------------
+
+
+class PartDealCase(NamedTuple):
+    merchant: int
+    payer: int
+    trader: int  # owns the SELL ad: 10 TON at 400 RUB, 1..5 TON a deal, sbp or card
+    ad_id: int
+    invoice: InvoiceView
+    payment: payments.PaymentView
+
+
+def part_deal_case(uow, parts: Sequence[str] = ("1", "2"), **invoice_fields) -> PartDealCase:
+    """A payer's pending payment of a TON invoice in `parts` (nothing funded) and a trader's SELL ad."""
+    trader, payer, ad_id = sell_ad(uow)
+    total = str(sum(int(p) for p in parts))
+    invoice = make_invoice(uow, amount=total, max_parts=len(parts), **invoice_fields)
+    payment = payments.start_payment(
+        uow,
+        payer,
+        invoice.number,
+        parts=list(parts),
+        idempotency_key=uuid.uuid4().hex,
+        settings=INVOICE_SETTINGS,
+        rates=RATES,
+        now=NOW,
+    )
+    return PartDealCase(invoice.merchant_id, payer, trader, ad_id, invoice, payment)
+
+
+def open_part_deal(uow, case: PartDealCase, position: int = 2, *, payer: int | None = None, ad_id=None, key=None):
+    """The payer's deal on the trader's ad for part `position`, released to that part."""
+    return part_deals.open_part_deal(
+        uow,
+        case.payer if payer is None else payer,
+        case.payment.id,
+        case.payment.parts[position - 1].id,
+        case.ad_id if ad_id is None else ad_id,
+        method="sbp",
+        idempotency_key=key or uuid.uuid4().hex,
+        settings=INVOICE_SETTINGS,
+        rates=RATES,
+        now=NOW,
+    )
 
 
 # --- payment chats (issue 12 item 6) -----------------------------------------------------------------

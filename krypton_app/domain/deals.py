@@ -51,6 +51,8 @@ STATUSES = (REQUESTED, ESCROW_LOCKED, FIAT_SENT, RELEASED, CANCELLED, EXPIRED, D
 TERMINAL = frozenset({RELEASED, CANCELLED, EXPIRED, RESOLVED})
 # States in which the seller's crypto sits in escrow (held, owed to the deal).
 ESCROWED = frozenset({ESCROW_LOCKED, FIAT_SENT, DISPUTED})
+# A deal that has not ended: an invoice part has at most one (models.market ux_deals_live_part).
+LIVE = frozenset({REQUESTED}) | ESCROWED
 # States with a deadline the timer acts on (deadline_at is cleared on leaving them).
 TIMED = frozenset({ESCROW_LOCKED, FIAT_SENT})
 # States a deal reaches only through a dispute, which stays on the deal once decided.

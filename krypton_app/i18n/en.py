@@ -1037,6 +1037,61 @@ CATALOG.update(
     }
 )
 
+# A payment part paid in fiat through a P2P trader (SPEC F10): the pay wizard's panel, the part's deal
+# on the payment pages, the deal page's note, and their refusals.
+CATALOG.update(
+    {
+        "paywiz.method.fiat_deal": "Fiat via a trader",
+        "payfiat.open": "Find a trader for this part",
+        "payfiat.title": "Pay this part in fiat through a trader",
+        "payfiat.explain": "You pay the trader in your currency; the trader's crypto goes straight to this "
+        "part. If the payment is cancelled after that, the crypto comes to your balance, since you paid the fiat.",
+        "payfiat.country": "Country",
+        "payfiat.currency": "Currency",
+        "payfiat.method": "Payment method",
+        "payfiat.choose": "Choose",
+        "payfiat.empty": "No trader sells this amount for this currency and method right now.",
+        "payfiat.price": "Price",
+        "payfiat.total": "You pay",
+        "payfiat.limits": "Limits",
+        "payfiat.trades": "Trades",
+        "payfiat.completion": "Completed",
+        "payfiat.open_deal": "Open deal",
+        "payfiat.close": "Close",
+        "payfiat.in_progress": "Pay the trader and chat in the deal.",
+        "payfiat.open_chat": "Open the deal and its chat",
+        "payfiat.part.requested": "Deal in progress",
+        "payfiat.part.escrow_locked": "Deal in progress",
+        "payfiat.part.fiat_sent": "Deal in progress: fiat marked as sent",
+        "payfiat.part.disputed": "Deal in dispute: an operator decides",
+        "payfiat.part.released": "The deal's crypto is on your balance (this part could not take it any more) — "
+        "pay this part another way",
+        "payfiat.part.resolved": "An operator decided the deal: a share for you is on your balance — pay this "
+        "part another way",
+        "payfiat.part.expired": "Deal expired — pick another ad",
+        "payfiat.part.cancelled": "Deal cancelled — pick another ad",
+        "payfiat.deal.title": "This deal pays an invoice",
+        "payfiat.deal.part": "Part",
+        "payfiat.deal.invoice": "of invoice",
+        "payfiat.deal.to_invoice_buyer": "The crypto goes to the invoice, not to your balance.",
+        "payfiat.deal.to_invoice_seller": "Your release pays the buyer's invoice part, not the buyer's balance.",
+        "payfiat.deal.to_invoice_operator": "A release pays the buyer's invoice part, not the buyer's balance.",
+        "payfiat.deal.outcomes": "If the payment was cancelled or the part paid another way meanwhile, the released "
+        "crypto goes to the buyer's balance, since the buyer paid the fiat. If an operator splits a dispute, the "
+        "buyer's share is less than the part asks: it goes to the buyer's balance and the part waits to be paid "
+        "another way. An expired or cancelled deal leaves the part unpaid.",
+        "payfiat.deal.open_payment": "Open the payment",
+        "deal.sys.part_funded": "Deal #{deal_id}: the crypto paid part {position} of invoice {number}.",
+        "deal.sys.part_to_balance": "Deal #{deal_id}: part {position} of invoice {number} could no longer take the "
+        "crypto (payment cancelled, part paid another way or invoice closed): it is on the buyer's balance.",
+        "deal.sys.part_split": "Deal #{deal_id}: the buyer's share is on the buyer's balance; part {position} of "
+        "invoice {number} waits to be paid another way.",
+        "error.part_deal_live": "This part already has a deal in progress.",
+        "error.part_not_pending": "This part is already paid.",
+        "error.ad_not_for_part": "This ad cannot pay this part: choose an ad that sells the invoice's currency.",
+    }
+)
+
 # Issue 12: each part's method on receipts and results; the payment's "contact the seller" chat.
 CATALOG.update(
     {

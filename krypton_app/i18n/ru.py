@@ -1072,6 +1072,61 @@ CATALOG.update(
     }
 )
 
+# Часть платежа, оплаченная фиатом через P2P-трейдера (SPEC F10): панель мастера оплаты, сделка части
+# на страницах платежа, пояснение на странице сделки и отказы.
+CATALOG.update(
+    {
+        "paywiz.method.fiat_deal": "Фиат через трейдера",
+        "payfiat.open": "Найти трейдера для этой части",
+        "payfiat.title": "Оплатить эту часть фиатом через трейдера",
+        "payfiat.explain": "Вы платите трейдеру в своей валюте, а его криптовалюта идёт прямо в эту часть. "
+        "Если после этого платёж отменят, криптовалюта придёт на ваш баланс: фиат ведь заплатили вы.",
+        "payfiat.country": "Страна",
+        "payfiat.currency": "Валюта",
+        "payfiat.method": "Способ оплаты",
+        "payfiat.choose": "Выберите",
+        "payfiat.empty": "Сейчас никто не продаёт такую сумму за эту валюту и этим способом.",
+        "payfiat.price": "Цена",
+        "payfiat.total": "Вы платите",
+        "payfiat.limits": "Лимиты",
+        "payfiat.trades": "Сделок",
+        "payfiat.completion": "Завершено",
+        "payfiat.open_deal": "Открыть сделку",
+        "payfiat.close": "Закрыть",
+        "payfiat.in_progress": "Заплатите трейдеру и пишите ему в чате сделки.",
+        "payfiat.open_chat": "Открыть сделку и её чат",
+        "payfiat.part.requested": "Идёт сделка",
+        "payfiat.part.escrow_locked": "Идёт сделка",
+        "payfiat.part.fiat_sent": "Идёт сделка: фиат отмечен как отправленный",
+        "payfiat.part.disputed": "Сделка в споре: решает оператор",
+        "payfiat.part.released": "Криптовалюта сделки на вашем балансе (эта часть уже не могла её принять) — "
+        "оплатите часть иначе",
+        "payfiat.part.resolved": "По сделке решил оператор: ваша доля, если есть, на балансе — оплатите часть иначе",
+        "payfiat.part.expired": "Сделка истекла — выберите другое объявление",
+        "payfiat.part.cancelled": "Сделка отменена — выберите другое объявление",
+        "payfiat.deal.title": "Эта сделка оплачивает счёт",
+        "payfiat.deal.part": "Часть",
+        "payfiat.deal.invoice": "счёта",
+        "payfiat.deal.to_invoice_buyer": "Криптовалюта идёт в счёт, а не на ваш баланс.",
+        "payfiat.deal.to_invoice_seller": "Ваш выпуск оплачивает часть счёта покупателя, а не его баланс.",
+        "payfiat.deal.to_invoice_operator": "Выпуск оплачивает часть счёта покупателя, а не его баланс.",
+        "payfiat.deal.outcomes": "Если платёж тем временем отменили или часть оплатили иначе, выпущенная "
+        "криптовалюта придёт на баланс покупателя: фиат заплатил он. Если оператор разделит спор, доля "
+        "покупателя меньше суммы части: она придёт на его баланс, а часть останется неоплаченной, чтобы её "
+        "оплатили иначе. Истёкшая или отменённая сделка оставляет часть неоплаченной.",
+        "payfiat.deal.open_payment": "Открыть платёж",
+        "deal.sys.part_funded": "Сделка #{deal_id}: криптовалюта оплатила часть {position} счёта {number}.",
+        "deal.sys.part_to_balance": "Сделка #{deal_id}: часть {position} счёта {number} уже не могла принять "
+        "криптовалюту (платёж отменён, часть оплачена иначе или счёт закрыт): она на балансе покупателя.",
+        "deal.sys.part_split": "Сделка #{deal_id}: доля покупателя на его балансе; часть {position} счёта {number} "
+        "ждёт оплаты другим способом.",
+        "error.part_deal_live": "По этой части уже идёт сделка.",
+        "error.part_not_pending": "Эта часть уже оплачена.",
+        "error.ad_not_for_part": "Это объявление не может оплатить эту часть: выберите объявление, которое "
+        "продаёт валюту счёта.",
+    }
+)
+
 # Issue 12: each part's method on receipts and results; the payment's "contact the seller" chat.
 CATALOG.update(
     {
@@ -1141,7 +1196,7 @@ CATALOG.update(
         "promise.created.code": "Код",
         "promise.created.link": "Ссылка",
         "promise.created.qr_alt": "QR-код ссылки на ваучер",
-        "promise.created.done": "Я сохранил",
+        "promise.created.done": "Код сохранён",
         "promise.status.active": "Активен",
         "promise.status.redeemed": "Погашен",
         "promise.status.cancelled": "Отменён",

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from krypton_app.models.common import money_column, timestamp_column, utcnow
@@ -44,6 +44,10 @@ class Ad(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
 
 
+# A deal still holding the trader's crypto (domain.deals: requested and ESCROWED); alembic 0021_fiat.
+_LIVE = text("status IN ('requested', 'escrow_locked', 'fiat_sent', 'disputed')")
+
+
 class Deal(SQLModel, table=True):
     """One trade against an ad (SPEC F9). `status` moves only along the allowed transitions."""
 
@@ -52,6 +56,9 @@ class Deal(SQLModel, table=True):
         Index("ix_deals_status_deadline", "status", "deadline_at"),
         Index("ix_deals_seller", "seller_id", "status"),
         Index("ix_deals_buyer", "buyer_id", "status"),
+        Index("ix_deals_part", "part_id"),
+        # One live deal per invoice part (SPEC F10): a second "open deal" on the part cannot commit.
+        Index("ux_deals_live_part", "part_id", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -67,8 +74,10 @@ class Deal(SQLModel, table=True):
     method: str = Field(max_length=32)
     # requested | escrow_locked | fiat_sent | released | cancelled | expired | disputed | resolved
     status: str = Field(default="requested", max_length=16)
-    # Where released crypto goes: the buyer's balance here; an invoice part in three-party deals.
+    # Where released crypto goes: "buyer" (the buyer's balance) or "part:<id>", an invoice part the buyer
+    # pays (SPEC F10); part_id is that part, for the foreign key and the one-live-deal index.
     release_to: str = Field(default="buyer", max_length=32)
+    part_id: int | None = Field(default=None, foreign_key="payment_parts.id")
     release_ref: str | None = Field(default=None, max_length=64)
     idempotency_key: str = Field(unique=True, max_length=200)
     deadline_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))  # current timer

@@ -24,6 +24,7 @@ from krypton_app.services.chat import ChatMessageView, list_messages
 from krypton_app.services.deal_rows import DealView
 from krypton_app.services.deals import get_deal
 from krypton_app.services.disputes import DisputeView, get_dispute
+from krypton_app.services.part_deals import PartDeal, part_deal
 from krypton_app.services.reputation import TraderCard, trader_card_in
 from krypton_app.services.reviews import ReviewView, my_review
 from krypton_app.services.users import public_name
@@ -40,6 +41,8 @@ class DealRoom:
     payment_details: str = ""  # only for the deal's two sides
     # False when the card was not read this time (the caller has it for this status): keep what it shows.
     counterparty_read: bool = True
+    # The invoice part the deal pays (SPEC F10), read with the card; None for a plain deal.
+    part: PartDeal | None = None
 
 
 def _counterparty(uow: UnitOfWork, deal: DealView, now: datetime) -> TraderCard | None:
@@ -86,4 +89,5 @@ def read_deal_room(
         ad_terms=terms,
         payment_details=details,
         counterparty_read=card_read,
+        part=part_deal(uow, viewer_id, deal_id) if card_read and deal.release_to != "buyer" else None,
     )

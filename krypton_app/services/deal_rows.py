@@ -18,15 +18,23 @@ from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import DealTransitionRefused, KryptonError, NotFound
 from krypton_app.domain.ledger import AVAILABLE, HELD, AccountRef, Leg
 from krypton_app.models import Deal, DealEvent, Dispute
-from krypton_app.models.common import as_utc
+from krypton_app.models.common import as_utc, utcnow
+from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Asset
 from krypton_app.models.users import User
 from krypton_app.services import chat, notifications
 from krypton_app.services.ads import return_ad_volume
+from krypton_app.services.funding import DealSource
 from krypton_app.services.ledger import post, user_account
+from krypton_app.services.payment_completion import fund_on_arrival
+from krypton_app.services.rates import RateProvider, rate_provider_from_settings
 from krypton_app.services.roles import operators_clause, user_is_operator
+from krypton_app.settings import Settings, get_settings
 
 _deals = Deal.__table__
+_parts = PaymentPart.__table__
+_payments = InvoicePayment.__table__
+_invoices = Invoice.__table__
 
 
 @dataclass(frozen=True)
@@ -152,9 +160,31 @@ def call_operators(s: Session, deal: Deal) -> None:
         )
 
 
-def pay_out(s: Session, deal: Deal, to_buyer: int, to_seller: int, key: str, kind: str) -> None:
+def pay_out(
+    s: Session,
+    deal: Deal,
+    to_buyer: int,
+    to_seller: int,
+    key: str,
+    kind: str,
+    *,
+    settings: Settings | None = None,
+    rates: RateProvider | None = None,
+    now: datetime | None = None,
+) -> None:
     """Move the escrow, in one ledger transaction: `to_buyer` to the release target, `to_seller`
-    back to the seller (to the ad's volume when the sell ad is still active: no posting)."""
+    back to the seller (to the ad's volume when the sell ad is still active: no posting).
+
+    A deal that pays an invoice part (SPEC F10) and releases its whole escrow funds the part, in this
+    transaction (`settings`, `rates`, `now` are the payment's); a part that cannot take it any more
+    leaves the crypto on the payer's balance, since the payer paid the fiat. A split's share is less
+    than the part asks, so it goes to the payer's balance and the part stays to pay another way."""
+    if deal.part_id is not None and to_buyer == deal.amount:
+        funded = _fund_part(s, deal, key, settings=settings, rates=rates, now=now)
+        _tell_part(s, deal, "deal.sys.part_funded" if funded else "deal.sys.part_to_balance")
+        return
+    if deal.part_id is not None and to_buyer:
+        _tell_part(s, deal, "deal.sys.part_split")
     legs = []
     if to_buyer:
         legs.append(Leg(user_account(s, deal.seller_id, deal.asset, HELD), _release_target(s, deal), to_buyer))
@@ -178,10 +208,49 @@ def _is_sell_ad_deal(deal: Deal) -> bool:
 
 
 def _release_target(s: Session, deal: Deal) -> AccountRef:
-    # The buyer's balance here; an invoice part in three-party deals (F10) plugs in on release_to.
-    if deal.release_to != "buyer":
+    """The buyer's balance: a plain deal's release, or a part deal's split share (a whole release of a
+    part deal goes to the part, `_fund_part`)."""
+    if deal.release_to != "buyer" and deal.part_id is None:
         raise KryptonError(f"unknown release target {deal.release_to!r}", code="deal_state")
     return user_account(s, deal.buyer_id, deal.asset, AVAILABLE)
+
+
+def _fund_part(
+    s: Session,
+    deal: Deal,
+    key: str,
+    *,
+    settings: Settings | None,
+    rates: RateProvider | None,
+    now: datetime | None,
+) -> bool:
+    """The whole escrow to the deal's invoice part, or to the payer's balance when the part cannot take
+    it (payment cancelled, part funded another way, invoice closed, part re-quoted to another amount).
+    After the deal row: the invoice, the payment, then the accounts (fund_on_arrival's lock order)."""
+    settings = settings or get_settings()
+    payment_id = s.execute(select(_parts.c.payment_id).where(_parts.c.id == deal.part_id)).scalar_one()
+    source = DealSource(deal.id, deal.seller_id, deal.asset, key=key)
+    return fund_on_arrival(
+        s,
+        payment_id,
+        deal.part_id,
+        source,
+        amount=deal.amount,
+        settings=settings,
+        rates=rates or rate_provider_from_settings(settings),
+        now=now or utcnow(),
+    )
+
+
+def _tell_part(s: Session, deal: Deal, text_key: str) -> None:
+    """Both sides read in the chat where a part deal's crypto went: the part, or the buyer's balance."""
+    position, number = s.execute(
+        select(_parts.c.position, _invoices.c.number)
+        .join(_payments, _payments.c.id == _parts.c.payment_id)
+        .join(_invoices, _invoices.c.id == _payments.c.invoice_id)
+        .where(_parts.c.id == deal.part_id)
+    ).one()
+    chat.post_system_message(s, deal.id, text_key, {"deal_id": deal.id, "position": position, "number": number})
 
 
 def deal_view(s: Session, deal: Deal, viewer_id: int) -> DealView:

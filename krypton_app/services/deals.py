@@ -40,6 +40,7 @@ from krypton_app.services.deal_rows import (
     role_of,
 )
 from krypton_app.services.disputes import start_dispute
+from krypton_app.services.funding import DEAL_RELEASE
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import RateProvider
 from krypton_app.settings import Settings, get_settings
@@ -47,9 +48,9 @@ from krypton_app.settings import Settings, get_settings
 _deals = Deal.__table__
 log = logging.getLogger(__name__)
 
-# Ledger transaction kinds (contract): escrow from a taker selling to a buy ad, release, refund.
+# Ledger transaction kinds (contract): escrow from a taker selling to a buy ad, refund; and release,
+# DEAL_RELEASE, kept in services/funding.py because a release to an invoice part posts it there too.
 DEAL_ESCROW = "deal_escrow"
-DEAL_RELEASE = "deal_release"
 DEAL_REFUND = "deal_refund"
 
 TIMER_BATCH = 100
@@ -79,56 +80,9 @@ def open_deal(
             existing = s.exec(select(Deal).where(Deal.idempotency_key == key)).scalars().first()
             if existing is not None:
                 return _replay(s, existing, taker_id, ad_id, method, amount)
-            ad = s.get(Ad, ad_id)
-            if ad is None:
-                raise NotFound("no such ad")
-            if method not in ad.methods.split():
-                raise KryptonError("method not offered by this ad", code="deal_method_invalid")
-            decimals = s.get(Asset, ad.asset).decimals
-            minor = to_minor(amount, decimals)
-            if minor <= 0:
-                raise KryptonError("amount must be positive", code="deal_amount_invalid")
-            # Conditional UPDATE of the ad's remaining volume: two takers on the last volume cannot both win.
-            # A floating ad is priced at the current reference rate in that same UPDATE.
-            ad = take_ad_volume(s, ad_id, minor, taker_id, rates=rates)
-            seller_id, buyer_id = (ad.owner_id, taker_id) if ad.side == "sell" else (taker_id, ad.owner_id)
-            deal = Deal(
-                ad_id=ad.id,
-                seller_id=seller_id,
-                buyer_id=buyer_id,
-                taker_id=taker_id,
-                asset=ad.asset,
-                amount=minor,
-                fiat=ad.fiat,
-                fiat_amount=fiat_for(minor, decimals, ad.price),
-                price=ad.price,
-                method=method,
-                # `requested` is passed through in this transaction: publishing the ad was the owner's consent.
-                status=machine.ESCROW_LOCKED,
-                idempotency_key=key,
-                deadline_at=machine.payment_deadline(now, ad.payment_window_min),
-                payment_deadline_at=machine.payment_deadline(now, ad.payment_window_min),
-                created_at=now,
-                updated_at=now,
-            )
-            s.add(deal)
-            s.flush()
-            if ad.side == "buy":
-                # The taker sells: their crypto is held now. (A sell ad's volume is already held.)
-                held = user_account(s, seller_id, ad.asset, HELD)
-                leg = Leg(user_account(s, seller_id, ad.asset, AVAILABLE), held, minor)
-                post(s, idempotency_key=f"deal:{deal.id}:escrow", kind=DEAL_ESCROW, legs=[leg], memo=f"deal {deal.id}")
-            record(s, deal, machine.REQUESTED, machine.ESCROW_LOCKED, taker_id, now, "opened")
-            params = {"deal_id": deal.id, "amount": format_amount(minor, decimals), "asset": ad.asset}
-            chat.post_system_message(s, deal.id, "deal.sys.opened", params)
-            notifications.notify(
-                s,
-                ad.owner_id,
-                kind=notifications.DEAL_REQUESTED,
-                deal_id=deal.id,
-                text_key="notify.deal_opened",
-                params=params,
-            )
+            ad = offering_ad(s, ad_id, method)
+            minor = to_minor(amount, s.get(Asset, ad.asset).decimals)
+            deal = start_deal(s, taker_id, ad_id, minor, method=method, key=key, rates=rates, now=now)
             return deal_view(s, deal, taker_id)
     except IntegrityError:
         # A twin request with the same key committed first: answer with its deal.
@@ -137,6 +91,80 @@ def open_deal(
             if existing is None:
                 raise
             return _replay(s, existing, taker_id, ad_id, method, amount)
+
+
+def offering_ad(s: Session, ad_id: int, method: str) -> Ad:
+    """The ad a deal is opened on, if it offers `method`."""
+    ad = s.get(Ad, ad_id)
+    if ad is None:
+        raise NotFound("no such ad")
+    if method not in ad.methods.split():
+        raise KryptonError("method not offered by this ad", code="deal_method_invalid")
+    return ad
+
+
+def start_deal(
+    s: Session,
+    taker_id: int,
+    ad_id: int,
+    minor: int,
+    *,
+    method: str,
+    key: str,
+    rates: RateProvider,
+    now: datetime,
+    part_id: int | None = None,
+) -> Deal:
+    """The one way a deal opens, inside the caller's transaction: take the ad's volume, write the deal
+    with its escrow locked, its event, system message and the owner's notification. With `part_id`
+    the release goes to that invoice part (services/part_deals.py)."""
+    if minor <= 0:
+        raise KryptonError("amount must be positive", code="deal_amount_invalid")
+    # Conditional UPDATE of the ad's remaining volume: two takers on the last volume cannot both win.
+    # A floating ad is priced at the current reference rate in that same UPDATE.
+    ad = take_ad_volume(s, ad_id, minor, taker_id, rates=rates)
+    decimals = s.get(Asset, ad.asset).decimals
+    seller_id, buyer_id = (ad.owner_id, taker_id) if ad.side == "sell" else (taker_id, ad.owner_id)
+    deal = Deal(
+        ad_id=ad.id,
+        seller_id=seller_id,
+        buyer_id=buyer_id,
+        taker_id=taker_id,
+        asset=ad.asset,
+        amount=minor,
+        fiat=ad.fiat,
+        fiat_amount=fiat_for(minor, decimals, ad.price),
+        price=ad.price,
+        method=method,
+        # `requested` is passed through in this transaction: publishing the ad was the owner's consent.
+        status=machine.ESCROW_LOCKED,
+        release_to="buyer" if part_id is None else f"part:{part_id}",
+        part_id=part_id,
+        idempotency_key=key,
+        deadline_at=machine.payment_deadline(now, ad.payment_window_min),
+        payment_deadline_at=machine.payment_deadline(now, ad.payment_window_min),
+        created_at=now,
+        updated_at=now,
+    )
+    s.add(deal)
+    s.flush()
+    if ad.side == "buy":
+        # The taker sells: their crypto is held now. (A sell ad's volume is already held.)
+        held = user_account(s, seller_id, ad.asset, HELD)
+        leg = Leg(user_account(s, seller_id, ad.asset, AVAILABLE), held, minor)
+        post(s, idempotency_key=f"deal:{deal.id}:escrow", kind=DEAL_ESCROW, legs=[leg], memo=f"deal {deal.id}")
+    record(s, deal, machine.REQUESTED, machine.ESCROW_LOCKED, taker_id, now, "opened")
+    params = {"deal_id": deal.id, "amount": format_amount(minor, decimals), "asset": ad.asset}
+    chat.post_system_message(s, deal.id, "deal.sys.opened", params)
+    notifications.notify(
+        s,
+        ad.owner_id,
+        kind=notifications.DEAL_REQUESTED,
+        deal_id=deal.id,
+        text_key="notify.deal_opened",
+        params=params,
+    )
+    return deal
 
 
 # --- the two sides' actions ------------------------------------------------------------------------
@@ -178,12 +206,23 @@ def undo_fiat_sent(uow: UnitOfWork, buyer_id: int, deal_id: int, *, now: datetim
         return deal_view(s, deal, buyer_id)
 
 
-def release(uow: UnitOfWork, seller_id: int, deal_id: int, *, now: datetime) -> DealView:
+def release(
+    uow: UnitOfWork,
+    seller_id: int,
+    deal_id: int,
+    *,
+    now: datetime,
+    settings: Settings | None = None,
+    rates: RateProvider | None = None,
+) -> DealView:
+    """The seller releases the escrow to the buyer, or to the invoice part the deal pays (`settings`
+    and `rates` are that payment's; services/part_deals.py)."""
     with uow.transaction() as s:
         deal = participant_deal(s, seller_id, deal_id)
         t = machine.transition("release", deal.status, role_of(deal, seller_id))
         move(s, deal, t, seller_id, now, released_at=now, deadline_at=None)
-        pay_out(s, deal, deal.amount, 0, f"deal:{deal.id}:release", DEAL_RELEASE)
+        key = f"deal:{deal.id}:release"
+        pay_out(s, deal, deal.amount, 0, key, DEAL_RELEASE, settings=settings, rates=rates, now=now)
         announce(s, deal, "deal.sys.released", [deal.buyer_id])
         return deal_view(s, deal, seller_id)
 

@@ -26,7 +26,9 @@ from krypton_app.services.deal_rows import (
     pay_out,
     role_of,
 )
+from krypton_app.services.rates import RateProvider
 from krypton_app.services.roles import require_operator, user_is_operator
+from krypton_app.settings import Settings
 
 STATEMENT_MAX = 5000
 DEAL_RESOLVE = "deal_resolve"  # ledger kind of an operator's decision (release, refund or both at once)
@@ -109,10 +111,23 @@ def submit_statement(uow: UnitOfWork, user_id: int, deal_id: int, text: str) -> 
 
 
 def resolve_dispute(
-    uow: UnitOfWork, operator_id: int, deal_id: int, *, outcome: str, buyer_share: str | None = None, now: datetime
+    uow: UnitOfWork,
+    operator_id: int,
+    deal_id: int,
+    *,
+    outcome: str,
+    buyer_share: str | None = None,
+    now: datetime,
+    settings: Settings | None = None,
+    rates: RateProvider | None = None,
 ) -> DisputeView:
     """release: all to the buyer; refund: all back to the seller; split: `buyer_share` (a fraction
-    of the escrow as decimal text, "0.5") to the buyer and the rest back to the seller."""
+    of the escrow as decimal text, "0.5") to the buyer and the rest back to the seller.
+
+    A deal that pays an invoice part (SPEC F10): release funds the part (or the payer's balance when
+    the part cannot take it any more: services/deal_rows.pay_out); a split's buyer share is less than
+    the part asks, so it goes to the payer's balance and the part stays pending for the payer to pay
+    another way. `settings` and `rates` are that payment's."""
     with uow.transaction() as s:
         require_operator(s, operator_id)
         deal = s.get(Deal, deal_id)
@@ -131,7 +146,8 @@ def resolve_dispute(
         ).rowcount
         if done != 1:
             raise DealTransitionRefused("the dispute is already decided", status=deal.status, action="resolve")
-        pay_out(s, deal, to_buyer, to_seller, f"deal:{deal.id}:resolve", DEAL_RESOLVE)
+        key = f"deal:{deal.id}:resolve"
+        pay_out(s, deal, to_buyer, to_seller, key, DEAL_RESOLVE, settings=settings, rates=rates, now=now)
         announce(s, deal, f"deal.sys.resolved_{outcome}", [deal.seller_id, deal.buyer_id])
         return _dispute_view(s, deal, operator_id)
 

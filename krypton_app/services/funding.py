@@ -31,6 +31,8 @@ from krypton_app.settings import Settings, get_settings
 INVOICE_HOLD = "invoice_hold"
 INVOICE_PAYMENT = "invoice_payment"
 INVOICE_REFUND = "invoice_refund"
+# A P2P deal's escrow released to its buyer (services/deals.py posts it too; here for DealSource).
+DEAL_RELEASE = "deal_release"
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,55 @@ class SandboxSource:
 
     def refund(self, session: Session, part: PartFunding) -> None:
         return None
+
+
+class DealSource(BalanceSource):
+    """Crypto a P2P trader released for the part (SPEC F10): the payer paid the trader fiat, so once
+    funded the part's money is the payer's, held like a balance part (capture and refund are
+    BalanceSource's: a cancelled payment gives it to the payer's balance, not back to the trader).
+
+    `deal_id`, `seller_id`, `asset` say where the money arrives from, `key` is the release's (or the
+    operator's decision's) ledger key; the instance in SOURCES has none and only captures and refunds.
+    Either way the trader's escrow goes to the buyer: ledger kind DEAL_RELEASE."""
+
+    method = "fiat_deal"
+
+    def __init__(
+        self,
+        deal_id: int | None = None,
+        seller_id: int | None = None,
+        asset: str = "",
+        *,
+        key: str = "",
+    ):
+        self.deal_id, self.seller_id, self.asset, self.key = deal_id, seller_id, asset, key
+
+    @property
+    def reference(self) -> str:
+        return f"deal:{self.deal_id}"
+
+    def accounts(self, session: Session, part: PartFunding, merchant_id: int | None) -> list[AccountRef]:
+        accounts = super().accounts(session, part, merchant_id)
+        if self.seller_id is not None:
+            accounts.append(user_account(session, self.seller_id, part.asset, HELD))
+        return accounts
+
+    def fund(self, session: Session, part: PartFunding, payer_id: int | None) -> str:
+        """The trader's escrow (seller HELD) -> the payer's HELD, in the release's ledger transaction."""
+        if payer_id is None:
+            raise ValueError("a deal part needs a payer")
+        self._post(session, user_account(session, payer_id, self.asset, HELD), part.amount)
+        return self.reference
+
+    def to_balance(self, session: Session, payer_id: int, amount: int) -> None:
+        """The part could not take the money: it goes to the payer, who paid the fiat for it."""
+        self._post(session, user_account(session, payer_id, self.asset, AVAILABLE), amount)
+
+    def _post(self, session: Session, target: AccountRef, amount: int) -> None:
+        if self.seller_id is None or not self.key:
+            raise ValueError("a deal source without its deal only captures and refunds")
+        leg = Leg(user_account(session, self.seller_id, self.asset, HELD), target, amount)
+        post(session, idempotency_key=self.key, kind=DEAL_RELEASE, legs=[leg], memo=f"deal {self.deal_id}")
 
 
 class PromiseSource(BalanceSource):
@@ -254,7 +305,9 @@ class LightningSource(BalanceSource):
 BALANCE = BalanceSource()
 TEST = SandboxSource()
 PROMISE = PromiseSource()
-SOURCES: dict[str, FundingSource] = {source.method: source for source in (BALANCE, TEST, PROMISE, LightningSource())}
+SOURCES: dict[str, FundingSource] = {
+    source.method: source for source in (BALANCE, TEST, PROMISE, DealSource(), LightningSource())
+}
 
 
 def source_for(method: str | None) -> FundingSource:

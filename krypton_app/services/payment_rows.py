@@ -14,6 +14,7 @@ from krypton_app.domain.invoices import COMPLETED, PENDING, payment_actions
 from krypton_app.domain.money import to_minor
 from krypton_app.models.common import as_utc
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
+from krypton_app.models.market import Deal
 from krypton_app.models.merchant import WebhookEvent
 from krypton_app.models.users import User
 from krypton_app.services.crypto import unseal
@@ -25,6 +26,7 @@ payments_table: Table = InvoicePayment.__table__
 parts_table: Table = PaymentPart.__table__
 _events: Table = WebhookEvent.__table__
 _users: Table = User.__table__
+_deals: Table = Deal.__table__
 
 PAYMENT_COMPLETED = "invoice.payment_completed"
 
@@ -37,6 +39,10 @@ class PartView:
     method: str | None
     status: str
     funded_at: datetime | None
+    # The part's latest P2P deal (SPEC F10, services/part_deals.py), if the payer opened one: its id and
+    # status (a live one is "in progress"; an expired or cancelled one left the part to pay another way).
+    deal_id: int | None = None
+    deal_status: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,7 @@ def payment_view(s: Session, payment_id: int, settings: Settings | None) -> Paym
     parts = s.execute(
         select(parts_table).where(parts_table.c.payment_id == payment_id).order_by(parts_table.c.position)
     ).all()
+    deals = _latest_deals(s, [p.id for p in parts])
     secrets = None
     if payment.secrets_encrypted and settings is not None:
         secrets = tuple(str(item) for item in unseal(settings, payment.secrets_encrypted))
@@ -151,7 +158,10 @@ def payment_view(s: Session, payment_id: int, settings: Settings | None) -> Paym
         amount=payment.amount,
         fiat_currency=invoice.fiat_currency if payment.fiat_rate else None,
         fiat_rate=payment.fiat_rate,
-        parts=tuple(PartView(p.id, p.position, p.amount, p.method, p.status, as_utc(p.funded_at)) for p in parts),
+        parts=tuple(
+            PartView(p.id, p.position, p.amount, p.method, p.status, as_utc(p.funded_at), *deals.get(p.id, (None, "")))
+            for p in parts
+        ),
         status=payment.status,
         is_test=invoice.is_test,
         receipt=payment.receipt,
@@ -165,3 +175,15 @@ def payment_view(s: Session, payment_id: int, settings: Settings | None) -> Paym
         payer_address=payer.wallet_address if payer is not None else None,
         payer_name=public_name(payer.display_name, payer.username, payer.wallet_address) if payer is not None else None,
     )
+
+
+def _latest_deals(s: Session, part_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """part id -> (id, status) of its newest deal, for the parts that have one."""
+    if not part_ids:
+        return {}
+    rows = s.execute(
+        select(_deals.c.part_id, _deals.c.id, _deals.c.status)
+        .where(_deals.c.part_id.in_(part_ids))
+        .order_by(_deals.c.id)
+    ).all()
+    return {row.part_id: (row.id, row.status) for row in rows}  # the newest wins

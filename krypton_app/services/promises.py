@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import promises as rules
@@ -21,6 +21,7 @@ from krypton_app.domain.ledger import Leg
 from krypton_app.domain.money import to_minor
 from krypton_app.domain.promises import ACTIVE, CANCELLED, CREATED, EXPIRED, PromiseRefused
 from krypton_app.models import Asset
+from krypton_app.models.common import as_utc
 from krypton_app.models.promises import PromiseGuess
 from krypton_app.services import ledger
 from krypton_app.services.promise_rows import (
@@ -94,7 +95,8 @@ def create_promise(
     note = (note or "").strip()
     if len(note) > rules.NOTE_MAX:
         raise PromiseRefused(code="promise_note_too_long", field="note")
-    if expires_at is not None and expires_at.astimezone(UTC) <= now:
+    expires_at = as_utc(expires_at)  # a time without a zone (an API client's) is read as UTC
+    if expires_at is not None and expires_at <= now:
         raise PromiseRefused(code="promise_expiry_past", field="expires_at")
     pinned_user_id = None
     if pin and pin.strip():
@@ -120,7 +122,7 @@ def create_promise(
             now=now,
             note=note,
             pinned_user_id=pinned_user_id,
-            expires_at=expires_at.astimezone(UTC) if expires_at else None,
+            expires_at=expires_at,
             webhook_url=webhook_url,
         )
         if issued is None:
@@ -284,6 +286,12 @@ def check_guess_limit(uow: UnitOfWork, actors: list[str], *, now: datetime) -> N
 def record_wrong_code(uow: UnitOfWork, actors: list[str], *, now: datetime) -> None:
     with uow.transaction() as s:
         s.add_all(PromiseGuess(actor=actor, created_at=now) for actor in actors)
+
+
+def prune_guesses(uow: UnitOfWork, *, now: datetime) -> int:
+    """Forget wrong codes older than the limit's hour (they no longer count); returns how many."""
+    with uow.transaction() as s:
+        return s.execute(delete(PromiseGuess).where(PromiseGuess.created_at <= now - timedelta(hours=1))).rowcount
 
 
 def guess_actors(user_id: int | None, client: str | None) -> list[str]:

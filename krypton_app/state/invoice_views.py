@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from krypton_app import routes
+from krypton_app.domain.deals import LIVE as LIVE_DEAL
 from krypton_app.domain.invoices import CANCEL, CLOSE, COMPLETED, FUND, PENDING, REQUEST_RECEIPT, SIMULATE
 from krypton_app.i18n.formatting import format_fiat, format_number, plural, unit
 from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView, cap_left
@@ -109,6 +110,10 @@ class PartRow:
     status: str = ""
     status_key: str = ""
     status_color: str = "gray"
+    # The part's latest P2P deal (SPEC F10): its id (0: none), whether it still runs, and what it did.
+    deal_id: int = 0
+    deal_live: bool = False
+    deal_key: str = ""
 
 
 @dataclass
@@ -253,6 +258,9 @@ def part_row(p: PartView, decimals: int, asset: str, lang: str | None) -> PartRo
         funded_at=when(p.funded_at, lang) if p.funded_at else "",
         pending=p.status == PENDING,
         **_status("part", PART_STATUS_COLORS, p.status),
+        deal_id=p.deal_id or 0,
+        deal_live=p.deal_status in LIVE_DEAL,
+        deal_key=f"payfiat.part.{p.deal_status}" if p.deal_id else "",
     )
 
 

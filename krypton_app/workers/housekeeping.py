@@ -1,7 +1,7 @@
 """Housekeeping: overdue invoices expire (refunding funded parts, queueing invoice.expired), payments
 left unfinished for KRYPTON_PAYMENT_TTL_MIN are cancelled (returning their funded parts), promises past
-their expiry end with their money back to the issuer, and idempotency keys past their replay window are
-forgotten.
+their expiry end with their money back to the issuer, and idempotency keys past their replay window
+and wrong promise codes older than their limit's hour are forgotten.
 
 Every app process runs it, without a leader: each expiry is a conditional UPDATE per invoice or payment
 in its own transaction, so two processes never expire the same one twice (nor refund it twice), and
@@ -21,7 +21,7 @@ from krypton_app.models.common import utcnow
 from krypton_app.services.api_keys import prune_idempotency_records
 from krypton_app.services.invoices import expire_invoices
 from krypton_app.services.payer_payments import expire_unfinished_payments
-from krypton_app.services.promises import expire_promises
+from krypton_app.services.promises import expire_promises, prune_guesses
 from krypton_app.settings import Settings
 from krypton_app.workers.loop import every
 
@@ -58,6 +58,7 @@ async def run_housekeeping(
 
     def prune() -> None:
         prune_idempotency_records(uow, now=clock())
+        prune_guesses(uow, now=clock())
 
     steps = {
         "invoice expiry": expire,

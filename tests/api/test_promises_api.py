@@ -81,6 +81,11 @@ def test_refusals_have_stable_codes(shop):
     assert (bad.status_code, bad.json()["error"]["field"]) == (400, "amount")
     pin = shop.post("/promises", {"asset": "TON", "amount": "1", "pin": "@nobody_at_all"}, key="c")
     assert (pin.status_code, pin.json()["error"]["code"]) == (422, "promise_pin_unknown")
+    short = shop.post("/promises", {"asset": "TON", "amount": "1", "expires_in_s": 5}, key="d")
+    assert (short.status_code, short.json()["error"]["field"]) == (400, "expires_in_s")
+    later = shop.post("/promises", {"asset": "TON", "amount": "1", "expires_in_s": 3600}, key="e").json()
+    made_at, ends_at = (datetime.fromisoformat(later[k].replace("Z", "+00:00")) for k in ("created_at", "expires_at"))
+    assert abs((ends_at - made_at).total_seconds() - 3600) < 5
     assert shop.get("/promises/999").json()["error"]["code"] == "promise_not_found"
     assert shop.get("/promises/abc").status_code == 404
 

@@ -119,8 +119,11 @@ def test_expiry_refuses_redeem_and_the_worker_returns_the_money(uow):
     assert promises.expire_promises(uow, now=later) == 1
     assert promises.expire_promises(uow, now=later) == 0
     assert balances(uow, alice) == (5 * TON, 0) and promise_backing(uow) == 0
-    with pytest.raises(PromiseRefused):
+    with pytest.raises(PromiseRefused) as refused:
         make_promise(uow, alice, TON, expires_at=NOW - timedelta(seconds=1))
+    assert refused.value.code == "promise_expiry_past"
+    naive = make_promise(uow, alice, TON, expires_at=(NOW + timedelta(hours=3)).replace(tzinfo=None))
+    assert naive.promise.expires_at == NOW + timedelta(hours=3)  # a time without a zone is UTC
     assert_invariants(uow)
 
 
@@ -169,6 +172,8 @@ def test_wrong_codes_are_limited_per_user_and_per_client(uow):
     with pytest.raises(PromiseRefused) as refused:  # an hour on, bob may try again
         _redeem(uow, bob, created.code, now=later, client="10.0.0.1")
     assert refused.value.code == "promise_redeemed"
+    assert promises.prune_guesses(uow, now=NOW) == 0
+    assert promises.prune_guesses(uow, now=later) == 2 * promises.GUESSES_PER_HOUR  # user and client rows
 
 
 def test_lists_of_issued_and_received_and_who_may_see_one(uow):

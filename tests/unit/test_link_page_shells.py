@@ -23,6 +23,7 @@ from krypton_app.api.link_pages import LINK_ROUTES, placeholder_path, shell_for
         ("/invoices/K7QX2M", "/invoices/_"),
         ("/market/ads/4", "/market/ads/_"),
         ("/market/ads/4/edit", "/market/ads/_/edit"),
+        ("/p/kOq1raEkSaq1ysGF6O7CmGWHOb4NWliA", "/p/_"),
         ("/deals", None),  # prerendered by Reflex itself
         ("/pay", None),
         ("/deals/12/more", None),

@@ -172,11 +172,19 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
     "PayState": {
         "back": "the amounts step: back",
         "cancel": "cancel the payment",
+        # The fiat panel (pages/pay/part_fiat.py): only a part of the payment shown, catalog codes, and ads
+        # the panel listed are acted on; part_deals checks the payer again.
+        "choose_fiat_country": "the fiat panel's country select (lists the ads that fit the part)",
+        "choose_fiat_currency": "the fiat panel's currency select (lists the ads again)",
+        "choose_fiat_method": "the fiat panel's payment method select (lists the ads again)",
         # Any values: only a pending part of the tab's payment and a method of pages/pay/methods.py.
         "choose_method": "a part's method picker on the fund step",
+        "close_fiat": "the fiat panel's Close",
         "fill_max": "a floating invoice's Max button: the signed-in payer's own available balance (a read)",
         "fund": "fund one part from the balance",
         "load": "on_load of /pay/<number> and /i/<number>",
+        "open_fiat": "the fiat panel's 'Find a trader for this part' button",
+        "open_fiat_deal": "an ad's 'Open deal' in the fiat panel: a deal for exactly the part, released to it",
         "pay_now": "the direct page's one button",
         # Only a part of this payment as the page shows it; the services check the payer and the part.
         "pay_lightning_demo": "the Lightning panel's demo wallet button (fake node outside production only)",

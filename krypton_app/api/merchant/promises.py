@@ -7,7 +7,7 @@ replay only sealed (Operation.seal_replay), never in clear."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +16,7 @@ from krypton_app import routes
 from krypton_app.api.merchant.pipeline import Call, Operation
 from krypton_app.api.merchant.schemas import MAX_ROW_ID, Amount, AssetCode, Text
 from krypton_app.domain.errors import NotFound
+from krypton_app.domain.invoices import MAX_EXPIRY_S
 from krypton_app.domain.money import format_amount
 from krypton_app.domain.promises import NOTE_MAX, PromiseRefused
 from krypton_app.services import promises
@@ -34,7 +35,9 @@ class PromiseCreate(BaseModel):
     amount: Amount
     pin: Text | None = Field(None, max_length=254, description="@username or verified email: only they may redeem")
     note: Text = Field("", max_length=NOTE_MAX, description="shown to whoever opens the promise")
-    expires_at: datetime | None = Field(None, description="after this the money returns to your balance")
+    expires_in_s: int | None = Field(
+        None, ge=60, le=MAX_EXPIRY_S, description="seconds from now; then the money returns to your balance"
+    )
     webhook_url: Text | None = Field(None, max_length=2000, description="receives promise.redeemed")
 
 
@@ -131,7 +134,7 @@ def create_promise(call: Call) -> tuple[int, BaseModel]:
         now=call.now,
         pin=data.pin,
         note=data.note,
-        expires_at=data.expires_at,
+        expires_at=call.now + timedelta(seconds=data.expires_in_s) if data.expires_in_s else None,
         webhook_url=check_webhook_url(data.webhook_url, settings=call.settings),
     )
     body = promise_json(made.promise).model_dump()

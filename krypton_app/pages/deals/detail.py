@@ -15,6 +15,7 @@ from krypton_app.components.ui import WRAP_ANYWHERE, card, empty_note
 from krypton_app.domain import deals as machine
 from krypton_app.pages.deals.chat import chat
 from krypton_app.pages.deals.dispute import dispute_card
+from krypton_app.pages.deals.part_info import part_info
 from krypton_app.pages.deals.review import review_card
 from krypton_app.pages.deals.state import DealState
 from krypton_app.pages.deals.summary import summary
@@ -38,6 +39,7 @@ def deal_detail() -> rx.Component:
                 DealState.deal.id.to_string() == rx.State.deal_id,
                 rx.vstack(
                     summary(),
+                    rx.cond(DealState.part_position > 0, part_info()),
                     rx.cond(
                         (DealState.other_name != "") | (DealState.ad_terms != "") | (DealState.payment_details != ""),
                         trade_info(),

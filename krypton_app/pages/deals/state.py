@@ -94,6 +94,13 @@ class DealState(TabWatcher, AuthState):
     decision_to_buyer: str = ""
     decision_to_seller: str = ""
     decision_error: str = ""
+    # The invoice part the deal pays (SPEC F10; part_position 0: a plain deal), and the payment's page
+    # for its payer ("" for the trader and an operator).
+    part_position: int = 0
+    part_count: int = 0
+    part_invoice: str = ""
+    part_merchant: str = ""
+    part_payment_href: str = ""
 
     _deal_id: int = 0
     _last_id: int = 0
@@ -131,6 +138,10 @@ class DealState(TabWatcher, AuthState):
             rate = other.completion_rate_30d if other else None
             self.other_rate = "" if rate is None else f"{round(rate * 100)}%"
             self._card_status = view.status
+            part = room.part
+            self.part_position, self.part_count = (part.position, part.parts) if part else (0, 0)
+            self.part_invoice, self.part_merchant = (part.invoice_number, part.merchant_name) if part else ("", "")
+            self.part_payment_href = routes.payment(part.payment_id) if part and part.is_payer else ""
         self.ad_terms, self.payment_details = room.ad_terms, room.payment_details
         deadline = view.timer_deadline
         self.deadline_ts = int(deadline.timestamp()) if deadline else 0
@@ -248,7 +259,9 @@ class DealState(TabWatcher, AuthState):
     @rx.event
     async def release(self):
         if (user_id := await self._user_id()) is not None:
-            await self._act(user_id, deal_service.release)
+            # A deal that pays an invoice part funds it on release, at the composition root's rates.
+            deps = app_deps()
+            await self._act(user_id, partial(deal_service.release, settings=deps.settings, rates=deps.rates))
 
     @rx.event
     async def cancel(self):
@@ -311,6 +324,8 @@ class DealState(TabWatcher, AuthState):
                 outcome=self.decision,
                 buyer_share=self.decision_share or None,
                 now=utcnow(),
+                settings=app_deps().settings,
+                rates=app_deps().rates,
             )
         except KryptonError as error:
             self.decision_error = error_key(error.code, error.details)

@@ -19,6 +19,7 @@ METHODS: tuple[Method, ...] = (
     Method("balance", "wallet", "paywiz.method.balance"),
     Method("promise", "ticket", "paywiz.method.promise"),
     Method("lightning", "zap", "paywiz.method.lightning"),
+    Method("fiat_deal", "handshake", "paywiz.method.fiat_deal"),
 )
 METHOD_KEYS = frozenset(method.key for method in METHODS)
 DEFAULT_METHOD = METHODS[0].key

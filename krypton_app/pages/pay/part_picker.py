@@ -8,6 +8,7 @@ import reflex as rx
 
 from krypton_app.components.ui import INSET_STYLE, status_chip
 from krypton_app.pages.pay.methods import DEFAULT_METHOD, METHODS
+from krypton_app.pages.pay.part_fiat import fiat_panel
 from krypton_app.pages.pay.part_lightning import lightning_panel
 from krypton_app.pages.pay.part_promise import promise_panel
 from krypton_app.pages.pay.state import PayState
@@ -24,7 +25,8 @@ CANCEL_RULES = (
 
 
 def chosen(row: rx.Var[PartRow]) -> rx.Var:
-    return PayState.part_methods.get(row.id.to_string(), DEFAULT_METHOD)
+    # A part whose P2P deal runs shows that deal (pages/pay/part_fiat.py) until the deal ends.
+    return rx.cond(row.deal_live, "fiat_deal", PayState.part_methods.get(row.id.to_string(), DEFAULT_METHOD))
 
 
 def method_picker(row: rx.Var[PartRow]) -> rx.Component:
@@ -110,6 +112,7 @@ def method_panel(row: rx.Var[PartRow]) -> rx.Component:
             chosen(row),
             ("promise", promise_panel(row)),
             ("lightning", lightning_panel(row)),
+            ("fiat_deal", fiat_panel(row)),
             balance_panel(row),
         ),
         padding="12px",

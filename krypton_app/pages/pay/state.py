@@ -33,6 +33,7 @@ from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key, error_texts
 from krypton_app.i18n.formatting import amount_with_asset
 from krypton_app.pages.pay import payment_step
+from krypton_app.pages.pay.part_fiat import FiatPart
 from krypton_app.pages.pay.part_lightning import LightningPart
 from krypton_app.pages.pay.part_promise import PromisePart
 from krypton_app.pages.pay.payment_step import PaymentStep
@@ -59,7 +60,7 @@ def _new_key() -> str:
     return f"ui-pay-{uuid.uuid4().hex}"
 
 
-class PayState(LightningPart, PromisePart, PaymentStep, AuthState):
+class PayState(LightningPart, FiatPart, PromisePart, PaymentStep, AuthState):
     invoice: PayerInvoiceRow = PayerInvoiceRow()
     # catalog key: the invoice cannot be shown (not found) or cannot be paid (closed, expired)
     error: str = ""
@@ -111,6 +112,7 @@ class PayState(LightningPart, PromisePart, PaymentStep, AuthState):
         self.part_methods = {}
         self.promise_codes = []
         self.balance_short = []
+        self._fiat_reset()
         self.lightning_invoices = {}
 
     async def _read_invoice(self, user_id: int | None, number: str) -> PayerInvoiceView:

@@ -120,6 +120,16 @@ def part_line(row: rx.Var[PartRow]) -> rx.Component:
             rx.text(I18n.t[row.method_key], size="1", color_scheme="gray", data_testid="part-method"),
         ),
         rx.spacer(),
+        # A part paid in fiat through a trader (SPEC F10): its deal while it runs, and the way to its chat.
+        rx.cond(
+            row.deal_live,
+            rx.link(
+                I18n.t[row.deal_key],
+                href=routes.deal_detail("") + row.deal_id.to_string(),
+                size="2",
+                data_testid="part-deal",
+            ),
+        ),
         status_chip(I18n.t[row.status_key], row.status_color, data_testid="part-status"),
         width="100%",
         padding_y="6px",

@@ -1,7 +1,7 @@
 """lightning_invoices: BOLT11 invoices a payer pays to fund a payment part from a Lightning wallet
 
-Revision ID: 0021_lightning
-Revises: 0020_wizard
+Revision ID: 0022_lightning
+Revises: 0021_fiat
 Create Date: 2026-12-03 04:40:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0021_lightning"
-down_revision: str | None = "0020_wizard"
+revision: str = "0022_lightning"
+down_revision: str | None = "0021_fiat"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
