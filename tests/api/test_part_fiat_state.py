@@ -7,15 +7,17 @@ PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
-from builders import BUY, NOW, RATES, part_deal_case
+from builders import BUY, INVOICE_SETTINGS, NOW, RATES, part_deal_case
 from reflex_tabs import Processor
 from sqlalchemy import select
 
+import krypton_app.krypton_app
 from krypton_app import bootstrap
 from krypton_app.models import Deal
-from krypton_app.pages.pay import payment_step
+from krypton_app.pages.pay import part_lightning, payment_step
 from krypton_app.pages.pay.state import PayState
 from krypton_app.services import deals
 from krypton_app.services.ads import create_ad
@@ -133,3 +135,46 @@ def test_a_signed_out_tab_opens_nothing(case, uow, monkeypatch):
 
     assert asyncio.run(scenario()) == 0
     assert deals_of(uow) == []
+
+
+class _Connected:
+    """Every tab's websocket open once `now` is set (before it the page's other watchers end at once)."""
+
+    now = False
+
+    def __contains__(self, token: str) -> bool:
+        return self.now
+
+
+def test_the_part_turns_funded_on_the_open_page_when_the_trader_releases(case, uow, monkeypatch):
+    sign_in(monkeypatch, case.payer)
+    connected = _Connected()
+    monkeypatch.setattr(krypton_app.krypton_app.app, "_event_namespace", SimpleNamespace(token_to_sid=connected))
+    monkeypatch.setattr(part_lightning, "POLL_S", 0.01)
+
+    async def shown(tab, condition) -> bool:
+        for _ in range(500):
+            if condition(await tab.state(PayState)):
+                return True
+            await asyncio.sleep(0.02)
+        return False
+
+    async def scenario():
+        async with Processor() as p:
+            tab, part_id = await _opened_panel(p, case)
+            connected.now = True
+            # Not awaited to the end: opening the deal chains the watcher, which runs while it is live.
+            await tab.start(PayState.open_fiat_deal, ad_id=case.ad_id)
+            watching = await shown(tab, lambda page: page.payment_parts[1].deal_live and page._watcher)
+            [deal] = deals_of(uow)
+            await asyncio.to_thread(deals.mark_fiat_sent, uow, case.payer, deal.id, now=NOW)
+            await asyncio.to_thread(
+                deals.release, uow, case.trader, deal.id, now=NOW, settings=INVOICE_SETTINGS, rates=RATES
+            )
+            # The deal ended: the watcher showed the funded part and let go of the tab.
+            assert await shown(tab, lambda page: page._watcher == "")
+            return watching, (await tab.state(PayState)).payment_parts[1]
+
+    watching, row = asyncio.run(scenario())
+    assert watching
+    assert (row.status_key, row.deal_live) == ("part.status.funded", False)

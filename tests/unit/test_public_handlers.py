@@ -197,7 +197,8 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "start": "start the payment",
         "start_lightning": "a part's Lightning wallet button: its invoice (the open one again, or a new one)",
         "to_amounts": "the parts step: next",
-        "watch_lightning": "background watcher started by start_lightning (guarded: one per tab)",
+        # Started by start_lightning, open_fiat_deal and load.
+        "watch_arrivals": "background watcher of the parts awaiting money (guarded: one per tab)",
     },
     "PaymentState": {
         "ask_receipt": "a private invoice's payer asks for a receipt",

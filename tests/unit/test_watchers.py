@@ -31,7 +31,7 @@ PAGES = {
     "PaymentState.wait_for_secrets": "/payment/1",
     "PaymentChatState.watch": "/payment/1/chat",
     "InvoiceDetailState.watch": "/invoices/ABCD2345",
-    "PayState.watch_lightning": "/pay/ABCD2345",
+    "PayState.watch_arrivals": "/pay/ABCD2345",
 }
 
 

@@ -210,6 +210,9 @@ class FiatPart(rx.State, mixin=True):
             self.busy = 0
         view = await off_loop(get_payment, deps.uow, user_id, self._payment_id, settings=deps.settings)
         self._show_payment(view, (await self.get_state(I18n)).lang)
+        if self._awaiting():
+            # The part turns funded on this page when the trader releases (LightningPart's watcher).
+            yield type(self).watch_arrivals
 
 
 # --- the panel ---------------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ class LightningPart(TabWatcher, mixin=True):
         rows = dict(self.lightning_invoices)
         rows[str(part_id)] = lightning_row(view, (await self.get_state(I18n)).lang)
         self.lightning_invoices = rows
-        yield type(self).watch_lightning
+        yield type(self).watch_arrivals
 
     @rx.event
     async def pay_lightning_demo(self, part_id: int):
@@ -177,10 +177,22 @@ class LightningPart(TabWatcher, mixin=True):
         for event in await self._lightning_refresh(payment, invoices) or ():
             yield event
 
-    # -- the watcher: the part turns funded when its invoice is paid ---------------------------------
+    # -- the watcher: a part turns funded when its money arrives (its invoice is paid, its deal released)
+
+    def _awaiting(self) -> bool:
+        """A part waits for money from outside: an open Lightning invoice, or a P2P deal still running."""
+        return any(row.open for row in self.lightning_invoices.values()) or any(
+            part.deal_live for part in self.payment_parts
+        )
+
+    async def _resume_arrivals(self, user_id: int):
+        """A resumed payment shows its parts' open invoices again, and watches what they wait for."""
+        payment, invoices = await off_loop(_read, (user_id, self._payment_id))
+        await self._lightning_refresh(payment, invoices)
+        return type(self).watch_arrivals if self._awaiting() else None
 
     async def _watch_key(self) -> tuple[int, int] | None:
-        if not self._payment_id or not any(row.open for row in self.lightning_invoices.values()):
+        if not self._payment_id or not self._awaiting():
             return None
         user_id = await self._user_id()
         return None if user_id is None else (user_id, self._payment_id)
@@ -196,7 +208,7 @@ class LightningPart(TabWatcher, mixin=True):
         return (LEDGER_TOPIC,)
 
     @rx.event(background=True)
-    async def watch_lightning(self):
+    async def watch_arrivals(self):
         async for event in self._watch_rounds(POLL_S):
             yield event
 

@@ -157,6 +157,8 @@ class PayState(LightningPart, FiatPart, PromisePart, PaymentStep, AuthState):
         # The wizard only: the direct page's one press is a payment of its own, in one part.
         if user_id is not None and routes.is_pay_wizard(self.router.url.path):
             await self._resume(user_id, view.number)
+            if self._payment_id:
+                return await self._resume_arrivals(user_id)
 
     async def _price(self, view: PayerInvoiceView) -> bool:
         """A fixed invoice's amount in its asset, at today's rate when priced in fiat; True if it changed."""
