@@ -163,9 +163,9 @@ def test_an_invoice_past_its_time_shows_expired(monkeypatch):
         expires_at=NOW,
         settled_at=None,
     )
-    row = part_lightning.lightning_row(view, "en")
+    row = part_lightning.lightning_row(view, "", "en")
     assert row.expired and not row.open
-    assert not part_lightning.lightning_row(replace(view, expires_at=NOW + timedelta(seconds=1)), "en").expired
+    assert not part_lightning.lightning_row(replace(view, expires_at=NOW + timedelta(seconds=1)), "", "en").expired
 
 
 async def wait_for_state(tab, condition, timeout_s: float = 10.0) -> bool:

@@ -100,7 +100,7 @@ def test_the_scan_finds_the_market_handlers():
     found = {(cls, name) for _, cls, name, *_ in CASES}
     assert {
         ("DealState", "release"),
-        ("DealState", "decide"),
+        ("DisputeForms", "decide"),
         ("NewAdState", "close"),
         ("OperatorState", "credit"),
     } <= found

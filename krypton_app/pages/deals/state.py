@@ -1,5 +1,6 @@
 """The deal page's state: the deal, the chat, the dispute and the review, as one read of
-services/deal_room.py, and the handlers of its buttons and forms.
+services/deal_room.py, and the handlers of its buttons and forms (the dispute forms in dispute_forms.py,
+the review and the chat in talk.py, mixed in).
 
 A per-tab watcher (state/watchers.py) reads the deal room every POLL_S, so the other side's messages
 and actions appear without a reload; an action or a message taken in this process wakes the deal's
@@ -21,17 +22,16 @@ from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import duration_text, error_key
 from krypton_app.models.common import utcnow
+from krypton_app.pages.deals.dispute_forms import DisputeForms
 from krypton_app.pages.deals.rows import DealRow, DisputeRow, deal_row, dispute_row
+from krypton_app.pages.deals.talk import DealTalk
 from krypton_app.services import deals as deal_service
-from krypton_app.services.chat import IMAGE_MAX_BYTES, post_message
 from krypton_app.services.deal_room import DealRoom, read_deal_room
-from krypton_app.services.disputes import open_dispute, resolve_dispute, submit_statement
-from krypton_app.services.reviews import leave_review
+from krypton_app.services.disputes import open_dispute
 from krypton_app.state.auth import AuthState
 from krypton_app.state.chat_rows import MessageRow, message_row
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
-from krypton_app.state.views import amount_text
 from krypton_app.state.watchers import TabWatcher
 from krypton_app.wakeups import WAKEUPS, deal_topic, deals_topic
 
@@ -53,7 +53,7 @@ def _clock(seconds: int) -> str:
     return "" if seconds < 0 else f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-class DealState(TabWatcher, AuthState):
+class DealState(DisputeForms, DealTalk, TabWatcher, AuthState):
     deal: DealRow = DealRow()
     role: str = ""
     status: str = ""
@@ -78,22 +78,8 @@ class DealState(TabWatcher, AuthState):
     dispute_seconds_left: int = -1
     messages: list[MessageRow] = []
     error: str = ""
-    chat_error: str = ""
-    chat_length: int = 0  # of the text being typed, for the input's counter
-    image_error: str = ""
     missing: bool = False
-    # my review of the other side once the deal is over: "" none yet, "positive" / "negative"
-    my_review: str = ""
-    review_error: str = ""
     dispute_info: DisputeRow = DisputeRow()
-    statement_error: str = ""
-    statement_saved: bool = False
-    # The operator's decision, asked once more before it is final: "" | release | refund | split
-    decision: str = ""
-    decision_share: str = ""
-    decision_to_buyer: str = ""
-    decision_to_seller: str = ""
-    decision_error: str = ""
     # The invoice part the deal pays (SPEC F10; part_position 0: a plain deal), and the payment's page
     # for its payer ("" for the trader and an operator).
     part_position: int = 0
@@ -272,139 +258,3 @@ class DealState(TabWatcher, AuthState):
     async def dispute(self):
         if (user_id := await self._user_id()) is not None:
             await self._act(user_id, open_dispute)
-
-    # -- the dispute ------------------------------------------------------------------------------
-
-    @rx.event
-    async def save_statement(self, form_data: dict):
-        user_id = await self._user_id()
-        if user_id is None:
-            return
-        text = str(form_data.get("statement") or "")
-        try:
-            await off_loop(submit_statement, app_deps().uow, user_id, self._deal_id, text)
-        except KryptonError as error:
-            self.statement_error, self.statement_saved = error_key(error.code, error.details), False
-            return
-        self.statement_error, self.statement_saved = "", True
-        self._changed()
-        await self._refresh(user_id)
-
-    @rx.event
-    async def propose(self, form_data: dict):
-        """First step of the operator's decision: show exactly what each side will get."""
-        outcome = str(form_data.get("outcome") or "")
-        self.decision_error = ""
-        try:
-            share = machine.share_from_percent(str(form_data.get("share") or "")) if outcome == "split" else None
-            to_buyer, to_seller = machine.split_amounts(self._amount, outcome, share)
-        except KryptonError as error:
-            self.decision, self.decision_error = "", error_key(error.code, error.details)
-            return
-        self.decision, self.decision_share = outcome, share or ""
-        lang = (await self.get_state(I18n)).lang
-        self.decision_to_buyer = amount_text(to_buyer, self._decimals, self._asset, lang, full=True)
-        self.decision_to_seller = amount_text(to_seller, self._decimals, self._asset, lang, full=True)
-
-    @rx.event
-    def back_to_decision(self):
-        self.decision = ""
-
-    @rx.event
-    async def decide(self):
-        user_id = await self._user_id()
-        if user_id is None or not self.decision:
-            return
-        try:
-            await off_loop(
-                resolve_dispute,
-                app_deps().uow,
-                user_id,
-                self._deal_id,
-                outcome=self.decision,
-                buyer_share=self.decision_share or None,
-                now=utcnow(),
-                settings=app_deps().settings,
-                rates=app_deps().rates,
-            )
-        except KryptonError as error:
-            self.decision_error = error_key(error.code, error.details)
-            return
-        self.decision, self.decision_error = "", ""
-        self._changed()
-        await self._refresh(user_id)
-
-    # -- the review and the chat ------------------------------------------------------------------
-
-    @rx.event
-    async def review(self, form_data: dict):
-        user_id = await self._user_id()
-        if user_id is None:
-            return
-        verdict = str(form_data.get("verdict") or "")
-        if verdict not in ("positive", "negative"):
-            # No default verdict: the author must pick one (pages/deals/review.py).
-            self.review_error = "error.review_verdict_required"
-            return
-        positive = verdict == "positive"
-        comment = str(form_data.get("comment") or "").strip()
-        try:
-            await off_loop(
-                leave_review, app_deps().uow, user_id, self._deal_id, positive=positive, comment=comment, now=utcnow()
-            )
-        except KryptonError as error:
-            self.review_error = error_key(error.code, error.details)
-            return
-        self.review_error = ""
-        self.my_review = "positive" if positive else "negative"
-        self._changed()
-
-    @rx.event
-    async def send(self, form_data: dict):
-        user_id = await self._user_id()
-        if user_id is None:
-            return None
-        text = str(form_data.get("text") or "")
-        try:
-            await off_loop(post_message, app_deps().uow, user_id, self._deal_id, text=text, now=utcnow())
-            self.chat_error = ""
-        except KryptonError as error:
-            self.chat_error = error_key(error.code, error.details)
-            return None
-        self._changed()
-        await self._refresh(user_id)
-        # Cleared only once sent: a refused message stays in the input to be shortened (issue 11).
-        self.chat_length = 0
-        return rx.set_value("chat_text", "")
-
-    @rx.event
-    def count_chat(self, text: str):
-        """The counter under the chat input: the length of the text only, nothing is stored or sent."""
-        self.chat_length = len(text) if isinstance(text, str) else 0
-
-    @rx.event
-    async def send_image(self, files: list[rx.UploadFile]):
-        user_id = await self._user_id()
-        if user_id is None or not files:
-            return
-        upload = files[0]
-        # One byte over the limit is enough for the service to refuse; never read a huge file whole.
-        data = await upload.read(IMAGE_MAX_BYTES + 1)
-        image_type = getattr(upload, "content_type", None) or None
-        try:
-            await off_loop(
-                post_message,
-                app_deps().uow,
-                user_id,
-                self._deal_id,
-                text="",
-                image=data,
-                image_type=image_type,
-                now=utcnow(),
-            )
-        except KryptonError as error:
-            self.image_error = error_key(error.code, error.details)
-            return
-        self.image_error = ""
-        self._changed()
-        await self._refresh(user_id)

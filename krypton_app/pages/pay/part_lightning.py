@@ -58,12 +58,13 @@ class LightningRow:
     expired: bool = False
 
 
-def lightning_row(view: LightningInvoiceView, lang: str | None) -> LightningRow:
+def lightning_row(view: LightningInvoiceView, qr: str, lang: str | None) -> LightningRow:
+    """`qr`: the invoice's QR as made off the event loop by `_qr`."""
     expired = view.status == "expired" or (view.status == "open" and view.expires_at <= payment_step.now())
     return LightningRow(
         invoice_id=view.id,
         bolt11=view.bolt11,
-        qr=qr_data_uri(f"lightning:{view.bolt11}"),
+        qr=qr,
         sats=unit(lang, "sat", view.sats),
         rate=f"1 {view.asset} = {Decimal(view.rate).normalize():f} BTC",
         amount=amount_text(view.amount, view.decimals, view.asset, lang, full=True),
@@ -73,14 +74,22 @@ def lightning_row(view: LightningInvoiceView, lang: str | None) -> LightningRow:
     )
 
 
-def _read(key: tuple[int, int]) -> tuple[PaymentView, dict[int, LightningInvoiceView]]:
+def _qr(view: LightningInvoiceView) -> str:
+    return qr_data_uri(f"lightning:{view.bolt11}")
+
+
+Shown = dict[int, tuple[LightningInvoiceView, str]]  # part id -> its invoice and the invoice's QR
+
+
+def _read(key: tuple[int, int]) -> tuple[PaymentView, Shown]:
     user_id, payment_id = key
     deps = app_deps()
     # The invoices first: a settlement commits the invoice and the funded part together, so an invoice
     # read as settled comes with a payment read after it that shows the part funded (the other order
     # could show a settled invoice beside a pending part, and the watcher would stop there).
     invoices = lightning_invoices_of(deps.uow, user_id, payment_id)
-    return get_payment(deps.uow, user_id, payment_id, settings=deps.settings), invoices
+    shown = {part_id: (view, _qr(view)) for part_id, view in invoices.items()}
+    return get_payment(deps.uow, user_id, payment_id, settings=deps.settings), shown
 
 
 class LightningPart(TabWatcher, mixin=True):
@@ -91,15 +100,17 @@ class LightningPart(TabWatcher, mixin=True):
     # this deployment takes Lightning at all (a real node, or the fake one outside production)
     lightning_on: bool = app_deps().settings.lightning_enabled
 
-    def _show_lightning(self, invoices: dict[int, LightningInvoiceView], pending: set[int], lang: str) -> None:
+    def _show_lightning(self, invoices: Shown, pending: set[int], lang: str) -> None:
         self.lightning_invoices = {
-            str(part_id): lightning_row(view, lang) for part_id, view in invoices.items() if part_id in pending
+            str(part_id): lightning_row(view, qr, lang)
+            for part_id, (view, qr) in invoices.items()
+            if part_id in pending
         }
 
     def _pending_parts(self) -> set[int]:
         return {part.id for part in self.payment_parts if part.pending}
 
-    async def _lightning_refresh(self, payment: PaymentView, invoices: dict[int, LightningInvoiceView]):
+    async def _lightning_refresh(self, payment: PaymentView, invoices: Shown):
         lang = (await self.get_state(I18n)).lang
         self._show_payment(payment, lang)
         self._show_lightning(invoices, self._pending_parts(), lang)
@@ -140,7 +151,8 @@ class LightningPart(TabWatcher, mixin=True):
         self.field_errors = {}
         self.lightning_demo = deps.settings.lightning_demo_wallet
         rows = dict(self.lightning_invoices)
-        rows[str(part_id)] = lightning_row(view, (await self.get_state(I18n)).lang)
+        qr = await off_loop(_qr, view)
+        rows[str(part_id)] = lightning_row(view, qr, (await self.get_state(I18n)).lang)
         self.lightning_invoices = rows
         yield type(self).watch_arrivals
 
