@@ -9,7 +9,10 @@ from pathlib import Path
 from helpers import DESKTOP, PHONE, assert_fits_width, demo_login, shoot, switch_language, url_of
 from playwright.sync_api import expect
 
-OPERATIONS = 9  # the route table's 8 operations and the public receipt key
+from krypton_app.api.merchant import table
+
+# One card per operation of the route table, and one for the public receipt key.
+OPERATIONS = len(table.OPERATIONS) + 1
 
 
 def test_the_reference_is_public_and_linked_from_developers(new_context, screenshots: Path):
