@@ -1282,5 +1282,11 @@ CATALOG.update(
         "error.lightning_payment_pending": "The Lightning payment is still in flight.",
         "error.lightning_disabled": "Lightning payments are not available here.",
         "error.lightning_demo_off": "The demo Lightning wallet is not available here.",
+        # lnpayout: Lightning payouts paid through the platform's node
+        "status.sending": "Sending",
+        "status.failed": "Failed",
+        "recent.preimage": "Preimage",
+        "recent.note.sending": "Our Lightning node is paying this invoice; the amount stays held until it knows.",
+        "recent.note.failed": "The Lightning network could not pay it: the amount and fee are back in your balance.",
     }
 )

@@ -1315,5 +1315,11 @@ CATALOG.update(
         "error.lightning_payment_pending": "Lightning-платёж ещё в пути.",
         "error.lightning_disabled": "Lightning-платежи здесь недоступны.",
         "error.lightning_demo_off": "Демо Lightning-кошелёк здесь недоступен.",
+        # lnpayout: Lightning payouts paid through the platform's node
+        "status.sending": "Отправляется",
+        "status.failed": "Не прошла",
+        "recent.preimage": "Прообраз (preimage)",
+        "recent.note.sending": "Наш Lightning-узел оплачивает этот счёт; сумма заблокирована, пока исход не известен.",
+        "recent.note.failed": "Сеть Lightning не смогла оплатить счёт: сумма и комиссия вернулись на ваш баланс.",
     }
 )

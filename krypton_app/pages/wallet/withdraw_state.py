@@ -167,7 +167,7 @@ def _lightning_request(user_id: int, values: dict[str, str], key: str) -> None:
         rates=deps.rates,
         settings=deps.settings,
         now=int(time.time()),
-        provider=deps.payouts,
+        provider=deps.lightning_payouts,
     )
 
 
