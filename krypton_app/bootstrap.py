@@ -52,7 +52,7 @@ def build(settings: Settings) -> AppDeps:
         gateway=build_gateway(settings),
         hot_wallet=hot_wallet_from_settings(settings),
         payouts=OperatorQueueProvider(),
-        lightning_payouts=lightning_payout_provider(settings.lightning_enabled),
+        lightning_payouts=lightning_payout_provider(settings.lightning_node_payouts),
         lightning=build_lightning(settings),
         mailer=email_sender(settings),
     )

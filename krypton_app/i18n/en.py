@@ -1288,5 +1288,8 @@ CATALOG.update(
         "recent.preimage": "Preimage",
         "recent.note.sending": "Our Lightning node is paying this invoice; the amount stays held until it knows.",
         "recent.note.failed": "The Lightning network could not pay it: the amount and fee are back in your balance.",
+        "withdraw.requested.lightning_node": (
+            "Lightning payout requested. Our Lightning node is paying it now; the amount is held until it is paid."
+        ),
     }
 )

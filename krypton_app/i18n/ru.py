@@ -1321,5 +1321,8 @@ CATALOG.update(
         "recent.preimage": "Прообраз (preimage)",
         "recent.note.sending": "Наш Lightning-узел оплачивает этот счёт; сумма заблокирована, пока исход не известен.",
         "recent.note.failed": "Сеть Lightning не смогла оплатить счёт: сумма и комиссия вернулись на ваш баланс.",
+        "withdraw.requested.lightning_node": (
+            "Lightning-выплата создана. Наш Lightning-узел уже оплачивает её; сумма заблокирована до оплаты."
+        ),
     }
 )

@@ -32,6 +32,7 @@ class LightningNodeProvider:
 LIGHTNING_NODE = LightningNodeProvider()
 
 
-def lightning_payout_provider(lightning_enabled: bool):
-    """Who pays Lightning payouts: the node when the deployment has one, else the operator by hand."""
-    return LIGHTNING_NODE if lightning_enabled else OPERATOR_QUEUE
+def lightning_payout_provider(node_payouts: bool):
+    """Who pays Lightning payouts: the node when the deployment has one that can pay them
+    (Settings.lightning_node_payouts), else the operator by hand."""
+    return LIGHTNING_NODE if node_payouts else OPERATOR_QUEUE

@@ -36,6 +36,7 @@ from krypton_app.payouts.operator_queue import OPERATOR_QUEUE
 from krypton_app.services.lightning_payouts import STALE_CLAIM, routing_fee_limit_msat, send_lightning_payouts
 from krypton_app.services.payout_queue import list_payout_queue, mark_payout_paid, reject_payout
 from krypton_app.services.payouts import cancel_payout, list_user_payouts, request_lightning_payout
+from krypton_app.settings import Settings
 from krypton_app.state.views import payout_row
 
 REGTEST = payout_settings("regtest")
@@ -203,6 +204,20 @@ def test_bitcoin_payouts_and_lightning_without_a_node_stay_with_the_operator(uow
     assert {p.id for p in list_payout_queue(uow, operator)} == {btc.id, by_hand.id}
     with pytest.raises(ValueError), uow.transaction() as s:
         LIGHTNING_NODE.submit(s, btc.id)  # the node pays invoices only
+
+
+def test_the_node_pays_lightning_payouts_when_it_can_pay_the_networks_invoices():
+    def node_pays(**values) -> bool:
+        return Settings(_env_file=None, **values).lightning_node_payouts
+
+    # The fake node pays only its own (regtest) invoices, and never in production.
+    assert node_pays(KRYPTON_LIGHTNING="fake", KRYPTON_BTC_NETWORK="regtest")
+    assert not node_pays(KRYPTON_LIGHTNING="fake", KRYPTON_BTC_NETWORK="mainnet")
+    production = {"KRYPTON_ENV": "production", "KRYPTON_SECRET_KEY": "p" * 48, "KRYPTON_BTC_NETWORK": "regtest"}
+    assert not node_pays(KRYPTON_LIGHTNING="fake", **production)
+    lnd = {"KRYPTON_LIGHTNING": "lnd", "KRYPTON_LND_URL": "https://lnd:8080", "KRYPTON_LND_MACAROON": "00"}
+    assert node_pays(**lnd, **production)
+    assert node_pays(**lnd, KRYPTON_BTC_NETWORK="mainnet")
 
 
 def test_routing_fee_limit_is_the_payout_fee_in_msat():
