@@ -72,17 +72,27 @@ def send_lightning_payouts(uow: UnitOfWork, lightning: LightningProvider, *, now
     now = now or utcnow()
     ended = 0
     with uow.read() as s:
-        rows = s.execute(
+        # New ones and claimed ones apart, so payouts stuck in flight never hold the new ones back.
+        fresh = (
+            s.execute(
+                select(_payouts.c.id)
+                .where(_payouts.c.status == SENDING, _payouts.c.claimed_at.is_(None))
+                .order_by(_payouts.c.id)
+                .limit(BATCH)
+            )
+            .scalars()
+            .all()
+        )
+        claimed = s.execute(
             select(_payouts.c.id, _payouts.c.claimed_at)
-            .where(_payouts.c.status == SENDING)
-            .order_by(_payouts.c.id)
+            .where(_payouts.c.status == SENDING, _payouts.c.claimed_at.is_not(None))
+            .order_by(_payouts.c.claimed_at)
             .limit(BATCH)
         ).all()
-    for payout_id, claimed_at in rows:
-        if claimed_at is None:
-            ended += _send(uow, lightning, payout_id, now, previous_claim=None)
-        else:
-            ended += _recheck(uow, lightning, payout_id, claimed_at, now)
+    for payout_id in fresh:
+        ended += _send(uow, lightning, payout_id, now, previous_claim=None)
+    for payout_id, claimed_at in claimed:
+        ended += _recheck(uow, lightning, payout_id, claimed_at, now)
     return ended
 
 
@@ -151,21 +161,9 @@ def _end(uow: UnitOfWork, payout_id: int, state: LnPaymentState) -> int:
                 log.error("lightning payout %s: the node's preimage does not match the invoice", payout_id)
                 return 0
             values = {"status": PAID, "reference": preimage, "routing_fee_msat": state.fee_msat}
-            held = user_account(s, payout.user_id, payout.asset, HELD)
-            legs = [Leg(held, system_account(s, LIGHTNING, payout.asset), payout.amount)]
-            if payout.fee:
-                legs.append(Leg(held, system_account(s, FEES, payout.asset), payout.fee))
-            kind = PAYOUT
         else:
             values = {"status": FAILED, "reject_reason": (state.failure or "payment failed")[:500]}
-            legs = [
-                Leg(
-                    user_account(s, payout.user_id, payout.asset, HELD),
-                    user_account(s, payout.user_id, payout.asset, AVAILABLE),
-                    payout.amount + payout.fee,
-                )
-            ]
-            kind = PAYOUT_REFUND
+        # The payout row first, then the ledger accounts: the lock order of the operator's endings.
         moved = s.execute(
             update(_payouts)
             .where(_payouts.c.id == payout_id, _payouts.c.status == SENDING)
@@ -173,6 +171,15 @@ def _end(uow: UnitOfWork, payout_id: int, state: LnPaymentState) -> int:
         ).rowcount
         if moved != 1:
             return 0  # another worker ended it first
+        held = user_account(s, payout.user_id, payout.asset, HELD)
+        if state.status == SUCCEEDED:
+            kind = PAYOUT
+            legs = [Leg(held, system_account(s, LIGHTNING, payout.asset), payout.amount)]
+            if payout.fee:
+                legs.append(Leg(held, system_account(s, FEES, payout.asset), payout.fee))
+        else:
+            kind = PAYOUT_REFUND
+            legs = [Leg(held, user_account(s, payout.user_id, payout.asset, AVAILABLE), payout.amount + payout.fee)]
         memo = payout_memo(payout_id, payout.network, payout.destination)
         post(s, idempotency_key=payout_settle_key(payout_id), kind=kind, legs=legs, memo=memo)
         return 1
