@@ -2,6 +2,7 @@
 the worker's round sends each once, records the preimage and moves the Lightning liquidity; a refusal
 refunds once; an unknown outcome keeps the hold until the node knows. SQLite and PostgreSQL."""
 
+import asyncio
 import hashlib
 import uuid
 from datetime import timedelta
@@ -38,6 +39,7 @@ from krypton_app.services.payout_queue import list_payout_queue, mark_payout_pai
 from krypton_app.services.payouts import cancel_payout, list_user_payouts, request_lightning_payout
 from krypton_app.settings import Settings
 from krypton_app.state.views import payout_row
+from krypton_app.workers.lightning_payouts import run_lightning_payouts
 
 REGTEST = payout_settings("regtest")
 MSAT = 1_500_500
@@ -240,4 +242,26 @@ def test_two_workers_racing_pay_each_payout_once(pg_uow, node):
     assert sorted(lnd.sent) == sorted(invoices)
     assert [list_user_payouts(uow, u)[0].status for u in users] == ["paid"] * 3
     assert lightning_liquidity(uow, "USDT") == 3 * COST
+    assert_invariants(uow)
+
+
+def test_the_worker_loop_pays_a_node_payout(uow, people, node, lnd):
+    alice, _ = people
+    invoice = node.create_invoice(MSAT, "coffee", 600)
+    pay_out(uow, alice, invoice.bolt11)
+    settings = Settings(_env_file=None, KRYPTON_LIGHTNING_POLL_S=0.05)
+
+    async def scenario() -> int:
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_lightning_payouts(uow, lnd, settings=settings, stop=stop))
+        for _ in range(250):
+            await asyncio.sleep(0.02)
+            if list_user_payouts(uow, alice)[0].status == "paid":
+                break
+        stop.set()
+        return await asyncio.wait_for(worker, 5)
+
+    assert asyncio.run(scenario()) >= 1
+    assert list_user_payouts(uow, alice)[0].status == "paid"
+    assert lnd.sent == [invoice.bolt11]
     assert_invariants(uow)
