@@ -1291,5 +1291,6 @@ CATALOG.update(
         "withdraw.requested.lightning_node": (
             "Lightning payout requested. Our Lightning node is paying it now; the amount is held until it is paid."
         ),
+        "error.lightning_payment_unknown": "The Lightning node has no record of this payment.",
     }
 )

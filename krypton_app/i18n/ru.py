@@ -1324,5 +1324,6 @@ CATALOG.update(
         "withdraw.requested.lightning_node": (
             "Lightning-выплата создана. Наш Lightning-узел уже оплачивает её; сумма заблокирована до оплаты."
         ),
+        "error.lightning_payment_unknown": "У Lightning-узла нет записи об этом платеже.",
     }
 )
