@@ -17,8 +17,10 @@ Each payout goes:
      match): the outcome is unknown, so the payout stays `sending` with its claim and keeps its hold.
 4. Later rounds look each claimed payout up (`lookup_payment`: LND's TrackPaymentV2) and end it the
    same way once the node knows. A claim the node never heard of after STALE_CLAIM (its worker died
-   between the claim and the send) is claimed again, by a conditional UPDATE on the old claim time,
-   and sent again: a node pays a hash at most once, so a second send cannot pay twice.
+   between the claim and the send, or the node refused the send without starting a payment) is
+   claimed again, by a conditional UPDATE on the old claim time, and sent again: a node pays a hash at
+   most once, so a second send cannot pay twice. If its invoice has expired by then, nobody can pay it
+   any more: it fails and is refunded.
 """
 
 from __future__ import annotations
@@ -140,9 +142,11 @@ def _recheck(
         if refused is not None:
             # Refused before the node even started it: nothing can have left.
             return _end(uow, payout_id, LnPaymentState(LN_FAILED, failure=refused))
-        if now - as_utc(claimed_at) >= STALE_CLAIM:
-            return _send(uow, lightning, payout_id, now, previous_claim=claimed_at)
-        return 0
+        if now - as_utc(claimed_at) < STALE_CLAIM:
+            return 0  # its worker may be sending it right now
+        if now.timestamp() >= _expiry(destination):
+            return _end(uow, payout_id, LnPaymentState(LN_FAILED, failure="the invoice expired before it was paid"))
+        return _send(uow, lightning, payout_id, now, previous_claim=claimed_at)
     except LightningError as unknown:
         log.warning("lightning payout %s: lookup failed, retrying next round: %s", payout_id, unknown)
         return 0
@@ -183,6 +187,11 @@ def _end(uow: UnitOfWork, payout_id: int, state: LnPaymentState) -> int:
         memo = payout_memo(payout_id, payout.network, payout.destination)
         post(s, idempotency_key=payout_settle_key(payout_id), kind=kind, legs=legs, memo=memo)
         return 1
+
+
+def _expiry(invoice: str) -> int:
+    decoded = bolt11.decode(invoice)
+    return decoded.date + decoded.expiry
 
 
 def _claim_is(previous_claim: datetime | None):

@@ -182,7 +182,7 @@ def test_a_stalled_payment_that_fails_at_the_node_refunds(uow, people, node, clo
 
 def test_a_claim_whose_worker_died_before_sending_is_sent_after_it_went_stale(uow, people, node, lnd):
     alice, _ = people
-    invoice = node.create_invoice(MSAT, "coffee", 600)
+    invoice = node.create_invoice(MSAT, "coffee", 3600)
     payout = pay_out(uow, alice, invoice.bolt11)
     with uow.transaction() as s:  # a worker claimed it and died before the node heard of it
         s.execute(update(Payout).where(Payout.id == payout.id).values(claimed_at=NOW))
@@ -191,6 +191,20 @@ def test_a_claim_whose_worker_died_before_sending_is_sent_after_it_went_stale(uo
     assert send_lightning_payouts(uow, lnd, now=NOW + STALE_CLAIM) == 1
     assert list_user_payouts(uow, alice)[0].status == "paid"
     assert lnd.sent == [invoice.bolt11]
+    assert_invariants(uow)
+
+
+def test_a_claim_never_sent_whose_invoice_expired_is_refunded_not_sent(uow, people, node, lnd):
+    alice, _ = people
+    invoice = node.create_invoice(MSAT, "coffee", 600)
+    payout = pay_out(uow, alice, invoice.bolt11)
+    with uow.transaction() as s:  # claimed, and the node never heard of it (a refused or lost send)
+        s.execute(update(Payout).where(Payout.id == payout.id).values(claimed_at=NOW))
+    assert send_lightning_payouts(uow, lnd, now=NOW + timedelta(seconds=601) + STALE_CLAIM) == 1
+    (failed,) = list_user_payouts(uow, alice)
+    assert (failed.status, failed.reject_reason) == ("failed", "the invoice expired before it was paid")
+    assert balances(uow, alice, "USDT") == (10 * USDT, 0)
+    assert lnd.sent == []
     assert_invariants(uow)
 
 
