@@ -1273,8 +1273,8 @@ CATALOG.update(
         "operator.lightning_liquidity": "Lightning liquidity",
         "operator.lightning_liquidity_none": "No Lightning payments yet.",
         "operator.lightning_liquidity_hint": (
-            "What the platform gave out for sats its Lightning node received (negative: sats on the node "
-            "stand behind it)."
+            "What the platform gave out for sats its Lightning node received, less what users paid for sats "
+            "it sent as payouts (negative: sats on the node stand behind it)."
         ),
         "error.lightning_unavailable": "The Lightning node is not answering. Try again in a minute.",
         "error.lightning_invoice_unknown": "The Lightning node does not know this invoice.",
@@ -1292,5 +1292,6 @@ CATALOG.update(
             "Lightning payout requested. Our Lightning node is paying it now; the amount is held until it is paid."
         ),
         "error.lightning_payment_unknown": "The Lightning node has no record of this payment.",
+        "operator.node_payouts": "Lightning payouts the node is paying now (nothing to do unless one stays here):",
     }
 )

@@ -1307,7 +1307,8 @@ CATALOG.update(
         "operator.lightning_liquidity": "Ликвидность Lightning",
         "operator.lightning_liquidity_none": "Lightning-платежей пока не было.",
         "operator.lightning_liquidity_hint": (
-            "Сколько платформа выдала за саты, полученные её Lightning-узлом (минус: за ним стоят саты на узле)."
+            "Сколько платформа выдала за саты, полученные её Lightning-узлом, за вычетом оплаченного "
+            "пользователями за саты, отправленные узлом как выплаты (минус: за ним стоят саты на узле)."
         ),
         "error.lightning_unavailable": "Lightning-узел не отвечает. Попробуйте через минуту.",
         "error.lightning_invoice_unknown": "Lightning-узел не знает этот счёт.",
@@ -1325,5 +1326,8 @@ CATALOG.update(
             "Lightning-выплата создана. Наш Lightning-узел уже оплачивает её; сумма заблокирована до оплаты."
         ),
         "error.lightning_payment_unknown": "У Lightning-узла нет записи об этом платеже.",
+        "operator.node_payouts": (
+            "Lightning-выплаты, которые узел оплачивает сейчас (если не зависли, делать ничего не нужно):"
+        ),
     }
 )

@@ -35,6 +35,7 @@ from krypton_app.models import Account, Payout
 from krypton_app.payouts.lightning_node import LIGHTNING_NODE, lightning_payout_provider
 from krypton_app.payouts.operator_queue import OPERATOR_QUEUE
 from krypton_app.services.lightning_payouts import STALE_CLAIM, routing_fee_limit_msat, send_lightning_payouts
+from krypton_app.services.operator_console import operator_console
 from krypton_app.services.payout_queue import list_payout_queue, mark_payout_paid, reject_payout
 from krypton_app.services.payouts import cancel_payout, list_user_payouts, request_lightning_payout
 from krypton_app.settings import Settings
@@ -98,6 +99,8 @@ def test_a_node_payout_is_sent_once_with_its_preimage_and_moves_the_lightning_li
     assert balances(uow, alice, "USDT") == (10 * USDT - COST - USDT, COST + USDT)
     # Not the operator's to pay, nor its owner's to cancel, while the node has it.
     assert list_payout_queue(uow, operator) == []
+    console = operator_console(uow, operator)
+    assert (console.payouts, [p.id for p in console.node_payouts]) == ([], [payout.id])
     with pytest.raises(InvalidState):
         mark_payout_paid(uow, operator, payout.id, reference=node.raw(invoice.payment_hash).preimage)
     with pytest.raises(InvalidState):
@@ -118,6 +121,7 @@ def test_a_node_payout_is_sent_once_with_its_preimage_and_moves_the_lightning_li
     assert fees(uow) == USDT
     assert send_lightning_payouts(uow, lnd, now=NOW) == 0
     assert lnd.sent == [invoice.bolt11]
+    assert operator_console(uow, operator).node_payouts == []
     # Now paid, the operator's buttons find it ended.
     with pytest.raises(InvalidState):
         reject_payout(uow, operator, payout.id, reason="no")
