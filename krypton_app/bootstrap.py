@@ -24,6 +24,7 @@ from krypton_app.lightning.base import LightningProvider
 from krypton_app.lightning.factory import build_lightning
 from krypton_app.mail import EmailSender, email_sender
 from krypton_app.payouts.base import PayoutProvider
+from krypton_app.payouts.lightning_node import lightning_payout_provider
 from krypton_app.payouts.operator_queue import OperatorQueueProvider
 from krypton_app.services.rates import RateProvider, rate_provider_from_settings
 from krypton_app.settings import Settings, get_settings
@@ -36,7 +37,8 @@ class AppDeps:
     rates: RateProvider
     gateway: ChainGateway
     hot_wallet: HotWallet
-    payouts: PayoutProvider
+    payouts: PayoutProvider  # Bitcoin payouts (and Lightning ones when there is no node)
+    lightning_payouts: PayoutProvider
     lightning: LightningProvider
     # None in production without SMTP: the app says it cannot send email rather than pretending to.
     mailer: EmailSender | None
@@ -50,6 +52,7 @@ def build(settings: Settings) -> AppDeps:
         gateway=build_gateway(settings),
         hot_wallet=hot_wallet_from_settings(settings),
         payouts=OperatorQueueProvider(),
+        lightning_payouts=lightning_payout_provider(settings.lightning_node_payouts),
         lightning=build_lightning(settings),
         mailer=email_sender(settings),
     )

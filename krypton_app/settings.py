@@ -193,6 +193,15 @@ class Settings(BaseSettings):
         return self.lightning == "lnd" or not self.is_production
 
     @property
+    def lightning_node_payouts(self) -> bool:
+        """Lightning payouts are paid by the platform's node rather than by the operator by hand: a real
+        node (on KRYPTON_BTC_NETWORK, the operator's setup), or the fake one outside production when
+        payouts are on regtest, the only network whose invoices it can pay (its own)."""
+        if self.lightning == "lnd":
+            return True
+        return not self.is_production and self.bitcoin_network == "regtest"
+
+    @property
     def lightning_demo_wallet(self) -> bool:
         """The fake node's "pay from the demo Lightning wallet" button: local runs only."""
         return self.lightning == "fake" and self.demo_wallet_enabled

@@ -460,3 +460,39 @@ def lightning_liquidity(uow, asset: str = "TON") -> int:
             select(Account.balance).where(Account.key == system_account_key(LIGHTNING, asset))
         ).scalar_one_or_none()
     return balance or 0
+
+
+# --- lnpayout: the fake Lightning node behind LND's REST protocol ---------------------------------
+
+
+class CountingNode:
+    """A Lightning provider that counts the payments asked of it, per invoice (races: paid once)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.sent: list[str] = []
+        self._lock = threading.Lock()
+
+    def pay_invoice(self, bolt11_text: str, *, fee_limit_msat: int):
+        with self._lock:
+            self.sent.append(bolt11_text)
+        return self.inner.pay_invoice(bolt11_text, fee_limit_msat=fee_limit_msat)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def lnd_over_rest(node):
+    """The real LndRestProvider talking LND's REST protocol to the fake `node` (through its ASGI app)."""
+    import warnings
+
+    from krypton_app.lightning.fake_node import lnd_rest_app
+    from krypton_app.lightning.lnd import LndRestProvider
+
+    macaroon = "0201036c6e6402f801"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Starlette's TestClient prefers another httpx; this one is ours
+        from starlette.testclient import TestClient
+
+        client = TestClient(lnd_rest_app(node, macaroon), base_url="https://lnd.test")
+    return LndRestProvider("https://lnd.test", macaroon, client=client)

@@ -1273,8 +1273,8 @@ CATALOG.update(
         "operator.lightning_liquidity": "Lightning liquidity",
         "operator.lightning_liquidity_none": "No Lightning payments yet.",
         "operator.lightning_liquidity_hint": (
-            "What the platform gave out for sats its Lightning node received (negative: sats on the node "
-            "stand behind it)."
+            "What the platform gave out for sats its Lightning node received, less what users paid for sats "
+            "it sent as payouts (negative: sats on the node stand behind it)."
         ),
         "error.lightning_unavailable": "The Lightning node is not answering. Try again in a minute.",
         "error.lightning_invoice_unknown": "The Lightning node does not know this invoice.",
@@ -1282,5 +1282,16 @@ CATALOG.update(
         "error.lightning_payment_pending": "The Lightning payment is still in flight.",
         "error.lightning_disabled": "Lightning payments are not available here.",
         "error.lightning_demo_off": "The demo Lightning wallet is not available here.",
+        # lnpayout: Lightning payouts paid through the platform's node
+        "status.sending": "Sending",
+        "status.failed": "Failed",
+        "recent.preimage": "Preimage",
+        "recent.note.sending": "Our Lightning node is paying this invoice; the amount stays held until it knows.",
+        "recent.note.failed": "The Lightning network could not pay it: the amount and fee are back in your balance.",
+        "withdraw.requested.lightning_node": (
+            "Lightning payout requested. Our Lightning node is paying it now; the amount is held until it is paid."
+        ),
+        "error.lightning_payment_unknown": "The Lightning node has no record of this payment.",
+        "operator.node_payouts": "Lightning payouts the node is paying now (nothing to do unless one stays here):",
     }
 )

@@ -1307,7 +1307,8 @@ CATALOG.update(
         "operator.lightning_liquidity": "Ликвидность Lightning",
         "operator.lightning_liquidity_none": "Lightning-платежей пока не было.",
         "operator.lightning_liquidity_hint": (
-            "Сколько платформа выдала за саты, полученные её Lightning-узлом (минус: за ним стоят саты на узле)."
+            "Сколько платформа выдала за саты, полученные её Lightning-узлом, за вычетом оплаченного "
+            "пользователями за саты, отправленные узлом как выплаты (минус: за ним стоят саты на узле)."
         ),
         "error.lightning_unavailable": "Lightning-узел не отвечает. Попробуйте через минуту.",
         "error.lightning_invoice_unknown": "Lightning-узел не знает этот счёт.",
@@ -1315,5 +1316,18 @@ CATALOG.update(
         "error.lightning_payment_pending": "Lightning-платёж ещё в пути.",
         "error.lightning_disabled": "Lightning-платежи здесь недоступны.",
         "error.lightning_demo_off": "Демо Lightning-кошелёк здесь недоступен.",
+        # lnpayout: Lightning payouts paid through the platform's node
+        "status.sending": "Отправляется",
+        "status.failed": "Не прошла",
+        "recent.preimage": "Прообраз (preimage)",
+        "recent.note.sending": "Наш Lightning-узел оплачивает этот счёт; сумма заблокирована, пока исход не известен.",
+        "recent.note.failed": "Сеть Lightning не смогла оплатить счёт: сумма и комиссия вернулись на ваш баланс.",
+        "withdraw.requested.lightning_node": (
+            "Lightning-выплата создана. Наш Lightning-узел уже оплачивает её; сумма заблокирована до оплаты."
+        ),
+        "error.lightning_payment_unknown": "У Lightning-узла нет записи об этом платеже.",
+        "operator.node_payouts": (
+            "Lightning-выплаты, которые узел оплачивает сейчас (если не зависли, делать ничего не нужно):"
+        ),
     }
 )

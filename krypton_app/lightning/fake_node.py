@@ -31,20 +31,27 @@ from starlette.routing import Route
 
 from krypton_app.lightning.base import (
     CANCELLED,
+    FAILED,
+    IN_FLIGHT,
     OPEN,
     SETTLED,
+    SUCCEEDED,
     InvoiceStateName,
     LightningError,
     LightningInvoiceNotFound,
     LightningPaymentFailed,
+    LightningPaymentNotFound,
+    LightningPaymentPending,
     LnInvoice,
     LnInvoiceState,
     LnPayment,
+    LnPaymentState,
 )
 
 # BOLT11 currency prefixes per Bitcoin network (lnbc..., lntb..., lnbcrt...).
 CURRENCY = {"mainnet": "bc", "testnet": "tb", "regtest": "bcrt"}
 _LND_STATE = {OPEN: "OPEN", SETTLED: "SETTLED", CANCELLED: "CANCELED"}
+_LND_PAYMENT = {IN_FLIGHT: "IN_FLIGHT", SUCCEEDED: "SUCCEEDED", FAILED: "FAILED"}
 
 
 @dataclass
@@ -75,6 +82,9 @@ class FakeLightningNode:
         self._clock = clock
         self._lock = threading.Lock()
         self._invoices: dict[str, _Invoice] = {}
+        self._payments: dict[str, LnPaymentState] = {}
+        # Tests: payments stay in flight (no final answer) until `finish_stalled` settles them.
+        self.stall_payments = False
 
     @property
     def pubkey(self) -> str:
@@ -110,9 +120,46 @@ class FakeLightningNode:
         return LnInvoiceState(state, paid, settled)
 
     def pay_invoice(self, bolt11: str, *, fee_limit_msat: int) -> LnPayment:
-        """Pays only its own invoices (a circular payment, fee 0): there is no network to route to."""
-        invoice = self._settle(bolt11, LightningPaymentFailed)
+        """Pays only its own invoices (a circular payment, fee 0): there is no network to route to.
+        Like LND, it remembers every payment it tried (`lookup_payment`) and never pays a hash twice."""
+        payment_hash = _hash_of(bolt11, LightningPaymentFailed)
+        with self._lock:
+            known = self._payments.get(payment_hash)
+            if known is not None and known.status != FAILED:
+                raise LightningPaymentFailed(f"payment is {known.status} already")
+            if self.stall_payments:
+                self._payments[payment_hash] = LnPaymentState(IN_FLIGHT)
+                raise LightningPaymentPending("payment in flight")
+        try:
+            invoice = self._settle(bolt11, LightningPaymentFailed)
+        except LightningPaymentFailed:
+            with self._lock:
+                self._payments[payment_hash] = LnPaymentState(FAILED, failure="FAILURE_REASON_NO_ROUTE")
+            raise
+        with self._lock:
+            self._payments[payment_hash] = LnPaymentState(SUCCEEDED, preimage=invoice.preimage, fee_msat=0)
         return LnPayment(preimage=invoice.preimage, fee_msat=0)
+
+    def lookup_payment(self, payment_hash: str) -> LnPaymentState:
+        with self._lock:
+            known = self._payments.get(payment_hash.lower())
+        if known is None:
+            raise LightningPaymentNotFound(f"payment {payment_hash} isn't initiated")
+        return known
+
+    def finish_stalled(self) -> None:
+        """Tests: the payments left in flight reach their invoices (or fail if they cannot)."""
+        self.stall_payments = False
+        with self._lock:
+            stalled = [h for h, p in self._payments.items() if p.status == IN_FLIGHT]
+        for payment_hash in stalled:
+            with self._lock:
+                invoice = self._invoices.get(payment_hash)
+                if invoice is None or invoice.state(self._clock()) != OPEN:
+                    self._payments[payment_hash] = LnPaymentState(FAILED, failure="FAILURE_REASON_NO_ROUTE")
+                    continue
+                invoice.settled_at = int(self._clock())
+                self._payments[payment_hash] = LnPaymentState(SUCCEEDED, preimage=invoice.preimage, fee_msat=0)
 
     def demo_pay(self, bolt11: str) -> None:
         """A wallet outside the platform pays one of this node's open invoices."""
@@ -129,10 +176,7 @@ class FakeLightningNode:
         return invoice
 
     def _settle(self, request: str, error: type[LightningError]) -> _Invoice:
-        try:
-            payment_hash = bolt11.decode(request.strip().lower().removeprefix("lightning:")).payment_hash
-        except Exception as bad:
-            raise error(f"not a BOLT11 invoice: {bad}") from bad
+        payment_hash = _hash_of(request, error)
         with self._lock:
             invoice = self._invoices.get(payment_hash)
             if invoice is None:
@@ -142,6 +186,13 @@ class FakeLightningNode:
                 raise error(f"invoice is {state}")
             invoice.settled_at = int(self._clock())
         return invoice
+
+
+def _hash_of(request: str, error: type[LightningError]) -> str:
+    try:
+        return bolt11.decode(request.strip().lower().removeprefix("lightning:")).payment_hash
+    except Exception as bad:
+        raise error(f"not a BOLT11 invoice: {bad}") from bad
 
 
 def lnd_rest_app(node: FakeLightningNode, macaroon_hex: str) -> Starlette:
@@ -212,6 +263,8 @@ def lnd_rest_app(node: FakeLightningNode, macaroon_hex: str) -> Starlette:
                 yield json.dumps({"result": {"status": "IN_FLIGHT", "payment_request": request_text}}) + "\n"
             try:
                 paid = node.pay_invoice(request_text, fee_limit_msat=int(body.get("fee_limit_msat") or 0))
+            except LightningPaymentPending:
+                return  # the stream ends before a final state, as when LND's timeout_seconds runs out
             except LightningError as error:
                 result = {"status": "FAILED", "failure_reason": "FAILURE_REASON_NO_ROUTE", "payment_error": str(error)}
             else:
@@ -220,10 +273,29 @@ def lnd_rest_app(node: FakeLightningNode, macaroon_hex: str) -> Starlette:
 
         return StreamingResponse(lines(), media_type="application/json")
 
+    async def track_payment(request: Request) -> Response:
+        """TrackPaymentV2: the hash as base64url in the path; the payment's current state first."""
+        if not authorized(request):
+            return refuse(500, 2, "verification failed: signature mismatch after caveat verification")
+        try:
+            payment_hash = base64.urlsafe_b64decode(request.path_params["payment_hash"]).hex()
+            state = node.lookup_payment(payment_hash)
+        except LightningPaymentNotFound:
+            return refuse(404, 5, "payment isn't initiated")
+        except ValueError:
+            return refuse(400, 3, "invalid payment hash")
+        result = {"payment_hash": payment_hash, "status": _LND_PAYMENT[state.status], "fee_msat": str(state.fee_msat)}
+        if state.preimage:
+            result["payment_preimage"] = state.preimage
+        if state.failure:
+            result["failure_reason"] = state.failure
+        return StreamingResponse(iter([json.dumps({"result": result}) + "\n"]), media_type="application/json")
+
     return Starlette(
         routes=[
             Route("/v1/invoices", add_invoice, methods=["POST"]),
             Route("/v1/invoice/{r_hash_str}", lookup_invoice, methods=["GET"]),
             Route("/v2/router/send", send_payment, methods=["POST"]),
+            Route("/v2/router/track/{payment_hash}", track_payment, methods=["GET"]),
         ]
     )

@@ -8,6 +8,10 @@ Endpoints used, and why:
   restart loses nothing.
 - POST /v2/router/send (SendPaymentV2): the non-deprecated way to pay; it answers a stream of JSON lines
   (`{"result": Payment}` or `{"error": ...}`); with `no_inflight_updates` only the final state comes.
+- GET /v2/router/track/{payment_hash} (TrackPaymentV2, hash as base64url): the stream's first message
+  is the payment's current state (IN_FLIGHT / SUCCEEDED with the preimage / FAILED); only that one is
+  read. A hash LND never paid is gRPC NOT_FOUND ("payment isn't initiated"). This is how a payout whose
+  send ended without a final answer is looked up again later, instead of guessing.
 
 64-bit integers arrive as JSON strings (the gateway's proto3 mapping), bytes as base64.
 """
@@ -25,17 +29,25 @@ import httpx
 
 from krypton_app.lightning.base import (
     CANCELLED,
+    FAILED,
+    IN_FLIGHT,
     OPEN,
     SETTLED,
+    SUCCEEDED,
     LightningError,
     LightningInvoiceNotFound,
     LightningPaymentFailed,
+    LightningPaymentNotFound,
+    LightningPaymentPending,
     LnInvoice,
     LnInvoiceState,
     LnPayment,
+    LnPaymentState,
 )
 
 _STATES = {"OPEN": OPEN, "ACCEPTED": OPEN, "SETTLED": SETTLED, "CANCELED": CANCELLED}
+_PAYMENT_STATES = {"INITIATED": IN_FLIGHT, "IN_FLIGHT": IN_FLIGHT, "SUCCEEDED": SUCCEEDED, "FAILED": FAILED}
+_GRPC_NOT_FOUND = 5
 # How long LND may look for a route before it gives the payment up (SendPaymentV2 requires one).
 PAY_TIMEOUT_S = 60
 
@@ -119,7 +131,39 @@ class LndRestProvider:
         if status == "FAILED":
             raise LightningPaymentFailed(f"payment failed: {last.get('failure_reason')}")
         # The stream ended before a final state: the payment may still complete; never assume it failed.
-        raise LightningError(f"payment not final ({status!r})", code="lightning_payment_pending")
+        raise LightningPaymentPending(f"payment not final ({status!r})")
+
+    def lookup_payment(self, payment_hash: str) -> LnPaymentState:
+        path = "/v2/router/track/" + base64.urlsafe_b64encode(bytes.fromhex(payment_hash)).decode()
+        try:
+            with self._client.stream("GET", path, headers=self._headers) as response:
+                if response.status_code != 200:
+                    response.read()
+                    raise _payment_refusal(response)
+                first = next((line for line in response.iter_lines() if line.strip()), None)
+        except httpx.HTTPError as error:
+            raise LightningError(f"LND unreachable: {error}") from error
+        if first is None:
+            raise LightningError("LND ended the payment stream without a state")
+        try:
+            message = json.loads(first)
+        except ValueError as error:
+            raise LightningError(f"LND answered unreadable JSON: {error}") from error
+        if "error" in message:
+            error = message["error"]
+            if error.get("grpc_code", error.get("code")) == _GRPC_NOT_FOUND:
+                raise LightningPaymentNotFound(f"LND: {error.get('message')}")
+            raise LightningError(f"LND refused: {error.get('message', error)}")
+        result = message.get("result", {})
+        status = _PAYMENT_STATES.get(result.get("status", ""))
+        if status is None:
+            raise LightningError(f"LND answered an unknown payment status {result.get('status')!r}")
+        return LnPaymentState(
+            status=status,
+            preimage=result.get("payment_preimage") if status == SUCCEEDED else None,
+            fee_msat=int(result.get("fee_msat") or 0),
+            failure=result.get("failure_reason") if status == FAILED else None,
+        )
 
     def _json(self, method: str, path: str, **kwargs) -> dict:
         try:
@@ -132,6 +176,17 @@ class LndRestProvider:
             return response.json()
         except ValueError as error:
             raise LightningError(f"LND answered unreadable JSON: {error}") from error
+
+
+def _payment_refusal(response: httpx.Response) -> LightningError:
+    """A refused TrackPaymentV2: NOT_FOUND (gRPC code 5, HTTP 404) means the node never paid the hash."""
+    try:
+        code = response.json().get("code")
+    except ValueError:
+        code = None
+    if response.status_code == 404 or code == _GRPC_NOT_FOUND:
+        return LightningPaymentNotFound(f"LND: {response.text}")
+    return _refusal(response)
 
 
 def _refusal(response: httpx.Response) -> LightningError:

@@ -50,8 +50,13 @@ class Payout(SQLModel, table=True):
     amount_sat: int = Field(sa_column=money_column())
     rate: str = Field(max_length=40)  # Decimal as text: satoshi per minor unit of `asset`
     provider: str = Field(default="operator_queue", max_length=32)
-    status: str = Field(default="queued", max_length=16, index=True)  # queued | paid | rejected
+    # queued (the operator's) | sending (the Lightning node's) -> paid | rejected | failed | cancelled
+    status: str = Field(default="queued", max_length=16, index=True)
     reference: str | None = Field(default=None, max_length=200)  # txid or preimage
+    # A node payout: when a worker took it to the node (set once by a conditional UPDATE: one sender),
+    # and the routing fee the node paid.
+    claimed_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    routing_fee_msat: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     reject_reason: str | None = Field(default=None, max_length=500)
     resolved_by: int | None = Field(default=None, foreign_key="users.id")
     idempotency_key: str = Field(unique=True, max_length=200)

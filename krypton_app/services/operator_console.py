@@ -19,7 +19,7 @@ from krypton_app.services.ledger_reads import InvariantReport, check_invariants
 from krypton_app.services.operator import UnmatchedDepositView, list_unmatched_deposits
 from krypton_app.services.payment_chat import CalledChat, called_chats
 from krypton_app.services.payout_queue import list_payout_queue
-from krypton_app.services.payouts import PayoutView
+from krypton_app.services.payouts import SENDING, PayoutView
 from krypton_app.services.roles import require_operator
 
 
@@ -40,6 +40,8 @@ class OperatorConsole:
     payment_chats: tuple[CalledChat, ...] = ()  # payment chats a side called an operator to, newest first
     # The platform's Lightning liquidity per asset (negative: that much was given out for sats received).
     lightning_liquidity: list[Liquidity] = field(default_factory=list)
+    # Lightning payouts the platform's node is paying (no operator action: services/lightning_payouts.py).
+    node_payouts: list[PayoutView] = field(default_factory=list)
 
 
 def operator_console(uow: UnitOfWork, operator_id: int) -> OperatorConsole:
@@ -54,6 +56,7 @@ def operator_console(uow: UnitOfWork, operator_id: int) -> OperatorConsole:
         checked_at=utcnow(),
         payment_chats=tuple(called_chats(uow, operator_id)),
         lightning_liquidity=lightning_liquidity(uow),
+        node_payouts=list_payout_queue(uow, operator_id, status=SENDING),
     )
 
 

@@ -7,6 +7,11 @@ paid = user held -> external (`amount`) and user held -> fees (`fee`) (payout); 
 user available (payout_refund); cancelled by its owner while still queued = the same refund. Paid,
 rejected and cancelled share one ledger key per payout, and each is a conditional UPDATE from
 `queued`, so a payout can end only one way.
+
+A Lightning payout handed to the platform's node (payouts/lightning_node.py) is `sending` instead of
+queued: neither the operator nor its owner can end it; services/lightning_payouts.py does, from
+`sending`, with the same ledger key (paid: held -> the platform's Lightning liquidity instead of external;
+failed: the same refund as rejected).
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ PAYOUT_HOLD = "payout_hold"
 PAYOUT = "payout"
 PAYOUT_REFUND = "payout_refund"
 QUEUED, PAID, REJECTED, CANCELLED = "queued", "paid", "rejected", "cancelled"
-PAYOUT_STATUSES = (QUEUED, PAID, REJECTED, CANCELLED)
+SENDING, FAILED = "sending", "failed"  # the Lightning node's: on its way / refused by the node, refunded
+PAYOUT_STATUSES = (QUEUED, SENDING, PAID, REJECTED, FAILED, CANCELLED)
 # What the owner may do with a payout: cancel it while no operator has decided it.
 CANCEL = "cancel"
 
@@ -240,7 +246,7 @@ def _refuse_invoice_twice(session: Session, payout_id: int, invoice: str) -> Non
         select(_payouts.c.id).where(
             _payouts.c.network == LIGHTNING,
             _payouts.c.destination == invoice,
-            _payouts.c.status.in_((QUEUED, PAID)),
+            _payouts.c.status.in_((QUEUED, SENDING, PAID)),
             _payouts.c.id != payout_id,
         )
     ).first()

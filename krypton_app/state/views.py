@@ -12,10 +12,11 @@ from datetime import datetime
 from krypton_app import routes
 from krypton_app.i18n import LANGUAGES
 from krypton_app.i18n.formatting import amount_with_asset, format_amount, format_datetime, format_fiat, unit
+from krypton_app.payouts.validation import LIGHTNING
 from krypton_app.services.disputes import DisputeView
 from krypton_app.services.history import Movement
 from krypton_app.services.operator import CREDIT, DISMISS, RETURN, UnmatchedDepositView
-from krypton_app.services.payouts import CANCEL, PayoutView
+from krypton_app.services.payouts import CANCEL, FAILED, SENDING, PayoutView
 from krypton_app.services.withdrawals import WithdrawalView
 
 # Status -> Radix colour of its chip: waiting amber, moving blue, done green, money back gray, refused red.
@@ -33,7 +34,12 @@ STATUS_COLORS = {
     "returned": "gray",
     "dismissed": "gray",
     "cancelled": "gray",
+    "sending": "blue",
+    "failed": "gray",
 }
+
+# What the payout list says under a Lightning node payout's status.
+PAYOUT_NOTES = {SENDING: "recent.note.sending", FAILED: "recent.note.failed"}
 
 
 def when(moment: datetime, lang: str | None) -> str:
@@ -83,6 +89,8 @@ class WithdrawalRow:
     status_key: str
     status_color: str
     can_cancel: bool = False  # the owner's queued payout: no operator has decided it yet
+    reference_key: str = "recent.reference"  # what `reference` is: a Lightning payout's is its preimage
+    note_key: str = ""  # a word on the status ("our Lightning node is paying it"), "" for none
 
 
 def withdrawal_row(w: WithdrawalView, lang: str | None) -> WithdrawalRow:
@@ -121,6 +129,8 @@ def payout_row(p: PayoutView, lang: str | None) -> WithdrawalRow:
         status_key=f"status.{p.status}",
         status_color=_status_color(p.status),
         can_cancel=CANCEL in p.owner_actions,
+        reference_key="recent.preimage" if p.network == LIGHTNING else "recent.reference",
+        note_key=PAYOUT_NOTES.get(p.status, ""),
     )
 
 

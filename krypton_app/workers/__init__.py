@@ -2,7 +2,14 @@
 leader lock, a failed round logged and retried). `ALL` is what krypton_app.py registers as lifespan
 tasks, as it adds `pages.ALL`; each task builds nothing itself, it takes its adapters from bootstrap."""
 
-from krypton_app.workers import chain_sync, deal_timers, housekeeping, lightning_settle, webhook_delivery
+from krypton_app.workers import (
+    chain_sync,
+    deal_timers,
+    housekeeping,
+    lightning_payouts,
+    lightning_settle,
+    webhook_delivery,
+)
 
 ALL = (
     chain_sync.chain_sync_worker,  # one leader across the app's processes
@@ -10,4 +17,5 @@ ALL = (
     webhook_delivery.webhook_delivery_worker,  # claimed events: every process
     housekeeping.housekeeping_worker,  # conditional updates: every process
     lightning_settle.lightning_settle_worker,  # one leader; settling is a conditional update anyway
+    lightning_payouts.lightning_payout_worker,  # claimed payouts: every process
 )

@@ -216,3 +216,70 @@ def test_an_invoice_that_does_not_match_the_request_is_refused(node):
     body = {"r_hash": base64.b64encode(bytes.fromhex(other.payment_hash)).decode(), "payment_request": other.bolt11}
     with pytest.raises(LightningError):
         lnd_answering(200, json.dumps(body)).create_invoice(1_000, "x", 900)
+
+
+# --- lnpayout: looking a payment up (TrackPaymentV2) ----------------------------------------------
+
+
+def test_a_payment_is_looked_up_by_its_hash_through_track_payment(node):
+    from krypton_app.lightning.base import FAILED, IN_FLIGHT, SUCCEEDED, LightningPaymentNotFound
+
+    lnd = rest(node)
+    invoice = node.create_invoice(5_000, "payout", 600)
+    with pytest.raises(LightningPaymentNotFound):
+        lnd.lookup_payment(invoice.payment_hash)  # never tried: nothing can have left
+    paid = lnd.pay_invoice(invoice.bolt11, fee_limit_msat=0)
+    state = lnd.lookup_payment(invoice.payment_hash)
+    assert (state.status, state.preimage, state.fee_msat) == (SUCCEEDED, paid.preimage, 0)
+    assert hashlib.sha256(bytes.fromhex(state.preimage)).hexdigest() == invoice.payment_hash
+    # A node pays a hash once: a second send is refused, the lookup still says it succeeded.
+    with pytest.raises(LightningPaymentFailed):
+        lnd.pay_invoice(invoice.bolt11, fee_limit_msat=0)
+    assert lnd.lookup_payment(invoice.payment_hash).status == SUCCEEDED
+
+    stalled = node.create_invoice(6_000, "payout", 600)
+    node.stall_payments = True
+    with pytest.raises(LightningError) as pending:
+        lnd.pay_invoice(stalled.bolt11, fee_limit_msat=0)
+    assert pending.value.code == "lightning_payment_pending"
+    assert lnd.lookup_payment(stalled.payment_hash).status == IN_FLIGHT
+    node.finish_stalled()
+    assert lnd.lookup_payment(stalled.payment_hash).status == SUCCEEDED
+
+    foreign = FakeLightningNode(network="regtest").create_invoice(7_000, "elsewhere", 600)
+    with pytest.raises(LightningPaymentFailed):
+        lnd.pay_invoice(foreign.bolt11, fee_limit_msat=0)
+    failed = lnd.lookup_payment(foreign.payment_hash)
+    assert (failed.status, failed.preimage, failed.failure) == (FAILED, None, "FAILURE_REASON_NO_ROUTE")
+
+
+def test_track_payment_answers_read_by_the_adapter():
+    """What LND itself may say that the fake does not: NOT_FOUND inside the stream, other errors."""
+    from krypton_app.lightning.base import LightningPaymentNotFound
+
+    def answer(body: str, status: int = 200):
+        def handler(request: httpx.Request) -> httpx.Response:
+            assert request.url.path.startswith("/v2/router/track/")
+            assert request.headers["Grpc-Metadata-macaroon"] == MACAROON
+            return httpx.Response(status, text=body)
+
+        client = httpx.Client(base_url="https://lnd.test", transport=httpx.MockTransport(handler))
+        return LndRestProvider("https://lnd.test", MACAROON, client=client)
+
+    payment_hash = "ab" * 32
+    with pytest.raises(LightningPaymentNotFound):
+        answer('{"error": {"grpc_code": 5, "message": "payment isn\'t initiated"}}\n').lookup_payment(payment_hash)
+    with pytest.raises(LightningPaymentNotFound):
+        answer('{"code": 5, "message": "payment isn\'t initiated"}', 404).lookup_payment(payment_hash)
+    for body, status in (
+        ('{"error": {"grpc_code": 2, "message": "boom"}}\n', 200),
+        ('{"result": {"status": "WHATEVER"}}\n', 200),
+        ("", 200),
+        ("not json\n", 200),
+        ('{"code": 2, "message": "boom"}', 500),
+    ):
+        with pytest.raises(LightningError) as refused:
+            answer(body, status).lookup_payment(payment_hash)
+        assert not isinstance(refused.value, LightningPaymentNotFound)
+    in_flight = answer('{"result": {"status": "IN_FLIGHT"}}\n{"result": {"status": "SUCCEEDED"}}\n')
+    assert in_flight.lookup_payment(payment_hash).status == "in_flight"  # the current state: the first line

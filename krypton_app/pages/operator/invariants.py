@@ -32,6 +32,23 @@ def liquidity_tile(row) -> rx.Component:
     )
 
 
+def node_payout_line(row) -> rx.Component:
+    """A Lightning payout the node is paying: nothing to do, unless it stays here (see the app's log)."""
+    return rx.text(
+        "#",
+        row.id,
+        " · ",
+        row.detail,
+        " · ",
+        row.amount,
+        " · ",
+        row.when,
+        size="1",
+        color_scheme="gray",
+        data_testid="node-payout",
+    )
+
+
 def lightning_liquidity() -> rx.Component:
     """Negative: that much of the asset was given out for sats the Lightning node received."""
     return rx.vstack(
@@ -42,6 +59,16 @@ def lightning_liquidity() -> rx.Component:
             rx.text(I18n.t["operator.lightning_liquidity_none"], size="2", color_scheme="gray"),
         ),
         rx.text(I18n.t["operator.lightning_liquidity_hint"], size="2", color_scheme="gray"),
+        rx.cond(
+            OperatorState.node_payouts.length() > 0,
+            rx.vstack(
+                rx.text(I18n.t["operator.node_payouts"], size="2", weight="bold"),
+                rx.foreach(OperatorState.node_payouts, node_payout_line),
+                spacing="1",
+                width="100%",
+            ),
+            rx.fragment(),
+        ),
         spacing="2",
         width="100%",
         data_testid="lightning-liquidity",

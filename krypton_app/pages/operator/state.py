@@ -85,6 +85,7 @@ class OperatorState(AuthState):
     violations: list[str] = []
     checked_at: str = ""
     lightning_liquidity: list[LiquidityRow] = []
+    node_payouts: list[WithdrawalRow] = []
 
     def _show(self, console: OperatorConsole | None, lang: str) -> None:
         """The console as the service returned it; None (not, or no longer, an operator) keeps nothing."""
@@ -93,7 +94,7 @@ class OperatorState(AuthState):
             self.payouts, self.deposits, self.disputes, self.chats, self.violations = [], [], [], [], []
             self.invariants_ok, self.invariants_checked = False, False
             self.invariant_counts, self.checked_at = InvariantCounts(), ""
-            self.lightning_liquidity = []
+            self.lightning_liquidity, self.node_payouts = [], []
             return
         self.payouts = [payout_row(p, lang) for p in console.payouts]
         self.deposits = [unmatched_row(d, lang) for d in console.deposits]
@@ -116,6 +117,7 @@ class OperatorState(AuthState):
             LiquidityRow(row.asset, amount_with_asset(row.balance, row.decimals, row.asset, lang, display=False))
             for row in console.lightning_liquidity
         ]
+        self.node_payouts = [payout_row(p, lang) for p in console.node_payouts]
 
     async def _reload(self) -> None:
         user_id = await self._user_id()

@@ -51,7 +51,20 @@ def recent_row(row: rx.Var[WithdrawalRow]) -> rx.Component:
             rx.text(row.when, size="1", color_scheme="gray"),
             rx.cond(
                 row.reference != "",
-                rx.text(I18n.t["recent.reference"], ": ", row.reference, size="1", color_scheme="gray"),
+                rx.text(
+                    I18n.t[row.reference_key],
+                    ": ",
+                    row.reference,
+                    size="1",
+                    color_scheme="gray",
+                    font_family="var(--code-font-family)",
+                    data_testid="recent-reference",
+                ),
+                rx.fragment(),
+            ),
+            rx.cond(
+                row.note_key != "",
+                rx.text(I18n.t[row.note_key], size="1", color_scheme="gray", data_testid="recent-note"),
                 rx.fragment(),
             ),
             rx.cond(

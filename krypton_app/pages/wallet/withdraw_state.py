@@ -167,7 +167,7 @@ def _lightning_request(user_id: int, values: dict[str, str], key: str) -> None:
         rates=deps.rates,
         settings=deps.settings,
         now=int(time.time()),
-        provider=deps.payouts,
+        provider=deps.lightning_payouts,
     )
 
 
@@ -189,6 +189,15 @@ QUOTES: dict[str, Callable[[int, dict[str, str], str], list[QuoteLine]]] = {
     "bitcoin": _bitcoin_quote,
     "lightning": _lightning_quote,
 }
+
+
+def _requested_key(method: str) -> str:
+    """The toast after a request: a Lightning payout the platform's node pays says so, not "an operator"."""
+    if method == "lightning" and app_deps().lightning_payouts.name == "lightning_node":
+        return "withdraw.requested.lightning_node"
+    return f"withdraw.requested.{method}"
+
+
 REQUESTS: dict[str, Callable[[int, dict[str, str], str], None]] = {
     "ton": _ton_request,
     "bitcoin": _bitcoin_request,
@@ -311,6 +320,6 @@ class WithdrawState(AmountUnitMixin, LiveState):
         self.equivalent, self._typed = "", ""
         await self._after_own_change(user_id)
         yield [
-            rx.toast.success(await self._text(f"withdraw.requested.{method}")),
+            rx.toast.success(await self._text(_requested_key(method))),
             *(rx.set_value(f"{method}_{name}", "") for name in FIELDS[method]),
         ]
