@@ -111,7 +111,7 @@ def test_three_parts_by_balance_promise_and_fiat_then_lightning(new_context, scr
     shoot_both(payer, screenshots, "three-party-wizard-picking")
     parts.nth(1).get_by_test_id("pay-promise-pay").click()
     expect(parts.nth(1).get_by_test_id("part-status")).to_have_text("Funded")
-    expect(parts.nth(2).get_by_test_id("part-status")).to_have_text("Pending")
+    expect(parts.nth(2).get_by_test_id("part-status")).to_have_text("Not funded")
     # The 1 TON change, shown once on the wizard (the payment is not complete yet).
     change = payer.get_by_test_id("new-promises")
     expect(change.get_by_test_id("new-promise-amount")).to_have_text("1 TON")
@@ -134,7 +134,7 @@ def test_three_parts_by_balance_promise_and_fiat_then_lightning(new_context, scr
     offer.get_by_test_id("pay-fiat-open-deal").click()
     in_progress = parts.nth(2).get_by_test_id("pay-fiat-deal")
     expect(in_progress).to_contain_text("Deal in progress")
-    expect(parts.nth(2).get_by_test_id("part-status")).to_have_text("Pending")
+    expect(parts.nth(2).get_by_test_id("part-status")).to_have_text("Not funded")
     shoot_both(payer, screenshots, "three-party-wizard-deal")
     deal_path = in_progress.get_by_test_id("pay-fiat-deal-link").get_attribute("href")
 
@@ -169,7 +169,7 @@ def test_three_parts_by_balance_promise_and_fiat_then_lightning(new_context, scr
     expect(payer).to_have_url(PAYMENT_URL, timeout=LIVE_TIMEOUT_MS)
     expect(payer.get_by_test_id("result-status")).to_have_text("Paid")
     expect(payer.get_by_test_id("part-method")).to_have_text(["From balance", "Promise", "Fiat via a trader"])
-    expect(payer.get_by_test_id("part-status")).to_have_text(["Funded"] * 3)
+    expect(payer.get_by_test_id("part-status")).to_have_text(["Paid"] * 3)
     receipt = payer.get_by_test_id("result-receipt")
     expect(receipt).to_have_text(re.compile(r"\S{40,}"), timeout=LIVE_TIMEOUT_MS)
     token = "".join(receipt.inner_text().split())
