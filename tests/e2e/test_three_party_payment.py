@@ -22,6 +22,7 @@ from helpers import (
     fill_ad,
     funded_login,
     shoot,
+    switch_language,
     url_of,
 )
 from playwright.sync_api import Locator, Page, expect
@@ -189,6 +190,17 @@ def test_three_parts_by_balance_promise_and_fiat_then_lightning(new_context, scr
         ]
     )
     shoot_both(payer, screenshots, "three-party-verify")
+    # In Russian too, a promise is the "ваучер" the rest of the app calls it.
+    switch_language(payer, "RU")
+    expect(payer.get_by_test_id("verify-part")).to_have_text(
+        [
+            re.compile(r"Часть 1 · С баланса"),
+            re.compile(r"Часть 2 · Ваучер"),
+            re.compile(r"Часть 3 · Фиат через трейдера"),
+        ]
+    )
+    shoot_both(payer, screenshots, "three-party-verify-ru")
+    switch_language(payer, "EN")
 
     merchant.goto("/wallet")
     expect(available(merchant)).to_have_text("10")
