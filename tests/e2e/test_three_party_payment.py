@@ -46,10 +46,16 @@ def held(page: Page) -> Locator:
     return page.get_by_test_id("balance-TON").get_by_test_id("balance-held")
 
 
+def wait_hydrated(page: Page) -> None:
+    """The page's scripts run. The ad form and /verify's form are in the prerendered page: a click or a
+    typed value that comes before is lost. The header's account is drawn only by the running page."""
+    expect(page.get_by_test_id("account-address")).to_be_attached()
+
+
 def post_tbank_ad(trader: Page) -> None:
     """A TON/RUB SELL ad of 5 TON (1..5 per deal) taking T-Bank only."""
     trader.goto("/market/new")
-    expect(trader.get_by_test_id("ad-publish")).to_be_visible()
+    wait_hydrated(trader)
     chosen = trader.get_by_test_id("ad-method").and_(trader.locator("[aria-pressed=true]"))
     expect(chosen).to_have_text(["SBP (Faster Payments)"])
     trader.get_by_test_id("ad-method").filter(has_text=AD_METHOD).click()
@@ -178,6 +184,7 @@ def test_three_parts_by_balance_promise_and_fiat_then_lightning(new_context, scr
 
     # The verify page, the receipt pasted: its three parts with their methods.
     payer.goto("/verify")
+    wait_hydrated(payer)
     payer.locator("#receipt_token").fill(token)
     payer.locator("#receipt_invoice").fill(number)
     payer.get_by_test_id("verify-submit").click()
