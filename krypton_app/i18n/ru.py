@@ -1131,7 +1131,7 @@ CATALOG.update(
 CATALOG.update(
     {
         "part_method.balance": "С баланса",
-        "part_method.promise": "Обещание",
+        "part_method.promise": "Ваучер",
         "part_method.lightning": "Lightning",
         "part_method.fiat_deal": "Фиат через трейдера",
         "part_method.test": "Тестовые средства",

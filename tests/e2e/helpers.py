@@ -107,6 +107,9 @@ def create_invoice(page: Page, *, title: str, kind: str = "fixed", **fields: str
     """Fill the New invoice form (`fields` by their `#inv_<name>` inputs) and return the new invoice's number.
     The kind is chosen first: the form is drawn afresh once the server has reset it, as a merchant sees it."""
     page.goto("/invoices")
+    # "New invoice" is in the prerendered page: a click before the scripts run is lost. The list is drawn
+    # only by the running page, and a click after it is handled after the page's own on_load.
+    expect(page.get_by_test_id("invoices-list")).to_be_visible()
     page.get_by_test_id("invoice-new").click()
     page.get_by_test_id("invoice-kind").get_by_role("radio", name=re.compile(INVOICE_KINDS[kind])).click()
     page.locator("#inv_title").fill(title)
