@@ -48,6 +48,16 @@ def session_cookie(context: BrowserContext) -> dict | None:
     return next((c for c in context.cookies() if c["name"] == "krypton_session"), None)
 
 
+# The innermost elements that reach past the window's right edge, to name what overflows.
+WIDEST = """
+[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 0.5))
+  .slice(0, 5)
+  .map(e => `${e.tagName.toLowerCase()}[${e.getAttribute('data-testid') || e.className}] ${Math.round(e.getBoundingClientRect().right)}px: ${(e.textContent || '').slice(0, 60)}`)
+"""
+
+
 def assert_fits_width(page: Page) -> None:
     """Nothing scrolls sideways. Waits up to 3 s for a page that was just resized to lay itself out again
     (the invoice chart follows its container a few frames late); an overflow that stays fails."""
@@ -55,7 +65,8 @@ def assert_fits_width(page: Page) -> None:
     with contextlib.suppress(PlaywrightTimeoutError):
         page.wait_for_function(fits, timeout=3000)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} overflows horizontally by {overflow}px"
+    wide = page.evaluate(WIDEST) if overflow > 0 else []
+    assert overflow <= 0, f"{page.url} overflows horizontally by {overflow}px: {wide}"
 
 
 def shoot(page: Page, folder: Path, name: str) -> None:

@@ -142,6 +142,8 @@ def test_three_parts_by_balance_promise_and_fiat_then_lightning(new_context, scr
     in_progress = parts.nth(2).get_by_test_id("pay-fiat-deal")
     expect(in_progress).to_contain_text("Deal in progress")
     expect(parts.nth(2).get_by_test_id("part-status")).to_have_text("Not funded")
+    # The part stays with its running deal: no other method to pick meanwhile.
+    expect(parts.nth(2).get_by_test_id("pay-method-picker")).to_have_count(0)
     shoot_both(payer, screenshots, "three-party-wizard-deal")
     deal_path = in_progress.get_by_test_id("pay-fiat-deal-link").get_attribute("href")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app.components.invoices import test_mark
+from krypton_app.components.pager import pager
 from krypton_app.components.ui import card, card_title, empty_note, status_chip
 from krypton_app.pages.invoices.state import InvoicesState
 from krypton_app.state.i18n import I18n
@@ -85,24 +86,13 @@ def invoices_list() -> rx.Component:
         ),
         rx.cond(
             InvoicesState.pages > 1,
-            rx.hstack(
-                rx.button(
-                    rx.icon("chevron-left", size=15),
-                    I18n.t["history.previous"],
-                    on_click=InvoicesState.go_page(-1),
-                    disabled=InvoicesState.page <= 1,
-                    variant="soft",
-                ),
-                rx.text(InvoicesState.page, " / ", InvoicesState.pages, size="2"),
-                rx.button(
-                    I18n.t["history.next"],
-                    rx.icon("chevron-right", size=15),
-                    on_click=InvoicesState.go_page(1),
-                    disabled=InvoicesState.page >= InvoicesState.pages,
-                    variant="soft",
-                ),
+            pager(
+                InvoicesState.page,
+                InvoicesState.pages,
+                InvoicesState.go_page(-1),
+                InvoicesState.go_page(1),
+                test_id="invoices",
                 justify="center",
-                align="center",
                 width="100%",
                 margin_top="12px",
             ),

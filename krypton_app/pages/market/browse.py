@@ -19,6 +19,7 @@ from krypton_app.components.market import (
     stat,
     trader_line,
 )
+from krypton_app.components.pager import pager
 from krypton_app.components.ui import WRAP_ANYWHERE, card, empty_note, field_error, page_heading
 from krypton_app.domain.catalog_data import ASSET_CODES, FIAT_CODES
 from krypton_app.state.ad_form import ANY
@@ -211,23 +212,13 @@ def market() -> rx.Component:
         ),
         rx.cond(
             MarketState.pages > 1,
-            rx.hstack(
-                rx.button(
-                    I18n.t["history.previous"],
-                    on_click=MarketState.go_page(-1),
-                    disabled=MarketState.page <= 1,
-                    variant="soft",
-                ),
-                rx.text(MarketState.page, " / ", MarketState.pages, size="2", data_testid="market-page"),
-                rx.button(
-                    I18n.t["history.next"],
-                    on_click=MarketState.go_page(1),
-                    disabled=MarketState.page >= MarketState.pages,
-                    variant="soft",
-                    data_testid="market-next",
-                ),
+            pager(
+                MarketState.page,
+                MarketState.pages,
+                MarketState.go_page(-1),
+                MarketState.go_page(1),
+                test_id="market",
                 justify="center",
-                align="center",
                 width="100%",
             ),
         ),

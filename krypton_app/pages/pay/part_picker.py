@@ -154,7 +154,14 @@ def part_progress(row: rx.Var[PartRow]) -> rx.Component:
         part_header(row),
         rx.cond(
             row.pending & PayState.payment.can_fund,
-            rx.vstack(method_picker(row), method_panel(row), spacing="2", width="100%"),
+            rx.vstack(
+                # While a deal runs the part stays with it (cancel the deal on its page to pay another
+                # way): paying twice would send the trader's crypto to the balance instead.
+                rx.cond(row.deal_live, rx.fragment(), method_picker(row)),
+                method_panel(row),
+                spacing="2",
+                width="100%",
+            ),
         ),
         spacing="3",
         width="100%",

@@ -7,6 +7,7 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
+from krypton_app.components.pager import pager as page_buttons
 from krypton_app.components.ui import card, empty_note, loading_note, page_heading
 from krypton_app.domain.catalog_data import ASSETS
 from krypton_app.i18n.formatting import plural
@@ -232,21 +233,12 @@ def pager() -> rx.Component:
             data_testid="history-total",
         ),
         rx.spacer(),
-        rx.icon_button(
-            rx.icon("chevron-left", size=16),
-            on_click=HistoryState.go_to(HistoryState.page - 1),
-            disabled=HistoryState.page <= 1,
-            variant="soft",
-            aria_label=I18n.t["history.previous"],
-        ),
-        rx.text(HistoryState.page, " / ", HistoryState.pages, size="2", data_testid="history-page"),
-        rx.icon_button(
-            rx.icon("chevron-right", size=16),
-            on_click=HistoryState.go_to(HistoryState.page + 1),
-            disabled=HistoryState.page >= HistoryState.pages,
-            variant="soft",
-            aria_label=I18n.t["history.next"],
-            data_testid="history-next",
+        page_buttons(
+            HistoryState.page,
+            HistoryState.pages,
+            HistoryState.go_to(HistoryState.page - 1),
+            HistoryState.go_to(HistoryState.page + 1),
+            test_id="history",
         ),
         spacing="2",
         align="center",
