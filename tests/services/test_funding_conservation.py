@@ -46,7 +46,16 @@ from krypton_app.lightning.base import LightningError
 from krypton_app.models import Account, Deal, LedgerTransaction, Posting, Promise
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
 from krypton_app.models.lightning import LightningInvoice
-from krypton_app.services import deals, invoices, lightning_parts, part_deals, payer_payments, payments, promises
+from krypton_app.services import (
+    deals,
+    disputes,
+    invoices,
+    lightning_parts,
+    part_deals,
+    payer_payments,
+    payments,
+    promises,
+)
 from krypton_app.services.ads import create_ad
 from krypton_app.services.promise_parts import fund_part_from_promise, take_promise_codes
 from krypton_app.services.promise_rows import code_hash
@@ -73,6 +82,7 @@ REFUSED = {
     "ad_amount_out_of_range",
     "deal_state",
     "deal_payment_window_over",
+    "deal_dispute_too_early",
 }
 
 
@@ -90,6 +100,7 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
             self.clock = NodeClock(NOW)
             self.node = lightning_node(self.clock)
             self.merchant, self.trader = make_user(uow), make_user(uow)
+            self.operator = make_user(uow, operator=True)
             self.payers = [make_user(uow), make_user(uow)]
             for payer in self.payers:
                 put(payer, 8 * TON)
@@ -273,6 +284,25 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
             self.refusable(lambda: deals.release(uow, self.trader, deal_id, now=self.now, settings=S, rates=RATES))
 
         @precondition(lambda self: self.deals)
+        @rule(pick=picks, outcome=st.sampled_from(["release", "refund", "split"]), share=st.sampled_from(["0.5", "1"]))
+        def operator_decides(self, pick, outcome, share):
+            """The payer disputes (refused before the wait after "paid"), an operator decides."""
+            deal_id, payer = self.deal(pick)
+            self.refusable(lambda: disputes.open_dispute(uow, payer, deal_id, now=self.now))
+            self.refusable(
+                lambda: disputes.resolve_dispute(
+                    uow,
+                    self.operator,
+                    deal_id,
+                    outcome=outcome,
+                    buyer_share=share if outcome == "split" else None,
+                    now=self.now,
+                    settings=S,
+                    rates=RATES,
+                )
+            )
+
+        @precondition(lambda self: self.deals)
         @rule(pick=picks)
         def payer_cancels_deal(self, pick):
             deal_id, payer = self.deal(pick)
@@ -327,7 +357,9 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
             payer_of = dict(self.deals)
             with uow.read() as s:
                 live = s.execute(
-                    select(Deal.id).where(Deal.id.in_(payer_of), Deal.status.in_(("escrow_locked", "fiat_sent")))
+                    select(Deal.id).where(
+                        Deal.id.in_(payer_of), Deal.status.in_(("escrow_locked", "fiat_sent", "disputed"))
+                    )
                 ).scalars()
                 live = sorted(live)
             deal_id = self.pick(live if live and pick % 4 else sorted(payer_of), pick)
@@ -416,10 +448,12 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
                     ).scalars()
                 )
                 part_deals_ = s.execute(
-                    select(Deal.id, Deal.part_id, Deal.status).where(Deal.id.in_([d for d, _ in self.deals] or [0]))
+                    select(Deal.id, Deal.part_id, Deal.status, Deal.amount).where(
+                        Deal.id.in_([d for d, _ in self.deals] or [0])
+                    )
                 ).all()
-                release_keys = {f"deal:{d.id}:release": d for d in part_deals_}
-                credited = credits(s, list(release_keys))
+                payout_keys = {f"deal:{d.id}:{step}": d for d in part_deals_ for step in ("release", "resolve")}
+                credited = credits(s, list(payout_keys))
                 settles = credits(s, [f"invoice_part:{p.id}:settle" for p in parts])
                 ln = s.execute(
                     select(LightningInvoice.id, LightningInvoice.part_id, LightningInvoice.status).where(
@@ -433,22 +467,24 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
             by_id = {p.id: p for p in parts}
             payer_of = {p: payer for p, payer, _ in self.payments}
 
-            # A deal released to a part funds it or the payer's balance, once: from the trader's escrow.
+            # A deal's escrow reaches the payer once at most, when the trader or an operator releases it:
+            # all of it into the part (the payer's held) or onto the payer's balance; a split's share
+            # onto the balance only.
             deal_funds = Counter()
-            for key, deal in release_keys.items():
-                targets = credited.get(key, [])
-                if deal.status != "released":
-                    assert targets == [], (deal, targets)
-                    continue
-                payer = payer_of[by_id[deal.part_id].payment_id]
-                assert len(targets) == 1, (deal, targets)
-                (account, amount, kind) = targets[0]
-                assert kind == "deal_release"
-                if by_id[deal.part_id].funding_ref == f"deal:{deal.id}":
-                    assert account == f"user:{payer}:TON:{HELD}"
-                    deal_funds[deal.part_id] += 1
-                else:
-                    assert account == f"user:{payer}:TON:{AVAILABLE}"
+            for key, deal in payout_keys.items():
+                part = by_id[deal.part_id]
+                to_payer = [
+                    (a, n) for a, n, _ in credited.get(key, []) if a.startswith(f"user:{payer_of[part.payment_id]}:")
+                ]
+                if deal.status not in ("released", "resolved"):
+                    assert credited.get(key) is None, (deal, credited[key])
+                assert sum(n for _, n in to_payer) <= deal.amount, (deal, to_payer)
+                into_part = [n for a, n in to_payer if a.endswith(f":{HELD}")]
+                if into_part:
+                    assert into_part == [deal.amount] and part.funding_ref == f"deal:{deal.id}", (deal, part)
+                    deal_funds[part.id] += 1
+                if deal.status == "released" and key.endswith(":release"):
+                    assert [n for _, n in to_payer] == [deal.amount], (deal, to_payer)
 
             # A settled Lightning invoice funds its part or the payer's balance, once.
             for invoice in ln:
