@@ -59,6 +59,7 @@ from krypton_app.services import (
 from krypton_app.services.ads import create_ad
 from krypton_app.services.promise_parts import fund_part_from_promise, take_promise_codes
 from krypton_app.services.promise_rows import code_hash
+from krypton_app.services.rates import StaticRateProvider
 
 S = INVOICE_SETTINGS
 picks = st.integers(min_value=0, max_value=99)
@@ -83,6 +84,8 @@ REFUSED = {
     "deal_state",
     "deal_payment_window_over",
     "deal_dispute_too_early",
+    "quote_renewed",
+    "payment_amount_invalid",
 }
 
 
@@ -97,6 +100,7 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
         def __init__(self):
             super().__init__()
             self.now = NOW
+            self.rates = RATES  # TON/RUB moves (rate_moves): fiat-priced payments are re-quoted
             self.clock = NodeClock(NOW)
             self.node = lightning_node(self.clock)
             self.merchant, self.trader = make_user(uow), make_user(uow)
@@ -148,24 +152,25 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
             who=st.integers(0, 1),
             parts=st.lists(st.integers(1, 3), min_size=1, max_size=3),
             single=st.booleans(),
+            fiat=st.booleans(),
             again=st.booleans(),
             pick=picks,
         )
-        def start_payment(self, who, parts, single, again, pick):
-            """A payment of a new invoice (of one payment or many), or another payment of an earlier one."""
+        def start_payment(self, who, parts, single, fiat, again, pick):
+            """A payment of a new invoice (of one payment or many; in TON or priced in roubles), or another
+            payment of an earlier one."""
             if again and self.invoices:
                 number, amounts = self.pick(self.invoices, pick)
             else:
                 amounts = [str(p) for p in parts]
                 fields = {"max_payments": 1} if single else {}
+                if fiat:
+                    rub = self.rates.rate("TON", "RUB") * sum(parts)
+                    fields |= {"fiat_currency": "RUB", "fiat_amount": str(rub), "amount": None}
+                else:
+                    fields["amount"] = str(sum(parts))
                 number = make_invoice(
-                    uow,
-                    self.merchant,
-                    amount=str(sum(parts)),
-                    max_parts=len(parts),
-                    expires_in_s=3600,
-                    now=self.now,
-                    **fields,
+                    uow, self.merchant, max_parts=len(parts), expires_in_s=3600, now=self.now, **fields
                 ).number
                 self.invoices.append((number, amounts))
             payer = self.payers[who]
@@ -177,7 +182,7 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
                     parts=amounts,
                     idempotency_key=uuid.uuid4().hex,
                     settings=S,
-                    rates=RATES,
+                    rates=self.rates,
                     now=self.now,
                 )
             )
@@ -190,7 +195,7 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
             payment_id, payer, part_id = self.part(pick, part)
             self.refusable(
                 lambda: payments.fund_part_from_balance(
-                    uow, payer, payment_id, part_id, settings=S, rates=RATES, now=self.now
+                    uow, payer, payment_id, part_id, settings=S, rates=self.rates, now=self.now
                 )
             )
 
@@ -200,7 +205,7 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
             payment_id, payer, part_id = self.part(pick, part)
             self.refusable(
                 lambda: fund_part_from_promise(
-                    uow, payer, payment_id, part_id, self.code(code), settings=S, rates=RATES, now=self.now
+                    uow, payer, payment_id, part_id, self.code(code), settings=S, rates=self.rates, now=self.now
                 )
             )
 
@@ -224,7 +229,7 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
             payment_id, payer, part_id = self.part(pick, part)
             issued = self.refusable(
                 lambda: lightning_parts.start_lightning_part(
-                    uow, self.node, payer, payment_id, part_id, rates=RATES, settings=S, now=self.now
+                    uow, self.node, payer, payment_id, part_id, rates=self.rates, settings=S, now=self.now
                 )
             )
             if issued is not None and issued.id not in [i for i, _, _ in self.lightning]:
@@ -239,18 +244,20 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
                     # Refused when the node's invoice expired: the wallet cannot pay it.
                     with suppress(LightningError):
                         lightning_parts.pay_from_demo_wallet(
-                            uow, self.node, payer, invoice_id, settings=S, rates=RATES, now=self.now
+                            uow, self.node, payer, invoice_id, settings=S, rates=self.rates, now=self.now
                         )
                     continue
                 with suppress(LightningError):  # paid already, or expired
                     self.node.demo_pay(bolt11)
                 if way == "worker":
                     settled = lightning_parts.settle_invoice(
-                        uow, self.node, invoice_id, settings=S, rates=RATES, now=self.now
+                        uow, self.node, invoice_id, settings=S, rates=self.rates, now=self.now
                     )
                     assert not (settled and attempt), "an invoice settled twice"
                 else:
-                    lightning_parts.settle_lightning_invoices(uow, self.node, settings=S, rates=RATES, now=self.now)
+                    lightning_parts.settle_lightning_invoices(
+                        uow, self.node, settings=S, rates=self.rates, now=self.now
+                    )
 
         # --- fiat through a trader ----------------------------------------------------------------
 
@@ -268,7 +275,7 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
                     method="sbp",
                     idempotency_key=uuid.uuid4().hex,
                     settings=S,
-                    rates=RATES,
+                    rates=self.rates,
                     now=self.now,
                 )
             )
@@ -281,7 +288,7 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
             deal_id, payer = self.deal(pick)
             if mark_paid:
                 self.refusable(lambda: deals.mark_fiat_sent(uow, payer, deal_id, now=self.now, settings=S))
-            self.refusable(lambda: deals.release(uow, self.trader, deal_id, now=self.now, settings=S, rates=RATES))
+            self.refusable(lambda: deals.release(uow, self.trader, deal_id, now=self.now, settings=S, rates=self.rates))
 
         @precondition(lambda self: self.deals)
         @rule(pick=picks, outcome=st.sampled_from(["release", "refund", "split"]), share=st.sampled_from(["0.5", "1"]))
@@ -298,7 +305,7 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
                     buyer_share=share if outcome == "split" else None,
                     now=self.now,
                     settings=S,
-                    rates=RATES,
+                    rates=self.rates,
                 )
             )
 
@@ -320,7 +327,11 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
             payer_payments.expire_unfinished_payments(uow, settings=S, now=self.now)
             promises.expire_promises(uow, now=self.now)
             deals.run_timers(uow, now=self.now)
-            lightning_parts.settle_lightning_invoices(uow, self.node, settings=S, rates=RATES, now=self.now)
+            lightning_parts.settle_lightning_invoices(uow, self.node, settings=S, rates=self.rates, now=self.now)
+
+        @rule(rub=st.sampled_from(["420", "500", "350"]))
+        def rate_moves(self, rub):
+            self.rates = StaticRateProvider({**S.rates, "TON/RUB": rub})
 
         @rule(who=st.integers(0, 1), amount=tons)
         def deposit(self, who, amount):
