@@ -522,7 +522,7 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
                 assert sources == ((0, 1) if part.method == "fiat_deal" else (1, 0)), (part, sources)
                 assert funding_ref_of(part) == part.funding_ref, part
                 if part.method == "promise":
-                    assert promise_status.get(int(part.funding_ref.split(":")[1]), "redeemed") == "redeemed"
+                    assert promise_status[int(part.funding_ref.split(":")[1])] == "redeemed"
                 settled = settles.get(f"invoice_part:{part.id}:settle", [])
                 if part.status == "funded":
                     assert payment_status == "pending" and settled == [], part
