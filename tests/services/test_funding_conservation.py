@@ -300,8 +300,11 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
         @precondition(lambda self: self.deals)
         @rule(pick=picks, outcome=st.sampled_from(["release", "refund", "split"]), share=st.sampled_from(["0.5", "1"]))
         def operator_decides(self, pick, outcome, share):
-            """The payer disputes (refused before the wait after "paid"), an operator decides."""
+            """The payer waits the time a side must wait after "paid" and disputes (refused unless the deal
+            is in "fiat sent"), an operator decides (refused unless disputed)."""
             deal_id, payer = self.deal(pick)
+            self.now += timedelta(seconds=S.deal_dispute_after_s)
+            self.clock.at = self.now
             self.refusable(lambda: disputes.open_dispute(uow, payer, deal_id, now=self.now))
             self.refusable(
                 lambda: disputes.resolve_dispute(
