@@ -54,7 +54,10 @@ WIDEST = """
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
   .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 0.5))
   .slice(0, 5)
-  .map(e => `${e.tagName.toLowerCase()}[${e.getAttribute('data-testid') || e.className}] ${Math.round(e.getBoundingClientRect().right)}px: ${(e.textContent || '').slice(0, 60)}`)
+  .map(e => [
+    `${e.tagName.toLowerCase()}[${e.getAttribute('data-testid') || e.className}]`,
+    `${Math.round(e.getBoundingClientRect().right)}px: ${(e.textContent || '').slice(0, 60)}`,
+  ].join(' '))
 """
 
 
