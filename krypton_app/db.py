@@ -37,6 +37,12 @@ class UnitOfWork:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        # A read is one snapshot: PostgreSQL's default (read committed) lets each statement see commits
+        # made since the one before, so a payment read pending beside its parts read captured (a
+        # Lightning settlement committing between the two) stopped the wizard's watcher on a torn view.
+        # SQLite's reads see one snapshot already.
+        postgres = engine.dialect.name == "postgresql"
+        self._reader = engine.execution_options(isolation_level="REPEATABLE READ") if postgres else engine
 
     @property
     def is_postgres(self) -> bool:
@@ -49,5 +55,5 @@ class UnitOfWork:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self._reader, expire_on_commit=False) as session:
             yield session

@@ -409,8 +409,6 @@ CATALOG: dict[str, str] = {
     "part.status.funded": "Funded",
     "part.status.captured": "Paid",
     "part.status.returned": "Returned",
-    "part.method.balance": "From balance",
-    "part.method.test": "Test funds",
     "delivery.status.pending": "Pending",
     "delivery.status.delivered": "Delivered",
     "delivery.status.failed": "Failed",
@@ -1226,7 +1224,6 @@ CATALOG.update(
         "paywiz.cancel_rule.promise": "Promise: as a new promise for you.",
         "paywiz.cancel_rule.lightning": "Lightning: to your balance (sats cannot be sent back to a wallet).",
         "paywiz.cancel_rule.fiat": "Fiat via a trader: the crypto goes to your balance (you paid the fiat).",
-        "part.method.promise": "With a promise",
         "paywiz.promise_hint": (
             "Paste the promise's code or its link. If it holds more than this part, the rest comes back to "
             "you at once as a new promise."

@@ -422,8 +422,6 @@ CATALOG: dict[str, str] = {
     "part.status.funded": "Оплачена",
     "part.status.captured": "Зачислена",
     "part.status.returned": "Возвращена",
-    "part.method.balance": "С баланса",
-    "part.method.test": "Тестовые средства",
     "delivery.status.pending": "В очереди",
     "delivery.status.delivered": "Доставлено",
     "delivery.status.failed": "Не доставлено",
@@ -1260,7 +1258,6 @@ CATALOG.update(
         "paywiz.cancel_rule.promise": "Ваучер — новым ваучером для вас.",
         "paywiz.cancel_rule.lightning": "Lightning — на ваш баланс (саты нельзя вернуть в кошелёк).",
         "paywiz.cancel_rule.fiat": "Фиат через трейдера — крипта придёт на ваш баланс (фиат вы уже заплатили).",
-        "part.method.promise": "Ваучером",
         "paywiz.promise_hint": (
             "Вставьте код ваучера или его ссылку. Если в нём больше, чем эта часть, остаток сразу вернётся "
             "вам новым ваучером."
