@@ -95,6 +95,14 @@ def market_card(page: Page, terms: str) -> Locator:
     cards = page.get_by_test_id("ad-card")
     card = cards.filter(has_text=terms)
     expect(cards.first).to_be_visible()
+    # The tab keeps the page it was last on (an ad may have moved to an earlier one since: its trader
+    # completed a deal): back to the first page, then on.
+    previous_page = page.get_by_test_id("market-previous")
+    while card.count() == 0 and previous_page.count() and previous_page.is_enabled():
+        shown = page.get_by_test_id("market-page").inner_text()
+        previous_page.click()
+        expect(page.get_by_test_id("market-page")).not_to_have_text(shown)
+        expect(cards.first).to_be_visible()
     next_page = page.get_by_test_id("market-next")
     while card.count() == 0 and next_page.count() and next_page.is_enabled():
         shown = page.get_by_test_id("market-page").inner_text()
