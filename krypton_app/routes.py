@@ -1,6 +1,7 @@
 """Route constants: pages link to each other through these names, never through string literals."""
 
 LANDING = "/"
+START = "/start"  # "What do you want to do?": three questions lead into the right flow (domain/master.py)
 WALLET = "/wallet"
 HISTORY = "/history"
 PAY = "/pay"
@@ -25,6 +26,8 @@ VERIFY = "/verify"
 WIDGET_INVOICE = "/widget/invoice/[number]"  # iframe card: no login, no app shell
 TELEGRAM = "/tg"
 WIDGET_PREFIX = "/widget/invoice/"
+WIDGET_AD = "/widget/ad/[ad_id]"  # an ad's iframe card: no login, no app shell
+WIDGET_AD_PREFIX = "/widget/ad/"
 RECEIPT_KEY = "/.well-known/krypton-receipt-key"
 # The merchant API's OpenAPI document (api/merchant/table.py serves it under the API's prefix).
 OPENAPI = "/api/v1/openapi.json"
@@ -61,6 +64,16 @@ def chat_file(message_id: int | str) -> str:
 
 def market_ad(ad_id: int | str) -> str:
     return f"{MARKET_ADS_PREFIX}{ad_id}"
+
+
+def ad_helper(ad_id: int | str, side: str) -> str:
+    """An ad's link with helper (SPEC F11): a sell ad opens the buy wizard on it, a buy ad the promise's
+    sell page on it (the wizards are where someone without crypto, or with a promise, starts)."""
+    return f"{BUY}?ad={ad_id}" if side == "sell" else f"{PROMISES}/sell?ad={ad_id}"
+
+
+def widget_ad(ad_id: int | str) -> str:
+    return f"{WIDGET_AD_PREFIX}{ad_id}"
 
 
 def market_ad_edit(ad_id: int | str) -> str:

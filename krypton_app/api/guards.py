@@ -7,8 +7,8 @@ before Reflex's own routes see a request.
   byte of its body, refuses a body over `MAX_UPLOAD_BODY` with 413 as soon as its declared length or the
   bytes received so far pass it, and answers 404 for the folder (chat images are served by
   `/files/chat/<id>`, which checks who asks).
-- `deny_framing`: no page or route but the invoice widget may be framed (`frame-ancestors 'none'` and
-  `X-Frame-Options: DENY`); the widget's own policy comes from `api.widget.widget_csp`.
+- `deny_framing`: no page or route but the invoice and ad widgets may be framed (`frame-ancestors 'none'` and
+  `X-Frame-Options: DENY`); the widgets' own policy comes from `api.widget.widget_csp`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from krypton_app.bootstrap import app_deps
-from krypton_app.routes import WIDGET_PREFIX
+from krypton_app.routes import WIDGET_AD_PREFIX, WIDGET_PREFIX
 from krypton_app.services.auth import SESSION_COOKIE, read_session
 from krypton_app.services.chat import IMAGE_MAX_BYTES
 
@@ -125,7 +125,7 @@ async def _no_body() -> Message:
 
 def deny_framing(app: ASGIApp) -> ASGIApp:
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path", "").startswith(WIDGET_PREFIX):
+        if scope["type"] != "http" or scope.get("path", "").startswith((WIDGET_PREFIX, WIDGET_AD_PREFIX)):
             await app(scope, receive, send)
             return
 

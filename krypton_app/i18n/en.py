@@ -1292,3 +1292,71 @@ CATALOG.update(
         "operator.node_payouts": "Lightning payouts the node is paying now (nothing to do unless one stays here):",
     }
 )
+
+# --- issue 13: start ---
+CATALOG.update(
+    {
+        "nav.start": "Start",
+        "landing.start": "What do you want to do?",
+        "start.title": "What do you want to do?",
+        "start.subtitle": "Three questions, and Krypton opens the right flow with your answers filled in.",
+        "start.q.what": "What do you want to do?",
+        "start.q.pay_with": "What do you pay with?",
+        "start.q.result": "Where should the result go?",
+        "start.what.buy": "Buy crypto",
+        "start.what.buy.hint": "TON or USDT from a trader, or out of your balance",
+        "start.what.pay": "Pay an invoice",
+        "start.what.pay.hint": "A shop's or a person's invoice number",
+        "start.what.sell": "Sell or cash out a promise",
+        "start.what.sell.hint": "Fiat from a trader, or a payout to Bitcoin or Lightning",
+        "start.what.redeem": "Put a promise on my balance",
+        "start.what.redeem.hint": "Its value becomes yours to spend",
+        "start.pay_with.fiat": "Fiat",
+        "start.pay_with.fiat.hint": "Bank transfer, card or SBP to a trader",
+        "start.pay_with.balance": "Crypto from my balance",
+        "start.pay_with.balance.hint": "What you hold in Krypton",
+        "start.pay_with.lightning": "Lightning",
+        "start.pay_with.lightning.hint": "Sats from any Lightning wallet",
+        "start.pay_with.promise": "A promise",
+        "start.pay_with.promise.hint": "Its code or link",
+        "start.result.balance": "My balance",
+        "start.result.balance.hint": "Credited to your Krypton wallet",
+        "start.result.bitcoin": "Bitcoin address",
+        "start.result.bitcoin.hint": "A payout to an on-chain address",
+        "start.result.lightning": "Lightning invoice",
+        "start.result.lightning.hint": "A payout to your Lightning wallet",
+        "start.result.promise": "A promise",
+        "start.result.promise.hint": "A code to pass on or keep",
+        "start.result.fiat": "Fiat",
+        "start.result.fiat.hint": "A trader sends you money",
+        "start.result.merchant_note": (
+            "The invoice's merchant receives the payment: there is nothing to choose here. Continue and enter "
+            "the invoice's number."
+        ),
+        "start.not_offered": "Not offered here:",
+        "start.go": "Continue",
+        "start.code": "The promise's code or link",
+        "start.code_placeholder": "kOq1raEkSaq1… or https://…/p/…",
+        "start.code_invalid": "This is not a promise's code: paste the code or its link.",
+        "start.no.buy_to_fiat": "Buying crypto gives crypto; to get fiat, sell a promise.",
+        "start.no.already_on_balance": "The crypto is already on your balance.",
+        "start.no.lightning_pays_invoices": "Lightning pays invoices here; it does not buy crypto.",
+        "start.no.promise_is_crypto": "A promise already holds crypto: cash it out or put it on your balance.",
+        "start.no.needs_promise": "This starts from a promise: you pay with its code.",
+        "start.no.promise_to_promise": "A promise stays a promise: pass its code on as it is.",
+        "start.no.redeem_to_balance": (
+            "This puts the promise on your balance; for Bitcoin, Lightning or fiat choose “Sell or cash out”."
+        ),
+        "ad.links.title": "Share this ad",
+        "ad.links.intro": "Send these links, or put the ad on your site: the widget opens the deal in a new tab.",
+        "ad.links.helper": "Link with helper (the guided wizard)",
+        "ad.links.direct": "Link without helper (this page)",
+        "ad.links.telegram": "Telegram link",
+        "ad.links.telegram_app": "Telegram Mini App link",
+        "ad.links.embed": "Widget for your site",
+        "ad.links.origins": "Sites allowed to embed it (the sites you allowed on your invoices)",
+        "ad.links.no_origins": "none yet: add your site to an invoice's allowed sites",
+        "adwidget.buy": "Buy",
+        "adwidget.sell": "Sell",
+    }
+)

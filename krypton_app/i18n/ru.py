@@ -1328,3 +1328,72 @@ CATALOG.update(
         ),
     }
 )
+
+# --- issue 13: start ---
+CATALOG.update(
+    {
+        "nav.start": "Старт",
+        "landing.start": "Что вы хотите сделать?",
+        "start.title": "Что вы хотите сделать?",
+        "start.subtitle": "Три вопроса — и Krypton откроет нужный сценарий с уже заполненными ответами.",
+        "start.q.what": "Что вы хотите сделать?",
+        "start.q.pay_with": "Чем вы платите?",
+        "start.q.result": "Куда отправить результат?",
+        "start.what.buy": "Купить криптовалюту",
+        "start.what.buy.hint": "TON или USDT у трейдера или со своего баланса",
+        "start.what.pay": "Оплатить счёт",
+        "start.what.pay.hint": "Номер счёта магазина или человека",
+        "start.what.sell": "Продать или вывести обещание",
+        "start.what.sell.hint": "Фиат от трейдера или выплата в Bitcoin или Lightning",
+        "start.what.redeem": "Зачислить обещание на баланс",
+        "start.what.redeem.hint": "Его сумма станет вашей",
+        "start.pay_with.fiat": "Фиат",
+        "start.pay_with.fiat.hint": "Перевод, карта или СБП трейдеру",
+        "start.pay_with.balance": "Криптовалюта с баланса",
+        "start.pay_with.balance.hint": "То, что у вас есть в Krypton",
+        "start.pay_with.lightning": "Lightning",
+        "start.pay_with.lightning.hint": "Сатоши из любого Lightning-кошелька",
+        "start.pay_with.promise": "Обещание",
+        "start.pay_with.promise.hint": "Его код или ссылка",
+        "start.result.balance": "Мой баланс",
+        "start.result.balance.hint": "Зачисление в кошелёк Krypton",
+        "start.result.bitcoin": "Bitcoin-адрес",
+        "start.result.bitcoin.hint": "Выплата на адрес в блокчейне",
+        "start.result.lightning": "Lightning-инвойс",
+        "start.result.lightning.hint": "Выплата в ваш Lightning-кошелёк",
+        "start.result.promise": "Обещание",
+        "start.result.promise.hint": "Код, который можно передать или сохранить",
+        "start.result.fiat": "Фиат",
+        "start.result.fiat.hint": "Трейдер переводит вам деньги",
+        "start.result.merchant_note": (
+            "Платёж получает продавец, выставивший счёт: выбирать здесь нечего. Продолжите и введите номер счёта."
+        ),
+        "start.not_offered": "Здесь недоступно:",
+        "start.go": "Продолжить",
+        "start.code": "Код обещания или ссылка",
+        "start.code_placeholder": "kOq1raEkSaq1… или https://…/p/…",
+        "start.code_invalid": "Это не код обещания: вставьте код или ссылку на него.",
+        "start.no.buy_to_fiat": "Покупка даёт криптовалюту; чтобы получить фиат, продайте обещание.",
+        "start.no.already_on_balance": "Криптовалюта уже на вашем балансе.",
+        "start.no.lightning_pays_invoices": "Lightning здесь оплачивает счета, а не покупает криптовалюту.",
+        "start.no.promise_is_crypto": "Обещание уже и есть криптовалюта: выведите его или зачислите на баланс.",
+        "start.no.needs_promise": "Это начинается с обещания: вы платите его кодом.",
+        "start.no.promise_to_promise": "Обещание остаётся обещанием: просто передайте его код.",
+        "start.no.redeem_to_balance": (
+            "Здесь обещание зачисляется на баланс; для Bitcoin, Lightning или фиата выберите «Продать или вывести»."
+        ),
+        "ad.links.title": "Поделиться объявлением",
+        "ad.links.intro": (
+            "Отправьте эти ссылки или разместите объявление на сайте: виджет откроет сделку в новой вкладке."
+        ),
+        "ad.links.helper": "Ссылка с помощником (пошаговый мастер)",
+        "ad.links.direct": "Ссылка без помощника (эта страница)",
+        "ad.links.telegram": "Ссылка для Telegram",
+        "ad.links.telegram_app": "Ссылка на мини-приложение Telegram",
+        "ad.links.embed": "Виджет для вашего сайта",
+        "ad.links.origins": "Сайты, которым можно встраивать виджет (те, что вы разрешили в своих счетах)",
+        "ad.links.no_origins": "пока нет: добавьте свой сайт в разрешённые сайты счёта",
+        "adwidget.buy": "Купить",
+        "adwidget.sell": "Продать",
+    }
+)

@@ -4,6 +4,7 @@ from krypton_app.components.layout import Page
 from krypton_app.pages import (
     ad_detail,
     ad_edit,
+    ad_widget,
     api_reference,
     buy,
     deals,
@@ -17,6 +18,7 @@ from krypton_app.pages import (
     payment,
     profile,
     promises,
+    start,
     telegram,
     verify,
     wallet,
@@ -25,6 +27,7 @@ from krypton_app.pages import (
 
 ALL: tuple[Page, ...] = (
     landing.landing,
+    start.start,
     wallet.wallet,
     wallet.history,
     wallet.payments,
@@ -49,6 +52,7 @@ ALL: tuple[Page, ...] = (
     api_reference.api_reference,
     telegram.telegram,
     widget.widget,
+    ad_widget.ad_widget,
     promises.promises_page,
     promises.redeem_page,
     not_found.not_found,

@@ -1,4 +1,5 @@
-"""/market/ads/[ad_id]: one ad in full with its trader's card, and "Open deal" (MarketState.take).
+"""/market/ads/[ad_id]: one ad in full with its trader's card, "Open deal" (MarketState.take), and the ad's
+links to share (SPEC F11): with helper, without helper (this page), Telegram, and the iframe widget.
 
 Public like /market; opening a deal asks for a login. A closed or unknown ad is "no longer available";
 a paused one is shown without the deal form; the owner sees an Edit button instead of it.
@@ -15,12 +16,20 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.market import ad_not_found, country_label, open_deal_form, stat
 from krypton_app.components.skeleton import page_skeleton
-from krypton_app.components.ui import INSET_STYLE, WRAP_ANYWHERE, card, card_title, page_heading, status_chip
+from krypton_app.components.ui import (
+    INSET_STYLE,
+    WRAP_ANYWHERE,
+    card,
+    card_title,
+    copy_value,
+    page_heading,
+    status_chip,
+)
 from krypton_app.domain.ads import CLOSED, PAUSED
 from krypton_app.domain.errors import NotFound
 from krypton_app.i18n.formatting import format_date
 from krypton_app.models.common import utcnow
-from krypton_app.services.ad_views import get_ad
+from krypton_app.services.ad_views import ad_frame_origins, get_ad
 from krypton_app.services.market import AdListing
 from krypton_app.services.reputation import trader_card
 from krypton_app.services.reviews import list_reviews
@@ -42,6 +51,39 @@ class ReviewRow:
     date: str
 
 
+@dataclass(frozen=True)
+class AdLinks:
+    helper: str = ""  # the wizard on this ad (routes.ad_helper)
+    direct: str = ""  # this page
+    telegram: str = ""  # "" without a bot (the setting KRYPTON_TELEGRAM_BOT)
+    telegram_app: str = ""
+    embed: str = ""  # the widget's HTML for a site
+
+
+def ad_links(app_url: str, bot: str | None, ad_id: int, side: str) -> AdLinks:
+    base = app_url.rstrip("/")
+    src = f"{base}{routes.widget_ad(ad_id)}"
+    embed = "\n".join(
+        [
+            f'<iframe src="{src}" width="420" height="360" style="border:0" title="Krypton ad"></iframe>',
+            "<script>",
+            "window.addEventListener('message', (e) => {",
+            f"  if (e.origin !== '{base}' || e.data?.type !== 'krypton:ad') return;",
+            "  console.log(e.data.ad, e.data.side, e.data.asset, e.data.fiat, e.data.price);",
+            "});",
+            "</script>",
+        ]
+    )
+    return AdLinks(
+        helper=f"{base}{routes.ad_helper(ad_id, side)}",
+        direct=f"{base}{routes.market_ad(ad_id)}",
+        # The start parameter /tg routes (pages/telegram.py): to this page.
+        telegram=f"https://t.me/{bot}?start=ad_{ad_id}" if bot else "",
+        telegram_app=f"https://t.me/{bot}?startapp=ad_{ad_id}" if bot else "",
+        embed=embed,
+    )
+
+
 def _read_listing(ad_id: int, lang: str) -> tuple[AdListing, list[ReviewRow]] | None:
     """The ad at the current rate with its trader's card and latest reviews; None when there is no such ad."""
     uow = app_deps().uow
@@ -60,6 +102,9 @@ class AdPageState(AuthState):
     missing: bool = False
     mine: bool = False
     reviews: list[ReviewRow] = []
+    links: AdLinks = AdLinks()
+    # The owner's sites that may frame the widget, space-separated (shown to the owner only).
+    origins: str = ""
 
     @rx.event
     async def load(self):
@@ -73,6 +118,9 @@ class AdPageState(AuthState):
         self.ad = ad_row(listing, lang)
         self.missing = False
         self.mine = listing.ad.owner_id == await self._user_id()
+        settings = app_deps().settings
+        self.links = ad_links(settings.app_url, settings.telegram_bot, listing.ad.id, listing.ad.side)
+        self.origins = " ".join(await off_loop(ad_frame_origins, app_deps().uow, listing.ad.id)) if self.mine else ""
 
 
 def _offer(ad: AdRow) -> rx.Component:
@@ -222,6 +270,86 @@ def _review(review: ReviewRow) -> rx.Component:
     )
 
 
+def _copy(label_key: str, value: rx.Var, test_id: str) -> rx.Component:
+    return copy_value(
+        I18n.t[label_key],
+        value,
+        copied=I18n.t["common.copied"],
+        copy_label=I18n.t["common.copy"],
+        test_id=test_id,
+        link=True,
+    )
+
+
+def _links() -> rx.Component:
+    links = AdPageState.links
+    return card(
+        card_title("link", I18n.t["ad.links.title"]),
+        rx.text(I18n.t["ad.links.intro"], size="2", color_scheme="gray"),
+        rx.grid(
+            _copy("ad.links.helper", links.helper, "ad-link-helper"),
+            _copy("ad.links.direct", links.direct, "ad-link-direct"),
+            rx.cond(
+                links.telegram != "",
+                rx.fragment(
+                    _copy("ad.links.telegram", links.telegram, "ad-link-telegram"),
+                    _copy("ad.links.telegram_app", links.telegram_app, "ad-link-telegram-app"),
+                ),
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
+            width="100%",
+            margin_top="12px",
+        ),
+        rx.cond(links.telegram == "", rx.text(I18n.t["detail.telegram_off"], size="1", color_scheme="gray")),
+        rx.text(I18n.t["ad.links.embed"], size="2", weight="medium", color_scheme="gray", margin_top="16px"),
+        rx.hstack(
+            rx.el.pre(
+                links.embed,
+                # Code keeps its lines and scrolls sideways on a phone (as the invoice's snippet).
+                style={
+                    "white_space": "pre",
+                    "overflow_x": "auto",
+                    "font_family": "var(--code-font-family)",
+                    "font_size": "12px",
+                    "margin": "0",
+                },
+                flex="1",
+                min_width="0",
+                padding="12px",
+                border_radius="12px",
+                background=rx.color("gray", 3),
+                data_testid="ad-embed",
+            ),
+            rx.icon_button(
+                rx.icon("copy", size=15),
+                on_click=[rx.set_clipboard(links.embed), rx.toast(I18n.t["common.copied"], duration=1500)],
+                variant="soft",
+                size="1",
+                aria_label=I18n.t["common.copy"],
+                data_testid="ad-embed-copy",
+            ),
+            align="start",
+            width="100%",
+            min_width="0",
+            margin_top="8px",
+        ),
+        rx.cond(
+            AdPageState.mine,
+            rx.text(
+                I18n.t["ad.links.origins"],
+                ": ",
+                rx.cond(AdPageState.origins != "", AdPageState.origins, I18n.t["ad.links.no_origins"]),
+                size="1",
+                color_scheme="gray",
+                margin_top="8px",
+                data_testid="ad-origins",
+            ),
+        ),
+        data_testid="ad-links",
+    )
+
+
 @template(route=routes.MARKET_AD, title="Ad", protected=False, on_load=[AdPageState.load])
 def ad_detail() -> rx.Component:
     ad = AdPageState.ad
@@ -249,6 +377,7 @@ def ad_detail() -> rx.Component:
                         grid_column=rx.breakpoints(md="span 2"),
                     ),
                     _trader(ad),
+                    rx.box(_links(), grid_column=rx.breakpoints(md="span 3"), min_width="0"),
                     columns=rx.breakpoints(initial="1", md="3"),
                     spacing="4",
                     width="100%",

@@ -55,6 +55,18 @@ def hero() -> rx.Component:
                 line_height="1.05",
             ),
             rx.text(I18n.t["landing.subtitle"], size=rx.breakpoints(initial="3", md="4"), color_scheme="gray"),
+            rx.link(
+                rx.button(
+                    rx.icon("compass", size=18),
+                    I18n.t["landing.start"],
+                    rx.icon("arrow-right", size=16),
+                    size="4",
+                    radius="full",
+                ),
+                href=routes.START,
+                underline="none",
+                data_testid="landing-start",
+            ),
             rx.hstack(
                 *(
                     rx.hstack(rx.icon(icon, size=16), rx.text(label, size="2", weight="medium"), spacing="1")

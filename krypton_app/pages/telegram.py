@@ -1,6 +1,7 @@
-"""/tg: where Telegram links land. `inv_<number>` opens that invoice's wizard; anything else goes to the
-landing page with a message. The start parameter comes as `?tgWebAppStartParam=` (Mini App links), as
-`?start=`, or, inside a Mini App opened another way, from Telegram's WebApp object / launch hash."""
+"""/tg: where Telegram links land. `inv_<number>` opens that invoice's wizard, `ad_<id>` that ad's page;
+anything else goes to the landing page with a message. The start parameter comes as `?tgWebAppStartParam=`
+(Mini App links), as `?start=`, or, inside a Mini App opened another way, from Telegram's WebApp object /
+launch hash."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 
 INVOICE_PREFIX = "inv_"
+AD_PREFIX = "ad_"
 # Telegram puts the launch data in the URL hash (tgWebAppData=…start_param%3D…), and telegram-web-app.js
 # exposes it as Telegram.WebApp.initDataUnsafe.start_param; either is read without loading that script.
 READ_START_PARAM = """(() => {
@@ -30,6 +32,10 @@ def route_for(start_param: str) -> str | None:
         number = start_param[len(INVOICE_PREFIX) :]
         if number.isalnum():
             return routes.pay_invoice(number.upper())
+    ad_id = start_param.removeprefix(AD_PREFIX)
+    # ASCII digits only, as Telegram passes them (its start parameter allows [A-Za-z0-9_-]).
+    if start_param.startswith(AD_PREFIX) and ad_id.isascii() and ad_id.isdigit() and len(ad_id) <= 18:
+        return routes.market_ad(int(ad_id))
     return None
 
 

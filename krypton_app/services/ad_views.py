@@ -19,6 +19,7 @@ from krypton_app.domain.ads import ACTIVE, CLOSED, FLOATING
 from krypton_app.domain.errors import Forbidden, NotFound
 from krypton_app.models import Asset, User
 from krypton_app.models.catalog import FiatCurrency
+from krypton_app.models.invoices import Invoice
 from krypton_app.models.market import Ad
 from krypton_app.services.rates import RateProvider
 from krypton_app.services.users import public_name
@@ -27,6 +28,7 @@ _ads: Table = Ad.__table__
 _users: Table = User.__table__
 _assets: Table = Asset.__table__
 _fiats: Table = FiatCurrency.__table__
+_invoices: Table = Invoice.__table__
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,21 @@ def list_my_ads(uow: UnitOfWork, owner_id: int, *, rates: RateProvider | None = 
             select_ads().where(_ads.c.owner_id == owner_id).order_by((_ads.c.status == CLOSED), _ads.c.id.desc())
         ).all()
         return [ad_view(row, rates) for row in rows]
+
+
+def ad_frame_origins(uow: UnitOfWork, ad_id: int) -> tuple[str, ...]:
+    """The sites that may frame an ad's widget (SPEC F11): those its owner allowed to frame their invoices'
+    widgets, the one list of sites a user gives Krypton. None for an unknown or closed ad."""
+    with uow.read() as s:
+        ad = s.execute(select(_ads.c.owner_id, _ads.c.status).where(_ads.c.id == ad_id)).one_or_none()
+        if ad is None or ad.status == CLOSED:
+            return ()
+        lists = s.execute(
+            select(_invoices.c.allowed_origins).where(
+                _invoices.c.merchant_id == ad.owner_id, _invoices.c.allowed_origins != ""
+            )
+        ).scalars()
+        return tuple(sorted({origin for text in lists for origin in text.split()}))
 
 
 def read_ad(s: Session, ad_id: int, rates: RateProvider | None = None) -> AdView:

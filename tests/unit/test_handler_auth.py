@@ -28,8 +28,9 @@ PUBLIC = {
     ("VerifyState", "verify"),
     # a promise's link shows what it holds to whoever opens it (guesses are limited per client)
     ("RedeemPromiseState", "load"),
-    # the iframe widget opens for visitors
+    # the iframe widgets open for visitors
     ("WidgetState", "load"),
+    ("AdWidgetState", "load"),
     # logging in is how a visitor gets a session
     ("AuthState", "prepare_login"),
     ("AuthState", "login_with_wallet"),

@@ -232,6 +232,17 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "load": "on_load of /p/<code>: the promise's preview (a wrong code costs a guess)",
         "redeem": "Redeem to balance (needs a login; a wrong code costs a guess; one redeem wins)",
     },
+    "StartState": {
+        # Any value: an answer the table (domain/master.py) does not offer after the earlier ones is ignored.
+        "choose_what": "the start page's first question",
+        "choose_pay_with": "the start page's second question",
+        "choose_result": "the start page's third question",
+        # Goes only where the table leads; a promise's code must look like one before it becomes a URL.
+        "go": "the start page's Continue (with the promise's code where the flow needs it)",
+    },
+    "AdWidgetState": {
+        "load": "on_load of the ad's iframe widget (public: the ad is, as on the market)",
+    },
     "WidgetState": {
         "load": "on_load of the iframe widget",
         "set_amount": "the widget's amount",

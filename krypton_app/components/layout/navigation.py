@@ -14,6 +14,7 @@ from krypton_app.state.i18n import I18n
 
 # (route, catalog key, lucide icon): one list feeds the desktop bar and the phone menu.
 NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
+    (routes.START, "nav.start", "compass"),
     (routes.WALLET, "nav.wallet", "wallet"),
     (routes.PAY, "nav.pay", "send"),
     (routes.BUY, "nav.buy", "banknote"),

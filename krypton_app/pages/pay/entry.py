@@ -13,6 +13,7 @@ from krypton_app.components.ui import card, field_error, page_heading
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.invoices import normalise_number
 from krypton_app.i18n import error_key
+from krypton_app.pages.pay.methods import method_from_query
 from krypton_app.services.invoices import get_payer_invoice
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
@@ -35,7 +36,10 @@ class PayEntryState(AuthState):
             self.error = "pay.number_unknown" if error.code == "not_found" else error_key(error.code, error.details)
             return None
         self.error = ""
-        return rx.redirect(routes.pay_invoice(number))
+        # The start page's "pay with" (`/pay?method=`) goes on to the wizard, whose picker starts on it.
+        method = self.router.url.query_parameters.get("method", "")
+        target = routes.pay_invoice(number)
+        return rx.redirect(f"{target}?method={method}" if method_from_query(method) else target)
 
     @rx.event
     def clear(self):

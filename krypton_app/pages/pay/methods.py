@@ -23,3 +23,11 @@ METHODS: tuple[Method, ...] = (
 )
 METHOD_KEYS = frozenset(method.key for method in METHODS)
 DEFAULT_METHOD = METHODS[0].key
+# `?method=` on /pay and the wizard (the start page's "pay with", domain/master.py) -> the method the
+# picker starts on for part 1; any other value leaves the default.
+QUERY_METHODS = {"fiat": "fiat_deal", "balance": "balance", "lightning": "lightning", "promise": "promise"}
+
+
+def method_from_query(value: str) -> str:
+    """The picker's method a `?method=` value asks for; "" for one it does not know."""
+    return QUERY_METHODS.get(value, "")

@@ -47,6 +47,8 @@ class PaymentStep(rx.State, mixin=True):
     balance_short: list[int] = []
 
     _payment_id: int = 0
+    # the method part 1's picker starts on (`?method=`, pages/pay/methods.QUERY_METHODS); "" for the default
+    _first_method: str = ""
     # part id -> amount (minor units) as the page shows it: a part is funded at that amount or not at all
     _part_amounts: dict[int, int] = {}
     # the payer's available balance in the invoice's asset (minor units), as the page last read it
@@ -69,7 +71,11 @@ class PaymentStep(rx.State, mixin=True):
         self.payment_parts = [part_row(p, view.decimals, view.asset, lang) for p in view.parts]
         self._part_amounts = {p.id: p.amount for p in view.parts}
         pending = [str(p.id) for p in view.parts if p.status == PENDING]
-        self.part_methods = {part: self.part_methods.get(part, DEFAULT_METHOD) for part in pending}
+        first = str(view.parts[0].id) if view.parts else ""
+        self.part_methods = {
+            part: self.part_methods.get(part, (part == first and self._first_method) or DEFAULT_METHOD)
+            for part in pending
+        }
         self._mark_short()
         deadline = unfinished_payment_deadline(view.created_at, app_deps().settings.payment_ttl_min)
         self.cancels_at = when(deadline, lang) if self.payment.can_fund else ""

@@ -33,6 +33,7 @@ from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key, error_texts
 from krypton_app.i18n.formatting import amount_with_asset
 from krypton_app.pages.pay import payment_step
+from krypton_app.pages.pay.methods import method_from_query
 from krypton_app.pages.pay.part_fiat import FiatPart
 from krypton_app.pages.pay.part_lightning import LightningPart
 from krypton_app.pages.pay.part_promise import PromisePart
@@ -142,6 +143,7 @@ class PayState(LightningPart, FiatPart, PromisePart, PaymentStep, AuthState):
         if user_id is not None:
             await self._show_available(user_id)
         params = self.router.url.query_parameters
+        self._first_method = method_from_query(params.get("method", ""))
         try:
             self.parts = min(max(int(params.get("parts", "1")), 1), view.max_parts)
         except ValueError:

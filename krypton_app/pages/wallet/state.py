@@ -13,6 +13,8 @@ from krypton_app.domain.catalog_data import ASSETS
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import to_minor
 from krypton_app.i18n import error_key
+from krypton_app.pages.wallet.withdraw_state import METHODS as WITHDRAW_METHODS
+from krypton_app.pages.wallet.withdraw_state import WITHDRAW_CARD_ID, WithdrawState
 from krypton_app.services.deposits import DepositInfo, demo_faucet, deposit_info
 from krypton_app.services.payouts import cancel_payout, list_user_payouts
 from krypton_app.services.withdrawals import list_withdrawals
@@ -104,6 +106,12 @@ class WalletState(LiveState):
         )
         await self._load_recent(user_id)
         self.loaded = True
+        # `?withdraw=bitcoin`: the start page's "crypto from my balance to Bitcoin / Lightning" opens that form.
+        method = self.router.url.query_parameters.get("withdraw", "")
+        if method in WITHDRAW_METHODS:
+            (await self.get_state(WithdrawState))._switch(method)
+            return rx.scroll_to(WITHDRAW_CARD_ID)
+        return None
 
     @rx.event
     async def cancel_payout(self, payout_id: int):

@@ -7,7 +7,7 @@ import reflex as rx
 
 from krypton_app.components.amount_field import amount_field
 from krypton_app.components.ui import card, card_title, field_error, form_error
-from krypton_app.pages.wallet.withdraw_state import ASSET_CODES, METHODS, QuoteLine, WithdrawState
+from krypton_app.pages.wallet.withdraw_state import ASSET_CODES, METHODS, WITHDRAW_CARD_ID, QuoteLine, WithdrawState
 from krypton_app.pages.wallet.withdraw_units import ASSET, BTC
 from krypton_app.state.i18n import I18n, in_language
 
@@ -254,5 +254,6 @@ def withdraw_card() -> rx.Component:
             on_change=WithdrawState.choose_method,
             width="100%",
         ),
+        id=WITHDRAW_CARD_ID,
         data_testid="withdraw-card",
     )

@@ -32,6 +32,7 @@ from krypton_app.state.offload import off_loop
 from krypton_app.state.views import amount_text, when
 
 METHODS = ("ton", "bitcoin", "lightning")
+WITHDRAW_CARD_ID = "withdraw"  # the card's element id: `/wallet?withdraw=<method>` scrolls to it
 # The inputs of each method's form, by name; their ids are `<method>_<name>` (reset after a request).
 FIELDS = {"ton": ("address", "amount"), "bitcoin": ("address", "amount"), "lightning": ("invoice",)}
 ASSET_CODES = [code for code, _name, _decimals in ASSETS]
@@ -236,6 +237,9 @@ class WithdrawState(AmountUnitMixin, LiveState):
 
     @rx.event
     def choose_method(self, method: str):
+        self._switch(method)
+
+    def _switch(self, method: str) -> None:
         if method in METHODS:
             self.method = method
         # Each tab's form starts on the first asset: keep the balance shown for the one it shows.
