@@ -47,8 +47,9 @@ def nav_link(route: str, key: str, icon: str, *, active: bool) -> rx.Component:
         rx.hstack(rx.icon(icon, size=16), rx.text(I18n.t[key], size="2", weight="medium"), spacing="2"),
         href=route,
         underline="none",
-        # Tight enough that the Russian labels, the longest, fit a 1280 px window in one row.
-        padding_x="10px",
+        # Tight enough that the Russian labels, the longest, fit a 1280 px window in one row (with the
+        # start page's icon before them).
+        padding_x="7px",
         padding_y="8px",
         border_radius="999px",
         white_space="nowrap",
@@ -59,9 +60,30 @@ def nav_link(route: str, key: str, icon: str, *, active: bool) -> rx.Component:
     )
 
 
+def start_link(active: bool) -> rx.Component:
+    """The start page as an icon (the menu gives it its label): the bar has no room for a ninth label."""
+    route, key, icon = NAV_ITEMS[0]
+    return rx.tooltip(
+        rx.link(
+            rx.center(rx.icon(icon, size=18), width="32px", height="32px"),
+            href=route,
+            border_radius="999px",
+            color=rx.color("accent", 11),
+            background=rx.color("accent", 4) if active else rx.color("accent", 2),
+            _hover={"background": rx.color("accent", 4)},
+            aria_label=I18n.t[key],
+            aria_current="page" if active else None,
+            data_testid="nav-start",
+        ),
+        content=I18n.t["start.title"],
+    )
+
+
 def desktop_nav(active: str) -> rx.Component:
+    start, *sections = NAV_ITEMS
     return rx.hstack(
-        *(nav_link(route, key, icon, active=route == active) for route, key, icon in NAV_ITEMS),
+        start_link(start[0] == active),
+        *(nav_link(route, key, icon, active=route == active) for route, key, icon in sections),
         spacing="1",
         display=WIDE,
         align="center",
