@@ -98,7 +98,7 @@ class StartState(rx.State):
     @rx.event
     def go(self, form_data: dict):
         target = master.target_of(self.what, self.pay_with, self.result)
-        if not target:
+        if not target or not isinstance(form_data, dict):
             return None
         if master.CODE in target:
             # The bare code or its link; anything else is refused here, before it becomes a URL.

@@ -76,6 +76,29 @@ def test_each_part_keeps_its_pick_and_the_picker_takes_only_what_it_offers(uow, 
     assert seen["funded"] == {str(second): "promise"}
 
 
+@pytest.mark.parametrize(
+    ("query", "first_method"),
+    [("fiat", "fiat_deal"), ("lightning", "lightning"), ("promise", "promise"), ("moon", "balance"), ("", "balance")],
+)
+def test_the_start_pages_method_starts_part_one_on_it(uow, app_on, monkeypatch, query, first_method):
+    """`?method=` (the start page's "pay with", through /pay): part 1's picker starts on it, the other
+    parts on the balance; a value the picker does not know leaves the default."""
+    invoice = make_invoice(uow, amount="2", max_parts=2)
+    sign_in(monkeypatch, make_user(uow, balance=2 * TON))
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(f"/pay/{invoice.number}", {"parts": "2", "method": query})
+            await tab.send(PayState.load)
+            await tab.send(PayState.to_amounts)
+            await tab.send(PayState.start)
+            page = await tab.state(PayState)
+            return [row.id for row in page.payment_parts], dict(page.part_methods)
+
+    (first, second), methods = asyncio.run(scenario())
+    assert methods == {str(first): first_method, str(second): "balance"}
+
+
 def test_the_promise_panel_pays_a_part_and_shows_the_change_code_once(uow, app_on, monkeypatch):
     """Part 2 with a bigger promise: the change's code is on the wizard, and nowhere after; part 1 with
     another promise completes the payment and its change is on the result page. Inputs the panel does

@@ -14,6 +14,7 @@ from krypton_app import routes
 from krypton_app.domain import master
 from krypton_app.i18n.en import CATALOG as EN
 from krypton_app.i18n.ru import CATALOG as RU
+from krypton_app.pages.pay.methods import METHOD_KEYS, method_from_query, wizard_with_method
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "master-functions.md"
@@ -118,3 +119,13 @@ def test_the_answers_of_the_issue_lead_where_they_should():
     assert master.target_of("buy", "fiat", "moon") == ""
     assert master.target_of("steal", "fiat", "balance") == ""
     assert master.pay_with_options("steal") == ()
+
+
+def test_the_pay_number_form_carries_the_method_to_the_wizard():
+    # Every "pay with" the start page sends is one the wizard's picker knows.
+    for pay_with in master.pay_with_options(master.PAY):
+        assert method_from_query(pay_with) in METHOD_KEYS
+        assert wizard_with_method("/pay/K7QX2M", pay_with) == f"/pay/K7QX2M?method={pay_with}"
+    # Anything else (a hand-edited URL) is dropped, not passed on.
+    for value in ("", "moon", "fiat_deal", "balance&x=1", "<script>"):
+        assert wizard_with_method("/pay/K7QX2M", value) == "/pay/K7QX2M"

@@ -13,7 +13,7 @@ from krypton_app.components.ui import card, field_error, page_heading
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.invoices import normalise_number
 from krypton_app.i18n import error_key
-from krypton_app.pages.pay.methods import method_from_query
+from krypton_app.pages.pay.methods import wizard_with_method
 from krypton_app.services.invoices import get_payer_invoice
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
@@ -38,8 +38,7 @@ class PayEntryState(AuthState):
         self.error = ""
         # The start page's "pay with" (`/pay?method=`) goes on to the wizard, whose picker starts on it.
         method = self.router.url.query_parameters.get("method", "")
-        target = routes.pay_invoice(number)
-        return rx.redirect(f"{target}?method={method}" if method_from_query(method) else target)
+        return rx.redirect(wizard_with_method(routes.pay_invoice(number), method))
 
     @rx.event
     def clear(self):

@@ -31,3 +31,8 @@ QUERY_METHODS = {"fiat": "fiat_deal", "balance": "balance", "lightning": "lightn
 def method_from_query(value: str) -> str:
     """The picker's method a `?method=` value asks for; "" for one it does not know."""
     return QUERY_METHODS.get(value, "")
+
+
+def wizard_with_method(wizard: str, method: str) -> str:
+    """The wizard's URL with the `?method=` the number form was opened with, if the picker knows it."""
+    return f"{wizard}?method={method}" if method_from_query(method) else wizard
