@@ -409,10 +409,12 @@ def test_merchant_pages_on_a_phone_and_test_mode(new_context, screenshots: Path)
     expect(page.get_by_test_id("pay-entry")).to_contain_text("No invoice has this number")
     assert_fits_width(page)
 
-    # Telegram links land on the wizard; unknown ones on the landing page with a message.
+    # Telegram links land on the wizard (an ad's on its page); unknown ones on the landing page with a message.
     page.goto("/tg?tgWebAppStartParam=inv_nosuch22")
     expect(page).to_have_url(url_of("/pay/NOSUCH22"))
     page.goto("/tg?tgWebAppStartParam=ad_1")
+    expect(page).to_have_url(url_of("/market/ads/1"))
+    page.goto("/tg?tgWebAppStartParam=deal_1")
     expect(page.get_by_test_id("notice")).to_have_text("This Telegram link does not lead anywhere in Krypton.")
 
     page.goto("/verify")
