@@ -60,8 +60,10 @@ def hero() -> rx.Component:
                     rx.icon("compass", size=18),
                     I18n.t["landing.start"],
                     rx.icon("arrow-right", size=16),
-                    size="4",
+                    # One line on a phone too: a size smaller there.
+                    size={"initial": "3", "md": "4"},
                     radius="full",
+                    white_space="nowrap",
                 ),
                 href=routes.START,
                 underline="none",

@@ -30,6 +30,8 @@ def test_the_start_page_routes_each_answer_into_its_flow(new_context, screenshot
     demo_login(page)
     # The landing page's button leads here.
     page.goto("/")
+    expect(page.get_by_test_id("landing-start")).to_be_visible()
+    shoot(page, screenshots, "desktop-landing-start")
     page.get_by_test_id("landing-start").click()
     expect(page).to_have_url(re.compile(r"/start/?$"))
     expect(page.get_by_test_id("start-go")).to_be_disabled()
@@ -85,6 +87,10 @@ def test_the_start_page_routes_each_answer_into_its_flow(new_context, screenshot
     expect(page.get_by_test_id("start-question-result")).to_contain_text("Криптовалюта уже на вашем балансе.")
     shoot(page, screenshots, "desktop-start-ru")
     phone = new_context(viewport=PHONE).new_page()
+    phone.goto("/")
+    expect(phone.get_by_test_id("landing-start")).to_be_visible()
+    assert_fits_width(phone)
+    shoot(phone, screenshots, "phone-landing-start")
     demo_login(phone)
     for lang in ("EN", "RU"):
         switch_language(phone, lang)
