@@ -1290,5 +1290,18 @@ CATALOG.update(
         ),
         "error.lightning_payment_unknown": "The Lightning node has no record of this payment.",
         "operator.node_payouts": "Lightning payouts the node is paying now (nothing to do unless one stays here):",
+        # --- issue 13: deal purposes ---
+        "deal.purpose.plain": "Trade",
+        "deal.purpose.part": "Invoice part",
+        "deal.purpose.buy": "Buying for a destination",
+        "deal.purpose.promise_sale": "Promise sale",
+        "deal.purpose.fiat_payout": "Merchant's fiat payout",
+        "deal.purpose.open": "Open the payment",
+        "deal.owed.plain": "Release: {amount} {asset} to the buyer's balance. Refund: back to the seller.",
+        "deal.owed.part": (
+            "Release: {amount} {asset} pay part {position} of invoice {number}, for its merchant, not the buyer. "
+            "Refund: back to the seller; the part stays to pay."
+        ),
+        "notify.deal_opened_for": "New deal #{deal_id} on your ad: {amount} {asset} · {purpose}",
     }
 )

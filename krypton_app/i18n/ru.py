@@ -1326,5 +1326,18 @@ CATALOG.update(
         "operator.node_payouts": (
             "Lightning-выплаты, которые узел оплачивает сейчас (если не зависли, делать ничего не нужно):"
         ),
+        # --- issue 13: deal purposes ---
+        "deal.purpose.plain": "Сделка",
+        "deal.purpose.part": "Часть счёта",
+        "deal.purpose.buy": "Покупка с доставкой",
+        "deal.purpose.promise_sale": "Продажа обещания",
+        "deal.purpose.fiat_payout": "Выплата продавцу в фиате",
+        "deal.purpose.open": "Открыть платёж",
+        "deal.owed.plain": "Выпуск: {amount} {asset} на баланс покупателя. Возврат: обратно продавцу.",
+        "deal.owed.part": (
+            "Выпуск: {amount} {asset} оплачивают часть {position} счёта {number} — продавцу счёта, не покупателю. "
+            "Возврат: обратно продавцу; часть остаётся к оплате."
+        ),
+        "notify.deal_opened_for": "Новая сделка №{deal_id} по вашему объявлению: {amount} {asset} · {purpose}",
     }
 )

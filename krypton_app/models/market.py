@@ -77,6 +77,8 @@ class Deal(SQLModel, table=True):
     # Where released crypto goes: "buyer" (the buyer's balance) or "part:<id>", an invoice part the buyer
     # pays (SPEC F10); part_id is that part, for the foreign key and the one-live-deal index.
     release_to: str = Field(default="buyer", max_length=32)
+    # What the deal is for (domain.deals.PURPOSES); services/deal_purposes.py moves its escrow accordingly.
+    purpose: str = Field(default="plain", max_length=16, sa_column_kwargs={"server_default": "plain"})
     part_id: int | None = Field(default=None, foreign_key="payment_parts.id")
     release_ref: str | None = Field(default=None, max_length=64)
     idempotency_key: str = Field(unique=True, max_length=200)

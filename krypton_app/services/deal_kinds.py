@@ -1,0 +1,13 @@
+"""Every deal purpose by name (domain.deals.PURPOSES): services/deal_rows and services/deals look a deal's
+purpose up here. Kept apart from services/deal_purposes.py, the base the purposes' modules import."""
+
+from __future__ import annotations
+
+from krypton_app.models import Deal
+from krypton_app.services.deal_purposes import DealPurpose, PartPurpose
+
+PURPOSES: dict[str, DealPurpose] = {p.name: p for p in (DealPurpose(), PartPurpose())}
+
+
+def purpose_of(deal: Deal) -> DealPurpose:
+    return PURPOSES[deal.purpose]
