@@ -1303,5 +1303,19 @@ CATALOG.update(
             "Refund: back to the seller; the part stays to pay."
         ),
         "notify.deal_opened_for": "New deal #{deal_id} on your ad: {amount} {asset} · {purpose}",
+        # --- issue 13: psale ---
+        "promise.status.in_deal": "In a deal",
+        "error.promise_in_deal": "This promise is being sold in a deal: it cannot be used until the deal ends.",
+        "error.promise_ad_mismatch": "This ad does not buy the promise's asset.",
+        "error.promise_too_small": "The promise does not cover this payout and its fee.",
+        "deal.owed.promise_sale": (
+            "Release: promise {hint}… gives {amount} {asset} to the buyer's balance. "
+            "Refund: the promise is active again for the seller, with the same code."
+        ),
+        "deal.sys.promise_back": "Deal #{deal_id}: the promise is active again, with the same code, for the seller.",
+        "deal.sys.promise_split": (
+            "Deal #{deal_id}: the operator split the promise: {buyer_share} {asset} to the buyer, "
+            "{seller_share} {asset} to the seller's balance. The promise is used up."
+        ),
     }
 )

@@ -1339,5 +1339,19 @@ CATALOG.update(
             "Возврат: обратно продавцу; часть остаётся к оплате."
         ),
         "notify.deal_opened_for": "Новая сделка №{deal_id} по вашему объявлению: {amount} {asset} · {purpose}",
+        # --- issue 13: psale ---
+        "promise.status.in_deal": "В сделке",
+        "error.promise_in_deal": "Этот ваучер продаётся в сделке: им нельзя воспользоваться, пока сделка идёт.",
+        "error.promise_ad_mismatch": "Это объявление не покупает актив ваучера.",
+        "error.promise_too_small": "Ваучера не хватает на эту выплату и её комиссию.",
+        "deal.owed.promise_sale": (
+            "Выпуск: ваучер {hint}… даёт {amount} {asset} на баланс покупателя. "
+            "Возврат: ваучер снова активен у продавца, с тем же кодом."
+        ),
+        "deal.sys.promise_back": "Сделка №{deal_id}: ваучер снова активен у продавца, с тем же кодом.",
+        "deal.sys.promise_split": (
+            "Сделка №{deal_id}: оператор разделил ваучер: {buyer_share} {asset} покупателю, "
+            "{seller_share} {asset} на баланс продавца. Ваучер израсходован."
+        ),
     }
 )
