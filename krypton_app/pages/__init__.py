@@ -51,5 +51,6 @@ ALL: tuple[Page, ...] = (
     widget.widget,
     promises.promises_page,
     promises.redeem_page,
+    promises.sell_page,
     not_found.not_found,
 )

@@ -38,6 +38,7 @@ NAV_PARENT = {
     routes.MARKET_AD_EDIT: routes.MARKET,
     routes.DEAL_DETAIL: routes.DEALS,
     routes.PROMISES: routes.WALLET,
+    routes.PROMISE_SELL: routes.WALLET,
 }
 
 
