@@ -102,7 +102,7 @@ def ways() -> rx.Component:
             data_testid="psale-way-balance",
         ),
         wrap="wrap",
-        gap="2",
+        gap="8px",
         width="100%",
     )
 
@@ -178,7 +178,7 @@ def _offer(offer: rx.Var[OfferRow]) -> rx.Component:
         width="100%",
         align="center",
         wrap="wrap",
-        gap="2",
+        gap="8px",
         padding_y="10px",
         border_top=f"1px solid {rx.color('gray', 4)}",
         data_testid="psale-offer",
@@ -194,7 +194,7 @@ def fiat_panel() -> rx.Component:
             _select("payfiat.method", S.methods, S.method, S.choose_method, "psale-method"),
             width="100%",
             wrap="wrap",
-            gap="2",
+            gap="8px",
         ),
         _error("fiat"),
         rx.cond(
@@ -214,7 +214,7 @@ def _quote_line(label: str, value: rx.Var, test_id: str = "") -> rx.Component:
         rx.text(value, size="2", weight="medium", text_align="right", data_testid=test_id or None),
         justify="between",
         wrap="wrap",
-        gap="2",
+        gap="8px",
         width="100%",
     )
 
@@ -232,7 +232,6 @@ def cash_panel() -> rx.Component:
                 name="destination",
                 max_length=2000,
                 rows=rx.cond(bitcoin, "2", "4"),
-                auto_complete="off",
                 width="100%",
                 style=WRAP_ANYWHERE,
                 data_testid="psale-destination",
@@ -277,7 +276,7 @@ def cash_panel() -> rx.Component:
                 disabled=S.busy,
                 data_testid="psale-confirm",
             ),
-            gap="2",
+            gap="8px",
             wrap="wrap",
         ),
         spacing="2",
