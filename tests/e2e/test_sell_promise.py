@@ -33,7 +33,7 @@ def _choose(page: Page, select: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def make_promise(page: Page, amount: str) -> str:
+def promise_from_ui(page: Page, amount: str) -> str:
     page.goto("/promises")
     page.locator("#promise_amount").fill(amount)
     page.get_by_test_id("promise-create").click()
@@ -66,7 +66,7 @@ def enter_code(page: Page, code: str) -> None:
 def test_a_promise_sold_for_tenge_then_another_cashed_out_to_bitcoin(new_context, screenshots: Path):
     holder = new_context(viewport=DESKTOP).new_page()
     funded_login(holder)
-    code = make_promise(holder, "2")
+    code = promise_from_ui(holder, "2")
 
     trader = new_context(viewport=DESKTOP).new_page()
     demo_login(trader)
@@ -127,7 +127,7 @@ def test_a_promise_sold_for_tenge_then_another_cashed_out_to_bitcoin(new_context
     expect(trader.get_by_test_id("balance-TON").get_by_test_id("balance-available")).to_have_text("2")
 
     # Cash out a second promise to Bitcoin: the rate and fee first, then the payout.
-    second = make_promise(holder, "1")
+    second = promise_from_ui(holder, "1")
     holder.goto("/promises/sell?to=bitcoin")
     enter_code(holder, second)
     holder.get_by_test_id("psale-destination").fill(TAPROOT)
