@@ -29,10 +29,12 @@ from builders import (
     race,
     remaining,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from krypton_app.domain import deals as machine
-from krypton_app.domain.errors import AdUnavailable, IdempotencyConflict
+from krypton_app.domain.errors import AdUnavailable, IdempotencyConflict, KryptonError
 from krypton_app.domain.promises import PromiseRefused
 from krypton_app.models import Deal, Payout
 from krypton_app.models.promises import Promise
@@ -380,3 +382,82 @@ def test_a_promise_in_a_deal_is_not_cashed_out(uow):
     assert refused.value.code == "promise_in_deal"
     assert promise_backing(uow) == 2 * TON
     assert_invariants(uow)
+
+
+# --- property: money is conserved over any mix of sales and redeems -----------------------------------
+
+SALE_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["sell", "cancel", "timer", "release", "refund", "split", "redeem", "issuer_cancel"]),
+        st.integers(0, 2),
+    ),
+    min_size=1,
+    max_size=14,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=SALE_OPS)
+def test_random_sales_keep_money_and_the_escrow_consistent(uow, ops):
+    """Sell a promise / the trader cancels / the timer runs / paid then released / disputed and refunded or
+    split by the operator / redeemed / cancelled by its issuer, in any order over three promises: the
+    ledger balances, the backing holds exactly the promises still active or in a deal, and a promise is in
+    a deal exactly while one live deal holds it."""
+    sale = Sale(uow, amount=TON)
+    operator = make_user(uow, operator=True)
+    codes = [sale.code, make_promise(uow, sale.issuer, TON).code, make_promise(uow, sale.issuer, 2 * TON).code]
+    with uow.read() as s:
+        ids = list(s.execute(select(Promise.id).where(Promise.issuer_id == sale.issuer).order_by(Promise.id)).scalars())
+    # The examples share the database: earlier examples' promises stay in the backing.
+    others = promise_backing(uow) - 4 * TON
+    clock = NOW
+    for op, index in ops:
+        clock += timedelta(minutes=1)
+        live = _live_deal(uow, ids[index])
+        try:
+            if op == "sell":
+                _sell_code(uow, sale, codes[index], clock)
+            elif op == "cancel" and live:
+                deals.cancel(uow, sale.trader, live, now=clock)
+            elif op == "timer":
+                clock += timedelta(minutes=16)
+                deals.run_timers(uow, now=clock)
+            elif op == "release" and live:
+                deals.mark_fiat_sent(uow, sale.trader, live, now=clock)
+                deals.release(uow, sale.holder, live, now=clock)
+            elif op in ("refund", "split") and live:
+                deals.mark_fiat_sent(uow, sale.trader, live, now=clock)
+                opens = clock + timedelta(minutes=11)
+                disputes.open_dispute(uow, sale.holder, live, now=opens)
+                share = "0.5" if op == "split" else None
+                disputes.resolve_dispute(uow, operator, live, outcome=op, buyer_share=share, now=opens)
+            elif op == "redeem":
+                promises.redeem_promise(uow, sale.holder, codes[index], settings=SETTINGS, now=clock)
+            elif op == "issuer_cancel":
+                promises.cancel_promise(uow, sale.issuer, ids[index], now=clock)
+        except KryptonError:
+            pass  # a refusal (the promise spent or in a deal, a deadline passed, the ad's volume): nothing moved
+        assert_invariants(uow)
+        with uow.read() as s:
+            rows = s.execute(select(Promise.id, Promise.status, Promise.amount).where(Promise.id.in_(ids))).all()
+            held = sum(amount for _id, status, amount in rows if status in ("active", "in_deal"))
+            for promise_id, status, _amount in rows:
+                holding = s.execute(
+                    select(Deal.id).where(Deal.promise_id == promise_id, Deal.status.in_(sorted(machine.LIVE)))
+                ).all()
+                assert len(holding) == (1 if status == "in_deal" else 0), (promise_id, status, holding)
+        assert promise_backing(uow) - others == held
+
+
+def _sell_code(uow, sale: Sale, code: str, now):
+    return promise_sales.open_promise_sale(
+        uow, sale.holder, code, sale.ad_id, method="sbp", idempotency_key=uuid.uuid4().hex, settings=SETTINGS,
+        rates=RATES, now=now,
+    )  # fmt: skip
+
+
+def _live_deal(uow, promise_id: int) -> int | None:
+    with uow.read() as s:
+        return s.execute(
+            select(Deal.id).where(Deal.promise_id == promise_id, Deal.status.in_(sorted(machine.LIVE)))
+        ).scalar_one_or_none()
