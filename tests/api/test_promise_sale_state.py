@@ -1,15 +1,16 @@
 """/promises/sell as a browser tab drives it (Reflex's event processor, the test database): `?ad=` picks
 that BUY ad's market once the code is in and lists the ad; only listed ads are sold to; a wrong code
 and a promise already in a deal are refused; a Bitcoin cash out shows its quote, and a double confirm
-queues one payout."""
+queues one payout; a Lightning one leaves the promise's rest on the balance."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import pytest
-from builders import BUY, RATES, TON, balances, make_promise, make_user, promise_backing
+from builders import BUY, RATES, TON, balances, lightning_invoice, make_promise, make_user, promise_backing
 from reflex_tabs import Processor
 from sqlalchemy import func, select
 
@@ -123,3 +124,25 @@ def test_a_bitcoin_cash_out_shows_the_rate_and_queues_one_payout(uow, who):
     with uow.read() as s:
         assert s.execute(select(func.count()).select_from(Payout)).scalar_one() == 1
     assert balances(uow, holder) == (0, 2 * TON) and promise_backing(uow) == 0
+
+
+def test_a_lightning_cash_out_pays_the_invoice_and_leaves_the_rest_on_the_balance(uow, who):
+    holder, issuer = who[0], make_user(uow, balance=5 * TON)
+    made = make_promise(uow, issuer, 2 * TON)
+    invoice = lightning_invoice(msat=5_200_000, currency="bc", date=int(time.time()))  # 1 TON at the rate
+
+    async def scenario():
+        async with Processor() as p:
+            tab = p.tab(routes.PROMISE_SELL, {"to": "lightning"})
+            await tab.send(S.load)
+            await tab.send(S.check_code, form_data={"code": made.code})
+            await tab.send(S.show_quote, form_data={"destination": invoice})
+            quote = (await tab.state(S)).quote
+            assert (quote.send, quote.fee, quote.rest) == ("1 TON", "0.1 TON", "0.9 TON")
+            assert quote.arrives == "0.000052 BTC (5,200 sat)"
+            await tab.send(S.confirm_cash_out)
+            return await tab.state(S)
+
+    state = asyncio.run(scenario())
+    assert state.payout_id and state.status == "redeemed"
+    assert balances(uow, holder) == (9 * TON // 10, 11 * TON // 10) and promise_backing(uow) == 0
