@@ -58,7 +58,7 @@ from krypton_app.services.promises import (
     preview_by_code,
     record_wrong_code,
 )
-from krypton_app.services.rates import RateProvider, RateUnavailable
+from krypton_app.services.rates import RateProvider
 from krypton_app.services.reputation import TraderCard, completed_deals
 from krypton_app.settings import Settings
 
@@ -119,22 +119,18 @@ def sale_ads(
     with uow.read() as s:
         _check_market(s, country, fiat)
         done = completed_deals(s, holder_id)
-    query = {
-        "side": BUY,
-        "asset": promise.asset,
-        "fiat": fiat,
-        "country": country,
-        "method": method.strip() or None,
-        "amount": promise.amount_text,
-        "page_size": MAX_PAGE_SIZE,
-        "now": now,
-    }
-    try:
-        page = browse(uow, rates=rates, **query)
-    except RateUnavailable:
-        # No current reference rate for this currency (none configured, or the source is down): the ads
-        # by their stored prices; opening a deal on a floating one prices it again, or refuses.
-        page = browse(uow, rates=None, **query)
+    page = browse(
+        uow,
+        side=BUY,
+        asset=promise.asset,
+        fiat=fiat,
+        country=country,
+        method=method.strip() or None,
+        amount=promise.amount_text,
+        page_size=MAX_PAGE_SIZE,
+        rates=rates,
+        now=now,
+    )
     return [
         SaleOffer(listing.ad, listing.trader, fiat_for(promise.amount, promise.decimals, listing.ad.price))
         for listing in page.items
