@@ -113,6 +113,8 @@ def session_start(login_token: str) -> str:
 
 PROMISES = "/promises"  # "My promises": make one, the issued and received lists
 PROMISE_REDEEM = "/p/[code]"  # a promise's link: its redeem page
+# Sell a promise for fiat or cash it out (?to=fiat|bitcoin|lightning, ?ad=<id> of a BUY ad to sell to)
+PROMISE_SELL = "/promises/sell"
 
 
 def promise_link(code: str) -> str:

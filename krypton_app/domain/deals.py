@@ -60,6 +60,17 @@ WITH_DISPUTE = frozenset({DISPUTED, RESOLVED})
 # Once the crypto went to the buyer (or an operator decided), each side may review the other once.
 REVIEWABLE = frozenset({RELEASED, RESOLVED})
 
+# What a deal is for (issue 13): a plain trade; paying an invoice part (SPEC F10 fiat -> crypto); buying
+# crypto for a destination (F7); selling a promise, which is the escrow (F6); paying a merchant in fiat
+# for a payer's crypto (F10 crypto -> fiat). services/deal_purposes.py says where each one's escrow
+# comes from and goes.
+PLAIN = "plain"
+PART = "part"
+BUY = "buy"
+PROMISE_SALE = "promise_sale"
+FIAT_PAYOUT = "fiat_payout"
+PURPOSES = (PLAIN, PART, BUY, PROMISE_SALE, FIAT_PAYOUT)
+
 # Who may act. A timer and the opening service have no user behind them.
 BUYER = "buyer"
 SELLER = "seller"

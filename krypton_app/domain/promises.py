@@ -4,7 +4,8 @@ cancel, what a code looks like.
 A promise is a bearer voucher: its money sits in the system PROMISE_BACKING account while it is
 `active`, and leaves it exactly once: to a redeemer (`redeemed`), or back to its issuer (`cancelled` by
 them, `expired` by the worker). Every transition is one conditional UPDATE from `active`, so of two
-racing requests exactly one wins.
+racing requests exactly one wins. A promise sold for fiat (services/promise_sales.py) is `in_deal` while
+the deal runs: nothing else may use it; the deal's end makes it `redeemed` (sold) or `active` again.
 """
 
 from __future__ import annotations
@@ -18,9 +19,14 @@ ACTIVE = "active"
 REDEEMED = "redeemed"
 CANCELLED = "cancelled"
 EXPIRED = "expired"
-STATUSES = (ACTIVE, REDEEMED, CANCELLED, EXPIRED)
-# The only transitions there are; the end states are final.
-TRANSITIONS = {ACTIVE: frozenset({REDEEMED, CANCELLED, EXPIRED})}
+IN_DEAL = "in_deal"  # the escrow of a deal selling it for fiat: locked, neither redeemable nor cancellable
+STATUSES = (ACTIVE, REDEEMED, CANCELLED, EXPIRED, IN_DEAL)
+# The only transitions there are; the end states are final. A deal's lock never ends a promise itself:
+# the deal's release redeems it (to the buyer), its refund makes it active again with the same code.
+TRANSITIONS = {
+    ACTIVE: frozenset({REDEEMED, CANCELLED, EXPIRED, IN_DEAL}),
+    IN_DEAL: frozenset({ACTIVE, REDEEMED}),
+}
 
 # Where a promise came from: made from a balance, change of a part paid with a bigger promise, or the
 # refund of such a part. The payer of the last two is their issuer, so cancelling pays the payer back.
@@ -41,6 +47,7 @@ ERROR_CODES = (
     "promise_redeemed",
     "promise_cancelled",
     "promise_expired",
+    "promise_in_deal",  # locked by a deal selling it for fiat until the deal ends
     "promise_pinned",  # pinned to another user
     "promise_guess_limit",  # too many wrong codes from this user or client lately
     "promise_pin_unknown",  # nobody has the contact the promise was to be pinned to
@@ -48,6 +55,8 @@ ERROR_CODES = (
     "promise_expiry_past",
     "promise_asset_unknown",
     "promise_sandbox",  # a sandbox API key may not move real money into a promise
+    "promise_ad_mismatch",  # the ad to sell it to is not a buy ad of the promise's asset
+    "promise_too_small",  # cashing out: the promise does not cover the payout and its fee
 )
 
 

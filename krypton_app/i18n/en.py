@@ -1290,6 +1290,82 @@ CATALOG.update(
         ),
         "error.lightning_payment_unknown": "The Lightning node has no record of this payment.",
         "operator.node_payouts": "Lightning payouts the node is paying now (nothing to do unless one stays here):",
+        # --- issue 13: deal purposes ---
+        "deal.purpose.plain": "Trade",
+        "deal.purpose.part": "Invoice part",
+        "deal.purpose.buy": "Buying for a destination",
+        "deal.purpose.promise_sale": "Promise sale",
+        "deal.purpose.fiat_payout": "Merchant's fiat payout",
+        "deal.purpose.open": "Open the payment",
+        "deal.owed.plain": "Release: {amount} {asset} to the buyer's balance. Refund: back to the seller.",
+        "deal.owed.part": (
+            "Release: {amount} {asset} pay part {position} of invoice {number}, for its merchant, not the buyer. "
+            "Refund: back to the seller; the part stays to pay."
+        ),
+        "notify.deal_opened_for": "New deal #{deal_id} on your ad: {amount} {asset} · {purpose}",
+        # --- issue 13: psale ---
+        "promise.status.in_deal": "In a deal",
+        "error.promise_in_deal": "This promise is being sold in a deal: it cannot be used until the deal ends.",
+        "error.promise_ad_mismatch": "This ad does not buy the promise's asset.",
+        "error.promise_too_small": "The promise does not cover this payout and its fee.",
+        "deal.owed.promise_sale": (
+            "Release: promise {hint}… gives {amount} {asset} to the buyer's balance. "
+            "Refund: the promise is active again for the seller, with the same code."
+        ),
+        "deal.sys.promise_back": "Deal #{deal_id}: the promise is active again, with the same code, for the seller.",
+        "deal.sys.promise_split": (
+            "Deal #{deal_id}: the operator split the promise: {buyer_share} {asset} to the buyer, "
+            "{seller_share} {asset} to the seller's balance. The promise is used up."
+        ),
+        "psale.link": "Sell or cash out a promise",
+        "psale.title": "Sell or cash out a promise",
+        "psale.subtitle": (
+            "Sell a promise to a trader for fiat, send it to Bitcoin or Lightning, or put it on your balance."
+        ),
+        "psale.loading": "Opening…",
+        "psale.code": "Promise code or link",
+        "psale.code_hint": "Paste the code or the /p/ link you received. It stays on this page only.",
+        "psale.check": "Continue",
+        "psale.change": "Another promise",
+        "psale.unusable": "This promise cannot be sold or cashed out now.",
+        "psale.to": "What to do with it",
+        "psale.to.fiat": "Sell for fiat",
+        "psale.to.bitcoin": "To Bitcoin",
+        "psale.to.lightning": "To Lightning",
+        "psale.to.balance": "Put on my balance",
+        "psale.fiat.explain": (
+            "A trader pays you fiat for the whole promise. The promise is locked in the deal until you confirm "
+            "the money arrived; a cancel or expiry gives it back unchanged, with the same code."
+        ),
+        "psale.empty": "No trader buys this amount in this currency by this method right now.",
+        "psale.linked": "From your link",
+        "psale.you_get": "You get",
+        "psale.sell": "Sell",
+        "psale.address": "Bitcoin address",
+        "psale.address_hint": "The whole promise goes out, less the payout fee.",
+        "psale.invoice": "Lightning invoice",
+        "psale.invoice_hint": (
+            "An invoice with an amount; the promise pays it and the fee, the rest stays on your balance."
+        ),
+        "psale.quote": "Show the rate",
+        "psale.send": "Sent from the promise",
+        "psale.fee": "Fee",
+        "psale.arrives": "Arrives",
+        "psale.rate": "Rate",
+        "psale.rest": "Stays on your balance",
+        "psale.back": "Back",
+        "psale.confirm": "Cash out",
+        "psale.done": "Payout queued: the promise is used up and the payout is on its way. Your wallet shows it.",
+        "psale.deal.title": "This deal sells a promise",
+        "psale.deal.buyer": "On release you get the promise's value on your balance.",
+        "psale.deal.seller": (
+            "Your promise is the escrow: it is locked until the deal ends. A cancel or expiry gives it back "
+            "unchanged, with the same code; on release its value goes to the buyer."
+        ),
+        "psale.deal.operator": (
+            "Release: the promise's value to the buyer. Refund: the promise is active again for the seller. "
+            "Split: the buyer's share to the buyer, the rest to the seller's balance; the promise is used up."
+        ),
     }
 )
 

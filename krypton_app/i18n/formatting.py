@@ -153,6 +153,9 @@ def plural(lang: str | None, n: int, key: str, **params) -> str:
 def message_params(params: dict, lang: str | None) -> dict:
     """A stored message's params for `translate`: an `amount` kept as exact decimal text ("1.5", written
     when the message was) reads in the reader's digits ("1,5"), every digit kept."""
+    if isinstance(params.get("purpose"), str):
+        # A deal's purpose is stored as its catalog key, so the reader sees it in their language.
+        params = {**params, "purpose": translate(lang, params["purpose"])}
     amount = params.get("amount")
     if isinstance(amount, str):
         try:

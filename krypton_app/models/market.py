@@ -59,6 +59,8 @@ class Deal(SQLModel, table=True):
         Index("ix_deals_part", "part_id"),
         # One live deal per invoice part (SPEC F10): a second "open deal" on the part cannot commit.
         Index("ux_deals_live_part", "part_id", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
+        # One live deal per promise: the promise's own status (in_deal) guards it first; this is the net.
+        Index("ux_deals_live_promise", "promise_id", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -77,7 +79,11 @@ class Deal(SQLModel, table=True):
     # Where released crypto goes: "buyer" (the buyer's balance) or "part:<id>", an invoice part the buyer
     # pays (SPEC F10); part_id is that part, for the foreign key and the one-live-deal index.
     release_to: str = Field(default="buyer", max_length=32)
+    # What the deal is for (domain.deals.PURPOSES); services/deal_purposes.py moves its escrow accordingly.
+    purpose: str = Field(default="plain", max_length=16, sa_column_kwargs={"server_default": "plain"})
     part_id: int | None = Field(default=None, foreign_key="payment_parts.id")
+    # The promise a promise-sale deal holds as its escrow (services/promise_sales.py).
+    promise_id: int | None = Field(default=None, foreign_key="promises.id")
     release_ref: str | None = Field(default=None, max_length=64)
     idempotency_key: str = Field(unique=True, max_length=200)
     deadline_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))  # current timer

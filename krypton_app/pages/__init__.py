@@ -55,5 +55,6 @@ ALL: tuple[Page, ...] = (
     ad_widget.ad_widget,
     promises.promises_page,
     promises.redeem_page,
+    promises.sell_page,
     not_found.not_found,
 )

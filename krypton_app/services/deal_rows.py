@@ -15,21 +15,18 @@ from sqlalchemy import and_, select, update
 from sqlmodel import Session
 
 from krypton_app.domain import deals as machine
-from krypton_app.domain.errors import DealTransitionRefused, KryptonError, NotFound
-from krypton_app.domain.ledger import AVAILABLE, HELD, AccountRef, Leg
+from krypton_app.domain.errors import DealTransitionRefused, NotFound
 from krypton_app.models import Deal, DealEvent, Dispute
-from krypton_app.models.common import as_utc, utcnow
+from krypton_app.models.common import as_utc
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Asset
 from krypton_app.models.users import User
 from krypton_app.services import chat, notifications
-from krypton_app.services.ads import return_ad_volume
-from krypton_app.services.funding import DealSource
-from krypton_app.services.ledger import post, user_account
-from krypton_app.services.payment_completion import fund_on_arrival
-from krypton_app.services.rates import RateProvider, rate_provider_from_settings
+from krypton_app.services.deal_kinds import purpose_of
+from krypton_app.services.deal_purposes import PayoutContext, PurposeView
+from krypton_app.services.rates import RateProvider
 from krypton_app.services.roles import operators_clause, user_is_operator
-from krypton_app.settings import Settings, get_settings
+from krypton_app.settings import Settings
 
 _deals = Deal.__table__
 _parts = PaymentPart.__table__
@@ -73,6 +70,8 @@ class DealView:
     events: tuple[DealEventView, ...]
     # What the viewer may do now (domain.deals.offered_actions): the deal page draws its buttons from it.
     allowed_actions: frozenset[str] = frozenset()
+    # What the deal is for and who is owed what (services/deal_purposes.py).
+    purpose: PurposeView = PurposeView(machine.PLAIN, "deal.purpose.plain", "deal.owed.plain")
 
     @property
     def timer_deadline(self) -> datetime | None:
@@ -172,85 +171,10 @@ def pay_out(
     rates: RateProvider | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Move the escrow, in one ledger transaction: `to_buyer` to the release target, `to_seller`
-    back to the seller (to the ad's volume when the sell ad is still active: no posting).
-
-    A deal that pays an invoice part (SPEC F10) and releases its whole escrow funds the part, in this
-    transaction (`settings`, `rates`, `now` are the payment's); a part that cannot take it any more
-    leaves the crypto on the payer's balance, since the payer paid the fiat. A split's share is less
-    than the part asks, so it goes to the payer's balance and the part stays to pay another way."""
-    if deal.part_id is not None and to_buyer == deal.amount:
-        funded = _fund_part(s, deal, key, settings=settings, rates=rates, now=now)
-        _tell_part(s, deal, "deal.sys.part_funded" if funded else "deal.sys.part_to_balance")
-        return
-    if deal.part_id is not None and to_buyer:
-        _tell_part(s, deal, "deal.sys.part_split")
-    legs = []
-    if to_buyer:
-        legs.append(Leg(user_account(s, deal.seller_id, deal.asset, HELD), _release_target(s, deal), to_buyer))
-    if to_seller:
-        # After the deal row (already updated), the ad row, then the accounts: one lock order everywhere.
-        back_to_ad = return_ad_volume(s, deal.ad_id, to_seller) and _is_sell_ad_deal(deal)
-        if not back_to_ad:
-            legs.append(
-                Leg(
-                    user_account(s, deal.seller_id, deal.asset, HELD),
-                    user_account(s, deal.seller_id, deal.asset, AVAILABLE),
-                    to_seller,
-                )
-            )
-    if legs:
-        post(s, idempotency_key=key, kind=kind, legs=legs, memo=f"deal {deal.id}")
-
-
-def _is_sell_ad_deal(deal: Deal) -> bool:
-    return deal.seller_id != deal.taker_id
-
-
-def _release_target(s: Session, deal: Deal) -> AccountRef:
-    """The buyer's balance: a plain deal's release, or a part deal's split share (a whole release of a
-    part deal goes to the part, `_fund_part`)."""
-    if deal.release_to != "buyer" and deal.part_id is None:
-        raise KryptonError(f"unknown release target {deal.release_to!r}", code="deal_state")
-    return user_account(s, deal.buyer_id, deal.asset, AVAILABLE)
-
-
-def _fund_part(
-    s: Session,
-    deal: Deal,
-    key: str,
-    *,
-    settings: Settings | None,
-    rates: RateProvider | None,
-    now: datetime | None,
-) -> bool:
-    """The whole escrow to the deal's invoice part, or to the payer's balance when the part cannot take
-    it (payment cancelled, part funded another way, invoice closed, part re-quoted to another amount).
-    After the deal row: the invoice, the payment, then the accounts (fund_on_arrival's lock order)."""
-    settings = settings or get_settings()
-    payment_id = s.execute(select(_parts.c.payment_id).where(_parts.c.id == deal.part_id)).scalar_one()
-    source = DealSource(deal.id, deal.seller_id, deal.asset, key=key)
-    return fund_on_arrival(
-        s,
-        payment_id,
-        deal.part_id,
-        source,
-        amount=deal.amount,
-        settings=settings,
-        rates=rates or rate_provider_from_settings(settings),
-        now=now or utcnow(),
-    )
-
-
-def _tell_part(s: Session, deal: Deal, text_key: str) -> None:
-    """Both sides read in the chat where a part deal's crypto went: the part, or the buyer's balance."""
-    position, number = s.execute(
-        select(_parts.c.position, _invoices.c.number)
-        .join(_payments, _payments.c.id == _parts.c.payment_id)
-        .join(_invoices, _invoices.c.id == _payments.c.invoice_id)
-        .where(_parts.c.id == deal.part_id)
-    ).one()
-    chat.post_system_message(s, deal.id, text_key, {"deal_id": deal.id, "position": position, "number": number})
+    """Move the escrow, in one ledger transaction: `to_buyer` to the release target and `to_seller` back,
+    as the deal's purpose says (services/deal_purposes.py). `settings`, `rates` and `now` are those of
+    the invoice payment a release may complete."""
+    purpose_of(deal).pay_out(s, deal, to_buyer, to_seller, key, kind=kind, ctx=PayoutContext(settings, rates, now))
 
 
 def deal_view(s: Session, deal: Deal, viewer_id: int) -> DealView:
@@ -283,4 +207,5 @@ def deal_view(s: Session, deal: Deal, viewer_id: int) -> DealView:
             DealEventView(e.actor_id, e.from_status, e.to_status, e.note, as_utc(e.created_at)) for e in events
         ),
         allowed_actions=machine.offered_actions(deal.status, role),
+        purpose=purpose_of(deal).describe(s, deal, viewer_id),
     )

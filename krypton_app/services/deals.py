@@ -21,13 +21,13 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.domain.ads import fiat_for
 from krypton_app.domain.errors import DealTransitionRefused, IdempotencyConflict, KryptonError, NotFound
-from krypton_app.domain.ledger import AVAILABLE, HELD, Leg
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.models import Ad, Deal, DealEvent
 from krypton_app.models.common import as_utc
 from krypton_app.models.ledger import Asset
 from krypton_app.services import chat, notifications
 from krypton_app.services.ads import take_ad_volume
+from krypton_app.services.deal_kinds import purpose_of
 from krypton_app.services.deal_rows import (
     DealView,
     announce,
@@ -41,16 +41,15 @@ from krypton_app.services.deal_rows import (
 )
 from krypton_app.services.disputes import start_dispute
 from krypton_app.services.funding import DEAL_RELEASE
-from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import RateProvider
 from krypton_app.settings import Settings, get_settings
 
 _deals = Deal.__table__
 log = logging.getLogger(__name__)
 
-# Ledger transaction kinds (contract): escrow from a taker selling to a buy ad, refund; and release,
-# DEAL_RELEASE, kept in services/funding.py because a release to an invoice part posts it there too.
-DEAL_ESCROW = "deal_escrow"
+# Ledger transaction kinds (contract): refund; escrow from a taker selling to a buy ad (DEAL_ESCROW, in
+# services/deal_purposes.py, which posts it); and release, DEAL_RELEASE, kept in services/funding.py
+# because a release to an invoice part posts it there too.
 DEAL_REFUND = "deal_refund"
 
 TIMER_BATCH = 100
@@ -114,17 +113,23 @@ def start_deal(
     rates: RateProvider,
     now: datetime,
     part_id: int | None = None,
+    purpose: str = machine.PLAIN,
+    seller_id: int | None = None,
+    promise_id: int | None = None,
 ) -> Deal:
     """The one way a deal opens, inside the caller's transaction: take the ad's volume, write the deal
-    with its escrow locked, its event, system message and the owner's notification. With `part_id`
-    the release goes to that invoice part (services/part_deals.py)."""
+    with its escrow locked as its purpose says (services/deal_purposes.py), its event, system message and
+    the owner's notification. With `part_id` the release goes to that invoice part
+    (services/part_deals.py). `seller_id`: who sells to a buy ad when it is not the taker (a merchant's
+    fiat payout, which the merchant opens on the payment's behalf). `promise_id`: the promise a
+    promise-sale deal holds as its escrow (services/promise_sales.py)."""
     if minor <= 0:
         raise KryptonError("amount must be positive", code="deal_amount_invalid")
     # Conditional UPDATE of the ad's remaining volume: two takers on the last volume cannot both win.
     # A floating ad is priced at the current reference rate in that same UPDATE.
     ad = take_ad_volume(s, ad_id, minor, taker_id, rates=rates)
     decimals = s.get(Asset, ad.asset).decimals
-    seller_id, buyer_id = (ad.owner_id, taker_id) if ad.side == "sell" else (taker_id, ad.owner_id)
+    seller_id, buyer_id = (ad.owner_id, taker_id) if ad.side == "sell" else (seller_id or taker_id, ad.owner_id)
     deal = Deal(
         ad_id=ad.id,
         seller_id=seller_id,
@@ -140,6 +145,8 @@ def start_deal(
         status=machine.ESCROW_LOCKED,
         release_to="buyer" if part_id is None else f"part:{part_id}",
         part_id=part_id,
+        promise_id=promise_id,
+        purpose=machine.PART if part_id is not None else purpose,
         idempotency_key=key,
         deadline_at=machine.payment_deadline(now, ad.payment_window_min),
         payment_deadline_at=machine.payment_deadline(now, ad.payment_window_min),
@@ -148,21 +155,19 @@ def start_deal(
     )
     s.add(deal)
     s.flush()
-    if ad.side == "buy":
-        # The taker sells: their crypto is held now. (A sell ad's volume is already held.)
-        held = user_account(s, seller_id, ad.asset, HELD)
-        leg = Leg(user_account(s, seller_id, ad.asset, AVAILABLE), held, minor)
-        post(s, idempotency_key=f"deal:{deal.id}:escrow", kind=DEAL_ESCROW, legs=[leg], memo=f"deal {deal.id}")
+    purpose_of(deal).lock_escrow(s, deal)
     record(s, deal, machine.REQUESTED, machine.ESCROW_LOCKED, taker_id, now, "opened")
     params = {"deal_id": deal.id, "amount": format_amount(minor, decimals), "asset": ad.asset}
     chat.post_system_message(s, deal.id, "deal.sys.opened", params)
+    purpose = purpose_of(deal).describe(s, deal, ad.owner_id)
+    plain = deal.purpose == machine.PLAIN
     notifications.notify(
         s,
         ad.owner_id,
         kind=notifications.DEAL_REQUESTED,
         deal_id=deal.id,
-        text_key="notify.deal_opened",
-        params=params,
+        text_key="notify.deal_opened" if plain else "notify.deal_opened_for",
+        params=params if plain else params | {"purpose": purpose.label_key},
     )
     return deal
 

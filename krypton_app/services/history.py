@@ -42,7 +42,8 @@ from krypton_app.models import (
 )
 from krypton_app.models.common import as_utc
 from krypton_app.services.ads import AD_RELEASE, AD_RESERVE
-from krypton_app.services.deals import DEAL_ESCROW, DEAL_REFUND, DEAL_RELEASE
+from krypton_app.services.deal_purposes import DEAL_ESCROW
+from krypton_app.services.deals import DEAL_REFUND, DEAL_RELEASE
 from krypton_app.services.deposits import DEPOSIT
 from krypton_app.services.disputes import DEAL_RESOLVE
 from krypton_app.services.funding import INVOICE_HOLD, INVOICE_PAYMENT, INVOICE_REFUND

@@ -22,7 +22,7 @@ from krypton_app.domain.money import to_minor
 from krypton_app.models import Ad, Asset, FiatCurrency
 from krypton_app.models.common import utcnow
 from krypton_app.services.ad_views import AdView, ad_view, select_ads
-from krypton_app.services.rates import RateProvider
+from krypton_app.services.rates import RateProvider, RateUnavailable
 from krypton_app.services.reputation import TraderCard, completed_deals_expr, trader_cards_in
 
 MAX_PAGE_SIZE = 100
@@ -63,6 +63,10 @@ def browse(
     if side not in (SELL, BUY):
         raise AdInvalid("ad_side_invalid", "side")
     page, page_size = max(1, page), min(max(1, page_size), MAX_PAGE_SIZE)
+    if rates is not None and not _has_rate(rates, asset, fiat):
+        # No current reference rate for this currency (none configured, or the source is down): the ads
+        # by their stored prices; opening a deal on a floating one prices it again, or refuses.
+        rates = None
     with uow.read() as s:
         where = _filters(s, side=side, asset=asset, fiat=fiat, country=country, method=method, amount=amount)
         total = s.execute(select(func.count()).select_from(_ads).where(*where)).scalar_one()
@@ -100,6 +104,14 @@ def _filters(
     else:
         where.append(_ads.c.remaining >= _ads.c.min_amount)
     return where
+
+
+def _has_rate(rates: RateProvider, asset: str, fiat: str) -> bool:
+    try:
+        rates.rate(asset, fiat)
+    except RateUnavailable:
+        return False
+    return True
 
 
 def _current_price(s: Session, asset: str, fiat: str, rates: RateProvider | None):

@@ -183,43 +183,7 @@ def _request(
     quote = make_quote()
     try:
         with uow.transaction() as s:
-            now = utcnow()
-            payout_id = s.execute(
-                _payouts.insert()
-                .values(
-                    user_id=user_id,
-                    network=quote.network,
-                    destination=quote.destination,
-                    asset=quote.asset,
-                    amount=quote.amount,
-                    fee=quote.fee,
-                    amount_sat=quote.amount_sat,
-                    rate=str(Decimal(quote.rate).scaleb(8 - quote.decimals)),  # satoshi per minor unit
-                    provider=provider.name,
-                    status=QUEUED,
-                    idempotency_key=key,
-                    expires_at=quote.expires_at,
-                    created_at=now,
-                    updated_at=now,
-                )
-                .returning(_payouts.c.id)
-            ).scalar_one()
-            leg = Leg(
-                user_account(s, user_id, quote.asset, AVAILABLE),
-                user_account(s, user_id, quote.asset, HELD),
-                quote.total,
-            )
-            post(
-                s,
-                idempotency_key=f"payout_hold:{payout_id}",
-                kind=PAYOUT_HOLD,
-                legs=[leg],
-                memo=payout_memo(payout_id, quote.network, quote.destination),
-            )
-            if quote.network == LIGHTNING:
-                # After the hold, which locks the user's balance: a concurrent twin has committed by now.
-                _refuse_invoice_twice(s, payout_id, quote.destination)
-            provider.submit(s, payout_id)
+            payout_id = queue_payout(s, user_id, quote, key=key, provider=provider, now=utcnow())
             return payout_view(s, payout_id)
     except IntegrityError:
         # A concurrent request with the same key inserted first; answer as its retry.
@@ -227,6 +191,50 @@ def _request(
         if existing is None:
             raise
         return existing
+
+
+def queue_payout(
+    s: Session, user_id: int, quote: PayoutQuote, *, key: str, provider: PayoutProvider, now: datetime
+) -> int:
+    """Queue a quoted payout in the caller's transaction and hold its total from the user's available
+    balance (which must cover it: the ledger refuses an overdraft). `key` is the payout's unique
+    idempotency key. Used by a user's request and by a use case whose result is a payout (a purchase
+    delivered to a Bitcoin address, a promise cashed out)."""
+    payout_id = s.execute(
+        _payouts.insert()
+        .values(
+            user_id=user_id,
+            network=quote.network,
+            destination=quote.destination,
+            asset=quote.asset,
+            amount=quote.amount,
+            fee=quote.fee,
+            amount_sat=quote.amount_sat,
+            rate=str(Decimal(quote.rate).scaleb(8 - quote.decimals)),  # satoshi per minor unit
+            provider=provider.name,
+            status=QUEUED,
+            idempotency_key=key,
+            expires_at=quote.expires_at,
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(_payouts.c.id)
+    ).scalar_one()
+    leg = Leg(
+        user_account(s, user_id, quote.asset, AVAILABLE), user_account(s, user_id, quote.asset, HELD), quote.total
+    )
+    post(
+        s,
+        idempotency_key=f"payout_hold:{payout_id}",
+        kind=PAYOUT_HOLD,
+        legs=[leg],
+        memo=payout_memo(payout_id, quote.network, quote.destination),
+    )
+    if quote.network == LIGHTNING:
+        # After the hold, which locks the user's balance: a concurrent twin has committed by now.
+        _refuse_invoice_twice(s, payout_id, quote.destination)
+    provider.submit(s, payout_id)
+    return payout_id
 
 
 def _replay(uow: UnitOfWork, key: str, fingerprint: tuple) -> PayoutView | None:

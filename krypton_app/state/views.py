@@ -10,9 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from krypton_app import routes
-from krypton_app.i18n import LANGUAGES
-from krypton_app.i18n.formatting import amount_with_asset, format_amount, format_datetime, format_fiat, unit
+from krypton_app.i18n import LANGUAGES, translate
+from krypton_app.i18n.formatting import (
+    amount_with_asset,
+    format_amount,
+    format_datetime,
+    format_fiat,
+    message_params,
+    unit,
+)
 from krypton_app.payouts.validation import LIGHTNING
+from krypton_app.services.deal_purposes import PurposeView
 from krypton_app.services.disputes import DisputeView
 from krypton_app.services.history import Movement
 from krypton_app.services.operator import CREDIT, DISMISS, RETURN, UnmatchedDepositView
@@ -222,6 +230,9 @@ class DisputeQueueRow:
     opened_by_key: str
     when: str
     statements: str  # `1/2`: how many sides have written their statement
+    # What the deal is for and who is owed what: the operator decides knowing it.
+    purpose_key: str = "deal.purpose.plain"
+    owed: str = ""
 
 
 def dispute_queue_row(d: DisputeView, lang: str | None) -> DisputeQueueRow:
@@ -234,4 +245,11 @@ def dispute_queue_row(d: DisputeView, lang: str | None) -> DisputeQueueRow:
         opened_by_key=f"dispute.opened_by.{d.opener}",
         when=when(d.created_at, lang),
         statements=f"{int(d.seller_wrote) + int(d.buyer_wrote)}/2",
+        purpose_key=deal.purpose.label_key,
+        owed=owed_text(deal.purpose, lang),
     )
+
+
+def owed_text(purpose: PurposeView, lang: str | None) -> str:
+    """Who a deal's release and refund pay, in the reader's language and digits."""
+    return translate(lang, purpose.owed_key, **message_params(purpose.params, lang))

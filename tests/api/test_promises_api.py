@@ -1,7 +1,7 @@
 """Promises through the merchant API (Starlette's TestClient): create returns the code once and moves the
 money, an Idempotency-Key replay returns the same code (stored only sealed), get/list/cancel see only the
 merchant's own promises, scopes are checked, and a redeem sends promise.redeemed signed with the
-merchant's webhook secret."""
+merchant's webhook secret. A promise being sold in a deal reads `in_deal` and cannot be cancelled."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from builders import NOW, SETTINGS, TON, balances, deposit, make_user, promise_backing
+from builders import BUY, NOW, RATES, SETTINGS, TON, balances, deposit, make_user, promise_backing
 from sqlmodel import select
 from starlette.testclient import TestClient
 
@@ -19,7 +19,9 @@ from krypton_app.api.app import build_api
 from krypton_app.bootstrap import app_deps
 from krypton_app.models import ApiIdempotencyRecord, WebhookEvent
 from krypton_app.services import promises
+from krypton_app.services.ads import create_ad
 from krypton_app.services.api_keys import create_api_key
+from krypton_app.services.promise_sales import open_promise_sale
 from krypton_app.services.webhook_delivery import deliver_due
 from krypton_app.services.webhooks import verify_signature, webhook_secret
 
@@ -136,3 +138,17 @@ def test_redeem_sends_a_signed_promise_redeemed_webhook(shop, uow):
         secret, request.headers["Krypton-Signature"], request.content, now=datetime.now(UTC).timestamp()
     )
     assert json.loads(request.content)["data"]["promise"]["id"] == made["id"]
+
+
+def test_a_promise_being_sold_reads_in_deal_and_cannot_be_cancelled(shop, uow):
+    made = shop.post("/promises", {"asset": "TON", "amount": "2"}, key="s").json()
+    trader = make_user(uow)
+    ad = create_ad(uow, trader, BUY, rates=RATES, idempotency_key="buy")
+    open_promise_sale(
+        uow, make_user(uow), made["code"], ad.id, method="sbp", idempotency_key="d", settings=SETTINGS, rates=RATES,
+        now=NOW,
+    )  # fmt: skip
+    assert shop.get(f"/promises/{made['id']}").json()["status"] == "in_deal"
+    assert [p["id"] for p in shop.get("/promises", status="in_deal").json()["items"]] == [made["id"]]
+    refused = shop.post(f"/promises/{made['id']}/cancel", key="c")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "promise_in_deal")

@@ -96,6 +96,17 @@ def test_buy_ads_highest_first_and_floating_at_the_current_rate(uow, traders):
     assert page.items[0].ad.price == 43430  # 430 x 1.01
 
 
+def test_a_currency_without_a_reference_rate_lists_its_ads_at_their_stored_prices(uow, traders):
+    """A market whose rate is not configured (or whose source is down) still lists: the buy wizard, a
+    promise sale and a fiat part all browse it with the rates at hand."""
+    a, b, _, _ = traders
+    high = post(uow, a, side="buy", price="425")
+    floating = post(uow, b, side="buy", price_kind="floating", price=None, margin_percent="1")  # 424.20
+    page = browse(uow, side="buy", asset="TON", fiat="RUB", rates=StaticRateProvider({"TON/KZT": "2600"}))
+    assert ids(page) == [high.id, floating.id]
+    assert page.items[1].ad.price == 42420
+
+
 def test_filters(uow, traders):
     a, b, c, _ = traders
     sbp = post(uow, a)

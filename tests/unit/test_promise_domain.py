@@ -13,7 +13,10 @@ CODE = "kOq1raEkSaq1ysGF6O7CmGWHOb4NWliA"
 
 
 def test_only_active_promises_move_and_every_end_is_final():
-    assert {t for t in rules.STATUSES if rules.may_transition(rules.ACTIVE, t)} == {"redeemed", "cancelled", "expired"}
+    ends = {"redeemed", "cancelled", "expired"}
+    assert {t for t in rules.STATUSES if rules.may_transition(rules.ACTIVE, t)} == ends | {"in_deal"}
+    # A deal selling the promise gives it back or sells it: it never cancels or expires it.
+    assert {t for t in rules.STATUSES if rules.may_transition(rules.IN_DEAL, t)} == {"active", "redeemed"}
     for end in ("redeemed", "cancelled", "expired"):
         assert not any(rules.may_transition(end, t) for t in rules.STATUSES)
     assert not rules.may_transition(rules.ACTIVE, rules.ACTIVE)

@@ -228,6 +228,21 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "cancel": "the confirmed Cancel of an active issued promise",
         "load": ON_LOAD,
     },
+    "SellPromiseState": {
+        # /promises/sell (pages/promises/sell_state.py): every code typed costs a guess when wrong
+        # (services/promises.check_guess_limit); only catalog codes and the ads the page listed are acted on.
+        "load": ON_LOAD,
+        "check_code": "the code form's Continue: the promise's preview",
+        "change_code": "Another promise (clears this tab's code)",
+        "choose_way": "the way switch: fiat, Bitcoin, Lightning (anything else is ignored)",
+        "choose_country": "the fiat panel's country select (catalog codes only)",
+        "choose_currency": "the fiat panel's currency select (catalog codes only)",
+        "choose_method": "the fiat panel's method select (the country's methods only)",
+        "sell": "an ad's Sell button (only an ad the panel listed; one key per listing: one deal)",
+        "show_quote": "the cash out form: the payout's quote (a read)",
+        "edit_cash_out": "Back from the quote",
+        "confirm_cash_out": "Cash out (the quote's key: a double click queues one payout)",
+    },
     "RedeemPromiseState": {
         "load": "on_load of /p/<code>: the promise's preview (a wrong code costs a guess)",
         "redeem": "Redeem to balance (needs a login; a wrong code costs a guess; one redeem wins)",

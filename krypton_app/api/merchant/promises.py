@@ -23,7 +23,8 @@ from krypton_app.services import promises
 from krypton_app.services.promise_rows import PromiseView
 from krypton_app.services.webhook_urls import check_webhook_url
 
-Status = Literal["active", "redeemed", "cancelled", "expired"]
+# in_deal: being sold for fiat in a P2P deal (services/promise_sales.py); it cannot be cancelled meanwhile.
+Status = Literal["active", "redeemed", "cancelled", "expired", "in_deal"]
 
 
 class PromiseCreate(BaseModel):

@@ -39,6 +39,7 @@ NAV_PARENT = {
     routes.MARKET_AD_EDIT: routes.MARKET,
     routes.DEAL_DETAIL: routes.DEALS,
     routes.PROMISES: routes.WALLET,
+    routes.PROMISE_SELL: routes.WALLET,
 }
 
 

@@ -16,6 +16,7 @@ from krypton_app.domain import deals as machine
 from krypton_app.pages.deals.chat import chat
 from krypton_app.pages.deals.dispute import dispute_card
 from krypton_app.pages.deals.part_info import part_info
+from krypton_app.pages.deals.promise_info import promise_info
 from krypton_app.pages.deals.review import review_card
 from krypton_app.pages.deals.state import DealState
 from krypton_app.pages.deals.summary import summary
@@ -40,6 +41,7 @@ def deal_detail() -> rx.Component:
                 rx.vstack(
                     summary(),
                     rx.cond(DealState.part_position > 0, part_info()),
+                    rx.cond(DealState.deal.purpose == machine.PROMISE_SALE, promise_info()),
                     rx.cond(
                         (DealState.other_name != "") | (DealState.ad_terms != "") | (DealState.payment_details != ""),
                         trade_info(),

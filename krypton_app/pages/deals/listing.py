@@ -10,6 +10,7 @@ from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, empty_note, page_heading, status_chip
+from krypton_app.domain import deals as machine
 from krypton_app.pages.deals.rows import DealRow, deal_row
 from krypton_app.services.deals import list_my_deals
 from krypton_app.state.auth import AuthState
@@ -61,6 +62,14 @@ class DealsState(TabWatcher, AuthState):
             yield event
 
 
+def purpose_badge(row: DealRow) -> rx.Component:
+    """What a deal is for, unless it is a plain trade."""
+    return rx.cond(
+        row.purpose != machine.PLAIN,
+        rx.badge(I18n.t[row.purpose_key], color_scheme="violet", radius="full", size="1", data_testid="deal-purpose"),
+    )
+
+
 def deal_item(row: DealRow) -> rx.Component:
     return rx.link(
         rx.hstack(
@@ -69,6 +78,7 @@ def deal_item(row: DealRow) -> rx.Component:
                     rx.code("#", row.id, size="2", variant="soft"),
                     status_chip(I18n.t[row.status_key], row.status_color, data_testid="deal-status"),
                     rx.badge(I18n.t[row.role_key], variant="outline", radius="full", size="1"),
+                    purpose_badge(row),
                     spacing="2",
                     wrap="wrap",
                 ),

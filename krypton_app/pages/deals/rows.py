@@ -13,7 +13,7 @@ from krypton_app.domain.catalog_data import method_names
 from krypton_app.i18n.formatting import format_datetime, format_fiat
 from krypton_app.services.deal_rows import DealView
 from krypton_app.services.disputes import DisputeView
-from krypton_app.state.views import amount_text
+from krypton_app.state.views import amount_text, owed_text
 
 STATUS_COLORS = {
     "requested": "gray",
@@ -40,6 +40,11 @@ class DealRow:
     price: str = ""
     method: str = ""
     created: str = ""
+    # What the deal is for (a badge unless plain) and who its release and refund pay.
+    purpose: str = machine.PLAIN
+    purpose_key: str = "deal.purpose.plain"
+    owed: str = ""
+    purpose_href: str = ""  # the payment a part deal pays, for its payer
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,10 @@ def deal_row(v: DealView, lang: str) -> DealRow:
         price=format_fiat(v.price, v.fiat, lang),
         method=method_names((v.method,), lang),
         created=format_datetime(v.created_at, lang),
+        purpose=v.purpose.kind,
+        purpose_key=v.purpose.label_key,
+        owed=owed_text(v.purpose, lang),
+        purpose_href=v.purpose.href,
     )
 
 

@@ -197,6 +197,22 @@ def dispute_when() -> rx.Component:
     )
 
 
+def purpose_line() -> rx.Component:
+    """What the deal is for and who its release and refund pay: every viewer, the operator included,
+    reads it before acting."""
+    d = DealState.deal
+    return rx.hstack(
+        rx.badge(I18n.t[d.purpose_key], color_scheme="violet", radius="full", size="1", data_testid="deal-purpose"),
+        rx.text(d.owed, size="2", color_scheme="gray", data_testid="deal-owed"),
+        rx.cond(d.purpose_href != "", rx.link(I18n.t["deal.purpose.open"], href=d.purpose_href, size="2")),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+        margin_top="12px",
+        width="100%",
+    )
+
+
 def summary() -> rx.Component:
     d = DealState.deal
     return card(
@@ -216,6 +232,7 @@ def summary() -> rx.Component:
             spacing="4",
             width="100%",
         ),
+        purpose_line(),
         rx.cond(
             DealState.cancel_requested == "other",
             rx.callout(I18n.t["deal.cancel_asked"], icon="info", color_scheme="amber", size="1", margin_top="12px"),

@@ -16,8 +16,11 @@ def dispute_item(row: rx.Var[DisputeQueueRow]) -> rx.Component:
                 rx.hstack(
                     rx.code("#", row.id, size="2", variant="soft"),
                     rx.badge(I18n.t[row.opened_by_key], variant="soft", color_scheme="red", size="1"),
+                    rx.badge(I18n.t[row.purpose_key], variant="soft", color_scheme="violet", size="1"),
                     spacing="2",
+                    wrap="wrap",
                 ),
+                rx.text(row.owed, size="1", data_testid="dispute-owed"),
                 rx.text(
                     row.when,
                     " · ",

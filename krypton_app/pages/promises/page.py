@@ -236,6 +236,13 @@ def promise_list(title_key: str, icon: str, rows, *, issued: bool, empty_key: st
 def promises_page() -> rx.Component:
     return rx.vstack(
         page_heading(I18n.t["promises.title"], I18n.t["promises.subtitle"]),
+        rx.link(
+            rx.hstack(rx.icon("arrow-right-left", size=15), I18n.t["psale.link"], align="center"),
+            href=routes.PROMISE_SELL,
+            size="2",
+            margin_bottom="12px",
+            data_testid="promises-sell-link",
+        ),
         rx.cond(
             PromisesState.loaded,
             rx.vstack(

@@ -30,7 +30,7 @@ from krypton_app.state.once_form import OnceForm
 ASSET_CODES = [code for code, _name, _decimals in ASSETS]
 # Expiry choices in seconds; "0" for a promise that does not expire.
 EXPIRY_CHOICES = ("0", "3600", "86400", "604800", "2592000")
-STATUS_COLORS = {"active": "green", "redeemed": "blue", "cancelled": "gray", "expired": "orange"}
+STATUS_COLORS = {"active": "green", "redeemed": "blue", "cancelled": "gray", "expired": "orange", "in_deal": "violet"}
 LIST_LIMIT = 50
 FIELDS = ("amount", "pin", "note", "expiry", "asset")
 
