@@ -69,7 +69,7 @@ def market_ad(ad_id: int | str) -> str:
 def ad_helper(ad_id: int | str, side: str) -> str:
     """An ad's link with helper (SPEC F11): a sell ad opens the buy wizard on it, a buy ad the promise's
     sell page on it (the wizards are where someone without crypto, or with a promise, starts)."""
-    return f"{BUY}?ad={ad_id}" if side == "sell" else f"{PROMISES}/sell?ad={ad_id}"
+    return f"{BUY}?ad={ad_id}" if side == "sell" else f"{PROMISE_SELL}?ad={ad_id}"
 
 
 def widget_ad(ad_id: int | str) -> str:

@@ -22,9 +22,6 @@ ROW = re.compile(r"^\| (\w+) \| (\w+) \| (\w+) \| (.+) \|$")
 OFFERED = re.compile(r"^`([^`]+)`$")
 REFUSED = re.compile(r"^not offered: `([\w.]+)` — (.+)$")
 
-# The promise's sell page is built on another branch of issue 13: named here until it is merged (then
-# this set is empty and the page's own route is checked like every other).
-PLANNED_PAGES = {"/promises/sell"}
 # The query each target page reads, and the values it accepts.
 QUERIES = {
     "/buy": {"to": {"balance", "bitcoin", "lightning", "promise"}},
@@ -78,8 +75,7 @@ def test_every_row_leads_to_a_page_or_says_why(key, route):
         return
     assert not route.reason
     parts = urlsplit(route.target.replace(master.CODE, "[code]"))
-    pages = _page_routes() | PLANNED_PAGES
-    assert parts.path in pages, f"{key} leads to {parts.path}, which is no page"
+    assert parts.path in _page_routes(), f"{key} leads to {parts.path}, which is no page"
     query = {name: values[0] for name, values in parse_qs(parts.query).items()}
     accepted = QUERIES[parts.path]
     assert set(query) <= set(accepted)
