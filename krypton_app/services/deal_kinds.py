@@ -4,9 +4,10 @@ purpose up here. Kept apart from services/deal_purposes.py, the base the purpose
 from __future__ import annotations
 
 from krypton_app.models import Deal
+from krypton_app.services.buy_purpose import BuyPurpose
 from krypton_app.services.deal_purposes import DealPurpose, PartPurpose
 
-PURPOSES: dict[str, DealPurpose] = {p.name: p for p in (DealPurpose(), PartPurpose())}
+PURPOSES: dict[str, DealPurpose] = {p.name: p for p in (DealPurpose(), PartPurpose(), BuyPurpose())}
 
 
 def purpose_of(deal: Deal) -> DealPurpose:
