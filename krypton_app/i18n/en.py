@@ -320,16 +320,8 @@ CATALOG: dict[str, str] = {
     "profile.saved": "Profile saved",
     "profile.has_errors": "Please fix the highlighted fields.",
     "profile.loading": "Loading profile…",
-    # Features that are not built yet
-    "soon.badge": "Not built yet",
-    "soon.intro": "This part of Krypton is not built yet. Here is what it will do:",
-    "soon.back": "Back to wallet",
     "pay.title": "Pay an invoice",
     "buy.title": "Buy crypto",
-    "buy.body": (
-        "Choose your country, currency and payment method, pick the best offer from a trader, and get "
-        "TON or USDT on your balance, as a voucher or sent to Bitcoin."
-    ),
     "market.title": "P2P market",
     "market.body": (
         "Browse offers to buy and sell crypto for local money, filter by country, currency and payment "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -23,7 +23,8 @@ from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
-from krypton_app.domain.ads import SELL
+from krypton_app.domain.ads import SELL, fiat_for
+from krypton_app.domain.catalog_data import ASSETS
 from krypton_app.domain.errors import AdUnavailable, IdempotencyConflict, InvalidDestination, KryptonError, NotFound
 from krypton_app.domain.money import to_minor
 from krypton_app.models import Deal, DealDestination, Payout, Promise
@@ -34,8 +35,10 @@ from krypton_app.services.deal_rows import DealView, deal_view, may_view
 from krypton_app.services.deals import offering_ad, start_deal
 from krypton_app.services.market import Offer, offers_for
 from krypton_app.services.payout_quotes import asset_decimals, price_bitcoin, price_lightning
-from krypton_app.services.rates import RateProvider
+from krypton_app.services.rates import RateProvider, RateUnavailable
 from krypton_app.settings import Settings
+
+FIAT_PLACES = 2  # every catalog currency has cents (i18n.formatting.FIAT_PLACES)
 
 _dest = DealDestination.__table__
 _payouts = Payout.__table__
@@ -97,6 +100,33 @@ def quote_buy(
     """Check the destination and price the purchase. `amount` (asset text) is ignored for Lightning."""
     with uow.read() as s:
         return _quote(s, asset=asset, kind=kind, amount=amount, target=target, settings=settings, rates=rates, now=now)
+
+
+@dataclass(frozen=True)
+class BuyAmount:
+    """A typed amount, in the asset and in fiat, one converted from the other at the reference rate."""
+
+    amount: int  # asset minor units
+    fiat: int | None  # fiat minor units (FIAT_PLACES); None: no reference rate for the pair
+    rate: Decimal | None  # fiat per whole asset unit
+
+
+def buy_amount(rates: RateProvider, *, asset: str, fiat: str, unit: str, text: str) -> BuyAmount:
+    """What the wizard's amount means: `unit` "fiat" converts the typed fiat to the asset (rounded down:
+    never more than typed), "crypto" the asset to fiat (for display). Raises the amount's refusal; a
+    fiat amount without a reference rate raises RateUnavailable."""
+    decimals = {code: places for code, _name, places in ASSETS}[asset]
+    if unit == "fiat":
+        rate = rates.rate(asset, fiat)
+        fiat_minor = to_minor(text, FIAT_PLACES)
+        return BuyAmount(amount_for_fiat(fiat_minor, FIAT_PLACES, decimals, rate), fiat_minor, rate)
+    minor = to_minor(text, decimals)
+    try:
+        rate = rates.rate(asset, fiat)
+    except RateUnavailable:
+        return BuyAmount(minor, None, None)
+    price = int(rate.scaleb(FIAT_PLACES).to_integral_value(ROUND_HALF_UP))
+    return BuyAmount(minor, fiat_for(minor, decimals, price), rate)
 
 
 def amount_for_fiat(fiat_minor: int, fiat_decimals: int, decimals: int, rate: Decimal) -> int:
