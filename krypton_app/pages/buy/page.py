@@ -60,6 +60,7 @@ def _amount() -> rx.Component:
                     rx.input(
                         value=BuyState.amount,
                         on_change=BuyState.type_amount.debounce(300),
+                        on_blur=BuyState.type_amount,
                         placeholder=I18n.t["buy.amount"],
                         input_mode="decimal",
                         size="3",
@@ -115,6 +116,7 @@ def _destination() -> rx.Component:
             rx.input(
                 value=BuyState.target,
                 on_change=BuyState.type_target.debounce(300),
+                on_blur=BuyState.type_target,
                 placeholder=t["buy.address"],
                 size="3",
                 width="100%",
@@ -127,6 +129,7 @@ def _destination() -> rx.Component:
             rx.text_area(
                 value=BuyState.target,
                 on_change=BuyState.type_target.debounce(300),
+                on_blur=BuyState.type_target,
                 placeholder=t["buy.invoice"],
                 rows="3",
                 width="100%",

@@ -207,7 +207,8 @@ class BuyState(OnceForm, AuthState):
             self._changed()
 
     @rx.event
-    async def choose_unit(self, unit: str):
+    async def choose_unit(self, unit: str | list[str]):
+        unit = unit if isinstance(unit, str) else "".join(unit[:1])  # the segmented control's value
         if unit in UNITS:
             self.unit = unit
             self._changed()
@@ -215,8 +216,13 @@ class BuyState(OnceForm, AuthState):
 
     @rx.event
     async def type_amount(self, text: str):
-        """The amount input, debounced: the other unit at the reference rate (a read; nothing written)."""
-        self.amount = str(text)[:40]
+        """The amount input, debounced, and again when it loses focus (before a click on "Show offers"
+        runs): the other unit at the reference rate (a read; nothing written). The same text again
+        changes nothing, so the late debounced copy keeps the offers listed meanwhile."""
+        text = str(text)[:40]
+        if text == self.amount:
+            return
+        self.amount = text
         self._changed()
         await self._convert()
 
@@ -228,8 +234,12 @@ class BuyState(OnceForm, AuthState):
 
     @rx.event
     def type_target(self, text: str):
-        self.target = str(text).strip()[:TARGET_MAX]
-        self._changed()
+        """The address / invoice input, as the amount's: debounced and on losing focus; the same text
+        again changes nothing."""
+        text = str(text).strip()[:TARGET_MAX]
+        if text != self.target:
+            self.target = text
+            self._changed()
 
     async def _convert(self) -> None:
         self.converted, self.no_rate, self._amount_minor = "", False, 0
@@ -307,6 +317,8 @@ class BuyState(OnceForm, AuthState):
         self.offers = [offer_row(offer, lang, self._from_ad) for offer in offers]
         self._listed = [offer.ad.id for offer in offers]
         self.searched = True
+        # One key per listing (and ad): a double click on "Buy" opens one deal; a new search is a new form.
+        self._fresh_form_key()
 
     @rx.event
     async def open_deal(self, ad_id: int):
@@ -340,5 +352,4 @@ class BuyState(OnceForm, AuthState):
             return
         finally:
             self.submitting = False
-        self._fresh_form_key()
         yield rx.redirect(routes.deal_detail(view.id))

@@ -39,10 +39,14 @@ class BuyDestination(rx.State, mixin=True):
     buy_code_amount: str = ""
 
     _buy_code_waiting: bool = False
+    _buy_code_deal: int = 0  # the deal whose code the tab shows
 
-    def _reset_buy(self) -> None:
-        self.buy_kind, self.buy_code, self.buy_code_link, self.buy_code_qr, self.buy_code_amount = "", "", "", "", ""
-        self._buy_code_waiting = False
+    def _reset_buy(self, deal_id: int) -> None:
+        """A page load: the code taken for this deal stays shown (a reload of the page, a reconnect runs
+        on_load again, and the code cannot be taken twice); another deal's goes."""
+        self.buy_kind, self._buy_code_waiting = "", False
+        if deal_id != self._buy_code_deal:
+            self.buy_code, self.buy_code_link, self.buy_code_qr, self.buy_code_amount = "", "", "", ""
 
     def _show_buy(self, view: BuyDestinationView | None, lang: str) -> None:
         if view is None:
@@ -65,4 +69,5 @@ class BuyDestination(rx.State, mixin=True):
         row = await off_loop(_code_row, user_id, deal_id, app_deps().settings.app_url)
         if row is not None:
             self.buy_code, self.buy_code_link, self.buy_code_qr, amount, asset = row
+            self._buy_code_deal = deal_id
             self.buy_code_amount = amount_text(amount, decimals, asset, lang, full=True)

@@ -186,7 +186,7 @@ class DealState(BuyDestination, DisputeForms, DealTalk, TabWatcher, AuthState):
         self.statement_error, self.statement_saved, self.image_error = "", False, ""
         self.decision, self.decision_error = "", ""
         self._card_status = ""
-        self._reset_buy()
+        self._reset_buy(self._deal_id)
         room = await off_loop(_read_room, (user_id, self._deal_id, 0, ""))
         if room is None:
             self.missing, self.deal = True, DealRow()
