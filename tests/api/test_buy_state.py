@@ -65,7 +65,8 @@ def test_a_link_from_an_ad_fills_the_wizard_and_lists_the_ad_first(market, monke
         (cheaper, False, "780.00 RUB"),
     ]
     assert page.summary["en"][0] == "You buy 2 TON"
-    assert page.converted == "≈ 840.00 RUB at the reference rate 420 RUB/TON"
+    assert page.converted["en"] == "≈ 840.00 RUB at the reference rate 420 RUB/TON"
+    assert page.converted["ru"] == "≈ 840,00 RUB по справочному курсу 420 RUB/TON"
 
 
 def test_a_visitor_sees_the_ads_and_buy_asks_for_a_login(market, uow, monkeypatch):

@@ -123,6 +123,10 @@ def test_buy_to_a_bitcoin_address_queues_a_payout_for_the_operator(new_context, 
     # The payout is the bought amount less the 0.1 TON payout fee.
     expect(buyer.get_by_test_id("buy-summary")).to_contain_text("1.9 TON")
     shoot(buyer, screenshots, "desktop-buy-bitcoin")
+    buyer.set_viewport_size(PHONE)
+    assert_fits_width(buyer)
+    shoot(buyer, screenshots, "phone-buy-bitcoin")
+    buyer.set_viewport_size(DESKTOP)
     buyer.get_by_test_id("buy-offer").filter(has_text="187.19 RUB").get_by_test_id("buy-open-deal").click()
 
     expect(buyer).to_have_url(DEAL_URL)
@@ -132,6 +136,12 @@ def test_buy_to_a_bitcoin_address_queues_a_payout_for_the_operator(new_context, 
     _pay_and_release(buyer, trader)
     expect(card.get_by_test_id("buy-payout-status")).to_have_text("Queued")
     shoot(buyer, screenshots, "desktop-buy-bitcoin-deal")
+    switch_language(buyer, "ru")
+    expect(card.get_by_test_id("buy-kind")).to_have_text("Выплата на биткоин-адрес")
+    shoot(buyer, screenshots, "desktop-buy-bitcoin-deal-ru")
+    buyer.set_viewport_size(PHONE)
+    assert_fits_width(buyer)
+    shoot(buyer, screenshots, "phone-buy-bitcoin-deal-ru")
 
     # Demo logins get the operator console in these tests: the payout waits in its queue.
     operator = new_context(viewport=DESKTOP).new_page()

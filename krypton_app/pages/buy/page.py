@@ -80,8 +80,10 @@ def _amount() -> rx.Component:
                     align="center",
                 ),
                 rx.cond(
-                    BuyState.converted != "",
-                    rx.text(BuyState.converted, size="2", color_scheme="gray", data_testid="buy-converted"),
+                    BuyState.converted.length() > 0,
+                    rx.text(
+                        in_language(BuyState.converted), size="2", color_scheme="gray", data_testid="buy-converted"
+                    ),
                 ),
                 rx.cond(BuyState.no_rate, rx.text(I18n.t["buy.no_rate"], size="2", color_scheme="amber")),
                 spacing="2",

@@ -110,7 +110,7 @@ class BuyState(OnceForm, AuthState):
     method: str = ""
     unit: str = "crypto"  # what the amount is typed in: crypto | fiat
     amount: str = ""
-    converted: str = ""  # the other unit at the reference rate ("" none)
+    converted: dict[str, str] = {}  # the other unit at the reference rate, in every language ({} none)
     no_rate: bool = False
     to: str = "balance"
     target: str = ""
@@ -242,10 +242,9 @@ class BuyState(OnceForm, AuthState):
             self._changed()
 
     async def _convert(self) -> None:
-        self.converted, self.no_rate, self._amount_minor = "", False, 0
+        self.converted, self.no_rate, self._amount_minor = {}, False, 0
         if not self.amount.strip() or not self.fiat:
             return
-        lang = (await self.get_state(I18n)).lang
         try:
             typed = await off_loop(
                 buy_amount, app_deps().rates, asset=self.asset, fiat=self.fiat, unit=self.unit, text=self.amount
@@ -259,13 +258,16 @@ class BuyState(OnceForm, AuthState):
         self._amount_minor = typed.amount
         if typed.rate is None:
             return
-        rate = f"{format_number(typed.rate, lang)} {self.fiat}/{self.asset}"
-        value = (
-            f"{format_full(typed.amount, DECIMALS[self.asset], lang)} {self.asset}"
-            if self.unit == "fiat"
-            else format_fiat(typed.fiat or 0, self.fiat, lang)
-        )
-        self.converted = translate(lang, "buy.converted_reference", value=value, rate=rate)
+        converted = {}
+        for lang in LANGUAGES:
+            rate = f"{format_number(typed.rate, lang)} {self.fiat}/{self.asset}"
+            value = (
+                f"{format_full(typed.amount, DECIMALS[self.asset], lang)} {self.asset}"
+                if self.unit == "fiat"
+                else format_fiat(typed.fiat or 0, self.fiat, lang)
+            )
+            converted[lang] = translate(lang, "buy.converted_reference", value=value, rate=rate)
+        self.converted = converted
 
     # -- the ads and the deal ---------------------------------------------------------------------
 
