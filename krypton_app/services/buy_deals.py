@@ -294,7 +294,7 @@ def _quote(
     decimals = asset_decimals(s, asset)
     if kind == LIGHTNING:
         quote = price_lightning(target, asset, decimals, rates=rates, settings=settings, now=int(now.timestamp()))
-        if invoice_in_payout(s, quote.destination):
+        if invoice_in_payout(s, quote.destination) or _invoice_in_live_deal(s, quote.destination):
             raise InvalidDestination("this invoice is already being paid", code="lightning_invoice_already_used")
         return BuyQuote(kind, asset, decimals, quote.total, quote.destination, quote.amount, quote.fee,
                         quote.amount_sat, quote.expires_at)  # fmt: skip
@@ -308,6 +308,17 @@ def _quote(
         quote = price_bitcoin(target, asset, decimals, max(minor - fee, 0), rates=rates, settings=settings)
         return BuyQuote(kind, asset, decimals, minor, quote.destination, quote.amount, fee, quote.amount_sat, None)
     return BuyQuote(kind, asset, decimals, minor, "", None, 0, 0, None)
+
+
+def _invoice_in_live_deal(s: Session, invoice: str) -> bool:
+    """Another purchase still in progress will pay this invoice."""
+    live = s.execute(
+        select(_dest.c.deal_id)
+        .join(Deal, Deal.id == _dest.c.deal_id)
+        .where(_dest.c.kind == LIGHTNING, _dest.c.target == invoice, Deal.status.in_(sorted(machine.LIVE)))
+        .limit(1)
+    ).first()
+    return live is not None
 
 
 def _deal_of_key(s: Session, key: str) -> Deal | None:

@@ -38,6 +38,7 @@ from krypton_app.services import buy_deals, deals, disputes, notifications, prom
 from krypton_app.services.ads import create_ad
 from krypton_app.services.chat import list_messages
 from krypton_app.services.payout_queue import list_payout_queue
+from krypton_app.services.payouts import request_lightning_payout
 from krypton_app.services.rates import StaticRateProvider
 from krypton_app.state.views import owed_text
 
@@ -175,17 +176,21 @@ def test_an_invoice_expired_at_release_leaves_the_crypto_on_the_buyers_balance(u
 def test_an_invoice_paid_meanwhile_leaves_the_crypto_on_the_balance(uow):
     owner, buyer, ad_id = sell_ad(uow)
     invoice = lightning_invoice(msat=ONE_TON_MSAT)
-    first = _open(uow, buyer, ad_id, kind="lightning", target=invoice, settings=REGTEST, now=LN_NOW)
-    second = _open(uow, buyer, ad_id, kind="lightning", target=invoice, settings=REGTEST, now=LN_NOW)
-    _release(uow, owner, first.id, settings=REGTEST, now=LN_NOW)
-    # The first deal's payout pays it now: a new purchase for it is refused, the second deal's goes to the balance.
+    deal = _open(uow, buyer, ad_id, kind="lightning", target=invoice, settings=REGTEST, now=LN_NOW)
+    # While the purchase runs, a second purchase for the same invoice is refused...
     with pytest.raises(InvalidDestination) as refused:
         _open(uow, buyer, ad_id, kind="lightning", target=invoice, settings=REGTEST, now=LN_NOW)
     assert refused.value.code == "lightning_invoice_already_used"
-    _release(uow, owner, second.id, settings=REGTEST, now=LN_NOW)
-    dest = buy_deals.buy_destination(uow, buyer, second.id)
+    # ... but the buyer pays it from their wallet meanwhile: the release leaves the crypto on the balance.
+    deposit(uow, buyer, 2 * TON)
+    request_lightning_payout(
+        uow, buyer, asset="TON", invoice=invoice, idempotency_key="wallet", rates=RATES, settings=REGTEST,
+        now=int(LN_NOW.timestamp()),
+    )  # fmt: skip
+    _release(uow, owner, deal.id, settings=REGTEST, now=LN_NOW)
+    dest = buy_deals.buy_destination(uow, buyer, deal.id)
     assert (dest.outcome, dest.reason) == ("to_balance", "lightning_invoice_already_used")
-    assert balances(uow, buyer) == (TON + TON // 10, TON + TON // 10)
+    assert balances(uow, buyer) == (2 * TON, TON + TON // 10)  # 0.9 left + the 1.1 bought; the payout's hold
     assert_invariants(uow)
 
 
