@@ -108,7 +108,7 @@ def test_buy_acts_on_a_listed_ad_once_and_the_deal_page_shows_the_code_once(mark
             deal_tab = p.tab(f"/deals/{deal.id}")
             await deal_tab.send(DealState.load)
             first = await deal_tab.state(DealState)
-            shown = (first.buy_kind, first.buy_outcome, first.buy_promise_status, first.buy_code_amount)
+            shown = (first.buy_kind, first.buy_outcome, first.buy_promise_status, first.buy_code_worth)
             code = first.buy_code
             again = p.tab(f"/deals/{deal.id}")
             await again.send(DealState.load)

@@ -33,7 +33,7 @@ def _code() -> rx.Component:
                 DealState.buy_code_qr, alt=t["paywiz.promise_link"], test_id="buy-code-qr", size="160px", padding="8px"
             ),  # fmt: skip
             rx.vstack(
-                rx.text(DealState.buy_code_amount, size="4", weight="bold", data_testid="buy-code-amount"),
+                rx.text(DealState.buy_code_worth, size="4", weight="bold", data_testid="buy-code-amount"),
                 copy_value(
                     t["buy.deal.code"],
                     DealState.buy_code,

@@ -36,7 +36,7 @@ class BuyDestination(rx.State, mixin=True):
     buy_code: str = ""
     buy_code_link: str = ""
     buy_code_qr: str = ""
-    buy_code_amount: str = ""
+    buy_code_worth: str = ""
 
     _buy_code_waiting: bool = False
     _buy_code_deal: int = 0  # the deal whose code the tab shows
@@ -46,7 +46,7 @@ class BuyDestination(rx.State, mixin=True):
         on_load again, and the code cannot be taken twice); another deal's goes."""
         self.buy_kind, self._buy_code_waiting = "", False
         if deal_id != self._buy_code_deal:
-            self.buy_code, self.buy_code_link, self.buy_code_qr, self.buy_code_amount = "", "", "", ""
+            self.buy_code, self.buy_code_link, self.buy_code_qr, self.buy_code_worth = "", "", "", ""
 
     def _show_buy(self, view: BuyDestinationView | None, lang: str) -> None:
         if view is None:
@@ -70,4 +70,4 @@ class BuyDestination(rx.State, mixin=True):
         if row is not None:
             self.buy_code, self.buy_code_link, self.buy_code_qr, amount, asset = row
             self._buy_code_deal = deal_id
-            self.buy_code_amount = amount_text(amount, decimals, asset, lang, full=True)
+            self.buy_code_worth = amount_text(amount, decimals, asset, lang, full=True)
