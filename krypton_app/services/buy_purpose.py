@@ -92,18 +92,18 @@ class BuyPurpose(DealPurpose):
             self._to_balance(s, deal, SPLIT)
             return
         try:
-            self._deliver(s, deal, dest, ctx)
+            # Priced before anything is written for the destination: a refusal leaves the credit above.
+            quote = self._quote(s, deal, dest, ctx) if dest.kind in (BITCOIN, LIGHTNING) else None
         except KryptonError as refusal:
-            # Checked before anything is written for the destination: the credit above stands.
-            reason = refusal.code if refusal.code in REASONS else "unserved"
-            self._to_balance(s, deal, reason)
+            self._to_balance(s, deal, refusal.code if refusal.code in REASONS else "unserved")
+            return
+        self._deliver(s, deal, dest, quote, ctx)
 
-    def _deliver(self, s: Session, deal: Deal, dest, ctx: PayoutContext) -> None:
+    def _deliver(self, s: Session, deal: Deal, dest, quote: PayoutQuote | None, ctx: PayoutContext) -> None:
         settings = ctx.settings or get_settings()
         now = ctx.now or utcnow()
         values: dict = {"outcome": DELIVERED}
-        if dest.kind in (BITCOIN, LIGHTNING):
-            quote = self._quote(s, deal, dest, ctx)
+        if quote is not None:
             values["payout_id"] = queue_payout(
                 s, deal.buyer_id, quote, key=f"deal:{deal.id}:buy_payout", provider=OPERATOR_QUEUE, now=now
             )
