@@ -10,7 +10,8 @@ from krypton_app import routes
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, form_error, page_heading
 from krypton_app.domain.catalog_data import ASSET_CODES
-from krypton_app.pages.buy.state import BuyOfferRow, BuyState, Option
+from krypton_app.pages.buy.rows import BuyOfferRow, Option
+from krypton_app.pages.buy.state import BuyState
 from krypton_app.services.buy_purpose import DESTINATIONS
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n, in_language

@@ -11,8 +11,6 @@ Query parameters (links from the start page and from an ad): to, ad, country, fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import reflex as rx
 
 from krypton_app import routes
@@ -34,10 +32,10 @@ from krypton_app.domain.money import format_amount
 from krypton_app.i18n import LANGUAGES, error_texts, translate
 from krypton_app.i18n.formatting import format_fiat, format_full, format_number
 from krypton_app.models.common import utcnow
+from krypton_app.pages.buy.rows import BuyOfferRow, Option, offer_row, purchase_summary
 from krypton_app.services.ad_views import get_ad
-from krypton_app.services.buy_deals import BuyQuote, buy_amount, buy_offers, open_buy_deal, quote_buy
+from krypton_app.services.buy_deals import buy_amount, buy_offers, open_buy_deal, quote_buy
 from krypton_app.services.buy_purpose import DESTINATIONS
-from krypton_app.services.market import Offer
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
@@ -47,57 +45,6 @@ FIAT_NAMES = {code: {"en": en, "ru": ru} for code, en, ru in FIAT_CURRENCIES}
 UNITS = ("crypto", "fiat")
 DECIMALS = {code: places for code, _name, places in ASSETS}
 TARGET_MAX = 2000  # a BOLT11 invoice is long; an address far shorter
-
-
-@dataclass(frozen=True)
-class Option:
-    code: str = ""
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class BuyOfferRow:
-    ad_id: int = 0
-    trader: str = ""
-    trades: int = 0
-    completion: str = ""  # "96%", "—" before the trader's first ended deal
-    price: str = ""
-    limits: str = ""
-    total: str = ""  # the fiat this purchase costs at the ad's price
-    from_ad: bool = False  # the ad the wizard was opened from
-
-
-def offer_row(offer: Offer, lang: str, from_ad: int) -> BuyOfferRow:
-    ad, rate = offer.ad, offer.trader.completion_rate_30d
-    return BuyOfferRow(
-        ad_id=ad.id,
-        trader=ad.owner_name,
-        trades=offer.trader.completed_deals,
-        completion="—" if rate is None else f"{rate * 100:.0f}%",
-        price=format_fiat(ad.price, ad.fiat, lang, ad.fiat_decimals),
-        limits=f"{format_full(ad.min_amount, ad.decimals, lang)} – {format_full(ad.max_amount, ad.decimals, lang)}"
-        f" {ad.asset}",
-        total=format_fiat(offer.fiat_total, ad.fiat, lang, ad.fiat_decimals),
-        from_ad=ad.id == from_ad,
-    )
-
-
-def _summary(quote: BuyQuote) -> dict[str, list[str]]:
-    """What the purchase buys and what reaches the destination, in every language."""
-    texts = {}
-    for lang in LANGUAGES:
-
-        def money(minor: int, lang=lang) -> str:
-            return format_full(minor, quote.decimals, lang)
-
-        lines = [translate(lang, "buy.summary.buy", amount=money(quote.amount), asset=quote.asset)]
-        params = {"amount": money(quote.amount), "asset": quote.asset, "fee": money(quote.fee)}
-        if quote.payout_amount is not None:
-            params |= {"payout": money(quote.payout_amount), "sat": format_number(quote.amount_sat, lang)}
-            params["btc"] = format_full(quote.amount_sat, 8, lang)
-        lines.append(translate(lang, f"buy.summary.{quote.kind}", **params))
-        texts[lang] = lines
-    return texts
 
 
 class BuyState(OnceForm, AuthState):
@@ -315,7 +262,7 @@ class BuyState(OnceForm, AuthState):
             return
         lang = (await self.get_state(I18n)).lang
         self._amount_minor = quote.amount
-        self.summary = _summary(quote)
+        self.summary = purchase_summary(quote)
         self.offers = [offer_row(offer, lang, self._from_ad) for offer in offers]
         self._listed = [offer.ad.id for offer in offers]
         self.searched = True
