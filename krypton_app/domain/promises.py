@@ -31,9 +31,10 @@ TRANSITIONS = {
 # Where a promise came from: made from a balance, change of a part paid with a bigger promise, or the
 # refund of such a part. The payer of the last two is their issuer, so cancelling pays the payer back.
 CREATED = "created"
+BOUGHT = "bought"  # bought for fiat as a promise (SPEC F7, services/buy_deals.py); the buyer is its issuer
 CHANGE = "change"
 REFUND = "refund"
-ORIGINS = (CREATED, CHANGE, REFUND)
+ORIGINS = (CREATED, CHANGE, REFUND, BOUGHT)
 
 NOTE_MAX = 500
 HINT_LENGTH = 4

@@ -320,16 +320,8 @@ CATALOG: dict[str, str] = {
     "profile.saved": "Profile saved",
     "profile.has_errors": "Please fix the highlighted fields.",
     "profile.loading": "Loading profile…",
-    # Features that are not built yet
-    "soon.badge": "Not built yet",
-    "soon.intro": "This part of Krypton is not built yet. Here is what it will do:",
-    "soon.back": "Back to wallet",
     "pay.title": "Pay an invoice",
     "buy.title": "Buy crypto",
-    "buy.body": (
-        "Choose your country, currency and payment method, pick the best offer from a trader, and get "
-        "TON or USDT on your balance, as a voucher or sent to Bitcoin."
-    ),
     "market.title": "P2P market",
     "market.body": (
         "Browse offers to buy and sell crypto for local money, filter by country, currency and payment "
@@ -1434,5 +1426,107 @@ CATALOG.update(
         "ad.links.no_origins": "none yet: add your site to an invoice's allowed sites",
         "adwidget.buy": "Buy",
         "adwidget.sell": "Sell",
+    }
+)
+
+# --- issue 13: buy ---
+CATALOG.update(
+    {
+        "deal.owed.buy": "Release: {amount} {asset} to where the buyer asked. Refund: back to the seller.",
+        "deal.owed.buy.balance": "Release: {amount} {asset} to the buyer's balance. Refund: back to the seller.",
+        "deal.owed.buy.bitcoin": (
+            "Release: {amount} {asset} to the buyer, paid out as {payout} {asset} to the Bitcoin address "
+            "{target}. Refund: back to the seller."
+        ),
+        "deal.owed.buy.lightning": (
+            "Release: {amount} {asset} to the buyer, paying the Lightning invoice {target}. Refund: back to the seller."
+        ),
+        "deal.owed.buy.promise": (
+            "Release: {amount} {asset} to the buyer as a promise (its code is shown to the buyer once). "
+            "Refund: back to the seller."
+        ),
+        "deal.sys.buy_delivered.balance": "{amount} {asset} are on the buyer's balance.",
+        "deal.sys.buy_delivered.bitcoin": "{amount} {asset} credited; the Bitcoin payout is in the payout queue.",
+        "deal.sys.buy_delivered.lightning": "{amount} {asset} credited; the Lightning payout is in the payout queue.",
+        "deal.sys.buy_delivered.promise": "{amount} {asset} became a promise; the buyer sees its code on this page.",
+        "deal.sys.buy_to_balance.split": "The operator split the deal: the buyer's share is on their balance.",
+        "deal.sys.buy_to_balance.lightning_invoice_expired": (
+            "The Lightning invoice expired before the release: {amount} {asset} stay on the buyer's balance."
+        ),
+        "deal.sys.buy_to_balance.lightning_invoice_already_used": (
+            "The Lightning invoice is paid already: {amount} {asset} stay on the buyer's balance."
+        ),
+        "deal.sys.buy_to_balance.buy_amount_short": (
+            "The rate moved: {amount} {asset} no longer cover the payout, so they stay on the buyer's balance."
+        ),
+        "deal.sys.buy_to_balance.payout_too_small": (
+            "At the current rate the Bitcoin payout would be too small: {amount} {asset} stay on the buyer's balance."
+        ),
+        "deal.sys.buy_to_balance.unserved": (
+            "The destination cannot be served now: {amount} {asset} stay on the buyer's balance."
+        ),
+        "promise.origin.bought": "Bought",
+        "error.ad_not_for_buy": "This ad does not sell crypto.",
+        "error.buy_destination_invalid": "Choose where the crypto goes.",
+        "error.buy_amount_short": "The bought amount no longer covers the payout at the current rate.",
+        "buy.intro": (
+            "Pay a trader in your money, get crypto where you want it: on your balance, sent to Bitcoin or "
+            "Lightning, or as a promise."
+        ),
+        "buy.step.market": "What and how you pay",
+        "buy.step.amount": "How much",
+        "buy.step.destination": "Where the crypto goes",
+        "buy.step.offers": "Traders",
+        "buy.asset": "Crypto",
+        "buy.country": "Country",
+        "buy.currency": "Currency",
+        "buy.method": "Payment method",
+        "buy.choose": "Choose…",
+        "buy.amount_in": "Amount in",
+        "buy.amount": "Amount",
+        "buy.converted_reference": "≈ {value} at the reference rate {rate}",
+        "buy.no_rate": "No reference rate for this pair: enter the amount in crypto.",
+        "buy.to.balance": "My balance",
+        "buy.to.bitcoin": "Bitcoin address",
+        "buy.to.lightning": "Lightning invoice",
+        "buy.to.promise": "A promise",
+        "buy.to_hint.balance": "The crypto lands on your Krypton balance.",
+        "buy.to_hint.bitcoin": "Sent on to your Bitcoin address, less the payout fee.",
+        "buy.to_hint.lightning": "Pays your Lightning invoice: the amount follows from the invoice.",
+        "buy.to_hint.promise": "A code anyone can redeem, shown to you once after the release.",
+        "buy.address": "Bitcoin address",
+        "buy.invoice": "Lightning invoice (BOLT11)",
+        "buy.find": "Show offers",
+        "buy.summary.buy": "You buy {amount} {asset}",
+        "buy.summary.bitcoin": "Sent to Bitcoin: {payout} {asset} ≈ {btc} BTC (payout fee {fee} {asset})",
+        "buy.summary.lightning": "The invoice asks {sat} sat: {payout} {asset} + payout fee {fee} {asset}",
+        "buy.summary.promise": "You get a promise of {amount} {asset}; its code is shown once on the deal page.",
+        "buy.summary.balance": "{amount} {asset} land on your balance.",
+        "buy.empty": "No trader sells this amount here now. Try another method or amount.",
+        "buy.price": "Price",
+        "buy.limits": "Limits",
+        "buy.you_pay": "You pay",
+        "buy.trades": "Deals",
+        "buy.completion": "Completed",
+        "buy.open_deal": "Buy",
+        "buy.login_hint": "Log in with your wallet to open the deal.",
+        "buy.from_ad": "The ad you came from",
+        "buy.deal.title": "Where the crypto goes",
+        "buy.deal.kind.balance": "To the buyer's balance",
+        "buy.deal.kind.bitcoin": "Paid out to a Bitcoin address",
+        "buy.deal.kind.lightning": "Paid out to a Lightning invoice",
+        "buy.deal.kind.promise": "As a promise",
+        "buy.deal.payout_amount": "Payout",
+        "buy.deal.payout_status": "Payout status",
+        "buy.deal.promise_status": "Promise",
+        "buy.deal.waiting": "Happens by itself when the seller releases the crypto.",
+        "buy.deal.delivered": "Done.",
+        "buy.deal.to_balance": "It could not be delivered, so the crypto is on the buyer's balance.",
+        "buy.deal.code": "Your promise's code",
+        "buy.deal.code_once": (
+            "Shown this once: copy it now. Lost? Cancel the promise in My promises to get the money back."
+        ),
+        "buy.deal.open_payouts": "My payouts",
+        "buy.deal.open_promises": "My promises",
     }
 )

@@ -329,16 +329,9 @@ CATALOG: dict[str, str] = {
     "profile.saved": "Профиль сохранён",
     "profile.has_errors": "Исправьте отмеченные поля.",
     "profile.loading": "Загружаем профиль…",
-    # Features that are not built yet
-    "soon.badge": "Ещё не готово",
-    "soon.intro": "Эта часть Krypton ещё не сделана. Вот что она будет уметь:",
-    "soon.back": "Вернуться в кошелёк",
+    # Page titles
     "pay.title": "Оплатить счёт",
     "buy.title": "Купить крипту",
-    "buy.body": (
-        "Выберите страну, валюту и способ оплаты, найдите лучшее предложение трейдера и получите TON "
-        "или USDT на баланс, ваучером или выводом в Bitcoin."
-    ),
     "market.title": "P2P-рынок",
     "market.body": (
         "Смотрите объявления о покупке и продаже крипты за местные деньги, фильтруйте по стране, валюте "
@@ -1467,5 +1460,106 @@ CATALOG.update(
         "ad.links.no_origins": "пока нет: добавьте свой сайт в разрешённые сайты счёта",
         "adwidget.buy": "Купить",
         "adwidget.sell": "Продать",
+    }
+)
+
+# --- issue 13: buy ---
+CATALOG.update(
+    {
+        "deal.owed.buy": "Выпуск: {amount} {asset} туда, куда указал покупатель. Возврат: продавцу.",
+        "deal.owed.buy.balance": "Выпуск: {amount} {asset} на баланс покупателя. Возврат: продавцу.",
+        "deal.owed.buy.bitcoin": (
+            "Выпуск: {amount} {asset} покупателю, выплата {payout} {asset} на биткоин-адрес {target}. "
+            "Возврат: продавцу."
+        ),
+        "deal.owed.buy.lightning": (
+            "Выпуск: {amount} {asset} покупателю, оплата Lightning-счёта {target}. Возврат: продавцу."
+        ),
+        "deal.owed.buy.promise": (
+            "Выпуск: {amount} {asset} покупателю промисом (код покажем покупателю один раз). Возврат: продавцу."
+        ),
+        "deal.sys.buy_delivered.balance": "{amount} {asset} на балансе покупателя.",
+        "deal.sys.buy_delivered.bitcoin": "{amount} {asset} зачислены; биткоин-выплата в очереди выплат.",
+        "deal.sys.buy_delivered.lightning": "{amount} {asset} зачислены; Lightning-выплата в очереди выплат.",
+        "deal.sys.buy_delivered.promise": "{amount} {asset} стали промисом; покупатель видит код на этой странице.",
+        "deal.sys.buy_to_balance.split": "Оператор разделил сделку: доля покупателя на его балансе.",
+        "deal.sys.buy_to_balance.lightning_invoice_expired": (
+            "Lightning-счёт истёк до выпуска: {amount} {asset} остаются на балансе покупателя."
+        ),
+        "deal.sys.buy_to_balance.lightning_invoice_already_used": (
+            "Lightning-счёт уже оплачен: {amount} {asset} остаются на балансе покупателя."
+        ),
+        "deal.sys.buy_to_balance.buy_amount_short": (
+            "Курс изменился: {amount} {asset} больше не покрывают выплату и остаются на балансе покупателя."
+        ),
+        "deal.sys.buy_to_balance.payout_too_small": (
+            "По текущему курсу биткоин-выплата слишком мала: {amount} {asset} остаются на балансе покупателя."
+        ),
+        "deal.sys.buy_to_balance.unserved": (
+            "Получателя сейчас не обслужить: {amount} {asset} остаются на балансе покупателя."
+        ),
+        "promise.origin.bought": "Куплен",
+        "error.ad_not_for_buy": "Это объявление не продаёт крипту.",
+        "error.buy_destination_invalid": "Выберите, куда отправить крипту.",
+        "error.buy_amount_short": "Купленной суммы по текущему курсу уже не хватает на выплату.",
+        "buy.intro": (
+            "Заплатите трейдеру в своей валюте и получите крипту куда нужно: на баланс, на Bitcoin или "
+            "Lightning, или промисом."
+        ),
+        "buy.step.market": "Что и как платите",
+        "buy.step.amount": "Сколько",
+        "buy.step.destination": "Куда отправить крипту",
+        "buy.step.offers": "Трейдеры",
+        "buy.asset": "Крипта",
+        "buy.country": "Страна",
+        "buy.currency": "Валюта",
+        "buy.method": "Способ оплаты",
+        "buy.choose": "Выберите…",
+        "buy.amount_in": "Сумма в",
+        "buy.amount": "Сумма",
+        "buy.converted_reference": "≈ {value} по справочному курсу {rate}",
+        "buy.no_rate": "Для этой пары нет справочного курса: введите сумму в крипте.",
+        "buy.to.balance": "Мой баланс",
+        "buy.to.bitcoin": "Биткоин-адрес",
+        "buy.to.lightning": "Lightning-счёт",
+        "buy.to.promise": "Промис",
+        "buy.to_hint.balance": "Крипта придёт на ваш баланс в Krypton.",
+        "buy.to_hint.bitcoin": "Отправим на ваш биткоин-адрес за вычетом комиссии выплаты.",
+        "buy.to_hint.lightning": "Оплатит ваш Lightning-счёт: сумма следует из счёта.",
+        "buy.to_hint.promise": "Код, который может погасить любой; покажем вам один раз после выпуска.",
+        "buy.address": "Биткоин-адрес",
+        "buy.invoice": "Lightning-счёт (BOLT11)",
+        "buy.find": "Показать предложения",
+        "buy.summary.buy": "Вы покупаете {amount} {asset}",
+        "buy.summary.bitcoin": "На Bitcoin: {payout} {asset} ≈ {btc} BTC (комиссия выплаты {fee} {asset})",
+        "buy.summary.lightning": "Счёт на {sat} сат: {payout} {asset} + комиссия выплаты {fee} {asset}",
+        "buy.summary.promise": "Вы получите промис на {amount} {asset}; код покажем один раз на странице сделки.",
+        "buy.summary.balance": "{amount} {asset} придут на ваш баланс.",
+        "buy.empty": "Сейчас здесь никто не продаёт такую сумму. Попробуйте другой способ или сумму.",
+        "buy.price": "Цена",
+        "buy.limits": "Лимиты",
+        "buy.you_pay": "Вы платите",
+        "buy.trades": "Сделок",
+        "buy.completion": "Завершено",
+        "buy.open_deal": "Купить",
+        "buy.login_hint": "Войдите кошельком, чтобы открыть сделку.",
+        "buy.from_ad": "Объявление, с которого вы пришли",
+        "buy.deal.title": "Куда идёт крипта",
+        "buy.deal.kind.balance": "На баланс покупателя",
+        "buy.deal.kind.bitcoin": "Выплата на биткоин-адрес",
+        "buy.deal.kind.lightning": "Выплата на Lightning-счёт",
+        "buy.deal.kind.promise": "Промисом",
+        "buy.deal.payout_amount": "Выплата",
+        "buy.deal.payout_status": "Статус выплаты",
+        "buy.deal.promise_status": "Промис",
+        "buy.deal.waiting": "Произойдёт само, когда продавец выпустит крипту.",
+        "buy.deal.delivered": "Готово.",
+        "buy.deal.to_balance": "Доставить не удалось, поэтому крипта на балансе покупателя.",
+        "buy.deal.code": "Код вашего промиса",
+        "buy.deal.code_once": (
+            "Показываем один раз: скопируйте сейчас. Потеряли? Отмените промис в «Мои промисы», деньги вернутся."
+        ),
+        "buy.deal.open_payouts": "Мои выплаты",
+        "buy.deal.open_promises": "Мои промисы",
     }
 )

@@ -3,6 +3,7 @@
 from krypton_app.models.auth import LoginToken, UsedProofPayload, UserSession
 from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurrency, PaymentMethod
 from krypton_app.models.chain import AppliedChainTransaction, ChainCursor, DepositMemo, UnmatchedDeposit
+from krypton_app.models.deal_destinations import DealDestination
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
 from krypton_app.models.lightning import LightningInvoice
@@ -16,6 +17,7 @@ __all__ = [
     "Ad",
     "ChatMessage",
     "Deal",
+    "DealDestination",
     "DealEvent",
     "Dispute",
     "Notification",

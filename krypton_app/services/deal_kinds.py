@@ -4,10 +4,13 @@ purpose up here. Kept apart from services/deal_purposes.py, the base the purpose
 from __future__ import annotations
 
 from krypton_app.models import Deal
+from krypton_app.services.buy_purpose import BuyPurpose
 from krypton_app.services.deal_purposes import DealPurpose, PartPurpose
 from krypton_app.services.promise_sale_escrow import PromiseSalePurpose
 
-PURPOSES: dict[str, DealPurpose] = {p.name: p for p in (DealPurpose(), PartPurpose(), PromiseSalePurpose())}
+PURPOSES: dict[str, DealPurpose] = {
+    p.name: p for p in (DealPurpose(), PartPurpose(), BuyPurpose(), PromiseSalePurpose())
+}
 
 
 def purpose_of(deal: Deal) -> DealPurpose:

@@ -20,6 +20,7 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.models import Ad, User
 from krypton_app.models.common import utcnow
+from krypton_app.services.buy_deals import BuyDestinationView, buy_destination
 from krypton_app.services.chat import ChatMessageView, list_messages
 from krypton_app.services.deal_rows import DealView
 from krypton_app.services.deals import get_deal
@@ -43,6 +44,8 @@ class DealRoom:
     counterparty_read: bool = True
     # The invoice part the deal pays (SPEC F10), read with the card; None for a plain deal.
     part: PartDeal | None = None
+    # Where a purchase's crypto goes (SPEC F7), read every time: the release changes it; None for other deals.
+    buy: BuyDestinationView | None = None
 
 
 def _counterparty(uow: UnitOfWork, deal: DealView, now: datetime) -> TraderCard | None:
@@ -90,4 +93,5 @@ def read_deal_room(
         payment_details=details,
         counterparty_read=card_read,
         part=part_deal(uow, viewer_id, deal_id) if card_read and deal.release_to != "buyer" else None,
+        buy=buy_destination(uow, viewer_id, deal_id) if deal.purpose.kind == machine.BUY else None,
     )

@@ -17,13 +17,14 @@ from sqlalchemy import Table, case, func, literal, select
 from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
-from krypton_app.domain.ads import ACTIVE, BUY, FLOATING, SELL, AdInvalid
-from krypton_app.domain.money import to_minor
-from krypton_app.models import Ad, Asset, FiatCurrency
+from krypton_app.domain.ads import ACTIVE, BUY, FLOATING, SELL, AdInvalid, fiat_for
+from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.money import format_amount, to_minor
+from krypton_app.models import Ad, Asset, Country, FiatCurrency
 from krypton_app.models.common import utcnow
 from krypton_app.services.ad_views import AdView, ad_view, select_ads
 from krypton_app.services.rates import RateProvider, RateUnavailable
-from krypton_app.services.reputation import TraderCard, completed_deals_expr, trader_cards_in
+from krypton_app.services.reputation import TraderCard, completed_deals, completed_deals_expr, trader_cards_in
 
 MAX_PAGE_SIZE = 100
 
@@ -85,6 +86,59 @@ def browse(
         cards = trader_cards_in(s, [row.owner_id for row in rows], now=now or utcnow())
         items = [AdListing(ad=ad_view(row, rates), trader=cards[row.owner_id]) for row in rows]
     return MarketPage(items=items, page=page, page_size=page_size, total=total, pages=math.ceil(total / page_size))
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An ad a taker can open a deal on for a given amount, its trader, and the fiat that amount costs."""
+
+    ad: AdView
+    trader: TraderCard
+    fiat_total: int  # fiat minor units (ad.fiat_decimals), at the ad's current price
+
+
+def offers_for(
+    uow: UnitOfWork,
+    taker_id: int | None,
+    *,
+    side: str,
+    asset: str,
+    amount: int,
+    country: str,
+    fiat: str,
+    method: str,
+    rates: RateProvider,
+    now: datetime,
+) -> list[Offer]:
+    """The ads a taker can open a deal on for `amount` (minor units) in a catalog `country`/`fiat` by
+    `method`: active, per-deal limits and remaining volume fitting, best price first (browse's order),
+    not the taker's own and not asking more completed deals than the taker has. An invoice part paid
+    in fiat and a purchase (services/part_deals.py, services/buy_deals.py) list their ads with it;
+    `taker_id` None (a visitor not logged in yet) sees every fitting ad."""
+    with uow.read() as s:
+        if s.get(Country, country) is None or s.get(FiatCurrency, fiat) is None:
+            raise KryptonError(f"no market {country}/{fiat}", code="ad_market_invalid")
+        decimals = s.execute(select(Asset.decimals).where(Asset.code == asset)).scalar_one_or_none()
+        if decimals is None:
+            raise KryptonError(f"no market for {asset}", code="ad_market_invalid")
+        done = completed_deals(s, taker_id) if taker_id is not None else None
+    page = browse(
+        uow,
+        side=side,
+        asset=asset,
+        fiat=fiat,
+        country=country,
+        method=method.strip() or None,
+        amount=format_amount(amount, decimals),
+        page_size=MAX_PAGE_SIZE,
+        rates=rates,
+        now=now,
+    )
+    return [
+        Offer(listing.ad, listing.trader, fiat_for(amount, decimals, listing.ad.price))
+        for listing in page.items
+        if taker_id is None or (listing.ad.owner_id != taker_id and listing.ad.min_completed_deals <= done)
+    ]
 
 
 def _filters(

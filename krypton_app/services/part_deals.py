@@ -34,43 +34,28 @@ from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
-from krypton_app.domain.ads import SELL, fiat_for
+from krypton_app.domain.ads import SELL
 from krypton_app.domain.errors import (
     AdUnavailable,
     IdempotencyConflict,
     InvalidState,
     InvoiceUnavailable,
-    KryptonError,
     NotFound,
 )
 from krypton_app.domain.invoices import PENDING
-from krypton_app.domain.money import format_amount
 from krypton_app.models import Deal
-from krypton_app.models.catalog import Country, FiatCurrency
-from krypton_app.models.ledger import Asset
-from krypton_app.services.ad_views import AdView
 from krypton_app.services.deal_rows import DealView, deal_view, may_view
 from krypton_app.services.deals import offering_ad, start_deal
 from krypton_app.services.invoice_rows import invoice_by_id, lock_invoice, merchant_name, require_open
-from krypton_app.services.market import MAX_PAGE_SIZE, browse
+from krypton_app.services.market import Offer, offers_for
 from krypton_app.services.payment_quotes import quote_expired, requote
 from krypton_app.services.payment_rows import parts_table, payment_of, payment_row
 from krypton_app.services.rates import RateProvider
-from krypton_app.services.reputation import TraderCard, completed_deals
 from krypton_app.settings import Settings
 
 _parts = parts_table
 _deals = Deal.__table__
 LIVE = sorted(machine.LIVE)  # the index ux_deals_live_part says the same
-
-
-@dataclass(frozen=True)
-class PartOffer:
-    """A SELL ad that can pay the part, its trader, and the fiat the payer hands over for the part."""
-
-    ad: AdView
-    trader: TraderCard
-    fiat_total: int  # fiat minor units (ad.fiat_decimals), at the ad's current price
 
 
 @dataclass(frozen=True)
@@ -99,32 +84,24 @@ def part_ads(
     method: str,
     rates: RateProvider,
     now: datetime,
-) -> list[PartOffer]:
+) -> list[Offer]:
     """Active SELL ads of the invoice's asset in `country`/`fiat` offering `method`, whose per-deal
     limits and remaining volume fit the part's amount, not the payer's own and not asking more
-    completed deals than the payer has; best price first (services/market.browse's order)."""
+    completed deals than the payer has; best price first (services/market.offers_for)."""
     with uow.read() as s:
         part, asset = _payer_part(s, payer_id, payment_id, part_id)
-        _check_market(s, country, fiat)
-        decimals = s.execute(select(Asset.decimals).where(Asset.code == asset)).scalar_one()
-        done = completed_deals(s, payer_id)
-    page = browse(
+    return offers_for(
         uow,
+        payer_id,
         side=SELL,
         asset=asset,
-        fiat=fiat,
+        amount=part.amount,
         country=country,
-        method=method.strip() or None,
-        amount=format_amount(part.amount, decimals),
-        page_size=MAX_PAGE_SIZE,
+        fiat=fiat,
+        method=method,
         rates=rates,
         now=now,
     )
-    return [
-        PartOffer(listing.ad, listing.trader, fiat_for(part.amount, decimals, listing.ad.price))
-        for listing in page.items
-        if listing.ad.owner_id != payer_id and listing.ad.min_completed_deals <= done
-    ]
 
 
 def open_part_deal(
@@ -228,12 +205,6 @@ def _part(s: Session, payment_id: int, part_id: int) -> Row:
     if part is None:
         raise NotFound(f"part {part_id} of payment {payment_id}")
     return part
-
-
-def _check_market(s: Session, country: str, fiat: str) -> None:
-    """A country and a currency of the catalog (the panel's selects offer no others)."""
-    if s.get(Country, country) is None or s.get(FiatCurrency, fiat) is None:
-        raise KryptonError(f"no market {country}/{fiat}", code="ad_market_invalid")
 
 
 def _refuse_live_deal(s: Session, part_id: int) -> None:

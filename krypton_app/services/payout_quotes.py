@@ -118,16 +118,22 @@ def bitcoin_quote(
     uow: UnitOfWork, *, asset: str, address: str, amount: str, rates: RateProvider, settings: Settings
 ) -> PayoutQuote:
     """The price of sending `amount` of `asset` to a Bitcoin address; refuses an output below the dust limit."""
-    destination = parse_bitcoin_address(address, network=settings.bitcoin_network)
     with uow.read() as s:
         decimals = asset_decimals(s, asset)
-    minor = to_minor(amount, decimals)
+    return price_bitcoin(address, asset, decimals, to_minor(amount, decimals), rates=rates, settings=settings)
+
+
+def price_bitcoin(
+    address: str, asset: str, decimals: int, minor: int, *, rates: RateProvider, settings: Settings
+) -> PayoutQuote:
+    """bitcoin_quote for `minor` units, without a database: a use case prices inside its own transaction."""
+    destination = parse_bitcoin_address(address, network=settings.bitcoin_network)
     fee = _fee(settings, asset)
     rate = _rate(rates, asset)
     amount_sat = sat_for_amount(minor, decimals, rate)
     if amount_sat < MIN_BITCOIN_SAT:
         raise InvalidAmount(
-            f"{amount} {asset} is {amount_sat} sat, below {MIN_BITCOIN_SAT}",
+            f"{minor} minor {asset} is {amount_sat} sat, below {MIN_BITCOIN_SAT}",
             code="payout_too_small",
             minimum_sat=MIN_BITCOIN_SAT,
         )
@@ -138,9 +144,16 @@ def lightning_quote(
     uow: UnitOfWork, *, asset: str, invoice: str, rates: RateProvider, settings: Settings, now: int
 ) -> PayoutQuote:
     """The price of paying a BOLT11 invoice (valid at `now`, for this network) in `asset`."""
-    decoded = decode_lightning_invoice(invoice, network=settings.bitcoin_network, now=now)
     with uow.read() as s:
         decimals = asset_decimals(s, asset)
+    return price_lightning(invoice, asset, decimals, rates=rates, settings=settings, now=now)
+
+
+def price_lightning(
+    invoice: str, asset: str, decimals: int, *, rates: RateProvider, settings: Settings, now: int
+) -> PayoutQuote:
+    """lightning_quote without a database: a use case prices inside its own transaction."""
+    decoded = decode_lightning_invoice(invoice, network=settings.bitcoin_network, now=now)
     fee = _fee(settings, asset)
     rate = _rate(rates, asset)
     minor = amount_for_msat(decoded.amount_msat, decimals, rate)

@@ -24,22 +24,20 @@ from sqlmodel import Session
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.domain import promises as rules
-from krypton_app.domain.ads import BUY, fiat_for
-from krypton_app.domain.errors import IdempotencyConflict, KryptonError
+from krypton_app.domain.ads import BUY
+from krypton_app.domain.errors import IdempotencyConflict
 from krypton_app.domain.ledger import Leg
 from krypton_app.domain.money import format_amount
 from krypton_app.domain.promises import ACTIVE, PromiseRefused
 from krypton_app.models import Deal, Payout
-from krypton_app.models.catalog import Country, FiatCurrency
 from krypton_app.models.common import as_utc
 from krypton_app.payouts.base import PayoutProvider
 from krypton_app.payouts.operator_queue import OPERATOR_QUEUE
 from krypton_app.payouts.validation import BITCOIN, LIGHTNING
 from krypton_app.services import ledger
-from krypton_app.services.ad_views import AdView
 from krypton_app.services.deal_rows import DealView, deal_view
 from krypton_app.services.deals import offering_ad, start_deal
-from krypton_app.services.market import MAX_PAGE_SIZE, browse
+from krypton_app.services.market import Offer, offers_for
 from krypton_app.services.payout_quotes import PayoutQuote, bitcoin_quote, lightning_quote
 from krypton_app.services.payouts import PayoutView, payout_view, queue_payout
 from krypton_app.services.promise_rows import (
@@ -59,21 +57,11 @@ from krypton_app.services.promises import (
     record_wrong_code,
 )
 from krypton_app.services.rates import RateProvider
-from krypton_app.services.reputation import TraderCard, completed_deals
 from krypton_app.settings import Settings
 
 _p = promises_table
 _payouts = Payout.__table__
 DESTINATIONS = (BITCOIN, LIGHTNING)
-
-
-@dataclass(frozen=True)
-class SaleOffer:
-    """A BUY ad that takes the whole promise, its trader, and the fiat the holder gets for it."""
-
-    ad: AdView
-    trader: TraderCard
-    fiat_total: int  # fiat minor units (ad.fiat_decimals), at the ad's current price
 
 
 @dataclass(frozen=True)
@@ -111,31 +99,23 @@ def sale_ads(
     rates: RateProvider,
     now: datetime,
     client: str | None = None,
-) -> list[SaleOffer]:
+) -> list[Offer]:
     """Active BUY ads of the promise's asset in `country`/`fiat` offering `method`, whose per-deal limits
     and remaining volume fit the promise's whole amount, not the holder's own and not asking more
     completed deals than the holder has; best price first (services/market.browse's order)."""
     promise = sellable_promise(uow, holder_id, code, settings=settings, now=now, client=client)
-    with uow.read() as s:
-        _check_market(s, country, fiat)
-        done = completed_deals(s, holder_id)
-    page = browse(
+    return offers_for(
         uow,
+        holder_id,
         side=BUY,
         asset=promise.asset,
-        fiat=fiat,
+        amount=promise.amount,
         country=country,
-        method=method.strip() or None,
-        amount=promise.amount_text,
-        page_size=MAX_PAGE_SIZE,
+        fiat=fiat,
+        method=method,
         rates=rates,
         now=now,
     )
-    return [
-        SaleOffer(listing.ad, listing.trader, fiat_for(promise.amount, promise.decimals, listing.ad.price))
-        for listing in page.items
-        if listing.ad.owner_id != holder_id and listing.ad.min_completed_deals <= done
-    ]
 
 
 def open_promise_sale(
@@ -289,12 +269,6 @@ def _locked_promise(s: Session, code: str, settings: Settings):
     if row is None:
         raise PromiseRefused(code="promise_not_found")
     return row
-
-
-def _check_market(s: Session, country: str, fiat: str) -> None:
-    """A country and a currency of the catalog (the page's selects offer no others)."""
-    if s.get(Country, country) is None or s.get(FiatCurrency, fiat) is None:
-        raise KryptonError(f"no market {country}/{fiat}", code="ad_market_invalid")
 
 
 def _deal_of_key(s: Session, key: str) -> Deal | None:

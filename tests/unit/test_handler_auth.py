@@ -23,6 +23,15 @@ PUBLIC = {
     ("MarketState", "load"),
     ("MarketState", "apply_filters"),
     ("MarketState", "go_page"),
+    # the buy wizard is public until "Buy" (which needs a login): its pickers convert the typed amount at
+    # the reference rate (no database), and its on_load reads the public ad a link names
+    ("BuyState", "load"),
+    ("BuyState", "choose_asset"),
+    ("BuyState", "choose_country"),
+    ("BuyState", "choose_currency"),
+    ("BuyState", "choose_unit"),
+    ("BuyState", "type_amount"),
+    ("BuyState", "choose_to"),
     # receipts are verified by anyone holding one
     ("VerifyState", "load"),
     ("VerifyState", "verify"),

@@ -43,6 +43,21 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "go_to": "pager",
         "load": ON_LOAD,
     },
+    "BuyState": {
+        # Public until "Buy": a visitor browses; every choice is checked against the catalog.
+        "choose_asset": "the buy wizard's crypto select (catalog codes only)",
+        "choose_country": "the country select (catalog codes only): its currency and methods follow",
+        "choose_currency": "the currency select (catalog codes only)",
+        "choose_method": "the payment method select (the country's methods only)",
+        "choose_to": "the destination cards (balance, bitcoin, lightning, promise only)",
+        "choose_unit": "the amount's unit switch (crypto or fiat only)",
+        "find": "Show offers: checks and prices the destination (a read), lists the fitting ads",
+        "load": ON_LOAD,
+        # Needs a login (else require_login); only an ad the page listed; a key per form and ad.
+        "open_deal": "Buy on a listed ad: opens the deal for the destination and goes to its page",
+        "type_amount": "the amount input, debounced: the other unit at the reference rate (a read)",
+        "type_target": "the Bitcoin address / Lightning invoice input (kept, at most 2000 characters)",
+    },
     "WithdrawState": {
         # Reads only the caller's own balance and the fee: any click count, any tab, the same answer.
         "choose_asset": "the TON / Bitcoin form's asset select (which balance is shown by the amount)",

@@ -13,6 +13,7 @@ from krypton_app.components.layout import template
 from krypton_app.components.skeleton import page_skeleton
 from krypton_app.components.ui import WRAP_ANYWHERE, card, empty_note
 from krypton_app.domain import deals as machine
+from krypton_app.pages.deals.buy_info import buy_info
 from krypton_app.pages.deals.chat import chat
 from krypton_app.pages.deals.dispute import dispute_card
 from krypton_app.pages.deals.part_info import part_info
@@ -42,6 +43,7 @@ def deal_detail() -> rx.Component:
                     summary(),
                     rx.cond(DealState.part_position > 0, part_info()),
                     rx.cond(DealState.deal.purpose == machine.PROMISE_SALE, promise_info()),
+                    rx.cond(DealState.buy_kind != "", buy_info()),
                     rx.cond(
                         (DealState.other_name != "") | (DealState.ad_terms != "") | (DealState.payment_details != ""),
                         trade_info(),

@@ -22,6 +22,7 @@ from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import duration_text, error_key
 from krypton_app.models.common import utcnow
+from krypton_app.pages.deals.buy_state import BuyDestination
 from krypton_app.pages.deals.dispute_forms import DisputeForms
 from krypton_app.pages.deals.rows import DealRow, DisputeRow, deal_row, dispute_row
 from krypton_app.pages.deals.talk import DealTalk
@@ -53,7 +54,7 @@ def _clock(seconds: int) -> str:
     return "" if seconds < 0 else f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-class DealState(DisputeForms, DealTalk, TabWatcher, AuthState):
+class DealState(BuyDestination, DisputeForms, DealTalk, TabWatcher, AuthState):
     deal: DealRow = DealRow()
     role: str = ""
     status: str = ""
@@ -129,6 +130,7 @@ class DealState(DisputeForms, DealTalk, TabWatcher, AuthState):
             self.part_invoice, self.part_merchant = (part.invoice_number, part.merchant_name) if part else ("", "")
             self.part_payment_href = routes.payment(part.payment_id) if part and part.is_payer else ""
         self.ad_terms, self.payment_details = room.ad_terms, room.payment_details
+        self._show_buy(room.buy, lang)
         deadline = view.timer_deadline
         self.deadline_ts = int(deadline.timestamp()) if deadline else 0
         side = view.my_role in machine.SIDES
@@ -169,7 +171,9 @@ class DealState(DisputeForms, DealTalk, TabWatcher, AuthState):
             after_id=self._last_id,
             counterparty_known_at=self._card_status,
         )
-        self._show(room, user_id, (await self.get_state(I18n)).lang)
+        lang = (await self.get_state(I18n)).lang
+        self._show(room, user_id, lang)
+        await self._take_buy_code(user_id, self._deal_id, self._decimals, lang)
 
     @rx.event
     async def load(self):
@@ -182,11 +186,14 @@ class DealState(DisputeForms, DealTalk, TabWatcher, AuthState):
         self.statement_error, self.statement_saved, self.image_error = "", False, ""
         self.decision, self.decision_error = "", ""
         self._card_status = ""
+        self._reset_buy(self._deal_id)
         room = await off_loop(_read_room, (user_id, self._deal_id, 0, ""))
         if room is None:
             self.missing, self.deal = True, DealRow()
             return None
-        self._show(room, user_id, (await self.get_state(I18n)).lang)
+        lang = (await self.get_state(I18n)).lang
+        self._show(room, user_id, lang)
+        await self._take_buy_code(user_id, self._deal_id, self._decimals, lang)
         return DealState.watch
 
     # -- the watcher ------------------------------------------------------------------------------
@@ -211,7 +218,9 @@ class DealState(DisputeForms, DealTalk, TabWatcher, AuthState):
         user_id, deal_id, after_id, card_status = key
         # Shown only if the tab did not move on meanwhile (another deal, or its own refresh).
         if room is not None and (self._deal_id, self._last_id, self._card_status) == (deal_id, after_id, card_status):
-            self._show(room, user_id, (await self.get_state(I18n)).lang)
+            lang = (await self.get_state(I18n)).lang
+            self._show(room, user_id, lang)
+            await self._take_buy_code(user_id, deal_id, self._decimals, lang)
         else:
             self._tick()
 

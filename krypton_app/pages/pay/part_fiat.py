@@ -35,7 +35,8 @@ from krypton_app.domain.invoices import QuoteRenewed
 from krypton_app.i18n import error_texts
 from krypton_app.i18n.formatting import format_fiat, format_full
 from krypton_app.pages.pay import payment_step
-from krypton_app.services.part_deals import PartOffer, open_part_deal, part_ads
+from krypton_app.services.market import Offer
+from krypton_app.services.part_deals import open_part_deal, part_ads
 from krypton_app.services.payments import get_payment
 from krypton_app.state.i18n import I18n, in_language
 from krypton_app.state.invoice_views import PartRow
@@ -63,7 +64,7 @@ class FiatOfferRow:
     completion: str = ""  # "96%", "—" before the trader's first ended deal
 
 
-def offer_row(offer: PartOffer, lang: str) -> FiatOfferRow:
+def offer_row(offer: Offer, lang: str) -> FiatOfferRow:
     ad, trader = offer.ad, offer.trader
     rate = trader.completion_rate_30d
     return FiatOfferRow(

@@ -36,9 +36,9 @@ from krypton_app.i18n import error_texts
 from krypton_app.i18n.formatting import amount_with_asset, format_fiat, format_full
 from krypton_app.pages.promises.state import STATUS_COLORS
 from krypton_app.services.ad_views import get_ad
+from krypton_app.services.market import Offer
 from krypton_app.services.promise_sales import (
     DESTINATIONS,
-    SaleOffer,
     cash_out_promise,
     open_promise_sale,
     quote_cash_out,
@@ -75,7 +75,7 @@ class OfferRow:
     linked: bool = False  # the ad the page was opened from
 
 
-def offer_row(offer: SaleOffer, lang: str, linked_ad: int) -> OfferRow:
+def offer_row(offer: Offer, lang: str, linked_ad: int) -> OfferRow:
     ad, trader = offer.ad, offer.trader
     rate = trader.completion_rate_30d
     return OfferRow(
