@@ -150,3 +150,39 @@ def switch_language(page: Page, lang: str) -> None:
     choice = page.get_by_test_id("language-switch").get_by_role("radio", name=lang)
     choice.click()
     expect(choice).to_have_attribute("aria-checked", "true")
+
+
+def choose(page: Page, select: str, option: str) -> None:
+    page.get_by_test_id(select).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def promise_from_ui(page: Page, amount: str) -> str:
+    page.goto("/promises")
+    page.locator("#promise_amount").fill(amount)
+    page.get_by_test_id("promise-create").click()
+    expect(page.get_by_test_id("promise-created")).to_be_visible()
+    code = page.get_by_test_id("promise-code").inner_text().strip()
+    page.get_by_test_id("promise-saved").click()
+    return code
+
+
+def post_kzt_buy_ad(trader: Page, price: str) -> None:
+    """A TON/KZT BUY ad at `price` (one no other test uses, to find it by): 1..5 TON a deal, 5 TON in all,
+    Kaspi Bank (the country's first method)."""
+    trader.goto("/market/new")
+    expect(trader.get_by_test_id("account-address")).to_be_attached()  # the form's scripts run
+    choose(trader, "market-country", "Kazakhstan")
+    expect(trader.get_by_test_id("market-fiat")).to_have_text("KZT")
+    choose(trader, "market-side", "Buy crypto")
+    chosen = trader.get_by_test_id("ad-method").and_(trader.locator("[aria-pressed=true]"))
+    expect(chosen).to_have_text(["Kaspi Bank"])
+    fill_ad(trader, price=price, total_volume="5", min_amount="1", max_amount="5", terms="Buying promises")
+    trader.get_by_test_id("ad-publish").click()
+    expect(trader).to_have_url(url_of("/market"))
+
+
+def enter_promise_code(page: Page, code: str) -> None:
+    page.get_by_test_id("psale-code").fill(code)
+    page.get_by_test_id("psale-check").click()
+    expect(page.get_by_test_id("psale-preview")).to_be_visible()

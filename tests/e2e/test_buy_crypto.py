@@ -1,7 +1,8 @@
 """Buying crypto for fiat (SPEC F7) in two and three browsers: the buyer picks Russia / RUB / SBP, 2 TON and
 a destination on /buy, opens a deal on the trader's SELL ad, marks the fiat sent; the trader releases in
-their browser, and the result happens by itself: a promise whose code the buyer's deal page shows once,
-or a Bitcoin payout that appears in the operator's payout queue."""
+their browser, and the result happens by itself: a promise whose code the buyer's deal page shows once
+(which the buyer then sells for tenge to another user: issue 13's scenario), or a Bitcoin payout that
+appears in the operator's payout queue."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from helpers import (
     DESKTOP,
     PHONE,
     assert_fits_width,
+    choose,
     demo_login,
+    enter_promise_code,
     funded_login,
+    post_kzt_buy_ad,
     post_sell_ad,
     shoot,
     switch_language,
@@ -47,7 +51,7 @@ def _pay_and_release(buyer: Page, trader: Page) -> str:
     return deal_path
 
 
-def test_buy_two_ton_for_rub_by_sbp_as_a_promise(new_context, screenshots: Path):
+def test_buy_two_ton_for_rub_by_sbp_as_a_promise_then_sell_it_for_tenge(new_context, screenshots: Path):
     trader = _trader_with_ad(new_context, "187.17")
     buyer = new_context(viewport=DESKTOP).new_page()
     demo_login(buyer)
@@ -105,10 +109,34 @@ def test_buy_two_ton_for_rub_by_sbp_as_a_promise(new_context, screenshots: Path)
     buyer.set_viewport_size(DESKTOP)
     # The trader never sees it; nor does another tab of the buyer's (this tab keeps it while on the deal).
     expect(trader.get_by_test_id("buy-code")).to_have_count(0)
+    bought = code.inner_text().strip()
     other_tab = buyer.context.new_page()
     other_tab.goto(deal_path)
     expect(other_tab.get_by_test_id("deal-buy-card").get_by_test_id("buy-promise-status")).to_have_text("Active")
     expect(other_tab.get_by_test_id("buy-code")).to_have_count(0)
+
+    # Then the bought promise is sold for tenge to another user, whose BUY ad in KZT takes it whole.
+    kzt_trader = new_context(viewport=DESKTOP).new_page()
+    demo_login(kzt_trader)
+    post_kzt_buy_ad(kzt_trader, "5123.47")
+    buyer.goto("/promises/sell?to=fiat")
+    enter_promise_code(buyer, bought)
+    expect(buyer.get_by_test_id("psale-amount")).to_have_text("2 TON")
+    choose(buyer, "psale-country", "Kazakhstan")
+    offer = buyer.get_by_test_id("psale-offer").filter(has_text="5,123.47 KZT")
+    expect(offer.get_by_test_id("psale-total")).to_have_text("10,246.94 KZT")
+    offer.get_by_test_id("psale-sell").click()
+    expect(buyer).to_have_url(DEAL_URL)
+    sale_path = f"/deals/{DEAL_URL.match(buyer.url).group(1)}"
+    kzt_trader.goto(sale_path)
+    kzt_trader.get_by_test_id("deal-mark-paid").click()
+    kzt_trader.get_by_test_id("deal-mark-paid-confirm").click()
+    buyer.goto(sale_path)
+    buyer.get_by_test_id("deal-release").click()
+    buyer.get_by_test_id("deal-release-confirm").click()
+    expect(buyer.get_by_test_id("deal-status")).to_have_text("Completed")
+    kzt_trader.goto("/wallet")
+    expect(kzt_trader.get_by_test_id("balance-TON").get_by_test_id("balance-available")).to_have_text("2")
 
 
 def test_buy_to_a_bitcoin_address_queues_a_payout_for_the_operator(new_context, screenshots: Path):

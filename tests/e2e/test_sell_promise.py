@@ -15,53 +15,20 @@ from helpers import (
     DESKTOP,
     PHONE,
     assert_fits_width,
+    choose,
     demo_login,
-    fill_ad,
+    enter_promise_code,
     funded_login,
+    post_kzt_buy_ad,
+    promise_from_ui,
     shoot,
     switch_language,
-    url_of,
 )
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 # A price no other test's KZT ad has: the holder finds this trader's ad by it.
 AD_PRICE = "5123.45"
 TAPROOT = "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"
-
-
-def _choose(page: Page, select: str, option: str) -> None:
-    page.get_by_test_id(select).click()
-    page.get_by_role("option", name=option, exact=True).click()
-
-
-def promise_from_ui(page: Page, amount: str) -> str:
-    page.goto("/promises")
-    page.locator("#promise_amount").fill(amount)
-    page.get_by_test_id("promise-create").click()
-    expect(page.get_by_test_id("promise-created")).to_be_visible()
-    code = page.get_by_test_id("promise-code").inner_text().strip()
-    page.get_by_test_id("promise-saved").click()
-    return code
-
-
-def post_kzt_buy_ad(trader: Page) -> None:
-    """A TON/KZT BUY ad: 1..5 TON a deal, 5 TON in all, Kaspi Bank (the country's first method)."""
-    trader.goto("/market/new")
-    expect(trader.get_by_test_id("account-address")).to_be_attached()  # the form's scripts run
-    _choose(trader, "market-country", "Kazakhstan")
-    expect(trader.get_by_test_id("market-fiat")).to_have_text("KZT")
-    _choose(trader, "market-side", "Buy crypto")
-    chosen = trader.get_by_test_id("ad-method").and_(trader.locator("[aria-pressed=true]"))
-    expect(chosen).to_have_text(["Kaspi Bank"])
-    fill_ad(trader, price=AD_PRICE, total_volume="5", min_amount="1", max_amount="5", terms="Buying promises")
-    trader.get_by_test_id("ad-publish").click()
-    expect(trader).to_have_url(url_of("/market"))
-
-
-def enter_code(page: Page, code: str) -> None:
-    page.get_by_test_id("psale-code").fill(code)
-    page.get_by_test_id("psale-check").click()
-    expect(page.get_by_test_id("psale-preview")).to_be_visible()
 
 
 def test_a_promise_sold_for_tenge_then_another_cashed_out_to_bitcoin(new_context, screenshots: Path):
@@ -71,14 +38,14 @@ def test_a_promise_sold_for_tenge_then_another_cashed_out_to_bitcoin(new_context
 
     trader = new_context(viewport=DESKTOP).new_page()
     demo_login(trader)
-    post_kzt_buy_ad(trader)
+    post_kzt_buy_ad(trader, AD_PRICE)
 
     # In Russian first: the lists are drawn in the language of the moment they are read.
     switch_language(holder, "RU")
     holder.goto("/promises/sell?to=fiat")
-    enter_code(holder, code)
+    enter_promise_code(holder, code)
     expect(holder.get_by_test_id("psale-status")).to_have_text("Активен")
-    _choose(holder, "psale-country", "Казахстан")
+    choose(holder, "psale-country", "Казахстан")
     offer = holder.get_by_test_id("psale-offer").filter(has_text=re.compile(r"5\s123,45 KZT"))
     expect(offer.get_by_test_id("psale-total")).to_have_text(re.compile(r"10\s246,90 KZT"))
     shoot(holder, screenshots, "desktop-promise-sell-ru")
@@ -95,10 +62,10 @@ def test_a_promise_sold_for_tenge_then_another_cashed_out_to_bitcoin(new_context
     holder.get_by_test_id("psale-code").fill("A" * 32)
     holder.get_by_test_id("psale-check").click()
     expect(holder.get_by_test_id("psale-error-code")).to_contain_text("No promise")
-    enter_code(holder, code)
+    enter_promise_code(holder, code)
     expect(holder.get_by_test_id("psale-amount")).to_have_text("2 TON")
     expect(holder.get_by_test_id("psale-status")).to_have_text("Active")
-    _choose(holder, "psale-country", "Kazakhstan")
+    choose(holder, "psale-country", "Kazakhstan")
     expect(holder.get_by_test_id("psale-currency")).to_contain_text("KZT")
     expect(holder.get_by_test_id("psale-method")).to_have_text("Kaspi Bank")
     offer = holder.get_by_test_id("psale-offer").filter(has_text="5,123.45 KZT")
@@ -138,7 +105,7 @@ def test_a_promise_sold_for_tenge_then_another_cashed_out_to_bitcoin(new_context
     # Cash out a second promise to Bitcoin: the rate and fee first, then the payout.
     second = promise_from_ui(holder, "1")
     holder.goto("/promises/sell?to=bitcoin")
-    enter_code(holder, second)
+    enter_promise_code(holder, second)
     holder.get_by_test_id("psale-destination").fill(TAPROOT)
     holder.get_by_test_id("psale-quote").click()
     expect(holder.get_by_test_id("psale-send")).to_have_text("0.9 TON")  # less the 0.1 TON fee
