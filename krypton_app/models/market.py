@@ -59,6 +59,9 @@ class Deal(SQLModel, table=True):
         Index("ix_deals_part", "part_id"),
         # One live deal per invoice part (SPEC F10): a second "open deal" on the part cannot commit.
         Index("ux_deals_live_part", "part_id", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index("ix_deals_payment", "payment_id"),
+        # One live fiat payout per invoice payment (services/fiat_payouts.py; alembic 0027_fiat_payout).
+        Index("ux_deals_live_payment", "payment_id", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -80,6 +83,8 @@ class Deal(SQLModel, table=True):
     # What the deal is for (domain.deals.PURPOSES); services/deal_purposes.py moves its escrow accordingly.
     purpose: str = Field(default="plain", max_length=16, sa_column_kwargs={"server_default": "plain"})
     part_id: int | None = Field(default=None, foreign_key="payment_parts.id")
+    # A fiat payout (purpose fiat_payout): the invoice payment whose merchant the buyer pays in fiat.
+    payment_id: int | None = Field(default=None, foreign_key="invoice_payments.id")
     release_ref: str | None = Field(default=None, max_length=64)
     idempotency_key: str = Field(unique=True, max_length=200)
     deadline_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))  # current timer

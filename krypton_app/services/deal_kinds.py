@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from krypton_app.models import Deal
 from krypton_app.services.deal_purposes import DealPurpose, PartPurpose
+from krypton_app.services.fiat_payout_purpose import FiatPayoutPurpose
 
-PURPOSES: dict[str, DealPurpose] = {p.name: p for p in (DealPurpose(), PartPurpose())}
+PURPOSES: dict[str, DealPurpose] = {p.name: p for p in (DealPurpose(), PartPurpose(), FiatPayoutPurpose())}
 
 
 def purpose_of(deal: Deal) -> DealPurpose:
