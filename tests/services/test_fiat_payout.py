@@ -29,7 +29,7 @@ from sqlalchemy import select
 from krypton_app.domain.errors import AdUnavailable, InvalidState, InvoiceUnavailable, KryptonError, NotFound
 from krypton_app.domain.invoices import AWAITING_FIAT, CANCELLED, COMPLETED, InvoiceInvalid
 from krypton_app.models.merchant import WebhookEvent
-from krypton_app.services import chat, deals, disputes, fiat_payouts, part_deals, payments, reviews
+from krypton_app.services import chat, deals, disputes, fiat_payouts, notifications, part_deals, payments, reviews
 from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.payer_payments import expire_unfinished_payments
 from krypton_app.services.reputation import trader_card
@@ -216,6 +216,8 @@ def test_a_paid_payment_waits_with_the_payers_crypto_held(uow):
     assert balances(uow, case.payer) == (TON, 2 * TON)
     assert balances(uow, case.merchant) == (0, 2 * TON)
     assert completed_events(uow, case.payment.id) == []
+    told = notifications.list_notifications(uow, case.merchant)
+    assert [(n.text_key, n.params["invoice"]) for n in told] == [("notify.fiat_payout_waiting", case.invoice.number)]
     panel = fiat_payouts.payout_panel(uow, case.merchant, case.invoice.number)
     assert (panel.held, panel.needed, panel.available) == (2 * TON, 2 * TON, 0)
     assert [w.payment_id for w in panel.waiting] == [case.payment.id]
