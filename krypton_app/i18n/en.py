@@ -1318,7 +1318,7 @@ CATALOG.update(
         "error.invoice_payout_invalid": "Pick a country, its currency and one of its payment methods.",
         "history.kind.fiat_deposit_hold": "Fiat payout deposit held",
         "history.kind.fiat_deposit_release": "Fiat payout deposit released",
-        "payment.status.awaiting_fiat": "Paid · merchant being paid in fiat",
+        "payment.status.awaiting_fiat": "Paid, fiat pending",
         "deal.owed.fiat_payout": (
             "Release: {amount} {asset} of the merchant's deposit to the buyer, who paid the merchant fiat for "
             "invoice {number}; the invoice's payment completes and the payer's crypto goes to the merchant. "

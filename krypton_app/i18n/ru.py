@@ -1357,7 +1357,7 @@ CATALOG.update(
         "error.invoice_payout_invalid": "Выберите страну, её валюту и один из её способов оплаты.",
         "history.kind.fiat_deposit_hold": "Депозит выплаты в фиате удержан",
         "history.kind.fiat_deposit_release": "Депозит выплаты в фиате освобождён",
-        "payment.status.awaiting_fiat": "Оплачен · продавцу выплачивают фиат",
+        "payment.status.awaiting_fiat": "Оплачен, ждёт фиата",
         "deal.owed.fiat_payout": (
             "Отпустить: {amount} {asset} из депозита продавца покупателю, который заплатил продавцу фиат по счёту "
             "{number}; платёж по счёту завершается, криптовалюта плательщика идёт продавцу. "

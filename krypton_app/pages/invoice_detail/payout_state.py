@@ -22,7 +22,7 @@ from krypton_app.domain.catalog_data import COUNTRY_NAMES, method_name
 from krypton_app.domain.deals import LIVE as LIVE_DEAL
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_texts
-from krypton_app.i18n.formatting import format_fiat, format_full
+from krypton_app.i18n.formatting import format_fiat, format_full, plural
 from krypton_app.services.fiat_payouts import PayoutOffer, PayoutPanel, open_payout_deal, payout_ads, take_in_crypto
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
@@ -59,7 +59,7 @@ class PayoutOfferRow:
     price: str = ""
     total: str = ""  # the fiat the merchant gets for the payment
     limits: str = ""
-    trades: int = 0
+    trades: str = ""  # "3 deals"
     completion: str = ""
 
 
@@ -84,7 +84,7 @@ def offer_row(offer: PayoutOffer, lang: str) -> PayoutOfferRow:
         total=format_fiat(offer.fiat_total, ad.fiat, lang, ad.fiat_decimals),
         limits=f"{format_full(ad.min_amount, ad.decimals, lang)} – {format_full(ad.max_amount, ad.decimals, lang)}"
         f" {ad.asset}",
-        trades=trader.completed_deals,
+        trades=plural(lang, trader.completed_deals, "count.deals"),
         completion="—" if rate is None else f"{rate * 100:.0f}%",
     )
 
