@@ -403,3 +403,21 @@ def test_a_sandbox_invoice_simulates_without_a_deposit(uow):
         uow, merchant, invoice.number, amount=None, settings=INVOICE_SETTINGS, rates=RATES, now=NOW
     )
     assert view.status == COMPLETED
+
+
+def test_a_release_and_taking_it_in_crypto_at_once_complete_the_payment_once(pg_uow):
+    case = Case(pg_uow)
+    deal = open_payout(pg_uow, case.merchant, case.payment.id, case.ad_id)
+    deals.mark_fiat_sent(pg_uow, case.trader, deal.id, now=NOW)
+    results = race(
+        lambda: deals.release(pg_uow, case.merchant, deal.id, now=NOW, settings=INVOICE_SETTINGS, rates=RATES),
+        lambda: fiat_payouts.take_in_crypto(pg_uow, case.merchant, case.payment.id, settings=INVOICE_SETTINGS, now=NOW),
+    )
+    # The deal was live when the merchant asked for crypto: the release wins, whichever came first.
+    assert not isinstance(results[0], Exception)
+    assert isinstance(results[1], InvalidState)
+    assert status(pg_uow, case.payer, case.payment.id).status == COMPLETED
+    assert balances(pg_uow, case.trader) == (2 * TON, 0)
+    assert balances(pg_uow, case.merchant) == (2 * TON, 0)
+    assert len(completed_events(pg_uow, case.payment.id)) == 1
+    assert_invariants(pg_uow)
