@@ -148,9 +148,7 @@ def offer_line(row: rx.Var[PayoutOfferRow]) -> rx.Component:
 def picker() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.text(
-                I18n.t["payout.picker_title"].replace("{amount} {asset}", S.picker_amount), weight="bold", size="3"
-            ),
+            rx.text(I18n.t["payout.picker_title"].replace("{amount} {asset}", S.picker_label), weight="bold", size="3"),
             rx.spacer(),
             rx.icon_button(
                 rx.icon("x", size=15),

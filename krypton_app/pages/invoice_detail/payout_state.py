@@ -93,7 +93,7 @@ class PayoutPanelState(rx.State, mixin=True):
     payout: PayoutRow | None = None  # None: the invoice is paid out in crypto
     payout_waiting: list[WaitingRow] = []
     picker_payment: int = 0  # the waiting payment whose intermediaries are listed (0: none)
-    picker_amount: str = ""
+    picker_label: str = ""  # the payment listed for, "2 TON" (formatted: raw amounts stay on the server)
     picker_offers: list[PayoutOfferRow] = []
     picker_loaded: bool = False
 
@@ -127,7 +127,7 @@ class PayoutPanelState(rx.State, mixin=True):
             self._close_picker()
 
     def _close_picker(self) -> None:
-        self.picker_payment, self.picker_amount, self.picker_offers = 0, "", []
+        self.picker_payment, self.picker_label, self.picker_offers = 0, "", []
         self.picker_loaded, self._picker_ads, self._picker_key = False, [], ""
 
     @rx.event
@@ -149,7 +149,7 @@ class PayoutPanelState(rx.State, mixin=True):
         lang = (await self.get_state(I18n)).lang
         self.action_error = {}
         self.picker_payment = payment_id
-        self.picker_amount = next(w.amount for w in self.payout_waiting if w.payment_id == payment_id)
+        self.picker_label = next(w.amount for w in self.payout_waiting if w.payment_id == payment_id)
         self.picker_offers = [offer_row(o, lang) for o in offers]
         self.picker_loaded = True
         self._picker_ads = [o.ad.id for o in offers]
