@@ -2,8 +2,9 @@
 
 Funding the last part completes the payment in the same transaction: the invoice takes it (a
 conditional UPDATE of its counters that closes it at a limit), every part is captured to the
-merchant, the receipt is signed and the webhook event queued. When the invoice cannot take it (another
-payer took the last slot), every funded part goes back instead.
+merchant, the receipt is signed and the webhook event queued (`settle`). When the invoice cannot take it
+(another payer took the last slot), every funded part goes back instead. A fiat-payout invoice's payment
+stops short of `settle`: it waits, awaiting_fiat, for its merchant's fiat (services/fiat_payouts.py).
 
 The steps here do not raise the refusals that must outlive the transaction (a payment that lost the
 last slot is refunded, a new quote is kept): they return them, and the use case raises them after its
