@@ -102,6 +102,8 @@ class PayoutPanelState(rx.State, mixin=True):
     # opens one deal).
     _picker_ads: list[int] = []
     _picker_key: str = ""
+    # The listing as the service gave it, formatted again when the page is read in another language.
+    _picker_found: list[PayoutOffer] = []
 
     def _show_payout(self, panel: PayoutPanel | None, decimals: int, asset: str, lang: str) -> None:
         if panel is None:
@@ -125,10 +127,13 @@ class PayoutPanelState(rx.State, mixin=True):
         self._waiting_ids = [w.payment_id for w in panel.waiting]
         if self.picker_payment not in self._waiting_ids:
             self._close_picker()
+            return
+        self.picker_offers = [offer_row(o, lang) for o in self._picker_found]
+        self.picker_label = next((w.amount for w in self.payout_waiting if w.payment_id == self.picker_payment), "")
 
     def _close_picker(self) -> None:
         self.picker_payment, self.picker_label, self.picker_offers = 0, "", []
-        self.picker_loaded, self._picker_ads, self._picker_key = False, [], ""
+        self.picker_loaded, self._picker_ads, self._picker_key, self._picker_found = False, [], "", []
 
     @rx.event
     def close_picker(self):
@@ -153,6 +158,7 @@ class PayoutPanelState(rx.State, mixin=True):
         self.picker_offers = [offer_row(o, lang) for o in offers]
         self.picker_loaded = True
         self._picker_ads = [o.ad.id for o in offers]
+        self._picker_found = list(offers)
         self._picker_key = uuid.uuid4().hex
 
     @rx.event
