@@ -77,6 +77,15 @@ def trader_line(row: AdRow) -> rx.Component:
         rx.text.span("+", row.positive, color=rx.color("green", 11)),
         " / ",
         rx.text.span("−", row.negative, color=rx.color("red", 11)),
+        rx.cond(
+            row.lapsed > 0,
+            rx.text.span(
+                " · ",
+                I18n.t["payout.lapsed"].replace("{count}", row.lapsed.to_string()),
+                color=rx.color("red", 11),
+                data_testid="trader-lapsed",
+            ),
+        ),
         size="1",
         color_scheme="gray",
     )

@@ -4,6 +4,8 @@ invoice:  open --limit reached by a payment--> closed (limit_reached)
           open --merchant--> closed (merchant)
           open --expires_at passed--> expired
 payment:  pending --last part funded and the invoice took it--> completed
+          pending --the same, on a fiat-payout invoice--> awaiting_fiat --its merchant is paid in
+                  fiat (or takes the crypto)--> completed (services/fiat_payouts.py)
           pending --payer cancels--> cancelled
           pending --invoice closed / expired / limit taken by another payer--> refunded
 part:     pending --funded--> funded --payment completed--> captured
@@ -37,7 +39,9 @@ INVOICE_STATUSES = (OPEN, CLOSED, EXPIRED)
 LIMIT_REACHED, BY_MERCHANT = "limit_reached", "merchant"
 
 PENDING, COMPLETED, CANCELLED, REFUNDED = "pending", "completed", "cancelled", "refunded"
-PAYMENT_STATUSES = (PENDING, COMPLETED, CANCELLED, REFUNDED)
+# Paid by the payer, waiting for the merchant's fiat payout (SPEC F10): no payment timer ends it.
+AWAITING_FIAT = "awaiting_fiat"
+PAYMENT_STATUSES = (PENDING, AWAITING_FIAT, COMPLETED, CANCELLED, REFUNDED)
 FUNDED, CAPTURED, RETURNED = "funded", "captured", "returned"
 PART_STATUSES = (PENDING, FUNDED, CAPTURED, RETURNED)
 
@@ -61,6 +65,9 @@ INVOICE_ERROR_CODES = (
     "invoice_payer_unknown",
     "invoice_origin_invalid",
     "invoice_redirect_invalid",
+    "invoice_payout_invalid",
+    "invoice_payout_fiat_priced",
+    "invoice_deposit_short",
 )
 
 

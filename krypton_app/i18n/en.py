@@ -1528,5 +1528,64 @@ CATALOG.update(
         ),
         "buy.deal.open_payouts": "My payouts",
         "buy.deal.open_promises": "My promises",
+        # --- issue 13: fiat payout ---
+        "error.ad_not_for_payout": "This ad cannot pay this invoice out: pick a buy ad of its currency and method.",
+        "error.fiat_deposit_short": (
+            "The merchant's deposit cannot cover another payment right now. Nothing was taken from you; "
+            "try again later."
+        ),
+        "error.fiat_payout_crypto_only": "The merchant takes fiat for this invoice: pay it in crypto.",
+        "error.fiat_payout_live": "This payment already has a fiat payout in progress.",
+        "error.invoice_deposit_short": (
+            "To be paid in fiat, keep at least one payment's amount in this asset on your balance as a deposit."
+        ),
+        "error.invoice_payout_fiat_priced": "An invoice priced in fiat cannot be paid out in fiat: price it in crypto.",
+        "error.invoice_payout_invalid": "Pick a country, its currency and one of its payment methods.",
+        "history.kind.fiat_deposit_hold": "Fiat payout deposit held",
+        "history.kind.fiat_deposit_release": "Fiat payout deposit released",
+        "payment.status.awaiting_fiat": "Paid, fiat pending",
+        "deal.owed.fiat_payout": (
+            "Release: {amount} {asset} of the merchant's deposit to the buyer, who paid the merchant fiat for "
+            "invoice {number}; the invoice's payment completes and the payer's crypto goes to the merchant. "
+            "Refund: nothing moves; the payment waits for another intermediary."
+        ),
+        "deal.sys.fiat_payout_done": (
+            "Deal #{deal_id}: the intermediary is paid and invoice {number}'s payment is complete."
+        ),
+        "deal.sys.fiat_payout_waits": (
+            "Deal #{deal_id} ended without a payout: invoice {number}'s payment waits for another intermediary."
+        ),
+        "notify.fiat_payout_waiting": (
+            "A payment of {amount} {asset} to invoice {number} is paid: choose an intermediary to be paid in fiat."
+        ),
+        "payout.title": "Pay me in fiat",
+        "payout.hint": (
+            "Payers pay in crypto; an intermediary sends you fiat and gets their crypto. Keep a deposit of one "
+            "payment in this asset on your balance: each payment holds it until you are paid."
+        ),
+        "payout.enable": "Pay me in fiat",
+        "payout.country": "Country",
+        "payout.method": "Payment method",
+        "payout.settings": "{fiat} by {method} ({country})",
+        "payout.deposit": "Deposit",
+        "payout.held": "Held",
+        "payout.needed": "One payment needs",
+        "payout.available": "Available",
+        "payout.waiting": "Payments waiting for your fiat",
+        "payout.none_waiting": "No payment waits for a fiat payout.",
+        "payout.choose": "Choose an intermediary",
+        "payout.take_crypto": "Take it in crypto",
+        "payout.take_crypto_confirm": (
+            "Take this payment in crypto: it completes now, the payer's crypto goes to your balance and your "
+            "deposit is released. No fiat will be sent to you for it."
+        ),
+        "payout.deal": "Deal #{deal_id}",
+        "payout.picker_title": "Intermediaries for {amount} {asset}",
+        "payout.picker_hint": "Buy ads in {fiat} by {method}: the trader sends you {fiat} and gets the payer's crypto.",
+        "payout.no_ads": "No buy ad fits this payment now. Try later, or take it in crypto.",
+        "payout.you_get": "You get {fiat}",
+        "payout.open": "Open deal",
+        "payout.lapsed": "{count} unconfirmed fiat payouts",
+        "pay.awaiting_fiat": "Paid. The merchant is being paid in fiat; your receipt appears here when they confirm.",
     }
 )

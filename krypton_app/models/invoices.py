@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from krypton_app.models.common import money_column, timestamp_column, utcnow
@@ -17,6 +17,10 @@ class Invoice(SQLModel, table=True):
         Index("ix_invoices_status_expires", "status", "expires_at"),
         # The "New invoice" form's key (state/once_form.py): a double submit finds the first invoice.
         UniqueConstraint("merchant_id", "idempotency_key", name="uq_invoices_merchant_key"),
+        CheckConstraint(
+            "(payout_country IS NULL) = (payout_fiat IS NULL) AND (payout_fiat IS NULL) = (payout_method IS NULL)",
+            name="ck_invoices_payout_all_or_none",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -43,6 +47,11 @@ class Invoice(SQLModel, table=True):
     # Origins that may frame the widget, space-separated; empty: not frameable.
     allowed_origins: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     is_test: bool = Field(default=False)
+    # "Pay me in fiat" (SPEC F10, services/fiat_payouts.py): where and how the merchant takes fiat from an
+    # intermediary for each payment; all three or none.
+    payout_country: str | None = Field(default=None, max_length=2)
+    payout_fiat: str | None = Field(default=None, max_length=3)
+    payout_method: str | None = Field(default=None, max_length=32)
     status: str = Field(default="open", max_length=16)  # open | closed | expired
     close_reason: str | None = Field(default=None, max_length=32)  # limit_reached | merchant | expired
     payments_count: int = Field(default=0)
@@ -71,7 +80,12 @@ class InvoicePayment(SQLModel, table=True):
     # Fiat-denominated: until when the parts' amounts at fiat_rate hold (domain/invoices.py, quotes).
     quote_expires_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     parts_count: int
-    status: str = Field(default="pending", max_length=16)  # pending | completed | cancelled | refunded
+    # pending | awaiting_fiat (a fiat-payout payment, paid, waiting for its intermediary) | completed |
+    # cancelled | refunded
+    status: str = Field(default="pending", max_length=16)
+    # A fiat-payout invoice's payment: the merchant's deposit held for it (services/fiat_deposits.py), until
+    # the payment completes or ends; None once released or paid out, and for every other payment.
+    deposit_held: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     idempotency_key: str = Field(unique=True, max_length=200)
     receipt: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # signed token
     secrets_encrypted: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

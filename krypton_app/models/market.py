@@ -61,6 +61,9 @@ class Deal(SQLModel, table=True):
         Index("ux_deals_live_part", "part_id", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
         # One live deal per promise: the promise's own status (in_deal) guards it first; this is the net.
         Index("ux_deals_live_promise", "promise_id", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
+        Index("ix_deals_payment", "payment_id"),
+        # One live fiat payout per invoice payment (services/fiat_payouts.py; alembic 0027_fiat_payout).
+        Index("ux_deals_live_payment", "payment_id", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -84,6 +87,8 @@ class Deal(SQLModel, table=True):
     part_id: int | None = Field(default=None, foreign_key="payment_parts.id")
     # The promise a promise-sale deal holds as its escrow (services/promise_sales.py).
     promise_id: int | None = Field(default=None, foreign_key="promises.id")
+    # A fiat payout (purpose fiat_payout): the invoice payment whose merchant the buyer pays in fiat.
+    payment_id: int | None = Field(default=None, foreign_key="invoice_payments.id")
     release_ref: str | None = Field(default=None, max_length=64)
     idempotency_key: str = Field(unique=True, max_length=200)
     deadline_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))  # current timer

@@ -116,13 +116,15 @@ def start_deal(
     purpose: str = machine.PLAIN,
     seller_id: int | None = None,
     promise_id: int | None = None,
+    payment_id: int | None = None,
 ) -> Deal:
     """The one way a deal opens, inside the caller's transaction: take the ad's volume, write the deal
     with its escrow locked as its purpose says (services/deal_purposes.py), its event, system message and
     the owner's notification. With `part_id` the release goes to that invoice part
     (services/part_deals.py). `seller_id`: who sells to a buy ad when it is not the taker (a merchant's
-    fiat payout, which the merchant opens on the payment's behalf). `promise_id`: the promise a
-    promise-sale deal holds as its escrow (services/promise_sales.py)."""
+    fiat payout, which the merchant opens on the payment's behalf); `payment_id`: that payment
+    (services/fiat_payouts.py). `promise_id`: the promise a promise-sale deal holds as its escrow
+    (services/promise_sales.py)."""
     if minor <= 0:
         raise KryptonError("amount must be positive", code="deal_amount_invalid")
     # Conditional UPDATE of the ad's remaining volume: two takers on the last volume cannot both win.
@@ -146,6 +148,7 @@ def start_deal(
         release_to="buyer" if part_id is None else f"part:{part_id}",
         part_id=part_id,
         promise_id=promise_id,
+        payment_id=payment_id,
         purpose=machine.PART if part_id is not None else purpose,
         idempotency_key=key,
         deadline_at=machine.payment_deadline(now, ad.payment_window_min),

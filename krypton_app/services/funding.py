@@ -24,6 +24,7 @@ from krypton_app.domain.promises import CHANGE, REFUND, PromiseRefused
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account
 from krypton_app.services import promise_rows
+from krypton_app.services.fiat_deposits import release_deposits
 from krypton_app.services.ledger import post, system_account, user_account
 from krypton_app.services.promise_codes import keep_code
 from krypton_app.settings import Settings, get_settings
@@ -352,12 +353,15 @@ def capture_funded_parts(session: Session, payment_id: int, merchant_id: int) ->
 
 
 def return_funded_parts(session: Session, payment_ids: list[int]) -> int:
-    """Every funded part of these payments goes back to where it came from, once; returns how many."""
+    """Every funded part of these payments goes back to where it came from, once; returns how many.
+    Every caller has just ended these payments unpaid, so a fiat-payout invoice's deposit held for one
+    goes back to its merchant here too (services/fiat_deposits.py)."""
     parts = funded_parts(session, payment_ids)
     lock_accounts(session, accounts_of(session, parts, None))
     for source, part in parts:
         if _move(session, part.part_id, RETURNED):
             source.refund(session, part)
+    release_deposits(session, payment_ids)
     return len(parts)
 
 

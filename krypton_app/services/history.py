@@ -46,6 +46,7 @@ from krypton_app.services.deal_purposes import DEAL_ESCROW
 from krypton_app.services.deals import DEAL_REFUND, DEAL_RELEASE
 from krypton_app.services.deposits import DEPOSIT
 from krypton_app.services.disputes import DEAL_RESOLVE
+from krypton_app.services.fiat_deposits import FIAT_DEPOSIT_HOLD, FIAT_DEPOSIT_RELEASE
 from krypton_app.services.funding import INVOICE_HOLD, INVOICE_PAYMENT, INVOICE_REFUND
 from krypton_app.services.operator import DEPOSIT_REVIEW_CREDIT
 from krypton_app.services.payouts import PAYOUT, PAYOUT_HOLD, PAYOUT_REFUND
@@ -73,6 +74,9 @@ FAMILIES: dict[str, str | None] = {
     INVOICE_HOLD: "invoice",
     INVOICE_PAYMENT: "invoice",
     INVOICE_REFUND: "invoice",
+    # memo "invoice payment <id>": about the payment, not a part, so no part row is read for it
+    FIAT_DEPOSIT_HOLD: "invoice",
+    FIAT_DEPOSIT_RELEASE: "invoice",
     PROMISE_CREATE: "promise",
     PROMISE_REDEEM: "promise",
     PROMISE_CANCEL: "promise",

@@ -14,7 +14,7 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain import invoices as rules
 from krypton_app.domain.invoices import FIXED, FLOATING, PRIVATE, InvoiceInvalid
 from krypton_app.domain.money import to_minor
-from krypton_app.models.catalog import FiatCurrency
+from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurrency
 from krypton_app.models.ledger import Asset
 from krypton_app.services import webhook_urls
 from krypton_app.services.invoice_rows import to_utc
@@ -42,6 +42,10 @@ class InvoiceDraft:
     allowed_origins: tuple[str, ...] = ()
     expires_in_s: int | None = None
     is_test: bool = False
+    # "Pay me in fiat" (SPEC F10, services/fiat_payouts.py): all three, or none.
+    payout_country: str | None = None
+    payout_fiat: str | None = None
+    payout_method: str | None = None
 
 
 def validate_draft(uow: UnitOfWork, draft: InvoiceDraft, *, settings: Settings, now: datetime) -> dict:
@@ -112,6 +116,8 @@ def validate_draft(uow: UnitOfWork, draft: InvoiceDraft, *, settings: Settings, 
             raise InvoiceInvalid("invoice_payer_unknown", "payer_contact")
         payer_user_id = payer.id
 
+    payout = _payout(uow, draft, fiat_amount)
+
     expires_at = None
     if draft.expires_in_s is not None:
         if not 0 < draft.expires_in_s <= rules.MAX_EXPIRY_S:
@@ -137,7 +143,29 @@ def validate_draft(uow: UnitOfWork, draft: InvoiceDraft, *, settings: Settings, 
         "allowed_origins": " ".join(_origins(draft.allowed_origins)),
         "is_test": bool(draft.is_test),
         "expires_at": expires_at,
+        **payout,
     }
+
+
+def _payout(uow: UnitOfWork, draft: InvoiceDraft, fiat_amount: int | None) -> dict:
+    """The payout columns: a catalog country, its currency and one of its payment methods, or none. An
+    invoice priced in fiat is not paid out in fiat: a re-quote would change each payment's amount under
+    the merchant's deposit held at the old one (services/fiat_payouts.py)."""
+    given = [(text or "").strip() for text in (draft.payout_country, draft.payout_fiat, draft.payout_method)]
+    country, fiat, method = given
+    if not any(given):
+        return {"payout_country": None, "payout_fiat": None, "payout_method": None}
+    if fiat_amount is not None:
+        raise InvoiceInvalid("invoice_payout_fiat_priced", "payout_method")
+    with uow.read() as s:
+        row = s.get(Country, country) if country else None
+        offered = (
+            row is not None and row.fiat_code == fiat and s.get(CountryPaymentMethod, (country, method)) is not None
+        )
+    if not offered:
+        field = "payout_country" if row is None else "payout_fiat" if row.fiat_code != fiat else "payout_method"
+        raise InvoiceInvalid("invoice_payout_invalid", field)
+    return {"payout_country": country, "payout_fiat": fiat, "payout_method": method}
 
 
 def _minor(text: str | None, decimals: int, field: str) -> int | None:

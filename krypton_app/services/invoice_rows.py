@@ -84,6 +84,10 @@ class InvoiceView:
     allowed_actions: tuple[str, ...] = ()
     # private: the payer as the merchant named them (@username or email); the merchant's view only
     payer_contact: str | None = None
+    # "pay me in fiat" (services/fiat_payouts.py): where and how the merchant takes fiat; None: crypto
+    payout_country: str | None = None
+    payout_fiat: str | None = None
+    payout_method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,8 @@ class PayerInvoiceView:
     cap_left: int | None = None
     # why it takes no payment at the moment it was read (an error code), None while it does
     unavailable: str | None = None
+    # its merchant takes fiat for it (services/fiat_payouts.py): the payer pays in crypto only
+    fiat_payout: bool = False
 
 
 def cap_left(view: InvoiceView) -> int | None:
@@ -326,6 +332,9 @@ def invoice_view(row: Row, settings: Settings) -> InvoiceView:
         fiat_decimals=row.fiat_decimals,
         allowed_actions=invoice_actions(row.status, row.is_test),
         payer_contact=row.payer_contact,
+        payout_country=row.payout_country,
+        payout_fiat=row.payout_fiat,
+        payout_method=row.payout_method,
     )
 
 
@@ -355,4 +364,5 @@ def payer_invoice_view(row: Row, settings: Settings, now: datetime) -> PayerInvo
         # with this same code (services/payments.py), so their pages offer neither.
         unavailable=unavailable_reason(view.status, view.close_reason, view.expires_at, now)
         or ("invoice_is_test" if view.is_test else None),
+        fiat_payout=view.payout_method is not None,
     )

@@ -20,6 +20,7 @@ from krypton_app.domain.errors import NotFound
 from krypton_app.domain.invoices import BY_MERCHANT, CLOSED, COMPLETED, EXPIRED, OPEN, InvoiceInvalid, normalise_number
 from krypton_app.models.common import as_utc
 from krypton_app.models.invoices import InvoicePayment
+from krypton_app.services.fiat_deposits import deposit_needed, require_deposit
 from krypton_app.services.invoice_drafts import InvoiceDraft, validate_draft
 from krypton_app.services.invoice_rows import (
     InvoiceView,
@@ -88,6 +89,9 @@ def create_invoice(
     values = validate_draft(uow, draft, settings=settings, now=now)
     now = to_utc(now)
     with uow.transaction() as s:
+        if values["payout_method"] is not None and not values["is_test"]:
+            # "Pay me in fiat": the merchant's balance must cover one payment's deposit (services/fiat_payouts.py).
+            require_deposit(s, merchant_id, values["asset"], deposit_needed(values["amount"], values["min_payment"]))
         dialect = postgresql if uow.is_postgres else sqlite
         for _ in range(_NUMBER_ATTEMPTS):
             # No conflict target: a taken number and a concurrent twin with the same order_id or key

@@ -141,6 +141,9 @@ def open_part_deal(
                 raise InvalidState(f"part {part_id} is {part.status}", code="part_not_pending", status=part.status)
             if invoice.is_test:
                 raise InvoiceUnavailable(code="invoice_is_test")
+            if invoice.payout_method is not None:
+                # Its merchant takes fiat through an intermediary for the payer's crypto (F10, crypto -> fiat).
+                raise InvoiceUnavailable(code="fiat_payout_crypto_only")
             require_open(invoice, now)
             _refuse_live_deal(s, part_id)
             renewed = None

@@ -2,8 +2,9 @@
 
 Funding the last part completes the payment in the same transaction: the invoice takes it (a
 conditional UPDATE of its counters that closes it at a limit), every part is captured to the
-merchant, the receipt is signed and the webhook event queued. When the invoice cannot take it (another
-payer took the last slot), every funded part goes back instead.
+merchant, the receipt is signed and the webhook event queued (`settle`). When the invoice cannot take it
+(another payer took the last slot), every funded part goes back instead. A fiat-payout invoice's payment
+stops short of `settle`: it waits, awaiting_fiat, for its merchant's fiat (services/fiat_payouts.py).
 
 The steps here do not raise the refusals that must outlive the transaction (a payment that lost the
 last slot is refunded, a new quote is kept): they return them, and the use case raises them after its
@@ -19,11 +20,11 @@ from sqlalchemy import Row, select, update
 from sqlmodel import Session
 
 from krypton_app.domain.errors import InvalidState, InvoiceUnavailable, KryptonError, NotFound
-from krypton_app.domain.invoices import CLOSED, COMPLETED, FUNDED, PENDING, PRIVATE, REFUNDED
+from krypton_app.domain.invoices import AWAITING_FIAT, CLOSED, COMPLETED, FUNDED, PENDING, PRIVATE, REFUNDED
 from krypton_app.domain.money import format_amount
 from krypton_app.models import User
 from krypton_app.models.common import as_utc
-from krypton_app.services import webhooks
+from krypton_app.services import notifications, webhooks
 from krypton_app.services.funding import (
     TEST,
     ArrivingSource,
@@ -46,7 +47,14 @@ from krypton_app.services.invoice_rows import (
     unavailable,
 )
 from krypton_app.services.payment_quotes import quote_expired, renewed, requote
-from krypton_app.services.payment_rows import PAYMENT_COMPLETED, parts_table, payment_of, payment_row, payments_table
+from krypton_app.services.payment_rows import (
+    PAYMENT_COMPLETED,
+    parts_table,
+    payment_of,
+    payment_row,
+    payment_status,
+    payments_table,
+)
 from krypton_app.services.rates import RateProvider
 from krypton_app.services.receipts import VERSION as RECEIPT_VERSION
 from krypton_app.services.receipts import issue_receipt
@@ -204,17 +212,50 @@ def complete(
     lock_accounts(s, accounts)
 
     fund_one(s, source, payment, last_part_id, payer_id, now)
-    capture_funded_parts(s, payment_id, invoice.merchant_id)
-    s.execute(
-        update(_payments)
-        .where(_payments.c.id == payment_id, _payments.c.status == PENDING)
-        .values(status=COMPLETED, completed_at=now)
-    )
+    if invoice.payout_method is not None and source is not TEST:
+        # "Pay me in fiat" (services/fiat_payouts.py): the payer has paid and the invoice counts it, but
+        # the crypto stays held until the merchant is paid in fiat (or takes the crypto after all).
+        s.execute(
+            update(_payments)
+            .where(_payments.c.id == payment_id, _payments.c.status == PENDING)
+            .values(status=AWAITING_FIAT)
+        )
+        notifications.notify(
+            s,
+            invoice.merchant_id,
+            kind=notifications.DEAL_REQUESTED,
+            deal_id=None,
+            text_key="notify.fiat_payout_waiting",
+            params={
+                "invoice": invoice.number,
+                "amount": format_amount(payment.amount, invoice.decimals),
+                "asset": invoice.asset,
+            },
+        )
+    else:
+        settle(s, invoice, payment_id, from_status=PENDING, settings=settings, now=now)
     if closed_now:
         # The limit is reached: nobody else can complete, so their funded parts go back now.
         refund_pending_payments(s, invoice.id)
+        queue_invoice_event(s, invoice, "invoice.closed", now)
+    return None
+
+
+def settle(s: Session, invoice: Row, payment_id: int, *, from_status: str, settings: Settings, now: datetime) -> None:
+    """The payment's funded parts go to the merchant and it completes: receipt (public invoices) and the
+    payment.completed webhook, in the caller's transaction. `from_status`: pending (its last part was just
+    funded) or awaiting_fiat (its merchant was paid in fiat, services/fiat_payouts.py)."""
+    capture_funded_parts(s, payment_id, invoice.merchant_id)
+    moved = s.execute(
+        update(_payments)
+        .where(_payments.c.id == payment_id, _payments.c.status == from_status)
+        .values(status=COMPLETED, completed_at=now)
+    ).rowcount
+    if moved != 1:
+        raise InvalidState(f"payment {payment_id} is not {from_status}", status=payment_status(s, payment_id))
+    payment = payment_row(s, payment_id)
     receipt = issue_payment_receipt(s, invoice, payment_id, settings) if invoice.kind != PRIVATE else None
-    payer = s.execute(select(_users.c.wallet_address).where(_users.c.id == payer_id)).scalar_one_or_none()
+    payer = s.execute(select(_users.c.wallet_address).where(_users.c.id == payment.payer_id)).scalar_one_or_none()
     webhooks.enqueue_event(
         s,
         merchant_id=invoice.merchant_id,
@@ -236,9 +277,6 @@ def complete(
         is_test=invoice.is_test,
         now=now,
     )
-    if closed_now:
-        queue_invoice_event(s, invoice, "invoice.closed", now)
-    return None
 
 
 def issue_payment_receipt(s: Session, invoice: Row, payment_id: int, settings: Settings) -> str:

@@ -1,5 +1,7 @@
 """Paying an invoice in parts (SPEC F5): start a payment, fund each part, pay in one press from the
-balance, cancel, show, receipts, and the merchant's sandbox simulation.
+balance, cancel, show, receipts, and the merchant's sandbox simulation. A payment of a fiat-payout
+invoice holds its merchant's deposit when it starts (services/fiat_deposits.py) and, once paid, waits
+for the merchant's fiat (services/fiat_payouts.py).
 
 A payment is started with the amount of each part; each part is then funded by a source
 (services/funding.py), and funding the last part completes the payment
@@ -39,6 +41,7 @@ from krypton_app.domain.invoices import (
     split_in_proportion,
 )
 from krypton_app.domain.money import to_minor
+from krypton_app.services.fiat_deposits import hold_deposit
 from krypton_app.services.funding import BALANCE, TEST, return_funded_parts
 from krypton_app.services.invoice_rows import (
     find_invoice,
@@ -354,6 +357,11 @@ def _start(
         twin = _payment_of_key(s, key)
         return _replay(s, twin, invoice, amounts)
     insert_parts(s, payment_id, amounts, fiat_shares(invoice, amounts, rate))
+    if invoice.payout_method is not None:
+        # "Pay me in fiat": the merchant's deposit answers for this payment from its start (under the
+        # ledger's lock: of two payers racing for a deposit that covers one payment, the second is
+        # refused here and its whole start rolls back).
+        hold_deposit(s, invoice.merchant_id, invoice.asset, payment_id, total)
     return payment_id
 
 

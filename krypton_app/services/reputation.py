@@ -6,6 +6,10 @@
   the user's deals created in the last 30 days; None with no ended deal.
 - average release time: mean seconds from "fiat sent" to release over deals the user released as seller.
 - positive / negative: reviews of which the user is the subject.
+- lapsed: fiat payouts (SPEC F10, services/fiat_payouts.py) the user, as the merchant, let lapse: the
+  intermediary said the fiat was sent and the release window passed without the merchant's
+  confirmation, so the timer opened a dispute. (An expired payout is the intermediary's lapse: they sent
+  no fiat, the merchant lost nothing and picks another.)
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from sqlalchemy import Table, func, or_, select
 from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
+from krypton_app.domain.deals import DISPUTED, FIAT_PAYOUT
 from krypton_app.domain.errors import NotFound
-from krypton_app.models import Deal, Review, User
+from krypton_app.models import Deal, DealEvent, Review, User
 
 RELEASED = "released"
 ENDED = ("released", "cancelled", "expired", "resolved")
@@ -27,6 +32,7 @@ RATE_WINDOW = timedelta(days=30)
 _deals: Table = Deal.__table__
 _reviews: Table = Review.__table__
 _users: Table = User.__table__
+_events: Table = DealEvent.__table__
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class TraderCard:
     avg_release_s: int | None
     positive: int
     negative: int
+    lapsed: int = 0  # fiat payouts the user as merchant left unconfirmed until the timer disputed them
 
 
 def completed_deals(session: Session, user_id: int) -> int:
@@ -72,7 +79,7 @@ def trader_card_in(s: Session, user_id: int, *, now: datetime) -> TraderCard:
 
 
 def trader_cards_in(s: Session, user_ids: list[int], *, now: datetime) -> dict[int, TraderCard]:
-    """Cards for many users in five grouped queries (a market page shows up to 100 traders)."""
+    """Cards for many users in six grouped queries (a market page shows up to 100 traders)."""
     ids = list(dict.fromkeys(user_ids))
     names = {
         row.id: row.display_name or row.username or f"#{row.id}"
@@ -100,6 +107,19 @@ def trader_cards_in(s: Session, user_ids: list[int], *, now: datetime) -> dict[i
             .group_by(_reviews.c.subject_id, _reviews.c.positive)
         )
     }
+    lapsed = dict(
+        s.execute(
+            select(_deals.c.seller_id, func.count(func.distinct(_deals.c.id)))
+            .join(_events, _events.c.deal_id == _deals.c.id)
+            .where(
+                _deals.c.seller_id.in_(ids),
+                _deals.c.purpose == FIAT_PAYOUT,
+                _events.c.to_status == DISPUTED,
+                _events.c.actor_id.is_(None),
+            )
+            .group_by(_deals.c.seller_id)
+        ).all()
+    )
     return {
         user: TraderCard(
             user_id=user,
@@ -109,6 +129,7 @@ def trader_cards_in(s: Session, user_ids: list[int], *, now: datetime) -> dict[i
             avg_release_s=avg_release.get(user),
             positive=votes.get((user, True), 0),
             negative=votes.get((user, False), 0),
+            lapsed=lapsed.get(user, 0),
         )
         for user, name in names.items()
     }

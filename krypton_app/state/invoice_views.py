@@ -10,7 +10,16 @@ from decimal import Decimal
 
 from krypton_app import routes
 from krypton_app.domain.deals import LIVE as LIVE_DEAL
-from krypton_app.domain.invoices import CANCEL, CLOSE, COMPLETED, FUND, PENDING, REQUEST_RECEIPT, SIMULATE
+from krypton_app.domain.invoices import (
+    AWAITING_FIAT,
+    CANCEL,
+    CLOSE,
+    COMPLETED,
+    FUND,
+    PENDING,
+    REQUEST_RECEIPT,
+    SIMULATE,
+)
 from krypton_app.i18n.formatting import format_fiat, format_number, plural, unit
 from krypton_app.services.invoice_rows import InvoiceView, PayerInvoiceView, cap_left
 from krypton_app.services.payment_rows import PartView, PaymentView
@@ -21,7 +30,13 @@ from krypton_app.state.views import amount_text, short, when
 
 # Invoice statuses get their own labels: "expired" means "retrying" for a withdrawal, not for an invoice.
 INVOICE_STATUS_COLORS = {"open": "green", "closed": "gray", "expired": "amber"}
-PAYMENT_STATUS_COLORS = {"pending": "amber", "completed": "green", "cancelled": "gray", "refunded": "gray"}
+PAYMENT_STATUS_COLORS = {
+    "pending": "amber",
+    "awaiting_fiat": "blue",
+    "completed": "green",
+    "cancelled": "gray",
+    "refunded": "gray",
+}
 PART_STATUS_COLORS = {"pending": "gray", "funded": "blue", "captured": "green", "returned": "gray"}
 DELIVERY_STATUS_COLORS = {"pending": "amber", "delivered": "green", "failed": "red"}
 KINDS = ("fixed", "floating", "private")
@@ -93,6 +108,8 @@ class PayerInvoiceRow:
     test: bool = False
     helper_url: str = ""
     wizard_path: str = ""
+    # its merchant takes fiat (services/fiat_payouts.py): the wizard offers no fiat method
+    crypto_only: bool = False
     status: str = ""
     status_key: str = ""
     status_color: str = "gray"
@@ -136,6 +153,8 @@ class PaymentRow:
     # pending, on /payments: until when it waits before it is cancelled by itself ("" elsewhere)
     expires: str = ""
     is_completed: bool = False
+    # paid by the payer, its merchant being paid in fiat (services/fiat_payouts.py)
+    awaiting_fiat: bool = False
     can_fund: bool = False
     can_cancel: bool = False
     can_ask_receipt: bool = False
@@ -243,6 +262,7 @@ def payer_invoice_row(v: PayerInvoiceView, lang: str | None) -> PayerInvoiceRow:
         test=v.is_test,
         helper_url=v.helper_url,
         wizard_path=routes.pay_invoice(v.number),
+        crypto_only=v.fiat_payout,
         **_status("invoice", INVOICE_STATUS_COLORS, v.status),
     )
 
@@ -284,6 +304,7 @@ def payment_row(p: PaymentView, lang: str | None) -> PaymentRow:
         created=when(p.created_at, lang),
         completed=when(p.completed_at, lang) if p.completed_at else "",
         is_completed=p.status == COMPLETED,
+        awaiting_fiat=p.status == AWAITING_FIAT,
         can_fund=FUND in p.allowed_actions,
         can_cancel=CANCEL in p.allowed_actions,
         can_ask_receipt=REQUEST_RECEIPT in p.allowed_actions,

@@ -61,6 +61,8 @@ class AdRow:
     release: str = ""
     positive: int = 0
     negative: int = 0
+    # fiat payouts the trader, as a merchant, left unconfirmed until a dispute (services/reputation.py)
+    lapsed: int = 0
     own: bool = False  # the viewer's own ad: marked "Yours", no "Open deal"
 
 
@@ -101,6 +103,7 @@ def ad_row(item: AdListing, lang: str, viewer: int | None = None) -> AdRow:
         release=duration_text(lang, trader.avg_release_s),
         positive=trader.positive,
         negative=trader.negative,
+        lapsed=trader.lapsed,
         own=viewer is not None and ad.owner_id == viewer,
     )
 

@@ -37,11 +37,16 @@ def notification_target(n: NotificationView) -> str:
     """The page a notification is about. Every kind the services send today (services/notifications.KINDS:
     a deal requested, a deal's status, a chat message, a timer, a dispute for the operators) is about
     one deal, and its page holds the status, the chat and the dispute; a payment chat's message
-    (services/payment_chat.py) names its payment in its params instead; "" for one without either."""
+    (services/payment_chat.py) names its payment in its params instead, and a payment waiting for a fiat
+    payout its invoice; "" for one without any."""
     if n.deal_id is not None:
         return routes.deal_detail(n.deal_id)
     payment_id = n.params.get("payment_id")
-    return routes.payment_chat(payment_id) if isinstance(payment_id, int) and payment_id > 0 else ""
+    if isinstance(payment_id, int) and payment_id > 0:
+        return routes.payment_chat(payment_id)
+    # A payment waiting for its merchant's fiat payout (services/fiat_payouts.py) names its invoice.
+    invoice = n.params.get("invoice")
+    return routes.invoice_detail(invoice) if isinstance(invoice, str) and invoice else ""
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,21 @@ def test_business_rules_are_422_with_their_code(shop):
     assert private.status_code == 422 and error_of(private) == "invoice_payer_unknown"
 
 
+def test_an_invoice_paid_out_in_fiat_needs_a_deposit_of_one_payment(shop):
+    payout = {"payout_country": "RU", "payout_fiat": "RUB", "payout_method": "sbp"}
+    short = shop.post("/invoices", {**INVOICE, **payout})
+    assert (short.status_code, error_of(short), short.json()["error"]["field"]) == (
+        422,
+        "invoice_deposit_short",
+        "payout_method",
+    )
+    deposit(shop.uow, shop.id, 2 * 10**9)
+    made = shop.post("/invoices", {**INVOICE, **payout, "order_id": "fiat-1"})
+    assert made.status_code == 201
+    assert {k: made.json()[k] for k in payout} == payout
+    assert shop.post("/invoices", {**INVOICE, "order_id": "crypto-1"}).json()["payout_method"] is None
+
+
 @pytest.mark.parametrize(
     ("headers", "status", "code"),
     [

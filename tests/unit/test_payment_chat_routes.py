@@ -26,3 +26,8 @@ def test_a_payment_chat_notification_opens_the_chat_and_a_deal_one_the_deal():
     assert notification_target(note(3, {"deal_id": 3})) == "/deals/3"
     assert notification_target(note(None, {"payment_id": "5"})) == ""  # only the service's own int
     assert notification_target(note(None, {})) == ""
+
+
+def test_a_payment_waiting_for_its_fiat_payout_opens_its_invoice():
+    assert notification_target(note(None, {"invoice": "K7QX2M9A", "amount": "2"})) == "/invoices/K7QX2M9A"
+    assert notification_target(note(None, {"invoice": 5})) == ""

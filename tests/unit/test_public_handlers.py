@@ -162,6 +162,8 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "load": ON_LOAD,
         "set_test": "the invoice form's test switch",
         "toggle_form": "New invoice button",
+        "set_payout": "the invoice form's 'pay me in fiat' switch",
+        "choose_payout_country": "the invoice form's payout country (a catalog code, else ignored)",
     },
     "InvoiceDetailState": {
         "close": "close the invoice",
@@ -172,6 +174,10 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "simulate": "simulate payment (test mode)",
         "test_event": "send a test webhook event",
         "watch": "background watcher started by load (guarded: one per tab)",
+        "choose_intermediary": "fiat payout: list the BUY ads for a waiting payment the panel shows",
+        "close_picker": "fiat payout: close the intermediary picker",
+        "open_payout": "fiat payout: open a deal on an ad the picker listed",
+        "take_crypto": "fiat payout: complete a waiting payment the panel shows in crypto",
     },
     "DevelopersState": {
         "close_secret": "hide the shown API key secret",

@@ -49,6 +49,9 @@ def invoice_json(view: InvoiceView) -> Invoice:
         expires_at=view.expires_at,
         created_at=view.created_at,
         closed_at=view.closed_at,
+        payout_country=view.payout_country,
+        payout_fiat=view.payout_fiat,
+        payout_method=view.payout_method,
         counters=InvoiceCounters(
             payments_count=view.payments_count,
             collected=format_amount(view.collected, view.decimals),

@@ -26,6 +26,8 @@ Text = Annotated[str, AfterValidator(_no_nul)]
 # The catalog's codes as enums in the document, so a client (and the fuzzer) sees the valid choices.
 AssetCode = Literal.__getitem__(tuple(code for code, *_ in catalog_data.ASSETS))
 FiatCode = Literal.__getitem__(tuple(code for code, *_ in catalog_data.FIAT_CURRENCIES))
+CountryCode = Literal.__getitem__(tuple(catalog_data.COUNTRY_CODES))
+MethodCode = Literal.__getitem__(tuple(catalog_data.METHOD_CODES))
 Amount = Annotated[str, Field(pattern=AMOUNT_PATTERN, examples=["1.5"])]
 
 
@@ -57,6 +59,10 @@ class InvoiceCreate(BaseModel):
     allowed_origins: list[Text] = Field(default_factory=list, max_length=20, description="origins that may frame it")
     expires_in_s: int | None = Field(None, ge=1, le=MAX_EXPIRY_S)
     test: bool = Field(False, description="sandbox invoice (always with a kr_test_ key)")
+    # "Pay me in fiat" (SPEC F10): all three or none; needs one payment's deposit on the balance.
+    payout_country: CountryCode | None = Field(None, description="pay me in fiat: the country")
+    payout_fiat: FiatCode | None = Field(None, description="pay me in fiat: the country's currency")
+    payout_method: MethodCode | None = Field(None, description="pay me in fiat: one of the country's methods")
 
 
 class InvoiceListQuery(BaseModel):
@@ -132,6 +138,9 @@ class Invoice(BaseModel):
     expires_at: datetime | None
     created_at: datetime
     closed_at: datetime | None
+    payout_country: str | None = Field(description="pay me in fiat (SPEC F10); null: paid out in crypto")
+    payout_fiat: str | None
+    payout_method: str | None
     counters: InvoiceCounters
     links: InvoiceLinks
 

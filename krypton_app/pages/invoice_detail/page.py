@@ -11,6 +11,7 @@ from krypton_app.components.skeleton import page_skeleton
 from krypton_app.components.ui import form_error, page_heading, status_chip
 from krypton_app.pages.invoice_detail.activity import chart_card, deliveries_card, payments_card
 from krypton_app.pages.invoice_detail.links import embed_card, links_card
+from krypton_app.pages.invoice_detail.payout import payout_card
 from krypton_app.pages.invoice_detail.settings import settings_card
 from krypton_app.pages.invoice_detail.state import InvoiceDetailState
 from krypton_app.state.i18n import I18n, in_language
@@ -147,6 +148,7 @@ def detail() -> rx.Component:
             spacing="3",
             width="100%",
         ),
+        payout_card(),
         settings_card(),
         links_card(),
         rx.grid(chart_card(), payments_card(), columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%"),

@@ -19,6 +19,8 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key, error_texts
+from krypton_app.pages.invoice_detail.payout_state import PayoutPanelState
+from krypton_app.services.fiat_payouts import PayoutPanel, payout_panel
 from krypton_app.services.invoice_rows import InvoiceView
 from krypton_app.services.invoices import close_invoice, get_merchant_invoice, payments_over_time
 from krypton_app.services.payment_chat import unread_counts
@@ -65,8 +67,11 @@ def embed_snippet(app_url: str, number: str, origins: str) -> str:
     return "\n".join(lines)
 
 
-def _fingerprint(view: InvoiceView, deliveries: list[DeliveryView], unread: dict[int, int]) -> str:
-    """What changes by itself while the merchant looks: counters, status, deliveries, unread messages."""
+def _fingerprint(
+    view: InvoiceView, deliveries: list[DeliveryView], unread: dict[int, int], payout: PayoutPanel | None
+) -> str:
+    """What changes by itself while the merchant looks: counters, status, deliveries, unread messages,
+    the fiat payout (a payment starting to wait, a deal moving)."""
     return repr(
         (
             view.status,
@@ -74,6 +79,7 @@ def _fingerprint(view: InvoiceView, deliveries: list[DeliveryView], unread: dict
             view.collected,
             [(d.id, d.status, d.attempts) for d in deliveries],
             sorted(unread.items()),
+            payout,
         )
     )
 
@@ -87,6 +93,7 @@ class _Page:
     qr: str
     fingerprint: str
     unread: dict[int, int]  # payment id -> the payer's messages the merchant has not read
+    payout: PayoutPanel | None  # the fiat payout (services/fiat_payouts.py); None: paid out in crypto
 
 
 def _read_page(user_id: int, number: str) -> _Page:
@@ -95,14 +102,16 @@ def _read_page(user_id: int, number: str) -> _Page:
     view = get_merchant_invoice(deps.uow, user_id, number, settings=deps.settings)
     deliveries = list_deliveries(deps.uow, user_id, view.number)
     unread = unread_counts(deps.uow, user_id, view.number)
+    payout = payout_panel(deps.uow, user_id, view.number)
     return _Page(
         view=view,
         payments=list_invoice_payments(deps.uow, user_id, view.number, settings=deps.settings),
         chart=payments_over_time(deps.uow, user_id, view.number),
         deliveries=deliveries,
         qr=qr_data_uri(view.direct_url),
-        fingerprint=_fingerprint(view, deliveries, unread),
+        fingerprint=_fingerprint(view, deliveries, unread, payout),
         unread=unread,
+        payout=payout,
     )
 
 
@@ -113,14 +122,15 @@ def _read_if_changed(key: tuple[int, str, str]) -> _Page | None:
     try:
         view = get_merchant_invoice(deps.uow, user_id, number, settings=deps.settings)
         unread = unread_counts(deps.uow, user_id, view.number)
-        if _fingerprint(view, list_deliveries(deps.uow, user_id, number), unread) == seen:
+        payout = payout_panel(deps.uow, user_id, view.number)
+        if _fingerprint(view, list_deliveries(deps.uow, user_id, number), unread, payout) == seen:
             return None
         return _read_page(user_id, number)
     except KryptonError:
         return None
 
 
-class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
+class InvoiceDetailState(PayoutPanelState, OnceForm, TabWatcher, AuthState):
     # None until loaded: a tab that never opened this page holds nothing of a merchant's integration
     invoice: InvoiceRow | None = None
     payments: list[PaymentRow] = []
@@ -162,6 +172,7 @@ class InvoiceDetailState(OnceForm, TabWatcher, AuthState):
             for day, count, total in page.chart
         ]
         self.deliveries = [delivery_row(d, lang) for d in page.deliveries]
+        self._show_payout(page.payout, view.decimals, view.asset, lang)
         self._fingerprint, self._lang = page.fingerprint, lang
 
     async def _reload(self, user_id: int) -> None:

@@ -114,6 +114,68 @@ def section(key: str) -> rx.Component:
     return rx.text(I18n.t[key], size="2", weight="bold", color_scheme="gray", margin_top="8px")
 
 
+def payout_section() -> rx.Component:
+    """ "Pay me in fiat" (services/fiat_payouts.py): a switch, then the country (its currency follows) and
+    one of its payment methods. The method select is keyed by the country, so a new country starts it
+    on that country's first method."""
+    return rx.vstack(
+        rx.hstack(
+            rx.switch(
+                checked=InvoicesState.payout_on,
+                on_change=InvoicesState.set_payout,
+                data_testid="invoice-payout-switch",
+            ),
+            rx.vstack(
+                rx.text(I18n.t["payout.enable"], size="2", weight="medium"),
+                rx.text(I18n.t["payout.hint"], size="1", color_scheme="gray"),
+                spacing="0",
+            ),
+            spacing="3",
+            align="center",
+        ),
+        rx.cond(
+            InvoicesState.payout_on,
+            grid(
+                rx.vstack(
+                    rx.text(I18n.t["payout.country"], size="2", weight="medium"),
+                    rx.select.root(
+                        rx.select.trigger(width="100%", data_testid="invoice-payout_country"),
+                        rx.select.content(
+                            rx.foreach(InvoicesState.payout_countries, lambda o: rx.select.item(o.name, value=o.code))
+                        ),
+                        value=InvoicesState.payout_country,
+                        on_change=InvoicesState.choose_payout_country,
+                        size="3",
+                    ),
+                    _error_under("payout_country"),
+                    spacing="1",
+                    width="100%",
+                ),
+                rx.vstack(
+                    rx.text(I18n.t["payout.method"], size="2", weight="medium"),
+                    rx.select.root(
+                        rx.select.trigger(width="100%", data_testid="invoice-payout_method"),
+                        rx.select.content(
+                            rx.foreach(InvoicesState.payout_methods, lambda o: rx.select.item(o.name, value=o.code))
+                        ),
+                        name="payout_method",
+                        default_value=InvoicesState.payout_methods[0].code,
+                        key=InvoicesState.payout_country,
+                        size="3",
+                    ),
+                    _error_under("payout_method"),
+                    spacing="1",
+                    width="100%",
+                ),
+            ),
+        ),
+        rx.cond(InvoicesState.field_errors.contains("payout_fiat"), _error_under("payout_fiat")),
+        spacing="3",
+        width="100%",
+        data_testid="invoice-payout",
+    )
+
+
 def new_invoice_form() -> rx.Component:
     kind = InvoicesState.kind
     return card(
@@ -156,6 +218,7 @@ def new_invoice_form() -> rx.Component:
                         "0",
                     ),
                 ),
+                payout_section(),
                 section("invoices.section.integration"),
                 grid(
                     text_input("webhook_url", placeholder="https://shop.example/krypton", input_type="url", hint=True),

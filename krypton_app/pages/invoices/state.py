@@ -3,13 +3,22 @@ and test switch, and each refusal of a draft as the catalog message under its in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import reflex as rx
 
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
-from krypton_app.domain.catalog_data import ASSETS, FIAT_CURRENCIES
+from krypton_app.domain.catalog_data import (
+    ASSETS,
+    COUNTRY_CODES,
+    COUNTRY_NAMES,
+    FIAT_CURRENCIES,
+    country_fiat,
+    country_methods,
+    method_name,
+)
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
 from krypton_app.i18n.formatting import plural
@@ -41,6 +50,14 @@ def _int_or_none(text: str | None) -> int | None | str:
     return int(text) if text.isdigit() else text
 
 
+@dataclass(frozen=True)
+class Option:
+    """A select's option: the value the form sends and its label in the reader's language."""
+
+    code: str = ""
+    name: str = ""
+
+
 class InvoicesState(OnceForm, AuthState):
     rows: list[InvoiceRow] = []
     total: int = 0
@@ -54,6 +71,12 @@ class InvoicesState(OnceForm, AuthState):
     # and another login in the same tab, so every new form starts from these again (_new_form).
     kind: str = KINDS[0]
     is_test: bool = False
+    # "Pay me in fiat" (services/fiat_payouts.py): the switch, the country chosen (its currency follows)
+    # and the options of the two selects in the reader's language.
+    payout_on: bool = False
+    payout_country: str = ""
+    payout_countries: list[Option] = []
+    payout_methods: list[Option] = []
     # input name -> catalog key of its error; "" for the form as a whole
     field_errors: dict[str, str] = {}
     # The invoice that already answers for the order id just submitted, linked under the field ("" if none)
@@ -78,6 +101,7 @@ class InvoicesState(OnceForm, AuthState):
         self.show_form = show
         self.kind = KINDS[0]
         self.is_test = False
+        self.payout_on, self.payout_country, self.payout_countries, self.payout_methods = False, "", [], []
         self.field_errors = {}
         self.existing_number = ""
         self.existing_path = ""
@@ -115,6 +139,36 @@ class InvoicesState(OnceForm, AuthState):
     @rx.event
     def set_test(self, value: bool):
         self.is_test = bool(value)
+
+    @rx.event
+    async def set_payout(self, value: bool):
+        """The "pay me in fiat" switch: on, the countries to choose from (the first one chosen)."""
+        self.payout_on = bool(value)
+        if self.payout_on and not self.payout_countries:
+            lang = (await self.get_state(I18n)).lang
+            names = sorted((COUNTRY_NAMES[code][lang], code) for code in COUNTRY_CODES)
+            self.payout_countries = [Option(code, name) for name, code in names]
+            await self._choose_payout_country(self.payout_countries[0].code, lang)
+
+    @rx.event
+    async def choose_payout_country(self, code: str):
+        if not self.payout_on or code not in COUNTRY_CODES:
+            return
+        await self._choose_payout_country(code, (await self.get_state(I18n)).lang)
+
+    async def _choose_payout_country(self, code: str, lang: str) -> None:
+        self.payout_country = code
+        self.payout_methods = [Option(m, method_name(m, lang)) for m in country_methods(code)]
+
+    def _payout(self, form_data: dict) -> dict:
+        """The draft's payout fields: the chosen country, its currency and the method sent, or none."""
+        if not self.payout_on:
+            return {}
+        return {
+            "payout_country": self.payout_country,
+            "payout_fiat": country_fiat(self.payout_country),
+            "payout_method": _text(form_data, "payout_method"),
+        }
 
     @rx.event
     async def create(self, form_data: dict):
@@ -156,6 +210,7 @@ class InvoicesState(OnceForm, AuthState):
             allowed_origins=tuple((_text(form_data, "allowed_origins") or "").replace(",", " ").split()),
             expires_in_s=int(expires) if expires.isdigit() and expires != "0" else None,
             is_test=self.is_test,
+            **self._payout(form_data),
         )
         self.submitting = True
         yield

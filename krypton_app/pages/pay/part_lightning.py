@@ -114,7 +114,7 @@ class LightningPart(TabWatcher, mixin=True):
         lang = (await self.get_state(I18n)).lang
         self._show_payment(payment, lang)
         self._show_lightning(invoices, self._pending_parts(), lang)
-        if self.payment.is_completed:
+        if self.payment.is_completed or self.payment.awaiting_fiat:
             return [rx.redirect(routes.payment(payment.id))]
         return None
 

@@ -41,6 +41,12 @@ def method_picker(row: rx.Var[PartRow]) -> rx.Component:
                 ),
                 value=method.key,
                 data_testid=f"pay-method-{method.key}",
+                # A merchant who takes fiat is paid in crypto only (services/fiat_payouts.py).
+                **(
+                    {"display": rx.cond(PayState.invoice.crypto_only, "none", "flex")}
+                    if method.key == "fiat_deal"
+                    else {}
+                ),
             )
             for method in METHODS
         ),

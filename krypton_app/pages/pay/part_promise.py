@@ -75,7 +75,7 @@ class PromisePart(rx.State, mixin=True):
         self.field_errors = {}
         self.rate_updated = ""
         self._show_payment(view, lang)
-        if self.payment.is_completed:
+        if self.payment.is_completed or self.payment.awaiting_fiat:
             # The result page shows the change's code.
             yield rx.redirect(routes.payment(view.id))
             return

@@ -111,6 +111,8 @@ class PaymentStep(rx.State, mixin=True):
             return
         if type(method) is not str or method not in METHOD_KEYS:
             return
+        if method == "fiat_deal" and self.invoice.crypto_only:
+            return  # its merchant takes fiat for the payer's crypto (services/fiat_payouts.py)
         self.part_methods[str(part_id)] = method
         self.field_errors = {}
 
@@ -148,7 +150,7 @@ class PaymentStep(rx.State, mixin=True):
         self.field_errors = {}
         self.rate_updated = ""
         self._show_payment(view, (await self.get_state(I18n)).lang)
-        if self.payment.is_completed:
+        if self.payment.is_completed or self.payment.awaiting_fiat:
             yield rx.redirect(routes.payment(view.id))
             return
         await self._show_available(user_id)

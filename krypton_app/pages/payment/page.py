@@ -164,6 +164,16 @@ def result() -> rx.Component:
                 ),
                 rx.text(p.invoice_title, " · ", p.merchant, size="3", color_scheme="gray"),
                 rx.text(p.amount_full, size="8", weight="bold", data_testid="result-amount"),
+                rx.cond(
+                    p.awaiting_fiat,
+                    rx.callout(
+                        I18n.t["pay.awaiting_fiat"],
+                        icon="hourglass",
+                        color_scheme="blue",
+                        width="100%",
+                        data_testid="result-awaiting-fiat",
+                    ),
+                ),
                 rx.cond(p.fiat_rate != "", rx.text(p.fiat_rate, size="1", color_scheme="gray")),
                 rx.vstack(rx.foreach(PaymentState.parts, part_line), spacing="0", width="100%"),
                 rx.hstack(

@@ -2,7 +2,9 @@
 receipt with a link to /verify, the secrets the merchant's webhook answered with, the redirect back to
 the shop, and cancel while it is incomplete.
 
-Until the merchant's secrets arrive the page says "waiting for the seller" and a background task (one
+A payment paid but waiting for its merchant's fiat payout (services/fiat_payouts.py) says so and is
+followed the same way until it completes. Until the merchant's secrets arrive the page says "waiting
+for the seller" and a background task (one
 per tab, guarded in itself, see state/watchers.py) reloads the payment until they do, the tab leaves,
 or it gives up.
 """
@@ -18,6 +20,7 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.invoices import AWAITING_FIAT
 from krypton_app.i18n import error_key
 from krypton_app.services.payment_rows import PaymentView
 from krypton_app.services.payments import cancel_payment, get_payment, request_receipt
@@ -66,6 +69,8 @@ class PaymentState(TabWatcher, AuthState):
     _payment_id: int = 0
     # until when (epoch seconds) the watcher waits for the merchant's secrets
     _poll_until: float = 0.0
+    # the watcher follows the payment: waiting for secrets, or for its merchant's fiat payout to complete it
+    _follow: bool = False
 
     def _show(self, view: PaymentView, lang: str) -> None:
         self._payment_id = view.id
@@ -74,6 +79,7 @@ class PaymentState(TabWatcher, AuthState):
         self.chat_href = routes.payment_chat(view.id) if view.payer_id is not None else ""
         self.secrets = list(view.secrets or ())
         self.waiting = bool(view.waiting_for_secrets)
+        self._follow = self.waiting or view.status == AWAITING_FIAT
         self.verify_url = (
             f"{routes.VERIFY}?{urlencode({'token': view.receipt, 'invoice': view.invoice_number})}"
             if view.receipt
@@ -101,7 +107,7 @@ class PaymentState(TabWatcher, AuthState):
         await self._show_promise_codes(user_id, view)
         self._show(view, (await self.get_state(I18n)).lang)
         self.is_payer = view.payer_id == user_id
-        if not self.waiting:
+        if not self._follow:
             return None
         self._poll_until = time.time() + POLL_FOR_S
         return PaymentState.wait_for_secrets
@@ -111,7 +117,7 @@ class PaymentState(TabWatcher, AuthState):
         POLL_FOR_S after the page loaded it. Read each round: a tab that moved on to another waiting
         payment follows that one."""
         path = self.router.url.path.rstrip("/")
-        if not self._payment_id or path != routes.payment(self._payment_id) or not self.waiting:
+        if not self._payment_id or path != routes.payment(self._payment_id) or not self._follow:
             return None
         if time.time() > self._poll_until:
             return None
