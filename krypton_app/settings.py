@@ -146,6 +146,10 @@ class Settings(BaseSettings):
     # --- P2P deals ---
     # After "fiat sent", the seller has this long to release before the deal goes to an operator.
     deal_release_window_min: int = Field(60, ge=5, validation_alias="KRYPTON_DEAL_RELEASE_WINDOW_MIN")
+    # A paid "pay me in fiat" payment whose merchant has no payout deal running for this long completes to
+    # them in crypto (services/fiat_payouts.py): the payer's receipt and the merchant's money never wait
+    # on a merchant who went away.
+    fiat_payout_wait_h: int = Field(24, ge=1, le=30 * 24, validation_alias="KRYPTON_FIAT_PAYOUT_WAIT_H")
     # A side may open a dispute only this long after "I have paid" (domain/deals.py says why 10 minutes).
     deal_dispute_after_s: int = Field(600, ge=0, le=24 * 3600, validation_alias="KRYPTON_DEAL_DISPUTE_AFTER_S")
 

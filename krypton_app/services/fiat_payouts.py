@@ -20,7 +20,9 @@
    timers, disputes and reviews are any deal's: the intermediary marks the fiat sent, the merchant
    releases; an unconfirmed "fiat sent" goes to a dispute, never to a release.
 4. Instead, while no deal is live, the merchant may take the payment in crypto (`take_in_crypto`): it
-   completes to them as any payment and the deposit goes back, so a payer's crypto is never stuck.
+   completes to them as any payment and the deposit goes back, so a payer's crypto is never stuck. A
+   merchant who does neither for KRYPTON_FIAT_PAYOUT_WAIT_H (since the payment was paid, or since its
+   last payout deal ended) gets it in crypto by the housekeeping worker (`end_waiting_payouts`).
 
 A merchant who lets a fiat-payout deal lapse (the release window passes without their confirmation) is
 counted on their trader card (services/reputation.py, `lapsed`).
@@ -29,7 +31,7 @@ counted on their trader card (services/reputation.py, `lapsed`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.exc import IntegrityError
@@ -55,13 +57,14 @@ from krypton_app.services.invoice_rows import invoice_by_id, lock_invoice, own_i
 from krypton_app.services.ledger import user_account
 from krypton_app.services.market import MAX_PAGE_SIZE, browse
 from krypton_app.services.payment_completion import settle
-from krypton_app.services.payment_rows import PaymentView, payment_row, payment_view, payments_table
+from krypton_app.services.payment_rows import PaymentView, parts_table, payment_row, payment_view, payments_table
 from krypton_app.services.rates import RateProvider
 from krypton_app.services.reputation import TraderCard, completed_deals
 from krypton_app.services.users import public_name
 from krypton_app.settings import Settings
 
 _payments = payments_table
+_parts = parts_table
 _deals = Deal.__table__
 _users = User.__table__
 LIVE = sorted(machine.LIVE)  # the index ux_deals_live_payment says the same
@@ -237,25 +240,52 @@ def take_in_crypto(
     (receipt, webhook) and its deposit goes back to their balance. Not while a deal pays it out."""
     with uow.transaction() as s:
         invoice, _payment = _merchant_payment(s, merchant_id, payment_id)
-        invoice = lock_invoice(s, invoice.id)
-        payment = payment_row(s, payment_id, lock=True)
-        if payment.status != AWAITING_FIAT:
-            raise InvalidState(f"payment {payment_id} is {payment.status}", status=payment.status)
-        _refuse_live_deal(s, payment_id)
-        parts = funded_parts(s, [payment_id])
-        lock_accounts(
-            s,
-            [
-                user_account(s, merchant_id, invoice.asset, HELD),
-                *accounts_of(s, parts, merchant_id),
-            ],
-        )
-        release_deposits(s, [payment_id])
-        settle(s, invoice, payment_id, from_status=AWAITING_FIAT, settings=settings, now=now)
+        _complete_in_crypto(s, invoice.id, payment_id, settings=settings, now=now)
         return payment_view(s, payment_id, settings)
 
 
+def end_waiting_payouts(uow: UnitOfWork, *, settings: Settings, now: datetime, batch: int = 100) -> int:
+    """Complete in crypto every waiting payment whose merchant has had no payout deal running for
+    `settings.fiat_payout_wait_h`, counted from when it was paid or when its last deal ended. Each in its
+    own transaction, re-checked under the payment's lock (a deal opened a moment earlier wins). Returns
+    how many completed."""
+    since = now - timedelta(hours=settings.fiat_payout_wait_h)
+    paid = select(func.max(_parts.c.funded_at)).where(_parts.c.payment_id == _payments.c.id).scalar_subquery()
+    dealt = select(func.max(_deals.c.updated_at)).where(_deals.c.payment_id == _payments.c.id).scalar_subquery()
+    with uow.read() as s:
+        due = s.execute(
+            select(_payments.c.id, _payments.c.invoice_id)
+            .where(_payments.c.status == AWAITING_FIAT, paid <= since, func.coalesce(dealt, paid) <= since)
+            .order_by(_payments.c.id)
+            .limit(batch)
+        ).all()
+    done = 0
+    for payment_id, invoice_id in due:
+        try:
+            with uow.transaction() as s:
+                _complete_in_crypto(s, invoice_id, payment_id, settings=settings, now=now)
+            done += 1
+        except InvalidState:
+            continue  # completed, or a deal opened, meanwhile
+    return done
+
+
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _complete_in_crypto(s: Session, invoice_id: int, payment_id: int, *, settings: Settings, now: datetime) -> None:
+    """The waiting payment completes to its merchant as any payment and its deposit goes back; refused
+    while a deal pays it out. Lock order: invoice, payment, accounts."""
+    invoice = lock_invoice(s, invoice_id)
+    payment = payment_row(s, payment_id, lock=True)
+    if payment.status != AWAITING_FIAT:
+        raise InvalidState(f"payment {payment_id} is {payment.status}", status=payment.status)
+    _refuse_live_deal(s, payment_id)
+    parts = funded_parts(s, [payment_id])
+    merchant_held = user_account(s, invoice.merchant_id, invoice.asset, HELD)
+    lock_accounts(s, [merchant_held, *accounts_of(s, parts, invoice.merchant_id)])
+    release_deposits(s, [payment_id])
+    settle(s, invoice, payment_id, from_status=AWAITING_FIAT, settings=settings, now=now)
 
 
 def _merchant_payment(s: Session, merchant_id: int, payment_id: int) -> tuple[Row, Row]:

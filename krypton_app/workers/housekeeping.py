@@ -1,7 +1,8 @@
 """Housekeeping: overdue invoices expire (refunding funded parts, queueing invoice.expired), payments
 left unfinished for KRYPTON_PAYMENT_TTL_MIN are cancelled (returning their funded parts), promises past
-their expiry end with their money back to the issuer, and idempotency keys past their replay window
-and wrong promise codes older than their limit's hour are forgotten.
+their expiry end with their money back to the issuer, paid "pay me in fiat" payments whose merchant has
+not paid them out for KRYPTON_FIAT_PAYOUT_WAIT_H complete in crypto, and idempotency keys past their
+replay window and wrong promise codes older than their limit's hour are forgotten.
 
 Every app process runs it, without a leader: each expiry is a conditional UPDATE per invoice or payment
 in its own transaction, so two processes never expire the same one twice (nor refund it twice), and
@@ -19,6 +20,7 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.db import UnitOfWork
 from krypton_app.models.common import utcnow
 from krypton_app.services.api_keys import prune_idempotency_records
+from krypton_app.services.fiat_payouts import end_waiting_payouts
 from krypton_app.services.invoices import expire_invoices
 from krypton_app.services.payer_payments import expire_unfinished_payments
 from krypton_app.services.promises import expire_promises, prune_guesses
@@ -56,6 +58,11 @@ async def run_housekeeping(
         if expired:
             log.info("expired %d promises", expired)
 
+    def end_payouts() -> None:
+        ended = end_waiting_payouts(uow, settings=settings, now=clock())
+        if ended:
+            log.info("completed %d waiting fiat payouts in crypto", ended)
+
     def prune() -> None:
         prune_idempotency_records(uow, now=clock())
         prune_guesses(uow, now=clock())
@@ -64,6 +71,7 @@ async def run_housekeeping(
         "invoice expiry": expire,
         "payment expiry": expire_payments,
         "promise expiry": expire_vouchers,
+        "waiting fiat payouts": end_payouts,
         "idempotency key pruning": prune,
     }
     return await every(interval_s, steps, stop=stop)

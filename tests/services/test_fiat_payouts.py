@@ -4,6 +4,7 @@ deal and every way it ends (released, expired, cancelled, decided by an operator
 crypto, the deposit given back by a cancelled or expired payment, the merchant's lapses on their trader
 card; SQLite and PostgreSQL, the two payers racing for one deposit on PostgreSQL."""
 
+import asyncio
 import uuid
 from datetime import timedelta
 
@@ -34,6 +35,7 @@ from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.payer_payments import expire_unfinished_payments
 from krypton_app.services.reputation import trader_card
 from krypton_app.settings import Settings
+from krypton_app.workers.housekeeping import run_housekeeping
 
 PAYOUT = {"payout_country": "RU", "payout_fiat": "RUB", "payout_method": "sbp"}
 LATER = NOW + timedelta(minutes=16)  # past the intermediary's 15-minute payment window
@@ -330,6 +332,52 @@ def test_a_cancelled_deal_then_taken_in_crypto(uow):
     with pytest.raises(InvalidState):
         fiat_payouts.take_in_crypto(uow, case.merchant, case.payment.id, settings=INVOICE_SETTINGS, now=NOW)
     assert_invariants(uow)
+
+
+def test_a_payment_nobody_pays_out_completes_in_crypto_after_the_wait(uow):
+    """KRYPTON_FIAT_PAYOUT_WAIT_H after it was paid, or after its last deal ended, with no deal running:
+    the housekeeping completes it to the merchant in crypto (receipt, webhook), the deposit back."""
+    case = Case(uow)
+    wait = timedelta(hours=INVOICE_SETTINGS.fiat_payout_wait_h)
+
+    def end(now):
+        fiat_payouts.end_waiting_payouts(uow, settings=INVOICE_SETTINGS, now=now)
+        return status(uow, case.payer, case.payment.id).status
+
+    assert end(NOW + wait - timedelta(minutes=1)) == AWAITING_FIAT
+    # A deal that ran gives the merchant the whole wait again from its end; a live one is never cut short.
+    deal = open_payout(uow, case.merchant, case.payment.id, case.ad_id, now=NOW + wait - timedelta(minutes=1))
+    assert end(NOW + wait + timedelta(hours=1)) == AWAITING_FIAT
+    deals.cancel(uow, case.trader, deal.id, now=NOW + wait)
+    assert end(NOW + 2 * wait - timedelta(minutes=1)) == AWAITING_FIAT
+    assert end(NOW + 2 * wait) == COMPLETED
+    view = status(uow, case.payer, case.payment.id)
+    assert view.receipt and len(completed_events(uow, case.payment.id)) == 1
+    assert balances(uow, case.merchant) == (4 * TON, 0)
+    assert end(NOW + 3 * wait) == COMPLETED  # once
+    assert balances(uow, case.merchant) == (4 * TON, 0)
+    assert_invariants(uow)
+
+
+def test_the_housekeeping_worker_ends_a_payout_nobody_made(uow):
+    case = Case(uow)
+    clock = NOW + timedelta(hours=INVOICE_SETTINGS.fiat_payout_wait_h)
+
+    async def rounds():
+        stop = asyncio.Event()
+        loop = asyncio.create_task(
+            run_housekeeping(uow, settings=INVOICE_SETTINGS, stop=stop, interval_s=0.01, clock=lambda: clock)
+        )
+        for _ in range(500):
+            if status(uow, case.payer, case.payment.id).status == COMPLETED:
+                break
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.wait_for(loop, 5)
+
+    asyncio.run(rounds())
+    assert status(uow, case.payer, case.payment.id).status == COMPLETED
+    assert balances(uow, case.merchant) == (4 * TON, 0)
 
 
 def test_no_confirmation_goes_to_a_dispute_never_a_release_and_counts_as_a_lapse(uow):
