@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import reflex as rx
+from reflex.event import EventHandler
 
 from krypton_app.state.fiat_market import OfferRow
 from krypton_app.state.i18n import I18n
@@ -32,7 +33,7 @@ def market_select(texts: str, label: str, options, value, on_change, test_id: st
 
 def market_selects(state, texts: str, test_prefix: str, **props) -> list[rx.Component]:
     """Country, currency, method of a `FiatMarket` state; test ids `<test_prefix>-country` and so on."""
-    return [
+    selects = [
         market_select(
             texts, "country", state.fiat_countries, state.fiat_country, state.choose_fiat_country,
             f"{test_prefix}-country", **props,
@@ -46,6 +47,14 @@ def market_selects(state, texts: str, test_prefix: str, **props) -> list[rx.Comp
             f"{test_prefix}-method", **props,
         ),
     ]  # fmt: skip
+    return selects
+
+
+def market_row(state, texts: str, test_prefix: str) -> rx.Component:
+    """The three selects side by side, wrapping on a phone."""
+    return rx.flex(
+        *market_selects(state, texts, test_prefix, min_width="150px", flex="1"), width="100%", wrap="wrap", gap="8px"
+    )
 
 
 @dataclass(frozen=True)
@@ -55,17 +64,31 @@ class OfferLook:
     texts: str  # the key prefix of trades / completion / price / limits
     total_key: str  # "you pay" / "you get"
     linked_key: str  # the badge of the ad the page was opened from ("": a page opened from no ad)
-    row_id: str
-    trader_id: str
-    total_id: str
+    button_key: str  # the row's action: "Buy", "Sell", "Open deal"
+    empty_key: str  # no ad fits
+    test_ids: tuple[str, str, str, str, str]  # the row, its trader, its total, its button, the empty note
 
 
-def offer_line(row: rx.Var[OfferRow], look: OfferLook, button: rx.Component) -> rx.Component:
+def offer_list(rows, look: OfferLook, act: EventHandler, busy, searched, **props) -> rx.Component:
+    """The listed ads (`act` is the page's handler, called with a row's ad id; `busy`: the page is acting
+    and the buttons wait), or, once `searched`, that none fits."""
+    return rx.cond(
+        rows.length() == 0,
+        rx.cond(
+            searched,
+            rx.text(I18n.t[look.empty_key], size="2", color_scheme="gray", data_testid=look.test_ids[4], **props),
+        ),
+        rx.vstack(rx.foreach(rows, lambda row: _offer_line(row, look, act, busy)), spacing="0", width="100%", **props),
+    )
+
+
+def _offer_line(row: rx.Var[OfferRow], look: OfferLook, act: EventHandler, busy) -> rx.Component:
     t = I18n.t
+    row_id, trader_id, total_id, button_id, _empty_id = look.test_ids
     return rx.flex(
         rx.vstack(
             rx.hstack(
-                rx.text(row.trader, size="2", weight="bold", data_testid=look.trader_id),
+                rx.text(row.trader, size="2", weight="bold", data_testid=trader_id),
                 *(
                     [rx.cond(row.linked, rx.badge(t[look.linked_key], color_scheme="violet", size="1"))]
                     if look.linked_key
@@ -75,28 +98,8 @@ def offer_line(row: rx.Var[OfferRow], look: OfferLook, button: rx.Component) -> 
                 spacing="2",
                 wrap="wrap",
             ),
-            rx.text(
-                t[f"{look.texts}.trades"],
-                ": ",
-                row.trades,
-                " · ",
-                t[f"{look.texts}.completion"],
-                ": ",
-                row.completion,
-                size="1",
-                color_scheme="gray",
-            ),  # fmt: skip
-            rx.text(
-                t[f"{look.texts}.price"],
-                ": ",
-                row.price,
-                " · ",
-                t[f"{look.texts}.limits"],
-                ": ",
-                row.limits,
-                size="1",
-                color_scheme="gray",
-            ),  # fmt: skip
+            _facts(look.texts, "trades", row.trades, "completion", row.completion),
+            _facts(look.texts, "price", row.price, "limits", row.limits),
             spacing="1",
             flex="1",
             min_width="200px",
@@ -104,11 +107,11 @@ def offer_line(row: rx.Var[OfferRow], look: OfferLook, button: rx.Component) -> 
         rx.hstack(
             rx.vstack(
                 rx.text(t[look.total_key], size="1", color_scheme="gray"),
-                rx.text(row.total, size="3", weight="bold", data_testid=look.total_id),
+                rx.text(row.total, size="3", weight="bold", data_testid=total_id),
                 spacing="0",
                 align="end",
             ),
-            button,
+            rx.button(t[look.button_key], on_click=act(row.ad_id), loading=busy, disabled=busy, data_testid=button_id),
             align="center",
             spacing="3",
             margin_left="auto",
@@ -119,5 +122,14 @@ def offer_line(row: rx.Var[OfferRow], look: OfferLook, button: rx.Component) -> 
         gap="8px",
         padding_y="10px",
         border_top=f"1px solid {rx.color('gray', 4)}",
-        data_testid=look.row_id,
+        data_testid=row_id,
     )
+
+
+def _facts(texts: str, first: str, first_value, second: str, second_value) -> rx.Component:
+    """A grey line of two labelled figures: "Price: 410 RUB · Limits: 1 – 5 TON"."""
+    t = I18n.t
+    return rx.text(
+        t[f"{texts}.{first}"], ": ", first_value, " · ", t[f"{texts}.{second}"], ": ", second_value,
+        size="1", color_scheme="gray",
+    )  # fmt: skip

@@ -7,14 +7,14 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
-from krypton_app.components.fiat_market import OfferLook, market_select, market_selects, offer_line
+from krypton_app.components.fiat_market import OfferLook, market_select, market_selects, offer_list
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, form_error, page_heading
 from krypton_app.domain.catalog_data import ASSET_CODES
 from krypton_app.pages.buy.state import BuyState
 from krypton_app.services.buy_purpose import DESTINATIONS
 from krypton_app.state.auth import AuthState
-from krypton_app.state.fiat_market import OfferRow, Option
+from krypton_app.state.fiat_market import Option
 from krypton_app.state.i18n import I18n, in_language
 
 ICONS = {"balance": "wallet", "bitcoin": "bitcoin", "lightning": "zap", "promise": "ticket"}
@@ -140,27 +140,9 @@ def _destination() -> rx.Component:
 
 
 LOOK = OfferLook(
-    texts="buy",
-    total_key="buy.you_pay",
-    linked_key="buy.from_ad",
-    row_id="buy-offer",
-    trader_id="buy-offer-trader",
-    total_id="buy-offer-total",
-)
-
-
-def _offer(row: rx.Var[OfferRow]) -> rx.Component:
-    return offer_line(
-        row,
-        LOOK,
-        rx.button(
-            I18n.t["buy.open_deal"],
-            on_click=BuyState.open_deal(row.ad_id),
-            loading=BuyState.submitting,
-            disabled=BuyState.submitting,
-            data_testid="buy-open-deal",
-        ),
-    )
+    texts="buy", total_key="buy.you_pay", linked_key="buy.from_ad", button_key="buy.open_deal", empty_key="buy.empty",
+    test_ids=("buy-offer", "buy-offer-trader", "buy-offer-total", "buy-open-deal", "buy-empty"),
+)  # fmt: skip
 
 
 def _offers() -> rx.Component:
@@ -174,11 +156,7 @@ def _offers() -> rx.Component:
             data_testid="buy-summary",
         ),
         rx.cond(~AuthState.signed_in, rx.text(t["buy.login_hint"], size="2", color_scheme="gray", margin_top="8px")),
-        rx.cond(
-            BuyState.offers.length() == 0,
-            rx.text(t["buy.empty"], size="2", color_scheme="gray", margin_top="8px", data_testid="buy-empty"),
-            rx.vstack(rx.foreach(BuyState.offers, _offer), spacing="0", width="100%", margin_top="8px"),
-        ),
+        offer_list(BuyState.offers, LOOK, BuyState.open_deal, BuyState.submitting, True, margin_top="8px"),
     )
 
 

@@ -19,7 +19,7 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
-from krypton_app.components.fiat_market import OfferLook, market_selects, offer_line
+from krypton_app.components.fiat_market import OfferLook, market_row, offer_list
 from krypton_app.components.ui import form_error
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.invoices import QuoteRenewed
@@ -150,49 +150,22 @@ def _pay_state():
 
 
 LOOK = OfferLook(
-    texts="payfiat",
-    total_key="payfiat.total",
-    linked_key="",
-    row_id="pay-fiat-offer",
-    trader_id="pay-fiat-trader",
-    total_id="pay-fiat-total",
-)
-
-
-def _offer(offer: rx.Var[OfferRow]) -> rx.Component:
-    state = _pay_state()
-    return offer_line(
-        offer,
-        LOOK,
-        rx.button(
-            I18n.t["payfiat.open_deal"],
-            on_click=state.open_fiat_deal(offer.ad_id),
-            loading=state.busy != 0,
-            disabled=state.busy != 0,
-            data_testid="pay-fiat-open-deal",
-        ),
-    )
+    texts="payfiat", total_key="payfiat.total", linked_key="", button_key="payfiat.open_deal",
+    empty_key="payfiat.empty",
+    test_ids=("pay-fiat-offer", "pay-fiat-trader", "pay-fiat-total", "pay-fiat-open-deal", "pay-fiat-empty"),
+)  # fmt: skip
 
 
 def _picker() -> rx.Component:
     state = _pay_state()
     return rx.vstack(
         rx.text(I18n.t["payfiat.explain"], size="2", color_scheme="gray"),
-        rx.hstack(
-            *market_selects(state, "payfiat", "pay-fiat", min_width="150px", flex="1"),
-            width="100%",
-            wrap="wrap",
-            spacing="2",
-        ),
+        market_row(state, "payfiat", "pay-fiat"),
         rx.cond(
             state.field_errors.contains("fiat"),
             form_error(in_language(state.field_errors["fiat"]), data_testid="pay-fiat-error"),
         ),
-        rx.cond(
-            state.fiat_searched & (state.fiat_offers.length() == 0),
-            rx.text(I18n.t["payfiat.empty"], size="2", color_scheme="gray", data_testid="pay-fiat-empty"),
-        ),
-        rx.vstack(rx.foreach(state.fiat_offers, _offer), spacing="0", width="100%"),
+        offer_list(state.fiat_offers, LOOK, state.open_fiat_deal, state.busy != 0, state.fiat_searched),
         rx.button(I18n.t["payfiat.close"], on_click=state.close_fiat, variant="ghost", size="1"),
         spacing="2",
         width="100%",

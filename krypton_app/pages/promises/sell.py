@@ -8,12 +8,11 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
-from krypton_app.components.fiat_market import OfferLook, market_selects, offer_line
+from krypton_app.components.fiat_market import OfferLook, market_row, offer_list
 from krypton_app.components.layout import template
 from krypton_app.components.skeleton import page_skeleton
 from krypton_app.components.ui import WRAP_ANYWHERE, card, card_title, form_error, page_heading, status_chip
 from krypton_app.pages.promises.sell_state import FIAT, SellPromiseState
-from krypton_app.state.fiat_market import OfferRow
 from krypton_app.state.i18n import I18n, in_language
 
 S = SellPromiseState
@@ -110,44 +109,17 @@ def ways() -> rx.Component:
 
 
 LOOK = OfferLook(
-    texts="payfiat",
-    total_key="psale.you_get",
-    linked_key="psale.linked",
-    row_id="psale-offer",
-    trader_id="psale-trader",
-    total_id="psale-total",
-)
-
-
-def _offer(offer: rx.Var[OfferRow]) -> rx.Component:
-    return offer_line(
-        offer,
-        LOOK,
-        rx.button(
-            I18n.t["psale.sell"],
-            on_click=S.sell(offer.ad_id),
-            loading=S.busy,
-            disabled=S.busy,
-            data_testid="psale-sell",
-        ),
-    )
+    texts="payfiat", total_key="psale.you_get", linked_key="psale.linked", button_key="psale.sell",
+    empty_key="psale.empty", test_ids=("psale-offer", "psale-trader", "psale-total", "psale-sell", "psale-empty"),
+)  # fmt: skip
 
 
 def fiat_panel() -> rx.Component:
     return rx.vstack(
         rx.text(I18n.t["psale.fiat.explain"], size="2", color_scheme="gray"),
-        rx.flex(
-            *market_selects(S, "payfiat", "psale", min_width="150px", flex="1"),
-            width="100%",
-            wrap="wrap",
-            gap="8px",
-        ),
+        market_row(S, "payfiat", "psale"),
         _error("fiat"),
-        rx.cond(
-            S.searched & (S.offers.length() == 0),
-            rx.text(I18n.t["psale.empty"], size="2", color_scheme="gray", data_testid="psale-empty"),
-        ),
-        rx.vstack(rx.foreach(S.offers, _offer), spacing="0", width="100%"),
+        offer_list(S.offers, LOOK, S.sell, S.busy, S.searched),
         spacing="3",
         width="100%",
         data_testid="psale-fiat",
