@@ -59,8 +59,14 @@ def test_a_link_from_an_ad_fills_the_wizard_and_lists_the_ad_first(market, monke
             return await tab.state(BuyState)
 
     page = asyncio.run(scenario())
-    assert (page.asset, page.country, page.fiat, page.method, page.to) == ("TON", "RU", "RUB", "sbp", "promise")
-    assert [(o.ad_id, o.from_ad, o.total) for o in page.offers] == [
+    assert (page.asset, page.fiat_country, page.fiat_currency, page.fiat_method, page.to) == (
+        "TON",
+        "RU",
+        "RUB",
+        "sbp",
+        "promise",
+    )
+    assert [(o.ad_id, o.linked, o.total) for o in page.offers] == [
         (ad_id, True, "800.00 RUB"),
         (cheaper, False, "780.00 RUB"),
     ]

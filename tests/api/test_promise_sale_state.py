@@ -59,11 +59,11 @@ def test_a_linked_buy_ad_is_listed_and_only_listed_ads_are_sold_to(uow, who):
             state = await tab.state(S)
             assert (state.amount, state.status, state.usable) == ("2 TON", "active", True)
             assert state.redeem_href == routes.promise_link(made.code)
-            assert (state.country, state.currency, state.method) == ("RU", "RUB", "sbp")
+            assert (state.fiat_country, state.fiat_currency, state.fiat_method) == ("RU", "RUB", "sbp")
             assert [(o.ad_id, o.linked, o.total) for o in state.offers] == [(ad_id, True, "800.00 RUB")]
             await tab.send(S.choose_way, way="nowhere")  # not a way: ignored
-            await tab.send(S.choose_country, code="XX")  # not a catalog country: ignored
-            assert (await tab.state(S)).country == "RU"
+            await tab.send(S.choose_fiat_country, code="XX")  # not a catalog country: ignored
+            assert (await tab.state(S)).fiat_country == "RU"
             await tab.send(S.sell, ad_id=ad_id + 1000)  # not listed: nothing opens
             await tab.send(S.sell, ad_id=None)  # not an ad id: nothing opens
             with uow.read() as s:

@@ -27,8 +27,6 @@ PUBLIC = {
     # the reference rate (no database), and its on_load reads the public ad a link names
     ("BuyState", "load"),
     ("BuyState", "choose_asset"),
-    ("BuyState", "choose_country"),
-    ("BuyState", "choose_currency"),
     ("BuyState", "choose_unit"),
     ("BuyState", "type_amount"),
     ("BuyState", "choose_to"),

@@ -46,9 +46,10 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
     "BuyState": {
         # Public until "Buy": a visitor browses; every choice is checked against the catalog.
         "choose_asset": "the buy wizard's crypto select (catalog codes only)",
-        "choose_country": "the country select (catalog codes only): its currency and methods follow",
-        "choose_currency": "the currency select (catalog codes only)",
-        "choose_method": "the payment method select (the country's methods only)",
+        # FiatMarket (state/fiat_market.py): catalog codes only, a method of the chosen country only.
+        "choose_fiat_country": "the country select (catalog codes only): its currency and methods follow",
+        "choose_fiat_currency": "the currency select (catalog codes only)",
+        "choose_fiat_method": "the payment method select (the country's methods only)",
         "choose_to": "the destination cards (balance, bitcoin, lightning, promise only)",
         "choose_unit": "the amount's unit switch (crypto or fiat only)",
         "find": "Show offers: checks and prices the destination (a read), lists the fitting ads",
@@ -256,9 +257,10 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "check_code": "the code form's Continue: the promise's preview",
         "change_code": "Another promise (clears this tab's code)",
         "choose_way": "the way switch: fiat, Bitcoin, Lightning (anything else is ignored)",
-        "choose_country": "the fiat panel's country select (catalog codes only)",
-        "choose_currency": "the fiat panel's currency select (catalog codes only)",
-        "choose_method": "the fiat panel's method select (the country's methods only)",
+        # FiatMarket (state/fiat_market.py): open only while the promise is usable.
+        "choose_fiat_country": "the fiat panel's country select (catalog codes only)",
+        "choose_fiat_currency": "the fiat panel's currency select (catalog codes only)",
+        "choose_fiat_method": "the fiat panel's method select (the country's methods only)",
         "sell": "an ad's Sell button (only an ad the panel listed; one key per listing: one deal)",
         "show_quote": "the cash out form: the payout's quote (a read)",
         "edit_cash_out": "Back from the quote",

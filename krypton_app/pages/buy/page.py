@@ -7,31 +7,17 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.components.fiat_market import OfferLook, market_select, market_selects, offer_list
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, form_error, page_heading
 from krypton_app.domain.catalog_data import ASSET_CODES
-from krypton_app.pages.buy.rows import BuyOfferRow, Option
 from krypton_app.pages.buy.state import BuyState
 from krypton_app.services.buy_purpose import DESTINATIONS
 from krypton_app.state.auth import AuthState
+from krypton_app.state.fiat_market import Option
 from krypton_app.state.i18n import I18n, in_language
 
 ICONS = {"balance": "wallet", "bitcoin": "bitcoin", "lightning": "zap", "promise": "ticket"}
-
-
-def _select(label: str, options, value, on_change, test_id: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(I18n.t[label], size="1", color_scheme="gray"),
-        rx.select.root(
-            rx.select.trigger(placeholder=I18n.t["buy.choose"], width="100%", data_testid=test_id),
-            rx.select.content(rx.foreach(options, lambda o: rx.select.item(o.name, value=o.code))),
-            value=value,
-            on_change=on_change,
-        ),
-        spacing="1",
-        width="100%",
-        min_width="0",
-    )
 
 
 def _market() -> rx.Component:
@@ -39,10 +25,10 @@ def _market() -> rx.Component:
     return card(
         card_title("globe", I18n.t["buy.step.market"]),
         rx.grid(
-            _select("buy.asset", assets, BuyState.asset, BuyState.choose_asset, "buy-asset"),
-            _select("buy.country", BuyState.countries, BuyState.country, BuyState.choose_country, "buy-country"),
-            _select("buy.currency", BuyState.currencies, BuyState.fiat, BuyState.choose_currency, "buy-currency"),
-            _select("buy.method", BuyState.methods, BuyState.method, BuyState.choose_method, "buy-method"),
+            market_select(
+                "buy", "asset", assets, BuyState.asset, BuyState.choose_asset, "buy-asset", width="100%", min_width="0"
+            ),
+            *market_selects(BuyState, "buy", "buy", width="100%", min_width="0"),
             columns=rx.breakpoints(initial="2", md="4"),
             spacing="3",
             width="100%",
@@ -71,7 +57,7 @@ def _amount() -> rx.Component:
                     ),
                     rx.segmented_control.root(
                         rx.segmented_control.item(BuyState.asset, value="crypto"),
-                        rx.segmented_control.item(BuyState.fiat, value="fiat"),
+                        rx.segmented_control.item(BuyState.fiat_currency, value="fiat"),
                         value=BuyState.unit,
                         on_change=BuyState.choose_unit,
                         size="3",
@@ -153,62 +139,10 @@ def _destination() -> rx.Component:
     )
 
 
-def _offer(row: BuyOfferRow) -> rx.Component:
-    t = I18n.t
-    return rx.flex(
-        rx.vstack(
-            rx.hstack(
-                rx.text(row.trader, size="3", weight="bold", data_testid="buy-offer-trader"),
-                rx.cond(row.from_ad, rx.badge(t["buy.from_ad"], color_scheme="violet", variant="soft")),
-                align="center",
-                wrap="wrap",
-            ),
-            rx.text(
-                t["buy.trades"],
-                ": ",
-                row.trades,
-                " · ",
-                t["buy.completion"],
-                ": ",
-                row.completion,
-                size="1",
-                color_scheme="gray",
-            ),  # fmt: skip
-            rx.text(
-                t["buy.price"], ": ", row.price, " · ", t["buy.limits"], ": ", row.limits, size="1", color_scheme="gray"
-            ),  # fmt: skip
-            spacing="1",
-            flex="1",
-            min_width="0",
-        ),
-        rx.hstack(
-            rx.vstack(
-                rx.text(t["buy.you_pay"], size="1", color_scheme="gray"),
-                rx.text(row.total, size="3", weight="bold", data_testid="buy-offer-total"),
-                spacing="0",
-                align=rx.breakpoints(initial="start", sm="end"),
-            ),
-            rx.button(
-                t["buy.open_deal"],
-                on_click=BuyState.open_deal(row.ad_id),
-                loading=BuyState.submitting,
-                disabled=BuyState.submitting,
-                size="3",
-                data_testid="buy-open-deal",
-            ),
-            align="center",
-            justify="between",
-            spacing="4",
-            width=rx.breakpoints(initial="100%", sm="auto"),
-        ),
-        direction=rx.breakpoints(initial="column", sm="row"),
-        gap="3",
-        align=rx.breakpoints(initial="start", sm="center"),
-        width="100%",
-        padding_y="12px",
-        border_top=f"1px solid {rx.color('gray', 4)}",
-        data_testid="buy-offer",
-    )
+LOOK = OfferLook(
+    texts="buy", total_key="buy.you_pay", linked_key="buy.from_ad", button_key="buy.open_deal", empty_key="buy.empty",
+    test_ids=("buy-offer", "buy-offer-trader", "buy-offer-total", "buy-open-deal", "buy-empty"),
+)  # fmt: skip
 
 
 def _offers() -> rx.Component:
@@ -222,11 +156,7 @@ def _offers() -> rx.Component:
             data_testid="buy-summary",
         ),
         rx.cond(~AuthState.signed_in, rx.text(t["buy.login_hint"], size="2", color_scheme="gray", margin_top="8px")),
-        rx.cond(
-            BuyState.offers.length() == 0,
-            rx.text(t["buy.empty"], size="2", color_scheme="gray", margin_top="8px", data_testid="buy-empty"),
-            rx.vstack(rx.foreach(BuyState.offers, _offer), spacing="0", width="100%", margin_top="8px"),
-        ),
+        offer_list(BuyState.offers, LOOK, BuyState.open_deal, BuyState.submitting, True, margin_top="8px"),
     )
 
 

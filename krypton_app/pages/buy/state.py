@@ -16,45 +16,29 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.ads import SELL
-from krypton_app.domain.catalog_data import (
-    ASSET_CODES,
-    ASSETS,
-    COUNTRY_CODES,
-    COUNTRY_NAMES,
-    FIAT_CODES,
-    FIAT_CURRENCIES,
-    country_fiat,
-    country_methods,
-    method_name,
-)
+from krypton_app.domain.catalog_data import ASSET_CODES, ASSETS, COUNTRY_CODES, FIAT_CODES, country_methods
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import LANGUAGES, error_texts, translate
 from krypton_app.i18n.formatting import format_fiat, format_full, format_number
 from krypton_app.models.common import utcnow
-from krypton_app.pages.buy.rows import BuyOfferRow, Option, offer_row, purchase_summary
+from krypton_app.pages.buy.rows import purchase_summary
 from krypton_app.services.ad_views import get_ad
 from krypton_app.services.buy_deals import buy_amount, buy_offers, open_buy_deal, quote_buy
 from krypton_app.services.buy_purpose import DESTINATIONS
 from krypton_app.state.auth import AuthState
+from krypton_app.state.fiat_market import FiatMarket, OfferRow, offer_row
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.once_form import OnceForm
 
-FIAT_NAMES = {code: {"en": en, "ru": ru} for code, en, ru in FIAT_CURRENCIES}
 UNITS = ("crypto", "fiat")
 DECIMALS = {code: places for code, _name, places in ASSETS}
 TARGET_MAX = 2000  # a BOLT11 invoice is long; an address far shorter
 
 
-class BuyState(OnceForm, AuthState):
-    asset: str = "TON"
-    countries: list[Option] = []
-    currencies: list[Option] = []
-    methods: list[Option] = []
-    country: str = ""
-    fiat: str = ""
-    method: str = ""
+class BuyState(FiatMarket, OnceForm, AuthState):
+    asset: str = "TON"  # and the market: FiatMarket
     unit: str = "crypto"  # what the amount is typed in: crypto | fiat
     amount: str = ""
     converted: dict[str, str] = {}  # the other unit at the reference rate, in every language ({} none)
@@ -62,7 +46,7 @@ class BuyState(OnceForm, AuthState):
     to: str = "balance"
     target: str = ""
     summary: dict[str, list[str]] = {}
-    offers: list[BuyOfferRow] = []
+    offers: list[OfferRow] = []
     searched: bool = False
     error: dict[str, str] = {}  # a refusal in every language (i18n.error_texts); {} none
 
@@ -77,25 +61,24 @@ class BuyState(OnceForm, AuthState):
         """Fill the wizard from the query (links from the start page and from an ad); a return from the
         login keeps what the tab had."""
         lang = (await self.get_state(I18n)).lang
-        names = sorted((COUNTRY_NAMES[code][lang], code) for code in COUNTRY_CODES)
-        self.countries = [Option(code, name) for name, code in names]
+        self._list_fiat_countries(lang)
         params = self.router.url.query_parameters
         if params.get("ad", "").isdigit():
             await self._from_ad_query(int(params["ad"]), lang)
         if params.get("asset") in ASSET_CODES:
             self.asset = params["asset"]
         if params.get("country") in COUNTRY_CODES:
-            self._set_country(params["country"], lang)
-        if params.get("fiat") in FIAT_CODES and self.country:
-            self.fiat = params["fiat"]
-        if self.country and params.get("method") in country_methods(self.country):
-            self.method = params["method"]
+            self._set_fiat_country(params["country"], lang)
+        if params.get("fiat") in FIAT_CODES and self.fiat_country:
+            self.fiat_currency = params["fiat"]
+        if self.fiat_country and params.get("method") in country_methods(self.fiat_country):
+            self.fiat_method = params["method"]
         if params.get("to") in DESTINATIONS:
             self.to = params["to"]
         if params.get("amount"):
             self.unit, self.amount = "crypto", str(params["amount"])[:40]
-        if not self.country:
-            self._set_country(self.countries[0].code if lang != "ru" else "RU", lang)
+        if not self.fiat_country:
+            self._set_fiat_country(self.fiat_countries[0].code if lang != "ru" else "RU", lang)
         self._fresh_form_key()
         await self._convert()
         if self.amount and self.to in ("balance", "promise"):
@@ -109,18 +92,9 @@ class BuyState(OnceForm, AuthState):
         if ad.side != SELL:
             return
         self._from_ad, self.asset = ad.id, ad.asset
-        self._set_country(ad.country, lang)
-        self.fiat = ad.fiat
-        self.method = next((m for m in ad.methods if m in country_methods(ad.country)), self.method)
-
-    def _set_country(self, code: str, lang: str) -> None:
-        own = country_fiat(code) or FIAT_CODES[0]
-        currencies = [own, *(c for c in FIAT_CODES if c != own)]
-        self.country, self.fiat = code, own
-        self.currencies = [Option(c, f"{c} · {FIAT_NAMES[c][lang]}") for c in currencies]
-        methods = country_methods(code)
-        self.methods = [Option(m, method_name(m, lang)) for m in methods]
-        self.method = methods[0] if methods else ""
+        self._set_fiat_country(ad.country, lang)
+        self.fiat_currency = ad.fiat
+        self.fiat_method = next((m for m in ad.methods if m in country_methods(ad.country)), self.fiat_method)
 
     def _changed(self) -> None:
         """A choice changed: the listed ads no longer answer it."""
@@ -133,25 +107,13 @@ class BuyState(OnceForm, AuthState):
             self._changed()
             await self._convert()
 
-    @rx.event
-    async def choose_country(self, code: str):
-        if code in COUNTRY_CODES:
-            self._set_country(code, (await self.get_state(I18n)).lang)
-            self._changed()
-            await self._convert()
+    async def _fiat_market_open(self) -> bool:
+        return True  # the pickers are public: they list nothing before "Show offers"
 
-    @rx.event
-    async def choose_currency(self, code: str):
-        if code in FIAT_CODES and self.country:
-            self.fiat = code
-            self._changed()
+    async def _fiat_market_changed(self, field: str) -> None:
+        self._changed()
+        if field != "method":  # the reference conversion depends on the currency, not on the method
             await self._convert()
-
-    @rx.event
-    def choose_method(self, code: str):
-        if self.country and code in country_methods(self.country):
-            self.method = code
-            self._changed()
 
     @rx.event
     async def choose_unit(self, unit: str | list[str]):
@@ -190,11 +152,16 @@ class BuyState(OnceForm, AuthState):
 
     async def _convert(self) -> None:
         self.converted, self.no_rate, self._amount_minor = {}, False, 0
-        if not self.amount.strip() or not self.fiat:
+        if not self.amount.strip() or not self.fiat_currency:
             return
         try:
             typed = await off_loop(
-                buy_amount, app_deps().rates, asset=self.asset, fiat=self.fiat, unit=self.unit, text=self.amount
+                buy_amount,
+                app_deps().rates,
+                asset=self.asset,
+                fiat=self.fiat_currency,
+                unit=self.unit,
+                text=self.amount,
             )
         except KryptonError as error:
             if error.code == "rate_unavailable":
@@ -207,11 +174,11 @@ class BuyState(OnceForm, AuthState):
             return
         converted = {}
         for lang in LANGUAGES:
-            rate = f"{format_number(typed.rate, lang)} {self.fiat}/{self.asset}"
+            rate = f"{format_number(typed.rate, lang)} {self.fiat_currency}/{self.asset}"
             value = (
                 f"{format_full(typed.amount, DECIMALS[self.asset], lang)} {self.asset}"
                 if self.unit == "fiat"
-                else format_fiat(typed.fiat or 0, self.fiat, lang)
+                else format_fiat(typed.fiat or 0, self.fiat_currency, lang)
             )
             converted[lang] = translate(lang, "buy.converted_reference", value=value, rate=rate)
         self.converted = converted
@@ -227,7 +194,7 @@ class BuyState(OnceForm, AuthState):
         await self._find()
 
     async def _find(self) -> None:
-        if not (self.country and self.fiat and self.method):
+        if not (self.fiat_country and self.fiat_currency and self.fiat_method):
             return
         user_id = await self._user_id()  # None: a visitor sees every fitting ad
         deps = app_deps()
@@ -250,9 +217,9 @@ class BuyState(OnceForm, AuthState):
                 user_id,
                 asset=self.asset,
                 amount=quote.amount,
-                country=self.country,
-                fiat=self.fiat,
-                method=self.method,
+                country=self.fiat_country,
+                fiat=self.fiat_currency,
+                method=self.fiat_method,
                 rates=deps.rates,
                 now=utcnow(),
                 first_ad=self._from_ad or None,
@@ -287,7 +254,7 @@ class BuyState(OnceForm, AuthState):
                 deps.uow,
                 user_id,
                 ad_id,
-                method=self.method,
+                method=self.fiat_method,
                 kind=self.to,
                 amount=self._amount_text(),
                 target=self.target,

@@ -7,8 +7,9 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app.components.ui import card, card_title, empty_note, status_chip
-from krypton_app.pages.invoice_detail.payout_state import PayoutOfferRow, WaitingRow
+from krypton_app.pages.invoice_detail.payout_state import WaitingRow
 from krypton_app.pages.invoice_detail.state import InvoiceDetailState
+from krypton_app.state.fiat_market import OfferRow
 from krypton_app.state.i18n import I18n
 
 S = InvoiceDetailState
@@ -104,7 +105,7 @@ def waiting_line(row: rx.Var[WaitingRow]) -> rx.Component:
     )
 
 
-def offer_line(row: rx.Var[PayoutOfferRow]) -> rx.Component:
+def offer_line(row: rx.Var[OfferRow]) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.text(row.trader, weight="bold", size="2"),
@@ -113,7 +114,7 @@ def offer_line(row: rx.Var[PayoutOfferRow]) -> rx.Component:
                 " · ",
                 row.limits,
                 " · ",
-                row.trades,
+                row.deals,
                 " · ",
                 row.completion,
                 size="1",

@@ -22,8 +22,8 @@ from krypton_app.domain.catalog_data import COUNTRY_NAMES, method_name
 from krypton_app.domain.deals import LIVE as LIVE_DEAL
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_texts
-from krypton_app.i18n.formatting import format_fiat, format_full, plural
 from krypton_app.services.fiat_payouts import PayoutOffer, PayoutPanel, open_payout_deal, payout_ads, take_in_crypto
+from krypton_app.state.fiat_market import OfferRow, offer_row
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.views import amount_text, when
@@ -52,17 +52,6 @@ class WaitingRow:
     live: bool = False  # its deal runs: no other intermediary and no "take in crypto" meanwhile
 
 
-@dataclass
-class PayoutOfferRow:
-    ad_id: int = 0
-    trader: str = ""
-    price: str = ""
-    total: str = ""  # the fiat the merchant gets for the payment
-    limits: str = ""
-    trades: str = ""  # "3 deals"
-    completion: str = ""
-
-
 def payout_row(panel: PayoutPanel, decimals: int, asset: str, lang: str) -> PayoutRow:
     fiat = panel.fiat
     return PayoutRow(
@@ -74,27 +63,12 @@ def payout_row(panel: PayoutPanel, decimals: int, asset: str, lang: str) -> Payo
     )
 
 
-def offer_row(offer: PayoutOffer, lang: str) -> PayoutOfferRow:
-    ad, trader = offer.ad, offer.trader
-    rate = trader.completion_rate_30d
-    return PayoutOfferRow(
-        ad_id=ad.id,
-        trader=ad.owner_name,
-        price=format_fiat(ad.price, ad.fiat, lang, ad.fiat_decimals),
-        total=format_fiat(offer.fiat_total, ad.fiat, lang, ad.fiat_decimals),
-        limits=f"{format_full(ad.min_amount, ad.decimals, lang)} – {format_full(ad.max_amount, ad.decimals, lang)}"
-        f" {ad.asset}",
-        trades=plural(lang, trader.completed_deals, "count.deals"),
-        completion="—" if rate is None else f"{rate * 100:.0f}%",
-    )
-
-
 class PayoutPanelState(rx.State, mixin=True):
     payout: PayoutRow | None = None  # None: the invoice is paid out in crypto
     payout_waiting: list[WaitingRow] = []
     picker_payment: int = 0  # the waiting payment whose intermediaries are listed (0: none)
     picker_label: str = ""  # the payment listed for, "2 TON" (formatted: raw amounts stay on the server)
-    picker_offers: list[PayoutOfferRow] = []
+    picker_offers: list[OfferRow] = []
     picker_loaded: bool = False
 
     _waiting_ids: list[int] = []

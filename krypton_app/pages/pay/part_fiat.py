@@ -14,80 +14,28 @@ services check the payer again.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 import reflex as rx
 
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
+from krypton_app.components.fiat_market import OfferLook, market_row, offer_list
 from krypton_app.components.ui import form_error
-from krypton_app.domain.catalog_data import (
-    COUNTRY_CODES,
-    COUNTRY_NAMES,
-    FIAT_CODES,
-    FIAT_CURRENCIES,
-    country_fiat,
-    country_methods,
-    method_name,
-)
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.invoices import QuoteRenewed
 from krypton_app.i18n import error_texts
-from krypton_app.i18n.formatting import format_fiat, format_full
 from krypton_app.pages.pay import payment_step
-from krypton_app.services.market import Offer
 from krypton_app.services.part_deals import open_part_deal, part_ads
 from krypton_app.services.payments import get_payment
+from krypton_app.state.fiat_market import FiatMarket, OfferRow, offer_row
 from krypton_app.state.i18n import I18n, in_language
 from krypton_app.state.invoice_views import PartRow
 from krypton_app.state.offload import off_loop
 
-FIAT_NAMES = {code: {"en": en, "ru": ru} for code, en, ru in FIAT_CURRENCIES}
 
-
-@dataclass(frozen=True)
-class FiatOption:
-    code: str = ""
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class FiatOfferRow:
-    """A SELL ad that can pay the part, as the panel lists it."""
-
-    ad_id: int = 0
-    trader: str = ""
-    price: str = ""  # fiat per whole asset unit
-    total: str = ""  # fiat the payer hands over for this part
-    limits: str = ""
-    trades: int = 0
-    completion: str = ""  # "96%", "—" before the trader's first ended deal
-
-
-def offer_row(offer: Offer, lang: str) -> FiatOfferRow:
-    ad, trader = offer.ad, offer.trader
-    rate = trader.completion_rate_30d
-    return FiatOfferRow(
-        ad_id=ad.id,
-        trader=ad.owner_name,
-        price=format_fiat(ad.price, ad.fiat, lang, ad.fiat_decimals),
-        total=format_fiat(offer.fiat_total, ad.fiat, lang, ad.fiat_decimals),
-        limits=f"{format_full(ad.min_amount, ad.decimals, lang)} – {format_full(ad.max_amount, ad.decimals, lang)}"
-        f" {ad.asset}",
-        trades=trader.completed_deals,
-        completion="—" if rate is None else f"{rate * 100:.0f}%",
-    )
-
-
-class FiatPart(rx.State, mixin=True):
+class FiatPart(FiatMarket, mixin=True):
     fiat_part: int = 0  # the part whose panel is open (0: none)
-    fiat_countries: list[FiatOption] = []
-    fiat_currencies: list[FiatOption] = []
-    fiat_methods: list[FiatOption] = []
-    fiat_country: str = ""
-    fiat_currency: str = ""
-    fiat_method: str = ""
-    fiat_offers: list[FiatOfferRow] = []
+    fiat_offers: list[OfferRow] = []
     fiat_searched: bool = False
 
     # The ads the panel lists: "Open deal" acts on these only. One key per listing: a double click on
@@ -96,8 +44,8 @@ class FiatPart(rx.State, mixin=True):
     _fiat_key: str = ""
 
     def _fiat_reset(self, part_id: int = 0) -> None:
-        self.fiat_part, self.fiat_country, self.fiat_currency, self.fiat_method = part_id, "", "", ""
-        self.fiat_currencies, self.fiat_methods, self.fiat_offers = [], [], []
+        self.fiat_part, self.fiat_offers = part_id, []
+        self._clear_fiat_market()
         self.fiat_searched, self._fiat_ads, self._fiat_key = False, [], ""
         self.field_errors = {k: v for k, v in self.field_errors.items() if k != "fiat"}
 
@@ -108,41 +56,16 @@ class FiatPart(rx.State, mixin=True):
         if type(part_id) is not int or part_id not in self._part_amounts:
             return
         self._fiat_reset(part_id)
-        lang = (await self.get_state(I18n)).lang
-        names = sorted((COUNTRY_NAMES[code][lang], code) for code in COUNTRY_CODES)
-        self.fiat_countries = [FiatOption(code, name) for name, code in names]
+        self._list_fiat_countries((await self.get_state(I18n)).lang)
 
     @rx.event
     def close_fiat(self):
         self._fiat_reset()
 
-    @rx.event
-    async def choose_fiat_country(self, code: str):
-        if not self.fiat_part or code not in COUNTRY_CODES:
-            return
-        lang = (await self.get_state(I18n)).lang
-        own = country_fiat(code) or FIAT_CODES[0]
-        # The country's own currency first; traders there may take others too.
-        currencies = [own, *(c for c in FIAT_CODES if c != own)]
-        self.fiat_country, self.fiat_currency = code, own
-        self.fiat_currencies = [FiatOption(c, f"{c} · {FIAT_NAMES[c][lang]}") for c in currencies]
-        methods = country_methods(code)
-        self.fiat_methods = [FiatOption(m, method_name(m, lang)) for m in methods]
-        self.fiat_method = methods[0] if methods else ""
-        await self._fiat_search()
+    async def _fiat_market_open(self) -> bool:
+        return bool(self.fiat_part)
 
-    @rx.event
-    async def choose_fiat_currency(self, code: str):
-        if not self.fiat_country or code not in FIAT_CODES:
-            return
-        self.fiat_currency = code
-        await self._fiat_search()
-
-    @rx.event
-    async def choose_fiat_method(self, code: str):
-        if not self.fiat_country or code not in country_methods(self.fiat_country):
-            return
-        self.fiat_method = code
+    async def _fiat_market_changed(self, field: str) -> None:
         await self._fiat_search()
 
     async def _fiat_search(self) -> None:
@@ -226,108 +149,23 @@ def _pay_state():
     return PayState
 
 
-def _select(label: str, options, value, on_change, test_id: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(I18n.t[label], size="1", color_scheme="gray"),
-        rx.select.root(
-            rx.select.trigger(placeholder=I18n.t["payfiat.choose"], width="100%", data_testid=test_id),
-            rx.select.content(rx.foreach(options, lambda o: rx.select.item(o.name, value=o.code))),
-            value=value,
-            on_change=on_change,
-        ),
-        spacing="1",
-        min_width="150px",
-        flex="1",
-    )
-
-
-def _offer(offer: rx.Var[FiatOfferRow]) -> rx.Component:
-    state = _pay_state()
-    return rx.hstack(
-        rx.vstack(
-            rx.text(offer.trader, size="2", weight="bold", data_testid="pay-fiat-trader"),
-            rx.text(
-                I18n.t["payfiat.trades"],
-                ": ",
-                offer.trades,
-                " · ",
-                I18n.t["payfiat.completion"],
-                ": ",
-                offer.completion,
-                size="1",
-                color_scheme="gray",
-            ),
-            rx.text(
-                I18n.t["payfiat.price"],
-                ": ",
-                offer.price,
-                " · ",
-                I18n.t["payfiat.limits"],
-                ": ",
-                offer.limits,
-                size="1",
-                color_scheme="gray",
-            ),  # fmt: skip
-            spacing="1",
-        ),
-        rx.spacer(),
-        rx.vstack(
-            rx.text(I18n.t["payfiat.total"], size="1", color_scheme="gray"),
-            rx.text(offer.total, size="3", weight="bold", data_testid="pay-fiat-total"),
-            spacing="0",
-            align="end",
-        ),
-        rx.button(
-            I18n.t["payfiat.open_deal"],
-            on_click=state.open_fiat_deal(offer.ad_id),
-            loading=state.busy != 0,
-            disabled=state.busy != 0,
-            data_testid="pay-fiat-open-deal",
-        ),
-        width="100%",
-        align="center",
-        wrap="wrap",
-        padding_y="8px",
-        border_top=f"1px solid {rx.color('gray', 4)}",
-        data_testid="pay-fiat-offer",
-    )
+LOOK = OfferLook(
+    texts="payfiat", total_key="payfiat.total", linked_key="", button_key="payfiat.open_deal",
+    empty_key="payfiat.empty",
+    test_ids=("pay-fiat-offer", "pay-fiat-trader", "pay-fiat-total", "pay-fiat-open-deal", "pay-fiat-empty"),
+)  # fmt: skip
 
 
 def _picker() -> rx.Component:
     state = _pay_state()
     return rx.vstack(
         rx.text(I18n.t["payfiat.explain"], size="2", color_scheme="gray"),
-        rx.hstack(
-            _select(
-                "payfiat.country",
-                state.fiat_countries,
-                state.fiat_country,
-                state.choose_fiat_country,
-                "pay-fiat-country",
-            ),  # fmt: skip
-            _select(
-                "payfiat.currency",
-                state.fiat_currencies,
-                state.fiat_currency,
-                state.choose_fiat_currency,
-                "pay-fiat-currency",
-            ),  # fmt: skip
-            _select(
-                "payfiat.method", state.fiat_methods, state.fiat_method, state.choose_fiat_method, "pay-fiat-method"
-            ),  # fmt: skip
-            width="100%",
-            wrap="wrap",
-            spacing="2",
-        ),
+        market_row(state, "payfiat", "pay-fiat"),
         rx.cond(
             state.field_errors.contains("fiat"),
             form_error(in_language(state.field_errors["fiat"]), data_testid="pay-fiat-error"),
         ),
-        rx.cond(
-            state.fiat_searched & (state.fiat_offers.length() == 0),
-            rx.text(I18n.t["payfiat.empty"], size="2", color_scheme="gray", data_testid="pay-fiat-empty"),
-        ),
-        rx.vstack(rx.foreach(state.fiat_offers, _offer), spacing="0", width="100%"),
+        offer_list(state.fiat_offers, LOOK, state.open_fiat_deal, state.busy != 0, state.fiat_searched),
         rx.button(I18n.t["payfiat.close"], on_click=state.close_fiat, variant="ghost", size="1"),
         spacing="2",
         width="100%",

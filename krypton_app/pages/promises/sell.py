@@ -8,10 +8,11 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.components.fiat_market import OfferLook, market_row, offer_list
 from krypton_app.components.layout import template
 from krypton_app.components.skeleton import page_skeleton
 from krypton_app.components.ui import WRAP_ANYWHERE, card, card_title, form_error, page_heading, status_chip
-from krypton_app.pages.promises.sell_state import FIAT, OfferRow, SellPromiseState
+from krypton_app.pages.promises.sell_state import FIAT, SellPromiseState
 from krypton_app.state.i18n import I18n, in_language
 
 S = SellPromiseState
@@ -107,101 +108,18 @@ def ways() -> rx.Component:
     )
 
 
-def _select(label: str, options, value, on_change, test_id: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(I18n.t[label], size="1", color_scheme="gray"),
-        rx.select.root(
-            rx.select.trigger(placeholder=I18n.t["payfiat.choose"], width="100%", data_testid=test_id),
-            rx.select.content(rx.foreach(options, lambda o: rx.select.item(o.name, value=o.code))),
-            value=value,
-            on_change=on_change,
-        ),
-        spacing="1",
-        min_width="150px",
-        flex="1",
-    )
-
-
-def _offer(offer: rx.Var[OfferRow]) -> rx.Component:
-    return rx.flex(
-        rx.vstack(
-            rx.hstack(
-                rx.text(offer.trader, size="2", weight="bold", data_testid="psale-trader"),
-                rx.cond(offer.linked, rx.badge(I18n.t["psale.linked"], color_scheme="violet", size="1")),
-                align="center",
-                spacing="2",
-            ),
-            rx.text(
-                I18n.t["payfiat.trades"],
-                ": ",
-                offer.trades,
-                " · ",
-                I18n.t["payfiat.completion"],
-                ": ",
-                offer.completion,
-                size="1",
-                color_scheme="gray",
-            ),  # fmt: skip
-            rx.text(
-                I18n.t["payfiat.price"],
-                ": ",
-                offer.price,
-                " · ",
-                I18n.t["payfiat.limits"],
-                ": ",
-                offer.limits,
-                size="1",
-                color_scheme="gray",
-            ),  # fmt: skip
-            spacing="1",
-            flex="1",
-            min_width="200px",
-        ),
-        rx.hstack(
-            rx.vstack(
-                rx.text(I18n.t["psale.you_get"], size="1", color_scheme="gray"),
-                rx.text(offer.total, size="3", weight="bold", data_testid="psale-total"),
-                spacing="0",
-                align="end",
-            ),
-            rx.button(
-                I18n.t["psale.sell"],
-                on_click=S.sell(offer.ad_id),
-                loading=S.busy,
-                disabled=S.busy,
-                data_testid="psale-sell",
-            ),
-            align="center",
-            spacing="3",
-            margin_left="auto",
-        ),
-        width="100%",
-        align="center",
-        wrap="wrap",
-        gap="8px",
-        padding_y="10px",
-        border_top=f"1px solid {rx.color('gray', 4)}",
-        data_testid="psale-offer",
-    )
+LOOK = OfferLook(
+    texts="payfiat", total_key="psale.you_get", linked_key="psale.linked", button_key="psale.sell",
+    empty_key="psale.empty", test_ids=("psale-offer", "psale-trader", "psale-total", "psale-sell", "psale-empty"),
+)  # fmt: skip
 
 
 def fiat_panel() -> rx.Component:
     return rx.vstack(
         rx.text(I18n.t["psale.fiat.explain"], size="2", color_scheme="gray"),
-        rx.flex(
-            _select("payfiat.country", S.countries, S.country, S.choose_country, "psale-country"),
-            _select("payfiat.currency", S.currencies, S.currency, S.choose_currency, "psale-currency"),
-            _select("payfiat.method", S.methods, S.method, S.choose_method, "psale-method"),
-            width="100%",
-            wrap="wrap",
-            gap="8px",
-        ),
+        market_row(S, "payfiat", "psale"),
         _error("fiat"),
-        rx.cond(
-            S.searched & (S.offers.length() == 0),
-            rx.text(I18n.t["psale.empty"], size="2", color_scheme="gray", data_testid="psale-empty"),
-        ),
-        rx.vstack(rx.foreach(S.offers, _offer), spacing="0", width="100%"),
+        offer_list(S.offers, LOOK, S.sell, S.busy, S.searched),
         spacing="3",
         width="100%",
         data_testid="psale-fiat",

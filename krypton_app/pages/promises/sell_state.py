@@ -20,23 +20,14 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
-from krypton_app.domain.catalog_data import (
-    COUNTRY_CODES,
-    COUNTRY_NAMES,
-    FIAT_CODES,
-    FIAT_CURRENCIES,
-    country_fiat,
-    country_methods,
-    method_name,
-)
+from krypton_app.domain.catalog_data import COUNTRY_CODES, FIAT_CODES, country_methods
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import format_amount
 from krypton_app.domain.promises import normalise_code
 from krypton_app.i18n import error_texts
-from krypton_app.i18n.formatting import amount_with_asset, format_fiat, format_full
+from krypton_app.i18n.formatting import amount_with_asset
 from krypton_app.pages.promises.state import STATUS_COLORS
 from krypton_app.services.ad_views import get_ad
-from krypton_app.services.market import Offer
 from krypton_app.services.promise_sales import (
     DESTINATIONS,
     cash_out_promise,
@@ -46,49 +37,13 @@ from krypton_app.services.promise_sales import (
 )
 from krypton_app.services.promises import preview_by_code
 from krypton_app.state.auth import AuthState
+from krypton_app.state.fiat_market import FiatMarket, OfferRow, offer_row
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 
 FIAT = "fiat"
 WAYS = (FIAT, *DESTINATIONS)
-FIAT_NAMES = {code: {"en": en, "ru": ru} for code, en, ru in FIAT_CURRENCIES}
 DESTINATION_MAX = 2000  # a Lightning invoice is long; an address is short
-
-
-@dataclass(frozen=True)
-class Option:
-    code: str = ""
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class OfferRow:
-    """A BUY ad that takes the whole promise, as the page lists it."""
-
-    ad_id: int = 0
-    trader: str = ""
-    price: str = ""  # fiat per whole asset unit
-    total: str = ""  # the fiat the holder gets for the promise
-    limits: str = ""
-    trades: int = 0
-    completion: str = ""  # "96%", "—" before the trader's first ended deal
-    linked: bool = False  # the ad the page was opened from
-
-
-def offer_row(offer: Offer, lang: str, linked_ad: int) -> OfferRow:
-    ad, trader = offer.ad, offer.trader
-    rate = trader.completion_rate_30d
-    return OfferRow(
-        ad_id=ad.id,
-        trader=ad.owner_name,
-        price=format_fiat(ad.price, ad.fiat, lang, ad.fiat_decimals),
-        total=format_fiat(offer.fiat_total, ad.fiat, lang, ad.fiat_decimals),
-        limits=f"{format_full(ad.min_amount, ad.decimals, lang)} – {format_full(ad.max_amount, ad.decimals, lang)}"
-        f" {ad.asset}",
-        trades=trader.completed_deals,
-        completion="—" if rate is None else f"{rate * 100:.0f}%",
-        linked=ad.id == linked_ad,
-    )
 
 
 @dataclass(frozen=True)
@@ -112,7 +67,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SellPromiseState(AuthState):
+class SellPromiseState(FiatMarket, AuthState):
     loaded: bool = False
     # The promise behind the code ("" amount: none checked yet)
     amount: str = ""
@@ -125,13 +80,7 @@ class SellPromiseState(AuthState):
     # field -> its error in every language: code, fiat, cash
     errors: dict[str, dict[str, str]] = {}
     busy: bool = False
-    # Sell for fiat
-    countries: list[Option] = []
-    currencies: list[Option] = []
-    methods: list[Option] = []
-    country: str = ""
-    currency: str = ""
-    method: str = ""
+    # Sell for fiat (the market: FiatMarket)
     offers: list[OfferRow] = []
     searched: bool = False
     # Cash out
@@ -156,8 +105,8 @@ class SellPromiseState(AuthState):
         self.errors = rest if error is None else {**rest, field: error_texts(error)}
 
     def _reset_ways(self) -> None:
-        self.country, self.currency, self.method = "", "", ""
-        self.currencies, self.methods, self.offers, self.searched = [], [], [], False
+        self._clear_fiat_market()
+        self.offers, self.searched = [], False
         self._ads, self._deal_key = [], ""
         self.quote, self.payout_id, self.payout_status = QuoteRow(), 0, ""
         self._destination, self._cash_key = "", ""
@@ -176,9 +125,7 @@ class SellPromiseState(AuthState):
         self.way = way if way in WAYS else FIAT
         ad = str(params.get("ad") or "")
         self._linked_ad = int(ad) if ad.isdigit() and len(ad) < 12 else 0
-        lang = (await self.get_state(I18n)).lang
-        names = sorted((COUNTRY_NAMES[code][lang], code) for code in COUNTRY_CODES)
-        self.countries = [Option(code, name) for name, code in names]
+        self._list_fiat_countries((await self.get_state(I18n)).lang)
         self.loaded = True
 
     @rx.event
@@ -232,47 +179,22 @@ class SellPromiseState(AuthState):
             return  # gone: the holder picks the market themselves
         if ad.country not in COUNTRY_CODES or ad.fiat not in FIAT_CODES:
             return
-        self._choose_country(ad.country, lang)
-        self.currency = ad.fiat
+        self._set_fiat_country(ad.country, lang)
+        self.fiat_currency = ad.fiat
         offered = [m for m in ad.methods if m in country_methods(ad.country)]
         if offered:
-            self.method = offered[0]
+            self.fiat_method = offered[0]
         await self._search()
 
-    def _choose_country(self, code: str, lang: str) -> None:
-        own = country_fiat(code) or FIAT_CODES[0]
-        # The country's own currency first; traders there may take others too.
-        currencies = [own, *(c for c in FIAT_CODES if c != own)]
-        self.country, self.currency = code, own
-        self.currencies = [Option(c, f"{c} · {FIAT_NAMES[c][lang]}") for c in currencies]
-        methods = country_methods(code)
-        self.methods = [Option(m, method_name(m, lang)) for m in methods]
-        self.method = methods[0] if methods else ""
+    async def _fiat_market_open(self) -> bool:
+        return self.usable
 
-    @rx.event
-    async def choose_country(self, code: str):
-        if not self.usable or code not in COUNTRY_CODES:
-            return
-        self._choose_country(code, (await self.get_state(I18n)).lang)
-        await self._search()
-
-    @rx.event
-    async def choose_currency(self, code: str):
-        if not self.country or code not in FIAT_CODES:
-            return
-        self.currency = code
-        await self._search()
-
-    @rx.event
-    async def choose_method(self, code: str):
-        if not self.country or code not in country_methods(self.country):
-            return
-        self.method = code
+    async def _fiat_market_changed(self, field: str) -> None:
         await self._search()
 
     async def _search(self) -> None:
         user_id = await self._user_id()
-        if user_id is None or not self.usable or not self.method:
+        if user_id is None or not self.usable or not self.fiat_method:
             return
         deps = app_deps()
         try:
@@ -281,9 +203,9 @@ class SellPromiseState(AuthState):
                 deps.uow,
                 user_id,
                 self._code,
-                country=self.country,
-                fiat=self.currency,
-                method=self.method,
+                country=self.fiat_country,
+                fiat=self.fiat_currency,
+                method=self.fiat_method,
                 settings=deps.settings,
                 rates=deps.rates,
                 now=_now(),
@@ -317,7 +239,7 @@ class SellPromiseState(AuthState):
                 user_id,
                 self._code,
                 ad_id,
-                method=self.method,
+                method=self.fiat_method,
                 idempotency_key=f"{self._deal_key}-{ad_id}",
                 settings=deps.settings,
                 rates=deps.rates,
