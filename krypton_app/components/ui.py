@@ -162,3 +162,41 @@ def empty_note(message: rx.Var, icon: str = "inbox") -> rx.Component:
 
 def loading_note(message: rx.Var) -> rx.Component:
     return rx.hstack(rx.spinner(), rx.text(message, color_scheme="gray"), spacing="2")
+
+
+def code_snippet(
+    value: rx.Var, *, copied: rx.Var, copy_label: rx.Var, test_id: str, copy_test_id: str | None = None
+) -> rx.Component:
+    """A snippet to paste elsewhere (an iframe's HTML) with its copy button. The code keeps its lines and
+    scrolls sideways on a phone: wrapping it anywhere would cut a URL (its port, its number) in the middle."""
+    return rx.hstack(
+        rx.el.pre(
+            value,
+            style={
+                "white_space": "pre",
+                "overflow_x": "auto",
+                "font_family": "var(--code-font-family)",
+                "font_size": "12px",
+                "margin": "0",
+            },
+            flex="1",
+            min_width="0",
+            padding="12px",
+            border_radius="12px",
+            background=rx.color("gray", 3),
+            data_testid=test_id,
+        ),
+        rx.icon_button(
+            rx.icon("copy", size=15),
+            on_click=[rx.set_clipboard(value), rx.toast(copied, duration=1500)],
+            variant="soft",
+            size="1",
+            aria_label=copy_label,
+            data_testid=copy_test_id,
+        ),
+        align="start",
+        width="100%",
+        min_width="0",
+        margin_top="8px",
+        overflow_x="auto",
+    )

@@ -120,11 +120,8 @@ def start_deal(
 ) -> Deal:
     """The one way a deal opens, inside the caller's transaction: take the ad's volume, write the deal
     with its escrow locked as its purpose says (services/deal_purposes.py), its event, system message and
-    the owner's notification. With `part_id` the release goes to that invoice part
-    (services/part_deals.py). `seller_id`: who sells to a buy ad when it is not the taker (a merchant's
-    fiat payout, which the merchant opens on the payment's behalf); `payment_id`: that payment
-    (services/fiat_payouts.py). `promise_id`: the promise a promise-sale deal holds as its escrow
-    (services/promise_sales.py)."""
+    the owner's notification. The purposes' links: `part_id` (part_deals), `promise_id` (promise_sales),
+    `payment_id` with `seller_id`, the merchant selling to a buy ad for that payment (fiat_payouts)."""
     if minor <= 0:
         raise KryptonError("amount must be positive", code="deal_amount_invalid")
     # Conditional UPDATE of the ad's remaining volume: two takers on the last volume cannot both win.

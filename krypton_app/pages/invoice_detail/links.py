@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app.components.qr import qr_code
-from krypton_app.components.ui import card, card_title, copy_value
+from krypton_app.components.ui import card, card_title, code_snippet, copy_value
 from krypton_app.pages.invoice_detail.state import InvoiceDetailState
 from krypton_app.state.i18n import I18n
 
@@ -75,37 +75,11 @@ def embed_card() -> rx.Component:
     return card(
         card_title("app-window", I18n.t["detail.embed"]),
         rx.text(I18n.t["detail.embed_intro"], size="2", color_scheme="gray"),
-        rx.hstack(
-            rx.el.pre(
-                InvoiceDetailState.embed,
-                # Code keeps its lines and scrolls sideways on a phone: wrapping it anywhere would cut
-                # the invoice's URL (its port, its number) in the middle.
-                style={
-                    "white_space": "pre",
-                    "overflow_x": "auto",
-                    "font_family": "var(--code-font-family)",
-                    "font_size": "12px",
-                    "margin": "0",
-                },
-                flex="1",
-                min_width="0",
-                padding="12px",
-                border_radius="12px",
-                background=rx.color("gray", 3),
-                data_testid="embed-snippet",
-            ),
-            rx.icon_button(
-                rx.icon("copy", size=15),
-                on_click=[rx.set_clipboard(InvoiceDetailState.embed), rx.toast(I18n.t["common.copied"], duration=1500)],
-                variant="soft",
-                size="1",
-                aria_label=I18n.t["common.copy"],
-            ),
-            align="start",
-            width="100%",
-            min_width="0",
-            margin_top="8px",
-            overflow_x="auto",
+        code_snippet(
+            InvoiceDetailState.embed,
+            copied=I18n.t["common.copied"],
+            copy_label=I18n.t["common.copy"],
+            test_id="embed-snippet",
         ),
         rx.text(
             I18n.t["detail.origins"],
