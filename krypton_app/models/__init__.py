@@ -9,6 +9,7 @@ from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
 from krypton_app.models.lightning import LightningInvoice
 from krypton_app.models.market import Ad, ChatMessage, Deal, DealEvent, Dispute, Notification, PaymentChat, Review
 from krypton_app.models.merchant import ApiIdempotencyRecord, ApiKey, WebhookDelivery, WebhookEvent, WebhookSecret
+from krypton_app.models.operator_audit import OperatorAction
 from krypton_app.models.promises import Promise, PromiseGuess
 from krypton_app.models.users import EmailCode, User
 from krypton_app.models.withdrawals import Payout, Withdrawal
@@ -21,6 +22,7 @@ __all__ = [
     "DealEvent",
     "Dispute",
     "Notification",
+    "OperatorAction",
     "PaymentChat",
     "Review",
     "ApiIdempotencyRecord",

@@ -16,6 +16,7 @@ from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import DealTransitionRefused, Forbidden, KryptonError, NotFound
 from krypton_app.models import Deal, Dispute
 from krypton_app.models.common import as_utc
+from krypton_app.services import audit
 from krypton_app.services.deal_rows import (
     DealView,
     announce,
@@ -148,6 +149,7 @@ def resolve_dispute(
             raise DealTransitionRefused("the dispute is already decided", status=deal.status, action="resolve")
         key = f"deal:{deal.id}:resolve"
         pay_out(s, deal, to_buyer, to_seller, key, DEAL_RESOLVE, settings=settings, rates=rates, now=now)
+        audit.record(s, operator_id, audit.DISPUTE_RESOLVED, f"deal:{deal.id}", to_buyer=to_buyer, to_seller=to_seller)
         announce(s, deal, f"deal.sys.resolved_{outcome}", [deal.seller_id, deal.buyer_id])
         return _dispute_view(s, deal, operator_id)
 

@@ -20,6 +20,7 @@ from krypton_app.domain.errors import InvalidState, NotFound
 from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.models import Asset, UnmatchedDeposit, User
 from krypton_app.models.common import as_utc, utcnow
+from krypton_app.services import audit
 from krypton_app.services.ledger import post, system_account, user_account
 from krypton_app.services.roles import require_operator
 
@@ -101,6 +102,7 @@ def credit_unmatched_deposit(
             legs=[leg],
             memo=f"deposit {deposit.chain_tx_hash} credited after review",
         )
+        audit.record(s, operator_id, audit.DEPOSIT_CREDITED, f"deposit:{deposit_id}", user_id=user_id)
         return _view(s, deposit_id)
 
 
@@ -135,6 +137,9 @@ def _close(uow: UnitOfWork, operator_id: int, deposit_id: int, to_status: str, a
             raise NotFound(f"unmatched deposit {deposit_id}")
         if not moved and status != to_status:
             raise InvalidState(f"deposit {deposit_id} is {status}: it cannot be {to_status}", status=status)
+        if moved:
+            action = audit.DEPOSIT_RETURNED if to_status == RETURNED else audit.DEPOSIT_DISMISSED
+            audit.record(s, operator_id, action, f"deposit:{deposit_id}")
         return _view(s, deposit_id)
 
 

@@ -13,6 +13,7 @@ from krypton_app.domain.errors import InvalidState, KryptonError, NotFound
 from krypton_app.domain.ledger import AVAILABLE, EXTERNAL, FEES, HELD, Leg
 from krypton_app.models import Payout
 from krypton_app.payouts.validation import parse_payout_reference
+from krypton_app.services import audit
 from krypton_app.services.ledger import post, system_account, user_account
 from krypton_app.services.payouts import (
     PAID,
@@ -64,6 +65,7 @@ def mark_payout_paid(uow: UnitOfWork, operator_id: int, payout_id: int, *, refer
         if payout.fee:
             legs.append(Leg(held, system_account(s, FEES, payout.asset), payout.fee))
         post(s, idempotency_key=payout_settle_key(payout_id), kind=PAYOUT, legs=legs, memo=_memo(payout))
+        audit.record(s, operator_id, audit.PAYOUT_PAID, f"payout:{payout_id}", reference=reference)
         return payout_view(s, payout_id)
 
 
@@ -86,6 +88,7 @@ def reject_payout(uow: UnitOfWork, operator_id: int, payout_id: int, *, reason: 
             payout.amount + payout.fee,
         )
         post(s, idempotency_key=payout_settle_key(payout_id), kind=PAYOUT_REFUND, legs=[leg], memo=_memo(payout))
+        audit.record(s, operator_id, audit.PAYOUT_REJECTED, f"payout:{payout_id}", reason=reason)
         return payout_view(s, payout_id)
 
 
