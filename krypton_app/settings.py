@@ -9,6 +9,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterator
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -121,6 +122,12 @@ class Settings(BaseSettings):
     payout_fees: dict[str, int] = Field(
         default_factory=lambda: {"TON": 100_000_000, "USDT": 1_000_000}, validation_alias="KRYPTON_PAYOUT_FEES"
     )
+    # The fee schedule's starting values (SPEC F12), until an operator sets a rule in the console: the percent
+    # of an invoice payment the merchant pays (the seeds' example: 5.05 paid, 5.00 to the merchant), and of a
+    # deal's crypto, paid by the ad's owner (maker) or the taker. Withdrawal and payout fees are the flat ones above.
+    invoice_fee_percent: Decimal = Field(Decimal("1"), ge=0, le=50, validation_alias="KRYPTON_INVOICE_FEE_PERCENT")
+    deal_fee_percent: Decimal = Field(Decimal("0.5"), ge=0, le=50, validation_alias="KRYPTON_DEAL_FEE_PERCENT")
+    deal_fee_payer: Literal["maker", "taker"] = Field("maker", validation_alias="KRYPTON_DEAL_FEE_PAYER")
     # --- Lightning node (a payment part paid from a Lightning wallet) ---
     # fake: an in-process node with a demo wallet (local runs only: in production Lightning is then off);
     # lnd: LND's REST API.

@@ -1587,5 +1587,11 @@ CATALOG.update(
         "payout.open": "Open deal",
         "payout.lapsed": "{count} unconfirmed fiat payouts",
         "pay.awaiting_fiat": "Paid. The merchant is being paid in fiat; your receipt appears here when they confirm.",
+        # --- issue 14: fee schedule (lead) ---
+        "error.fee_operation_invalid": "There is no such fee.",
+        "error.fee_percent_invalid": "The percent must be a number from 0 to 50 with at most 4 decimal places.",
+        "error.fee_flat_invalid": "The flat fee must be an amount of the asset, 0 or more.",
+        "error.fee_minimum_invalid": "The minimum fee must be an amount of the asset, 0 or more.",
+        "error.fee_payer_invalid": "Choose who pays the deal fee: the ad's owner or the taker.",
     }
 )

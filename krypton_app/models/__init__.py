@@ -4,6 +4,7 @@ from krypton_app.models.auth import LoginToken, UsedProofPayload, UserSession
 from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurrency, PaymentMethod
 from krypton_app.models.chain import AppliedChainTransaction, ChainCursor, DepositMemo, UnmatchedDeposit
 from krypton_app.models.deal_destinations import DealDestination
+from krypton_app.models.fees import FeeRuleRow
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
 from krypton_app.models.lightning import LightningInvoice
@@ -37,6 +38,7 @@ __all__ = [
     "WebhookEvent",
     "WebhookSecret",
     "Account",
+    "FeeRuleRow",
     "AppliedChainTransaction",
     "ChainCursor",
     "DepositMemo",
