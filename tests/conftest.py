@@ -25,6 +25,10 @@ from krypton_app.settings import get_settings
 # A fixed key for every test and the browser tests' server: no test reads or writes the checkout's
 # generated .krypton-secrets.json (tests of that file set their own path).
 os.environ.setdefault("KRYPTON_SECRET_KEY", "krypton-test-secret")
+# The suite's settings start with no invoice or deal fee, so a test about anything else counts whole
+# amounts; the fee tests set their rules (the fee schedule, services/fees.py) or settings themselves.
+os.environ.setdefault("KRYPTON_INVOICE_FEE_PERCENT", "0")
+os.environ.setdefault("KRYPTON_DEAL_FEE_PERCENT", "0")
 
 PG_URL = os.environ.get("KRYPTON_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
