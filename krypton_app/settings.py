@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pytoniq_core import Address
+from pytoniq_core.boc.address import AddressError
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +31,8 @@ LOCAL_SECRET_FIELDS = ("secret_key", "hot_wallet_seed", "receipt_seed")
 # URLs whose password repr(settings) masks; secrets themselves are repr=False fields (a test checks them).
 _URL_FIELDS = ("database_url", "redis_url", "rates_url")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# The fee owner of local runs on the in-process demo chain, so the demo shows sweeps arriving somewhere.
+DEMO_FEE_OWNER_WALLET = "0:" + "f0" * 32
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +84,9 @@ class Settings(BaseSettings):
         default_factory=lambda: {"TON": 50_000_000, "USDT": 300_000}, validation_alias="KRYPTON_WITHDRAWAL_FEES"
     )
     demo_faucet: bool | None = Field(None, validation_alias="KRYPTON_DEMO_FAUCET")
+    # The owner's TON wallet (raw or friendly) that fee sweeps go to (services/fee_sweeps.py). Unset: no
+    # sweeps, except on the in-process demo chain outside production, which sweeps to DEMO_FEE_OWNER_WALLET.
+    fee_owner_wallet: str | None = Field(None, validation_alias="KRYPTON_FEE_OWNER_WALLET")
     # --- Bitcoin / Lightning payouts and rates ---
     bitcoin_network: Literal["mainnet", "testnet", "regtest"] = Field("mainnet", validation_alias="KRYPTON_BTC_NETWORK")
     # Static rate table: price of one whole unit of the key's first asset in the second, e.g. "TON/BTC".
@@ -178,6 +185,18 @@ class Settings(BaseSettings):
             cleaned.append(origin_of(origin))
         return cleaned
 
+    @field_validator("fee_owner_wallet")
+    @classmethod
+    def _owner_wallet(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            Address(value)
+        except (AddressError, ValueError, TypeError, IndexError) as error:
+            raise ValueError(f"KRYPTON_FEE_OWNER_WALLET is no TON address: {value!r}") from error
+        return value
+
     @model_validator(mode="after")
     def _local_secrets(self) -> Settings:
         if self.is_production or self.secret_key:
@@ -236,6 +255,16 @@ class Settings(BaseSettings):
         if self.is_production or self.chain != "fake":
             return False
         return True if self.demo_faucet is None else self.demo_faucet
+
+    @property
+    def fee_owner(self) -> str | None:
+        """Where fee sweeps go: the configured wallet; on the demo chain outside production, the demo
+        owner's; otherwise None, and sweeps are off."""
+        if self.fee_owner_wallet:
+            return self.fee_owner_wallet
+        if self.chain == "fake" and not self.is_production:
+            return DEMO_FEE_OWNER_WALLET
+        return None
 
     @property
     def webhooks_may_reach_private(self) -> bool:

@@ -4,6 +4,7 @@ from krypton_app.models.auth import LoginToken, UsedProofPayload, UserSession
 from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurrency, PaymentMethod
 from krypton_app.models.chain import AppliedChainTransaction, ChainCursor, DepositMemo, UnmatchedDeposit
 from krypton_app.models.deal_destinations import DealDestination
+from krypton_app.models.fee_sweeps import FeeSweep, SweepSetting
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
 from krypton_app.models.lightning import LightningInvoice
@@ -20,6 +21,8 @@ __all__ = [
     "Deal",
     "DealDestination",
     "DealEvent",
+    "FeeSweep",
+    "SweepSetting",
     "Dispute",
     "Notification",
     "OperatorAction",
