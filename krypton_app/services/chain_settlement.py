@@ -196,8 +196,10 @@ def _settle_bounce(s: Session, tx: ChainTx, stream: str, jetton_wallet: str) -> 
     a bounce that names none, or both, goes to the operator's review queue, since refunding a guess could
     pay twice."""
     named = {"source": tx.source, "bounced_body": tx.bounced_body, "query_id": tx.query_id}
-    found = withdrawal_settlement.find_bounced(s, **named, jetton_wallet=jetton_wallet)
     sweep = fee_sweep_settlement.find_bounced(s, **named, jetton_wallet=jetton_wallet)
+    found = None
+    if not (tx.source == jetton_wallet and fee_sweep_settlement.is_sweep_query_id(tx.query_id)):
+        found = withdrawal_settlement.find_bounced(s, **named, jetton_wallet=jetton_wallet)
     if sweep is not None and found is None:
         record_applied(s, tx, stream, "sweep_bounced", asset=sweep.asset, amount=sweep.amount)
         fee_sweep_settlement.return_bounced(s, sweep.id, bounce_tx_hash=tx.hash)

@@ -40,6 +40,11 @@ SWEEP_QUERY_BASE = 1 << 62
 _BOUNCED_COMMENT = re.compile(rb"\x00{4}Fee sweep #([1-9][0-9]{0,14}) ")
 
 
+def is_sweep_query_id(query_id: int | None) -> bool:
+    """Whether a jetton query_id is a sweep's (no withdrawal's id is that large)."""
+    return query_id is not None and query_id > SWEEP_QUERY_BASE
+
+
 def sweep_comment(sweep_id: int) -> str:
     """What the owner's wallet reads; a bounce (op 0 and 28 bytes of text) still names the sweep."""
     return f"Fee sweep #{sweep_id} from Krypton"
@@ -106,7 +111,7 @@ def find_bounced(
     says how a bounce names what it brings back)."""
     s = _sweeps.c
     if source == jetton_wallet:
-        if query_id is None or query_id <= SWEEP_QUERY_BASE:
+        if not is_sweep_query_id(query_id):
             return None
         found = s.id == query_id - SWEEP_QUERY_BASE
         return session.execute(select(_sweeps).where(found, s.asset == "USDT", s.status == "confirmed")).one_or_none()

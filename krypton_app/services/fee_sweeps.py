@@ -238,7 +238,7 @@ def _asset_stats(s: Session, asset: str, today: date) -> AssetSweeps:
         balance=balances.get(FEES, 0),
         in_flight=balances.get(FEE_SWEEP, 0),
         collected=s.execute(
-            select(func.coalesce(func.sum(_collected.c.amount), 0)).where(_fee_credits(asset))
+            select(func.coalesce(func.sum(_postings.c.amount), 0)).select_from(_collected).where(_fee_credits(asset))
         ).scalar_one(),
         swept=swept,
         last=recent[0] if recent else None,
