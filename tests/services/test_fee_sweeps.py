@@ -9,7 +9,7 @@ import threading
 import uuid
 
 import pytest
-from builders import collect_fees, make_depositor, make_user
+from builders import assert_invariants, collect_fees, make_depositor, make_user
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
@@ -19,7 +19,7 @@ from krypton_app.chain.hot_wallet import hot_wallet_from_settings
 from krypton_app.domain.errors import Forbidden, InvalidAmount, SweepRefused
 from krypton_app.domain.ledger import EXTERNAL, FEE_SWEEP, FEES
 from krypton_app.models import AppliedChainTransaction, FeeSweep, LedgerTransaction, OperatorAction
-from krypton_app.services import audit, fee_sweep_settlement, fee_sweeps, ledger, ledger_reads, withdrawals
+from krypton_app.services import audit, fee_sweep_settlement, fee_sweeps, ledger, withdrawals
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.services.withdrawal_sender import EXPIRY_MARGIN_S, MAX_SEND_ATTEMPTS, process_withdrawals
 from krypton_app.settings import DEMO_FEE_OWNER_WALLET, get_settings
@@ -99,11 +99,6 @@ def ledger_kinds(uow) -> list[str]:
 
 def arrived_at_owner(chain) -> list:
     return run(chain.transactions_after(OWNER, None))
-
-
-def assert_invariants(uow) -> None:
-    report = ledger_reads.check_invariants(uow)
-    assert report.ok, report.violations
 
 
 # --- the threshold -----------------------------------------------------------------------------
