@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import SweepRefused
-from krypton_app.domain.ledger import FEE_SWEEP, FEES, Leg
+from krypton_app.domain.ledger import FEE_SWEEP, FEES, Leg, system_account_key
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.domain.ton_address import TonAddress, parse_ton_address
 from krypton_app.models import Account, LedgerTransaction, Posting
@@ -113,6 +113,11 @@ def sweep_due(uow: UnitOfWork, settings: Settings) -> list[int]:
         return []
     made = []
     for asset in SWEEP_ASSETS:
+        # A read first: most rounds find nothing due, and a write transaction (SQLite's is the whole
+        # database's) every round of every process would be paid for nothing.
+        with uow.read() as s:
+            if _fee_balance(s, asset) < max(threshold_of(s, asset), 1):
+                continue
         with uow.transaction() as s:
             row = _make_sweep(s, asset, owner, minimum=threshold_of(s, asset), forced_by=None)
         if row is not None:
@@ -198,6 +203,11 @@ def set_threshold(uow: UnitOfWork, operator_id: int, asset: str, amount_text: st
         return new
 
 
+def _fee_balance(s: Session, asset: str) -> int:
+    key = system_account_key(FEES, asset)
+    return s.execute(select(_accounts.c.balance).where(_accounts.c.key == key)).scalar_one_or_none() or 0
+
+
 def threshold_of(s: Session, asset: str) -> int:
     stored = s.execute(select(_settings.c.threshold).where(_settings.c.asset == asset)).scalar_one_or_none()
     return stored if stored is not None else DEFAULT_THRESHOLDS[asset]
@@ -255,7 +265,7 @@ _collected = _postings.join(_accounts, _accounts.c.id == _postings.c.account_id)
 def _fee_credits(asset: str):
     """Every credit to the asset's FEES account except a sweep coming back: fees collected."""
     return (
-        (_accounts.c.key == f"system:{FEES}:{asset}")
+        (_accounts.c.key == system_account_key(FEES, asset))
         & (_postings.c.amount > 0)
         & (_transactions.c.kind != FEE_SWEEP_RETURN)
     )

@@ -137,8 +137,8 @@ class SweepsState(AuthState):
         await self._reload()
 
     @rx.event
-    async def choose_asset(self, asset: str):
-        self.asset = asset if asset in SWEEP_ASSETS else SWEEP_ASSETS[0]
+    async def choose_asset(self, asset: str | list[str]):
+        self.asset = asset if isinstance(asset, str) and asset in SWEEP_ASSETS else SWEEP_ASSETS[0]
         self.error = ""
         await self._reload()
 
