@@ -268,36 +268,44 @@ def recent_row(row: rx.Var[SweepRow]) -> rx.Component:
 
 
 def controls() -> rx.Component:
+    """The threshold form and Sweep now side by side on a desktop, one under the other on a phone."""
     return rx.vstack(
-        rx.form(
-            rx.hstack(
-                rx.input(
-                    name="threshold",
-                    default_value=SweepsState.threshold,
-                    key=SweepsState.asset + SweepsState.threshold,
-                    placeholder=I18n.t["sweeps.threshold"],
-                    flex="1",
-                    min_width="0",
-                    data_testid="sweeps-threshold-input",
+        rx.flex(
+            rx.form(
+                rx.hstack(
+                    rx.input(
+                        name="threshold",
+                        default_value=SweepsState.threshold,
+                        key=SweepsState.asset + SweepsState.threshold,
+                        placeholder=I18n.t["sweeps.threshold"],
+                        flex="1",
+                        min_width="0",
+                        data_testid="sweeps-threshold-input",
+                    ),
+                    rx.text(SweepsState.asset, size="2", color_scheme="gray"),
+                    rx.button(I18n.t["sweeps.save_threshold"], type="submit", data_testid="sweeps-threshold-save"),
+                    spacing="2",
+                    align="center",
+                    width="100%",
                 ),
-                rx.text(SweepsState.asset, size="2", color_scheme="gray"),
-                rx.button(I18n.t["sweeps.save_threshold"], type="submit", data_testid="sweeps-threshold-save"),
-                spacing="2",
-                align="center",
-                width="100%",
+                on_submit=SweepsState.save_threshold,
+                reset_on_submit=False,
+                flex="1 1 320px",
+                max_width="480px",
             ),
-            on_submit=SweepsState.save_threshold,
-            reset_on_submit=False,
+            rx.button(
+                rx.icon("send", size=15),
+                I18n.t["sweeps.sweep_now"],
+                on_click=SweepsState.sweep_now,
+                color_scheme="green",
+                variant="soft",
+                disabled=SweepsState.owner_wallet == "",
+                data_testid="sweeps-force",
+            ),
+            gap="8px 16px",
+            wrap="wrap",
+            align="center",
             width="100%",
-        ),
-        rx.button(
-            rx.icon("send", size=15),
-            I18n.t["sweeps.sweep_now"],
-            on_click=SweepsState.sweep_now,
-            color_scheme="green",
-            variant="soft",
-            disabled=SweepsState.owner_wallet == "",
-            data_testid="sweeps-force",
         ),
         rx.cond(SweepsState.error != "", field_error(I18n.t[SweepsState.error])),
         spacing="2",
