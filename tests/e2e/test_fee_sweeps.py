@@ -102,7 +102,9 @@ def test_withdrawal_fees_reach_a_low_threshold_and_are_swept(page: Page, app_dat
     shoot(page, screenshots, "desktop-operator-sweeps")
 
     switch_language(page, "RU")
+    open_sweeps(page)  # amounts and dates are written in the language of the load, as on every page
     expect(page.get_by_test_id("operator-tab-sweeps")).to_contain_text("Комиссии и выводы")
+    expect(page.get_by_test_id("sweeps-tile-threshold")).to_have_text("0,05 TON")
     expect(page.get_by_test_id("sweeps-last")).to_contain_text("Подтверждён")
     shoot(page, screenshots, "desktop-operator-sweeps-ru")
 
