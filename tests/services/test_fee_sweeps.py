@@ -23,6 +23,8 @@ from krypton_app.services import audit, fee_sweep_settlement, fee_sweeps, ledger
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.services.withdrawal_sender import EXPIRY_MARGIN_S, MAX_SEND_ATTEMPTS, process_withdrawals
 from krypton_app.settings import DEMO_FEE_OWNER_WALLET, get_settings
+from krypton_app.workers.chain_sync import run_chain_sync
+from krypton_app.workers.fee_sweeps import run_fee_sweeps
 
 NOW = 1_800_000_000
 TON = 10**9
@@ -505,3 +507,39 @@ def test_statistics_per_asset(uow, chain, monitor, hot_wallet, settings):
     assert (today.collected, today.swept) == (12 * TON, 10 * TON)
     assert sum(day.collected for day in ton.chart[:-1]) == 0
     assert (usdt.balance, usdt.collected, usdt.last, usdt.recent) == (3 * USDT, 3 * USDT, None, [])
+
+
+# --- the workers -------------------------------------------------------------------------------
+
+
+def test_the_sweep_worker_and_the_chain_sync_take_a_sweep_through(uow, chain, settings, hot_wallet):
+    user, memo = make_depositor(uow)
+
+    async def scenario():
+        stop = asyncio.Event()
+        workers = [
+            asyncio.create_task(
+                run_chain_sync(uow, chain, hot_wallet, settings=settings, stop=stop, clock=lambda: chain.now)
+            ),
+            asyncio.create_task(run_fee_sweeps(uow, settings=settings, stop=stop)),
+        ]
+        chain.deposit(hot_wallet.address, 20 * TON, comment=memo)
+        chain.advance(1)
+        await asyncio.to_thread(collect_fees, uow, 10 * TON)
+        await eventually(lambda: [s.status for s in sweeps(uow)] == ["sent"])
+        chain.advance(1)
+        await eventually(lambda: [s.status for s in sweeps(uow)] == ["confirmed"])
+        stop.set()
+        return await asyncio.wait_for(asyncio.gather(*workers), 5)
+
+    assert all(rounds > 0 for rounds in run(scenario()))
+    assert [tx.amount for tx in arrived_at_owner(chain)] == [10 * TON]
+    assert_invariants(uow)
+
+
+async def eventually(check, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        assert loop.time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.01)
