@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from pytoniq_core import Address
-from pytoniq_core.boc.address import AddressError
 from sqlalchemy.engine import make_url
+
+from krypton_app.domain.errors import InvalidDestination
+from krypton_app.domain.ton_address import parse_ton_address
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,17 +186,18 @@ class Settings(BaseSettings):
             cleaned.append(origin_of(origin))
         return cleaned
 
-    @field_validator("fee_owner_wallet")
-    @classmethod
-    def _owner_wallet(cls, value: str | None) -> str | None:
-        value = (value or "").strip()
-        if not value:
-            return None
-        try:
-            Address(value)
-        except (AddressError, ValueError, TypeError, IndexError) as error:
-            raise ValueError(f"KRYPTON_FEE_OWNER_WALLET is no TON address: {value!r}") from error
-        return value
+    @model_validator(mode="after")
+    def _owner_wallet(self) -> Settings:
+        """The owner's wallet is checked as a user's withdrawal address is, for the network we run on: a
+        typo stops the start rather than every sweep."""
+        value = (self.fee_owner_wallet or "").strip()
+        if value:
+            try:
+                parse_ton_address(value, testnet=self.ton_network == "-3")
+            except InvalidDestination as error:
+                raise ValueError(f"KRYPTON_FEE_OWNER_WALLET is no TON address here ({error.code}): {value!r}") from None
+        self.fee_owner_wallet = value or None
+        return self
 
     @model_validator(mode="after")
     def _local_secrets(self) -> Settings:
