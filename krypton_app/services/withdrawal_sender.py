@@ -80,16 +80,16 @@ async def our_jetton_wallet(gateway: ChainGateway, settings: Settings, owner: st
 
 
 def _has_work(uow: UnitOfWork, now: int) -> bool:
-    w, f = _withdrawals.c, _sweeps.c
+    """A withdrawal or sweep waiting to be signed, or a sent one past its expiry."""
     with uow.read() as s:
         return any(
             s.execute(
-                select(table.c.id)
-                .where((table.c.status == waiting) | ((c.status == "sent") & (c.valid_until < now - EXPIRY_MARGIN_S)))
+                select(c.id)
+                .where((c.status == waiting) | ((c.status == "sent") & (c.valid_until < now - EXPIRY_MARGIN_S)))
                 .limit(1)
             ).first()
             is not None
-            for table, c, waiting in ((_withdrawals, w, "requested"), (_sweeps, f, "pending"))
+            for c, waiting in ((_withdrawals.c, "requested"), (_sweeps.c, "pending"))
         )
 
 

@@ -62,8 +62,6 @@ def _day(day: date, lang: str) -> str:
 
 
 class SweepsState(AuthState):
-    loaded: bool = False
-    allowed: bool = False
     owner_wallet: str = ""  # empty: sweeps are off
     asset: str = SWEEP_ASSETS[0]
     threshold: str = ""  # in the asset's units, as the input shows it
@@ -76,8 +74,7 @@ class SweepsState(AuthState):
     error: str = ""  # catalog key of the last refusal
 
     def _show(self, stats: SweepStats | None, lang: str) -> None:
-        self.allowed = stats is not None
-        if stats is None:
+        if stats is None:  # not, or no longer, an operator: nothing stays on screen
             self.owner_wallet, self.tiles, self.recent, self.chart, self.has_last = "", [], [], [], False
             return
         self.owner_wallet = stats.owner_wallet or ""
@@ -116,7 +113,6 @@ class SweepsState(AuthState):
         except Forbidden:
             stats = None
         self._show(stats, (await self.get_state(I18n)).lang)
-        self.loaded = True
 
     async def _act(self, done_key: str, action, *args, **kwargs):
         user_id = await self._user_id()
