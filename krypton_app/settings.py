@@ -19,6 +19,9 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from krypton_app.domain.errors import InvalidDestination
+from krypton_app.domain.ton_address import parse_ton_address
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Outside production, without KRYPTON_SECRET_KEY, the secrets of local runs are generated on first start
@@ -30,6 +33,8 @@ LOCAL_SECRET_FIELDS = ("secret_key", "hot_wallet_seed", "receipt_seed")
 # URLs whose password repr(settings) masks; secrets themselves are repr=False fields (a test checks them).
 _URL_FIELDS = ("database_url", "redis_url", "rates_url")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# The fee owner of local runs on the in-process demo chain, so the demo shows sweeps arriving somewhere.
+DEMO_FEE_OWNER_WALLET = "0:" + "f0" * 32
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +86,9 @@ class Settings(BaseSettings):
         default_factory=lambda: {"TON": 50_000_000, "USDT": 300_000}, validation_alias="KRYPTON_WITHDRAWAL_FEES"
     )
     demo_faucet: bool | None = Field(None, validation_alias="KRYPTON_DEMO_FAUCET")
+    # The owner's TON wallet (raw or friendly) that fee sweeps go to (services/fee_sweeps.py). Unset: no
+    # sweeps, except on the in-process demo chain outside production, which sweeps to DEMO_FEE_OWNER_WALLET.
+    fee_owner_wallet: str | None = Field(None, validation_alias="KRYPTON_FEE_OWNER_WALLET")
     # --- Bitcoin / Lightning payouts and rates ---
     bitcoin_network: Literal["mainnet", "testnet", "regtest"] = Field("mainnet", validation_alias="KRYPTON_BTC_NETWORK")
     # Static rate table: price of one whole unit of the key's first asset in the second, e.g. "TON/BTC".
@@ -186,6 +194,19 @@ class Settings(BaseSettings):
         return cleaned
 
     @model_validator(mode="after")
+    def _owner_wallet(self) -> Settings:
+        """The owner's wallet is checked as a user's withdrawal address is, for the network we run on: a
+        typo stops the start rather than every sweep."""
+        value = (self.fee_owner_wallet or "").strip()
+        if value:
+            try:
+                parse_ton_address(value, testnet=self.ton_network == "-3")
+            except InvalidDestination as error:
+                raise ValueError(f"KRYPTON_FEE_OWNER_WALLET is no TON address here ({error.code}): {value!r}") from None
+        self.fee_owner_wallet = value or None
+        return self
+
+    @model_validator(mode="after")
     def _local_secrets(self) -> Settings:
         if self.is_production or self.secret_key:
             return self
@@ -243,6 +264,16 @@ class Settings(BaseSettings):
         if self.is_production or self.chain != "fake":
             return False
         return True if self.demo_faucet is None else self.demo_faucet
+
+    @property
+    def fee_owner(self) -> str | None:
+        """Where fee sweeps go: the configured wallet; on the demo chain outside production, the demo
+        owner's; otherwise None, and sweeps are off."""
+        if self.fee_owner_wallet:
+            return self.fee_owner_wallet
+        if self.chain == "fake" and not self.is_production:
+            return DEMO_FEE_OWNER_WALLET
+        return None
 
     @property
     def webhooks_may_reach_private(self) -> bool:

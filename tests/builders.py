@@ -21,7 +21,7 @@ import bolt11
 from bolt11 import Bolt11, MilliSatoshi, Tags
 from PIL import Image
 
-from krypton_app.domain.ledger import EXTERNAL, Leg
+from krypton_app.domain.ledger import EXTERNAL, FEES, Leg
 from krypton_app.models import Ad, Deal, User
 from krypton_app.services import deals, deposits, disputes, ledger, ledger_reads, part_deals, payments
 from krypton_app.services.ads import AdDraft, create_ad
@@ -123,6 +123,14 @@ def deposit(
         leg = Leg(ledger.system_account(s, EXTERNAL, asset), ledger.user_account(s, user_id, asset), amount)
         key = key or f"test-deposit:{uuid.uuid4()}"
         return ledger.post(s, idempotency_key=key, kind="deposit", legs=[leg], memo=memo)
+
+
+def collect_fees(uow, amount: int, asset: str = "TON") -> LedgerTransactionView:
+    """Fees in the platform's fee account, as if paid by someone outside (external -> fees): what a fee
+    sweep takes. The fees of real operations come with them (withdrawals, payouts)."""
+    with uow.transaction() as s:
+        leg = Leg(ledger.system_account(s, EXTERNAL, asset), ledger.system_account(s, FEES, asset), amount)
+        return ledger.post(s, idempotency_key=f"test-fee:{uuid.uuid4()}", kind="test_fee", legs=[leg])
 
 
 def balances(uow, user_id: int, asset: str = "TON") -> tuple[int, int]:

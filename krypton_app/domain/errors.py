@@ -78,6 +78,14 @@ class InvalidState(KryptonError):
     code = "invalid_state"
 
 
+class SweepRefused(KryptonError):
+    """A fee sweep or threshold the operator asked for cannot be done. Codes: sweep_off (no owner wallet
+    set), sweep_nothing (the fee balance is zero), sweep_asset (not an asset fees are swept in),
+    sweep_threshold_zero (a threshold must be above zero)."""
+
+    code = "sweep_off"
+
+
 class ChainUnavailable(KryptonError):
     code = "chain_unavailable"
 

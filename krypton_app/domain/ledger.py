@@ -28,7 +28,10 @@ EXTERNAL = "external"
 # The platform's Lightning liquidity per asset: the asset given out for sats received on the node. It
 # mirrors sats held outside the ledger (like EXTERNAL), so it goes negative as Lightning payments arrive.
 LIGHTNING = "lightning"
-SYSTEM_KINDS = (HOT_WALLET, FEES, PROMISE_BACKING, EXTERNAL, LIGHTNING)
+# Fees on their way to the owner's wallet: moved out of FEES when a sweep is made, so fees arriving
+# meanwhile are not swept twice; out to EXTERNAL when the chain confirms it (services/fee_sweeps.py).
+FEE_SWEEP = "fee_sweep"
+SYSTEM_KINDS = (HOT_WALLET, FEES, PROMISE_BACKING, EXTERNAL, LIGHTNING, FEE_SWEEP)
 # The outside world's accounts mirror money outside the system, so they are the ones that go negative.
 MAY_GO_NEGATIVE = frozenset({EXTERNAL, LIGHTNING})
 

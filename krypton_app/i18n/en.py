@@ -1595,3 +1595,48 @@ CATALOG.update(
         "error.fee_payer_invalid": "Choose who pays the deal fee: the ad's owner or the taker.",
     }
 )
+
+# --- issue 14: fee sweeps ---
+CATALOG.update(
+    {
+        "operator.tab.sweeps": "Fees and sweeps",
+        "history.kind.fee_sweep_hold": "Fee sweep made",
+        "history.kind.fee_sweep": "Fee sweep sent",
+        "history.kind.fee_sweep_return": "Fee sweep returned",
+        "error.sweep_off": "Sweeps are off: no owner wallet is set (KRYPTON_FEE_OWNER_WALLET).",
+        "error.sweep_nothing": "There are no fees to sweep in this asset.",
+        "error.sweep_asset": "Fees are not swept in this asset.",
+        "error.sweep_threshold_zero": "The threshold must be above zero.",
+        "sweeps.owner": "Owner's wallet",
+        "sweeps.off": (
+            "Sweeps are off: no owner wallet is set. Set KRYPTON_FEE_OWNER_WALLET to the owner's TON address; "
+            "fees keep accumulating meanwhile."
+        ),
+        "sweeps.tile.balance": "Fee balance",
+        "sweeps.tile.threshold": "Threshold",
+        "sweeps.tile.collected": "Collected in total",
+        "sweeps.tile.swept": "Swept in total",
+        "sweeps.tile.in_flight": "On its way",
+        "sweeps.hint": (
+            "When the fee balance reaches the threshold, all of it goes to the owner's wallet in one transfer "
+            "from the hot wallet."
+        ),
+        "sweeps.threshold": "Threshold",
+        "sweeps.save_threshold": "Save threshold",
+        "sweeps.threshold_saved": "Threshold saved",
+        "sweeps.sweep_now": "Sweep now",
+        "sweeps.forced": "Sweep made: it is sent in a moment",
+        "sweeps.last": "Last sweep",
+        "sweeps.none_yet": "No sweeps yet.",
+        "sweeps.tx_hash": "Transaction hash",
+        "sweeps.chart": "Fees collected and swept, last 14 days",
+        "sweeps.chart_collected": "Collected",
+        "sweeps.chart_swept": "Swept",
+        "sweeps.recent": "Recent sweeps",
+        "sweeps.forced_badge": "by operator",
+        "sweeps.status.pending": "Waiting to send",
+        "sweeps.status.sent": "Sent",
+        "sweeps.status.confirmed": "Confirmed",
+        "sweeps.status.returned": "Returned to fees",
+    }
+)

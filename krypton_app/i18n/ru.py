@@ -1634,3 +1634,48 @@ CATALOG.update(
         "error.fee_payer_invalid": "Выберите, кто платит комиссию сделки: автор объявления или откликнувшийся.",
     }
 )
+
+# --- issue 14: fee sweeps ---
+CATALOG.update(
+    {
+        "operator.tab.sweeps": "Комиссии и выводы",
+        "history.kind.fee_sweep_hold": "Вывод комиссий создан",
+        "history.kind.fee_sweep": "Вывод комиссий отправлен",
+        "history.kind.fee_sweep_return": "Вывод комиссий вернулся",
+        "error.sweep_off": "Вывод комиссий выключен: не задан кошелёк владельца (KRYPTON_FEE_OWNER_WALLET).",
+        "error.sweep_nothing": "В этом активе нет комиссий для вывода.",
+        "error.sweep_asset": "Комиссии в этом активе не выводятся.",
+        "error.sweep_threshold_zero": "Порог должен быть больше нуля.",
+        "sweeps.owner": "Кошелёк владельца",
+        "sweeps.off": (
+            "Вывод комиссий выключен: не задан кошелёк владельца. Укажите TON-адрес владельца в "
+            "KRYPTON_FEE_OWNER_WALLET; пока комиссии продолжают накапливаться."
+        ),
+        "sweeps.tile.balance": "Накоплено комиссий",
+        "sweeps.tile.threshold": "Порог",
+        "sweeps.tile.collected": "Собрано всего",
+        "sweeps.tile.swept": "Выведено всего",
+        "sweeps.tile.in_flight": "В пути",
+        "sweeps.hint": (
+            "Когда накопленные комиссии достигают порога, вся сумма уходит на кошелёк владельца одним "
+            "переводом с горячего кошелька."
+        ),
+        "sweeps.threshold": "Порог",
+        "sweeps.save_threshold": "Сохранить порог",
+        "sweeps.threshold_saved": "Порог сохранён",
+        "sweeps.sweep_now": "Вывести сейчас",
+        "sweeps.forced": "Вывод создан: перевод уйдёт через несколько секунд",
+        "sweeps.last": "Последний вывод",
+        "sweeps.none_yet": "Выводов пока не было.",
+        "sweeps.tx_hash": "Хеш транзакции",
+        "sweeps.chart": "Собрано и выведено комиссий за 14 дней",
+        "sweeps.chart_collected": "Собрано",
+        "sweeps.chart_swept": "Выведено",
+        "sweeps.recent": "Последние выводы",
+        "sweeps.forced_badge": "оператором",
+        "sweeps.status.pending": "Ждёт отправки",
+        "sweeps.status.sent": "Отправлен",
+        "sweeps.status.confirmed": "Подтверждён",
+        "sweeps.status.returned": "Вернулся в комиссии",
+    }
+)

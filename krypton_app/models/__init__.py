@@ -4,6 +4,7 @@ from krypton_app.models.auth import LoginToken, UsedProofPayload, UserSession
 from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurrency, PaymentMethod
 from krypton_app.models.chain import AppliedChainTransaction, ChainCursor, DepositMemo, UnmatchedDeposit
 from krypton_app.models.deal_destinations import DealDestination
+from krypton_app.models.fee_sweeps import FeeSweep, SweepSetting
 from krypton_app.models.fees import FeeRuleRow
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
@@ -21,6 +22,8 @@ __all__ = [
     "Deal",
     "DealDestination",
     "DealEvent",
+    "FeeSweep",
+    "SweepSetting",
     "Dispute",
     "Notification",
     "OperatorAction",

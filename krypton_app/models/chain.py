@@ -25,8 +25,9 @@ class AppliedChainTransaction(SQLModel, table=True):
     hash: str = Field(primary_key=True, max_length=64)
     lt: int = Field(sa_column=Column(BigInteger, nullable=False))
     stream: str = Field(max_length=100, index=True)
-    # deposit | unmatched | withdrawal_confirmed | withdrawal_failed | withdrawal_bounced | bounce_ignored |
-    # ignored | held (could not be applied: in the review queue with its reason)
+    # deposit | unmatched | withdrawal_confirmed | withdrawal_failed | withdrawal_bounced | sweep_confirmed |
+    # sweep_failed | sweep_bounced | bounce_ignored | ignored | held (could not be applied: in the review
+    # queue with its reason)
     outcome: str = Field(max_length=32)
     user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     asset: str | None = Field(default=None, max_length=8)

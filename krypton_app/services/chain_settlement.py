@@ -1,6 +1,6 @@
 """What one chain transaction of the hot wallet means for us, settled inside the chain monitor's
-database transaction (services/chain_sync.py): a deposit credited, one of our withdrawals confirmed or
-refunded, a bounce refunded, or a transaction held for the operator's review.
+database transaction (services/chain_sync.py): a deposit credited, one of our withdrawals or fee sweeps
+confirmed or refunded, a bounce refunded, or a transaction held for the operator's review.
 
 Every branch records the transaction once (AppliedChainTransaction, primary key = tx hash, with its
 outcome) before it acts, so the monitor applies each transaction exactly once.
@@ -20,7 +20,7 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models.chain import AppliedChainTransaction
 from krypton_app.models.common import utcnow
-from krypton_app.services import deposits, withdrawal_settlement
+from krypton_app.services import deposits, fee_sweep_settlement, withdrawal_settlement
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,11 @@ def _settle_deposit(s: Session, tx: ChainTx, found: Incoming, user_id: int | Non
 
 
 def _settle_own_message(s: Session, tx: ChainTx, stream: str) -> None:
-    """An external message into the hot wallet: one of our signed withdrawals executing."""
+    """An external message into the hot wallet: one of our signed withdrawals or fee sweeps executing."""
+    sweep = fee_sweep_settlement.find_by_message(s, tx.in_msg_hash)
+    if sweep is not None and sweep.status == "sent":
+        _settle_sweep_message(s, tx, stream, sweep)
+        return
     found = withdrawal_settlement.find_by_message(s, tx.in_msg_hash)
     if found is None or found.status != "sent":
         log.error(
@@ -176,13 +180,31 @@ def _settle_own_message(s: Session, tx: ChainTx, stream: str) -> None:
     withdrawal_settlement.confirm(s, found.id, chain_tx_hash=tx.hash)
 
 
+def _settle_sweep_message(s: Session, tx: ChainTx, stream: str, sweep) -> None:
+    if tx.aborted or not any(m.destination for m in tx.out_messages):
+        record_applied(s, tx, stream, "sweep_failed", asset=sweep.asset)
+        fee_sweep_settlement.return_unsent(
+            s, sweep.id, from_status="sent", failure=f"sent nothing in chain tx {tx.hash}"
+        )
+        return
+    record_applied(s, tx, stream, "sweep_confirmed", asset=sweep.asset, amount=sweep.amount)
+    fee_sweep_settlement.confirm(s, sweep.id, chain_tx_hash=tx.hash)
+
+
 def _settle_bounce(s: Session, tx: ChainTx, stream: str, jetton_wallet: str) -> None:
-    """A message of ours came back: never a deposit. It refunds the one withdrawal it names; a bounce
-    that names none goes to the operator's review queue, since refunding a guess could pay twice."""
-    found = withdrawal_settlement.find_bounced(
-        s, source=tx.source, bounced_body=tx.bounced_body, query_id=tx.query_id, jetton_wallet=jetton_wallet
-    )
-    if found is None:
+    """A message of ours came back: never a deposit. It refunds the one withdrawal or fee sweep it names;
+    a bounce that names none, or both, goes to the operator's review queue, since refunding a guess could
+    pay twice."""
+    named = {"source": tx.source, "bounced_body": tx.bounced_body, "query_id": tx.query_id}
+    sweep = fee_sweep_settlement.find_bounced(s, **named, jetton_wallet=jetton_wallet)
+    found = None
+    if not (tx.source == jetton_wallet and fee_sweep_settlement.is_sweep_query_id(tx.query_id)):
+        found = withdrawal_settlement.find_bounced(s, **named, jetton_wallet=jetton_wallet)
+    if sweep is not None and found is None:
+        record_applied(s, tx, stream, "sweep_bounced", asset=sweep.asset, amount=sweep.amount)
+        fee_sweep_settlement.return_bounced(s, sweep.id, bounce_tx_hash=tx.hash)
+        return
+    if found is None or sweep is not None:
         record_applied(s, tx, stream, "unmatched", asset="TON", amount=tx.amount)
         deposits.record_unmatched(
             s,

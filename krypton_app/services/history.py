@@ -46,6 +46,7 @@ from krypton_app.services.deal_purposes import DEAL_ESCROW
 from krypton_app.services.deals import DEAL_REFUND, DEAL_RELEASE
 from krypton_app.services.deposits import DEPOSIT
 from krypton_app.services.disputes import DEAL_RESOLVE
+from krypton_app.services.fee_sweep_settlement import FEE_SWEEP_HOLD, FEE_SWEEP_RETURN, FEE_SWEEP_SENT
 from krypton_app.services.fiat_deposits import FIAT_DEPOSIT_HOLD, FIAT_DEPOSIT_RELEASE
 from krypton_app.services.funding import INVOICE_HOLD, INVOICE_PAYMENT, INVOICE_REFUND
 from krypton_app.services.operator import DEPOSIT_REVIEW_CREDIT
@@ -81,6 +82,10 @@ FAMILIES: dict[str, str | None] = {
     PROMISE_REDEEM: "promise",
     PROMISE_CANCEL: "promise",
     PROMISE_EXPIRE: "promise",
+    # The platform's own: a fee sweep never touches a user's balance.
+    FEE_SWEEP_HOLD: None,
+    FEE_SWEEP_SENT: None,
+    FEE_SWEEP_RETURN: None,
     TRANSFER: None,
     HOLD: None,
     RELEASE: None,

@@ -1,6 +1,11 @@
 """The withdrawal sender (a background worker, workers/chain_sync.py runs its rounds): settle sent
-messages that expired unexecuted, then sign the next requested withdrawal with the hot wallet and
-send it, one message in flight at a time. The state machine is drawn in services/withdrawals.py.
+messages that expired unexecuted, then sign the next requested withdrawal or fee sweep with the hot
+wallet and send it, one message in flight at a time. The state machines are drawn in
+services/withdrawals.py and services/fee_sweep_settlement.py.
+
+A fee sweep is one more message of the same wallet: it goes through this one pipeline (the seqno lock,
+record before send, expiry re-sign, MAX_SEND_ATTEMPTS), never a second sender that could race this one
+for a seqno. Whichever of the next withdrawal and the next sweep waited longer is signed first.
 """
 
 from __future__ import annotations
@@ -14,13 +19,17 @@ from krypton_app.chain.gateway import ChainGateway
 from krypton_app.chain.hot_wallet import HotWallet, SignedMessage
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.ton_address import parse_ton_address
+from krypton_app.models.common import as_utc
+from krypton_app.models.fee_sweeps import FeeSweep
 from krypton_app.models.withdrawals import Withdrawal
+from krypton_app.services import fee_sweep_settlement as sweeps
 from krypton_app.services.withdrawal_settlement import refund_held, ton_comment, transition
 from krypton_app.settings import Settings
 
 log = logging.getLogger(__name__)
 
 _withdrawals: Table = Withdrawal.__table__
+_sweeps: Table = FeeSweep.__table__
 
 # A message that did not execute is signed afresh at most this many times, then refunded.
 MAX_SEND_ATTEMPTS = 3
@@ -50,17 +59,12 @@ async def process_withdrawals(
     )
     if signed is None:
         return 0
-    withdrawal_id, message = signed
+    what, message = signed
     # Recorded as sent before this call: if we die here, expiry finds it and nothing is lost or doubled.
     sent_hash = await gateway.send_boc(message.boc)
     if sent_hash != message.message_hash:
-        log.error(
-            "withdrawal %s: node reports message hash %s, we recorded %s",
-            withdrawal_id,
-            sent_hash,
-            message.message_hash,
-        )
-    log.info("withdrawal %s sent with seqno %s", withdrawal_id, seqno)
+        log.error("%s: node reports message hash %s, we recorded %s", what, sent_hash, message.message_hash)
+    log.info("%s sent with seqno %s", what, seqno)
     return 1
 
 
@@ -76,15 +80,16 @@ async def our_jetton_wallet(gateway: ChainGateway, settings: Settings, owner: st
 
 
 def _has_work(uow: UnitOfWork, now: int) -> bool:
-    w = _withdrawals.c
+    """A withdrawal or sweep waiting to be signed, or a sent one past its expiry."""
     with uow.read() as s:
-        return (
+        return any(
             s.execute(
-                select(w.id)
-                .where((w.status == "requested") | ((w.status == "sent") & (w.valid_until < now - EXPIRY_MARGIN_S)))
+                select(c.id)
+                .where((c.status == waiting) | ((c.status == "sent") & (c.valid_until < now - EXPIRY_MARGIN_S)))
                 .limit(1)
             ).first()
             is not None
+            for c, waiting in ((_withdrawals.c, "requested"), (_sweeps.c, "pending"))
         )
 
 
@@ -110,6 +115,29 @@ def _settle_expired(uow: UnitOfWork, *, chain_seqno: int, now: int) -> None:
                 refund_held(s, row.id, from_status="sent", failure=failure)
             elif transition(s, row.id, "sent", "requested", message_hash=None, failure=failure) is not None:
                 log.warning("withdrawal %s: %s; signing it again", row.id, failure)
+    _settle_expired_sweeps(uow, chain_seqno=chain_seqno, now=now)
+
+
+def _settle_expired_sweeps(uow: UnitOfWork, *, chain_seqno: int, now: int) -> None:
+    """As for withdrawals: an expired sweep is signed again, or its fees go back after the last attempt."""
+    f = _sweeps.c
+    expired = (f.status == "sent") & (f.valid_until < now - EXPIRY_MARGIN_S) & (f.seqno >= chain_seqno)
+    with uow.read() as s:
+        ids = s.execute(select(f.id).where(expired).order_by(f.id)).scalars().all()
+    for sweep_id in ids:
+        with uow.transaction() as s:
+            row = s.execute(
+                select(f.id, f.attempts, f.seqno, f.message_hash)
+                .where(f.id == sweep_id, expired)
+                .with_for_update(skip_locked=True)
+            ).one_or_none()
+            if row is None:
+                continue
+            failure = f"message {row.message_hash} (seqno {row.seqno}) expired unexecuted"
+            if row.attempts >= MAX_SEND_ATTEMPTS:
+                sweeps.return_unsent(s, row.id, from_status="sent", failure=failure)
+            elif sweeps.transition(s, row.id, "sent", "pending", message_hash=None, failure=failure) is not None:
+                log.warning("fee sweep %s: %s; signing it again", row.id, failure)
 
 
 def _sign_next(
@@ -120,42 +148,58 @@ def _sign_next(
     now: int,
     settings: Settings,
     jetton_wallet: str,
-) -> tuple[int, SignedMessage] | None:
-    w = _withdrawals.c
+) -> tuple[str, SignedMessage] | None:
+    """Under the seqno lock: if none of our messages is in flight, sign the next one and record it as
+    sent in the same transaction. Returns what was signed (for the log) and the message."""
+    w, f = _withdrawals.c, _sweeps.c
     with uow.transaction() as s:
         if uow.is_postgres:
             s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEQNO_LOCK_KEY})
-        in_flight = s.execute(
-            select(w.id)
-            .where(w.status == "sent", w.seqno >= chain_seqno, w.valid_until >= now - EXPIRY_MARGIN_S)
-            .limit(1)
-        ).first()
-        if in_flight is not None:
-            return None
-        row = s.execute(
+        for c in (w, f):
+            in_flight = s.execute(
+                select(c.id)
+                .where(c.status == "sent", c.seqno >= chain_seqno, c.valid_until >= now - EXPIRY_MARGIN_S)
+                .limit(1)
+            ).first()
+            if in_flight is not None:
+                return None
+        withdrawal = s.execute(
             select(_withdrawals)
             .where(w.status == "requested")
             .order_by(w.id)
             .limit(1)
             .with_for_update(skip_locked=True)
         ).one_or_none()
-        if row is None:
-            return None
+        sweep = s.execute(
+            select(_sweeps).where(f.status == "pending").order_by(f.id).limit(1).with_for_update(skip_locked=True)
+        ).one_or_none()
         valid_until = now + settings.withdrawal_ttl_s
+        sent = {"seqno": chain_seqno, "valid_until": valid_until}
+        if sweep is not None and (withdrawal is None or as_utc(sweep.created_at) < as_utc(withdrawal.created_at)):
+            message = sweeps.sign(
+                hot_wallet,
+                sweep,
+                seqno=chain_seqno,
+                valid_until=valid_until,
+                jetton_wallet=jetton_wallet,
+                bounce=parse_ton_address(sweep.destination_friendly, testnet=settings.ton_network == "-3").bounceable,
+            )
+            sent |= {"message_hash": message.message_hash, "attempts": f.attempts + 1}
+            won = sweeps.transition(s, sweep.id, "pending", "sent", **sent)
+            return None if won is None else (f"fee sweep {sweep.id}", message)
+        if withdrawal is None:
+            return None
         message = _sign(
-            hot_wallet, row, seqno=chain_seqno, valid_until=valid_until, settings=settings, jetton_wallet=jetton_wallet
-        )
-        won = transition(
-            s,
-            row.id,
-            "requested",
-            "sent",
+            hot_wallet,
+            withdrawal,
             seqno=chain_seqno,
             valid_until=valid_until,
-            message_hash=message.message_hash,
-            attempts=w.attempts + 1,
+            settings=settings,
+            jetton_wallet=jetton_wallet,
         )
-        return None if won is None else (row.id, message)
+        sent |= {"message_hash": message.message_hash, "attempts": w.attempts + 1}
+        won = transition(s, withdrawal.id, "requested", "sent", **sent)
+        return None if won is None else (f"withdrawal {withdrawal.id}", message)
 
 
 def _sign(

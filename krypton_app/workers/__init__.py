@@ -5,6 +5,7 @@ tasks, as it adds `pages.ALL`; each task builds nothing itself, it takes its ada
 from krypton_app.workers import (
     chain_sync,
     deal_timers,
+    fee_sweeps,
     housekeeping,
     lightning_payouts,
     lightning_settle,
@@ -18,4 +19,5 @@ ALL = (
     housekeeping.housekeeping_worker,  # conditional updates: every process
     lightning_settle.lightning_settle_worker,  # one leader; settling is a conditional update anyway
     lightning_payouts.lightning_payout_worker,  # claimed payouts: every process
+    fee_sweeps.fee_sweep_worker,  # one leader; making a sweep locks the fee account anyway
 )

@@ -156,6 +156,13 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "refresh": "check again button",
         "reject": "payout queue: reject",
     },
+    "SweepsState": {
+        # Operators only (the services check the role at every call); the asset is one of SWEEP_ASSETS.
+        "choose_asset": "the sweeps tab's asset switch (TON / USDT; anything else shows the first)",
+        "load": "on_mount of the console's sweeps tab",
+        "save_threshold": "the threshold form (text of at most 40 characters, validated by the service)",
+        "sweep_now": "the Sweep now button: the chosen asset's whole fee balance (operators only)",
+    },
     "InvoicesState": {
         "choose_kind": "the invoice form's kind",
         "create": "the invoice form's submit",

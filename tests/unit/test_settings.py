@@ -14,7 +14,7 @@ import pytest
 
 from krypton_app.chain.hot_wallet import hot_wallet_from_settings
 from krypton_app.services.crypto import receipt_signing_key
-from krypton_app.settings import OLD_DEV_SECRET_KEY, ROOT, Settings, local_secrets
+from krypton_app.settings import DEMO_FEE_OWNER_WALLET, OLD_DEV_SECRET_KEY, ROOT, Settings, local_secrets
 
 PUBLIC = "https://krypton.example"
 PRODUCTION = {
@@ -217,3 +217,19 @@ def test_a_local_run_answers_on_localhost_and_127_0_0_1():
 def test_cors_origins_take_origins_only(bad):
     with pytest.raises(ValueError, match="KRYPTON_CORS_ORIGINS"):
         settings(KRYPTON_CORS_ORIGINS=[bad])
+
+
+# --- the fee owner's wallet (fee sweeps) -----------------------------------------------------------
+
+
+def test_the_fee_owner_wallet_is_checked_at_start_and_the_demo_chain_has_one():
+    owner = "0:" + "ab" * 32
+    assert settings(KRYPTON_FEE_OWNER_WALLET=f" {owner} ").fee_owner == owner
+    for wrong in ("EQ-not-an-address", "-1:" + "ab" * 32):
+        with pytest.raises(ValueError, match="KRYPTON_FEE_OWNER_WALLET"):
+            settings(KRYPTON_FEE_OWNER_WALLET=wrong)
+    # No wallet: the in-process demo chain sweeps to the demo owner; a real chain and production do not sweep.
+    assert settings(KRYPTON_CHAIN="fake").fee_owner == DEMO_FEE_OWNER_WALLET
+    assert settings(KRYPTON_CHAIN="toncenter").fee_owner is None
+    assert settings(**PRODUCTION).fee_owner is None
+    assert settings(**PRODUCTION, KRYPTON_FEE_OWNER_WALLET=owner).fee_owner == owner

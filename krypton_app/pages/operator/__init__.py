@@ -1,7 +1,7 @@
 """/operator: the operator's console: Bitcoin / Lightning payout queue (payouts.py), deposits the chain
 monitor could not credit, each with its reason (deposits.py), open deal disputes, each opening the deal
 page where the operator reads and decides (disputes.py), payment chats a side called an operator to
-(chats.py), and the ledger invariants (invariants.py).
+(chats.py), the ledger invariants (invariants.py), and fees and their sweeps to the owner (sweeps.py).
 The page shows nothing to other users; the services refuse them too (every call names the operator,
 and a non-operator gets Forbidden, which is what the page shows)."""
 
@@ -20,6 +20,7 @@ from krypton_app.pages.operator.disputes import dispute_item
 from krypton_app.pages.operator.invariants import invariants_panel
 from krypton_app.pages.operator.payouts import payout_item
 from krypton_app.pages.operator.state import OperatorState
+from krypton_app.pages.operator.sweeps import sweeps_panel
 from krypton_app.state.i18n import I18n
 
 
@@ -59,6 +60,7 @@ def console() -> rx.Component:
                 trigger("disputes", OperatorState.disputes.length()),
                 trigger("chats", OperatorState.chats.length()),
                 trigger("invariants"),
+                trigger("sweeps"),
                 # Three labels do not fit a phone's width: they wrap rather than scroll out of sight.
                 flex_wrap="wrap",
             ),
@@ -67,6 +69,7 @@ def console() -> rx.Component:
             queue_tab("disputes", OperatorState.disputes, dispute_item),
             queue_tab("chats", OperatorState.chats, chat_item),
             rx.tabs.content(invariants_panel(), value="invariants"),
+            rx.tabs.content(sweeps_panel(), value="sweeps"),
             value=OperatorState.tab,
             on_change=OperatorState.choose_tab,
             width="100%",
