@@ -17,21 +17,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE … ADD / DROP COLUMN (SQLite 3.35+ drops too): no batch copy of `users`, which every
+# other table references. `blocked_by` names the operator's user id without a constraint for the same
+# reason (SQLite cannot add one to an existing table); the audit log keeps who blocked, with a real key.
+_USER_COLUMNS = (
+    sa.Column("blocked_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("blocked_reason", sa.String(length=500), nullable=True),
+    sa.Column("blocked_by", sa.Integer(), nullable=True),
+)
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("blocked_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("blocked_reason", sa.String(length=500), nullable=True))
-        batch.add_column(sa.Column("blocked_by", sa.Integer(), nullable=True))
-        batch.create_foreign_key("fk_users_blocked_by", "users", ["blocked_by"], ["id"])
-    with op.batch_alter_table("disputes") as batch:
-        batch.add_column(sa.Column("reason", sa.String(length=20), nullable=True))
+    for column in _USER_COLUMNS:
+        op.add_column("users", column)
+    op.add_column("disputes", sa.Column("reason", sa.String(length=20), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("disputes") as batch:
-        batch.drop_column("reason")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_constraint("fk_users_blocked_by", type_="foreignkey")
-        batch.drop_column("blocked_by")
-        batch.drop_column("blocked_reason")
-        batch.drop_column("blocked_at")
+    op.drop_column("disputes", "reason")
+    for column in reversed(_USER_COLUMNS):
+        op.drop_column("users", column.name)

@@ -29,7 +29,7 @@ class User(SQLModel, table=True):
     # An operator's block (services/user_blocks.py): set, the user cannot log in or move money.
     blocked_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     blocked_reason: str | None = Field(default=None, max_length=500)
-    blocked_by: int | None = Field(default=None, foreign_key="users.id")
+    blocked_by: int | None = Field(default=None)  # the operator's user id (no constraint: migration 0031)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
 
 
