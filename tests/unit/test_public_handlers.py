@@ -156,6 +156,20 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "refresh": "check again button",
         "reject": "payout queue: reject",
     },
+    "UsersState": {
+        "block": "users tab: the card's block form (operators only; reason 1-500 characters)",
+        "open_user": "users tab: a search result opens its card (operators only)",
+        "revoke_sessions": "users tab: the card's log-out-everywhere button (operators only)",
+        "search": "users tab: the search form (operators only; up to 200 characters)",
+        "unblock": "users tab: the card's unblock button (operators only)",
+    },
+    "ReconciliationState": {
+        "check": "reconciliation tab: opening the tab and its check-again button (operators only)",
+    },
+    "AuditState": {
+        "load_audit": "audit tab: opening the tab and its refresh button (operators only)",
+        "older": "audit tab: the older button, the next page below the oldest line shown (operators only)",
+    },
     "InvoicesState": {
         "choose_kind": "the invoice form's kind",
         "create": "the invoice form's submit",
