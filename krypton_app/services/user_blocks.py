@@ -8,6 +8,9 @@ What a block does, and where each effect is enforced (so no page or route has to
 - no money leaves: services/ledger.post refuses any posting that takes from a blocked user's available
   balance (UserBlocked), whatever asks; a sell ad of theirs cannot be taken (services/ads.take_ad_volume),
   since its volume is held outside `available`; their merchant API keys are refused (403 user_blocked);
+- withdrawals they asked for and the sender has not signed yet are refunded to their (frozen) balance;
+  one already sent may still execute. Queued Bitcoin / Lightning payouts stay in the operators' queue,
+  where an operator rejects them;
 - their live deals go to operators: each deal in "escrow locked" or "fiat sent" becomes disputed through
   services/disputes.start_dispute (transition `operator_dispute`), opened by the blocking operator, so an
   operator decides where the escrow goes. A deal that ended meanwhile is left as it ended.
@@ -25,12 +28,13 @@ from sqlmodel import Session
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import DealTransitionRefused, Forbidden, KryptonError, NotFound
-from krypton_app.models import Deal, User
+from krypton_app.models import Deal, User, Withdrawal
 from krypton_app.models.common import utcnow
 from krypton_app.services import audit
 from krypton_app.services.auth import revoke_sessions_in
 from krypton_app.services.disputes import start_dispute
 from krypton_app.services.roles import require_operator
+from krypton_app.services.withdrawal_settlement import refund_held
 
 BLOCK_REASON_MAX = 500
 # The live states an operator's dispute may start from (domain/deals.py `operator_dispute`).
@@ -61,8 +65,16 @@ def block_user(uow: UnitOfWork, operator_id: int, user_id: int, *, reason: str, 
             return False
         revoked = revoke_sessions_in(s, user_id, now=now)
         disputed = _dispute_live_deals(s, operator_id, user_id, now)
+        refunded = _refund_unsent_withdrawals(s, user_id)
         audit.record(
-            s, operator_id, audit.USER_BLOCKED, f"user:{user_id}", reason=reason, sessions=revoked, deals=disputed
+            s,
+            operator_id,
+            audit.USER_BLOCKED,
+            f"user:{user_id}",
+            reason=reason,
+            sessions=revoked,
+            deals=disputed,
+            withdrawals=refunded,
         )
         return True
 
@@ -97,6 +109,15 @@ def revoke_user_sessions(uow: UnitOfWork, operator_id: int, user_id: int, *, now
 def _require_user(s: Session, user_id: int) -> None:
     if s.execute(select(_users.c.id).where(_users.c.id == user_id)).first() is None:
         raise NotFound(f"no user {user_id}", code="user_not_found")
+
+
+def _refund_unsent_withdrawals(s: Session, user_id: int) -> list[int]:
+    """Requested, not yet signed: back to available (the conditional transition loses to a sender that
+    signed it first). The ids of those refunded."""
+    ids = s.execute(
+        select(Withdrawal.id).where(Withdrawal.user_id == user_id, Withdrawal.status == "requested")
+    ).scalars()
+    return [w for w in ids.all() if refund_held(s, w, from_status="requested", failure="user blocked") is not None]
 
 
 def _dispute_live_deals(s: Session, operator_id: int, user_id: int, now: datetime) -> list[int]:

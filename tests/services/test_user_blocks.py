@@ -30,7 +30,7 @@ from krypton_app.domain.errors import (
     NotFound,
     UserBlocked,
 )
-from krypton_app.models import User
+from krypton_app.models import User, Withdrawal
 from krypton_app.services import audit, deals, ledger
 from krypton_app.services.api_keys import authenticate, create_api_key
 from krypton_app.services.auth import exchange_login_token, issue_login_token, login_with_ton_proof, read_session
@@ -185,7 +185,32 @@ def test_the_blocked_users_live_deals_go_to_the_operators(uow, operator):
     assert get_dispute(uow, operator, locked.id).outcome == "refunded_to_seller"
     [line] = lines(uow, operator, audit.USER_BLOCKED)
     assert line.subject == f"user:{owner}"
-    assert line.details == {"reason": "fake payments", "sessions": 0, "deals": sorted([locked.id, paid.id])}
+    assert line.details == {
+        "reason": "fake payments",
+        "sessions": 0,
+        "deals": sorted([locked.id, paid.id]),
+        "withdrawals": [],
+    }
+
+
+def test_block_refunds_the_withdrawals_not_yet_sent(uow, operator):
+    alice = make_user(uow, balance=5 * TON)
+
+    def withdraw(key: str):
+        return request_ton_withdrawal(
+            uow, alice, asset="TON", address=ADDRESS, amount="1", idempotency_key=key, settings=get_settings()
+        )
+
+    waiting, sent = withdraw("waiting"), withdraw("sent")
+    with uow.transaction() as s:  # the sender signed this one already: it is on its way
+        s.execute(update(Withdrawal).where(Withdrawal.id == sent.id).values(status="sent"))
+    block_user(uow, operator, alice, reason="stolen wallet")
+    with uow.read() as s:
+        assert s.get(Withdrawal, waiting.id).status == "refunded"
+        assert s.get(Withdrawal, sent.id).status == "sent"
+    assert balances(uow, alice) == (5 * TON - TON - sent.fee, TON + sent.fee)
+    [line] = lines(uow, operator, audit.USER_BLOCKED)
+    assert line.details["withdrawals"] == [waiting.id]
 
 
 def test_actions_write_their_audit_lines_once(uow, operator):

@@ -127,16 +127,15 @@ def user_card_view() -> rx.Component:
         rx.text(I18n.t["operator.users.joined"], " ", head.joined, size="1", color_scheme="gray"),
         rx.cond(
             head.blocked,
-            rx.callout(
-                I18n.t["operator.users.blocked_since"],
-                " ",
-                head.blocked_when,
-                ": ",
-                head.blocked_reason,
-                icon="ban",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("ban", size=16)),
+                rx.callout.text(
+                    I18n.t["operator.users.blocked_since"], " ", head.blocked_when, ": ", head.blocked_reason
+                ),
                 color_scheme="red",
                 size="1",
                 width="100%",
+                data_testid="user-block-reason",
             ),
             rx.fragment(),
         ),
