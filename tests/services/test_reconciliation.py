@@ -9,13 +9,16 @@ import uuid
 
 import pytest
 from builders import deposit, make_promise, make_user
-from sqlalchemy import update
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select, update
 
 from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.hot_wallet import hot_wallet_from_settings
-from krypton_app.domain.errors import Forbidden
+from krypton_app.domain.errors import Forbidden, InsufficientFunds
 from krypton_app.domain.ledger import AVAILABLE, EXTERNAL, FEES, HELD, LIGHTNING, PROMISE_BACKING, Leg
-from krypton_app.models import AppliedChainTransaction, UnmatchedDeposit, Withdrawal
+from krypton_app.models import Account, AppliedChainTransaction, UnmatchedDeposit, Withdrawal
 from krypton_app.services import ledger
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.services.payouts import PAYOUT
@@ -161,3 +164,64 @@ def test_through_the_fake_chain_after_the_monitor(uow, operator):
     asyncio.run(monitor.run_once())
     row = ton(check())
     assert (row.liabilities, items(row)[ARRIVED_UNAPPLIED], row.remainder) == (4 * TON, 0, 1)
+
+
+OPERATIONS = ("deposit", "withdraw", "lightning_in", "lightning_out", "paid_outside", "transfer", "promise", "fee")
+
+
+def test_property_the_remainder_is_exactly_what_the_chain_holds_unexplained(uow, operator):
+    """Any mix of movements (each a posting as its service writes it): with the chain holding what came in
+    and went out on chain, plus an offset, the remainder is the offset; and the liabilities are what the
+    outside-world accounts mirror."""
+    users = [make_user(uow) for _ in range(3)]
+    on_chain = {"TON": 0}
+    operations = st.lists(
+        st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 2), st.integers(0, 2), st.integers(1, 10**13)),
+        max_size=10,
+    )
+
+    @hypothesis_settings(
+        max_examples=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(operations, st.integers(-(10**13), 10**13))
+    def check(steps, offset):
+        for kind, a, b, amount in steps:
+            try:
+                with uow.transaction() as s:
+                    source, destination, ledger_kind = _legs(s, kind, users[a], users[b])
+                    if source.id == destination.id:
+                        continue
+                    key = f"prop:{uuid.uuid4()}"
+                    ledger.post(s, idempotency_key=key, kind=ledger_kind, legs=[Leg(source, destination, amount)])
+            except InsufficientFunds:
+                continue
+            on_chain["TON"] += {"deposit": amount, "withdraw": -amount}.get(kind, 0)
+        row = ton(reconcile(uow, operator, chain={"TON": on_chain["TON"] + offset}, arrived={}))
+        assert (row.remainder, row.status == EQUAL) == (offset, offset == 0)
+        with uow.read() as s:
+            mirrors = s.execute(
+                select(func.coalesce(func.sum(Account.balance), 0)).where(
+                    Account.asset == "TON", Account.kind.in_([EXTERNAL, LIGHTNING])
+                )
+            ).scalar_one()
+        assert row.liabilities == -mirrors
+
+    check()
+
+
+def _legs(s, kind: str, a: int, b: int):
+    """(source, destination, ledger kind) of one movement, as the service that makes it posts it."""
+    user = ledger.user_account(s, a, "TON")
+    system = lambda name: ledger.system_account(s, name, "TON")  # noqa: E731
+    return {
+        "deposit": (system(EXTERNAL), user, "deposit"),
+        "withdraw": (user, system(EXTERNAL), "withdrawal"),
+        "lightning_in": (system(LIGHTNING), user, "lightning_part"),
+        "lightning_out": (user, system(LIGHTNING), "lightning_payout"),
+        "paid_outside": (user, system(EXTERNAL), PAYOUT),
+        "transfer": (user, ledger.user_account(s, b, "TON"), "transfer"),
+        "promise": (user, system(PROMISE_BACKING), "promise_create"),
+        "fee": (user, system(FEES), "fee"),
+    }[kind]

@@ -11,11 +11,13 @@ from builders import (
     DISPUTABLE,
     NOW,
     TON,
+    assert_invariants,
     balances,
     deposit,
     make_session,
     make_user,
     open_deal,
+    race,
     sell_ad,
 )
 from sqlalchemy import update
@@ -233,9 +235,26 @@ def test_actions_write_their_audit_lines_once(uow, operator):
 
 
 def test_blocking_twice_at_once_blocks_once(uow, operator):
-    from builders import race
-
     alice = make_user(uow, balance=TON)
     results = race(*(lambda: block_user(uow, operator, alice, reason=str(uuid.uuid4())) for _ in range(3)))
     assert sorted(results) == [False, False, True]
     assert len(lines(uow, operator, audit.USER_BLOCKED)) == 1
+
+
+def test_a_payment_racing_a_block_commits_before_it_or_is_refused(pg_uow):
+    """The ledger share-locks the payer's user row: a transfer that runs while the block commits waits for
+    it and then finds the user blocked. Either way nothing deadlocks and the books balance."""
+    uow = pg_uow
+    operator = make_user(uow, operator=True)
+    for round_ in range(6):
+        alice, bob = make_user(uow, balance=5 * TON), make_user(uow)
+        results = race(
+            lambda a=alice: block_user(uow, operator, a, reason="race"),
+            lambda a=alice, b=bob, key=f"race-{round_}": ledger.transfer(uow, a, b, "TON", TON, key),
+        )
+        assert results[0] is True, results
+        assert isinstance(results[1], UserBlocked) or results[1].kind == "transfer", results
+        moved = balances(uow, bob)[0]
+        assert moved == (0 if isinstance(results[1], UserBlocked) else TON)
+        assert balances(uow, alice)[0] + moved == 5 * TON
+    assert_invariants(uow)

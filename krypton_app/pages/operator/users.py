@@ -14,6 +14,7 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key, translate
 from krypton_app.i18n.formatting import amount_with_asset
+from krypton_app.pages.operator.state import OperatorState
 from krypton_app.services.user_admin import BLOCK, REVOKE_SESSIONS, UNBLOCK, UserCard, search_users, user_card
 from krypton_app.services.user_blocks import BLOCK_REASON_MAX, block_user, revoke_user_sessions, unblock_user
 from krypton_app.state.auth import AuthState
@@ -203,7 +204,8 @@ class UsersState(AuthState):
             return None
         self.error = ""
         await self._open(operator_id, user_id)
-        return rx.toast.success(translate(await self._lang(), done_key))
+        # The queues change with a block (its deals join the disputes): the console reads them again.
+        return [rx.toast.success(translate(await self._lang(), done_key)), OperatorState.refresh]
 
     @rx.event
     async def block(self, form_data: dict):

@@ -53,7 +53,9 @@ def test_operator_finds_blocks_and_unblocks_a_user(new_context, screenshots: Pat
     card = operator.get_by_test_id("user-card")
     expect(card).to_contain_text(number)
     expect(card.get_by_test_id("user-active")).to_be_visible()
-    expect(card.get_by_test_id("user-balance").filter(has_text="TON")).to_contain_text("10 TON")  # 5 + 5 on the ad
+    ton = card.get_by_test_id("user-balance").filter(has_text="TON")
+    expect(ton).to_contain_text("available: 5 TON")
+    expect(ton).to_contain_text("held: 5 TON")  # the sell ad's volume
     expect(card.get_by_test_id("user-deal").filter(has_text=f"#{deal_id}")).to_contain_text("Awaiting payment")
     expect(card.get_by_test_id("user-session")).not_to_have_count(0)
     shoot(operator, screenshots, "desktop-operator-user-card")
@@ -92,9 +94,9 @@ def test_operator_finds_blocks_and_unblocks_a_user(new_context, screenshots: Pat
     ).to_have_text("User unblocked")
     shoot(operator, screenshots, "desktop-operator-audit")
 
-    # Unblocked: the same wallet logs in again.
+    # Unblocked: the same wallet logs in again, and lands on the page it was sent away from.
     seller.get_by_test_id("demo-login").click()
-    expect(seller).to_have_url(url_of("/wallet"))
+    expect(seller).to_have_url(url_of("/deals"))
 
     # The fake chain's hot wallet holds what the ledger owes: the faucet's deposits, nothing else moved on chain.
     open_tab(operator, "reconciliation")
