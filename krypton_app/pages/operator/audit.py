@@ -35,7 +35,11 @@ class AuditRow:
 
 def _row(line: AuditLine, lang: str) -> AuditRow:
     operator = f"#{line.operator_id}" + (f" {line.operator_name}" if line.operator_name else "")
-    details = json.dumps(line.details, ensure_ascii=False, sort_keys=True) if line.details else ""
+    # `reason: stolen wallet · deals: [4, 7]`: text as it is, other values as JSON.
+    details = " · ".join(
+        f"{name}: {value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)}"
+        for name, value in sorted(line.details.items())
+    )
     return AuditRow(
         line.id, when(line.created_at, lang), operator, f"operator.audit.{line.action}", line.subject, details
     )
@@ -96,7 +100,7 @@ def audit_line(row: rx.Var[AuditRow]) -> rx.Component:
         rx.text(row.operator, size="1", color_scheme="gray"),
         rx.cond(
             row.details != "",
-            rx.code(row.details, size="1", variant="ghost", style={"word_break": "break-all"}),
+            rx.text(row.details, size="1", style={"word_break": "break-word"}, data_testid="audit-details"),
             rx.fragment(),
         ),
         spacing="1",

@@ -56,7 +56,7 @@ def _actions() -> rx.Component:
                         placeholder=I18n.t["operator.users.reason_placeholder"],
                         max_length=BLOCK_REASON_MAX,
                         flex="1",
-                        min_width="0",
+                        min_width="180px",  # a phone puts the button on the next line, not the reason
                         data_testid="block-reason",
                     ),
                     rx.button(
@@ -67,6 +67,7 @@ def _actions() -> rx.Component:
                         data_testid="user-block",
                     ),
                     spacing="2",
+                    wrap="wrap",
                     width="100%",
                 ),
                 on_submit=UsersState.block,
