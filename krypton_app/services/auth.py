@@ -155,7 +155,7 @@ def exchange_login_token(
         ).first()
         if row is None:
             raise LoginLinkInvalid()
-        if blocked_among(s, [row.user_id]):
+        if blocked_among(s, [row.user_id], lock=False):
             raise LoginLinkInvalid()  # blocked after the proof, before the cookie
         session_token = secrets.token_urlsafe(_TOKEN_BYTES)
         s.add(UserSession(token_hash=_token_hash(session_token), user_id=row.user_id, created_at=now, last_seen_at=now))

@@ -56,20 +56,20 @@ _users: Table = User.__table__
 def require_not_blocked(s: Session, user_id: int) -> None:
     """Raise UserBlocked (code `user_blocked`) if an operator blocked `user_id`: every login path calls
     it before it lets the user in (TON proof and the demo wallet here, Telegram too)."""
-    if blocked_among(s, [user_id]):
+    if blocked_among(s, [user_id], lock=False):
         raise UserBlocked(f"user {user_id} is blocked", user_id=user_id)
 
 
-def blocked_among(s: Session, user_ids: Iterable[int]) -> set[int]:
-    """Which of these users are blocked, read in the caller's transaction. On PostgreSQL the rows are
-    share-locked: a block committing meanwhile is waited for (its UPDATE conflicts with the lock), so a
-    payment cannot slip past a block that commits while it runs."""
+def blocked_among(s: Session, user_ids: Iterable[int], *, lock: bool = True) -> set[int]:
+    """Which of these users are blocked, read in the caller's transaction. With `lock` (money), on
+    PostgreSQL the rows are share-locked: a block committing meanwhile is waited for (its UPDATE conflicts
+    with the lock), so a payment cannot slip past a block that commits while it runs. A login does not
+    lock: it may write the same row (services/auth.py), and a session opened meanwhile is refused anyway."""
     ids = sorted(set(user_ids))
     if not ids:
         return set()
-    rows = s.execute(
-        select(_users.c.id, _users.c.blocked_at).where(_users.c.id.in_(ids)).with_for_update(read=True)
-    ).all()
+    query = select(_users.c.id, _users.c.blocked_at).where(_users.c.id.in_(ids))
+    rows = s.execute(query.with_for_update(read=True) if lock else query).all()
     return {row.id for row in rows if row.blocked_at is not None}
 
 
