@@ -9,7 +9,8 @@ hidden transactions (a gap), lost messages and bouncing destinations.
 
 Simplifications, all on the side of things the services never read: no fees (values arrive whole),
 state hashes are stand-ins, every account that is not a wallet accepts any message, and jetton
-wallets are not emulated beyond the notification a deposit produces.
+wallets are emulated only as a balance: a deposit's notification adds to the owner's, a `transfer`
+the owner sends takes from it (the TON it carries stays with the jetton wallet, no excesses come back).
 
 Beside it: fake_cells.py writes the cells, fake_wallet.py checks external messages, fake_store.py
 keeps the accounts in a file.
@@ -32,6 +33,7 @@ from krypton_app.chain.fake_cells import (
     bounce_of,
     internal_message,
     jetton_notification,
+    jetton_transfer_amount,
     made_up_jetton_wallet,
     made_up_sender,
     ordinary_description,
@@ -84,6 +86,7 @@ class FakeChain:
         self._lt = 1_000_000
         self._senders = 0
         self._accounts: dict[str, FakeAccount] = {}
+        self._jettons: dict[str, int] = {}  # jetton wallet -> the jettons it holds
         if self._store_path and self._store_path.exists():
             self._load()
 
@@ -180,6 +183,8 @@ class FakeChain:
             sender = raw_address(sender) if sender else self._next_sender()
             source = raw_address(notifier) if notifier else made_up_jetton_wallet(self.usdt_master, raw_address(owner))
             body = jetton_notification(query_id=self._lt, amount=jetton_amount, sender=sender, comment=comment)
+            if notifier is None:  # a forged notification brings no jettons
+                self._jettons[source] = self._jettons.get(source, 0) + jetton_amount
             # Jetton wallets notify with 1 nanoton in a non-bounceable message (TEP-74).
             return self._deliver_from_outside(owner, 1, body, sender=source, bounce=False)
 
@@ -233,6 +238,17 @@ class FakeChain:
         with self._lock:
             self._gate()
             return made_up_jetton_wallet(raw_address(master), raw_address(owner))
+
+    async def account_balance(self, address: str) -> int:
+        with self._lock:
+            self._gate()
+            account = self._accounts.get(raw_address(address))
+            return account.balance if account else 0
+
+    async def jetton_wallet_balance(self, jetton_wallet: str) -> int:
+        with self._lock:
+            self._gate()
+            return self._jettons.get(raw_address(jetton_wallet), 0)
 
     # --- execution ------------------------------------------------------------------------------
 
@@ -299,6 +315,7 @@ class FakeChain:
             out.append(bounce_of(message, created_lt=lt + 1, now=self.now))
         else:
             account.balance += value
+            self._move_jettons(address, message)
         # A bounceable message is credited after the storage phase, a non-bounceable one before it.
         description = ordinary_description(
             credit_first=not message.info.bounce,
@@ -332,6 +349,14 @@ class FakeChain:
         bounce_set = self._bounce_set()
         self._run(deque((m, raw_address(m.info.dest) in bounce_set) for m in out))
         self._save()
+
+    def _move_jettons(self, address: str, message: MessageAny) -> None:
+        """A `transfer` from an owner to its own jetton wallet sends that many jettons out of it."""
+        sent = jetton_transfer_amount(message.body)
+        if sent is None or address != made_up_jetton_wallet(self.usdt_master, raw_address(message.info.src)):
+            return
+        if sent <= self._jettons.get(address, 0):  # a real jetton wallet refuses to overdraw
+            self._jettons[address] -= sent
 
     def _next_lt(self) -> int:
         self._lt += 10  # room for the lts of the messages a transaction creates
@@ -377,10 +402,13 @@ class FakeChain:
 
     def _save(self) -> None:
         if self._store_path:
-            snapshot = Snapshot(self._seqno, self._last_block_at, self._lt, self._senders, self._accounts)
+            snapshot = Snapshot(
+                self._seqno, self._last_block_at, self._lt, self._senders, self._accounts, self._jettons
+            )
             fake_store.save(self._store_path, snapshot)
 
     def _load(self) -> None:
         snapshot = fake_store.load(self._store_path, self._parse)
         self._seqno, self._last_block_at = snapshot.seqno, snapshot.last_block_at
         self._lt, self._senders, self._accounts = snapshot.lt, snapshot.senders, snapshot.accounts
+        self._jettons = snapshot.jettons

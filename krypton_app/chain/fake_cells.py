@@ -15,7 +15,7 @@ from pytoniq_core.tlb.transaction import InternalMsgInfo, MessageAny
 from pytoniq_core.tlb.utils import HashUpdate
 
 from krypton_app.chain.hot_wallet import comment_cell
-from krypton_app.chain.parse import BOUNCE, BOUNCED_BODY_BITS, TRANSFER_NOTIFICATION
+from krypton_app.chain.parse import BOUNCE, BOUNCED_BODY_BITS, JETTON_TRANSFER, TRANSFER_NOTIFICATION
 
 REJECTED_BY_CODE = 0xFFFF  # what a contract throws for a message it does not handle
 
@@ -33,6 +33,15 @@ def made_up_sender(n: int) -> str:
 def made_up_jetton_wallet(master: str, owner: str) -> str:
     """`owner`'s jetton wallet of `master`: made up, but the same every time, as get_wallet_address is."""
     return "0:" + hashlib.sha256(f"krypton-fake-jetton-wallet:{master}:{owner}".encode()).hexdigest()
+
+
+def jetton_transfer_amount(body: Cell) -> int | None:
+    """The jettons a TEP-74 `transfer` body sends; None for any other body."""
+    slice_ = body.begin_parse()
+    if slice_.remaining_bits < 32 + 64 + 4 or slice_.load_uint(32) != JETTON_TRANSFER:
+        return None
+    slice_.load_uint(64)  # query_id
+    return slice_.load_coins()
 
 
 def jetton_notification(*, query_id: int, amount: int, sender: str, comment: str | None) -> Cell:

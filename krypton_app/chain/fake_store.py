@@ -41,13 +41,14 @@ class FakeAccount:
 @dataclass
 class Snapshot:
     """Everything FakeChain keeps: the masterchain seqno and when its last block came, the next logical
-    time, the count of made-up senders, and the accounts."""
+    time, the count of made-up senders, the accounts, and the jetton wallets' balances."""
 
     seqno: int
     last_block_at: float
     lt: int
     senders: int
     accounts: dict[str, FakeAccount]
+    jettons: dict[str, int] = field(default_factory=dict)  # jetton wallet -> balance
 
 
 def save(path: Path, snapshot: Snapshot) -> None:
@@ -68,6 +69,7 @@ def save(path: Path, snapshot: Snapshot) -> None:
             }
             for address, a in snapshot.accounts.items()
         },
+        "jettons": snapshot.jettons,
     }
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(json.dumps(state))
@@ -91,4 +93,5 @@ def load(path: Path, parse: Callable[[str, bytes, int], ChainTx]) -> Snapshot:
         for boc, mc_seqno in saved["txs"]:
             account.append(parse(address, base64.b64decode(boc), mc_seqno))
         accounts[address] = account
-    return Snapshot(state["seqno"], state["last_block_at"], state["lt"], state["senders"], accounts)
+    jettons = {address: int(amount) for address, amount in state.get("jettons", {}).items()}
+    return Snapshot(state["seqno"], state["last_block_at"], state["lt"], state["senders"], accounts, jettons)

@@ -31,6 +31,12 @@ class ChainGateway(Protocol):
     async def jetton_wallet_address(self, master: str, owner: str) -> str:
         """Raw address of `owner`'s jetton wallet for the jetton `master` (get_wallet_address)."""
 
+    async def account_balance(self, address: str) -> int:
+        """The account's TON balance in nanotons (0 for an account that does not exist)."""
+
+    async def jetton_wallet_balance(self, jetton_wallet: str) -> int:
+        """The jettons a jetton wallet holds, in the jetton's minor units (get_wallet_data; 0 undeployed)."""
+
 
 @runtime_checkable
 class Faucet(Protocol):

@@ -137,6 +137,17 @@ class PytoniqGateway:
             result = result.begin_parse()
         return result.load_address().to_str(is_user_friendly=False)
 
+    async def account_balance(self, address: str) -> int:
+        account, _ = await self._call("raw_get_account_state", address)
+        return 0 if account is None else int(account.storage.balance.grams)
+
+    async def jetton_wallet_balance(self, jetton_wallet: str) -> int:
+        account, _ = await self._call("raw_get_account_state", jetton_wallet)
+        if account is None or account.storage.state.type_ != "account_active":
+            return 0  # not deployed: no jetton ever arrived
+        balance, *_ = await self._call("run_get_method", jetton_wallet, "get_wallet_data", [])
+        return int(balance)
+
     # --- plumbing -------------------------------------------------------------------------------
 
     def _walked_after(self, account: str, after: TxId | None) -> list[ChainTx]:

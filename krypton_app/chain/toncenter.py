@@ -7,7 +7,8 @@ Which endpoint does what, and why:
 - `GET /api/v2/getTransactions?address=&lt=&hash=&to_lt=&limit=` walks the same account back from the
   newest listed transaction to the cursor and returns each one's BOC (`data`), which `parse_transaction`
   reads: the same parser as for FakeChain and liteservers, no trust in toncenter's decoded fields.
-- `GET /api/v3/masterchainInfo`, `POST /api/v2/sendBocReturnHash`, `POST /api/v2/runGetMethod`.
+- `GET /api/v3/masterchainInfo`, `POST /api/v2/sendBocReturnHash`, `POST /api/v2/runGetMethod` (seqno,
+  get_wallet_address, and get_wallet_data for a jetton wallet's balance), `GET /api/v2/getAddressBalance`.
 
 Requests are spaced to `rps` (toncenter's limit per key) and retried with exponential backoff and jitter
 on 429, 5xx and network errors; after `max_attempts` the caller gets ChainError.
@@ -144,6 +145,19 @@ class ToncenterGateway:
             raise ChainError(f"toncenter: get_wallet_address returned {kind}")
         address = Cell.one_from_boc(base64.b64decode(value["bytes"])).begin_parse().load_address()
         return _raw(address)
+
+    async def account_balance(self, address: str) -> int:
+        return int(await self._v2("GET", "/api/v2/getAddressBalance", params={"address": _raw(address)}))
+
+    async def jetton_wallet_balance(self, jetton_wallet: str) -> int:
+        result = await self._v2(
+            "POST",
+            "/api/v2/runGetMethod",
+            json={"address": _raw(jetton_wallet), "method": "get_wallet_data", "stack": []},
+        )
+        if result.get("exit_code") != 0:
+            return 0  # not deployed: no jetton ever arrived
+        return _number(_stack(result)[0])
 
     # --- HTTP -----------------------------------------------------------------------------------
 

@@ -111,6 +111,8 @@ TRANSITIONS: dict[str, Transition] = {
         _t("expire", (REQUESTED, ESCROW_LOCKED), EXPIRED, (TIMER,)),
         # Never an automatic release: an unanswered "fiat sent" goes to an operator.
         _t("open_dispute", (FIAT_SENT,), DISPUTED, (BUYER, SELLER, TIMER)),
+        # An operator blocked a side (services/user_blocks.py): the live deal waits for an operator's decision.
+        _t("operator_dispute", (ESCROW_LOCKED, FIAT_SENT), DISPUTED, (OPERATOR,)),
         _t("resolve", (DISPUTED,), RESOLVED, (OPERATOR,)),
     )
 }
@@ -152,7 +154,8 @@ def offered_actions(status: str, role: str) -> frozenset[str]:
             actions.add(STATEMENT)
         if status in REVIEWABLE:
             actions.add(REVIEW)
-    return frozenset(actions - {"buyer_cancel", "mutual_cancel"})
+    # An operator's dispute comes with blocking a side (the console's users tab), never from the deal page.
+    return frozenset(actions - {"buyer_cancel", "mutual_cancel", "operator_dispute"})
 
 
 def cancel_step(status: str, role: str, *, requested_by_other: bool) -> str:

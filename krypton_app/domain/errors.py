@@ -62,6 +62,12 @@ class InvalidDestination(KryptonError):
     code = "destination_invalid"
 
 
+class UserBlocked(KryptonError):
+    """An operator blocked this user: no login, no session, no money leaving their balance, no API key."""
+
+    code = "user_blocked"
+
+
 class NotFound(KryptonError):
     code = "not_found"
 

@@ -1640,3 +1640,84 @@ CATALOG.update(
         "sweeps.status.returned": "Returned to fees",
     }
 )
+
+# --- issue 14: operator console (users, reconciliation, audit; blocked users) ---
+CATALOG.update(
+    {
+        "operator.tab.users": "Users",
+        "operator.tab.reconciliation": "Reconciliation",
+        "operator.tab.audit": "Audit log",
+        "error.user_blocked": "This account is blocked by an operator. Contact support.",
+        "error.block_reason_invalid": "Give a reason for the block (up to 500 characters).",
+        "deal.sys.disputed_on_block": (
+            "Deal #{deal_id}: an operator blocked one of the sides, so an operator will decide where the escrow "
+            "goes. Write a statement if you can."
+        ),
+        "dispute.opened_by.operator": "Opened by an operator",
+        "operator.users.search": "Find",
+        "operator.users.search_placeholder": "Wallet address, #number, @username, email or phone",
+        "operator.users.search_hint": (
+            "A username finds every username that starts with it; emails and phones match whole."
+        ),
+        "operator.users.not_found": "Nobody matches this.",
+        "operator.users.blocked_badge": "Blocked",
+        "operator.users.active_badge": "Active",
+        "operator.users.operator_badge": "Operator",
+        "operator.users.joined": "Joined",
+        "operator.users.blocked_since": "Blocked since",
+        "operator.users.reason_placeholder": "Reason for the block",
+        "operator.users.block": "Block",
+        "operator.users.unblock": "Unblock",
+        "operator.users.revoke": "Log out everywhere",
+        "operator.users.blocked": "User blocked: logged out, money frozen, live deals sent to disputes.",
+        "operator.users.unblocked": "User unblocked: they can log in and move money again.",
+        "operator.users.revoked": "Every session of the user is closed.",
+        "operator.users.balances": "Balances",
+        "operator.users.available": "available",
+        "operator.users.held": "held",
+        "operator.users.deals": "Recent deals",
+        "operator.users.invoices": "Recent invoices",
+        "operator.users.sessions": "Open sessions",
+        "operator.users.none": "None yet.",
+        "operator.users.no_sessions": "No open session.",
+        "operator.users.session_opened": "Opened",
+        "operator.users.session_seen": "last seen",
+        "operator.recon.chain": "On chain (hot wallet)",
+        "operator.recon.liabilities": "The ledger owes",
+        "operator.recon.explained": "Explained differences",
+        "operator.recon.remainder": "Unexplained",
+        "operator.recon.status.equal": "Reconciled",
+        "operator.recon.status.short": "Chain short",
+        "operator.recon.status.over": "Chain over",
+        "operator.recon.owed.available": "Users' available balances",
+        "operator.recon.owed.held": "Users' held balances",
+        "operator.recon.owed.promise_backing": "Promise backing",
+        "operator.recon.owed.fees": "Fees not yet swept",
+        "operator.recon.owed.hot_wallet": "Hot wallet account",
+        "operator.recon.item.withdrawals_in_flight": "Withdrawals sent, not yet confirmed",
+        "operator.recon.item.deposits_in_review": "Deposits waiting for review",
+        "operator.recon.item.arrived_unapplied": "Arrived, not yet credited (unconfirmed deposits)",
+        "operator.recon.item.lightning": "Lightning liquidity (held on the node)",
+        "operator.recon.item.paid_outside": "Payouts paid outside the chain",
+        "operator.recon.item.sweeps_in_flight": "Fee sweeps sent, not yet confirmed",
+        "operator.recon.chain_error": "The TON node did not answer. Try again in a moment.",
+        "operator.recon.hint": (
+            "Unexplained = on chain − owed − explained. Network fees paid by the hot wallet and the TON that "
+            "comes with jetton notifications also show here."
+        ),
+        "operator.audit.payout_paid": "Payout paid",
+        "operator.audit.payout_rejected": "Payout rejected",
+        "operator.audit.deposit_credited": "Deposit credited",
+        "operator.audit.deposit_returned": "Deposit returned",
+        "operator.audit.deposit_dismissed": "Deposit dismissed",
+        "operator.audit.dispute_resolved": "Dispute decided",
+        "operator.audit.fee_changed": "Fee changed",
+        "operator.audit.sweep_threshold_changed": "Sweep threshold changed",
+        "operator.audit.sweep_forced": "Sweep forced",
+        "operator.audit.user_blocked": "User blocked",
+        "operator.audit.user_unblocked": "User unblocked",
+        "operator.audit.sessions_revoked": "Sessions revoked",
+        "operator.audit.empty": "No operator action yet.",
+        "operator.audit.older": "Older",
+    }
+)

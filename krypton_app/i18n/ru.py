@@ -1679,3 +1679,86 @@ CATALOG.update(
         "sweeps.status.returned": "Вернулся в комиссии",
     }
 )
+
+# --- issue 14: operator console (users, reconciliation, audit; blocked users) ---
+CATALOG.update(
+    {
+        "operator.tab.users": "Пользователи",
+        "operator.tab.reconciliation": "Сверка",
+        "operator.tab.audit": "Журнал",
+        "error.user_blocked": "Аккаунт заблокирован оператором. Обратитесь в поддержку.",
+        "error.block_reason_invalid": "Укажите причину блокировки (до 500 символов).",
+        "deal.sys.disputed_on_block": (
+            "Сделка №{deal_id}: оператор заблокировал одну из сторон, поэтому судьбу залога решит оператор. "
+            "Если можете, опишите ситуацию."
+        ),
+        "dispute.opened_by.operator": "Открыт оператором",
+        "operator.users.search": "Найти",
+        "operator.users.search_placeholder": "Адрес кошелька, №номер, @имя, email или телефон",
+        "operator.users.search_hint": (
+            "По имени находятся все имена, которые с него начинаются; email и телефон — только целиком."
+        ),
+        "operator.users.not_found": "Никого не нашлось.",
+        "operator.users.blocked_badge": "Заблокирован",
+        "operator.users.active_badge": "Активен",
+        "operator.users.operator_badge": "Оператор",
+        "operator.users.joined": "С нами с",
+        "operator.users.blocked_since": "Заблокирован",
+        "operator.users.reason_placeholder": "Причина блокировки",
+        "operator.users.block": "Заблокировать",
+        "operator.users.unblock": "Разблокировать",
+        "operator.users.revoke": "Выйти на всех устройствах",
+        "operator.users.blocked": (
+            "Пользователь заблокирован: сессии закрыты, деньги заморожены, открытые сделки переданы в споры."
+        ),
+        "operator.users.unblocked": "Пользователь разблокирован: он снова может входить и распоряжаться деньгами.",
+        "operator.users.revoked": "Все сессии пользователя закрыты.",
+        "operator.users.balances": "Балансы",
+        "operator.users.available": "доступно",
+        "operator.users.held": "заморожено",
+        "operator.users.deals": "Последние сделки",
+        "operator.users.invoices": "Последние счета",
+        "operator.users.sessions": "Открытые сессии",
+        "operator.users.none": "Пока нет.",
+        "operator.users.no_sessions": "Открытых сессий нет.",
+        "operator.users.session_opened": "Открыта",
+        "operator.users.session_seen": "последняя активность",
+        "operator.recon.chain": "В сети (горячий кошелёк)",
+        "operator.recon.liabilities": "Обязательства по учёту",
+        "operator.recon.explained": "Объяснённые расхождения",
+        "operator.recon.remainder": "Необъяснённый остаток",
+        "operator.recon.status.equal": "Сходится",
+        "operator.recon.status.short": "В сети не хватает",
+        "operator.recon.status.over": "В сети излишек",
+        "operator.recon.owed.available": "Доступные балансы пользователей",
+        "operator.recon.owed.held": "Замороженные балансы пользователей",
+        "operator.recon.owed.promise_backing": "Обеспечение обещаний",
+        "operator.recon.owed.fees": "Комиссии, ещё не выведенные",
+        "operator.recon.owed.hot_wallet": "Счёт горячего кошелька",
+        "operator.recon.item.withdrawals_in_flight": "Выводы отправлены, но ещё не подтверждены",
+        "operator.recon.item.deposits_in_review": "Пополнения на проверке",
+        "operator.recon.item.arrived_unapplied": "Пришло, но ещё не зачислено (неподтверждённые пополнения)",
+        "operator.recon.item.lightning": "Ликвидность Lightning (на узле)",
+        "operator.recon.item.paid_outside": "Выплаты, сделанные вне сети TON",
+        "operator.recon.item.sweeps_in_flight": "Выводы комиссий отправлены, но ещё не подтверждены",
+        "operator.recon.chain_error": "Узел TON не ответил. Попробуйте ещё раз чуть позже.",
+        "operator.recon.hint": (
+            "Необъяснённый остаток = в сети − обязательства − объяснённое. Сюда же попадают сетевые комиссии, "
+            "уплаченные горячим кошельком, и TON, приходящие с уведомлениями о жетонах."
+        ),
+        "operator.audit.payout_paid": "Выплата проведена",
+        "operator.audit.payout_rejected": "Выплата отклонена",
+        "operator.audit.deposit_credited": "Пополнение зачислено",
+        "operator.audit.deposit_returned": "Пополнение возвращено",
+        "operator.audit.deposit_dismissed": "Пополнение закрыто",
+        "operator.audit.dispute_resolved": "Спор решён",
+        "operator.audit.fee_changed": "Комиссия изменена",
+        "operator.audit.sweep_threshold_changed": "Порог вывода комиссий изменён",
+        "operator.audit.sweep_forced": "Вывод комиссий запущен вручную",
+        "operator.audit.user_blocked": "Пользователь заблокирован",
+        "operator.audit.user_unblocked": "Пользователь разблокирован",
+        "operator.audit.sessions_revoked": "Сессии закрыты",
+        "operator.audit.empty": "Операторы пока ничего не делали.",
+        "operator.audit.older": "Раньше",
+    }
+)

@@ -163,6 +163,8 @@ class Dispute(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deals.id", unique=True)
     opened_by: int | None = Field(default=None, foreign_key="users.id")  # None: the release timer
+    # Why it was opened when no side did: `user_blocked` (an operator blocked a side; opened_by is them).
+    reason: str | None = Field(default=None, max_length=20)
     seller_statement: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     buyer_statement: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # open | released_to_buyer | refunded_to_seller | split

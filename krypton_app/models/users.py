@@ -26,6 +26,10 @@ class User(SQLModel, table=True):
     # Created by the built-in demo wallet (local runs): with KRYPTON_DEMO_OPERATORS such users are
     # operators. Who is an operator is decided at every check from the settings (services/roles.py).
     is_demo: bool = Field(default=False)
+    # An operator's block (services/user_blocks.py): set, the user cannot log in or move money.
+    blocked_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    blocked_reason: str | None = Field(default=None, max_length=500)
+    blocked_by: int | None = Field(default=None)  # the operator's user id (no constraint: migration 0031)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
 
 

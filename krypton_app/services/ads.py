@@ -41,6 +41,7 @@ from krypton_app.models.market import Ad
 from krypton_app.services.ad_views import AdView, read_ad
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.rates import RateProvider
+from krypton_app.services.users import blocked_among
 
 AD_RESERVE = "ad_reserve"
 AD_RELEASE = "ad_release"
@@ -171,6 +172,9 @@ def take_ad_volume(
         raise AdUnavailable(code="ad_inactive")
     if ad.owner_id == taker_id:
         raise AdUnavailable(code="ad_own")
+    if blocked_among(session, [ad.owner_id]):
+        # A blocked owner's sell ad holds its volume outside `available`, where the ledger looks: refuse here.
+        raise AdUnavailable(code="ad_inactive")
     if not ad.min_amount <= amount <= ad.max_amount:
         decimals = session.execute(select(Asset.decimals).where(Asset.code == ad.asset)).scalar_one()
         numbers = {"minimum": ad.min_amount, "maximum": ad.max_amount, "decimals": decimals, "asset": ad.asset}

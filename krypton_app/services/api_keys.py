@@ -26,6 +26,7 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import ApiAuthError, IdempotencyConflict, KryptonError, NotFound
 from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.merchant import ApiIdempotencyRecord, ApiKey
+from krypton_app.services.users import require_not_blocked
 from krypton_app.settings import Settings, get_settings
 
 SCOPES = ("invoices:read", "invoices:write", "webhooks:write", "promises:read", "promises:write")
@@ -156,6 +157,9 @@ def authenticate(
     scopes = tuple(row.scopes.split())
     if scope not in scopes:
         raise ApiAuthError(code="api_scope_missing", scope=scope)
+    with uow.read() as session:
+        # A blocked merchant's keys stay valid but refused (403 user_blocked) until an operator unblocks.
+        require_not_blocked(session, row.user_id)
     last_used = as_utc(row.last_used_at)
     if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
         with uow.transaction() as session:

@@ -1,5 +1,9 @@
 """Login with TON Connect (the proof itself is checked in services/ton_proof.py), one-time login
-tokens and revocable server-side sessions."""
+tokens and revocable server-side sessions.
+
+A user an operator blocked gets in nowhere: the login refuses them (UserBlocked, from
+services/users.require_not_blocked, which every login path calls), a login token on its way is not
+exchanged, and a session of theirs reads as no user, even one opened before the block."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from krypton_app.domain.errors import LoginLinkInvalid, TonProofError
 from krypton_app.models import LoginToken, UsedProofPayload, User, UserSession
 from krypton_app.models.common import utcnow
 from krypton_app.services.ton_proof import check_proof_payload, verify_ton_proof
-from krypton_app.services.users import UserView
+from krypton_app.services.users import UserView, blocked_among, require_not_blocked
 from krypton_app.settings import Settings
 
 
@@ -46,6 +50,8 @@ def login_with_ton_proof(
         except IntegrityError:
             raise TonProofError(code="payload_used") from None
         user = _get_or_create_user(s, address)
+        # Raising rolls the payload's use back with the rest: nothing is spent on a refused login.
+        require_not_blocked(s, user.id)
         if demo and not user.is_demo:
             user.is_demo = True
     return UserView.from_user(user, settings)
@@ -73,6 +79,7 @@ _NEXT_PATH_MAX = 500
 
 _sessions: Table = UserSession.__table__
 _login_tokens: Table = LoginToken.__table__
+_users: Table = User.__table__
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,8 @@ def exchange_login_token(
         ).first()
         if row is None:
             raise LoginLinkInvalid()
+        if blocked_among(s, [row.user_id], lock=False):
+            raise LoginLinkInvalid()  # blocked after the proof, before the cookie
         session_token = secrets.token_urlsafe(_TOKEN_BYTES)
         s.add(UserSession(token_hash=_token_hash(session_token), user_id=row.user_id, created_at=now, last_seen_at=now))
     return StartedSession(token=session_token, user_id=row.user_id, next_path=row.next_path)
@@ -162,10 +171,13 @@ def read_session(uow: UnitOfWork, token: object, *, max_age_s: int, now: datetim
     stale = _sessions.c.last_seen_at <= now - timedelta(seconds=SESSION_TOUCH_S)
     with uow.read() as s:
         row = s.execute(
-            select(_sessions.c.id, _sessions.c.user_id, stale.label("stale")).where(
+            select(_sessions.c.id, _sessions.c.user_id, stale.label("stale"))
+            .join(_users, _users.c.id == _sessions.c.user_id)
+            .where(
                 _sessions.c.token_hash == _token_hash(token),
                 _sessions.c.revoked_at.is_(None),
                 _sessions.c.created_at > now - timedelta(seconds=max_age_s),
+                _users.c.blocked_at.is_(None),  # a blocked user's session is refused even if not revoked
             )
         ).first()
     if row is None:
@@ -193,18 +205,21 @@ def revoke_session(uow: UnitOfWork, token: object, *, now: datetime | None = Non
 def revoke_all_sessions(uow: UnitOfWork, user_id: int, *, now: datetime | None = None) -> int:
     """ "Log out everywhere": every session of the user, and any login still on its way to a cookie.
     Returns how many sessions were open."""
-    now = now or utcnow()
     with uow.transaction() as s:
-        s.execute(
-            update(_login_tokens)
-            .where(_login_tokens.c.user_id == user_id, _login_tokens.c.used_at.is_(None))
-            .values(used_at=now)
-        )
-        return s.execute(
-            update(_sessions)
-            .where(_sessions.c.user_id == user_id, _sessions.c.revoked_at.is_(None))
-            .values(revoked_at=now)
-        ).rowcount
+        return revoke_sessions_in(s, user_id, now=now or utcnow())
+
+
+def revoke_sessions_in(s: Session, user_id: int, *, now: datetime) -> int:
+    """`revoke_all_sessions` inside the caller's transaction (an operator's block or revoke writes its
+    audit line with it). Returns how many sessions were open."""
+    s.execute(
+        update(_login_tokens)
+        .where(_login_tokens.c.user_id == user_id, _login_tokens.c.used_at.is_(None))
+        .values(used_at=now)
+    )
+    return s.execute(
+        update(_sessions).where(_sessions.c.user_id == user_id, _sessions.c.revoked_at.is_(None)).values(revoked_at=now)
+    ).rowcount
 
 
 def _plausible(token: object) -> bool:

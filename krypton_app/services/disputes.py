@@ -33,6 +33,7 @@ from krypton_app.settings import Settings
 
 STATEMENT_MAX = 5000
 DEAL_RESOLVE = "deal_resolve"  # ledger kind of an operator's decision (release, refund or both at once)
+USER_BLOCKED = "user_blocked"  # disputes.reason of a dispute opened by blocking a side
 _OUTCOME_NAMES = {"release": "released_to_buyer", "refund": "refunded_to_seller", "split": "split"}
 _disputes = Dispute.__table__
 
@@ -52,6 +53,7 @@ class DisputeView:
     resolved_by: int | None
     resolved_at: datetime | None
     created_at: datetime
+    reason: str | None = None  # USER_BLOCKED: an operator opened it by blocking a side
 
     @property
     def decided(self) -> bool:
@@ -59,7 +61,9 @@ class DisputeView:
 
     @property
     def opener(self) -> str:
-        """buyer | seller | timer: who opened the dispute."""
+        """buyer | seller | timer | operator: who opened the dispute."""
+        if self.reason == USER_BLOCKED:
+            return machine.OPERATOR
         if self.opened_by is None:
             return machine.TIMER
         return machine.SELLER if self.opened_by == self.deal.seller_id else machine.BUYER
@@ -73,19 +77,27 @@ def open_dispute(uow: UnitOfWork, user_id: int, deal_id: int, *, now: datetime) 
         return _dispute_view(s, deal, user_id)
 
 
-def start_dispute(s: Session, deal: Deal, opened_by: int | None, now: datetime, *, where=()) -> None:
-    """The one way a deal becomes disputed, inside the caller's transaction: a side's call, or the
-    release timer's (`opened_by` None; `where` re-checks its deadline in the same UPDATE). Raises
-    DealTransitionRefused when the deal left "fiat sent" meanwhile, DealClockRefused when a side
-    comes before the deal's `dispute_opens_at`."""
-    actor = machine.TIMER if opened_by is None else role_of(deal, opened_by)
-    t = machine.transition("open_dispute", deal.status, actor)
+def start_dispute(
+    s: Session, deal: Deal, opened_by: int | None, now: datetime, *, where=(), blocking: bool = False
+) -> None:
+    """The one way a deal becomes disputed, inside the caller's transaction: a side's call, the
+    release timer's (`opened_by` None; `where` re-checks its deadline in the same UPDATE), or an
+    operator's who blocks a side (`blocking`, `opened_by` the operator; from "escrow locked" too).
+    Raises DealTransitionRefused when the deal left the states its actor may dispute from meanwhile,
+    DealClockRefused when a side comes before the deal's `dispute_opens_at`."""
+    if blocking:
+        actor, action = machine.OPERATOR, "operator_dispute"
+    else:
+        actor, action = (machine.TIMER if opened_by is None else role_of(deal, opened_by)), "open_dispute"
+    t = machine.transition(action, deal.status, actor)
     machine.check_dispute_time(actor, now, as_utc(deal.dispute_opens_at))
     # No timer runs while disputed: only an operator ends it.
     move(s, deal, t, opened_by, now, where=where, deadline_at=None)
-    s.add(Dispute(deal_id=deal.id, opened_by=opened_by, created_at=now))
+    s.add(Dispute(deal_id=deal.id, opened_by=opened_by, created_at=now, reason=USER_BLOCKED if blocking else None))
     s.flush()
-    if opened_by is None:
+    if blocking:
+        announce(s, deal, "deal.sys.disputed_on_block", [deal.seller_id, deal.buyer_id])
+    elif opened_by is None:
         announce(s, deal, "deal.sys.disputed_by_timer", [deal.seller_id, deal.buyer_id])
     else:
         other = deal.seller_id if opened_by == deal.buyer_id else deal.buyer_id
@@ -192,4 +204,5 @@ def _dispute_view(s: Session, deal: Deal, viewer_id: int) -> DisputeView:
         resolved_by=row.resolved_by,
         resolved_at=row.resolved_at,
         created_at=row.created_at,
+        reason=row.reason,
     )

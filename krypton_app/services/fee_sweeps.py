@@ -304,6 +304,15 @@ def in_flight_sweeps(session: Session) -> dict[str, int]:
     return {asset: int(amount) for asset, amount in rows if amount}
 
 
+def sent_sweeps(session: Session) -> dict[str, int]:
+    """Per asset, sweeps signed and sent but not yet confirmed: still owed in FEE_SWEEP, possibly gone
+    from the hot wallet on chain already (the reconciliation's `sweeps_in_flight`, like a withdrawal's)."""
+    rows = session.execute(
+        select(_sweeps.c.asset, func.sum(_sweeps.c.amount)).where(_sweeps.c.status == "sent").group_by(_sweeps.c.asset)
+    ).all()
+    return {asset: int(amount) for asset, amount in rows if amount}
+
+
 def _check_asset(asset: str) -> None:
     if asset not in SWEEP_ASSETS:
         raise SweepRefused("fees are not swept in this asset", code="sweep_asset", asset=asset)

@@ -28,6 +28,7 @@ from krypton_app.domain.errors import (
     InvalidAmount,
     KryptonError,
     UnbalancedTransaction,
+    UserBlocked,
 )
 from krypton_app.domain.ledger import (
     AVAILABLE,
@@ -48,6 +49,7 @@ from krypton_app.domain.ledger import (
 from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.ledger import Account, LedgerTransaction, Posting
+from krypton_app.services.users import blocked_among
 
 # Core tables: the ledger reads and writes rows, never ORM objects that could go stale under a lock.
 _accounts: Table = Account.__table__
@@ -103,13 +105,20 @@ def post(
     locked = {
         row.id: row
         for row in session.execute(
-            select(_accounts.c.id, _accounts.c.asset, _accounts.c.balance, _accounts.c.may_go_negative)
+            select(
+                _accounts.c.id,
+                _accounts.c.asset,
+                _accounts.c.balance,
+                _accounts.c.may_go_negative,
+                _accounts.c.user_id,
+                _accounts.c.kind,
+            )
             .where(_accounts.c.id.in_(ids))
             .order_by(_accounts.c.id)
             .with_for_update()
         )
     }
-    shortfall = _shortfall(lines, locked)
+    shortfall = _shortfall(lines, locked) or _blocked(session, lines, locked)
     if shortfall is not None:
         # A retry of a spend that went through may find the balance already spent (or full): it gets
         # the first result, not an error. (Under the locks, so a twin that raced it has committed by now.)
@@ -272,6 +281,19 @@ def _shortfall(lines: Sequence[PostingLine], locked: dict) -> KryptonError | Non
                 **spendable,
             )
     return None
+
+
+def _blocked(session: Session, lines: Sequence[PostingLine], locked: dict) -> KryptonError | None:
+    """UserBlocked when a posting takes from a blocked user's available balance."""
+    payers = {
+        locked[line.account.id].user_id: line.account.key
+        for line in lines
+        if line.amount < 0 and locked[line.account.id].kind == AVAILABLE and locked[line.account.id].user_id
+    }
+    blocked = sorted(blocked_among(session, payers))
+    if not blocked:
+        return None
+    return UserBlocked(f"user {blocked[0]} is blocked", user_id=blocked[0], account=payers[blocked[0]])
 
 
 def _insert_unless_exists(session: Session, table: Table, unique_column: str) -> Insert:

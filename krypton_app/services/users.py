@@ -8,15 +8,16 @@ confirms it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pytoniq_core import Address
-from sqlalchemy import func
+from sqlalchemy import Table, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from krypton_app.db import UnitOfWork
-from krypton_app.domain.errors import KryptonError, ProfileError
+from krypton_app.domain.errors import KryptonError, ProfileError, UserBlocked
 from krypton_app.models import User
 from krypton_app.services.roles import is_operator
 from krypton_app.settings import Settings
@@ -47,6 +48,29 @@ _EMAIL_MAX = 254
 # verified one: a pending (unproven) email blocks nobody, or whoever typed it first could lock its owner out.
 _CONTACT_FIELDS = ("username", "phone", "email")
 EMAIL, PHONE, USERNAME = "email", "phone", "username"
+
+
+_users: Table = User.__table__
+
+
+def require_not_blocked(s: Session, user_id: int) -> None:
+    """Raise UserBlocked (code `user_blocked`) if an operator blocked `user_id`: every login path calls
+    it before it lets the user in (TON proof and the demo wallet here, Telegram too)."""
+    if blocked_among(s, [user_id], lock=False):
+        raise UserBlocked(f"user {user_id} is blocked", user_id=user_id)
+
+
+def blocked_among(s: Session, user_ids: Iterable[int], *, lock: bool = True) -> set[int]:
+    """Which of these users are blocked, read in the caller's transaction. With `lock` (money), on
+    PostgreSQL the rows are share-locked: a block committing meanwhile is waited for (its UPDATE conflicts
+    with the lock), so a payment cannot slip past a block that commits while it runs. A login does not
+    lock: it may write the same row (services/auth.py), and a session opened meanwhile is refused anyway."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return set()
+    query = select(_users.c.id, _users.c.blocked_at).where(_users.c.id.in_(ids))
+    rows = s.execute(query.with_for_update(read=True) if lock else query).all()
+    return {row.id for row in rows if row.blocked_at is not None}
 
 
 @dataclass(frozen=True)

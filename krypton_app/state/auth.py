@@ -19,7 +19,7 @@ from starlette.requests import cookie_parser
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.components.tonconnect import disconnect_wallet
-from krypton_app.domain.errors import ProfileError, TonProofError
+from krypton_app.domain.errors import ProfileError, TonProofError, UserBlocked
 from krypton_app.i18n import error_key, normalize_language, translate
 from krypton_app.services.auth import (
     LOGIN_BINDING_COOKIE,
@@ -166,7 +166,7 @@ class AuthState(rx.State):
         deps = app_deps()
         try:
             user = await off_loop(login_with_ton_proof, deps.uow, account, proof, settings=deps.settings, now=_now())
-        except TonProofError as error:
+        except (TonProofError, UserBlocked) as error:
             self.error_key = error_key(error.code, error.details)
             self.proof_payload = issue_proof_payload(deps.settings.secret_key, now=_now())
             return None
@@ -199,7 +199,7 @@ class AuthState(rx.State):
                 user = await off_loop(
                     login_with_ton_proof, deps.uow, account, proof, settings=deps.settings, now=now, demo=True
                 )
-            except TonProofError as error:
+            except (TonProofError, UserBlocked) as error:
                 self.error_key = error_key(error.code, error.details)
                 return
             yield await self._complete_login(user)

@@ -22,6 +22,8 @@ ALLOWED = {
     ("expire", d.REQUESTED): d.EXPIRED,
     ("expire", d.ESCROW_LOCKED): d.EXPIRED,
     ("open_dispute", d.FIAT_SENT): d.DISPUTED,
+    ("operator_dispute", d.ESCROW_LOCKED): d.DISPUTED,
+    ("operator_dispute", d.FIAT_SENT): d.DISPUTED,
     ("resolve", d.DISPUTED): d.RESOLVED,
 }
 ACTORS = {
@@ -33,6 +35,7 @@ ACTORS = {
     "mutual_cancel": {d.BUYER, d.SELLER},
     "expire": {d.TIMER},
     "open_dispute": {d.BUYER, d.SELLER, d.TIMER},
+    "operator_dispute": {d.OPERATOR},
     "resolve": {d.OPERATOR},
 }
 

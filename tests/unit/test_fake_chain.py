@@ -317,3 +317,37 @@ def test_only_the_fake_chain_offers_a_faucet(chain):
     """The demo faucet asks for the capability; a real node never has it."""
     assert isinstance(chain, Faucet)
     assert not issubclass(ToncenterGateway, Faucet) and not issubclass(PytoniqGateway, Faucet)
+
+
+def test_balances_of_an_account_and_of_its_jetton_wallet(tmp_path, wallet):
+    """TON: what arrived minus what left. Jettons: a deposit's notification adds to the owner's jetton
+    wallet (a forged one adds nothing); a `transfer` the owner sends takes from it, never below zero."""
+    chain = FakeChain(now=NOW, store_path=tmp_path / "chain.json")
+    ours = run(chain.jetton_wallet_address(USDT_MASTER, wallet.address))
+    assert (run(chain.account_balance(wallet.address)), run(chain.jetton_wallet_balance(ours))) == (0, 0)
+    chain.deposit(wallet.address, 5 * 10**9, comment="memo")
+    chain.jetton_deposit(wallet.address, 7_000_000, comment="memo")
+    chain.jetton_deposit(wallet.address, 10**12, notifier=SHOP)
+    _send(chain, wallet, amount=10**9)
+    assert run(chain.account_balance(wallet.address)) == 4 * 10**9 + 2  # each notification brings 1 nanoton
+    assert run(chain.account_balance(USER)) == 10**9
+    assert run(chain.jetton_wallet_balance(ours)) == 7_000_000
+
+    def jetton_send(amount: int) -> None:
+        seqno = run(chain.get_seqno(wallet.address))
+        signed = wallet.jetton_transfer(
+            seqno=seqno,
+            valid_until=chain.now + 60,
+            jetton_wallet=ours,
+            destination=USER,
+            jetton_amount=amount,
+            query_id=seqno,
+        )
+        run(chain.send_boc(signed.boc))
+
+    jetton_send(2_000_000)
+    jetton_send(6_000_000)  # more than it holds: a jetton wallet refuses it
+    assert run(chain.jetton_wallet_balance(ours)) == 5_000_000
+    reopened = FakeChain(now=NOW, store_path=tmp_path / "chain.json")
+    assert run(reopened.jetton_wallet_balance(ours)) == 5_000_000
+    assert run(reopened.account_balance(wallet.address)) == run(chain.account_balance(wallet.address))

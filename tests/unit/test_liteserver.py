@@ -60,7 +60,8 @@ class Balancer:
             return None, None
         wallet = self.chain._accounts[Address(address).to_str(False)]
         state = "account_active" if wallet.status == "active" else "account_uninit"
-        account = SimpleNamespace(storage=SimpleNamespace(state=SimpleNamespace(type_=state)))
+        storage = SimpleNamespace(state=SimpleNamespace(type_=state), balance=SimpleNamespace(grams=wallet.balance))
+        account = SimpleNamespace(storage=storage)
         shard_account = SimpleNamespace(last_trans_lt=txs[-1].lt, last_trans_hash=bytes.fromhex(txs[-1].hash))
         return account, shard_account
 
@@ -85,6 +86,8 @@ class Balancer:
             owner = stack[0].load_address().to_str(False)
             wallet = await self.chain.jetton_wallet_address(address, owner)
             return [Address(wallet).to_cell().begin_parse()]
+        if method == "get_wallet_data":
+            return [await self.chain.jetton_wallet_balance(address), None, None, None]
         raise RunGetMethodError(address=address, method=method, exit_code=11)
 
 
@@ -230,3 +233,16 @@ def test_a_failing_get_method_is_not_retried(balancer, sleeps, wallet):
     with pytest.raises(ChainError, match="exit code 11"):
         run(gateway._call("run_get_method", wallet.address, "get_unknown", []))
     assert balancer.calls == ["run_get_method"]
+
+
+def test_balances_of_an_account_and_of_a_jetton_wallet(chain, wallet, balancer, sleeps):
+    gateway = _gateway(balancer, sleeps)
+    ours = run(gateway.jetton_wallet_address(USDT_MASTER, wallet.address))
+    assert run(gateway.account_balance(wallet.address)) == 0  # no such account yet
+    chain.deposit(wallet.address, 3 * 10**9, comment="memo")
+    chain.jetton_deposit(wallet.address, 4_500_000, comment="memo")
+    assert run(gateway.account_balance(wallet.address)) == 3 * 10**9 + 1
+    assert run(gateway.jetton_wallet_balance(ours)) == 0  # no such contract on the fake: not asked
+    chain.deposit(ours, 1)  # the account exists now; deployed, as a real jetton wallet is once it holds jettons
+    chain._accounts[ours].status = "active"
+    assert run(gateway.jetton_wallet_balance(ours)) == 4_500_000

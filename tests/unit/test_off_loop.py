@@ -17,6 +17,9 @@ MODULES = sorted(p for folder in ("pages", "state", "components") for p in ROOT.
 # Pure computations (no I/O): signing a payload with a key held in memory.
 PURE = {"issue_proof_payload", "demo_wallet_proof", "new_demo_seed"}
 RUN_OFF_LOOP = {"_watch_read"}
+# Coroutine services: their chain gateway calls belong on the loop (as the chain worker's do), and they run
+# their database work in threads themselves (asyncio.to_thread). Tested in tests/services.
+ASYNC_SERVICES = {"reconcile_with_chain"}
 
 
 def _service_names(tree: ast.Module) -> set[str]:
@@ -69,7 +72,7 @@ def calls_on_the_loop(source: str) -> list[str]:
                     continue
                 name = _called_name(call)
                 # Classes (views, errors) are data, not calls that wait.
-                if name in services and name not in PURE and not name[0].isupper():
+                if name in services and name not in PURE | ASYNC_SERVICES and not name[0].isupper():
                     found.append(f"{cls.name}.{method.name}:{call.lineno} {ast.unparse(call.func)}")
     return found
 

@@ -163,6 +163,20 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "save_threshold": "the threshold form (text of at most 40 characters, validated by the service)",
         "sweep_now": "the Sweep now button: the chosen asset's whole fee balance (operators only)",
     },
+    "UsersState": {
+        "block": "users tab: the card's block form (operators only; reason 1-500 characters)",
+        "open_user": "users tab: a search result opens its card (operators only)",
+        "revoke_sessions": "users tab: the card's log-out-everywhere button (operators only)",
+        "search": "users tab: the search form (operators only; up to 200 characters)",
+        "unblock": "users tab: the card's unblock button (operators only)",
+    },
+    "ReconciliationState": {
+        "check": "reconciliation tab: opening the tab and its check-again button (operators only)",
+    },
+    "AuditState": {
+        "load_audit": "audit tab: opening the tab and its refresh button (operators only)",
+        "older": "audit tab: the older button, the next page below the oldest line shown (operators only)",
+    },
     "InvoicesState": {
         "choose_kind": "the invoice form's kind",
         "create": "the invoice form's submit",

@@ -89,6 +89,14 @@ class Toncenter:
                 wallet = await self.chain.jetton_wallet_address(body["address"], owner.to_str(False))
                 cell = Address(wallet).to_cell().to_boc()
                 return httpx.Response(200, json={"ok": True, "result": _run_result([["cell", {"bytes": b64(cell)}]])})
+            if body["method"] == "get_wallet_data":  # a jetton wallet: balance, owner, master, code
+                balance = await self.chain.jetton_wallet_balance(body["address"])
+                if balance == 0:  # what an undeployed jetton wallet answers
+                    return httpx.Response(200, json={"ok": True, "result": _run_result([], exit_code=-13)})
+                return httpx.Response(200, json={"ok": True, "result": _run_result([["num", hex(balance)]])})
+        if path == "/api/v2/getAddressBalance":
+            balance = await self.chain.account_balance(params["address"])
+            return httpx.Response(200, json={"ok": True, "result": str(balance)})
         return httpx.Response(404, json={"ok": False, "error": "Not Found", "code": 404})
 
     @staticmethod
@@ -321,3 +329,15 @@ def test_factory_builds_it_from_settings():
     gateway = build_gateway(settings)
     assert isinstance(gateway, ToncenterGateway)
     run(gateway.aclose())
+
+
+def test_balances_of_an_account_and_of_a_jetton_wallet(api, sleeps, chain, wallet):
+    gateway = _gateway(api, sleeps)
+    ours = run(gateway.jetton_wallet_address(USDT_MASTER, wallet.address))
+    assert (run(gateway.account_balance(wallet.friendly)), run(gateway.jetton_wallet_balance(ours))) == (0, 0)
+    chain.deposit(wallet.address, 3 * 10**9, comment="memo")
+    chain.jetton_deposit(wallet.address, 4_500_000, comment="memo")
+    assert run(gateway.account_balance(wallet.friendly)) == 3 * 10**9 + 1
+    assert run(gateway.jetton_wallet_balance(ours)) == 4_500_000
+    asked = [r for r in api.requests if r.url.path == "/api/v2/getAddressBalance"]
+    assert asked[-1].url.params["address"] == wallet.address  # raw form

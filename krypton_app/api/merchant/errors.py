@@ -8,7 +8,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from krypton_app.api.merchant.schemas import Error, ErrorDetail
-from krypton_app.domain.errors import ApiAuthError, Forbidden, IdempotencyConflict, KryptonError, NotFound
+from krypton_app.domain.errors import (
+    ApiAuthError,
+    Forbidden,
+    IdempotencyConflict,
+    KryptonError,
+    NotFound,
+    UserBlocked,
+)
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import AMOUNT_DETAILS, error_text
 
@@ -27,7 +34,7 @@ def status_of(error: KryptonError) -> int:
         return 400
     if isinstance(error, NotFound):
         return 404
-    if isinstance(error, Forbidden):
+    if isinstance(error, Forbidden | UserBlocked):
         return 403
     if isinstance(error, IdempotencyConflict):
         return 409

@@ -1,7 +1,10 @@
 """/operator: the operator's console: Bitcoin / Lightning payout queue (payouts.py), deposits the chain
 monitor could not credit, each with its reason (deposits.py), open deal disputes, each opening the deal
 page where the operator reads and decides (disputes.py), payment chats a side called an operator to
-(chats.py), the ledger invariants (invariants.py), and fees and their sweeps to the owner (sweeps.py).
+(chats.py), the ledger invariants (invariants.py), fees and their sweeps to the owner (sweeps.py),
+users: search, card, block, unblock, revoke sessions (users.py), reconciliation of the hot wallet with
+the ledger (reconciliation.py) and the operators' audit log (audit.py). The last four have their own
+states, loaded when their tab opens.
 The page shows nothing to other users; the services refuse them too (every call names the operator,
 and a non-operator gets Forbidden, which is what the page shows)."""
 
@@ -14,13 +17,16 @@ import reflex as rx
 from krypton_app import routes
 from krypton_app.components.layout import template
 from krypton_app.components.ui import card, card_title, empty_note, loading_note, page_heading
+from krypton_app.pages.operator.audit import AuditState, audit_panel
 from krypton_app.pages.operator.chats import chat_item
 from krypton_app.pages.operator.deposits import deposit_item
 from krypton_app.pages.operator.disputes import dispute_item
 from krypton_app.pages.operator.invariants import invariants_panel
 from krypton_app.pages.operator.payouts import payout_item
+from krypton_app.pages.operator.reconciliation import ReconciliationState, reconciliation_panel
 from krypton_app.pages.operator.state import OperatorState
 from krypton_app.pages.operator.sweeps import sweeps_panel
+from krypton_app.pages.operator.users_view import users_panel
 from krypton_app.state.i18n import I18n
 
 
@@ -37,7 +43,7 @@ def queue_tab(tab: str, rows: rx.Var[list], item: Callable[[rx.Var], rx.Componen
 
 
 def console() -> rx.Component:
-    def trigger(tab: str, count: rx.Var | None = None) -> rx.Component:
+    def trigger(tab: str, count: rx.Var | None = None, **opens) -> rx.Component:
         label = [I18n.t[f"operator.tab.{tab}"]]
         if count is not None:
             label.append(
@@ -50,7 +56,7 @@ def console() -> rx.Component:
                     margin_left="6px",
                 )
             )
-        return rx.tabs.trigger(*label, value=tab, data_testid=f"operator-tab-{tab}")
+        return rx.tabs.trigger(*label, value=tab, data_testid=f"operator-tab-{tab}", **opens)
 
     return card(
         rx.tabs.root(
@@ -61,7 +67,11 @@ def console() -> rx.Component:
                 trigger("chats", OperatorState.chats.length()),
                 trigger("invariants"),
                 trigger("sweeps"),
-                # Three labels do not fit a phone's width: they wrap rather than scroll out of sight.
+                trigger("users"),
+                trigger("reconciliation", on_click=ReconciliationState.check),
+                trigger("audit", on_click=AuditState.load_audit),
+                # The labels do not fit a phone's width (nor all of them a desktop's): they wrap into
+                # rows rather than scroll out of sight.
                 flex_wrap="wrap",
             ),
             queue_tab("payouts", OperatorState.payouts, payout_item),
@@ -70,6 +80,9 @@ def console() -> rx.Component:
             queue_tab("chats", OperatorState.chats, chat_item),
             rx.tabs.content(invariants_panel(), value="invariants"),
             rx.tabs.content(sweeps_panel(), value="sweeps"),
+            rx.tabs.content(users_panel(), value="users"),
+            rx.tabs.content(reconciliation_panel(), value="reconciliation"),
+            rx.tabs.content(audit_panel(), value="audit"),
             value=OperatorState.tab,
             on_change=OperatorState.choose_tab,
             width="100%",

@@ -29,7 +29,7 @@ from krypton_app.state.views import (
     when,
 )
 
-TABS = ("payouts", "deposits", "disputes", "chats", "invariants", "sweeps")
+TABS = ("payouts", "deposits", "disputes", "chats", "invariants", "sweeps", "users", "reconciliation", "audit")
 
 
 @dataclass(frozen=True)
