@@ -17,10 +17,11 @@ from krypton_app.chain.fake import FakeChain
 from krypton_app.chain.gateway import ChainError
 from krypton_app.chain.hot_wallet import hot_wallet_from_settings
 from krypton_app.domain.errors import Forbidden, InvalidAmount, SweepRefused
-from krypton_app.domain.ledger import EXTERNAL, FEE_SWEEP, FEES
+from krypton_app.domain.ledger import EXTERNAL, FEE_SWEEP, FEES, Leg
 from krypton_app.models import AppliedChainTransaction, FeeSweep, LedgerTransaction, OperatorAction
 from krypton_app.services import audit, fee_sweep_settlement, fee_sweeps, ledger, withdrawals
 from krypton_app.services.chain_sync import ChainMonitor
+from krypton_app.services.reconciliation import reconcile_with_chain
 from krypton_app.services.withdrawal_sender import EXPIRY_MARGIN_S, MAX_SEND_ATTEMPTS, process_withdrawals
 from krypton_app.settings import DEMO_FEE_OWNER_WALLET, get_settings
 from krypton_app.workers.chain_sync import run_chain_sync
@@ -543,3 +544,33 @@ async def eventually(check, timeout: float = 10.0) -> None:
     while not check():
         assert loop.time() < deadline, "condition not reached in time"
         await asyncio.sleep(0.01)
+
+
+def test_reconciliation_explains_a_sweep_sent_and_not_yet_confirmed(uow, chain, monitor, hot_wallet, settings):
+    """Fees charged from a user's deposit leave the chain in a sweep; between the send and the monitor's
+    confirmation the ledger still owes them (fee_sweep) and `sweeps_in_flight` explains the gap."""
+    operator = make_user(uow, operator=True)
+    user = fund_hot_wallet(uow, chain, monitor, hot_wallet)
+    with uow.transaction() as s:
+        leg = Leg(ledger.user_account(s, user, "TON"), ledger.system_account(s, FEES, "TON"), 12 * TON)
+        ledger.post(s, idempotency_key="test-user-fee", kind="test_fee", legs=[leg])
+    fee_sweeps.sweep_due(uow, settings)
+    assert send(uow, chain, hot_wallet, settings) == 1
+    chain.advance(1)  # executed on chain; the monitor has not run
+
+    def check():
+        result = run(
+            reconcile_with_chain(uow, chain, operator, hot_wallet_address=hot_wallet.address, settings=settings)
+        )
+        return next(a for a in result.assets if a.asset == "TON")
+
+    row = check()
+    explained = {i.name: i.amount for i in row.explained}
+    assert explained["sweeps_in_flight"] == -12 * TON
+    assert row.chain == row.liabilities + sum(explained.values()) + row.remainder
+    in_flight_remainder = row.remainder
+    run(monitor.run_once())
+    row = check()
+    assert {i.name: i.amount for i in row.explained}["sweeps_in_flight"] == 0
+    # The confirmation moves nothing the chain did not already show: the remainder is the same.
+    assert row.remainder == in_flight_remainder

@@ -129,6 +129,7 @@ def test_every_liability_and_every_explanation(uow, operator):
         "deposits_in_review": 2 * TON,
         "lightning": -3 * TON,
         "paid_outside": TON,
+        "sweeps_in_flight": 0,
         ARRIVED_UNAPPLIED: TON // 2,
     }
     assert (row.remainder, row.status) == (0, EQUAL)
