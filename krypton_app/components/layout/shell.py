@@ -16,6 +16,7 @@ from krypton_app.components.layout.tab_bar import tab_bar
 from krypton_app.components.tonconnect import ton_proof_bridge, tonconnect_provider
 from krypton_app.state.auth import AuthState
 from krypton_app.state.notifications import NotificationsState
+from krypton_app.state.telegram import MiniAppState
 
 
 def shell(content: rx.Component, *, active: str = "") -> rx.Component:
@@ -64,6 +65,8 @@ def template(
     """Put a page inside the shell. A protected page first checks the session and sends a
     visitor without one to the landing page; every page restores the session on load."""
     guard = AuthState.require_login if protected else AuthState.restore_session
+    # Inside Telegram every page follows its theme and back button; a public page also logs in from it.
+    mini_app = MiniAppState.dress if protected else MiniAppState.start
 
     def decorator(content: Callable[[], rx.Component]) -> Page:
         def page() -> rx.Component:
@@ -75,7 +78,7 @@ def template(
             route=route,
             title=f"{title} · Krypton" if title else "Krypton",
             # The bell's count follows every page, so its watcher starts wherever the user lands.
-            on_load=[guard, NotificationsState.start, *(on_load or [])],
+            on_load=[guard, NotificationsState.start, mini_app, *(on_load or [])],
         )
 
     return decorator
