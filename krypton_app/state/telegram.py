@@ -50,7 +50,8 @@ _DRESS = """const krDress = (tg) => {
   document.documentElement.classList.add('tg-mini-app');
   try { tg.ready(); tg.expand(); } catch (e) {}
   const roots = %(roots)s;
-  const follow = () => roots.includes(window.location.pathname) ? tg.BackButton.hide() : tg.BackButton.show();
+  const path = () => window.location.pathname.replace(/(.)\/$/, '$1');  // the served pages end in "/"
+  const follow = () => roots.includes(path()) ? tg.BackButton.hide() : tg.BackButton.show();
   tg.BackButton.onClick(() => window.history.back());
   for (const name of ['pushState', 'replaceState']) {
     const original = window.history[name];
