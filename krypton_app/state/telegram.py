@@ -38,10 +38,11 @@ _SDK = """const krTelegram = () => new Promise((resolve) => {
   document.head.appendChild(script);
 });"""
 
-# Theme: telegram-web-app.js writes Telegram's colours as --tg-theme-* variables on <html>; the class
-# below points Radix's background, text and accent variables at them. Back button: shown off the roots,
-# it goes back in the page's history; Reflex changes pages with pushState, which is followed here.
-_DRESS = """const krDress = (tg) => {
+# Theme: the colour mode follows Telegram's (light or dark); telegram-web-app.js writes Telegram's colours as
+# --tg-theme-* variables on <html>, and the class below points Radix's background, text and accent at them.
+# Back button: shown off the roots, it goes back in the page's history; Reflex changes pages with pushState,
+# which is followed here.
+_DRESS = r"""const krDress = (tg) => {
   if (window.__kryptonMiniApp) return;
   window.__kryptonMiniApp = true;
   const style = document.createElement('style');
@@ -49,6 +50,10 @@ _DRESS = """const krDress = (tg) => {
   document.head.appendChild(style);
   document.documentElement.classList.add('tg-mini-app');
   try { tg.ready(); tg.expand(); } catch (e) {}
+  // Telegram's light or dark: the app's colour mode follows, through Reflex's own setter (shell.py's buttons).
+  const mode = () => { const b = document.getElementById('kr-color-' + tg.colorScheme); if (b) b.click(); };
+  tg.onEvent('themeChanged', mode);
+  mode();
   const roots = %(roots)s;
   const path = () => window.location.pathname.replace(/(.)\/$/, '$1');  // the served pages end in "/"
   const follow = () => roots.includes(path()) ? tg.BackButton.hide() : tg.BackButton.show();

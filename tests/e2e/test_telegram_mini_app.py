@@ -131,11 +131,10 @@ def test_a_wallet_user_links_telegram_and_then_logs_in_through_it(
     for viewport, prefix in ((DESKTOP, "desktop"), (PHONE, "phone")):
         page.set_viewport_size(viewport)
         assert_fits_width(page)
-        section.scroll_into_view_if_needed()
-        page.screenshot(path=str(screenshots / f"{prefix}-profile-telegram-linked-en.png"), full_page=True)
+        shoot(page, screenshots, f"{prefix}-profile-telegram-linked-en")
         switch_language(page, "RU")
         expect(section).to_contain_text("Привязан")
-        page.screenshot(path=str(screenshots / f"{prefix}-profile-telegram-linked-ru.png"), full_page=True)
+        shoot(page, screenshots, f"{prefix}-profile-telegram-linked-ru")
         switch_language(page, "EN")
 
     # Another browser, inside Telegram, no wallet prompt: the same user.

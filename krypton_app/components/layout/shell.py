@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import reflex as rx
+from reflex.style import set_color_mode
 
 from krypton_app.components.layout.footer import footer
 from krypton_app.components.layout.header import header
@@ -24,6 +25,7 @@ def shell(content: rx.Component, *, active: str = "") -> rx.Component:
     # hands a wallet's ton_proof to the server whichever page the user connects from.
     return tonconnect_provider(
         ton_proof_bridge(AuthState.proof_payload, AuthState.login_with_wallet),
+        telegram_color_mode(),
         rx.flex(
             header(active),
             rx.box(
@@ -42,6 +44,17 @@ def shell(content: rx.Component, *, active: str = "") -> rx.Component:
             width="100%",
             background=rx.color("gray", 2),
         ),
+    )
+
+
+def telegram_color_mode() -> rx.Component:
+    """Inside Telegram the page script presses one of these to follow Telegram's light or dark theme: Reflex
+    sets its colour mode only from the page (state/telegram.py)."""
+    return rx.fragment(
+        *(
+            rx.el.button(on_click=set_color_mode(mode), id=f"kr-color-{mode}", type="button", hidden=True)
+            for mode in ("light", "dark")
+        )
     )
 
 
