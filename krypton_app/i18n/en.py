@@ -312,7 +312,10 @@ CATALOG: dict[str, str] = {
     "profile.username": "Username",
     "profile.username_hint": "Letters, digits and underscores. Only yours: people can send you private invoices by it.",
     "profile.phone": "Phone",
-    "profile.phone_hint": "Optional, international format (+44 20 7946 0958). Not used to address invoices yet.",
+    "profile.phone_hint": (
+        "Optional, international format (+44 20 7946 0958). Once verified through Telegram, it addresses private "
+        "invoices."
+    ),
     "profile.email": "Email",
     "profile.email_hint": "Optional. Once verified with a code, it lets people send you private invoices.",
     "profile.language": "Language",
@@ -958,7 +961,7 @@ CATALOG: dict[str, str] = {
     ),
     "error.user_ref_not_found": "No user has this wallet address or user number.",
     "error.invoice_payer_phone": (
-        "A phone number cannot address a private invoice yet: use the payer's @username or verified email."
+        "No user has verified this phone through Telegram: use the payer's @username or verified email."
     ),
     "error.email_missing": "Save an email on your profile first.",
     "error.email_unavailable": "This server cannot send email yet, so emails cannot be verified.",

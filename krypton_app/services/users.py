@@ -2,8 +2,8 @@
 
 Contacts as addresses: a username belongs to whoever claimed it (unique whatever the case); an email
 addresses a private invoice only once its owner proved it with an emailed code (services/email_codes.py),
-and until then it waits in `pending_email`, which matches nobody; a phone addresses nothing until Telegram
-confirms it."""
+and until then it waits in `pending_email`, which matches nobody; a phone addresses one only once Telegram
+confirmed it (`phone_verified`, services/telegram_login.py)."""
 
 from __future__ import annotations
 
@@ -158,24 +158,26 @@ def contact_kind(contact: str) -> str:
 
 
 def find_user_by_contact(uow: UnitOfWork, contact: str) -> UserView | None:
-    """The user a private invoice is addressed to: by `@username` (any case), or by an email its owner has
-    verified. An unverified email, a phone (not an address until Telegram confirms phones) or anything
-    malformed matches nobody."""
+    """The user a private invoice is addressed to: by `@username` (any case), by an email its owner has
+    verified, or by a phone its owner verified through Telegram (services/telegram_login.py). An unverified
+    email or phone, or anything malformed, matches nobody."""
     contact = (contact or "").strip()
     kind = contact_kind(contact)
+    verified = True
     try:
         if kind == EMAIL:
             value, column = normalize_email(contact), User.email  # holds verified addresses only
         elif kind == USERNAME:
             value, column = normalize_username(contact), func.lower(User.username)
         else:
-            return None
+            value = normalize_phone(contact if contact.startswith("+") else f"+{contact}")
+            column, verified = User.phone, User.phone_verified.is_(True)
     except ProfileError:
         return None  # not a well-formed contact, so nobody has it
     if value is None:
         return None
     with uow.read() as s:
-        user = s.exec(select(User).where(column == value)).first()
+        user = s.exec(select(User).where(column == value, verified)).first()
         return UserView.from_user(user) if user else None
 
 
