@@ -28,8 +28,16 @@ ROOT_PATHS = (routes.LANDING, routes.WALLET, routes.PAY, routes.MARKET, routes.D
 _SDK = """const krTelegram = () => new Promise((resolve) => {
   const app = () => (window.Telegram && window.Telegram.WebApp) || null;
   if (app()) return resolve(app());
-  let launched = window.location.hash.includes('tgWebAppData');
-  try { launched = launched || !!sessionStorage.getItem('__telegram__initParams'); } catch (e) {}
+  const key = '__telegram__initParams';
+  const hash = window.location.hash;
+  try {
+    // Kept for this tab where telegram-web-app.js looks: the page may change its URL (a redirect drops the
+    // hash) before the script has loaded and read it.
+    const params = Object.fromEntries(new URLSearchParams(hash.slice(1)));
+    if (params.tgWebAppData) sessionStorage.setItem(key, JSON.stringify(params));
+  } catch (e) {}
+  let launched = hash.includes('tgWebAppData');
+  try { launched = launched || (sessionStorage.getItem(key) || '').includes('tgWebAppData'); } catch (e) {}
   if (!launched) return resolve(null);
   const script = document.createElement('script');
   script.src = %(sdk)s;
@@ -86,7 +94,8 @@ def _script(body: str) -> str:
 
 def launch_script(*, login: bool, next_path: str) -> str:
     """Dress the page if Telegram launched it; with `login`, post its initData and, once the cookie is set,
-    load `next_path` (or the page the server names)."""
+    load `next_path` (as the server checked it), or with none reload the page as it is now (its query and
+    hash kept, so a /tg link still finds its start parameter)."""
     post = f"""
   const response = await fetch({json.dumps(routes.TELEGRAM_LOGIN)}, {{
     method: 'POST', credentials: 'same-origin', headers: {{'Content-Type': 'application/json'}},
@@ -95,7 +104,7 @@ def launch_script(*, login: bool, next_path: str) -> str:
   let answer = {{}};
   try {{ answer = await response.json(); }} catch (e) {{}}
   if (response.ok) {{
-    window.location.assign(answer.next || {json.dumps(routes.WALLET)});
+    if ({json.dumps(next_path)}) window.location.assign(answer.next); else window.location.reload();
     return {json.dumps(LOGGED_IN)};
   }}
   return answer.error || 'telegram_malformed';"""
@@ -132,10 +141,11 @@ class MiniAppState(AuthState):
         signed_in = await self._user_id() is not None
         login = self.telegram_enabled and not signed_in
         self.telegram_busy = False
-        next_path = self._next_route or (self.router.url.path if self.router.url.path != routes.LANDING else "")
-        return rx.call_script(
-            launch_script(login=login, next_path=next_path or routes.WALLET), callback=MiniAppState.launched
-        )
+        # Where to land: the page a guard sent the visitor away from, the wallet from the landing page, or
+        # this page itself (reloaded with the cookie).
+        on_landing = self.router.url.path.rstrip("/") == routes.LANDING.rstrip("/")
+        next_path = self._next_route or (routes.WALLET if on_landing else "")
+        return rx.call_script(launch_script(login=login, next_path=next_path), callback=MiniAppState.launched)
 
     @rx.event
     def dress(self):

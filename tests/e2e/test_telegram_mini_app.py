@@ -149,3 +149,18 @@ def test_a_wallet_user_links_telegram_and_then_logs_in_through_it(
         expect(tg_page.get_by_test_id("telegram-linked")).to_be_visible()
     finally:
         other.close()
+
+
+def test_a_start_parameter_inside_telegram_logs_in_and_opens_its_page(page: Page):
+    # Telegram's main Mini App link (t.me/<bot>?startapp=inv_…) opens /tg with start_param in the launch data.
+    page.set_viewport_size(PHONE)
+    launch(page, "/tg", telegram_user(), start_param="inv_TGSTART1")
+    expect(page).to_have_url(re.compile(r"/pay/TGSTART1/?$"))
+    page.wait_for_function("document.documentElement.classList.contains('tg-mini-app')")
+    for _ in range(50):  # the login's cookie comes with the route's answer; the page then reloads itself
+        if session_cookie(page.context) is not None:
+            break
+        page.wait_for_timeout(200)
+    assert session_cookie(page.context) is not None
+    expect(page.get_by_test_id("account-address").first).to_have_text("Tess Gram")  # signed in, after the reload
+    expect(page).to_have_url(re.compile(r"/pay/TGSTART1/?$"))
