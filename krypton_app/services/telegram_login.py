@@ -7,7 +7,8 @@ account creates a user without a wallet; a wallet user who links Telegram logs i
 Linking an account that already has its own Krypton user:
 - that user is *empty* (no wallet, and nothing of theirs anywhere but sessions, login tokens, email codes,
   a deposit memo, notifications and ledger accounts without a single posting): the account moves to the
-  wallet user, and the empty user's sessions are revoked. The empty row stays (other rows may name it)
+  wallet user (with the phone it verified, unless the wallet user has a verified one), and the empty user's
+  sessions are revoked. The empty row stays (other rows may name it)
   but nothing can log in as it any more: it has neither a wallet nor Telegram.
 - otherwise (a wallet of its own, money, an invoice, an ad, a deal…): refused, `telegram_linked_elsewhere`;
   two users with history are never merged.
@@ -82,12 +83,18 @@ def link_telegram(uow: UnitOfWork, user_id: int, init_data: str, *, settings: Se
             if holder.wallet_address is not None or has_history(s, holder.id):
                 raise TelegramLinkError(code="telegram_linked_elsewhere")
             holder.telegram_id, holder.telegram_username = None, None
+            # A phone the empty user verified through this Telegram account is this person's: it moves too.
+            moved_phone = holder.phone if holder.phone_verified else None
+            if moved_phone is not None:
+                holder.phone, holder.phone_verified = None, False
             s.execute(
                 update(_sessions)
                 .where(_sessions.c.user_id == holder.id, _sessions.c.revoked_at.is_(None))
                 .values(revoked_at=utcnow())
             )
             s.flush()  # the unique telegram_id leaves the empty user before the wallet user takes it
+            if moved_phone is not None and not user.phone_verified:
+                user.phone, user.phone_verified = moved_phone, True
         user.telegram_id, user.telegram_username = tg_user["id"], _telegram_username(tg_user)
         try:
             s.flush()

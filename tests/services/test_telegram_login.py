@@ -139,6 +139,15 @@ def test_an_empty_telegram_only_user_gives_its_account_to_the_wallet_user(uow):
     assert get_user(uow, empty).telegram_linked is False
 
 
+def test_the_phone_an_empty_user_verified_moves_with_the_account(uow):
+    empty = login(uow).id
+    share_phone(uow, empty, phone="79995550011")
+    wallet_user = make_user(uow)
+    linked = link(uow, wallet_user)
+    assert (linked.phone, linked.phone_verified) == ("+79995550011", True)
+    assert get_user(uow, empty).phone is None
+
+
 def test_an_account_whose_user_has_money_or_history_is_not_taken(uow):
     used = login(uow).id
     deposit(uow, used, 10**9)
