@@ -36,6 +36,8 @@ API_REFERENCE = "/developers/api"
 # The session cookie's routes (api/auth.py): a verified login's one-time token becomes an HttpOnly cookie.
 SESSION_START = "/auth/session"
 SESSION_END = "/auth/logout"
+TELEGRAM_LOGIN = "/auth/telegram"  # POST: the Mini App's initData becomes a session (api/telegram.py)
+TELEGRAM_SDK = "/telegram-web-app.js"  # Telegram's Mini App script, vendored in assets/
 # The landing page says "this sign-in link has expired" when the exchange sends the browser back with it.
 LOGIN_LINK_INVALID_QUERY = "login=invalid"
 

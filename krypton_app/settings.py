@@ -6,6 +6,7 @@ import ipaddress
 import json
 import logging
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Iterator
@@ -38,9 +39,16 @@ DEMO_FEE_OWNER_WALLET = "0:" + "f0" * 32
 
 log = logging.getLogger(__name__)
 
+_BOT_TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{20,}")
+TELEGRAM_PUBLIC_KEYS = {
+    "production": "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d",
+    "test": "40055058a4ee38156a06562e52eece92a771bcd8346a8c4615cb7376eddf72ec",
+}
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # A refused value is not printed back: it may be a secret (a mistyped bot token or seed).
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     env: str = Field("development", validation_alias="KRYPTON_ENV")
     database_url: str = Field(f"sqlite:///{ROOT / 'krypton.db'}", validation_alias="DATABASE_URL")
@@ -150,6 +158,16 @@ class Settings(BaseSettings):
     # 32-byte ed25519 seed as hex for signing receipts; outside production as the hot wallet's seed.
     receipt_seed: str | None = Field(None, validation_alias="KRYPTON_RECEIPT_SEED", repr=False)
     telegram_bot: str | None = Field(None, validation_alias="KRYPTON_TELEGRAM_BOT")  # bot username, no @
+    # --- Telegram Mini App login (services/telegram.py, services/telegram_login.py) ---
+    # From @BotFather; it signs the Mini App's initData. None: the Telegram login is off (and says so).
+    telegram_bot_token: str | None = Field(None, validation_alias="KRYPTON_TELEGRAM_BOT_TOKEN", repr=False)
+    # How old a Mini App's launch data (auth_date) may be when it logs in or links.
+    telegram_max_age_s: int = Field(24 * 3600, ge=60, le=30 * 24 * 3600, validation_alias="KRYPTON_TELEGRAM_MAX_AGE_S")
+    # Telegram's published Ed25519 keys for third-party validation of initData (core.telegram.org/bots/webapps,
+    # "Validating data for Third-Party Use"): production, and Telegram's test environment.
+    telegram_public_keys: dict[str, str] = Field(
+        default_factory=lambda: dict(TELEGRAM_PUBLIC_KEYS), validation_alias="KRYPTON_TELEGRAM_PUBLIC_KEYS"
+    )
     # Webhooks to private / loopback addresses: refused in production unless explicitly allowed.
     webhook_allow_private: bool | None = Field(None, validation_alias="KRYPTON_WEBHOOK_ALLOW_PRIVATE")
     webhook_timeout_s: float = Field(10.0, validation_alias="KRYPTON_WEBHOOK_TIMEOUT_S")
@@ -180,6 +198,15 @@ class Settings(BaseSettings):
     smtp_from: str | None = Field(None, validation_alias="KRYPTON_SMTP_FROM")  # default: no-reply@<app host>
     smtp_starttls: bool = Field(True, validation_alias="KRYPTON_SMTP_STARTTLS")
     mail_outbox: Path = Field(ROOT / "outbox", validation_alias="KRYPTON_MAIL_OUTBOX")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, token: str | None) -> str | None:
+        token = (token or "").strip() or None
+        if token is not None and not _BOT_TOKEN.fullmatch(token):
+            # Never echo the value: it is a secret.
+            raise ValueError("KRYPTON_TELEGRAM_BOT_TOKEN must look like <bot id>:<secret>, as @BotFather gives it")
+        return token
 
     @field_validator("cors_origins")
     @classmethod
@@ -258,6 +285,17 @@ class Settings(BaseSettings):
     def lightning_demo_wallet(self) -> bool:
         """The fake node's "pay from the demo Lightning wallet" button: local runs only."""
         return self.lightning == "fake" and self.demo_wallet_enabled
+
+    @property
+    def telegram_login_enabled(self) -> bool:
+        """Mini App login and linking need the bot token (it signs initData); without it both are off."""
+        return bool(self.telegram_bot_token)
+
+    @property
+    def telegram_bot_id(self) -> int | None:
+        """The bot's numeric id, the token's prefix before the colon (what third-party validation names)."""
+        prefix = (self.telegram_bot_token or "").partition(":")[0]
+        return int(prefix) if prefix.isascii() and prefix.isdigit() else None
 
     @property
     def demo_faucet_enabled(self) -> bool:

@@ -9,16 +9,21 @@ TON Connect login) and `make_deal` (a deal with no escrow, chat or notification 
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import io
+import json
 import threading
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 import bolt11
 from bolt11 import Bolt11, MilliSatoshi, Tags
+from nacl.signing import SigningKey
 from PIL import Image
 
 from krypton_app.domain.ledger import EXTERNAL, FEES, Leg
@@ -58,6 +63,52 @@ BUY = AdDraft(**{**SELL.__dict__, "side": "buy"})
 INVOICE_SETTINGS = Settings(KRYPTON_APP_URL="https://krypton.example")
 
 
+# --- Telegram: launch data signed as Telegram signs it ----------------------------------------------
+
+# A made-up bot token of the right shape: the tests' bot (its id is the prefix).
+TELEGRAM_BOT_TOKEN = "7000000001:AAFtestTokenForKryptonTests_0123456789"
+
+
+def telegram_hash(pairs: Sequence[tuple[str, str]], bot_token: str) -> str:
+    """Telegram's bot-token hash of decoded `key=value` pairs (written from core.telegram.org/bots/webapps)."""
+    check = "\n".join(f"{key}={value}" for key, value in sorted(pairs))
+    secret = hmac.new(b"WebAppData", bot_token.encode(), hashlib.sha256).digest()
+    return hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
+
+
+def telegram_init_data(
+    bot_token: str = TELEGRAM_BOT_TOKEN,
+    *,
+    user_id: int = 5_000_000_001,
+    auth_date: int | None = None,
+    user: dict | None = None,
+    signing_key: SigningKey | None = None,
+    bot_id: int | None = None,
+    **fields: str,
+) -> str:
+    """A Mini App's `initData` as a Telegram client hands it over: URL-encoded fields, `hash` last. With
+    `signing_key`, also the third-party `signature` (base64url, unpadded) that key makes for `bot_id`."""
+    user = user if user is not None else {"id": user_id, "first_name": "Tess", "username": f"tess{user_id % 1000}"}
+    when = auth_date if auth_date is not None else int(datetime.now(UTC).timestamp())
+    pairs = [("query_id", "AAHtest"), ("user", json.dumps(user, separators=(",", ":"))), ("auth_date", str(when))]
+    pairs += list(fields.items())
+    if signing_key is not None:
+        message = f"{bot_id}:WebAppData\n" + "\n".join(f"{k}={v}" for k, v in sorted(pairs))
+        signature = base64.urlsafe_b64encode(signing_key.sign(message.encode()).signature).decode().rstrip("=")
+        pairs.append(("signature", signature))
+    return urlencode([*pairs, ("hash", telegram_hash(pairs, bot_token))])
+
+
+def telegram_contact(
+    bot_token: str = TELEGRAM_BOT_TOKEN, *, user_id: int = 5_000_000_001, phone: str = "79991234567", auth_date=None
+) -> str:
+    """The `response` string of `WebApp.requestContact`: the shared contact, signed like initData."""
+    contact = {"user_id": user_id, "phone_number": phone, "first_name": "Tess"}
+    when = auth_date if auth_date is not None else int(datetime.now(UTC).timestamp())
+    pairs = [("contact", json.dumps(contact, separators=(",", ":"))), ("auth_date", str(when))]
+    return urlencode([*pairs, ("hash", telegram_hash(pairs, bot_token))])
+
+
 # --- users, sessions, the operator role ------------------------------------------------------------
 
 
@@ -70,8 +121,9 @@ def make_user(uow, *, operator: bool = False, balance: int = 0, **columns) -> in
     """A user as a first login leaves one: a fresh wallet (the row `login_with_ton_proof` writes).
     `columns` are stored as given: `email=` is a verified email here, where update_profile would leave it
     pending. `balance` TON arrive as a deposit; `operator` grants the role as production does."""
+    columns.setdefault("wallet_address", new_wallet())  # wallet_address=None: a Telegram-only user
     with uow.transaction() as s:
-        user = User(wallet_address=new_wallet(), **columns)
+        user = User(**columns)
         s.add(user)
         s.flush()
         user_id, wallet = user.id, user.wallet_address

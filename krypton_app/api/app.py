@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from krypton_app.api import auth, files, merchant
+from krypton_app.api import auth, files, merchant, telegram
 from krypton_app.bootstrap import app_deps
 from krypton_app.services.catalog import get_catalog
 
@@ -45,6 +45,7 @@ def build_api(*, chat_upload_dir: Path | None = None) -> Starlette:
             Route("/tonconnect-manifest.json", tonconnect_manifest),
             Route("/api/v1/catalog", catalog),
             *auth.routes(),  # the session cookie: set HttpOnly after a verified login, cleared at logout
+            *telegram.routes(),  # the Mini App's login: verified initData becomes the session cookie
             *files.routes(),  # chat images, for the deal's participants (and its operator once disputed)
             # Merchant REST API, its OpenAPI document and the receipt key; last: JSON 404 for /api/v1.
             *merchant.routes(),

@@ -78,7 +78,7 @@ def _forget_binding(response: Response, settings: Settings) -> None:
 async def end_session(request: Request) -> Response:
     deps = app_deps()
     settings = deps.settings
-    if not _from_own_page(request, settings):
+    if not from_own_page(request, settings):
         return PlainTextResponse("cross-site request refused", status_code=403, headers={"Cache-Control": "no-store"})
     await run_in_threadpool(revoke_session, deps.uow, request.cookies.get(SESSION_COOKIE))
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
@@ -86,7 +86,7 @@ async def end_session(request: Request) -> Response:
     return response
 
 
-def _from_own_page(request: Request, settings: Settings) -> bool:
+def from_own_page(request: Request, settings: Settings) -> bool:
     """A browser names where a POST comes from; only this site's pages may end a session. A client
     that sends neither header is not a browser, so it cannot be the vehicle of a cross-site request."""
     if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":

@@ -9,6 +9,7 @@ from krypton_app.components.tonconnect import tonconnect_button
 from krypton_app.components.ui import card
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
+from krypton_app.state.telegram import MiniAppState
 
 
 def tonconnect_login() -> rx.Component:
@@ -90,6 +91,35 @@ def signed_in_card() -> rx.Component:
     )
 
 
+def telegram_status() -> rx.Component:
+    """Inside Telegram: signing in from its launch data, or why that cannot happen (login off, a refusal)."""
+    return rx.fragment(
+        rx.cond(
+            MiniAppState.telegram_busy,
+            rx.hstack(
+                rx.spinner(size="2"),
+                rx.text(I18n.t["tg.login_busy"], size="2"),
+                align="center",
+                spacing="2",
+                data_testid="telegram-login-busy",
+            ),
+            rx.fragment(),
+        ),
+        rx.cond(
+            MiniAppState.telegram_error_key != "",
+            rx.callout(
+                I18n.t[MiniAppState.telegram_error_key],
+                icon="send",
+                color_scheme="amber",
+                size="1",
+                width="100%",
+                data_testid="telegram-login-note",
+            ),
+            rx.fragment(),
+        ),
+    )
+
+
 def login_card() -> rx.Component:
     return card(
         rx.cond(
@@ -101,6 +131,7 @@ def login_card() -> rx.Component:
                     rx.text(I18n.t["login.subtitle"], size="2", color_scheme="gray"),
                     spacing="1",
                 ),
+                telegram_status(),
                 tonconnect_login(),
                 rx.cond(AuthState.demo_enabled, demo_login(), rx.fragment()),
                 rx.cond(

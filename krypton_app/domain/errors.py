@@ -44,6 +44,20 @@ class LoginLinkInvalid(KryptonError):
     code = "login_link_invalid"
 
 
+class TelegramAuthError(KryptonError):
+    """Telegram's signed launch data (or shared contact) did not verify. Codes in services/telegram.py:
+    telegram_bad_hash, telegram_bad_signature, telegram_expired, telegram_malformed."""
+
+    code = "telegram_malformed"
+
+
+class TelegramLinkError(KryptonError):
+    """A Telegram login, link, unlink or shared phone that the rules refuse (codes in
+    services/telegram_login.py)."""
+
+    code = "telegram_link_refused"
+
+
 # Profile: code names the rule, `field` the input it concerns.
 class ProfileError(KryptonError):
     code = "profile_invalid"

@@ -312,7 +312,10 @@ CATALOG: dict[str, str] = {
     "profile.username": "Username",
     "profile.username_hint": "Letters, digits and underscores. Only yours: people can send you private invoices by it.",
     "profile.phone": "Phone",
-    "profile.phone_hint": "Optional, international format (+44 20 7946 0958). Not used to address invoices yet.",
+    "profile.phone_hint": (
+        "Optional, international format (+44 20 7946 0958). Once verified through Telegram, it addresses private "
+        "invoices."
+    ),
     "profile.email": "Email",
     "profile.email_hint": "Optional. Once verified with a code, it lets people send you private invoices.",
     "profile.language": "Language",
@@ -958,7 +961,7 @@ CATALOG: dict[str, str] = {
     ),
     "error.user_ref_not_found": "No user has this wallet address or user number.",
     "error.invoice_payer_phone": (
-        "A phone number cannot address a private invoice yet: use the payer's @username or verified email."
+        "No user has verified this phone through Telegram: use the payer's @username or verified email."
     ),
     "error.email_missing": "Save an email on your profile first.",
     "error.email_unavailable": "This server cannot send email yet, so emails cannot be verified.",
@@ -1719,5 +1722,53 @@ CATALOG.update(
         "operator.audit.sessions_revoked": "Sessions revoked",
         "operator.audit.empty": "No operator action yet.",
         "operator.audit.older": "Older",
+    }
+)
+
+# --- issue 14: Telegram Mini App login ---
+CATALOG.update(
+    {
+        "error.telegram_link_refused": "Telegram could not be linked.",
+        "error.telegram_bad_hash": (
+            "Telegram's launch data did not verify. Close the app and open it again from Telegram."
+        ),
+        "error.telegram_bad_signature": "Telegram's signature did not verify. Open the app again from Telegram.",
+        "error.telegram_expired": "This Telegram launch is too old. Close the app and open it again from Telegram.",
+        "error.telegram_malformed": "Telegram's launch data could not be read. Open the app again from Telegram.",
+        "error.telegram_login_off": "Login with Telegram is off on this server: its operator has not set up the bot.",
+        "error.telegram_no_user": "Telegram did not say who you are here. Open Krypton from the bot's chat.",
+        "error.telegram_linked_elsewhere": (
+            "This Telegram account already belongs to another Krypton user with a wallet or history. "
+            "Log in with it through Telegram, or unlink it there first."
+        ),
+        "error.telegram_already_linked": "Another Telegram account is linked to you. Unlink it first.",
+        "error.telegram_not_linked": "No Telegram account is linked to you.",
+        "error.telegram_unlink_needs_wallet": (
+            "Telegram is your only way to log in: connect a wallet before you unlink it."
+        ),
+        "error.telegram_contact_not_yours": "Share the phone of your own Telegram account, the one linked here.",
+        "tg.login_busy": "Signing in with Telegram…",
+        "tg.login_off": (
+            "Login with Telegram is off on this server (no bot token is set). Log in with a TON wallet instead."
+        ),
+        "tg.login_failed": "Could not sign in with Telegram",
+        "profile.telegram.title": "Telegram",
+        "profile.telegram.linked": "Linked",
+        "profile.telegram.linked_hint": "You can log in with your wallet or by opening Krypton in Telegram.",
+        "profile.telegram.not_linked": "Not linked",
+        "profile.telegram.link_hint": (
+            "Open Krypton from our Telegram bot, log in with your wallet and link your account here: "
+            "then you log in either way."
+        ),
+        "profile.telegram.link": "Link Telegram",
+        "profile.telegram.unlink": "Unlink",
+        "profile.telegram.linked_done": "Telegram linked. You can now log in either way.",
+        "profile.telegram.unlinked_done": "Telegram unlinked.",
+        "profile.telegram.off": "Telegram login is off on this server.",
+        "profile.telegram.share_phone": "Share my phone from Telegram",
+        "profile.telegram.phone_done": "Phone verified through Telegram.",
+        "profile.telegram.phone_cancelled": "You did not share your phone.",
+        "profile.phone_verified": "Verified through Telegram",
+        "profile.no_wallet": "No wallet: you log in through Telegram.",
     }
 )

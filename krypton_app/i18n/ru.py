@@ -321,7 +321,9 @@ CATALOG: dict[str, str] = {
         "Латинские буквы, цифры и подчёркивания. Имя принадлежит только вам: по нему вам можно выставить личный счёт."
     ),
     "profile.phone": "Телефон",
-    "profile.phone_hint": "Необязательно, в формате +7 912 345-67-89. Пока не служит адресом для счетов.",
+    "profile.phone_hint": (
+        "Необязательно, в формате +7 912 345-67-89. Подтверждённый через Telegram, служит адресом для личных счетов."
+    ),
     "profile.email": "Почта",
     "profile.email_hint": "Необязательно. Подтверждённая кодом, она позволяет выставлять вам личные счета.",
     "profile.language": "Язык",
@@ -980,7 +982,7 @@ CATALOG: dict[str, str] = {
     ),
     "error.user_ref_not_found": "Нет пользователя с таким адресом кошелька или номером.",
     "error.invoice_payer_phone": (
-        "Телефон пока не может быть адресом личного счёта: укажите @имя пользователя или подтверждённый email."
+        "Никто не подтвердил этот телефон через Telegram: укажите @имя пользователя или подтверждённый email."
     ),
     "error.email_missing": "Сначала сохраните почту в профиле.",
     "error.email_unavailable": "Этот сервер пока не умеет отправлять письма, поэтому подтвердить почту нельзя.",
@@ -1760,5 +1762,57 @@ CATALOG.update(
         "operator.audit.sessions_revoked": "Сессии закрыты",
         "operator.audit.empty": "Операторы пока ничего не делали.",
         "operator.audit.older": "Раньше",
+    }
+)
+
+# --- issue 14: Telegram Mini App login ---
+CATALOG.update(
+    {
+        "error.telegram_link_refused": "Не удалось привязать Telegram.",
+        "error.telegram_bad_hash": (
+            "Данные запуска от Telegram не прошли проверку. Закройте приложение и откройте его снова из Telegram."
+        ),
+        "error.telegram_bad_signature": "Подпись Telegram не прошла проверку. Откройте приложение снова из Telegram.",
+        "error.telegram_expired": (
+            "Этот запуск из Telegram устарел. Закройте приложение и откройте его снова из Telegram."
+        ),
+        "error.telegram_malformed": (
+            "Не удалось прочитать данные запуска от Telegram. Откройте приложение снова из Telegram."
+        ),
+        "error.telegram_login_off": "Вход через Telegram на этом сервере выключен: оператор не подключил бота.",
+        "error.telegram_no_user": "Telegram не сообщил, кто вы. Откройте Krypton из чата с ботом.",
+        "error.telegram_linked_elsewhere": (
+            "Этот аккаунт Telegram уже принадлежит другому пользователю Krypton с кошельком или историей. "
+            "Войдите в него через Telegram или сначала отвяжите аккаунт там."
+        ),
+        "error.telegram_already_linked": "К вашему профилю привязан другой аккаунт Telegram. Сначала отвяжите его.",
+        "error.telegram_not_linked": "К вашему профилю не привязан аккаунт Telegram.",
+        "error.telegram_unlink_needs_wallet": (
+            "Telegram — ваш единственный способ входа: подключите кошелёк, прежде чем отвязывать его."
+        ),
+        "error.telegram_contact_not_yours": "Поделитесь номером своего аккаунта Telegram — того, что привязан здесь.",
+        "tg.login_busy": "Входим через Telegram…",
+        "tg.login_off": (
+            "Вход через Telegram на этом сервере выключен (не задан токен бота). Войдите с TON-кошельком."
+        ),
+        "tg.login_failed": "Не удалось войти через Telegram",
+        "profile.telegram.title": "Telegram",
+        "profile.telegram.linked": "Привязан",
+        "profile.telegram.linked_hint": "Входите с кошельком или открывая Krypton в Telegram.",
+        "profile.telegram.not_linked": "Не привязан",
+        "profile.telegram.link_hint": (
+            "Откройте Krypton из нашего бота в Telegram, войдите с кошельком и привяжите аккаунт здесь: "
+            "после этого можно входить любым из двух способов."
+        ),
+        "profile.telegram.link": "Привязать Telegram",
+        "profile.telegram.unlink": "Отвязать",
+        "profile.telegram.linked_done": "Telegram привязан. Теперь можно входить любым из двух способов.",
+        "profile.telegram.unlinked_done": "Telegram отвязан.",
+        "profile.telegram.off": "Вход через Telegram на этом сервере выключен.",
+        "profile.telegram.share_phone": "Поделиться номером из Telegram",
+        "profile.telegram.phone_done": "Телефон подтверждён через Telegram.",
+        "profile.telegram.phone_cancelled": "Вы не поделились номером.",
+        "profile.phone_verified": "Подтверждён через Telegram",
+        "profile.no_wallet": "Кошелёк не подключён: вы входите через Telegram.",
     }
 )

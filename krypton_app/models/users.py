@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Index, func
+from sqlalchemy import BigInteger, Column, Index, func
 from sqlmodel import Field, SQLModel
 
 from krypton_app.models.common import timestamp_column, utcnow
@@ -10,13 +10,19 @@ class User(SQLModel, table=True):
     __tablename__ = "users"
 
     id: int | None = Field(default=None, primary_key=True)
-    # Raw form `0:<64 hex>`: one user per wallet whatever the friendly encoding.
-    wallet_address: str = Field(unique=True, index=True, max_length=80)
+    # Raw form `0:<64 hex>`: one user per wallet whatever the friendly encoding. None for a user who came
+    # through Telegram and never connected a wallet (migration 0029).
+    wallet_address: str | None = Field(default=None, unique=True, index=True, max_length=80)
+    # The Telegram account this user logs in with (services/telegram_login.py): one user per account.
+    telegram_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    telegram_username: str | None = Field(default=None, max_length=32)  # as Telegram last told us, no "@"
     display_name: str = Field(default="", max_length=64)
     # An address for private invoices: one owner whatever the case (stored lower-case; see the index below).
     username: str | None = Field(default=None, unique=True, max_length=32)
-    # Not an address until Telegram confirms it (a later issue); only a profile detail for now.
+    # Typed in the profile, or shared through Telegram (requestContact), whose signed contact makes it
+    # verified: only a verified phone addresses a private invoice, and it wins over an unverified copy.
     phone: str | None = Field(default=None, unique=True, max_length=20)
+    phone_verified: bool = Field(default=False)
     # The VERIFIED email only: an address for private invoices. What the user typed and has not yet
     # confirmed with the emailed code waits in `pending_email`, which addresses nothing and is not unique.
     # At most one of the two is set.
@@ -35,6 +41,7 @@ class User(SQLModel, table=True):
 
 # Declared after the class so the expression can name the column (migration 0009).
 Index("ux_users_username_lower", func.lower(User.__table__.c.username), unique=True)
+Index("ux_users_telegram_id", User.__table__.c.telegram_id, unique=True)  # migration 0029
 
 
 class EmailCode(SQLModel, table=True):

@@ -16,13 +16,16 @@ from krypton_app.state.i18n import I18n
 INVOICE_PREFIX = "inv_"
 AD_PREFIX = "ad_"
 # Telegram puts the launch data in the URL hash (tgWebAppData=…start_param%3D…), and telegram-web-app.js
-# exposes it as Telegram.WebApp.initDataUnsafe.start_param; either is read without loading that script.
+# exposes it as Telegram.WebApp.initDataUnsafe.start_param and keeps it in sessionStorage for the tab; any
+# of them is read without waiting for that script.
 READ_START_PARAM = """(() => {
   const tg = window.Telegram && window.Telegram.WebApp && window.Telegram.WebApp.initDataUnsafe;
   if (tg && tg.start_param) return tg.start_param;
   const hash = new URLSearchParams(window.location.hash.slice(1));
-  const data = new URLSearchParams(hash.get('tgWebAppData') || '');
-  return hash.get('tgWebAppStartParam') || data.get('start_param') || '';
+  let kept = {};  // what telegram-web-app.js kept of the launch for this tab (the hash is gone after a reload)
+  try { kept = JSON.parse(sessionStorage.getItem('__telegram__initParams') || '{}') || {}; } catch (e) {}
+  const data = new URLSearchParams(hash.get('tgWebAppData') || kept.tgWebAppData || '');
+  return hash.get('tgWebAppStartParam') || kept.tgWebAppStartParam || data.get('start_param') || '';
 })()"""
 
 

@@ -157,9 +157,23 @@ def exchange_login_token(
             raise LoginLinkInvalid()
         if blocked_among(s, [row.user_id], lock=False):
             raise LoginLinkInvalid()  # blocked after the proof, before the cookie
-        session_token = secrets.token_urlsafe(_TOKEN_BYTES)
-        s.add(UserSession(token_hash=_token_hash(session_token), user_id=row.user_id, created_at=now, last_seen_at=now))
+        session_token = _add_session(s, row.user_id, now)
     return StartedSession(token=session_token, user_id=row.user_id, next_path=row.next_path)
+
+
+def open_session(uow: UnitOfWork, user_id: int, *, next_path: str, now: datetime | None = None) -> StartedSession:
+    """A new session for a user whose login was verified within the same HTTP request (the Telegram route,
+    api/telegram.py), so no one-time token has to travel between a page and the cookie route."""
+    now = now or utcnow()
+    with uow.transaction() as s:
+        token = _add_session(s, user_id, now)
+    return StartedSession(token=token, user_id=user_id, next_path=safe_next_path(next_path))
+
+
+def _add_session(s: Session, user_id: int, now: datetime) -> str:
+    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    s.add(UserSession(token_hash=_token_hash(token), user_id=user_id, created_at=now, last_seen_at=now))
+    return token
 
 
 def read_session(uow: UnitOfWork, token: object, *, max_age_s: int, now: datetime | None = None) -> int | None:

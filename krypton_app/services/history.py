@@ -52,6 +52,7 @@ from krypton_app.services.funding import INVOICE_HOLD, INVOICE_PAYMENT, INVOICE_
 from krypton_app.services.operator import DEPOSIT_REVIEW_CREDIT
 from krypton_app.services.payouts import PAYOUT, PAYOUT_HOLD, PAYOUT_REFUND
 from krypton_app.services.promise_rows import PROMISE_CANCEL, PROMISE_CREATE, PROMISE_EXPIRE, PROMISE_REDEEM
+from krypton_app.services.users import NAMELESS
 from krypton_app.services.withdrawals import WITHDRAWAL, WITHDRAWAL_HOLD, WITHDRAWAL_REFUND
 
 # Every ledger kind that can touch a user's balance, and the family of rows a movement of it is about
@@ -358,6 +359,8 @@ def _name(user: User) -> str:
         return user.display_name
     if user.username:
         return "@" + user.username
+    if not user.wallet_address:
+        return "@" + user.telegram_username if user.telegram_username else NAMELESS
     return _short(Address(user.wallet_address).to_str(is_user_friendly=True, is_bounceable=False), 4)
 
 

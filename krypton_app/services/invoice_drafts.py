@@ -107,13 +107,12 @@ def validate_draft(uow: UnitOfWork, draft: InvoiceDraft, *, settings: Settings, 
             raise InvoiceInvalid("invoice_payer_required", "payer_contact")
         if len(payer_contact) > rules.CONTACT_MAX:
             raise InvoiceInvalid("invoice_text_too_long", "payer_contact")
-        if contact_kind(payer_contact) == PHONE:
-            # Nobody has proven a phone yet (that comes with Telegram login): it addresses no one.
-            raise InvoiceInvalid("invoice_payer_phone", "payer_contact")
-        # By @username, or by an email its owner verified; an unverified email matches nobody.
+        # By @username, or by an email or phone its owner verified; an unverified one matches nobody.
         payer = find_user_by_contact(uow, payer_contact)
         if payer is None:
-            raise InvoiceInvalid("invoice_payer_unknown", "payer_contact")
+            # A phone says so by its own message: only a phone verified through Telegram addresses anyone.
+            code = "invoice_payer_phone" if contact_kind(payer_contact) == PHONE else "invoice_payer_unknown"
+            raise InvoiceInvalid(code, "payer_contact")
         payer_user_id = payer.id
 
     payout = _payout(uow, draft, fiat_amount)

@@ -37,6 +37,7 @@ from krypton_app.models.ledger import Asset
 from krypton_app.services import webhooks
 from krypton_app.services.api_keys import hidden_from_key
 from krypton_app.services.funding import return_funded_parts
+from krypton_app.services.users import NAMELESS
 from krypton_app.settings import Settings
 
 invoices_table: Table = Invoice.__table__
@@ -289,6 +290,8 @@ def merchant_name(row: Row) -> str:
         return row.merchant_display_name
     if row.merchant_username:
         return "@" + row.merchant_username
+    if not row.merchant_address:
+        return NAMELESS  # a merchant who came through Telegram, has no wallet and cleared their name
     return row.merchant_address[:6] + "…" + row.merchant_address[-4:]
 
 

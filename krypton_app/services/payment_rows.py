@@ -140,7 +140,7 @@ def payment_view(s: Session, payment_id: int, settings: Settings | None) -> Paym
         )
     payer = (
         s.execute(
-            select(_users.c.wallet_address, _users.c.display_name, _users.c.username).where(
+            select(_users.c.wallet_address, _users.c.display_name, _users.c.username, _users.c.telegram_username).where(
                 _users.c.id == payment.payer_id
             )
         ).one_or_none()
@@ -173,7 +173,11 @@ def payment_view(s: Session, payment_id: int, settings: Settings | None) -> Paym
         quote_expires_at=as_utc(payment.quote_expires_at),
         allowed_actions=payment_actions(payment.status, payment.receipt is not None),
         payer_address=payer.wallet_address if payer is not None else None,
-        payer_name=public_name(payer.display_name, payer.username, payer.wallet_address) if payer is not None else None,
+        payer_name=(
+            public_name(payer.display_name, payer.username, payer.wallet_address, payer.telegram_username)
+            if payer is not None
+            else None
+        ),
     )
 
 

@@ -50,7 +50,7 @@ class ReceiptView:
     asset: str
     parts: int
     time: datetime
-    merchant: str  # raw address
+    merchant: str | None  # raw address; None for a merchant without a wallet (a Telegram-only user)
     test: bool
     version: int = VERSION
     # Each part's method and amount (v2); empty for a v1 receipt, which signed only the count.
@@ -112,7 +112,7 @@ def _parse(body: bytes) -> ReceiptView:
             asset=str(data["asset"]),
             parts=len(details) if data["v"] >= 2 else int(data["parts"]),
             time=datetime.fromtimestamp(int(data["time"]), UTC),
-            merchant=str(data["merchant"]),
+            merchant=None if data["merchant"] is None else str(data["merchant"]),
             test=bool(data["test"]),
             version=int(data["v"]),
             part_details=details,

@@ -2,8 +2,8 @@
 
 Contacts as addresses: a username belongs to whoever claimed it (unique whatever the case); an email
 addresses a private invoice only once its owner proved it with an emailed code (services/email_codes.py),
-and until then it waits in `pending_email`, which matches nobody; a phone addresses nothing until Telegram
-confirms it."""
+and until then it waits in `pending_email`, which matches nobody; a phone addresses one only once Telegram
+confirmed it (`phone_verified`, services/telegram_login.py)."""
 
 from __future__ import annotations
 
@@ -76,8 +76,8 @@ def blocked_among(s: Session, user_ids: Iterable[int], *, lock: bool = True) -> 
 @dataclass(frozen=True)
 class UserView:
     id: int
-    wallet_address: str  # raw `0:<hex>`
-    friendly_address: str  # non-bounceable, url-safe: what wallets show for a user's own address
+    wallet_address: str | None  # raw `0:<hex>`; None for a user who came through Telegram without a wallet
+    friendly_address: str  # non-bounceable, url-safe: what wallets show for a user's own address; "" without
     display_name: str
     username: str | None
     phone: str | None
@@ -85,10 +85,21 @@ class UserView:
     email_verified: bool
     language: str
     is_operator: bool
+    telegram_linked: bool = False
+    telegram_username: str | None = None
+    phone_verified: bool = False  # shared through Telegram (services/telegram_login.py)
 
     @property
     def short_address(self) -> str:
+        if not self.friendly_address:
+            return ""
         return f"{self.friendly_address[:4]}…{self.friendly_address[-4:]}"
+
+    @property
+    def name(self) -> str:
+        """How the user is named where their own card shows: display name, @username, short address, or
+        the Telegram handle for a user without a wallet."""
+        return public_name(self.display_name, self.username, self.wallet_address, self.telegram_username)
 
     @classmethod
     def from_user(cls, user: User, settings: Settings | None = None) -> UserView:
@@ -96,7 +107,7 @@ class UserView:
         return cls(
             id=user.id,
             wallet_address=user.wallet_address,
-            friendly_address=Address(user.wallet_address).to_str(is_user_friendly=True, is_bounceable=False),
+            friendly_address=friendly(user.wallet_address) if user.wallet_address else "",
             display_name=user.display_name,
             username=user.username,
             phone=user.phone,
@@ -104,6 +115,9 @@ class UserView:
             email_verified=user.email is not None,
             language=user.language,
             is_operator=is_operator(user, settings),
+            telegram_linked=user.telegram_id is not None,
+            telegram_username=user.telegram_username,
+            phone_verified=bool(user.phone_verified),
         )
 
 
@@ -138,6 +152,8 @@ def update_profile(
             taken = _first_taken(s, user_id, values)
             if taken:
                 raise ProfileError(f"{taken}_taken", taken)
+            if values["phone"] != user.phone:
+                user.phone_verified = False  # a typed phone is unproven; only Telegram's signed contact proves one
             for name in ("display_name", "username", "phone", "language"):
                 setattr(user, name, values[name])
             if values["email"] != (user.email or user.pending_email):
@@ -166,49 +182,69 @@ def contact_kind(contact: str) -> str:
 
 
 def find_user_by_contact(uow: UnitOfWork, contact: str) -> UserView | None:
-    """The user a private invoice is addressed to: by `@username` (any case), or by an email its owner has
-    verified. An unverified email, a phone (not an address until Telegram confirms phones) or anything
-    malformed matches nobody."""
+    """The user a private invoice is addressed to: by `@username` (any case), by an email its owner has
+    verified, or by a phone its owner verified through Telegram (services/telegram_login.py). An unverified
+    email or phone, or anything malformed, matches nobody."""
     contact = (contact or "").strip()
     kind = contact_kind(contact)
+    verified = True
     try:
         if kind == EMAIL:
             value, column = normalize_email(contact), User.email  # holds verified addresses only
         elif kind == USERNAME:
             value, column = normalize_username(contact), func.lower(User.username)
         else:
-            return None
+            value = normalize_phone(contact if contact.startswith("+") else f"+{contact}")
+            column, verified = User.phone, User.phone_verified.is_(True)
     except ProfileError:
         return None  # not a well-formed contact, so nobody has it
     if value is None:
         return None
     with uow.read() as s:
-        user = s.exec(select(User).where(column == value)).first()
+        user = s.exec(select(User).where(column == value, verified)).first()
         return UserView.from_user(user) if user else None
 
 
-def public_name_of_address(uow: UnitOfWork, wallet_address: str) -> str | None:
+def public_name_of_address(uow: UnitOfWork, wallet_address: str | None) -> str | None:
     """The public name of the user who signs in with `wallet_address` (a receipt names its merchant only
-    by address); None when no user has it."""
+    by address); None when no user has it, or for no address (a merchant without a wallet)."""
+    if not wallet_address:
+        return None
     with uow.read() as s:
         user = s.exec(select(User).where(User.wallet_address == wallet_address)).first()
-        return public_name(user.display_name, user.username, user.wallet_address) if user else None
+        if user is None:
+            return None
+        return public_name(user.display_name, user.username, user.wallet_address, user.telegram_username)
 
 
 # Normalisers return the stored form, None for an empty input, and raise ProfileError when invalid.
 
+# The name of a user who has neither a name, a username, a wallet nor a Telegram handle (Telegram always
+# gives a first name, so only a user who cleared theirs gets it).
+NAMELESS = "Telegram"
 
-def public_name(display_name: str | None, username: str | None, wallet_address: str) -> str:
-    """How other traders see a user: display name, else @username, else the short address."""
+
+def public_name(
+    display_name: str | None, username: str | None, wallet_address: str | None, telegram_username: str | None = None
+) -> str:
+    """How other traders see a user: display name, else @username, else the short address, else (a user
+    who came through Telegram without a wallet) their Telegram handle."""
     if display_name:
         return display_name
     if username:
         return f"@{username}"
+    if not wallet_address:
+        return f"@{telegram_username}" if telegram_username else NAMELESS
     try:
-        friendly = Address(wallet_address).to_str(is_user_friendly=True, is_bounceable=False)
+        text = friendly(wallet_address)
     except Exception:  # an address the library does not parse still names someone
-        friendly = wallet_address
-    return f"{friendly[:4]}…{friendly[-4:]}"
+        text = wallet_address
+    return f"{text[:4]}…{text[-4:]}"
+
+
+def friendly(wallet_address: str) -> str:
+    """The non-bounceable, url-safe form wallets show for a user's own address."""
+    return Address(wallet_address).to_str(is_user_friendly=True, is_bounceable=False)
 
 
 def normalize_username(raw: str | None) -> str | None:

@@ -99,7 +99,8 @@ class AuthState(rx.State):
 
     def _show_user(self, user: UserView) -> None:
         self.signed_in = True
-        self.short_address = user.short_address
+        # A user who came through Telegram has no address: their name stands where the address would.
+        self.short_address = user.short_address or user.name
         self.friendly_address = user.friendly_address
         self.display_name = user.display_name
         self.is_operator = user.is_operator

@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from builders import TELEGRAM_BOT_TOKEN
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +99,8 @@ def app_server(tmp_path_factory, mail_outbox, app_database_url) -> str:
         # The invoice test's webhook receiver listens on 127.0.0.1; Telegram links need a bot name.
         "KRYPTON_WEBHOOK_ALLOW_PRIVATE": "1",
         "KRYPTON_TELEGRAM_BOT": "krypton_e2e_bot",
+        # The Mini App tests sign their launch data with the same made-up bot token (tests/builders.py).
+        "KRYPTON_TELEGRAM_BOT_TOKEN": TELEGRAM_BOT_TOKEN,
         "KRYPTON_MAIL_OUTBOX": str(mail_outbox),
         # A dispute waits this long after "I have paid" (10 min by default): long enough to see the countdown.
         "KRYPTON_DEAL_DISPUTE_AFTER_S": "15",

@@ -1,6 +1,6 @@
-"""Who a private invoice is addressed to: a @username (any case) or an email its owner VERIFIED with an emailed
-code; an unverified email and a phone address nobody (SQLite and PostgreSQL; the code goes through a real SMTP
-server and is read from the delivered message)."""
+"""Who a private invoice is addressed to: a @username (any case), an email its owner VERIFIED with an emailed
+code, or a phone verified through Telegram; an unverified email or phone addresses nobody (SQLite and PostgreSQL;
+the code goes through a real SMTP server and is read from the delivered message)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import secrets
 from datetime import UTC, datetime
 
 import pytest
+from builders import make_user
 from smtp import smtp_server
 from sqlalchemy import func
 from sqlmodel import select
@@ -101,11 +102,15 @@ def test_a_verified_email_addresses_its_owner_only(uow):
     assert pay(uow, owner, inv.number).status == "completed"
 
 
-def test_a_phone_addresses_nobody_yet(uow):
+def test_only_a_phone_verified_through_telegram_addresses_its_owner(uow):
     merchant = new_user(uow)
-    new_user(uow, phone="+79990001122")
-    for contact in ("+7 999 000-11-22", "79990001122"):
+    new_user(uow, phone="+79990001122")  # typed, never proven
+    for contact in ("+7 999 000-11-22", "79990001122", "+7 999"):
         assert refused(lambda c=contact: private_invoice(uow, merchant, c)) == ("invoice_payer_phone", "payer_contact")
+    owner = make_user(uow, phone="+79990003344", phone_verified=True)  # as Telegram's signed contact leaves it
+    for contact in ("+7 999 000-33-44", "79990003344"):
+        with uow.read() as s:
+            assert s.get(Invoice, private_invoice(uow, merchant, contact).id).payer_user_id == owner
 
 
 def test_a_username_addresses_its_owner_in_any_case(uow):

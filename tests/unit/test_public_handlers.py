@@ -83,6 +83,16 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "load": ON_LOAD,
         "save": "the profile form's submit",
         "send_code": "send an email verification code",
+        "link_telegram": "the profile's Link Telegram button (reads the Mini App's initData in the page)",
+        "link_telegram_with": "its callback: the service links only Telegram's signed, fresh initData",
+        "unlink_telegram": "the profile's Unlink button (refused without a wallet)",
+        "share_phone": "the profile's Share my phone button (Telegram's requestContact)",
+        "share_phone_with": "its callback: the phone is set only from Telegram's signed contact of the user's account",
+    },
+    "MiniAppState": {
+        "start": "on_load of public pages: dress the page inside Telegram; the login itself is POST /auth/telegram",
+        "dress": "on_load of pages behind login: Telegram's theme and back button",
+        "launched": "the page script's answer: only picks which Telegram message shows",
     },
     "TelegramState": {
         "route": "on_load of /tg",

@@ -132,8 +132,10 @@ def test_repr_and_str_print_no_secret():
         "KRYPTON_TONCENTER_API_KEY": "toncenter-api-key-value",
         "DATABASE_URL": "postgresql+psycopg://krypton:db-password-value@db.internal/krypton",
         "REDIS_URL": "redis://:redis-password-value@cache.internal:6379/0",
+        "KRYPTON_TELEGRAM_BOT_TOKEN": "123456789:telegram-bot-token-value",
     }
     secrets = ["s3cr3t-session-key-value", "ab" * 32, "cd" * 32, "toncenter-api-key-value"]
+    secrets += ["telegram-bot-token-value"]
     secrets += ["db-password-value", "redis-password-value"]
     configured = settings(**values)
     for text in (repr(configured), str(configured), f"{configured}", f"{configured!r}"):
@@ -233,3 +235,19 @@ def test_the_fee_owner_wallet_is_checked_at_start_and_the_demo_chain_has_one():
     assert settings(KRYPTON_CHAIN="toncenter").fee_owner is None
     assert settings(**PRODUCTION).fee_owner is None
     assert settings(**PRODUCTION, KRYPTON_FEE_OWNER_WALLET=owner).fee_owner == owner
+
+
+# --- Telegram: the bot token turns the Mini App login on; its prefix is the bot id --------------------
+
+
+def test_telegram_login_needs_the_bot_token():
+    assert settings().telegram_login_enabled is False and settings().telegram_bot_id is None
+    configured = settings(KRYPTON_TELEGRAM_BOT_TOKEN="7244657541:AAEgqk0HDC3WD5cdbnGMdd6L0TJ74FDp97Y")
+    assert configured.telegram_login_enabled is True and configured.telegram_bot_id == 7244657541
+    assert configured.telegram_public_keys["production"].startswith("e7bf03a2")
+
+
+def test_a_malformed_bot_token_is_refused_without_echoing_it():
+    with pytest.raises(Exception, match="<bot id>:<secret>") as caught:
+        settings(KRYPTON_TELEGRAM_BOT_TOKEN="not-a-token-value")
+    assert "not-a-token-value" not in str(caught.value)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import reflex as rx
+from reflex.style import set_color_mode
 
 from krypton_app.components.layout.footer import footer
 from krypton_app.components.layout.header import header
@@ -16,6 +17,7 @@ from krypton_app.components.layout.tab_bar import tab_bar
 from krypton_app.components.tonconnect import ton_proof_bridge, tonconnect_provider
 from krypton_app.state.auth import AuthState
 from krypton_app.state.notifications import NotificationsState
+from krypton_app.state.telegram import MiniAppState
 
 
 def shell(content: rx.Component, *, active: str = "") -> rx.Component:
@@ -23,6 +25,7 @@ def shell(content: rx.Component, *, active: str = "") -> rx.Component:
     # hands a wallet's ton_proof to the server whichever page the user connects from.
     return tonconnect_provider(
         ton_proof_bridge(AuthState.proof_payload, AuthState.login_with_wallet),
+        telegram_color_mode(),
         rx.flex(
             header(active),
             rx.box(
@@ -41,6 +44,17 @@ def shell(content: rx.Component, *, active: str = "") -> rx.Component:
             width="100%",
             background=rx.color("gray", 2),
         ),
+    )
+
+
+def telegram_color_mode() -> rx.Component:
+    """Inside Telegram the page script presses one of these to follow Telegram's light or dark theme: Reflex
+    sets its colour mode only from the page (state/telegram.py)."""
+    return rx.fragment(
+        *(
+            rx.el.button(on_click=set_color_mode(mode), id=f"kr-color-{mode}", type="button", hidden=True)
+            for mode in ("light", "dark")
+        )
     )
 
 
@@ -64,6 +78,8 @@ def template(
     """Put a page inside the shell. A protected page first checks the session and sends a
     visitor without one to the landing page; every page restores the session on load."""
     guard = AuthState.require_login if protected else AuthState.restore_session
+    # Inside Telegram every page follows its theme and back button; a public page also logs in from it.
+    mini_app = MiniAppState.dress if protected else MiniAppState.start
 
     def decorator(content: Callable[[], rx.Component]) -> Page:
         def page() -> rx.Component:
@@ -75,7 +91,7 @@ def template(
             route=route,
             title=f"{title} · Krypton" if title else "Krypton",
             # The bell's count follows every page, so its watcher starts wherever the user lands.
-            on_load=[guard, NotificationsState.start, *(on_load or [])],
+            on_load=[guard, NotificationsState.start, mini_app, *(on_load or [])],
         )
 
     return decorator

@@ -1,5 +1,5 @@
-"""/profile: display name, username, phone, email (verified with an emailed code), language; log out
-everywhere. The form is form.py, the email check verify_email.py, the state state.py."""
+"""/profile: display name, username, phone, email (verified with an emailed code), language, the linked
+Telegram account; log out everywhere. The form is form.py, the email check verify_email.py, the state state.py."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from krypton_app.components.sessions import sessions_card
 from krypton_app.components.ui import card, page_heading
 from krypton_app.pages.profile.form import profile_form
 from krypton_app.pages.profile.state import ProfileState
+from krypton_app.pages.profile.telegram import telegram_section
 from krypton_app.pages.profile.verify_email import verify_panel
 from krypton_app.state.i18n import I18n
 
@@ -25,6 +26,7 @@ def profile() -> rx.Component:
                 rx.vstack(
                     profile_form(),
                     rx.cond(ProfileState.saved_email != "", verify_panel(), rx.fragment()),
+                    telegram_section(),
                     spacing="5",
                     width="100%",
                 ),

@@ -38,6 +38,20 @@ def email_status() -> rx.Component:
 MAX_LENGTHS = {"display_name": DISPLAY_NAME_MAX, "username": 33, "email": 254}
 
 
+def phone_status() -> rx.Component:
+    return rx.cond(
+        ProfileState.phone_verified,
+        rx.badge(
+            rx.icon("badge-check", size=12),
+            I18n.t["profile.phone_verified"],
+            color_scheme="green",
+            radius="full",
+            data_testid="phone-verified",
+        ),
+        rx.fragment(),
+    )
+
+
 def text_field(name: str, *, input_type: str = "text", placeholder: str = "", hint: bool = True, badge=None):
     has_error = ProfileState.field_errors.contains(name)
     return rx.vstack(
@@ -95,12 +109,18 @@ def profile_form() -> rx.Component:
         rx.vstack(
             rx.vstack(
                 rx.text(I18n.t["profile.wallet_address"], size="2", weight="medium"),
-                rx.code(
-                    AuthState.friendly_address,
-                    size="2",
-                    variant="ghost",
-                    style={"word_break": "break-all"},
-                    data_testid="profile-address",
+                rx.cond(
+                    AuthState.friendly_address != "",
+                    rx.code(
+                        AuthState.friendly_address,
+                        size="2",
+                        variant="ghost",
+                        style={"word_break": "break-all"},
+                        data_testid="profile-address",
+                    ),
+                    rx.text(
+                        I18n.t["profile.no_wallet"], size="2", color_scheme="gray", data_testid="profile-no-wallet"
+                    ),
                 ),
                 rx.text(
                     I18n.t["profile.user_number"],
@@ -118,7 +138,7 @@ def profile_form() -> rx.Component:
             rx.grid(
                 text_field("display_name"),
                 text_field("username", placeholder="satoshi"),
-                text_field("phone", input_type="tel", placeholder="+447700900123"),
+                text_field("phone", input_type="tel", placeholder="+447700900123", badge=phone_status()),
                 text_field("email", input_type="email", placeholder="you@example.com", badge=email_status()),
                 language_field(),
                 columns=rx.breakpoints(initial="1", sm="2"),

@@ -8,13 +8,15 @@ from datetime import UTC, datetime
 import reflex as rx
 
 from krypton_app.bootstrap import app_deps
-from krypton_app.domain.errors import ContactNotVerified, ProfileError
+from krypton_app.domain.errors import ContactNotVerified, ProfileError, TelegramAuthError, TelegramLinkError
 from krypton_app.i18n import error_key, translate
 from krypton_app.services.email_codes import send_email_code, verify_email_code
+from krypton_app.services.telegram_login import link_telegram, unlink_telegram, verify_telegram_phone
 from krypton_app.services.users import UserView, get_user, update_profile
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
+from krypton_app.state.telegram import READ_INIT_DATA, REQUEST_CONTACT
 
 FIELDS = ("display_name", "username", "phone", "email", "language")
 
@@ -56,6 +58,12 @@ class ProfileState(AuthState):
     verify_error: str = ""  # catalog key
     sending_code: bool = False
     checking_code: bool = False
+    # Telegram (SPEC F1): the linked account, and the phone it verified.
+    has_wallet: bool = True
+    telegram_linked: bool = False
+    telegram_username: str = ""
+    phone_verified: bool = False
+    telegram_error: str = ""  # catalog key
 
     def _show_profile(self, user: UserView | None) -> None:
         self.loaded = user is not None
@@ -67,6 +75,10 @@ class ProfileState(AuthState):
         self.saved_email = email
         self.email_verified = bool(user and user.email_verified)
         self.verify_error = ""
+        self.has_wallet = bool(user and user.wallet_address)
+        self.telegram_linked = bool(user and user.telegram_linked)
+        self.telegram_username = (user.telegram_username or "") if user else ""
+        self.phone_verified = bool(user and user.phone_verified)
 
     @rx.event
     async def load(self):
@@ -161,3 +173,54 @@ class ProfileState(AuthState):
         self.code_sent, self.to_outbox = False, False
         i18n = await self.get_state(I18n)
         yield rx.toast.success(translate(i18n.lang, "profile.verify.done"))
+
+    # -- Telegram: link, unlink, the shared phone ------------------------------------------------------
+
+    @rx.event
+    def link_telegram(self):
+        """Profile button, inside the Mini App: read the launch's initData in the page, then link with it."""
+        self.telegram_error = ""
+        return rx.call_script(READ_INIT_DATA, callback=ProfileState.link_telegram_with)
+
+    @rx.event
+    async def link_telegram_with(self, init_data: str | None):
+        """Who: the signed-in user (the session decides, never the page). Input: any text; it links only
+        if it is Telegram's signed, fresh initData (services/telegram_login.py)."""
+        return await self._telegram_change(link_telegram, str(init_data or ""), done="profile.telegram.linked_done")
+
+    @rx.event
+    async def unlink_telegram(self):
+        """Who: the signed-in user, who keeps a wallet to log in with (the service refuses otherwise)."""
+        return await self._telegram_change(unlink_telegram, done="profile.telegram.unlinked_done")
+
+    @rx.event
+    def share_phone(self):
+        """Profile button, inside the Mini App: Telegram asks the user to share their phone."""
+        self.telegram_error = ""
+        return rx.call_script(REQUEST_CONTACT, callback=ProfileState.share_phone_with)
+
+    @rx.event
+    async def share_phone_with(self, response: str | None):
+        """Who: the signed-in user. Input: any text; the phone is set only from Telegram's signed contact of
+        the user's own linked account (services/telegram_login.py)."""
+        if not response:
+            self.telegram_error = "profile.telegram.phone_cancelled"
+            return
+        return await self._telegram_change(verify_telegram_phone, str(response), done="profile.telegram.phone_done")
+
+    async def _telegram_change(self, service, *args, done: str):
+        user_id = await self._user_id()
+        if user_id is None:
+            return AuthState.require_login
+        deps = app_deps()
+        extra = {} if service is unlink_telegram else {"now": int(datetime.now(UTC).timestamp())}
+        self.telegram_error = ""
+        try:
+            user = await off_loop(service, deps.uow, user_id, *args, settings=deps.settings, **extra)
+        except (TelegramAuthError, TelegramLinkError, ProfileError) as error:
+            self.telegram_error = error_key(error.code, error.details)
+            return None
+        self._show_profile(user)
+        self._show_user(user)
+        i18n = await self.get_state(I18n)
+        return rx.toast.success(translate(i18n.lang, done))
