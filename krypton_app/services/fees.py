@@ -24,9 +24,11 @@ from krypton_app.domain.fees import (
     OPERATIONS,
     PAYOUT,
     PERCENT_OPERATIONS,
+    PPM_PER_PERCENT,
     WITHDRAWAL,
     FeeRule,
     FeeRuleInvalid,
+    ppm_of,
 )
 from krypton_app.domain.money import parse_amount_text, to_minor
 from krypton_app.models import Asset
@@ -35,8 +37,6 @@ from krypton_app.models.fees import FeeRuleRow
 from krypton_app.services import audit
 from krypton_app.services.roles import require_operator
 from krypton_app.settings import Settings, get_settings
-
-PPM_PER_PERCENT = 10_000
 
 
 @dataclass(frozen=True)
@@ -120,13 +120,14 @@ def set_fee_rule(
             minimum=_minor(minimum, decimals, "fee_minimum_invalid"),
             payer=(payer or None) if operation == DEAL else None,
         )
-        old = rule_in(s, operation, asset, settings)
+        # The row locked before the old rule is read: two operators changing one rule log a true old.
         row = s.get(FeeRuleRow, (operation, asset), with_for_update=True)
+        old = _rule(row) if row is not None else default_rule(operation, asset, settings or get_settings())
         if old == new and row is not None:
             return FeeRuleView(new, decimals, True, as_utc(row.updated_at))
         if row is None:
             row = FeeRuleRow(operation=operation, asset=asset)
-        row.ppm = int(new.percent * PPM_PER_PERCENT)
+        row.ppm = ppm_of(new.percent)
         row.flat, row.minimum, row.payer = new.flat, new.minimum, new.payer
         row.updated_by, row.updated_at = operator_id, utcnow()
         s.add(row)

@@ -266,6 +266,8 @@ def invoice_event_data(row: Row) -> dict:
         "close_reason": row.close_reason,
         "payments_count": row.payments_count,
         "collected": format_amount(row.collected, decimals),
+        # SPEC F12: the invoice-payment fees its completed payments paid, and what the merchant got of them
+        "fees": format_amount(row.fees_collected, decimals),
         "asset": row.asset,
     }
 
