@@ -31,7 +31,7 @@ from krypton_app.domain.fees import (
     ppm_of,
 )
 from krypton_app.domain.money import parse_amount_text, to_minor
-from krypton_app.models import Asset
+from krypton_app.models import Asset, OperatorAction, User
 from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.fees import FeeRuleRow
 from krypton_app.services import audit
@@ -135,6 +135,52 @@ def set_fee_rule(
         return FeeRuleView(new, decimals, True, as_utc(row.updated_at))
 
 
+@dataclass(frozen=True)
+class FeeChange:
+    """One change of the schedule as the console's history shows it: who, when, the old and the new rule."""
+
+    id: int
+    operator_id: int
+    operator_name: str  # display name or username, "" when the operator set neither
+    operation: str
+    asset: str
+    decimals: int
+    old: FeeRule
+    new: FeeRule
+    created_at: datetime
+
+
+def fee_changes(uow: UnitOfWork, operator_id: int, *, limit: int = 50) -> list[FeeChange]:
+    """The newest changes of the fee schedule first (the audit lines set_fee_rule wrote); operators only."""
+    with uow.read() as s:
+        require_operator(s, operator_id)
+        decimals = {row.code: row.decimals for row in s.execute(select(Asset.code, Asset.decimals))}
+        rows = s.execute(
+            select(OperatorAction, User.display_name, User.username)
+            .join(User, User.id == OperatorAction.operator_id)
+            .where(OperatorAction.action == audit.FEE_CHANGED)
+            .order_by(OperatorAction.id.desc())
+            .limit(max(1, min(limit, 200)))
+        ).all()
+    changes = []
+    for line, display_name, username in rows:
+        _, operation, asset = line.subject.split(":", 2)
+        changes.append(
+            FeeChange(
+                id=line.id,
+                operator_id=line.operator_id,
+                operator_name=display_name or username or "",
+                operation=operation,
+                asset=asset,
+                decimals=decimals.get(asset, 0),
+                old=_from_json(operation, asset, line.details["old"]),
+                new=_from_json(operation, asset, line.details["new"]),
+                created_at=as_utc(line.created_at),
+            )
+        )
+    return changes
+
+
 def _rule(row: FeeRuleRow) -> FeeRule:
     return FeeRule(
         row.operation,
@@ -148,6 +194,17 @@ def _rule(row: FeeRuleRow) -> FeeRule:
 
 def _json(rule: FeeRule) -> dict:
     return {"percent": str(rule.percent.normalize()), "flat": rule.flat, "minimum": rule.minimum, "payer": rule.payer}
+
+
+def _from_json(operation: str, asset: str, data: dict) -> FeeRule:
+    return FeeRule(
+        operation,
+        asset,
+        percent=Decimal(data["percent"]),
+        flat=int(data["flat"]),
+        minimum=int(data["minimum"]),
+        payer=data["payer"],
+    )
 
 
 def _percent(text: str) -> Decimal:
