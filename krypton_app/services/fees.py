@@ -28,7 +28,9 @@ from krypton_app.domain.fees import (
     WITHDRAWAL,
     FeeRule,
     FeeRuleInvalid,
+    FeeSplit,
     ppm_of,
+    take_out,
 )
 from krypton_app.domain.money import parse_amount_text, to_minor
 from krypton_app.models import Asset, OperatorAction, User
@@ -88,6 +90,30 @@ def fee_schedule(uow: UnitOfWork, settings: Settings | None = None) -> list[FeeR
                 FeeRuleView(rule, asset.decimals, row is not None, as_utc(row.updated_at) if row is not None else None)
             )
     return views
+
+
+@dataclass(frozen=True)
+class FeeQuote:
+    """What the merchant of an invoice receives of one payment, shown before they create it."""
+
+    rule: FeeRule
+    decimals: int
+    split: FeeSplit | None  # for the typed amount; None when none (or no amount) was typed
+
+
+def invoice_fee_quote(uow: UnitOfWork, asset: str, amount: str = "", settings: Settings | None = None) -> FeeQuote:
+    """The invoice-payment rule in `asset` and, for a typed `amount` (decimal text), its gross, fee and
+    net. Public: it is the price list's line."""
+    with uow.read() as s:
+        decimals = s.execute(select(Asset.decimals).where(Asset.code == asset)).scalar_one_or_none()
+        if decimals is None:
+            raise FeeRuleInvalid(f"unknown asset {asset!r}", code="fee_operation_invalid")
+        rule = rule_in(s, INVOICE_PAYMENT, asset, settings)
+    try:
+        gross = to_minor(str(amount), decimals) if str(amount).strip() else None
+    except KryptonError:
+        gross = None
+    return FeeQuote(rule, decimals, take_out(rule, gross) if gross else None)
 
 
 def set_fee_rule(

@@ -305,9 +305,21 @@ def _deals(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
 
 def _invoices(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
     rows = s.execute(
-        select(PaymentPart.id, PaymentPart.position, InvoicePayment.parts_count, Invoice.number, Invoice.title)
+        select(
+            PaymentPart.id,
+            PaymentPart.position,
+            InvoicePayment.parts_count,
+            InvoicePayment.amount,
+            InvoicePayment.fee,
+            Invoice.number,
+            Invoice.title,
+            Invoice.merchant_id,
+            Invoice.asset,
+            Asset.decimals,
+        )
         .join(InvoicePayment, InvoicePayment.id == PaymentPart.payment_id)
         .join(Invoice, Invoice.id == InvoicePayment.invoice_id)
+        .join(Asset, Asset.code == Invoice.asset)
         .where(
             PaymentPart.id.in_(ids),
             or_(InvoicePayment.payer_id == user_id, Invoice.merchant_id == user_id, PaymentPart.funded_by == user_id),
@@ -316,9 +328,18 @@ def _invoices(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
     out = {}
     for row in rows:
         params = {"number": row.number, "title": row.title}
+        key = "history.about.invoice"
         if row.parts_count > 1:
             params |= {"position": str(row.position), "count": str(row.parts_count)}
-        out[row.id] = About("history.about.invoice_part" if row.parts_count > 1 else "history.about.invoice", params)
+            key = "history.about.invoice_part"
+        if row.fee and row.merchant_id == user_id:
+            # SPEC F12: the merchant's credit is the payment less its fee; the line says both
+            params |= {
+                "gross": f"{format_amount(row.amount, row.decimals)} {row.asset}",
+                "fee": f"{format_amount(row.fee, row.decimals)} {row.asset}",
+            }
+            key += "_fee"
+        out[row.id] = About(key, params)
     return out
 
 

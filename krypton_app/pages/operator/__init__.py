@@ -1,7 +1,7 @@
 """/operator: the operator's console: Bitcoin / Lightning payout queue (payouts.py), deposits the chain
 monitor could not credit, each with its reason (deposits.py), open deal disputes, each opening the deal
 page where the operator reads and decides (disputes.py), payment chats a side called an operator to
-(chats.py), and the ledger invariants (invariants.py).
+(chats.py), the ledger invariants (invariants.py), and the fee schedule with its history (fees.py).
 The page shows nothing to other users; the services refuse them too (every call names the operator,
 and a non-operator gets Forbidden, which is what the page shows)."""
 
@@ -17,6 +17,7 @@ from krypton_app.components.ui import card, card_title, empty_note, loading_note
 from krypton_app.pages.operator.chats import chat_item
 from krypton_app.pages.operator.deposits import deposit_item
 from krypton_app.pages.operator.disputes import dispute_item
+from krypton_app.pages.operator.fees import fees_panel
 from krypton_app.pages.operator.invariants import invariants_panel
 from krypton_app.pages.operator.payouts import payout_item
 from krypton_app.pages.operator.state import OperatorState
@@ -59,6 +60,7 @@ def console() -> rx.Component:
                 trigger("disputes", OperatorState.disputes.length()),
                 trigger("chats", OperatorState.chats.length()),
                 trigger("invariants"),
+                trigger("fees"),
                 # Three labels do not fit a phone's width: they wrap rather than scroll out of sight.
                 flex_wrap="wrap",
             ),
@@ -67,6 +69,7 @@ def console() -> rx.Component:
             queue_tab("disputes", OperatorState.disputes, dispute_item),
             queue_tab("chats", OperatorState.chats, chat_item),
             rx.tabs.content(invariants_panel(), value="invariants"),
+            rx.tabs.content(fees_panel(), value="fees"),
             value=OperatorState.tab,
             on_change=OperatorState.choose_tab,
             width="100%",

@@ -29,7 +29,7 @@ from krypton_app.state.views import (
     when,
 )
 
-TABS = ("payouts", "deposits", "disputes", "chats", "invariants")
+TABS = ("payouts", "deposits", "disputes", "chats", "invariants", "fees")
 
 
 @dataclass(frozen=True)
