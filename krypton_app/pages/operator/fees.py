@@ -163,9 +163,11 @@ def _field(name: str, label: rx.Var, value: rx.Var, suffix: rx.Var | str, test_i
             default_value=value,
             size="2",
             input_mode="decimal",
+            width="100%",
             data_testid=test_id,
         ),
         spacing="1",
+        width="100%",
         min_width="0",
     )
 
