@@ -25,6 +25,7 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain.ledger import AVAILABLE, CAPTURE, HELD, HOLD, RELEASE, TRANSFER, USER_KINDS
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import translate
+from krypton_app.i18n.formatting import amount_with_asset
 from krypton_app.models import (
     Account,
     Ad,
@@ -112,9 +113,13 @@ class About:
 
     key: str
     params: dict[str, str] = field(default_factory=dict)
+    # amounts among the parameters, formatted in the reader's language: (name, minor units, decimals, asset)
+    amounts: tuple[tuple[str, int, int, str], ...] = ()
 
     def text(self, lang: str | None) -> str:
-        return translate(lang, self.key, **self.params)
+        amounts = {name: amount_with_asset(minor, decimals, asset, lang, display=False)
+                   for name, minor, decimals, asset in self.amounts}  # fmt: skip
+        return translate(lang, self.key, **self.params, **amounts)
 
 
 @dataclass(frozen=True)
@@ -332,14 +337,12 @@ def _invoices(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
         if row.parts_count > 1:
             params |= {"position": str(row.position), "count": str(row.parts_count)}
             key = "history.about.invoice_part"
+        amounts: tuple[tuple[str, int, int, str], ...] = ()
         if row.fee and row.merchant_id == user_id:
             # SPEC F12: the merchant's credit is the payment less its fee; the line says both
-            params |= {
-                "gross": f"{format_amount(row.amount, row.decimals)} {row.asset}",
-                "fee": f"{format_amount(row.fee, row.decimals)} {row.asset}",
-            }
+            amounts = (("gross", row.amount, row.decimals, row.asset), ("fee", row.fee, row.decimals, row.asset))
             key += "_fee"
-        out[row.id] = About(key, params)
+        out[row.id] = About(key, params, amounts)
     return out
 
 

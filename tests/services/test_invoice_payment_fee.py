@@ -31,7 +31,7 @@ from krypton_app.domain.money import format_amount
 from krypton_app.models import Account
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.merchant import WebhookEvent
-from krypton_app.services import fees, fiat_payouts, invoices, payment_completion, payments
+from krypton_app.services import fees, fiat_payouts, history, invoices, payment_completion, payments
 from krypton_app.services.lightning_parts import pay_from_demo_wallet, start_lightning_part
 from krypton_app.services.rates import StaticRateProvider
 from krypton_app.services.receipts import receipt_public_key, verify_receipt
@@ -241,3 +241,16 @@ def test_a_payment_of_another_asset_pays_that_assets_rule(uow):
     merchant, payer = make_user(uow), make_user(uow, balance=10 * TON)
     paid = pay_invoice(uow, payer, make_invoice(uow, merchant, amount="1").number)
     assert paid.fee == 0  # the USDT rule does not touch TON payments
+
+
+def test_the_merchants_history_line_names_the_payment_and_its_fee(uow):
+    set_invoice_fee(uow, "1")
+    merchant, payer = make_user(uow), make_user(uow, balance=10 * TON)
+    number = make_invoice(uow, merchant, amount="5", title="Lamp").number
+    pay_invoice(uow, payer, number, ("5",))
+    [line] = history.list_movements(uow, merchant).items
+    assert (line.kind, line.available_change) == ("invoice_payment", 4_950_000_000)
+    assert line.about.text("en") == f"Invoice {number} · Lamp · 5 TON paid, fee 0.05 TON"
+    assert line.about.text("ru") == f"Счёт {number} · Lamp · оплачено 5 TON, комиссия 0,05 TON"
+    # the payer's line is about what they paid: no fee of theirs
+    assert history.list_movements(uow, payer).items[0].about.text("en") == f"Invoice {number} · Lamp"
