@@ -1628,5 +1628,13 @@ CATALOG.update(
         "invoices.fee_rule": "Krypton's fee is {rule} of each payment, taken out of it; you receive the rest.",
         "invoices.fee_receive": "You receive {net} of each payment after the {rule} fee ({fee}).",
         "pay.fee_merchant_pays": "You pay exactly this amount: the merchant pays Krypton's fee.",
+        "price_list.title": "Fees",
+        "price_list.subtitle": "What each operation costs, as the fee schedule says now. "
+        "Shown again before you confirm.",
+        "price_list.card": "Price list",
+        "price_list.note.invoice_payment": "Paid by the merchant, taken out of each payment",
+        "price_list.note.deal": "A share of the deal's crypto, paid by the side named",
+        "price_list.note.withdrawal": "On top of the amount sent to a TON address",
+        "price_list.note.payout": "On top of the amount paid to Bitcoin or Lightning",
     }
 )

@@ -1668,5 +1668,13 @@ CATALOG.update(
         "остальное получаете вы.",
         "invoices.fee_receive": "С каждого платежа вы получите {net} за вычетом комиссии {rule} ({fee}).",
         "pay.fee_merchant_pays": "Вы платите ровно эту сумму: комиссию Krypton платит продавец.",
+        "price_list.title": "Комиссии",
+        "price_list.subtitle": "Сколько стоит каждая операция по действующему тарифу. "
+        "Перед подтверждением сумма показывается ещё раз.",
+        "price_list.card": "Тарифы",
+        "price_list.note.invoice_payment": "Платит продавец: удерживается из каждого платежа",
+        "price_list.note.deal": "Доля криптовалюты сделки, платит указанная сторона",
+        "price_list.note.withdrawal": "Сверх суммы, отправленной на адрес TON",
+        "price_list.note.payout": "Сверх суммы выплаты в Bitcoin или Lightning",
     }
 )

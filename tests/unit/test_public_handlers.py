@@ -146,6 +146,7 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "undo_paid": "undo I have paid",
         "watch": "background watcher started by load (guarded: one per tab)",
     },
+    "PriceListState": {"load": "on_load of the public price list (/fees): the schedule, no one's data"},
     "FeesState": {
         "load_fees": "on_mount of the console's fees tab (operators only: the service refuses anyone else)",
         "save_rule": "a fee rule's form in the console's fees tab (operators only, checked by set_fee_rule)",
