@@ -97,6 +97,11 @@ def fee_for(rule: FeeRule, amount: int) -> int:
     return max(share + rule.flat, rule.minimum)
 
 
+def percent_text(percent: Decimal) -> str:
+    """A percent as an operator types it: "10", "2.5", never "1E+1"."""
+    return format(percent.normalize(), "f")
+
+
 def ppm_of(percent: Decimal) -> int:
     """A rule's percent in parts per million (exact: a rule's percent has at most 4 places)."""
     return int(percent * PPM_PER_PERCENT)

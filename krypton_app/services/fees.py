@@ -29,6 +29,7 @@ from krypton_app.domain.fees import (
     FeeRule,
     FeeRuleInvalid,
     FeeSplit,
+    percent_text,
     ppm_of,
     take_out,
 )
@@ -102,8 +103,8 @@ class FeeQuote:
 
 
 def invoice_fee_quote(uow: UnitOfWork, asset: str, amount: str = "", settings: Settings | None = None) -> FeeQuote:
-    """The invoice-payment rule in `asset` and, for a typed `amount` (decimal text), its gross, fee and
-    net. Public: it is the price list's line."""
+    """The invoice-payment rule in `asset` and, for a typed `amount` (decimal text; anything else counts
+    as none), its gross, fee and net. Reads no one's data."""
     with uow.read() as s:
         decimals = s.execute(select(Asset.decimals).where(Asset.code == asset)).scalar_one_or_none()
         if decimals is None:
@@ -219,7 +220,7 @@ def _rule(row: FeeRuleRow) -> FeeRule:
 
 
 def _json(rule: FeeRule) -> dict:
-    return {"percent": str(rule.percent.normalize()), "flat": rule.flat, "minimum": rule.minimum, "payer": rule.payer}
+    return {"percent": percent_text(rule.percent), "flat": rule.flat, "minimum": rule.minimum, "payer": rule.payer}
 
 
 def _from_json(operation: str, asset: str, data: dict) -> FeeRule:

@@ -64,6 +64,14 @@ def test_an_operator_sets_a_rule_and_the_change_is_logged_with_old_and_new(uow):
     assert not schedule[INVOICE_PAYMENT, "USDT"].set_by_operator
 
 
+def test_a_round_percent_is_logged_as_typed(uow):
+    operator = make_user(uow, operator=True)
+    fees.set_fee_rule(uow, operator, INVOICE_PAYMENT, "TON", percent="10", settings=SETTINGS)
+    fees.set_fee_rule(uow, operator, INVOICE_PAYMENT, "TON", percent="20", settings=SETTINGS)
+    assert [line.details["new"]["percent"] for line in fee_lines(uow)] == ["10", "20"]
+    assert fees.fee_changes(uow, operator)[0].old.percent == 10
+
+
 def test_setting_the_same_rule_again_changes_and_logs_nothing(uow):
     operator = make_user(uow, operator=True)
     first = fees.set_fee_rule(uow, operator, DEAL, "TON", percent="0.75", payer=MAKER, settings=SETTINGS)

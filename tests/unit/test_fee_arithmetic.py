@@ -21,6 +21,7 @@ from krypton_app.domain.fees import (
     FeeRuleInvalid,
     add_on,
     fee_for,
+    percent_text,
     take_out,
 )
 from krypton_app.domain.money import MAX_MINOR
@@ -86,6 +87,16 @@ def test_the_seeds_example_one_percent_of_five_ton():
 def test_a_negative_amount_is_a_bug():
     with pytest.raises(ValueError):
         fee_for(FeeRule(INVOICE_PAYMENT, "TON"), -1)
+
+
+def test_a_percent_reads_as_typed():
+    assert [percent_text(Decimal(p)) for p in ("10", "1E+1", "2.50", "0.0001", "0")] == [
+        "10",
+        "10",
+        "2.5",
+        "0.0001",
+        "0",
+    ]
 
 
 def test_the_same_percent_however_it_is_written():

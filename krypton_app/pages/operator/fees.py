@@ -13,7 +13,7 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.components.rows import ROW_RULE
 from krypton_app.components.ui import empty_note, field_error
 from krypton_app.domain.errors import Forbidden, KryptonError
-from krypton_app.domain.fees import DEAL, MAKER, OPERATIONS, PAYERS, PERCENT_OPERATIONS
+from krypton_app.domain.fees import DEAL, MAKER, OPERATIONS, PAYERS, PERCENT_OPERATIONS, percent_text
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import error_key, translate
 from krypton_app.services.fees import FeeChange, FeeRuleView, fee_changes, fee_schedule, set_fee_rule
@@ -62,7 +62,7 @@ def rule_row(view: FeeRuleView, lang: str) -> FeeRuleRow:
         operation_key=f"fee_schedule.operation.{rule.operation}",
         asset=rule.asset,
         summary=fee_rule_text(rule, view.decimals, lang),
-        percent=str(rule.percent.normalize()) if rule.operation in PERCENT_OPERATIONS else "",
+        percent=percent_text(rule.percent) if rule.operation in PERCENT_OPERATIONS else "",
         flat=format_amount(rule.flat, view.decimals),
         minimum=format_amount(rule.minimum, view.decimals),
         payer=rule.payer or "",
