@@ -74,7 +74,7 @@ def line_item(line: rx.Var[PriceLine]) -> rx.Component:
     )
 
 
-@template(route=routes.PRICE_LIST, title="Fees", on_load=[PriceListState.load])
+@template(route=routes.PRICE_LIST, title="Fees", on_load=[PriceListState.load], protected=False)
 def price_list() -> rx.Component:
     return rx.vstack(
         page_heading(I18n.t["price_list.title"], I18n.t["price_list.subtitle"]),

@@ -79,6 +79,20 @@ def test_an_operators_fee_change_shows_on_the_next_invoice_payment(
         shoot(merchant, screenshots, "desktop-operator-fees-ru")
         switch_language(merchant, "EN")
 
+        # The public price list (the footer's link) says the same, to anyone.
+        visitor = new_context(viewport=PHONE).new_page()
+        visitor.goto("/fees")
+        line = visitor.locator('[data-testid="price-line"][data-rule="invoice_payment-TON"]')
+        expect(line.get_by_test_id("price-fee")).to_have_text("2 %")
+        expect(visitor.locator('[data-rule="withdrawal-TON"]').get_by_test_id("price-fee")).to_have_text("0.05 TON")
+        assert_fits_width(visitor)
+        shoot(visitor, screenshots, "phone-price-list")
+        switch_language(visitor, "RU")
+        visitor.reload()
+        expect(visitor.locator('[data-rule="withdrawal-TON"]').get_by_test_id("price-fee")).to_have_text("0,05 TON")
+        shoot(visitor, screenshots, "phone-price-list-ru")
+        visitor.close()
+
         # The merchant's form says what a payment brings after the new fee, before the invoice exists.
         merchant.goto("/invoices")
         expect(merchant.get_by_test_id("invoices-list")).to_be_visible()
