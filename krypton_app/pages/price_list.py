@@ -61,9 +61,10 @@ def line_item(line: rx.Var[PriceLine]) -> rx.Component:
             rx.text(I18n.t[line.note_key], size="1", color_scheme="gray"),
             spacing="1",
             min_width="0",
+            flex="1",
         ),
-        rx.spacer(),
-        rx.text(line.fee, size="3", weight="bold", text_align="right", data_testid="price-fee"),
+        # One line: "2 %" or "0,05 TON" never breaks inside itself; the description beside it wraps instead.
+        rx.text(line.fee, size="3", weight="bold", text_align="right", white_space="nowrap", data_testid="price-fee"),
         width="100%",
         align="center",
         padding_y="12px",
