@@ -23,6 +23,7 @@ MARKET_AD_EDIT = "/market/ads/[ad_id]/edit"  # the owner's edit form
 MARKET_ADS_PREFIX = "/market/ads/"
 DEAL_DETAIL = "/deals/[deal_id]"
 VERIFY = "/verify"
+PRICE_LIST = "/fees"  # the public fee schedule (pages/price_list.py)
 WIDGET_INVOICE = "/widget/invoice/[number]"  # iframe card: no login, no app shell
 TELEGRAM = "/tg"
 WIDGET_PREFIX = "/widget/invoice/"

@@ -139,10 +139,15 @@ class Settings(BaseSettings):
         default_factory=lambda: {"TON": 100_000_000, "USDT": 1_000_000}, validation_alias="KRYPTON_PAYOUT_FEES"
     )
     # The fee schedule's starting values (SPEC F12), until an operator sets a rule in the console: the percent
-    # of an invoice payment the merchant pays (the seeds' example: 5.05 paid, 5.00 to the merchant), and of a
-    # deal's crypto, paid by the ad's owner (maker) or the taker. Withdrawal and payout fees are the flat ones above.
-    invoice_fee_percent: Decimal = Field(Decimal("1"), ge=0, le=50, validation_alias="KRYPTON_INVOICE_FEE_PERCENT")
-    deal_fee_percent: Decimal = Field(Decimal("0.5"), ge=0, le=50, validation_alias="KRYPTON_DEAL_FEE_PERCENT")
+    # of an invoice payment the merchant pays (taken out of what they receive: 5 TON paid at 1 %, 4.95 TON to
+    # the merchant), and of a deal's crypto, paid by the ad's owner (maker) or the taker. Withdrawal and
+    # payout fees are the flat ones above. At most 4 places, as a rule set in the console (domain/fees.py).
+    invoice_fee_percent: Decimal = Field(
+        Decimal("1"), ge=0, le=50, decimal_places=4, validation_alias="KRYPTON_INVOICE_FEE_PERCENT"
+    )
+    deal_fee_percent: Decimal = Field(
+        Decimal("0.5"), ge=0, le=50, decimal_places=4, validation_alias="KRYPTON_DEAL_FEE_PERCENT"
+    )
     deal_fee_payer: Literal["maker", "taker"] = Field("maker", validation_alias="KRYPTON_DEAL_FEE_PAYER")
     # --- Lightning node (a payment part paid from a Lightning wallet) ---
     # fake: an in-process node with a demo wallet (local runs only: in production Lightning is then off);

@@ -14,7 +14,7 @@ Operations and who pays:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 from krypton_app.domain.errors import KryptonError
 
@@ -34,6 +34,10 @@ PAYERS = (MAKER, TAKER)
 # A percent is a Decimal with at most 4 places (0.0001 %), between 0 and MAX_PERCENT.
 MAX_PERCENT = Decimal(50)
 PERCENT_PLACES = 4
+# A percent in parts per million of the amount (1 % = 10 000): exact for 4 places, and what the
+# fee_rules table stores.
+PPM_PER_PERCENT = 10**PERCENT_PLACES
+PPM = 100 * PPM_PER_PERCENT
 
 
 class FeeRuleInvalid(KryptonError):
@@ -69,7 +73,8 @@ def check_rule(rule: FeeRule) -> None:
     percent = rule.percent
     if not isinstance(percent, Decimal) or not percent.is_finite() or not (0 <= percent <= MAX_PERCENT):
         raise FeeRuleInvalid(f"percent {percent!r} out of range", code="fee_percent_invalid")
-    if percent.as_tuple().exponent < -PERCENT_PLACES:  # type: ignore[operator]
+    # Judged by value, not by how it was written: "1.00000" is 1 %, "0.00001" has a place too many.
+    if (percent * PPM_PER_PERCENT) % 1:
         raise FeeRuleInvalid(f"percent {percent!r} has too many places", code="fee_percent_invalid")
     if rule.operation not in PERCENT_OPERATIONS and percent:
         raise FeeRuleInvalid(f"{rule.operation} fees are flat", code="fee_percent_invalid")
@@ -87,8 +92,19 @@ def fee_for(rule: FeeRule, amount: int) -> int:
         raise ValueError("a fee is charged on a non-negative amount")
     if amount == 0:
         return 0
-    share = (Decimal(amount) * rule.percent / 100).to_integral_value(rounding=ROUND_CEILING)
-    return max(int(share) + rule.flat, rule.minimum)
+    # Integer arithmetic, rounded up: exact whatever the amount and whatever Decimal context is active.
+    share = -(-amount * ppm_of(rule.percent) // PPM)
+    return max(share + rule.flat, rule.minimum)
+
+
+def percent_text(percent: Decimal) -> str:
+    """A percent as an operator types it: "10", "2.5", never "1E+1"."""
+    return format(percent.normalize(), "f")
+
+
+def ppm_of(percent: Decimal) -> int:
+    """A rule's percent in parts per million (exact: a rule's percent has at most 4 places)."""
+    return int(percent * PPM_PER_PERCENT)
 
 
 def take_out(rule: FeeRule, gross: int) -> FeeSplit:

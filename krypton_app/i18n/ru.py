@@ -1634,6 +1634,50 @@ CATALOG.update(
         "error.fee_flat_invalid": "Фиксированная комиссия — сумма в этой валюте, 0 или больше.",
         "error.fee_minimum_invalid": "Минимальная комиссия — сумма в этой валюте, 0 или больше.",
         "error.fee_payer_invalid": "Выберите, кто платит комиссию сделки: автор объявления или откликнувшийся.",
+        # --- issue 14: invoice-payment fee and the fee schedule tab ---
+        "operator.tab.fees": "Комиссии",
+        "fee_schedule.operation.invoice_payment": "Оплата счёта",
+        "fee_schedule.operation.deal": "P2P-сделка",
+        "fee_schedule.operation.withdrawal": "Вывод",
+        "fee_schedule.operation.payout": "Выплата в Bitcoin / Lightning",
+        "fee_schedule.payer": "Кто платит",
+        "fee_schedule.payer.maker": "автор объявления",
+        "fee_schedule.payer.taker": "откликнувшийся",
+        "fee_schedule.at_least": "не меньше",
+        "fee_schedule.percent": "Процент",
+        "fee_schedule.flat": "Фиксированная",
+        "fee_schedule.minimum": "Минимум",
+        "fee_schedule.save": "Сохранить",
+        "fee_schedule.saved": "Комиссия сохранена",
+        "fee_schedule.set_by_operator": "Задана оператором",
+        "fee_schedule.starting_value": "Начальное значение",
+        "fee_schedule.schedule_note": "Сколько стоит каждая операция в каждой валюте. Комиссия за оплату счёта "
+        "удерживается из суммы, которую получает продавец; комиссия сделки — доля её криптовалюты; вывод и "
+        "выплата стоят фиксированную сумму сверху. Изменение действует со следующей операции и попадает в журнал ниже.",
+        "fee_schedule.history": "Изменения",
+        "fee_schedule.no_changes": "Операторы ещё не меняли комиссии.",
+        "history.about.invoice_fee": "Счёт {number} · {title} · оплачено {gross}, комиссия {fee}",
+        "history.about.invoice_part_fee": "Счёт {number} · {title} · часть {position} из {count} · "
+        "платёж {gross}, комиссия {fee}",
+        "verify.field.fee": "Комиссия продавца",
+        "verify.field.net": "Продавец получил",
+        "detail.fees": "Комиссии",
+        "detail.net": "Вы получили",
+        "detail.payment_fee": "Комиссия",
+        "detail.payment_net": "вы получили",
+        "invoices.fee_none": "Без комиссии: каждый платёж приходит вам целиком.",
+        "invoices.fee_rule": "Комиссия Krypton — {rule} с каждого платежа, удерживается из него; "
+        "остальное получаете вы.",
+        "invoices.fee_receive": "С каждого платежа вы получите {net} за вычетом комиссии {rule} ({fee}).",
+        "pay.fee_merchant_pays": "Вы платите ровно эту сумму: комиссию Krypton платит продавец.",
+        "price_list.title": "Комиссии",
+        "price_list.subtitle": "Сколько стоит каждая операция по действующему тарифу. "
+        "Перед подтверждением сумма показывается ещё раз.",
+        "price_list.card": "Тарифы",
+        "price_list.note.invoice_payment": "Платит продавец: удерживается из каждого платежа",
+        "price_list.note.deal": "Доля криптовалюты сделки, платит указанная сторона",
+        "price_list.note.withdrawal": "Сверх суммы, отправленной на адрес TON",
+        "price_list.note.payout": "Сверх суммы выплаты в Bitcoin или Lightning",
     }
 )
 

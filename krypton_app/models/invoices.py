@@ -56,6 +56,9 @@ class Invoice(SQLModel, table=True):
     close_reason: str | None = Field(default=None, max_length=32)  # limit_reached | merchant | expired
     payments_count: int = Field(default=0)
     collected: int = Field(default=0, sa_column=money_column(server_default="0"))
+    # The fees its completed payments paid (SPEC F12, services/fees.py): the merchant got collected - fees
+    # of the completed ones.
+    fees_collected: int = Field(default=0, sa_column=money_column(server_default="0"))
     expires_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     closed_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
@@ -69,6 +72,7 @@ class InvoicePayment(SQLModel, table=True):
         Index("ix_invoice_payments_invoice_status", "invoice_id", "status"),
         # The housekeeping step's lookup of pending payments past their time (services/payer_payments.py).
         Index("ix_invoice_payments_status_created", "status", "created_at"),
+        CheckConstraint("fee >= 0 AND fee <= amount", name="ck_invoice_payments_fee"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -76,6 +80,9 @@ class InvoicePayment(SQLModel, table=True):
     payer_id: int | None = Field(default=None, foreign_key="users.id", index=True)  # None: test-mode simulation
     asset: str = Field(foreign_key="assets.code", max_length=8)
     amount: int = Field(sa_column=money_column())
+    # The invoice-payment fee its merchant paid, taken out of `amount` when it completed (the merchant got
+    # amount - fee); 0 until then.
+    fee: int = Field(default=0, sa_column=money_column(server_default="0"))
     fiat_rate: str | None = Field(default=None, max_length=40)  # Decimal text, when fiat-denominated
     # Fiat-denominated: until when the parts' amounts at fiat_rate hold (domain/invoices.py, quotes).
     quote_expires_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))

@@ -45,6 +45,17 @@ def receipt_lines(r: ReceiptView, lang: str, merchant_name: str | None = None) -
         ReceiptLine("verify.field.invoice", r.invoice),
         ReceiptLine("verify.field.payment", str(r.payment)),
         ReceiptLine("verify.field.amount", amount_text(amount, _decimals_of(r.amount), r.asset, lang, full=True)),
+    ]
+    # v3 signs the merchant's fee and what they got (SPEC F12); older receipts signed neither.
+    for key, value in (("verify.field.fee", r.fee), ("verify.field.net", r.net)):
+        if value is not None:
+            lines.append(
+                ReceiptLine(
+                    key,
+                    amount_text(to_minor(value, _decimals_of(value)), _decimals_of(value), r.asset, lang, full=True),
+                )
+            )
+    lines += [
         ReceiptLine("verify.field.parts", str(r.parts)),
         ReceiptLine("verify.field.time", when(r.time, lang)),
         ReceiptLine("verify.field.merchant", merchant or "—"),

@@ -24,19 +24,22 @@ from krypton_app.domain.fees import (
     OPERATIONS,
     PAYOUT,
     PERCENT_OPERATIONS,
+    PPM_PER_PERCENT,
     WITHDRAWAL,
     FeeRule,
     FeeRuleInvalid,
+    FeeSplit,
+    percent_text,
+    ppm_of,
+    take_out,
 )
 from krypton_app.domain.money import parse_amount_text, to_minor
-from krypton_app.models import Asset
+from krypton_app.models import Asset, OperatorAction, User
 from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.fees import FeeRuleRow
 from krypton_app.services import audit
 from krypton_app.services.roles import require_operator
 from krypton_app.settings import Settings, get_settings
-
-PPM_PER_PERCENT = 10_000
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,30 @@ def fee_schedule(uow: UnitOfWork, settings: Settings | None = None) -> list[FeeR
     return views
 
 
+@dataclass(frozen=True)
+class FeeQuote:
+    """What the merchant of an invoice receives of one payment, shown before they create it."""
+
+    rule: FeeRule
+    decimals: int
+    split: FeeSplit | None  # for the typed amount; None when none (or no amount) was typed
+
+
+def invoice_fee_quote(uow: UnitOfWork, asset: str, amount: str = "", settings: Settings | None = None) -> FeeQuote:
+    """The invoice-payment rule in `asset` and, for a typed `amount` (decimal text; anything else counts
+    as none), its gross, fee and net. Reads no one's data."""
+    with uow.read() as s:
+        decimals = s.execute(select(Asset.decimals).where(Asset.code == asset)).scalar_one_or_none()
+        if decimals is None:
+            raise FeeRuleInvalid(f"unknown asset {asset!r}", code="fee_operation_invalid")
+        rule = rule_in(s, INVOICE_PAYMENT, asset, settings)
+    try:
+        gross = to_minor(str(amount), decimals) if str(amount).strip() else None
+    except KryptonError:
+        gross = None
+    return FeeQuote(rule, decimals, take_out(rule, gross) if gross else None)
+
+
 def set_fee_rule(
     uow: UnitOfWork,
     operator_id: int,
@@ -120,18 +147,65 @@ def set_fee_rule(
             minimum=_minor(minimum, decimals, "fee_minimum_invalid"),
             payer=(payer or None) if operation == DEAL else None,
         )
-        old = rule_in(s, operation, asset, settings)
+        # The row locked before the old rule is read: two operators changing one rule log a true old.
         row = s.get(FeeRuleRow, (operation, asset), with_for_update=True)
+        old = _rule(row) if row is not None else default_rule(operation, asset, settings or get_settings())
         if old == new and row is not None:
             return FeeRuleView(new, decimals, True, as_utc(row.updated_at))
         if row is None:
             row = FeeRuleRow(operation=operation, asset=asset)
-        row.ppm = int(new.percent * PPM_PER_PERCENT)
+        row.ppm = ppm_of(new.percent)
         row.flat, row.minimum, row.payer = new.flat, new.minimum, new.payer
         row.updated_by, row.updated_at = operator_id, utcnow()
         s.add(row)
         audit.record(s, operator_id, audit.FEE_CHANGED, f"fee:{operation}:{asset}", old=_json(old), new=_json(new))
         return FeeRuleView(new, decimals, True, as_utc(row.updated_at))
+
+
+@dataclass(frozen=True)
+class FeeChange:
+    """One change of the schedule as the console's history shows it: who, when, the old and the new rule."""
+
+    id: int
+    operator_id: int
+    operator_name: str  # display name or username, "" when the operator set neither
+    operation: str
+    asset: str
+    decimals: int
+    old: FeeRule
+    new: FeeRule
+    created_at: datetime
+
+
+def fee_changes(uow: UnitOfWork, operator_id: int, *, limit: int = 50) -> list[FeeChange]:
+    """The newest changes of the fee schedule first (the audit lines set_fee_rule wrote); operators only."""
+    with uow.read() as s:
+        require_operator(s, operator_id)
+        decimals = {row.code: row.decimals for row in s.execute(select(Asset.code, Asset.decimals))}
+        rows = s.execute(
+            select(OperatorAction, User.display_name, User.username)
+            .join(User, User.id == OperatorAction.operator_id)
+            .where(OperatorAction.action == audit.FEE_CHANGED)
+            .order_by(OperatorAction.id.desc())
+            .limit(max(1, min(limit, 200)))
+        ).all()
+    changes = []
+    for line, display_name, username in rows:
+        _, operation, asset = line.subject.split(":", 2)
+        changes.append(
+            FeeChange(
+                id=line.id,
+                operator_id=line.operator_id,
+                operator_name=display_name or username or "",
+                operation=operation,
+                asset=asset,
+                decimals=decimals.get(asset, 0),
+                old=_from_json(operation, asset, line.details["old"]),
+                new=_from_json(operation, asset, line.details["new"]),
+                created_at=as_utc(line.created_at),
+            )
+        )
+    return changes
 
 
 def _rule(row: FeeRuleRow) -> FeeRule:
@@ -146,7 +220,18 @@ def _rule(row: FeeRuleRow) -> FeeRule:
 
 
 def _json(rule: FeeRule) -> dict:
-    return {"percent": str(rule.percent.normalize()), "flat": rule.flat, "minimum": rule.minimum, "payer": rule.payer}
+    return {"percent": percent_text(rule.percent), "flat": rule.flat, "minimum": rule.minimum, "payer": rule.payer}
+
+
+def _from_json(operation: str, asset: str, data: dict) -> FeeRule:
+    return FeeRule(
+        operation,
+        asset,
+        percent=Decimal(data["percent"]),
+        flat=int(data["flat"]),
+        minimum=int(data["minimum"]),
+        payer=data["payer"],
+    )
 
 
 def _percent(text: str) -> Decimal:

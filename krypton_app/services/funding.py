@@ -1,7 +1,8 @@
 """Funding sources of a payment part (SPEC F5): each way to pay a part is one more source here.
 
 A source funds a part when the payer pays it (the money is then set aside, not yet the merchant's),
-captures it to the merchant when the whole payment completes, or refunds it to where it came from
+captures it to the merchant when the whole payment completes (less the part's share of the payment's
+fee, which goes to the fee account in the same posting: SPEC F12), or refunds it to where it came from
 when the payment is cancelled or the invoice cannot take it. Capture and refund of one part share one
 ledger key, so even past the status checks the ledger refuses to do both.
 
@@ -18,8 +19,10 @@ from typing import Protocol
 from sqlalchemy import Table, select, update
 from sqlmodel import Session
 
+from krypton_app.domain.errors import InvalidState
+from krypton_app.domain.fees import FeeRule, FeeSplit, take_out
 from krypton_app.domain.invoices import CAPTURED, FUNDED, RETURNED
-from krypton_app.domain.ledger import AVAILABLE, HELD, LIGHTNING, AccountRef, Leg
+from krypton_app.domain.ledger import AVAILABLE, FEES, HELD, LIGHTNING, AccountRef, Leg
 from krypton_app.domain.promises import CHANGE, REFUND, PromiseRefused
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account
@@ -59,7 +62,9 @@ class FundingSource(Protocol):
         """Set the part's money aside; returns a reference to what was done (e.g. the ledger key)."""
         ...
 
-    def capture(self, session: Session, part: PartFunding, merchant_id: int) -> None: ...
+    def capture(self, session: Session, part: PartFunding, merchant_id: int, fee: int) -> None:
+        """The part's money to the merchant, `fee` of it (0..amount) to the fee account, in one posting."""
+        ...
 
     def refund(self, session: Session, part: PartFunding) -> None: ...
 
@@ -87,7 +92,7 @@ class BalanceSource:
         payer = _payer(part)
         accounts = [user_account(session, payer, part.asset, AVAILABLE), user_account(session, payer, part.asset, HELD)]
         if merchant_id is not None:
-            accounts.append(user_account(session, merchant_id, part.asset, AVAILABLE))
+            accounts += _capture_accounts(session, merchant_id, part.asset)
         return accounts
 
     def fund(self, session: Session, part: PartFunding, payer_id: int | None) -> str:
@@ -102,13 +107,19 @@ class BalanceSource:
         post(session, idempotency_key=key, kind=INVOICE_HOLD, legs=[leg], memo=_memo(part))
         return key
 
-    def capture(self, session: Session, part: PartFunding, merchant_id: int) -> None:
-        leg = Leg(
-            user_account(session, _payer(part), part.asset, HELD),
-            user_account(session, merchant_id, part.asset, AVAILABLE),
-            part.amount,
-        )
-        post(session, idempotency_key=_settle_key(part), kind=INVOICE_PAYMENT, legs=[leg], memo=_memo(part))
+    def capture(self, session: Session, part: PartFunding, merchant_id: int, fee: int) -> None:
+        if not 0 <= fee <= part.amount:
+            raise ValueError(f"fee {fee} out of part {part.part_id}'s {part.amount}")
+        held = user_account(session, _payer(part), part.asset, HELD)
+        legs = [
+            Leg(held, target, amount)
+            for target, amount in (
+                (user_account(session, merchant_id, part.asset, AVAILABLE), part.amount - fee),
+                (system_account(session, FEES, part.asset), fee),
+            )
+            if amount
+        ]
+        post(session, idempotency_key=_settle_key(part), kind=INVOICE_PAYMENT, legs=legs, memo=_memo(part))
 
     def refund(self, session: Session, part: PartFunding) -> None:
         payer = _payer(part)
@@ -131,7 +142,7 @@ class SandboxSource:
     def fund(self, session: Session, part: PartFunding, payer_id: int | None) -> str:
         return f"test:{part.part_id}"
 
-    def capture(self, session: Session, part: PartFunding, merchant_id: int) -> None:
+    def capture(self, session: Session, part: PartFunding, merchant_id: int, fee: int) -> None:
         return None
 
     def refund(self, session: Session, part: PartFunding) -> None:
@@ -205,7 +216,7 @@ class PromiseSource(BalanceSource):
     def accounts(self, session: Session, part: PartFunding, merchant_id: int | None) -> list[AccountRef]:
         accounts = [promise_rows.backing(session, part.asset), user_account(session, _payer(part), part.asset, HELD)]
         if merchant_id is not None:
-            accounts.append(user_account(session, merchant_id, part.asset, AVAILABLE))
+            accounts += _capture_accounts(session, merchant_id, part.asset)
         return accounts
 
     def fund(self, session: Session, part: PartFunding, payer_id: int | None) -> str:
@@ -342,14 +353,23 @@ def accounts_of(
     return [account for source, part in parts for account in source.accounts(session, part, merchant_id)]
 
 
-def capture_funded_parts(session: Session, payment_id: int, merchant_id: int) -> int:
-    """Every funded part of the payment goes to the merchant; returns how many."""
+def capture_funded_parts(session: Session, payment_id: int, merchant_id: int, rule: FeeRule) -> FeeSplit:
+    """Every funded part of the payment goes to the merchant, less the payment's fee under `rule` (taken
+    out of the parts' total, so charged once per payment, not once per part), which goes to the fee
+    account in the same postings. The fee is spread over the parts in order, each paying at most its
+    own amount. Returns the payment's gross, fee and net."""
     parts = funded_parts(session, [payment_id])
+    split = take_out(rule, sum(part.amount for _, part in parts))
     lock_accounts(session, accounts_of(session, parts, merchant_id))
+    left = split.fee
     for source, part in parts:
-        if _move(session, part.part_id, CAPTURED):
-            source.capture(session, part, merchant_id)
-    return len(parts)
+        share = min(left, part.amount)
+        if not _move(session, part.part_id, CAPTURED):
+            # Under the payment's lock every part read as funded just now is still funded.
+            raise InvalidState(f"part {part.part_id} left funded while its payment completed")
+        source.capture(session, part, merchant_id, share)
+        left -= share
+    return split
 
 
 def return_funded_parts(session: Session, payment_ids: list[int]) -> int:
@@ -379,6 +399,11 @@ def _move(session: Session, part_id: int, status: str) -> bool:
         update(_parts).where(_parts.c.id == part_id, _parts.c.status == FUNDED).values(status=status)
     ).rowcount
     return moved == 1
+
+
+def _capture_accounts(session: Session, merchant_id: int, asset: str) -> list[AccountRef]:
+    """Where a captured part goes: the merchant's balance and the fee account."""
+    return [user_account(session, merchant_id, asset, AVAILABLE), system_account(session, FEES, asset)]
 
 
 def _payer(part: PartFunding) -> int:

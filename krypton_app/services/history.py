@@ -25,6 +25,7 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain.ledger import AVAILABLE, CAPTURE, HELD, HOLD, RELEASE, TRANSFER, USER_KINDS
 from krypton_app.domain.money import format_amount
 from krypton_app.i18n import translate
+from krypton_app.i18n.formatting import amount_with_asset
 from krypton_app.models import (
     Account,
     Ad,
@@ -118,9 +119,13 @@ class About:
 
     key: str
     params: dict[str, str] = field(default_factory=dict)
+    # amounts among the parameters, formatted in the reader's language: (name, minor units, decimals, asset)
+    amounts: tuple[tuple[str, int, int, str], ...] = ()
 
     def text(self, lang: str | None) -> str:
-        return translate(lang, self.key, **self.params)
+        amounts = {name: amount_with_asset(minor, decimals, asset, lang, display=False)
+                   for name, minor, decimals, asset in self.amounts}  # fmt: skip
+        return translate(lang, self.key, **self.params, **amounts)
 
 
 @dataclass(frozen=True)
@@ -311,9 +316,21 @@ def _deals(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
 
 def _invoices(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
     rows = s.execute(
-        select(PaymentPart.id, PaymentPart.position, InvoicePayment.parts_count, Invoice.number, Invoice.title)
+        select(
+            PaymentPart.id,
+            PaymentPart.position,
+            InvoicePayment.parts_count,
+            InvoicePayment.amount,
+            InvoicePayment.fee,
+            Invoice.number,
+            Invoice.title,
+            Invoice.merchant_id,
+            Invoice.asset,
+            Asset.decimals,
+        )
         .join(InvoicePayment, InvoicePayment.id == PaymentPart.payment_id)
         .join(Invoice, Invoice.id == InvoicePayment.invoice_id)
+        .join(Asset, Asset.code == Invoice.asset)
         .where(
             PaymentPart.id.in_(ids),
             or_(InvoicePayment.payer_id == user_id, Invoice.merchant_id == user_id, PaymentPart.funded_by == user_id),
@@ -322,9 +339,16 @@ def _invoices(s: Session, user_id: int, ids: set[int]) -> dict[int, About]:
     out = {}
     for row in rows:
         params = {"number": row.number, "title": row.title}
+        key = "history.about.invoice"
         if row.parts_count > 1:
             params |= {"position": str(row.position), "count": str(row.parts_count)}
-        out[row.id] = About("history.about.invoice_part" if row.parts_count > 1 else "history.about.invoice", params)
+            key = "history.about.invoice_part"
+        amounts: tuple[tuple[str, int, int, str], ...] = ()
+        if row.fee and row.merchant_id == user_id:
+            # SPEC F12: the merchant's credit is the payment less its fee; the line says both
+            amounts = (("gross", row.amount, row.decimals, row.asset), ("fee", row.fee, row.decimals, row.asset))
+            key += "_fee"
+        out[row.id] = About(key, params, amounts)
     return out
 
 

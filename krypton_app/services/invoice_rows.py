@@ -89,6 +89,13 @@ class InvoiceView:
     payout_country: str | None = None
     payout_fiat: str | None = None
     payout_method: str | None = None
+    # SPEC F12: the invoice-payment fees its completed payments paid out of `collected`
+    fees_collected: int = 0
+
+    @property
+    def net_collected(self) -> int:
+        """What the merchant got of `collected`."""
+        return self.collected - self.fees_collected
 
 
 @dataclass(frozen=True)
@@ -267,6 +274,8 @@ def invoice_event_data(row: Row) -> dict:
         "close_reason": row.close_reason,
         "payments_count": row.payments_count,
         "collected": format_amount(row.collected, decimals),
+        # SPEC F12: the invoice-payment fees its completed payments paid, and what the merchant got of them
+        "fees": format_amount(row.fees_collected, decimals),
         "asset": row.asset,
     }
 
@@ -324,6 +333,7 @@ def invoice_view(row: Row, settings: Settings) -> InvoiceView:
         close_reason=row.close_reason,
         payments_count=row.payments_count,
         collected=row.collected,
+        fees_collected=row.fees_collected,
         expires_at=as_utc(row.expires_at),
         created_at=as_utc(row.created_at),
         closed_at=as_utc(row.closed_at),

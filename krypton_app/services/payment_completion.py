@@ -20,11 +20,12 @@ from sqlalchemy import Row, select, update
 from sqlmodel import Session
 
 from krypton_app.domain.errors import InvalidState, InvoiceUnavailable, KryptonError, NotFound
+from krypton_app.domain.fees import INVOICE_PAYMENT as INVOICE_PAYMENT_FEE
 from krypton_app.domain.invoices import AWAITING_FIAT, CLOSED, COMPLETED, FUNDED, PENDING, PRIVATE, REFUNDED
 from krypton_app.domain.money import format_amount
-from krypton_app.models import User
+from krypton_app.models import Invoice, User
 from krypton_app.models.common import as_utc
-from krypton_app.services import notifications, webhooks
+from krypton_app.services import fees, notifications, webhooks
 from krypton_app.services.funding import (
     TEST,
     ArrivingSource,
@@ -62,6 +63,7 @@ from krypton_app.settings import Settings
 
 _payments, _parts = payments_table, parts_table
 _users = User.__table__
+_invoices = Invoice.__table__
 
 
 def fund_part(
@@ -242,17 +244,27 @@ def complete(
 
 
 def settle(s: Session, invoice: Row, payment_id: int, *, from_status: str, settings: Settings, now: datetime) -> None:
-    """The payment's funded parts go to the merchant and it completes: receipt (public invoices) and the
-    payment.completed webhook, in the caller's transaction. `from_status`: pending (its last part was just
-    funded) or awaiting_fiat (its merchant was paid in fiat, services/fiat_payouts.py)."""
-    capture_funded_parts(s, payment_id, invoice.merchant_id)
+    """The payment's funded parts go to the merchant less the invoice-payment fee, which goes to the fee
+    account (SPEC F12: the rule in force is read here, in this transaction), and it completes: fee kept on
+    the payment and counted on the invoice, receipt (public invoices) and the payment.completed webhook, in
+    the caller's transaction. Every way a payment completes comes here, so each pays its fee once.
+    `from_status`: pending (its last part was just funded) or awaiting_fiat (its merchant was paid in
+    fiat, services/fiat_payouts.py). A test-mode payment moves nothing but keeps the fee it would pay."""
+    rule = fees.rule_in(s, INVOICE_PAYMENT_FEE, invoice.asset, settings)
+    split = capture_funded_parts(s, payment_id, invoice.merchant_id, rule)
     moved = s.execute(
         update(_payments)
         .where(_payments.c.id == payment_id, _payments.c.status == from_status)
-        .values(status=COMPLETED, completed_at=now)
+        .values(status=COMPLETED, completed_at=now, fee=split.fee)
     ).rowcount
     if moved != 1:
         raise InvalidState(f"payment {payment_id} is not {from_status}", status=payment_status(s, payment_id))
+    s.execute(
+        update(_invoices)
+        .where(_invoices.c.id == invoice.id)
+        .values(fees_collected=_invoices.c.fees_collected + split.fee)
+    )
+    invoice = invoice_by_id(s, invoice.id)
     payment = payment_row(s, payment_id)
     receipt = issue_payment_receipt(s, invoice, payment_id, settings) if invoice.kind != PRIVATE else None
     payer = s.execute(select(_users.c.wallet_address).where(_users.c.id == payment.payer_id)).scalar_one_or_none()
@@ -266,6 +278,8 @@ def settle(s: Session, invoice: Row, payment_id: int, *, from_status: str, setti
             **invoice_event_data(invoice),
             "payment": payment_id,
             "amount": format_amount(payment.amount, invoice.decimals),
+            "fee": format_amount(payment.fee, invoice.decimals),
+            "net": format_amount(payment.amount - payment.fee, invoice.decimals),
             "fiat_currency": invoice.fiat_currency if payment.fiat_rate else None,
             "fiat_rate": payment.fiat_rate,
             "parts": payment.parts_count,
@@ -294,6 +308,8 @@ def issue_payment_receipt(s: Session, invoice: Row, payment_id: int, settings: S
             "payment": payment_id,
             "payer": payer,
             "amount": format_amount(payment.amount, invoice.decimals),
+            "fee": format_amount(payment.fee, invoice.decimals),
+            "net": format_amount(payment.amount - payment.fee, invoice.decimals),
             "asset": payment.asset,
             "parts": [{"method": p.method, "amount": format_amount(p.amount, invoice.decimals)} for p in parts],
             "time": int(as_utc(payment.completed_at).timestamp()),

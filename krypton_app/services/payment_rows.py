@@ -74,6 +74,13 @@ class PaymentView:
     # see (services/users.public_name); None for a merchant's test simulation, which has no payer
     payer_address: str | None = None
     payer_name: str | None = None
+    # SPEC F12: the invoice-payment fee its merchant paid out of `amount` (0 until it completes)
+    fee: int = 0
+
+    @property
+    def net(self) -> int:
+        """What the merchant got of `amount`."""
+        return self.amount - self.fee
 
 
 def payment_row(s: Session, payment_id: int, *, lock: bool = False) -> Row:
@@ -178,6 +185,7 @@ def payment_view(s: Session, payment_id: int, settings: Settings | None) -> Paym
             if payer is not None
             else None
         ),
+        fee=payment.fee,
     )
 
 

@@ -28,10 +28,13 @@ PREFIX = "kr1"
 # v1: `parts` is the number of parts. v2 (issue 12): `parts` lists each part as {"method", "amount"}
 # (amount in decimal asset units), because a payment's parts are now funded by different means. The
 # signed bytes of a v1 receipt never change, so both versions verify for as long as the key does.
-VERSION = 2
-VERSIONS = (1, 2)
+# v3 (issue 14, SPEC F12): `fee` (the invoice-payment fee the merchant paid) and `net` (what the merchant
+# got: amount - fee), decimal asset units; `amount` stays the gross the payer paid.
+VERSION = 3
+VERSIONS = (1, 2, 3)
 SIGNATURE_BYTES = 64
 _FIELDS = ("v", "invoice", "payment", "payer", "amount", "asset", "parts", "time", "merchant", "test")
+_FEE_FIELDS = ("fee", "net")
 PART_METHODS = ("balance", "promise", "lightning", "fiat_deal", "test")
 
 
@@ -55,6 +58,9 @@ class ReceiptView:
     version: int = VERSION
     # Each part's method and amount (v2); empty for a v1 receipt, which signed only the count.
     part_details: tuple[ReceiptPart, ...] = ()
+    # The merchant's fee and what they got (v3), decimal text; None for older receipts, which signed none.
+    fee: str | None = None
+    net: str | None = None
 
 
 def issue_receipt(settings: Settings, payload: dict) -> str:
@@ -101,8 +107,10 @@ def public_key_document(settings: Settings) -> dict:
 def _parse(body: bytes) -> ReceiptView:
     try:
         data = json.loads(body)
-        if not isinstance(data, dict) or set(data) != set(_FIELDS) or data["v"] not in VERSIONS:
+        if not isinstance(data, dict) or data.get("v") not in VERSIONS:
             raise ValueError("not a known receipt version")
+        if set(data) != set(_FIELDS) | (set(_FEE_FIELDS) if data["v"] >= 3 else set()):
+            raise ValueError(f"not the fields of a v{data['v']} receipt")
         details = _part_details(data["parts"]) if data["v"] >= 2 else ()
         return ReceiptView(
             invoice=str(data["invoice"]),
@@ -116,6 +124,8 @@ def _parse(body: bytes) -> ReceiptView:
             test=bool(data["test"]),
             version=int(data["v"]),
             part_details=details,
+            fee=str(data["fee"]) if data["v"] >= 3 else None,
+            net=str(data["net"]) if data["v"] >= 3 else None,
         )
     except (ValueError, TypeError, OverflowError) as error:
         # Signed by us but unreadable: only a key shared with another format could do this.

@@ -60,6 +60,9 @@ class InvoiceRow:
     payments_text: str = ""  # "1 payment", "5 платежей"
     collected: str = ""
     collected_full: str = ""
+    # SPEC F12: the fees its completed payments paid out of `collected`, and what the merchant got
+    fees_full: str = ""
+    net_full: str = ""
     webhook_url: str = ""
     allowed_origins: str = ""
     # the rest of its settings, for the detail page; "" (0 for max_parts) when not set
@@ -141,6 +144,9 @@ class PaymentRow:
     merchant: str = ""
     amount: str = ""
     amount_full: str = ""  # every digit, for the tooltip and the details page
+    # a completed payment's fee taken out of `amount` and what its merchant got, every digit ("" before)
+    fee: str = ""
+    net: str = ""
     parts: int = 0
     funded: str = ""  # `1/2`: parts funded of all
     test: bool = False
@@ -220,6 +226,8 @@ def invoice_row(v: InvoiceView, lang: str | None) -> InvoiceRow:
         payments_text=plural(lang, v.payments_count, "count.payments"),
         collected=amount_text(v.collected, v.decimals, v.asset, lang),
         collected_full=amount_text(v.collected, v.decimals, v.asset, lang, full=True),
+        fees_full=amount_text(v.fees_collected, v.decimals, v.asset, lang, full=True),
+        net_full=amount_text(v.net_collected, v.decimals, v.asset, lang, full=True),
         webhook_url=v.webhook_url or "",
         allowed_origins=" ".join(v.allowed_origins),
         payer_contact=v.payer_contact or "",
@@ -293,6 +301,8 @@ def payment_row(p: PaymentView, lang: str | None) -> PaymentRow:
         merchant=p.merchant_name,
         amount=amount_text(p.amount, p.decimals, p.asset, lang),
         amount_full=amount_text(p.amount, p.decimals, p.asset, lang, full=True),
+        fee=amount_text(p.fee, p.decimals, p.asset, lang, full=True) if p.status == COMPLETED else "",
+        net=amount_text(p.net, p.decimals, p.asset, lang, full=True) if p.status == COMPLETED else "",
         parts=len(p.parts),
         funded=f"{funded}/{len(p.parts)}",
         test=p.is_test,

@@ -15,6 +15,7 @@ from krypton_app.api.app import build_api
 from krypton_app.api.merchant import OPERATIONS
 from krypton_app.bootstrap import app_deps
 from krypton_app.models import User
+from krypton_app.services import fees
 from krypton_app.services.api_keys import create_api_key, revoke_api_key
 from krypton_app.services.payments import simulate_test_payment
 from krypton_app.services.receipts import verify_receipt
@@ -60,7 +61,15 @@ def test_create_invoice_returns_its_json_with_amounts_links_and_counters(shop):
     body = response.json()
     assert body["status"] == "open" and body["kind"] == "fixed" and body["test"] is False
     assert (body["amount"], body["amount_minor"], body["decimals"]) == ("1.5", 1_500_000_000, 9)
-    assert body["counters"] == {"payments_count": 0, "collected": "0", "collected_minor": 0}
+    assert body["counters"] == {
+        "payments_count": 0,
+        "collected": "0",
+        "collected_minor": 0,
+        "fees": "0",
+        "fees_minor": 0,
+        "net": "0",
+        "net_minor": 0,
+    }
     number = body["number"]
     app_url = app_deps().settings.app_url.rstrip("/")
     assert body["links"]["direct_url"] == f"{app_url}/i/{number}"
@@ -299,11 +308,39 @@ def test_payments_of_a_test_invoice_with_receipt(uow):
     # A simulation has nobody behind it: no payer, said so rather than left out.
     assert (payment["payer"], payment["payer_name"], payment["invoice_title"]) == (None, None, INVOICE["title"])
     counters = shop.get(f"/invoices/{invoice['number']}").json()["counters"]
-    assert counters == {"payments_count": 1, "collected": "1.5", "collected_minor": 1_500_000_000}
+    assert counters == {
+        "payments_count": 1,
+        "collected": "1.5",
+        "collected_minor": 1_500_000_000,
+        "fees": "0",
+        "fees_minor": 0,
+        "net": "1.5",
+        "net_minor": 1_500_000_000,
+    }
     # A public invoice's payment has a receipt, checked offline with the published key.
     key = shop.client.get("/.well-known/krypton-receipt-key").json()
     receipt = verify_receipt(payment["receipt"], public_key=bytes.fromhex(key["public_key_hex"]))
     assert receipt.invoice == invoice["number"]
+
+
+def test_a_payment_and_its_invoice_show_gross_fee_and_net(uow, shop):
+    """SPEC F12: the merchant's API says what the payer paid, the fee taken out and what arrived."""
+    operator = make_user(uow, operator=True)
+    fees.set_fee_rule(uow, operator, "invoice_payment", "TON", percent="1")
+    number = shop.post("/invoices", INVOICE).json()["number"]
+    pay_invoice(uow, make_user(uow, balance=5 * 10**9), number, ("1.5",))
+    [payment] = shop.get(f"/invoices/{number}/payments").json()["items"]
+    assert (payment["amount"], payment["fee"], payment["net"]) == ("1.5", "0.015", "1.485")
+    assert (payment["amount_minor"], payment["fee_minor"], payment["net_minor"]) == (
+        1_500_000_000,
+        15_000_000,
+        1_485_000_000,
+    )
+    counters = shop.get(f"/invoices/{number}").json()["counters"]
+    assert (counters["collected"], counters["fees"], counters["net"]) == ("1.5", "0.015", "1.485")
+    schemas = shop.client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert {"fee", "fee_minor", "net", "net_minor"} <= set(schemas["Payment"]["required"])
+    assert {"fees", "fees_minor", "net", "net_minor"} <= set(schemas["InvoiceCounters"]["required"])
 
 
 def test_payments_name_their_payer_and_invoice(uow, shop):

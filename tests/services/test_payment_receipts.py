@@ -1,4 +1,4 @@
-"""A completed payment's receipt is v2: it signs each part's method and amount (issue 12 item 7)."""
+"""A completed payment's receipt (v2 on, now v3) signs each part's method and amount (issue 12 item 7)."""
 
 from builders import INVOICE_SETTINGS, NOW, TON, make_invoice, make_user, pay_invoice
 
@@ -16,7 +16,7 @@ def test_a_receipt_lists_each_parts_method_and_amount_in_order(uow):
     merchant, payer = make_user(uow), make_user(uow, balance=5 * TON)
     number = make_invoice(uow, merchant, amount="2", max_parts=2).number
     paid = pay_invoice(uow, payer, number, ("0.5", "1.5"))
-    assert parts_of(paid.receipt) == (2, [("balance", "0.5"), ("balance", "1.5")])
+    assert parts_of(paid.receipt) == (3, [("balance", "0.5"), ("balance", "1.5")])
 
 
 def test_a_simulated_payments_receipt_names_its_test_part(uow):
@@ -31,4 +31,4 @@ def test_a_simulated_payments_receipt_names_its_test_part(uow):
         rates=StaticRateProvider(INVOICE_SETTINGS.rates),
         now=NOW,
     )
-    assert parts_of(simulated.receipt) == (2, [("test", "2")])
+    assert parts_of(simulated.receipt) == (3, [("test", "2")])

@@ -30,6 +30,8 @@ PUBLIC = {
     ("BuyState", "choose_unit"),
     ("BuyState", "type_amount"),
     ("BuyState", "choose_to"),
+    # the price list is the public fee schedule
+    ("PriceListState", "load"),
     # receipts are verified by anyone holding one
     ("VerifyState", "load"),
     ("VerifyState", "verify"),

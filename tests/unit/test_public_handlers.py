@@ -156,6 +156,11 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "undo_paid": "undo I have paid",
         "watch": "background watcher started by load (guarded: one per tab)",
     },
+    "PriceListState": {"load": "on_load of the public price list (/fees): the schedule, no one's data"},
+    "FeesState": {
+        "load_fees": "on_mount of the console's fees tab (operators only: the service refuses anyone else)",
+        "save_rule": "a fee rule's form in the console's fees tab (operators only, checked by set_fee_rule)",
+    },
     "OperatorState": {
         "choose_tab": "console tabs",
         "credit": "review queue: credit an unmatched deposit to a user (operators only)",
@@ -188,6 +193,9 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "older": "audit tab: the older button, the next page below the oldest line shown (operators only)",
     },
     "InvoicesState": {
+        "preview_fee_amount": "the invoice form's amount, on blur: what one payment brings after the fee",
+        "preview_fee_asset": "the invoice form's asset select: the fee note follows it",
+        "preview_fee_fiat": "the invoice form's fiat select: a fiat price names the fee rule only",
         "choose_kind": "the invoice form's kind",
         "create": "the invoice form's submit",
         "go_page": "pager",

@@ -56,6 +56,10 @@ def invoice_json(view: InvoiceView) -> Invoice:
             payments_count=view.payments_count,
             collected=format_amount(view.collected, view.decimals),
             collected_minor=view.collected,
+            fees=format_amount(view.fees_collected, view.decimals),
+            fees_minor=view.fees_collected,
+            net=format_amount(view.net_collected, view.decimals),
+            net_minor=view.net_collected,
         ),
         links=InvoiceLinks(
             direct_url=view.direct_url,

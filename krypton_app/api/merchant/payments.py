@@ -23,6 +23,10 @@ def payment_json(view: PaymentView) -> Payment:
         asset=view.asset,
         amount=format_amount(view.amount, view.decimals),
         amount_minor=view.amount,
+        fee=format_amount(view.fee, view.decimals),
+        fee_minor=view.fee,
+        net=format_amount(view.net, view.decimals),
+        net_minor=view.net,
         fiat_currency=view.fiat_currency,
         fiat_rate=view.fiat_rate,
         parts=[

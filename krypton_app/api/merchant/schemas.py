@@ -109,8 +109,12 @@ class InvoiceLinks(BaseModel):
 
 class InvoiceCounters(BaseModel):
     payments_count: int
-    collected: str
+    collected: str = Field(description="what payers paid (gross), in `asset`")
     collected_minor: int
+    fees: str = Field(description="the invoice-payment fees taken out of the completed payments")
+    fees_minor: int
+    net: str = Field(description="what you received: collected - fees")
+    net_minor: int
 
 
 class Invoice(BaseModel):
@@ -173,8 +177,12 @@ class Payment(BaseModel):
     status: str
     test: bool
     asset: str
-    amount: str
+    amount: str = Field(description="what the payer paid (gross), in `asset`")
     amount_minor: int
+    fee: str = Field(description="the invoice-payment fee you paid, taken out of `amount` (0 until completed)")
+    fee_minor: int
+    net: str = Field(description="what you received: amount - fee")
+    net_minor: int
     fiat_currency: str | None
     fiat_rate: str | None
     parts: list[PaymentPart]

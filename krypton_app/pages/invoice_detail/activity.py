@@ -76,6 +76,21 @@ def payment_item(row: rx.Var[PaymentRow]) -> rx.Component:
         rx.vstack(
             rx.text(row.amount, size="3", weight="bold", title=row.amount_full),
             rx.text(I18n.t["pay.parts_funded"], ": ", row.funded, size="1", color_scheme="gray"),
+            rx.cond(
+                row.fee != "",
+                rx.text(
+                    I18n.t["detail.payment_fee"],
+                    ": ",
+                    row.fee,
+                    " · ",
+                    I18n.t["detail.payment_net"],
+                    ": ",
+                    row.net,
+                    size="1",
+                    color_scheme="gray",
+                    data_testid="payment-fee",
+                ),
+            ),
             rx.cond(row.chat_href != "", messages_link(row)),
             spacing="0",
             align="end",

@@ -143,8 +143,11 @@ def detail() -> rx.Component:
                 "detail-payments",
             ),
             counter("invoice.collected", inv.collected_full, "detail-collected"),
+            # SPEC F12: what payers paid (collected, gross) less the fees is what the merchant received
+            counter("detail.fees", inv.fees_full, "detail-fees"),
+            counter("detail.net", inv.net_full, "detail-net"),
             counter("detail.expires", rx.cond(inv.expires != "", inv.expires, "—"), "detail-expires", moment=True),
-            columns=rx.breakpoints(initial="2", md="4"),
+            columns=rx.breakpoints(initial="2", md="3"),
             spacing="3",
             width="100%",
         ),

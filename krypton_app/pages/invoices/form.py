@@ -31,7 +31,13 @@ MAX_LENGTHS = {
 
 
 def text_input(
-    name: str, *, placeholder: str = "", input_mode: str = "text", hint: bool = False, input_type: str = "text"
+    name: str,
+    *,
+    placeholder: str = "",
+    input_mode: str = "text",
+    hint: bool = False,
+    input_type: str = "text",
+    **events,
 ) -> rx.Component:
     has_error = InvoicesState.field_errors.contains(name)
     return rx.vstack(
@@ -48,6 +54,7 @@ def text_input(
             color_scheme=rx.cond(has_error, "red", "blue"),
             aria_invalid=rx.cond(has_error, "true", "false"),
             **({"max_length": MAX_LENGTHS[name]} if name in MAX_LENGTHS else {}),
+            **events,
         ),
         _error_under(name, f"invoice.hint.{name}" if hint else None),
         spacing="1",
@@ -71,7 +78,7 @@ def existing_order_link() -> rx.Component:
     )
 
 
-def select_input(name: str, options: list[tuple[str, rx.Var | str]], default: str) -> rx.Component:
+def select_input(name: str, options: list[tuple[str, rx.Var | str]], default: str, **events) -> rx.Component:
     return rx.vstack(
         rx.text(I18n.t[f"invoice.field.{name}"], size="2", weight="medium"),
         rx.select.root(
@@ -80,6 +87,7 @@ def select_input(name: str, options: list[tuple[str, rx.Var | str]], default: st
             name=name,
             default_value=default,
             size="3",
+            **events,
         ),
         _error_under(name),
         spacing="1",
@@ -190,17 +198,29 @@ def new_invoice_form() -> rx.Component:
                 text_input("description"),
                 section("invoices.section.amount"),
                 grid(
-                    select_input("asset", [(c, c) for c in ASSET_CODES], ASSET_CODES[0]),
+                    select_input(
+                        "asset",
+                        [(c, c) for c in ASSET_CODES],
+                        ASSET_CODES[0],
+                        on_change=InvoicesState.preview_fee_asset,
+                    ),
                     select_input(
                         "fiat_currency",
                         [(NO_FIAT, I18n.t["invoice.no_fiat"]), *((c, c) for c in FIAT_CODES)],
                         NO_FIAT,
+                        on_change=InvoicesState.preview_fee_fiat,
                     ),
                 ),
                 grid(
                     rx.cond(
                         kind != "floating",
-                        text_input("amount", placeholder="0.00", input_mode="decimal", hint=True),
+                        text_input(
+                            "amount",
+                            placeholder="0.00",
+                            input_mode="decimal",
+                            hint=True,
+                            on_blur=InvoicesState.preview_fee_amount,
+                        ),
                         text_input("min_payment", placeholder="0.00", input_mode="decimal"),
                     ),
                     rx.match(
@@ -209,6 +229,15 @@ def new_invoice_form() -> rx.Component:
                         ("floating", text_input("max_total", placeholder="∞", input_mode="decimal", hint=True)),
                         text_input("payer_contact", placeholder="@username / mail@…", hint=True),
                     ),
+                ),
+                rx.callout(
+                    InvoicesState.fee_note,
+                    icon="percent",
+                    size="1",
+                    color_scheme="gray",
+                    variant="surface",
+                    width="100%",
+                    data_testid="invoice-fee-note",
                 ),
                 grid(
                     text_input("max_parts", placeholder="1", input_mode="numeric", hint=True),

@@ -22,8 +22,10 @@ from krypton_app.domain.catalog_data import (
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
 from krypton_app.i18n.formatting import plural
+from krypton_app.services.fees import invoice_fee_quote
 from krypton_app.services.invoices import InvoiceDraft, create_invoice, list_invoices
 from krypton_app.state.auth import AuthState
+from krypton_app.state.fee_views import invoice_fee_note
 from krypton_app.state.i18n import I18n
 from krypton_app.state.invoice_views import KINDS, InvoiceRow, invoice_row
 from krypton_app.state.offload import off_loop
@@ -82,6 +84,12 @@ class InvoicesState(OnceForm, AuthState):
     # The invoice that already answers for the order id just submitted, linked under the field ("" if none)
     existing_number: str = ""
     existing_path: str = ""
+    # SPEC F12: under the amount, what the merchant receives of each payment after the invoice-payment fee,
+    # for the asset chosen and the amount typed (none for a fiat price: its asset amount comes at payment)
+    fee_note: str = ""
+    _fee_asset: str = ASSET_CODES[0]
+    _fee_amount: str = ""
+    _fee_fiat: bool = False
 
     async def _load(self, user_id: int) -> None:
         deps = app_deps()
@@ -105,8 +113,15 @@ class InvoicesState(OnceForm, AuthState):
         self.field_errors = {}
         self.existing_number = ""
         self.existing_path = ""
+        self._fee_asset, self._fee_amount, self._fee_fiat = ASSET_CODES[0], "", False
         if show:
             self._fresh_form_key()
+
+    async def _show_fee(self) -> None:
+        deps = app_deps()
+        amount = "" if self._fee_fiat else self._fee_amount
+        quote = await off_loop(invoice_fee_quote, deps.uow, self._fee_asset, amount, deps.settings)
+        self.fee_note = invoice_fee_note(quote, (await self.get_state(I18n)).lang)
 
     @rx.event
     async def load(self):
@@ -116,6 +131,7 @@ class InvoicesState(OnceForm, AuthState):
             return
         self._fresh_form_key()
         await self._load(user_id)
+        await self._show_fee()
 
     @rx.event
     async def go_page(self, delta: int):
@@ -126,8 +142,34 @@ class InvoicesState(OnceForm, AuthState):
         await self._load(user_id)
 
     @rx.event
-    def toggle_form(self):
+    async def toggle_form(self):
         self._new_form(not self.show_form)
+        if self.show_form and await self._user_id() is not None:
+            await self._show_fee()
+
+    @rx.event
+    async def preview_fee_asset(self, asset: str):
+        """The asset select: the fee note follows it."""
+        if asset not in ASSET_CODES or await self._user_id() is None:
+            return
+        self._fee_asset = asset
+        await self._show_fee()
+
+    @rx.event
+    async def preview_fee_fiat(self, code: str):
+        """The fiat select: a fiat price has no asset amount yet, so the note names the rule only."""
+        if await self._user_id() is None:
+            return
+        self._fee_fiat = code in FIAT_CODES
+        await self._show_fee()
+
+    @rx.event
+    async def preview_fee_amount(self, amount: str):
+        """The amount, on leaving the field: what one payment of it brings after the fee."""
+        if await self._user_id() is None:
+            return
+        self._fee_amount = amount[:40] if isinstance(amount, str) else ""
+        await self._show_fee()
 
     @rx.event
     def choose_kind(self, kind: str | list[str]):

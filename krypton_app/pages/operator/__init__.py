@@ -1,10 +1,10 @@
 """/operator: the operator's console: Bitcoin / Lightning payout queue (payouts.py), deposits the chain
 monitor could not credit, each with its reason (deposits.py), open deal disputes, each opening the deal
 page where the operator reads and decides (disputes.py), payment chats a side called an operator to
-(chats.py), the ledger invariants (invariants.py), fees and their sweeps to the owner (sweeps.py),
-users: search, card, block, unblock, revoke sessions (users.py), reconciliation of the hot wallet with
-the ledger (reconciliation.py) and the operators' audit log (audit.py). The last four have their own
-states, loaded when their tab opens.
+(chats.py), the ledger invariants (invariants.py), the fee schedule with its history (fees.py), fees
+and their sweeps to the owner (sweeps.py), users: search, card, block, unblock, revoke sessions
+(users.py), reconciliation of the hot wallet with the ledger (reconciliation.py) and the operators'
+audit log (audit.py). The last five have their own states, loaded when their tab opens.
 The page shows nothing to other users; the services refuse them too (every call names the operator,
 and a non-operator gets Forbidden, which is what the page shows)."""
 
@@ -21,6 +21,7 @@ from krypton_app.pages.operator.audit import AuditState, audit_panel
 from krypton_app.pages.operator.chats import chat_item
 from krypton_app.pages.operator.deposits import deposit_item
 from krypton_app.pages.operator.disputes import dispute_item
+from krypton_app.pages.operator.fees import fees_panel
 from krypton_app.pages.operator.invariants import invariants_panel
 from krypton_app.pages.operator.payouts import payout_item
 from krypton_app.pages.operator.reconciliation import ReconciliationState, reconciliation_panel
@@ -66,6 +67,7 @@ def console() -> rx.Component:
                 trigger("disputes", OperatorState.disputes.length()),
                 trigger("chats", OperatorState.chats.length()),
                 trigger("invariants"),
+                trigger("fees"),
                 trigger("sweeps"),
                 trigger("users"),
                 trigger("reconciliation", on_click=ReconciliationState.check),
@@ -79,6 +81,7 @@ def console() -> rx.Component:
             queue_tab("disputes", OperatorState.disputes, dispute_item),
             queue_tab("chats", OperatorState.chats, chat_item),
             rx.tabs.content(invariants_panel(), value="invariants"),
+            rx.tabs.content(fees_panel(), value="fees"),
             rx.tabs.content(sweeps_panel(), value="sweeps"),
             rx.tabs.content(users_panel(), value="users"),
             rx.tabs.content(reconciliation_panel(), value="reconciliation"),

@@ -29,7 +29,18 @@ from krypton_app.state.views import (
     when,
 )
 
-TABS = ("payouts", "deposits", "disputes", "chats", "invariants", "sweeps", "users", "reconciliation", "audit")
+TABS = (
+    "payouts",
+    "deposits",
+    "disputes",
+    "chats",
+    "invariants",
+    "fees",
+    "sweeps",
+    "users",
+    "reconciliation",
+    "audit",
+)
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,15 @@ def invoice_card() -> rx.Component:
                     data_testid="pay-cap-left",
                 ),
             ),
+            # SPEC F12: the invoice-payment fee is the merchant's, taken out of what they receive
+            rx.hstack(
+                rx.icon("badge-check", size=14),
+                rx.text(I18n.t["pay.fee_merchant_pays"], size="1"),
+                spacing="1",
+                align="center",
+                color=rx.color("gray", 11),
+                data_testid="pay-fee-note",
+            ),
             spacing="2",
             width="100%",
         ),
