@@ -199,7 +199,7 @@ def open_buy_deal(
             quote = _quote(s, asset=ad.asset, kind=kind, amount=amount, target=target, settings=settings,
                            rates=rates, now=now)  # fmt: skip
             deal = start_deal(s, buyer_id, ad_id, quote.amount, method=method, key=key, rates=rates, now=now,
-                              purpose=machine.BUY)  # fmt: skip
+                              purpose=machine.BUY, settings=settings)  # fmt: skip
             s.execute(
                 _dest.insert().values(
                     deal_id=deal.id,

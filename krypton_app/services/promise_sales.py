@@ -160,6 +160,7 @@ def open_promise_sale(
                 now=now,
                 purpose=machine.PROMISE_SALE,
                 promise_id=promise.id,
+                settings=settings,
             )
             return deal_view(s, deal, holder_id)
     except PromiseRefused as error:
