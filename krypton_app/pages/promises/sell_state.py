@@ -96,6 +96,7 @@ class SellPromiseState(FiatMarket, AuthState):
     _linked_ad: int = 0
     _destination: str = ""
     _cash_key: str = ""
+    _cash_fee: int = 0  # the payout fee quoted: the request is refused if it changed (fee_changed)
 
     def _client(self) -> str:
         return self.router.session.client_ip or self.router.session.client_token
@@ -293,6 +294,7 @@ class SellPromiseState(FiatMarket, AuthState):
             destination=payout.destination,
         )
         self._destination = typed[:DESTINATION_MAX]
+        self._cash_fee = payout.fee
         self._cash_key = f"ui-cashout-{uuid.uuid4().hex}"
         self._set_error("cash", None)
 
@@ -323,6 +325,7 @@ class SellPromiseState(FiatMarket, AuthState):
                 now=_now(),
                 client=self._client(),
                 provider=provider,
+                quoted_fee=self._cash_fee,
             )
         except KryptonError as error:
             self._set_error("cash", error)
