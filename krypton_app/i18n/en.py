@@ -1593,5 +1593,11 @@ CATALOG.update(
         "error.fee_flat_invalid": "The flat fee must be an amount of the asset, 0 or more.",
         "error.fee_minimum_invalid": "The minimum fee must be an amount of the asset, 0 or more.",
         "error.fee_payer_invalid": "Choose who pays the deal fee: the ad's owner or the taker.",
+        # --- issue 14: deal, withdrawal and payout fees ---
+        "error.fee_changed": "The fee changed since your quote. Review the new fee, then confirm again.",
+        "deal.owed.fee.seller": "Fee: {fee} {asset}, paid by the seller on release (none on a refund).",
+        "deal.owed.fee.buyer": (
+            "Fee: {fee} {asset}, taken from the release: the buyer gets {net} {asset} (none on a refund)."
+        ),
     }
 )

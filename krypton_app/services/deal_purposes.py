@@ -257,6 +257,12 @@ def buyer_balance(s: Session, deal: Deal) -> AccountRef:
 
 
 def amount_params(s: Session, deal: Deal) -> dict[str, str]:
-    """The deal's escrow as exact decimal text (notifications show it in the reader's digits)."""
+    """The deal's amount as exact decimal text (notifications show it in the reader's digits); with a fee,
+    the fee, who pays it and what a release gives the buyer's side (state/views.owed_text says it)."""
     decimals = s.execute(select(Asset.decimals).where(Asset.code == deal.asset)).scalar_one()
-    return {"amount": format_amount(deal.amount, decimals), "asset": deal.asset}
+    params = {"amount": format_amount(deal.amount, decimals), "asset": deal.asset}
+    if deal.fee:
+        net = fee_split(deal, deal.amount).to_target
+        params |= {"fee": format_amount(deal.fee, decimals), "fee_side": fee_side(deal)}
+        params["net"] = format_amount(net, decimals)
+    return params

@@ -251,5 +251,12 @@ def dispute_queue_row(d: DisputeView, lang: str | None) -> DisputeQueueRow:
 
 
 def owed_text(purpose: PurposeView, lang: str | None) -> str:
-    """Who a deal's release and refund pay, in the reader's language and digits."""
-    return translate(lang, purpose.owed_key, **message_params(purpose.params, lang))
+    """Who a deal's release and refund pay, in the reader's language and digits; with a fee, who pays it
+    and, when the buyer does, what the release gives them after it."""
+    params = message_params(purpose.params, lang)
+    text = translate(lang, purpose.owed_key, **params)
+    if "fee" not in params:
+        return text
+    numbers = {name: message_params({"amount": params[name]}, lang)["amount"] for name in ("fee", "net")}
+    fee = translate(lang, "deal.owed.fee." + params["fee_side"], asset=params["asset"], **numbers)
+    return f"{text} {fee}"
