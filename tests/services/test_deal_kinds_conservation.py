@@ -22,6 +22,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import pytest
 from builders import (
     BUY,
     NOW,
@@ -37,7 +38,6 @@ from builders import (
 )
 from hypothesis import settings
 from hypothesis import strategies as st
-import pytest
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
@@ -58,10 +58,10 @@ from krypton_app.domain.money import format_amount
 from krypton_app.models import Account, Ad, Deal, Dispute, Payout, Promise
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.services import buy_deals, deals, disputes, fiat_payouts, payer_payments, payments, promise_sales
-from krypton_app.services.deal_purposes import seller_fee
-from krypton_app.services.fees import set_fee_rule
 from krypton_app.services import promises as promise_service
 from krypton_app.services.ads import create_ad
+from krypton_app.services.deal_purposes import seller_fee
+from krypton_app.services.fees import set_fee_rule
 from krypton_app.services.rates import StaticRateProvider
 
 S = payout_settings()  # mainnet Bitcoin, a 0.1 TON payout fee
