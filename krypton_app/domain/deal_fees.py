@@ -35,6 +35,11 @@ class DealFee:
     payer: str  # MAKER | TAKER
     side: str  # who that is in the deal: machine.SELLER | machine.BUYER
 
+    @property
+    def from_ad_volume(self) -> bool:
+        """The seller is the sell ad's owner: their fee comes out of the ad's volume with the amount."""
+        return self.side == machine.SELLER and self.payer == MAKER
+
 
 @dataclass(frozen=True)
 class FeePayout:

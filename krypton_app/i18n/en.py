@@ -1599,5 +1599,21 @@ CATALOG.update(
         "deal.owed.fee.buyer": (
             "Fee: {fee} {asset}, taken from the release: the buyer gets {net} {asset} (none on a refund)."
         ),
+        "deal.field.fee": "Platform fee",
+        "deal.fee_by.you": "paid by you",
+        "deal.fee_by.seller": "paid by the seller",
+        "deal.fee_by.buyer": "paid by the buyer, out of the release",
+        "fee.deal.none": "No platform fee on this deal.",
+        "fee.deal.minimum": ", at least {minimum}",
+        "fee.deal.by_trader": "Platform fee: {percent} % of the amount{minimum}, paid by the trader.",
+        "fee.deal.by_you_buying": (
+            "Platform fee: {percent} % of the amount{minimum}, taken from the {asset} you receive."
+        ),
+        "fee.deal.by_you_selling": (
+            "Platform fee: {percent} % of the amount{minimum}, added to the {asset} you put in escrow."
+        ),
+        "fee.deal.preview.trader": "Fee on this amount: {fee}, paid by the trader.",
+        "fee.deal.preview.you_receive": "Fee on this amount: {fee}; you receive {net}.",
+        "fee.deal.preview.you_escrow": "Fee on this amount: {fee}; you put {total} in escrow.",
     }
 )

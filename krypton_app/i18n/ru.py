@@ -1638,5 +1638,21 @@ CATALOG.update(
         "deal.owed.fee.buyer": (
             "Комиссия: {fee} {asset}, удерживается при выпуске: покупатель получит {net} {asset} (при возврате — нет)."
         ),
+        "deal.field.fee": "Комиссия платформы",
+        "deal.fee_by.you": "платите вы",
+        "deal.fee_by.seller": "платит продавец",
+        "deal.fee_by.buyer": "платит покупатель, удерживается при выпуске",
+        "fee.deal.none": "Комиссии платформы за эту сделку нет.",
+        "fee.deal.minimum": ", но не меньше {minimum}",
+        "fee.deal.by_trader": "Комиссия платформы: {percent} % от суммы{minimum}, её платит трейдер.",
+        "fee.deal.by_you_buying": (
+            "Комиссия платформы: {percent} % от суммы{minimum}, удерживается из {asset}, которые вы получите."
+        ),
+        "fee.deal.by_you_selling": (
+            "Комиссия платформы: {percent} % от суммы{minimum}, добавляется к {asset}, которые вы блокируете в сделке."
+        ),
+        "fee.deal.preview.trader": "Комиссия с этой суммы: {fee}, её платит трейдер.",
+        "fee.deal.preview.you_receive": "Комиссия с этой суммы: {fee}; вы получите {net}.",
+        "fee.deal.preview.you_escrow": "Комиссия с этой суммы: {fee}; в сделке будет заблокировано {total}.",
     }
 )

@@ -20,15 +20,14 @@ from sqlmodel import Session
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.domain.ads import fiat_for
-from krypton_app.domain.deal_fees import DealFee, deal_fee
 from krypton_app.domain.errors import DealTransitionRefused, IdempotencyConflict, KryptonError, NotFound
-from krypton_app.domain.fees import DEAL, MAKER
 from krypton_app.domain.money import format_amount, to_minor
 from krypton_app.models import Ad, Deal, DealEvent
 from krypton_app.models.common import as_utc
 from krypton_app.models.ledger import Asset
 from krypton_app.services import chat, notifications
 from krypton_app.services.ads import take_ad_volume
+from krypton_app.services.deal_fee_quotes import opening_fee
 from krypton_app.services.deal_kinds import purpose_of
 from krypton_app.services.deal_rows import (
     DealView,
@@ -42,7 +41,6 @@ from krypton_app.services.deal_rows import (
     role_of,
 )
 from krypton_app.services.disputes import start_dispute
-from krypton_app.services.fees import rule_in
 from krypton_app.services.funding import DEAL_RELEASE
 from krypton_app.services.rates import RateProvider
 from krypton_app.settings import Settings, get_settings
@@ -72,9 +70,11 @@ def open_deal(
     rates: RateProvider,
     now: datetime,
     settings: Settings | None = None,
+    fee_terms: str | None = None,
 ) -> DealView:
     """Take `amount` (asset units, decimal text) of an ad and lock the seller's crypto in escrow; a
-    floating ad is priced at `rates`' current reference rate, the fee is the deal rule in force now.
+    floating ad is priced at `rates`' current reference rate, the fee is the deal rule in force now:
+    FeeChanged if its terms are not `fee_terms`, the ones the screen showed (services/deal_fee_quotes.py).
 
     Idempotent per taker: the same key returns the deal it opened the first time."""
     key = f"{taker_id}:{idempotency_key}"  # the column is unique across users; the key is per user
@@ -85,9 +85,8 @@ def open_deal(
                 return _replay(s, existing, taker_id, ad_id, method, amount)
             ad = offering_ad(s, ad_id, method)
             minor = to_minor(amount, s.get(Asset, ad.asset).decimals)
-            deal = start_deal(
-                s, taker_id, ad_id, minor, method=method, key=key, rates=rates, now=now, settings=settings
-            )
+            deal = start_deal(s, taker_id, ad_id, minor, method=method, key=key, rates=rates, now=now,
+                              settings=settings, fee_terms=fee_terms)  # fmt: skip
             return deal_view(s, deal, taker_id)
     except IntegrityError:
         # A twin request with the same key committed first: answer with its deal.
@@ -96,15 +95,6 @@ def open_deal(
             if existing is None:
                 raise
             return _replay(s, existing, taker_id, ad_id, method, amount)
-
-
-def opening_fee(s: Session, ad_id: int, minor: int, purpose: str, settings: Settings | None = None) -> DealFee:
-    """The fee a deal of `minor` on the ad would be charged if it opened now, and who would pay it."""
-    ad = s.execute(select(Ad.__table__.c.side, Ad.__table__.c.asset).where(Ad.__table__.c.id == ad_id)).one_or_none()
-    if ad is None:
-        raise NotFound(f"ad {ad_id} not found")
-    rule = rule_in(s, DEAL, ad.asset, settings)
-    return deal_fee(rule, minor, purpose, seller_is_taker=ad.side != "sell")
 
 
 def offering_ad(s: Session, ad_id: int, method: str) -> Ad:
@@ -133,21 +123,22 @@ def start_deal(
     promise_id: int | None = None,
     payment_id: int | None = None,
     settings: Settings | None = None,
+    fee_terms: str | None = None,
 ) -> Deal:
     """The one way a deal opens, inside the caller's transaction: take the ad's volume, write the deal
     with its escrow locked as its purpose says (services/deal_purposes.py), its event, system message and
     the owner's notification. The purposes' links: `part_id` (part_deals), `promise_id` (promise_sales),
     `payment_id` with `seller_id`, the merchant selling to a buy ad for that payment (fiat_payouts). The
-    deal's fee is the deal rule in force now (`settings` give its starting value; domain/deal_fees.py)."""
+    deal's fee is the deal rule in force now (`settings` give its starting value), refused if its terms are
+    not the `fee_terms` shown (services/deal_fee_quotes.py)."""
     if minor <= 0:
         raise KryptonError("amount must be positive", code="deal_amount_invalid")
     purpose = machine.PART if part_id is not None else purpose
-    fee = opening_fee(s, ad_id, minor, purpose, settings)
-    # A sell ad's owner who pays the fee pays it from the ad's volume, held already like the amount.
-    from_volume = fee.fee if fee.side == machine.SELLER and fee.payer == MAKER else 0
+    fee = opening_fee(s, ad_id, minor, purpose, settings, shown=fee_terms)
     # Conditional UPDATE of the ad's remaining volume: two takers on the last volume cannot both win.
-    # A floating ad is priced at the current reference rate in that same UPDATE.
-    ad = take_ad_volume(s, ad_id, minor, taker_id, rates=rates, fee=from_volume)
+    # A floating ad is priced at the current reference rate in that same UPDATE. A sell ad's owner who
+    # pays the fee pays it from the volume too, held already like the amount.
+    ad = take_ad_volume(s, ad_id, minor, taker_id, rates=rates, fee=fee.fee if fee.from_ad_volume else 0)
     decimals = s.get(Asset, ad.asset).decimals
     seller_id, buyer_id = (ad.owner_id, taker_id) if ad.side == "sell" else (seller_id or taker_id, ad.owner_id)
     deal = Deal(

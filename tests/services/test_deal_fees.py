@@ -39,6 +39,8 @@ from krypton_app.domain.invoices import FUNDED
 from krypton_app.models.invoices import PaymentPart
 from krypton_app.services import buy_deals, deals, disputes, fiat_payouts, promise_sales
 from krypton_app.services.ads import create_ad
+from krypton_app.services.deal_fee_quotes import deal_fee_terms, quote_deal_fee
+from krypton_app.services.transfer_fees import FeeChanged
 from krypton_app.state.views import owed_text
 
 FEE = 2 * TON // 100  # 1 % of a 2 TON deal
@@ -249,3 +251,35 @@ def test_a_fiat_payout_charges_the_intermediary_or_the_merchant(uow, payer):
     assert balances(uow, merchant) == (2 * TON + (FEE if payer == MAKER else 0), 0)
     assert fees_collected(uow) == FEE
     assert_invariants(uow)
+
+
+# --- the fee shown before opening -------------------------------------------------------------------
+
+
+def test_the_fee_is_quoted_and_a_deal_under_other_terms_than_shown_is_refused(uow):
+    operator = set_fee(uow, DEAL, percent="1", payer=TAKER)
+    owner, taker, ad_id = sell_ad(uow)
+    shown = deal_fee_terms(uow, "TON")
+    quote = quote_deal_fee(uow, ad_id, "2")
+    assert (quote.fee, quote.side, quote.buyer_gets, quote.seller_gives) == (FEE, machine.BUYER, 2 * TON - FEE, 2 * TON)
+    set_fee(uow, DEAL, operator=operator, percent="2", payer=TAKER)
+    with pytest.raises(FeeChanged):
+        deals.open_deal(
+            uow, taker, ad_id, amount="2", method="sbp", idempotency_key=uuid.uuid4().hex, rates=RATES, now=NOW,
+            fee_terms=shown.fingerprint,
+        )  # fmt: skip
+    assert remaining(uow, ad_id) == 10 * TON  # nothing taken
+    fresh = deal_fee_terms(uow, "TON")
+    deal = deals.open_deal(
+        uow, taker, ad_id, amount="2", method="sbp", idempotency_key=uuid.uuid4().hex, rates=RATES, now=NOW,
+        fee_terms=fresh.fingerprint,
+    )  # fmt: skip
+    assert deal.fee == 2 * FEE
+    assert_invariants(uow)
+
+
+def test_a_buy_ads_taker_is_quoted_the_fee_on_top_of_the_escrow(uow):
+    set_fee(uow, DEAL, percent="1", payer=TAKER)
+    owner, taker, ad_id = buy_ad(uow)
+    quote = quote_deal_fee(uow, ad_id, "2")
+    assert (quote.side, quote.buyer_gets, quote.seller_gives) == (machine.SELLER, 2 * TON, 2 * TON + FEE)
