@@ -1615,5 +1615,18 @@ CATALOG.update(
         "fee.deal.preview.trader": "Fee on this amount: {fee}, paid by the trader.",
         "fee.deal.preview.you_receive": "Fee on this amount: {fee}; you receive {net}.",
         "fee.deal.preview.you_escrow": "Fee on this amount: {fee}; you put {total} in escrow.",
+        "buy.summary.deal_fee": (
+            "The trader pays the platform fee on this deal ({fee} {asset}): you get the whole amount."
+        ),
+        "fee.psale.by_you": "Platform fee on this sale: {fee}, held from your balance when the deal opens "
+        "(returned if the deal is cancelled).",
+        "fee.psale.by_trader": "Platform fee on this sale: {fee}, paid by the trader out of what they receive.",
+        "fee.payout.by_you": (
+            "Platform fee on this payout deal: {fee}, held from your balance when the deal opens "
+            "(returned if no one is paid)."
+        ),
+        "fee.payout.by_trader": (
+            "Platform fee on this payout deal: {fee}, paid by the intermediary out of what they receive."
+        ),
     }
 )

@@ -182,8 +182,10 @@ def open_buy_deal(
     settings: Settings,
     rates: RateProvider,
     now: datetime,
+    fee_terms: str | None = None,
 ) -> DealView:
-    """Open a deal on a SELL ad with the buyer as its buyer, whose release goes to the destination.
+    """Open a deal on a SELL ad with the buyer as its buyer, whose release goes to the destination; FeeChanged
+    if the deal fee's terms are not `fee_terms`, the ones shown (services/deal_fee_quotes.py).
     The destination is checked first, in the same transaction: a refusal opens nothing. The same key
     returns the same deal."""
     if not idempotency_key or len(idempotency_key) > 150:
@@ -200,7 +202,7 @@ def open_buy_deal(
             quote = _quote(s, asset=ad.asset, kind=kind, amount=amount, target=target, settings=settings,
                            rates=rates, now=now)  # fmt: skip
             deal = start_deal(s, buyer_id, ad_id, quote.amount, method=method, key=key, rates=rates, now=now,
-                              purpose=machine.BUY, settings=settings)  # fmt: skip
+                              purpose=machine.BUY, settings=settings, fee_terms=fee_terms)  # fmt: skip
             s.execute(
                 _dest.insert().values(
                     deal_id=deal.id,

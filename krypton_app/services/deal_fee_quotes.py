@@ -18,7 +18,7 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.domain.deal_fees import DealFee, deal_fee, fee_payout
 from krypton_app.domain.errors import NotFound
-from krypton_app.domain.fees import DEAL, FeeRule
+from krypton_app.domain.fees import DEAL, FeeRule, fee_for
 from krypton_app.domain.money import to_minor
 from krypton_app.models import Ad, Asset
 from krypton_app.services.fees import rule_in
@@ -37,6 +37,11 @@ class DealFeeTerms:
     percent: Decimal
     minimum: int  # minor units
     payer: str  # maker | taker
+
+    def fee_on(self, amount: int) -> int:
+        """The fee of a deal of `amount` minor units under these terms (paid by the seller: uncapped)."""
+        rule = FeeRule(DEAL, self.asset, percent=self.percent, minimum=self.minimum, payer=self.payer)
+        return fee_for(rule, amount)
 
     @property
     def fingerprint(self) -> str:

@@ -131,9 +131,11 @@ def open_promise_sale(
     rates: RateProvider,
     now: datetime,
     client: str | None = None,
+    fee_terms: str | None = None,
 ) -> DealView:
     """Open a deal selling the whole promise to a BUY ad's owner, the holder its seller; the promise is
-    the deal's escrow from now on. The same key returns the same deal."""
+    the deal's escrow from now on (the holder's deal fee, if theirs, is held from their balance). The same
+    key returns the same deal; FeeChanged if the deal fee's terms are not `fee_terms`, the ones shown."""
     if not idempotency_key or len(idempotency_key) > 150:
         raise ValueError("idempotency_key must be 1-150 characters")
     now = now.astimezone(UTC)
@@ -162,6 +164,7 @@ def open_promise_sale(
                 purpose=machine.PROMISE_SALE,
                 promise_id=promise.id,
                 settings=settings,
+                fee_terms=fee_terms,
             )
             return deal_view(s, deal, holder_id)
     except PromiseRefused as error:
