@@ -155,8 +155,8 @@ def open_deal_form(row: AdRow) -> rx.Component:
         rx.text(
             rx.cond(
                 MarketState.fee_preview_ad == row.id,
-                MarketState.fee_preview,
-                MarketState.fee_notes.get(row.asset + ":" + row.side, ""),
+                in_language(MarketState.fee_preview),
+                MarketState.fee_notes.get(row.asset + ":" + row.side + ":" + I18n.language, ""),
             ),
             size="1",
             color_scheme="gray",

@@ -19,7 +19,7 @@ from krypton_app.domain.ads import BUY, SELL
 from krypton_app.domain.catalog_data import ASSET_CODES, method_names
 from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.fees import TAKER
-from krypton_app.i18n import duration_text, error_key, error_texts, translate
+from krypton_app.i18n import LANGUAGES, duration_text, error_key, error_texts, translate
 from krypton_app.i18n.formatting import amount_with_asset, format_fiat, format_full, format_number, plural
 from krypton_app.models.common import utcnow
 from krypton_app.services.deal_fee_quotes import DealFeeQuote, DealFeeTerms, deal_fee_terms, quote_deal_fee
@@ -159,13 +159,14 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
     deal_error_ad: int = 0
     deal_error: dict[str, str] = {}  # in every language (i18n.error_texts)
     loaded: bool = False
-    # The deal fee's terms beside "Open deal" (SPEC F12): per "<asset>:<ad side>" the sentence, per asset
-    # the terms' fingerprint the form sends back (a deal under other terms is refused: fee_changed).
+    # The deal fee's terms beside "Open deal" (SPEC F12): per "<asset>:<ad side>:<language>" the sentence
+    # (a language switch re-words it), per asset the terms' fingerprint the form sends back (a deal under
+    # other terms is refused: fee_changed).
     fee_notes: dict[str, str] = {}
     fee_terms: dict[str, str] = {}
-    # The fee of the amount typed on one ad's form (0: none shown).
+    # The fee of the amount typed on one ad's form (0: none shown), in every language.
     fee_preview_ad: int = 0
-    fee_preview: str = ""
+    fee_preview: dict[str, str] = {}
 
     def _no_method(self) -> str:
         return ANY
@@ -177,17 +178,16 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
 
     def _clear_deal_error(self) -> None:
         self.deal_error_ad, self.deal_error = 0, {}
-        self.fee_preview_ad, self.fee_preview = 0, ""
+        self.fee_preview_ad, self.fee_preview = 0, {}
 
     async def _load_fee_terms(self, asset: str) -> None:
         """The deal rule of `asset` as it is now, for the forms that open deals in it."""
-        lang = (await self.get_state(I18n)).lang
         try:
             terms = await off_loop(deal_fee_terms, app_deps().uow, asset)
         except KryptonError:
             return
         self.fee_terms = {**self.fee_terms, asset: terms.fingerprint}
-        notes = {f"{asset}:{side}": fee_note(terms, side, lang) for side in (SELL, BUY)}
+        notes = {f"{asset}:{side}:{lang}": fee_note(terms, side, lang) for side in (SELL, BUY) for lang in LANGUAGES}
         self.fee_notes = {**self.fee_notes, **notes}
 
     async def _load(self) -> None:
@@ -277,16 +277,15 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
         """The amount input of an ad's form, debounced: the fee of that amount. Anyone (a read of public
         terms); a bad amount or ad shows nothing."""
         if not isinstance(ad_id, int) or not isinstance(amount, str) or len(amount) > 40 or not amount.strip():
-            self.fee_preview_ad, self.fee_preview = 0, ""
+            self.fee_preview_ad, self.fee_preview = 0, {}
             return
-        lang = (await self.get_state(I18n)).lang
         try:
             quote = await off_loop(quote_deal_fee, app_deps().uow, ad_id, amount.strip())
         except KryptonError:
-            self.fee_preview_ad, self.fee_preview = 0, ""
+            self.fee_preview_ad, self.fee_preview = 0, {}
             return
         self.fee_preview_ad = ad_id
-        self.fee_preview = fee_preview(quote, lang)
+        self.fee_preview = {lang: fee_preview(quote, lang) for lang in LANGUAGES}
 
     @rx.event
     async def take(self, form_data: dict):
