@@ -158,7 +158,7 @@ def open_deal_form(row: AdRow) -> rx.Component:
                 in_language(MarketState.fee_preview),
                 MarketState.fee_notes.get(row.asset + ":" + row.side + ":" + I18n.language, ""),
             ),
-            size="1",
+            size="2",
             color_scheme="gray",
             data_testid="deal-fee",
         ),

@@ -1596,9 +1596,7 @@ CATALOG.update(
         # --- issue 14: deal, withdrawal and payout fees ---
         "error.fee_changed": "The fee changed since your quote. Review the new fee, then confirm again.",
         "deal.owed.fee.seller": "Fee: {fee} {asset}, paid by the seller on release (none on a refund).",
-        "deal.owed.fee.buyer": (
-            "Fee: {fee} {asset}, taken from the release: the buyer gets {net} {asset} (none on a refund)."
-        ),
+        "deal.owed.fee.buyer": "Fee: {fee} {asset}, paid by the buyer out of the {amount} {asset} (none on a refund).",
         "deal.field.fee": "Platform fee",
         "deal.fee_by.you": "paid by you",
         "deal.fee_by.seller": "paid by the seller",

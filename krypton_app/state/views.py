@@ -252,11 +252,13 @@ def dispute_queue_row(d: DisputeView, lang: str | None) -> DisputeQueueRow:
 
 def owed_text(purpose: PurposeView, lang: str | None) -> str:
     """Who a deal's release and refund pay, in the reader's language and digits; with a fee, who pays it
-    and, when the buyer does, what the release gives them after it."""
+    (when the buyer does, the release gives what is left after it)."""
     params = message_params(purpose.params, lang)
-    text = translate(lang, purpose.owed_key, **params)
     if "fee" not in params:
-        return text
+        return translate(lang, purpose.owed_key, **params)
     numbers = {name: message_params({"amount": params[name]}, lang)["amount"] for name in ("fee", "net")}
-    fee = translate(lang, "deal.owed.fee." + params["fee_side"], asset=params["asset"], **numbers)
+    released = numbers["net"] if params["fee_side"] == "buyer" else params["amount"]
+    text = translate(lang, purpose.owed_key, **(params | {"amount": released}))
+    fee_key = "deal.owed.fee." + params["fee_side"]
+    fee = translate(lang, fee_key, asset=params["asset"], fee=numbers["fee"], amount=params["amount"])
     return f"{text} {fee}"

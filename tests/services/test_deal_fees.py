@@ -87,7 +87,9 @@ def test_a_taker_buying_pays_the_fee_out_of_what_they_get(uow):
     deal = open_deal(uow, taker, ad_id, amount="2")
     assert (deal.fee_payer, deal.fee_side) == (TAKER, machine.BUYER)
     assert remaining(uow, ad_id) == 8 * TON  # the seller puts in the amount only
-    assert "the buyer gets 1.98 TON" in owed_text(deal.purpose, "en")
+    owed = owed_text(deal.purpose, "en")
+    assert owed.startswith("Release: 1.98 TON to the buyer's balance.")
+    assert owed.endswith("Fee: 0.02 TON, paid by the buyer out of the 2 TON (none on a refund).")
     deals.release(uow, owner, deal.id, now=NOW)
     assert balances(uow, taker) == (2 * TON - FEE, 0)
     assert fees_collected(uow) == FEE
