@@ -1635,7 +1635,9 @@ CATALOG.update(
         # --- issue 14: deal, withdrawal and payout fees ---
         "error.fee_changed": "Комиссия изменилась после расчёта. Проверьте новую комиссию и подтвердите снова.",
         "deal.owed.fee.seller": "Комиссия: {fee} {asset}, её платит продавец при выпуске (при возврате — нет).",
-        "deal.owed.fee.buyer": "Комиссия: {fee} {asset}, её платит покупатель из {amount} {asset} (при возврате нет).",
+        "deal.owed.fee.buyer": (
+            "Комиссия: {fee} {asset}, её платит покупатель из {amount} {asset} (при возврате — нет)."
+        ),
         "deal.field.fee": "Комиссия платформы",
         "deal.fee_by.you": "платите вы",
         "deal.fee_by.seller": "платит продавец",

@@ -68,7 +68,7 @@ def test_the_deal_fee_is_shown_before_opening_and_charged_as_shown(new_context, 
             buyer.set_viewport_size(PHONE)
             assert_fits_width(buyer)
             # The form in the window: a full-page picture draws the fixed bottom bar over it.
-            buyer.get_by_test_id("open-deal").scroll_into_view_if_needed()
+            fee.evaluate("e => e.scrollIntoView({block: 'center'})")
             buyer.wait_for_timeout(300)
             buyer.screenshot(path=str(screenshots / f"phone-deal-fee-open-{lang.lower()}.png"))
         switch_language(buyer, "EN")
