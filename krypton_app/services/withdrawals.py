@@ -144,7 +144,6 @@ def request_ton_withdrawal(
     """Create the withdrawal and hold amount + fee, in one transaction. A retry with the same key
     returns the first withdrawal; the same key for another withdrawal is an IdempotencyConflict. The fee
     is read again in this transaction: FeeChanged if it is not `quoted_fee`, the fee the user confirmed."""
-    _quote(asset, address, amount, settings, comment, 0)  # refuse a bad request before any write
     # Keys are the client's: scoped per user so one user's key never collides with another's.
     key = f"user:{user_id}:{idempotency_key}"
     now = utcnow()
