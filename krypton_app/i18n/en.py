@@ -1626,5 +1626,6 @@ CATALOG.update(
         "fee.payout.by_trader": (
             "Platform fee on this payout deal: {fee}, paid by the intermediary out of what they receive."
         ),
+        "dispute.fee": "Platform fee",
     }
 )
