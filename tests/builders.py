@@ -556,3 +556,28 @@ def lnd_over_rest(node):
 
         client = TestClient(lnd_rest_app(node, macaroon), base_url="https://lnd.test")
     return LndRestProvider("https://lnd.test", macaroon, client=client)
+
+
+# --- fees (SPEC F12) ----------------------------------------------------------------------------------
+
+
+def set_fee(uow, operation: str, *, asset: str = "TON", operator: int | None = None, **rule) -> int:
+    """An operator (a new one unless given) sets one rule of the fee schedule as the console does: texts
+    in the asset's units (percent="1", minimum="0.05", payer="taker"). Returns the operator."""
+    from krypton_app.services.fees import set_fee_rule
+
+    operator = operator or make_user(uow, operator=True)
+    set_fee_rule(uow, operator, operation, asset, **rule)
+    return operator
+
+
+def fees_collected(uow, asset: str = "TON") -> int:
+    """The platform's fee account's balance in `asset` (0 before the first fee)."""
+    from sqlmodel import select
+
+    from krypton_app.domain.ledger import FEES, system_account_key
+    from krypton_app.models import Account
+
+    with uow.read() as s:
+        key = system_account_key(FEES, asset)
+        return s.execute(select(Account.balance).where(Account.key == key)).scalar_one_or_none() or 0

@@ -105,6 +105,9 @@ def open_deal_form(row: AdRow) -> rx.Component:
         rx.form(
             rx.hstack(
                 rx.el.input(type="hidden", name="ad_id", value=row.id),
+                rx.el.input(type="hidden", name="asset", value=row.asset),
+                # The fee terms shown below: a deal opening under other terms is refused (fee_changed).
+                rx.el.input(type="hidden", name="fee_terms", value=MarketState.fee_terms.get(row.asset, "")),
                 rx.el.select(
                     rx.foreach(row.method_codes, lambda code: rx.el.option(method_label(code), value=code)),
                     name="method",
@@ -128,6 +131,8 @@ def open_deal_form(row: AdRow) -> rx.Component:
                     input_mode="decimal",
                     size=PRIMARY_SIZE,
                     width=PRIMARY_WIDTH,
+                    on_change=lambda value: MarketState.preview_fee(row.id, value),
+                    debounce_timeout=400,
                     data_testid="deal-amount",
                 ),
                 rx.button(
@@ -145,6 +150,17 @@ def open_deal_form(row: AdRow) -> rx.Component:
             ),
             on_submit=MarketState.take,
             reset_on_submit=False,
+        ),
+        # The fee before "Open deal" (SPEC F12): the terms, then the typed amount's fee.
+        rx.text(
+            rx.cond(
+                MarketState.fee_preview_ad == row.id,
+                in_language(MarketState.fee_preview),
+                MarketState.fee_notes.get(row.asset + ":" + row.side + ":" + I18n.language, ""),
+            ),
+            size="2",
+            color_scheme="gray",
+            data_testid="deal-fee",
         ),
         rx.cond(MarketState.deal_error_ad == row.id, field_error(in_language(MarketState.deal_error))),
         spacing="2",

@@ -1813,5 +1813,39 @@ CATALOG.update(
         "profile.telegram.phone_cancelled": "You did not share your phone.",
         "profile.phone_verified": "Verified through Telegram",
         "profile.no_wallet": "No wallet: you log in through Telegram.",
+        # --- issue 14: deal, withdrawal and payout fees ---
+        "error.fee_changed": "The fee changed since your quote. Review the new fee, then confirm again.",
+        "deal.owed.fee.seller": "Fee: {fee} {asset}, paid by the seller on release (none on a refund).",
+        "deal.owed.fee.buyer": "Fee: {fee} {asset}, paid by the buyer out of the {amount} {asset} (none on a refund).",
+        "deal.field.fee": "Platform fee",
+        "deal.fee_by.you": "paid by you",
+        "deal.fee_by.seller": "paid by the seller",
+        "deal.fee_by.buyer": "paid by the buyer, out of the release",
+        "fee.deal.none": "No platform fee on this deal.",
+        "fee.deal.minimum": ", at least {minimum}",
+        "fee.deal.by_trader": "Platform fee: {percent} % of the amount{minimum}, paid by the trader.",
+        "fee.deal.by_you_buying": (
+            "Platform fee: {percent} % of the amount{minimum}, taken from the {asset} you receive."
+        ),
+        "fee.deal.by_you_selling": (
+            "Platform fee: {percent} % of the amount{minimum}, added to the {asset} you put in escrow."
+        ),
+        "fee.deal.preview.trader": "Fee on this amount: {fee}, paid by the trader.",
+        "fee.deal.preview.you_receive": "Fee on this amount: {fee}; you receive {net}.",
+        "fee.deal.preview.you_escrow": "Fee on this amount: {fee}; you put {total} in escrow.",
+        "buy.summary.deal_fee": (
+            "The trader pays the platform fee on this deal ({fee} {asset}): you get the whole amount."
+        ),
+        "fee.psale.by_you": "Platform fee on this sale: {fee}, held from your balance when the deal opens "
+        "(returned if the deal is cancelled).",
+        "fee.psale.by_trader": "Platform fee on this sale: {fee}, paid by the trader out of what they receive.",
+        "fee.payout.by_you": (
+            "Platform fee on this payout deal: {fee}, held from your balance when the deal opens "
+            "(returned if no one is paid)."
+        ),
+        "fee.payout.by_trader": (
+            "Platform fee on this payout deal: {fee}, paid by the intermediary out of what they receive."
+        ),
+        "dispute.fee": "Platform fee",
     }
 )

@@ -72,7 +72,11 @@ class Deal(SQLModel, table=True):
     buyer_id: int = Field(foreign_key="users.id")  # pays fiat, receives crypto
     taker_id: int = Field(foreign_key="users.id")
     asset: str = Field(foreign_key="assets.code", max_length=8)
-    amount: int = Field(sa_column=money_column())  # asset minor units in escrow
+    amount: int = Field(sa_column=money_column())  # asset minor units the buyer pays fiat for
+    # The platform's fee (SPEC F12), fixed at opening by the rule then in force, and who pays it: the ad's
+    # owner (maker) or the taker (services/deal_fees.py says where it is held and where it goes).
+    fee: int = Field(default=0, sa_column=money_column(server_default="0"))
+    fee_payer: str = Field(default="maker", max_length=10, sa_column_kwargs={"server_default": "maker"})
     fiat: str = Field(max_length=3)
     fiat_amount: int = Field(sa_column=money_column())
     price: int = Field(sa_column=money_column())

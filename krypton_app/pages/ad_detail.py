@@ -109,7 +109,8 @@ class AdPageState(AuthState):
 
     @rx.event
     async def load(self):
-        (await self.get_state(MarketState))._deal_form_shown()
+        market = await self.get_state(MarketState)
+        market._deal_form_shown()
         lang = (await self.get_state(I18n)).lang
         read = await off_loop(_read_listing, routes.ad_id_in(self.router.url.path), lang)
         listing, self.reviews = read if read is not None else (None, [])
@@ -117,6 +118,7 @@ class AdPageState(AuthState):
             self.ad, self.missing, self.mine, self.reviews = AdRow(), True, False, []
             return
         self.ad = ad_row(listing, lang)
+        await market._load_fee_terms(listing.ad.asset)
         self.missing = False
         self.mine = listing.ad.owner_id == await self._user_id()
         settings = app_deps().settings

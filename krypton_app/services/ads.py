@@ -155,9 +155,10 @@ def close_ad(uow: UnitOfWork, owner_id: int, ad_id: int) -> AdView:
 
 
 def take_ad_volume(
-    session: Session, ad_id: int, amount: int, taker_id: int, *, rates: RateProvider | None = None
+    session: Session, ad_id: int, amount: int, taker_id: int, *, rates: RateProvider | None = None, fee: int = 0
 ) -> AdRow:
-    """Take `amount` out of the ad's remaining volume for a new deal, or raise AdUnavailable.
+    """Take `amount` out of the ad's remaining volume for a new deal, or raise AdUnavailable. `fee` is the
+    deal's fee when the sell ad's owner pays it: taken from the volume too (services/deal_purposes.py).
 
     The decrement is one conditional UPDATE, so two takers racing for the last volume cannot both win.
     With `rates`, a floating ad's price is recomputed at the current reference rate in the same UPDATE,
@@ -187,8 +188,8 @@ def take_ad_volume(
         price = rules.floating_price(rates.rate(ad.asset, ad.fiat), ad.margin_bp, fiat_decimals)
     taken = session.execute(
         update(_ads)
-        .where(_ads.c.id == ad_id, _ads.c.status == ACTIVE, _ads.c.remaining >= amount)
-        .values(remaining=_ads.c.remaining - amount, price=price, updated_at=utcnow())
+        .where(_ads.c.id == ad_id, _ads.c.status == ACTIVE, _ads.c.remaining >= amount + fee)
+        .values(remaining=_ads.c.remaining - amount - fee, price=price, updated_at=utcnow())
         .returning(*_ads.c)
     ).one_or_none()
     if taken is None:

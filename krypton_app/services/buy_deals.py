@@ -36,6 +36,7 @@ from krypton_app.services.deals import offering_ad, start_deal
 from krypton_app.services.market import Offer, offers_for
 from krypton_app.services.payout_quotes import asset_decimals, price_bitcoin, price_lightning
 from krypton_app.services.rates import RateProvider, RateUnavailable
+from krypton_app.services.transfer_fees import payout_fee
 from krypton_app.settings import Settings
 
 FIAT_PLACES = 2  # every catalog currency has cents (i18n.formatting.FIAT_PLACES)
@@ -181,8 +182,10 @@ def open_buy_deal(
     settings: Settings,
     rates: RateProvider,
     now: datetime,
+    fee_terms: str | None = None,
 ) -> DealView:
-    """Open a deal on a SELL ad with the buyer as its buyer, whose release goes to the destination.
+    """Open a deal on a SELL ad with the buyer as its buyer, whose release goes to the destination; FeeChanged
+    if the deal fee's terms are not `fee_terms`, the ones shown (services/deal_fee_quotes.py).
     The destination is checked first, in the same transaction: a refusal opens nothing. The same key
     returns the same deal."""
     if not idempotency_key or len(idempotency_key) > 150:
@@ -199,7 +202,7 @@ def open_buy_deal(
             quote = _quote(s, asset=ad.asset, kind=kind, amount=amount, target=target, settings=settings,
                            rates=rates, now=now)  # fmt: skip
             deal = start_deal(s, buyer_id, ad_id, quote.amount, method=method, key=key, rates=rates, now=now,
-                              purpose=machine.BUY)  # fmt: skip
+                              purpose=machine.BUY, settings=settings, fee_terms=fee_terms)  # fmt: skip
             s.execute(
                 _dest.insert().values(
                     deal_id=deal.id,
@@ -293,7 +296,9 @@ def _quote(
         raise InvalidDestination(f"unknown destination {kind!r}", code="buy_destination_invalid")
     decimals = asset_decimals(s, asset)
     if kind == LIGHTNING:
-        quote = price_lightning(target, asset, decimals, rates=rates, settings=settings, now=int(now.timestamp()))
+        fee = payout_fee(s, asset, settings)
+        quote = price_lightning(target, asset, decimals, rates=rates, settings=settings, now=int(now.timestamp()),
+                                fee=fee)  # fmt: skip
         if invoice_in_payout(s, quote.destination) or _invoice_in_live_deal(s, quote.destination):
             raise InvalidDestination("this invoice is already being paid", code="lightning_invoice_already_used")
         return BuyQuote(kind, asset, decimals, quote.total, quote.destination, quote.amount, quote.fee,
@@ -302,10 +307,8 @@ def _quote(
     if minor <= 0:
         raise KryptonError("amount must be positive", code="deal_amount_invalid")
     if kind == BITCOIN:
-        fee = settings.payout_fees.get(asset)
-        if fee is None:
-            raise KryptonError(f"no payouts from {asset}", code="payout_asset_unsupported", asset=asset)
-        quote = price_bitcoin(target, asset, decimals, max(minor - fee, 0), rates=rates, settings=settings)
+        fee = payout_fee(s, asset, settings)
+        quote = price_bitcoin(target, asset, decimals, max(minor - fee, 0), rates=rates, settings=settings, fee=fee)
         return BuyQuote(kind, asset, decimals, minor, quote.destination, quote.amount, fee, quote.amount_sat, None)
     return BuyQuote(kind, asset, decimals, minor, "", None, 0, 0, None)
 

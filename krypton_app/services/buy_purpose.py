@@ -37,6 +37,7 @@ from krypton_app.services.payout_quotes import PayoutQuote, asset_decimals, pric
 from krypton_app.services.payouts import PAID, QUEUED, SENDING, queue_payout
 from krypton_app.services.promise_rows import issue_promise
 from krypton_app.services.rates import rate_provider_from_settings
+from krypton_app.services.transfer_fees import payout_fee
 from krypton_app.settings import get_settings
 
 BALANCE, PROMISE = "balance", "promise"
@@ -129,11 +130,13 @@ class BuyPurpose(DealPurpose):
         settings = ctx.settings or get_settings()
         rates = ctx.rates or rate_provider_from_settings(settings)
         decimals = asset_decimals(s, deal.asset)
+        # The payout fee in force at the release, as its rate (the deal page said both are the release's).
+        fee = payout_fee(s, deal.asset, settings)
         if dest.kind == BITCOIN:
-            fee = settings.payout_fees.get(deal.asset, 0)
-            return price_bitcoin(dest.target, deal.asset, decimals, deal.amount - fee, rates=rates, settings=settings)
+            minor = deal.amount - fee
+            return price_bitcoin(dest.target, deal.asset, decimals, minor, rates=rates, settings=settings, fee=fee)
         now = int((ctx.now or utcnow()).timestamp())
-        quote = price_lightning(dest.target, deal.asset, decimals, rates=rates, settings=settings, now=now)
+        quote = price_lightning(dest.target, deal.asset, decimals, rates=rates, settings=settings, now=now, fee=fee)
         if quote.total > deal.amount:
             raise KryptonError("the bought amount no longer covers the invoice", code="buy_amount_short")
         if invoice_in_payout(s, dest.target):

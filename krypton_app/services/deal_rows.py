@@ -23,7 +23,7 @@ from krypton_app.models.ledger import Asset
 from krypton_app.models.users import User
 from krypton_app.services import chat, notifications
 from krypton_app.services.deal_kinds import purpose_of
-from krypton_app.services.deal_purposes import PayoutContext, PurposeView
+from krypton_app.services.deal_purposes import PayoutContext, PurposeView, fee_side
 from krypton_app.services.rates import RateProvider
 from krypton_app.services.roles import operators_clause, user_is_operator
 from krypton_app.settings import Settings
@@ -72,6 +72,11 @@ class DealView:
     allowed_actions: frozenset[str] = frozenset()
     # What the deal is for and who is owed what (services/deal_purposes.py).
     purpose: PurposeView = PurposeView(machine.PLAIN, "deal.purpose.plain", "deal.owed.plain")
+    # The platform's fee fixed at opening (SPEC F12), who pays it (maker | taker) and which side that is
+    # (seller: on top of the escrow; buyer: out of what the release gives).
+    fee: int = 0
+    fee_payer: str = "maker"
+    fee_side: str = machine.SELLER
 
     @property
     def timer_deadline(self) -> datetime | None:
@@ -208,4 +213,7 @@ def deal_view(s: Session, deal: Deal, viewer_id: int) -> DealView:
         ),
         allowed_actions=machine.offered_actions(deal.status, role),
         purpose=purpose_of(deal).describe(s, deal, viewer_id),
+        fee=deal.fee,
+        fee_payer=deal.fee_payer,
+        fee_side=fee_side(deal),
     )

@@ -27,6 +27,7 @@ from krypton_app.models.common import as_utc
 from krypton_app.models.ledger import Asset
 from krypton_app.services import chat, notifications
 from krypton_app.services.ads import take_ad_volume
+from krypton_app.services.deal_fee_quotes import opening_fee
 from krypton_app.services.deal_kinds import purpose_of
 from krypton_app.services.deal_rows import (
     DealView,
@@ -68,9 +69,12 @@ def open_deal(
     idempotency_key: str,
     rates: RateProvider,
     now: datetime,
+    settings: Settings | None = None,
+    fee_terms: str | None = None,
 ) -> DealView:
     """Take `amount` (asset units, decimal text) of an ad and lock the seller's crypto in escrow; a
-    floating ad is priced at `rates`' current reference rate.
+    floating ad is priced at `rates`' current reference rate, the fee is the deal rule in force now:
+    FeeChanged if its terms are not `fee_terms`, the ones the screen showed (services/deal_fee_quotes.py).
 
     Idempotent per taker: the same key returns the deal it opened the first time."""
     key = f"{taker_id}:{idempotency_key}"  # the column is unique across users; the key is per user
@@ -81,7 +85,8 @@ def open_deal(
                 return _replay(s, existing, taker_id, ad_id, method, amount)
             ad = offering_ad(s, ad_id, method)
             minor = to_minor(amount, s.get(Asset, ad.asset).decimals)
-            deal = start_deal(s, taker_id, ad_id, minor, method=method, key=key, rates=rates, now=now)
+            deal = start_deal(s, taker_id, ad_id, minor, method=method, key=key, rates=rates, now=now,
+                              settings=settings, fee_terms=fee_terms)  # fmt: skip
             return deal_view(s, deal, taker_id)
     except IntegrityError:
         # A twin request with the same key committed first: answer with its deal.
@@ -117,16 +122,23 @@ def start_deal(
     seller_id: int | None = None,
     promise_id: int | None = None,
     payment_id: int | None = None,
+    settings: Settings | None = None,
+    fee_terms: str | None = None,
 ) -> Deal:
     """The one way a deal opens, inside the caller's transaction: take the ad's volume, write the deal
     with its escrow locked as its purpose says (services/deal_purposes.py), its event, system message and
     the owner's notification. The purposes' links: `part_id` (part_deals), `promise_id` (promise_sales),
-    `payment_id` with `seller_id`, the merchant selling to a buy ad for that payment (fiat_payouts)."""
+    `payment_id` with `seller_id`, the merchant selling to a buy ad for that payment (fiat_payouts). The
+    deal's fee is the deal rule in force now (`settings` give its starting value), refused if its terms are
+    not the `fee_terms` shown (services/deal_fee_quotes.py)."""
     if minor <= 0:
         raise KryptonError("amount must be positive", code="deal_amount_invalid")
+    purpose = machine.PART if part_id is not None else purpose
+    fee = opening_fee(s, ad_id, minor, purpose, settings, shown=fee_terms)
     # Conditional UPDATE of the ad's remaining volume: two takers on the last volume cannot both win.
-    # A floating ad is priced at the current reference rate in that same UPDATE.
-    ad = take_ad_volume(s, ad_id, minor, taker_id, rates=rates)
+    # A floating ad is priced at the current reference rate in that same UPDATE. A sell ad's owner who
+    # pays the fee pays it from the volume too, held already like the amount.
+    ad = take_ad_volume(s, ad_id, minor, taker_id, rates=rates, fee=fee.fee if fee.from_ad_volume else 0)
     decimals = s.get(Asset, ad.asset).decimals
     seller_id, buyer_id = (ad.owner_id, taker_id) if ad.side == "sell" else (seller_id or taker_id, ad.owner_id)
     deal = Deal(
@@ -136,6 +148,8 @@ def start_deal(
         taker_id=taker_id,
         asset=ad.asset,
         amount=minor,
+        fee=fee.fee,
+        fee_payer=fee.payer,
         fiat=ad.fiat,
         fiat_amount=fiat_for(minor, decimals, ad.price),
         price=ad.price,
@@ -146,7 +160,7 @@ def start_deal(
         part_id=part_id,
         promise_id=promise_id,
         payment_id=payment_id,
-        purpose=machine.PART if part_id is not None else purpose,
+        purpose=purpose,
         idempotency_key=key,
         deadline_at=machine.payment_deadline(now, ad.payment_window_min),
         payment_deadline_at=machine.payment_deadline(now, ad.payment_window_min),

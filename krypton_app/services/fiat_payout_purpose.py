@@ -19,6 +19,10 @@ so opening the deal posts nothing. The rule for every way the deal ends:
   money moves, the deposit stays held for the payment, which keeps waiting; the merchant picks another
   intermediary or takes the crypto (services/fiat_payouts.take_in_crypto).
 
+The deal's fee (services/deal_purposes.py): the merchant's is held from their balance when the deal opens
+(the deposit is the payment's, whole) and charged with a payment to the intermediary or given back when
+nothing is paid; the intermediary's comes out of their share of the deposit.
+
 Lock order: the deal row (the transition), the invoice, the payment, then the accounts in ascending id.
 """
 
@@ -37,7 +41,16 @@ from krypton_app.models.common import utcnow
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.services import chat
 from krypton_app.services.ads import return_ad_volume
-from krypton_app.services.deal_purposes import DealPurpose, PayoutContext, PurposeView, amount_params, buyer_balance
+from krypton_app.services.deal_purposes import (
+    DealPurpose,
+    PayoutContext,
+    PurposeView,
+    amount_params,
+    buyer_balance,
+    fee_legs,
+    fee_split,
+    hold_seller_fee,
+)
 from krypton_app.services.fiat_deposits import release_remainder, take_deposit
 from krypton_app.services.funding import accounts_of, funded_parts, lock_accounts
 from krypton_app.services.invoice_rows import lock_invoice
@@ -54,7 +67,8 @@ class FiatPayoutPurpose(DealPurpose):
     name = machine.FIAT_PAYOUT
 
     def lock_escrow(self, s: Session, deal: Deal) -> None:
-        """The merchant's deposit for the payment is held already: it is the escrow."""
+        """The merchant's deposit for the payment is held already: it is the escrow; only their fee is held."""
+        hold_seller_fee(s, deal)
 
     def pay_out(
         self, s: Session, deal: Deal, to_buyer: int, to_seller: int, key: str, kind: str, ctx: PayoutContext
@@ -63,8 +77,13 @@ class FiatPayoutPurpose(DealPurpose):
             # What the intermediary did not buy is on their BUY ad again while it is active.
             return_ad_volume(s, deal.ad_id, to_seller)
         number = self._number(s, deal)
+        split = fee_split(deal, to_buyer)
+        merchant_held = user_account(s, deal.seller_id, deal.asset, HELD)
         if not to_buyer:
             chat.post_system_message(s, deal.id, "deal.sys.fiat_payout_waits", {"deal_id": deal.id, "number": number})
+            legs = fee_legs(s, deal, split, merchant_held)
+            if legs:
+                post(s, idempotency_key=key, kind=kind, legs=legs, memo=f"deal {deal.id}")
             return
         invoice_id = s.execute(select(_payments.c.invoice_id).where(_payments.c.id == deal.payment_id)).scalar_one()
         invoice = lock_invoice(s, invoice_id)
@@ -72,7 +91,6 @@ class FiatPayoutPurpose(DealPurpose):
         if payment.status != AWAITING_FIAT:
             # take_in_crypto refuses while a deal is live, so this is a broken row: roll everything back.
             raise InvalidState(f"payment {payment.id} is {payment.status}", status=payment.status)
-        merchant_held = user_account(s, deal.seller_id, deal.asset, HELD)
         merchant_available = user_account(s, deal.seller_id, deal.asset, AVAILABLE)
         parts = funded_parts(s, [payment.id])
         lock_accounts(
@@ -82,7 +100,9 @@ class FiatPayoutPurpose(DealPurpose):
         deposit = take_deposit(s, payment.id)
         if deposit < to_buyer:
             raise InvalidState(f"payment {payment.id} holds a deposit of {deposit}, not {to_buyer}")
-        post(s, idempotency_key=key, kind=kind, legs=[self.buyer_leg(s, deal, to_buyer)], memo=f"deal {deal.id}")
+        legs = [self.buyer_leg(s, deal, split.to_target)] if split.to_target else []
+        legs += fee_legs(s, deal, split, merchant_held)
+        post(s, idempotency_key=key, kind=kind, legs=legs, memo=f"deal {deal.id}")
         release_remainder(s, payment.id, deposit - to_buyer)
         settle(
             s,

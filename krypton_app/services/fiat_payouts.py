@@ -186,11 +186,13 @@ def open_payout_deal(
     idempotency_key: str,
     rates: RateProvider,
     now: datetime,
+    fee_terms: str | None = None,
 ) -> DealView:
     """Open the fiat payout of the merchant's waiting payment on a BUY ad of its country, currency and
     method: the ad's owner buys the payment's amount from the merchant, escrow the merchant's deposit.
     One live deal per payment (checked under the payment's lock; the index ux_deals_live_payment refuses
-    a racing second at commit). The same key returns the same deal."""
+    a racing second at commit). The same key returns the same deal. The deal fee is the rule's now:
+    FeeChanged if its terms are not `fee_terms`, the ones shown (services/deal_fee_quotes.py)."""
     if not idempotency_key or len(idempotency_key) > 150:
         raise ValueError("idempotency_key must be 1-150 characters")
     key = f"{merchant_id}:payout:{idempotency_key}"
@@ -221,6 +223,7 @@ def open_payout_deal(
                 purpose=machine.FIAT_PAYOUT,
                 seller_id=merchant_id,
                 payment_id=payment_id,
+                fee_terms=fee_terms,
             )
             return deal_view(s, deal, merchant_id)
     except IntegrityError:

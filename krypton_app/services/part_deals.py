@@ -156,7 +156,16 @@ def open_part_deal(
                 if ad.side != SELL or ad.asset != payment.asset:
                     raise AdUnavailable(code="ad_not_for_part")
                 deal = start_deal(
-                    s, payer_id, ad_id, part.amount, method=method, key=key, rates=rates, now=now, part_id=part_id
+                    s,
+                    payer_id,
+                    ad_id,
+                    part.amount,
+                    method=method,
+                    key=key,
+                    rates=rates,
+                    now=now,
+                    part_id=part_id,
+                    settings=settings,
                 )
                 return deal_view(s, deal, payer_id)
         raise renewed  # after the commit: the new quote stays for the payer to confirm

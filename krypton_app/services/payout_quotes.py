@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
-from krypton_app.domain.errors import InsufficientFunds, InvalidAmount, KryptonError, NotFound
+from krypton_app.domain.errors import InsufficientFunds, InvalidAmount, NotFound
 from krypton_app.domain.ledger import AVAILABLE, user_account_key
 from krypton_app.domain.money import to_minor
 from krypton_app.models import Account, Asset
@@ -27,6 +27,7 @@ from krypton_app.payouts.validation import (
     parse_bitcoin_address,
 )
 from krypton_app.services.rates import RateProvider
+from krypton_app.services.transfer_fees import payout_fee
 from krypton_app.services.withdrawals import MaxAmount, spendable
 from krypton_app.settings import Settings
 
@@ -77,7 +78,8 @@ def max_bitcoin_payout(uow: UnitOfWork, user_id: int, *, asset: str, settings: S
     """The "Max" of the Bitcoin withdraw form, in `asset` (what is spent): available less the payout fee."""
     with uow.read() as s:
         decimals = asset_decimals(s, asset)
-    return spendable(_available(uow, user_id, asset), _fee(settings, asset), asset, decimals)
+        fee = payout_fee(s, asset, settings)
+    return spendable(_available(uow, user_id, asset), fee, asset, decimals)
 
 
 # --- conversions ---------------------------------------------------------------------------------
@@ -117,18 +119,20 @@ def amount_for_btc(uow: UnitOfWork, *, asset: str, btc: str, rates: RateProvider
 def bitcoin_quote(
     uow: UnitOfWork, *, asset: str, address: str, amount: str, rates: RateProvider, settings: Settings
 ) -> PayoutQuote:
-    """The price of sending `amount` of `asset` to a Bitcoin address; refuses an output below the dust limit."""
+    """The price of sending `amount` of `asset` to a Bitcoin address; refuses an output below the dust limit.
+    The fee is the fee schedule's now (services/transfer_fees.py)."""
     with uow.read() as s:
         decimals = asset_decimals(s, asset)
-    return price_bitcoin(address, asset, decimals, to_minor(amount, decimals), rates=rates, settings=settings)
+        fee = payout_fee(s, asset, settings)
+    return price_bitcoin(address, asset, decimals, to_minor(amount, decimals), rates=rates, settings=settings, fee=fee)
 
 
 def price_bitcoin(
-    address: str, asset: str, decimals: int, minor: int, *, rates: RateProvider, settings: Settings
+    address: str, asset: str, decimals: int, minor: int, *, rates: RateProvider, settings: Settings, fee: int
 ) -> PayoutQuote:
-    """bitcoin_quote for `minor` units, without a database: a use case prices inside its own transaction."""
+    """bitcoin_quote for `minor` units and the payout `fee`, without a database: a use case prices inside
+    its own transaction (the fee from services/transfer_fees.payout_fee, read in it)."""
     destination = parse_bitcoin_address(address, network=settings.bitcoin_network)
-    fee = _fee(settings, asset)
     rate = _rate(rates, asset)
     amount_sat = sat_for_amount(minor, decimals, rate)
     if amount_sat < MIN_BITCOIN_SAT:
@@ -146,15 +150,15 @@ def lightning_quote(
     """The price of paying a BOLT11 invoice (valid at `now`, for this network) in `asset`."""
     with uow.read() as s:
         decimals = asset_decimals(s, asset)
-    return price_lightning(invoice, asset, decimals, rates=rates, settings=settings, now=now)
+        fee = payout_fee(s, asset, settings)
+    return price_lightning(invoice, asset, decimals, rates=rates, settings=settings, now=now, fee=fee)
 
 
 def price_lightning(
-    invoice: str, asset: str, decimals: int, *, rates: RateProvider, settings: Settings, now: int
+    invoice: str, asset: str, decimals: int, *, rates: RateProvider, settings: Settings, now: int, fee: int
 ) -> PayoutQuote:
-    """lightning_quote without a database: a use case prices inside its own transaction."""
+    """lightning_quote for the payout `fee`, without a database: a use case prices inside its own transaction."""
     decoded = decode_lightning_invoice(invoice, network=settings.bitcoin_network, now=now)
-    fee = _fee(settings, asset)
     rate = _rate(rates, asset)
     minor = amount_for_msat(decoded.amount_msat, decimals, rate)
     return PayoutQuote(
@@ -201,12 +205,6 @@ def _require_balance(uow: UnitOfWork, user_id: int, quote: PayoutQuote) -> None:
             decimals=quote.decimals,
             required=quote.total,
         )
-
-
-def _fee(settings: Settings, asset: str) -> int:
-    if asset not in settings.payout_fees:
-        raise KryptonError(f"no payouts from {asset}", code="payout_asset_unsupported", asset=asset)
-    return settings.payout_fees[asset]
 
 
 def _rate(rates: RateProvider, asset: str) -> Decimal:

@@ -37,6 +37,7 @@ from krypton_app.payouts.validation import BITCOIN, LIGHTNING, normalize_invoice
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.payout_quotes import PayoutQuote, asset_decimals, bitcoin_quote, lightning_quote
 from krypton_app.services.rates import RateProvider
+from krypton_app.services.transfer_fees import check_fee, payout_fee
 from krypton_app.settings import Settings
 
 PAYOUT_HOLD = "payout_hold"
@@ -83,8 +84,10 @@ def request_bitcoin_payout(
     rates: RateProvider,
     settings: Settings,
     provider: PayoutProvider = OPERATOR_QUEUE,
+    quoted_fee: int | None = None,
 ) -> PayoutView:
-    """Queue a Bitcoin payout and hold amount + fee. The same key returns the first payout."""
+    """Queue a Bitcoin payout and hold amount + fee. The same key returns the first payout. FeeChanged if
+    the fee now is not `quoted_fee`, the one the user confirmed."""
     destination = parse_bitcoin_address(address, network=settings.bitcoin_network)
     with uow.read() as s:
         minor = to_minor(amount, asset_decimals(s, asset))
@@ -95,6 +98,8 @@ def request_bitcoin_payout(
         (BITCOIN, destination, asset, minor),
         lambda: bitcoin_quote(uow, asset=asset, address=address, amount=amount, rates=rates, settings=settings),
         provider,
+        settings=settings,
+        quoted_fee=quoted_fee,
     )
 
 
@@ -109,9 +114,10 @@ def request_lightning_payout(
     settings: Settings,
     now: int,
     provider: PayoutProvider = OPERATOR_QUEUE,
+    quoted_fee: int | None = None,
 ) -> PayoutView:
     """Queue a Lightning payout and hold its cost + fee. The same key returns the first payout, even
-    after the invoice expired or the rate moved."""
+    after the invoice expired or the rate moved. FeeChanged if the fee now is not `quoted_fee`."""
     return _request(
         uow,
         user_id,
@@ -119,6 +125,8 @@ def request_lightning_payout(
         (LIGHTNING, normalize_invoice(invoice), asset, None),
         lambda: lightning_quote(uow, asset=asset, invoice=invoice, rates=rates, settings=settings, now=now),
         provider,
+        settings=settings,
+        quoted_fee=quoted_fee,
     )
 
 
@@ -172,6 +180,9 @@ def _request(
     fingerprint: tuple,
     make_quote: Callable[[], PayoutQuote],
     provider: PayoutProvider,
+    *,
+    settings: Settings,
+    quoted_fee: int | None,
 ) -> PayoutView:
     if not idempotency_key or len(idempotency_key) > 150:
         raise ValueError("idempotency_key must be 1-150 characters")
@@ -183,6 +194,11 @@ def _request(
     quote = make_quote()
     try:
         with uow.transaction() as s:
+            # The fee again, in the transaction that holds it: an operator's change since the quote
+            # refuses the request rather than charge what the user did not confirm.
+            fee = payout_fee(s, quote.asset, settings)
+            check_fee(quote.fee, fee, asset=quote.asset)
+            check_fee(quoted_fee, fee, asset=quote.asset)
             payout_id = queue_payout(s, user_id, quote, key=key, provider=provider, now=utcnow())
             return payout_view(s, payout_id)
     except IntegrityError:

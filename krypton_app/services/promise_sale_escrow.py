@@ -12,6 +12,9 @@ may redeem, pay with, cancel or expire it. The deal's end:
   the ad's volume comes back as for any deal;
 - an operator's split: the buyer's share from the backing to the buyer, the rest to the holder's
   balance; the promise ends (redeemed, by the buyer), and the chat says so.
+The deal's fee (services/deal_purposes.py): the holder's is held from their balance when the deal opens
+(the promise cannot carry it) and charged or given back at the end; the buyer's leaves the backing with
+their share.
 Lock order after the deal row (already updated by the caller): the promise, the ad, the accounts.
 """
 
@@ -29,7 +32,16 @@ from krypton_app.models.common import utcnow
 from krypton_app.models.ledger import Asset
 from krypton_app.services import chat, webhooks
 from krypton_app.services.ads import return_ad_volume
-from krypton_app.services.deal_purposes import DealPurpose, PayoutContext, PurposeView, amount_params, buyer_balance
+from krypton_app.services.deal_purposes import (
+    DealPurpose,
+    PayoutContext,
+    PurposeView,
+    amount_params,
+    buyer_balance,
+    fee_legs,
+    fee_split,
+    hold_seller_fee,
+)
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.promise_rows import PROMISE_REDEEMED_EVENT, backing, promises_table
 
@@ -54,20 +66,26 @@ class PromiseSalePurpose(DealPurpose):
         if locked != 1:
             status = s.execute(select(_p.c.status).where(_p.c.id == deal.promise_id)).scalar_one_or_none()
             raise PromiseRefused(code=f"promise_{status}" if status and status != ACTIVE else "promise_expired")
+        hold_seller_fee(s, deal)
 
     def pay_out(
         self, s: Session, deal: Deal, to_buyer: int, to_seller: int, key: str, kind: str, ctx: PayoutContext
     ) -> None:
         promise = s.execute(select(_p).where(_p.c.id == deal.promise_id).with_for_update()).one()
         now = ctx.now or utcnow()
+        split = fee_split(deal, to_buyer)
         if not to_buyer:
-            # Refund, cancel, expiry: the holder keeps the promise, its code unchanged; no money moved.
+            # Refund, cancel, expiry: the holder keeps the promise, its code unchanged; only their fee moves.
             _move(s, promise.id, ACTIVE)
             return_ad_volume(s, deal.ad_id, to_seller)
             chat.post_system_message(s, deal.id, "deal.sys.promise_back", {"deal_id": deal.id})
+            legs = fee_legs(s, deal, split, backing(s, deal.asset))
+            if legs:
+                post(s, idempotency_key=key, kind=kind, legs=legs, memo=f"deal {deal.id}")
             return
         _move(s, promise.id, REDEEMED, redeemed_by=deal.buyer_id, redeemed_at=now, ended_at=now)
-        legs = [Leg(backing(s, deal.asset), buyer_balance(s, deal), to_buyer)]
+        legs = [Leg(backing(s, deal.asset), buyer_balance(s, deal), split.to_target)] if split.to_target else []
+        legs += fee_legs(s, deal, split, backing(s, deal.asset))
         if to_seller:
             # A split: the rest of the promise's value is the holder's, on their balance.
             legs.append(Leg(backing(s, deal.asset), user_account(s, deal.seller_id, deal.asset), to_seller))

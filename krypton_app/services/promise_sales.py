@@ -57,6 +57,7 @@ from krypton_app.services.promises import (
     record_wrong_code,
 )
 from krypton_app.services.rates import RateProvider
+from krypton_app.services.transfer_fees import check_fee, payout_fee
 from krypton_app.settings import Settings
 
 _p = promises_table
@@ -130,9 +131,11 @@ def open_promise_sale(
     rates: RateProvider,
     now: datetime,
     client: str | None = None,
+    fee_terms: str | None = None,
 ) -> DealView:
     """Open a deal selling the whole promise to a BUY ad's owner, the holder its seller; the promise is
-    the deal's escrow from now on. The same key returns the same deal."""
+    the deal's escrow from now on (the holder's deal fee, if theirs, is held from their balance). The same
+    key returns the same deal; FeeChanged if the deal fee's terms are not `fee_terms`, the ones shown."""
     if not idempotency_key or len(idempotency_key) > 150:
         raise ValueError("idempotency_key must be 1-150 characters")
     now = now.astimezone(UTC)
@@ -160,6 +163,8 @@ def open_promise_sale(
                 now=now,
                 purpose=machine.PROMISE_SALE,
                 promise_id=promise.id,
+                settings=settings,
+                fee_terms=fee_terms,
             )
             return deal_view(s, deal, holder_id)
     except PromiseRefused as error:
@@ -196,7 +201,8 @@ def quote_cash_out(
         raise ValueError(f"no cash out to {to!r}")  # the page offers only DESTINATIONS
     promise = sellable_promise(uow, holder_id, code, settings=settings, now=now, client=client)
     if to == BITCOIN:
-        fee = settings.payout_fees.get(promise.asset, 0)
+        with uow.read() as s:
+            fee = payout_fee(s, promise.asset, settings)
         if promise.amount <= fee:
             raise PromiseRefused(code="promise_too_small")
         amount = format_amount(promise.amount - fee, promise.decimals)
@@ -226,9 +232,11 @@ def cash_out_promise(
     now: datetime,
     client: str | None = None,
     provider: PayoutProvider = OPERATOR_QUEUE,
+    quoted_fee: int | None = None,
 ) -> PayoutView:
     """Spend the promise to the holder's balance and queue its payout from there, in one transaction:
-    both happen or neither. The same key returns the first payout (the promise is spent by then)."""
+    both happen or neither. The same key returns the first payout (the promise is spent by then).
+    FeeChanged if the payout fee in that transaction is not `quoted_fee`, the one the holder confirmed."""
     if not idempotency_key or len(idempotency_key) > 150:
         raise ValueError("idempotency_key must be 1-150 characters")
     now = now.astimezone(UTC)
@@ -241,6 +249,9 @@ def cash_out_promise(
     )
     try:
         with uow.transaction() as s:
+            fee = payout_fee(s, quoted.payout.asset, settings)
+            check_fee(quoted.payout.fee, fee, asset=quoted.payout.asset)
+            check_fee(quoted_fee, fee, asset=quoted.payout.asset)
             spent = spend_promise(s, holder_id, code, now=now, settings=settings)
             if (spent.asset, spent.amount) != (quoted.promise.asset, quoted.promise.amount):
                 raise PromiseRefused(code="promise_not_found")  # another code than the one quoted

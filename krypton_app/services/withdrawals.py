@@ -38,6 +38,7 @@ from krypton_app.models.withdrawals import Withdrawal
 from krypton_app.services.deposits import ASSET_DECIMALS
 from krypton_app.services.ledger import post, user_account
 from krypton_app.services.ledger_reads import list_balances
+from krypton_app.services.transfer_fees import check_fee, withdrawal_fee
 from krypton_app.settings import Settings
 
 _withdrawals: Table = Withdrawal.__table__
@@ -102,8 +103,10 @@ def quote_ton_withdrawal(
     comment: str | None = None,
 ) -> WithdrawalQuote:
     """Validate destination, amount and the optional comment (the memo an exchange asks for), price the
-    fee, check the balance covers both."""
-    quote = _quote(asset, address, amount, settings, comment)
+    fee (the fee schedule's, services/transfer_fees.py), check the balance covers both."""
+    with uow.read() as s:
+        fee = withdrawal_fee(s, asset, settings) if asset in ASSET_DECIMALS else 0
+    quote = _quote(asset, address, amount, settings, comment, fee)
     balance = next(b for b in list_balances(uow, user_id) if b.asset == asset)
     if balance.available < quote.total:
         raise InsufficientFunds(
@@ -121,7 +124,9 @@ def max_ton_withdrawal(uow: UnitOfWork, user_id: int, *, asset: str, settings: S
     if asset not in ASSET_DECIMALS:
         raise NotFound(f"no asset {asset!r} on TON", asset=asset)
     balance = next(b for b in list_balances(uow, user_id) if b.asset == asset)
-    return spendable(balance.available, settings.withdrawal_fees[asset], asset, balance.decimals)
+    with uow.read() as s:
+        fee = withdrawal_fee(s, asset, settings)
+    return spendable(balance.available, fee, asset, balance.decimals)
 
 
 def request_ton_withdrawal(
@@ -134,14 +139,21 @@ def request_ton_withdrawal(
     idempotency_key: str,
     settings: Settings,
     comment: str | None = None,
+    quoted_fee: int | None = None,
 ) -> WithdrawalView:
     """Create the withdrawal and hold amount + fee, in one transaction. A retry with the same key
-    returns the first withdrawal; the same key for another withdrawal is an IdempotencyConflict."""
-    quote = _quote(asset, address, amount, settings, comment)
+    returns the first withdrawal; the same key for another withdrawal is an IdempotencyConflict. The fee
+    is read again in this transaction: FeeChanged if it is not `quoted_fee`, the fee the user confirmed."""
     # Keys are the client's: scoped per user so one user's key never collides with another's.
     key = f"user:{user_id}:{idempotency_key}"
     now = utcnow()
     with uow.transaction() as s:
+        fee = withdrawal_fee(s, asset, settings)
+        quote = _quote(asset, address, amount, settings, comment, fee)
+        existing = s.execute(select(_withdrawals).where(_withdrawals.c.idempotency_key == key)).one_or_none()
+        if existing is None:
+            # A retry answers with the first withdrawal even after a fee change; a new one pays today's fee.
+            check_fee(quoted_fee, fee, asset=asset)
         dialect = postgresql if uow.is_postgres else sqlite
         withdrawal_id = s.execute(
             dialect.insert(_withdrawals)
@@ -197,14 +209,13 @@ def list_withdrawals(uow: UnitOfWork, user_id: int, *, limit: int = 20) -> list[
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _quote(asset: str, address: str, amount: str, settings: Settings, comment: str | None) -> WithdrawalQuote:
+def _quote(asset: str, address: str, amount: str, settings: Settings, comment: str | None, fee: int) -> WithdrawalQuote:
     if asset not in ASSET_DECIMALS:
         raise NotFound(f"no asset {asset!r} on TON", asset=asset)
     comment = _user_comment(comment)
     decimals = ASSET_DECIMALS[asset]
     destination = parse_ton_address(address, testnet=settings.ton_network == "-3")
     minor = to_minor(amount, decimals)
-    fee = settings.withdrawal_fees[asset]
     # Below the fee, most of what leaves the balance would be fee; it also keeps dust withdrawals
     # (each costs the hot wallet gas and one seqno slot) from clogging the queue.
     minimum = max(fee, 1)

@@ -14,12 +14,15 @@ import reflex as rx
 
 from krypton_app import routes
 from krypton_app.bootstrap import app_deps
+from krypton_app.domain import deals as machine
 from krypton_app.domain.ads import BUY, SELL
 from krypton_app.domain.catalog_data import ASSET_CODES, method_names
 from krypton_app.domain.errors import KryptonError
-from krypton_app.i18n import duration_text, error_key, error_texts
-from krypton_app.i18n.formatting import format_fiat, format_full, plural
+from krypton_app.domain.fees import TAKER
+from krypton_app.i18n import LANGUAGES, duration_text, error_key, error_texts, translate
+from krypton_app.i18n.formatting import amount_with_asset, format_fiat, format_full, format_number, plural
 from krypton_app.models.common import utcnow
+from krypton_app.services.deal_fee_quotes import DealFeeQuote, DealFeeTerms, deal_fee_terms, quote_deal_fee
 from krypton_app.services.deals import open_deal
 from krypton_app.services.market import AdListing, browse
 from krypton_app.state.ad_form import ANY, CountryChoiceMixin, form_text
@@ -108,6 +111,34 @@ def ad_row(item: AdListing, lang: str, viewer: int | None = None) -> AdRow:
     )
 
 
+def fee_note(terms: DealFeeTerms, ad_side: str, lang: str) -> str:
+    """The deal rule as the taker of an ad on `ad_side` reads it beside "Open deal" (SPEC F12)."""
+    if not terms.percent and not terms.minimum:
+        return translate(lang, "fee.deal.none")
+    minimum = ""
+    if terms.minimum:
+        at_least = amount_with_asset(terms.minimum, terms.decimals, terms.asset, lang, display=False)
+        minimum = translate(lang, "fee.deal.minimum", minimum=at_least)
+    who = "by_trader" if terms.payer != TAKER else ("by_you_buying" if ad_side == SELL else "by_you_selling")
+    percent = format_number(terms.percent.normalize(), lang)
+    return translate(lang, f"fee.deal.{who}", percent=percent, minimum=minimum, asset=terms.asset)
+
+
+def fee_preview(quote: DealFeeQuote, lang: str) -> str:
+    """The fee of the typed amount and what it changes for the taker (SPEC F12)."""
+
+    def money(minor: int) -> str:
+        return amount_with_asset(minor, quote.decimals, quote.asset, lang, display=False)
+
+    if not quote.fee:
+        return translate(lang, "fee.deal.none")
+    if quote.payer != TAKER:
+        return translate(lang, "fee.deal.preview.trader", fee=money(quote.fee))
+    if quote.side == machine.BUYER:  # the taker buys: the fee comes out of what they receive
+        return translate(lang, "fee.deal.preview.you_receive", fee=money(quote.fee), net=money(quote.buyer_gets))
+    return translate(lang, "fee.deal.preview.you_escrow", fee=money(quote.fee), total=money(quote.seller_gives))
+
+
 class MarketState(OnceForm, CountryChoiceMixin, AuthState):
     side: str = "buy"
     asset: str = ASSET_CODES[0]
@@ -128,6 +159,14 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
     deal_error_ad: int = 0
     deal_error: dict[str, str] = {}  # in every language (i18n.error_texts)
     loaded: bool = False
+    # The deal fee's terms beside "Open deal" (SPEC F12): per "<asset>:<ad side>:<language>" the sentence
+    # (a language switch re-words it), per asset the terms' fingerprint the form sends back (a deal under
+    # other terms is refused: fee_changed).
+    fee_notes: dict[str, str] = {}
+    fee_terms: dict[str, str] = {}
+    # The fee of the amount typed on one ad's form (0: none shown), in every language.
+    fee_preview_ad: int = 0
+    fee_preview: dict[str, str] = {}
 
     def _no_method(self) -> str:
         return ANY
@@ -139,6 +178,17 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
 
     def _clear_deal_error(self) -> None:
         self.deal_error_ad, self.deal_error = 0, {}
+        self.fee_preview_ad, self.fee_preview = 0, {}
+
+    async def _load_fee_terms(self, asset: str) -> None:
+        """The deal rule of `asset` as it is now, for the forms that open deals in it."""
+        try:
+            terms = await off_loop(deal_fee_terms, app_deps().uow, asset)
+        except KryptonError:
+            return
+        self.fee_terms = {**self.fee_terms, asset: terms.fingerprint}
+        notes = {f"{asset}:{side}:{lang}": fee_note(terms, side, lang) for side in (SELL, BUY) for lang in LANGUAGES}
+        self.fee_notes = {**self.fee_notes, **notes}
 
     async def _load(self) -> None:
         lang = (await self.get_state(I18n)).lang
@@ -163,6 +213,7 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
             self.total_text = plural(lang, 0, "count.offers")
             return
         self.filter_error = ""
+        await self._load_fee_terms(self.asset)
         self.rows = [ad_row(item, lang, viewer) for item in result.items]
         self.total = result.total
         self.total_text = plural(lang, result.total, "count.offers")
@@ -222,6 +273,21 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
         await self._load()
 
     @rx.event
+    async def preview_fee(self, ad_id: int, amount: str):
+        """The amount input of an ad's form, debounced: the fee of that amount. Anyone (a read of public
+        terms); a bad amount or ad shows nothing."""
+        if not isinstance(ad_id, int) or not isinstance(amount, str) or len(amount) > 40 or not amount.strip():
+            self.fee_preview_ad, self.fee_preview = 0, {}
+            return
+        try:
+            quote = await off_loop(quote_deal_fee, app_deps().uow, ad_id, amount.strip())
+        except KryptonError:
+            self.fee_preview_ad, self.fee_preview = 0, {}
+            return
+        self.fee_preview_ad = ad_id
+        self.fee_preview = {lang: fee_preview(quote, lang) for lang in LANGUAGES}
+
+    @rx.event
     async def take(self, form_data: dict):
         """An ad card's "Open deal": opens the deal and goes to its page. The form's key stays until
         the market or an ad's page is shown again, so a second click finds the same deal."""
@@ -245,8 +311,11 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
                 idempotency_key=self._submit_key(),
                 rates=app_deps().rates,
                 now=utcnow(),
+                fee_terms=form_text(form_data, "fee_terms") or None,
             )
         except KryptonError as error:
+            if error.code == "fee_changed":
+                await self._load_fee_terms(form_text(form_data, "asset"))  # the new terms, to review
             self.deal_error_ad, self.deal_error = int(ad_id), error_texts(error)
             return
         finally:

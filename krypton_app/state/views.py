@@ -251,5 +251,14 @@ def dispute_queue_row(d: DisputeView, lang: str | None) -> DisputeQueueRow:
 
 
 def owed_text(purpose: PurposeView, lang: str | None) -> str:
-    """Who a deal's release and refund pay, in the reader's language and digits."""
-    return translate(lang, purpose.owed_key, **message_params(purpose.params, lang))
+    """Who a deal's release and refund pay, in the reader's language and digits; with a fee, who pays it
+    (when the buyer does, the release gives what is left after it)."""
+    params = message_params(purpose.params, lang)
+    if "fee" not in params:
+        return translate(lang, purpose.owed_key, **params)
+    numbers = {name: message_params({"amount": params[name]}, lang)["amount"] for name in ("fee", "net")}
+    released = numbers["net"] if params["fee_side"] == "buyer" else params["amount"]
+    text = translate(lang, purpose.owed_key, **(params | {"amount": released}))
+    fee_key = "deal.owed.fee." + params["fee_side"]
+    fee = translate(lang, fee_key, asset=params["asset"], fee=numbers["fee"], amount=params["amount"])
+    return f"{text} {fee}"

@@ -9,13 +9,20 @@ what its promises hold is exactly what was deposited; the promise backing holds 
 active or in a deal; and every user's held balance is exactly what holds it: their active sell ad's
 remaining volume, the escrow of their live deals that sit on the seller's balance (plain, buy), their
 queued payouts, the deposits their fiat-payout invoices hold, and their funded parts of payments not yet
-paid out."""
+paid out.
+
+With fees (SPEC F12): an operator sets a deal rule at random (percent, minimum, maker or taker) at the
+start and changes it now and then while deals run; the fee account joins the sum of every coin, and it
+holds exactly the fee each finished deal charged under the rule of its opening (the whole fee on a
+release, the released share's on a split, none on a refund), once, although releases are retried; the
+seller's held balance also holds the fees sellers put in escrow."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
 
+import pytest
 from builders import (
     BUY,
     NOW,
@@ -31,18 +38,30 @@ from builders import (
 )
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import func, select
 
 from krypton_app.domain import deals as machine
+from krypton_app.domain.deal_fees import charged_on
 from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.fees import DEAL, PAYERS
 from krypton_app.domain.invoices import AWAITING_FIAT, FUNDED, PENDING
-from krypton_app.domain.ledger import HELD
-from krypton_app.models import Account, Ad, Deal, Payout, Promise
+from krypton_app.domain.ledger import FEES, HELD, system_account_key
+from krypton_app.domain.money import format_amount
+from krypton_app.models import Account, Ad, Deal, Dispute, Payout, Promise
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.services import buy_deals, deals, disputes, fiat_payouts, payer_payments, payments, promise_sales
 from krypton_app.services import promises as promise_service
 from krypton_app.services.ads import create_ad
+from krypton_app.services.deal_purposes import seller_fee
+from krypton_app.services.fees import set_fee_rule
 from krypton_app.services.rates import StaticRateProvider
 
 S = payout_settings()  # mainnet Bitcoin, a 0.1 TON payout fee
@@ -52,6 +71,10 @@ PAYOUT = {"payout_country": "RU", "payout_fiat": "RUB", "payout_method": "sbp"}
 # promise, a fiat payout's in the merchant's deposit).
 SELLER_HELD = (machine.PLAIN, machine.BUY)
 picks = st.integers(min_value=0, max_value=99)
+# A deal rule an operator may set: percents from none to the most allowed, minimums up to 1 TON.
+percents = st.sampled_from(["0", "0.1", "0.5", "1.2345", "7", "50"])
+minimums = st.sampled_from([0, 1, 999, 10**7, TON])
+payers = st.sampled_from(PAYERS)
 # Refusals a random step may meet; anything else is a failure.
 REFUSED = {
     "insufficient_funds",
@@ -76,13 +99,21 @@ def pick(items, index):
     return items[index % len(items)]
 
 
-def test_every_kind_of_deal_mixed_keeps_every_coin(uow):
+def fees_balance(uow) -> int:
+    with uow.read() as s:
+        key = system_account_key(FEES, "TON")
+        return s.execute(select(func.coalesce(func.sum(Account.balance), 0)).where(Account.key == key)).scalar_one()
+
+
+@pytest.mark.parametrize("with_fees", [False, True], ids=["no_fee", "fees"])
+def test_every_kind_of_deal_mixed_keeps_every_coin(uow, with_fees):
     class DealKindsMachine(RuleBasedStateMachine):
         def __init__(self):
             super().__init__()
             self.now = NOW
             self.given = 0
             self.backing_before = promise_backing(uow)  # earlier examples' promises stay in it
+            self.fees_before = fees_balance(uow)  # and their fees
             self.operator = make_user(uow, operator=True)
             self.seller, self.buyer = make_user(uow), make_user(uow)  # the SELL ad's and the BUY ad's traders
             self.people = [make_user(uow), make_user(uow)]  # buy, hold promises, pay invoices
@@ -98,6 +129,20 @@ def test_every_kind_of_deal_mixed_keeps_every_coin(uow):
             self.codes: list[str] = []
             self.payments: list[tuple[int, int]] = []  # (payment id, payer)
             self.deals: list[int] = []
+
+        def set_rule(self, percent: str, minimum: int, payer: str) -> None:
+            text = format_amount(minimum, 9)
+            set_fee_rule(uow, self.operator, DEAL, "TON", percent=percent, minimum=text, payer=payer)
+
+        @initialize(percent=percents, minimum=minimums, payer=payers)
+        def operator_sets_the_deal_fee(self, percent, minimum, payer):
+            if with_fees:
+                self.set_rule(percent, minimum, payer)
+
+        @precondition(lambda self: with_fees)
+        @rule(percent=percents, minimum=minimums, payer=payers)
+        def operator_changes_the_deal_fee(self, percent, minimum, payer):
+            self.set_rule(percent, minimum, payer)  # deals already open keep the fee they opened with
 
         def put(self, user_id: int, amount: int) -> None:
             deposit(uow, user_id, amount)
@@ -245,7 +290,8 @@ def test_every_kind_of_deal_mixed_keeps_every_coin(uow):
         @rule(index=picks)
         def seller_releases(self, index):
             deal = self.deal(index)
-            self.attempt(lambda: deals.release(uow, deal.seller_id, deal.id, now=self.now, settings=S, rates=RATES))
+            for _ in range(2):  # the second is a retry: refused, and no second fee
+                self.attempt(lambda: deals.release(uow, deal.seller_id, deal.id, now=self.now, settings=S, rates=RATES))
 
         @precondition(lambda self: self.deals)
         @rule(index=picks)
@@ -291,6 +337,7 @@ def test_every_kind_of_deal_mixed_keeps_every_coin(uow):
         def every_coin_is_where_it_should_be(self):
             assert_invariants(uow)
             backing = promise_backing(uow) - self.backing_before  # its own read: SQLite nests none
+            fees = fees_balance(uow) - self.fees_before
             with uow.read() as s:
                 owned = s.execute(
                     select(func.coalesce(func.sum(Account.balance), 0)).where(
@@ -302,10 +349,22 @@ def test_every_kind_of_deal_mixed_keeps_every_coin(uow):
                         Promise.issuer_id.in_(self.users), Promise.status.in_(("active", "in_deal"))
                     )
                 ).scalar_one()
-                assert owned + promised == self.given
+                assert owned + promised + fees == self.given
+                assert fees == self.charged(s)
                 assert backing == promised
                 for user in self.users:
                     assert self.held(s, user) == self.expected_held(s, user), user
+
+        def charged(self, s) -> int:
+            """The fees this example's finished deals charged: what the fee account must hold of them."""
+            total = 0
+            for deal in s.execute(select(Deal).where(Deal.id.in_(self.deals))).scalars():
+                if deal.status == machine.RELEASED:
+                    total += deal.fee
+                elif deal.status == machine.RESOLVED:
+                    share = s.execute(select(Dispute.buyer_share).where(Dispute.deal_id == deal.id)).scalar_one()
+                    total += charged_on(deal.fee, deal.amount, share)
+            return total
 
         @staticmethod
         def held(s, user: int) -> int:
@@ -327,6 +386,10 @@ def test_every_kind_of_deal_mixed_keeps_every_coin(uow):
                     Deal.seller_id == user, Deal.purpose.in_(SELLER_HELD), Deal.status.in_(sorted(machine.LIVE))
                 )
             ).scalar_one()
+            live = s.execute(
+                select(Deal).where(Deal.seller_id == user, Deal.status.in_(sorted(machine.LIVE)))
+            ).scalars()
+            escrow += sum(seller_fee(deal) for deal in live)  # a seller's fee is held with the escrow
             payouts = s.execute(
                 select(func.coalesce(func.sum(Payout.amount + Payout.fee), 0)).where(
                     Payout.user_id == user, Payout.status == "queued"

@@ -23,6 +23,8 @@ PUBLIC = {
     ("MarketState", "load"),
     ("MarketState", "apply_filters"),
     ("MarketState", "go_page"),
+    # the fee of an amount typed on an ad's form: the public fee schedule applied to a public ad
+    ("MarketState", "preview_fee"),
     # the buy wizard is public until "Buy" (which needs a login): its pickers convert the typed amount at
     # the reference rate (no database), and its on_load reads the public ad a link names
     ("BuyState", "load"),

@@ -110,6 +110,8 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "choose_side": "side filter (applies at once)",
         "go_page": "pager",
         "load": ON_LOAD,
+        # Anyone: the deal fee of an amount on an ad (a read of the public fee terms), debounced.
+        "preview_fee": "the Open deal form's amount, debounced: that amount's fee (at most 40 characters)",
         "set_amount_filter": "amount filter, debounced (applies after a pause in typing, at most 40 characters)",
         "take": "an ad card's Open deal form",
     },

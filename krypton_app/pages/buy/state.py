@@ -26,6 +26,7 @@ from krypton_app.pages.buy.rows import purchase_summary
 from krypton_app.services.ad_views import get_ad
 from krypton_app.services.buy_deals import buy_amount, buy_offers, open_buy_deal, quote_buy
 from krypton_app.services.buy_purpose import DESTINATIONS
+from krypton_app.services.deal_fee_quotes import deal_fee_terms
 from krypton_app.state.auth import AuthState
 from krypton_app.state.fiat_market import FiatMarket, OfferRow, offer_row
 from krypton_app.state.i18n import I18n
@@ -53,6 +54,7 @@ class BuyState(FiatMarket, OnceForm, AuthState):
     _amount_minor: int = 0
     _listed: list[int] = []  # the ads "Buy" may act on: the ones listed
     _from_ad: int = 0
+    _fee_terms: str = ""  # the deal fee terms the summary showed: a deal under other terms is refused
 
     # -- loading and the pickers ----------------------------------------------------------------------
 
@@ -211,6 +213,7 @@ class BuyState(FiatMarket, OnceForm, AuthState):
                 rates=deps.rates,
                 now=utcnow(),
             )
+            terms = await off_loop(deal_fee_terms, deps.uow, self.asset)
             offers = await off_loop(
                 buy_offers,
                 deps.uow,
@@ -229,7 +232,8 @@ class BuyState(FiatMarket, OnceForm, AuthState):
             return
         lang = (await self.get_state(I18n)).lang
         self._amount_minor = quote.amount
-        self.summary = purchase_summary(quote)
+        self.summary = purchase_summary(quote, terms)
+        self._fee_terms = terms.fingerprint
         self.offers = [offer_row(offer, lang, self._from_ad) for offer in offers]
         self._listed = [offer.ad.id for offer in offers]
         self.searched = True
@@ -262,6 +266,7 @@ class BuyState(FiatMarket, OnceForm, AuthState):
                 settings=deps.settings,
                 rates=deps.rates,
                 now=utcnow(),
+                fee_terms=self._fee_terms or None,
             )
         except KryptonError as error:
             self.error = error_texts(error)

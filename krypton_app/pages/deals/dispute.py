@@ -151,6 +151,9 @@ def decision_form() -> rx.Component:
                     I18n.t["dispute.to_seller"],
                     " ",
                     DealState.decision_to_seller,
+                    rx.cond(
+                        DealState.decision_fee != "", " · " + I18n.t["dispute.fee"] + " " + DealState.decision_fee, ""
+                    ),
                 ),
                 test_id="dispute-confirm-text",
             ),

@@ -8,6 +8,7 @@ import reflex as rx
 
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain import deals as machine
+from krypton_app.domain.deal_fees import fee_payout
 from krypton_app.domain.errors import KryptonError
 from krypton_app.i18n import error_key
 from krypton_app.models.common import utcnow
@@ -25,6 +26,7 @@ class DisputeForms(rx.State, mixin=True):
     decision_share: str = ""
     decision_to_buyer: str = ""
     decision_to_seller: str = ""
+    decision_fee: str = ""  # the deal fee the decision charges ("" none)
     decision_error: str = ""
 
     @rx.event
@@ -55,8 +57,14 @@ class DisputeForms(rx.State, mixin=True):
             return
         self.decision, self.decision_share = outcome, share or ""
         lang = (await self.get_state(I18n)).lang
-        self.decision_to_buyer = amount_text(to_buyer, self._decimals, self._asset, lang, full=True)
-        self.decision_to_seller = amount_text(to_seller, self._decimals, self._asset, lang, full=True)
+        # With the deal's fee, as services/deal_purposes.py pays it out: on the released share only.
+        out = fee_payout(self._amount, self._fee, self._fee_side or machine.SELLER, to_buyer)
+        self.decision_to_buyer = amount_text(out.to_target, self._decimals, self._asset, lang, full=True)
+        back = to_seller + out.fee_back
+        self.decision_to_seller = amount_text(back, self._decimals, self._asset, lang, full=True)
+        self.decision_fee = (
+            amount_text(out.charged, self._decimals, self._asset, lang, full=True) if out.charged else ""
+        )
 
     @rx.event
     def back_to_decision(self):

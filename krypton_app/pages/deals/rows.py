@@ -45,6 +45,9 @@ class DealRow:
     purpose_key: str = "deal.purpose.plain"
     owed: str = ""
     purpose_href: str = ""  # the payment a part deal pays, for its payer
+    # The platform's fee fixed at opening ("" none) and who pays it, "you" when the viewer does.
+    fee: str = ""
+    fee_payer_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ def deal_row(v: DealView, lang: str) -> DealRow:
         purpose_key=v.purpose.label_key,
         owed=owed_text(v.purpose, lang),
         purpose_href=v.purpose.href,
+        fee=amount_text(v.fee, v.decimals, v.asset, lang, full=True) if v.fee else "",
+        fee_payer_key="deal.fee_by.you" if v.my_role == v.fee_side else f"deal.fee_by.{v.fee_side}",
     )
 
 

@@ -99,6 +99,9 @@ class DealState(BuyDestination, DisputeForms, DealTalk, TabWatcher, AuthState):
     _amount: int = 0
     _decimals: int = 0
     _asset: str = ""
+    # The deal's fee and who pays it (seller | buyer): the split preview says what it changes.
+    _fee: int = 0
+    _fee_side: str = ""
 
     def _url_deal_id(self) -> int:
         segment = routes.last_segment(self.router.url.path)
@@ -112,6 +115,7 @@ class DealState(BuyDestination, DisputeForms, DealTalk, TabWatcher, AuthState):
         self.role, self.status = view.my_role or "", view.status
         self.actions = sorted(view.allowed_actions)
         self._amount, self._decimals, self._asset = view.amount, view.decimals, view.asset
+        self._fee, self._fee_side = view.fee, view.fee_side
         asked = view.cancel_requested_by
         self.cancel_requested = "" if asked is None else ("me" if asked == user_id else "other")
         self.cancel_now = machine.CANCEL in view.allowed_actions and (

@@ -227,6 +227,7 @@ def summary() -> rx.Component:
             _kv("deal.field.fiat_amount", d.fiat_amount),
             _kv("deal.field.price", d.price),
             _kv("deal.field.method", d.method),
+            rx.cond(d.fee != "", _kv("deal.field.fee", d.fee + " · " + I18n.t[d.fee_payer_key], "deal-fee")),
             rx.cond(DealState.time_left != "", _kv("deal.field.time_left", DealState.time_left, "deal-time-left")),
             columns=rx.breakpoints(initial="2", sm="3"),
             spacing="4",

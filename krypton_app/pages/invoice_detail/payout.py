@@ -161,6 +161,7 @@ def picker() -> rx.Component:
             width="100%",
             align="center",
         ),
+        rx.cond(S.picker_fee != "", rx.text(S.picker_fee, size="2", color_scheme="gray", data_testid="payout-fee")),
         rx.cond(
             S.picker_offers.length() > 0,
             rx.vstack(rx.foreach(S.picker_offers, offer_line), spacing="0", width="100%"),

@@ -21,7 +21,9 @@ from krypton_app.bootstrap import app_deps
 from krypton_app.domain.catalog_data import COUNTRY_NAMES, method_name
 from krypton_app.domain.deals import LIVE as LIVE_DEAL
 from krypton_app.domain.errors import KryptonError
-from krypton_app.i18n import error_texts
+from krypton_app.domain.fees import TAKER
+from krypton_app.i18n import error_texts, translate
+from krypton_app.services.deal_fee_quotes import deal_fee_terms
 from krypton_app.services.fiat_payouts import PayoutOffer, PayoutPanel, open_payout_deal, payout_ads, take_in_crypto
 from krypton_app.state.fiat_market import OfferRow, offer_row
 from krypton_app.state.i18n import I18n
@@ -70,6 +72,7 @@ class PayoutPanelState(rx.State, mixin=True):
     picker_label: str = ""  # the payment listed for, "2 TON" (formatted: raw amounts stay on the server)
     picker_offers: list[OfferRow] = []
     picker_loaded: bool = False
+    picker_fee: str = ""  # the deal fee of paying this payment out and who pays it, before "Open deal"
 
     _waiting_ids: list[int] = []
     # The ads the picker lists: "Open deal" acts on these only; one key per listing (a double click
@@ -78,6 +81,10 @@ class PayoutPanelState(rx.State, mixin=True):
     _picker_key: str = ""
     # The listing as the service gave it, formatted again when the page is read in another language.
     _picker_found: list[PayoutOffer] = []
+    # The waiting payments' amounts and the invoice's asset, for the deal fee; the fee terms shown.
+    _waiting_amounts: dict[int, int] = {}
+    _payout_asset: str = ""
+    _fee_terms: str = ""
 
     def _show_payout(self, panel: PayoutPanel | None, decimals: int, asset: str, lang: str) -> None:
         if panel is None:
@@ -85,6 +92,8 @@ class PayoutPanelState(rx.State, mixin=True):
             self._close_picker()
             return
         self.payout = payout_row(panel, decimals, asset, lang)
+        self._waiting_amounts = {w.payment_id: w.amount for w in panel.waiting}
+        self._payout_asset = asset
         self.payout_waiting = [
             WaitingRow(
                 payment_id=w.payment_id,
@@ -131,9 +140,27 @@ class PayoutPanelState(rx.State, mixin=True):
         self.picker_label = next(w.amount for w in self.payout_waiting if w.payment_id == payment_id)
         self.picker_offers = [offer_row(o, lang) for o in offers]
         self.picker_loaded = True
+        await self._note_fee(self._waiting_amounts.get(payment_id, 0), lang)
         self._picker_ads = [o.ad.id for o in offers]
         self._picker_found = list(offers)
         self._picker_key = uuid.uuid4().hex
+
+    async def _note_fee(self, amount: int, lang: str) -> None:
+        """The deal fee of a payout deal now: the merchant's (held from their balance while the deal runs)
+        or the intermediary's (out of the deposit they receive), as the rule says."""
+        try:
+            terms = await off_loop(deal_fee_terms, app_deps().uow, self._payout_asset)
+        except KryptonError:
+            self.picker_fee, self._fee_terms = "", ""
+            return
+        self._fee_terms = terms.fingerprint
+        fee = terms.fee_on(amount)
+        if not fee:
+            self.picker_fee = translate(lang, "fee.deal.none")
+            return
+        mine = terms.payer == TAKER  # the merchant takes the intermediary's BUY ad
+        money = amount_text(fee if mine else min(fee, amount), terms.decimals, terms.asset, lang, full=True)
+        self.picker_fee = translate(lang, "fee.payout.by_you" if mine else "fee.payout.by_trader", fee=money)
 
     @rx.event
     async def open_payout(self, ad_id: int):
@@ -154,8 +181,11 @@ class PayoutPanelState(rx.State, mixin=True):
                 idempotency_key=key,
                 rates=deps.rates,
                 now=datetime.now(UTC),
+                fee_terms=self._fee_terms or None,
             )
         except KryptonError as error:
+            if error.code == "fee_changed":
+                await self._note_fee(self._waiting_amounts.get(payment_id, 0), (await self.get_state(I18n)).lang)
             self.action_error = error_texts(error)
             return
         finally:

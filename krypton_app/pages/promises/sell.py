@@ -119,6 +119,7 @@ def fiat_panel() -> rx.Component:
         rx.text(I18n.t["psale.fiat.explain"], size="2", color_scheme="gray"),
         market_row(S, "payfiat", "psale"),
         _error("fiat"),
+        rx.cond(S.fee_note != "", rx.text(S.fee_note, size="2", color_scheme="gray", data_testid="psale-fee")),
         offer_list(S.offers, LOOK, S.sell, S.busy, S.searched),
         spacing="3",
         width="100%",

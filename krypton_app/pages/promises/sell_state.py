@@ -22,12 +22,14 @@ from krypton_app import routes
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.catalog_data import COUNTRY_CODES, FIAT_CODES, country_methods
 from krypton_app.domain.errors import KryptonError
+from krypton_app.domain.fees import TAKER
 from krypton_app.domain.money import format_amount
 from krypton_app.domain.promises import normalise_code
-from krypton_app.i18n import error_texts
+from krypton_app.i18n import error_texts, translate
 from krypton_app.i18n.formatting import amount_with_asset
 from krypton_app.pages.promises.state import STATUS_COLORS
 from krypton_app.services.ad_views import get_ad
+from krypton_app.services.deal_fee_quotes import deal_fee_terms
 from krypton_app.services.promise_sales import (
     DESTINATIONS,
     cash_out_promise,
@@ -83,6 +85,7 @@ class SellPromiseState(FiatMarket, AuthState):
     # Sell for fiat (the market: FiatMarket)
     offers: list[OfferRow] = []
     searched: bool = False
+    fee_note: str = ""  # the deal fee of selling this promise and who pays it, before "Sell"
     # Cash out
     quote: QuoteRow = QuoteRow()
     payout_id: int = 0
@@ -96,6 +99,10 @@ class SellPromiseState(FiatMarket, AuthState):
     _linked_ad: int = 0
     _destination: str = ""
     _cash_key: str = ""
+    _cash_fee: int = 0  # the payout fee quoted: the request is refused if it changed (fee_changed)
+    _asset: str = ""  # the promise's, checked by code
+    _minor: int = 0
+    _fee_terms: str = ""  # the deal fee terms the note showed: a sale under other terms is refused
 
     def _client(self) -> str:
         return self.router.session.client_ip or self.router.session.client_token
@@ -150,6 +157,7 @@ class SellPromiseState(FiatMarket, AuthState):
         lang = (await self.get_state(I18n)).lang
         self._code, self.redeem_href = code, routes.promise_link(view_code(code))
         self.amount = amount_with_asset(view.amount, view.decimals, view.asset, lang, display=False)
+        self._asset, self._minor = view.asset, view.amount
         self.status, self.issuer, self.note = view.status, view.issuer_name, view.note
         self.color = STATUS_COLORS.get(view.status, "gray")
         self.usable = view.may_redeem
@@ -216,11 +224,33 @@ class SellPromiseState(FiatMarket, AuthState):
             self._set_error("fiat", error)
             return
         lang = (await self.get_state(I18n)).lang
+        await self._note_fee(lang)
         self.offers = [offer_row(offer, lang, self._linked_ad) for offer in offers]
         self._ads = [offer.ad.id for offer in offers]
         self._deal_key = f"ui-psale-{uuid.uuid4().hex}"
         self.searched = True
         self._set_error("fiat", None)
+
+    async def _note_fee(self, lang: str) -> None:
+        """The deal fee a sale of the promise opens with now: the buy ad's owner's (out of what they
+        get) or the holder's (held from their balance while the deal runs), as the rule says."""
+        try:
+            terms = await off_loop(deal_fee_terms, app_deps().uow, self._asset)
+        except KryptonError:
+            self.fee_note, self._fee_terms = "", ""
+            return
+        self._fee_terms = terms.fingerprint
+        fee = terms.fee_on(self._minor)
+        if not fee:
+            self.fee_note = translate(lang, "fee.deal.none")
+            return
+        decimals = terms.decimals
+        if terms.payer == TAKER:
+            money = amount_with_asset(fee, decimals, self._asset, lang, display=False)
+            self.fee_note = translate(lang, "fee.psale.by_you", fee=money)
+        else:
+            money = amount_with_asset(min(fee, self._minor), decimals, self._asset, lang, display=False)
+            self.fee_note = translate(lang, "fee.psale.by_trader", fee=money)
 
     @rx.event
     async def sell(self, ad_id: int):
@@ -245,8 +275,11 @@ class SellPromiseState(FiatMarket, AuthState):
                 rates=deps.rates,
                 now=_now(),
                 client=self._client(),
+                fee_terms=self._fee_terms or None,
             )
         except KryptonError as error:
+            if error.code == "fee_changed":
+                await self._note_fee((await self.get_state(I18n)).lang)  # the new fee, to review
             self._set_error("fiat", error)
             return
         finally:
@@ -293,6 +326,7 @@ class SellPromiseState(FiatMarket, AuthState):
             destination=payout.destination,
         )
         self._destination = typed[:DESTINATION_MAX]
+        self._cash_fee = payout.fee
         self._cash_key = f"ui-cashout-{uuid.uuid4().hex}"
         self._set_error("cash", None)
 
@@ -323,6 +357,7 @@ class SellPromiseState(FiatMarket, AuthState):
                 now=_now(),
                 client=self._client(),
                 provider=provider,
+                quoted_fee=self._cash_fee,
             )
         except KryptonError as error:
             self._set_error("cash", error)

@@ -63,7 +63,7 @@ def _field_of(code: str, method: str) -> str:
     return field if field in FIELDS[method] else ""
 
 
-def _ton_quote(user_id: int, values: dict[str, str], lang: str) -> list[QuoteLine]:
+def _ton_quote(user_id: int, values: dict[str, str], lang: str) -> tuple[list[QuoteLine], int]:
     deps = app_deps()
     q = withdrawals.quote_ton_withdrawal(
         deps.uow,
@@ -78,7 +78,7 @@ def _ton_quote(user_id: int, values: dict[str, str], lang: str) -> list[QuoteLin
         QuoteLine("withdraw.amount", amount_text(q.amount, q.decimals, q.asset, lang, full=True)),
         QuoteLine("withdraw.network_fee", amount_text(q.fee, q.decimals, q.asset, lang, full=True)),
         QuoteLine("withdraw.total", amount_text(q.total, q.decimals, q.asset, lang, full=True), strong=True),
-    ]
+    ], q.fee
 
 
 def _payout_lines(q: payout_quotes.PayoutQuote, lang: str) -> list[QuoteLine]:
@@ -90,7 +90,7 @@ def _payout_lines(q: payout_quotes.PayoutQuote, lang: str) -> list[QuoteLine]:
     ]
 
 
-def _bitcoin_quote(user_id: int, values: dict[str, str], lang: str) -> list[QuoteLine]:
+def _bitcoin_quote(user_id: int, values: dict[str, str], lang: str) -> tuple[list[QuoteLine], int]:
     deps = app_deps()
     q = payout_quotes.quote_bitcoin_payout(
         deps.uow,
@@ -107,10 +107,10 @@ def _bitcoin_quote(user_id: int, values: dict[str, str], lang: str) -> list[Quot
             "withdraw.recipient_gets", f"{unit(lang, 'sat', q.amount_sat)} ({format_full(q.amount_sat, 8, lang)} BTC)"
         ),
         *_payout_lines(q, lang),
-    ]
+    ], q.fee
 
 
-def _lightning_quote(user_id: int, values: dict[str, str], lang: str) -> list[QuoteLine]:
+def _lightning_quote(user_id: int, values: dict[str, str], lang: str) -> tuple[list[QuoteLine], int]:
     deps = app_deps()
     q = payout_quotes.quote_lightning_payout(
         deps.uow,
@@ -126,7 +126,7 @@ def _lightning_quote(user_id: int, values: dict[str, str], lang: str) -> list[Qu
         lines.append(QuoteLine("withdraw.invoice_description", q.description))
     if q.expires_at is not None:
         lines.append(QuoteLine("withdraw.invoice_expires", when(q.expires_at, lang)))
-    return lines + _payout_lines(q, lang)
+    return lines + _payout_lines(q, lang), q.fee
 
 
 def _ton_request(user_id: int, values: dict[str, str], key: str) -> None:
@@ -139,6 +139,7 @@ def _ton_request(user_id: int, values: dict[str, str], key: str) -> None:
         amount=values["amount"],
         idempotency_key=key,
         settings=deps.settings,
+        quoted_fee=int(values["fee"]),
     )
 
 
@@ -154,6 +155,7 @@ def _bitcoin_request(user_id: int, values: dict[str, str], key: str) -> None:
         rates=deps.rates,
         settings=deps.settings,
         provider=deps.payouts,
+        quoted_fee=int(values["fee"]),
     )
 
 
@@ -169,6 +171,7 @@ def _lightning_request(user_id: int, values: dict[str, str], key: str) -> None:
         settings=deps.settings,
         now=int(time.time()),
         provider=deps.lightning_payouts,
+        quoted_fee=int(values["fee"]),
     )
 
 
@@ -185,7 +188,8 @@ def _max_amount(method: str, user_id: int, asset: str) -> str:
     return format_amount(top.amount, top.decimals)
 
 
-QUOTES: dict[str, Callable[[int, dict[str, str], str], list[QuoteLine]]] = {
+# Each returns the quote's lines and its fee: the request carries that fee, and is refused if it changed.
+QUOTES: dict[str, Callable[[int, dict[str, str], str], tuple[list[QuoteLine], int]]] = {
     "ton": _ton_quote,
     "bitcoin": _bitcoin_quote,
     "lightning": _lightning_quote,
@@ -293,13 +297,13 @@ class WithdrawState(AmountUnitMixin, LiveState):
         try:
             if self.method == "bitcoin":
                 values["amount"] = await self._quoted_amount(values["asset"], values["amount"])
-            lines = await off_loop(QUOTES[self.method], user_id, values, (await self.get_state(I18n)).lang)
+            lines, fee = await off_loop(QUOTES[self.method], user_id, values, (await self.get_state(I18n)).lang)
         except KryptonError as error:
             self._show_error(error)
             return
         self.field_errors = {}
         self.quote_lines = lines
-        self._quoted = values
+        self._quoted = values | {"fee": str(fee)}
         self._idempotency_key = f"ui-{self.method}-{uuid.uuid4().hex}"
 
     @rx.event
