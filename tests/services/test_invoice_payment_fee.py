@@ -61,7 +61,7 @@ def stored_fee(uow, payment_id: int) -> tuple[str, int, int]:
     return row.status, row.amount, row.fee
 
 
-def fees_collected(uow, number: str) -> int:
+def invoice_fees_collected(uow, number: str) -> int:
     with uow.read() as s:
         return s.execute(select(Invoice.fees_collected).where(Invoice.number == number)).scalar_one()
 
@@ -77,7 +77,7 @@ def test_the_merchant_gets_the_payment_less_the_fee_which_reaches_the_fee_accoun
     assert balances(uow, payer) == (5 * TON, 0)  # the payer paid the invoice's amount, no more
     assert stored_fee(uow, paid.id) == (COMPLETED, 5 * TON, 50_000_000)
     assert paid.fee == 50_000_000 and paid.net == 4_950_000_000
-    assert fees_collected(uow, number) == 50_000_000
+    assert invoice_fees_collected(uow, number) == 50_000_000
     receipt = verify_receipt(paid.receipt, public_key=receipt_public_key(INVOICE_SETTINGS))
     assert (receipt.version, receipt.amount, receipt.fee, receipt.net) == (3, "5", "0.05", "4.95")
     with uow.read() as s:
@@ -155,7 +155,7 @@ def test_a_crash_after_the_merchants_credit_leaves_neither_the_payment_nor_the_f
     assert stored_fee(uow, started.id) == (PENDING, 2 * TON, 0)
     assert balances(uow, merchant) == (0, 0) and fee_account(uow) == 0
     assert balances(uow, payer) == (9 * TON, TON)  # only the first part held
-    assert fees_collected(uow, number) == 0
+    assert invoice_fees_collected(uow, number) == 0
     monkeypatch.undo()
     paid = payments.fund_part_from_balance(
         uow, payer, started.id, started.parts[1].id, settings=INVOICE_SETTINGS, rates=RATES, now=NOW
