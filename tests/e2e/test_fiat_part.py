@@ -77,6 +77,8 @@ def test_a_part_paid_in_fiat_through_a_trader(new_context, screenshots: Path):
     trader.get_by_test_id("deal-release").click()
     trader.get_by_test_id("deal-release-confirm").click()
     expect(trader.get_by_test_id("deal-status")).to_have_text("Completed")
+    # The payer's open page may have moved on to the payment the release completed: load the deal afresh.
+    payer.goto(deal_path)
     expect(payer.get_by_test_id("deal-status")).to_have_text("Completed")
 
     payer.get_by_test_id("deal-part-payment").click()
