@@ -14,8 +14,14 @@ class ApiKey(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
     name: str = Field(default="", max_length=64)
-    prefix: str = Field(unique=True, max_length=24)  # public part, shown in lists and used for lookup
+    prefix: str = Field(unique=True, max_length=48)  # public part, shown in lists and used for lookup
     key_hash: str = Field(max_length=128)
+    # krypton: a Bearer key of the REST API; cryptopay | heleket: credentials of that compatibility API
+    # (services/compat_keys.py), whose secrets are kept sealed because those APIs sign with the secret itself.
+    flavour: str = Field(default="krypton", max_length=16, sa_column_kwargs={"server_default": "krypton"})
+    secret_sealed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    payout_secret_sealed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # Heleket's
+    webhook_url: str | None = Field(default=None, max_length=2000)  # a Crypto Pay app's one webhook URL
     scopes: str = Field(max_length=200)  # space-separated: invoices:read invoices:write webhooks:write
     is_test: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
@@ -67,6 +73,11 @@ class WebhookEvent(SQLModel, table=True):
     url: str = Field(max_length=2000)
     body: str = Field(sa_column=Column(Text, nullable=False))  # exact bytes that are signed and sent
     is_test: bool = Field(default=False)
+    # krypton: Krypton's envelope, signed when sent (Krypton-Signature); cryptopay | heleket: an invoice made
+    # through that compatibility API, in its shape, signed once with the body (`signature`: Crypto Pay's
+    # header value; Heleket's sign is inside the body).
+    flavour: str = Field(default="krypton", max_length=16, sa_column_kwargs={"server_default": "krypton"})
+    signature: str | None = Field(default=None, max_length=128)
     status: str = Field(default="pending", max_length=16)  # pending | delivered | failed
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())

@@ -46,6 +46,8 @@ class ApiKeyView:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    flavour: str = "krypton"  # or a compatibility API's credentials (services/compat_keys.py)
+    webhook_url: str | None = None  # a Crypto Pay app's
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,12 @@ def hidden_from_key(is_test: bool, *, only_test: bool) -> bool:
     return only_test and not is_test
 
 
-def _hash(settings: Settings, token: str) -> str:
+def hash_secret(settings: Settings, token: str) -> str:
     pepper = hashlib.sha256(f"krypton:api-keys:{settings.secret_key}".encode()).digest()
     return hmac.new(pepper, token.encode(), hashlib.sha256).hexdigest()
 
 
-def _view(row: ApiKey) -> ApiKeyView:
+def view_of(row: ApiKey) -> ApiKeyView:
     return ApiKeyView(
         id=row.id,
         name=row.name,
@@ -76,6 +78,8 @@ def _view(row: ApiKey) -> ApiKeyView:
         created_at=as_utc(row.created_at),
         last_used_at=as_utc(row.last_used_at),
         revoked_at=as_utc(row.revoked_at),
+        flavour=row.flavour,
+        webhook_url=row.webhook_url,
     )
 
 
@@ -102,20 +106,20 @@ def create_api_key(
         user_id=user_id,
         name=name,
         prefix=prefix,
-        key_hash=_hash(settings, token),
+        key_hash=hash_secret(settings, token),
         scopes=" ".join(chosen),
         is_test=is_test,
     )
     with uow.transaction() as session:
         session.add(row)
         session.flush()
-        return _view(row), token
+        return view_of(row), token
 
 
 def list_api_keys(uow: UnitOfWork, user_id: int) -> list[ApiKeyView]:
     with uow.read() as session:
         rows = session.exec(select(ApiKey).where(ApiKey.user_id == user_id).order_by(col(ApiKey.id).desc())).all()
-        return [_view(row) for row in rows]
+        return [view_of(row) for row in rows]
 
 
 def revoke_api_key(uow: UnitOfWork, user_id: int, key_id: int, *, now: datetime | None = None) -> ApiKeyView:
@@ -126,7 +130,7 @@ def revoke_api_key(uow: UnitOfWork, user_id: int, key_id: int, *, now: datetime 
             raise NotFound()
         if row.revoked_at is None:
             row.revoked_at = now or utcnow()
-        return _view(row)
+        return view_of(row)
 
 
 def authenticate(
@@ -152,19 +156,25 @@ def authenticate(
         row = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first() if prefix else None
     # Compared in constant time even when no row matched, so timing tells nothing about prefixes.
     stored = row.key_hash if row is not None else "0" * 64
-    if not hmac.compare_digest(stored, _hash(settings, token)) or row is None or row.revoked_at is not None:
+    if not hmac.compare_digest(stored, hash_secret(settings, token)) or row is None or row.revoked_at is not None:
         raise ApiAuthError(code="api_key_invalid")
     scopes = tuple(row.scopes.split())
     if scope not in scopes:
         raise ApiAuthError(code="api_scope_missing", scope=scope)
+    admit(uow, row, now=now)
+    return ApiPrincipal(user_id=row.user_id, key_id=row.id, is_test=row.is_test, scopes=scopes)
+
+
+def admit(uow: UnitOfWork, row: ApiKey, *, now: datetime) -> None:
+    """The checks after a key's secret matched, for every flavour: its merchant is not blocked (a blocked
+    merchant's keys stay valid but refused, 403 user_blocked, until an operator unblocks), and its
+    last-used hint moves on."""
     with uow.read() as session:
-        # A blocked merchant's keys stay valid but refused (403 user_blocked) until an operator unblocks.
         require_not_blocked(session, row.user_id)
     last_used = as_utc(row.last_used_at)
     if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
         with uow.transaction() as session:
             session.execute(update(ApiKey).where(col(ApiKey.id) == row.id).values(last_used_at=now))
-    return ApiPrincipal(user_id=row.user_id, key_id=row.id, is_test=row.is_test, scopes=scopes)
 
 
 # --- idempotency of API requests --------------------------------------------------------------

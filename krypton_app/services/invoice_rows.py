@@ -34,7 +34,7 @@ from krypton_app.models.catalog import FiatCurrency
 from krypton_app.models.common import as_utc
 from krypton_app.models.invoices import Invoice, InvoicePayment
 from krypton_app.models.ledger import Asset
-from krypton_app.services import webhooks
+from krypton_app.services import compat_events, webhooks
 from krypton_app.services.api_keys import hidden_from_key
 from krypton_app.services.funding import return_funded_parts
 from krypton_app.services.users import NAMELESS
@@ -292,6 +292,7 @@ def queue_invoice_event(session: Session, row: Row, type: str, now: datetime) ->
         is_test=row.is_test,
         now=now,
     )
+    compat_events.invoice_changed(session, invoice_id=row.id, type=type, payment_id=None, now=now)
 
 
 def merchant_name(row: Row) -> str:

@@ -25,7 +25,7 @@ from krypton_app.domain.invoices import AWAITING_FIAT, CLOSED, COMPLETED, FUNDED
 from krypton_app.domain.money import format_amount
 from krypton_app.models import Invoice, User
 from krypton_app.models.common import as_utc
-from krypton_app.services import fees, notifications, webhooks
+from krypton_app.services import compat_events, fees, notifications, webhooks
 from krypton_app.services.funding import (
     TEST,
     ArrivingSource,
@@ -291,6 +291,7 @@ def settle(s: Session, invoice: Row, payment_id: int, *, from_status: str, setti
         is_test=invoice.is_test,
         now=now,
     )
+    compat_events.invoice_changed(s, invoice_id=invoice.id, type=PAYMENT_COMPLETED, payment_id=payment_id, now=now)
 
 
 def issue_payment_receipt(s: Session, invoice: Row, payment_id: int, settings: Settings) -> str:

@@ -24,7 +24,7 @@ from krypton_app.models.invoices import InvoicePayment
 from krypton_app.models.merchant import WebhookDelivery, WebhookEvent
 from krypton_app.services.crypto import seal
 from krypton_app.services.webhook_urls import ascii_url, public_addresses
-from krypton_app.services.webhooks import sign, webhook_secret
+from krypton_app.services.webhooks import COMPAT_FLAVOURS, sign, webhook_secret
 from krypton_app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,8 @@ class _Claim:
     attempt: int
     created_at: datetime
     is_test: bool  # which of the merchant's secrets signs it
+    flavour: str  # krypton: signed now with that secret; a compatibility API's: signed with its body
+    signature: str | None
 
 
 def _claim_due(uow: UnitOfWork, *, now: datetime, lease: timedelta) -> list[_Claim]:
@@ -87,6 +89,8 @@ def _claim_due(uow: UnitOfWork, *, now: datetime, lease: timedelta) -> list[_Cla
                     event.attempts,
                     as_utc(event.created_at),
                     event.is_test,
+                    event.flavour,
+                    event.signature,
                 )
             )
         return claims
@@ -121,8 +125,12 @@ async def _post(
         "User-Agent": USER_AGENT,
         "Krypton-Event-Id": claim.event_id,
         "Krypton-Event-Type": claim.type,
-        "Krypton-Signature": sign(secret, int(now.timestamp()), body),
     }
+    if claim.flavour == "krypton":
+        headers["Krypton-Signature"] = sign(secret, int(now.timestamp()), body)
+    elif (header := COMPAT_FLAVOURS[claim.flavour]) and claim.signature:
+        # Lower case, as sent by Crypto Pay: aiosend's receiver looks the header up by exact spelling.
+        headers[header] = claim.signature
     try:
         url, extensions, host_header = ascii_url(claim.url), {}, {}  # rows stored before hosts were encoded
     except WebhookUrlRefused as refused:

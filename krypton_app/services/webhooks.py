@@ -38,6 +38,8 @@ EVENT_TYPES = (
     "webhook.test",
     "promise.redeemed",
 )
+# The header that carries a compatibility flavour's pre-computed signature (None: the sign is in the body).
+COMPAT_FLAVOURS = {"cryptopay": "crypto-pay-api-signature", "heleket": None}
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,51 @@ def enqueue_event(
             url=url,
             body=json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
             is_test=is_test,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+    session.flush()
+    return event_id
+
+
+def enqueue_compat_event(
+    session: Session,
+    *,
+    flavour: str,
+    merchant_id: int,
+    invoice_id: int | None,
+    payment_id: int | None,
+    type: str,
+    body: str,
+    signature: str | None,
+    url: str | None,
+    is_test: bool,
+    now: datetime,
+) -> str | None:
+    """The outbox row of an event of an invoice made through a compatibility API (services/cryptopay.py,
+    services/heleket.py): `body` is that API's own shape, already signed as it prescribes (`signature`:
+    the header value, or None when the sign is inside the body). Same outbox, worker, retries and delivery
+    log as Krypton's events; written in the caller's transaction."""
+    if flavour not in COMPAT_FLAVOURS:
+        raise ValueError(f"unknown webhook flavour {flavour!r}")
+    if type not in EVENT_TYPES:
+        raise ValueError(f"unknown webhook event type {type!r}")
+    if not url:
+        return None
+    event_id = "evt_" + secrets.token_hex(12)
+    session.add(
+        WebhookEvent(
+            event_id=event_id,
+            merchant_id=merchant_id,
+            invoice_id=invoice_id,
+            payment_id=payment_id,
+            type=type,
+            url=url,
+            body=body,
+            is_test=is_test,
+            flavour=flavour,
+            signature=signature,
             next_attempt_at=now,
             created_at=now,
         )
