@@ -51,7 +51,7 @@ format: bootstrap
 
 test: bootstrap browser
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest tests/unit tests/services tests/api tests/e2e
+	$(VENV)/bin/pytest tests/unit tests/services tests/api tests/compat tests/e2e
 
 bench: bootstrap
 	$(PY) bench/ledger.py
