@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
+from krypton_app.components.compat_keys import compat_panel
 from krypton_app.components.ui import card, card_title, copy_value, empty_note, status_chip
 from krypton_app.state.developers import SCOPES, ApiKeyRow, DevelopersState
 from krypton_app.state.i18n import I18n
@@ -19,6 +20,7 @@ def key_item(row: rx.Var[ApiKeyRow]) -> rx.Component:
                 rx.text(row.name, size="2", weight="bold"),
                 rx.code(row.prefix, size="1", variant="soft"),
                 rx.cond(row.is_test, rx.badge("TEST", color_scheme="amber", size="1")),
+                rx.cond(row.flavour != "krypton", rx.badge(row.flavour, color_scheme="violet", size="1")),
                 rx.cond(row.revoked, status_chip(I18n.t["dev.revoked"], "gray")),
                 spacing="2",
                 wrap="wrap",
@@ -203,9 +205,11 @@ def developers_card() -> rx.Component:
             rx.tabs.list(
                 rx.tabs.trigger(I18n.t["dev.tab.keys"], value="keys"),
                 rx.tabs.trigger(I18n.t["dev.tab.webhooks"], value="webhooks", data_testid="dev-tab-webhooks"),
+                rx.tabs.trigger(I18n.t["dev.tab.compat"], value="compat", data_testid="dev-tab-compat"),
             ),
             rx.tabs.content(rx.box(api_keys_panel(), padding_top="14px"), value="keys"),
             rx.tabs.content(rx.box(webhook_secret_panel(), padding_top="14px"), value="webhooks"),
+            rx.tabs.content(rx.box(compat_panel(), padding_top="14px"), value="compat"),
             default_value="keys",
             width="100%",
         ),

@@ -1849,3 +1849,40 @@ CATALOG.update(
         "dispute.fee": "Platform fee",
     }
 )
+
+# Issue 15: the compatibility APIs' credentials (components/compat_keys.py)
+CATALOG.update(
+    {
+        "dev.tab.compat": "Crypto Pay / Heleket",
+        "compat.intro": (
+            "Already integrated with Telegram's Crypto Pay or with Heleket? Keep your code and its SDK:"
+            " change the base URL to Krypton's and use the credentials issued here. Invoices, webhooks "
+            "and their signatures keep their shape."
+        ),
+        "compat.base_url": "Base URL",
+        "compat.app_name": "Name, e.g. shop bot",
+        "compat.testnet": "Testnet app (sandbox invoices)",
+        "compat.sandbox": "Sandbox (test invoices)",
+        "compat.save": "Save",
+        "compat.saved": "Saved.",
+        "compat.issued_title": "Your new credentials",
+        "compat.cp.title": "Crypto Pay API",
+        "compat.cp.hint": (
+            "For aiocryptopay, aiosend and other Crypto Pay SDKs: the token goes in Crypto-Pay-API-"
+            "Token; paid invoices reach the app's webhook URL signed as Crypto Pay signs them."
+        ),
+        "compat.cp.webhook": "Webhook URL for paid invoices (https://…)",
+        "compat.cp.transfers": "Allow transfer (send from your balance to Telegram users)",
+        "compat.cp.create": "Create Crypto Pay app",
+        "compat.cp.token": "API token",
+        "compat.hk.title": "Heleket API",
+        "compat.hk.hint": (
+            "For heleket-sdk and other Heleket clients: the merchant UUID goes in the merchant header; "
+            "requests are signed with the payment key, payouts with the payout key."
+        ),
+        "compat.hk.create": "Create Heleket merchant",
+        "compat.hk.merchant": "Merchant UUID",
+        "compat.hk.payment_key": "Payment API key",
+        "compat.hk.payout_key": "Payout API key",
+    }
+)

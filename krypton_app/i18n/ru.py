@@ -1894,3 +1894,40 @@ CATALOG.update(
         "dispute.fee": "Комиссия платформы",
     }
 )
+
+# Issue 15: the compatibility APIs' credentials (components/compat_keys.py)
+CATALOG.update(
+    {
+        "dev.tab.compat": "Crypto Pay / Heleket",
+        "compat.intro": (
+            "Уже подключены к Crypto Pay в Telegram или к Heleket? Оставьте свой код и SDK: замените "
+            "базовый адрес на адрес Krypton и используйте выданные здесь ключи. Счета, вебхуки и их "
+            "подписи сохраняют свой вид."
+        ),
+        "compat.base_url": "Базовый адрес",
+        "compat.app_name": "Название, например «бот магазина»",
+        "compat.testnet": "Тестовое приложение (тестовые счета)",
+        "compat.sandbox": "Песочница (тестовые счета)",
+        "compat.save": "Сохранить",
+        "compat.saved": "Сохранено.",
+        "compat.issued_title": "Ваши новые ключи",
+        "compat.cp.title": "Crypto Pay API",
+        "compat.cp.hint": (
+            "Для aiocryptopay, aiosend и других SDK Crypto Pay: токен передаётся в Crypto-Pay-API-"
+            "Token; оплаченные счета приходят на вебхук приложения с подписью Crypto Pay."
+        ),
+        "compat.cp.webhook": "Адрес вебхука для оплаченных счетов (https://…)",
+        "compat.cp.transfers": "Разрешить transfer (переводы с вашего баланса пользователям Telegram)",
+        "compat.cp.create": "Создать приложение Crypto Pay",
+        "compat.cp.token": "API-токен",
+        "compat.hk.title": "Heleket API",
+        "compat.hk.hint": (
+            "Для heleket-sdk и других клиентов Heleket: UUID мерчанта передаётся в заголовке merchant; "
+            "запросы подписываются платёжным ключом, выплаты — ключом выплат."
+        ),
+        "compat.hk.create": "Создать мерчанта Heleket",
+        "compat.hk.merchant": "UUID мерчанта",
+        "compat.hk.payment_key": "Платёжный API-ключ",
+        "compat.hk.payout_key": "API-ключ выплат",
+    }
+)

@@ -32,6 +32,7 @@ class ApiKeyRow:
     is_test: bool
     created: str
     revoked: bool
+    flavour: str  # krypton, or a compatibility API's credentials (cryptopay, heleket)
 
 
 def _key_row(k: api_keys.ApiKeyView, lang: str) -> ApiKeyRow:
@@ -43,6 +44,7 @@ def _key_row(k: api_keys.ApiKeyView, lang: str) -> ApiKeyRow:
         is_test=k.is_test,
         created=when(k.created_at, lang),
         revoked=k.revoked_at is not None,
+        flavour=k.flavour,
     )
 
 

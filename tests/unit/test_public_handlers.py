@@ -231,6 +231,17 @@ PUBLIC_HANDLERS: dict[str, dict[str, str]] = {
         "set_key_test": "the API key form's sandbox switch",
         "toggle_scope": "the API key form's scopes",
     },
+    # The Developers card's Crypto Pay / Heleket tab: the services check that an app is the caller's.
+    "CompatKeysState": {
+        "close_issued": "the issued-credentials dialog's Done",
+        "create_cryptopay_app": "the Crypto Pay app form's submit",
+        "create_heleket_merchant": "the Heleket merchant form's submit",
+        "load": "on_load of /invoices (the Developers card)",
+        "save_app": "a Crypto Pay app's settings form (webhook URL, transfer on or off)",
+        "set_cp_test": "the Crypto Pay form's testnet switch",
+        "set_cp_transfers": "the Crypto Pay form's transfer switch",
+        "set_hk_test": "the Heleket form's sandbox switch",
+    },
     "PayEntryState": {"clear": "on_load of /pay", "open_invoice": "the invoice number form"},
     "PayState": {
         "back": "the amounts step: back",

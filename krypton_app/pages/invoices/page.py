@@ -12,11 +12,14 @@ from krypton_app.components.ui import loading_note, page_heading
 from krypton_app.pages.invoices.form import new_invoice_form
 from krypton_app.pages.invoices.list import invoices_list
 from krypton_app.pages.invoices.state import InvoicesState
+from krypton_app.state.compat_keys import CompatKeysState
 from krypton_app.state.developers import DevelopersState
 from krypton_app.state.i18n import I18n
 
 
-@template(route=routes.INVOICES, title="Invoices", on_load=[InvoicesState.load, DevelopersState.load])
+@template(
+    route=routes.INVOICES, title="Invoices", on_load=[InvoicesState.load, DevelopersState.load, CompatKeysState.load]
+)
 def invoices() -> rx.Component:
     return rx.vstack(
         rx.hstack(
