@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from builders import TELEGRAM_BOT_TOKEN
+from helpers import Receiver
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -175,3 +176,12 @@ def browser_type_launch_args(browser_type_launch_args) -> dict:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def hook_receiver():
+    """A merchant's webhook endpoint on 127.0.0.1 that keeps every request (helpers.Receiver)."""
+    r = Receiver()
+    yield r
+    r.server.shutdown()
+    r.server.server_close()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
@@ -14,6 +17,7 @@ PHONE = {"width": 390, "height": 844}
 LANDING_URL = re.compile(r"^http://localhost:\d+/$")
 CHAIN_TIMEOUT_MS = 30_000
 DEAL_URL = re.compile(r"^http://localhost:\d+/deals/(\d+)/?$")
+WEBHOOK_TIMEOUT_S = 30
 
 
 def url_of(route: str) -> re.Pattern:
@@ -186,3 +190,33 @@ def enter_promise_code(page: Page, code: str) -> None:
     page.get_by_test_id("psale-code").fill(code)
     page.get_by_test_id("psale-check").click()
     expect(page.get_by_test_id("psale-preview")).to_be_visible()
+
+
+class Receiver:
+    """A merchant endpoint on 127.0.0.1 that keeps every request and answers 200."""
+
+    def __init__(self):
+        self.requests: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                receiver.requests.append((dict(self.headers), body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, count: int) -> list[tuple[dict, bytes]]:
+        deadline = time.monotonic() + WEBHOOK_TIMEOUT_S
+        while len(self.requests) < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(self.requests) >= count, f"{len(self.requests)} of {count} webhooks arrived"
+        return self.requests[:count]

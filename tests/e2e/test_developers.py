@@ -8,54 +8,10 @@ import hashlib
 import hmac
 import json
 import re
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
 from helpers import DESKTOP, demo_login, shoot
 from playwright.sync_api import Page, expect
-
-WEBHOOK_TIMEOUT_S = 30
-
-
-class Receiver:
-    """A merchant endpoint on 127.0.0.1 that keeps every request and answers 200."""
-
-    def __init__(self):
-        self.requests: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's naming)
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                receiver.requests.append((dict(self.headers), body))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait_for(self, count: int) -> list[tuple[dict, bytes]]:
-        deadline = time.monotonic() + WEBHOOK_TIMEOUT_S
-        while len(self.requests) < count and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert len(self.requests) >= count, f"{len(self.requests)} of {count} webhooks arrived"
-        return self.requests[:count]
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.server.shutdown()
-    r.server.server_close()
 
 
 def signed_by(secret: str, headers: dict, body: bytes) -> bool:
@@ -84,7 +40,9 @@ def new_invoice(page: Page, title: str, webhook_url: str, *, test: bool) -> None
     expect(page.get_by_role("heading", name=title)).to_be_visible()
 
 
-def test_live_and_test_secrets_are_apart_and_each_signs_only_its_own_events(new_context, receiver, screenshots: Path):
+def test_live_and_test_secrets_are_apart_and_each_signs_only_its_own_events(
+    new_context, hook_receiver, screenshots: Path
+):
     page = new_context(viewport=DESKTOP).new_page()
     demo_login(page)
     page.goto("/invoices")
@@ -105,10 +63,10 @@ def test_live_and_test_secrets_are_apart_and_each_signs_only_its_own_events(new_
 
     # A test invoice's event is signed with the (new) test secret only, a live invoice's with the live one.
     for title, is_test in (("Sandbox order", True), ("Live order", False)):
-        new_invoice(page, title, receiver.url, test=is_test)
+        new_invoice(page, title, hook_receiver.url, test=is_test)
         page.get_by_test_id("send-test-event").click()
     # The delivery worker does not keep the order the events were sent in: the test one first by its body.
-    received = sorted(receiver.wait_for(2), key=lambda request: json.loads(request[1])["test"] is not True)
+    received = sorted(hook_receiver.wait_for(2), key=lambda request: json.loads(request[1])["test"] is not True)
     (test_headers, test_body), (live_headers, live_body) = received
     assert json.loads(test_body)["test"] is True and json.loads(live_body)["test"] is False
     assert signed_by(rotated, test_headers, test_body) and not signed_by(live, test_headers, test_body)
