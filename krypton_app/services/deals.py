@@ -1,4 +1,4 @@
-"""Escrowed P2P deals (SPEC F9): open, fiat sent, release, cancel, timers.
+"""Escrowed P2P deals (SPEC F9): open, fiat sent, release, cancel (the timers: services/deal_timers.py).
 
 Each use case is one transaction. A transition is one conditional UPDATE of the deal row
 (WHERE id = :id AND status IN (:from)); it runs first, so it also takes the deal's row lock
@@ -22,7 +22,7 @@ from krypton_app.domain import deals as machine
 from krypton_app.domain.ads import fiat_for
 from krypton_app.domain.errors import DealTransitionRefused, IdempotencyConflict, KryptonError, NotFound
 from krypton_app.domain.money import format_amount, to_minor
-from krypton_app.models import Ad, Deal, DealEvent
+from krypton_app.models import Ad, Deal
 from krypton_app.models.common import as_utc
 from krypton_app.models.ledger import Asset
 from krypton_app.services import chat, notifications
@@ -40,7 +40,6 @@ from krypton_app.services.deal_rows import (
     record,
     role_of,
 )
-from krypton_app.services.disputes import start_dispute
 from krypton_app.services.funding import DEAL_RELEASE
 from krypton_app.services.rates import RateProvider
 from krypton_app.settings import Settings, get_settings
@@ -52,9 +51,6 @@ log = logging.getLogger(__name__)
 # services/deal_purposes.py, which posts it); and release, DEAL_RELEASE, kept in services/funding.py
 # because a release to an invoice part posts it there too.
 DEAL_REFUND = "deal_refund"
-
-TIMER_BATCH = 100
-
 
 # --- open ----------------------------------------------------------------------------------------
 
@@ -270,7 +266,7 @@ def cancel(uow: UnitOfWork, user_id: int, deal_id: int, *, now: datetime) -> Dea
         # A mutual cancel needs the other side's request still on the row.
         extra = [_deals.c.cancel_requested_by == other] if step == "mutual_cancel" else []
         move(s, deal, t, user_id, now, where=extra, deadline_at=None)
-        _refund(s, deal, deal.amount, f"deal:{deal.id}:refund")
+        refund_escrow(s, deal, deal.amount, f"deal:{deal.id}:refund")
         announce(s, deal, "deal.sys.cancelled", [other])
         return deal_view(s, deal, user_id)
 
@@ -295,105 +291,6 @@ def list_my_deals(uow: UnitOfWork, user_id: int, *, status: str | None = None) -
         return [deal_view(s, d, user_id) for d in s.exec(q.order_by(Deal.id.desc())).scalars()]
 
 
-# --- timers --------------------------------------------------------------------------------------
-
-
-def run_timers(uow: UnitOfWork, *, now: datetime) -> int:
-    """Act on deals whose deadline passed: unpaid -> expired (escrow back to the seller); "fiat sent"
-    and no release -> disputed (never released). Safe with several workers: each deal is claimed
-    with SKIP LOCKED on PostgreSQL, and every move is a conditional UPDATE that also re-checks the
-    deadline, so a buyer who pressed "paid" a moment earlier wins over the timer or the timer wins,
-    never both. Returns the number of deals moved."""
-    with uow.read() as s:
-        due = list(
-            s.execute(
-                select(_deals.c.id)
-                .where(_deals.c.status.in_(sorted(machine.TIMED)), _deals.c.deadline_at <= now)
-                .order_by(_deals.c.deadline_at)
-                .limit(TIMER_BATCH)
-            ).scalars()
-        )
-    moved = 0
-    for deal_id in due:
-        try:
-            moved += _fire(uow, deal_id, now)
-        except Exception:
-            # One deal that cannot move (a broken row) must not stall every deal due after it.
-            log.exception("deal %s: timer failed, retrying next round", deal_id)
-    _warn_soon(uow, now)
-    return moved
-
-
-def _fire(uow: UnitOfWork, deal_id: int, now: datetime) -> int:
-    with uow.transaction() as s:
-        deal = _claim(uow, s, deal_id, Deal.deadline_at <= now)
-        if deal is None:
-            return 0  # another worker or a user got there first
-        # The deadline is checked again in the transition's UPDATE: a user's move a moment earlier wins.
-        due = [_deals.c.deadline_at <= now]
-        action = machine.timer_action(deal.status)
-        try:
-            if action == "open_dispute":
-                start_dispute(s, deal, None, now, where=due)
-                return 1
-            t = machine.transition(action, deal.status, machine.TIMER)
-            move(s, deal, t, None, now, where=due, deadline_at=None)
-        except DealTransitionRefused:
-            return 0
-        _refund(s, deal, deal.amount, f"deal:{deal.id}:refund")
-        announce(s, deal, "deal.sys.expired", [deal.seller_id, deal.buyer_id])
-        return 1
-
-
-def _claim(uow: UnitOfWork, s: Session, deal_id: int, *conditions) -> Deal | None:
-    """The deal's row if it is still timed, locked for this worker (PostgreSQL: skipped if another has it)."""
-    q = select(Deal).where(Deal.id == deal_id, Deal.status.in_(sorted(machine.TIMED)), *conditions)
-    if uow.is_postgres:
-        q = q.with_for_update(skip_locked=True)
-    return s.exec(q).scalars().first()
-
-
-def _warn_soon(uow: UnitOfWork, now: datetime) -> None:
-    """Tell the side who must act that its deadline is near: the buyer to pay, the seller to release.
-    Once per deadline: the warning is an event row newer than the deal's last change."""
-    soon = now + machine.DEADLINE_WARNING
-    with uow.read() as s:
-        ids = list(
-            s.execute(
-                select(_deals.c.id)
-                .where(
-                    _deals.c.status.in_(sorted(machine.TIMED)), _deals.c.deadline_at > now, _deals.c.deadline_at <= soon
-                )
-                .order_by(_deals.c.deadline_at)
-                .limit(TIMER_BATCH)
-            ).scalars()
-        )
-    for deal_id in ids:
-        with uow.transaction() as s:
-            deal = _claim(uow, s, deal_id, Deal.deadline_at > now, Deal.deadline_at <= soon)
-            if deal is None:
-                continue
-            warned = s.execute(
-                select(DealEvent.id).where(
-                    DealEvent.deal_id == deal.id,
-                    DealEvent.note == "deadline_soon",
-                    DealEvent.created_at >= deal.updated_at,
-                )
-            ).first()
-            if warned is not None:
-                continue
-            record(s, deal, deal.status, deal.status, None, now, "deadline_soon")
-            who, key = (
-                (deal.buyer_id, "deal.sys.pay_soon")
-                if deal.status == machine.ESCROW_LOCKED
-                else (deal.seller_id, "deal.sys.release_soon")
-            )
-            minutes = max(1, int((as_utc(deal.deadline_at) - now).total_seconds() // 60))
-            params = {"deal_id": deal.id, "minutes": minutes}
-            chat.post_system_message(s, deal.id, key, params)
-            notifications.notify(s, who, kind=notifications.TIMER_SOON, deal_id=deal.id, text_key=key, params=params)
-
-
 # --- helpers -------------------------------------------------------------------------------------
 
 
@@ -408,5 +305,6 @@ def _replay(s: Session, deal: Deal, taker_id: int, ad_id: int, method: str, amou
     return deal_view(s, deal, taker_id)
 
 
-def _refund(s: Session, deal: Deal, amount: int, key: str) -> None:
+def refund_escrow(s: Session, deal: Deal, amount: int, key: str) -> None:
+    """`amount` of the deal's escrow back to its seller (ledger kind DEAL_REFUND)."""
     pay_out(s, deal, 0, amount, key, DEAL_REFUND)

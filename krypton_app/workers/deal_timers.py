@@ -14,7 +14,7 @@ from datetime import datetime
 from krypton_app.bootstrap import app_deps
 from krypton_app.db import UnitOfWork
 from krypton_app.models.common import utcnow
-from krypton_app.services.deals import run_timers
+from krypton_app.services.deal_timers import run_timers
 from krypton_app.workers.loop import every
 
 INTERVAL_S = 5.0

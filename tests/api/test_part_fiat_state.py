@@ -19,7 +19,7 @@ from krypton_app import bootstrap
 from krypton_app.models import Deal
 from krypton_app.pages.pay import part_lightning, payment_step
 from krypton_app.pages.pay.state import PayState
-from krypton_app.services import deals
+from krypton_app.services import deal_timers, deals
 from krypton_app.services.ads import create_ad
 from krypton_app.state.auth import AuthState
 
@@ -85,7 +85,7 @@ def test_an_expired_deal_is_shown_and_the_panel_opens_again(case, uow, monkeypat
         async with Processor() as p:
             tab, part_id = await _opened_panel(p, case)
             await tab.send(PayState.open_fiat_deal, ad_id=case.ad_id)
-            deals.run_timers(uow, now=NOW.replace(hour=13))
+            deal_timers.run_timers(uow, now=NOW.replace(hour=13))
             await tab.send(PayState.load)
             row = (await tab.state(PayState)).payment_parts[1]
             await tab.send(PayState.open_fiat, part_id=part_id)

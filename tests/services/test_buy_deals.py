@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import IdempotencyConflict, InvalidAmount, InvalidDestination, KryptonError, NotFound
 from krypton_app.models import Deal, Payout
-from krypton_app.services import buy_deals, deals, disputes, notifications, promises
+from krypton_app.services import buy_deals, deal_timers, deals, disputes, notifications, promises
 from krypton_app.services.ads import create_ad
 from krypton_app.services.chat import list_messages
 from krypton_app.services.payout_queue import list_payout_queue
@@ -293,7 +293,7 @@ def test_an_operators_release_delivers_and_a_refund_goes_back_to_the_seller(uow)
 def test_an_unpaid_deal_expires_back_to_the_seller(uow):
     owner, buyer, ad_id = sell_ad(uow)
     deal = _open(uow, buyer, ad_id, kind="bitcoin", target=TAPROOT)
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=16)) == 1
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(minutes=16)) == 1
     assert deals.get_deal(uow, buyer, deal.id).status == machine.EXPIRED
     assert remaining(uow, ad_id) == 10 * TON
     assert buy_deals.buy_destination(uow, buyer, deal.id).outcome is None

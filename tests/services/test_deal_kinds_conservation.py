@@ -57,7 +57,16 @@ from krypton_app.domain.ledger import FEES, HELD, system_account_key
 from krypton_app.domain.money import format_amount
 from krypton_app.models import Account, Ad, Deal, Dispute, Payout, Promise
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
-from krypton_app.services import buy_deals, deals, disputes, fiat_payouts, payer_payments, payments, promise_sales
+from krypton_app.services import (
+    buy_deals,
+    deal_timers,
+    deals,
+    disputes,
+    fiat_payouts,
+    payer_payments,
+    payments,
+    promise_sales,
+)
 from krypton_app.services import promises as promise_service
 from krypton_app.services.ads import create_ad
 from krypton_app.services.deal_purposes import seller_fee
@@ -322,7 +331,7 @@ def test_every_kind_of_deal_mixed_keeps_every_coin(uow, with_fees):
         def time_passes(self, minutes):
             self.now += timedelta(minutes=minutes)
             payer_payments.expire_unfinished_payments(uow, settings=S, now=self.now)
-            deals.run_timers(uow, now=self.now)
+            deal_timers.run_timers(uow, now=self.now)
 
         def deal(self, index) -> Deal:
             """Mostly a deal still running, else any (a finished one refuses)."""

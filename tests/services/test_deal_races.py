@@ -7,7 +7,7 @@ import pytest
 from builders import NOW, TON, assert_invariants, balances, make_users, open_deal, race, remaining, sell_ad
 
 from krypton_app.domain.errors import AdUnavailable, DealTransitionRefused
-from krypton_app.services import deals
+from krypton_app.services import deal_timers, deals
 
 ROUNDS = 5
 
@@ -43,7 +43,7 @@ def test_mark_fiat_sent_vs_timer(pg_uow):
         # (at the deadline itself "paid" is refused by the clock, so nothing would race).
         paid, moved = race(
             lambda d=deal: deals.mark_fiat_sent(uow, taker, d.id, now=due - timedelta(seconds=1)),
-            lambda: deals.run_timers(uow, now=due),
+            lambda: deal_timers.run_timers(uow, now=due),
         )
         final = deals.get_deal(uow, taker, deal.id).status
         if isinstance(paid, Exception):
@@ -78,7 +78,7 @@ def test_several_timer_workers_move_each_deal_once(pg_uow, workers):
     for d in opened[:4]:
         deals.mark_fiat_sent(uow, taker, d.id, now=NOW)
     late = NOW + timedelta(hours=2)
-    moved = race(*[lambda: deals.run_timers(uow, now=late) for _ in range(workers)])
+    moved = race(*[lambda: deal_timers.run_timers(uow, now=late) for _ in range(workers)])
     assert sum(moved) == 8
     statuses = sorted(deals.get_deal(uow, taker, d.id).status for d in opened)
     assert statuses == ["disputed"] * 4 + ["expired"] * 4

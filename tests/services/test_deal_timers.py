@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from krypton_app.models import Notification
-from krypton_app.services import deals, disputes
+from krypton_app.services import deal_timers, deals, disputes
 from krypton_app.settings import Settings
 from krypton_app.workers.deal_timers import run_deal_timers
 
@@ -18,7 +18,7 @@ from krypton_app.workers.deal_timers import run_deal_timers
 def test_nothing_happens_before_the_deadline(uow):
     owner, taker, ad_id = sell_ad(uow)
     deal = open_deal(uow, taker, ad_id)
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=14, seconds=59)) == 0
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(minutes=14, seconds=59)) == 0
     assert deals.get_deal(uow, taker, deal.id).status == "escrow_locked"
 
 
@@ -27,13 +27,13 @@ def test_unpaid_deal_expires_escrow_back_to_the_seller(uow):
     deal = open_deal(uow, taker, ad_id)
     b_owner, b_taker, b_ad = buy_ad(uow)
     b_deal = open_deal(uow, b_taker, b_ad, amount="3")
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=15)) == 2
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(minutes=15)) == 2
     view = deals.get_deal(uow, taker, deal.id)
     assert view.status == "expired" and view.events[-1].actor_id is None
     assert remaining(uow, ad_id) == 10 * TON
     assert deals.get_deal(uow, b_owner, b_deal.id).status == "expired"
     assert balances(uow, b_taker) == (10 * TON, 0)
-    assert deals.run_timers(uow, now=NOW + timedelta(hours=1)) == 0  # once only
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(hours=1)) == 0  # once only
     assert_invariants(uow)
 
 
@@ -43,8 +43,8 @@ def test_fiat_sent_without_release_goes_to_dispute(uow):
     paid_at = NOW + timedelta(minutes=10)
     deals.mark_fiat_sent(uow, taker, deal.id, now=paid_at)
     # The payment window has passed, but the buyer paid: no expiry.
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=30)) == 0
-    assert deals.run_timers(uow, now=paid_at + timedelta(minutes=60)) == 1
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(minutes=30)) == 0
+    assert deal_timers.run_timers(uow, now=paid_at + timedelta(minutes=60)) == 1
     view = deals.get_deal(uow, owner, deal.id)
     assert view.status == "disputed" and view.released_at is None
     assert balances(uow, taker) == (0, 0)  # never released by a timer
@@ -57,7 +57,7 @@ def test_the_release_timer_tells_every_operator(uow):
     operators = make_users(uow, 2, operator=True)
     deal = open_deal(uow, taker, ad_id)
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW)
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=60)) == 1
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(minutes=60)) == 1
     with uow.read() as s:
         rows = s.execute(
             select(Notification.user_id, Notification.text_key, Notification.params)
@@ -65,7 +65,7 @@ def test_the_release_timer_tells_every_operator(uow):
             .order_by(Notification.user_id)
         ).all()
     assert [tuple(r) for r in rows] == [(o, "notify.dispute_opened", f'{{"deal_id": {deal.id}}}') for o in operators]
-    assert deals.run_timers(uow, now=NOW + timedelta(hours=3)) == 0
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(hours=3)) == 0
     with uow.read() as s:
         assert len(s.execute(select(Notification.id).where(Notification.kind == "dispute_opened")).all()) == 2
 
@@ -76,8 +76,8 @@ def test_the_release_window_is_a_setting(uow):
     short = Settings(KRYPTON_DEAL_RELEASE_WINDOW_MIN=20)
     paid = deals.mark_fiat_sent(uow, taker, deal.id, now=NOW, settings=short)
     assert paid.deadline_at == NOW + timedelta(minutes=20)
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=19, seconds=59)) == 0
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=20)) == 1
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(minutes=19, seconds=59)) == 0
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(minutes=20)) == 1
     assert deals.get_deal(uow, owner, deal.id).status == "disputed"
 
 
@@ -103,8 +103,8 @@ def test_undo_keeps_the_original_payment_timer(uow):
     deal = open_deal(uow, taker, ad_id)
     deals.mark_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=1))
     deals.undo_fiat_sent(uow, taker, deal.id, now=NOW + timedelta(minutes=10))
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=14)) == 0
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=15)) == 1  # opened at NOW, 15 min to pay
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(minutes=14)) == 0
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(minutes=15)) == 1  # opened at NOW, 15 min to pay
     assert deals.get_deal(uow, taker, deal.id).status == "expired"
 
 
@@ -143,13 +143,13 @@ def test_the_side_who_must_act_is_warned_once_per_deadline(uow):
 
     owner, taker, ad_id = sell_ad(uow)
     deal = open_deal(uow, taker, ad_id)
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=9)) == 0
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(minutes=9)) == 0
     assert warnings() == []
-    deals.run_timers(uow, now=NOW + timedelta(minutes=11))
-    deals.run_timers(uow, now=NOW + timedelta(minutes=12))  # not twice for the same deadline
+    deal_timers.run_timers(uow, now=NOW + timedelta(minutes=11))
+    deal_timers.run_timers(uow, now=NOW + timedelta(minutes=12))  # not twice for the same deadline
     assert warnings() == [(taker, "deal.sys.pay_soon", 4)]
     paid_at = NOW + timedelta(minutes=13)
     deals.mark_fiat_sent(uow, taker, deal.id, now=paid_at)
-    deals.run_timers(uow, now=paid_at + timedelta(minutes=57))
+    deal_timers.run_timers(uow, now=paid_at + timedelta(minutes=57))
     assert warnings()[1:] == [(owner, "deal.sys.release_soon", 3)]
     assert deals.get_deal(uow, owner, deal.id).status == "fiat_sent"

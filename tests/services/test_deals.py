@@ -35,7 +35,7 @@ from krypton_app.domain.errors import (
 from krypton_app.i18n.en import CATALOG as EN
 from krypton_app.i18n.ru import CATALOG as RU
 from krypton_app.models import ChatMessage, Notification
-from krypton_app.services import deals
+from krypton_app.services import deal_timers, deals
 from krypton_app.services.ads import AdDraft, create_ad, pause_ad
 from krypton_app.services.rates import StaticRateProvider
 
@@ -235,7 +235,7 @@ def test_toggling_paid_never_moves_the_payment_deadline_past_the_original(uow):
     with pytest.raises(DealClockRefused) as refused:
         deals.mark_fiat_sent(uow, taker, deal.id, now=original + timedelta(minutes=30))
     assert refused.value.code == "deal_payment_window_over"
-    assert deals.run_timers(uow, now=original + timedelta(minutes=30)) == 1
+    assert deal_timers.run_timers(uow, now=original + timedelta(minutes=30)) == 1
     assert deals.get_deal(uow, taker, deal.id).status == "expired"
     assert remaining(uow, ad_id) == 10 * TON
     assert_invariants(uow)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import KryptonError
 from krypton_app.models import Account, Ad, Deal
-from krypton_app.services import deals, disputes, ledger_reads
+from krypton_app.services import deal_timers, deals, disputes, ledger_reads
 from krypton_app.services.ads import create_ad, pause_ad, resume_ad
 
 ACTIONS = ("fiat_sent", "undo", "release", "cancel_buyer", "cancel_seller", "dispute", "resolve")
@@ -86,7 +86,7 @@ def test_random_deals_keep_the_books(uow):
         @rule(minutes=st.sampled_from([1, 16, 61]))
         def tick(self, minutes):
             self.now += timedelta(minutes=minutes)
-            deals.run_timers(uow, now=self.now)
+            deal_timers.run_timers(uow, now=self.now)
 
         @rule(pause=st.booleans())
         def pause_or_resume_the_sell_ad(self, pause):

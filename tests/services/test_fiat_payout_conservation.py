@@ -37,7 +37,7 @@ from krypton_app.domain.errors import KryptonError
 from krypton_app.domain.invoices import AWAITING_FIAT, FUNDED, PENDING
 from krypton_app.models import Deal
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
-from krypton_app.services import deals, disputes, fiat_payouts, payer_payments, payments
+from krypton_app.services import deal_timers, deals, disputes, fiat_payouts, payer_payments, payments
 from krypton_app.services.ads import create_ad
 
 S = INVOICE_SETTINGS
@@ -134,7 +134,7 @@ def test_fiat_payouts_keep_every_coin(uow):
         def time_passes(self, minutes):
             self.now += timedelta(minutes=minutes)
             payer_payments.expire_unfinished_payments(uow, settings=S, now=self.now)
-            deals.run_timers(uow, now=self.now)
+            deal_timers.run_timers(uow, now=self.now)
 
         # --- merchants ------------------------------------------------------------------------------
 

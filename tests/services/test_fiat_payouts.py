@@ -30,7 +30,17 @@ from sqlalchemy import select
 from krypton_app.domain.errors import AdUnavailable, InvalidState, InvoiceUnavailable, KryptonError, NotFound
 from krypton_app.domain.invoices import AWAITING_FIAT, CANCELLED, COMPLETED, InvoiceInvalid
 from krypton_app.models.merchant import WebhookEvent
-from krypton_app.services import chat, deals, disputes, fiat_payouts, notifications, part_deals, payments, reviews
+from krypton_app.services import (
+    chat,
+    deal_timers,
+    deals,
+    disputes,
+    fiat_payouts,
+    notifications,
+    part_deals,
+    payments,
+    reviews,
+)
 from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.payer_payments import expire_unfinished_payments
 from krypton_app.services.reputation import trader_card
@@ -305,7 +315,7 @@ def test_one_live_payout_per_payment_and_only_the_merchants(uow):
 def test_an_expired_deal_leaves_the_payment_waiting_for_another_intermediary(uow):
     case = Case(uow)
     expired = open_payout(uow, case.merchant, case.payment.id, case.ad_id)
-    assert deals.run_timers(uow, now=LATER) == 1
+    assert deal_timers.run_timers(uow, now=LATER) == 1
     assert deals.get_deal(uow, case.merchant, expired.id).status == "expired"
     assert status(uow, case.payer, case.payment.id).status == AWAITING_FIAT
     assert balances(uow, case.merchant) == (0, 2 * TON)
@@ -384,7 +394,7 @@ def test_no_confirmation_goes_to_a_dispute_never_a_release_and_counts_as_a_lapse
     case = Case(uow)
     deal = open_payout(uow, case.merchant, case.payment.id, case.ad_id)
     deals.mark_fiat_sent(uow, case.trader, deal.id, now=NOW)
-    assert deals.run_timers(uow, now=NOW + RELEASE_WINDOW + timedelta(seconds=1)) == 1
+    assert deal_timers.run_timers(uow, now=NOW + RELEASE_WINDOW + timedelta(seconds=1)) == 1
     assert deals.get_deal(uow, case.merchant, deal.id).status == "disputed"
     assert status(uow, case.payer, case.payment.id).status == AWAITING_FIAT
     assert balances(uow, case.trader) == (0, 0)
@@ -432,7 +442,7 @@ def test_the_ledger_keeps_every_coin(uow):
     users = (case.merchant, case.payer, case.trader)
     before = sum(sum(balances(uow, u)) for u in users)
     first = open_payout(uow, case.merchant, case.payment.id, case.ad_id)
-    deals.run_timers(uow, now=LATER)
+    deal_timers.run_timers(uow, now=LATER)
     second = open_payout(uow, case.merchant, case.payment.id, case.ad_id, now=LATER)
     deals.mark_fiat_sent(uow, case.trader, second.id, now=LATER)
     deals.release(uow, case.merchant, second.id, now=LATER, settings=INVOICE_SETTINGS, rates=RATES)

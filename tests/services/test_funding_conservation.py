@@ -49,6 +49,7 @@ from krypton_app.models import Account, Deal, LedgerTransaction, Posting, Promis
 from krypton_app.models.invoices import InvoicePayment, PaymentPart
 from krypton_app.models.lightning import LightningInvoice
 from krypton_app.services import (
+    deal_timers,
     deals,
     disputes,
     invoices,
@@ -336,7 +337,7 @@ def test_every_way_to_fund_a_part_keeps_the_money(uow):
             invoices.expire_invoices(uow, now=self.now)
             payer_payments.expire_unfinished_payments(uow, settings=S, now=self.now)
             promises.expire_promises(uow, now=self.now)
-            deals.run_timers(uow, now=self.now)
+            deal_timers.run_timers(uow, now=self.now)
             lightning_parts.settle_lightning_invoices(uow, self.node, settings=S, rates=self.rates, now=self.now)
             self.collect_codes()
 

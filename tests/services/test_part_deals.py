@@ -28,7 +28,7 @@ from builders import (
 
 from krypton_app.domain.errors import AdUnavailable, IdempotencyConflict, InvalidState, NotFound
 from krypton_app.domain.invoices import CANCELLED, COMPLETED, FUNDED, PENDING, RETURNED, QuoteRenewed
-from krypton_app.services import chat, deals, disputes, invoices, part_deals, payments, reviews
+from krypton_app.services import chat, deal_timers, deals, disputes, invoices, part_deals, payments, reviews
 from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.deal_room import read_deal_room
 from krypton_app.services.rates import StaticRateProvider
@@ -281,7 +281,7 @@ def test_cancelling_a_payment_gives_a_deal_funded_part_to_the_payer_not_the_trad
 def test_an_expired_deal_leaves_the_part_unfunded_and_another_ad_may_pay_it(uow):
     case = part_deal_case(uow)
     deal = open_part_deal(uow, case)
-    assert deals.run_timers(uow, now=LATER) == 1
+    assert deal_timers.run_timers(uow, now=LATER) == 1
     assert deals.get_deal(uow, case.payer, deal.id).status == "expired"
     assert part_status(uow, case, 2) == PENDING
     assert remaining(uow, case.ad_id) == 10 * TON
@@ -352,7 +352,7 @@ def test_the_ledger_keeps_every_coin_through_every_ending(uow):
     users = (case.merchant, case.payer, case.trader)
     before = total(uow, *users)
     expired = open_part_deal(uow, case, position=3)
-    deals.run_timers(uow, now=LATER)
+    deal_timers.run_timers(uow, now=LATER)
     operator, split = disputed(uow, case)
     resolve(uow, operator, split, "split", "0.25")
     released = part_deals.open_part_deal(

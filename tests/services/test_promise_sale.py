@@ -38,7 +38,7 @@ from krypton_app.domain.errors import AdUnavailable, IdempotencyConflict, Krypto
 from krypton_app.domain.promises import PromiseRefused
 from krypton_app.models import Deal, Payout
 from krypton_app.models.promises import Promise
-from krypton_app.services import chat, deals, disputes, payments, promise_sales, promises
+from krypton_app.services import chat, deal_timers, deals, disputes, payments, promise_sales, promises
 from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.promise_parts import fund_part_from_promise
 from krypton_app.state.views import owed_text
@@ -122,7 +122,7 @@ def test_refund_cancel_and_expiry_give_the_promise_back_with_the_same_code(uow):
     assert status_of(uow, sale.promise_id) == "active"
     # The deal timer expires an unpaid deal.
     third = sell(uow, sale)
-    assert deals.run_timers(uow, now=NOW + timedelta(minutes=16)) == 1
+    assert deal_timers.run_timers(uow, now=NOW + timedelta(minutes=16)) == 1
     assert deals.get_deal(uow, sale.holder, third.id).status == machine.EXPIRED
     assert status_of(uow, sale.promise_id) == "active" and remaining(uow, sale.ad_id) == 10 * TON
     assert promise_backing(uow) == 2 * TON and balances(uow, sale.holder) == (0, 0)
@@ -277,7 +277,7 @@ def test_conservation_over_many_sales(uow):
         if step == 0:
             deals.cancel(uow, sale.trader, deal.id, now=NOW)
         elif step == 1:
-            deals.run_timers(uow, now=NOW + timedelta(minutes=16))
+            deal_timers.run_timers(uow, now=NOW + timedelta(minutes=16))
         elif step == 2:
             deals.mark_fiat_sent(uow, sale.trader, deal.id, now=NOW)
             disputes.open_dispute(uow, sale.holder, deal.id, now=DISPUTABLE)
@@ -421,7 +421,7 @@ def test_random_sales_keep_money_and_the_escrow_consistent(uow, ops):
                 deals.cancel(uow, sale.trader, live, now=clock)
             elif op == "timer":
                 clock += timedelta(minutes=16)
-                deals.run_timers(uow, now=clock)
+                deal_timers.run_timers(uow, now=clock)
             elif op == "release" and live:
                 deals.mark_fiat_sent(uow, sale.trader, live, now=clock)
                 deals.release(uow, sale.holder, live, now=clock)
