@@ -1849,3 +1849,10 @@ CATALOG.update(
         "dispute.fee": "Platform fee",
     }
 )
+
+# The Crypto Pay compatibility API (api/cryptopay.py answers with Crypto Pay's own error names).
+CATALOG.update(
+    {
+        "error.cryptopay_refused": "The Crypto Pay API refused this request.",
+    }
+)

@@ -1894,3 +1894,10 @@ CATALOG.update(
         "dispute.fee": "Комиссия платформы",
     }
 )
+
+# The Crypto Pay compatibility API (api/cryptopay.py answers with Crypto Pay's own error names).
+CATALOG.update(
+    {
+        "error.cryptopay_refused": "Crypto Pay API отклонил этот запрос.",
+    }
+)
