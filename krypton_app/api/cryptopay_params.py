@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
@@ -52,7 +53,7 @@ async def _form(request: Request, body: bytes) -> dict[str, Any]:
 
     try:
         form = await Request(request.scope, replay).form(max_files=0, max_fields=MAX_FORM_FIELDS)
-    except (MultiPartException, ValueError):
+    except (MultiPartException, HTTPException, ValueError):  # Starlette turns a parser's refusal into a 400
         raise CryptoPayRefused("PARAMS_INVALID") from None
     return dict(form)
 
