@@ -23,7 +23,7 @@ from krypton_app.api.cryptopay_params import Params, read_params
 from krypton_app.bootstrap import AppDeps, app_deps
 from krypton_app.domain.errors import ApiAuthError, KryptonError, NotFound, UserBlocked
 from krypton_app.models.common import utcnow
-from krypton_app.services import compat_keys, cryptopay, cryptopay_info
+from krypton_app.services import compat_keys, cryptopay, cryptopay_info, cryptopay_money
 from krypton_app.services.compat_keys import CompatPrincipal
 from krypton_app.services.cryptopay import CryptoPayRefused, InvoiceRequest
 from krypton_app.services.rates import RateUnavailable
@@ -116,6 +116,68 @@ def get_stats(call: Call) -> Any:
     )
 
 
+def create_check(call: Call) -> Any:
+    p = call.params
+    return cryptopay_money.create_check(
+        call.deps.uow,
+        call.app,
+        asset=p.code("asset"),
+        amount=p.text("amount"),
+        settings=call.deps.settings,
+        now=utcnow(),
+        pin_to_user_id=p.integer("pin_to_user_id", low=1, high=2**63 - 1),
+        pin_to_username=p.text("pin_to_username"),
+    )
+
+
+def get_checks(call: Call) -> Any:
+    p = call.params
+    items = cryptopay_money.get_checks(
+        call.deps.uow,
+        call.app,
+        settings=call.deps.settings,
+        asset=p.code("asset"),
+        check_ids=p.integers("check_ids"),
+        status=p.text("status"),
+        offset=_or(p.integer("offset", low=-(10**18), high=2**31 - 1), 0),
+        count=_or(p.integer("count", low=-(10**18), high=10**18), 100),
+    )
+    return {"items": items}
+
+
+def delete_check(call: Call) -> Any:
+    check_id = call.params.required_integer("check_id", low=1, high=2**63 - 1)
+    return cryptopay_money.delete_check(call.deps.uow, call.app, check_id, settings=call.deps.settings, now=utcnow())
+
+
+def transfer(call: Call) -> Any:
+    p = call.params
+    return cryptopay_money.transfer(
+        call.deps.uow,
+        call.app,
+        user_id=p.required_integer("user_id", low=1, high=2**63 - 1),
+        asset=p.code("asset"),
+        amount=p.text("amount"),
+        spend_id=p.text("spend_id"),
+        comment=p.text("comment"),
+        now=utcnow(),
+    )
+
+
+def get_transfers(call: Call) -> Any:
+    p = call.params
+    items = cryptopay_money.get_transfers(
+        call.deps.uow,
+        call.app,
+        asset=p.code("asset"),
+        transfer_ids=p.integers("transfer_ids"),
+        spend_id=p.text("spend_id"),
+        offset=_or(p.integer("offset", low=-(10**18), high=2**31 - 1), 0),
+        count=_or(p.integer("count", low=-(10**18), high=10**18), 100),
+    )
+    return {"items": items}
+
+
 METHODS: dict[str, Callable[[Call], Any]] = {
     "getMe": get_me,
     "createInvoice": create_invoice,
@@ -125,6 +187,11 @@ METHODS: dict[str, Callable[[Call], Any]] = {
     "getExchangeRates": get_exchange_rates,
     "getCurrencies": get_currencies,
     "getStats": get_stats,
+    "createCheck": create_check,
+    "getChecks": get_checks,
+    "deleteCheck": delete_check,
+    "transfer": transfer,
+    "getTransfers": get_transfers,
 }
 
 

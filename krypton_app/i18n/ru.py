@@ -1898,6 +1898,7 @@ CATALOG.update(
 # The Crypto Pay compatibility API (api/cryptopay.py answers with Crypto Pay's own error names).
 CATALOG.update(
     {
+        "history.kind.cryptopay_transfer": "Перевод Crypto Pay",
         "error.cryptopay_refused": "Crypto Pay API отклонил этот запрос.",
     }
 )

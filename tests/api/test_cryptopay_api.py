@@ -24,10 +24,10 @@ INVOICE = {"asset": "TON", "amount": "1.5", "description": "VPN key"}
 class App:
     """A merchant's Crypto Pay app and a client that calls `/cryptopay/api/<method>` with its token."""
 
-    def __init__(self, uow, *, is_test=False, merchant=None):
+    def __init__(self, uow, *, is_test=False, merchant=None, transfers=True):
         self.merchant = merchant or make_user(uow, display_name="shop")
         self.view, self.token = create_cryptopay_app(
-            uow, self.merchant, name="shop", settings=app_deps().settings, is_test=is_test
+            uow, self.merchant, name="shop", settings=app_deps().settings, is_test=is_test, transfers=transfers
         )
         self.client = TestClient(build_api())
 
@@ -229,7 +229,8 @@ _names = st.sampled_from(
     [
         "asset", "amount", "fiat", "currency_type", "accepted_assets", "swap_to", "description", "hidden_message",
         "paid_btn_name", "paid_btn_url", "payload", "allow_comments", "allow_anonymous", "expires_in", "invoice_ids",
-        "status", "offset", "count", "invoice_id", "start_at", "end_at",
+        "status", "offset", "count", "invoice_id", "start_at", "end_at", "check_id", "check_ids", "user_id",
+        "spend_id", "comment", "pin_to_user_id", "pin_to_username", "transfer_ids", "disable_send_notification",
     ]
 )  # fmt: skip
 _methods = st.one_of(

@@ -14,11 +14,12 @@ import pytest
 from aiocryptopay import AioCryptoPay
 from aiocryptopay.exceptions.factory import CodeErrorFactory
 from aiohttp import web
-from builders import deposit, make_user, pay_invoice
+from builders import balances, deposit, make_user, pay_invoice
 from sqlmodel import select
 
 from krypton_app.bootstrap import app_deps
 from krypton_app.models import InvoicePayment, WebhookDelivery
+from krypton_app.services import promises
 from krypton_app.services.compat_keys import create_cryptopay_app
 from krypton_app.services.crypto import unseal
 from krypton_app.services.webhook_delivery import deliver_due
@@ -32,10 +33,16 @@ def _port() -> int:
         return probe.getsockname()[1]
 
 
-def _app(uow, *, webhook_url=None, is_test=False):
+def _app(uow, *, webhook_url=None, is_test=False, transfers=False):
     merchant = make_user(uow, display_name="VPN shop")
     view, token = create_cryptopay_app(
-        uow, merchant, name="VPN shop", settings=app_deps().settings, webhook_url=webhook_url, is_test=is_test
+        uow,
+        merchant,
+        name="VPN shop",
+        settings=app_deps().settings,
+        webhook_url=webhook_url,
+        is_test=is_test,
+        transfers=transfers,
     )
     return merchant, view, token
 
@@ -159,7 +166,9 @@ def test_sdk_errors_are_its_own_exceptions_with_crypto_pay_names(uow, compat_ser
                 (good.create_invoice(amount=1, asset="TON", swap_to="USDT"), 400, "SWAP_TO_UNSUPPORTED"),
                 (good.get_invoices(count=0), 400, "COUNT_INVALID"),
                 (good.delete_invoice(999_999), 400, "INVOICE_NOT_FOUND"),
-                (good.transfer(user_id=1, asset="TON", amount=1, spend_id="s"), 405, "METHOD_NOT_FOUND"),
+                (good.transfer(user_id=1, asset="TON", amount=1, spend_id="s"), 403, "METHOD_DISABLED"),
+                (good.create_check(asset="TON", amount=1), 400, "NOT_ENOUGH_COINS"),
+                (good.delete_check(999_999), 400, "CHECK_NOT_FOUND"),
             ]
             for call, code, name in cases:
                 with pytest.raises(CodeErrorFactory) as refused:
@@ -170,3 +179,41 @@ def test_sdk_errors_are_its_own_exceptions_with_crypto_pay_names(uow, compat_ser
             await bad.close()
 
     asyncio.run(scenario())
+
+
+def test_checks_and_transfers_through_the_sdk(uow, compat_server):
+    merchant, _view, token = _app(uow, transfers=True)
+    deposit(uow, merchant, 5 * TON)
+    receiver = make_user(uow, telegram_id=777_000_111)
+    holder = make_user(uow)
+
+    async def scenario():
+        crypto = AioCryptoPay(token, network=f"{compat_server}/cryptopay")
+        try:
+            check = await crypto.create_check(asset="TON", amount=1.25)
+            assert check.status == "active" and check.amount == 1.25 and "/p/" in check.bot_check_url
+            gone = await crypto.create_check(asset="TON", amount=1)
+            assert await crypto.delete_check(gone.check_id) is True
+            code = check.bot_check_url.rsplit("/p/", 1)[1]
+            await asyncio.to_thread(
+                promises.redeem_promise, uow, holder, code, settings=app_deps().settings, now=datetime.now(UTC)
+            )
+            [activated] = await crypto.get_checks(status="activated")
+            assert activated.check_id == check.check_id and activated.activated_at is not None
+            assert await crypto.get_checks(status="active") is None
+
+            sent = await crypto.transfer(user_id=777_000_111, asset="TON", amount=2, spend_id="payout-9", comment="hi")
+            again = await crypto.transfer(user_id=777_000_111, asset="TON", amount=2, spend_id="payout-9")
+            assert sent.status == "completed" and sent.user_id == 777_000_111 and again.transfer_id == sent.transfer_id
+            [listed] = await crypto.get_transfers(transfer_ids=[sent.transfer_id])
+            assert listed.amount == 2 and listed.comment == "hi"
+            with pytest.raises(CodeErrorFactory) as refused:
+                await crypto.transfer(user_id=1, asset="TON", amount=1, spend_id="nobody")
+            assert refused.value.name == "USER_NOT_FOUND"
+        finally:
+            await crypto.close()
+
+    asyncio.run(scenario())
+    assert balances(uow, holder) == (int(1.25 * TON), 0)
+    assert balances(uow, receiver) == (2 * TON, 0)
+    assert balances(uow, merchant) == (int(1.75 * TON), 0)
