@@ -17,7 +17,8 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, request_response
+from starlette.types import Receive, Scope, Send
 
 from krypton_app.api.cryptopay_params import Params, read_params
 from krypton_app.bootstrap import AppDeps, app_deps
@@ -30,7 +31,6 @@ from krypton_app.services.rates import RateUnavailable
 
 PREFIX = "/cryptopay/api"
 TOKEN_HEADER = "Crypto-Pay-API-Token"
-_HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 @dataclass(frozen=True)
@@ -235,8 +235,19 @@ async def not_found(_request: Request) -> Response:
     return error(404, "NOT_FOUND")
 
 
+class _EveryMethod:
+    """The endpoint as a plain ASGI app, which Starlette routes for every HTTP method (a function endpoint
+    only for those listed, and any other verb would get Starlette's plain-text 405)."""
+
+    def __init__(self, endpoint: Callable[[Request], Any]):
+        self._app = request_response(endpoint)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+
 def routes() -> list[Route]:
     return [
-        Route(PREFIX + "/{method}", endpoint, methods=_HTTP_METHODS),
-        Route("/cryptopay/{rest:path}", not_found, methods=_HTTP_METHODS),  # the API's 404, not Starlette's text
+        Route(PREFIX + "/{method}", _EveryMethod(endpoint)),
+        Route("/cryptopay/{rest:path}", _EveryMethod(not_found)),  # the API's 404, not Starlette's text
     ]
