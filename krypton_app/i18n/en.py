@@ -1886,3 +1886,11 @@ CATALOG.update(
         "compat.hk.payout_key": "Payout API key",
     }
 )
+
+# The Crypto Pay compatibility API (api/cryptopay.py answers with Crypto Pay's own error names).
+CATALOG.update(
+    {
+        "history.kind.cryptopay_transfer": "Crypto Pay transfer",
+        "error.cryptopay_refused": "The Crypto Pay API refused this request.",
+    }
+)

@@ -1931,3 +1931,11 @@ CATALOG.update(
         "compat.hk.payout_key": "API-ключ выплат",
     }
 )
+
+# The Crypto Pay compatibility API (api/cryptopay.py answers with Crypto Pay's own error names).
+CATALOG.update(
+    {
+        "history.kind.cryptopay_transfer": "Перевод Crypto Pay",
+        "error.cryptopay_refused": "Crypto Pay API отклонил этот запрос.",
+    }
+)

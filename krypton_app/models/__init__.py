@@ -3,6 +3,7 @@
 from krypton_app.models.auth import LoginToken, UsedProofPayload, UserSession
 from krypton_app.models.catalog import Country, CountryPaymentMethod, FiatCurrency, PaymentMethod
 from krypton_app.models.chain import AppliedChainTransaction, ChainCursor, DepositMemo, UnmatchedDeposit
+from krypton_app.models.cryptopay import CryptoPayCheck, CryptoPayInvoice, CryptoPayTransfer
 from krypton_app.models.deal_destinations import DealDestination
 from krypton_app.models.fee_sweeps import FeeSweep, SweepSetting
 from krypton_app.models.fees import FeeRuleRow
@@ -19,6 +20,9 @@ from krypton_app.models.withdrawals import Payout, Withdrawal
 __all__ = [
     "Ad",
     "ChatMessage",
+    "CryptoPayCheck",
+    "CryptoPayInvoice",
+    "CryptoPayTransfer",
     "Deal",
     "DealDestination",
     "DealEvent",

@@ -43,6 +43,7 @@ from krypton_app.models import (
 )
 from krypton_app.models.common import as_utc
 from krypton_app.services.ads import AD_RELEASE, AD_RESERVE
+from krypton_app.services.cryptopay_money import CRYPTOPAY_TRANSFER
 from krypton_app.services.deal_purposes import DEAL_ESCROW
 from krypton_app.services.deals import DEAL_REFUND, DEAL_RELEASE
 from krypton_app.services.deposits import DEPOSIT
@@ -84,6 +85,9 @@ FAMILIES: dict[str, str | None] = {
     PROMISE_REDEEM: "promise",
     PROMISE_CANCEL: "promise",
     PROMISE_EXPIRE: "promise",
+    # A Crypto Pay app's transfer to a user (services/cryptopay_money.py): merchant -> user, no row of its own
+    # that the history describes.
+    CRYPTOPAY_TRANSFER: None,
     # The platform's own: a fee sweep never touches a user's balance.
     FEE_SWEEP_HOLD: None,
     FEE_SWEEP_SENT: None,

@@ -8,11 +8,13 @@ services/invoice_drafts.py.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import invoices as rules
@@ -63,6 +65,7 @@ def create_invoice(
     now: datetime,
     only_test: bool = False,
     idempotency_key: str | None = None,
+    attach: Callable[[Session, int], None] | None = None,
 ) -> tuple[InvoiceView, bool]:
     """Validate the draft and create the invoice; with an order_id the merchant used before in the same
     mode (live or test), return that invoice instead (created = False), whatever the rest of the draft
@@ -70,7 +73,9 @@ def create_invoice(
     `only_test` (a sandbox API key, see services/api_keys): the invoice is a sandbox one, whatever the draft says.
     `idempotency_key` (the form's, per merchant): the same key answers as the first call did, with
     the invoice it created, so a double submit makes one invoice. The API has its own replay
-    (api/merchant/pipeline.py) and passes none."""
+    (api/merchant/pipeline.py) and passes none.
+    `attach(session, invoice_id)`: written with a new invoice in its transaction (a compatibility API's
+    own row beside it, services/cryptopay.py)."""
     if only_test:
         draft = replace(draft, is_test=True)
     if idempotency_key is not None:
@@ -113,6 +118,8 @@ def create_invoice(
                 .returning(_invoices.c.id)
             ).scalar_one_or_none()
             if invoice_id is not None:
+                if attach is not None:
+                    attach(s, invoice_id)
                 return invoice_view(select_invoice_row(s, _invoices.c.id == invoice_id), settings), True
             if idempotency_key is not None:
                 twin = select_invoice_row(s, _same_key(merchant_id, idempotency_key))

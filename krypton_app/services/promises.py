@@ -9,10 +9,12 @@ a session) one of GUESSES_PER_HOUR attempts, recorded in its own transaction so 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select
+from sqlmodel import Session
 
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import promises as rules
@@ -87,10 +89,15 @@ def create_promise(
     note: str = "",
     expires_at: datetime | None = None,
     webhook_url: str | None = None,
+    pinned_user_id: int | None = None,
+    attach: Callable[[Session, int, str], None] | None = None,
 ) -> CreatedPromise:
     """Move `amount` of the issuer's available `asset` into a new promise, in one transaction with its
     row. `amount`: decimal text or minor units. `pin`: @username or a verified email of the only user who
-    may redeem it. The same key again returns the first promise, without its code."""
+    may redeem it (or `pinned_user_id`, that user found by the caller, e.g. by their Telegram id).
+    `attach(session, promise_id, code)`: written with a new promise in its transaction (a compatibility
+    API's own row beside it, services/cryptopay_money.py). The same key again returns the first promise,
+    without its code."""
     now = now.astimezone(UTC)
     note = (note or "").strip()
     if len(note) > rules.NOTE_MAX:
@@ -98,7 +105,6 @@ def create_promise(
     expires_at = as_utc(expires_at)  # a time without a zone (an API client's) is read as UTC
     if expires_at is not None and expires_at <= now:
         raise PromiseRefused(code="promise_expiry_past", field="expires_at")
-    pinned_user_id = None
     if pin and pin.strip():
         pinned = find_user_by_contact(uow, pin)
         if pinned is None:
@@ -129,6 +135,8 @@ def create_promise(
             twin = s.execute(promise_query().where(_p.c.idempotency_key == f"{issuer_id}:{idempotency_key}")).one()
             return CreatedPromise(promise_view(twin, now), None)
         fund(s, issued.id, ledger.user_account(s, issuer_id, asset), asset, minor)
+        if attach is not None:
+            attach(s, issued.id, issued.code)
         row = s.execute(promise_query().where(_p.c.id == issued.id)).one()
         return CreatedPromise(promise_view(row, now), issued.code)
 
