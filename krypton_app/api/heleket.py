@@ -29,9 +29,16 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import ApiAuthError, KryptonError, NotFound, UserBlocked
 from krypton_app.i18n import error_key, translate
 from krypton_app.models.common import utcnow
-from krypton_app.services import compat_keys, heleket
+from krypton_app.services import compat_keys, heleket, heleket_payouts
 from krypton_app.services.compat_keys import CompatPrincipal
-from krypton_app.services.heleket_input import HeleketInvalid, HeleketRefused, date_range, lookup, payment_request
+from krypton_app.services.heleket_input import (
+    HeleketInvalid,
+    HeleketRefused,
+    date_range,
+    lookup,
+    payment_request,
+    payout_request,
+)
 from krypton_app.services.rates import RateProvider
 from krypton_app.settings import Settings
 
@@ -98,6 +105,16 @@ def _exchange_rates(call: Call) -> Any:
     return heleket.exchange_rates(call.path["currency"], settings=call.settings, rates=call.rates)
 
 
+def _payout(call: Call) -> Any:
+    request = payout_request(call.body)
+    return heleket_payouts.create_payout(call.uow, call.merchant, request, settings=call.settings, now=call.now)
+
+
+def _payout_info(call: Call) -> Any:
+    uuid, order_id = lookup(call.body)
+    return heleket_payouts.payout_info(call.uow, call.merchant, uuid=uuid, order_id=order_id)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     method: str
@@ -118,6 +135,8 @@ ENDPOINTS = (
     _endpoint("POST", "v1/payment/resend", "invoices:write", _resend),
     _endpoint("POST", "v1/balance", "invoices:read", _balance),
     _endpoint("GET", "v1/exchange-rate/{currency}/list", "invoices:read", _exchange_rates),
+    _endpoint("POST", "v1/payout", "payouts:write", _payout),
+    _endpoint("POST", "v1/payout/info", "payouts:write", _payout_info),
 )
 
 

@@ -35,3 +35,24 @@ class HeleketPayment(SQLModel, table=True):
     additional_data: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     lifetime: int
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class HeleketPayout(SQLModel, table=True):
+    """A payout created through /heleket/v1/payout: one Krypton TON / USDT withdrawal of the merchant."""
+
+    __tablename__ = "heleket_payouts"
+    __table_args__ = (
+        # Heleket's rule: an order_id is unique among a merchant's payouts; a repeat returns the first.
+        UniqueConstraint("key_id", "order_id", name="uq_heleket_payouts_key_order"),
+        Index("ix_heleket_payouts_key_created", "key_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    withdrawal_id: int = Field(foreign_key="withdrawals.id", unique=True)
+    key_id: int = Field(foreign_key="api_keys.id")
+    uuid: str = Field(unique=True, max_length=36)
+    order_id: str = Field(max_length=128)
+    amount: str = Field(max_length=40)  # as asked
+    is_subtract: bool  # True: the fee on top, from the balance; False: taken out of `amount`
+    url_callback: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())

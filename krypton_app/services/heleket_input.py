@@ -228,3 +228,39 @@ def date_range(data: Any) -> tuple[datetime | None, datetime | None]:
         moments.append(moment)
     form.done()
     return moments[0], moments[1]
+
+
+@dataclass(frozen=True)
+class PayoutRequest:
+    amount: Decimal
+    currency: str
+    order_id: str
+    address: str
+    is_subtract: bool
+    url_callback: str | None
+    memo: str | None
+
+
+def payout_request(data: Any) -> PayoutRequest:
+    """POST /v1/payout's body: TON or USDT on TON to a TON address (docs/compat-heleket.md)."""
+    form = Form(data)
+    amount = amount_of(form, "amount")
+    currency = code_of(form, "currency", required=True)
+    order_id = order_id_of(form, high=100)
+    address = form.text("address", required=True, high=128)
+    is_subtract = form.boolean("is_subtract")
+    if is_subtract is None and "is_subtract" not in form.errors:
+        form.fail("is_subtract", "validation.required")
+    network_of(form)
+    url_callback = form.text("url_callback", low=6, high=255)
+    memo = form.text("memo", high=30)
+    if form.text("to_currency", high=8) is not None:
+        form.fail("to_currency", "validation.prohibited")
+    priority = form.text("priority", high=16)
+    if priority is not None and priority not in ("recommended", "economy", "high", "highest"):
+        form.fail("priority", "validation.in")
+    for name in ("course_source", "from_currency"):
+        form.text(name)
+    form.done()
+    assert amount is not None and currency is not None and order_id is not None and address is not None
+    return PayoutRequest(amount, currency, order_id, address, bool(is_subtract), url_callback, memo)

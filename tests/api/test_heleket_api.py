@@ -5,7 +5,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import heleket_merchant, make_user
+from builders import TON, balances, deposit, heleket_merchant, make_user, new_wallet
 from heleket_sdk import WebhookVerifier
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +13,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from krypton_app.api.app import build_api
-from krypton_app.models import WebhookEvent
+from krypton_app.models import WebhookEvent, Withdrawal
 from krypton_app.services import invoices
 from krypton_app.services.compat_keys import heleket_sign
 
@@ -229,6 +229,38 @@ def test_unknown_paths_methods_and_big_bodies_answer_in_the_envelope(shop):
     assert make_user(shop.uow)  # the database is still fine
 
 
+def test_a_payout_is_a_withdrawal_signed_with_the_payout_key(shop):
+    deposit(shop.uow, shop.id, 5 * TON)
+    address = new_wallet()
+    body = {"amount": "1", "currency": "TON", "order_id": "po-1", "address": address, "is_subtract": True}
+    refused = shop.post("payout", body)  # the payment key
+    assert (refused.status_code, refused.json()["message"]) == (401, "Invalid Sign.")
+    payout_key = shop.credentials.payout_key
+    response = shop.post("payout", body, key=payout_key)
+    assert response.status_code == 200, response.text
+    payout = response.json()["result"]
+    assert (payout["amount"], payout["currency"], payout["status"]) == ("1", "TON", "process")
+    assert (payout["commission"], payout["merchant_amount"], payout["balance"]) == ("0.05", "1.05", "3.95")
+    assert shop.post("payout", {**body, "amount": "2"}, key=payout_key).json()["result"] == payout  # same order
+    assert shop.post("payout/info", {"uuid": payout["uuid"]}, key=payout_key).json()["result"] == payout
+    assert shop.post("payment/info", {"uuid": payout["uuid"]}, key=payout_key).status_code == 401
+    taken = shop.post("payout", {**body, "order_id": "po-2", "is_subtract": False}, key=payout_key).json()["result"]
+    assert (taken["merchant_amount"], taken["commission"]) == ("1.00", "0.05")  # 0.95 sent, the fee out of it
+    with shop.uow.read() as s:
+        sent = sorted(w.amount for w in s.exec(select(Withdrawal).where(Withdrawal.user_id == shop.id)))
+    assert sent == [950_000_000, TON]
+    assert balances(shop.uow, shop.id) == (5 * TON - 2 * TON - 50_000_000, 2 * TON + 50_000_000)
+    for fields, status in (
+        ({"order_id": "po-3", "amount": "100"}, 400),
+        ({"order_id": "po-4", "address": "nope"}, 422),
+        ({"order_id": "po-5", "currency": "BTC"}, 422),
+        ({"order_id": "po-6", "is_subtract": None}, 422),
+    ):
+        assert shop.post("payout", {**body, **fields}, key=payout_key).status_code == status
+    sandbox = Shop(shop.uow, is_test=True)
+    assert sandbox.post("payout", body, key=sandbox.credentials.payout_key).status_code == 400
+
+
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
@@ -239,7 +271,7 @@ FIELDS = st.sampled_from(
      "date_from", "date_to", "additional_data", "is_refresh", "subtract", "accuracy_payment_percent"]
 )  # fmt: skip
 SEGMENTS = st.sampled_from(
-    ["payment", "info", "list", "services", "resend", "balance", "exchange-rate", "TON", "USD", "refund", "x", ""]
+    ["payment", "payout", "info", "list", "services", "resend", "balance", "exchange-rate", "TON", "refund", ""]
 )
 
 
@@ -248,10 +280,12 @@ SEGMENTS = st.sampled_from(
     segments=st.lists(SEGMENTS, min_size=1, max_size=3),
     body=st.dictionaries(FIELDS, JSON, max_size=5) | JSON,
     method=st.sampled_from(["POST", "GET"]),
+    payout_key=st.booleans(),
 )
-def test_fuzz_never_a_5xx_and_always_the_envelope(shop, segments, body, method):
+def test_fuzz_never_a_5xx_and_always_the_envelope(shop, segments, body, method, payout_key):
     raw = json.dumps(body).encode()
-    response = shop.send("/".join(segments), raw, method=method)
+    key = shop.credentials.payout_key if payout_key else None
+    response = shop.send("/".join(segments), raw, method=method, key=key)
     assert response.status_code < 500, response.text
     assert response.headers["content-type"] == "application/json"
     envelope = response.json()

@@ -9,9 +9,18 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import httpx
 import pytest
-from builders import TON, deposit, heleket_merchant, make_user, pay_invoice
-from heleket_sdk import ApiError, ClientOptions, HeleketPayment, PaymentStatus, WebhookVerifier
-from heleket_sdk.types import CreateInvoiceRequest, HistoryOptions, InfoOptions
+from builders import TON, deposit, heleket_merchant, make_user, new_wallet, pay_invoice
+from heleket_sdk import (
+    ApiError,
+    ClientOptions,
+    HeleketPayment,
+    HeleketPayout,
+    PaymentStatus,
+    PayoutStatus,
+    ValidationError,
+    WebhookVerifier,
+)
+from heleket_sdk.types import CreateInvoiceRequest, CreatePayoutRequest, HistoryOptions, InfoOptions
 
 from krypton_app.bootstrap import app_deps
 from krypton_app.services.webhook_delivery import deliver_due
@@ -108,3 +117,23 @@ def test_a_heleket_merchant_works_with_the_sdk(uow, compat_server, receiver):
     with pytest.raises(ApiError) as refused:
         wrong.get_info(InfoOptions.by_uuid(invoice.uuid))
     assert (refused.value.http_status, str(refused.value)) == (401, "Invalid Sign.")
+
+
+def test_a_payout_through_the_sdk_is_a_krypton_withdrawal(uow, compat_server):
+    merchant_id, credentials = heleket_merchant(uow)
+    deposit(uow, merchant_id, 3 * TON)
+    options = ClientOptions(base_url=f"{compat_server}/heleket")
+    client = HeleketPayout(merchant_id=credentials.merchant, api_key=credentials.payout_key, options=options)
+    request = CreatePayoutRequest(amount="1.5", currency="TON", order_id="po-1", address=new_wallet(), is_subtract=True)
+    payout = client.create_payout(request)
+    assert (payout.status, payout.is_final, payout.commission, payout.merchant_amount) == (
+        PayoutStatus.PROCESS,
+        False,
+        "0.05",
+        "1.55",
+    )
+    assert client.create_payout(request).uuid == payout.uuid
+    assert client.get_info(InfoOptions.by_order_id("po-1")).uuid == payout.uuid
+    with pytest.raises(ValidationError) as refused:
+        client.create_payout(CreatePayoutRequest(**{**request.model_dump(), "order_id": "po-2", "address": "x"}))
+    assert list(refused.value.fields) == ["address"]
