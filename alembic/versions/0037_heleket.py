@@ -1,6 +1,6 @@
 """The Heleket compatibility API (issue 15): heleket_payments, what a payment created through
 /heleket/v1/payment adds to its Krypton invoice (UUID, the merchant's order_id unique per Heleket merchant,
-callback / return / success URLs, the price as asked, additional_data, lifetime); heleket_payouts, what a
+callback / return / success URLs, the price as asked, additional_data, lifetime, the refund's withdrawal); heleket_payouts, what a
 payout created through /heleket/v1/payout adds to its Krypton withdrawal (UUID, order_id, is_subtract).
 
 Revision ID: 0037_heleket
@@ -35,11 +35,14 @@ def upgrade() -> None:
         sa.Column("url_success", sa.String(length=255), nullable=True),
         sa.Column("additional_data", sa.Text(), nullable=True),
         sa.Column("lifetime", sa.Integer(), nullable=False),
+        sa.Column("refund_withdrawal_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["invoice_id"], ["invoices.id"]),
         sa.ForeignKeyConstraint(["key_id"], ["api_keys.id"]),
+        sa.ForeignKeyConstraint(["refund_withdrawal_id"], ["withdrawals.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("invoice_id"),
+        sa.UniqueConstraint("refund_withdrawal_id"),
         sa.UniqueConstraint("uuid"),
         sa.UniqueConstraint("key_id", "order_id", name="uq_heleket_payments_key_order"),
     )

@@ -34,6 +34,8 @@ class HeleketPayment(SQLModel, table=True):
     url_success: str | None = Field(default=None, max_length=255)
     additional_data: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     lifetime: int
+    # /v1/payment/refund: the withdrawal that sends the paid amount back (one per payment), once asked.
+    refund_withdrawal_id: int | None = Field(default=None, foreign_key="withdrawals.id", unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
 
 

@@ -26,6 +26,7 @@ from krypton_app.services.heleket_input import HeleketInvalid, HeleketRefused, P
 from krypton_app.services.heleket_views import (
     PAID,
     course,
+    find_payment,
     money,
     payment_object,
     payment_select,
@@ -48,8 +49,7 @@ def _not_found() -> HeleketRefused:
 
 
 def _find(s, merchant: CompatPrincipal, *, uuid: str | None = None, order_id: str | None = None):
-    where = _hp.c.order_id == order_id if order_id is not None else _hp.c.uuid == uuid
-    return s.execute(payment_select().where(_hp.c.key_id == merchant.key_id, where)).one_or_none()
+    return find_payment(s, merchant.key_id, uuid=uuid, order_id=order_id)
 
 
 def _priced(uow: UnitOfWork, request: PaymentRequest, rates: RateProvider) -> tuple[str, str, str | None]:

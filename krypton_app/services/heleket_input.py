@@ -264,3 +264,26 @@ def payout_request(data: Any) -> PayoutRequest:
     form.done()
     assert amount is not None and currency is not None and order_id is not None and address is not None
     return PayoutRequest(amount, currency, order_id, address, bool(is_subtract), url_callback, memo)
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    uuid: str | None
+    order_id: str | None
+    address: str
+    is_subtract: bool
+    amount: Decimal | None  # aioheleket's: part of the paid amount; None: all of it
+
+
+def refund_request(data: Any) -> RefundRequest:
+    """POST /v1/payment/refund's body."""
+    uuid, order_id = lookup(data)
+    form = Form(data)
+    address = form.text("address", required=True, high=128)
+    is_subtract = form.boolean("is_subtract")
+    if is_subtract is None and "is_subtract" not in form.errors:
+        form.fail("is_subtract", "validation.required")
+    amount = amount_of(form, "amount", required=False)
+    form.done()
+    assert address is not None
+    return RefundRequest(uuid, order_id, address, bool(is_subtract), amount)

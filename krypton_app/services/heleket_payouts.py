@@ -1,9 +1,12 @@
-"""Heleket payouts (POST /heleket/v1/payout, /payout/info): a Heleket payout is the merchant's TON or USDT
-withdrawal (services/withdrawals.py: its fee, address and balance rules, its hold, its sender and
-settlement) plus a heleket_payouts row with Heleket's UUID and order_id.
+"""Heleket payouts (POST /heleket/v1/payout, /payout/info) and refunds (/payment/refund): a Heleket payout,
+and a paid payment's refund, is the merchant's TON or USDT withdrawal (services/withdrawals.py: its fee,
+address and balance rules, its hold, its sender and settlement) plus Heleket's row (heleket_payouts; a
+refund's withdrawal is kept on its heleket_payments row).
 
 `is_subtract` true: the fee comes on top, from the balance (`amount` is sent); false: it is taken out of
 `amount` (amount - fee is sent). A sandbox merchant pays out nothing: its keys move no real money.
+A refund sends the paid amount (or `amount` of it) back from the merchant's balance, once per payment;
+the payment's status then follows that withdrawal (refund_process, refund_paid, refund_fail).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -32,8 +35,8 @@ from krypton_app.models.heleket import HeleketPayout
 from krypton_app.services import withdrawals
 from krypton_app.services.compat_keys import CompatPrincipal
 from krypton_app.services.deposits import ASSET_DECIMALS
-from krypton_app.services.heleket_input import HeleketInvalid, HeleketRefused, PayoutRequest
-from krypton_app.services.heleket_views import NETWORK, money
+from krypton_app.services.heleket_input import HeleketInvalid, HeleketRefused, PayoutRequest, RefundRequest
+from krypton_app.services.heleket_views import NETWORK, PAID, find_payment, money, payments_table, status_of
 from krypton_app.services.transfer_fees import FeeChanged, withdrawal_fee
 from krypton_app.services.webhook_urls import check_webhook_url
 from krypton_app.settings import Settings
@@ -106,29 +109,17 @@ def create_payout(
     sent = minor if request.is_subtract else minor - fee
     if sent <= 0:
         raise HeleketInvalid({"amount": ["validation.withdrawal_below_minimum"]})
-    try:
-        withdrawal = withdrawals.request_ton_withdrawal(
-            uow,
-            merchant.user_id,
-            asset=request.currency,
-            address=request.address,
-            amount=format_amount(sent, decimals),
-            idempotency_key=f"heleket:{merchant.key_id}:{request.order_id}",
-            settings=settings,
-            comment=request.memo,
-            quoted_fee=fee,
-        )
-    except InvalidDestination as error:
-        field = "memo" if error.details.get("field") == "comment" else "address"
-        raise HeleketInvalid({field: [f"validation.{error.code}"]}) from None
-    except InvalidAmount as error:
-        raise HeleketInvalid({"amount": [f"validation.{error.code}"]}) from None
-    except InsufficientFunds:
-        raise HeleketRefused("Not enough funds on the balance.", 400) from None
-    except (FeeChanged, IdempotencyConflict):
-        raise HeleketRefused("The payout could not be created; try again.", 409) from None
-    except NotFound:
-        raise HeleketInvalid({"currency": ["validation.in"]}) from None
+    withdrawal = _withdraw(
+        uow,
+        merchant,
+        asset=request.currency,
+        address=request.address,
+        amount=format_amount(sent, decimals),
+        key=f"heleket:{merchant.key_id}:{request.order_id}",
+        settings=settings,
+        memo=request.memo,
+        fee=fee,
+    )
     with uow.transaction() as s:
         insert = (postgresql if uow.is_postgres else sqlite).insert(_po)
         s.execute(
@@ -146,6 +137,44 @@ def create_payout(
         return payout_object(s, _find(s, merchant, order_id=request.order_id))
 
 
+def _withdraw(
+    uow: UnitOfWork,
+    merchant: CompatPrincipal,
+    *,
+    asset: str,
+    address: str,
+    amount: str,
+    key: str,
+    settings: Settings,
+    memo: str | None,
+    fee: int,
+) -> withdrawals.WithdrawalView:
+    """services/withdrawals.request_ton_withdrawal, its refusals in Heleket's words."""
+    try:
+        return withdrawals.request_ton_withdrawal(
+            uow,
+            merchant.user_id,
+            asset=asset,
+            address=address,
+            amount=amount,
+            idempotency_key=key,
+            settings=settings,
+            comment=memo,
+            quoted_fee=fee,
+        )
+    except InvalidDestination as error:
+        field = "memo" if error.details.get("field") == "comment" else "address"
+        raise HeleketInvalid({field: [f"validation.{error.code}"]}) from None
+    except InvalidAmount as error:
+        raise HeleketInvalid({"amount": [f"validation.{error.code}"]}) from None
+    except InsufficientFunds:
+        raise HeleketRefused("Not enough funds on the balance.", 400) from None
+    except (FeeChanged, IdempotencyConflict):
+        raise HeleketRefused("The payout could not be created; try again.", 409) from None
+    except NotFound:
+        raise HeleketInvalid({"currency": ["validation.in"]}) from None
+
+
 def payout_info(uow: UnitOfWork, merchant: CompatPrincipal, *, uuid: str | None, order_id: str | None) -> dict:
     """POST /v1/payout/info: this merchant's payout only."""
     with uow.read() as s:
@@ -153,3 +182,63 @@ def payout_info(uow: UnitOfWork, merchant: CompatPrincipal, *, uuid: str | None,
         if row is None:
             raise HeleketRefused("Not found.", 404)
         return payout_object(s, row)
+
+
+def _refund_object(s: Session, withdrawal_id: int, status: str) -> dict:
+    w = s.execute(select(_w).where(_w.c.id == withdrawal_id)).one()
+    decimals = ASSET_DECIMALS[w.asset]
+    return {
+        "commission": money(w.fee, decimals),
+        "amount": money(w.amount, decimals),
+        "currency": w.asset,
+        "txid": w.chain_tx_hash,
+        "network": NETWORK,
+        "address": w.destination_friendly,
+        "status": status,
+    }
+
+
+def refund_payment(
+    uow: UnitOfWork, merchant: CompatPrincipal, request: RefundRequest, *, settings: Settings, now: datetime
+) -> dict:
+    """POST /v1/payment/refund: a paid payment's amount (or `amount` of it) back to `address`, from the
+    merchant's balance; asked again, it answers with the first refund."""
+    if merchant.is_test:
+        raise HeleketRefused("Refunds are not available for a test merchant.", 400)
+    with uow.read() as s:
+        row = find_payment(s, merchant.key_id, uuid=request.uuid, order_id=request.order_id)
+        if row is None:
+            raise HeleketRefused("Not found.", 404)
+        if row.hk_refund_withdrawal_id is not None:
+            return _refund_object(s, row.hk_refund_withdrawal_id, status_of(row, now))
+        if status_of(row, now) not in PAID:
+            raise HeleketRefused("Only a paid payment can be refunded.", 400)
+        fee = withdrawal_fee(s, row.asset, settings)
+    try:
+        gross = row.collected if request.amount is None else to_minor(request.amount, row.decimals)
+    except InvalidAmount as error:
+        raise HeleketInvalid({"amount": [f"validation.{error.code}"]}) from None
+    if gross > row.collected:
+        raise HeleketInvalid({"amount": ["validation.lte.numeric"]})
+    sent = gross if request.is_subtract else gross - fee
+    if sent <= 0:
+        raise HeleketInvalid({"amount": ["validation.withdrawal_below_minimum"]})
+    withdrawal = _withdraw(
+        uow,
+        merchant,
+        asset=row.asset,
+        address=request.address,
+        amount=format_amount(sent, row.decimals),
+        key=f"heleket-refund:{row.id}",
+        settings=settings,
+        memo=None,
+        fee=fee,
+    )
+    with uow.transaction() as s:
+        s.execute(
+            update(payments_table)
+            .where(payments_table.c.invoice_id == row.id, payments_table.c.refund_withdrawal_id.is_(None))
+            .values(refund_withdrawal_id=withdrawal.id)
+        )
+        row = find_payment(s, merchant.key_id, uuid=row.hk_uuid)
+        return _refund_object(s, row.hk_refund_withdrawal_id, status_of(row, now))

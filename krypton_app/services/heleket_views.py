@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from krypton_app.domain.invoices import COMPLETED, OPEN
 from krypton_app.domain.money import format_amount
-from krypton_app.models import InvoicePayment, User
+from krypton_app.models import InvoicePayment, User, Withdrawal
 from krypton_app.models.common import as_utc
 from krypton_app.models.heleket import HeleketPayment
 from krypton_app.services import invoice_rows  # a module: invoice_rows reaches this one through compat_events
@@ -29,16 +29,32 @@ NETWORK = "ton"
 PAID = ("paid", "paid_over", "wrong_amount")
 FINAL = frozenset({*PAID, "fail", "cancel", "system_fail", "refund_fail", "refund_paid", "locked"})
 payments_table = HeleketPayment.__table__
+_refunds = Withdrawal.__table__.alias("refund")
+# A refund's withdrawal state as the payment's status.
+REFUND_STATUS = {"requested": "refund_process", "sent": "refund_process", "confirmed": "refund_paid"}
 
 
 def payment_select() -> Select:
     """Heleket payments with their invoice (invoice_select's columns; the Heleket row's as `hk_<name>`)."""
-    columns = (c.label(f"hk_{c.name}") for c in payments_table.c)
+    columns = [*(c.label(f"hk_{c.name}") for c in payments_table.c), _refunds.c.status.label("refund_status")]
     on = payments_table.c.invoice_id == invoice_rows.invoices_table.c.id
-    return invoice_rows.invoice_select().add_columns(*columns).join(payments_table, on)
+    return (
+        invoice_rows.invoice_select()
+        .add_columns(*columns)
+        .join(payments_table, on)
+        .outerjoin(_refunds, _refunds.c.id == payments_table.c.refund_withdrawal_id)
+    )
+
+
+def find_payment(session: Session, key_id: int, *, uuid: str | None = None, order_id: str | None = None) -> Row | None:
+    """A Heleket merchant's payment by order_id (when given) or uuid; anyone else's is None."""
+    where = payments_table.c.order_id == order_id if order_id is not None else payments_table.c.uuid == uuid
+    return session.execute(payment_select().where(payments_table.c.key_id == key_id, where)).one_or_none()
 
 
 def status_of(row: Row, now: datetime) -> str:
+    if row.refund_status is not None:
+        return REFUND_STATUS.get(row.refund_status, "refund_fail")
     if row.collected > 0:
         owed = row.amount or 0
         return "paid" if row.collected == owed else "paid_over" if row.collected > owed else "wrong_amount"

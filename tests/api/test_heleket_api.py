@@ -5,7 +5,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import TON, balances, deposit, heleket_merchant, make_user, new_wallet
+from builders import TON, balances, deposit, heleket_merchant, make_user, new_wallet, pay_invoice
 from heleket_sdk import WebhookVerifier
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -259,6 +259,32 @@ def test_a_payout_is_a_withdrawal_signed_with_the_payout_key(shop):
         assert shop.post("payout", {**body, **fields}, key=payout_key).status_code == status
     sandbox = Shop(shop.uow, is_test=True)
     assert sandbox.post("payout", body, key=sandbox.credentials.payout_key).status_code == 400
+
+
+def test_a_paid_payment_is_refunded_from_the_merchants_balance_once(shop):
+    payment = shop.create()
+    unpaid = shop.create(order_id="unpaid")
+    payer = make_user(shop.uow)
+    deposit(shop.uow, payer, 2 * TON)
+    pay_invoice(shop.uow, payer, payment["url"].rsplit("/", 1)[1], ("1.5",), now=datetime.now(UTC))
+    deposit(shop.uow, shop.id, TON)
+    body = {"uuid": payment["uuid"], "address": new_wallet(), "is_subtract": True}
+    payout_key = shop.credentials.payout_key
+    assert shop.post("payment/refund", {**body, "uuid": unpaid["uuid"]}, key=payout_key).status_code == 400
+    assert shop.post("payment/refund", {**body, "amount": "2"}, key=payout_key).status_code == 422
+    response = shop.post("payment/refund", body, key=payout_key)
+    assert response.status_code == 200, response.text
+    refund = response.json()["result"]
+    assert (refund["amount"], refund["commission"], refund["currency"], refund["status"]) == (
+        "1.50",
+        "0.05",
+        "TON",
+        "refund_process",
+    )
+    assert shop.post("payment/refund", body).json()["result"] == refund  # the payment key too; once
+    info = shop.post("payment/info", {"uuid": payment["uuid"]}).json()["result"]
+    assert (info["status"], info["is_final"]) == ("refund_process", False)
+    assert balances(shop.uow, shop.id) == (TON + 1_500_000_000 - 1_550_000_000, 1_550_000_000)
 
 
 JSON = st.recursive(

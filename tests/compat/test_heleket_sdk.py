@@ -20,7 +20,7 @@ from heleket_sdk import (
     ValidationError,
     WebhookVerifier,
 )
-from heleket_sdk.types import CreateInvoiceRequest, CreatePayoutRequest, HistoryOptions, InfoOptions
+from heleket_sdk.types import CreateInvoiceRequest, CreatePayoutRequest, HistoryOptions, InfoOptions, RefundRequest
 
 from krypton_app.bootstrap import app_deps
 from krypton_app.services.webhook_delivery import deliver_due
@@ -112,6 +112,11 @@ def test_a_heleket_merchant_works_with_the_sdk(uow, compat_server, receiver):
     client.resend_webhook(InfoOptions.by_uuid(invoice.uuid))
     deliver(uow)
     assert receiver.bodies == [raw, raw]  # the same webhook again
+
+    payouts = HeleketPayout(merchant_id=credentials.merchant, api_key=credentials.payout_key, options=options)
+    refund = payouts.refund(RefundRequest(uuid=invoice.uuid, address=new_wallet(), is_subtract=False))
+    assert (refund.amount, refund.commission, refund.status) == ("1.45", "0.05", "refund_process")
+    assert client.get_info(InfoOptions.by_uuid(invoice.uuid)).status == PaymentStatus.REFUND_PROCESS
 
     wrong = HeleketPayment(merchant_id=credentials.merchant, api_key="not-the-key", options=options)
     with pytest.raises(ApiError) as refused:
