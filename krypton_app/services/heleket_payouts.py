@@ -58,6 +58,17 @@ def _find(s: Session, merchant: CompatPrincipal, *, uuid: str | None = None, ord
     return s.execute(_select().where(_po.c.key_id == merchant.key_id, where)).one_or_none()
 
 
+def payout_of_withdrawal(s: Session, withdrawal_id: int) -> Row | None:
+    return s.execute(_select().where(_po.c.withdrawal_id == withdrawal_id)).one_or_none()
+
+
+def webhook_payload(payout: dict) -> dict:
+    """A payout webhook's fields (B7), in Heleket's order, from its Payout object."""
+    names = ("uuid", "order_id", "amount", "merchant_amount", "commission", "is_final", "status", "txid")
+    tail = ("currency", "network", "payer_currency", "payer_amount")
+    return {"type": "payout", **{n: payout[n] for n in names}, **{n: payout[n] for n in tail}}
+
+
 def payout_object(s: Session, row: Row) -> dict:
     """Heleket's Payout object (heleket-sdk's keys, `commission` for the fee), amounts as strings."""
     decimals = ASSET_DECIMALS[row.asset]

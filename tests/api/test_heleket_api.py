@@ -16,6 +16,7 @@ from krypton_app.api.app import build_api
 from krypton_app.models import WebhookEvent, Withdrawal
 from krypton_app.services import invoices
 from krypton_app.services.compat_keys import heleket_sign
+from krypton_app.services.withdrawal_settlement import confirm, transition
 
 # Every key of a Payment object, as aioheleket's strict model requires (COMPAT_APIS.md B8).
 PAYMENT_KEYS = {
@@ -285,6 +286,47 @@ def test_a_paid_payment_is_refunded_from_the_merchants_balance_once(shop):
     info = shop.post("payment/info", {"uuid": payment["uuid"]}).json()["result"]
     assert (info["status"], info["is_final"]) == ("refund_process", False)
     assert balances(shop.uow, shop.id) == (TON + 1_500_000_000 - 1_550_000_000, 1_550_000_000)
+
+
+def heleket_webhooks(uow) -> list[str]:
+    with uow.read() as s:
+        events = s.exec(select(WebhookEvent).where(WebhookEvent.flavour == "heleket").order_by(WebhookEvent.id))
+        return [event.body for event in events]
+
+
+def send_and_confirm(uow, withdrawal_id: int) -> None:
+    """What the sender and the chain monitor do to a withdrawal that goes through."""
+    with uow.transaction() as s:
+        transition(s, withdrawal_id, "requested", "sent")
+    with uow.transaction() as s:
+        confirm(s, withdrawal_id, chain_tx_hash="ab" * 32)
+
+
+def test_a_payouts_and_a_refunds_withdrawal_send_their_webhooks(shop):
+    payment = shop.create(url_callback="https://shop.example/paid")
+    payer = make_user(shop.uow)
+    deposit(shop.uow, payer, 2 * TON)
+    pay_invoice(shop.uow, payer, payment["url"].rsplit("/", 1)[1], ("1.5",), now=datetime.now(UTC))
+    deposit(shop.uow, shop.id, 3 * TON)
+    payout_key = shop.credentials.payout_key
+    body = {"amount": "1", "currency": "TON", "order_id": "po", "address": new_wallet(), "is_subtract": True}
+    shop.post("payout", {**body, "url_callback": "https://shop.example/payout"}, key=payout_key)
+    refund = {"uuid": payment["uuid"], "address": new_wallet(), "is_subtract": True}
+    assert shop.post("payment/refund", refund, key=payout_key).status_code == 200
+    [paid] = heleket_webhooks(shop.uow)
+    with shop.uow.read() as s:
+        payout_withdrawal, refund_withdrawal = sorted(w.id for w in s.exec(select(Withdrawal)))
+    send_and_confirm(shop.uow, payout_withdrawal)
+    send_and_confirm(shop.uow, refund_withdrawal)
+    bodies = heleket_webhooks(shop.uow)[1:]
+    payouts = [WebhookVerifier(payout_key).verify_raw(b.encode()) for b in bodies if '"type":"payout"' in b]
+    assert [(p.status, p.raw["is_final"]) for p in payouts] == [("check", False), ("paid", True)]
+    assert payouts[-1].txid == "ab" * 32 and payouts[-1].raw["commission"] == "0.05"
+    verifier = WebhookVerifier(shop.credentials.payment_key)
+    assert verifier.verify_raw(paid.encode()).status == "paid"
+    refunds = [verifier.verify_raw(b.encode()) for b in bodies if '"type":"payment"' in b]
+    assert [(r.uuid, r.status) for r in refunds] == [(payment["uuid"], s) for s in ("refund_process", "refund_paid")]
+    assert shop.post("payment/info", {"uuid": payment["uuid"]}).json()["result"]["is_final"] is True
 
 
 JSON = st.recursive(
