@@ -72,7 +72,10 @@ def _priced(uow: UnitOfWork, request: PaymentRequest, rates: RateProvider) -> tu
         raise HeleketInvalid({"currency": ["validation.in"]}) from None
     if rate <= 0:
         raise HeleketInvalid({"currency": ["validation.in"]})
-    amount = (request.amount / rate).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_UP)
+    try:
+        amount = (request.amount / rate).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_UP)
+    except ArithmeticError:  # more digits than a Decimal holds: far beyond any amount Krypton takes
+        raise HeleketInvalid({"amount": ["validation.max.numeric"]}) from None
     return asset, format(amount, "f"), format(rate.normalize(), "f")
 
 

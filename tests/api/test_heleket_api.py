@@ -133,6 +133,11 @@ def test_validation_errors_name_every_field(shop):
         ({"currency": "USD", "to_currency": "BTC"}, {"to_currency": ["validation.in"]}),
         ({"currency": "XYZ", "to_currency": "TON"}, {"currency": ["validation.in"]}),
         ({"amount": "1.0000000001"}, {"amount": ["validation.decimal"]}),
+        (
+            {"amount": "9" * 20 + "." + "9" * 18, "currency": "USD", "to_currency": "TON"},
+            {"amount": ["validation.max.numeric"]},
+        ),
+        ({"amount": "9" * 20}, {"amount": ["validation.amount_too_large"]}),
         ({"url_callback": "ftp://x.example"}, {"url_callback": ["validation.url"]}),
         ({"additional_data": "x" * 256}, {"additional_data": ["validation.max.string"]}),
     ):
