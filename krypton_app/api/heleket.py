@@ -29,9 +29,10 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import ApiAuthError, KryptonError, NotFound, UserBlocked
 from krypton_app.i18n import error_key, translate
 from krypton_app.models.common import utcnow
-from krypton_app.services import compat_keys, heleket, heleket_payouts
+from krypton_app.services import compat_keys, heleket, heleket_payouts, heleket_refunds
 from krypton_app.services.compat_keys import CompatPrincipal
 from krypton_app.services.heleket_input import (
+    Form,
     HeleketInvalid,
     HeleketRefused,
     date_range,
@@ -116,9 +117,27 @@ def _payout_info(call: Call) -> Any:
     return heleket_payouts.payout_info(call.uow, call.merchant, uuid=uuid, order_id=order_id)
 
 
+def _payout_list(call: Call) -> Any:
+    date_from, date_to = date_range(call.body)
+    return heleket_payouts.list_payouts(
+        call.uow, call.merchant, date_from=date_from, date_to=date_to, cursor=call.query.get("cursor")
+    )
+
+
+def _payout_services(call: Call) -> Any:
+    return heleket_payouts.payout_services(call.uow, settings=call.settings)
+
+
+def _qr(call: Call) -> Any:
+    form = Form(call.body)
+    uuid = form.text("merchant_payment_uuid", required=True, high=36)
+    form.done()
+    return heleket.payment_qr(call.uow, call.merchant, uuid=uuid or "", settings=call.settings)
+
+
 def _refund(call: Call) -> Any:
     request = refund_request(call.body)
-    return heleket_payouts.refund_payment(call.uow, call.merchant, request, settings=call.settings, now=call.now)
+    return heleket_refunds.refund_payment(call.uow, call.merchant, request, settings=call.settings, now=call.now)
 
 
 @dataclass(frozen=True)
@@ -144,6 +163,9 @@ ENDPOINTS = (
     _endpoint("GET", "v1/exchange-rate/{currency}/list", "invoices:read", _exchange_rates),
     _endpoint("POST", "v1/payout", "payouts:write", _payout),
     _endpoint("POST", "v1/payout/info", "payouts:write", _payout_info),
+    _endpoint("POST", "v1/payout/list", "payouts:write", _payout_list),
+    _endpoint("POST", "v1/payout/services", "payouts:write", _payout_services),
+    _endpoint("POST", "v1/payment/qr", "invoices:read", _qr),
     # heleket-sdk signs a refund with the payout key, aioheleket with the payment key: either may.
     _endpoint("POST", "v1/payment/refund", "payouts:write invoices:write", _refund),
 )

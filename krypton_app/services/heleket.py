@@ -5,7 +5,6 @@ plain data, returns Heleket's objects as plain dicts (services/heleket_views.py)
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import uuid
 from datetime import datetime
@@ -25,9 +24,12 @@ from krypton_app.services.compat_keys import CompatPrincipal
 from krypton_app.services.heleket_input import HeleketInvalid, HeleketRefused, PaymentRequest
 from krypton_app.services.heleket_views import (
     PAID,
+    PER_PAGE,
     course,
+    cursor_offset,
     find_payment,
     money,
+    paginate,
     payment_object,
     payment_select,
     payments_table,
@@ -35,12 +37,12 @@ from krypton_app.services.heleket_views import (
     usd,
 )
 from krypton_app.services.invoice_drafts import InvoiceDraft
+from krypton_app.services.qr import qr_data_uri
 from krypton_app.services.rates import RateProvider
 from krypton_app.services.webhook_urls import check_webhook_url
 from krypton_app.settings import Settings
 
 ASSETS = ("TON", "USDT")  # what a Heleket payment is paid in: Krypton's coins on TON
-PER_PAGE = 15
 _hp = payments_table
 
 
@@ -162,23 +164,6 @@ def payment_info(
         return payment_object(s, row, settings=settings, rates=rates, now=now)
 
 
-def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
-
-
-def _offset(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        offset = int(text.removeprefix("o:")) if text.startswith("o:") else -1
-    except (ValueError, UnicodeDecodeError):
-        offset = -1
-    if not 0 <= offset <= 10**9:
-        raise HeleketInvalid({"cursor": ["validation.invalid"]})
-    return offset
-
-
 def list_payments(
     uow: UnitOfWork,
     merchant: CompatPrincipal,
@@ -191,7 +176,7 @@ def list_payments(
     now: datetime,
 ) -> dict:
     """POST /v1/payment/list: newest first, PER_PAGE a page, `?cursor=` from the `paginate` object."""
-    offset = _offset(cursor)
+    offset = cursor_offset(cursor)
     where = [_hp.c.key_id == merchant.key_id]
     if date_from is not None:
         where.append(_hp.c.created_at >= date_from)
@@ -206,15 +191,16 @@ def list_payments(
             .limit(PER_PAGE + 1)
         ).all()
         items = [payment_object(s, row, settings=settings, rates=rates, now=now) for row in rows[:PER_PAGE]]
-    more = len(rows) > PER_PAGE
-    paginate = {
-        "count": len(items),
-        "hasPages": more or offset > 0,
-        "nextCursor": _cursor(offset + PER_PAGE) if more else None,
-        "previousCursor": _cursor(max(offset - PER_PAGE, 0)) if offset > 0 else None,
-        "perPage": PER_PAGE,
-    }
-    return {"items": items, "paginate": paginate}
+    return {"items": items, "paginate": paginate(offset, len(items), more=len(rows) > PER_PAGE)}
+
+
+def payment_qr(uow: UnitOfWork, merchant: CompatPrincipal, *, uuid: str, settings: Settings) -> dict:
+    """POST /v1/payment/qr (aioheleket's): the payment's pay page as a QR code (a PNG data URI)."""
+    with uow.read() as s:
+        row = _find(s, merchant, uuid=uuid)
+    if row is None:
+        raise _not_found()
+    return {"image": qr_data_uri(f"{settings.app_url.rstrip('/')}/pay/{row.number}")}
 
 
 def payment_services(uow: UnitOfWork, *, settings: Settings) -> list[dict]:

@@ -1,12 +1,10 @@
-"""Heleket payouts (POST /heleket/v1/payout, /payout/info) and refunds (/payment/refund): a Heleket payout,
-and a paid payment's refund, is the merchant's TON or USDT withdrawal (services/withdrawals.py: its fee,
-address and balance rules, its hold, its sender and settlement) plus Heleket's row (heleket_payouts; a
-refund's withdrawal is kept on its heleket_payments row).
+"""Heleket payouts (POST /heleket/v1/payout, /payout/info, /payout/list, /payout/services): a Heleket
+payout, and a paid payment's refund (services/heleket_refunds.py), is the merchant's TON or USDT
+withdrawal (services/withdrawals.py: its fee, address and balance rules, its hold, its sender and
+settlement) plus Heleket's row (heleket_payouts; a refund's withdrawal is kept on its heleket_payments row).
 
 `is_subtract` true: the fee comes on top, from the balance (`amount` is sent); false: it is taken out of
 `amount` (amount - fee is sent). A sandbox merchant pays out nothing: its keys move no real money.
-A refund sends the paid amount (or `amount` of it) back from the merchant's balance, once per payment;
-the payment's status then follows that withdrawal (refund_process, refund_paid, refund_fail).
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Row, Select, select, update
+from sqlalchemy import Row, Select, and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -28,15 +26,21 @@ from krypton_app.domain.errors import (
     WebhookUrlRefused,
 )
 from krypton_app.domain.ledger import AVAILABLE
-from krypton_app.domain.money import format_amount, to_minor
+from krypton_app.domain.money import MAX_MINOR, format_amount, to_minor
 from krypton_app.models import Account, Withdrawal
 from krypton_app.models.common import as_utc
 from krypton_app.models.heleket import HeleketPayout
 from krypton_app.services import withdrawals
 from krypton_app.services.compat_keys import CompatPrincipal
 from krypton_app.services.deposits import ASSET_DECIMALS
-from krypton_app.services.heleket_input import HeleketInvalid, HeleketRefused, PayoutRequest, RefundRequest
-from krypton_app.services.heleket_views import NETWORK, PAID, find_payment, money, payments_table, status_of
+from krypton_app.services.heleket_input import HeleketInvalid, HeleketRefused, PayoutRequest
+from krypton_app.services.heleket_views import (
+    NETWORK,
+    PER_PAGE,
+    cursor_offset,
+    money,
+    paginate,
+)
 from krypton_app.services.transfer_fees import FeeChanged, withdrawal_fee
 from krypton_app.services.webhook_urls import check_webhook_url
 from krypton_app.settings import Settings
@@ -120,7 +124,7 @@ def create_payout(
     sent = minor if request.is_subtract else minor - fee
     if sent <= 0:
         raise HeleketInvalid({"amount": ["validation.withdrawal_below_minimum"]})
-    withdrawal = _withdraw(
+    withdrawal = withdraw(
         uow,
         merchant,
         asset=request.currency,
@@ -148,7 +152,7 @@ def create_payout(
         return payout_object(s, _find(s, merchant, order_id=request.order_id))
 
 
-def _withdraw(
+def withdraw(
     uow: UnitOfWork,
     merchant: CompatPrincipal,
     *,
@@ -186,6 +190,51 @@ def _withdraw(
         raise HeleketInvalid({"currency": ["validation.in"]}) from None
 
 
+def list_payouts(
+    uow: UnitOfWork,
+    merchant: CompatPrincipal,
+    *,
+    date_from: datetime | None,
+    date_to: datetime | None,
+    cursor: str | None,
+) -> dict:
+    """POST /v1/payout/list: newest first, PER_PAGE a page, `?cursor=` from the `paginate` object."""
+    offset = cursor_offset(cursor)
+    where = [_po.c.key_id == merchant.key_id]
+    if date_from is not None:
+        where.append(_po.c.created_at >= date_from)
+    if date_to is not None:
+        where.append(_po.c.created_at <= date_to)
+    with uow.read() as s:
+        rows = s.execute(
+            _select()
+            .where(and_(*where))
+            .order_by(_po.c.created_at.desc(), _po.c.id.desc())
+            .offset(offset)
+            .limit(PER_PAGE + 1)
+        ).all()
+        items = [payout_object(s, row) for row in rows[:PER_PAGE]]
+    return {"items": items, "paginate": paginate(offset, len(items), more=len(rows) > PER_PAGE)}
+
+
+def payout_services(uow: UnitOfWork, *, settings: Settings) -> list[dict]:
+    """POST /v1/payout/services: TON and USDT withdrawals on TON, their flat fee and its minimum."""
+    services = []
+    with uow.read() as s:
+        for asset in ASSETS:
+            fee, decimals = withdrawal_fee(s, asset, settings), ASSET_DECIMALS[asset]
+            services.append(
+                {
+                    "network": NETWORK,
+                    "currency": asset,
+                    "is_available": True,
+                    "limit": {"min_amount": money(max(fee, 1), decimals), "max_amount": money(MAX_MINOR, decimals)},
+                    "commission": {"fee_amount": money(fee, decimals), "percent": "0"},
+                }
+            )
+    return services
+
+
 def payout_info(uow: UnitOfWork, merchant: CompatPrincipal, *, uuid: str | None, order_id: str | None) -> dict:
     """POST /v1/payout/info: this merchant's payout only."""
     with uow.read() as s:
@@ -193,63 +242,3 @@ def payout_info(uow: UnitOfWork, merchant: CompatPrincipal, *, uuid: str | None,
         if row is None:
             raise HeleketRefused("Not found.", 404)
         return payout_object(s, row)
-
-
-def _refund_object(s: Session, withdrawal_id: int, status: str) -> dict:
-    w = s.execute(select(_w).where(_w.c.id == withdrawal_id)).one()
-    decimals = ASSET_DECIMALS[w.asset]
-    return {
-        "commission": money(w.fee, decimals),
-        "amount": money(w.amount, decimals),
-        "currency": w.asset,
-        "txid": w.chain_tx_hash,
-        "network": NETWORK,
-        "address": w.destination_friendly,
-        "status": status,
-    }
-
-
-def refund_payment(
-    uow: UnitOfWork, merchant: CompatPrincipal, request: RefundRequest, *, settings: Settings, now: datetime
-) -> dict:
-    """POST /v1/payment/refund: a paid payment's amount (or `amount` of it) back to `address`, from the
-    merchant's balance; asked again, it answers with the first refund."""
-    if merchant.is_test:
-        raise HeleketRefused("Refunds are not available for a test merchant.", 400)
-    with uow.read() as s:
-        row = find_payment(s, merchant.key_id, uuid=request.uuid, order_id=request.order_id)
-        if row is None:
-            raise HeleketRefused("Not found.", 404)
-        if row.hk_refund_withdrawal_id is not None:
-            return _refund_object(s, row.hk_refund_withdrawal_id, status_of(row, now))
-        if status_of(row, now) not in PAID:
-            raise HeleketRefused("Only a paid payment can be refunded.", 400)
-        fee = withdrawal_fee(s, row.asset, settings)
-    try:
-        gross = row.collected if request.amount is None else to_minor(request.amount, row.decimals)
-    except InvalidAmount as error:
-        raise HeleketInvalid({"amount": [f"validation.{error.code}"]}) from None
-    if gross > row.collected:
-        raise HeleketInvalid({"amount": ["validation.lte.numeric"]})
-    sent = gross if request.is_subtract else gross - fee
-    if sent <= 0:
-        raise HeleketInvalid({"amount": ["validation.withdrawal_below_minimum"]})
-    withdrawal = _withdraw(
-        uow,
-        merchant,
-        asset=row.asset,
-        address=request.address,
-        amount=format_amount(sent, row.decimals),
-        key=f"heleket-refund:{row.id}",
-        settings=settings,
-        memo=None,
-        fee=fee,
-    )
-    with uow.transaction() as s:
-        s.execute(
-            update(payments_table)
-            .where(payments_table.c.invoice_id == row.id, payments_table.c.refund_withdrawal_id.is_(None))
-            .values(refund_withdrawal_id=withdrawal.id)
-        )
-        row = find_payment(s, merchant.key_id, uuid=row.hk_uuid)
-        return _refund_object(s, row.hk_refund_withdrawal_id, status_of(row, now))

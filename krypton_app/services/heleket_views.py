@@ -8,6 +8,7 @@ still takes payments is `check`; one that expired or was closed unpaid is `cance
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
@@ -22,10 +23,12 @@ from krypton_app.models import InvoicePayment, User, Withdrawal
 from krypton_app.models.common import as_utc
 from krypton_app.models.heleket import HeleketPayment
 from krypton_app.services import invoice_rows  # a module: invoice_rows reaches this one through compat_events
+from krypton_app.services.heleket_input import HeleketInvalid
 from krypton_app.services.rates import RateProvider, estimate_in
 from krypton_app.settings import Settings
 
 NETWORK = "ton"
+PER_PAGE = 15  # a history page
 PAID = ("paid", "paid_over", "wrong_amount")
 FINAL = frozenset({*PAID, "fail", "cancel", "system_fail", "refund_fail", "refund_paid", "locked"})
 payments_table = HeleketPayment.__table__
@@ -165,3 +168,32 @@ def signed_body(payload: dict, sign_of) -> str:
 
 def course(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.00000001"), rounding=ROUND_DOWN))
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def cursor_offset(cursor: str | None) -> int:
+    """The offset a history `?cursor=` stands for (HeleketInvalid when it is not one of ours)."""
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        offset = int(text.removeprefix("o:")) if text.startswith("o:") else -1
+    except (ValueError, UnicodeDecodeError):
+        offset = -1
+    if not 0 <= offset <= 10**9:
+        raise HeleketInvalid({"cursor": ["validation.invalid"]})
+    return offset
+
+
+def paginate(offset: int, count: int, *, more: bool) -> dict:
+    """Heleket's `paginate` object of a history page read at `offset`."""
+    return {
+        "count": count,
+        "hasPages": more or offset > 0,
+        "nextCursor": _cursor(offset + PER_PAGE) if more else None,
+        "previousCursor": _cursor(max(offset - PER_PAGE, 0)) if offset > 0 else None,
+        "perPage": PER_PAGE,
+    }

@@ -196,6 +196,14 @@ def test_history_pages_with_a_cursor(shop):
     assert shop.post("payment/list", {"date_to": "yesterday"}).status_code == 422
 
 
+def test_a_payments_qr_code_is_its_pay_page(shop):
+    payment = shop.create()
+    image = shop.post("payment/qr", {"merchant_payment_uuid": payment["uuid"]}).json()["result"]["image"]
+    assert image.startswith("data:image/")
+    assert Shop(shop.uow).post("payment/qr", {"merchant_payment_uuid": payment["uuid"]}).status_code == 404
+    assert shop.post("payment/qr", {}).json()["errors"] == {"merchant_payment_uuid": ["validation.required"]}
+
+
 def test_services_balance_and_rates(shop):
     services = shop.post("payment/services").json()["result"]
     assert [(s["currency"], s["network"], s["is_available"]) for s in services] == [
@@ -265,6 +273,9 @@ def test_a_payout_is_a_withdrawal_signed_with_the_payout_key(shop):
         assert shop.post("payout", {**body, **fields}, key=payout_key).status_code == status
     sandbox = Shop(shop.uow, is_test=True)
     assert sandbox.post("payout", body, key=sandbox.credentials.payout_key).status_code == 400
+    history = shop.post("payout/list", key=payout_key).json()["result"]
+    assert [item["order_id"] for item in history["items"]] == ["po-2", "po-1"] and history["paginate"]["count"] == 2
+    assert sandbox.post("payout/list", key=sandbox.credentials.payout_key).json()["result"]["items"] == []
 
 
 def test_a_paid_payment_is_refunded_from_the_merchants_balance_once(shop):

@@ -139,6 +139,10 @@ def test_a_payout_through_the_sdk_is_a_krypton_withdrawal(uow, compat_server):
     )
     assert client.create_payout(request).uuid == payout.uuid
     assert client.get_info(InfoOptions.by_order_id("po-1")).uuid == payout.uuid
+    [listed] = client.list_history(HistoryOptions()).items
+    assert listed.uuid == payout.uuid and listed.address == payout.address
+    fees = [(service.currency, service.commission.fee_amount) for service in client.list_services()]
+    assert fees == [("TON", "0.05"), ("USDT", "0.30")]
     with pytest.raises(ValidationError) as refused:
         client.create_payout(CreatePayoutRequest(**{**request.model_dump(), "order_id": "po-2", "address": "x"}))
     assert list(refused.value.fields) == ["address"]
