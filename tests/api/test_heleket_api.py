@@ -5,7 +5,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import TON, balances, deposit, heleket_merchant, make_user, new_wallet, pay_invoice
+from builders import TON, balances, deposit, heleket_merchant, make_user, new_wallet, pay_invoice, race
 from heleket_sdk import WebhookVerifier
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,6 +84,21 @@ def test_the_same_order_id_returns_the_first_payment_and_creates_nothing(shop):
     again = shop.create(amount="99")
     assert again == first
     assert invoices.list_invoices(shop.uow, shop.id).total == 1
+
+
+def test_twin_creates_with_one_order_id_make_one_payment(shop):
+    def create(order_id):
+        raw = json.dumps({"amount": "1", "currency": "TON", "order_id": order_id}).encode()
+        headers = {"merchant": shop.credentials.merchant, "sign": heleket_sign(raw, shop.credentials.payment_key)}
+        with TestClient(build_api()) as client:  # one client per thread
+            return client.post("/heleket/v1/payment", content=raw, headers=headers).json()["result"]["uuid"]
+
+    for round_ in range(3):
+        first, second = race(*[lambda order=f"twin-{round_}": create(order) for _ in range(2)])
+        assert first == second
+    assert invoices.list_invoices(shop.uow, shop.id).total == 3
+    refund = {"address": new_wallet(), "is_subtract": True, "order_id": "twin-0"}
+    assert shop.post("payment/refund", refund).status_code == 400  # unpaid
 
 
 def test_a_fiat_amount_is_priced_in_the_coin_through_the_rates(shop):
