@@ -29,7 +29,7 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import ApiAuthError, KryptonError, NotFound, UserBlocked
 from krypton_app.i18n import error_key, translate
 from krypton_app.models.common import utcnow
-from krypton_app.services import compat_keys, heleket, heleket_payouts, heleket_refunds
+from krypton_app.services import compat_keys, heleket, heleket_events, heleket_payouts, heleket_refunds
 from krypton_app.services.compat_keys import CompatPrincipal
 from krypton_app.services.heleket_input import (
     Form,
@@ -40,6 +40,7 @@ from krypton_app.services.heleket_input import (
     payment_request,
     payout_request,
     refund_request,
+    test_webhook_request,
 )
 from krypton_app.services.rates import RateProvider
 from krypton_app.settings import Settings
@@ -135,6 +136,16 @@ def _qr(call: Call) -> Any:
     return heleket.payment_qr(call.uow, call.merchant, uuid=uuid or "", settings=call.settings)
 
 
+def _test_payment_webhook(call: Call) -> Any:
+    request = test_webhook_request(call.body, payout=False)
+    return heleket_events.send_test_webhook(call.uow, call.merchant, "payment", request, now=call.now)
+
+
+def _test_payout_webhook(call: Call) -> Any:
+    request = test_webhook_request(call.body, payout=True)
+    return heleket_events.send_test_webhook(call.uow, call.merchant, "payout", request, now=call.now)
+
+
 def _refund(call: Call) -> Any:
     request = refund_request(call.body)
     return heleket_refunds.refund_payment(call.uow, call.merchant, request, settings=call.settings, now=call.now)
@@ -166,6 +177,8 @@ ENDPOINTS = (
     _endpoint("POST", "v1/payout/list", "payouts:write", _payout_list),
     _endpoint("POST", "v1/payout/services", "payouts:write", _payout_services),
     _endpoint("POST", "v1/payment/qr", "invoices:read", _qr),
+    _endpoint("POST", "v1/test-webhook/payment", "invoices:write", _test_payment_webhook),
+    _endpoint("POST", "v1/test-webhook/payout", "payouts:write", _test_payout_webhook),
     # heleket-sdk signs a refund with the payout key, aioheleket with the payment key: either may.
     _endpoint("POST", "v1/payment/refund", "payouts:write invoices:write", _refund),
 )

@@ -287,3 +287,34 @@ def refund_request(data: Any) -> RefundRequest:
     form.done()
     assert address is not None
     return RefundRequest(uuid, order_id, address, bool(is_subtract), amount)
+
+
+PAYMENT_STATUSES = (
+    "paid", "paid_over", "wrong_amount", "process", "confirm_check", "wrong_amount_waiting", "check", "fail",
+    "cancel", "system_fail", "refund_process", "refund_fail", "refund_paid", "locked",
+)  # fmt: skip
+PAYOUT_STATUSES = ("process", "check", "paid", "fail", "cancel", "system_fail")
+
+
+@dataclass(frozen=True)
+class TestWebhookRequest:
+    url_callback: str
+    status: str
+    currency: str | None
+    uuid: str | None
+    order_id: str | None
+
+
+def test_webhook_request(data: Any, *, payout: bool) -> TestWebhookRequest:
+    """POST /v1/test-webhook/{payment|payout}'s body."""
+    form = Form(data)
+    url_callback = form.text("url_callback", required=True, low=6, high=255)
+    status = form.text("status", high=32) or "paid"
+    if status not in (PAYOUT_STATUSES if payout else PAYMENT_STATUSES):
+        form.fail("status", "validation.in")
+    currency = code_of(form, "currency")
+    network_of(form)
+    uuid, order_id = form.text("uuid", high=36), order_id_of(form, required=False)
+    form.done()
+    assert url_callback is not None
+    return TestWebhookRequest(url_callback, status, currency, uuid, order_id)

@@ -62,6 +62,10 @@ def _find(s: Session, merchant: CompatPrincipal, *, uuid: str | None = None, ord
     return s.execute(_select().where(_po.c.key_id == merchant.key_id, where)).one_or_none()
 
 
+def find_payout(s: Session, merchant: CompatPrincipal, *, uuid: str | None, order_id: str | None) -> Row | None:
+    return _find(s, merchant, uuid=uuid, order_id=order_id)
+
+
 def payout_of_withdrawal(s: Session, withdrawal_id: int) -> Row | None:
     return s.execute(_select().where(_po.c.withdrawal_id == withdrawal_id)).one_or_none()
 

@@ -211,6 +211,27 @@ def test_history_pages_with_a_cursor(shop):
     assert shop.post("payment/list", {"date_to": "yesterday"}).status_code == 422
 
 
+def test_test_webhooks_are_signed_with_the_key_of_their_kind(shop):
+    payment = shop.create()
+    hook = {"url_callback": "https://shop.example/test"}
+    assert shop.post("test-webhook/payment", hook).json() == {"state": 0, "result": []}
+    assert shop.post("test-webhook/payment", {**hook, "uuid": payment["uuid"], "status": "cancel"}).status_code == 200
+    assert shop.post("test-webhook/payout", hook, key=shop.credentials.payout_key).status_code == 200
+    assert shop.post("test-webhook/payout", hook).status_code == 401  # the payment key
+    assert shop.post("test-webhook/payment", {**hook, "status": "nope"}).json()["errors"] == {
+        "status": ["validation.in"]
+    }
+    sample, named, payout = heleket_webhooks(shop.uow)
+    verifier = WebhookVerifier(shop.credentials.payment_key)
+    assert (verifier.verify_raw(sample.encode()).status, verifier.verify_raw(sample.encode()).type) == (
+        "paid",
+        "payment",
+    )
+    assert verifier.verify_raw(named.encode()).raw["uuid"] == payment["uuid"]
+    assert verifier.verify_raw(named.encode()).raw["status"] == "cancel"
+    assert WebhookVerifier(shop.credentials.payout_key).verify_raw(payout.encode()).type == "payout"
+
+
 def test_a_payments_qr_code_is_its_pay_page(shop):
     payment = shop.create()
     image = shop.post("payment/qr", {"merchant_payment_uuid": payment["uuid"]}).json()["result"]["image"]

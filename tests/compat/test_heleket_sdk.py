@@ -20,7 +20,16 @@ from heleket_sdk import (
     ValidationError,
     WebhookVerifier,
 )
-from heleket_sdk.types import CreateInvoiceRequest, CreatePayoutRequest, HistoryOptions, InfoOptions, RefundRequest
+from heleket_sdk.types import (
+    CreateInvoiceRequest,
+    CreatePayoutRequest,
+    HistoryOptions,
+    InfoOptions,
+    RefundRequest,
+)
+from heleket_sdk.types import (
+    TestWebhookRequest as WebhookTest,
+)
 
 from krypton_app.bootstrap import app_deps
 from krypton_app.services.webhook_delivery import deliver_due
@@ -112,6 +121,9 @@ def test_a_heleket_merchant_works_with_the_sdk(uow, compat_server, receiver):
     client.resend_webhook(InfoOptions.by_uuid(invoice.uuid))
     deliver(uow)
     assert receiver.bodies == [raw, raw]  # the same webhook again
+    client.test_webhook(WebhookTest(type="payment", url_callback=receiver.url, uuid=invoice.uuid))
+    deliver(uow)
+    assert WebhookVerifier(credentials.payment_key).verify_raw(receiver.bodies[-1]).uuid == invoice.uuid
 
     payouts = HeleketPayout(merchant_id=credentials.merchant, api_key=credentials.payout_key, options=options)
     refund = payouts.refund(RefundRequest(uuid=invoice.uuid, address=new_wallet(), is_subtract=False))
