@@ -31,6 +31,7 @@ from krypton_app.models import Ad, Deal, User
 from krypton_app.services import deals, deposits, disputes, ledger, ledger_reads, part_deals, payments
 from krypton_app.services.ads import AdDraft, create_ad
 from krypton_app.services.auth import exchange_login_token, issue_login_token
+from krypton_app.services.compat_keys import HeleketCredentials, create_heleket_merchant
 from krypton_app.services.invoices import InvoiceDraft, InvoiceView, create_invoice
 from krypton_app.services.ledger import LedgerTransactionView
 from krypton_app.services.payouts import PayoutView, request_bitcoin_payout
@@ -309,6 +310,14 @@ def pay_invoice(
             uow, payer, payment.id, part.id, settings=settings, rates=rates, now=now
         )
     return payment
+
+
+def heleket_merchant(uow, user_id: int | None = None, *, is_test: bool = False) -> tuple[int, HeleketCredentials]:
+    """(merchant user id, Heleket credentials: merchant UUID, payment key, payout key) of a new merchant
+    unless one is given; sealed with the app's settings, which the API and its webhooks unseal with."""
+    user_id = user_id if user_id is not None else make_user(uow)
+    _view, credentials = create_heleket_merchant(uow, user_id, name="Shop", settings=get_settings(), is_test=is_test)
+    return user_id, credentials
 
 
 # --- payouts ----------------------------------------------------------------------------------------

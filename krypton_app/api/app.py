@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from krypton_app.api import auth, cryptopay, files, merchant, telegram
+from krypton_app.api import auth, cryptopay, files, heleket, merchant, telegram
 from krypton_app.bootstrap import app_deps
 from krypton_app.services.catalog import get_catalog
 
@@ -48,6 +48,7 @@ def build_api(*, chat_upload_dir: Path | None = None) -> Starlette:
             *telegram.routes(),  # the Mini App's login: verified initData becomes the session cookie
             *files.routes(),  # chat images, for the deal's participants (and its operator once disputed)
             *cryptopay.routes(),  # the Crypto Pay compatibility API: /cryptopay/api/{method}
+            *heleket.routes(),  # Heleket's merchant API at /heleket/v1 (docs/compat-heleket.md)
             # Merchant REST API, its OpenAPI document and the receipt key; last: JSON 404 for /api/v1.
             *merchant.routes(),
         ]

@@ -1847,6 +1847,9 @@ CATALOG.update(
             "Platform fee on this payout deal: {fee}, paid by the intermediary out of what they receive."
         ),
         "dispute.fee": "Platform fee",
+        # Heleket compatibility API (issue 15)
+        "error.heleket_invalid": "Some fields of the request are invalid.",
+        "error.heleket_refused": "The request cannot be done.",
     }
 )
 

@@ -1892,6 +1892,9 @@ CATALOG.update(
             "Комиссия платформы за сделку выплаты: {fee}, её платит посредник из того, что получит."
         ),
         "dispute.fee": "Комиссия платформы",
+        # Heleket compatibility API (issue 15)
+        "error.heleket_invalid": "Некоторые поля запроса заполнены неверно.",
+        "error.heleket_refused": "Запрос не может быть выполнен.",
     }
 )
 

@@ -7,6 +7,7 @@ from krypton_app.models.cryptopay import CryptoPayCheck, CryptoPayInvoice, Crypt
 from krypton_app.models.deal_destinations import DealDestination
 from krypton_app.models.fee_sweeps import FeeSweep, SweepSetting
 from krypton_app.models.fees import FeeRuleRow
+from krypton_app.models.heleket import HeleketPayment, HeleketPayout
 from krypton_app.models.invoices import Invoice, InvoicePayment, PaymentPart
 from krypton_app.models.ledger import Account, Asset, LedgerTransaction, Posting
 from krypton_app.models.lightning import LightningInvoice
@@ -46,6 +47,8 @@ __all__ = [
     "WebhookSecret",
     "Account",
     "FeeRuleRow",
+    "HeleketPayment",
+    "HeleketPayout",
     "AppliedChainTransaction",
     "ChainCursor",
     "DepositMemo",

@@ -17,3 +17,9 @@ def invoice_changed(session: Session, *, invoice_id: int, type: str, payment_id:
     """`type`: the Krypton event just written (webhooks.EVENT_TYPES); `payment_id`: its payment, if any."""
     cryptopay_events.invoice_changed(session, invoice_id=invoice_id, type=type, payment_id=payment_id, now=now)
     heleket_events.invoice_changed(session, invoice_id=invoice_id, type=type, payment_id=payment_id, now=now)
+
+
+def withdrawal_changed(session: Session, *, withdrawal_id: int, now: datetime) -> None:
+    """A withdrawal changed state (services/withdrawal_settlement.transition): a compatibility API's payout
+    or refund may be behind it."""
+    heleket_events.withdrawal_changed(session, withdrawal_id=withdrawal_id, now=now)

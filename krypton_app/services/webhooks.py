@@ -37,6 +37,8 @@ EVENT_TYPES = (
     "invoice.expired",
     "webhook.test",
     "promise.redeemed",
+    # Compatibility APIs only (services/heleket_events.py): a payout's or a refund's withdrawal moved.
+    "withdrawal.changed",
 )
 # The header that carries a compatibility flavour's pre-computed signature (None: the sign is in the body).
 COMPAT_FLAVOURS = {"cryptopay": "crypto-pay-api-signature", "heleket": None}

@@ -17,6 +17,7 @@ from krypton_app.chain.parse import bounce_prefix
 from krypton_app.domain.ledger import AVAILABLE, EXTERNAL, FEES, HELD, Leg
 from krypton_app.models.common import utcnow
 from krypton_app.models.withdrawals import Withdrawal
+from krypton_app.services import compat_events
 from krypton_app.services.ledger import post, system_account, user_account
 from krypton_app.services.withdrawals import WITHDRAWAL, WITHDRAWAL_REFUND
 
@@ -143,9 +144,13 @@ def transition(session: Session, withdrawal_id: int, from_status: str, to_status
     """Move one withdrawal between states if it is still in `from_status`; the row, or None if another
     worker got there first."""
     w = _withdrawals.c
-    return session.execute(
+    now = utcnow()
+    row = session.execute(
         update(_withdrawals)
         .where(w.id == withdrawal_id, w.status == from_status)
-        .values(status=to_status, updated_at=utcnow(), **values)
+        .values(status=to_status, updated_at=now, **values)
         .returning(_withdrawals)
     ).one_or_none()
+    if row is not None:  # a compatibility API's payout or refund reports it, in this transaction
+        compat_events.withdrawal_changed(session, withdrawal_id=withdrawal_id, now=now)
+    return row
