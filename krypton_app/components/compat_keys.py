@@ -39,7 +39,7 @@ def app_item(row: rx.Var[CryptoPayAppRow]) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.input(type="hidden", name="app", value=row.id.to_string()),
+            rx.el.input(type="hidden", name="app", value=row.id.to_string()),
             rx.input(
                 name="webhook_url",
                 default_value=row.webhook_url,

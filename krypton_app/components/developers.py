@@ -206,6 +206,7 @@ def developers_card() -> rx.Component:
                 rx.tabs.trigger(I18n.t["dev.tab.keys"], value="keys"),
                 rx.tabs.trigger(I18n.t["dev.tab.webhooks"], value="webhooks", data_testid="dev-tab-webhooks"),
                 rx.tabs.trigger(I18n.t["dev.tab.compat"], value="compat", data_testid="dev-tab-compat"),
+                flex_wrap="wrap",  # three tabs do not fit a phone's width in one row
             ),
             rx.tabs.content(rx.box(api_keys_panel(), padding_top="14px"), value="keys"),
             rx.tabs.content(rx.box(webhook_secret_panel(), padding_top="14px"), value="webhooks"),

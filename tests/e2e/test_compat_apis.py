@@ -9,6 +9,7 @@ import asyncio
 import json
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from aiocryptopay import AioCryptoPay
@@ -34,12 +35,23 @@ def pay_on_direct_link(page: Page, pay_url: str) -> None:
     expect(page.get_by_test_id("result-status")).to_have_text("Paid")
 
 
-async def _cryptopay(token: str, base: str, call):
-    client = AioCryptoPay(token, network=f"{base}/cryptopay")
-    try:
-        return await call(client)
-    finally:
-        await client.close()
+def cryptopay(token: str, base: str, call):
+    """`call(client)` with aiocryptopay's client, on a thread of its own: Playwright's sync API keeps an
+    event loop running in the test's thread, and the SDK is asyncio."""
+
+    async def run():
+        client = AioCryptoPay(token, network=f"{base}/cryptopay")
+        try:
+            return await call(client)
+        finally:
+            await client.close()
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, run()).result()
+
+
+async def _checks(client: AioCryptoPay, body: str, signature: str) -> bool:
+    return client.check_signature(body, signature)
 
 
 def test_crypto_pay_and_heleket_shops_switch_by_base_url(new_context, base_url, hook_receiver, screenshots: Path):
@@ -64,12 +76,10 @@ def test_crypto_pay_and_heleket_shops_switch_by_base_url(new_context, base_url, 
     shoot(merchant, screenshots, "desktop-compat-tab")
 
     # Crypto Pay: aiocryptopay creates the invoice; a payer pays it; the shop's webhook checks out.
-    invoice = asyncio.run(
-        _cryptopay(
-            token,
-            base_url,
-            lambda cp: cp.create_invoice(asset="TON", amount=1, payload="order-7", description="VPN, 1 month"),
-        )
+    invoice = cryptopay(
+        token,
+        base_url,
+        lambda cp: cp.create_invoice(asset="TON", amount=1, payload="order-7", description="VPN, 1 month"),
     )
     payer = new_context(viewport=PHONE).new_page()
     funded_login(payer)
@@ -78,8 +88,8 @@ def test_crypto_pay_and_heleket_shops_switch_by_base_url(new_context, base_url, 
     update = json.loads(body)
     assert update["update_type"] == "invoice_paid" and update["payload"]["payload"] == "order-7"
     signature = {name.lower(): value for name, value in headers.items()}["crypto-pay-api-signature"]
-    assert AioCryptoPay(token, network=f"{base_url}/cryptopay").check_signature(body.decode(), signature)
-    paid = asyncio.run(_cryptopay(token, base_url, lambda cp: cp.get_invoices(invoice_ids=invoice.invoice_id)))
+    assert cryptopay(token, base_url, lambda cp: _checks(cp, body.decode(), signature))
+    paid = cryptopay(token, base_url, lambda cp: cp.get_invoices(invoice_ids=invoice.invoice_id))
     assert paid.status == "paid"
 
     # Heleket: heleket-sdk creates the payment with the shop's order id; paid; the sign in the body verifies.
