@@ -179,8 +179,9 @@ ENDPOINTS = (
     _endpoint("POST", "v1/payment/qr", "invoices:read", _qr),
     _endpoint("POST", "v1/test-webhook/payment", "invoices:write", _test_payment_webhook),
     _endpoint("POST", "v1/test-webhook/payout", "payouts:write", _test_payout_webhook),
-    # heleket-sdk signs a refund with the payout key, aioheleket with the payment key: either may.
-    _endpoint("POST", "v1/payment/refund", "payouts:write invoices:write", _refund),
+    # Money leaves the merchant's balance: only the payout key may (as heleket-sdk and Heleket's PHP SDK
+    # sign it), so a leaked payment key cannot send paid payments to an address of its choosing.
+    _endpoint("POST", "v1/payment/refund", "payouts:write", _refund),
 )
 
 
