@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
+from krypton_app.api.bodies import BodyTooLarge, read_body
 from krypton_app.services.cryptopay import CryptoPayRefused
 
 MAX_BODY_BYTES = 64 * 1024  # a createInvoice with every text at its limit is under 8 KB
@@ -27,11 +28,10 @@ _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 async def read_params(request: Request) -> dict[str, Any]:
     """The query string's parameters, overridden by the body's (an object; an empty body is none)."""
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise CryptoPayRefused("REQUEST_TOO_LARGE", 413)
+    try:
+        body = await read_body(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
+        raise CryptoPayRefused("REQUEST_TOO_LARGE", 413) from None
     params: dict[str, Any] = dict(request.query_params)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media in _FORMS:

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from krypton_app.api.bodies import BodyTooLarge, json_depth, read_body
 from krypton_app.bootstrap import app_deps
 from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import ApiAuthError, KryptonError, NotFound, UserBlocked
@@ -193,29 +194,6 @@ def _invalid(errors: dict[str, list[str]]) -> JSONResponse:
     return JSONResponse({"state": 1, "errors": errors}, status_code=422)
 
 
-class _TooLarge(Exception):
-    pass
-
-
-async def _read_body(request: Request) -> bytes:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise _TooLarge()
-    return body
-
-
-def _depth(value: Any) -> int:
-    deepest, level = 0, [(value, 1)]
-    while level:
-        node, depth = level.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, depth)
-            level.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return deepest
-
-
 def _json_object(raw: bytes) -> dict | None:
     """The body as a JSON object (empty: `{}`), or None when it is not one."""
     if not raw.strip():
@@ -224,7 +202,7 @@ def _json_object(raw: bytes) -> dict | None:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
-    return body if isinstance(body, dict) and _depth(body) <= MAX_JSON_DEPTH else None
+    return body if isinstance(body, dict) and json_depth(body) <= MAX_JSON_DEPTH else None
 
 
 def _match(method: str, path: str) -> tuple[Endpoint | None, dict[str, str], bool]:
@@ -245,8 +223,8 @@ async def handle(request: Request) -> JSONResponse:
     if endpoint is None:
         return _refusal(405, "Method not allowed.") if exists else _refusal(404, "Not found.")
     try:
-        raw = await _read_body(request)
-    except _TooLarge:
+        raw = await read_body(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
         return _refusal(413, "Request body too large.")
     deps = app_deps()
     try:

@@ -27,6 +27,7 @@ from starlette.routing import Route
 
 from krypton_app import routes as app_routes
 from krypton_app.api.auth import cookie_is_secure, from_own_page
+from krypton_app.api.bodies import BodyTooLarge, read_body
 from krypton_app.bootstrap import app_deps
 from krypton_app.domain.errors import TelegramAuthError, TelegramLinkError, UserBlocked
 from krypton_app.services.auth import SESSION_COOKIE, open_session
@@ -106,14 +107,13 @@ async def telegram_login(request: Request) -> Response:
 async def _json_body(request: Request) -> dict | None:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return None
-    raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            return None
+    try:
+        raw = await read_body(request, MAX_BODY)
+    except BodyTooLarge:
+        return None
     try:
         body = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: thousands of nested arrays fit in MAX_BODY
         return None
     return body if isinstance(body, dict) else None
 

@@ -98,6 +98,10 @@ def test_only_a_json_object_is_read(uow):
     assert form.status_code == 400 and no_cookie(form)
     assert post(["not", "an", "object"]).status_code == 400
     assert post({"init_data": "a=" + "x" * telegram_route.MAX_BODY}).status_code == 400
+    nested = TestClient(build_api()).post(
+        "/auth/telegram", content=b"[" * 10_000, headers={**OWN_PAGE, "content-type": "application/json"}
+    )
+    assert nested.status_code == 400  # deeper than the JSON parser recurses: refused, not a server error
 
 
 def test_without_a_bot_token_the_login_is_off(uow):

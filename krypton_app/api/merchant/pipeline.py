@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from krypton_app.api.bodies import BodyTooLarge, json_depth, read_body
 from krypton_app.api.merchant.errors import RequestInvalid, error_response, refusal
 from krypton_app.bootstrap import app_deps
 from krypton_app.db import UnitOfWork
@@ -171,13 +172,11 @@ def _field_of(error: ValidationError) -> str:
 
 
 async def _read_body(request: Request) -> bytes:
-    # Read at most MAX_BODY_BYTES: an invoice is a few KB, and memory is not the client's to spend.
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise RequestInvalid(field="body")
-    return body
+    # An invoice is a few KB: MAX_BODY_BYTES is plenty.
+    try:
+        return await read_body(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
+        raise RequestInvalid(field="body") from None
 
 
 def _json_body(raw: bytes) -> Any:
@@ -185,20 +184,9 @@ def _json_body(raw: bytes) -> Any:
         body = json.loads(raw) if raw else {}
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: thousands of nested arrays
         raise RequestInvalid(code="invalid_json", field="body") from None
-    if _depth(body) > MAX_JSON_DEPTH:
+    if json_depth(body) > MAX_JSON_DEPTH:
         raise RequestInvalid(code="invalid_json", field="body")
     return body
-
-
-def _depth(value: Any) -> int:
-    """How deep arrays and objects nest in a parsed JSON value (without recursion)."""
-    deepest, level = 0, [(value, 1)]
-    while level:
-        node, depth = level.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, depth)
-            level.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return deepest
 
 
 def _request_hash(method: str, path: str, body: Any) -> str:
