@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from decimal import ROUND_UP, Decimal
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from krypton_app.db import UnitOfWork
@@ -24,12 +24,10 @@ from krypton_app.services.compat_keys import CompatPrincipal
 from krypton_app.services.heleket_input import HeleketInvalid, HeleketRefused, PaymentRequest
 from krypton_app.services.heleket_views import (
     PAID,
-    PER_PAGE,
     course,
-    cursor_offset,
     find_payment,
+    history_page,
     money,
-    paginate,
     payment_object,
     payment_select,
     payments_table,
@@ -176,22 +174,16 @@ def list_payments(
     now: datetime,
 ) -> dict:
     """POST /v1/payment/list: newest first, PER_PAGE a page, `?cursor=` from the `paginate` object."""
-    offset = cursor_offset(cursor)
-    where = [_hp.c.key_id == merchant.key_id]
-    if date_from is not None:
-        where.append(_hp.c.created_at >= date_from)
-    if date_to is not None:
-        where.append(_hp.c.created_at <= date_to)
-    with uow.read() as s:
-        rows = s.execute(
-            payment_select()
-            .where(and_(*where))
-            .order_by(_hp.c.created_at.desc(), _hp.c.id.desc())
-            .offset(offset)
-            .limit(PER_PAGE + 1)
-        ).all()
-        items = [payment_object(s, row, settings=settings, rates=rates, now=now) for row in rows[:PER_PAGE]]
-    return {"items": items, "paginate": paginate(offset, len(items), more=len(rows) > PER_PAGE)}
+    return history_page(
+        uow,
+        payment_select(),
+        _hp,
+        key_id=merchant.key_id,
+        date_from=date_from,
+        date_to=date_to,
+        cursor=cursor,
+        item=lambda s, row: payment_object(s, row, settings=settings, rates=rates, now=now),
+    )
 
 
 def payment_qr(uow: UnitOfWork, merchant: CompatPrincipal, *, uuid: str, settings: Settings) -> dict:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Row, Select, and_, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -36,10 +36,8 @@ from krypton_app.services.deposits import ASSET_DECIMALS
 from krypton_app.services.heleket_input import HeleketInvalid, HeleketRefused, PayoutRequest
 from krypton_app.services.heleket_views import (
     NETWORK,
-    PER_PAGE,
-    cursor_offset,
+    history_page,
     money,
-    paginate,
 )
 from krypton_app.services.transfer_fees import FeeChanged, withdrawal_fee
 from krypton_app.services.webhook_urls import check_webhook_url
@@ -203,22 +201,16 @@ def list_payouts(
     cursor: str | None,
 ) -> dict:
     """POST /v1/payout/list: newest first, PER_PAGE a page, `?cursor=` from the `paginate` object."""
-    offset = cursor_offset(cursor)
-    where = [_po.c.key_id == merchant.key_id]
-    if date_from is not None:
-        where.append(_po.c.created_at >= date_from)
-    if date_to is not None:
-        where.append(_po.c.created_at <= date_to)
-    with uow.read() as s:
-        rows = s.execute(
-            _select()
-            .where(and_(*where))
-            .order_by(_po.c.created_at.desc(), _po.c.id.desc())
-            .offset(offset)
-            .limit(PER_PAGE + 1)
-        ).all()
-        items = [payout_object(s, row) for row in rows[:PER_PAGE]]
-    return {"items": items, "paginate": paginate(offset, len(items), more=len(rows) > PER_PAGE)}
+    return history_page(
+        uow,
+        _select(),
+        _po,
+        key_id=merchant.key_id,
+        date_from=date_from,
+        date_to=date_to,
+        cursor=cursor,
+        item=payout_object,
+    )
 
 
 def payout_services(uow: UnitOfWork, *, settings: Settings) -> list[dict]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, Table, and_, select
 from sqlmodel import Session
 
+from krypton_app.db import UnitOfWork
 from krypton_app.domain.invoices import COMPLETED, OPEN
 from krypton_app.domain.money import format_amount
 from krypton_app.models import InvoicePayment, User, Withdrawal
@@ -197,3 +199,33 @@ def paginate(offset: int, count: int, *, more: bool) -> dict:
         "previousCursor": _cursor(max(offset - PER_PAGE, 0)) if offset > 0 else None,
         "perPage": PER_PAGE,
     }
+
+
+def history_page(
+    uow: UnitOfWork,
+    query: Select,
+    table: Table,
+    *,
+    key_id: int,
+    date_from: datetime | None,
+    date_to: datetime | None,
+    cursor: str | None,
+    item: Callable[[Session, Row], dict],
+) -> dict:
+    """One page of a merchant key's payments or payouts (`table`'s rows read by `query`), newest first,
+    created between the dates, PER_PAGE a page from `?cursor=`: `{"items": [...], "paginate": {...}}`."""
+    offset = cursor_offset(cursor)
+    where = [table.c.key_id == key_id]
+    if date_from is not None:
+        where.append(table.c.created_at >= date_from)
+    if date_to is not None:
+        where.append(table.c.created_at <= date_to)
+    with uow.read() as s:
+        rows = s.execute(
+            query.where(and_(*where))
+            .order_by(table.c.created_at.desc(), table.c.id.desc())
+            .offset(offset)
+            .limit(PER_PAGE + 1)
+        ).all()
+        items = [item(s, row) for row in rows[:PER_PAGE]]
+    return {"items": items, "paginate": paginate(offset, len(items), more=len(rows) > PER_PAGE)}
