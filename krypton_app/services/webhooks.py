@@ -83,29 +83,11 @@ def enqueue_event(
 ) -> str | None:
     """Write the outbox row in the caller's transaction, so the event exists iff the change does.
     Returns the event id (Krypton-Event-Id), or None when the invoice has no webhook URL."""
-    if type not in EVENT_TYPES:  # merchants dispatch on it: no event type they were not told about
-        raise ValueError(f"unknown webhook event type {type!r}")
-    if not url:
-        return None
     now = now or utcnow()
     event_id = "evt_" + secrets.token_hex(12)
     payload = {"id": event_id, "type": type, "created": int(now.timestamp()), "test": is_test, "data": data}
-    session.add(
-        WebhookEvent(
-            event_id=event_id,
-            merchant_id=merchant_id,
-            invoice_id=invoice_id,
-            payment_id=payment_id,
-            type=type,
-            url=url,
-            body=json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
-            is_test=is_test,
-            next_attempt_at=now,
-            created_at=now,
-        )
-    )
-    session.flush()
-    return event_id
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return _outbox(session, event_id, merchant_id, invoice_id, payment_id, type, url, body, is_test, now)
 
 
 def enqueue_compat_event(
@@ -128,11 +110,30 @@ def enqueue_compat_event(
     log as Krypton's events; written in the caller's transaction."""
     if flavour not in COMPAT_FLAVOURS:
         raise ValueError(f"unknown webhook flavour {flavour!r}")
-    if type not in EVENT_TYPES:
+    event_id = "evt_" + secrets.token_hex(12)
+    return _outbox(
+        session, event_id, merchant_id, invoice_id, payment_id, type, url, body, is_test, now, flavour, signature
+    )
+
+
+def _outbox(
+    session: Session,
+    event_id: str,
+    merchant_id: int,
+    invoice_id: int | None,
+    payment_id: int | None,
+    type: str,
+    url: str | None,
+    body: str,
+    is_test: bool,
+    now: datetime,
+    flavour: str = "krypton",
+    signature: str | None = None,
+) -> str | None:
+    if type not in EVENT_TYPES:  # merchants dispatch on it: no event type they were not told about
         raise ValueError(f"unknown webhook event type {type!r}")
     if not url:
         return None
-    event_id = "evt_" + secrets.token_hex(12)
     session.add(
         WebhookEvent(
             event_id=event_id,
