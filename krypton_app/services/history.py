@@ -85,8 +85,7 @@ FAMILIES: dict[str, str | None] = {
     PROMISE_REDEEM: "promise",
     PROMISE_CANCEL: "promise",
     PROMISE_EXPIRE: "promise",
-    # A Crypto Pay app's transfer to a user (services/cryptopay_money.py): merchant -> user, no row of its own
-    # that the history describes.
+    # A Crypto Pay app's transfer (services/cryptopay_money.py): merchant -> user, no row the history describes.
     CRYPTOPAY_TRANSFER: None,
     # The platform's own: a fee sweep never touches a user's balance.
     FEE_SWEEP_HOLD: None,
