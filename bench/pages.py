@@ -10,7 +10,8 @@ Then, in Debian's Chromium with an empty cache (a new context per load, cache di
 services) and of the blank app's `/`. For each it prints the bytes on the wire (headers included), the
 bytes after decompression, the number of requests and the time to first interaction: from navigation
 start to the server's first event answer on the websocket (the page is connected and a first event,
-the hydrate, has round-tripped), and the ratio of each to the blank app. Then the biggest scripts of `/`.
+the hydrate, has round-tripped), and the ratio of each to the blank app. Then the biggest scripts of `/`
+and of the widget.
 """
 
 from __future__ import annotations
@@ -252,9 +253,10 @@ def report(rows: dict[str, dict]) -> None:
         for key, scale, width in (("wire", 1024, 9), ("body", 1024, 9), ("requests", 1, 10), ("interactive_ms", 1, 9)):
             cells.append(f"{row[key] / scale:>{width}.0f}{row[key] / blank[key]:>6.2f}")
         print("".join(cells))
-    print(f"\nbiggest scripts of Krypton's / (raw KB), of {len(rows['/']['scripts'])}:")
-    for size, url in rows["/"]["scripts"][:TOP_SCRIPTS]:
-        print(f"{size / 1024:>9.1f}  {url.split('/', 3)[-1]}")
+    for name in ("/", "/widget/invoice/<n>"):
+        print(f"\nbiggest scripts of Krypton's {name} (raw KB), of {len(rows[name]['scripts'])}:")
+        for size, url in rows[name]["scripts"][:TOP_SCRIPTS]:
+            print(f"{size / 1024:>9.1f}  {url.split('/', 3)[-1]}")
 
 
 def main() -> None:
