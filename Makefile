@@ -55,10 +55,11 @@ test: bootstrap browser
 	$(VENV)/bin/pytest -n auto tests/unit tests/services tests/api tests/compat
 	$(VENV)/bin/pytest tests/e2e
 
-bench: bootstrap
+bench: bootstrap browser
 	$(PY) bench/ledger.py
 	$(PY) bench/monitor.py
 	$(PY) bench/market.py
+	$(PY) bench/pages.py
 
 clean:
 	rm -rf $(VENV) $(BUN_DIR) .web .states

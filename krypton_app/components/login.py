@@ -5,18 +5,36 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app import routes
-from krypton_app.components.tonconnect import tonconnect_button
+from krypton_app.components.tonconnect import tonconnect_login_button
 from krypton_app.components.ui import card
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.telegram import MiniAppState
 
+# TON Connect's button, drawn by us until the library has loaded (components/tonconnect.py).
+TONCONNECT_BLUE = "#0098EA"
+
+
+def tonconnect_placeholder() -> rx.Component:
+    return rx.button(
+        rx.icon("gem", size=16),
+        I18n.t["login.tonconnect"],
+        size="3",
+        radius="full",
+        background=TONCONNECT_BLUE,
+        color="white",
+        font_weight="600",
+    )
+
 
 def tonconnect_login() -> rx.Component:
-    """TON Connect's own button opens the wallet list; the proof comes back through the bridge
-    mounted in the shell (`components/layout/shell.py`), which calls `AuthState.login_with_wallet`."""
+    """TON Connect's own button opens the wallet list; the proof comes back through its bridge, which
+    calls `AuthState.login_with_wallet`."""
     return rx.vstack(
-        rx.box(tonconnect_button(), data_testid="tonconnect-login"),
+        rx.box(
+            tonconnect_login_button(tonconnect_placeholder(), AuthState.proof_payload, AuthState.login_with_wallet),
+            data_testid="tonconnect-login",
+        ),
         rx.text(I18n.t["login.tonconnect_hint"], size="1", color_scheme="gray"),
         spacing="2",
         width="100%",

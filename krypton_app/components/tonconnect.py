@@ -1,7 +1,10 @@
-"""TON Connect login for Reflex: provider, connect button and an invisible ton_proof bridge.
+"""TON Connect login for Reflex: a connect button that loads TON Connect on demand, and the ton_proof bridge.
 
-The bridge hands a wallet's `ton_proof` to a Reflex event handler; the server verifies it.
-Logout calls `disconnect_wallet()` so the wallet forgets the dApp too.
+The library (@tonconnect/ui-react, ~400 KB) is imported only when the visitor presses the button, or at
+once on a browser that has a wallet connected already (its own button then shows that wallet's menu), so
+the landing page's first load stays light and no other page loads it. The bridge hands a wallet's
+`ton_proof` to a Reflex event handler; the server verifies it. Logout calls `disconnect_wallet()` so the
+wallet forgets the dApp too.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import reflex as rx
 from reflex.event import EventSpec, passthrough_event_spec
 from reflex.utils.imports import ImportVar
 
-# One pin for every import, so bun installs exactly this version.
+# One pin, so bun installs exactly this version.
 LIBRARY = "@tonconnect/ui-react@2.4.4"
 
 # Built in the browser so the same build works on any host and port; the manifest is in assets/.
@@ -21,8 +24,23 @@ DEFAULT_MANIFEST_URL = rx.Var(
 
 # The instance is kept on `window` so a state handler can reach it with `rx.call_script`.
 INSTANCE_GLOBAL = "kryptonTonConnect"
+# Where TON Connect keeps a wallet connection (localStorage): present, the library loads at once.
+CONNECTION_KEY = "ton-connect-storage_bridge-connection"
+# A logout on a page that had not loaded TON Connect leaves this in sessionStorage; the landing page it
+# goes to restores the connection and disconnects it.
+DISCONNECT_KEY = "kryptonDisconnectWallet"
 
-_BRIDGE_CODE = f"""
+_LOGIN_CODE = f"""
+const kryptonTonConnectLibrary = () => import("@tonconnect/ui-react");
+
+function kryptonHasWalletConnection() {{
+  try {{
+    return window.localStorage.getItem("{CONNECTION_KEY}") !== null;
+  }} catch (e) {{
+    return false;
+  }}
+}}
+
 function kryptonRequestTonProof(tonConnectUI, payload) {{
   // Only the next connection reads these parameters.
   if (tonConnectUI.connected) return;
@@ -31,8 +49,8 @@ function kryptonRequestTonProof(tonConnectUI, payload) {{
   );
 }}
 
-function KryptonTonProofBridge({{ payload, onProof }}) {{
-  const [tonConnectUI] = useTonConnectUI();
+function KryptonTonProofBridge({{ lib, payload, onProof, openModal }}) {{
+  const [tonConnectUI] = lib.useTonConnectUI();
   // Read by the status listener, which is subscribed only once.
   const latest = useRef({{ payload, onProof }});
   useEffect(() => {{
@@ -40,6 +58,15 @@ function KryptonTonProofBridge({{ payload, onProof }}) {{
   }});
   useEffect(() => {{
     window.{INSTANCE_GLOBAL} = tonConnectUI;
+    tonConnectUI.connectionRestored.then(() => {{
+      const leaving = window.sessionStorage.getItem("{DISCONNECT_KEY}") !== null;
+      window.sessionStorage.removeItem("{DISCONNECT_KEY}");
+      if (tonConnectUI.connected) {{
+        if (leaving) tonConnectUI.disconnect();
+      }} else if (openModal) {{
+        tonConnectUI.openModal();
+      }}
+    }});
     return tonConnectUI.onStatusChange((wallet) => {{
       if (!wallet) {{
         // A payload issued while connected was skipped; the next login needs it.
@@ -59,27 +86,38 @@ function KryptonTonProofBridge({{ payload, onProof }}) {{
   }}, [tonConnectUI, payload]);
   return null;
 }}
+
+function KryptonTonConnectLogin({{ manifestUrl, payload, onProof, children }}) {{
+  // Until the library is loaded, `children` (our look-alike button) stand in for TON Connect's button.
+  const [loaded, setLoaded] = useState(null);
+  const load = useCallback((openModal) => {{
+    kryptonTonConnectLibrary().then((lib) => setLoaded((current) => current ?? {{ lib, openModal }}));
+  }}, []);
+  useEffect(() => {{
+    if (kryptonHasWalletConnection()) load(false);
+  }}, [load]);
+  if (!loaded) return createElement("div", {{ onClick: () => load(true) }}, children);
+  const {{ lib, openModal }} = loaded;
+  return createElement(
+    lib.TonConnectUIProvider,
+    // The SDK reports wallet events to a TON analytics service by default; ours stay private.
+    {{ manifestUrl, analytics: {{ mode: "off" }} }},
+    createElement(lib.TonConnectButton),
+    createElement(KryptonTonProofBridge, {{ lib, payload, onProof, openModal }}),
+  );
+}}
 """
 
 
-class TonConnectUIProvider(rx.Component):
-    library = LIBRARY
-    tag = "TonConnectUIProvider"
+class TonConnectLogin(rx.Component):
+    """TON Connect's button with the ton_proof bridge, loaded on demand; its children stand in for the button
+    until then, and a click on them loads the library and opens the wallet list."""
+
+    tag = "KryptonTonConnectLogin"
+    # Installed by bun, imported only by the custom code's `import()`: a chunk of its own.
+    lib_dependencies: list[str] = [LIBRARY]
 
     manifest_url: rx.Var[str]
-    analytics: rx.Var[dict]
-
-
-class TonConnectButton(rx.Component):
-    library = LIBRARY
-    tag = "TonConnectButton"
-
-
-class TonProofBridge(rx.Component):
-    """Renders nothing; feeds the server's payload to the wallet and its proof back to `on_proof`."""
-
-    tag = "KryptonTonProofBridge"
-
     payload: rx.Var[str]
 
     # (account, proof) as TON Connect names them; the server verifies both.
@@ -87,39 +125,35 @@ class TonProofBridge(rx.Component):
 
     def add_imports(self) -> dict[str, list[ImportVar]]:
         return {
-            "react": [ImportVar(tag="useEffect"), ImportVar(tag="useRef")],
-            LIBRARY: [ImportVar(tag="useTonConnectUI")],
+            "react": [ImportVar(tag=tag) for tag in ("createElement", "useCallback", "useEffect", "useRef", "useState")]
         }
 
     def add_custom_code(self) -> list[str]:
-        return [_BRIDGE_CODE]
+        return [_LOGIN_CODE]
 
 
-def tonconnect_provider(*children: rx.Component, manifest_url: str | rx.Var[str] | None = None) -> rx.Component:
-    """Wrap `children` (button, bridge, the page) in TON Connect's context."""
-    return TonConnectUIProvider.create(
-        *children,
+def tonconnect_login_button(
+    placeholder: rx.Component,
+    payload: rx.Var[str],
+    on_proof: rx.EventHandler,
+    manifest_url: str | rx.Var[str] | None = None,
+) -> rx.Component:
+    """TON Connect's connect button (after login, the wallet menu), with `placeholder` in its place until the
+    library is loaded. The wallet is asked to sign `payload` and `on_proof(account, proof)` gets its answer;
+    while `payload` is empty the connect modal waits."""
+    return TonConnectLogin.create(
+        placeholder,
         manifest_url=DEFAULT_MANIFEST_URL if manifest_url is None else manifest_url,
-        # The SDK reports wallet events to a TON analytics service by default; ours stay private.
-        analytics={"mode": "off"},
+        payload=payload,
+        on_proof=on_proof,
     )
 
 
-def tonconnect_button() -> rx.Component:
-    """The standard connect button; after login it turns into the wallet menu."""
-    return TonConnectButton.create()
-
-
-def ton_proof_bridge(payload: rx.Var[str], on_proof: rx.EventHandler) -> rx.Component:
-    """Ask the wallet to sign `payload` and call `on_proof(account, proof)` with its answer.
-
-    Place it inside `tonconnect_provider`; while `payload` is empty the connect modal waits.
-    """
-    return TonProofBridge.create(payload=payload, on_proof=on_proof)
-
-
 def disconnect_wallet() -> EventSpec:
-    """An event for logout: forget the wallet connection in the browser, if there is one."""
+    """An event for logout: forget the wallet connection in the browser, if there is one. Without TON Connect
+    loaded on this page, the landing page that logout goes to does it (see DISCONNECT_KEY)."""
     return rx.call_script(
-        f"window.{INSTANCE_GLOBAL} && window.{INSTANCE_GLOBAL}.connected && window.{INSTANCE_GLOBAL}.disconnect()"
+        f"window.{INSTANCE_GLOBAL} ? (window.{INSTANCE_GLOBAL}.connected && window.{INSTANCE_GLOBAL}.disconnect())"
+        f' : (window.localStorage.getItem("{CONNECTION_KEY}") !== null'
+        f' && window.sessionStorage.setItem("{DISCONNECT_KEY}", "1"))'
     )

@@ -1,4 +1,4 @@
-"""The TON Connect wrapper compiles to the pinned library, asks for ton_proof and calls back into Reflex.
+"""The TON Connect wrapper loads the pinned library on demand, asks for ton_proof and calls back into Reflex.
 
 The browser side (modal, wallet status events) is exercised by the e2e tests; here we check the code
 Reflex will emit.
@@ -28,27 +28,36 @@ class _LoginProbe(rx.State):
 
 
 def _login_panel() -> rx.Component:
-    return tonconnect.tonconnect_provider(
-        tonconnect.tonconnect_button(),
-        tonconnect.ton_proof_bridge(_LoginProbe.payload, _LoginProbe.verify),
-    )
+    return tonconnect.tonconnect_login_button(rx.button("Connect"), _LoginProbe.payload, _LoginProbe.verify)
 
 
 def _bridge_code() -> str:
     return "\n".join(_login_panel()._get_all_custom_code())
 
 
-def test_every_import_uses_the_pinned_library():
+def test_the_library_is_installed_pinned_and_imported_only_on_demand():
     imports = _login_panel()._get_all_imports()
-    assert {v.tag for v in imports[PIN]} == {"TonConnectUIProvider", "TonConnectButton", "useTonConnectUI"}
     assert [lib for lib in imports if "tonconnect" in lib] == [PIN]
+    # Nothing is imported statically: the only import of the library is the custom code's `import()`.
+    assert [v.render for v in imports[PIN]] == [False]
+    assert 'const kryptonTonConnectLibrary = () => import("@tonconnect/ui-react");' in _bridge_code()
+
+
+def test_the_placeholder_stands_in_and_a_click_on_it_opens_the_wallet_list():
+    code = _bridge_code()
+    assert 'if (!loaded) return createElement("div", { onClick: () => load(true) }, children);' in code
+    assert "if (kryptonHasWalletConnection()) load(false);" in code
+    assert "} else if (openModal) {\n        tonConnectUI.openModal();" in code
+    assert _login_panel().render()["children"][0]["name"] == "RadixThemesButton"
 
 
 def test_manifest_url_is_built_in_the_browser_unless_given():
     (default_prop,) = [p for p in _login_panel().render()["props"] if p.startswith("manifestUrl:")]
     assert "window.location.origin" in default_prop and "'/tonconnect-manifest.json'" in default_prop
 
-    explicit = tonconnect.tonconnect_provider(manifest_url="https://pay.example/tonconnect-manifest.json")
+    explicit = tonconnect.tonconnect_login_button(
+        rx.fragment(), _LoginProbe.payload, _LoginProbe.verify, "https://pay.example/tonconnect-manifest.json"
+    )
     assert 'manifestUrl:"https://pay.example/tonconnect-manifest.json"' in explicit.render()["props"]
 
 
@@ -65,12 +74,12 @@ def test_bridge_forwards_account_and_proof_to_the_reflex_handler():
     assert 'if (!reply || !("proof" in reply)) return;' in code
     assert "onProof({ address, chain, publicKey, walletStateInit }, reply.proof)" in code
 
-    bridge = _login_panel().render()["children"][1]
-    assert bridge["name"] == "KryptonTonProofBridge"
-    (on_proof,) = [p for p in bridge["props"] if p.startswith("onProof:")]
+    login = _login_panel().render()
+    assert login["name"] == "KryptonTonConnectLogin"
+    (on_proof,) = [p for p in login["props"] if p.startswith("onProof:")]
     assert f'ReflexEvent("{_LoginProbe.get_full_name()}.verify"' in on_proof
     assert '["account"] : _ev_0, ["proof"] : _ev_1' in on_proof
-    assert any(p.startswith("payload:") and "payload" in p[len("payload:") :] for p in bridge["props"])
+    assert any(p.startswith("payload:") and "payload" in p[len("payload:") :] for p in login["props"])
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -81,12 +90,17 @@ def test_bridge_code_is_valid_javascript(tmp_path):
     subprocess.run(["node", "--check", str(script)], check=True, capture_output=True)
 
 
-def test_disconnect_wallet_runs_only_when_connected():
+def test_disconnect_wallet_disconnects_now_or_leaves_it_to_the_landing_page():
     (code, callback) = (str(value) for _, value in tonconnect.disconnect_wallet().args)
     assert json.loads(code) == (
-        "window.kryptonTonConnect && window.kryptonTonConnect.connected && window.kryptonTonConnect.disconnect()"
+        "window.kryptonTonConnect ? (window.kryptonTonConnect.connected && window.kryptonTonConnect.disconnect())"
+        ' : (window.localStorage.getItem("ton-connect-storage_bridge-connection") !== null'
+        ' && window.sessionStorage.setItem("kryptonDisconnectWallet", "1"))'
     )
     assert callback == "null"
+    # The landing page's bridge reads the mark once the connection is restored.
+    assert 'const leaving = window.sessionStorage.getItem("kryptonDisconnectWallet") !== null;' in _bridge_code()
+    assert "if (leaving) tonConnectUI.disconnect();" in _bridge_code()
 
 
 def test_manifest_names_the_app_and_a_180px_png_icon():

@@ -14,17 +14,14 @@ from krypton_app.components.layout.header import header
 from krypton_app.components.layout.measures import CONTENT_MAX_WIDTH, PAGE_PADDING_X
 from krypton_app.components.layout.navigation import NAV_PARENT
 from krypton_app.components.layout.tab_bar import tab_bar
-from krypton_app.components.tonconnect import ton_proof_bridge, tonconnect_provider
 from krypton_app.state.auth import AuthState
 from krypton_app.state.notifications import NotificationsState
 from krypton_app.state.telegram import MiniAppState
 
 
 def shell(content: rx.Component, *, active: str = "") -> rx.Component:
-    # TON Connect wraps every page: logout anywhere can disconnect the wallet, and the bridge
-    # hands a wallet's ton_proof to the server whichever page the user connects from.
-    return tonconnect_provider(
-        ton_proof_bridge(AuthState.proof_payload, AuthState.login_with_wallet),
+    # TON Connect is only on the landing page's sign-in card (components/login.py), loaded on demand.
+    return rx.fragment(
         telegram_color_mode(),
         rx.flex(
             header(active),
@@ -86,6 +83,10 @@ def template(
             return shell(content(), active=NAV_PARENT.get(route, route))
 
         page.__name__ = content.__name__
+        # Reflex compiles a page's memoized components into one JS module named after the page function's
+        # module. Named after shell.py, every page's were one module that every page loaded (charts, upload,
+        # all icons); named after the page's own module, each page loads only its own.
+        page.__module__ = content.__module__
         return Page(
             component=page,
             route=route,

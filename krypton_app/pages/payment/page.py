@@ -144,10 +144,11 @@ def result() -> rx.Component:
         card(
             rx.vstack(
                 rx.hstack(
-                    rx.icon(
-                        rx.cond(completed, "circle-check", "circle-dashed"),
-                        size=28,
-                        color=rx.cond(completed, rx.color("green", 10), rx.color("amber", 10)),
+                    # Two fixed icons, not one named by a Var: that would load lucide's map of every icon.
+                    rx.cond(
+                        completed,
+                        rx.icon("circle-check", size=28, color=rx.color("green", 10)),
+                        rx.icon("circle-dashed", size=28, color=rx.color("amber", 10)),
                     ),
                     rx.heading(
                         rx.cond(completed, I18n.t["result.paid"], I18n.t[p.status_key]),
