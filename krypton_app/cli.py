@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Engine, text
 
 from krypton_app.settings import ROOT
 
 USAGE = "usage: python -m krypton_app.cli bootstrap | serve [PORT]"
 DEFAULT_PORT = 3000
+# Replicas that start together (compose) bootstrap one after the other: two Alembic upgrades, or two
+# catalog upserts, at once would both try to create the same rows.
+BOOTSTRAP_LOCK_KEY = 0x6B72_7970_626F_6F74  # "krypboot"
 
 
 def migrate(url: str | None = None) -> None:
@@ -32,9 +38,28 @@ def bootstrap() -> None:
     from krypton_app.bootstrap import app_deps
     from krypton_app.services.catalog import load_catalog
 
-    migrate()
-    load_catalog(app_deps().uow)
+    uow = app_deps().uow
+    with _one_at_a_time(uow.engine):
+        migrate()
+        load_catalog(uow)
     print("database migrated, catalog loaded")
+
+
+@contextmanager
+def _one_at_a_time(engine: Engine) -> Iterator[None]:
+    """Hold a PostgreSQL advisory lock (waiting for it) on a connection of its own; SQLite is one machine's
+    database, where one process bootstraps."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": BOOTSTRAP_LOCK_KEY})
+        lock.commit()
+        try:
+            yield
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": BOOTSTRAP_LOCK_KEY})
+            lock.commit()
 
 
 def serve(port: int) -> None:
