@@ -102,8 +102,8 @@ def test_deal_with_chat_across_two_processes(cluster, browser: Browser, postgres
     buyer, buyer_sockets = _page_on(browser, buyer_url)
 
     demo_login(seller)
-    # The seller's TON arrive as the chain monitor credits a deposit: the fake chain lives in one process's
-    # memory, and the monitor runs in whichever process leads, so the test credits the ledger itself.
+    # The seller's TON arrive as the monitor would credit them: the demo chain of a PostgreSQL run is the
+    # checkout's own file (krypton.fakechain.json), which this test leaves alone.
     uow = UnitOfWork(make_engine(postgres_url))
     deposit(uow, _newest_user(postgres_url), 10 * TON)
     uow.engine.dispose()
