@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import uuid
+from collections.abc import Iterator
 from contextlib import ExitStack
 
 import pytest
@@ -45,7 +46,7 @@ WEB_DIRS = ROOT / ".web-cluster"
 
 
 @pytest.fixture(scope="module")
-def cluster(postgres_url, tmp_path_factory) -> tuple[str, str]:
+def cluster(postgres_url, tmp_path_factory) -> Iterator[tuple[str, str]]:
     """The URLs of two app processes sharing `postgres_url` and Redis."""
     work = tmp_path_factory.mktemp("cluster")
     urls = [f"http://localhost:{free_port()}" for _ in range(2)]
@@ -70,8 +71,12 @@ def cluster(postgres_url, tmp_path_factory) -> tuple[str, str]:
         log = work / f"export-{name}.log"
         with log.open("w") as out:
             builds.append((subprocess.Popen(export, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT), log))
-    for process, log in builds:
-        assert process.wait(timeout=900) == 0, f"reflex export failed:\n{log_tail(log)}"
+    try:
+        for process, log in builds:
+            assert process.wait(timeout=900) == 0, f"reflex export failed:\n{log_tail(log)}"
+    finally:
+        for process, _log in builds:
+            process.kill()  # the other build, when one failed; a finished process ignores it
     with ExitStack() as stack:
         for name, url, env in zip("ab", urls, envs, strict=True):
             serve = [str(BIN / "python"), "-m", "krypton_app.cli", "serve", url.rsplit(":", 1)[1]]
