@@ -10,7 +10,7 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_CHECK_LATEST_VERSION := 0
 export PATH := $(CURDIR)/$(BUN_DIR)/node_modules/.bin:$(PATH)
 
-.PHONY: run test bench bootstrap migrate lint format clean browser
+.PHONY: run run-cluster test bench bootstrap migrate lint format clean browser caddy
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -32,6 +32,30 @@ migrate: bootstrap
 
 run: migrate
 	$(VENV)/bin/reflex run --env prod
+
+# Two app processes (ports 3001, 3002) behind Caddy on http://localhost:3000, sharing one PostgreSQL database
+# and one Redis (docs/deploy.md). The frontend is built once for the public URL; each process serves it.
+CLUSTER_PORT := 3000
+CLUSTER_PORTS := 3001 3002
+run-cluster: export DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/krypton
+run-cluster: export REDIS_URL ?= redis://127.0.0.1:6379/0
+run-cluster: export KRYPTON_APP_URL ?= http://localhost:$(CLUSTER_PORT)
+run-cluster: export REFLEX_API_URL = $(KRYPTON_APP_URL)
+run-cluster: export GRANIAN_WORKERS ?= 1
+run-cluster: migrate caddy
+	$(VENV)/bin/reflex export --frontend-only --no-zip --env prod
+	trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	for port in $(CLUSTER_PORTS); do $(PY) -m krypton_app.cli serve $$port & done; \
+	caddy reverse-proxy --from :$(CLUSTER_PORT) $(foreach port,$(CLUSTER_PORTS),--to 127.0.0.1:$(port))
+
+caddy:
+	@if command -v caddy >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's caddy, the cluster's reverse proxy"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy >/dev/null; \
+	else \
+	  echo "make run-cluster needs caddy (apt-get install caddy)"; exit 1; \
+	fi
 
 browser:
 	@if [ -x $(CHROMIUM) ]; then :; \

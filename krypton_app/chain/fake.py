@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import threading
 import time
 from collections import deque
 from pathlib import Path
@@ -52,7 +51,8 @@ USDT_MASTER = "0:b113a994b5024a16719f69139328eb759596c38a25f59028b146fecdc3621df
 
 
 class FakeChain:
-    """ChainGateway in memory (optionally persisted to `store_path`), safe to call from several threads.
+    """ChainGateway in memory (optionally persisted to `store_path`, which several processes may share), safe
+    to call from several threads.
 
     Time: pass `now` for a fixed clock (tests; move it with `set_time`), otherwise it follows the wall
     clock. Blocks: every transaction gets the next masterchain block; `advance(n)` adds empty blocks, and
@@ -74,7 +74,7 @@ class FakeChain:
         # messages executed. Not persisted: for tests.
         self.delay_bounces = False
         self._delayed: deque[MessageAny] = deque()
-        self._lock = threading.RLock()
+        self._lock = fake_store.StoreLock(Path(store_path) if store_path else None, self._load)
         self._pinned_now = now
         self._block_interval_s = block_interval_s
         self._store_path = Path(store_path) if store_path else None
@@ -87,8 +87,8 @@ class FakeChain:
         self._senders = 0
         self._accounts: dict[str, FakeAccount] = {}
         self._jettons: dict[str, int] = {}  # jetton wallet -> the jettons it holds
-        if self._store_path and self._store_path.exists():
-            self._load()
+        with self._lock:  # reads the store file, if there is one
+            pass
 
     # --- clock, blocks and fault injection -------------------------------------------------------
 

@@ -3,13 +3,19 @@
 The file holds each transaction's BOC and masterchain block; the ChainTx are parsed again on load, so
 what a restarted chain serves is what it served before. It is written whole to a temporary file and
 renamed over the old one: a crash mid-write never leaves half a chain.
+
+`StoreLock` lets the processes of one machine share the chain through that file (the Granian workers of
+one app process, or the processes of `make run-cluster`): each call takes the file's lock and reads the
+file again when another process saved since.
 """
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +55,53 @@ class Snapshot:
     senders: int
     accounts: dict[str, FakeAccount]
     jettons: dict[str, int] = field(default_factory=dict)  # jetton wallet -> balance
+
+
+class StoreLock:
+    """FakeChain's lock: reentrant across its threads, and with a store file, exclusive across processes too
+    (an flock on `<file>.lock`). Entering it calls `reload` when the file changed since this process last
+    read or wrote it."""
+
+    def __init__(self, path: Path | None, reload: Callable[[], None]):
+        self._path = path
+        self._reload = reload
+        self._threads = threading.RLock()
+        self._depth = 0
+        self._file: int | None = None
+        self._seen: tuple[int, int] | None = None
+
+    def __enter__(self) -> StoreLock:
+        self._threads.acquire()
+        self._depth += 1
+        if self._depth == 1 and self._path is not None:
+            try:
+                self._file = os.open(self._path.with_name(self._path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._file, fcntl.LOCK_EX)
+                if (stamp := _stamp(self._path)) is not None and stamp != self._seen:
+                    self._reload()
+            except BaseException:
+                self.__exit__(None, None, None)
+                raise
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        try:
+            if self._depth == 1 and self._file is not None:
+                self._seen = _stamp(self._path)  # this process's own save, if it made one
+                os.close(self._file)  # closing the file drops the flock
+                self._file = None
+        finally:
+            self._depth -= 1
+            self._threads.release()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """Which version of the file is there: every save renames a new file over it (a new inode)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
 
 
 def save(path: Path, snapshot: Snapshot) -> None:

@@ -1,14 +1,24 @@
-"""What the browser tests share: viewports, login, URL matching, layout checks, screenshots."""
+"""What the browser tests share: the app's environment and process, viewports, login, URL matching,
+layout checks, screenshots."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+from builders import TELEGRAM_BOT_TOKEN
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -18,6 +28,99 @@ LANDING_URL = re.compile(r"^http://localhost:\d+/$")
 CHAIN_TIMEOUT_MS = 30_000
 DEAL_URL = re.compile(r"^http://localhost:\d+/deals/(\d+)/?$")
 WEBHOOK_TIMEOUT_S = 30
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+BUN_BIN = ROOT / ".tools" / "node_modules" / ".bin"  # bun from npm (Reflex's own download needs GitHub)
+# A first build installs the frontend packages with bun; later ones reuse the web directory's.
+STARTUP_TIMEOUT_S = 600
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def app_environment(url: str, *, database_url: str, mail_outbox: Path) -> dict[str, str]:
+    """The environment of an app process the browser tests reach at `url`."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        # The demo proof names the browser's host, which must be an allowed proof domain.
+        "KRYPTON_APP_URL": url,
+        "KRYPTON_ENV": "development",
+        "KRYPTON_DEMO_WALLET": "true",
+        # The whole money path runs in-process: FakeChain, its faucet, the monitor and the sender.
+        "KRYPTON_CHAIN": "fake",
+        "KRYPTON_MONITOR_POLL_S": "0.5",
+        # Demo logins get the operator console, so one test can pay a payout from the queue.
+        "KRYPTON_DEMO_OPERATORS": "1",
+        # The invoice test's webhook receiver listens on 127.0.0.1; Telegram links need a bot name.
+        "KRYPTON_WEBHOOK_ALLOW_PRIVATE": "1",
+        "KRYPTON_TELEGRAM_BOT": "krypton_e2e_bot",
+        # The Mini App tests sign their launch data with the same made-up bot token (tests/builders.py).
+        "KRYPTON_TELEGRAM_BOT_TOKEN": TELEGRAM_BOT_TOKEN,
+        "KRYPTON_MAIL_OUTBOX": str(mail_outbox),
+        # A dispute waits this long after "I have paid" (10 min by default): long enough to see the countdown.
+        "KRYPTON_DEAL_DISPUTE_AFTER_S": "15",
+        "PATH": os.pathsep.join([str(BUN_BIN), str(BIN), os.environ["PATH"]]),
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_CHECK_LATEST_VERSION": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("KRYPTON_SMTP_HOST", None)
+    return env
+
+
+def log_tail(path: Path, lines: int = 60) -> str:
+    text = path.read_text(errors="replace") if path.exists() else "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def running_app(command: list[str], *, env: dict[str, str], url: str, log_path: Path) -> Iterator[None]:
+    """Run an app process from the project root until it serves `url`'s pages; kill its whole process
+    group on the way out. If it does not come up, the test fails with the tail of its log: a browser
+    test that skips silently is worse than none."""
+    started = time.monotonic()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: bun, vite and workers die with it
+        )
+    try:
+        # /ping answers before the compiled pages are served on the same port; wait for them too.
+        for path in ("/ping", "/"):
+            while not _up(f"{url}{path}"):
+                if process.poll() is not None:
+                    pytest.fail(f"{command[1:3]} exited with {process.returncode}:\n{log_tail(log_path)}")
+                if time.monotonic() - started > STARTUP_TIMEOUT_S:
+                    pytest.fail(f"{url}{path} did not answer in {STARTUP_TIMEOUT_S} s:\n{log_tail(log_path)}")
+                time.sleep(1)
+        print(f"\napp up at {url} after {time.monotonic() - started:.1f} s")
+        yield
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 def url_of(route: str) -> re.Pattern:

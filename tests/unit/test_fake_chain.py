@@ -351,3 +351,16 @@ def test_balances_of_an_account_and_of_its_jetton_wallet(tmp_path, wallet):
     reopened = FakeChain(now=NOW, store_path=tmp_path / "chain.json")
     assert run(reopened.jetton_wallet_balance(ours)) == 5_000_000
     assert run(reopened.account_balance(wallet.address)) == run(chain.account_balance(wallet.address))
+
+
+def test_processes_sharing_a_store_see_each_others_transactions(tmp_path, wallet):
+    # Two instances on one file stand for two app processes (make run-cluster, Granian's workers): what one
+    # writes, the other serves at its next call, and each builds on the other's last transaction.
+    path = tmp_path / "chain.json"
+    first, second = FakeChain(now=NOW, store_path=path), FakeChain(now=NOW, store_path=path)
+    deposited = first.deposit(wallet.address, 5 * 10**9, comment="memo")
+    assert _all(second, wallet.address) == [deposited]
+    again = second.deposit(wallet.address, 10**9)
+    assert again.prev_hash == deposited.hash and again.lt > deposited.lt
+    assert _all(first, wallet.address) == [deposited, again]
+    assert run(first.masterchain_seqno()) == run(second.masterchain_seqno())
