@@ -6,8 +6,10 @@ The protocol, as reflex_base/.templates/web/utils/state.js speaks it:
   namespace, as socket.io-client reads the URL) with `?token=<its client token>` and its cookies in
   the request headers (the server reads the session cookie there, once per connection).
   The socket.io CONNECT packet carries the first event, `hydrate_and_load`, with the page's router data
-  (pathname, asPath, query): the server sends the state snapshot, then runs the page's on_load events
-  and finally sets `is_hydrated` true. A full page load is a new connection.
+  (pathname, asPath, query) and the hashes of the state defaults compiled into the page's scripts: the
+  server sends what differs from them, then runs the page's on_load events and finally sets
+  `is_hydrated` true. A full page load is a new connection. `compiled_hashes(url)` reads the hashes
+  from the served scripts, as the browser has them; without them the server sends the whole state.
 - A navigation inside the app is the event `on_load_internal` with the new router data; again the last
   delta sets `is_hydrated` true.
 - An event is `{"name": "<state path>.<handler>", "payload": {...}, "router_data": {...}}` emitted as
@@ -22,11 +24,13 @@ The protocol, as reflex_base/.templates/web/utils/state.js speaks it:
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+import httpx
 import socketio
 from reflex.state import OnLoadInternalState, State
 from reflex.utils.format import format_event_handler
@@ -37,6 +41,19 @@ NAMESPACE = "/_event"
 HYDRATE = format_event_handler(State.event_handlers["hydrate_and_load"])
 ON_LOAD = format_event_handler(OnLoadInternalState.event_handlers["on_load_internal"])
 Update = Mapping[str, Any]
+# In the compiled context module: initialStateHashes=`<digest>.<hash>.<hash>…`.split(`.`)
+_HASHES = re.compile(r"initialStateHashes=`([0-9a-f.]+)`")
+_SCRIPTS = re.compile(r"/assets/[\w.-]+\.js")
+
+
+async def compiled_hashes(base_url: str) -> list[str] | None:
+    """The state hashes the app's compiled scripts hold (None when no script of "/" has them)."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+        page = (await http.get("/")).text
+        for script in dict.fromkeys(_SCRIPTS.findall(page)):
+            if found := _HASHES.search((await http.get(script)).text):
+                return found.group(1).split(".")
+    return None
 
 
 def event_name(handler) -> str:
@@ -72,8 +89,9 @@ def hydrated(update: Update) -> bool:
 class Tab:
     """One browser tab: a client token, its cookies, the page it is on and the state it was sent."""
 
-    def __init__(self, base_url: str, *, timeout_s: float = 120.0):
+    def __init__(self, base_url: str, *, hashes: list[str] | None = None, timeout_s: float = 120.0):
         self.base_url = base_url.rstrip("/")
+        self.hashes = hashes
         self.token = uuid.uuid4().hex
         self.cookies: dict[str, str] = {}
         self.path, self.query = "/", {}
@@ -140,7 +158,7 @@ class Tab:
             await sio.connect(
                 f"{self.base_url}?token={self.token}",
                 headers=headers,
-                auth={"event": self._event(HYDRATE)},
+                auth={"event": self._event(HYDRATE, {"hashes": self.hashes} if self.hashes else None)},
                 transports=["websocket"],
                 namespaces=[NAMESPACE],
                 socketio_path="_event",

@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import served
-from reflex_client import Tab, touches
+from reflex_client import Tab, compiled_hashes, touches
 
 CLIENTS = 200
 SETTLE_S = 5.0
@@ -74,10 +74,10 @@ def quantiles(values: list[float]) -> tuple[float, float]:
     return statistics.median(values) * 1000, cuts[94] * 1000
 
 
-async def krypton_tab(url: str, market, timings: Timings) -> Tab:
+async def krypton_tab(url: str, market, timings: Timings, hashes: list[str] | None) -> Tab:
     from krypton_tabs import demo_login, open_bell, send_chat
 
-    tab = Tab(url)
+    tab = Tab(url, hashes=hashes)
     timings["open /"].append(await tab.open("/"))
     timings["demo login"].append(await demo_login(tab))
     timings["open wallet"].append(await tab.open(tab.path))
@@ -88,8 +88,8 @@ async def krypton_tab(url: str, market, timings: Timings) -> Tab:
     return tab
 
 
-async def bare_tab(url: str, timings: Timings, events: int) -> Tab:
-    tab = Tab(url)
+async def bare_tab(url: str, timings: Timings, hashes: list[str] | None, events: int) -> Tab:
+    tab = Tab(url, hashes=hashes)
     timings["open /"].append(await tab.open("/"))
     for _ in range(events - 1):
         seconds, _ = await tab.call(BARE_INCREMENT, until=touches(BARE_STATE, "count"))
@@ -97,13 +97,19 @@ async def bare_tab(url: str, timings: Timings, events: int) -> Tab:
     return tab
 
 
-async def crowd(url: str, clients: int, one_tab: Callable[[Timings], Awaitable[Tab]]) -> tuple[Timings, float]:
+OneTab = Callable[[Timings, list[str] | None], Awaitable[Tab]]
+
+
+async def crowd(url: str, clients: int, one_tab: OneTab) -> tuple[Timings, float]:
     """A warm-up tab, then `clients` tabs at once; (their timings, RSS growth per connected tab)."""
-    await (await one_tab(defaultdict(list))).close()
+    hashes = await compiled_hashes(url)
+    if hashes is None:
+        print("  (no state hashes in the served scripts: each page load is sent the whole state)")
+    await (await one_tab(defaultdict(list), hashes)).close()
     pid = served.backend_pid(int(url.rsplit(":", 1)[1]))
     before = served.rss_bytes(pid)
     timings: Timings = defaultdict(list)
-    tabs = await asyncio.gather(*(one_tab(timings) for _ in range(clients)))
+    tabs = await asyncio.gather(*(one_tab(timings, hashes) for _ in range(clients)))
     await asyncio.sleep(SETTLE_S)
     per_tab = (served.rss_bytes(pid) - before) / clients
     await asyncio.gather(*(tab.close() for tab in tabs))
@@ -138,7 +144,7 @@ async def krypton_crowd(url: str, database_url: str, clients: int) -> tuple[Timi
     from krypton_tabs import Market
 
     market = await asyncio.to_thread(Market.create, database_url, clients + 1)
-    return await crowd(url, clients, lambda timings: krypton_tab(url, market, timings))
+    return await crowd(url, clients, lambda timings, hashes: krypton_tab(url, market, timings, hashes))
 
 
 def run_bare(clients: int, events: int, work: Path) -> tuple[Timings, float]:
@@ -149,7 +155,7 @@ def run_bare(clients: int, events: int, work: Path) -> tuple[Timings, float]:
     port = served.free_port()
     url = f"http://localhost:{port}"
     with served.serve(app_dir, {**os.environ}, port, work / "bare.log"):
-        return asyncio.run(crowd(url, clients, lambda timings: bare_tab(url, timings, events)))
+        return asyncio.run(crowd(url, clients, lambda timings, hashes: bare_tab(url, timings, hashes, events)))
 
 
 def main() -> None:
