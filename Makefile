@@ -57,6 +57,8 @@ bench: bootstrap
 	$(PY) bench/ledger.py
 	$(PY) bench/monitor.py
 	$(PY) bench/market.py
+	$(PY) bench/ui.py
+	$(PY) bench/idle.py
 
 clean:
 	rm -rf $(VENV) $(BUN_DIR) .web .states
