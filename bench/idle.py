@@ -61,6 +61,7 @@ def rate(stats: Engine, database: str, window_s: float) -> float:
 
 async def sit(url: str, hashes: list[str] | None, market, page: str, gate: asyncio.Semaphore) -> Tab:
     """A tab logged in with the demo wallet and left on `page`."""
+    # Imported once the environment names the app's database (measure).
     from krypton_tabs import demo_login
 
     async with gate:

@@ -41,8 +41,8 @@ NAMESPACE = "/_event"
 HYDRATE = format_event_handler(State.event_handlers["hydrate_and_load"])
 ON_LOAD = format_event_handler(OnLoadInternalState.event_handlers["on_load_internal"])
 Update = Mapping[str, Any]
-# In the compiled context module: initialStateHashes=`<digest>.<hash>.<hash>…`.split(`.`)
-_HASHES = re.compile(r"initialStateHashes=`([0-9a-f.]+)`")
+# In the minified context module: `initialStateHashes:()=>fe`, and `fe=`<digest>.<hash>.<hash>…`.split(`.`)`.
+_HASHES_NAME = re.compile(r"initialStateHashes:\(\)=>([\w$]+)")
 _SCRIPTS = re.compile(r"/assets/[\w.-]+\.js")
 
 
@@ -51,7 +51,10 @@ async def compiled_hashes(base_url: str) -> list[str] | None:
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
         page = (await http.get("/")).text
         for script in dict.fromkeys(_SCRIPTS.findall(page)):
-            if found := _HASHES.search((await http.get(script)).text):
+            code = (await http.get(script)).text
+            if (name := _HASHES_NAME.search(code)) and (
+                found := re.search(rf"[^\w$]{re.escape(name.group(1))}=`([0-9a-f.]+)`", code)
+            ):
                 return found.group(1).split(".")
     return None
 

@@ -75,6 +75,7 @@ def quantiles(values: list[float]) -> tuple[float, float]:
 
 
 async def krypton_tab(url: str, market, timings: Timings, hashes: list[str] | None) -> Tab:
+    # Imported once the environment names the app's database (krypton_crowd).
     from krypton_tabs import demo_login, open_bell, send_chat
 
     tab = Tab(url, hashes=hashes)
