@@ -10,8 +10,10 @@ pg_stat_database (xact_commit + xact_rollback of the scratch database, read with
 cleared; PostgreSQL flushes a backend's counters about once a second, so the window is long against it).
 pg_stat_statements (queries rather than transactions) needs shared_preload_libraries, which a benchmark
 does not change: transactions are the measure, and every read the app makes here is its own transaction.
-Printed: transactions/s for each count, per tab over the no-tab floor (the background workers), and the
-ratio of the largest count's rate to the smallest's: about 1 when idle tabs cost the database nothing.
+Printed: transactions/s for each count (and the CPU share of the app's process meanwhile: a process
+near 100% serves fewer rounds than its tabs ask for), per tab over the no-tab floor (the background
+workers), and the ratio of the largest count's rate to the smallest's: about 1 when idle tabs cost the
+database nothing.
 """
 
 from __future__ import annotations
@@ -52,11 +54,12 @@ def transactions(stats: Engine, database: str) -> int:
         ).scalar_one()
 
 
-def rate(stats: Engine, database: str, window_s: float) -> float:
-    """Transactions per second of `database` over `window_s`."""
-    first, started = transactions(stats, database), time.monotonic()
+def rate(stats: Engine, database: str, pid: int, window_s: float) -> tuple[float, float]:
+    """Transactions per second of `database` over `window_s`, and the CPU share the app's process used."""
+    first, cpu, started = transactions(stats, database), served.cpu_seconds(pid), time.monotonic()
     time.sleep(window_s)
-    return (transactions(stats, database) - first) / (time.monotonic() - started)
+    elapsed = time.monotonic() - started
+    return (transactions(stats, database) - first) / elapsed, (served.cpu_seconds(pid) - cpu) / elapsed
 
 
 async def sit(url: str, hashes: list[str] | None, market, page: str, gate: asyncio.Semaphore) -> Tab:
@@ -77,6 +80,7 @@ async def sit(url: str, hashes: list[str] | None, market, page: str, gate: async
 
 
 async def measure(url: str, database_url: str, database: str, counts: list[int], window_s: float) -> list[float]:
+    """Transactions per second with no tab, then with each count of idle tabs."""
     # The services read the app's settings from the environment, as the served app does.
     os.environ.update(served.app_env(url, database_url))
     from krypton_tabs import Market
@@ -85,13 +89,17 @@ async def measure(url: str, database_url: str, database: str, counts: list[int],
     hashes = await compiled_hashes(url)
     stats = make_engine(SERVER, isolation_level="AUTOCOMMIT")
     gate, tabs, rates = asyncio.Semaphore(OPENING), [], []
+    pid = served.backend_pid(int(url.rsplit(":", 1)[1]))
     try:
         for count in [0, *counts]:
             more = range(len(tabs), count)
             tabs += await asyncio.gather(*(sit(url, hashes, market, PAGES[i % len(PAGES)], gate) for i in more))
             await asyncio.sleep(SETTLE_S)
-            rates.append(await asyncio.to_thread(rate, stats, database, window_s))
-            print(f"  {count:4} idle tabs: {rates[-1]:7.1f} transactions/s", flush=True)
+            per_s, cpu = await asyncio.to_thread(rate, stats, database, pid, window_s)
+            rates.append(per_s)
+            print(
+                f"  {count:4} idle tabs: {per_s:7.1f} transactions/s; the app's process {cpu:.0%} of a CPU", flush=True
+            )
     finally:
         await asyncio.gather(*(tab.close() for tab in tabs))
         stats.dispose()

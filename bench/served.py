@@ -2,8 +2,9 @@
 
 `serve(app_dir, env)` starts `reflex run --env prod` in `app_dir` the way tests/e2e/conftest.py does
 (frontend and backend on one port, bun from npm), waits until the compiled pages are served, and
-kills the whole process group on exit. `backend_rss(url)` reads the resident memory of the process
-that holds the app's port, from /proc: the one whose sockets the tabs connect to.
+kills the whole process group on exit. `backend_pid(port)` finds the process that holds the app's
+port (the one whose sockets the tabs connect to), `rss_bytes` and `cpu_seconds` read its resident
+memory and CPU time from /proc.
 """
 
 from __future__ import annotations
@@ -124,3 +125,11 @@ def rss_bytes(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        # The fields after the command name, which is in parentheses and may hold spaces.
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
