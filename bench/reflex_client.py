@@ -41,7 +41,8 @@ NAMESPACE = "/_event"
 HYDRATE = format_event_handler(State.event_handlers["hydrate_and_load"])
 ON_LOAD = format_event_handler(OnLoadInternalState.event_handlers["on_load_internal"])
 Update = Mapping[str, Any]
-# In the minified context module: `initialStateHashes:()=>fe`, and `fe=`<digest>.<hash>.<hash>…`.split(`.`)`.
+# In the minified context module: `initialStateHashes:()=>fe` in its export map, and the constant as a
+# list (`fe=[`<digest>`,`<hash>`,…]`) or, when the minifier found it shorter, `fe=`<digest>.<hash>…`.split(`.`)`.
 _HASHES_NAME = re.compile(r"initialStateHashes:\(\)=>([\w$]+)")
 _SCRIPTS = re.compile(r"/assets/[\w.-]+\.js")
 
@@ -53,9 +54,9 @@ async def compiled_hashes(base_url: str) -> list[str] | None:
         for script in dict.fromkeys(_SCRIPTS.findall(page)):
             code = (await http.get(script)).text
             if (name := _HASHES_NAME.search(code)) and (
-                found := re.search(rf"[^\w$]{re.escape(name.group(1))}=`([0-9a-f.]+)`", code)
+                found := re.search(rf"[^\w$]{re.escape(name.group(1))}=(`[0-9a-f.]+`|\[[`\"'0-9a-f,\s]*\])", code)
             ):
-                return found.group(1).split(".")
+                return re.findall(r"[0-9a-f]+", found.group(1))
     return None
 
 
