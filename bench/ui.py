@@ -9,7 +9,8 @@ deals are written). CLIENTS tabs (bench/reflex_client.py), all at once, each:
   a chat message there; the bell's list.
 Bare: a one-page Reflex app with a counter state, built and served the same way (a temp dir), where
 as many tabs open "/" and increment the counter as often as a Krypton tab sends events.
-Printed: p50 / p95 of the event round trips (send to the final delta) for each and Krypton / bare, per
+Printed: p50 / p95 of the event round trips (send to the final delta; a page load from the websocket's
+connect to its hydrated delta, the HTML and scripts are not fetched) for each and Krypton / bare, per
 action too; and the memory per connected tab: the RSS of the process holding the port before the tabs
 connect and with all of them connected and idle (their watchers running), divided by CLIENTS.
 The client runs in this process on the same machine: its own CPU time is in every figure, on both sides.
