@@ -84,6 +84,8 @@ bench: bootstrap browser
 	$(PY) bench/monitor.py
 	$(PY) bench/market.py
 	$(PY) bench/pages.py
+	$(PY) bench/ui.py
+	$(PY) bench/idle.py
 
 clean:
 	rm -rf $(VENV) $(BUN_DIR) .web .states
