@@ -100,13 +100,8 @@ class Tab:
         self.cookies: dict[str, str] = {}
         self.path, self.query = "/", {}
         self.timeout_s = timeout_s
-        # state path -> var name -> value, every delta merged in, as the browser's reducers hold them
-        self.state: dict[str, dict[str, Any]] = {}
         self._sio: socketio.AsyncClient | None = None
         self._waiters: list[tuple[Callable[[Update], bool], asyncio.Future]] = []
-
-    def var(self, state: str, name: str) -> Any:
-        return self.state.get(state, {}).get(name + FIELD_MARKER)
 
     def _router(self) -> dict[str, Any]:
         query = urlencode(self.query)
@@ -119,8 +114,6 @@ class Tab:
         return {"name": name, "payload": dict(payload or {}), "router_data": self._router()}
 
     def _received(self, update: Update) -> None:
-        for state, values in (update.get("delta") or {}).items():
-            self.state.setdefault(state, {}).update(values)
         for condition, future in list(self._waiters):
             if not future.done() and condition(update):
                 future.set_result(update)
