@@ -199,9 +199,14 @@ class ChainMonitor:
     def _apply_group(self, group: list[ChainTx], expected: TxId, jetton_wallet: str, *, careful: bool) -> None:
         with self.uow.transaction() as s:
             self._lock_cursor(s, expected)
-            hashes = [tx.hash for tx in group]
-            already = set(s.execute(select(_applied.c.hash).where(_applied.c.hash.in_(hashes))).scalars())
-            todo = [tx for tx in group if tx.hash not in already]
+            todo = group
+            if careful:
+                # Transactions after the cursor were never applied, unless someone moved the cursor back
+                # by hand. The set-based path leaves that to the applied rows' primary key: its insert
+                # fails, the group comes here, and here one already applied is skipped.
+                hashes = [tx.hash for tx in group]
+                already = set(s.execute(select(_applied.c.hash).where(_applied.c.hash.in_(hashes))).scalars())
+                todo = [tx for tx in group if tx.hash not in already]
             owners = deposits.memo_owners(s, [tx.comment for tx in todo])
             incoming = {tx.hash: settlement.incoming(tx, jetton_wallet) for tx in todo}
             if careful:

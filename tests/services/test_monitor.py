@@ -349,6 +349,33 @@ def test_a_monitor_killed_mid_transaction_and_restarted_credits_once(
     assert ledger_reads.check_invariants(uow).ok
 
 
+def test_a_cursor_moved_back_by_hand_never_applies_a_transaction_twice(uow, chain, monitor, hot_wallet):
+    """The set-based run leaves the guard to the applied rows' primary key: the run that meets one
+    already applied rolls back and is applied again one by one, which skips it."""
+    user, memo = make_depositor(uow)
+    first = chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
+    stranger = chain.deposit(hot_wallet.address, 8 * TON, comment="NOBODY42")
+    second = chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
+    chain.advance(1)
+    assert run(monitor.run_once()) == 3
+    with uow.transaction() as s:
+        s.execute(text("UPDATE chain_cursors SET lt = 0, hash = ''"))
+    later = chain.deposit(hot_wallet.address, 4 * TON, comment=memo)
+    chain.advance(1)
+    run(monitor.run_once())
+    assert balance(uow, user) == 7 * TON
+    assert outcomes(uow) == {
+        first.hash: "deposit",
+        stranger.hash: "unmatched",
+        second.hash: "deposit",
+        later.hash: "deposit",
+    }
+    assert ledger_kinds(uow) == ["deposit"] * 3
+    assert queue_items(uow) == [(stranger.hash, "unmatched", "TON", 8 * TON)]
+    assert cursor_lt(uow) == later.lt
+    assert ledger_reads.check_invariants(uow).ok
+
+
 def test_a_restarted_monitor_resumes_from_the_saved_cursor(uow, chain, settings, hot_wallet):
     user, memo = make_depositor(uow)
     chain.deposit(hot_wallet.address, TON, comment=memo)
