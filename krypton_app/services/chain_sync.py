@@ -7,9 +7,10 @@
   primary key = tx hash) and moves the cursor past them, under a lock on the cursor row. A crash at any
   point leaves all of it or none of it; a second monitor that raced us finds the cursor moved and
   stops. The run's deposits are written set-based (services/chain_settlement.py `settle_run`): one
-  insert of their applied rows, of their ledger transactions, of their postings, one balance update,
-  one cursor update, whatever the run's length. The accounts a run credits are locked together in
-  ascending id, the ledger's lock order, so it cannot deadlock with transfers.
+  multi-row insert each of their applied rows, ledger transactions and postings, one pipelined batch
+  of balance updates and one cursor update, whatever the run's length (services/ledger_batch.py). The
+  accounts a run credits are locked together in ascending id, the ledger's lock order, so it cannot
+  deadlock with transfers.
 - A transaction the monitor cannot apply never blocks the ones after it: one whose amount is not
   positive or larger than a balance can hold, whose body cannot be read (a comment that is no text, an
   op we take no deposits by, our jetton wallet's notification without an amount), or whose settlement
