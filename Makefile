@@ -51,7 +51,9 @@ format: bootstrap
 
 test: bootstrap browser
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest tests/unit tests/services tests/api tests/compat tests/e2e
+	# The non-browser tests on every core; the browser tests share one built app server, in one process.
+	$(VENV)/bin/pytest -n auto tests/unit tests/services tests/api tests/compat
+	$(VENV)/bin/pytest tests/e2e
 
 bench: bootstrap
 	$(PY) bench/ledger.py

@@ -48,6 +48,12 @@ def user_account_key(user_id: int, asset: str, kind: str) -> str:
     return f"user:{user_id}:{asset}:{kind}"
 
 
+def account_owner(key: str) -> int | None:
+    """The user whose account `key` names (user_account_key), or None for a system account."""
+    kind, _, rest = key.partition(":")
+    return int(rest.split(":", 1)[0]) if kind == "user" else None
+
+
 def system_account_key(kind: str, asset: str) -> str:
     if kind not in SYSTEM_KINDS:
         raise ValueError(f"unknown system account kind {kind!r}")

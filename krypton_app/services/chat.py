@@ -34,6 +34,7 @@ from krypton_app.models.common import as_utc, utcnow
 from krypton_app.services.notifications import CHAT_MESSAGE, notify
 from krypton_app.services.roles import user_is_operator
 from krypton_app.settings import ROOT
+from krypton_app.wakeups import announce, deal_topic
 
 TEXT, SYSTEM, IMAGE = "text", "system", "image"
 TEXT_MAX = 2000
@@ -130,6 +131,7 @@ def post_system_message(session: Session, deal_id: int, text_key: str, params: d
     body = json.dumps({"key": text_key, "params": params or {}}, ensure_ascii=False, sort_keys=True, default=str)
     session.add(ChatMessage(deal_id=deal_id, author_id=None, kind=SYSTEM, body=body))
     session.flush()
+    announce(session, deal_topic(deal_id))
 
 
 def _role(session: Session, viewer_id: int, deal: Deal | None) -> str:
@@ -256,6 +258,7 @@ def post_message(
             )
             s.add(row)
             s.flush()
+            announce(s, deal_topic(deal.id))
             recipients = {SELLER: (deal.buyer_id,), BUYER: (deal.seller_id,)}.get(role, (deal.seller_id, deal.buyer_id))
             for user_id in recipients:
                 notify(s, user_id, kind=CHAT_MESSAGE, deal_id=deal.id, text_key=NOTIFY_KEY, params={"deal_id": deal.id})

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import and_, select, update
 from sqlmodel import Session
 
+from krypton_app import wakeups
 from krypton_app.domain import deals as machine
 from krypton_app.domain.errors import DealTransitionRefused, NotFound
 from krypton_app.models import Deal, DealEvent, Dispute
@@ -121,6 +122,9 @@ def move(s: Session, deal: Deal, t: machine.Transition, actor_id: int | None, no
         raise DealTransitionRefused("the deal changed meanwhile", status=deal.status, action=t.action)
     from_status = deal.status
     deal.status = t.to
+    wakeups.announce(
+        s, wakeups.deal_topic(deal.id), wakeups.deals_topic(deal.seller_id), wakeups.deals_topic(deal.buyer_id)
+    )
     for name, value in values.items():
         setattr(deal, name, value)
     record(s, deal, from_status, t.to, actor_id, now, t.action)

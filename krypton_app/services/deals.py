@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from krypton_app import wakeups
 from krypton_app.db import UnitOfWork
 from krypton_app.domain import deals as machine
 from krypton_app.domain.ads import fiat_for
@@ -165,6 +166,7 @@ def start_deal(
     )
     s.add(deal)
     s.flush()
+    wakeups.announce(s, wakeups.deals_topic(deal.seller_id), wakeups.deals_topic(deal.buyer_id))
     purpose_of(deal).lock_escrow(s, deal)
     record(s, deal, machine.REQUESTED, machine.ESCROW_LOCKED, taker_id, now, "opened")
     params = {"deal_id": deal.id, "amount": format_amount(minor, decimals), "asset": ad.asset}

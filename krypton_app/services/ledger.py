@@ -41,6 +41,7 @@ from krypton_app.domain.ledger import (
     AccountRef,
     Leg,
     PostingLine,
+    account_owner,
     postings_for,
     request_hash,
     system_account_key,
@@ -50,6 +51,7 @@ from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.ledger import Account, LedgerTransaction, Posting
 from krypton_app.services.users import blocked_among
+from krypton_app.wakeups import announce, balances_topic
 
 # Core tables: the ledger reads and writes rows, never ORM objects that could go stale under a lock.
 _accounts: Table = Account.__table__
@@ -162,6 +164,9 @@ def post(
         .values(balance=_accounts.c.balance + bindparam("delta")),
         [{"account": line.account.id, "delta": line.amount} for line in lines],
     )
+    # Every tab showing one of these users' balances reads them again once this commits.
+    owners = {account_owner(line.account.key) for line in lines} - {None}
+    announce(session, *(balances_topic(owner) for owner in owners))
     return LedgerTransactionView(
         id=transaction_id,
         idempotency_key=idempotency_key,

@@ -40,6 +40,7 @@ from krypton_app.services.payment_rows import parts_table, payment_of, payment_r
 from krypton_app.services.payout_quotes import MSAT_PER_BTC, asset_decimals
 from krypton_app.services.rates import RateProvider
 from krypton_app.settings import Settings
+from krypton_app.wakeups import announce, payment_topic
 
 log = logging.getLogger(__name__)
 
@@ -251,6 +252,7 @@ def _settle(
         if moved != 1:
             return False
         row = s.execute(select(_invoices).where(_invoices.c.id == invoice_id)).one()
+        announce(s, payment_topic(row.payment_id))
         asset = payment_row(s, row.payment_id).asset
         source = LightningSource(row.id, row.payment_id, row.part_id, asset)
         took = fund_on_arrival(
@@ -262,9 +264,14 @@ def _settle(
 
 def _expire(uow: UnitOfWork, invoice_id: int) -> None:
     with uow.transaction() as s:
-        s.execute(
-            update(_invoices).where(_invoices.c.id == invoice_id, _invoices.c.status == OPEN).values(status=EXPIRED)
-        )
+        payment_id = s.execute(
+            update(_invoices)
+            .where(_invoices.c.id == invoice_id, _invoices.c.status == OPEN)
+            .values(status=EXPIRED)
+            .returning(_invoices.c.payment_id)
+        ).scalar_one_or_none()
+        if payment_id is not None:
+            announce(s, payment_topic(payment_id))
 
 
 def _pending_part(s, payer_id: int, payment_id: int, part_id: int) -> tuple[Row, Row]:

@@ -21,6 +21,7 @@ from krypton_app.db import UnitOfWork
 from krypton_app.domain.errors import KryptonError
 from krypton_app.models import Notification
 from krypton_app.models.common import as_utc, utcnow
+from krypton_app.wakeups import announce, bell_topic
 
 DEAL_REQUESTED = "deal_requested"
 DEAL_STATUS = "deal_status"
@@ -67,6 +68,7 @@ def notify(
         )
     )
     session.flush()
+    announce(session, bell_topic(user_id))
 
 
 def _dump_params(params: dict[str, Any]) -> str:
@@ -121,4 +123,7 @@ def mark_read(uow: UnitOfWork, user_id: int, ids: Iterable[int] | None = None, *
             return 0
         stmt = stmt.where(_notifications.c.id.in_(wanted))
     with uow.transaction() as s:
-        return s.execute(stmt).rowcount
+        changed = s.execute(stmt).rowcount
+        if changed:  # the user's other tabs show the new count
+            announce(s, bell_topic(user_id))
+        return changed

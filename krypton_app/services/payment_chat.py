@@ -39,6 +39,7 @@ from krypton_app.services.chat import (
 )
 from krypton_app.services.roles import operators_clause, require_operator
 from krypton_app.services.users import public_name
+from krypton_app.wakeups import announce, payment_chat_topic
 
 RATE_MAX = 10
 RATE_WINDOW_S = 60
@@ -128,6 +129,7 @@ def post_payment_message(
             )
             s.add(row)
             s.flush()
+            announce(s, payment_chat_topic(payment_id))
             _ensure_chat(s, payment_id)
             _mark_read(s, role, payment_id, row.id)
             recipients = {PAYER: (invoice.merchant_id,), MERCHANT: (payment.payer_id,)}.get(

@@ -60,6 +60,7 @@ from krypton_app.services.rates import RateProvider
 from krypton_app.services.receipts import VERSION as RECEIPT_VERSION
 from krypton_app.services.receipts import issue_receipt
 from krypton_app.settings import Settings
+from krypton_app.wakeups import announce, invoice_pages
 
 _payments, _parts = payments_table, parts_table
 _users = User.__table__
@@ -85,6 +86,7 @@ def fund_part(
     payment = payment_of(s, payer_id, payment_id)
     invoice = lock_invoice(s, payment.invoice_id)
     payment = payment_row(s, payment_id, lock=True)
+    announce(s, *invoice_pages(invoice.id, payment_id))
     part = s.execute(select(_parts).where(_parts.c.id == part_id, _parts.c.payment_id == payment_id)).one_or_none()
     if part is None:
         raise NotFound(f"part {part_id} of payment {payment_id}")

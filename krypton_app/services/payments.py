@@ -66,6 +66,7 @@ from krypton_app.services.payment_rows import (
 )
 from krypton_app.services.rates import RateProvider
 from krypton_app.settings import Settings
+from krypton_app.wakeups import announce, invoice_topic
 
 _payments, _parts = payments_table, parts_table
 
@@ -357,6 +358,7 @@ def _start(
         twin = _payment_of_key(s, key)
         return _replay(s, twin, invoice, amounts)
     insert_parts(s, payment_id, amounts, fiat_shares(invoice, amounts, rate))
+    announce(s, invoice_topic(invoice.id))
     if invoice.payout_method is not None:
         # "Pay me in fiat": the merchant's deposit answers for this payment from its start (under the
         # ledger's lock: of two payers racing for a deposit that covers one payment, the second is

@@ -26,6 +26,7 @@ from krypton_app.services.crypto import seal
 from krypton_app.services.webhook_urls import ascii_url, public_addresses
 from krypton_app.services.webhooks import COMPAT_FLAVOURS, sign, webhook_secret
 from krypton_app.settings import Settings
+from krypton_app.wakeups import announce, invoice_pages
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class _Claim:
     id: int
     event_id: str
     merchant_id: int
+    invoice_id: int | None
     payment_id: int | None
     type: str
     url: str
@@ -82,6 +84,7 @@ def _claim_due(uow: UnitOfWork, *, now: datetime, lease: timedelta) -> list[_Cla
                     event.id,
                     event.event_id,
                     event.merchant_id,
+                    event.invoice_id,
                     event.payment_id,
                     event.type,
                     event.url,
@@ -217,6 +220,8 @@ def _record(uow: UnitOfWork, claim: _Claim, outcome: _Outcome, *, settings: Sett
             status, values = "failed", {}
         else:
             status, values = "pending", {"next_attempt_at": now + retry_delay(claim.attempt)}
+        # The invoice's page shows the attempt; the payer's page, the secrets.
+        announce(session, *invoice_pages(claim.invoice_id, claim.payment_id))
         # Only the claim's own attempt may settle the event (a redelivery may have re-armed it since).
         session.execute(
             update(WebhookEvent)

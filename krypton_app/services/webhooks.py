@@ -30,6 +30,7 @@ from krypton_app.services.api_keys import hidden_from_key
 from krypton_app.services.crypto import seal, unseal
 from krypton_app.services.webhook_urls import check_webhook_url
 from krypton_app.settings import Settings
+from krypton_app.wakeups import announce, invoice_pages
 
 EVENT_TYPES = (
     "invoice.payment_completed",
@@ -132,6 +133,8 @@ def _outbox(
 ) -> str | None:
     if type not in EVENT_TYPES:  # merchants dispatch on it: no event type they were not told about
         raise ValueError(f"unknown webhook event type {type!r}")
+    # Every event is a change the invoice's and the payment's pages show, webhook or not.
+    announce(session, *invoice_pages(invoice_id, payment_id))
     if not url:
         return None
     session.add(

@@ -20,6 +20,7 @@ from krypton_app.models.withdrawals import Withdrawal
 from krypton_app.services import compat_events
 from krypton_app.services.ledger import post, system_account, user_account
 from krypton_app.services.withdrawals import WITHDRAWAL, WITHDRAWAL_REFUND
+from krypton_app.wakeups import announce, balances_topic
 
 log = logging.getLogger(__name__)
 
@@ -153,4 +154,5 @@ def transition(session: Session, withdrawal_id: int, from_status: str, to_status
     ).one_or_none()
     if row is not None:  # a compatibility API's payout or refund reports it, in this transaction
         compat_events.withdrawal_changed(session, withdrawal_id=withdrawal_id, now=now)
+        announce(session, balances_topic(row.user_id))
     return row

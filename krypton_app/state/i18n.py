@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from krypton_app.i18n import DEFAULT_LANGUAGE, catalog, normalize_language
+from krypton_app.wakeups import WAKEUPS, tab_topic
 
 # A year: the choice of language outlives the login session on purpose.
 LANGUAGE_COOKIE_MAX_AGE_S = 365 * 24 * 3600
@@ -25,7 +26,11 @@ class I18n(rx.State):
 
     def _apply(self, lang: str | None) -> None:
         """Called by other states (login, profile save); the value may come from the client."""
-        self.lang = normalize_language(lang)
+        lang = normalize_language(lang)
+        if lang != self.lang:
+            # The tab's watchers re-format what they show (they take the lock after this event's).
+            WAKEUPS.wake_here(tab_topic(self.router.session.client_token))
+        self.lang = lang
 
 
 def in_language(texts: rx.Var) -> rx.Var:

@@ -1,11 +1,11 @@
 """Balances that follow the ledger in the open tab: a deposit shows up without a reload.
 
 Pages whose content moves with the user's money (wallet, history) subclass `LiveState` and start
-`start_live` on load. One background task per tab (guarded in itself, see state/watchers.py) polls a
-cheap fingerprint (balances and the statuses of recent withdrawals) and, only when it changed,
-refreshes the balances and asks each subclass to reload through `_ledger_changed`. It stops when the
-tab closes, the user logs out or the tab leaves the live pages. When the chain monitor of this process
-credits something it wakes these watchers (`LEDGER_TOPIC`), so a deposit shows without waiting a round.
+`start_live` on load. One background task per tab (guarded in itself, see state/watchers.py) reads a
+cheap fingerprint (balances and the statuses of recent withdrawals) whenever the ledger or a withdrawal
+announces the user's `balances_topic` (in any app process), and, only when it changed, refreshes the
+balances and asks each subclass to reload through `_ledger_changed`. It stops when the tab closes, the
+user logs out or the tab leaves the live pages.
 """
 
 from __future__ import annotations
@@ -26,12 +26,11 @@ from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.watchers import TabWatcher
-from krypton_app.wakeups import LEDGER_TOPIC
+from krypton_app.wakeups import balances_topic
 
 # Brand colours of the assets, so a balance is recognised before it is read.
 ASSET_COLORS = {"TON": "#0098EA", "USDT": "#26A17B"}
 FIAT = "USD"
-POLL_S = 1.5
 LIVE_ROUTES = (routes.WALLET, routes.HISTORY)
 
 
@@ -155,7 +154,7 @@ class LiveState(TabWatcher, AuthState):
     _watch_read = staticmethod(_read_ledger)
 
     def _watch_topics(self, user_id: int) -> tuple:
-        return (LEDGER_TOPIC,)
+        return (balances_topic(user_id),)
 
     async def _watch_show(self, user_id: int, snapshot: _LedgerSnapshot) -> list:
         toasts = []
@@ -170,5 +169,5 @@ class LiveState(TabWatcher, AuthState):
 
     @rx.event(background=True)
     async def watch_ledger(self):
-        async for event in self._watch_rounds(POLL_S):
+        async for event in self._watch_rounds():
             yield event

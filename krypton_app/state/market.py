@@ -30,7 +30,6 @@ from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.once_form import OnceForm
-from krypton_app.wakeups import WAKEUPS, deals_topic
 
 PAGE_SIZE = 10
 # The taker's side ("buy": the taker buys crypto) -> the side of the ads that serve it.
@@ -321,6 +320,4 @@ class MarketState(OnceForm, CountryChoiceMixin, AuthState):
         finally:
             self.submitting = False
         self._clear_deal_error()
-        # The seller's list of deals (the other side's open tab) shows the new deal now.
-        WAKEUPS.wake(deals_topic(view.seller_id), deals_topic(view.buyer_id))
         yield rx.redirect(routes.deal_detail(view.id))

@@ -1,9 +1,9 @@
 """The bell: the unread count follows the user's notifications in every open tab, and the list
 shows each one in the reader's language; a click opens what it is about (`notification_target`).
 
-One background task per tab (guarded in itself, see state/watchers.py) polls `unread_count` (one
-indexed COUNT) every POLL_S; it stops when the tab closes or the user logs out, and the next page
-load starts it again.
+One background task per tab (guarded in itself, see state/watchers.py) reads `unread_count` (one
+indexed COUNT) when a notification for the user is added or read (`bell_topic`, in any app process); it
+stops when the tab closes or the user logs out, and the next page load starts it again.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.watchers import TabWatcher
+from krypton_app.wakeups import bell_topic
 
-POLL_S = 3.0
 LIST_SIZE = 20
 KIND_ICONS = {
     "deal_requested": "handshake",
@@ -92,6 +92,9 @@ class NotificationsState(TabWatcher, AuthState):
     async def _watch_key(self) -> int | None:
         return await self._user_id()
 
+    def _watch_topics(self, user_id: int) -> tuple:
+        return (bell_topic(user_id),)
+
     @staticmethod
     def _watch_read(user_id: int) -> int:
         return unread_count(app_deps().uow, user_id)
@@ -105,7 +108,7 @@ class NotificationsState(TabWatcher, AuthState):
 
     @rx.event(background=True)
     async def watch(self):
-        async for event in self._watch_rounds(POLL_S):
+        async for event in self._watch_rounds():
             yield event
 
     async def _load_items(self, user_id: int) -> None:

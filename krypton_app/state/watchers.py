@@ -2,8 +2,9 @@
 
 A page that follows something by itself (balances, a deal, an invoice, the bell) subclasses
 `TabWatcher`, says what to follow (`_watch_key`), how to read it (`_watch_read`, off the event loop)
-and how to show it (`_watch_show`), and its background handler is one line:
-`async for event in self._watch_rounds(POLL_S): yield event`.
+how to show it (`_watch_show`) and which wake-up topics announce a change of it (`_watch_topics`,
+krypton_app/wakeups.py); its background handler is one line:
+`async for event in self._watch_rounds(): yield event`.
 
 The browser can call any public state method by name, background tasks included, so a watcher cannot
 rely on the handler that normally starts it. Each watcher guards itself: under `async with self` it
@@ -14,9 +15,11 @@ The claim lives in the state, so it also holds across the app's worker processes
 claim not checked in for WATCH_STALE_S belongs to a watcher that is gone (its process died with the
 claim still set), and the next call may take it over; the old one, if it wakes up, sees it lost.
 
-Between rounds a watcher sleeps its poll interval, or less when one of its `_watch_topics` is woken
-(krypton_app/wakeups.py): the tab's own action, the other side's in this process, or a credited deposit
-shows at once, while an idle tab still reads the database once per interval and no more.
+A watcher reads only when told: its topics are announced by the services in the transaction that
+changes what it shows, in whichever app process (PostgreSQL NOTIFY, krypton_app/wakeup_bus.py), and its
+tab's own topic is woken when the tab switches language or a page asks for the watcher again (it then
+re-reads its key: another deal, another page). An idle tab costs the database nothing; a change reaches
+every tab that shows it at once.
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from typing import Any
 import reflex as rx
 
 from krypton_app.state.offload import off_loop
-from krypton_app.wakeups import WAKEUPS
+from krypton_app.wakeups import WAKEUPS, tab_topic
 
-# Longer than any watcher's poll interval plus a slow database read.
+# A watcher checks in this often while nothing wakes it: it keeps its claim and notices a closed tab.
+CHECK_IN_S = 20.0
+# Longer than a check-in plus a slow database read.
 WATCH_STALE_S = 60.0
 
 
@@ -89,35 +94,56 @@ class TabWatcher(rx.State, mixin=True):
         raise NotImplementedError
 
     def _watch_topics(self, key: Any) -> tuple[Hashable, ...]:
-        """The wake-up topics (krypton_app/wakeups.py) that end this watcher's sleep early; none: it polls."""
-        return ()
+        """Under the lock: the wake-up topics (krypton_app/wakeups.py) announced when what `key` names
+        changes."""
+        raise NotImplementedError
 
     async def _watch_ended(self) -> None:
         """Under the lock, when the watcher stops because `_watch_key` said so."""
 
-    async def _watch_rounds(self, poll_s: float) -> AsyncIterator:
-        """The loop of every watcher: claim the tab, then each round check in, read outside the lock
-        (so the tab's own events are not held up) and show, until the tab goes or `_watch_key` says
-        stop; lets go of the tab however it ends."""
+    async def _watch_rounds(self) -> AsyncIterator:
+        """The loop of every watcher: claim the tab, then read outside the lock (so the tab's own events
+        are not held up) and show, on the first round and whenever one of its topics or the tab's own
+        is woken, until the tab goes or `_watch_key` says stop; lets go of the tab however it ends.
+        Between reads it checks in every CHECK_IN_S without touching the database, so an idle tab costs
+        the database nothing."""
         async with self:
+            tab = self.router.session.client_token
             token = self._claim_watch()
         if token is None:
+            # A page wants this watcher again, with what it shows now: the running one re-reads its key.
+            WAKEUPS.wake_here(tab_topic(tab))
             return
+        # Following from the first read on: a change committed while the watcher reads is not lost.
+        subscription = WAKEUPS.subscribe()
         try:
+            key, read = None, True
             while True:
                 async with self:
                     if not self._keep_watch(token):
                         return
-                    key = await self._watch_key() if tab_connected(self.router.session.client_token) else None
+                    if not tab_connected(tab):
+                        key = None
+                    elif read:
+                        key = await self._watch_key()
                     if key is None:
                         await self._watch_ended()
                         return
-                snapshot = await off_loop(self._watch_read, key)
-                async with self:
-                    events = await self._watch_show(key, snapshot)
-                for event in events or ():
-                    yield event
-                await WAKEUPS.sleep(self._watch_topics(key), poll_s)
+                    subscription.follow((*self._watch_topics(key), tab_topic(tab)))
+                if read:
+                    snapshot = await off_loop(self._watch_read, key)
+                    async with self:
+                        events = await self._watch_show(key, snapshot)
+                        # What it showed may end the watch (the part is paid): now, not at the next change.
+                        done = await self._watch_key() is None
+                        if done:
+                            await self._watch_ended()
+                    for event in events or ():
+                        yield event
+                    if done:
+                        return
+                read = await subscription.wait(CHECK_IN_S)
         finally:
+            subscription.close()
             async with self:
                 self._end_watch(token)

@@ -9,10 +9,12 @@ from krypton_app.workers import (
     housekeeping,
     lightning_payouts,
     lightning_settle,
+    wakeup_bus,
     webhook_delivery,
 )
 
 ALL = (
+    wakeup_bus.wakeup_bus_worker,  # every process: the others' announcements wake this one's tabs
     chain_sync.chain_sync_worker,  # one leader across the app's processes
     deal_timers.deal_timer_worker,  # claimed deals: every process
     webhook_delivery.webhook_delivery_worker,  # claimed events: every process

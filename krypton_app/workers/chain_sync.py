@@ -4,7 +4,8 @@ in exactly one process across all app processes (a leader lock, see loop.py).
 Sooner when something waits: a round right away when woken (`CHAIN_TOPIC`: the demo faucet sent a
 deposit), and every PENDING_S while a transaction waits for its confirmations, so a deposit is credited
 about when the chain makes its next block rather than up to a whole interval later. Each round that
-credits something wakes the tabs that show balances (`LEDGER_TOPIC`).
+credits something wakes the fee sweeper (`LEDGER_TOPIC`); the tabs that show the balances hear it
+from the ledger's own announcements (krypton_app/wakeups.py).
 
 The lock saves work; correctness does not depend on it: the monitor's cursor lock, the conditional
 withdrawal transitions and the seqno lock keep even two concurrent runners from doing anything twice.

@@ -1,7 +1,8 @@
 """Lightning payouts: every `lightning_poll_s`, send the payouts handed to the node and look up the ones
 in flight (services/lightning_payouts.py). Every process runs it: each payout is claimed by a
 conditional UPDATE before the node is called, so two processes never send one twice. A round that
-ended a payout wakes the tabs that show balances and payouts (`LEDGER_TOPIC`)."""
+ended a payout wakes the fee sweeper (`LEDGER_TOPIC`); the tabs that show balances and payouts hear
+it from the ledger's and the withdrawal's own announcements (krypton_app/wakeups.py)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@ fund the parts of the settled ones (services/lightning_parts.py), in one process
 
 The lock only saves calls to the node; correctness does not depend on it: an invoice is settled by a
 conditional UPDATE from open, so two runners (or a runner and the demo wallet's button) fund it once.
-Each round that settled something wakes the tabs that show balances and payments (`LEDGER_TOPIC`).
+Each round that settled something wakes the fee sweeper (`LEDGER_TOPIC`); the tabs that show the
+balances and the payment hear it from the settlement's own announcements (krypton_app/wakeups.py).
 """
 
 from __future__ import annotations

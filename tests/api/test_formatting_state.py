@@ -114,11 +114,11 @@ def test_a_deal_notification_shows_its_amount_in_the_readers_digits(uow, monkeyp
 
 
 def test_the_invoice_page_reformats_its_dates_after_a_language_switch(uow, monkeypatch):
-    """The merchant's invoice page is live: a switch to Russian re-writes its dates at the watcher's next
-    round, though nothing about the invoice changed (its fingerprint alone would say "nothing new")."""
+    """The merchant's invoice page is live: a switch to Russian wakes the tab's watcher, which re-writes
+    its dates, though nothing about the invoice changed (its fingerprint alone would say "nothing new")."""
     merchant = make_user(uow)
     invoice = make_invoice(uow, merchant)
-    monkeypatch.setattr("krypton_app.pages.invoice_detail.state.POLL_S", 0.05)
+    monkeypatch.setattr("krypton_app.state.watchers.CHECK_IN_S", 0.05)  # notices the closed tab soon
     connected = [False]  # no websocket here: the watcher runs while this says so
     monkeypatch.setattr("krypton_app.state.watchers.tab_connected", lambda token: connected[0])
     sign_in(monkeypatch, merchant)
@@ -133,7 +133,7 @@ def test_the_invoice_page_reformats_its_dates_after_a_language_switch(uow, monke
             english = await created(tab)
             connected[0] = True
             watcher = await tab.start(InvoiceDetailState.watch)
-            await tab.edit(I18n, lang="ru")
+            await tab.send(AuthState.choose_language, lang="ru")
             for _ in range(200):
                 if await created(tab) != english:
                     break

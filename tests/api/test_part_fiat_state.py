@@ -17,7 +17,7 @@ from sqlalchemy import select
 import krypton_app.krypton_app
 from krypton_app import bootstrap
 from krypton_app.models import Deal
-from krypton_app.pages.pay import part_lightning, payment_step
+from krypton_app.pages.pay import payment_step
 from krypton_app.pages.pay.state import PayState
 from krypton_app.services import deal_timers, deals
 from krypton_app.services.ads import create_ad
@@ -150,7 +150,7 @@ def test_the_part_turns_funded_on_the_open_page_when_the_trader_releases(case, u
     sign_in(monkeypatch, case.payer)
     connected = _Connected()
     monkeypatch.setattr(krypton_app.krypton_app.app, "_event_namespace", SimpleNamespace(token_to_sid=connected))
-    monkeypatch.setattr(part_lightning, "POLL_S", 0.01)
+    monkeypatch.setattr("krypton_app.state.watchers.CHECK_IN_S", 0.01)  # notices a closed tab soon
 
     async def shown(tab, condition) -> bool:
         for _ in range(500):

@@ -191,7 +191,7 @@ def test_the_watcher_turns_the_part_funded_when_the_worker_settles_it(uow, app_o
     sign_in(monkeypatch, payer)
     connected = _Connected()
     monkeypatch.setattr(krypton_app.krypton_app.app, "_event_namespace", SimpleNamespace(token_to_sid=connected))
-    monkeypatch.setattr(part_lightning, "POLL_S", 0.01)
+    monkeypatch.setattr("krypton_app.state.watchers.CHECK_IN_S", 0.01)  # notices a closed tab soon
     part = payment.parts[0].id
 
     async def scenario():

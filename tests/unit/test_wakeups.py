@@ -1,7 +1,7 @@
 """Wake-ups (krypton_app/wakeups.py): a change in this process ends the sleep of whoever follows it.
 
 The hub itself (a topic wakes its sleepers only, from any thread, and forgets them after), a tab's
-watcher that reads again when its topic is woken although its poll interval is an hour, and a worker's
+watcher that reads only when its topic is woken (its check-in is an hour away), and a worker's
 loop that runs a round when woken. No test measures time: each sleep is an hour, so only the wake-up
 can end it within the tests' bounds.
 """
@@ -19,6 +19,7 @@ import krypton_app.krypton_app
 from krypton_app import bootstrap, routes
 from krypton_app.pages.deals import listing
 from krypton_app.pages.deals.listing import DealsState
+from krypton_app.state import watchers
 from krypton_app.state.auth import AuthState
 from krypton_app.wakeups import WAKEUPS, Wakeups, deals_topic
 from krypton_app.workers.loop import every
@@ -110,9 +111,9 @@ def connected(monkeypatch):
     return tabs
 
 
-def test_a_woken_deals_list_reads_again_before_its_poll_interval(monkeypatch, connected):
-    """The seller's open /deals tab: a deal opened on their ad wakes it (state/market.py), so the list is
-    read again now, not at the next poll; another user's wake-up does not."""
+def test_a_deals_list_reads_only_when_its_user_s_topic_is_woken(monkeypatch, connected):
+    """The seller's open /deals tab: a deal opened on their ad announces their topic (services/deals.py),
+    so the list is read again now; another user's wake-up does not, and an idle tab reads nothing."""
     # Only the watcher runs: not the page's on_load (session, bell, the first read).
     monkeypatch.setitem(krypton_app.krypton_app.app._load_events, routes.DEALS.strip("/"), [])
 
@@ -120,7 +121,7 @@ def test_a_woken_deals_list_reads_again_before_its_poll_interval(monkeypatch, co
         return 7
 
     monkeypatch.setattr(AuthState, "_user_id", signed_in)
-    monkeypatch.setattr(listing, "POLL_S", HOUR)
+    monkeypatch.setattr(watchers, "CHECK_IN_S", HOUR)
     reads = []
     monkeypatch.setattr(listing, "_deal_rows", lambda user_id, lang: reads.append(user_id) or [])
 
@@ -140,3 +141,23 @@ def test_a_woken_deals_list_reads_again_before_its_poll_interval(monkeypatch, co
 
     with bootstrap.override(uow=None):  # no database: the read above stands in for it
         asyncio.run(scenario())
+
+
+def test_a_wake_up_while_the_follower_is_busy_is_kept_for_its_next_wait():
+    """A watcher reads between two waits: a change announced during the read must not be lost."""
+    hub = Wakeups()
+
+    async def scenario():
+        subscription = hub.subscribe([deals_topic(1)])
+        hub.wake_here(deals_topic(1))  # while "reading"
+        await asyncio.sleep(0)
+        kept = await subscription.wait(HOUR)
+        quiet = await subscription.wait(0.01)  # that one wake-up is used up
+        subscription.follow([deals_topic(2)])
+        hub.wake_here(deals_topic(1))
+        await asyncio.sleep(0)
+        unfollowed = await subscription.wait(0.01)
+        subscription.close()
+        return kept, quiet, unfollowed, hub.sleeping(deals_topic(2))
+
+    assert asyncio.run(scenario()) == (True, False, False, 0)

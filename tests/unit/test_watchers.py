@@ -107,7 +107,7 @@ def test_a_claim_left_by_a_dead_watcher_is_taken_over(connected):
     assert asyncio.run(scenario()) == ""
 
 
-def test_five_concurrent_calls_start_one_polling_loop(monkeypatch, connected):
+def test_five_concurrent_calls_start_one_watcher_loop(monkeypatch, connected):
     connected.connected = True
     quiet_unknown_paths(monkeypatch)
 
@@ -115,7 +115,7 @@ def test_five_concurrent_calls_start_one_polling_loop(monkeypatch, connected):
         return 7
 
     monkeypatch.setattr(AuthState, "_user_id", signed_in)
-    monkeypatch.setattr(notifications, "POLL_S", 0.01)
+    monkeypatch.setattr(watchers, "CHECK_IN_S", 0.01)  # the closed tab is noticed at the next check-in
     release = threading.Event()
     lock = threading.Lock()
     inside = {"now": 0, "most": 0, "reads": 0}

@@ -94,7 +94,7 @@ def test_without_the_leader_lock_no_round_runs_and_the_lock_is_released_on_the_w
 
 
 def test_the_app_registers_each_worker_as_a_lifespan_task_of_its_own():
-    assert len(workers.ALL) == 7
+    assert len(workers.ALL) == 8
     assert all(inspect.iscoroutinefunction(task) and not inspect.signature(task).parameters for task in workers.ALL)
     # Reflex names a lifespan task by its function: distinct names keep its log readable.
     assert len({task.__name__ for task in workers.ALL}) == len(workers.ALL)

@@ -1,6 +1,6 @@
 """/deals: my deals with status chips. New deals on my ads and the other sides' moves show up without
-a reload: a per-tab watcher (state/watchers.py) reads the list every POLL_S, and at once when a deal of
-this user was opened or moved in this process (krypton_app/wakeups.py)."""
+a reload: a per-tab watcher (state/watchers.py) reads the list when a deal of this user was opened or
+moved, in any app process (`deals_topic`, krypton_app/wakeups.py)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.watchers import TabWatcher
 from krypton_app.wakeups import deals_topic
-
-POLL_S = 3.0
 
 
 def _deal_rows(user_id: int, lang: str) -> list[DealRow]:
@@ -58,7 +56,7 @@ class DealsState(TabWatcher, AuthState):
 
     @rx.event(background=True)
     async def watch(self):
-        async for event in self._watch_rounds(POLL_S):
+        async for event in self._watch_rounds():
             yield event
 
 

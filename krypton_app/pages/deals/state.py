@@ -2,9 +2,10 @@
 services/deal_room.py, and the handlers of its buttons and forms (the dispute forms in dispute_forms.py,
 the review and the chat in talk.py, mixed in).
 
-A per-tab watcher (state/watchers.py) reads the deal room every POLL_S, so the other side's messages
-and actions appear without a reload; an action or a message taken in this process wakes the deal's
-watchers (krypton_app/wakeups.py), so the other side sees it at once rather than at the next round.
+A per-tab watcher (state/watchers.py) reads the deal room when the deal announces a change (a move,
+a message: `deal_topic`, from the services' transactions, in any app process; a review or a dispute
+statement from this page's `_changed`), so the other side's messages and actions appear at once
+without a reload.
 What the viewer may do comes from the deal view (`allowed_actions`); the services check every action
 again.
 """
@@ -36,7 +37,6 @@ from krypton_app.state.offload import off_loop
 from krypton_app.state.watchers import TabWatcher
 from krypton_app.wakeups import WAKEUPS, deal_topic, deals_topic
 
-POLL_S = 1.5
 DEAL_PAGE_PREFIX = routes.deal_detail("")
 
 
@@ -230,7 +230,7 @@ class DealState(BuyDestination, DisputeForms, DealTalk, TabWatcher, AuthState):
 
     @rx.event(background=True)
     async def watch(self):
-        async for event in self._watch_rounds(POLL_S):
+        async for event in self._watch_rounds():
             yield event
 
     # -- the two sides' buttons -------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """One invoice for its merchant: the invoice, its payments, a chart of them, its webhook deliveries, and
 the merchant's actions (close, simulate a payment in test mode, send a test event, redeliver).
 
-The page follows the invoice while it is open in a tab: the tab's watcher (state/watchers.py) reads a
-cheap fingerprint of the invoice and its webhook log, and reads the whole page again only when it
-changed, so payments and deliveries show up without a reload.
+The page follows the invoice while it is open in a tab: when the invoice or one of the payments it shows
+announces a change (a payment started or funded, an event queued or delivered: krypton_app/wakeups.py),
+the tab's watcher (state/watchers.py) reads a cheap fingerprint of the invoice and its webhook log, and
+reads the whole page again only when it changed, so payments and deliveries show up without a reload.
 """
 
 from __future__ import annotations
@@ -41,8 +42,7 @@ from krypton_app.state.invoice_views import (
 from krypton_app.state.offload import off_loop
 from krypton_app.state.once_form import OnceForm
 from krypton_app.state.watchers import TabWatcher
-
-POLL_S = 2.0
+from krypton_app.wakeups import invoice_topic, payment_topic
 
 
 def _now() -> datetime:
@@ -145,6 +145,8 @@ class InvoiceDetailState(PayoutPanelState, OnceForm, TabWatcher, AuthState):
 
     # What "simulate payment" pays on a floating invoice: its minimum, or one whole unit.
     _simulate_amount: str = ""
+    _invoice_id: int = 0
+    _payment_ids: list[int] = []
     _fingerprint: str = ""
     _lang: str = ""  # the language the rows were formatted in
 
@@ -155,6 +157,7 @@ class InvoiceDetailState(PayoutPanelState, OnceForm, TabWatcher, AuthState):
         view = page.view
         self.error = ""
         self.invoice = invoice_row(view, lang)
+        self._invoice_id, self._payment_ids = view.id, [p.id for p in page.payments]
         self._simulate_amount = format_amount(view.min_payment or 10**view.decimals, view.decimals)
         self.qr = page.qr
         self.embed = embed_snippet(app_deps().settings.app_url, view.number, self.invoice.allowed_origins)
@@ -203,13 +206,16 @@ class InvoiceDetailState(PayoutPanelState, OnceForm, TabWatcher, AuthState):
 
     _watch_read = staticmethod(_read_if_changed)
 
+    def _watch_topics(self, key: tuple[int, str, str]) -> tuple:
+        return (invoice_topic(self._invoice_id), *(payment_topic(p) for p in self._payment_ids))
+
     async def _watch_show(self, key: tuple[int, str, str], page: _Page | None) -> None:
         if page is not None and (await self._user_id(), self._number()) == key[:2]:
             self._show(page, (await self.get_state(I18n)).lang)
 
     @rx.event(background=True)
     async def watch(self):
-        async for event in self._watch_rounds(POLL_S):
+        async for event in self._watch_rounds():
             yield event
 
     async def _act(self, name: str, action, success_key: str):

@@ -38,11 +38,7 @@ from krypton_app.state.invoice_views import PartRow
 from krypton_app.state.offload import off_loop
 from krypton_app.state.views import amount_text
 from krypton_app.state.watchers import TabWatcher
-from krypton_app.wakeups import LEDGER_TOPIC
-
-# The settle worker asks the node every couple of seconds and wakes LEDGER_TOPIC when it settles
-# something in this process; the poll covers a settlement made in another process.
-POLL_S = 3.0
+from krypton_app.wakeups import payment_topic
 
 
 @dataclass(frozen=True)
@@ -217,11 +213,11 @@ class LightningPart(TabWatcher, mixin=True):
         return await self._lightning_refresh(*snapshot)
 
     def _watch_topics(self, key) -> tuple[Hashable, ...]:
-        return (LEDGER_TOPIC,)
+        return (payment_topic(key[1]),)
 
     @rx.event(background=True)
     async def watch_arrivals(self):
-        async for event in self._watch_rounds(POLL_S):
+        async for event in self._watch_rounds():
             yield event
 
 

@@ -3,8 +3,8 @@ operator, once one of them called one). Its own page rather than a panel of the 
 merchant arrives from the invoice page and a notification, where the result page (receipt, secrets,
 cancel) means nothing to them, and on a phone a chat wants the whole screen.
 
-A per-tab watcher (state/watchers.py) reads the new messages every POLL_S; a message sent in this
-process wakes the chat's other tabs (krypton_app/wakeups.py) so the other side sees it at once. Every
+A per-tab watcher (state/watchers.py) reads the new messages when one is posted, in any app process
+(`payment_chat_topic`, announced by the service: krypton_app/wakeups.py). Every
 read and write goes through services/payment_chat.py, which answers NotFound to anyone but the two
 sides (and a called operator): a stranger calling these handlers by name with someone else's payment
 id gets the "not yours" page and nothing else.
@@ -33,9 +33,8 @@ from krypton_app.state.chat_rows import MessageRow, message_row
 from krypton_app.state.i18n import I18n
 from krypton_app.state.offload import off_loop
 from krypton_app.state.watchers import TabWatcher
-from krypton_app.wakeups import WAKEUPS, payment_chat_topic
+from krypton_app.wakeups import payment_chat_topic
 
-POLL_S = 1.5
 ROLES = "paychat.role"
 
 
@@ -119,7 +118,7 @@ class PaymentChatState(TabWatcher, AuthState):
 
     @rx.event(background=True)
     async def watch(self):
-        async for event in self._watch_rounds(POLL_S):
+        async for event in self._watch_rounds():
             yield event
 
     # -- writing ----------------------------------------------------------------------------------
@@ -130,7 +129,6 @@ class PaymentChatState(TabWatcher, AuthState):
             await off_loop(post_payment_message, app_deps().uow, user_id, self._payment_id, now=utcnow(), **message)
         except KryptonError as error:
             return error_key(error.code, error.details)
-        WAKEUPS.wake(payment_chat_topic(self._payment_id))
         await self._refresh(user_id)
         return ""
 
@@ -172,5 +170,4 @@ class PaymentChatState(TabWatcher, AuthState):
             self.call_error = error_key(error.code, error.details)
             return
         self.call_error = ""
-        WAKEUPS.wake(payment_chat_topic(self._payment_id))
         await self._refresh(user_id)

@@ -37,10 +37,10 @@ from krypton_app.state.invoice_views import (
 )
 from krypton_app.state.offload import off_loop
 from krypton_app.state.watchers import TabWatcher
+from krypton_app.wakeups import payment_topic
 
-POLL_S = 1.5
 # A merchant that has not answered in ten minutes is retried by the webhook worker for hours; the page
-# stops polling and says to come back later instead of polling for that long.
+# stops following and says to come back later instead of waiting for that long.
 POLL_FOR_S = 600
 
 
@@ -126,13 +126,16 @@ class PaymentState(TabWatcher, AuthState):
 
     _watch_read = staticmethod(_read)
 
+    def _watch_topics(self, key: tuple[int, int]) -> tuple:
+        return (payment_topic(key[1]),)
+
     async def _watch_show(self, key: tuple[int, int], view: PaymentView) -> None:
         if self._payment_id == view.id:
             self._show(view, (await self.get_state(I18n)).lang)
 
     @rx.event(background=True)
     async def wait_for_secrets(self):
-        async for event in self._watch_rounds(POLL_S):
+        async for event in self._watch_rounds():
             yield event
 
     @rx.event
