@@ -34,6 +34,7 @@ from krypton_app.domain.ledger import (
     MAY_GO_NEGATIVE,
     AccountRef,
     Leg,
+    account_owner,
     postings_for,
     request_hash,
     system_account_key,
@@ -43,6 +44,7 @@ from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models.common import utcnow
 from krypton_app.models.ledger import Account, LedgerTransaction, Posting
 from krypton_app.services.users import blocked_among
+from krypton_app.wakeups import announce, balances_topic
 
 _accounts: Table = Account.__table__
 _transactions: Table = LedgerTransaction.__table__
@@ -154,6 +156,9 @@ def post_many(session: Session, entries: Sequence[Entry]) -> None:
             .values(balance=_accounts.c.balance + bindparam("delta")),
             [{"account": account_id, "delta": delta} for account_id, delta in deltas.items()],
         )
+    # Every tab showing one of these users' balances reads them again once this commits, as after `post`.
+    owners = {account_owner(line.account.key) for _tx_id, group in fresh for line in group} - {None}
+    announce(session, *(balances_topic(owner) for owner in owners))
 
 
 def _checked_deltas(session: Session, fresh: list, locked: dict) -> dict[int, int]:
