@@ -2,13 +2,16 @@
 
 In a scratch database (created here, dropped at the end), with a FakeChain in the same process:
 1. Throughput. DEPOSITS deposits to the hot wallet from USERS users, each with its user's memo, all
-   final; `ChainMonitor.run_once` applies them: one database transaction per chain transaction (cursor
-   row lock, applied-transaction row, ledger transaction, two postings, two balance updates, cursor
-   update). Baselines write the very same rows with plain psycopg into copies of the tables:
+   final; `ChainMonitor.run_once` applies them a page (chain_sync.PAGE_SIZE chain transactions) per
+   database transaction, set-based: cursor row lock, the check for rows already applied, the memo
+   lookup, the accounts' lookup and locks, then one batch each of applied-transaction rows, ledger
+   transactions, postings and balance updates, and one cursor update (services/ledger_batch.py). A
+   crash leaves all of a page or none of it. Baselines write the very same rows with plain psycopg
+   into copies of the tables:
    - bulk: COPY of the applied rows, ledger transactions and postings, executemany of the balance
      updates, one transaction: what the rows cost to write at all;
-   - per deposit: the same inserts and updates as one transaction per deposit, the monitor's unit of
-     atomicity (a crash never leaves half a deposit).
+   - per deposit: the same inserts and updates as one transaction per deposit, the smallest unit of
+     atomicity that never leaves half a deposit; the goal is the monitor at 0.7x of it or better.
 2. Latency. LATENCY_SAMPLES deposits while the real worker loop (`workers/chain_sync.run_chain_sync`) runs at the
    configured poll interval (2 s by default): from the block that makes the deposit final on the
    FakeChain to the credited balance being visible to a reader.

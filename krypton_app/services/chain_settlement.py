@@ -87,6 +87,48 @@ def settle(
         _settle_deposit(s, tx, found, owners.get(deposits.normalise_memo(tx.comment)), stream)
 
 
+def settle_run(
+    s: Session,
+    txs: list[ChainTx],
+    found: dict[str, Incoming | None],
+    owners: dict[str, int],
+    *,
+    stream: str,
+    jetton_wallet: str,
+) -> None:
+    """Apply a run of deposits as `settle` would one by one (`found` by tx hash), set-based: the ones
+    credited to a user are recorded with one insert and credited together (deposits.credit_deposits);
+    the rest (unmatched, held, ignored), which are few, go through `settle`."""
+    credits: list[tuple[ChainTx, deposits.Credit]] = []
+    for tx in txs:
+        credit = _credit(tx, found[tx.hash], owners)
+        if credit is None:
+            settle(s, tx, found[tx.hash], owners, stream=stream, jetton_wallet=jetton_wallet)
+        else:
+            credits.append((tx, credit))
+    if not credits:
+        return
+    applied_at = utcnow()
+    # RETURNING makes SQLAlchemy send one multi-row INSERT (insertmanyvalues), not one INSERT per row.
+    s.execute(
+        _applied.insert().returning(_applied.c.hash),
+        [
+            {
+                "hash": tx.hash,
+                "lt": tx.lt,
+                "stream": stream,
+                "outcome": "deposit",
+                "user_id": c.user_id,
+                "asset": c.asset,
+                "amount": c.amount,
+                "applied_at": applied_at,
+            }
+            for tx, c in credits
+        ],
+    )
+    deposits.credit_deposits(s, [c for _tx, c in credits])
+
+
 def hold(
     s: Session, tx: ChainTx, found: Incoming | None, reason: str, detail: str | None = None, *, stream: str
 ) -> None:
@@ -150,7 +192,16 @@ def _settle_deposit(s: Session, tx: ChainTx, found: Incoming, user_id: int | Non
         )
         return
     record_applied(s, tx, stream, "deposit", user_id=user_id, asset=found.asset, amount=found.amount)
-    deposits.credit_deposit(s, tx_hash=tx.hash, user_id=user_id, asset=found.asset, amount=found.amount)
+    deposits.credit_deposits(s, [deposits.Credit(tx.hash, user_id, found.asset, found.amount)])
+
+
+def _credit(tx: ChainTx, found: Incoming | None, owners: dict[str, int]) -> deposits.Credit | None:
+    """The credit `settle` would make of a transaction: one that brings something in (`incoming` says
+    None for our own messages and bounces), with no problem, to a user's memo."""
+    if found is None or found.problem is not None:
+        return None
+    user_id = owners.get(deposits.normalise_memo(tx.comment))
+    return None if user_id is None else deposits.Credit(tx.hash, user_id, found.asset, found.amount)
 
 
 def _settle_own_message(s: Session, tx: ChainTx, stream: str) -> None:

@@ -6,15 +6,19 @@
   own) is applied in one database transaction, which also records each one (AppliedChainTransaction,
   primary key = tx hash) and moves the cursor past them, under a lock on the cursor row. A crash at any
   point leaves all of it or none of it; a second monitor that raced us finds the cursor moved and
-  stops. Grouping saves a commit and the cursor statements per deposit; the accounts a run credits
-  are locked up front in ascending id, the ledger's lock order, so it cannot deadlock with transfers.
+  stops. The run's deposits are written set-based (services/chain_settlement.py `settle_run`): one
+  multi-row insert each of their applied rows, ledger transactions and postings, one pipelined batch
+  of balance updates and one cursor update, whatever the run's length (services/ledger_batch.py). The
+  accounts a run credits are locked together in ascending id, the ledger's lock order, so it cannot
+  deadlock with transfers.
 - A transaction the monitor cannot apply never blocks the ones after it: one whose amount is not
   positive or larger than a balance can hold, whose body cannot be read (a comment that is no text, an
   op we take no deposits by, our jetton wallet's notification without an amount), or whose settlement
   raises for any reason, is recorded as `held` and put in the operator's review queue with the reason
   (UnmatchedDeposit.reason / detail), and the cursor moves past it, in the same database transaction.
-  A group that raises is applied again with a savepoint per transaction, so a failure rolls back only
-  its own transaction's effects; if it fails outside those, its transactions are applied one at a time.
+  A group that raises is applied again one transaction after another with a savepoint each (the
+  accounts locked up front), so a failure rolls back only its own transaction's effects; if it fails
+  outside those, its transactions are applied one at a time.
   Only errors that say the database is away or busy (`_retry_later`) roll the round back to be run again.
 - Gaps: a transaction is applied only if its (prev_lt, prev_hash) is the cursor, so a node that
   leaves one out cannot make us skip it for good: the round stops and the next one asks again.
@@ -53,8 +57,7 @@ from krypton_app.models.chain import AppliedChainTransaction, ChainCursor
 from krypton_app.models.common import utcnow
 from krypton_app.models.ledger import Account
 from krypton_app.services import chain_settlement as settlement
-from krypton_app.services import deposits
-from krypton_app.services.ledger import system_account, user_account
+from krypton_app.services import deposits, ledger_batch
 from krypton_app.services.withdrawal_sender import our_jetton_wallet
 from krypton_app.settings import Settings
 
@@ -155,11 +158,11 @@ class ChainMonitor:
     def _apply(self, group: list[ChainTx], expected: TxId, jetton_wallet: str) -> None:
         """Apply consecutive transactions and move the cursor past them, in one database transaction.
 
-        First without savepoints (they cost two statements per transaction, and nearly every group
-        applies cleanly); if that fails, again with a savepoint per transaction, so that one that raises
-        is held and the rest apply. If even that fails (outside the savepoints: the memo lookup, the
-        account locks), the group is applied one transaction at a time, and one that still fails alone
-        is held for review in a database transaction of its own."""
+        First set-based without savepoints (a few statements for the whole group, and nearly every
+        group applies cleanly); if that fails, again one by one with a savepoint per transaction, so
+        that one that raises is held and the rest apply. If even that fails (outside the savepoints:
+        the memo lookup, the account locks), the group is applied one transaction at a time, and one
+        that still fails alone is held for review in a database transaction of its own."""
         for careful in (False, True):
             try:
                 self._apply_group(group, expected, jetton_wallet, careful=careful)
@@ -197,24 +200,30 @@ class ChainMonitor:
     def _apply_group(self, group: list[ChainTx], expected: TxId, jetton_wallet: str, *, careful: bool) -> None:
         with self.uow.transaction() as s:
             self._lock_cursor(s, expected)
-            hashes = [tx.hash for tx in group]
-            already = set(s.execute(select(_applied.c.hash).where(_applied.c.hash.in_(hashes))).scalars())
-            todo = [tx for tx in group if tx.hash not in already]
+            todo = group
+            if careful:
+                # Transactions after the cursor were never applied, unless someone moved the cursor back
+                # by hand. The set-based path leaves that to the applied rows' primary key: its insert
+                # fails, the group comes here, and here one already applied is skipped.
+                hashes = [tx.hash for tx in group]
+                already = set(s.execute(select(_applied.c.hash).where(_applied.c.hash.in_(hashes))).scalars())
+                todo = [tx for tx in group if tx.hash not in already]
             owners = deposits.memo_owners(s, [tx.comment for tx in todo])
             incoming = {tx.hash: settlement.incoming(tx, jetton_wallet) for tx in todo}
-            credits = [
-                (user_id, found.asset)
-                for tx in todo
-                if (found := incoming[tx.hash]) is not None
-                and found.problem is None
-                and (user_id := owners.get(deposits.normalise_memo(tx.comment))) is not None
-            ]
-            _lock_accounts(s, credits)
-            for tx in todo:
-                if careful:
+            if careful:
+                credits = [
+                    (user_id, found.asset)
+                    for tx in todo
+                    if (found := incoming[tx.hash]) is not None
+                    and found.problem is None
+                    and (user_id := owners.get(deposits.normalise_memo(tx.comment))) is not None
+                ]
+                _lock_accounts(s, credits)
+                for tx in todo:
                     self._settle_alone(s, tx, incoming[tx.hash], jetton_wallet, owners)
-                else:
-                    settlement.settle(s, tx, incoming[tx.hash], owners, stream=self.stream, jetton_wallet=jetton_wallet)
+            else:
+                # Set-based: the credits' accounts are locked at once, in ascending id, by the ledger batch.
+                settlement.settle_run(s, todo, incoming, owners, stream=self.stream, jetton_wallet=jetton_wallet)
             _save_cursor(s, self.stream, group[-1])
 
     def _hold_alone(self, tx: ChainTx, expected: TxId, jetton_wallet: str, error: Exception) -> None:
@@ -291,8 +300,9 @@ def _lock_accounts(s: Session, credits: list[tuple[int, str]]) -> None:
     in another order than a transfer between the same users does, or the two could deadlock."""
     if not credits:
         return
-    accounts = {system_account(s, EXTERNAL, asset).id for _user, asset in credits}
-    accounts |= {user_account(s, user_id, asset).id for user_id, asset in credits}
+    rows = [ledger_batch.system_account_row(EXTERNAL, asset) for _user, asset in credits]
+    rows += [ledger_batch.user_account_row(user_id, asset) for user_id, asset in credits]
+    accounts = [ref.id for ref in ledger_batch.accounts(s, rows).values()]
     s.execute(
         select(_accounts.c.id).where(_accounts.c.id.in_(accounts)).order_by(_accounts.c.id).with_for_update()
     ).all()

@@ -1,14 +1,14 @@
 """Deposits: each user's personal memo, what the wallet page shows to pay in, how the monitor credits.
 
 Money comes in to the one hot wallet; the comment of the transfer (or of the jetton forward payload)
-says whose it is. `credit_deposit` and `record_unmatched` run inside the chain monitor's transaction,
+says whose it is. `credit_deposits` and `record_unmatched` run inside the chain monitor's transaction,
 together with the applied-transaction row and the cursor (see services/chain_sync.py).
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -24,7 +24,7 @@ from krypton_app.domain.errors import Forbidden, InvalidAmount
 from krypton_app.domain.ledger import EXTERNAL, Leg
 from krypton_app.domain.ton_address import parse_ton_address
 from krypton_app.models.chain import DepositMemo, UnmatchedDeposit
-from krypton_app.services.ledger import post, system_account, user_account
+from krypton_app.services import ledger_batch
 from krypton_app.services.qr import qr_data_uri
 from krypton_app.settings import Settings
 
@@ -151,10 +151,32 @@ def memo_owners(session: Session, comments: Iterable[str | None]) -> dict[str, i
     return dict(session.execute(select(DepositMemo.memo, DepositMemo.user_id).where(DepositMemo.memo.in_(memos))).all())
 
 
-def credit_deposit(session: Session, *, tx_hash: str, user_id: int, asset: str, amount: int) -> None:
-    """Money arrived from outside: external -> the user's available balance, once per chain tx."""
-    leg = Leg(system_account(session, EXTERNAL, asset), user_account(session, user_id, asset), amount)
-    post(session, idempotency_key=f"deposit:{tx_hash}", kind=DEPOSIT, legs=[leg], memo=f"chain tx {tx_hash}")
+@dataclass(frozen=True)
+class Credit:
+    """A chain transaction's deposit to credit: `amount` minor units of `asset` to the user's available."""
+
+    tx_hash: str
+    user_id: int
+    asset: str
+    amount: int
+
+
+def credit_deposits(session: Session, credits: Sequence[Credit]) -> None:
+    """Money arrived from outside: external -> each user's available balance, one ledger transaction per
+    chain tx (its idempotency key says which), all of them in a few statements."""
+    external = {c.asset: ledger_batch.system_account_row(EXTERNAL, c.asset) for c in credits}
+    users = {(c.user_id, c.asset): ledger_batch.user_account_row(c.user_id, c.asset) for c in credits}
+    refs = ledger_batch.accounts(session, [*external.values(), *users.values()])
+    entries = [
+        ledger_batch.Entry(
+            idempotency_key=f"deposit:{c.tx_hash}",
+            kind=DEPOSIT,
+            legs=[Leg(refs[external[c.asset]["key"]], refs[users[c.user_id, c.asset]["key"]], c.amount)],
+            memo=f"chain tx {c.tx_hash}",
+        )
+        for c in credits
+    ]
+    ledger_batch.post_many(session, entries)
 
 
 def record_unmatched(

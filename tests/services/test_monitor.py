@@ -28,7 +28,7 @@ from krypton_app.chain.types import ChainTx
 from krypton_app.db import UnitOfWork, make_engine
 from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models import AppliedChainTransaction, ChainCursor, LedgerTransaction, UnmatchedDeposit, User
-from krypton_app.services import chain_settlement, chain_sync, deposits, ledger, ledger_reads
+from krypton_app.services import chain_settlement, chain_sync, deposits, ledger, ledger_batch, ledger_reads
 from krypton_app.services.chain_sync import ChainMonitor
 from krypton_app.services.operator import credit_unmatched_deposit
 from krypton_app.settings import get_settings
@@ -318,7 +318,7 @@ def _raise_after(original):
     "target",
     [
         (chain_settlement, "record_applied"),  # after the applied-transaction row
-        (deposits, "post"),  # after the ledger credit
+        (ledger_batch, "post_many"),  # after the ledger credit
         (deposits, "record_unmatched"),  # after the review-queue row
         (chain_sync, "_save_cursor"),  # after the cursor update, before commit
     ],
@@ -346,6 +346,33 @@ def test_a_monitor_killed_mid_transaction_and_restarted_credits_once(
     with uow.read() as s:
         assert s.execute(select(UnmatchedDeposit.chain_tx_hash)).scalars().all() == [unknown.hash]
     assert cursor_lt(uow) == unknown.lt
+    assert ledger_reads.check_invariants(uow).ok
+
+
+def test_a_cursor_moved_back_by_hand_never_applies_a_transaction_twice(uow, chain, monitor, hot_wallet):
+    """The set-based run leaves the guard to the applied rows' primary key: the run that meets one
+    already applied rolls back and is applied again one by one, which skips it."""
+    user, memo = make_depositor(uow)
+    first = chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
+    stranger = chain.deposit(hot_wallet.address, 8 * TON, comment="NOBODY42")
+    second = chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
+    chain.advance(1)
+    assert run(monitor.run_once()) == 3
+    with uow.transaction() as s:
+        s.execute(text("UPDATE chain_cursors SET lt = 0, hash = ''"))
+    later = chain.deposit(hot_wallet.address, 4 * TON, comment=memo)
+    chain.advance(1)
+    run(monitor.run_once())
+    assert balance(uow, user) == 7 * TON
+    assert outcomes(uow) == {
+        first.hash: "deposit",
+        stranger.hash: "unmatched",
+        second.hash: "deposit",
+        later.hash: "deposit",
+    }
+    assert ledger_kinds(uow) == ["deposit"] * 3
+    assert queue_items(uow) == [(stranger.hash, "unmatched", "TON", 8 * TON)]
+    assert cursor_lt(uow) == later.lt
     assert ledger_reads.check_invariants(uow).ok
 
 
@@ -651,14 +678,14 @@ def test_an_exception_while_applying_one_transaction_holds_only_that_one(uow, ch
     last = chain.deposit(hot_wallet.address, 4 * TON, comment=memo)
     stranger = chain.deposit(hot_wallet.address, 8 * TON, comment="NOBODY42")
     chain.advance(1)
-    credit = deposits.credit_deposit
+    credit = deposits.credit_deposits
 
-    def credit_then_fail(session, *, tx_hash, **kwargs):
-        credit(session, tx_hash=tx_hash, **kwargs)  # what it wrote before failing must roll back too
-        if tx_hash == broken.hash:
+    def credit_then_fail(session, credits):
+        credit(session, credits)  # what it wrote before failing must roll back too
+        if broken.hash in {c.tx_hash for c in credits}:
             raise RuntimeError("disk says no")
 
-    monkeypatch.setattr(deposits, "credit_deposit", credit_then_fail)
+    monkeypatch.setattr(deposits, "credit_deposits", credit_then_fail)
     alone = spy(monkeypatch, monitor, "_hold_alone")
     assert run(monitor.run_once()) == 4
     assert alone == []  # its savepoint rolled it back inside the group's own database transaction
@@ -725,15 +752,15 @@ def test_a_database_that_is_busy_is_retried_not_held(uow, chain, monitor, hot_wa
     chain.deposit(hot_wallet.address, 1 * TON, comment=memo)
     chain.deposit(hot_wallet.address, 2 * TON, comment=memo)
     chain.advance(1)
-    credit = deposits.credit_deposit
+    credit = deposits.credit_deposits
     failures = [OperationalError("UPDATE ledger_accounts", {}, Exception("database is locked"))]
 
-    def busy_once(session, **kwargs):
+    def busy_once(session, credits):
         if failures:
             raise failures.pop()
-        credit(session, **kwargs)
+        credit(session, credits)
 
-    monkeypatch.setattr(deposits, "credit_deposit", busy_once)
+    monkeypatch.setattr(deposits, "credit_deposits", busy_once)
     with pytest.raises(OperationalError):
         run(monitor.run_once())
     assert (cursor_lt(uow), outcomes(uow), balance(uow, user)) == (0, {}, 0)
@@ -763,14 +790,14 @@ def test_malformed_transactions_never_block_the_good_ones(uow, settings, monkeyp
     monkeypatch.setattr(chain_sync, "PAGE_SIZE", 4)  # pages and groups end anywhere
     users = [make_depositor(uow) for _ in range(3)]
     explodes: set[str] = set()
-    credit = deposits.credit_deposit
+    credit = deposits.credit_deposits
 
-    def credit_unless_it_explodes(session, *, tx_hash, **kwargs):
-        credit(session, tx_hash=tx_hash, **kwargs)
-        if tx_hash in explodes:
+    def credit_unless_it_explodes(session, credits):
+        credit(session, credits)
+        if explodes & {c.tx_hash for c in credits}:
             raise RuntimeError("injected")
 
-    monkeypatch.setattr(deposits, "credit_deposit", credit_unless_it_explodes)
+    monkeypatch.setattr(deposits, "credit_deposits", credit_unless_it_explodes)
 
     def send(chain, wallet, jetton_wallet, item) -> tuple[ChainTx, tuple[str, int, int] | None]:
         """Put one item on chain; return its transaction and (asset, user, amount) if it must be credited."""
