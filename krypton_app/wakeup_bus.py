@@ -27,7 +27,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from krypton_app import wakeups
 from krypton_app.wakeups import WAKEUPS, Topic
 
 log = logging.getLogger(__name__)
@@ -70,7 +69,8 @@ def topics_of(payload: str) -> list[Topic] | None:
         return None
 
 
-def _notify_in_transaction(session: Session, topics: frozenset[Topic]) -> None:
+def notify_in_transaction(session: Session, topics: frozenset[Topic]) -> None:
+    """The topics as NOTIFY in the session's transaction (wakeups.py, before its commit)."""
     for payload in payloads(topics):
         session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
 
@@ -89,7 +89,6 @@ class PgBus:
         self.listening = threading.Event()
 
     def start(self) -> None:
-        wakeups.notify_in_transaction = _notify_in_transaction
         WAKEUPS.send = self.send
         for thread in self._threads:
             thread.start()
@@ -97,7 +96,6 @@ class PgBus:
     def stop(self) -> None:
         if WAKEUPS.send == self.send:
             WAKEUPS.send = None
-            wakeups.notify_in_transaction = None
         self._stop.set()
         self._outbox.put(None)
         for thread in self._threads:

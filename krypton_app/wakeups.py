@@ -9,7 +9,8 @@ user's list of deals), `("balances", user_id)` (the user's balances and withdraw
 Two ways to say it:
 - `announce(session, *topics)` inside a service's transaction: the topics are woken when, and only if,
   it commits. On PostgreSQL they ride in the transaction as a `pg_notify` (krypton_app/wakeup_bus.py),
-  which the server delivers to every app process at commit, never before and never for a rollback.
+  whichever process writes, which the server delivers to every app process at commit, never before and
+  never for a rollback.
 - `WAKEUPS.wake(*topics)` after the fact (a worker's round, a handler): this process at once, and the
   others through the bus when one runs (PostgreSQL); `WAKEUPS.wake_here` for this process only.
 `wake` may be called from any thread (services run off the event loop); `sleep` runs on a loop.
@@ -140,14 +141,14 @@ def announced(session: Session) -> frozenset[Topic]:
     return frozenset(session.info.get(_TOPICS, ()))
 
 
-# Set by wakeup_bus when a bus runs: writes the topics into the committing transaction (pg_notify).
-notify_in_transaction: Callable[[Session, frozenset[Topic]], None] | None = None
-
-
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
     topics = announced(session)
-    if topics and notify_in_transaction is not None and session.get_bind().dialect.name == "postgresql":
+    if topics and session.get_bind().dialect.name == "postgresql":
+        # Every process that writes tells the app processes, whether or not it listens itself (a CLI).
+        # Imported here: the bus module builds on this one.
+        from krypton_app.wakeup_bus import notify_in_transaction
+
         notify_in_transaction(session, topics)
 
 

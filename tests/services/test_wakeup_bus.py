@@ -17,7 +17,6 @@ import pytest
 from builders import make_user
 from sqlalchemy.engine import make_url
 
-from krypton_app import wakeup_bus
 from krypton_app.services import ledger, notifications
 from krypton_app.wakeup_bus import CHANNEL, PgBus, payloads, topics_of
 from krypton_app.wakeups import WAKEUPS, announce, balances_topic, bell_topic, deal_topic
@@ -86,20 +85,16 @@ def _conninfo(uow) -> str:
 
 
 def test_on_postgresql_other_processes_hear_an_announcement_at_commit_only(pg_uow):
-    bus = PgBus(pg_uow.engine.url.render_as_string(hide_password=False))
-    bus.start()
-    try:
-        with psycopg.connect(_conninfo(pg_uow), autocommit=True) as other:
-            other.execute(f"LISTEN {CHANNEL}")
-            with pg_uow.transaction() as s:
-                announce(s, deal_topic(7))
-            with pytest.raises(RuntimeError), pg_uow.transaction() as s:
-                announce(s, deal_topic(8))
-                raise RuntimeError("rolled back")
-            heard = [json.loads(n.payload)["t"] for n in other.notifies(timeout=2.0, stop_after=2)]
-        assert heard == [[["deal", 7]]]
-    finally:
-        bus.stop()
+    """Also from a process that runs no bus itself (a CLI, this test): every writer tells the app."""
+    with psycopg.connect(_conninfo(pg_uow), autocommit=True) as other:
+        other.execute(f"LISTEN {CHANNEL}")
+        with pg_uow.transaction() as s:
+            announce(s, deal_topic(7))
+        with pytest.raises(RuntimeError), pg_uow.transaction() as s:
+            announce(s, deal_topic(8))
+            raise RuntimeError("rolled back")
+        heard = [json.loads(n.payload)["t"] for n in other.notifies(timeout=2.0, stop_after=2)]
+    assert heard == [[["deal", 7]]]
 
 
 def test_a_running_bus_wakes_this_process_for_another_process_s_announcement(pg_uow):
@@ -120,7 +115,7 @@ def test_a_running_bus_wakes_this_process_for_another_process_s_announcement(pg_
         assert asyncio.run(sleep_until_woken()) is True
     finally:
         bus.stop()
-    assert wakeup_bus.wakeups.notify_in_transaction is None and WAKEUPS.send is None
+    assert WAKEUPS.send is None
 
 
 def test_a_wake_after_the_fact_reaches_the_other_processes_through_the_bus(pg_uow):
