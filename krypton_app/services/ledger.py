@@ -7,7 +7,9 @@ change. `transfer`, `hold`, `release` and `capture_held` are use cases of their 
 
 Every posting locks the accounts it changes (`SELECT … FOR UPDATE`, ascending id) before it reads
 balances or the idempotency key, so concurrent spends queue up instead of overdrawing or deadlocking,
-and a concurrent retry finds the transaction its twin committed.
+and a concurrent retry finds the transaction its twin committed. On PostgreSQL a posting is one round
+trip: the `ledger_post()` function (migration 0038) takes those steps server-side, and leaves a refusal
+or a replay to the same steps in Python, which SQLite always takes.
 """
 
 from __future__ import annotations
@@ -112,9 +114,9 @@ def post(
     # On PostgreSQL, unless a posting is beyond a BIGINT (the steps refuse it with InvalidAmount).
     if session.get_bind().dialect.name == "postgresql" and all(abs(line.amount) <= MAX_MINOR for line in lines):
         created_at = utcnow()
-        # One round trip: ledger_post() (migration 0038) makes the checks below under the same locks and
-        # writes the same rows, or writes nothing and answers NULL (a refusal, a replay): the steps
-        # below then find what it found, under the locks it took, and raise or replay.
+        # One round trip: ledger_post() (migration 0038) makes the checks of `_post_in_steps` under the
+        # same locks and writes the same rows, or writes nothing and answers NULL (a refusal, a replay):
+        # `_post_in_steps` then finds what it found, under the locks it holds, and raises or replays.
         transaction_id = session.execute(
             _POST_ON_SERVER,
             {
