@@ -2,8 +2,11 @@
 
 In a scratch database (created here, dropped at the end): migrate, load the catalog, fund USERS users,
 then for SECONDS each, with WORKERS threads:
-- ledger: `services.ledger.transfer` between two random users (account lookup, row locks, idempotency
-  key, funds check, transaction, two postings, two balance updates, one commit);
+- ledger: `services.ledger.transfer` between two random users: one query for both accounts' ids, then
+  one call of the `ledger_post()` function (migration 0038), which locks the accounts, checks the funds
+  and the payer's block, claims the idempotency key and writes the transaction, its two postings and
+  the two balances, server-side; then the commit (a refusal or a replay would take the statement-by-
+  statement path of `services.ledger.post`, as on SQLite; random pairs never do);
 - plain: psycopg transactions on a balance table with as many rows that lock two random rows
   (`FOR UPDATE` in id order) and update both: the least a correct transfer must do.
 Prints both rates and their ratio. The database is KRYPTON_BENCH_DATABASE_URL.

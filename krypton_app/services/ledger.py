@@ -7,7 +7,9 @@ change. `transfer`, `hold`, `release` and `capture_held` are use cases of their 
 
 Every posting locks the accounts it changes (`SELECT … FOR UPDATE`, ascending id) before it reads
 balances or the idempotency key, so concurrent spends queue up instead of overdrawing or deadlocking,
-and a concurrent retry finds the transaction its twin committed.
+and a concurrent retry finds the transaction its twin committed. On PostgreSQL a posting is one round
+trip: the `ledger_post()` function (migration 0038) takes those steps server-side, and leaves a refusal
+or a replay to the same steps in Python, which SQLite always takes.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Insert, Table, bindparam, insert, select, update
+from sqlalchemy import Insert, Table, bindparam, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -57,6 +59,14 @@ from krypton_app.wakeups import announce, balances_topic
 _accounts: Table = Account.__table__
 _transactions: Table = LedgerTransaction.__table__
 _postings: Table = Posting.__table__
+
+# Built once: a statement built per call costs more Python than its round trip.
+_ACCOUNT_ID = select(_accounts.c.id).where(_accounts.c.key == bindparam("key"))
+_TWO_ACCOUNT_IDS = select(_accounts.c.key, _accounts.c.id).where(_accounts.c.key.in_([bindparam("a"), bindparam("b")]))
+_POST_ON_SERVER = text(
+    "SELECT ledger_post(:key, :kind, :memo, :hash, :created_at,"
+    " CAST(:accounts AS integer[]), CAST(:assets AS text[]), CAST(:amounts AS bigint[]))"
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,43 @@ def post(
     """
     lines = postings_for(legs)
     fingerprint = request_hash(kind, memo, legs)
+    # Every tab showing one of these users' balances reads them again once this commits.
+    owners = {account_owner(line.account.key) for line in lines} - {None}
+    announce(session, *(balances_topic(owner) for owner in owners))
+    )
+    # On PostgreSQL, unless a posting is beyond a BIGINT (the steps refuse it with InvalidAmount).
+    if session.get_bind().dialect.name == "postgresql" and all(abs(line.amount) <= MAX_MINOR for line in lines):
+        created_at = utcnow()
+        # One round trip: ledger_post() (migration 0038) makes the checks of `_post_in_steps` under the
+        # same locks and writes the same rows, or writes nothing and answers NULL (a refusal, a replay):
+        # `_post_in_steps` then finds what it found, under the locks it holds, and raises or replays.
+        transaction_id = session.execute(
+            _POST_ON_SERVER,
+            {
+                "key": idempotency_key,
+                "kind": kind,
+                "memo": memo,
+                "hash": fingerprint,
+                "created_at": created_at,
+                "accounts": [line.account.id for line in lines],
+                "assets": [line.account.asset for line in lines],
+                "amounts": [line.amount for line in lines],
+            },
+        ).scalar_one()
+        if transaction_id is not None:
+            return _view(transaction_id, idempotency_key, kind, memo, created_at, lines)
+    return _post_in_steps(session, idempotency_key, kind, memo, fingerprint, lines)
+
+
+def _post_in_steps(
+    session: Session,
+    idempotency_key: str,
+    kind: str,
+    memo: str,
+    fingerprint: str,
+    lines: Sequence[PostingLine],
+) -> LedgerTransactionView:
+    """`post` one statement at a time: lock, check, claim the key, write."""
     ids = [line.account.id for line in lines]
     locked = {
         row.id: row
@@ -164,19 +211,7 @@ def post(
         .values(balance=_accounts.c.balance + bindparam("delta")),
         [{"account": line.account.id, "delta": line.amount} for line in lines],
     )
-    # Every tab showing one of these users' balances reads them again once this commits.
-    owners = {account_owner(line.account.key) for line in lines} - {None}
-    announce(session, *(balances_topic(owner) for owner in owners))
-    return LedgerTransactionView(
-        id=transaction_id,
-        idempotency_key=idempotency_key,
-        kind=kind,
-        memo=memo,
-        created_at=created_at,
-        postings=tuple(
-            PostingView(line.account.id, line.account.key, line.account.asset, line.amount) for line in lines
-        ),
-    )
+    return _view(transaction_id, idempotency_key, kind, memo, created_at, lines)
 
 
 # --- use cases: one transaction each -------------------------------------------------------------
@@ -194,7 +229,7 @@ def transfer(
 ) -> LedgerTransactionView:
     """Move `amount` from one user's available balance to another's."""
     with uow.transaction() as s:
-        leg = Leg(user_account(s, from_user_id, asset), user_account(s, to_user_id, asset), amount)
+        leg = Leg(*_user_accounts(s, asset, (from_user_id, AVAILABLE), (to_user_id, AVAILABLE)), amount)
         return post(s, idempotency_key=idempotency_key, kind=TRANSFER, legs=[leg], memo=memo)
 
 
@@ -203,7 +238,7 @@ def hold(
 ) -> LedgerTransactionView:
     """Freeze `amount` of the user's available balance (escrow, pending withdrawal)."""
     with uow.transaction() as s:
-        leg = Leg(user_account(s, user_id, asset, AVAILABLE), user_account(s, user_id, asset, HELD), amount)
+        leg = Leg(*_user_accounts(s, asset, (user_id, AVAILABLE), (user_id, HELD)), amount)
         return post(s, idempotency_key=idempotency_key, kind=HOLD, legs=[leg], memo=memo)
 
 
@@ -212,7 +247,7 @@ def release(
 ) -> LedgerTransactionView:
     """Give held funds back to the same user's available balance."""
     with uow.transaction() as s:
-        leg = Leg(user_account(s, user_id, asset, HELD), user_account(s, user_id, asset, AVAILABLE), amount)
+        leg = Leg(*_user_accounts(s, asset, (user_id, HELD), (user_id, AVAILABLE)), amount)
         return post(s, idempotency_key=idempotency_key, kind=RELEASE, legs=[leg], memo=memo)
 
 
@@ -232,10 +267,9 @@ def capture_held(
         raise ValueError("capture_held needs exactly one of to_user_id and to_system")
     with uow.transaction() as s:
         if to_user_id is not None:
-            destination = user_account(s, to_user_id, asset)
+            leg = Leg(*_user_accounts(s, asset, (user_id, HELD), (to_user_id, AVAILABLE)), amount)
         else:
-            destination = system_account(s, to_system, asset)
-        leg = Leg(user_account(s, user_id, asset, HELD), destination, amount)
+            leg = Leg(user_account(s, user_id, asset, HELD), system_account(s, to_system, asset), amount)
         return post(s, idempotency_key=idempotency_key, kind=CAPTURE, legs=[leg], memo=memo)
 
 
@@ -243,13 +277,23 @@ def capture_held(
 
 
 def _account(session: Session, key: str, **values) -> AccountRef:
-    found = session.execute(select(_accounts.c.id).where(_accounts.c.key == key)).scalar_one_or_none()
+    found = session.execute(_ACCOUNT_ID, {"key": key}).scalar_one_or_none()
     if found is None:
         # Two first payments to one user race here; the unique key lets one insert win, the other
         # waits for it and inserts nothing, and both read the same row below.
         session.execute(_insert_unless_exists(session, _accounts, "key").values(key=key, balance=0, **values))
-        found = session.execute(select(_accounts.c.id).where(_accounts.c.key == key)).scalar_one()
+        found = session.execute(_ACCOUNT_ID, {"key": key}).scalar_one()
     return AccountRef(found, key, values["asset"])
+
+
+def _user_accounts(session: Session, asset: str, *owners: tuple[int, str]) -> list[AccountRef]:
+    """`user_account` for two (user id, kind), in one query when both exist."""
+    keys = [user_account_key(user_id, asset, kind) for user_id, kind in owners]
+    found = dict(session.execute(_TWO_ACCOUNT_IDS, dict(zip("ab", keys, strict=True))).all())
+    return [
+        AccountRef(found[key], key, asset) if key in found else user_account(session, user_id, asset, kind)
+        for key, (user_id, kind) in zip(keys, owners, strict=True)
+    ]
 
 
 # The catalog's assets are the ledger's: a refusal's amounts need their decimals to be written.
@@ -299,6 +343,21 @@ def _blocked(session: Session, lines: Sequence[PostingLine], locked: dict) -> Kr
     if not blocked:
         return None
     return UserBlocked(f"user {blocked[0]} is blocked", user_id=blocked[0], account=payers[blocked[0]])
+
+
+def _view(
+    transaction_id: int, idempotency_key: str, kind: str, memo: str, created_at: datetime, lines: Sequence[PostingLine]
+) -> LedgerTransactionView:
+    return LedgerTransactionView(
+        id=transaction_id,
+        idempotency_key=idempotency_key,
+        kind=kind,
+        memo=memo,
+        created_at=created_at,
+        postings=tuple(
+            PostingView(line.account.id, line.account.key, line.account.asset, line.amount) for line in lines
+        ),
+    )
 
 
 def _insert_unless_exists(session: Session, table: Table, unique_column: str) -> Insert:
