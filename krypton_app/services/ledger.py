@@ -116,7 +116,6 @@ def post(
     # Every tab showing one of these users' balances reads them again once this commits.
     owners = {account_owner(line.account.key) for line in lines} - {None}
     announce(session, *(balances_topic(owner) for owner in owners))
-    )
     # On PostgreSQL, unless a posting is beyond a BIGINT (the steps refuse it with InvalidAmount).
     if session.get_bind().dialect.name == "postgresql" and all(abs(line.amount) <= MAX_MINOR for line in lines):
         created_at = utcnow()
