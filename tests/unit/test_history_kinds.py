@@ -1,7 +1,8 @@
 """The history cannot forget a ledger kind: every kind a service posts is in MOVEMENT_KINDS (so the
 filter lists it and a movement of it gets a description family) and has a label in both catalogs.
 
-The kinds are found in the services' source: each `post(..., kind=...)` call, its kind followed to a
+The kinds are found in the services' source: each `post(..., kind=...)` call (and each batched
+`ledger_batch.Entry(..., kind=...)`), its kind followed to a
 constant, through a local variable, or through a helper's parameter to the helper's callers.
 """
 
@@ -98,7 +99,8 @@ def posted_kinds() -> set[str]:
     kinds: set[str] = set()
     for module, call in _calls(modules):
         keywords = {k.arg: k.value for k in call.keywords}
-        if _called_name(call) == "post" and "kind" in keywords and "idempotency_key" in keywords:
+        # `post(...)` one transaction; `Entry(...)` one of a batch (services/ledger_batch.py).
+        if _called_name(call) in ("post", "Entry") and "kind" in keywords and "idempotency_key" in keywords:
             kinds |= _resolve(keywords["kind"], module, modules, set())
     return kinds
 
