@@ -101,12 +101,17 @@ class TabWatcher(rx.State, mixin=True):
     async def _watch_ended(self) -> None:
         """Under the lock, when the watcher stops because `_watch_key` said so."""
 
+    def _watch_tick(self) -> float | None:
+        """Under the lock, every round: update what the page shows from the clock alone (a countdown),
+        without the database. The seconds until the next tick, or None while nothing counts down."""
+        return None
+
     async def _watch_rounds(self) -> AsyncIterator:
         """The loop of every watcher: claim the tab, then read outside the lock (so the tab's own events
         are not held up) and show, on the first round and whenever one of its topics or the tab's own
         is woken, until the tab goes or `_watch_key` says stop; lets go of the tab however it ends.
-        Between reads it checks in every CHECK_IN_S without touching the database, so an idle tab costs
-        the database nothing."""
+        Between reads it checks in every CHECK_IN_S (and ticks its countdowns, `_watch_tick`) without
+        touching the database, so an idle tab costs the database nothing."""
         async with self:
             tab = self.router.session.client_token
             token = self._claim_watch()
@@ -130,6 +135,7 @@ class TabWatcher(rx.State, mixin=True):
                         await self._watch_ended()
                         return
                     subscription.follow((*self._watch_topics(key), tab_topic(tab)))
+                    tick = self._watch_tick()
                 if read:
                     snapshot = await off_loop(self._watch_read, key)
                     async with self:
@@ -138,11 +144,12 @@ class TabWatcher(rx.State, mixin=True):
                         done = await self._watch_key() is None
                         if done:
                             await self._watch_ended()
+                        tick = self._watch_tick()  # what it showed may start a countdown
                     for event in events or ():
                         yield event
                     if done:
                         return
-                read = await subscription.wait(CHECK_IN_S)
+                read = await subscription.wait(min(CHECK_IN_S, tick or CHECK_IN_S))
         finally:
             subscription.close()
             async with self:

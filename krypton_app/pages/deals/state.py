@@ -157,6 +157,11 @@ class DealState(BuyDestination, DisputeForms, DealTalk, TabWatcher, AuthState):
         wait = self.dispute_ts - now
         self.dispute_seconds_left = math.ceil(wait) if wait > 0 else -1
 
+    def _watch_tick(self) -> float | None:
+        """The countdowns (the deal's deadline, the dispute's wait) tick each second, from the clock."""
+        self._tick()
+        return 1.0 if self.seconds_left > 0 or self.dispute_seconds_left > 0 else None
+
     @rx.var
     def time_left(self) -> str:
         return _clock(self.seconds_left)
