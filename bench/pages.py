@@ -19,22 +19,17 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
+import served
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-BUN_BIN = ROOT / ".tools" / "node_modules" / ".bin"
+ROOT = served.ROOT
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,7 +41,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ROUNDS = 3
-STARTUP_TIMEOUT_S = 900
 TOP_SCRIPTS = 8
 
 BLANK_CONFIG = """import reflex as rx
@@ -97,68 +91,6 @@ window.WebSocket = class extends NativeWS {
   }
 };
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _up(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "PATH": os.pathsep.join([str(BUN_BIN), str(BIN), os.environ["PATH"]]),
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        "REFLEX_CHECK_LATEST_VERSION": "0",
-        "PYTHONUNBUFFERED": "1",
-        **extra,
-    }
-    env.pop("REDIS_URL", None)
-    return env
-
-
-@contextmanager
-def prod_server(name: str, cwd: Path, env: dict[str, str], log_path: Path):
-    """`reflex run --env prod` on a free port (pages, /_event and /ping on one port); yields its URL."""
-    port = _free_port()
-    url = f"http://localhost:{port}"
-    env = {**env, "KRYPTON_APP_URL": url}
-    command = ["run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)]
-    started = time.monotonic()
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [str(BIN / "reflex"), *command],
-            cwd=cwd,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        while not (_up(f"{url}/ping") and _up(f"{url}/")):
-            if process.poll() is not None or time.monotonic() - started > STARTUP_TIMEOUT_S:
-                tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-40:])
-                raise SystemExit(f"{name} did not start:\n{tail}")
-            time.sleep(1)
-        print(f"{name}: up at {url} after {time.monotonic() - started:.0f} s", file=sys.stderr)
-        yield url
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def blank_app(work: Path) -> Path:
@@ -272,18 +204,17 @@ def main() -> None:
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-pages-")))
         database_url = f"sqlite:///{work / 'krypton.db'}"
-        krypton_env = _env(
-            DATABASE_URL=database_url,
-            KRYPTON_ENV="development",
-            KRYPTON_DEMO_WALLET="true",
-            KRYPTON_CHAIN="fake",
-        )
+        krypton_port = served.free_port()
+        krypton_env = served.app_env(f"http://localhost:{krypton_port}", database_url)
         subprocess.run([sys.executable, "-m", "krypton_app.cli", "bootstrap"], cwd=ROOT, env=krypton_env, check=True)
         os.environ.update(DATABASE_URL=database_url, KRYPTON_ENV="development", KRYPTON_CHAIN="fake")
         session, number = krypton_data()
 
-        blank_url = stack.enter_context(prod_server("blank", blank_app(work), _env(), work / "blank.log"))
-        krypton_url = stack.enter_context(prod_server("krypton", ROOT, krypton_env, work / "krypton.log"))
+        blank_env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+        blank_url = stack.enter_context(
+            served.serve(blank_app(work), blank_env, served.free_port(), work / "blank.log")
+        )
+        krypton_url = stack.enter_context(served.serve(ROOT, krypton_env, krypton_port, work / "krypton.log"))
         pages = {
             "/": None,
             "/wallet": {"name": "krypton_session", "value": session},

@@ -21,6 +21,7 @@ from krypton_app.services.crypto import unseal
 from krypton_app.services.invoice_rows import invoice_by_id, merchant_name
 from krypton_app.services.users import public_name
 from krypton_app.settings import Settings
+from krypton_app.wakeups import announce, invoice_pages
 
 payments_table: Table = InvoicePayment.__table__
 parts_table: Table = PaymentPart.__table__
@@ -109,8 +110,11 @@ def part_amounts(parts: list[str], decimals: int) -> list[int]:
         raise InvoiceUnavailable(f"a part is not an amount: {error}", code="parts_invalid") from None
 
 
-def insert_parts(s: Session, payment_id: int, amounts: list[int], shares: list[int | None]) -> list[int]:
-    """The payment's parts, pending, in order; their ids."""
+def insert_parts(
+    s: Session, invoice_id: int, payment_id: int, amounts: list[int], shares: list[int | None]
+) -> list[int]:
+    """The payment's parts, pending, in order; their ids. The invoice's and the payment's pages show them."""
+    announce(s, *invoice_pages(invoice_id, payment_id))
     return list(
         s.execute(
             parts_table.insert().returning(parts_table.c.id, sort_by_parameter_order=True),

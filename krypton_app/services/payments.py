@@ -66,7 +66,6 @@ from krypton_app.services.payment_rows import (
 )
 from krypton_app.services.rates import RateProvider
 from krypton_app.settings import Settings
-from krypton_app.wakeups import announce, invoice_topic
 
 _payments, _parts = payments_table, parts_table
 
@@ -284,7 +283,7 @@ def simulate_test_payment(
             )
             .returning(_payments.c.id)
         ).scalar_one()
-        (part_id,) = insert_parts(s, payment_id, [total], fiat_shares(invoice, [total], rate))
+        (part_id,) = insert_parts(s, invoice.id, payment_id, [total], fiat_shares(invoice, [total], rate))
         lost = complete(s, invoice, payment_id, part_id, TEST, None, settings=settings, now=now)
         view = payment_view(s, payment_id, settings)
     if lost is not None:
@@ -357,8 +356,7 @@ def _start(
         # A concurrent twin with the same key committed first.
         twin = _payment_of_key(s, key)
         return _replay(s, twin, invoice, amounts)
-    insert_parts(s, payment_id, amounts, fiat_shares(invoice, amounts, rate))
-    announce(s, invoice_topic(invoice.id))
+    insert_parts(s, invoice.id, payment_id, amounts, fiat_shares(invoice, amounts, rate))
     if invoice.payout_method is not None:
         # "Pay me in fiat": the merchant's deposit answers for this payment from its start (under the
         # ledger's lock: of two payers racing for a deposit that covers one payment, the second is
