@@ -6,7 +6,9 @@ fresh database created for this run and dropped afterwards. Tables are emptied b
 
 from __future__ import annotations
 
+import fcntl
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -109,15 +111,22 @@ def uow(request) -> UnitOfWork:
     unit.engine.dispose()
 
 
+# Races open up to 70 connections; two pytest-xdist workers racing at once would pass the server's
+# max_connections (100). This lock, shared by the workers of one machine, lets one race run at a time.
+RACE_LOCK = Path(tempfile.gettempdir()) / "krypton-test-races.lock"
+
+
 @pytest.fixture
 def pg_uow(request) -> UnitOfWork:
     """PostgreSQL only, for races that SQLite's single writer cannot show."""
     url = request.getfixturevalue("postgres_url")
-    unit = UnitOfWork(make_engine(url, pool_size=60, max_overflow=10))
-    _empty_tables(unit)
-    load_catalog(unit)
-    yield unit
-    unit.engine.dispose()
+    with RACE_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        unit = UnitOfWork(make_engine(url, pool_size=60, max_overflow=10))
+        _empty_tables(unit)
+        load_catalog(unit)
+        yield unit
+        unit.engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
