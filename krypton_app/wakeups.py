@@ -26,8 +26,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 Topic = tuple[str | int, ...]
-# Where a session keeps the topics its transaction announces.
+# Where a session keeps the topics its transaction announces, and those it has sent itself.
 _TOPICS = "krypton_topics"
+_SENT = "krypton_topics_sent"
 
 
 class Subscription:
@@ -136,6 +137,13 @@ def announce(session: Session, *topics: Topic) -> None:
     session.info.setdefault(_TOPICS, set()).update(topics)
 
 
+def announce_sent(session: Session, *topics: Topic) -> None:
+    """`announce` topics whose NOTIFY a statement of the transaction made already (services/ledger.py
+    posting on PostgreSQL): this process wakes them at commit, and the commit sends them no second time."""
+    announce(session, *topics)
+    session.info.setdefault(_SENT, set()).update(topics)
+
+
 def announced(session: Session) -> frozenset[Topic]:
     """What the session's open transaction announces so far."""
     return frozenset(session.info.get(_TOPICS, ()))
@@ -143,7 +151,7 @@ def announced(session: Session) -> frozenset[Topic]:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
-    topics = announced(session)
+    topics = announced(session) - session.info.get(_SENT, frozenset())
     if topics and session.get_bind().dialect.name == "postgresql":
         # Every process that writes tells the app processes, whether or not it listens itself (a CLI).
         # Imported here: the bus module builds on this one.
@@ -154,6 +162,7 @@ def _before_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    session.info.pop(_SENT, None)
     topics = session.info.pop(_TOPICS, None)
     if topics:
         # The other processes hear it from the server; this one needs no round trip.
@@ -163,6 +172,7 @@ def _after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_TOPICS, None)
+    session.info.pop(_SENT, None)
 
 
 def deal_topic(deal_id: int) -> Topic:

@@ -134,9 +134,11 @@ def postings_for(legs: Sequence[Leg]) -> list[PostingLine]:
 
 def request_hash(kind: str, memo: str, legs: Sequence[Leg]) -> str:
     """Fingerprint of a posting request, independent of leg order: a retry must hash the same."""
-    canonical = {
-        "kind": kind,
-        "memo": memo,
-        "legs": sorted([leg.source.key, leg.destination.key, leg.source.asset, leg.amount] for leg in legs),
-    }
+    return move_hash(kind, memo, [(leg.source.key, leg.destination.key, leg.source.asset, leg.amount) for leg in legs])
+
+
+def move_hash(kind: str, memo: str, moves: Sequence[tuple[str, str, str, int]]) -> str:
+    """`request_hash` of legs given as (source key, destination key, asset, amount): what the accounts'
+    keys name, before their ids are known."""
+    canonical = {"kind": kind, "memo": memo, "legs": sorted(list(move) for move in moves)}
     return hashlib.sha256(json.dumps(canonical, separators=(",", ":")).encode()).hexdigest()

@@ -9,7 +9,9 @@ Every posting locks the accounts it changes (`SELECT … FOR UPDATE`, ascending 
 balances or the idempotency key, so concurrent spends queue up instead of overdrawing or deadlocking,
 and a concurrent retry finds the transaction its twin committed. On PostgreSQL a posting is one round
 trip: the `ledger_post()` function (migration 0038) takes those steps server-side, and leaves a refusal
-or a replay to the same steps in Python, which SQLite always takes.
+or a replay to the same steps in Python, which SQLite always takes. The use cases go one step further:
+`ledger_post_keys()` (migration 0039) also finds the two accounts by key and sends the wake-up, so a
+transfer is that one statement and its commit.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from krypton_app.domain.ledger import (
     Leg,
     PostingLine,
     account_owner,
+    move_hash,
     postings_for,
     request_hash,
     system_account_key,
@@ -53,7 +56,8 @@ from krypton_app.domain.money import MAX_MINOR
 from krypton_app.models.common import as_utc, utcnow
 from krypton_app.models.ledger import Account, LedgerTransaction, Posting
 from krypton_app.services.users import blocked_among
-from krypton_app.wakeups import announce, balances_topic
+from krypton_app.wakeup_bus import CHANNEL, payloads
+from krypton_app.wakeups import announce, announce_sent, balances_topic
 
 # Core tables: the ledger reads and writes rows, never ORM objects that could go stale under a lock.
 _accounts: Table = Account.__table__
@@ -63,6 +67,7 @@ _postings: Table = Posting.__table__
 # Built once: a statement built per call costs more Python than its round trip.
 _ACCOUNT_ID = select(_accounts.c.id).where(_accounts.c.key == bindparam("key"))
 _TWO_ACCOUNT_IDS = select(_accounts.c.key, _accounts.c.id).where(_accounts.c.key.in_([bindparam("a"), bindparam("b")]))
+_POST_BY_KEYS = "SELECT ledger_post_keys(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _POST_ON_SERVER = text(
     "SELECT ledger_post(:key, :kind, :memo, :hash, :created_at,"
     " CAST(:accounts AS integer[]), CAST(:assets AS text[]), CAST(:amounts AS bigint[]))"
@@ -228,8 +233,9 @@ def transfer(
 ) -> LedgerTransactionView:
     """Move `amount` from one user's available balance to another's."""
     with uow.transaction() as s:
-        leg = Leg(*_user_accounts(s, asset, (from_user_id, AVAILABLE), (to_user_id, AVAILABLE)), amount)
-        return post(s, idempotency_key=idempotency_key, kind=TRANSFER, legs=[leg], memo=memo)
+        return _post_leg(
+            s, TRANSFER, asset, (from_user_id, AVAILABLE), (to_user_id, AVAILABLE), amount, idempotency_key, memo
+        )
 
 
 def hold(
@@ -237,8 +243,7 @@ def hold(
 ) -> LedgerTransactionView:
     """Freeze `amount` of the user's available balance (escrow, pending withdrawal)."""
     with uow.transaction() as s:
-        leg = Leg(*_user_accounts(s, asset, (user_id, AVAILABLE), (user_id, HELD)), amount)
-        return post(s, idempotency_key=idempotency_key, kind=HOLD, legs=[leg], memo=memo)
+        return _post_leg(s, HOLD, asset, (user_id, AVAILABLE), (user_id, HELD), amount, idempotency_key, memo)
 
 
 def release(
@@ -246,8 +251,7 @@ def release(
 ) -> LedgerTransactionView:
     """Give held funds back to the same user's available balance."""
     with uow.transaction() as s:
-        leg = Leg(*_user_accounts(s, asset, (user_id, HELD), (user_id, AVAILABLE)), amount)
-        return post(s, idempotency_key=idempotency_key, kind=RELEASE, legs=[leg], memo=memo)
+        return _post_leg(s, RELEASE, asset, (user_id, HELD), (user_id, AVAILABLE), amount, idempotency_key, memo)
 
 
 def capture_held(
@@ -264,12 +268,73 @@ def capture_held(
     """Pay held funds out to another user's available balance or to a system account, exactly one."""
     if (to_user_id is None) == (to_system is None):
         raise ValueError("capture_held needs exactly one of to_user_id and to_system")
+    destination = (to_user_id, AVAILABLE) if to_user_id is not None else to_system
     with uow.transaction() as s:
-        if to_user_id is not None:
-            leg = Leg(*_user_accounts(s, asset, (user_id, HELD), (to_user_id, AVAILABLE)), amount)
-        else:
-            leg = Leg(user_account(s, user_id, asset, HELD), system_account(s, to_system, asset), amount)
-        return post(s, idempotency_key=idempotency_key, kind=CAPTURE, legs=[leg], memo=memo)
+        return _post_leg(s, CAPTURE, asset, (user_id, HELD), destination, amount, idempotency_key, memo)
+
+
+# A use case's account: a user's (user id, kind), or a system account's kind.
+Owner = tuple[int, str] | str
+
+
+def _post_leg(
+    session: Session,
+    kind: str,
+    asset: str,
+    source: Owner,
+    destination: Owner,
+    amount: int,
+    idempotency_key: str,
+    memo: str,
+) -> LedgerTransactionView:
+    """`post` one leg between two accounts. On PostgreSQL, when both accounts exist and the posting goes
+    through, that is one round trip with its wake-up; otherwise (SQLite, a first payment into an account,
+    a refusal, a replay, a bad amount) `post` on the accounts found or created."""
+    keys = (_owner_key(source, asset), _owner_key(destination, asset))
+    plain_amount = type(amount) is int and 0 < amount <= MAX_MINOR
+    if session.get_bind().dialect.name == "postgresql" and plain_amount and keys[0] != keys[1]:
+        posted = _post_by_keys(session, idempotency_key, kind, memo, asset, keys, amount)
+        if posted is not None:
+            return posted
+    if isinstance(source, tuple) and isinstance(destination, tuple):
+        accounts = _user_accounts(session, asset, source, destination)
+    else:
+        accounts = [_owner_account(session, owner, asset) for owner in (source, destination)]
+    return post(session, idempotency_key=idempotency_key, kind=kind, legs=[Leg(*accounts, amount)], memo=memo)
+
+
+def _post_by_keys(
+    session: Session, idempotency_key: str, kind: str, memo: str, asset: str, keys: tuple[str, str], amount: int
+) -> LedgerTransactionView | None:
+    """ledger_post_keys() (migration 0039): the posting and its NOTIFY, or None when it wrote nothing."""
+    source_key, destination_key = keys
+    topics = [balances_topic(owner) for owner in sorted({account_owner(key) for key in keys} - {None})]
+    # Two topics always fit one payload.
+    payload = next(payloads(topics), None)
+    created_at = utcnow()
+    fingerprint = move_hash(kind, memo, [(source_key, destination_key, asset, amount)])
+    # The driver's own statement: SQLAlchemy's compiling and result machinery would cost more than the
+    # round trip it saves.
+    ids = (
+        session.connection()
+        .exec_driver_sql(
+            _POST_BY_KEYS,
+            (idempotency_key, kind, memo, fingerprint, created_at, *keys, asset, amount, CHANNEL, payload),
+        )
+        .scalar_one()
+    )
+    if ids is None:
+        return None
+    transaction_id, source_id, destination_id = ids
+    announce_sent(session, *topics)
+    lines = sorted(
+        [
+            PostingLine(AccountRef(source_id, source_key, asset), -amount),
+            PostingLine(AccountRef(destination_id, destination_key, asset), amount),
+        ],
+        key=lambda line: line.account.id,
+    )
+    return _view(transaction_id, idempotency_key, kind, memo, created_at, lines)
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -283,6 +348,16 @@ def _account(session: Session, key: str, **values) -> AccountRef:
         session.execute(_insert_unless_exists(session, _accounts, "key").values(key=key, balance=0, **values))
         found = session.execute(_ACCOUNT_ID, {"key": key}).scalar_one()
     return AccountRef(found, key, values["asset"])
+
+
+def _owner_key(owner: Owner, asset: str) -> str:
+    return system_account_key(owner, asset) if isinstance(owner, str) else user_account_key(owner[0], asset, owner[1])
+
+
+def _owner_account(session: Session, owner: Owner, asset: str) -> AccountRef:
+    if isinstance(owner, str):
+        return system_account(session, owner, asset)
+    return user_account(session, owner[0], asset, owner[1])
 
 
 def _user_accounts(session: Session, asset: str, *owners: tuple[int, str]) -> list[AccountRef]:

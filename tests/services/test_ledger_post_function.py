@@ -1,6 +1,7 @@
-"""ledger_post(), the PostgreSQL function behind `ledger.post` (migration 0038): it posts only what the
-Python steps would post, and on anything else writes nothing and answers NULL, so that the steps
-raise the error or replay. PostgreSQL only (`pg_uow`)."""
+"""ledger_post(), the PostgreSQL function behind `ledger.post` (migration 0038), and ledger_post_keys(),
+behind the use cases (migration 0039): they post only what the Python steps would post, and on anything
+else write nothing and answer NULL, so that the steps raise the error or replay. PostgreSQL only
+(`pg_uow`)."""
 
 from builders import deposit, make_users
 from sqlalchemy import text
@@ -76,3 +77,49 @@ def test_a_blocked_payer_is_refused(pg_uow):
         s.execute(text("UPDATE users SET blocked_at = now() WHERE id = :id"), {"id": alice})
     accounts, amounts = payment(available(pg_uow, alice), available(pg_uow, bob), 1)
     assert call(pg_uow, "blocked", accounts, ["TON", "TON"], amounts) == (None, 0)
+
+
+def call_by_keys(uow, key, source, destination, amount, asset="TON"):
+    """ledger_post_keys() (migration 0039) in its own transaction, without a wake-up."""
+    with uow.transaction() as s:
+        return (
+            s.connection()
+            .exec_driver_sql(
+                ledger._POST_BY_KEYS,
+                (key, "transfer", "", "fingerprint", utcnow(), source, destination, asset, amount, "unheard", None),
+            )
+            .scalar_one()
+        )
+
+
+def test_by_keys_a_posting_names_its_transaction_and_both_accounts(pg_uow):
+    alice, bob = make_users(pg_uow, 2)
+    deposit(pg_uow, alice, TON)
+    accounts = available(pg_uow, alice), available(pg_uow, bob)
+    source, destination = (f"user:{user}:TON:available" for user in (alice, bob))
+    transaction_id, *ids = call_by_keys(pg_uow, "k1", source, destination, TON)
+    assert tuple(ids) == accounts
+    source_id, destination_id = accounts
+    with pg_uow.read() as s:
+        written = s.execute(
+            text("SELECT account_id, amount FROM ledger_postings WHERE transaction_id = :id ORDER BY account_id"),
+            {"id": transaction_id},
+        ).all()
+    assert sorted(written) == sorted([(source_id, -TON), (destination_id, TON)])
+    assert call_by_keys(pg_uow, "k1", source, destination, TON) is None  # a replay: the steps answer it
+    assert ledger_reads.check_invariants(pg_uow).ok
+
+
+def test_by_keys_a_missing_account_or_a_refusal_writes_nothing(pg_uow):
+    alice, bob = make_users(pg_uow, 2)
+    deposit(pg_uow, alice, TON)
+    source = f"user:{alice}:TON:available"
+    assert call_by_keys(pg_uow, "new", source, f"user:{bob}:TON:held", 1) is None  # not created yet
+    assert call_by_keys(pg_uow, "funds", source, f"user:{bob}:TON:available", TON + 1) is None
+    assert call_by_keys(pg_uow, "asset", source, f"user:{bob}:TON:available", 1, asset="USDT") is None
+    with pg_uow.read() as s:
+        assert s.execute(text("SELECT count(*) FROM ledger_transactions WHERE kind = 'transfer'")).scalar_one() == 0
+    # What the use cases do then: find or create the accounts and post step by step.
+    ledger.hold(pg_uow, alice, "TON", 1, "hold")
+    ledger.capture_held(pg_uow, alice, "TON", 1, "capture", to_user_id=bob)
+    assert ledger_reads.list_balances(pg_uow, bob)[0].available == 1

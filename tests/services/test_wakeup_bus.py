@@ -97,6 +97,24 @@ def test_on_postgresql_other_processes_hear_an_announcement_at_commit_only(pg_uo
     assert heard == [[["deal", 7]]]
 
 
+def test_on_postgresql_a_transfer_is_heard_once_and_woken_here_at_commit(pg_uow, woken):
+    """The use case's posting sends its own NOTIFY (ledger_post_keys(), migration 0039): the commit
+    sends no second one, and this process still wakes both users' balances."""
+    alice, bob = make_user(pg_uow, balance=10**9), make_user(pg_uow, balance=1)  # both have accounts
+    woken.clear()
+    with psycopg.connect(_conninfo(pg_uow), autocommit=True) as other:
+        other.execute(f"LISTEN {CHANNEL}")
+        ledger.transfer(pg_uow, alice, bob, "TON", 5, "heard-once")
+        with pg_uow.transaction() as s:
+            announce(s, deal_topic(1))  # a later announcement, to know the transfer's were all heard
+        heard = [json.loads(n.payload)["t"] for n in other.notifies(timeout=2.0, stop_after=3)]
+    assert [sorted(topics) for topics in heard] == [
+        sorted([list(balances_topic(alice)), list(balances_topic(bob))]),
+        [list(deal_topic(1))],
+    ]
+    assert sorted(woken) == sorted([balances_topic(alice), balances_topic(bob), deal_topic(1)])
+
+
 def test_a_running_bus_wakes_this_process_for_another_process_s_announcement(pg_uow):
     bus = PgBus(pg_uow.engine.url.render_as_string(hide_password=False))
     bus.start()
