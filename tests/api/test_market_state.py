@@ -30,6 +30,7 @@ from krypton_app.settings import get_settings
 from krypton_app.state.auth import AuthState
 from krypton_app.state.i18n import I18n
 from krypton_app.state.market import MarketState
+from krypton_app.wakeups import WAKEUPS, tab_topic
 
 TON = 10**9
 RATES = StaticRateProvider(get_settings().rates)
@@ -96,7 +97,7 @@ def test_browse_open_a_deal_and_act_on_it(market, uow):
             await page.send(DealState.load)
             state = await page.state(DealState)
             assert (state.deal.id, state.role, state.actions) == (deal.id, "buyer", ["cancel", "mark_fiat_sent"])
-            assert state.deal.amount == "2 TON" and state.time_left != ""
+            assert state.deal.amount == "2 TON" and state.deadline_ms > utcnow().timestamp() * 1000
             assert [m.side for m in state.messages] == ["system"]
             await page.send(DealState.mark_paid)
             state = await page.state(DealState)
@@ -150,14 +151,15 @@ def test_the_deal_page_says_when_a_dispute_becomes_possible(market, uow):
             await page.send(DealState.load)
             state = await page.state(DealState)
             # Before "paid": the rule, in the reader's language; no countdown yet.
-            assert (state.dispute_wait, state.dispute_left) == ("10 min", "")
+            assert (state.dispute_wait, state.dispute_waiting) == ("10 min", False)
             await page.edit(I18n, lang="ru")
             await page.send(DealState.load)
             assert (await page.state(DealState)).dispute_wait == "10 мин"
             await page.send(DealState.mark_paid)
             state = await page.state(DealState)
             # After "paid": the countdown to the first moment a dispute may be opened; the rule is gone.
-            assert state.dispute_wait == "" and "09:5" <= state.dispute_left <= "10:00"
+            assert state.dispute_wait == "" and state.dispute_waiting
+            assert 590_000 <= state.dispute_opens_ms - utcnow().timestamp() * 1000 <= 600_000  # the browser counts
             assert "open_dispute" in state.actions  # offered, but the button waits (disabled) for the countdown
             await page.send(DealState.dispute)
             state = await page.state(DealState)
@@ -166,11 +168,11 @@ def test_the_deal_page_says_when_a_dispute_becomes_possible(market, uow):
             # The seller sees the same countdown; once it is over, the dispute opens.
             who[0] = owner
             await page.send(DealState.load)
-            assert (await page.state(DealState)).dispute_left != ""
+            assert (await page.state(DealState)).dispute_waiting
             with uow.transaction() as s:
                 s.get(Deal, deal.id).dispute_opens_at = utcnow() - timedelta(seconds=1)
             await page.send(DealState.load)
-            assert (await page.state(DealState)).dispute_left == ""
+            assert not (await page.state(DealState)).dispute_waiting
             await page.send(DealState.dispute)
             assert (await page.state(DealState)).status == "disputed"
 
@@ -316,8 +318,8 @@ def test_after_publishing_the_market_shows_the_new_ad(market, uow):
 
 
 def test_the_dispute_button_never_enables_before_the_server_would_accept(market, uow, monkeypatch):
-    """The countdown rounds the opening moment up: at 12:00:00.0005 a dispute that opens at 12:00:00.5 is
-    still a second away, so the button cannot be clicked into a "too early" refusal."""
+    """The button waits to the microsecond: at 12:00:00.0005 a dispute that opens at 12:00:00.5 is still to
+    come, so the button cannot be clicked into a "too early" refusal."""
     owner, taker, ad_id, who = market
     now = utcnow().replace(microsecond=500)
     monkeypatch.setattr("krypton_app.pages.deals.state.utcnow", lambda: now)
@@ -334,6 +336,47 @@ def test_the_dispute_button_never_enables_before_the_server_would_accept(market,
             with uow.transaction() as s:
                 s.get(Deal, deal.id).dispute_opens_at = now.replace(microsecond=500_000)
             await page.send(DealState.load)
-            assert (await page.state(DealState)).dispute_left == "00:01"
+            state = await page.state(DealState)
+            assert state.dispute_waiting and state.dispute_opens_ms == int(now.timestamp()) * 1000 + 500
 
     asyncio.run(scenario())
+
+
+def test_the_dispute_button_enables_at_its_moment_without_reading_the_deal(market, uow, monkeypatch):
+    """The countdowns tick in the browser; the deal page's watcher wakes once, when the wait is over, to
+    enable the button (no change is announced then, and no check-in comes before it)."""
+    owner, taker, ad_id, who = market
+    connected = [False]  # no websocket here: the watcher runs while this says so
+    monkeypatch.setattr("krypton_app.state.watchers.tab_connected", lambda token: connected[0])
+    reads = []
+    real_read = DealState._watch_read
+    monkeypatch.setattr(DealState, "_watch_read", staticmethod(lambda key: reads.append(key) or real_read(key)))
+
+    async def scenario():
+        async with Processor() as p:
+            await p.tab(routes.MARKET).send(
+                MarketState.take, form_data={"ad_id": str(ad_id), "amount": "2", "method": "sbp"}
+            )
+            (deal,) = list_my_deals(uow, taker)
+            page = p.tab(routes.deal_detail(deal.id))
+            await page.send(DealState.load)
+            await page.send(DealState.mark_paid)
+            with uow.transaction() as s:
+                s.get(Deal, deal.id).dispute_opens_at = utcnow() + timedelta(seconds=0.5)
+            await page.send(DealState.load)
+            assert (await page.state(DealState)).dispute_waiting
+            connected[0] = True
+            reads.clear()
+            watcher = await page.start(DealState.watch)
+            for _ in range(300):
+                if not (await page.state(DealState)).dispute_waiting:
+                    break
+                await asyncio.sleep(0.01)
+            waiting = (await page.state(DealState)).dispute_waiting
+            connected[0] = False  # the tab goes: woken, the watcher sees it and ends
+            WAKEUPS.wake_here(tab_topic(page.token))
+            await asyncio.wait_for(watcher, 5)
+            return waiting
+
+    assert asyncio.run(scenario()) is False
+    assert len(reads) == 1  # the first read; the moment itself needs none

@@ -50,10 +50,6 @@ def _read_room(key: tuple[int, int, int, str]) -> DealRoom | None:
         return None
 
 
-def _clock(seconds: int) -> str:
-    return "" if seconds < 0 else f"{seconds // 60:02d}:{seconds % 60:02d}"
-
-
 class DealState(BuyDestination, DisputeForms, DealTalk, TabWatcher, AuthState):
     deal: DealRow = DealRow()
     role: str = ""
@@ -70,13 +66,16 @@ class DealState(BuyDestination, DisputeForms, DealTalk, TabWatcher, AuthState):
     ad_terms: str = ""
     # The seller's payment details: the deal room gives them to the two sides only, "" to anyone else.
     payment_details: str = ""
-    deadline_ts: int = 0
-    seconds_left: int = -1
+    # The deal's deadline, ms since the epoch (0: none): the browser counts down to it
+    # (components/countdown.py), and the timers worker acts at it.
+    deadline_ms: int = 0
     # A side may dispute only a while after "I have paid" (domain/deals.py): the wait as text ("10 min")
-    # for the rule shown before "paid", and the countdown to it while it runs.
+    # for the rule shown before "paid"; then the moment it opens (ms, the browser counts down to it) and
+    # whether it is still to come (the button waits for it).
     dispute_wait: str = ""
-    dispute_ts: float = 0.0
-    dispute_seconds_left: int = -1
+    dispute_opens_ms: int = 0
+    dispute_waiting: bool = False
+    _dispute_ts: float = 0.0
     messages: list[MessageRow] = []
     error: str = ""
     missing: bool = False
@@ -136,13 +135,14 @@ class DealState(BuyDestination, DisputeForms, DealTalk, TabWatcher, AuthState):
         self.ad_terms, self.payment_details = room.ad_terms, room.payment_details
         self._show_buy(room.buy, lang)
         deadline = view.timer_deadline
-        self.deadline_ts = int(deadline.timestamp()) if deadline else 0
+        self.deadline_ms = int(deadline.timestamp() * 1000) if deadline else 0
         side = view.my_role in machine.SIDES
         wait_s = app_deps().settings.deal_dispute_after_s
         waiting = side and view.status == machine.ESCROW_LOCKED and wait_s > 0
         self.dispute_wait = duration_text(lang, wait_s) if waiting else ""
         opens = view.dispute_opens_at if side and view.status == machine.FIAT_SENT else None
-        self.dispute_ts = opens.timestamp() if opens else 0.0
+        self._dispute_ts = opens.timestamp() if opens else 0.0
+        self.dispute_opens_ms = math.ceil(self._dispute_ts * 1000)
         self._tick()
         if room.my_review is not None:
             self.my_review = "positive" if room.my_review.positive else "negative"
@@ -150,26 +150,14 @@ class DealState(BuyDestination, DisputeForms, DealTalk, TabWatcher, AuthState):
         self._last_id = max([self._last_id, *(m.id for m in room.messages)])
 
     def _tick(self) -> None:
-        now = utcnow().timestamp()
-        self.seconds_left = max(self.deadline_ts - int(now), 0) if self.deadline_ts else -1
-        # -1 once the dispute may be opened (or there is nothing to wait for): the button is enabled.
-        # Rounded up, to the microsecond the server checks: enabled a moment early would only earn "too early".
-        wait = self.dispute_ts - now
-        self.dispute_seconds_left = math.ceil(wait) if wait > 0 else -1
+        # To the microsecond the server checks: enabled a moment early would only earn "too early".
+        self.dispute_waiting = self._dispute_ts > utcnow().timestamp()
 
     def _watch_tick(self) -> float | None:
-        """The countdowns (the deal's deadline, the dispute's wait) tick each second, from the clock."""
+        """The dispute button waits for its moment: the watcher wakes once then, not every second (the
+        countdowns tick in the browser)."""
         self._tick()
-        return 1.0 if self.seconds_left > 0 or self.dispute_seconds_left > 0 else None
-
-    @rx.var
-    def time_left(self) -> str:
-        return _clock(self.seconds_left)
-
-    @rx.var
-    def dispute_left(self) -> str:
-        """The countdown to the first moment a dispute may be opened; "" when it may be now."""
-        return _clock(self.dispute_seconds_left)
+        return self._dispute_ts - utcnow().timestamp() if self.dispute_waiting else None
 
     async def _refresh(self, user_id: int) -> None:
         room = await off_loop(

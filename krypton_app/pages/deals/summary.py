@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from krypton_app.components.countdown import countdown
 from krypton_app.components.layout.measures import PRIMARY_SIZE, PRIMARY_WIDTH
 from krypton_app.components.ui import card, card_title, field_error, status_chip
 from krypton_app.domain import deals as machine
@@ -13,7 +14,7 @@ from krypton_app.pages.deals.state import DealState
 from krypton_app.state.i18n import I18n
 
 
-def _kv(label_key: str, value: rx.Var, test_id: str = "") -> rx.Component:
+def _kv(label_key: str, value: rx.Var | rx.Component, test_id: str = "") -> rx.Component:
     return rx.vstack(
         rx.text(I18n.t[label_key], size="1", color_scheme="gray"),
         rx.text(value, size="3", weight="medium", data_testid=test_id or None),
@@ -146,7 +147,7 @@ def actions() -> rx.Component:
                     variant="outline",
                     color_scheme="red",
                     # Not before the wait after "paid" is over (the service refuses it too): the line below says when.
-                    disabled=DealState.dispute_left != "",
+                    disabled=DealState.dispute_waiting,
                     data_testid="deal-dispute",
                 ),
                 title=t["deal.confirm.dispute_title"],
@@ -182,12 +183,12 @@ def dispute_when() -> rx.Component:
             ),
         ),
         rx.cond(
-            DealState.dispute_left != "",
+            DealState.dispute_waiting,
             rx.text(
                 rx.icon("clock", size=14, display="inline", vertical_align="middle", margin_right="4px"),
                 I18n.t["deal.dispute_in"],
                 " ",
-                rx.text.span(DealState.dispute_left, font_variant_numeric="tabular-nums", white_space="nowrap"),
+                countdown(DealState.dispute_opens_ms, expired_text="00:00", font_variant_numeric="tabular-nums"),
                 size="2",
                 color_scheme="gray",
                 margin_top="8px",
@@ -228,7 +229,14 @@ def summary() -> rx.Component:
             _kv("deal.field.price", d.price),
             _kv("deal.field.method", d.method),
             rx.cond(d.fee != "", _kv("deal.field.fee", d.fee + " · " + I18n.t[d.fee_payer_key], "deal-fee")),
-            rx.cond(DealState.time_left != "", _kv("deal.field.time_left", DealState.time_left, "deal-time-left")),
+            rx.cond(
+                DealState.deadline_ms > 0,
+                _kv(
+                    "deal.field.time_left",
+                    countdown(DealState.deadline_ms, expired_text="00:00", font_variant_numeric="tabular-nums"),
+                    "deal-time-left",
+                ),
+            ),
             columns=rx.breakpoints(initial="2", sm="3"),
             spacing="4",
             width="100%",
