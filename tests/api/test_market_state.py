@@ -317,25 +317,29 @@ def test_after_publishing_the_market_shows_the_new_ad(market, uow):
     asyncio.run(scenario())
 
 
+async def _paid_deal_page(p: Processor, uow, market, dispute_opens_at):
+    """The taker's page of a deal they marked paid, whose dispute opens at `dispute_opens_at`."""
+    _owner, taker, ad_id, _who = market
+    await p.tab(routes.MARKET).send(MarketState.take, form_data={"ad_id": str(ad_id), "amount": "2", "method": "sbp"})
+    (deal,) = list_my_deals(uow, taker)
+    page = p.tab(routes.deal_detail(deal.id))
+    await page.send(DealState.load)
+    await page.send(DealState.mark_paid)
+    with uow.transaction() as s:
+        s.get(Deal, deal.id).dispute_opens_at = dispute_opens_at
+    await page.send(DealState.load)
+    return page
+
+
 def test_the_dispute_button_never_enables_before_the_server_would_accept(market, uow, monkeypatch):
     """The button waits to the microsecond: at 12:00:00.0005 a dispute that opens at 12:00:00.5 is still to
     come, so the button cannot be clicked into a "too early" refusal."""
-    owner, taker, ad_id, who = market
     now = utcnow().replace(microsecond=500)
     monkeypatch.setattr("krypton_app.pages.deals.state.utcnow", lambda: now)
 
     async def scenario():
         async with Processor() as p:
-            await p.tab(routes.MARKET).send(
-                MarketState.take, form_data={"ad_id": str(ad_id), "amount": "2", "method": "sbp"}
-            )
-            (deal,) = list_my_deals(uow, taker)
-            page = p.tab(routes.deal_detail(deal.id))
-            await page.send(DealState.load)
-            await page.send(DealState.mark_paid)
-            with uow.transaction() as s:
-                s.get(Deal, deal.id).dispute_opens_at = now.replace(microsecond=500_000)
-            await page.send(DealState.load)
+            page = await _paid_deal_page(p, uow, market, now.replace(microsecond=500_000))
             state = await page.state(DealState)
             assert state.dispute_waiting and state.dispute_opens_ms == int(now.timestamp()) * 1000 + 500
 
@@ -345,7 +349,6 @@ def test_the_dispute_button_never_enables_before_the_server_would_accept(market,
 def test_the_dispute_button_enables_at_its_moment_without_reading_the_deal(market, uow, monkeypatch):
     """The countdowns tick in the browser; the deal page's watcher wakes once, when the wait is over, to
     enable the button (no change is announced then, and no check-in comes before it)."""
-    owner, taker, ad_id, who = market
     connected = [False]  # no websocket here: the watcher runs while this says so
     monkeypatch.setattr("krypton_app.state.watchers.tab_connected", lambda token: connected[0])
     reads = []
@@ -354,16 +357,7 @@ def test_the_dispute_button_enables_at_its_moment_without_reading_the_deal(marke
 
     async def scenario():
         async with Processor() as p:
-            await p.tab(routes.MARKET).send(
-                MarketState.take, form_data={"ad_id": str(ad_id), "amount": "2", "method": "sbp"}
-            )
-            (deal,) = list_my_deals(uow, taker)
-            page = p.tab(routes.deal_detail(deal.id))
-            await page.send(DealState.load)
-            await page.send(DealState.mark_paid)
-            with uow.transaction() as s:
-                s.get(Deal, deal.id).dispute_opens_at = utcnow() + timedelta(seconds=0.5)
-            await page.send(DealState.load)
+            page = await _paid_deal_page(p, uow, market, utcnow() + timedelta(seconds=0.5))
             assert (await page.state(DealState)).dispute_waiting
             connected[0] = True
             reads.clear()
