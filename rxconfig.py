@@ -9,6 +9,12 @@ config = rx.Config(
     app_name="krypton_app",
     db_url=settings.database_url,
     redis_url=settings.redis_url,
+    # One process without Redis keeps its tabs' state in memory: Reflex's disk mode, its default, rescans
+    # every state file every 2 s (200 idle tabs: 3,000 files, 60% of a core) to keep tabs across a dev
+    # reload. Several processes share the state in Redis.
+    state_manager_mode=(
+        rx.constants.StateManagerMode.REDIS if settings.redis_url else rx.constants.StateManagerMode.MEMORY
+    ),
     # Browsers may call the app with the user's cookies only from its own origin (and KRYPTON_CORS_ORIGINS):
     # Starlette's CORS middleware and the websocket's origin check both read this list.
     cors_allowed_origins=settings.cors_allowed_origins,
